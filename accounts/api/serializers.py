@@ -1,0 +1,50 @@
+from rest_framework import serializers
+
+from accounts.models import User
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}
+    )
+    name = serializers.CharField(max_length=150)
+
+
+class RegisterOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    name = serializers.CharField()
+    token = serializers.CharField()
+
+
+class CredentialsSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}
+    )
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class MembershipBriefSerializer(serializers.Serializer):
+    cooperative = serializers.SlugField(source="cooperative.slug")
+    cooperative_name = serializers.CharField(source="cooperative.name")
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.ModelSerializer):
+    is_moderator = serializers.BooleanField(read_only=True)
+    memberships = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "name", "language", "is_moderator", "memberships"]
+        read_only_fields = ["id", "email", "is_moderator", "memberships"]
+
+    @staticmethod
+    def get_memberships(user: User) -> list[dict[str, str]]:
+        memberships = user.memberships.select_related("cooperative").order_by("cooperative__name")
+        return MembershipBriefSerializer(memberships, many=True).data  # type: ignore[return-value]

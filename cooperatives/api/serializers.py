@@ -1,0 +1,138 @@
+from django.conf import settings
+from rest_framework import serializers
+
+from cooperatives.models import Cooperative, Invitation, LegalForm, Membership, Role, Sector
+
+
+class CooperativeSerializer(serializers.ModelSerializer):
+    """The public profile. Contact details that are for members only are added by the private form."""
+
+    is_verified = serializers.BooleanField(read_only=True)
+    logo_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cooperative
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "legal_form",
+            "sector",
+            "country",
+            "region",
+            "city",
+            "founded_year",
+            "member_count",
+            "description",
+            "description_language",
+            "website",
+            "contact_email",
+            "phone",
+            "is_recuperated",
+            "verification_status",
+            "is_verified",
+            "verified_at",
+            "logo_url",
+            "is_payouts_enabled",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_logo_url(self, cooperative: Cooperative) -> str | None:
+        if not cooperative.logo:
+            return None
+        request = self.context.get("request")
+        url = cooperative.logo.url
+        return request.build_absolute_uri(url) if request else url
+
+
+class CooperativePrivateSerializer(CooperativeSerializer):
+    """What members and moderators see besides the public profile."""
+
+    class Meta(CooperativeSerializer.Meta):
+        fields = [*CooperativeSerializer.Meta.fields, "tax_id", "address"]
+        read_only_fields = fields
+
+
+class CooperativeWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    slug = serializers.SlugField(max_length=80, required=False)
+    legal_form = serializers.ChoiceField(choices=LegalForm.choices)
+    sector = serializers.ChoiceField(choices=Sector.choices)
+    country = serializers.CharField(max_length=2, min_length=2)
+    region = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    founded_year = serializers.IntegerField(
+        min_value=1800, max_value=2100, required=False, allow_null=True
+    )
+    member_count = serializers.IntegerField(
+        min_value=1, max_value=10_000_000, required=False, allow_null=True
+    )
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    description_language = serializers.ChoiceField(
+        choices=[("", "unknown"), *[(code, name) for code, name in settings.LANGUAGES]],
+        required=False,
+        allow_blank=True,
+    )
+    website = serializers.URLField(required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    is_recuperated = serializers.BooleanField(required=False)
+    logo = serializers.ImageField(required=False, help_text="JPEG, PNG or WebP; re-encoded square.")
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    user_id = serializers.IntegerField(source="user.id", read_only=True)
+    name = serializers.CharField(source="user.name", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user_id", "name", "email", "role", "created_at"]
+        read_only_fields = fields
+
+
+class MemberRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    cooperative = serializers.SlugField(source="cooperative.slug", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "cooperative", "email", "role", "token", "created_at", "expires_at"]
+        read_only_fields = fields
+
+
+class VerificationInputSerializer(serializers.Serializer):
+    documents = serializers.ListField(
+        child=serializers.FileField(),
+        min_length=1,
+        max_length=5,
+        help_text="One to five PDF or image files (multipart, repeat the field).",
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class VerificationDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class VerificationRequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    cooperative = serializers.SlugField(source="cooperative.slug")
+    status = serializers.CharField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    documents = VerificationDocumentSerializer(many=True)

@@ -1,0 +1,264 @@
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cooperatives import permissions as rules
+from cooperatives import selectors, services
+from cooperatives.api.filters import CooperativeFilter
+from cooperatives.api.serializers import (
+    CooperativePrivateSerializer,
+    CooperativeSerializer,
+    CooperativeWriteSerializer,
+    InvitationInputSerializer,
+    InvitationSerializer,
+    MemberRoleSerializer,
+    MemberSerializer,
+    VerificationInputSerializer,
+    VerificationRequestSerializer,
+)
+from cooperatives.models import Cooperative, VerificationDocument
+from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Signed in, but not allowed.")
+CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the current state.")
+INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
+
+
+def _profile_serializer(request: Request, cooperative: Cooperative) -> CooperativeSerializer:
+    cls = (
+        CooperativePrivateSerializer
+        if rules.can_view_private_data(request.user, cooperative)
+        else CooperativeSerializer
+    )
+    return cls(cooperative, context={"request": request})
+
+
+class CooperativeListView(generics.ListAPIView):
+    serializer_class = CooperativeSerializer
+    filterset_class = CooperativeFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.cooperative_list_visible_to(self.request.user).order_by("name", "id")
+
+    @extend_schema(
+        request=CooperativeWriteSerializer,
+        responses={
+            201: CooperativePrivateSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: UNAUTHENTICATED,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = CooperativeWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cooperative = services.cooperative_create(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return Response(
+            CooperativePrivateSerializer(cooperative, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CooperativeDetailView(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(responses={200: CooperativePrivateSerializer, 404: NOT_FOUND})
+    def get(self, request: Request, slug: str) -> Response:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        return Response(_profile_serializer(request, cooperative).data)
+
+    @extend_schema(
+        request=CooperativeWriteSerializer(partial=True),
+        responses={200: CooperativePrivateSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def patch(self, request: Request, slug: str) -> Response:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        data = CooperativeWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        changes.pop("slug", None)
+        cooperative = services.cooperative_update(
+            cooperative=cooperative,
+            actor=request.user,
+            **changes,  # type: ignore[arg-type]
+        )
+        return Response(_profile_serializer(request, cooperative).data)
+
+
+class MemberListView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: MemberSerializer(many=True), 404: NOT_FOUND})
+    def get(self, request: Request, slug: str) -> Response:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        members = selectors.membership_list(user=request.user, cooperative=cooperative)
+        return Response(MemberSerializer(members, many=True).data)
+
+    @extend_schema(
+        request=InvitationInputSerializer,
+        responses={201: InvitationSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        description="Invite a person by e-mail; they join when they accept the invitation.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        if not rules.can_view_private_data(request.user, cooperative):
+            raise Http404("No cooperative with this slug.")
+        data = InvitationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = services.invitation_create(
+            cooperative=cooperative,
+            actor=request.user,
+            **data.validated_data,  # type: ignore[arg-type]
+        )
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=MemberRoleSerializer,
+        responses={
+            200: MemberSerializer,
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def patch(self, request: Request, slug: str, membership_id: int) -> Response:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        membership = selectors.membership_get(
+            user=request.user, cooperative=cooperative, membership_id=membership_id
+        )
+        data = MemberRoleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.membership_change_role(
+            membership=membership,
+            role=data.validated_data["role"],
+            actor=request.user,  # type: ignore[arg-type]
+        )
+        return Response(MemberSerializer(membership).data)
+
+    @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT})
+    def delete(self, request: Request, slug: str, membership_id: int) -> Response:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        membership = selectors.membership_get(
+            user=request.user, cooperative=cooperative, membership_id=membership_id
+        )
+        services.membership_remove(membership=membership, actor=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationListView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: InvitationSerializer(many=True), 404: NOT_FOUND})
+    def get(self, request: Request, slug: str) -> Response:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        invitations = selectors.invitation_list_open(user=request.user, cooperative=cooperative)
+        return Response(InvitationSerializer(invitations, many=True).data)
+
+
+class InvitationDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND})
+    def delete(self, request: Request, slug: str, invitation_id: int) -> Response:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        invitation = (
+            selectors.invitation_list_open(user=request.user, cooperative=cooperative)
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if invitation is None:
+            raise Http404("No open invitation with this id.")
+        services.invitation_revoke(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationAcceptView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={201: MemberSerializer, 403: FORBIDDEN, 409: CONFLICT, 401: UNAUTHENTICATED},
+    )
+    def post(self, request: Request, token: str) -> Response:
+        membership = services.invitation_accept(token=token, actor=request.user)  # type: ignore[arg-type]
+        return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class VerificationView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses={200: VerificationRequestSerializer(many=True), 404: NOT_FOUND})
+    def get(self, request: Request, slug: str) -> Response:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        if not rules.can_view_private_data(request.user, cooperative):
+            raise Http404("No cooperative with this slug.")
+        requests = cooperative.verification_requests.prefetch_related("documents")
+        return Response(VerificationRequestSerializer(requests, many=True).data)
+
+    @extend_schema(
+        request=VerificationInputSerializer,
+        responses={
+            201: VerificationRequestSerializer,
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        if not rules.can_view_private_data(request.user, cooperative):
+            raise Http404("No cooperative with this slug.")
+        data = VerificationInputSerializer(
+            data={
+                "documents": request.FILES.getlist("documents")
+                or request.FILES.getlist("document"),
+                "note": request.data.get("note", ""),
+            }
+        )
+        data.is_valid(raise_exception=True)
+        verification = services.verification_request_submit(
+            cooperative=cooperative,
+            actor=request.user,  # type: ignore[arg-type]
+            documents=data.validated_data["documents"],
+            note=data.validated_data.get("note", ""),
+        )
+        return Response(
+            VerificationRequestSerializer(verification).data, status=status.HTTP_201_CREATED
+        )
+
+
+class VerificationDocumentView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes, 404: NOT_FOUND})
+    def get(self, request: Request, slug: str, document_id: int) -> FileResponse:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        if not rules.can_view_private_data(request.user, cooperative):
+            raise Http404("No cooperative with this slug.")
+        document = VerificationDocument.objects.filter(
+            pk=document_id, request__cooperative=cooperative
+        ).first()
+        if document is None:
+            raise Http404("No document with this id.")
+        response = FileResponse(
+            document.file.open("rb"),
+            content_type=document.content_type,
+            as_attachment=True,
+            filename=document.original_name,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

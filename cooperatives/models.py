@@ -1,0 +1,249 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cooperatives.state import VerificationStatus
+
+
+class LegalForm(models.TextChoices):
+    WORKER = "worker", _("Worker cooperative")
+    RECUPERATED = "recuperated", _("Worker-recuperated enterprise")
+    PRODUCER = "producer", _("Producer cooperative")
+    CONSUMER = "consumer", _("Consumer cooperative")
+    PLATFORM = "platform", _("Platform cooperative")
+    MULTI_STAKEHOLDER = "multi_stakeholder", _("Multi-stakeholder cooperative")
+    HOUSING = "housing", _("Housing cooperative")
+    CREDIT = "credit", _("Credit union or financial cooperative")
+    SECOND_DEGREE = "second_degree", _("Federation (second-degree cooperative)")
+    OTHER = "other", _("Other social and solidarity enterprise")
+
+
+class Sector(models.TextChoices):
+    FOOD = "food", _("Food and agriculture")
+    TEXTILES = "textiles", _("Textiles and clothing")
+    PRINTING = "printing", _("Printing and publishing")
+    METALWORK = "metalwork", _("Metalwork and machinery")
+    CONSTRUCTION = "construction", _("Construction")
+    FURNITURE = "furniture", _("Furniture and woodwork")
+    CARE = "care", _("Cleaning and care services")
+    LOGISTICS = "logistics", _("Logistics and transport")
+    SOFTWARE = "software", _("Software and digital services")
+    EDUCATION = "education", _("Education and training")
+    HOSPITALITY = "hospitality", _("Hospitality")
+    RECYCLING = "recycling", _("Recycling")
+    ENERGY = "energy", _("Energy")
+    HEALTH = "health", _("Health")
+    OTHER = "other", _("Other")
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    MEMBER = "member", _("Member")
+
+
+MANAGING_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+
+
+def logo_path(instance: "Cooperative", filename: str) -> str:
+    return f"cooperatives/{instance.slug}/logo-{secrets.token_hex(4)}.webp"
+
+
+class Cooperative(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    legal_form = models.CharField(max_length=32, choices=LegalForm.choices)
+    sector = models.CharField(max_length=32, choices=Sector.choices)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    region = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]
+    )
+    member_count = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10_000_000)]
+    )
+    description = models.TextField(blank=True, max_length=5000)
+    description_language = models.CharField(max_length=10, blank=True)
+    logo = models.ImageField(upload_to=logo_path, blank=True)
+    website = models.URLField(blank=True)
+    contact_email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    tax_id = models.CharField(max_length=40, blank=True, help_text="CUIT, RUT, CNPJ, NIF…")
+    address = models.CharField(max_length=300, blank=True)
+    is_recuperated = models.BooleanField(default=False)
+    verification_status = models.CharField(
+        max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.UNVERIFIED
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    stripe_account_id = models.CharField(max_length=64, blank=True)
+    is_payouts_enabled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["country", "sector"]),
+            models.Index(fields=["verification_status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(verification_status__in=VerificationStatus.values),
+                name="cooperative_verification_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status == VerificationStatus.VERIFIED
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.verification_status == VerificationStatus.SUSPENDED
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cooperative_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "cooperative"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} of {self.cooperative}"
+
+
+def invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def invitation_expiry() -> "timezone.datetime":
+    return timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS)
+
+
+class Invitation(models.Model):
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    token = models.CharField(max_length=64, unique=True, default=invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "cooperative",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.cooperative}"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class VerificationRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="verification_requests"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative"],
+                condition=models.Q(status="pending"),
+                name="verification_one_pending_per_cooperative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Verification of {self.cooperative} ({self.status})"
+
+
+def document_path(instance: "VerificationDocument", filename: str) -> str:
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        instance.content_type, "webp"
+    )
+    return f"verification/{instance.request.cooperative_id}/{secrets.token_hex(16)}.{extension}"
+
+
+def private_storage():  # type: ignore[no-untyped-def]
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class VerificationDocument(models.Model):
+    request = models.ForeignKey(
+        VerificationRequest, on_delete=models.CASCADE, related_name="documents"
+    )
+    file = models.FileField(upload_to=document_path, storage=private_storage)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name

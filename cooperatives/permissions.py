@@ -1,0 +1,84 @@
+"""Who may do what with a cooperative. One place of rules; the API, pages and admin ask here."""
+
+from typing import Any
+
+from rest_framework.permissions import BasePermission
+
+from cooperatives.models import MANAGING_ROLES, Cooperative, Membership, Role
+
+
+def is_moderator(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_moderator)
+
+
+def role_in(user: Any, cooperative: Cooperative) -> str | None:
+    """The user's role in the cooperative, or None; cached per user object and cooperative."""
+    if not (user and user.is_authenticated):
+        return None
+    cache: dict[int, str | None] = user.__dict__.setdefault("_roles_by_cooperative", {})
+    if cooperative.pk not in cache:
+        cache[cooperative.pk] = (
+            Membership.objects.filter(user=user, cooperative=cooperative)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[cooperative.pk]
+
+
+def is_member(user: Any, cooperative: Cooperative) -> bool:
+    return role_in(user, cooperative) is not None
+
+
+def can_view_cooperative(user: Any, cooperative: Cooperative) -> bool:
+    """Suspended cooperatives disappear from public view; their members and moderators still see them."""
+    if not cooperative.is_suspended:
+        return True
+    return is_member(user, cooperative) or is_moderator(user)
+
+
+def can_manage_cooperative(user: Any, cooperative: Cooperative) -> bool:
+    return role_in(user, cooperative) in MANAGING_ROLES
+
+
+def can_view_private_data(user: Any, cooperative: Cooperative) -> bool:
+    """Members' e-mails, invitations and verification documents: members and moderators only."""
+    return is_member(user, cooperative) or is_moderator(user)
+
+
+def can_invite_member(user: Any, cooperative: Cooperative, role: str) -> bool:
+    """Owners invite any role; admins invite admins and members."""
+    actor_role = role_in(user, cooperative)
+    if actor_role == Role.OWNER:
+        return True
+    return actor_role == Role.ADMIN and role != Role.OWNER
+
+
+def can_change_role(user: Any, membership: Membership, new_role: str) -> bool:
+    """Only owners grant or take away ownership; admins manage admins and members."""
+    actor_role = role_in(user, membership.cooperative)
+    if actor_role == Role.OWNER:
+        return True
+    if actor_role != Role.ADMIN:
+        return False
+    return Role.OWNER not in (membership.role, new_role)
+
+
+def can_remove_member(user: Any, membership: Membership) -> bool:
+    """Anyone may leave; owners remove anyone; admins remove admins and members."""
+    if membership.user_id == getattr(user, "pk", None):
+        return True
+    actor_role = role_in(user, membership.cooperative)
+    if actor_role == Role.OWNER:
+        return True
+    return actor_role == Role.ADMIN and membership.role != Role.OWNER
+
+
+def can_request_verification(user: Any, cooperative: Cooperative) -> bool:
+    return can_manage_cooperative(user, cooperative)
+
+
+class IsModerator(BasePermission):
+    message = "Only moderators may do this."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return is_moderator(request.user)

@@ -1,0 +1,55 @@
+"""Reads of cooperatives shared by the API, the pages and the admin."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cooperatives.models import Cooperative, Invitation, Membership
+from cooperatives.permissions import can_view_cooperative, can_view_private_data, is_moderator
+from cooperatives.state import VerificationStatus
+
+
+def cooperative_list_visible_to(user: Any) -> QuerySet[Cooperative]:
+    """Every cooperative but the suspended ones; members and moderators also see their suspended ones."""
+    queryset = Cooperative.objects.all()
+    if is_moderator(user):
+        return queryset
+    visible = ~Q(verification_status=VerificationStatus.SUSPENDED)
+    if user is not None and user.is_authenticated:
+        visible |= Q(memberships__user=user)
+    return queryset.filter(visible).distinct()
+
+
+def cooperative_get_visible(user: Any, slug: str) -> Cooperative:
+    cooperative = Cooperative.objects.filter(slug=slug).first()
+    if cooperative is None or not can_view_cooperative(user, cooperative):
+        raise Http404("No cooperative with this slug.")
+    return cooperative
+
+
+def cooperative_list_for_member(user: Any) -> QuerySet[Cooperative]:
+    if not (user and user.is_authenticated):
+        return Cooperative.objects.none()
+    return Cooperative.objects.filter(memberships__user=user).order_by("name")
+
+
+def membership_list(*, user: Any, cooperative: Cooperative) -> QuerySet[Membership]:
+    if not can_view_private_data(user, cooperative):
+        raise Http404("No cooperative with this slug.")
+    return cooperative.memberships.select_related("user").order_by("id")
+
+
+def membership_get(*, user: Any, cooperative: Cooperative, membership_id: int) -> Membership:
+    membership = (
+        membership_list(user=user, cooperative=cooperative).filter(pk=membership_id).first()
+    )
+    if membership is None:
+        raise Http404("No member with this id in this cooperative.")
+    return membership
+
+
+def invitation_list_open(*, user: Any, cooperative: Cooperative) -> QuerySet[Invitation]:
+    if not can_view_private_data(user, cooperative):
+        raise Http404("No cooperative with this slug.")
+    return cooperative.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)

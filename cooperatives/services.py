@@ -1,0 +1,274 @@
+"""Every write to cooperatives, members, invitations and verification requests."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import User, normalize_email
+from cooperatives import permissions
+from cooperatives.models import (
+    Cooperative,
+    Invitation,
+    Membership,
+    Role,
+    VerificationDocument,
+    VerificationRequest,
+)
+from cooperatives.state import ensure_transition
+from core.errors import DomainError, NotPermitted
+from core.reference import country_codes
+from core.uploads import check_document, open_image, square_logo
+
+PROFILE_FIELDS = (
+    "name",
+    "legal_form",
+    "sector",
+    "country",
+    "region",
+    "city",
+    "founded_year",
+    "member_count",
+    "description",
+    "description_language",
+    "website",
+    "contact_email",
+    "phone",
+    "tax_id",
+    "address",
+    "is_recuperated",
+)
+MAX_VERIFICATION_DOCUMENTS = 5
+
+
+def _check_country(country: str) -> str:
+    code = (country or "").upper()
+    if code not in country_codes():
+        raise ValidationError(
+            {"country": [f"'{country}' is not an ISO 3166-1 alpha-2 country code."]}
+        )
+    return code
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "cooperative"
+    slug, counter = base, 2
+    while Cooperative.objects.filter(slug=slug).exists():
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
+
+def _store_logo(cooperative: Cooperative, logo: UploadedFile) -> None:
+    encoded = square_logo(open_image(logo).image)
+    if cooperative.logo:
+        cooperative.logo.delete(save=False)
+    cooperative.logo.save("logo.webp", encoded.content, save=False)
+
+
+@transaction.atomic
+def cooperative_create(
+    *, actor: User, slug: str = "", logo: UploadedFile | None = None, **profile: Any
+) -> Cooperative:
+    """Create a cooperative; its creator becomes its first owner."""
+    profile = {key: value for key, value in profile.items() if key in PROFILE_FIELDS}
+    profile["country"] = _check_country(profile.get("country", ""))
+    if slug:
+        if Cooperative.objects.filter(slug=slug).exists():
+            raise ValidationError({"slug": [f"The slug '{slug}' is already taken."]})
+    else:
+        slug = _unique_slug(profile.get("name", ""))
+    cooperative = Cooperative(slug=slug, **profile)
+    cooperative.full_clean(exclude=["logo"])
+    if logo is not None:
+        _store_logo(cooperative, logo)
+    try:
+        with transaction.atomic():
+            cooperative.save()
+    except IntegrityError as exc:
+        raise ValidationError({"slug": [f"The slug '{slug}' is already taken."]}) from exc
+    Membership.objects.create(user=actor, cooperative=cooperative, role=Role.OWNER)
+    return cooperative
+
+
+@transaction.atomic
+def cooperative_update(
+    *, cooperative: Cooperative, actor: User, logo: UploadedFile | None = None, **changes: Any
+) -> Cooperative:
+    """Owners and admins edit the profile; verification and Stripe fields are not theirs to set."""
+    if not permissions.can_manage_cooperative(actor, cooperative):
+        raise NotPermitted("Only owners and admins can edit this cooperative.")
+    cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+    for field, value in changes.items():
+        if field not in PROFILE_FIELDS:
+            continue
+        if field == "country":
+            value = _check_country(value)
+        setattr(cooperative, field, value)
+    cooperative.full_clean(exclude=["logo"])
+    if logo is not None:
+        _store_logo(cooperative, logo)
+    cooperative.save()
+    return cooperative
+
+
+def _lock_cooperative(cooperative: Cooperative) -> Cooperative:
+    """Membership changes lock the cooperative row so two of them cannot remove the last owner."""
+    return Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+
+
+def _other_owners_exist(cooperative: Cooperative, excluding: Membership) -> bool:
+    return cooperative.memberships.filter(role=Role.OWNER).exclude(pk=excluding.pk).exists()
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    if role not in Role.values:
+        raise ValidationError(
+            {"role": [f"'{role}' is not a role; choose one of {', '.join(Role.values)}."]}
+        )
+    if not permissions.can_change_role(actor, membership, role):
+        raise NotPermitted("You may not give or take this role.")
+    _lock_cooperative(membership.cooperative)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    demotes_owner = membership.role == Role.OWNER and role != Role.OWNER
+    if demotes_owner and not _other_owners_exist(membership.cooperative, membership):
+        raise DomainError(
+            "A cooperative always keeps an owner: name another owner first.", code="last_owner"
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: User) -> None:
+    if not permissions.can_remove_member(actor, membership):
+        raise NotPermitted("You may not remove this member.")
+    _lock_cooperative(membership.cooperative)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == Role.OWNER and not _other_owners_exist(
+        membership.cooperative, membership
+    ):
+        raise DomainError(
+            "A cooperative always keeps an owner: name another owner first.", code="last_owner"
+        )
+    membership.delete()
+
+
+@transaction.atomic
+def invitation_create(
+    *, cooperative: Cooperative, email: str, role: str, actor: User
+) -> Invitation:
+    """Invite a person by e-mail; a newer invitation to the same address replaces the open one."""
+    if not permissions.can_invite_member(actor, cooperative, role):
+        raise NotPermitted("You may not invite members with this role.")
+    email = normalize_email(email)
+    if cooperative.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": ["This person is already a member of the cooperative."]})
+    now = timezone.now()
+    cooperative.invitations.select_for_update().filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
+    invitation = Invitation.objects.create(
+        cooperative=cooperative, email=email, role=role, invited_by=actor
+    )
+    link = f"{settings.SITE_URL}/invitations/{invitation.token}/"
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"You are invited to join {cooperative.name} on Minga",
+            message=(
+                f"{actor.name} invited you to join {cooperative.name} as {invitation.get_role_display()}.\n\n"
+                f"Accept the invitation: {link}\n\nIt expires on {invitation.expires_at:%Y-%m-%d}."
+            ),
+            from_email=None,
+            recipient_list=[email],
+            fail_silently=True,
+        )
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
+    if not permissions.can_manage_cooperative(actor, invitation.cooperative):
+        raise NotPermitted("Only owners and admins can revoke invitations.")
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, actor: User) -> Membership:
+    """Join the cooperative; the invitation must be open and addressed to the actor's e-mail."""
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None:
+        raise DomainError("This invitation does not exist.", code="invitation_not_found")
+    if invitation.revoked_at is not None:
+        raise DomainError("This invitation was withdrawn.", code="invitation_revoked")
+    if invitation.accepted_at is not None:
+        raise DomainError("This invitation was already accepted.", code="invitation_used")
+    if invitation.expires_at <= timezone.now():
+        raise DomainError(
+            "This invitation has expired; ask for a new one.", code="invitation_expired"
+        )
+    if normalize_email(actor.email) != normalize_email(invitation.email):
+        raise NotPermitted("This invitation was sent to another e-mail address.")
+    if Membership.objects.filter(user=actor, cooperative=invitation.cooperative).exists():
+        raise DomainError("You are already a member of this cooperative.", code="already_member")
+    membership = Membership.objects.create(
+        user=actor, cooperative=invitation.cooperative, role=invitation.role
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = actor
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def verification_request_submit(
+    *, cooperative: Cooperative, actor: User, documents: Iterable[UploadedFile], note: str = ""
+) -> VerificationRequest:
+    """Ask moderators to verify the cooperative, with at least one PDF or image document."""
+    if not permissions.can_request_verification(actor, cooperative):
+        raise NotPermitted("Only owners and admins can ask for verification.")
+    documents = list(documents)
+    if not documents:
+        raise ValidationError({"documents": ["Attach at least one document (PDF or image)."]})
+    if len(documents) > MAX_VERIFICATION_DOCUMENTS:
+        raise ValidationError(
+            {"documents": [f"Attach at most {MAX_VERIFICATION_DOCUMENTS} documents."]}
+        )
+    content_types = []
+    for upload in documents:
+        try:
+            content_types.append(check_document(upload))
+        except ValidationError as exc:
+            raise ValidationError(
+                {"documents": [f"{upload.name}: {m}" for m in exc.messages]}
+            ) from exc
+    cooperative = _lock_cooperative(cooperative)
+    cooperative.verification_status = ensure_transition(
+        "request_verification", cooperative.verification_status
+    )
+    cooperative.save(update_fields=["verification_status", "updated_at"])
+    request = VerificationRequest.objects.create(
+        cooperative=cooperative, submitted_by=actor, note=note
+    )
+    for upload, content_type in zip(documents, content_types, strict=True):
+        document = VerificationDocument(
+            request=request,
+            original_name=(upload.name or "document")[:255],
+            content_type=content_type,
+            size=upload.size or 0,
+        )
+        document.file.save("document", upload, save=False)
+        document.save()
+    return request

@@ -1,0 +1,35 @@
+"""The verification lifecycle of a cooperative. The table is the documentation."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import TransitionNotAllowed
+
+
+class VerificationStatus(models.TextChoices):
+    UNVERIFIED = "unverified", _("Unverified")
+    PENDING = "pending", _("Verification pending")
+    VERIFIED = "verified", _("Verified")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+S = VerificationStatus
+
+# action -> (allowed from, to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "request_verification": (frozenset({S.UNVERIFIED}), S.PENDING),
+    "verify": (frozenset({S.PENDING, S.UNVERIFIED}), S.VERIFIED),
+    "reject": (frozenset({S.PENDING}), S.UNVERIFIED),
+    "suspend": (frozenset({S.UNVERIFIED, S.PENDING, S.VERIFIED}), S.SUSPENDED),
+    "reinstate": (frozenset({S.SUSPENDED}), S.VERIFIED),
+}
+
+
+def ensure_transition(action: str, current: str) -> str:
+    """Return the status that `action` leads to from `current`, or refuse it."""
+    allowed_from, target = TRANSITIONS[action]
+    if current not in allowed_from:
+        raise TransitionNotAllowed(
+            f"Cannot {action.replace('_', ' ')} a cooperative whose status is {current}."
+        )
+    return target

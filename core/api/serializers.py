@@ -1,0 +1,15 @@
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of a 4xx answer for a domain rule or a missing object."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """A 400 answer: each invalid field maps to a list of messages."""
+
+    field_name = serializers.ListField(child=serializers.CharField(), required=False)
+    non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)

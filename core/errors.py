@@ -1,0 +1,23 @@
+"""Domain errors: a rule of the business refused the request (answered as 409, or 404/403)."""
+
+
+class DomainError(Exception):
+    """A request that is well formed but not allowed by the current state of things."""
+
+    status_code = 409
+    code = "conflict"
+
+    def __init__(self, detail: str, *, code: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code:
+            self.code = code
+
+
+class TransitionNotAllowed(DomainError):
+    code = "transition_not_allowed"
+
+
+class NotPermitted(DomainError):
+    status_code = 403
+    code = "permission_denied"

@@ -1,0 +1,32 @@
+"""Reference data from Babel (CLDR): country and currency codes, names and decimal digits."""
+
+from functools import cache
+
+from babel import Locale
+from babel.numbers import get_currency_precision, list_currencies
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes that CLDR knows (numeric regions such as '419' are excluded)."""
+    territories = Locale("en").territories
+    return frozenset(code for code in territories if len(code) == 2 and code.isalpha())
+
+
+def country_name(code: str, locale: str = "en") -> str:
+    return Locale.parse(locale.replace("-", "_")).territories.get(code, code)
+
+
+@cache
+def currency_codes() -> frozenset[str]:
+    """ISO 4217 codes in current use."""
+    return frozenset(list_currencies())
+
+
+def currency_decimals(currency: str) -> int:
+    return get_currency_precision(currency)
+
+
+def country_choices(locale: str = "en") -> list[tuple[str, str]]:
+    names = Locale.parse(locale.replace("-", "_")).territories
+    return sorted(((code, names[code]) for code in country_codes()), key=lambda pair: pair[1])

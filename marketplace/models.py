@@ -1,0 +1,191 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cooperatives.models import Cooperative
+from core.money import Money
+from marketplace.state import ListingStatus
+
+MAX_PRICE_AMOUNT = 10**12  # ten billion in a two-decimal currency: anything above is a typo
+MAX_STOCK = 10**9
+
+
+class Category(models.Model):
+    """A node of the category tree. `path` is the materialised path of slugs, so a subtree is a
+    prefix match and needs no recursion."""
+
+    name = models.CharField(max_length=120)
+    name_es = models.CharField(max_length=120, blank=True)
+    name_pt_br = models.CharField(max_length=120, blank=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    path = models.CharField(max_length=500, unique=True, editable=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+
+class ListingKind(models.TextChoices):
+    PRODUCT = "product", _("Product")
+    SERVICE = "service", _("Service")
+
+
+class Unit(models.TextChoices):
+    PIECE = "piece", _("piece")
+    KG = "kg", _("kg")
+    G = "g", _("g")
+    LITRE = "litre", _("litre")
+    M = "m", _("m")
+    M2 = "m2", _("m²")
+    M3 = "m3", _("m³")
+    HOUR = "hour", _("hour")
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    LOT = "lot", _("lot")
+
+
+class DeliveryMode(models.TextChoices):
+    PICKUP = "pickup", _("Pickup")
+    SHIPPING = "shipping", _("Shipping")
+    ON_SITE = "on_site", _("On site")
+    REMOTE = "remote", _("Remote")
+
+
+class Listing(models.Model):
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="listings")
+    kind = models.CharField(max_length=16, choices=ListingKind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=10_000, blank=True)
+    language = models.CharField(
+        max_length=10, blank=True, help_text="Language of title and description."
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="listings")
+    sku = models.CharField(max_length=64, blank=True, help_text="The seller's own reference.")
+    price_amount = models.BigIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PRICE_AMOUNT)],
+        help_text="Price per unit in minor units of the currency.",
+    )
+    currency = models.CharField(max_length=3)
+    unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.PIECE)
+    min_order_quantity = models.PositiveIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_STOCK)]
+    )
+    stock = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_STOCK)],
+        help_text="Units available now (capacity for services); empty means made to order.",
+    )
+    lead_time_days = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(365)]
+    )
+    delivers_pickup = models.BooleanField(default=False)
+    delivers_shipping = models.BooleanField(default=False)
+    delivers_on_site = models.BooleanField(default=False)
+    delivers_remote = models.BooleanField(default=False)
+    countries_served = models.JSONField(default=list, blank=True)
+    regions_served = models.CharField(max_length=300, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ListingStatus.choices, default=ListingStatus.DRAFT
+    )
+    status_reason = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="listing_status_published"
+            ),
+            models.Index(fields=["status", "price_amount"], name="listing_status_price"),
+            models.Index(fields=["cooperative", "status"], name="listing_coop_status"),
+            models.Index(fields=["category", "status"], name="listing_category_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price_amount__gte=0, price_amount__lte=MAX_PRICE_AMOUNT),
+                name="listing_price_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stock__isnull=True) | models.Q(stock__gte=0),
+                name="listing_stock_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ListingStatus.values), name="listing_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative", "sku"],
+                condition=~models.Q(sku=""),
+                name="listing_sku_unique_per_cooperative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def price(self) -> Money:
+        return Money(self.price_amount, self.currency)
+
+    @property
+    def delivery_modes(self) -> list[str]:
+        return [
+            mode
+            for mode, flag in (
+                (DeliveryMode.PICKUP, self.delivers_pickup),
+                (DeliveryMode.SHIPPING, self.delivers_shipping),
+                (DeliveryMode.ON_SITE, self.delivers_on_site),
+                (DeliveryMode.REMOTE, self.delivers_remote),
+            )
+            if flag
+        ]
+
+    @property
+    def is_made_to_order(self) -> bool:
+        return self.stock is None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ListingStatus.PUBLISHED
+
+
+def listing_image_path(instance: "ListingImage", filename: str) -> str:
+    return f"listings/{instance.listing_id}/{filename}"
+
+
+class ListingImage(models.Model):
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(
+        upload_to=listing_image_path, width_field="width", height_field="height"
+    )
+    thumbnail_small = models.ImageField(upload_to=listing_image_path, blank=True)
+    thumbnail_large = models.ImageField(upload_to=listing_image_path, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["listing_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text or f"Image {self.pk} of {self.listing_id}"

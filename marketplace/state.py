@@ -1,0 +1,40 @@
+"""The lifecycle of a listing. The table is the documentation."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import TransitionNotAllowed
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING_REVIEW = "pending_review", _("Pending review")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+    SUSPENDED = "suspended", _("Suspended")
+    ARCHIVED = "archived", _("Archived")
+
+
+S = ListingStatus
+
+# action -> (allowed from, to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "submit_for_review": (frozenset({S.DRAFT, S.REJECTED}), S.PENDING_REVIEW),
+    "publish_directly": (frozenset({S.DRAFT, S.REJECTED}), S.PUBLISHED),
+    "approve": (frozenset({S.PENDING_REVIEW}), S.PUBLISHED),
+    "reject": (frozenset({S.PENDING_REVIEW}), S.REJECTED),
+    "suspend": (frozenset({S.PUBLISHED, S.PENDING_REVIEW}), S.SUSPENDED),
+    "reinstate": (frozenset({S.SUSPENDED}), S.PUBLISHED),
+    "send_back_to_review": (frozenset({S.PUBLISHED}), S.PENDING_REVIEW),
+    "archive": (frozenset({S.DRAFT, S.PENDING_REVIEW, S.PUBLISHED, S.REJECTED}), S.ARCHIVED),
+}
+
+
+def ensure_transition(action: str, current: str) -> str:
+    """Return the status that `action` leads to from `current`, or refuse it."""
+    allowed_from, target = TRANSITIONS[action]
+    if current not in allowed_from:
+        raise TransitionNotAllowed(
+            f"Cannot {action.replace('_', ' ')} a listing whose status is {current}."
+        )
+    return target

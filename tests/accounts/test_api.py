@@ -1,0 +1,88 @@
+import pytest
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+STRONG = "a-long-enough-passphrase-42"
+
+
+def register(api, **overrides):  # type: ignore[no-untyped-def]
+    body = {"email": "ana@huella.coop", "password": STRONG, "name": "Ana Pérez", **overrides}
+    return api.post("/api/v1/auth/register/", body, format="json")
+
+
+def test_register_returns_token_that_authenticates(api):
+    response = register(api)
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"id", "email", "name", "token"}
+    api.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+    me = api.get("/api/v1/me/").json()
+    assert me["email"] == "ana@huella.coop"
+    assert me["is_moderator"] is False
+    assert me["memberships"] == []
+
+
+def test_email_is_unique_case_insensitively(api):
+    assert register(api).status_code == 201
+    response = register(api, email="ANA@Huella.coop")
+    assert response.status_code == 400
+    assert "email" in response.json()
+    assert User.objects.count() == 1
+
+
+def test_weak_password_is_refused_with_a_message(api):
+    response = register(api, password="123456")
+    assert response.status_code == 400
+    assert response.json()["password"]
+    assert not User.objects.exists()
+
+
+def test_token_with_any_case_of_email(api):
+    register(api)
+    response = api.post(
+        "/api/v1/auth/token/", {"email": "Ana@HUELLA.coop", "password": STRONG}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["token"]
+
+
+def test_token_with_wrong_password_is_400(api):
+    register(api)
+    response = api.post(
+        "/api/v1/auth/token/", {"email": "ana@huella.coop", "password": "nope"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+
+
+def test_session_login_and_logout(client):
+    client.post(
+        "/api/v1/auth/register/",
+        {"email": "ana@huella.coop", "password": STRONG, "name": "Ana"},
+        content_type="application/json",
+    )
+    response = client.post(
+        "/api/v1/auth/login/",
+        {"email": "ana@huella.coop", "password": STRONG},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert client.get("/api/v1/me/").status_code == 200
+    assert client.post("/api/v1/auth/logout/").status_code == 204
+    assert client.get("/api/v1/me/").status_code in (401, 403)
+
+
+def test_me_lists_memberships_and_moderator_flag(moderator, seller_owner):
+    from tests.conftest import client_for
+
+    me = client_for(seller_owner).get("/api/v1/me/").json()
+    assert me["memberships"][0]["role"] == "owner"
+    assert client_for(moderator).get("/api/v1/me/").json()["is_moderator"] is True
+
+
+def test_malformed_json_is_a_400_naming_the_problem(api):
+    response = api.post("/api/v1/auth/register/", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON" in response.json()["detail"]

@@ -1,0 +1,93 @@
+"""Personas and markers shared by every test folder."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from rest_framework.test import APIClient
+
+from accounts.models import MODERATORS_GROUP
+from cooperatives.models import Role
+from tests.factories import CooperativeFactory, MembershipFactory, UserFactory
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip PostgreSQL tests on SQLite with a reason; in CI's PostgreSQL run, a skip is a failure."""
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    if on_postgres:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _require_postgres_when_asked(request: pytest.FixtureRequest) -> None:
+    if os.environ.get("MINGA_REQUIRE_POSTGRES") and "postgres" in request.keywords:
+        assert connection.vendor == "postgresql", "this run must use PostgreSQL"
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def seller_coop(db):  # type: ignore[no-untyped-def]
+    return CooperativeFactory(name="Cooperativa Textil La Huella", country="AR")
+
+
+@pytest.fixture
+def buyer_coop(db):  # type: ignore[no-untyped-def]
+    return CooperativeFactory(name="Coop Consumo Montevideo", country="UY")
+
+
+@pytest.fixture
+def seller_owner(seller_coop):  # type: ignore[no-untyped-def]
+    return MembershipFactory(cooperative=seller_coop, role=Role.OWNER).user
+
+
+@pytest.fixture
+def seller_admin(seller_coop):  # type: ignore[no-untyped-def]
+    return MembershipFactory(cooperative=seller_coop, role=Role.ADMIN).user
+
+
+@pytest.fixture
+def seller_member(seller_coop):  # type: ignore[no-untyped-def]
+    return MembershipFactory(cooperative=seller_coop, role=Role.MEMBER).user
+
+
+@pytest.fixture
+def buyer_owner(buyer_coop):  # type: ignore[no-untyped-def]
+    return MembershipFactory(cooperative=buyer_coop, role=Role.OWNER).user
+
+
+@pytest.fixture
+def buyer_admin(buyer_coop):  # type: ignore[no-untyped-def]
+    return MembershipFactory(cooperative=buyer_coop, role=Role.ADMIN).user
+
+
+@pytest.fixture
+def buyer_member(buyer_coop):  # type: ignore[no-untyped-def]
+    return MembershipFactory(cooperative=buyer_coop, role=Role.MEMBER).user
+
+
+@pytest.fixture
+def outsider(db):  # type: ignore[no-untyped-def]
+    return UserFactory(name="Outsider")
+
+
+@pytest.fixture
+def moderator(db):  # type: ignore[no-untyped-def]
+    user = UserFactory(name="Moderator")
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    user.groups.add(group)
+    return user
