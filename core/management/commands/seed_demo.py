@@ -16,7 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         notes: list[str] = []
         for name in DEMO_MODULES:
-            if importlib.util.find_spec(name) is None:
+            app = name.split(".")[0]
+            if importlib.util.find_spec(app) is None or importlib.util.find_spec(name) is None:
                 continue
             module = importlib.import_module(name)
             with transaction.atomic():
