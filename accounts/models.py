@@ -30,7 +30,7 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("e-mail", max_length=254)
+    email = models.EmailField("e-mail", max_length=254, unique=True)
     name = models.CharField(max_length=150)
     language = models.CharField(
         max_length=10, blank=True, help_text="Preferred language for pages and e-mail."
