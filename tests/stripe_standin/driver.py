@@ -62,6 +62,7 @@ class StandinDriver(_StripeApi):
     """The local stand-in: all of `_StripeApi` plus the test hooks."""
 
     kind = "standin"
+    currency = "EUR"
 
     def __init__(
         self,
@@ -229,6 +230,9 @@ class StripeTestMode(_StripeApi):
 
     kind = "stripe"
 
-    def __init__(self, secret_key: str, *, destination_account: str | None = None):
+    def __init__(
+        self, secret_key: str, *, destination_account: str | None = None, currency: str = "USD"
+    ):
         super().__init__("https://api.stripe.com", secret_key)
         self.destination_account = destination_account
+        self.currency = currency

@@ -84,7 +84,7 @@ async def create_reversal(request: web.Request) -> web.Response:
     return json_response(reversal._export(expand=expand))
 
 
-def list_reversals(request: web.Request) -> web.Response:
+async def list_reversals(request: web.Request) -> web.Response:
     transfer = Transfer._api_retrieve(request.match_info["id"])
     data = query_params(request)
     result = list_of(
@@ -97,7 +97,7 @@ def list_reversals(request: web.Request) -> web.Response:
     return json_response(result._export())
 
 
-def retrieve_reversal(request: web.Request) -> web.Response:
+async def retrieve_reversal(request: web.Request) -> web.Response:
     reversal = TransferReversal._api_retrieve(request.match_info["reversal"])
     if reversal.transfer != request.match_info["id"]:
         raise UserError(404, "Not Found")

@@ -67,10 +67,15 @@ class State:
     hold_webhooks: bool = False
     delivery_delay: float = 0.1
     generation: int = 0
+    # What `reset()` returns to: set by the command line for docker-compose.
+    default_delivery_delay: float = 0.1
+    startup_webhooks: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def reset(self) -> None:
         ls.store.clear()
         ls_webhooks._webhooks.clear()
+        for endpoint_id, (url, secret) in self.startup_webhooks.items():
+            ls_webhooks.register_webhook(endpoint_id, url, secret, None)
         self.idempotency.clear()
         self.in_flight.clear()
         self.faults.clear()
@@ -78,7 +83,7 @@ class State:
         self.deliveries.clear()
         self.account_links.clear()
         self.hold_webhooks = False
-        self.delivery_delay = 0.1
+        self.delivery_delay = self.default_delivery_delay
         # Deliveries scheduled before the reset see a new generation and are dropped.
         self.generation += 1
 
