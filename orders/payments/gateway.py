@@ -26,6 +26,15 @@ from uuid import UUID
 
 import stripe
 from django.conf import settings
+from stripe.params import (
+    AccountCreateParams,
+    PaymentIntentCreateParams,
+    PaymentIntentListParams,
+    RefundCreateParams,
+    RefundListParams,
+    TransferCreateParams,
+    TransferListParams,
+)
 
 from orders.payments.errors import (
     PaymentProviderError,
@@ -272,10 +281,10 @@ def _dispute(obj: Any) -> DisputeInfo:
     )
 
 
-def _created_range(created_gte: datetime, created_lte: datetime) -> dict[str, int]:
+def _bounds(created_gte: datetime, created_lte: datetime) -> tuple[int, int]:
     if created_gte.tzinfo is None or created_lte.tzinfo is None:
         raise ValueError("reconciliation ranges are aware datetimes")
-    return {"gte": int(created_gte.timestamp()), "lte": int(created_lte.timestamp())}
+    return int(created_gte.timestamp()), int(created_lte.timestamp())
 
 
 # -- Connect: sellers' Express accounts
@@ -289,7 +298,7 @@ def create_connected_account(
     Only the `transfers` capability is requested: the platform charges buyers and transfers each
     seller's share. `service_agreement="recipient"` is for sellers in another country than the
     platform's Stripe account."""
-    params: dict[str, Any] = {
+    params: AccountCreateParams = {
         "type": "express",
         "country": country.upper(),
         "email": email,
@@ -300,7 +309,7 @@ def create_connected_account(
         params["tos_acceptance"] = {"service_agreement": service_agreement}
     with _calling("create a connected account"):
         account = _client().v1.accounts.create(
-            params,  # type: ignore[arg-type]
+            params,
             {"idempotency_key": idempotency_key("cooperative", cooperative_id, "account")},
         )
     return _account(account)
@@ -338,7 +347,7 @@ def create_payment_intent(
     description: str | None = None,
 ) -> PaymentIntentInfo:
     """The checkout's PaymentIntent (key `checkout:{id}:pi`); `metadata` gets `checkout_id`."""
-    params: dict[str, Any] = {
+    params: PaymentIntentCreateParams = {
         "amount": _positive(amount),
         "currency": _stripe_currency(currency),
         "transfer_group": transfer_group,
@@ -348,7 +357,7 @@ def create_payment_intent(
         params["description"] = description
     with _calling("create a payment"):
         intent = _client().v1.payment_intents.create(
-            params,  # type: ignore[arg-type]
+            params,
             {"idempotency_key": idempotency_key("checkout", checkout_id, "pi")},
         )
     return _payment_intent(intent)
@@ -398,7 +407,7 @@ def create_transfer(
 
     `source_transaction` (the checkout's charge) ties the transfer to the buyer's funds, so it
     succeeds before those funds are available on the platform balance."""
-    params: dict[str, Any] = {
+    params: TransferCreateParams = {
         "amount": _positive(amount),
         "currency": _stripe_currency(currency),
         "destination": destination,
@@ -409,7 +418,7 @@ def create_transfer(
         params["source_transaction"] = source_transaction
     with _calling("transfer to a seller"):
         transfer = _client().v1.transfers.create(
-            params,  # type: ignore[arg-type]
+            params,
             {"idempotency_key": idempotency_key("order", order_id, "transfer")},
         )
     return _transfer(transfer)
@@ -432,19 +441,19 @@ def create_refund(
     """Refund part of a payment to the buyer (key `refund:{id}`, our Refund row's id)."""
     if (payment_intent_id is None) == (charge_id is None):
         raise ValueError("refund either a payment_intent_id or a charge_id")
-    params: dict[str, Any] = {
+    params: RefundCreateParams = {
         "amount": _positive(amount),
         "metadata": _outgoing_metadata({"refund_id": refund_id}, metadata),
     }
     if payment_intent_id:
         params["payment_intent"] = payment_intent_id
-    else:
+    elif charge_id:
         params["charge"] = charge_id
     if reason:
         params["reason"] = reason
     with _calling("refund a payment"):
         refund = _client().v1.refunds.create(
-            params,  # type: ignore[arg-type]
+            params,
             {"idempotency_key": idempotency_key("refund", refund_id)},
         )
     return _refund(refund)
@@ -522,10 +531,10 @@ def list_payment_intents(
     *, created_gte: datetime, created_lte: datetime
 ) -> list[PaymentIntentInfo]:
     """Every PaymentIntent created in the range (inclusive), newest first."""
+    gte, lte = _bounds(created_gte, created_lte)
+    params: PaymentIntentListParams = {"created": {"gte": gte, "lte": lte}, "limit": LIST_PAGE_SIZE}
     with _calling("list payments"):
-        page = _client().v1.payment_intents.list(
-            {"created": _created_range(created_gte, created_lte), "limit": LIST_PAGE_SIZE}
-        )
+        page = _client().v1.payment_intents.list(params)
         return [_payment_intent(obj) for obj in page.auto_paging_iter()]
 
 
@@ -537,8 +546,9 @@ def list_transfers(
     destination: str | None = None,
 ) -> list[TransferInfo]:
     """Every transfer created in the range, optionally of one checkout or one seller."""
-    params: dict[str, Any] = {
-        "created": _created_range(created_gte, created_lte),
+    gte, lte = _bounds(created_gte, created_lte)
+    params: TransferListParams = {
+        "created": {"gte": gte, "lte": lte},
         "limit": LIST_PAGE_SIZE,
     }
     if transfer_group:
@@ -546,7 +556,7 @@ def list_transfers(
     if destination:
         params["destination"] = destination
     with _calling("list transfers"):
-        page = _client().v1.transfers.list(params)  # type: ignore[arg-type]
+        page = _client().v1.transfers.list(params)
         return [_transfer(obj) for obj in page.auto_paging_iter()]
 
 
@@ -554,12 +564,13 @@ def list_refunds(
     *, created_gte: datetime, created_lte: datetime, payment_intent_id: str | None = None
 ) -> list[RefundInfo]:
     """Every refund created in the range, optionally of one payment."""
-    params: dict[str, Any] = {
-        "created": _created_range(created_gte, created_lte),
+    gte, lte = _bounds(created_gte, created_lte)
+    params: RefundListParams = {
+        "created": {"gte": gte, "lte": lte},
         "limit": LIST_PAGE_SIZE,
     }
     if payment_intent_id:
         params["payment_intent"] = payment_intent_id
     with _calling("list refunds"):
-        page = _client().v1.refunds.list(params)  # type: ignore[arg-type]
+        page = _client().v1.refunds.list(params)
         return [_refund(obj) for obj in page.auto_paging_iter()]
