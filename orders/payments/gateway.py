@@ -128,7 +128,7 @@ def _calling(action: str) -> Iterator[None]:
 
 
 def _plain(obj: Any) -> dict[str, Any]:
-    """Stripe's objects as plain JSON-like dicts (they stopped being dicts in stripe-python 15)."""
+    """Stripe's objects as plain JSON-like dicts (in stripe-python 16 they are not dicts)."""
     return obj.to_dict() if isinstance(obj, stripe.StripeObject) else dict(obj)
 
 
@@ -498,17 +498,21 @@ def construct_event(payload: bytes, signature_header: str | None) -> WebhookEven
         raise WebhookSignatureInvalid("No webhook signing secret is configured.")
     if not signature_header:
         raise WebhookSignatureInvalid("The Stripe-Signature header is missing.")
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WebhookSignatureInvalid("The webhook body is not UTF-8 text.") from exc
     tolerance = settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS
     for secret in secrets:
         try:
-            stripe.WebhookSignature.verify_header(payload, signature_header, secret, tolerance)
+            stripe.WebhookSignature.verify_header(text, signature_header, secret, tolerance)
             break
         except stripe.SignatureVerificationError:
             continue
     else:
         raise WebhookSignatureInvalid("The webhook signature is invalid or too old.")
     try:
-        body = json.loads(payload)
+        body = json.loads(text)
         obj = body["data"]["object"]
         return WebhookEvent(
             id=str(body["id"]),

@@ -520,6 +520,9 @@ def test_event_signed_with_either_secret_is_accepted(webhook_secret):
         ),
         pytest.param(EVENT, sign(EVENT, "whsec_platform", int(time.time()) - 600), id="stale"),
         pytest.param(EVENT, "", id="no header"),
+        pytest.param(
+            b"\xff\xfe", sign(b"\xff\xfe", "whsec_platform", int(time.time())), id="not utf-8"
+        ),
         pytest.param(EVENT, "t=abc,v1=zzz", id="garbage header"),
         pytest.param(
             b"not json", sign(b"not json", "whsec_platform", int(time.time())), id="not an event"
