@@ -15,7 +15,8 @@ class ModerationActionFilter(django_filters.FilterSet):
     )
     action = django_filters.MultipleChoiceFilter(choices=ActionKind.choices)
     created = django_filters.IsoDateTimeFromToRangeFilter(
-        help_text="`created_after` and `created_before`, ISO 8601 dates or date-times."
+        field_name="created_at",
+        help_text="`created_after` and `created_before`, ISO 8601 dates or date-times.",
     )
 
     class Meta:
