@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+from accounts.models import User
 from cooperatives.permissions import is_moderator
 from core.errors import DomainError
 from moderation import services
@@ -26,6 +27,11 @@ from moderation.models import (
     ReportOutcome,
 )
 from moderation.state import AppealStatus, ReportStatus
+
+
+def _actor(request: HttpRequest) -> User:
+    """Admin views only run for signed-in staff."""
+    return request.user  # type: ignore[return-value]
 
 
 class ReasonForm(forms.Form):
@@ -102,7 +108,7 @@ class ModerationActionAdmin(ModeratorOnlyAdmin):
     search_fields = ["reason", "actor__email", "listing__title", "cooperative__name"]
     date_hierarchy = "created_at"
     actions = None
-    fields = [
+    fields = readonly_fields = (
         "created_at",
         "actor",
         "action",
@@ -113,8 +119,7 @@ class ModerationActionAdmin(ModeratorOnlyAdmin):
         "from_status",
         "to_status",
         "reason",
-    ]
-    readonly_fields = fields
+    )
 
 
 @admin.register(ListingModeration)
@@ -123,8 +128,14 @@ class ListingModerationAdmin(ModeratorOnlyAdmin):
     list_filter = ["status", "cooperative__verification_status", "kind"]
     list_select_related = ["cooperative"]
     search_fields = ["title", "cooperative__name"]
-    fields = ["title", "description", "cooperative", "category", "status", "status_reason"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "title",
+        "description",
+        "cooperative",
+        "category",
+        "status",
+        "status_reason",
+    )
     actions = ["approve", "reject", "suspend", "reinstate"]
 
     @admin.action(description="Approve the selected listings")
@@ -133,8 +144,8 @@ class ListingModerationAdmin(ModeratorOnlyAdmin):
             self,
             request,
             queryset,
-            lambda o: services.listing_approve(listing=o, actor=request.user),
-        )  # type: ignore[arg-type]
+            lambda o: services.listing_approve(listing=o, actor=_actor(request)),
+        )
 
     @admin.action(description="Reject the selected listings (asks for a reason)")
     def reject(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
@@ -143,7 +154,7 @@ class ListingModerationAdmin(ModeratorOnlyAdmin):
             request,
             queryset,
             title="Reject listings",
-            apply=lambda o, r: services.listing_reject(listing=o, actor=request.user, reason=r),  # type: ignore[arg-type]
+            apply=lambda o, r: services.listing_reject(listing=o, actor=_actor(request), reason=r),
         )
 
     @admin.action(description="Suspend the selected listings (asks for a reason)")
@@ -153,7 +164,7 @@ class ListingModerationAdmin(ModeratorOnlyAdmin):
             request,
             queryset,
             title="Suspend listings",
-            apply=lambda o, r: services.listing_suspend(listing=o, actor=request.user, reason=r),  # type: ignore[arg-type]
+            apply=lambda o, r: services.listing_suspend(listing=o, actor=_actor(request), reason=r),
         )
 
     @admin.action(description="Reinstate the selected listings")
@@ -162,8 +173,8 @@ class ListingModerationAdmin(ModeratorOnlyAdmin):
             self,
             request,
             queryset,
-            lambda o: services.listing_reinstate(listing=o, actor=request.user),
-        )  # type: ignore[arg-type]
+            lambda o: services.listing_reinstate(listing=o, actor=_actor(request)),
+        )
 
 
 @admin.register(CooperativeModeration)
@@ -171,8 +182,14 @@ class CooperativeModerationAdmin(ModeratorOnlyAdmin):
     list_display = ["name", "country", "legal_form", "verification_status", "verified_at"]
     list_filter = ["verification_status", "country", "legal_form"]
     search_fields = ["name", "slug", "tax_id"]
-    fields = ["name", "slug", "legal_form", "country", "tax_id", "verification_status"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "name",
+        "slug",
+        "legal_form",
+        "country",
+        "tax_id",
+        "verification_status",
+    )
     actions = ["verify", "reject", "suspend", "reinstate"]
 
     @admin.action(description="Verify the selected cooperatives")
@@ -181,8 +198,8 @@ class CooperativeModerationAdmin(ModeratorOnlyAdmin):
             self,
             request,
             queryset,
-            lambda o: services.cooperative_verify(cooperative=o, actor=request.user),
-        )  # type: ignore[arg-type]
+            lambda o: services.cooperative_verify(cooperative=o, actor=_actor(request)),
+        )
 
     @admin.action(description="Reject the verification of the selected cooperatives (reason)")
     def reject(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
@@ -193,7 +210,7 @@ class CooperativeModerationAdmin(ModeratorOnlyAdmin):
             title="Reject verification",
             apply=lambda o, r: services.cooperative_reject(
                 cooperative=o,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_actor(request),
                 reason=r,
             ),
         )
@@ -207,7 +224,7 @@ class CooperativeModerationAdmin(ModeratorOnlyAdmin):
             title="Suspend cooperatives",
             apply=lambda o, r: services.cooperative_suspend(
                 cooperative=o,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_actor(request),
                 reason=r,
             ),
         )
@@ -218,8 +235,8 @@ class CooperativeModerationAdmin(ModeratorOnlyAdmin):
             self,
             request,
             queryset,
-            lambda o: services.cooperative_reinstate(cooperative=o, actor=request.user),
-        )  # type: ignore[arg-type]
+            lambda o: services.cooperative_reinstate(cooperative=o, actor=_actor(request)),
+        )
 
 
 @admin.register(Report)
@@ -228,7 +245,7 @@ class ReportAdmin(ModeratorOnlyAdmin):
     list_filter = ["status", "reason"]
     list_select_related = ["listing", "cooperative", "reporter"]
     search_fields = ["details", "listing__title", "cooperative__name", "reporter__email"]
-    fields = [
+    fields = readonly_fields = (
         "reporter",
         "listing",
         "cooperative",
@@ -240,8 +257,7 @@ class ReportAdmin(ModeratorOnlyAdmin):
         "resolved_at",
         "resolution_note",
         "decision",
-    ]
-    readonly_fields = fields
+    )
     actions = ["dismiss", "mark_action_taken"]
 
     def _resolve(self, request: HttpRequest, queryset: QuerySet[Any], outcome: str) -> None:
@@ -249,7 +265,7 @@ class ReportAdmin(ModeratorOnlyAdmin):
             # Resolving one report closes its whole group, so a later one may be closed already.
             report.refresh_from_db(fields=["status"])
             if report.status == ReportStatus.OPEN:
-                services.report_resolve(report=report, actor=request.user, outcome=outcome)  # type: ignore[arg-type]
+                services.report_resolve(report=report, actor=_actor(request), outcome=outcome)
 
         _run(self, request, queryset.filter(status=ReportStatus.OPEN), resolve)
 
@@ -267,7 +283,7 @@ class AppealAdmin(ModeratorOnlyAdmin):
     list_display = ["id", "cooperative", "decision", "status", "created_at", "resolved_by"]
     list_filter = ["status"]
     list_select_related = ["cooperative", "decision", "resolved_by"]
-    fields = [
+    fields = readonly_fields = (
         "decision",
         "cooperative",
         "appellant",
@@ -278,8 +294,7 @@ class AppealAdmin(ModeratorOnlyAdmin):
         "resolved_by",
         "resolved_at",
         "resolution_note",
-    ]
-    readonly_fields = fields
+    )
     actions = ["uphold", "overturn"]
 
     def _resolve(
@@ -292,7 +307,7 @@ class AppealAdmin(ModeratorOnlyAdmin):
             title=title,
             apply=lambda o, note: services.appeal_resolve(
                 appeal=o,
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_actor(request),
                 outcome=outcome,
                 note=note,
             ),

@@ -58,7 +58,7 @@ def cooperative_ids_of(user: Any) -> frozenset[int]:
     return frozenset(Membership.objects.filter(user=user).values_list("cooperative_id", flat=True))
 
 
-def _count(queryset: QuerySet[Any]) -> Subquery:
+def _count(queryset: QuerySet[Any]) -> Coalesce:
     """A correlated COUNT(*) as an annotation, without a GROUP BY on the outer query."""
     return Coalesce(
         Subquery(

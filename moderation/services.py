@@ -376,7 +376,7 @@ def report_resolve(
 def _lock_target(decision: ModerationAction) -> Listing | Cooperative:
     if decision.listing_id:
         return Listing.objects.select_for_update().get(pk=decision.listing_id)
-    return Cooperative.objects.select_for_update().get(pk=decision.cooperative_id)
+    return Cooperative.objects.select_for_update().get(pk=decision.cooperative_id or 0)
 
 
 def _current_status(target: Listing | Cooperative) -> str:

@@ -228,7 +228,7 @@ class ReportSerializer(serializers.ModelSerializer):
 class ReportCreatedSerializer(serializers.ModelSerializer):
     """What the reporter gets back."""
 
-    cooperative = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    cooperative = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = Report
@@ -310,7 +310,7 @@ class AppealSerializer(serializers.ModelSerializer):
     """An appeal as the appellant's cooperative sees it."""
 
     decision = AppealDecisionSerializer()
-    cooperative = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    cooperative = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = Appeal

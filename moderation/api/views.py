@@ -72,7 +72,7 @@ class ModeratorListView(generics.ListAPIView):
     filter_backends: list[type] = []
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         context["conflicts"] = selectors.cooperative_ids_of(self.request.user)
         return context
 
