@@ -112,7 +112,7 @@ def seed(out: Any) -> list[str]:
         + " — the second one resolves the first one's appeals.",
     ]
     if reports:
-        lines.append(f"Moderation: {reports} open reports added.")
+        lines.append(f"Moderation: {reports} open report{'s' if reports != 1 else ''} added.")
     if decision:
         lines.append(f"Moderation: {decision}.")
     return lines
