@@ -233,6 +233,7 @@ def appeal_queue(*, status: str | None = None) -> QuerySet[Appeal]:
         "decision",
         "decision__actor",
         "decision__listing",
+        "decision__listing__cooperative",
         "decision__cooperative",
         "cooperative",
         "appellant",
@@ -260,7 +261,13 @@ def appeal_list_for_member(user: Any, cooperative: Cooperative | None = None) ->
     """The appeals of one cooperative (or of all the user's cooperatives), newest first."""
     return (
         Appeal.objects.filter(_cooperatives_followed_by(user, cooperative))
-        .select_related("decision", "decision__listing", "decision__cooperative", "cooperative")
+        .select_related(
+            "decision",
+            "decision__listing",
+            "decision__listing__cooperative",
+            "decision__cooperative",
+            "cooperative",
+        )
         .order_by("-created_at", "-id")
     )
 

@@ -255,3 +255,31 @@ def test_members_list_their_cooperatives_appeals_only(seller_owner, buyer_owner,
     appeal(seller_owner, rejection)
     assert len(client_for(seller_owner).get(APPEALS).json()["results"]) == 1
     assert client_for(buyer_owner).get(APPEALS).json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("seller_owner", "/api/v1/decisions/"),
+        ("seller_owner", APPEALS),
+        ("other_moderator", QUEUE),
+    ],
+)
+def test_appeal_and_decision_lists_keep_a_constant_query_count(
+    request, persona, url, moderator, seller_coop, seller_owner, django_assert_max_num_queries
+):
+    from tests.factories import ListingFactory
+
+    def fill(count):
+        for _ in range(count):
+            listing = ListingFactory(cooperative=seller_coop, status="pending_review")
+            decision = services.listing_reject(listing=listing, actor=moderator, reason="No.")
+            services.appeal_file(decision=decision, actor=seller_owner, statement="Yes.")
+
+    client = client_for(request.getfixturevalue(persona))
+    fill(2)
+    with django_assert_max_num_queries(12) as small:
+        client.get(url)
+    fill(6)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert len(client.get(url).json()["results"]) == 8
