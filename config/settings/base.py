@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "cooperatives",
     "marketplace",
+    "moderation",
     "orders",
     "frontend",
 ]
@@ -174,6 +175,8 @@ STRIPE_IDEMPOTENCY_NAMESPACE = os.environ.get("STRIPE_IDEMPOTENCY_NAMESPACE", ""
 # The solidarity fee kept by the exchange, in basis points of each order's total (150 = 1.5 %).
 SOLIDARITY_FEE_BPS = env_int("SOLIDARITY_FEE_BPS", 150)
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 14)
+# How long a seller has to appeal a moderation decision that is still in force.
+MODERATION_APPEAL_WINDOW_DAYS = env_int("MODERATION_APPEAL_WINDOW_DAYS", 30)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -205,7 +208,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "moderation.state.ReportStatus",
+        "ReportOutcomeEnum": "moderation.models.ReportOutcome",
+        "AppealStatusEnum": "moderation.state.AppealStatus",
+        "AppealOutcomeEnum": "moderation.models.AppealOutcome",
+    },
 }
 
 LOGGING = {
