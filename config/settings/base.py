@@ -165,6 +165,8 @@ STRIPE_API_VERSION = os.environ.get("STRIPE_API_VERSION", "2025-03-31.basil")
 # The solidarity fee kept by the exchange, in basis points of each order's total (150 = 1.5 %).
 SOLIDARITY_FEE_BPS = env_int("SOLIDARITY_FEE_BPS", 150)
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 14)
+# Orders fulfilled this many days ago are completed by `manage.py complete_stale_orders` (cron).
+ORDER_AUTO_COMPLETE_DAYS = env_int("ORDER_AUTO_COMPLETE_DAYS", 14)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -196,7 +198,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.state.OrderStatus",
+        "CheckoutStatusEnum": "orders.state.CheckoutStatus",
+        "PaymentStatusEnum": "orders.state.PaymentStatus",
+    },
 }
 
 LOGGING = {
