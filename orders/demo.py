@@ -66,13 +66,17 @@ def seed(out: Any) -> list[str]:
     by_seller: dict[int, list[Listing]] = defaultdict(list)
     for listing in listings:
         by_seller[listing.cooperative_id].append(listing)
-    buyers = [
-        cooperative
-        for cooperative in Cooperative.objects.exclude(
-            verification_status=VerificationStatus.SUSPENDED
-        ).order_by("pk")
-        if _manager(cooperative) is not None
-    ]
+    # Cooperatives that only buy come first: their carts can hold every seller.
+    buyers = sorted(
+        (
+            cooperative
+            for cooperative in Cooperative.objects.exclude(
+                verification_status=VerificationStatus.SUSPENDED
+            ).order_by("pk")
+            if _manager(cooperative) is not None
+        ),
+        key=lambda cooperative: (cooperative.pk in by_seller, cooperative.pk),
+    )
     placed: list[Order] = []
     for index, buyer in enumerate(buyers[:MAX_BUYERS]):
         actor = _manager(buyer)
