@@ -48,8 +48,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 class CartLineInline(ReadOnlyInline):
     model = CartLine
-    fields = ["listing", "seller", "title", "quantity", "unit_price_amount", "currency"]
-    readonly_fields = fields
+    readonly_fields = ("listing", "seller", "title", "quantity", "unit_price_amount", "currency")
+    fields = readonly_fields
 
 
 @admin.register(Cart)
@@ -61,8 +61,8 @@ class CartAdmin(ReadOnlyAdmin):
 
 class OrderInline(ReadOnlyInline):
     model = Order
-    fields = ["id", "seller", "status", "total_amount", "fee_amount"]
-    readonly_fields = fields
+    readonly_fields = ("id", "seller", "status", "total_amount", "fee_amount")
+    fields = readonly_fields
     show_change_link = True
 
 
@@ -85,20 +85,35 @@ class CheckoutAdmin(ReadOnlyAdmin):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["title", "quantity", "unit", "unit_price_amount", "line_total_amount", "listing"]
-    readonly_fields = fields
+    readonly_fields = (
+        "title",
+        "quantity",
+        "unit",
+        "unit_price_amount",
+        "line_total_amount",
+        "listing",
+    )
+    fields = readonly_fields
 
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "actor_side", "note"]
-    readonly_fields = fields
+    readonly_fields = (
+        "created_at",
+        "action",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_side",
+        "note",
+    )
+    fields = readonly_fields
 
 
 class InvoiceInline(ReadOnlyInline):
     model = Invoice
-    fields = ["number", "kind", "issued_at", "total_amount"]
-    readonly_fields = fields
+    readonly_fields = ("number", "kind", "issued_at", "total_amount")
+    fields = readonly_fields
     show_change_link = True
 
 
@@ -147,7 +162,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ["status", "payment_method", "is_flagged", "currency"]
     search_fields = ["id", "buyer__name", "seller__name"]
     date_hierarchy = "placed_at"
-    fields = [
+    readonly_fields = (
         "checkout",
         "buyer",
         "seller",
@@ -168,8 +183,8 @@ class OrderAdmin(admin.ModelAdmin):
         "paid_at",
         "is_flagged",
         "flag_reason",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
     inlines = [OrderLineInline, OrderEventInline, InvoiceInline]
     actions = [
         *[

@@ -184,8 +184,8 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
             header.cell(title)
         for line in doc.lines:
             row = table.row()
-            for value in (line.title, line.quantity, line.unit, line.unit_price, line.amount):
-                row.cell(_pdf_text(value))
+            for cell in (line.title, line.quantity, line.unit, line.unit_price, line.amount):
+                row.cell(_pdf_text(cell))
     pdf.ln(4)
 
     for label, value, style in (

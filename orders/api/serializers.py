@@ -328,7 +328,9 @@ class MessageInputSerializer(serializers.Serializer):
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
-    credits = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    credits: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="number", read_only=True
+    )
     pdf_url = serializers.SerializerMethodField()
     html_url = serializers.SerializerMethodField()
 

@@ -276,7 +276,9 @@ def checkout_place(
                     unit_price_amount=line.unit_price_amount,
                     quantity=line.quantity,
                     line_total_amount=line.unit_price_amount * line.quantity,
-                    is_stock_tracked=listings[line.listing_id].stock is not None,
+                    is_stock_tracked=listings[line.listing_id].stock is not None
+                    if line.listing_id is not None
+                    else False,
                 )
                 for line in seller_lines
             ]
