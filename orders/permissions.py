@@ -9,7 +9,7 @@ from typing import Any
 from cooperatives.models import MANAGING_ROLES, Cooperative
 from cooperatives.permissions import is_member, is_moderator, role_in
 from orders.models import Order
-from orders.state import Side, Transition, find_transition
+from orders.state import ACTIONS, Side, Transition, find_transition
 
 
 def can_view_cart(user: Any, cooperative: Cooperative) -> bool:
@@ -52,8 +52,8 @@ def acting_side(user: Any, order: Order, transition: Transition) -> str | None:
     allowed = managing_sides_of(user, order) & set(transition.sides)
     if not allowed:
         return None
-    # Someone in both cooperatives acts for the side that the order's state waits on.
-    return sorted(allowed, key=lambda side: side != Side.SELLER)[0]
+    # Only a person who manages both cooperatives can have two; the seller side is recorded then.
+    return Side.SELLER.value if Side.SELLER.value in allowed else Side.BUYER.value
 
 
 def can_transition_order(user: Any, order: Order, action: str) -> bool:
@@ -62,8 +62,6 @@ def can_transition_order(user: Any, order: Order, action: str) -> bool:
 
 
 def available_actions(user: Any, order: Order) -> list[str]:
-    from orders.state import ACTIONS
-
     return [action for action in ACTIONS if can_transition_order(user, order, action)]
 
 

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cooperatives.models import Cooperative
-from cooperatives.permissions import is_moderator
+from cooperatives.permissions import is_member, is_moderator
 from core.money import Money
 from orders import permissions
 from orders.models import Cart, CartLine, Message, Order, OrderEvent
@@ -144,7 +144,7 @@ def order_list_for_cooperative(
     *, user: Any, cooperative: Cooperative, role: str = "", status: str = ""
 ) -> QuerySet[Order]:
     """One cooperative's orders as buyer, as seller, or both; for its members and moderators."""
-    if not (permissions.is_member(user, cooperative) or is_moderator(user)):
+    if not (is_member(user, cooperative) or is_moderator(user)):
         raise Http404("No cooperative with this slug.")
     if role == Side.BUYER:
         queryset = Order.objects.filter(buyer=cooperative)
