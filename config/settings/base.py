@@ -177,6 +177,8 @@ SOLIDARITY_FEE_BPS = env_int("SOLIDARITY_FEE_BPS", 150)
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 14)
 # How long a seller has to appeal a moderation decision that is still in force.
 MODERATION_APPEAL_WINDOW_DAYS = env_int("MODERATION_APPEAL_WINDOW_DAYS", 30)
+# Orders fulfilled this many days ago are completed by `manage.py complete_stale_orders` (cron).
+ORDER_AUTO_COMPLETE_DAYS = env_int("ORDER_AUTO_COMPLETE_DAYS", 14)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -213,6 +215,9 @@ SPECTACULAR_SETTINGS = {
         "ReportOutcomeEnum": "moderation.models.ReportOutcome",
         "AppealStatusEnum": "moderation.state.AppealStatus",
         "AppealOutcomeEnum": "moderation.models.AppealOutcome",
+        "OrderStatusEnum": "orders.state.OrderStatus",
+        "CheckoutStatusEnum": "orders.state.CheckoutStatus",
+        "PaymentStatusEnum": "orders.state.PaymentStatus",
     },
 }
 

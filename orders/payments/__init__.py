@@ -3,6 +3,9 @@
 `gateway` is the only module of the project that imports `stripe` (ruff's banned-api rule TID251
 enforces it); it takes and returns the small types of `values` and raises the errors of `errors`.
 Callers use it as `from orders.payments import gateway` and call `gateway.create_transfer(...)`.
+
+The settlement seam (`settlement.py`) decides which methods a buyer may choose and what a new
+checkout's statuses are; its functions are re-exported here.
 """
 
 from orders.payments.errors import (
@@ -12,6 +15,7 @@ from orders.payments.errors import (
     PaymentsNotConfigured,
     WebhookSignatureInvalid,
 )
+from orders.payments.settlement import available_methods, initial_statuses, payment_payload
 from orders.payments.values import (
     ChargeInfo,
     ConnectedAccount,
@@ -37,4 +41,7 @@ __all__ = [
     "TransferReversalInfo",
     "WebhookEvent",
     "WebhookSignatureInvalid",
+    "available_methods",
+    "initial_statuses",
+    "payment_payload",
 ]
