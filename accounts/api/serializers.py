@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from accounts.models import User
@@ -43,6 +44,23 @@ class MeSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "email", "name", "language", "is_moderator", "memberships"]
         read_only_fields = ["id", "email", "is_moderator", "memberships"]
+        extra_kwargs = {
+            "language": {
+                "help_text": "One of the site's language codes (en, es, pt-br), or blank for "
+                "the browser's choice."
+            }
+        }
+
+    def validate_language(self, value: str) -> str:
+        """Blank (follow the browser) or one of the languages the site is translated into."""
+        value = value.strip().lower()
+        codes = [code for code, _name in settings.LANGUAGES]
+        if value and value not in codes:
+            raise serializers.ValidationError(
+                f"'{value}' is not a language of this site; choose one of {', '.join(codes)}, "
+                "or leave it blank."
+            )
+        return value
 
     @staticmethod
     def get_memberships(user: User) -> list[dict[str, str]]:

@@ -20,7 +20,7 @@ from cooperatives.api.serializers import (
     VerificationInputSerializer,
     VerificationRequestSerializer,
 )
-from cooperatives.models import Cooperative, VerificationDocument
+from cooperatives.models import Cooperative
 from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
@@ -117,7 +117,10 @@ class MemberListView(APIView):
             actor=request.user,
             **data.validated_data,  # type: ignore[arg-type]
         )
-        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        return Response(
+            InvitationSerializer(invitation, context={"can_manage": True}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class MemberDetailView(APIView):
@@ -164,7 +167,8 @@ class InvitationListView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         invitations = selectors.invitation_list_open(user=request.user, cooperative=cooperative)
-        return Response(InvitationSerializer(invitations, many=True).data)
+        context = {"can_manage": rules.can_manage_cooperative(request.user, cooperative)}
+        return Response(InvitationSerializer(invitations, many=True, context=context).data)
 
 
 class InvitationDetailView(APIView):
@@ -173,13 +177,9 @@ class InvitationDetailView(APIView):
     @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND})
     def delete(self, request: Request, slug: str, invitation_id: int) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
-        invitation = (
-            selectors.invitation_list_open(user=request.user, cooperative=cooperative)
-            .filter(pk=invitation_id)
-            .first()
+        invitation = selectors.invitation_get_open(
+            user=request.user, cooperative=cooperative, invitation_id=invitation_id
         )
-        if invitation is None:
-            raise Http404("No open invitation with this id.")
         services.invitation_revoke(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -203,9 +203,7 @@ class VerificationView(APIView):
     @extend_schema(responses={200: VerificationRequestSerializer(many=True), 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
-        if not rules.can_view_private_data(request.user, cooperative):
-            raise Http404("No cooperative with this slug.")
-        requests = cooperative.verification_requests.prefetch_related("documents")
+        requests = selectors.verification_request_list(user=request.user, cooperative=cooperative)
         return Response(VerificationRequestSerializer(requests, many=True).data)
 
     @extend_schema(
@@ -247,15 +245,15 @@ class VerificationDocumentView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): bytes, 404: NOT_FOUND})
     def get(self, request: Request, slug: str, document_id: int) -> FileResponse:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
-        if not rules.can_view_private_data(request.user, cooperative):
-            raise Http404("No cooperative with this slug.")
-        document = VerificationDocument.objects.filter(
-            pk=document_id, request__cooperative=cooperative
-        ).first()
-        if document is None:
-            raise Http404("No document with this id.")
+        document = selectors.verification_document_get(
+            user=request.user, cooperative=cooperative, document_id=document_id
+        )
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("This document's file is missing; ask for it again.") from exc
         response = FileResponse(
-            document.file.open("rb"),
+            handle,
             content_type=document.content_type,
             as_attachment=True,
             filename=document.original_name,
