@@ -98,5 +98,19 @@ def jpeg_bytes(size: tuple[int, int] = (64, 48)) -> bytes:
     return buffer.getvalue()
 
 
+def truncated_jpeg() -> bytes:
+    """A photo cut off halfway through its pixel data, as an interrupted upload leaves it."""
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(buffer, format="JPEG", quality=90)
+    data = buffer.getvalue()
+    return data[: len(data) // 2]
+
+
+def gif_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("P", (16, 16), color=3).save(buffer, format="GIF")
+    return buffer.getvalue()
+
+
 def new_user(email: str, **fields: Any) -> User:
     return UserFactory(email=email, **fields)
