@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
@@ -90,6 +91,7 @@ class CooperativeAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name", "slug", "city", "region", "tax_id"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Status changes go through the moderation services, never through this form.
     readonly_fields = [
         "verification_status",
