@@ -124,3 +124,11 @@ def test_me_cannot_change_email_or_moderator_flag(outsider):
     outsider.refresh_from_db()
     assert outsider.email != "new@example.coop"
     assert outsider.is_moderator is False
+
+
+def test_a_wrong_token_is_a_401_with_a_code(api):
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = api.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+    assert response["WWW-Authenticate"] == "Token"
