@@ -1,5 +1,5 @@
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -142,7 +142,7 @@ def invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def invitation_expiry() -> "timezone.datetime":
+def invitation_expiry() -> datetime:
     return timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS)
 
 

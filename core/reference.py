@@ -19,9 +19,9 @@ def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes that CLDR knows (numeric regions such as '419' are excluded)."""
     territories = Locale("en").territories
     return frozenset(
-        code
+        str(code)
         for code in territories
-        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+        if isinstance(code, str) and len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
     )
 
 

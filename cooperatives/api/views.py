@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
@@ -6,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from cooperatives import permissions as rules
 from cooperatives import selectors, services
 from cooperatives.api.filters import CooperativeFilter
@@ -28,6 +31,11 @@ FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Signed in, but not all
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the current state.")
 INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
+
+
+def _actor(request: Request) -> User:
+    """The signed-in user; views that write require authentication before they get here."""
+    return cast(User, request.user)
 
 
 def _profile_serializer(request: Request, cooperative: Cooperative) -> CooperativeSerializer:
@@ -59,7 +67,7 @@ class CooperativeListView(generics.ListAPIView):
     def post(self, request: Request) -> Response:
         data = CooperativeWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        cooperative = services.cooperative_create(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        cooperative = services.cooperative_create(actor=_actor(request), **data.validated_data)  # type: ignore[arg-type]
         return Response(
             CooperativePrivateSerializer(cooperative, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -86,7 +94,7 @@ class CooperativeDetailView(APIView):
         changes.pop("slug", None)
         cooperative = services.cooperative_update(
             cooperative=cooperative,
-            actor=request.user,
+            actor=_actor(request),
             **changes,  # type: ignore[arg-type]
         )
         return Response(_profile_serializer(request, cooperative).data)
@@ -114,7 +122,7 @@ class MemberListView(APIView):
         data.is_valid(raise_exception=True)
         invitation = services.invitation_create(
             cooperative=cooperative,
-            actor=request.user,
+            actor=_actor(request),
             **data.validated_data,  # type: ignore[arg-type]
         )
         return Response(
@@ -146,7 +154,7 @@ class MemberDetailView(APIView):
         membership = services.membership_change_role(
             membership=membership,
             role=data.validated_data["role"],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_actor(request),
         )
         return Response(MemberSerializer(membership).data)
 
@@ -156,7 +164,7 @@ class MemberDetailView(APIView):
         membership = selectors.membership_get(
             user=request.user, cooperative=cooperative, membership_id=membership_id
         )
-        services.membership_remove(membership=membership, actor=request.user)  # type: ignore[arg-type]
+        services.membership_remove(membership=membership, actor=_actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -180,7 +188,7 @@ class InvitationDetailView(APIView):
         invitation = selectors.invitation_get_open(
             user=request.user, cooperative=cooperative, invitation_id=invitation_id
         )
-        services.invitation_revoke(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+        services.invitation_revoke(invitation=invitation, actor=_actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -192,7 +200,7 @@ class InvitationAcceptView(APIView):
         responses={201: MemberSerializer, 403: FORBIDDEN, 409: CONFLICT, 401: UNAUTHENTICATED},
     )
     def post(self, request: Request, token: str) -> Response:
-        membership = services.invitation_accept(token=token, actor=request.user)  # type: ignore[arg-type]
+        membership = services.invitation_accept(token=token, actor=_actor(request))
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
@@ -224,13 +232,13 @@ class VerificationView(APIView):
             data={
                 "documents": request.FILES.getlist("documents")
                 or request.FILES.getlist("document"),
-                "note": request.data.get("note", ""),
+                "note": request.data.get("note", ""),  # type: ignore[union-attr]
             }
         )
         data.is_valid(raise_exception=True)
         verification = services.verification_request_submit(
             cooperative=cooperative,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_actor(request),
             documents=data.validated_data["documents"],
             note=data.validated_data.get("note", ""),
         )
