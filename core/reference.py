@@ -4,6 +4,7 @@ from functools import cache
 
 from babel import Locale
 from babel.numbers import get_currency_precision, list_currencies
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 # CLDR territories with two letters that are not countries in ISO 3166-1: groupings (EU, UN),
@@ -52,3 +53,21 @@ def currency_decimals(currency: str) -> int:
 def country_choices(locale: str = "en") -> list[tuple[str, str]]:
     names = Locale.parse(locale.replace("-", "_")).territories
     return sorted(((code, names[code]) for code in country_codes()), key=lambda pair: pair[1])
+
+
+def site_language_codes() -> list[str]:
+    """The languages the site is translated into (settings.LANGUAGES), read at call time."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def clean_site_language(value: str) -> str:
+    """Blank, or one of the site's language codes (compared case-insensitively)."""
+    value = (value or "").strip().lower()
+    codes = site_language_codes()
+    if value and value not in codes:
+        raise ValidationError(
+            f"'{value}' is not a language of this site; choose one of {', '.join(codes)}, "
+            "or leave it blank.",
+            code="invalid_language",
+        )
+    return value

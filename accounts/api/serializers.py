@@ -1,7 +1,7 @@
-from django.conf import settings
 from rest_framework import serializers
 
 from accounts.models import User
+from core.reference import clean_site_language
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -52,15 +52,7 @@ class MeSerializer(serializers.ModelSerializer):
         }
 
     def validate_language(self, value: str) -> str:
-        """Blank (follow the browser) or one of the languages the site is translated into."""
-        value = value.strip().lower()
-        codes = [code for code, _name in settings.LANGUAGES]
-        if value and value not in codes:
-            raise serializers.ValidationError(
-                f"'{value}' is not a language of this site; choose one of {', '.join(codes)}, "
-                "or leave it blank."
-            )
-        return value
+        return clean_site_language(value)
 
     @staticmethod
     def get_memberships(user: User) -> list[dict[str, str]]:

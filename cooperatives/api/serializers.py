@@ -1,7 +1,7 @@
-from django.conf import settings
 from rest_framework import serializers
 
 from cooperatives.models import Cooperative, Invitation, LegalForm, Membership, Role, Sector
+from core.reference import clean_site_language
 
 
 class CooperativeSerializer(serializers.ModelSerializer):
@@ -69,10 +69,11 @@ class CooperativeWriteSerializer(serializers.Serializer):
         min_value=1, max_value=10_000_000, required=False, allow_null=True
     )
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    description_language = serializers.ChoiceField(
-        choices=[("", "unknown"), *[(code, name) for code, name in settings.LANGUAGES]],
+    description_language = serializers.CharField(
+        max_length=10,
         required=False,
         allow_blank=True,
+        help_text="The language the description is written in: en, es, pt-br, or blank.",
     )
     website = serializers.URLField(required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
@@ -86,6 +87,9 @@ class CooperativeWriteSerializer(serializers.Serializer):
         required=False,
         help_text="JPEG, PNG or WebP, at most MAX_UPLOAD_BYTES; re-encoded as a square WebP.",
     )
+
+    def validate_description_language(self, value: str) -> str:
+        return clean_site_language(value)
 
 
 class MemberSerializer(serializers.ModelSerializer):

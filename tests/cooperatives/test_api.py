@@ -121,3 +121,17 @@ def test_me_lists_every_membership_with_its_role(seller_owner, buyer_coop):  # t
         ("cooperativa-textil-la-huella", "owner"),
         (buyer_coop.slug, "member"),
     }
+
+
+def test_description_language_is_a_site_language(seller_owner, seller_coop):  # type: ignore[no-untyped-def]
+    client = client_for(seller_owner)
+    url = f"/api/v1/cooperatives/{seller_coop.slug}/"
+    assert (
+        client.patch(url, {"description_language": "PT-BR"}, format="json").json()[
+            "description_language"
+        ]
+        == "pt-br"
+    )
+    refused = client.patch(url, {"description_language": "fr"}, format="json")
+    assert refused.status_code == 400
+    assert "es" in refused.json()["description_language"][0]
