@@ -30,3 +30,5 @@ if settings.SERVE_MEDIA:
             r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"
         ),
     ]
+
+handler500 = "core.views.server_error"
