@@ -5,7 +5,6 @@ Each decision locks the row it changes, checks the transition in the lifecycle t
 check permissions themselves, so the API, the pages and the admin obey the same rules.
 """
 
-import importlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,6 +39,7 @@ from moderation.state import (
     ensure_appeal_transition,
     ensure_report_transition,
 )
+from orders.services import orders_flag_for_suspended_cooperative
 
 LISTING_ACTIONS = {
     "approve": ActionKind.LISTING_APPROVE,
@@ -84,21 +84,8 @@ def _apply_listing_transition(
 
 
 def _flag_open_orders(cooperative: Cooperative, actor: User) -> None:
-    """Leave a suspended cooperative's open orders to a person instead of cancelling them.
-
-    The orders app owns orders: when it provides
-    `orders.services.orders_flag_for_suspended_cooperative(*, cooperative, actor)` it is called
-    here, in the suspension's transaction; until then this is a no-op.
-    """
-    try:
-        module = importlib.import_module("orders.services")
-    except ModuleNotFoundError as exc:
-        if exc.name != "orders.services":
-            raise
-        return
-    flag = getattr(module, "orders_flag_for_suspended_cooperative", None)
-    if flag is not None:
-        flag(cooperative=cooperative, actor=actor)
+    """Leave a suspended cooperative's open orders to a person instead of cancelling them."""
+    orders_flag_for_suspended_cooperative(cooperative=cooperative, actor=actor)
 
 
 def _log(**fields: Any) -> ModerationAction:

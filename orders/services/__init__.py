@@ -21,6 +21,7 @@ from orders.services.orders import (
     order_mark_paid,
     order_transition,
     order_unflag,
+    orders_flag_for_suspended_cooperative,
 )
 
 __all__ = [
@@ -46,4 +47,5 @@ __all__ = [
     "order_mark_paid",
     "order_transition",
     "order_unflag",
+    "orders_flag_for_suspended_cooperative",
 ]

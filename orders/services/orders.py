@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cooperatives.permissions import is_moderator
@@ -19,7 +20,7 @@ from marketplace.models import Listing
 from orders import notifications, permissions
 from orders.models import InvoiceKind, Message, Order, OrderEvent
 from orders.services.invoices import invoice_issue
-from orders.state import OrderStatus, PaymentMethod, Side, ensure_transition
+from orders.state import OPEN_STATUSES, OrderStatus, PaymentMethod, Side, ensure_transition
 
 MAX_REASON_LENGTH = 2000
 MAX_MESSAGE_LENGTH = 5000
@@ -178,6 +179,26 @@ def order_flag(*, order: Order, reason: str, actor: Any = None) -> Order:
     order.save(update_fields=["is_flagged", "flag_reason", "updated_at"])
     _event(order, "flag", actor, "", reason)
     return order
+
+
+@transaction.atomic
+def orders_flag_for_suspended_cooperative(*, cooperative: Any, actor: Any) -> list[int]:
+    """A suspended cooperative's open orders, as buyer or seller, are put aside for a person to
+    settle: flagged, never cancelled silently. Locked in primary-key order."""
+    open_orders = (
+        Order.objects.select_for_update()
+        .filter(Q(buyer=cooperative) | Q(seller=cooperative), status__in=OPEN_STATUSES)
+        .order_by("pk")
+    )
+    reason = f"{cooperative.name} was suspended by a moderator: settle this order by hand."
+    flagged = []
+    for order in open_orders:
+        order.is_flagged = True
+        order.flag_reason = reason
+        order.save(update_fields=["is_flagged", "flag_reason", "updated_at"])
+        _event(order, "flag", actor, "", reason)
+        flagged.append(order.pk)
+    return flagged
 
 
 @transaction.atomic

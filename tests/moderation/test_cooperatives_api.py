@@ -1,8 +1,5 @@
 """Cooperative verification and suspension by moderators."""
 
-import sys
-import types
-
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
@@ -126,24 +123,24 @@ def test_suspension_leaves_listings_untouched(moderator, seller_coop, published_
     assert published_listing.status == "published"
 
 
-def test_suspension_asks_the_orders_app_to_flag_open_orders(moderator, seller_coop, monkeypatch):
-    flagged = []
-    fake = types.ModuleType("orders.services")
-    fake.orders_flag_for_suspended_cooperative = lambda *, cooperative, actor: flagged.append(
-        (cooperative.pk, actor.pk)
-    )
-    monkeypatch.setitem(sys.modules, "orders.services", fake)
-    decide(moderator, seller_coop, "suspend", reason="Fraud.")
-    assert flagged == [(seller_coop.pk, moderator.pk)]
-    decide(moderator, seller_coop, "reinstate")
-    assert flagged == [(seller_coop.pk, moderator.pk)]
-
-
-def test_suspension_works_before_the_orders_app_offers_its_hook(
-    moderator, seller_coop, monkeypatch
+def test_suspension_flags_open_orders_for_a_person_and_cancels_none(
+    moderator, seller_coop, seller_owner, buyer_coop, buyer_owner
 ):
-    monkeypatch.setitem(sys.modules, "orders.services", types.ModuleType("orders.services"))
-    assert decide(moderator, seller_coop, "suspend", reason="Fraud.").status_code == 200
+    from orders.models import Order
+    from tests.orders.conftest import act, place_order
+
+    listing = ListingFactory(cooperative=seller_coop, stock=10)
+    open_order = place_order(buyer_owner, buyer_coop, listing, quantity=1)
+    declined = place_order(buyer_owner, buyer_coop, listing, quantity=1)
+    assert act(seller_owner, declined["id"], "decline", reason="No stock.").status_code == 200
+
+    decide(moderator, seller_coop, "suspend", reason="Fraud.")
+
+    flagged = Order.objects.get(pk=open_order["id"])
+    assert flagged.is_flagged and flagged.status == "placed"
+    assert "suspended" in flagged.flag_reason
+    assert flagged.events.filter(action="flag", actor=moderator).exists()
+    assert not Order.objects.get(pk=declined["id"]).is_flagged
 
 
 def test_conflicted_moderator_cannot_decide_on_their_cooperative(conflicted_moderator, seller_coop):
