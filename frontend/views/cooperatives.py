@@ -344,8 +344,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         if membership:
             messages.success(
                 request,
-                _("Welcome to %(name)s. You are a %(role)s.")
-                % {"name": found.cooperative.name, "role": membership.get_role_display().lower()},
+                _("Welcome to %(name)s. Your role: %(role)s.")
+                % {"name": found.cooperative.name, "role": membership.get_role_display()},
             )
             return redirect("frontend:manage", slug=found.cooperative.slug)
         return redirect("frontend:invitation", token=token)
