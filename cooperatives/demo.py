@@ -508,7 +508,9 @@ def draw_logo(initials: str, colour: str, emblem: int, size: int = 512) -> bytes
         sides, rotation = {1: (3, -math.pi / 2), 2: (6, 0.0), 3: (4, 0.0)}[emblem % 4]
         points = _polygon(centre, radius, sides, rotation)
         draw.polygon(points, outline=light, width=width)
-    draw.text((centre, centre * 1.04), initials, fill=light, font=_font(size // 4), anchor="mm")
+    # A triangle's room is low and narrow: its initials sit lower and smaller.
+    height, font_size = (1.18, size // 5) if emblem % 4 == 1 else (1.04, size // 4)
+    draw.text((centre, centre * height), initials, fill=light, font=_font(font_size), anchor="mm")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
