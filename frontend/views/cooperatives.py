@@ -37,7 +37,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     visible = selectors.cooperative_list_visible_to(request.user)
     filtered = CooperativeFilter(request.GET, queryset=visible).qs.order_by("name", "id")
     page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "is_filtered": bool(form.data)}
+    is_filtered = any(request.GET.get(name) for name in DirectoryFilterForm.base_fields)
+    context = {"form": form, "page": page, "is_filtered": is_filtered}
     partial = request.htmx and not request.htmx.history_restore_request
     template = (
         "frontend/cooperatives/_results.html" if partial else "frontend/cooperatives/directory.html"
