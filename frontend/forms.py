@@ -1,6 +1,6 @@
 """Forms of the pages. They validate what a person typed; the services enforce the rules."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -55,7 +55,7 @@ class SignUpForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
@@ -110,7 +110,7 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = _countries(str(_("Any country")))
+        cast(forms.ChoiceField, self.fields["country"]).choices = _countries(str(_("Any country")))
         for name in ("verified", "recuperated"):
             self.fields[name].widget.attrs["value"] = "true"
 
@@ -166,7 +166,9 @@ class CooperativeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = _countries(str(_("Choose a country")))
+        cast(forms.ChoiceField, self.fields["country"]).choices = _countries(
+            str(_("Choose a country"))
+        )
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services
 from frontend.forms import SignInForm, SignUpForm
-from frontend.views.common import attempt, safe_next
+from frontend.views.common import attempt, safe_next, succeeded
 
 
 @sensitive_post_parameters("password", "password_again")
@@ -31,7 +32,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             ),
             form=form,
         )
-        if user:
+        if succeeded(user):
             login(request, user, backend="accounts.backends.EmailBackend")
             messages.success(request, _("Welcome to Minga, %(name)s.") % {"name": user.name})
             return redirect(next_url)
@@ -43,7 +44,7 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: SignInForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, _("You are signed in."))
         return response

@@ -1,18 +1,32 @@
 """What every page view shares: calling a service and showing what went wrong."""
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
 
+from accounts.models import User
 from core.errors import DomainError
 from frontend.forms import apply_errors
 
 T = TypeVar("T")
+
+
+class HtmxRequest(HttpRequest):
+    """A request that went through django-htmx's middleware (for the type checker)."""
+
+    htmx: HtmxDetails
+
+
+class SignedInRequest(HtmxRequest):
+    """A request of a view behind `login_required`: its user is a real account."""
+
+    user: User
 
 
 class Failed:
@@ -23,6 +37,10 @@ class Failed:
 
 
 FAILED = Failed()
+
+
+def succeeded(result: T | Failed) -> TypeGuard[T]:
+    return not isinstance(result, Failed)
 
 
 def attempt(

@@ -1,12 +1,13 @@
 """The cooperative directory, profiles, "my cooperatives" and invitations."""
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.models import User
 from cooperatives import permissions, selectors, services
 from cooperatives.api.filters import CooperativeFilter
 from cooperatives.models import Cooperative, Membership, Role
@@ -24,13 +26,13 @@ from frontend.forms import (
     RoleForm,
     VerificationForm,
 )
-from frontend.views.common import Failed, attempt
+from frontend.views.common import HtmxRequest, SignedInRequest, attempt, succeeded
 
 PAGE_SIZE = 20
 PANEL_TEMPLATE = "frontend/cooperatives/_members_panel.html"
 
 
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: HtmxRequest) -> HttpResponse:
     """Filters are a GET form, so they work without JavaScript and every result has a URL;
     htmx asks for the results fragment only."""
     form = DirectoryFilterForm(request.GET or None)
@@ -48,7 +50,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def profile(request: HttpRequest, slug: str) -> HttpResponse:
+def profile(request: HtmxRequest, slug: str) -> HttpResponse:
     cooperative = selectors.cooperative_get_visible(request.user, slug)
     is_insider = permissions.can_view_private_data(request.user, cooperative)
     members = (
@@ -70,13 +72,13 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def my_cooperatives(request: HttpRequest) -> HttpResponse:
+def my_cooperatives(request: SignedInRequest) -> HttpResponse:
     memberships = selectors.membership_list_for_user(request.user)
     return render(request, "frontend/cooperatives/mine.html", {"memberships": memberships})
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: SignedInRequest) -> HttpResponse:
     form = CooperativeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         cooperative = attempt(
@@ -84,7 +86,7 @@ def create(request: HttpRequest) -> HttpResponse:
             lambda: services.cooperative_create(actor=request.user, **form.profile()),
             form=form,
         )
-        if cooperative:
+        if succeeded(cooperative):
             messages.success(
                 request,
                 _("%(name)s is on Minga. Invite your members and ask to be verified.")
@@ -94,7 +96,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/cooperatives/create.html", {"form": form})
 
 
-def _insider_cooperative(request: HttpRequest, slug: str) -> Cooperative:
+def _insider_cooperative(request: SignedInRequest, slug: str) -> Cooperative:
     """The cooperative when the viewer may see its private side (members, moderators), else 404."""
     cooperative = selectors.cooperative_get_visible(request.user, slug)
     if not permissions.can_view_private_data(request.user, cooperative):
@@ -102,7 +104,7 @@ def _insider_cooperative(request: HttpRequest, slug: str) -> Cooperative:
     return cooperative
 
 
-def _managed_cooperative(request: HttpRequest, slug: str) -> Cooperative:
+def _managed_cooperative(request: SignedInRequest, slug: str) -> Cooperative:
     """The cooperative when the viewer is one of its owners or admins, else 404."""
     cooperative = selectors.cooperative_get_visible(request.user, slug)
     if not permissions.can_manage_cooperative(request.user, cooperative):
@@ -111,7 +113,7 @@ def _managed_cooperative(request: HttpRequest, slug: str) -> Cooperative:
 
 
 def _panel_context(
-    request: HttpRequest, cooperative: Cooperative, invite_form: InvitationForm | None = None
+    request: SignedInRequest, cooperative: Cooperative, invite_form: InvitationForm | None = None
 ) -> dict[str, Any]:
     user = request.user
     can_manage = permissions.can_manage_cooperative(user, cooperative)
@@ -140,7 +142,7 @@ def _panel_context(
     ]
     if invite_form is None:
         invite_form = InvitationForm()
-    invite_form.fields["role"].choices = invitable_roles
+    cast(forms.ChoiceField, invite_form.fields["role"]).choices = invitable_roles
     return {
         "cooperative": cooperative,
         "role": permissions.role_in(user, cooperative),
@@ -155,7 +157,7 @@ def _panel_context(
 
 
 def _after_panel_action(
-    request: HttpRequest, cooperative: Cooperative, invite_form: InvitationForm | None = None
+    request: SignedInRequest, cooperative: Cooperative, invite_form: InvitationForm | None = None
 ) -> HttpResponse:
     """htmx swaps the members panel in place; without JavaScript the browser reloads the page."""
     if request.htmx:
@@ -169,12 +171,12 @@ def _after_panel_action(
     return redirect("frontend:manage", slug=cooperative.slug)
 
 
-def _leave_to(request: HttpRequest, url: str) -> HttpResponse:
+def _leave_to(request: SignedInRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @login_required
-def manage(request: HttpRequest, slug: str) -> HttpResponse:
+def manage(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = _insider_cooperative(request, slug)
     return render(
         request, "frontend/cooperatives/manage.html", _panel_context(request, cooperative)
@@ -182,7 +184,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, slug: str) -> HttpResponse:
+def edit(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = _managed_cooperative(request, slug)
     initial = {field: getattr(cooperative, field) for field in services.PROFILE_FIELDS}
     form = CooperativeForm(request.POST or None, request.FILES or None, initial=initial)
@@ -194,7 +196,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             form=form,
         )
-        if updated:
+        if succeeded(updated):
             messages.success(request, _("The profile is saved."))
             return redirect("frontend:manage", slug=cooperative.slug)
     return render(
@@ -202,7 +204,9 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _membership(request: HttpRequest, cooperative: Cooperative, membership_id: int) -> Membership:
+def _membership(
+    request: SignedInRequest, cooperative: Cooperative, membership_id: int
+) -> Membership:
     return selectors.membership_get(
         user=request.user, cooperative=cooperative, membership_id=membership_id
     )
@@ -210,7 +214,7 @@ def _membership(request: HttpRequest, cooperative: Cooperative, membership_id: i
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def member_role(request: SignedInRequest, slug: str, membership_id: int) -> HttpResponse:
     cooperative = _insider_cooperative(request, slug)
     membership = _membership(request, cooperative, membership_id)
     form = RoleForm(request.POST)
@@ -223,7 +227,7 @@ def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
             membership=membership, role=form.cleaned_data["role"], actor=request.user
         ),
     )
-    if changed:
+    if succeeded(changed):
         messages.success(
             request,
             _("%(name)s is now %(role)s.")
@@ -237,7 +241,7 @@ def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+def member_remove(request: SignedInRequest, slug: str, membership_id: int) -> HttpResponse:
     cooperative = _insider_cooperative(request, slug)
     membership = _membership(request, cooperative, membership_id)
     is_self = membership.user_id == request.user.pk
@@ -245,7 +249,7 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
     removed = attempt(
         request, lambda: services.membership_remove(membership=membership, actor=request.user)
     )
-    if isinstance(removed, Failed):
+    if not succeeded(removed):
         return _after_panel_action(request, cooperative)
     if is_self:
         messages.success(request, _("You left %(name)s.") % {"name": cooperative.name})
@@ -256,10 +260,10 @@ def member_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def invite(request: HttpRequest, slug: str) -> HttpResponse:
+def invite(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = _insider_cooperative(request, slug)
     form = InvitationForm(request.POST)
-    form.fields["role"].choices = Role.choices
+    cast(forms.ChoiceField, form.fields["role"]).choices = Role.choices
     if form.is_valid():
         invitation = attempt(
             request,
@@ -271,7 +275,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             form=form,
         )
-        if invitation:
+        if succeeded(invitation):
             messages.success(
                 request,
                 _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
@@ -282,7 +286,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+def invitation_revoke(request: SignedInRequest, slug: str, invitation_id: int) -> HttpResponse:
     cooperative = _insider_cooperative(request, slug)
     invitation = selectors.invitation_get_open(
         user=request.user, cooperative=cooperative, invitation_id=invitation_id
@@ -290,7 +294,7 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> Ht
     revoked = attempt(
         request, lambda: services.invitation_revoke(invitation=invitation, actor=request.user)
     )
-    if not isinstance(revoked, Failed):
+    if succeeded(revoked):
         messages.success(
             request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
         )
@@ -298,7 +302,7 @@ def invitation_revoke(request: HttpRequest, slug: str, invitation_id: int) -> Ht
 
 
 @login_required
-def verification(request: HttpRequest, slug: str) -> HttpResponse:
+def verification(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = _managed_cooperative(request, slug)
     form = VerificationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -312,7 +316,7 @@ def verification(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             form=form,
         )
-        if submitted:
+        if succeeded(submitted):
             messages.success(
                 request,
                 _("Your documents are with the moderators. We will write when they decide."),
@@ -331,18 +335,17 @@ def verification(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
+def invitation(request: HtmxRequest, token: str) -> HttpResponse:
     """The page behind the link in the invitation e-mail: see what is offered, then accept."""
     found = selectors.invitation_get_by_token(token)
     if found is None:
         raise Http404("No such invitation.")
     if request.method == "POST":
-        if not request.user.is_authenticated:
+        actor = request.user
+        if not isinstance(actor, User):  # anonymous: sign in (or up), then come back here
             return redirect_to_login(request.path)
-        membership = attempt(
-            request, lambda: services.invitation_accept(token=token, actor=request.user)
-        )
-        if membership:
+        membership = attempt(request, lambda: services.invitation_accept(token=token, actor=actor))
+        if succeeded(membership):
             messages.success(
                 request,
                 _("Welcome to %(name)s. Your role: %(role)s.")
