@@ -1,10 +1,13 @@
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from cooperatives.models import Cooperative, Invitation, Membership, Role
 from cooperatives.state import VerificationStatus
+from tests.factories import MembershipFactory
 from tests.frontend.helpers import (
     HTMX,
     browser_for,
@@ -337,3 +340,17 @@ def test_verification_twice_is_a_message_not_an_error(seller_coop, seller_owner)
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
+
+
+def test_members_page_queries_do_not_grow_with_the_members(seller_coop, seller_owner):
+    browser = browser_for(seller_owner)
+    url = f"/my/cooperatives/{seller_coop.slug}/"
+    browser.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as few:
+        browser.get(url)
+    for number in range(10):
+        MembershipFactory(cooperative=seller_coop)
+        Invitation.objects.create(cooperative=seller_coop, email=f"new{number}@example.coop")
+    with CaptureQueriesContext(connection) as many:
+        browser.get(url)
+    assert len(many) == len(few)
