@@ -1,8 +1,8 @@
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from cooperatives.models import Cooperative, Invitation, Membership, Role
