@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 migrate: install
+	@mkdir -p "$${MINGA_VAR_DIR:-var}"  # SQLite creates its file, not the folder it lives in
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate

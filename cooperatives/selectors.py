@@ -40,6 +40,24 @@ def cooperative_list_for_member(user: Any) -> QuerySet[Cooperative]:
     return Cooperative.objects.filter(memberships__user=user).order_by("name")
 
 
+def membership_list_for_user(user: Any) -> QuerySet[Membership]:
+    """The user's own memberships with their cooperatives, for "my cooperatives"."""
+    if not (user and user.is_authenticated):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("cooperative")
+        .order_by("cooperative__name", "cooperative_id")
+    )
+
+
+def invitation_get_by_token(token: str) -> Invitation | None:
+    """The invitation behind an e-mailed link: whoever holds the token may read what it offers."""
+    return (
+        Invitation.objects.filter(token=token).select_related("cooperative", "invited_by").first()
+    )
+
+
 def membership_list(*, user: Any, cooperative: Cooperative) -> QuerySet[Membership]:
     if not can_view_private_data(user, cooperative):
         raise Http404("No cooperative with this slug.")
