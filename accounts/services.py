@@ -1,9 +1,34 @@
+import math
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User, normalize_email
+from accounts.models import LoginAttempt, User, normalize_email
+from core.errors import DomainError
+
+BAD_CREDENTIALS = "Unable to sign in with this e-mail and password."
+
+
+class AccountLocked(DomainError):
+    """Too many failed sign-ins for an e-mail address: refused for a while, even the right password."""
+
+    status_code = 429
+    code = "account_locked"
+
+    def __init__(self, *, retry_after: int) -> None:
+        minutes = max(1, math.ceil(retry_after / 60))
+        super().__init__(
+            f"Too many failed sign-ins for this e-mail address. Try again in {minutes} "
+            f"minute{'s' if minutes != 1 else ''}."
+        )
+        self.retry_after = retry_after
 
 
 @transaction.atomic
@@ -40,3 +65,54 @@ def user_update_profile(
         user.language = language
     user.save(update_fields=["name", "language"])
     return user
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, math.ceil((moment - now).total_seconds()))
+
+
+def user_authenticate(*, email: str, password: str, request: HttpRequest | None) -> User:
+    """Check an e-mail and password, the one way every sign-in goes (API token, API session,
+    the sign-in page). LOGIN_LOCKOUT_FAILURES failures within LOGIN_LOCKOUT_WINDOW_MINUTES lock
+    the address for LOGIN_LOCKOUT_MINUTES: while locked, no password is even checked.
+
+    Raises AccountLocked (429) while locked, ValidationError (400) for wrong credentials.
+    """
+    key = normalize_email(email)
+    now = timezone.now()
+    attempt = LoginAttempt.objects.filter(email=key).first()
+    if attempt is not None and attempt.locked_until is not None and attempt.locked_until > now:
+        raise AccountLocked(retry_after=_seconds_until(attempt.locked_until, now))
+    user = authenticate(request, username=key, password=password)
+    if user is None:
+        locked_until = _record_failure(key)
+        if locked_until is not None:
+            raise AccountLocked(retry_after=_seconds_until(locked_until, timezone.now()))
+        raise ValidationError(BAD_CREDENTIALS, code="invalid_credentials")
+    if attempt is not None:
+        LoginAttempt.objects.filter(email=key).delete()
+    return user  # type: ignore[return-value]
+
+
+@transaction.atomic
+def _record_failure(key: str) -> datetime | None:
+    """Count one failure of `key` (locked row: parallel guesses all count); the lock's end when
+    this failure locks the address."""
+    now = timezone.now()
+    window = timedelta(minutes=settings.LOGIN_LOCKOUT_WINDOW_MINUTES)
+    lock = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    # Rows nobody has touched for a window and a lock only grow the table.
+    LoginAttempt.objects.filter(updated_at__lt=now - window - lock).exclude(email=key).delete()
+    attempt, _ = LoginAttempt.objects.select_for_update().get_or_create(
+        email=key, defaults={"window_started_at": now}
+    )
+    expired_lock = attempt.locked_until is not None and attempt.locked_until <= now
+    if expired_lock or attempt.window_started_at <= now - window:
+        attempt.failures = 0
+        attempt.window_started_at = now
+        attempt.locked_until = None
+    attempt.failures += 1
+    if attempt.failures >= settings.LOGIN_LOCKOUT_FAILURES:
+        attempt.locked_until = now + lock
+    attempt.save()
+    return attempt.locked_until

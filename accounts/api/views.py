@@ -1,7 +1,6 @@
-from django.contrib.auth import authenticate, login, logout
-from drf_spectacular.utils import extend_schema
+from django.contrib.auth import login, logout
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -15,21 +14,28 @@ from accounts.api.serializers import (
     RegisterOutputSerializer,
     TokenOutputSerializer,
 )
-from core.api.serializers import ValidationErrorSerializer
+from accounts.models import User
+from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
 
-BAD_CREDENTIALS = "Unable to sign in with this e-mail and password."
+THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests; try again later.")
+LOCKED_OR_THROTTLED = OpenApiResponse(
+    ErrorSerializer,
+    description="Too many requests (`throttled`), or too many failed sign-ins for this e-mail "
+    "(`account_locked`, even with the right password); `Retry-After` says when to try again.",
+)
 
 
 class AuthThrottled(APIView):
     permission_classes = [permissions.AllowAny]
     throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth"
 
 
 class RegisterView(AuthThrottled):
+    throttle_scope = "sign_up"
+
     @extend_schema(
         request=RegisterInputSerializer,
-        responses={201: RegisterOutputSerializer, 400: ValidationErrorSerializer},
+        responses={201: RegisterOutputSerializer, 400: ValidationErrorSerializer, 429: THROTTLED},
     )
     def post(self, request: Request) -> Response:
         data = RegisterInputSerializer(data=request.data)
@@ -45,23 +51,26 @@ class RegisterView(AuthThrottled):
         return Response(RegisterOutputSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
-def _authenticate(request: Request):  # type: ignore[no-untyped-def]
+def _authenticate(request: Request) -> User:
     data = CredentialsSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    user = authenticate(
-        request._request,
-        username=data.validated_data["email"],
+    return services.user_authenticate(
+        email=data.validated_data["email"],
         password=data.validated_data["password"],
+        request=request._request,
     )
-    if user is None:
-        raise ValidationError({"non_field_errors": [BAD_CREDENTIALS]})
-    return user
 
 
 class TokenView(AuthThrottled):
+    throttle_scope = "token"
+
     @extend_schema(
         request=CredentialsSerializer,
-        responses={200: TokenOutputSerializer, 400: ValidationErrorSerializer},
+        responses={
+            200: TokenOutputSerializer,
+            400: ValidationErrorSerializer,
+            429: LOCKED_OR_THROTTLED,
+        },
     )
     def post(self, request: Request) -> Response:
         user = _authenticate(request)
@@ -69,9 +78,11 @@ class TokenView(AuthThrottled):
 
 
 class LoginView(AuthThrottled):
+    throttle_scope = "sign_in"
+
     @extend_schema(
         request=CredentialsSerializer,
-        responses={200: MeSerializer, 400: ValidationErrorSerializer},
+        responses={200: MeSerializer, 400: ValidationErrorSerializer, 429: LOCKED_OR_THROTTLED},
     )
     def post(self, request: Request) -> Response:
         user = _authenticate(request)

@@ -112,6 +112,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Repeated failed sign-ins lock an e-mail address: this many failures within the window lock it
+# for LOGIN_LOCKOUT_MINUTES, whatever password comes next (the API and the sign-in page alike).
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5)
+LOGIN_LOCKOUT_WINDOW_MINUTES = env_int("LOGIN_LOCKOUT_WINDOW_MINUTES", 15)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:home"
@@ -198,10 +203,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    # Rates per client (the signed-in user, else the address): see docs/security.md.
     "DEFAULT_THROTTLE_RATES": {
-        "auth": os.environ.get("THROTTLE_AUTH", "30/min"),
+        "sign_in": os.environ.get("THROTTLE_SIGN_IN", "10/min"),
+        "token": os.environ.get("THROTTLE_TOKEN", "10/min"),
+        "sign_up": os.environ.get("THROTTLE_SIGN_UP", "20/hour"),
         "reports": os.environ.get("THROTTLE_REPORTS", "10/hour"),
+        "messages": os.environ.get("THROTTLE_MESSAGES", "120/hour"),
+        "checkout": os.environ.get("THROTTLE_CHECKOUT", "30/hour"),
     },
+    # How many proxies in front of the app append to X-Forwarded-For. 0 trusts only the socket's
+    # address: a client cannot dodge its throttle by sending a made-up X-Forwarded-For header.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 
 SPECTACULAR_SETTINGS = {

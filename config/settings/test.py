@@ -27,5 +27,12 @@ STORAGES = {
 # Throttles are exercised by their own tests, which set tight rates explicitly.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "reports": "10/hour"},
+    "DEFAULT_THROTTLE_RATES": {
+        "sign_in": "1000/min",
+        "token": "1000/min",
+        "sign_up": "1000/min",
+        "reports": "10/hour",
+        "messages": "1000/min",
+        "checkout": "1000/min",
+    },
 }
