@@ -2,8 +2,10 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -48,7 +50,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "core",
     "accounts",
     "cooperatives",
@@ -68,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -173,6 +178,9 @@ STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", 
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
 STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
 STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
+# Stripe.js, loaded by the pages that take a card; the CSP allows scripts and frames from its
+# origin only (a local stand-in serves its own copy: point this at it).
+STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 # Prefix of every idempotency key, for databases that share one Stripe account (a staging copy,
 # test runs against Stripe's test mode): without it their ids, hence their keys, would collide.
 STRIPE_IDEMPOTENCY_NAMESPACE = os.environ.get("STRIPE_IDEMPOTENCY_NAMESPACE", "")
@@ -184,6 +192,42 @@ INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 14)
 MODERATION_APPEAL_WINDOW_DAYS = env_int("MODERATION_APPEAL_WINDOW_DAYS", 30)
 # Orders fulfilled this many days ago are completed by `manage.py complete_stale_orders` (cron).
 ORDER_AUTO_COMPLETE_DAYS = env_int("ORDER_AUTO_COMPLETE_DAYS", 14)
+
+
+def url_origin(url: str) -> str:
+    """`https://js.stripe.com` of `https://js.stripe.com/v3/`; empty for an empty URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Content Security Policy (django-csp 4): no inline script or style anywhere, nothing from other
+# origins but Stripe's. Every page, the admin and the API docs satisfy it (tests/core/test_security.py).
+_STRIPE_JS_ORIGIN = url_origin(STRIPE_JS_URL)
+_STRIPE = [_STRIPE_JS_ORIGIN] if _STRIPE_JS_ORIGIN else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, *_STRIPE],
+        # Stripe.js draws card fields and 3-D Secure challenges in frames, and calls its API.
+        "frame-src": [*_STRIPE, "https://hooks.stripe.com"] if _STRIPE else [NONE],
+        "connect-src": [SELF, *_STRIPE, "https://api.stripe.com"] if _STRIPE else [SELF],
+        "img-src": [SELF, "data:"],
+        "style-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Same-origin by default; production sets the rest (HSTS, secure cookies) in production.py.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -222,6 +266,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "A solidarity-economy exchange: cooperatives trading with cooperatives.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar): the CSP allows no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from the public validator: it would send the schema's address to a third party.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ReportStatusEnum": "moderation.state.ReportStatus",
