@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView
 
-from core.views import ApiDocsView, api_not_found, healthz
+from core.views import ApiDocsView, api_not_found, healthz, serve_media
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -26,9 +25,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(
-            r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"
-        ),
+        re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),
     ]
 
 handler500 = "core.views.server_error"

@@ -1,7 +1,13 @@
+from pathlib import Path
+
+from csp.constants import NONE, SELF
+from csp.decorators import csp
+from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views import defaults
+from django.utils.http import content_disposition_header
+from django.views import defaults, static
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -39,3 +45,26 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     view) and its page has no inline style (core/swagger_ui.html)."""
 
     template_name = "core/swagger_ui.html"
+
+
+# What media may be shown in the browser: the re-encoded images uploads become. Anything else
+# (an SVG, an HTML file put there by hand) is a download, never a page of our origin.
+INLINE_MEDIA_TYPES = frozenset({"image/webp", "image/jpeg", "image/png"})
+
+
+@csp({"default-src": [NONE], "img-src": [SELF], "sandbox": True})
+def serve_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Public media (logos, listing images) when Django serves them (SERVE_MEDIA; in production
+    the web server does, with the same headers: docs/operations.md).
+
+    The type comes from the file name, is never sniffed, and only images display inline; the
+    answer's own CSP sandboxes it and allows no script, so even a file that got in by another
+    way than the upload checks cannot run in our origin.
+    """
+    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["X-Content-Type-Options"] = "nosniff"
+    content_type = response.get("Content-Type", "").split(";")[0].strip()
+    if response.status_code == 200 and content_type not in INLINE_MEDIA_TYPES:
+        response["Content-Type"] = "application/octet-stream"
+        response["Content-Disposition"] = content_disposition_header(True, Path(path).name)
+    return response
