@@ -5,7 +5,7 @@ from csp.decorators import csp
 from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.http import content_disposition_header
 from django.views import defaults, static
 from django.views.decorators.csrf import csrf_exempt
@@ -52,8 +52,8 @@ class ApiDocsView(SpectacularSwaggerSplitView):
 INLINE_MEDIA_TYPES = frozenset({"image/webp", "image/jpeg", "image/png"})
 
 
-@csp({"default-src": [NONE], "img-src": [SELF], "sandbox": True})
-def serve_media(request: HttpRequest, path: str) -> HttpResponse:
+@csp({"default-src": [NONE], "img-src": [SELF], "sandbox": True})  # type: ignore[arg-type]
+def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Public media (logos, listing images) when Django serves them (SERVE_MEDIA; in production
     the web server does, with the same headers: docs/operations.md).
 
@@ -61,7 +61,7 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse:
     answer's own CSP sandboxes it and allows no script, so even a file that got in by another
     way than the upload checks cannot run in our origin.
     """
-    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = static.serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response["X-Content-Type-Options"] = "nosniff"
     content_type = response.get("Content-Type", "").split(";")[0].strip()
     if response.status_code == 200 and content_type not in INLINE_MEDIA_TYPES:

@@ -28,11 +28,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {
-        "sign_in": "1000/min",
-        "token": "1000/min",
-        "sign_up": "1000/min",
+        **dict.fromkeys(("sign_in", "token", "sign_up", "messages", "checkout"), "1000/min"),
         "reports": "10/hour",
-        "messages": "1000/min",
-        "checkout": "1000/min",
     },
 }
