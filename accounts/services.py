@@ -1,11 +1,13 @@
 import math
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -14,6 +16,8 @@ from accounts.models import LoginAttempt, User, normalize_email
 from core.errors import DomainError
 
 BAD_CREDENTIALS = "Unable to sign in with this e-mail and password."
+FORMER_MEMBER_NAME = "Former member"
+FORMER_MEMBER_EMAIL = "former-member@minga.invalid"
 
 
 class AccountLocked(DomainError):
@@ -116,3 +120,100 @@ def _record_failure(key: str) -> datetime | None:
         attempt.locked_until = now + lock
     attempt.save()
     return attempt.locked_until
+
+
+# People's data -------------------------------------------------------------------------------
+
+
+def former_member() -> User:
+    """The one placeholder account that records of deleted people point at: it cannot sign in,
+    belongs to nothing, and shows as "Former member" wherever a name is shown."""
+    user, created = User.objects.get_or_create(
+        email=FORMER_MEMBER_EMAIL, defaults={"name": FORMER_MEMBER_NAME, "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def user_export(*, user: User) -> dict[str, Any]:
+    """Everything Minga holds that is about a person or was written by them, as JSON-ready
+    values: profile, memberships, orders they placed and what they did to orders, messages,
+    reports and appeals.
+
+    Accounts sit below every other app; a person's data spans them all, so this asks their
+    selectors at call time.
+    """
+    from moderation.selectors import moderation_export_for_user
+    from orders.selectors import orders_export_for_user
+
+    memberships = user.memberships.select_related("cooperative").order_by("created_at", "id")
+    return {
+        "format": "minga-personal-data/1",
+        "exported_at": timezone.now(),
+        "profile": {
+            "id": user.pk,
+            "email": user.email,
+            "name": user.name,
+            "language": user.language,
+            "is_moderator": user.is_moderator,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+        },
+        "memberships": [
+            {
+                "cooperative": membership.cooperative.slug,
+                "cooperative_name": membership.cooperative.name,
+                "role": membership.role,
+                "joined_at": membership.created_at,
+            }
+            for membership in memberships
+        ],
+        **orders_export_for_user(user=user),
+        **moderation_export_for_user(user=user),
+    }
+
+
+def user_delete(*, user: User, password: str, request: HttpRequest | None = None) -> None:
+    """Delete a person's account, confirmed with their password (counted like a sign-in).
+
+    They leave every cooperative (refused, 409, while they are the only owner of one); orders,
+    events, messages and checkouts stay for the cooperatives' accounts but point at "Former
+    member"; reports they filed stay without a reporter. Then the account row goes, unless the
+    append-only moderation log names the person (a moderator's decisions, an appeal): then it
+    stays as an anonymous tombstone that can never sign in, so the log stays whole.
+    """
+    from cooperatives.services import memberships_leave_all
+    from moderation.services import reports_forget_reporter
+    from orders.services import orders_anonymise_actor
+
+    try:
+        user_authenticate(email=user.email, password=password, request=request)
+    except ValidationError as exc:
+        raise ValidationError({"password": ["This is not your password."]}) from exc
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        memberships_leave_all(user=user)
+        orders_anonymise_actor(user=user)
+        reports_forget_reporter(user=user)
+        Token.objects.filter(user=user).delete()
+        try:
+            with transaction.atomic():
+                user.delete()
+        except (ProtectedError, RestrictedError):
+            _make_tombstone(user)
+
+
+def _make_tombstone(user: User) -> None:
+    user.email = f"deleted-{user.pk}@minga.invalid"
+    user.name = FORMER_MEMBER_NAME
+    user.language = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()

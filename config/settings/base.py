@@ -255,6 +255,7 @@ REST_FRAMEWORK = {
         "reports": os.environ.get("THROTTLE_REPORTS", "10/hour"),
         "messages": os.environ.get("THROTTLE_MESSAGES", "120/hour"),
         "checkout": os.environ.get("THROTTLE_CHECKOUT", "30/hour"),
+        "exports": os.environ.get("THROTTLE_EXPORTS", "20/hour"),
     },
     # How many proxies in front of the app append to X-Forwarded-For. 0 trusts only the socket's
     # address: a client cannot dodge its throttle by sending a made-up X-Forwarded-For header.

@@ -28,7 +28,9 @@ STORAGES = {
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {
-        **dict.fromkeys(("sign_in", "token", "sign_up", "messages", "checkout"), "1000/min"),
+        **dict.fromkeys(
+            ("sign_in", "token", "sign_up", "messages", "checkout", "exports"), "1000/min"
+        ),
         "reports": "10/hour",
     },
 }
