@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -10,6 +11,8 @@ from django.utils.http import content_disposition_header
 from django.views import defaults, static
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from core.middleware import UNAVAILABLE, unavailable_response
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -30,7 +33,10 @@ def api_not_found(request: HttpRequest, exception: Exception | None = None) -> J
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A crash answers JSON under /api/ (clients parse every error), the HTML page elsewhere."""
+    """A crash answers JSON under /api/ (clients parse every error), the HTML page elsewhere.
+    A database that does not answer outside a view (a session saved on the way out) is a 503."""
+    if isinstance(sys.exc_info()[1], UNAVAILABLE):
+        return unavailable_response(request)
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"detail": "Something went wrong on our side; it has been logged.", "code": "error"},
