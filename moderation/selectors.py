@@ -319,3 +319,36 @@ def appeal_deadline(decision: ModerationAction) -> datetime | None:
     if decision.action not in APPEALABLE_ACTIONS:
         return None
     return decision.created_at + timedelta(days=settings.MODERATION_APPEAL_WINDOW_DAYS)
+
+
+def moderation_export_for_user(*, user: Any) -> dict[str, list[Any]]:
+    """What moderation holds that a person wrote: the reports they filed, the appeals they made."""
+    reports = Report.objects.filter(reporter=user).order_by("created_at", "id")
+    appeals = Appeal.objects.filter(appellant=user).order_by("created_at", "id")
+    return {
+        "reports": list(
+            reports.values(
+                "id",
+                "listing_id",
+                "cooperative__slug",
+                "reason",
+                "details",
+                "status",
+                "created_at",
+                "resolved_at",
+                "resolution_note",
+            )
+        ),
+        "appeals": list(
+            appeals.values(
+                "id",
+                "decision_id",
+                "cooperative__slug",
+                "statement",
+                "status",
+                "created_at",
+                "resolved_at",
+                "resolution_note",
+            )
+        ),
+    }

@@ -493,3 +493,10 @@ def appeal_resolve(*, appeal: Appeal, actor: User, outcome: str, note: str) -> A
         {"appeal": appeal, "decision": decision, "action": action},
     )
     return appeal
+
+
+@transaction.atomic
+def reports_forget_reporter(*, user: User) -> int:
+    """A person leaving Minga: the reports they filed stay for the moderators (and the decisions
+    taken on them), without saying who filed them."""
+    return Report.objects.filter(reporter=user).update(reporter=None)
