@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative
@@ -189,3 +190,24 @@ class ListingImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text or f"Image {self.pk} of {self.listing_id}"
+
+
+class ListingEvent(models.Model):
+    """One change of a listing's status: who, when, from, to and why. Append-only."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, choices=ListingStatus.choices)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["listing_id", "at", "id"]
+        indexes = [models.Index(fields=["listing", "at"], name="listing_event_listing_at")]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id}: {self.from_status or '∅'} → {self.to_status} ({self.action})"

@@ -166,6 +166,18 @@ STRIPE_API_VERSION = os.environ.get("STRIPE_API_VERSION", "2025-03-31.basil")
 SOLIDARITY_FEE_BPS = env_int("SOLIDARITY_FEE_BPS", 150)
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 14)
 
+# Catalogue review: "unverified" (listings of unverified cooperatives wait for a moderator,
+# verified cooperatives publish at once) or "all" (every listing is reviewed before publication).
+LISTING_REVIEW_POLICY = os.environ.get("LISTING_REVIEW_POLICY", "unverified").strip().lower()
+if LISTING_REVIEW_POLICY not in {"unverified", "all"}:
+    raise ImproperlyConfigured("LISTING_REVIEW_POLICY must be 'unverified' or 'all'.")
+# Whether editing the title, description, category or images of a published listing sends it
+# back to review even when its cooperative may publish without review.
+LISTING_EDIT_NEEDS_REVIEW = env_bool("LISTING_EDIT_NEEDS_REVIEW", True)
+CATALOGUE_IMPORT_MAX_ROWS = env_int("CATALOGUE_IMPORT_MAX_ROWS", 5000)
+# Listing lists count at most this many matches (the page links stop there); see docs/catalogue.md.
+LISTING_COUNT_LIMIT = env_int("LISTING_COUNT_LIMIT", 10_000)
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -196,7 +208,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ListingStatusEnum": "marketplace.state.ListingStatus",
+        "LanguageEnum": LANGUAGES,
+    },
 }
 
 LOGGING = {
