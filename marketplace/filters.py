@@ -35,6 +35,31 @@ class PriceFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class YesNoField(forms.NullBooleanField):
+    """true/false (or 1/0, yes/no); anything else is an error rather than silently ignored."""
+
+    def to_python(self, value: Any) -> bool | None:
+        text = str(value).strip().lower() if value is not None else ""
+        if text == "":
+            return None
+        if text in {"true", "1", "yes"}:
+            return True
+        if text in {"false", "0", "no"}:
+            return False
+        raise forms.ValidationError("Use true or false.", code="invalid")
+
+    def validate(self, value: Any) -> None:
+        return None
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = YesNoField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput)  # select widgets turn "maybe" into None
+        super().__init__(*args, **kwargs)
+
+
 class ListingFilterForm(forms.Form):
     """Checks that need several fields: a price range needs its currency; the category exists."""
 
@@ -84,7 +109,7 @@ class ListingFilter(django_filters.FilterSet):
         field_name="price_amount", lookup_expr="lte", label="Highest price in minor units"
     )
     currency = django_filters.CharFilter(method="filter_currency", label="ISO 4217 code")
-    in_stock = django_filters.BooleanFilter(
+    in_stock = YesNoFilter(
         method="filter_in_stock",
         label="true: can be ordered now (in stock or made to order); false: sold out",
     )
@@ -93,10 +118,10 @@ class ListingFilter(django_filters.FilterSet):
         method="filter_delivery",
         label="Delivery modes (repeat the parameter): listings offering any of them",
     )
-    recuperated = django_filters.BooleanFilter(
+    recuperated = YesNoFilter(
         field_name="cooperative__is_recuperated", label="Seller is a worker-recuperated enterprise"
     )
-    verified = django_filters.BooleanFilter(method="filter_verified", label="Seller is verified")
+    verified = YesNoFilter(method="filter_verified", label="Seller is verified")
     status = django_filters.MultipleChoiceFilter(
         choices=ListingStatus.choices,
         label="Statuses (default published); others only for your own cooperative's listings",
@@ -118,8 +143,7 @@ class ListingFilter(django_filters.FilterSet):
     def filter_category(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         if not value:
             return queryset
-        ids = list(selectors.category_subtree(value).values_list("pk", flat=True))
-        return queryset.filter(category_id__in=ids)
+        return queryset.filter(category_id__in=selectors.category_subtree(value).values("pk"))
 
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(cooperative__country=value.strip().upper())
