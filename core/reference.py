@@ -3,14 +3,22 @@
 from functools import cache
 
 from babel import Locale
-from babel.numbers import get_currency_precision, list_currencies
+from babel.numbers import get_currency_precision, get_territory_currencies
+
+# CLDR regions with two-letter codes that are not countries: unknown region, European Union,
+# Eurozone, United Nations, outlying Oceania, pseudo-locales.
+NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
 
 
 @cache
 def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes that CLDR knows (numeric regions such as '419' are excluded)."""
     territories = Locale("en").territories
-    return frozenset(code for code in territories if len(code) == 2 and code.isalpha())
+    return frozenset(
+        code
+        for code in territories
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    )
 
 
 def country_name(code: str, locale: str = "en") -> str:
@@ -19,8 +27,13 @@ def country_name(code: str, locale: str = "en") -> str:
 
 @cache
 def currency_codes() -> frozenset[str]:
-    """ISO 4217 codes in current use."""
-    return frozenset(list_currencies())
+    """ISO 4217 codes in current use: legal tender of some country today. Historical currencies
+    (ARA, ATS…), metals and funds (XAU, XDR) and "no currency" (XXX) are not money to sell in."""
+    return frozenset(
+        currency
+        for territory in country_codes()
+        for currency in get_territory_currencies(territory, tender=True)
+    )
 
 
 def currency_decimals(currency: str) -> int:

@@ -20,10 +20,10 @@ from core.errors import NotPermitted
 from core.money import Money
 from core.reference import currency_codes, currency_decimals
 from marketplace import permissions
-from marketplace.models import Category, Listing, ListingEvent
+from marketplace.models import MAX_PRICE_AMOUNT, Category, Listing, ListingEvent
 from marketplace.services.listings import (
-    _apply,
     _send_back_if_needed,
+    apply_changes,
     build_listing,
 )
 from marketplace.state import ListingStatus
@@ -221,12 +221,12 @@ def _split(value: str) -> list[str]:
     return [item for item in value.split(LIST_SEPARATORS[0]) if item]
 
 
-def _integer(value: str, column: str, *, empty: int | None) -> int | None:
+def _integer(value: str, empty: int | None) -> int | None:
     value = value.strip()
     if not value:
         return empty
     if not value.isdigit():
-        raise ValidationError({column: [f"'{value}' is not a whole number of 0 or more."]})
+        raise ValidationError(f"'{value}' is not a whole number of 0 or more.")
     return int(value)
 
 
@@ -234,58 +234,73 @@ def _price(value: str, currency: str) -> int:
     text = value.strip().replace(" ", "")
     if "," in text and "." in text:
         raise ValidationError(
-            {"price": [f"'{value}': write the price without thousands separators, e.g. 1250.50."]}
+            f"'{value}': write the price without thousands separators, e.g. 1250.50."
         )
     text = text.replace(",", ".")
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValidationError({"price": [f"'{value}' is not a price."]}) from None
+        raise ValidationError(f"'{value}' is not a price.") from None
     if not number.is_finite() or number <= 0:
-        raise ValidationError({"price": [f"'{value}': the price must be more than zero."]})
+        raise ValidationError(f"'{value}': the price must be more than zero.")
     decimals = currency_decimals(currency)
     minor = number.scaleb(decimals)
     if minor != minor.to_integral_value():
-        raise ValidationError(
-            {"price": [f"'{value}': {currency} prices have at most {decimals} decimals."]}
-        )
+        raise ValidationError(f"'{value}': {currency} prices have at most {decimals} decimals.")
+    if minor > MAX_PRICE_AMOUNT:
+        raise ValidationError(f"'{value}' is more than any price we accept.")
     return int(minor)
 
 
 def _row_changes(
     cells: dict[str, str], categories: dict[str, Category], header: list[str]
 ) -> dict[str, Any]:
-    """Parse one row into the fields listing services take; only columns present are set."""
+    """Parse one row into the fields listing services take; only columns present are set.
+    Every unreadable cell is reported, not only the first."""
     changes: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+
+    def attempt(column: str, parse: Callable[[], Any], field: str | None = None) -> None:
+        try:
+            changes[field or column] = parse()
+        except ValidationError as exc:
+            errors.setdefault(column, []).extend(exc.messages)
+
     for column in TEXT_COLUMNS:
         if column in header:
             changes[column] = _undefuse(cells[column]).strip()
     changes["kind"] = cells["kind"].strip().lower()
     changes["unit"] = cells["unit"].strip().lower()
-    currency = cells["currency"].strip().upper()
-    if currency not in currency_codes():
-        raise ValidationError({"currency": [f"'{cells['currency']}' is not an ISO 4217 code."]})
-    changes["currency"] = currency
-    changes["price_amount"] = _price(cells["price"], currency)
-    category = categories.get(cells["category"].strip().lower())
-    if category is None:
-        raise ValidationError({"category": [f"Unknown category '{cells['category']}'."]})
-    changes["category"] = category
+    attempt("currency", lambda: _currency(cells["currency"]))
+    if "currency" in changes:
+        attempt("price", lambda: _price(cells["price"], changes["currency"]), "price_amount")
+    attempt("category", lambda: _category(cells["category"], categories))
     if cells.get("language", "").strip():
         changes["language"] = cells["language"]
-    if "min_order_quantity" in header:
-        changes["min_order_quantity"] = _integer(
-            cells["min_order_quantity"], "min_order_quantity", empty=1
-        )
-    if "stock" in header:
-        changes["stock"] = _integer(cells["stock"], "stock", empty=None)
-    if "lead_time_days" in header:
-        changes["lead_time_days"] = _integer(cells["lead_time_days"], "lead_time_days", empty=0)
+    for column, empty in (("min_order_quantity", 1), ("stock", None), ("lead_time_days", 0)):
+        if column in header:
+            attempt(column, lambda c=column, e=empty: _integer(cells[c], e))  # type: ignore[misc]
     if "delivery_modes" in header:
         changes["delivery_modes"] = [mode.lower() for mode in _split(cells["delivery_modes"])]
     if "countries_served" in header:
         changes["countries_served"] = _split(cells["countries_served"])
+    if errors:
+        raise ValidationError(errors)
     return changes
+
+
+def _currency(value: str) -> str:
+    code = value.strip().upper()
+    if code not in currency_codes():
+        raise ValidationError(f"'{value}' is not an ISO 4217 code of a currency in use.")
+    return code
+
+
+def _category(value: str, categories: dict[str, Category]) -> Category:
+    category = categories.get(value.strip().lower())
+    if category is None:
+        raise ValidationError(f"Unknown category '{value}'.")
+    return category
 
 
 def _errors_of(exc: ValidationError, line: int) -> list[RowError]:
@@ -367,10 +382,7 @@ def catalogue_import(
                 )
                 listing.created_by = actor
                 to_create.append((line, listing))
-            elif changed := _apply(target, changes):
-                target.full_clean(
-                    exclude=["cooperative", "created_by", "category"], validate_constraints=False
-                )
+            elif changed := apply_changes(target, changes, in_bulk=True):
                 to_update.append((line, target, changed))
             else:
                 result.unchanged += 1

@@ -144,12 +144,19 @@ def _normalise(field: str, value: Any) -> Any:
 
 
 def _apply(listing: Listing, changes: dict[str, Any]) -> set[str]:
-    """Set the given fields; return the names of those whose value changed."""
+    """Set the given fields; return the names of those whose value changed. Every refused value
+    is reported at once."""
     changed: set[str] = set()
+    errors: dict[str, list[str]] = {}
     for field, raw in changes.items():
         if field not in EDITABLE_FIELDS:
             continue
-        value = _normalise(field, raw)
+        try:
+            value = _normalise(field, raw)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+            continue
         if field == "category":
             if listing.category_id != value.pk:
                 listing.category = value
@@ -163,15 +170,35 @@ def _apply(listing: Listing, changes: dict[str, Any]) -> set[str]:
         elif getattr(listing, field) != value:
             setattr(listing, field, value)
             changed.add(field)
+    if errors:
+        raise ValidationError(errors)
     return changed
 
 
-def _validate(listing: Listing, *, in_bulk: bool = False) -> None:
+def apply_changes(listing: Listing, changes: dict[str, Any], *, in_bulk: bool = False) -> set[str]:
+    """Set and validate the given fields, reporting every problem of every field together."""
+    errors: dict[str, list[str]] = {}
+    changed: set[str] = set()
+    try:
+        changed = _apply(listing, changes)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    try:
+        _validate(listing, in_bulk=in_bulk, skip=set(errors))
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return changed
+
+
+def _validate(listing: Listing, *, in_bulk: bool = False, skip: set[str] = frozenset()) -> None:  # type: ignore[assignment]
     """Field rules and SKU uniqueness. `in_bulk`: the caller resolved the category and checks
-    SKUs itself, so no query per listing."""
-    exclude = ["cooperative", "created_by", *(["category"] if in_bulk else [])]
+    SKUs itself, so no query per listing. `skip`: fields already found wrong."""
+    exclude = ["cooperative", "created_by", *(["category"] if in_bulk else []), *skip]
     listing.full_clean(exclude=exclude, validate_constraints=False)
-    if listing.sku and not in_bulk:
+    if listing.sku and not in_bulk and "sku" not in skip:
         clash = Listing.objects.filter(cooperative_id=listing.cooperative_id, sku=listing.sku)
         if clash.exclude(pk=listing.pk).exists():
             raise ValidationError(
@@ -219,8 +246,7 @@ def build_listing(
         language=cooperative.description_language or "",
         status=ListingStatus.DRAFT,
     )
-    _apply(listing, fields)
-    _validate(listing, in_bulk=in_bulk)
+    apply_changes(listing, fields, in_bulk=in_bulk)
     return listing
 
 
@@ -263,10 +289,9 @@ def listing_update(*, listing: Listing, actor: User | None, **changes: Any) -> L
     locked = _lock(listing)
     if locked.status == ListingStatus.ARCHIVED:
         raise DomainError("Archived listings cannot be edited.", code="listing_archived")
-    changed = _apply(locked, changes)
+    changed = apply_changes(locked, changes)
     if not changed:
         return locked
-    _validate(locked)
     _save(locked)
     return _send_back_if_needed(locked, changed=changed, actor=actor)
 

@@ -280,3 +280,17 @@ class TestTransition:
         listing = services.listing_transition(listing=draft, action="publish_directly", actor=None)
         assert listing.status == "published"
         assert ListingEvent.objects.get(listing=listing).actor is None
+
+
+@pytest.mark.parametrize("code", ["ARS", "UYU", "BRL", "EUR", "USD", "CLP", "JPY", "XOF"])
+def test_currencies_in_use_are_accepted(code):
+    from core.reference import currency_codes
+
+    assert code in currency_codes()
+
+
+@pytest.mark.parametrize("code", ["XXX", "XAU", "XTS", "ATS", "ARA", "DEM"])
+def test_historical_and_non_money_codes_are_refused(code):
+    from core.reference import currency_codes
+
+    assert code not in currency_codes()
