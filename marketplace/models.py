@@ -64,6 +64,22 @@ class DeliveryMode(models.TextChoices):
     REMOTE = "remote", _("Remote")
 
 
+# What the public list filters on, carried in its covering indexes.
+BROWSE_COLUMNS = [
+    "category_id",
+    "cooperative_id",
+    "kind",
+    "price_amount",
+    "currency",
+    "stock",
+    "published_at",
+    "delivers_pickup",
+    "delivers_shipping",
+    "delivers_on_site",
+    "delivers_remote",
+]
+
+
 class Listing(models.Model):
     cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="listings")
     kind = models.CharField(max_length=16, choices=ListingKind.choices)
@@ -119,6 +135,27 @@ class Listing(models.Model):
             models.Index(fields=["status", "price_amount"], name="listing_status_price"),
             models.Index(fields=["cooperative", "status"], name="listing_coop_status"),
             models.Index(fields=["category", "status"], name="listing_category_status"),
+            # Covering indexes over the published catalogue: filters and orderings of the
+            # public list are answered from the index alone (PostgreSQL index-only scans; on
+            # SQLite they are plain partial indexes). See docs/catalogue.md.
+            models.Index(
+                fields=["-published_at", "-id"],
+                include=[c for c in BROWSE_COLUMNS if c != "published_at"],
+                condition=models.Q(status="published"),
+                name="listing_browse_newest",
+            ),
+            models.Index(
+                fields=["category", "-published_at", "-id"],
+                include=[c for c in BROWSE_COLUMNS if c not in {"category_id", "published_at"}],
+                condition=models.Q(status="published"),
+                name="listing_browse_category",
+            ),
+            models.Index(
+                fields=["currency", "price_amount", "id"],
+                include=[c for c in BROWSE_COLUMNS if c not in {"currency", "price_amount"}],
+                condition=models.Q(status="published"),
+                name="listing_browse_price",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

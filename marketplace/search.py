@@ -1,5 +1,6 @@
 """Catalogue search. PostgreSQL: weighted full-text search on the trigger-maintained
-`search_vector` column plus trigram similarity on the title, both accent- and case-insensitive.
+`search_vector` column, accent- and case-insensitive, with typos corrected by trigram
+similarity against the dictionary of title words (migration 0006).
 Other databases: every word must appear (accent-folded) in the title, description, category or
 seller name. See docs/catalogue.md."""
 
@@ -10,7 +11,6 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVectorField,
-    TrigramWordSimilarity,
 )
 from django.db import connection as default_connection
 from django.db.models import (
@@ -30,8 +30,9 @@ from django.db.models import (
 SEARCH_CONFIGS = ("minga_simple", "minga_spanish", "minga_portuguese", "minga_english")
 MAX_QUERY_WORDS = 8
 MAX_QUERY_LENGTH = 200
-# Shorter queries would match half the catalogue by trigram similarity alone.
-MIN_TRIGRAM_QUERY_LENGTH = 4
+# Shorter words would be "corrected" into half the dictionary.
+MIN_CORRECTED_LENGTH = 4
+MAX_CORRECTIONS = 5
 
 
 def fold(text: str | None) -> str | None:
@@ -73,21 +74,63 @@ def uses_full_text(connection: Any = None) -> bool:
     return (connection or default_connection).vendor == "postgresql"
 
 
-def _postgres_search(queryset: QuerySet, text: str) -> QuerySet:
+def _full_text_query(text: str) -> SearchQuery:
+    """The words in every configuration (websearch syntax): each config stems its own way."""
     query = SearchQuery(text, config=SEARCH_CONFIGS[0], search_type="websearch")
     for config in SEARCH_CONFIGS[1:]:
         query = query | SearchQuery(text, config=config, search_type="websearch")
-    folded = fold(text) or ""
-    matches = Q(search_document=query)
-    relevance: Any = SearchRank(ListingDocument(), query)
-    if len(folded) >= MIN_TRIGRAM_QUERY_LENGTH:
-        matches |= Q(folded_title__trigram_word_similar=folded)
-        relevance = relevance + TrigramWordSimilarity(Value(folded), Fold("title"))
-    return (
-        queryset.alias(search_document=ListingDocument(), folded_title=Fold("title"))
-        .filter(matches)
-        .annotate(relevance=relevance)
-    )
+    return query
+
+
+def _similar_words(words: list[str]) -> dict[str, list[str]]:
+    """For each word, the closest words of listing titles (trigram similarity, best first)."""
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT q.word, close.word
+              FROM unnest(%s::text[]) AS q(word)
+             CROSS JOIN LATERAL (
+                   SELECT w.word FROM marketplace_search_word w
+                    WHERE w.word %% q.word
+                    ORDER BY similarity(w.word, q.word) DESC, w.word
+                    LIMIT %s) AS close
+            """,
+            [words, MAX_CORRECTIONS],
+        )
+        found: dict[str, list[str]] = {}
+        for word, similar in cursor.fetchall():
+            found.setdefault(word, []).append(similar)
+    return found
+
+
+def _corrected_query(text: str) -> SearchQuery | None:
+    """Every word must match, as itself (stemmed) or as one of its close dictionary words."""
+    words = [word for word in (fold(text) or "").split() if word.isalnum()]
+    similar = _similar_words([word for word in words if len(word) >= MIN_CORRECTED_LENGTH])
+    if not any(similar.values()):
+        return None
+    query: SearchQuery | None = None
+    for word in words:
+        alternatives = _full_text_query(word)
+        for close in similar.get(word, []):
+            alternatives = alternatives | SearchQuery(close, config=SEARCH_CONFIGS[0])
+        query = alternatives if query is None else query & alternatives
+    return query
+
+
+def _postgres_search(queryset: QuerySet, text: str) -> QuerySet:
+    """Full-text search; when the words match nothing, each word is replaced by its closest
+    title words, so a typo still finds the listing ("organik" → "orgánico")."""
+    query = _full_text_query(text)
+    matching = queryset.alias(search_document=ListingDocument()).filter(search_document=query)
+    if not matching.exists():
+        corrected = _corrected_query(text)
+        if corrected is not None:
+            query = corrected
+            matching = queryset.alias(search_document=ListingDocument()).filter(
+                search_document=query
+            )
+    return matching.annotate(relevance=SearchRank(ListingDocument(), query))
 
 
 def _fallback_search(queryset: QuerySet, text: str) -> QuerySet:

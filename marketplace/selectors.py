@@ -55,6 +55,12 @@ def listing_list_visible_to(user: Any) -> QuerySet[Listing]:
     return queryset.filter((public | Q(cooperative_id__in=own)) if own else public)
 
 
+def listing_rows(ids: list[int]) -> QuerySet[Listing]:
+    """Listings by id with what cards show (seller, category, images). No visibility check: for
+    ids that a visibility-checked query returned."""
+    return _with_related(Listing.objects.filter(pk__in=ids))
+
+
 def listing_get_visible(user: Any, listing_id: int) -> Listing:
     """The listing if the user may see it; a 404 otherwise (what you may not see does not exist)."""
     listing = _with_related(Listing.objects.filter(pk=listing_id)).first()

@@ -1,24 +1,19 @@
 """Full-text and typo-tolerant search on PostgreSQL; nothing on other databases.
 
 - extensions `unaccent` and `pg_trgm`;
-- `minga_unaccent(text)`: an IMMUTABLE wrapper of unaccent, so it can be used in an index;
 - text search configurations `minga_simple|spanish|portuguese|english`: the built-in ones with
   unaccent in front, so "cafe" and "Café" are the same word;
 - a PostgreSQL-only column `marketplace_listing.search_vector` (not a model field: Django never
   loads it) kept up to date by triggers: title weight A, description B, category names (with
   ancestors, in three languages) and seller name C; title and description are stemmed in the
   listing's language and also indexed unstemmed;
-- a GIN index on the vector and a GIN trigram index on minga_unaccent(lower(title)).
+- a GIN index on the vector (typos are handled by the word dictionary of migration 0006).
 """
 
 from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 from django.db import migrations
 
 FORWARD_SQL = r"""
-CREATE OR REPLACE FUNCTION minga_unaccent(text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-    AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$;
-
 DO $$
 DECLARE
     pair text[];
@@ -59,11 +54,12 @@ DECLARE
     context text;
     document tsvector;
 BEGIN
+    -- The category and its ancestors are the slugs of its path (unique slugs, indexed).
     SELECT concat_ws(' ', string_agg(concat_ws(' ', a.name, a.name_es, a.name_pt_br), ' '),
                      (SELECT co.name FROM cooperatives_cooperative co WHERE co.id = p_cooperative_id))
       INTO context
       FROM marketplace_category c
-      JOIN marketplace_category a ON starts_with(c.path, a.path)
+      JOIN marketplace_category a ON a.slug = ANY (string_to_array(btrim(c.path, '/'), '/'))
      WHERE c.id = p_category_id;
     document := setweight(to_tsvector(config, coalesce(p_title, '')), 'A')
              || setweight(to_tsvector(config, coalesce(p_description, '')), 'B');
@@ -76,6 +72,9 @@ BEGIN
 END $$;
 
 ALTER TABLE marketplace_listing ADD COLUMN IF NOT EXISTS search_vector tsvector;
+-- Finer statistics of the words: the planner then knows a rare word is rare, and answers
+-- "does anything match?" from the GIN index instead of scanning the table hoping for a match.
+ALTER TABLE marketplace_listing ALTER COLUMN search_vector SET STATISTICS 1000;
 
 CREATE OR REPLACE FUNCTION minga_listing_search_trigger() RETURNS trigger
     LANGUAGE plpgsql
@@ -135,8 +134,6 @@ UPDATE marketplace_listing
    SET search_vector = minga_listing_vector(title, description, language, category_id, cooperative_id);
 
 CREATE INDEX IF NOT EXISTS listing_search_vector ON marketplace_listing USING gin (search_vector);
-CREATE INDEX IF NOT EXISTS listing_title_trgm
-    ON marketplace_listing USING gin (minga_unaccent(lower(title)) gin_trgm_ops);
 """
 
 BACKWARD_SQL = r"""
@@ -146,7 +143,6 @@ DROP TRIGGER IF EXISTS minga_listing_search ON marketplace_listing;
 DROP FUNCTION IF EXISTS minga_cooperative_search_trigger();
 DROP FUNCTION IF EXISTS minga_category_search_trigger();
 DROP FUNCTION IF EXISTS minga_listing_search_trigger();
-DROP INDEX IF EXISTS listing_title_trgm;
 DROP INDEX IF EXISTS listing_search_vector;
 ALTER TABLE marketplace_listing DROP COLUMN IF EXISTS search_vector;
 DROP FUNCTION IF EXISTS minga_listing_vector(text, text, text, bigint, bigint);
@@ -155,7 +151,6 @@ DROP TEXT SEARCH CONFIGURATION IF EXISTS minga_english;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS minga_portuguese;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS minga_spanish;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS minga_simple;
-DROP FUNCTION IF EXISTS minga_unaccent(text);
 """
 
 

@@ -12,9 +12,9 @@ from tests.factories import CooperativeFactory, ListingFactory
 
 pytestmark = pytest.mark.django_db
 
-# count, page, images; the category of a category filter; the reader's memberships and whether
-# they moderate.
-LIST_BUDGET = 7
+# count, page ids, page rows, images; the category of a category filter or, for a search, whether
+# anything matches; the reader's memberships and whether they moderate.
+LIST_BUDGET = 8
 DETAIL_BUDGET = 6
 
 

@@ -103,11 +103,26 @@ def test_search_matches_the_websearch_syntax_safely(api, shelf):
 def test_indexes_exist(db):
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'marketplace_listing'"
+            "SELECT indexname, indexdef FROM pg_indexes"
+            " WHERE tablename IN ('marketplace_listing', 'marketplace_search_word')"
         )
         indexes = dict(cursor.fetchall())
     assert "gin (search_vector)" in indexes["listing_search_vector"]
-    assert "gin_trgm_ops" in indexes["listing_title_trgm"]
+    assert "gin_trgm_ops" in indexes["search_word_trgm"]
+    assert "INCLUDE" in indexes["listing_browse_category"]
+
+
+def test_title_words_feed_the_typo_dictionary(api, seller_coop):
+    listing = ListingFactory(cooperative=seller_coop, title="Mermelada", language="es")
+    assert search(api, "mermelda") == ["Mermelada"]
+    listing.title = "Confitura de frambuesa"
+    listing.save()
+    assert search(api, "frambuessa") == ["Confitura de frambuesa"]
+
+
+def test_a_typo_next_to_a_right_word(api, shelf):
+    assert search(api, "cafe organik") == ["Café orgánico", "Molinillo manual"]
+    assert search(api, "xqzw") == []
 
 
 def test_other_sellers_do_not_leak_into_a_seller_search(api, shelf, buyer_coop):
