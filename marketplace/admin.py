@@ -3,6 +3,7 @@ services (moderation actions come with the moderation app)."""
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -10,8 +11,21 @@ from marketplace import services
 from marketplace.models import Category, Listing, ListingEvent, ListingImage
 
 
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "name_es", "name_pt_br", "slug", "parent", "position"]
+
+    def clean_parent(self) -> Category | None:
+        parent = self.cleaned_data.get("parent")
+        if parent is not None and self.instance.pk and parent.path.startswith(self.instance.path):
+            raise forms.ValidationError("A category cannot be placed inside itself.")
+        return parent
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryForm
     list_display = ["name", "name_es", "name_pt_br", "slug", "path", "position"]
     list_filter = [("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "name_es", "name_pt_br", "slug"]
