@@ -6,7 +6,7 @@
 - a PostgreSQL-only column `marketplace_listing.search_vector` (not a model field: Django never
   loads it) kept up to date by triggers: title weight A, description B, category names (with
   ancestors, in three languages) and seller name C; title and description are stemmed in the
-  listing's language and also indexed unstemmed;
+  listing's language (titles also unstemmed);
 - a GIN index on the vector (typos are handled by the word dictionary of migration 0006).
 """
 
@@ -63,10 +63,9 @@ BEGIN
      WHERE c.id = p_category_id;
     document := setweight(to_tsvector(config, coalesce(p_title, '')), 'A')
              || setweight(to_tsvector(config, coalesce(p_description, '')), 'B');
+    -- Titles also unstemmed, so a word in another language or a name still matches as typed.
     IF config <> 'minga_simple'::regconfig THEN
-        document := document
-             || setweight(to_tsvector('minga_simple', coalesce(p_title, '')), 'A')
-             || setweight(to_tsvector('minga_simple', coalesce(p_description, '')), 'B');
+        document := document || setweight(to_tsvector('minga_simple', coalesce(p_title, '')), 'A');
     END IF;
     RETURN document || setweight(to_tsvector('minga_simple', coalesce(context, '')), 'C');
 END $$;

@@ -163,15 +163,15 @@ class Command(BaseCommand):
         )
 
     def _drop_search_indexes(self) -> list[str]:
-        """PostgreSQL builds a GIN index in one pass much faster than it grows one row by row:
-        drop the search indexes for the load and return the statements that recreate them. The
-        trigger still fills `search_vector` as rows arrive."""
+        """PostgreSQL builds an index in one pass much faster than it grows one row by row: drop
+        the search and browse indexes for the load and return the statements that recreate
+        them. The trigger still fills `search_vector` as rows arrive."""
         if connection.vendor != "postgresql":
             return []
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'marketplace_listing'"
-                " AND indexname IN ('listing_search_vector', 'listing_title_trgm')"
+                " AND (indexname = 'listing_search_vector' OR indexname LIKE 'listing_browse_%')"
             )
             indexes = cursor.fetchall()
             for name, _definition in indexes:
