@@ -39,6 +39,33 @@ SCENARIOS = [
 ]
 
 
+def cpu_idle_share(seconds: float = 2.0) -> float | None:
+    """The machine's idle CPU share over a short interval (Linux only)."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+        return values[3] + values[4], sum(values)
+
+    try:
+        idle_before, total_before = sample()
+        time.sleep(seconds)
+        idle_after, total_after = sample()
+    except OSError:
+        return None
+    return (idle_after - idle_before) / max(total_after - total_before, 1)
+
+
+def wait_for_quiet(threshold: float, timeout: float) -> float | None:
+    """On a shared machine other work distorts latencies: wait (up to `timeout` seconds) until
+    at least `threshold` of the CPU is idle."""
+    deadline = time.monotonic() + timeout
+    share = cpu_idle_share()
+    while share is not None and share < threshold and time.monotonic() < deadline:
+        share = cpu_idle_share()
+    return share
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -49,6 +76,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--base-url", default="", help="e.g. http://127.0.0.1:8000")
+    parser.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="Before each request type, wait until this share of the CPU is idle (e.g. 0.8).",
+    )
     args = parser.parse_args()
 
     import django
@@ -76,8 +110,9 @@ def main() -> None:
     detail_id = visible.values_list("pk", flat=True).first()
     scenarios = [*SCENARIOS, ("detail", f"/api/v1/listings/{detail_id}/")]
     print(f"{connection.vendor}, {published} published listings, {args.runs} runs each")
-    print(f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'results':>8}  path")
+    print(f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'results':>8} {'idle':>5}  path")
     for name, path in scenarios:
+        idle = wait_for_quiet(args.wait_idle, timeout=300) if args.wait_idle else None
         for _ in range(args.warmup):
             body = fetch(path)
         timings = []
@@ -86,10 +121,13 @@ def main() -> None:
             body = fetch(path)
             timings.append((time.perf_counter() - started) * 1000)
         count = body.get("count", 1)
+        idle_text = f"{idle:.0%}" if idle is not None else "-"
         print(
             f"{name:<22} {statistics.median(timings):>10.1f} {percentile(timings, 0.95):>8.1f}"
-            f" {count:>8}  {path}"
+            f" {count:>8} {idle_text:>5}  {path}"
         )
+    load = os.getloadavg()
+    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":

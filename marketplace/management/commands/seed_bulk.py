@@ -26,7 +26,7 @@ from marketplace.catalogue_words import (
     language_for,
     local_price,
 )
-from marketplace.models import Category, Listing, ListingEvent, ListingImage
+from marketplace.models import Category, Listing
 
 PREFIX = "bulk-"
 COUNTRIES = [
@@ -92,6 +92,16 @@ NAME_WORDS = {
     ],
 }
 NAME_FORMS = {"es": "Cooperativa {words}", "pt-br": "Cooperativa {words}", "en": "{words} Co-op"}
+RESET_SQL = [  # the listings count is the last statement's
+    "DELETE FROM marketplace_listingevent WHERE listing_id IN (SELECT l.id FROM"
+    " marketplace_listing l JOIN cooperatives_cooperative c ON c.id = l.cooperative_id"
+    " WHERE c.slug LIKE %s)",
+    "DELETE FROM marketplace_listingimage WHERE listing_id IN (SELECT l.id FROM"
+    " marketplace_listing l JOIN cooperatives_cooperative c ON c.id = l.cooperative_id"
+    " WHERE c.slug LIKE %s)",
+    "DELETE FROM marketplace_listing WHERE cooperative_id IN (SELECT c.id FROM"
+    " cooperatives_cooperative c WHERE c.slug LIKE %s)",
+]
 SECTORS = [choice for choice in Sector.values if choice != Sector.OTHER]
 
 
@@ -179,12 +189,14 @@ class Command(BaseCommand):
         return [definition for _name, definition in indexes]
 
     def _reset(self) -> None:
-        bulk = Listing.objects.filter(cooperative__slug__startswith=PREFIX)
-        ListingEvent.objects.filter(listing__in=bulk).delete()
-        ListingImage.objects.filter(listing__in=bulk).delete()
-        deleted, _ = bulk.delete()
+        """Remove earlier bulk data with plain DELETEs (the ORM would load every row first)."""
+        pattern = [f"{PREFIX}%"]
+        with transaction.atomic(), connection.cursor() as cursor:
+            for statement in RESET_SQL:
+                cursor.execute(statement, pattern)
+                deleted = cursor.rowcount
         Cooperative.objects.filter(slug__startswith=PREFIX).delete()
-        self._step(f"removed earlier bulk data ({deleted} rows)")
+        self._step(f"removed earlier bulk data ({deleted} listings)")
 
     def _cooperatives(self, rng: random.Random, count: int) -> list[Cooperative]:
         rows = []
