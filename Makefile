@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 migrate: install
+	@mkdir -p "$${MINGA_VAR_DIR:-var}"  # SQLite creates its file, not the folder it lives in
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
@@ -36,6 +37,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 
 format: install
 	$(BIN)/ruff format .

@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("cooperatives.api.urls")),
     path("", include("marketplace.api.urls")),
+    path("", include("moderation.api.urls")),
     path("", include("orders.api.urls")),
 ]
 
@@ -29,3 +30,5 @@ if settings.SERVE_MEDIA:
             r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"
         ),
     ]
+
+handler500 = "core.views.server_error"

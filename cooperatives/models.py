@@ -1,5 +1,5 @@
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.state import VerificationStatus
+from core.reference import validate_country_code
 
 
 class LegalForm(models.TextChoices):
@@ -60,7 +61,9 @@ class Cooperative(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     legal_form = models.CharField(max_length=32, choices=LegalForm.choices)
     sector = models.CharField(max_length=32, choices=Sector.choices)
-    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    country = models.CharField(
+        max_length=2, help_text="ISO 3166-1 alpha-2", validators=[validate_country_code]
+    )
     region = models.CharField(max_length=120, blank=True)
     city = models.CharField(max_length=120, blank=True)
     founded_year = models.PositiveSmallIntegerField(
@@ -139,7 +142,7 @@ def invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def invitation_expiry() -> "timezone.datetime":
+def invitation_expiry() -> datetime:
     return timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS)
 
 

@@ -25,6 +25,12 @@ def role_in(user: Any, cooperative: Cooperative) -> str | None:
     return cache[cooperative.pk]
 
 
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles, so the next check reads the database (after a lock or a change)."""
+    if user is not None:
+        user.__dict__.pop("_roles_by_cooperative", None)
+
+
 def is_member(user: Any, cooperative: Cooperative) -> bool:
     return role_in(user, cooperative) is not None
 

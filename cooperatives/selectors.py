@@ -5,7 +5,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from cooperatives.models import Cooperative, Invitation, Membership
+from cooperatives.models import (
+    Cooperative,
+    Invitation,
+    Membership,
+    VerificationDocument,
+    VerificationRequest,
+)
 from cooperatives.permissions import can_view_cooperative, can_view_private_data, is_moderator
 from cooperatives.state import VerificationStatus
 
@@ -34,6 +40,24 @@ def cooperative_list_for_member(user: Any) -> QuerySet[Cooperative]:
     return Cooperative.objects.filter(memberships__user=user).order_by("name")
 
 
+def membership_list_for_user(user: Any) -> QuerySet[Membership]:
+    """The user's own memberships with their cooperatives, for "my cooperatives"."""
+    if not (user and user.is_authenticated):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("cooperative")
+        .order_by("cooperative__name", "cooperative_id")
+    )
+
+
+def invitation_get_by_token(token: str) -> Invitation | None:
+    """The invitation behind an e-mailed link: whoever holds the token may read what it offers."""
+    return (
+        Invitation.objects.filter(token=token).select_related("cooperative", "invited_by").first()
+    )
+
+
 def membership_list(*, user: Any, cooperative: Cooperative) -> QuerySet[Membership]:
     if not can_view_private_data(user, cooperative):
         raise Http404("No cooperative with this slug.")
@@ -53,3 +77,39 @@ def invitation_list_open(*, user: Any, cooperative: Cooperative) -> QuerySet[Inv
     if not can_view_private_data(user, cooperative):
         raise Http404("No cooperative with this slug.")
     return cooperative.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+def invitation_get_open(*, user: Any, cooperative: Cooperative, invitation_id: int) -> Invitation:
+    invitation = (
+        invitation_list_open(user=user, cooperative=cooperative).filter(pk=invitation_id).first()
+    )
+    if invitation is None:
+        raise Http404("No open invitation with this id.")
+    invitation.cooperative = cooperative
+    return invitation
+
+
+def verification_request_list(
+    *, user: Any, cooperative: Cooperative
+) -> QuerySet[VerificationRequest]:
+    """A cooperative's verification requests, newest first: for its members and moderators."""
+    if not can_view_private_data(user, cooperative):
+        raise Http404("No cooperative with this slug.")
+    return (
+        cooperative.verification_requests.select_related("cooperative")
+        .prefetch_related("documents")
+        .order_by("-created_at", "-id")
+    )
+
+
+def verification_document_get(
+    *, user: Any, cooperative: Cooperative, document_id: int
+) -> VerificationDocument:
+    if not can_view_private_data(user, cooperative):
+        raise Http404("No cooperative with this slug.")
+    document = VerificationDocument.objects.filter(
+        pk=document_id, request__cooperative=cooperative
+    ).first()
+    if document is None:
+        raise Http404("No document with this id.")
+    return document

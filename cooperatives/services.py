@@ -22,9 +22,9 @@ from cooperatives.models import (
     VerificationRequest,
 )
 from cooperatives.state import ensure_transition
-from core.errors import DomainError, NotPermitted
+from core.errors import DomainError, NotFound, NotPermitted, TransitionNotAllowed
 from core.reference import country_codes
-from core.uploads import check_document, open_image, square_logo
+from core.uploads import EncodedImage, check_document, open_image, square_logo
 
 PROFILE_FIELDS = (
     "name",
@@ -45,6 +45,11 @@ PROFILE_FIELDS = (
     "is_recuperated",
 )
 MAX_VERIFICATION_DOCUMENTS = 5
+VERIFICATION_REFUSALS = {
+    "pending": "A verification request is already waiting for a moderator's decision.",
+    "verified": "This cooperative is already verified.",
+    "suspended": "A suspended cooperative cannot ask for verification; contact the moderators.",
+}
 
 
 def _check_country(country: str) -> str:
@@ -65,11 +70,21 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _store_logo(cooperative: Cooperative, logo: UploadedFile) -> None:
-    encoded = square_logo(open_image(logo).image)
-    if cooperative.logo:
-        cooperative.logo.delete(save=False)
+def _encode_logo(logo: UploadedFile) -> EncodedImage:
+    """Validate and re-encode an uploaded logo before anything is written."""
+    try:
+        return square_logo(open_image(logo).image)
+    except ValidationError as exc:
+        raise ValidationError({"logo": exc.messages}) from exc
+
+
+def _store_logo(cooperative: Cooperative, encoded: EncodedImage) -> None:
+    """Write the new logo file; the old one is deleted only once the new row is committed."""
+    old_name = cooperative.logo.name if cooperative.logo else ""
     cooperative.logo.save("logo.webp", encoded.content, save=False)
+    if old_name:
+        storage = cooperative.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
 
 
 @transaction.atomic
@@ -79,6 +94,7 @@ def cooperative_create(
     """Create a cooperative; its creator becomes its first owner."""
     profile = {key: value for key, value in profile.items() if key in PROFILE_FIELDS}
     profile["country"] = _check_country(profile.get("country", ""))
+    encoded_logo = _encode_logo(logo) if logo is not None else None
     if slug:
         if Cooperative.objects.filter(slug=slug).exists():
             raise ValidationError({"slug": [f"The slug '{slug}' is already taken."]})
@@ -86,14 +102,16 @@ def cooperative_create(
         slug = _unique_slug(profile.get("name", ""))
     cooperative = Cooperative(slug=slug, **profile)
     cooperative.full_clean(exclude=["logo"])
-    if logo is not None:
-        _store_logo(cooperative, logo)
     try:
         with transaction.atomic():
             cooperative.save()
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # a concurrent creation took the slug first
         raise ValidationError({"slug": [f"The slug '{slug}' is already taken."]}) from exc
     Membership.objects.create(user=actor, cooperative=cooperative, role=Role.OWNER)
+    permissions.forget_roles(actor)
+    if encoded_logo is not None:
+        _store_logo(cooperative, encoded_logo)
+        cooperative.save(update_fields=["logo"])
     return cooperative
 
 
@@ -104,7 +122,8 @@ def cooperative_update(
     """Owners and admins edit the profile; verification and Stripe fields are not theirs to set."""
     if not permissions.can_manage_cooperative(actor, cooperative):
         raise NotPermitted("Only owners and admins can edit this cooperative.")
-    cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+    encoded_logo = _encode_logo(logo) if logo is not None else None
+    cooperative = _lock_cooperative(cooperative)
     for field, value in changes.items():
         if field not in PROFILE_FIELDS:
             continue
@@ -112,54 +131,76 @@ def cooperative_update(
             value = _check_country(value)
         setattr(cooperative, field, value)
     cooperative.full_clean(exclude=["logo"])
-    if logo is not None:
-        _store_logo(cooperative, logo)
+    if encoded_logo is not None:
+        _store_logo(cooperative, encoded_logo)
     cooperative.save()
     return cooperative
 
 
 def _lock_cooperative(cooperative: Cooperative) -> Cooperative:
-    """Membership changes lock the cooperative row so two of them cannot remove the last owner."""
+    """Writes to a cooperative and its members lock its row first (always the cooperative, then
+    its children), so two membership changes cannot together remove the last owner."""
     return Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+
+
+def _lock_membership(membership: Membership, cooperative: Cooperative) -> Membership:
+    locked = (
+        Membership.objects.select_for_update()
+        .filter(pk=membership.pk, cooperative=cooperative)
+        .first()
+    )
+    if locked is None:  # removed by someone else while this request waited for the lock
+        raise NotFound("No member with this id in this cooperative.")
+    locked.cooperative = cooperative
+    return locked
 
 
 def _other_owners_exist(cooperative: Cooperative, excluding: Membership) -> bool:
     return cooperative.memberships.filter(role=Role.OWNER).exclude(pk=excluding.pk).exists()
 
 
-@transaction.atomic
-def membership_change_role(*, membership: Membership, role: str, actor: User) -> Membership:
+def _check_role(role: str) -> None:
     if role not in Role.values:
         raise ValidationError(
             {"role": [f"'{role}' is not a role; choose one of {', '.join(Role.values)}."]}
         )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    """Owners change any role, admins those of admins and members; an owner always remains."""
+    _check_role(role)
+    cooperative = _lock_cooperative(membership.cooperative)
+    membership = _lock_membership(membership, cooperative)
+    # Judge with the roles as they are now that the rows are locked, not as the request began.
+    permissions.forget_roles(actor)
     if not permissions.can_change_role(actor, membership, role):
         raise NotPermitted("You may not give or take this role.")
-    _lock_cooperative(membership.cooperative)
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
     demotes_owner = membership.role == Role.OWNER and role != Role.OWNER
-    if demotes_owner and not _other_owners_exist(membership.cooperative, membership):
+    if demotes_owner and not _other_owners_exist(cooperative, membership):
         raise DomainError(
             "A cooperative always keeps an owner: name another owner first.", code="last_owner"
         )
     membership.role = role
     membership.save(update_fields=["role"])
+    permissions.forget_roles(actor)
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User) -> None:
+    """Members may leave; owners remove anyone, admins admins and members; an owner remains."""
+    cooperative = _lock_cooperative(membership.cooperative)
+    membership = _lock_membership(membership, cooperative)
+    permissions.forget_roles(actor)
     if not permissions.can_remove_member(actor, membership):
         raise NotPermitted("You may not remove this member.")
-    _lock_cooperative(membership.cooperative)
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.role == Role.OWNER and not _other_owners_exist(
-        membership.cooperative, membership
-    ):
+    if membership.role == Role.OWNER and not _other_owners_exist(cooperative, membership):
         raise DomainError(
             "A cooperative always keeps an owner: name another owner first.", code="last_owner"
         )
     membership.delete()
+    permissions.forget_roles(actor)
 
 
 @transaction.atomic
@@ -167,8 +208,11 @@ def invitation_create(
     *, cooperative: Cooperative, email: str, role: str, actor: User
 ) -> Invitation:
     """Invite a person by e-mail; a newer invitation to the same address replaces the open one."""
+    _check_role(role)
     if not permissions.can_invite_member(actor, cooperative, role):
         raise NotPermitted("You may not invite members with this role.")
+    # Serialises invitations of one cooperative: two at once to one address cannot both stay open.
+    cooperative = _lock_cooperative(cooperative)
     email = normalize_email(email)
     if cooperative.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": ["This person is already a member of the cooperative."]})
@@ -208,9 +252,12 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
 @transaction.atomic
 def invitation_accept(*, token: str, actor: User) -> Membership:
     """Join the cooperative; the invitation must be open and addressed to the actor's e-mail."""
-    invitation = Invitation.objects.select_for_update().filter(token=token).first()
-    if invitation is None:
-        raise DomainError("This invitation does not exist.", code="invitation_not_found")
+    found = Invitation.objects.filter(token=token).only("pk", "cooperative_id").first()
+    if found is None:
+        raise NotFound("This invitation does not exist.")
+    cooperative = Cooperative.objects.select_for_update().get(pk=found.cooperative_id)
+    invitation = Invitation.objects.select_for_update().get(pk=found.pk)
+    invitation.cooperative = cooperative
     if invitation.revoked_at is not None:
         raise DomainError("This invitation was withdrawn.", code="invitation_revoked")
     if invitation.accepted_at is not None:
@@ -229,6 +276,7 @@ def invitation_accept(*, token: str, actor: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    permissions.forget_roles(actor)
     return membership
 
 
@@ -255,13 +303,21 @@ def verification_request_submit(
                 {"documents": [f"{upload.name}: {m}" for m in exc.messages]}
             ) from exc
     cooperative = _lock_cooperative(cooperative)
-    cooperative.verification_status = ensure_transition(
-        "request_verification", cooperative.verification_status
-    )
+    current = cooperative.verification_status
+    try:
+        cooperative.verification_status = ensure_transition("request_verification", current)
+    except TransitionNotAllowed as exc:
+        raise TransitionNotAllowed(
+            VERIFICATION_REFUSALS.get(current, exc.detail), code=exc.code
+        ) from exc
     cooperative.save(update_fields=["verification_status", "updated_at"])
-    request = VerificationRequest.objects.create(
-        cooperative=cooperative, submitted_by=actor, note=note
-    )
+    try:
+        with transaction.atomic():
+            request = VerificationRequest.objects.create(
+                cooperative=cooperative, submitted_by=actor, note=note
+            )
+    except IntegrityError as exc:  # a pending request left behind by an earlier status change
+        raise DomainError(VERIFICATION_REFUSALS["pending"], code="verification_pending") from exc
     for upload, content_type in zip(documents, content_types, strict=True):
         document = VerificationDocument(
             request=request,

@@ -21,3 +21,10 @@ class TransitionNotAllowed(DomainError):
 class NotPermitted(DomainError):
     status_code = 403
     code = "permission_denied"
+
+
+class NotFound(DomainError):
+    """The object does not exist, or is not for this user to see (answered as 404)."""
+
+    status_code = 404
+    code = "not_found"

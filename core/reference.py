@@ -4,10 +4,15 @@ from functools import cache
 
 from babel import Locale
 from babel.numbers import get_currency_precision, get_territory_currencies
+from django.conf import settings
+from django.core.exceptions import ValidationError
 
-# CLDR regions with two-letter codes that are not countries: unknown region, European Union,
-# Eurozone, United Nations, outlying Oceania, pseudo-locales.
-NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
+# CLDR territories with two letters that are not countries in ISO 3166-1: groupings (EU, UN),
+# pseudo-locales, "unknown", and codes ISO only reserves (Ascension, Canary Islands...).
+# Kosovo (XK) stays: it is user-assigned, but banks, Stripe and the EU use it.
+NOT_COUNTRIES = frozenset(
+    {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
+)
 
 
 @cache
@@ -15,10 +20,20 @@ def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes that CLDR knows (numeric regions such as '419' are excluded)."""
     territories = Locale("en").territories
     return frozenset(
-        code
+        str(code)
         for code in territories
-        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+        if isinstance(code, str) and len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
     )
+
+
+def validate_country_code(value: str) -> None:
+    """A model-field validator: upper-case ISO 3166-1 alpha-2."""
+    if value not in country_codes():
+        raise ValidationError(
+            "'%(value)s' is not an ISO 3166-1 alpha-2 country code.",
+            code="invalid_country",
+            params={"value": value},
+        )
 
 
 def country_name(code: str, locale: str = "en") -> str:
@@ -43,3 +58,21 @@ def currency_decimals(currency: str) -> int:
 def country_choices(locale: str = "en") -> list[tuple[str, str]]:
     names = Locale.parse(locale.replace("-", "_")).territories
     return sorted(((code, names[code]) for code in country_codes()), key=lambda pair: pair[1])
+
+
+def site_language_codes() -> list[str]:
+    """The languages the site is translated into (settings.LANGUAGES), read at call time."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def clean_site_language(value: str) -> str:
+    """Blank, or one of the site's language codes (compared case-insensitively)."""
+    value = (value or "").strip().lower()
+    codes = site_language_codes()
+    if value and value not in codes:
+        raise ValidationError(
+            f"'{value}' is not a language of this site; choose one of {', '.join(codes)}, "
+            "or leave it blank.",
+            code="invalid_language",
+        )
+    return value

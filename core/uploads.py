@@ -74,8 +74,7 @@ def open_image(upload: UploadedFile) -> ValidatedImage:
             ) from exc
     # Turn the pixels as the camera said, then forget every EXIF tag (GPS included).
     fmt = probe.format
-    image = ImageOps.exif_transpose(image)
-    return ValidatedImage(image, fmt)
+    return ValidatedImage(ImageOps.exif_transpose(image), fmt)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from marketplace.models import Listing
 from marketplace.state import ListingStatus
 
 # Moderators take these decisions; sellers never do.
-MODERATOR_ACTIONS = frozenset({"approve", "reject", "suspend", "reinstate"})
+MODERATOR_ACTIONS = frozenset({"approve", "reject", "suspend", "reinstate", "overturn_rejection"})
 # The seller's own actions (publish_directly only ever through listing_submit and its policy).
 SELLER_ACTIONS = frozenset({"submit_for_review", "publish_directly", "archive"})
 # A consequence of an edit, taken by whoever edited.

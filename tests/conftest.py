@@ -11,6 +11,9 @@ from accounts.models import MODERATORS_GROUP
 from cooperatives.models import Role
 from tests.factories import CooperativeFactory, MembershipFactory, UserFactory
 
+# The Stripe stand-in's fixtures: stripe_standin_server, stripe_standin, stripe_backend.
+pytest_plugins = ["tests.stripe_standin.fixtures"]
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip PostgreSQL tests on SQLite with a reason; in CI's PostgreSQL run, a skip is a failure."""

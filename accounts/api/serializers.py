@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from accounts.models import User
+from core.reference import clean_site_language
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -43,6 +44,15 @@ class MeSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "email", "name", "language", "is_moderator", "memberships"]
         read_only_fields = ["id", "email", "is_moderator", "memberships"]
+        extra_kwargs = {
+            "language": {
+                "help_text": "One of the site's language codes (en, es, pt-br), or blank for "
+                "the browser's choice."
+            }
+        }
+
+    def validate_language(self, value: str) -> str:
+        return clean_site_language(value)
 
     @staticmethod
     def get_memberships(user: User) -> list[dict[str, str]]:

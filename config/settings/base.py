@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "cooperatives",
     "marketplace",
+    "moderation",
     "orders",
     "frontend",
 ]
@@ -161,10 +162,23 @@ STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 STRIPE_API_VERSION = os.environ.get("STRIPE_API_VERSION", "2025-03-31.basil")
+# Sellers' `account.updated` events come from a Connect webhook endpoint with its own signing
+# secret; it may point at the same URL as the platform endpoint.
+STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", "")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
+# Prefix of every idempotency key, for databases that share one Stripe account (a staging copy,
+# test runs against Stripe's test mode): without it their ids, hence their keys, would collide.
+STRIPE_IDEMPOTENCY_NAMESPACE = os.environ.get("STRIPE_IDEMPOTENCY_NAMESPACE", "")
 
 # The solidarity fee kept by the exchange, in basis points of each order's total (150 = 1.5 %).
 SOLIDARITY_FEE_BPS = env_int("SOLIDARITY_FEE_BPS", 150)
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 14)
+# How long a seller has to appeal a moderation decision that is still in force.
+MODERATION_APPEAL_WINDOW_DAYS = env_int("MODERATION_APPEAL_WINDOW_DAYS", 30)
+# Orders fulfilled this many days ago are completed by `manage.py complete_stale_orders` (cron).
+ORDER_AUTO_COMPLETE_DAYS = env_int("ORDER_AUTO_COMPLETE_DAYS", 14)
 
 # Catalogue review: "unverified" (listings of unverified cooperatives wait for a moderator,
 # verified cooperatives publish at once) or "all" (every listing is reviewed before publication).
@@ -211,6 +225,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ListingStatusEnum": "marketplace.state.ListingStatus",
         "LanguageEnum": LANGUAGES,
+        "ReportStatusEnum": "moderation.state.ReportStatus",
+        "ReportOutcomeEnum": "moderation.models.ReportOutcome",
+        "AppealStatusEnum": "moderation.state.AppealStatus",
+        "AppealOutcomeEnum": "moderation.models.AppealOutcome",
+        "OrderStatusEnum": "orders.state.OrderStatus",
+        "CheckoutStatusEnum": "orders.state.CheckoutStatus",
+        "PaymentStatusEnum": "orders.state.PaymentStatus",
     },
 }
 

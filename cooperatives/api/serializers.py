@@ -1,7 +1,7 @@
-from django.conf import settings
 from rest_framework import serializers
 
 from cooperatives.models import Cooperative, Invitation, LegalForm, Membership, Role, Sector
+from core.reference import clean_site_language
 
 
 class CooperativeSerializer(serializers.ModelSerializer):
@@ -69,10 +69,11 @@ class CooperativeWriteSerializer(serializers.Serializer):
         min_value=1, max_value=10_000_000, required=False, allow_null=True
     )
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    description_language = serializers.ChoiceField(
-        choices=[("", "unknown"), *[(code, name) for code, name in settings.LANGUAGES]],
+    description_language = serializers.CharField(
+        max_length=10,
         required=False,
         allow_blank=True,
+        help_text="The language the description is written in: en, es, pt-br, or blank.",
     )
     website = serializers.URLField(required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
@@ -80,7 +81,15 @@ class CooperativeWriteSerializer(serializers.Serializer):
     tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
     is_recuperated = serializers.BooleanField(required=False)
-    logo = serializers.ImageField(required=False, help_text="JPEG, PNG or WebP; re-encoded square.")
+    # A FileField, not an ImageField: the service judges the content (core.uploads.open_image)
+    # and names the problem (too large, too many pixels, truncated) instead of one vague message.
+    logo = serializers.FileField(
+        required=False,
+        help_text="JPEG, PNG or WebP, at most MAX_UPLOAD_BYTES; re-encoded as a square WebP.",
+    )
+
+    def validate_description_language(self, value: str) -> str:
+        return clean_site_language(value)
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -104,12 +113,19 @@ class InvitationInputSerializer(serializers.Serializer):
 
 
 class InvitationSerializer(serializers.ModelSerializer):
+    """An open invitation. Its token (the secret in the e-mailed link) is shown to those who
+    may manage members (context `can_manage`); other members see null."""
+
     cooperative = serializers.SlugField(source="cooperative.slug", read_only=True)
+    token = serializers.SerializerMethodField()
 
     class Meta:
         model = Invitation
         fields = ["id", "cooperative", "email", "role", "token", "created_at", "expires_at"]
         read_only_fields = fields
+
+    def get_token(self, invitation: Invitation) -> str | None:
+        return invitation.token if self.context.get("can_manage") else None
 
 
 class VerificationInputSerializer(serializers.Serializer):

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
@@ -6,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from cooperatives import permissions as rules
 from cooperatives import selectors, services
 from cooperatives.api.filters import CooperativeFilter
@@ -20,7 +23,7 @@ from cooperatives.api.serializers import (
     VerificationInputSerializer,
     VerificationRequestSerializer,
 )
-from cooperatives.models import Cooperative, VerificationDocument
+from cooperatives.models import Cooperative
 from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
@@ -28,6 +31,11 @@ FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Signed in, but not all
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the current state.")
 INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
+
+
+def _actor(request: Request) -> User:
+    """The signed-in user; views that write require authentication before they get here."""
+    return cast(User, request.user)
 
 
 def _profile_serializer(request: Request, cooperative: Cooperative) -> CooperativeSerializer:
@@ -59,7 +67,7 @@ class CooperativeListView(generics.ListAPIView):
     def post(self, request: Request) -> Response:
         data = CooperativeWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        cooperative = services.cooperative_create(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        cooperative = services.cooperative_create(actor=_actor(request), **data.validated_data)  # type: ignore[arg-type]
         return Response(
             CooperativePrivateSerializer(cooperative, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -86,7 +94,7 @@ class CooperativeDetailView(APIView):
         changes.pop("slug", None)
         cooperative = services.cooperative_update(
             cooperative=cooperative,
-            actor=request.user,
+            actor=_actor(request),
             **changes,  # type: ignore[arg-type]
         )
         return Response(_profile_serializer(request, cooperative).data)
@@ -114,10 +122,13 @@ class MemberListView(APIView):
         data.is_valid(raise_exception=True)
         invitation = services.invitation_create(
             cooperative=cooperative,
-            actor=request.user,
+            actor=_actor(request),
             **data.validated_data,  # type: ignore[arg-type]
         )
-        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        return Response(
+            InvitationSerializer(invitation, context={"can_manage": True}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class MemberDetailView(APIView):
@@ -143,7 +154,7 @@ class MemberDetailView(APIView):
         membership = services.membership_change_role(
             membership=membership,
             role=data.validated_data["role"],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_actor(request),
         )
         return Response(MemberSerializer(membership).data)
 
@@ -153,7 +164,7 @@ class MemberDetailView(APIView):
         membership = selectors.membership_get(
             user=request.user, cooperative=cooperative, membership_id=membership_id
         )
-        services.membership_remove(membership=membership, actor=request.user)  # type: ignore[arg-type]
+        services.membership_remove(membership=membership, actor=_actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -164,7 +175,8 @@ class InvitationListView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         invitations = selectors.invitation_list_open(user=request.user, cooperative=cooperative)
-        return Response(InvitationSerializer(invitations, many=True).data)
+        context = {"can_manage": rules.can_manage_cooperative(request.user, cooperative)}
+        return Response(InvitationSerializer(invitations, many=True, context=context).data)
 
 
 class InvitationDetailView(APIView):
@@ -173,14 +185,10 @@ class InvitationDetailView(APIView):
     @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND})
     def delete(self, request: Request, slug: str, invitation_id: int) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
-        invitation = (
-            selectors.invitation_list_open(user=request.user, cooperative=cooperative)
-            .filter(pk=invitation_id)
-            .first()
+        invitation = selectors.invitation_get_open(
+            user=request.user, cooperative=cooperative, invitation_id=invitation_id
         )
-        if invitation is None:
-            raise Http404("No open invitation with this id.")
-        services.invitation_revoke(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+        services.invitation_revoke(invitation=invitation, actor=_actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -192,7 +200,7 @@ class InvitationAcceptView(APIView):
         responses={201: MemberSerializer, 403: FORBIDDEN, 409: CONFLICT, 401: UNAUTHENTICATED},
     )
     def post(self, request: Request, token: str) -> Response:
-        membership = services.invitation_accept(token=token, actor=request.user)  # type: ignore[arg-type]
+        membership = services.invitation_accept(token=token, actor=_actor(request))
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
@@ -203,9 +211,7 @@ class VerificationView(APIView):
     @extend_schema(responses={200: VerificationRequestSerializer(many=True), 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
-        if not rules.can_view_private_data(request.user, cooperative):
-            raise Http404("No cooperative with this slug.")
-        requests = cooperative.verification_requests.prefetch_related("documents")
+        requests = selectors.verification_request_list(user=request.user, cooperative=cooperative)
         return Response(VerificationRequestSerializer(requests, many=True).data)
 
     @extend_schema(
@@ -226,13 +232,13 @@ class VerificationView(APIView):
             data={
                 "documents": request.FILES.getlist("documents")
                 or request.FILES.getlist("document"),
-                "note": request.data.get("note", ""),
+                "note": request.data.get("note", ""),  # type: ignore[union-attr]
             }
         )
         data.is_valid(raise_exception=True)
         verification = services.verification_request_submit(
             cooperative=cooperative,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=_actor(request),
             documents=data.validated_data["documents"],
             note=data.validated_data.get("note", ""),
         )
@@ -247,15 +253,15 @@ class VerificationDocumentView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): bytes, 404: NOT_FOUND})
     def get(self, request: Request, slug: str, document_id: int) -> FileResponse:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
-        if not rules.can_view_private_data(request.user, cooperative):
-            raise Http404("No cooperative with this slug.")
-        document = VerificationDocument.objects.filter(
-            pk=document_id, request__cooperative=cooperative
-        ).first()
-        if document is None:
-            raise Http404("No document with this id.")
+        document = selectors.verification_document_get(
+            user=request.user, cooperative=cooperative, document_id=document_id
+        )
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("This document's file is missing; ask for it again.") from exc
         response = FileResponse(
-            document.file.open("rb"),
+            handle,
             content_type=document.content_type,
             as_attachment=True,
             filename=document.original_name,

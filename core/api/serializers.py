@@ -11,5 +11,5 @@ class ErrorSerializer(serializers.Serializer):
 class ValidationErrorSerializer(serializers.Serializer):
     """A 400 answer: each invalid field maps to a list of messages."""
 
-    field_name = serializers.ListField(child=serializers.CharField(), required=False)
+    field_name = serializers.ListField(child=serializers.CharField(), required=False)  # type: ignore[assignment]
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)

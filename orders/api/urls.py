@@ -1,1 +1,52 @@
-urlpatterns: list = []
+from django.urls import path
+
+from orders.api.views import cart, documents, orders
+from orders.models import InvoiceKind
+from orders.state import ACTIONS
+
+urlpatterns = [
+    path("cart/", cart.CartView.as_view(), name="cart"),
+    path("cart/items/", cart.CartItemListView.as_view(), name="cart-item-list"),
+    path("cart/items/<int:pk>/", cart.CartItemDetailView.as_view(), name="cart-item-detail"),
+    path("checkout/", cart.CheckoutView.as_view(), name="checkout"),
+    path("orders/", orders.OrderListView.as_view(), name="order-list"),
+    path("orders/<int:pk>/", orders.OrderDetailView.as_view(), name="order-detail"),
+    *[
+        path(
+            f"orders/<int:pk>/{action}/",
+            orders.OrderTransitionView.as_view(order_action=action),
+            name=f"order-{action}",
+        )
+        for action in ACTIONS
+    ],
+    path("orders/<int:pk>/mark-paid/", orders.OrderMarkPaidView.as_view(), name="order-mark-paid"),
+    path("orders/<int:pk>/messages/", orders.MessageListView.as_view(), name="order-messages"),
+    path("orders/<int:pk>/invoice/", documents.InvoiceView.as_view(), name="order-invoice"),
+    *[
+        path(
+            f"orders/<int:pk>/{name}.{file_format}",
+            documents.DocumentFileView.as_view(kind=kind, file_format=file_format),
+            name=f"order-{name}-{file_format}",
+        )
+        for name, kind in (
+            ("invoice", InvoiceKind.INVOICE),
+            ("credit-note", InvoiceKind.CREDIT_NOTE),
+        )
+        for file_format in ("pdf", "html")
+    ],
+    path(
+        "cooperatives/<slug:slug>/reports/trade/",
+        documents.TradeReportView.as_view(),
+        name="trade-report",
+    ),
+    path(
+        "cooperatives/<slug:slug>/reports/trade.csv",
+        documents.TradeReportCsvView.as_view(),
+        name="trade-report-csv",
+    ),
+    path(
+        "cooperatives/<slug:slug>/reports/trade.svg",
+        documents.TradeChartView.as_view(),
+        name="trade-report-svg",
+    ),
+]

@@ -86,3 +86,49 @@ def test_malformed_json_is_a_400_naming_the_problem(api):
     response = api.post("/api/v1/auth/register/", data="{not json", content_type="application/json")
     assert response.status_code == 400
     assert "JSON" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(("sent", "stored"), [("es", "es"), ("pt-BR", "pt-br"), ("", "")])
+def test_me_language_is_one_of_the_sites_languages(outsider, sent, stored):
+    from tests.conftest import client_for
+
+    response = client_for(outsider).patch("/api/v1/me/", {"language": sent}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["language"] == stored
+    outsider.refresh_from_db()
+    assert outsider.language == stored
+
+
+@pytest.mark.parametrize("sent", ["fr", "klingon", "pt-pt"])
+def test_me_refuses_a_language_the_site_does_not_speak(outsider, sent):
+    from tests.conftest import client_for
+
+    outsider.language = "es"
+    outsider.save()
+    response = client_for(outsider).patch(
+        "/api/v1/me/", {"language": sent, "name": "Otro Nombre"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "pt-br" in response.json()["language"][0]
+    outsider.refresh_from_db()
+    assert (outsider.language, outsider.name) == ("es", "Outsider")
+
+
+def test_me_cannot_change_email_or_moderator_flag(outsider):
+    from tests.conftest import client_for
+
+    response = client_for(outsider).patch(
+        "/api/v1/me/", {"email": "new@example.coop", "is_moderator": True}, format="json"
+    )
+    assert response.status_code == 200
+    outsider.refresh_from_db()
+    assert outsider.email != "new@example.coop"
+    assert outsider.is_moderator is False
+
+
+def test_a_wrong_token_is_a_401_with_a_code(api):
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = api.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+    assert response["WWW-Authenticate"] == "Token"

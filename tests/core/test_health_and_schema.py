@@ -36,3 +36,23 @@ def test_unknown_api_path_is_json_404(client):
     response = client.get("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_unknown_api_path_is_a_json_404_for_writes_too(client):
+    response = client.post("/api/v1/nothing-here/", {"a": 1})
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_a_crash_in_the_api_answers_json(client, monkeypatch):
+    from cooperatives import selectors
+
+    def broken(user):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(selectors, "cooperative_list_visible_to", broken)
+    client.raise_request_exception = False
+    response = client.get("/api/v1/cooperatives/")
+    assert response.status_code == 500
+    assert response.json()["code"] == "error"
+    assert "boom" not in response.content.decode()

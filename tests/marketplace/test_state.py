@@ -11,6 +11,7 @@ EXPECTED = {
     "publish_directly": ({S.DRAFT, S.REJECTED}, S.PUBLISHED),
     "approve": ({S.PENDING_REVIEW}, S.PUBLISHED),
     "reject": ({S.PENDING_REVIEW}, S.REJECTED),
+    "overturn_rejection": ({S.REJECTED}, S.PUBLISHED),
     "suspend": ({S.PUBLISHED, S.PENDING_REVIEW}, S.SUSPENDED),
     "reinstate": ({S.SUSPENDED}, S.PUBLISHED),
     "send_back_to_review": ({S.PUBLISHED}, S.PENDING_REVIEW),

@@ -1,0 +1,242 @@
+"""Forms of the pages. They validate what a person typed; the services enforce the rules."""
+
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from cooperatives.models import LegalForm, Role, Sector
+from cooperatives.services import MAX_VERIFICATION_DOCUMENTS
+from core.reference import country_choices
+from core.uploads import check_size, open_image
+
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+DOCUMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field it names, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def _countries(blank_label: str | None) -> list[tuple[str, str]]:
+    choices = country_choices(get_language() or settings.LANGUAGE_CODE)
+    return [("", blank_label), *choices] if blank_label is not None else choices
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not a common or all-numeric password."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, labelled for an e-mail login."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail")
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "email", "maxlength": 254}
+        )
+        # A copy: the class-level dict is shared by every instance of Django's form.
+        self.error_messages = {**self.error_messages}
+        self.error_messages["invalid_login"] = _(
+            "This e-mail and password do not match an account. Check the password: "
+            "upper and lower case letters differ."
+        )
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's filters; the same names as the API's query parameters."""
+
+    search = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("Name, city, region or description."),
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=[("", _("Any sector")), *Sector.choices]
+    )
+    legal_form = forms.ChoiceField(
+        label=_("Legal form"),
+        required=False,
+        choices=[("", _("Any legal form")), *LegalForm.choices],
+    )
+    verified = forms.BooleanField(
+        label=_("Verified only"),
+        required=False,
+        widget=forms.CheckboxInput(check_test=lambda value: value in (True, "true", "on")),
+    )
+    recuperated = forms.BooleanField(
+        label=_("Worker-recuperated only"),
+        required=False,
+        widget=forms.CheckboxInput(check_test=lambda value: value in (True, "true", "on")),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["country"]).choices = _countries(str(_("Any country")))
+        for name in ("verified", "recuperated"):
+            self.fields[name].widget.attrs["value"] = "true"
+
+
+class CooperativeForm(forms.Form):
+    """A cooperative's public profile and the details only its members see."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    legal_form = forms.ChoiceField(label=_("Legal form"), choices=LegalForm.choices)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    country = forms.ChoiceField(label=_("Country"))
+    region = forms.CharField(label=_("Region or province"), max_length=120, required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    founded_year = forms.IntegerField(
+        label=_("Year founded"), min_value=1800, max_value=2100, required=False
+    )
+    member_count = forms.IntegerField(
+        label=_("Number of members"), min_value=1, max_value=10_000_000, required=False
+    )
+    is_recuperated = forms.BooleanField(
+        label=_("We are a worker-recuperated enterprise"),
+        required=False,
+        help_text=_("The workers took over and run a company its former owners abandoned."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What you make or offer, how you work, whom you work with."),
+    )
+    description_language = forms.ChoiceField(
+        label=_("Language of the description"),
+        required=False,
+        choices=[("", _("Not stated")), *settings.LANGUAGES],
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    tax_id = forms.CharField(
+        label=_("Tax id (members only)"),
+        max_length=40,
+        required=False,
+        help_text=_("CUIT, RUT, CNPJ, NIF… Shown to your members and to moderators only."),
+    )
+    address = forms.CharField(label=_("Address (members only)"), max_length=300, required=False)
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
+        help_text=_("JPEG, PNG or WebP. It is cropped to a square and re-encoded."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["country"]).choices = _countries(
+            str(_("Choose a country"))
+        )
+
+    def clean_logo(self) -> Any:
+        logo = self.cleaned_data.get("logo")
+        if logo:
+            open_image(logo)  # refuses non-images, bombs and oversize files with a clear message
+            logo.seek(0)
+        return logo or None
+
+    def profile(self) -> dict[str, Any]:
+        """What the services take: every field; the logo only when one was uploaded."""
+        data = dict(self.cleaned_data)
+        if data.get("logo") is None:
+            data.pop("logo", None)
+        return data
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of the person to invite"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (Django's documented recipe)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": DOCUMENT_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class VerificationForm(forms.Form):
+    documents = MultipleFileField(
+        label=_("Documents"),
+    )
+    note = forms.CharField(
+        label=_("Note for the moderators"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].help_text = _(
+            "Your statutes, registration certificate or a recent official record: "
+            "PDF or images, up to %(count)s files."
+        ) % {"count": MAX_VERIFICATION_DOCUMENTS}
+
+    def clean_documents(self) -> list[Any]:
+        documents = self.cleaned_data.get("documents") or []
+        if len(documents) > MAX_VERIFICATION_DOCUMENTS:
+            raise ValidationError(
+                _("Attach at most %(count)s documents."),
+                params={"count": MAX_VERIFICATION_DOCUMENTS},
+            )
+        for document in documents:
+            check_size(document)
+        return documents

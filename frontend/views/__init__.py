@@ -1,0 +1,1 @@
+"""Server-rendered pages over the same services, selectors and permissions as the API."""

@@ -1,0 +1,76 @@
+"""What every page view shares: calling a service and showing what went wrong."""
+
+from collections.abc import Callable
+from typing import TypeGuard, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
+
+from accounts.models import User
+from core.errors import DomainError
+from frontend.forms import apply_errors
+
+T = TypeVar("T")
+
+
+class HtmxRequest(HttpRequest):
+    """A request that went through django-htmx's middleware (for the type checker)."""
+
+    htmx: HtmxDetails
+
+
+class SignedInRequest(HtmxRequest):
+    """A request of a view behind `login_required`: its user is a real account."""
+
+    user: User
+
+
+class Failed:
+    """The result of a service call that was refused; the reason is already shown to the person."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+FAILED = Failed()
+
+
+def succeeded(result: T | Failed) -> TypeGuard[T]:
+    return not isinstance(result, Failed)
+
+
+def attempt(
+    request: HttpRequest, service: Callable[[], T], *, form: forms.Form | None = None
+) -> T | Failed:
+    """Call a service; a refusal becomes a form error (when there is a form) or a message.
+
+    DomainError (NotPermitted, TransitionNotAllowed included) and ValidationError are the ways a
+    service says no; neither may ever reach the person as a server error.
+    """
+    try:
+        return service()
+    except ValidationError as error:
+        if form is not None:
+            apply_errors(form, error)
+        else:
+            messages.error(request, " ".join(error.messages))
+    except DomainError as error:
+        if form is not None:
+            form.add_error(None, error.detail)
+        else:
+            messages.error(request, error.detail)
+    return FAILED
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The `next` parameter when it points inside this site, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

@@ -1,0 +1,343 @@
+"""Thin views: validate, authorise, call one service or selector, serialise."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from cooperatives.models import Cooperative, VerificationRequest
+from cooperatives.selectors import cooperative_get_visible
+from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from moderation import selectors, services
+from moderation.api.filters import ModerationActionFilter
+from moderation.api.serializers import (
+    AppealInputSerializer,
+    AppealQueueQuerySerializer,
+    AppealResolveInputSerializer,
+    AppealSerializer,
+    CooperativeQuerySerializer,
+    DecisionSerializer,
+    ModerationActionSerializer,
+    ModeratorAppealSerializer,
+    ReasonInputSerializer,
+    ReportCreatedSerializer,
+    ReportGroupSerializer,
+    ReportInputSerializer,
+    ReportQueueQuerySerializer,
+    ReportResolveInputSerializer,
+    ReportSerializer,
+    ReviewQueueListingSerializer,
+    ReviewQueueQuerySerializer,
+    VerificationQueueQuerySerializer,
+    VerificationQueueSerializer,
+)
+from moderation.models import Appeal, ModerationAction
+from moderation.permissions import IsModerator
+
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
+FORBIDDEN = OpenApiResponse(
+    ErrorSerializer, description="Not a moderator, or a conflict of interest."
+)
+CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed from the current status.")
+INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
+THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many reports; try again later.")
+MODERATOR_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN}
+DECISION_ERRORS = {
+    400: INVALID,
+    401: UNAUTHENTICATED,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CONFLICT,
+}
+
+
+def _query(serializer_class: type, request: Request) -> dict[str, Any]:
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data  # type: ignore[no-any-return]
+
+
+class ModeratorListView(generics.ListAPIView):
+    """A moderators' list; its serializer knows where the moderator has a conflict of interest."""
+
+    permission_classes = [IsModerator]
+    filter_backends: list[type] = []
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        context["conflicts"] = selectors.cooperative_ids_of(self.request.user)
+        return context
+
+
+# Listings -----------------------------------------------------------------------------------
+
+
+@extend_schema(
+    parameters=[ReviewQueueQuerySerializer],
+    responses={200: ReviewQueueListingSerializer(many=True), **MODERATOR_ERRORS},
+    description="Listings awaiting review, oldest first, with the seller's verification status "
+    "and the decisions taken on them before.",
+)
+class ReviewQueueView(ModeratorListView):
+    serializer_class = ReviewQueueListingSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        query = _query(ReviewQueueQuerySerializer, self.request)
+        queryset = selectors.listing_review_queue(status=query["status"])
+        if query.get("cooperative"):
+            queryset = queryset.filter(cooperative__slug=query["cooperative"])
+        return queryset
+
+
+class ListingDecisionView(APIView):
+    permission_classes = [IsModerator]
+    decision = ""
+
+    @extend_schema(
+        request=ReasonInputSerializer,
+        responses={200: ModerationActionSerializer, **DECISION_ERRORS},
+        description="Decide on a listing; the decision is logged and its cooperative e-mailed. "
+        "reject and suspend need a reason.",
+    )
+    def post(self, request: Request, listing_id: int) -> Response:
+        listing = selectors.listing_get_for_moderation(listing_id)
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        action = services.listing_decide(
+            listing=listing,
+            decision=self.decision,
+            actor=request.user,  # type: ignore[arg-type]
+            reason=data.validated_data.get("reason", ""),
+        )
+        return Response(ModerationActionSerializer(action).data)
+
+
+# Cooperatives -------------------------------------------------------------------------------
+
+
+class CooperativeDecisionView(APIView):
+    permission_classes = [IsModerator]
+    decision = ""
+
+    @extend_schema(
+        request=ReasonInputSerializer,
+        responses={200: ModerationActionSerializer, **DECISION_ERRORS},
+        description="Decide on a cooperative; the decision is logged and its owners and admins "
+        "e-mailed. reject and suspend need a reason.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        cooperative = selectors.cooperative_get_for_moderation(slug)
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        action = services.cooperative_decide(
+            cooperative=cooperative,
+            decision=self.decision,
+            actor=request.user,  # type: ignore[arg-type]
+            reason=data.validated_data.get("reason", ""),
+        )
+        return Response(ModerationActionSerializer(action).data)
+
+
+@extend_schema(
+    parameters=[VerificationQueueQuerySerializer],
+    responses={200: VerificationQueueSerializer(many=True), **MODERATOR_ERRORS},
+    description="Verification requests, oldest first, with their documents.",
+)
+class VerificationQueueView(ModeratorListView):
+    serializer_class = VerificationQueueSerializer
+
+    def get_queryset(self) -> QuerySet[VerificationRequest]:
+        query = _query(VerificationQueueQuerySerializer, self.request)
+        return selectors.verification_request_queue(status=query["status"])
+
+
+# Reports ------------------------------------------------------------------------------------
+
+
+class ReportCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "reports"
+
+    @extend_schema(
+        request=ReportInputSerializer,
+        responses={
+            201: ReportCreatedSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            429: THROTTLED,
+        },
+        description="Report a published listing or a cooperative to the moderators.",
+    )
+    def post(self, request: Request) -> Response:
+        data = ReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_create(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return Response(ReportCreatedSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    parameters=[ReportQueueQuerySerializer],
+    responses={200: ReportGroupSerializer(many=True), **MODERATOR_ERRORS},
+    description="Reports grouped by reported item, the most reported first.",
+)
+class ReportQueueView(ModeratorListView):
+    serializer_class = ReportGroupSerializer
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        query = _query(ReportQueueQuerySerializer, request)
+        keys = self.paginate_queryset(selectors.report_group_keys(status=query["status"]))
+        groups = selectors.report_groups(list(keys or []), status=query["status"])
+        return self.get_paginated_response(self.get_serializer(groups, many=True).data)
+
+
+class ReportResolveView(APIView):
+    permission_classes = [IsModerator]
+
+    @extend_schema(
+        request=ReportResolveInputSerializer,
+        responses={200: ReportSerializer(many=True), **DECISION_ERRORS},
+        description="Resolve a report and every other open report on the same item.",
+    )
+    def post(self, request: Request, report_id: int) -> Response:
+        report = selectors.report_get_for_moderation(report_id)
+        data = ReportResolveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reports = services.report_resolve(
+            report=report,
+            actor=request.user,  # type: ignore[arg-type]
+            outcome=data.validated_data["outcome"],
+            note=data.validated_data.get("note", ""),
+            decision=data.validated_data.get("decision"),
+        )
+        return Response(ReportSerializer(reports, many=True).data)
+
+
+# The log ------------------------------------------------------------------------------------
+
+
+@extend_schema(
+    responses={200: ModerationActionSerializer(many=True), **MODERATOR_ERRORS},
+    description="The append-only log of moderation actions, newest first.",
+)
+class ActionListView(ModeratorListView):
+    serializer_class = ModerationActionSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ModerationActionFilter
+
+    def get_queryset(self) -> QuerySet[ModerationAction]:
+        return selectors.action_list()
+
+
+class ActionDetailView(APIView):
+    permission_classes = [IsModerator]
+
+    @extend_schema(responses={200: ModerationActionSerializer, **MODERATOR_ERRORS, 404: NOT_FOUND})
+    def get(self, request: Request, action_id: int) -> Response:
+        return Response(ModerationActionSerializer(selectors.action_get(action_id)).data)
+
+
+# Appeals and decisions ----------------------------------------------------------------------
+
+
+def _followed_cooperative(request: Request) -> Cooperative | None:
+    slug = _query(CooperativeQuerySerializer, request).get("cooperative")
+    return cooperative_get_visible(request.user, slug) if slug else None
+
+
+class AppealListCreateView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = AppealSerializer
+    filter_backends: list[type] = []
+
+    def get_queryset(self) -> QuerySet[Appeal]:
+        return selectors.appeal_list_for_member(
+            self.request.user, _followed_cooperative(self.request)
+        )
+
+    @extend_schema(
+        parameters=[CooperativeQuerySerializer],
+        responses={200: AppealSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        description="Your cooperatives' appeals and their outcomes, newest first.",
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=AppealInputSerializer,
+        responses={201: AppealSerializer, **DECISION_ERRORS},
+        description="Appeal a rejection or suspension, once, as an owner or admin of the "
+        "cooperative concerned.",
+    )
+    def post(self, request: Request) -> Response:
+        data = AppealInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        appeal = services.appeal_file(
+            decision=data.validated_data["action"],
+            actor=request.user,  # type: ignore[arg-type]
+            statement=data.validated_data["statement"],
+        )
+        return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    parameters=[CooperativeQuerySerializer],
+    responses={200: DecisionSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    description="Decisions about your cooperatives and their listings, newest first, and "
+    "whether each can still be appealed.",
+)
+class DecisionListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = DecisionSerializer
+    filter_backends: list[type] = []
+
+    def get_queryset(self) -> QuerySet[ModerationAction]:
+        return selectors.decision_list_for_cooperative(
+            self.request.user, _followed_cooperative(self.request)
+        )
+
+
+@extend_schema(
+    parameters=[AppealQueueQuerySerializer],
+    responses={200: ModeratorAppealSerializer(many=True), **MODERATOR_ERRORS},
+    description="Appeals, oldest first; open ones by default.",
+)
+class AppealQueueView(ModeratorListView):
+    serializer_class = ModeratorAppealSerializer
+
+    def get_queryset(self) -> QuerySet[Appeal]:
+        return selectors.appeal_queue(
+            status=_query(AppealQueueQuerySerializer, self.request)["status"]
+        )
+
+
+class AppealResolveView(APIView):
+    permission_classes = [IsModerator]
+
+    @extend_schema(
+        request=AppealResolveInputSerializer,
+        responses={200: ModeratorAppealSerializer, **DECISION_ERRORS},
+        description="Uphold or overturn an appeal; overturning reverses the decision. Not by the "
+        "moderator who decided.",
+    )
+    def post(self, request: Request, appeal_id: int) -> Response:
+        appeal = selectors.appeal_get_for_moderation(appeal_id)
+        data = AppealResolveInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        appeal = services.appeal_resolve(
+            appeal=appeal,
+            actor=request.user,  # type: ignore[arg-type]
+            outcome=data.validated_data["outcome"],
+            note=data.validated_data["note"],
+        )
+        appeal = selectors.appeal_get_for_moderation(appeal.pk)
+        context = {"request": request, "conflicts": selectors.cooperative_ids_of(request.user)}
+        return Response(ModeratorAppealSerializer(appeal, context=context).data)

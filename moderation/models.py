@@ -1,0 +1,331 @@
+"""Reports, appeals and the append-only log of every moderation decision."""
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cooperatives.models import Cooperative
+from marketplace.models import Listing
+from moderation.state import AppealStatus, ReportStatus
+
+
+class AppendOnlyError(RuntimeError):
+    """Somebody tried to change or remove a row of the moderation log."""
+
+
+class ActionKind(models.TextChoices):
+    LISTING_APPROVE = "listing_approve", _("Listing approved")
+    LISTING_REJECT = "listing_reject", _("Listing rejected")
+    LISTING_SUSPEND = "listing_suspend", _("Listing suspended")
+    LISTING_REINSTATE = "listing_reinstate", _("Listing reinstated")
+    COOPERATIVE_VERIFY = "cooperative_verify", _("Cooperative verified")
+    COOPERATIVE_REJECT = "cooperative_reject", _("Verification rejected")
+    COOPERATIVE_SUSPEND = "cooperative_suspend", _("Cooperative suspended")
+    COOPERATIVE_REINSTATE = "cooperative_reinstate", _("Cooperative reinstated")
+    REPORT_RESOLVE = "report_resolve", _("Report resolved: action taken")
+    REPORT_DISMISS = "report_dismiss", _("Report dismissed")
+    APPEAL_FILE = "appeal_file", _("Appeal filed")
+    APPEAL_UPHOLD = "appeal_uphold", _("Appeal upheld: the decision stands")
+    APPEAL_OVERTURN = "appeal_overturn", _("Appeal overturned the decision")
+
+
+# Decisions a seller may contest once, while they are still in force.
+APPEALABLE_ACTIONS = frozenset(
+    {
+        ActionKind.LISTING_REJECT,
+        ActionKind.LISTING_SUSPEND,
+        ActionKind.COOPERATIVE_REJECT,
+        ActionKind.COOPERATIVE_SUSPEND,
+    }
+)
+# Moderator decisions that change the status of a listing or a cooperative (what a report can
+# link to as "the action taken").
+DECISION_ACTIONS = frozenset(
+    {
+        ActionKind.LISTING_APPROVE,
+        ActionKind.LISTING_REJECT,
+        ActionKind.LISTING_SUSPEND,
+        ActionKind.LISTING_REINSTATE,
+        ActionKind.COOPERATIVE_VERIFY,
+        ActionKind.COOPERATIVE_REJECT,
+        ActionKind.COOPERATIVE_SUSPEND,
+        ActionKind.COOPERATIVE_REINSTATE,
+    }
+)
+# Rows after which a listing or cooperative is where a moderator put it.
+STATUS_CHANGING_ACTIONS = DECISION_ACTIONS | {ActionKind.APPEAL_OVERTURN}
+# What the seller's cooperative is told about (and what it sees in its list of decisions).
+SELLER_VISIBLE_ACTIONS = DECISION_ACTIONS | {
+    ActionKind.APPEAL_UPHOLD,
+    ActionKind.APPEAL_OVERTURN,
+}
+
+EXACTLY_ONE_TARGET = Q(listing__isnull=False, cooperative__isnull=True) | Q(
+    listing__isnull=True, cooperative__isnull=False
+)
+
+
+class ModerationActionQuerySet(models.QuerySet["ModerationAction"]):
+    """Bulk writes that would rewrite history are refused, like single-row ones."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The moderation log is append-only: rows cannot be updated.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("The moderation log is append-only: rows cannot be deleted.")
+
+    def _raw_delete(self, using: Any) -> NoReturn:
+        raise AppendOnlyError("The moderation log is append-only: rows cannot be deleted.")
+
+
+class ModerationAction(models.Model):
+    """Who did what to which listing or cooperative, when, from which status to which, and why.
+
+    Append-only: the model refuses updates and deletes, and on PostgreSQL a trigger refuses them
+    too (migration 0002), so not even raw SQL rewrites the log.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="moderation_actions",
+        help_text="The moderator who decided (for a filed appeal, the appellant).",
+    )
+    action = models.CharField(max_length=32, choices=ActionKind.choices)
+    listing = models.ForeignKey(
+        Listing,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moderation_actions",
+    )
+    cooperative = models.ForeignKey(
+        Cooperative,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moderation_actions",
+    )
+    report = models.ForeignKey(
+        "Report", on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    appeal = models.ForeignKey(
+        "Appeal", on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    objects = ModerationActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=EXACTLY_ONE_TARGET, name="moderation_action_exactly_one_target"
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=ActionKind.values), name="moderation_action_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.target} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Rows are written once; a second save would rewrite history."""
+        if not self._state.adding:
+            raise AppendOnlyError("The moderation log is append-only: rows cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("The moderation log is append-only: rows cannot be deleted.")
+
+    @property
+    def target(self) -> Listing | Cooperative:
+        return self.listing if self.listing_id else self.cooperative  # type: ignore[return-value]
+
+    @property
+    def affected_cooperative(self) -> Cooperative:
+        """The cooperative a decision is about: the listing's seller, or the cooperative itself."""
+        return self.listing.cooperative if self.listing_id else self.cooperative  # type: ignore[union-attr,return-value]
+
+    @property
+    def is_appealable_kind(self) -> bool:
+        return self.action in APPEALABLE_ACTIONS
+
+
+class ReportReason(models.TextChoices):
+    MISLEADING = "misleading", _("Misleading")
+    PROHIBITED = "prohibited", _("Prohibited goods or services")
+    NOT_A_COOPERATIVE = "not_a_cooperative", _("Not a cooperative")
+    FRAUD = "fraud", _("Fraud or scam")
+    OFFENSIVE = "offensive", _("Offensive")
+    OTHER = "other", _("Other")
+
+
+class ReportOutcome(models.TextChoices):
+    DISMISSED = "dismissed", _("Dismissed: nothing to act on")
+    ACTION_TAKEN = "action_taken", _("Action taken")
+
+
+class Report(models.Model):
+    """A signed-in user's complaint about a listing or a cooperative."""
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="reports"
+    )
+    listing = models.ForeignKey(
+        Listing, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
+    reason = models.CharField(max_length=32, choices=ReportReason.choices)
+    details = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    decision = models.ForeignKey(
+        ModerationAction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resolved_reports",
+        help_text="The decision taken on the reported item, when there was one.",
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="report_status_created")]
+        constraints = [
+            models.CheckConstraint(condition=EXACTLY_ONE_TARGET, name="report_exactly_one_target"),
+            models.CheckConstraint(
+                condition=Q(reason__in=ReportReason.values), name="report_reason_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values), name="report_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.OPEN, resolved_by__isnull=True)
+                | (~Q(status=ReportStatus.OPEN) & Q(resolved_by__isnull=False)),
+                name="report_resolved_by_iff_closed",
+            ),
+            # One open report per person and item: a second one adds nothing but noise.
+            models.UniqueConstraint(
+                fields=["reporter", "listing"],
+                condition=Q(status=ReportStatus.OPEN),
+                name="report_one_open_per_reporter_listing",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "cooperative"],
+                condition=Q(status=ReportStatus.OPEN),
+                name="report_one_open_per_reporter_cooperative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report {self.pk} on {self.target}: {self.get_reason_display()}"
+
+    @property
+    def target(self) -> Listing | Cooperative:
+        return self.listing if self.listing_id else self.cooperative  # type: ignore[return-value]
+
+    @property
+    def affected_cooperative(self) -> Cooperative:
+        return self.listing.cooperative if self.listing_id else self.cooperative  # type: ignore[union-attr,return-value]
+
+    @property
+    def outcome(self) -> str | None:
+        return {
+            ReportStatus.RESOLVED: ReportOutcome.ACTION_TAKEN,
+            ReportStatus.DISMISSED: ReportOutcome.DISMISSED,
+        }.get(self.status)  # type: ignore[call-overload]
+
+
+class AppealOutcome(models.TextChoices):
+    UPHELD = "upheld", _("Upheld: the decision stands")
+    OVERTURNED = "overturned", _("Overturned: the decision is reversed")
+
+
+class Appeal(models.Model):
+    """A seller contests one decision, once; another moderator than the decider resolves it."""
+
+    decision = models.OneToOneField(
+        ModerationAction, on_delete=models.PROTECT, related_name="contested_by"
+    )
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="appeals")
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeals"
+    )
+    # A copy of decision.actor, so the database itself refuses a resolution by the same person.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    statement = models.TextField(max_length=5000)
+    status = models.CharField(
+        max_length=16, choices=AppealStatus.choices, default=AppealStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AppealStatus.values), name="appeal_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_by__isnull=True) | ~Q(resolved_by=F("decided_by")),
+                name="appeal_resolver_is_not_the_decider",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=AppealStatus.OPEN, resolved_by__isnull=True)
+                | (~Q(status=AppealStatus.OPEN) & Q(resolved_by__isnull=False)),
+                name="appeal_resolved_by_iff_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appeal {self.pk} against {self.decision.get_action_display()} ({self.status})"
+
+
+class ListingModeration(Listing):
+    """Listings as the admin's moderation screen shows them: decisions are actions."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "listing to moderate"
+        verbose_name_plural = "listings to moderate"
+
+
+class CooperativeModeration(Cooperative):
+    """Cooperatives as the admin's moderation screen shows them: decisions are actions."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "cooperative to moderate"
+        verbose_name_plural = "cooperatives to moderate"

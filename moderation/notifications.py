@@ -1,0 +1,65 @@
+"""E-mail about moderation decisions: sent after commit, each message in its recipient's language."""
+
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from accounts.models import User
+from cooperatives.models import MANAGING_ROLES, Cooperative
+
+logger = logging.getLogger(__name__)
+
+
+def managers_of(cooperative: Cooperative) -> list[User]:
+    """The people who answer for a cooperative: its active owners and admins."""
+    return list(
+        User.objects.filter(
+            memberships__cooperative=cooperative,
+            memberships__role__in=MANAGING_ROLES,
+            is_active=True,
+        )
+        .order_by("id")
+        .distinct()
+    )
+
+
+def render_message(user: User, template: str, context: dict[str, Any]) -> EmailMessage:
+    """Render `moderation/email/<template>.txt` in the user's language: first line is the subject."""
+    language = user.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        text = render_to_string(
+            f"moderation/email/{template}.txt",
+            {**context, "recipient": user, "site_url": settings.SITE_URL},
+        )
+    subject, _, body = text.strip().partition("\n")
+    # Template tags leave blank lines behind; a paragraph break is one blank line.
+    body = re.sub(r"\n[ \t]*(\n[ \t]*)+", "\n\n", body.strip())
+    return EmailMessage(subject=" ".join(subject.split()), body=body + "\n", to=[user.email])
+
+
+def _send(recipients: Iterable[User], template: str, context: dict[str, Any]) -> None:
+    messages = [render_message(user, template, context) for user in recipients if user.email]
+    if not messages:
+        return
+    try:
+        get_connection().send_messages(messages)
+    except Exception:
+        # The decision stands whether or not the mail server answers; the log keeps the trace.
+        logger.exception("Could not send %d moderation e-mail(s) (%s)", len(messages), template)
+
+
+def notify_after_commit(recipients: Iterable[User], template: str, context: dict[str, Any]) -> None:
+    """Queue the e-mail for when the surrounding transaction commits (never for a rollback)."""
+    recipients = list(recipients)
+    transaction.on_commit(lambda: _send(recipients, template, context))
+
+
+def notify_cooperative(cooperative: Cooperative, template: str, context: dict[str, Any]) -> None:
+    notify_after_commit(managers_of(cooperative), template, {**context, "cooperative": cooperative})

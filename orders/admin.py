@@ -1,0 +1,256 @@
+"""The Django admin shows statuses read-only; its actions call the same services as the API."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from core.errors import DomainError
+from orders import services
+from orders.models import (
+    Cart,
+    CartLine,
+    Checkout,
+    Invoice,
+    InvoiceSequence,
+    Message,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only services write."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CartLineInline(ReadOnlyInline):
+    model = CartLine
+    readonly_fields = ("listing", "seller", "title", "quantity", "unit_price_amount", "currency")
+    fields = readonly_fields
+
+
+@admin.register(Cart)
+class CartAdmin(ReadOnlyAdmin):
+    list_display = ["cooperative", "updated_at"]
+    search_fields = ["cooperative__name"]
+    inlines = [CartLineInline]
+
+
+class OrderInline(ReadOnlyInline):
+    model = Order
+    readonly_fields = ("id", "seller", "status", "total_amount", "fee_amount")
+    fields = readonly_fields
+    show_change_link = True
+
+
+@admin.register(Checkout)
+class CheckoutAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "buyer",
+        "status",
+        "payment_method",
+        "payment_status",
+        "total_amount",
+        "currency",
+        "created_at",
+    ]
+    list_filter = ["status", "payment_method", "payment_status", "currency"]
+    search_fields = ["buyer__name", "idempotency_key"]
+    inlines = [OrderInline]
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    readonly_fields = (
+        "title",
+        "quantity",
+        "unit",
+        "unit_price_amount",
+        "line_total_amount",
+        "listing",
+    )
+    fields = readonly_fields
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    readonly_fields = (
+        "created_at",
+        "action",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_side",
+        "note",
+    )
+    fields = readonly_fields
+
+
+class InvoiceInline(ReadOnlyInline):
+    model = Invoice
+    readonly_fields = ("number", "kind", "issued_at", "total_amount")
+    fields = readonly_fields
+    show_change_link = True
+
+
+def _run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, call: Any) -> None:
+    done = 0
+    for order in queryset.order_by("pk"):
+        try:
+            call(order)
+            done += 1
+        except (DomainError, ValidationError) as exc:
+            detail = getattr(exc, "detail", None) or "; ".join(getattr(exc, "messages", [str(exc)]))
+            modeladmin.message_user(request, f"Order {order.pk}: {detail}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, f"{done} order(s) updated.", messages.SUCCESS)
+
+
+def _transition_action(action: str) -> Any:
+    def run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        _run(
+            modeladmin,
+            request,
+            queryset,
+            lambda order: services.order_transition(
+                order=order, action=action, actor=request.user, reason="From the admin."
+            ),
+        )
+
+    run.__name__ = f"order_{action}"
+    return admin.action(description=f"{action.capitalize()} (as a member of the cooperative)")(run)
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "buyer",
+        "seller",
+        "status",
+        "total_amount",
+        "currency",
+        "fee_amount",
+        "payment_method",
+        "is_flagged",
+        "placed_at",
+    ]
+    list_filter = ["status", "payment_method", "is_flagged", "currency"]
+    search_fields = ["id", "buyer__name", "seller__name"]
+    date_hierarchy = "placed_at"
+    readonly_fields = (
+        "checkout",
+        "buyer",
+        "seller",
+        "status",
+        "payment_method",
+        "currency",
+        "total_amount",
+        "fee_bps",
+        "fee_amount",
+        "seller_amount",
+        "delivery_address",
+        "note",
+        "placed_by",
+        "placed_at",
+        "accepted_at",
+        "fulfilled_at",
+        "closed_at",
+        "paid_at",
+        "is_flagged",
+        "flag_reason",
+    )
+    fields = readonly_fields
+    inlines = [OrderLineInline, OrderEventInline, InvoiceInline]
+    actions = [
+        *[
+            _transition_action(action)
+            for action in ("accept", "decline", "fulfil", "complete", "cancel")
+        ],
+        "flag",
+        "unflag",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Flag for a person to settle (moderators)")
+    def flag(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _run(
+            self,
+            request,
+            queryset,
+            lambda order: services.order_flag(
+                order=order, reason="Flagged from the admin.", actor=request.user
+            ),
+        )
+
+    @admin.action(description="Clear the flag (moderators)")
+    def unflag(self, request: HttpRequest, queryset: QuerySet) -> None:
+        _run(
+            self,
+            request,
+            queryset,
+            lambda order: services.order_unflag(order=order, actor=request.user),
+        )
+
+
+@admin.register(OrderEvent)
+class OrderEventAdmin(ReadOnlyAdmin):
+    list_display = ["order", "action", "from_status", "to_status", "actor", "created_at"]
+    list_filter = ["action", "to_status"]
+    search_fields = ["order__id", "note"]
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ["order", "author", "author_side", "created_at"]
+    search_fields = ["order__id"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = [
+        "number",
+        "kind",
+        "seller",
+        "buyer_name",
+        "total_amount",
+        "currency",
+        "issued_at",
+    ]
+    list_filter = ["kind", "year", "currency"]
+    search_fields = ["number", "seller_name", "buyer_name"]
+
+
+@admin.register(InvoiceSequence)
+class InvoiceSequenceAdmin(ReadOnlyAdmin):
+    list_display = ["cooperative", "year", "prefix", "last_number"]
+    list_filter = ["year"]

@@ -1,0 +1,421 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cooperatives.models import Cooperative
+from orders import permissions
+from orders.models import (
+    MAX_QUANTITY,
+    Checkout,
+    Invoice,
+    Message,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
+from orders.selectors import CartSummary, SellerGroup
+from orders.state import ACTIONS, OrderStatus, PaymentMethod, Side
+
+
+class CooperativeRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cooperative
+        fields = ["id", "slug", "name", "country"]
+        read_only_fields = fields
+
+
+class AmountSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    amount = serializers.IntegerField(help_text="Minor units.")
+
+
+def _amounts(totals: dict[str, int]) -> list[dict[str, Any]]:
+    return [{"currency": c, "amount": totals[c]} for c in sorted(totals)]
+
+
+# --- cart ---------------------------------------------------------------------------------
+
+
+class CartLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="line.id")
+    listing = serializers.IntegerField(source="line.listing_id", allow_null=True)
+    seller = serializers.SlugField(source="line.seller.slug")
+    title = serializers.CharField(source="line.title")
+    unit = serializers.CharField(source="line.unit")
+    quantity = serializers.IntegerField(source="line.quantity")
+    unit_price_amount = serializers.IntegerField(
+        source="line.unit_price_amount", help_text="The price remembered when the line was added."
+    )
+    current_price_amount = serializers.IntegerField(
+        allow_null=True, help_text="The listing's price now; null when it cannot be ordered."
+    )
+    currency = serializers.CharField(source="line.currency")
+    line_total_amount = serializers.IntegerField(source="line_total.amount")
+    is_price_changed = serializers.BooleanField()
+    is_unavailable = serializers.BooleanField()
+    problem = serializers.CharField(help_text="What to fix before checking out, if anything.")
+    problem_code = serializers.CharField()
+
+
+class SellerGroupSerializer(serializers.Serializer):
+    seller = CooperativeRefSerializer()
+    lines = CartLineSerializer(many=True)
+    totals = serializers.SerializerMethodField()
+
+    @extend_schema_field(AmountSerializer(many=True))
+    def get_totals(self, group: SellerGroup) -> list[dict[str, Any]]:
+        return _amounts(group.totals)
+
+
+class CartSerializer(serializers.Serializer):
+    cooperative = serializers.SlugField(source="cooperative.slug")
+    groups = SellerGroupSerializer(many=True)
+    totals = serializers.SerializerMethodField()
+    line_count = serializers.IntegerField()
+    has_problems = serializers.BooleanField()
+
+    @extend_schema_field(AmountSerializer(many=True))
+    def get_totals(self, summary: CartSummary) -> list[dict[str, Any]]:
+        return _amounts(summary.totals)
+
+
+class CartQuerySerializer(serializers.Serializer):
+    cooperative = serializers.SlugField()
+
+
+class CartItemInputSerializer(serializers.Serializer):
+    cooperative = serializers.SlugField()
+    listing = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class CartItemUpdateSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False)
+    confirm_price = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Accept the listing's current price (and title and unit) for this line.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "quantity" not in attrs and not attrs.get("confirm_price"):
+            raise serializers.ValidationError("Send a quantity or confirm_price: true.")
+        return attrs
+
+
+# --- orders -------------------------------------------------------------------------------
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderLine
+        fields = [
+            "id",
+            "listing",
+            "title",
+            "unit",
+            "unit_price_amount",
+            "quantity",
+            "line_total_amount",
+        ]
+        read_only_fields = fields
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrderEvent
+        fields = [
+            "id",
+            "action",
+            "from_status",
+            "to_status",
+            "actor",
+            "actor_side",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_actor(self, event: OrderEvent) -> str | None:
+        """The person's name; null for what Minga did on its own."""
+        return event.actor.name if event.actor else None
+
+
+def _document_number(order: Order, kind: str) -> str | None:
+    for invoice in order.invoices.all():
+        if invoice.kind == kind:
+            return invoice.number
+    return None
+
+
+class OrderSummarySerializer(serializers.ModelSerializer):
+    buyer = CooperativeRefSerializer()
+    seller = CooperativeRefSerializer()
+    lines = OrderLineSerializer(many=True)
+    is_paid = serializers.BooleanField()
+    invoice_number = serializers.SerializerMethodField()
+    credit_note_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "checkout",
+            "status",
+            "buyer",
+            "seller",
+            "currency",
+            "total_amount",
+            "fee_bps",
+            "fee_amount",
+            "seller_amount",
+            "payment_method",
+            "is_paid",
+            "paid_at",
+            "invoice_number",
+            "credit_note_number",
+            "is_flagged",
+            "placed_at",
+            "accepted_at",
+            "fulfilled_at",
+            "closed_at",
+            "lines",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_invoice_number(self, order: Order) -> str | None:
+        return _document_number(order, "invoice")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_credit_note_number(self, order: Order) -> str | None:
+        return _document_number(order, "credit_note")
+
+
+class OrderDetailSerializer(OrderSummarySerializer):
+    events = OrderEventSerializer(many=True)
+    actions = serializers.SerializerMethodField()
+
+    class Meta(OrderSummarySerializer.Meta):
+        fields = [
+            *OrderSummarySerializer.Meta.fields,
+            "delivery_address",
+            "note",
+            "flag_reason",
+            "events",
+            "actions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))
+    def get_actions(self, order: Order) -> list[str]:
+        """The transitions the requesting person may take now."""
+        request = self.context.get("request")
+        return permissions.available_actions(request.user, order) if request else []
+
+
+class OrderListQuerySerializer(serializers.Serializer):
+    cooperative = serializers.SlugField()
+    role = serializers.ChoiceField(choices=Side.choices, required=False)
+    status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+# --- checkout -----------------------------------------------------------------------------
+
+
+class CheckoutInputSerializer(serializers.Serializer):
+    cooperative = serializers.SlugField()
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    currency = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        min_length=3,
+        max_length=3,
+        default="",
+        help_text="Required when the cart holds several currencies.",
+    )
+    delivery_address = serializers.CharField(
+        required=False, allow_blank=True, max_length=1000, default=""
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class PaymentSerializer(serializers.Serializer):
+    client_secret = serializers.CharField()
+    publishable_key = serializers.CharField()
+
+
+class CheckoutSerializer(serializers.ModelSerializer):
+    orders = serializers.SerializerMethodField()
+    payment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Checkout
+        fields = [
+            "id",
+            "status",
+            "payment_method",
+            "payment_status",
+            "total_amount",
+            "fee_amount",
+            "currency",
+            "delivery_address",
+            "note",
+            "created_at",
+            "orders",
+            "payment",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OrderDetailSerializer(many=True))
+    def get_orders(self, checkout: Checkout) -> list[dict[str, Any]]:
+        orders = (
+            checkout.orders.select_related("buyer", "seller")
+            .prefetch_related("lines", "invoices", "events__actor")
+            .order_by("id")
+        )
+        return OrderDetailSerializer(orders, many=True, context=self.context).data  # type: ignore[return-value]
+
+    @extend_schema_field(PaymentSerializer(allow_null=True))
+    def get_payment(self, checkout: Checkout) -> dict[str, str] | None:
+        return self.context.get("payment")
+
+
+class CheckoutProblemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The cart line.")
+    listing = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField()
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class CheckoutConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    lines = CheckoutProblemSerializer(many=True, required=False)
+
+
+# --- messages, invoices, reports ----------------------------------------------------------
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Message
+        fields = ["id", "author", "author_side", "body", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_author(self, message: Message) -> str | None:
+        return message.author.name if message.author else None
+
+
+class MessageInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=5000)
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    credits: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="number", read_only=True
+    )
+    pdf_url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "number",
+            "kind",
+            "year",
+            "sequence",
+            "issued_at",
+            "credits",
+            "currency",
+            "total_amount",
+            "fee_bps",
+            "fee_amount",
+            "seller_amount",
+            "seller_name",
+            "seller_tax_id",
+            "seller_address",
+            "seller_city",
+            "seller_country",
+            "buyer_name",
+            "buyer_tax_id",
+            "buyer_address",
+            "buyer_city",
+            "buyer_country",
+            "delivery_address",
+            "pdf_url",
+            "html_url",
+        ]
+        read_only_fields = fields
+
+    def _url(self, invoice: Invoice, suffix: str) -> str:
+        name = "credit-note" if invoice.is_credit_note else "invoice"
+        path = f"/api/v1/orders/{invoice.order_id}/{name}.{suffix}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_pdf_url(self, invoice: Invoice) -> str:
+        return self._url(invoice, "pdf")
+
+    def get_html_url(self, invoice: Invoice) -> str:
+        return self._url(invoice, "html")
+
+
+class OrderInvoiceSerializer(InvoiceSerializer):
+    """The order's invoice, with its credit note when the order was cancelled after it."""
+
+    credit_note = serializers.SerializerMethodField()
+    is_paid = serializers.SerializerMethodField()
+
+    class Meta(InvoiceSerializer.Meta):
+        fields = [*InvoiceSerializer.Meta.fields, "is_paid", "credit_note"]
+        read_only_fields = fields
+
+    @extend_schema_field(InvoiceSerializer(allow_null=True))
+    def get_credit_note(self, invoice: Invoice) -> dict[str, Any] | None:
+        note = self.context.get("credit_note")
+        return InvoiceSerializer(note, context=self.context).data if note else None
+
+    def get_is_paid(self, invoice: Invoice) -> bool:
+        return invoice.order.paid_at is not None
+
+
+class ReportQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+class MonthRowSerializer(serializers.Serializer):
+    month = serializers.IntegerField()
+    currency = serializers.CharField()
+    sales_amount = serializers.IntegerField()
+    sales_orders = serializers.IntegerField()
+    purchases_amount = serializers.IntegerField()
+    purchases_orders = serializers.IntegerField()
+
+
+class PartnerRowSerializer(MonthRowSerializer):
+    month = None  # type: ignore[assignment]
+    partner = CooperativeRefSerializer()
+
+
+class TradeReportSerializer(serializers.Serializer):
+    cooperative = serializers.SlugField(source="cooperative.slug")
+    year = serializers.IntegerField()
+    months = MonthRowSerializer(many=True)
+    partners = PartnerRowSerializer(many=True)

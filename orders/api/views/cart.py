@@ -1,0 +1,174 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orders import payments, selectors, services
+from orders.api.serializers import (
+    CartItemInputSerializer,
+    CartItemUpdateSerializer,
+    CartLineSerializer,
+    CartQuerySerializer,
+    CartSerializer,
+    CheckoutConflictSerializer,
+    CheckoutInputSerializer,
+    CheckoutSerializer,
+)
+from orders.api.views.common import (
+    CONFLICT,
+    FORBIDDEN,
+    INVALID,
+    NOT_FOUND,
+    UNAUTHENTICATED,
+    member_cooperative,
+)
+from orders.services import CheckoutConflict
+
+COOPERATIVE_PARAM = OpenApiParameter(
+    "cooperative", OpenApiTypes.STR, description="The buyer cooperative's slug.", required=True
+)
+
+
+class CartView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[COOPERATIVE_PARAM],
+        responses={200: CartSerializer, 400: INVALID, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        description="The buyer cooperative's cart, grouped by seller, with totals per currency. "
+        "Lines whose listing went away or changed price are flagged.",
+    )
+    def get(self, request: Request) -> Response:
+        query = CartQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        cooperative = member_cooperative(request.user, query.validated_data["cooperative"])
+        summary = selectors.cart_summary(user=request.user, cooperative=cooperative)
+        return Response(CartSerializer(summary).data)
+
+
+class CartItemListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CartItemInputSerializer,
+        responses={
+            200: OpenApiResponse(CartLineSerializer, description="Added to an existing line."),
+            201: CartLineSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        description="Add a listing to the cart; adding it again adds to the line's quantity. "
+        "Any member of the buyer cooperative may fill its cart.",
+    )
+    def post(self, request: Request) -> Response:
+        data = CartItemInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cooperative = member_cooperative(request.user, data.validated_data["cooperative"])
+        line, created = services.cart_add_item(
+            cooperative=cooperative,
+            listing_id=data.validated_data["listing"],
+            quantity=data.validated_data["quantity"],
+            actor=request.user,
+        )
+        line = selectors.cart_line_get(user=request.user, line_id=line.pk)
+        return Response(
+            CartLineSerializer(selectors.cart_line_view(line)).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class CartItemDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CartItemUpdateSerializer,
+        responses={200: CartLineSerializer, 400: INVALID, 404: NOT_FOUND, 409: CONFLICT},
+        description="Change the quantity, or accept the listing's current price with "
+        "`confirm_price: true`.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        line = selectors.cart_line_get(user=request.user, line_id=pk)
+        data = CartItemUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.cart_update_item(
+            line=line,
+            actor=request.user,
+            quantity=data.validated_data.get("quantity"),
+            confirm_price=data.validated_data["confirm_price"],
+        )
+        line = selectors.cart_line_get(user=request.user, line_id=pk)
+        return Response(CartLineSerializer(selectors.cart_line_view(line)).data)
+
+    @extend_schema(responses={204: None, 404: NOT_FOUND})
+    def delete(self, request: Request, pk: int) -> Response:
+        line = selectors.cart_line_get(user=request.user, line_id=pk)
+        services.cart_remove_item(line=line, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="A new random value (a UUID) per checkout; a retry with the same key and body "
+    "returns the first result (200) instead of ordering twice.",
+)
+
+
+class CheckoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CheckoutInputSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: CheckoutSerializer,
+            200: OpenApiResponse(CheckoutSerializer, description="A retry: the first result."),
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                CheckoutConflictSerializer,
+                description="The cart cannot be ordered as it is; `lines` says which and why.",
+            ),
+            422: OpenApiResponse(
+                CheckoutConflictSerializer,
+                description="The Idempotency-Key was used for a different request.",
+            ),
+        },
+        description="Order the cart's lines in one currency: one order per seller. Only owners "
+        "and admins of the buyer cooperative check out.",
+    )
+    def post(self, request: Request) -> Response:
+        data = CheckoutInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        buyer = member_cooperative(request.user, values.pop("cooperative"))
+        try:
+            result = services.checkout_place(
+                buyer=buyer,
+                actor=request.user,
+                idempotency_key=request.headers.get("Idempotency-Key", ""),
+                **values,
+            )
+        except CheckoutConflict as exc:
+            return Response(
+                {"detail": exc.detail, "code": exc.code, "lines": exc.lines},
+                status=exc.status_code,
+            )
+        payment = payments.payment_payload(result.checkout)
+        body = CheckoutSerializer(
+            result.checkout, context={"request": request, "payment": payment}
+        ).data
+        if result.is_replay:
+            return Response(
+                body, status=status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"}
+            )
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -1,0 +1,26 @@
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse
+
+from cooperatives.models import Cooperative
+from cooperatives.permissions import is_member
+from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
+FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Signed in, but not allowed.")
+CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the current state.")
+INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
+
+
+def member_cooperative(user: object, slug: str) -> Cooperative:
+    """The cooperative named by slug, when the user is one of its members; otherwise a 404 (a
+    cart or an order list of another cooperative is not there for them)."""
+    cooperative = Cooperative.objects.filter(slug=slug).first()
+    if cooperative is None or not is_member(user, cooperative):
+        raise Http404("No cooperative with this slug among yours.")
+    return cooperative
+
+
+def request_locale(request: object) -> str:
+    user = getattr(request, "user", None)
+    return getattr(user, "language", "") or getattr(request, "LANGUAGE_CODE", "") or "en"

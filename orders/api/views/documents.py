@@ -1,0 +1,151 @@
+import datetime
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cooperatives.models import Cooperative
+from orders import charts, documents, permissions, reports, selectors
+from orders.api.serializers import (
+    OrderInvoiceSerializer,
+    ReportQuerySerializer,
+    TradeReportSerializer,
+)
+from orders.api.views.common import INVALID, NOT_FOUND, request_locale
+from orders.models import Invoice, InvoiceKind, Order
+
+
+def _document(request: Request, pk: int, kind: str) -> Invoice:
+    order: Order = selectors.order_get_visible(user=request.user, order_id=pk)
+    if not permissions.can_view_invoice(request.user, order):
+        raise Http404("No order with this id.")
+    for invoice in order.invoices.all():
+        if invoice.kind == kind:
+            invoice.order = order
+            return invoice
+    name = "credit note" if kind == InvoiceKind.CREDIT_NOTE else "invoice"
+    raise Http404(f"This order has no {name}.")
+
+
+class InvoiceView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: OrderInvoiceSerializer, 404: NOT_FOUND},
+        description="The invoice issued when the order was accepted (invoice settlement), with "
+        "its credit note if the order was cancelled afterwards.",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        invoice = _document(request, pk, InvoiceKind.INVOICE)
+        credit_note = next(
+            (i for i in invoice.order.invoices.all() if i.kind == InvoiceKind.CREDIT_NOTE), None
+        )
+        context = {"request": request, "credit_note": credit_note}
+        return Response(OrderInvoiceSerializer(invoice, context=context).data)
+
+
+class DocumentFileView(APIView):
+    """The invoice or credit note as PDF or printable HTML."""
+
+    permission_classes = [IsAuthenticated]
+    kind = InvoiceKind.INVOICE
+    file_format = "pdf"
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (200, "text/html"): OpenApiTypes.STR,
+            404: NOT_FOUND,
+        },
+        description="The document as a PDF, or as an HTML page made to be printed.",
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        invoice = _document(request, pk, self.kind)
+        locale = request_locale(request)
+        if self.file_format == "html":
+            return HttpResponse(
+                documents.invoice_html(invoice, locale=locale), content_type="text/html"
+            )
+        response = HttpResponse(
+            documents.invoice_pdf(invoice, locale=locale), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
+        return response
+
+
+YEAR_PARAM = OpenApiParameter(
+    "year", OpenApiTypes.INT, description="Calendar year; the current one when left out."
+)
+
+
+def _report(request: Request, slug: str) -> dict:
+    query = ReportQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    year = query.validated_data.get("year") or datetime.date.today().year
+    cooperative = Cooperative.objects.filter(slug=slug).first()
+    if cooperative is None:
+        raise Http404("No cooperative with this slug.")
+    return reports.trade_report(user=request.user, cooperative=cooperative, year=year)
+
+
+class TradeReportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[YEAR_PARAM],
+        responses={200: TradeReportSerializer, 400: INVALID, 404: NOT_FOUND},
+        description="Sales and purchases per month and per partner cooperative, per currency. "
+        "Declined and cancelled orders are left out. For members and moderators.",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        return Response(TradeReportSerializer(_report(request, slug)).data)
+
+
+class TradeReportCsvView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[YEAR_PARAM],
+        responses={(200, "text/csv"): OpenApiTypes.STR, 400: INVALID, 404: NOT_FOUND},
+        description="The same report as CSV (amounts in major units, e.g. 1250.00).",
+    )
+    def get(self, request: Request, slug: str) -> HttpResponse:
+        report = _report(request, slug)
+        response = HttpResponse(reports.trade_report_csv(report), content_type="text/csv")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{report["cooperative"].slug}-trade-{report["year"]}.csv"'
+        )
+        return response
+
+
+class TradeChartView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            YEAR_PARAM,
+            OpenApiParameter("currency", OpenApiTypes.STR, description="Defaults to the first."),
+        ],
+        responses={
+            (200, "image/svg+xml"): OpenApiTypes.STR,
+            400: INVALID,
+            404: OpenApiResponse(description="No such cooperative, or no trade in the currency."),
+        },
+        description="Sales and purchases per month as an SVG bar chart.",
+    )
+    def get(self, request: Request, slug: str) -> HttpResponse:
+        report = _report(request, slug)
+        currencies = sorted({row.currency for row in report["months"]})
+        currency = (request.query_params.get("currency") or "").upper() or (
+            currencies[0] if currencies else ""
+        )
+        if currency not in currencies:
+            raise Http404("No trade in this currency this year.")
+        svg = charts.trade_chart_svg(
+            report["months"], currency=currency, year=report["year"], locale=request_locale(request)
+        )
+        return HttpResponse(svg, content_type="image/svg+xml")

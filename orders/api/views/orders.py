@@ -1,0 +1,152 @@
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cooperatives.models import Cooperative
+from orders import selectors, services
+from orders.api.serializers import (
+    MessageInputSerializer,
+    MessageSerializer,
+    NoteSerializer,
+    OrderDetailSerializer,
+    OrderListQuerySerializer,
+    OrderSummarySerializer,
+    ReasonSerializer,
+)
+from orders.api.views.common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
+from orders.state import OrderStatus, Side
+
+
+class OrderListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = OrderSummarySerializer
+    filter_backends: list = []
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        query = OrderListQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        cooperative = Cooperative.objects.filter(slug=query.validated_data["cooperative"]).first()
+        if cooperative is None:
+            raise Http404("No cooperative with this slug.")
+        return selectors.order_list_for_cooperative(
+            user=self.request.user,
+            cooperative=cooperative,
+            role=query.validated_data.get("role", ""),
+            status=query.validated_data.get("status", ""),
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cooperative", OpenApiTypes.STR, required=True),
+            OpenApiParameter("role", OpenApiTypes.STR, enum=Side.values),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=OrderStatus.values),
+        ],
+        responses={200: OrderSummarySerializer(many=True), 400: INVALID, 404: NOT_FOUND},
+        description="Orders of one cooperative, as buyer, as seller, or both, newest first. "
+        "For its members and moderators.",
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class OrderDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: OrderDetailSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        description="Lines, totals, fee, status, events and the actions open to you.",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        order = selectors.order_get_visible(user=request.user, order_id=pk)
+        return Response(OrderDetailSerializer(order, context={"request": request}).data)
+
+
+class OrderTransitionView(APIView):
+    """POST /orders/{id}/<action>/: one lifecycle transition (see orders/state.py)."""
+
+    permission_classes = [IsAuthenticated]
+    order_action = ""
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={
+            200: OrderDetailSerializer,
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        description="A lifecycle transition; 409 when the order's status does not allow it. "
+        "Cancelling an accepted order needs a reason.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        order = selectors.order_get_visible(user=request.user, order_id=pk)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.order_transition(
+            order=order,
+            action=self.order_action,
+            actor=request.user,
+            reason=data.validated_data["reason"],
+        )
+        order = selectors.order_get_visible(user=request.user, order_id=pk)
+        return Response(OrderDetailSerializer(order, context={"request": request}).data)
+
+
+class OrderMarkPaidView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=NoteSerializer,
+        responses={
+            200: OrderDetailSerializer,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        description="The seller confirms the bank transfer for an invoiced order.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        order = selectors.order_get_visible(user=request.user, order_id=pk)
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.order_mark_paid(order=order, actor=request.user, note=data.validated_data["note"])
+        order = selectors.order_get_visible(user=request.user, order_id=pk)
+        return Response(OrderDetailSerializer(order, context={"request": request}).data)
+
+
+class MessageListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = MessageSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        order = selectors.order_get_visible(user=self.request.user, order_id=self.kwargs["pk"])
+        return selectors.message_list(user=self.request.user, order=order)
+
+    @extend_schema(
+        responses={200: MessageSerializer(many=True), 404: NOT_FOUND},
+        description="The order's thread, oldest first; only members of the two cooperatives.",
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=MessageInputSerializer,
+        responses={201: MessageSerializer, 400: INVALID, 404: NOT_FOUND},
+        description="Write in the thread; the other cooperative's members get an e-mail.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        order = selectors.order_get_visible(user=request.user, order_id=pk)
+        selectors.message_list(user=request.user, order=order)  # 404 for moderators too
+        data = MessageInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = services.message_post(
+            order=order, actor=request.user, body=data.validated_data["body"]
+        )
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,127 @@
+"""Demo orders: when published listings exist, buyer cooperatives order from several sellers by
+invoice through the real services, and the orders move to various statuses. Idempotent: the demo
+checkouts carry `demo-` idempotency keys, so a second run finds them and changes nothing."""
+
+from collections import defaultdict
+from typing import Any
+
+from cooperatives.models import MANAGING_ROLES, Cooperative, Membership
+from cooperatives.state import VerificationStatus
+from marketplace.models import Listing
+from marketplace.state import ListingStatus
+from orders import services
+from orders.models import CartLine, Checkout, Order
+from orders.state import PaymentMethod
+
+DEMO_KEY_PREFIX = "demo-"
+MAX_BUYERS = 2
+MAX_SELLERS_PER_CART = 3
+# What happens to the demo orders, in turn: a timeline for each status.
+STORYLINES: tuple[tuple[str, ...], ...] = (
+    ("accept", "fulfil", "complete"),
+    ("accept",),
+    (),
+    ("decline",),
+    ("accept", "fulfil"),
+    ("cancel",),
+)
+
+
+def _manager(cooperative: Cooperative) -> Any:
+    membership = (
+        Membership.objects.filter(cooperative=cooperative, role__in=MANAGING_ROLES)
+        .select_related("user")
+        .order_by("role", "id")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _demo_orders() -> list[Order]:
+    return list(
+        Order.objects.filter(checkout__idempotency_key__startswith=DEMO_KEY_PREFIX)
+        .select_related("buyer", "seller")
+        .order_by("id")
+    )
+
+
+def _summary(orders: list[Order]) -> list[str]:
+    if not orders:
+        return []
+    statuses = ", ".join(sorted({order.status for order in orders}))
+    return [f"Demo orders: {len(orders)} orders by invoice between cooperatives ({statuses})."]
+
+
+def seed(out: Any) -> list[str]:
+    if Checkout.objects.filter(idempotency_key__startswith=DEMO_KEY_PREFIX).exists():
+        return _summary(_demo_orders())
+    listings = list(
+        Listing.objects.filter(status=ListingStatus.PUBLISHED)
+        .exclude(cooperative__verification_status=VerificationStatus.SUSPENDED)
+        .select_related("cooperative")
+        .order_by("pk")
+    )
+    if not listings:
+        return []
+    by_seller: dict[int, list[Listing]] = defaultdict(list)
+    for listing in listings:
+        by_seller[listing.cooperative_id].append(listing)
+    # Cooperatives that only buy come first: their carts can hold every seller.
+    buyers = sorted(
+        (
+            cooperative
+            for cooperative in Cooperative.objects.exclude(
+                verification_status=VerificationStatus.SUSPENDED
+            ).order_by("pk")
+            if _manager(cooperative) is not None
+        ),
+        key=lambda cooperative: (cooperative.pk in by_seller, cooperative.pk),
+    )
+    placed: list[Order] = []
+    for index, buyer in enumerate(buyers[:MAX_BUYERS]):
+        actor = _manager(buyer)
+        sellers = [pk for pk in sorted(by_seller) if pk != buyer.pk][:MAX_SELLERS_PER_CART]
+        # Rotate so that two buyers do not order the same listings.
+        for seller_id in sellers:
+            candidates = by_seller[seller_id]
+            listing = candidates[index % len(candidates)]
+            quantity = listing.min_order_quantity
+            if listing.stock is not None and listing.stock < quantity:
+                continue
+            services.cart_add_item(
+                cooperative=buyer, listing_id=listing.pk, quantity=quantity, actor=actor
+            )
+        currencies = sorted(
+            set(CartLine.objects.filter(cart__cooperative=buyer).values_list("currency", flat=True))
+        )
+        for currency in currencies:
+            result = services.checkout_place(
+                buyer=buyer,
+                actor=actor,
+                idempotency_key=f"{DEMO_KEY_PREFIX}{buyer.slug}-{currency}",
+                payment_method=PaymentMethod.INVOICE,
+                currency=currency,
+                delivery_address=f"{buyer.address or buyer.city or buyer.name}, {buyer.country}",
+                note="Demo order: please deliver on a weekday morning.",
+            )
+            placed.extend(result.checkout.orders.select_related("buyer", "seller").order_by("id"))
+    for order, storyline in zip(placed, STORYLINES * len(placed), strict=False):
+        for action in storyline:
+            side = order.buyer if action in ("complete", "cancel") else order.seller
+            actor = _manager(side)
+            if actor is None:
+                break
+            services.order_transition(
+                order=order, action=action, actor=actor, reason="Demo: change of plans."
+            )
+    if placed:
+        first = placed[0]
+        services.message_post(
+            order=first,
+            actor=_manager(first.buyer),
+            body="Hello! Could you deliver before the 10th? Thank you.",
+        )
+        services.message_post(
+            order=first, actor=_manager(first.seller), body="Yes, we deliver on the 8th."
+        )
+    return _summary(_demo_orders())

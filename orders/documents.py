@@ -1,0 +1,203 @@
+"""Invoices and credit notes as a printable HTML page and as a PDF.
+
+PDFs are drawn with fpdf2 (pure Python, maintained, no system libraries or browser needed) using
+its built-in Helvetica in the Windows-1252 encoding, which covers the Latin scripts and the euro
+sign of the exchange's languages; a character outside it prints as "?".
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from fpdf import FPDF
+
+from core.money import Money
+from core.reference import country_name
+from orders.models import Invoice, Order
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    tax_id: str
+    address: str
+    city: str
+    country: str
+
+
+@dataclass(frozen=True)
+class DocumentLine:
+    title: str
+    quantity: int
+    unit: str
+    unit_price: str
+    amount: str
+
+
+@dataclass(frozen=True)
+class InvoiceDocument:
+    """Everything a printed invoice shows, formatted for one locale."""
+
+    title: str
+    number: str
+    issued_on: str
+    order_id: int
+    credits_number: str
+    seller: Party
+    buyer: Party
+    delivery_address: str
+    lines: list[DocumentLine]
+    total: str
+    fee_label: str
+    fee: str
+    seller_amount: str
+    settlement_note: str
+    is_paid: bool
+
+
+def _party(invoice: Invoice, side: str, locale: str) -> Party:
+    def get(field: str) -> str:
+        return str(getattr(invoice, f"{side}_{field}"))
+
+    return Party(
+        name=get("name"),
+        tax_id=get("tax_id"),
+        address=get("address"),
+        city=get("city"),
+        country=country_name(get("country"), locale) if get("country") else "",
+    )
+
+
+def invoice_document(invoice: Invoice, *, locale: str = "en") -> InvoiceDocument:
+    order: Order = invoice.order
+    sign = -1 if invoice.is_credit_note else 1
+
+    def money(amount: int) -> str:
+        return Money(sign * amount, invoice.currency).format(locale)
+
+    lines = [
+        DocumentLine(
+            title=line.title,
+            quantity=line.quantity,
+            unit=line.unit,
+            unit_price=Money(line.unit_price_amount, invoice.currency).format(locale),
+            amount=money(line.line_total_amount),
+        )
+        for line in order.lines.all()
+    ]
+    percent = f"{invoice.fee_bps / 100:g} %"
+    return InvoiceDocument(
+        title="Credit note" if invoice.is_credit_note else "Invoice",
+        number=invoice.number,
+        issued_on=invoice.issued_at.date().isoformat(),
+        order_id=order.pk,
+        credits_number=invoice.credits.number if invoice.credits else "",
+        seller=_party(invoice, "seller", locale),
+        buyer=_party(invoice, "buyer", locale),
+        delivery_address=invoice.delivery_address,
+        lines=lines,
+        total=money(invoice.total_amount),
+        fee_label=f"Solidarity fee ({percent}), included, owed by the seller to Minga",
+        fee=money(invoice.fee_amount),
+        seller_amount=money(invoice.seller_amount),
+        settlement_note=(
+            "Settled by bank transfer from the buyer to the seller."
+            if not invoice.is_credit_note
+            else f"Cancels invoice {invoice.credits.number if invoice.credits else ''}."
+        ),
+        is_paid=order.paid_at is not None and not invoice.is_credit_note,
+    )
+
+
+def invoice_html(invoice: Invoice, *, locale: str = "en") -> str:
+    return render_to_string(
+        "orders/invoice.html", {"doc": invoice_document(invoice, locale=locale)}
+    )
+
+
+def _pdf_text(text: Any) -> str:
+    """Babel puts (narrow) no-break spaces in amounts; the core font wants Windows-1252."""
+    value = str(text).replace("\u202f", " ").replace("\u00a0", " ")
+    return value.encode("cp1252", "replace").decode("cp1252")
+
+
+def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
+    doc = invoice_document(invoice, locale=locale)
+    pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = "windows-1252"
+    pdf.set_title(_pdf_text(f"{doc.title} {doc.number}"))
+    pdf.set_author(_pdf_text(doc.seller.name))
+    pdf.set_creator("Minga")
+    pdf.add_page()
+    pdf.set_auto_page_break(auto=True, margin=15)
+    width = pdf.epw
+
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.cell(width, 10, _pdf_text(f"{doc.title} {doc.number}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.cell(
+        width,
+        6,
+        _pdf_text(f"Issued on {doc.issued_on} · Order #{doc.order_id}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    if doc.credits_number:
+        pdf.cell(
+            width,
+            6,
+            _pdf_text(f"Credits invoice {doc.credits_number}"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.ln(4)
+
+    top = pdf.get_y()
+    half = width / 2
+    for index, (heading, party) in enumerate((("Seller", doc.seller), ("Buyer", doc.buyer))):
+        pdf.set_xy(pdf.l_margin + index * half, top)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(half, 6, heading, new_x="LEFT", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        details = [party.name]
+        if party.tax_id:
+            details.append(f"Tax id: {party.tax_id}")
+        details += [v for v in (party.address, party.city, party.country) if v]
+        for value in details:
+            pdf.cell(half, 5, _pdf_text(value), new_x="LEFT", new_y="NEXT")
+    pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + 40))
+    if doc.delivery_address:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(width, 6, "Delivery", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        pdf.multi_cell(width, 5, _pdf_text(doc.delivery_address), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+    pdf.set_font("Helvetica", "", 10)
+    with pdf.table(
+        col_widths=(50, 12, 12, 23, 23),
+        text_align=("LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT"),
+        line_height=6,
+    ) as table:
+        header = table.row()
+        for title in ("Description", "Quantity", "Unit", "Unit price", "Amount"):
+            header.cell(title)
+        for line in doc.lines:
+            row = table.row()
+            for cell in (line.title, line.quantity, line.unit, line.unit_price, line.amount):
+                row.cell(_pdf_text(cell))
+    pdf.ln(4)
+
+    for label, value, style in (
+        ("Total", doc.total, "B"),
+        (doc.fee_label, doc.fee, ""),
+        ("Seller receives", doc.seller_amount, ""),
+    ):
+        pdf.set_font("Helvetica", style, 10)
+        pdf.cell(width * 0.75, 6, _pdf_text(label), align="R")
+        pdf.cell(width * 0.25, 6, _pdf_text(value), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Helvetica", "", 9)
+    note = doc.settlement_note + (" Paid." if doc.is_paid else "")
+    pdf.multi_cell(width, 5, _pdf_text(note + " Issued through Minga."))
+    return bytes(pdf.output())

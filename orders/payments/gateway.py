@@ -1,0 +1,580 @@
+"""The one module that talks to Stripe.
+
+Rules it keeps for the rest of the project:
+- it returns the values of `orders.payments.values`, never Stripe objects;
+- every create call carries an idempotency key derived from our own ids (`checkout:{id}:pi`,
+  `order:{id}:transfer`, `refund:{id}`, ...), so a retry after a timeout, a crash or a duplicate
+  request creates nothing twice (Stripe keeps keys for at least 24 hours);
+- network failures, timeouts, rate limits and Stripe 5xx raise `PaymentProviderUnavailable`
+  (retry later, same key); refusals raise `PaymentProviderError`;
+- settings are read at call time (`STRIPE_SECRET_KEY`, `STRIPE_API_VERSION` pinned,
+  `STRIPE_API_BASE` for the local stand-in, ...); it never touches the database, so callers keep
+  network calls outside their transactions.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+from uuid import UUID
+
+import stripe
+from django.conf import settings
+from stripe.params import (
+    AccountCreateParams,
+    PaymentIntentCreateParams,
+    PaymentIntentListParams,
+    RefundCreateParams,
+    RefundListParams,
+    TransferCreateParams,
+    TransferListParams,
+)
+
+from orders.payments.errors import (
+    PaymentProviderError,
+    PaymentProviderUnavailable,
+    PaymentsNotConfigured,
+    WebhookSignatureInvalid,
+)
+from orders.payments.values import (
+    ChargeInfo,
+    ConnectedAccount,
+    DisputeInfo,
+    PaymentIntentInfo,
+    RefundInfo,
+    TransferInfo,
+    TransferReversalInfo,
+    WebhookEvent,
+)
+
+logger = logging.getLogger(__name__)
+
+OurId = int | str | UUID
+LIST_PAGE_SIZE = 100
+
+
+# -- configuration
+
+
+def is_configured() -> bool:
+    """Card payments are on when a Stripe secret key is set."""
+    return bool(settings.STRIPE_SECRET_KEY)
+
+
+def idempotency_key(*parts: object) -> str:
+    """`checkout:42:pi`, prefixed by `STRIPE_IDEMPOTENCY_NAMESPACE` when one is set."""
+    key = ":".join(str(part) for part in parts)
+    namespace = settings.STRIPE_IDEMPOTENCY_NAMESPACE
+    return f"{namespace}:{key}" if namespace else key
+
+
+def _client() -> stripe.StripeClient:
+    if not is_configured():
+        raise PaymentsNotConfigured()
+    return _build_client(
+        settings.STRIPE_SECRET_KEY,
+        settings.STRIPE_API_BASE,
+        settings.STRIPE_API_VERSION,
+        settings.STRIPE_MAX_NETWORK_RETRIES,
+        settings.STRIPE_TIMEOUT_SECONDS,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _build_client(
+    secret_key: str, api_base: str, api_version: str, retries: int, timeout: int
+) -> stripe.StripeClient:
+    base = api_base.rstrip("/")
+    return stripe.StripeClient(
+        secret_key,
+        stripe_version=api_version,
+        base_addresses={"api": base, "connect": base, "files": base} if base else None,
+        max_network_retries=retries,
+        http_client=stripe.RequestsClient(timeout=timeout),
+    )
+
+
+@contextmanager
+def _calling(action: str) -> Iterator[None]:
+    """Translate Stripe's exceptions into the project's two families."""
+    try:
+        yield
+    except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
+        logger.warning("Stripe unavailable while trying to %s: %s", action, exc)
+        raise PaymentProviderUnavailable() from exc
+    except stripe.CardError as exc:
+        raise PaymentProviderError(
+            exc.user_message or "The card was declined.",
+            stripe_code=exc.code,
+            decline_code=getattr(exc.error, "decline_code", None),
+            http_status=exc.http_status,
+        ) from exc
+    except stripe.StripeError as exc:
+        logger.warning("Stripe refused to %s: %s", action, exc)
+        raise PaymentProviderError(
+            exc.user_message or f"The payment provider refused to {action}.",
+            stripe_code=exc.code,
+            http_status=exc.http_status,
+        ) from exc
+
+
+# -- conversions from Stripe's objects to ours
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    """Stripe's objects as plain JSON-like dicts (in stripe-python 16 they are not dicts)."""
+    return obj.to_dict() if isinstance(obj, stripe.StripeObject) else dict(obj)
+
+
+def _id_of(value: Any) -> str | None:
+    """A reference is an id, or the object itself when it was expanded."""
+    if value is None or isinstance(value, str):
+        return value
+    return str(value["id"])
+
+
+def _when(timestamp: int | None) -> datetime:
+    return datetime.fromtimestamp(timestamp or 0, tz=UTC)
+
+
+def _currency(code: str) -> str:
+    return code.upper()
+
+
+def _metadata(value: Any) -> Mapping[str, str]:
+    return MappingProxyType({str(k): str(v) for k, v in dict(value or {}).items()})
+
+
+def _outgoing_metadata(
+    ours: Mapping[str, OurId], theirs: Mapping[str, Any] | None
+) -> dict[str, str]:
+    # Our ids win over caller-supplied keys of the same name: they are what reconciliation reads.
+    return {
+        **{k: str(v) for k, v in (theirs or {}).items()},
+        **{k: str(v) for k, v in ours.items()},
+    }
+
+
+def _stripe_currency(currency: str) -> str:
+    if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()):
+        raise ValueError(f"not an ISO 4217 currency code: {currency!r}")
+    return currency.lower()
+
+
+def _positive(amount: int) -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise ValueError(f"amounts are positive integers of minor units, got {amount!r}")
+    return amount
+
+
+def _account(obj: Any) -> ConnectedAccount:
+    obj = _plain(obj)
+    requirements = obj.get("requirements") or {}
+    capabilities = obj.get("capabilities") or {}
+    default_currency = obj.get("default_currency")
+    return ConnectedAccount(
+        id=obj["id"],
+        email=obj.get("email"),
+        country=obj.get("country") or "",
+        default_currency=_currency(default_currency) if default_currency else None,
+        details_submitted=bool(obj.get("details_submitted")),
+        charges_enabled=bool(obj.get("charges_enabled")),
+        payouts_enabled=bool(obj.get("payouts_enabled")),
+        transfers_active=capabilities.get("transfers") == "active",
+        disabled_reason=requirements.get("disabled_reason"),
+        currently_due=tuple(requirements.get("currently_due") or ()),
+    )
+
+
+def _payment_intent(obj: Any) -> PaymentIntentInfo:
+    obj = _plain(obj)
+    return PaymentIntentInfo(
+        id=obj["id"],
+        client_secret=obj.get("client_secret"),
+        status=obj["status"],
+        amount=obj["amount"],
+        amount_received=obj.get("amount_received") or 0,
+        currency=_currency(obj["currency"]),
+        latest_charge=_id_of(obj.get("latest_charge")),
+        transfer_group=obj.get("transfer_group"),
+        created=_when(obj.get("created")),
+        metadata=_metadata(obj.get("metadata")),
+    )
+
+
+def _charge(obj: Any) -> ChargeInfo:
+    obj = _plain(obj)
+    return ChargeInfo(
+        id=obj["id"],
+        amount=obj["amount"],
+        amount_refunded=obj.get("amount_refunded") or 0,
+        currency=_currency(obj["currency"]),
+        status=obj["status"],
+        payment_intent=_id_of(obj.get("payment_intent")),
+        transfer_group=obj.get("transfer_group"),
+        refunded=bool(obj.get("refunded")),
+        disputed=bool(obj.get("disputed")),
+        created=_when(obj.get("created")),
+    )
+
+
+def _transfer(obj: Any) -> TransferInfo:
+    obj = _plain(obj)
+    return TransferInfo(
+        id=obj["id"],
+        amount=obj["amount"],
+        amount_reversed=obj.get("amount_reversed") or 0,
+        currency=_currency(obj["currency"]),
+        destination=_id_of(obj.get("destination")) or "",
+        transfer_group=obj.get("transfer_group"),
+        source_transaction=_id_of(obj.get("source_transaction")),
+        reversed=bool(obj.get("reversed")),
+        created=_when(obj.get("created")),
+        metadata=_metadata(obj.get("metadata")),
+    )
+
+
+def _reversal(obj: Any) -> TransferReversalInfo:
+    obj = _plain(obj)
+    return TransferReversalInfo(
+        id=obj["id"],
+        transfer=_id_of(obj.get("transfer")) or "",
+        amount=obj["amount"],
+        currency=_currency(obj["currency"]),
+        created=_when(obj.get("created")),
+        metadata=_metadata(obj.get("metadata")),
+    )
+
+
+def _refund(obj: Any) -> RefundInfo:
+    obj = _plain(obj)
+    return RefundInfo(
+        id=obj["id"],
+        amount=obj["amount"],
+        currency=_currency(obj["currency"]),
+        status=obj.get("status") or "",
+        charge=_id_of(obj.get("charge")),
+        payment_intent=_id_of(obj.get("payment_intent")),
+        reason=obj.get("reason"),
+        created=_when(obj.get("created")),
+        metadata=_metadata(obj.get("metadata")),
+    )
+
+
+def _dispute(obj: Any) -> DisputeInfo:
+    obj = _plain(obj)
+    return DisputeInfo(
+        id=obj["id"],
+        charge=_id_of(obj.get("charge")) or "",
+        payment_intent=_id_of(obj.get("payment_intent")),
+        amount=obj["amount"],
+        currency=_currency(obj["currency"]),
+        reason=obj.get("reason") or "",
+        status=obj.get("status") or "",
+        created=_when(obj.get("created")),
+    )
+
+
+def _bounds(created_gte: datetime, created_lte: datetime) -> tuple[int, int]:
+    if created_gte.tzinfo is None or created_lte.tzinfo is None:
+        raise ValueError("reconciliation ranges are aware datetimes")
+    return int(created_gte.timestamp()), int(created_lte.timestamp())
+
+
+# -- Connect: sellers' Express accounts
+
+
+def create_connected_account(
+    *, cooperative_id: OurId, email: str, country: str, service_agreement: str | None = None
+) -> ConnectedAccount:
+    """Create the cooperative's Express account (once: the key is `cooperative:{id}:account`).
+
+    Only the `transfers` capability is requested: the platform charges buyers and transfers each
+    seller's share. `service_agreement="recipient"` is for sellers in another country than the
+    platform's Stripe account."""
+    params: AccountCreateParams = {
+        "type": "express",
+        "country": country.upper(),
+        "email": email,
+        "capabilities": {"transfers": {"requested": True}},
+        "metadata": {"cooperative_id": str(cooperative_id)},
+    }
+    if service_agreement:
+        params["tos_acceptance"] = {"service_agreement": service_agreement}
+    with _calling("create a connected account"):
+        account = _client().v1.accounts.create(
+            params,
+            {"idempotency_key": idempotency_key("cooperative", cooperative_id, "account")},
+        )
+    return _account(account)
+
+
+def retrieve_account(account_id: str) -> ConnectedAccount:
+    with _calling("read a connected account"):
+        return _account(_client().v1.accounts.retrieve(account_id))
+
+
+def create_account_link(*, account_id: str, refresh_url: str, return_url: str) -> str:
+    """A fresh single-use onboarding URL (links expire within minutes, so none is stored)."""
+    with _calling("create an account link"):
+        link = _client().v1.account_links.create(
+            {
+                "account": account_id,
+                "refresh_url": refresh_url,
+                "return_url": return_url,
+                "type": "account_onboarding",
+            }
+        )
+    return str(link["url"])
+
+
+# -- PaymentIntents: one per checkout
+
+
+def create_payment_intent(
+    *,
+    checkout_id: OurId,
+    amount: int,
+    currency: str,
+    transfer_group: str,
+    metadata: Mapping[str, Any] | None = None,
+    description: str | None = None,
+) -> PaymentIntentInfo:
+    """The checkout's PaymentIntent (key `checkout:{id}:pi`); `metadata` gets `checkout_id`."""
+    params: PaymentIntentCreateParams = {
+        "amount": _positive(amount),
+        "currency": _stripe_currency(currency),
+        "transfer_group": transfer_group,
+        "metadata": _outgoing_metadata({"checkout_id": checkout_id}, metadata),
+    }
+    if description:
+        params["description"] = description
+    with _calling("create a payment"):
+        intent = _client().v1.payment_intents.create(
+            params,
+            {"idempotency_key": idempotency_key("checkout", checkout_id, "pi")},
+        )
+    return _payment_intent(intent)
+
+
+def retrieve_payment_intent(payment_intent_id: str) -> PaymentIntentInfo:
+    with _calling("read a payment"):
+        return _payment_intent(_client().v1.payment_intents.retrieve(payment_intent_id))
+
+
+def cancel_payment_intent(*, checkout_id: OurId, payment_intent_id: str) -> PaymentIntentInfo:
+    """Cancel a payment that was never completed, so a late confirmation cannot charge the buyer
+    (key `checkout:{id}:pi:cancel`)."""
+    with _calling("cancel a payment"):
+        intent = _client().v1.payment_intents.cancel(
+            payment_intent_id,
+            None,
+            {"idempotency_key": idempotency_key("checkout", checkout_id, "pi", "cancel")},
+        )
+    return _payment_intent(intent)
+
+
+def retrieve_charge(charge_id: str) -> ChargeInfo:
+    with _calling("read a charge"):
+        return _charge(_client().v1.charges.retrieve(charge_id))
+
+
+def retrieve_dispute(dispute_id: str) -> DisputeInfo:
+    with _calling("read a dispute"):
+        return _dispute(_client().v1.disputes.retrieve(dispute_id))
+
+
+# -- Transfers to sellers, refunds to buyers, reversals from sellers
+
+
+def create_transfer(
+    *,
+    order_id: OurId,
+    amount: int,
+    currency: str,
+    destination: str,
+    transfer_group: str,
+    source_transaction: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> TransferInfo:
+    """Pay a seller its share of a checkout (key `order:{id}:transfer`).
+
+    `source_transaction` (the checkout's charge) ties the transfer to the buyer's funds, so it
+    succeeds before those funds are available on the platform balance."""
+    params: TransferCreateParams = {
+        "amount": _positive(amount),
+        "currency": _stripe_currency(currency),
+        "destination": destination,
+        "transfer_group": transfer_group,
+        "metadata": _outgoing_metadata({"order_id": order_id}, metadata),
+    }
+    if source_transaction:
+        params["source_transaction"] = source_transaction
+    with _calling("transfer to a seller"):
+        transfer = _client().v1.transfers.create(
+            params,
+            {"idempotency_key": idempotency_key("order", order_id, "transfer")},
+        )
+    return _transfer(transfer)
+
+
+def retrieve_transfer(transfer_id: str) -> TransferInfo:
+    with _calling("read a transfer"):
+        return _transfer(_client().v1.transfers.retrieve(transfer_id))
+
+
+def create_refund(
+    *,
+    refund_id: OurId,
+    amount: int,
+    payment_intent_id: str | None = None,
+    charge_id: str | None = None,
+    reason: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> RefundInfo:
+    """Refund part of a payment to the buyer (key `refund:{id}`, our Refund row's id)."""
+    if (payment_intent_id is None) == (charge_id is None):
+        raise ValueError("refund either a payment_intent_id or a charge_id")
+    params: RefundCreateParams = {
+        "amount": _positive(amount),
+        "metadata": _outgoing_metadata({"refund_id": refund_id}, metadata),
+    }
+    if payment_intent_id:
+        params["payment_intent"] = payment_intent_id
+    elif charge_id:
+        params["charge"] = charge_id
+    if reason:
+        params["reason"] = reason
+    with _calling("refund a payment"):
+        refund = _client().v1.refunds.create(
+            params,
+            {"idempotency_key": idempotency_key("refund", refund_id)},
+        )
+    return _refund(refund)
+
+
+def create_transfer_reversal(
+    *,
+    reversal_id: OurId,
+    transfer_id: str,
+    amount: int,
+    metadata: Mapping[str, Any] | None = None,
+) -> TransferReversalInfo:
+    """Take back (part of) a seller's transfer, e.g. for a refunded order (key `reversal:{id}`)."""
+    with _calling("reverse a transfer"):
+        reversal = _client().v1.transfers.reversals.create(
+            transfer_id,
+            {
+                "amount": _positive(amount),
+                "metadata": _outgoing_metadata({"reversal_id": reversal_id}, metadata),
+            },
+            {"idempotency_key": idempotency_key("reversal", reversal_id)},
+        )
+    return _reversal(reversal)
+
+
+# -- Webhooks
+
+
+def construct_event(payload: bytes, signature_header: str | None) -> WebhookEvent:
+    """Verify a webhook's signature on its raw body, then read the event.
+
+    Accepted secrets: `STRIPE_WEBHOOK_SECRET` (platform endpoint) and
+    `STRIPE_CONNECT_WEBHOOK_SECRET` (Connect endpoint: sellers' `account.updated`). A signature
+    older than `STRIPE_WEBHOOK_TOLERANCE_SECONDS` is refused, so a captured request cannot be
+    replayed later."""
+    secrets = [
+        secret
+        for secret in (settings.STRIPE_WEBHOOK_SECRET, settings.STRIPE_CONNECT_WEBHOOK_SECRET)
+        if secret
+    ]
+    if not secrets:
+        raise WebhookSignatureInvalid("No webhook signing secret is configured.")
+    if not signature_header:
+        raise WebhookSignatureInvalid("The Stripe-Signature header is missing.")
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WebhookSignatureInvalid("The webhook body is not UTF-8 text.") from exc
+    tolerance = settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS
+    for secret in secrets:
+        try:
+            stripe.WebhookSignature.verify_header(text, signature_header, secret, tolerance)
+            break
+        except stripe.SignatureVerificationError:
+            continue
+    else:
+        raise WebhookSignatureInvalid("The webhook signature is invalid or too old.")
+    try:
+        body = json.loads(text)
+        obj = body["data"]["object"]
+        return WebhookEvent(
+            id=str(body["id"]),
+            type=str(body["type"]),
+            object_id=obj.get("id"),
+            data=MappingProxyType(obj),
+            created=_when(body.get("created")),
+            account=body.get("account"),
+            livemode=bool(body.get("livemode")),
+            previous_attributes=body["data"].get("previous_attributes"),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise WebhookSignatureInvalid("The webhook body is not a Stripe event.") from exc
+
+
+# -- Lists for reconciliation
+
+
+def list_payment_intents(
+    *, created_gte: datetime, created_lte: datetime
+) -> list[PaymentIntentInfo]:
+    """Every PaymentIntent created in the range (inclusive), newest first."""
+    gte, lte = _bounds(created_gte, created_lte)
+    params: PaymentIntentListParams = {"created": {"gte": gte, "lte": lte}, "limit": LIST_PAGE_SIZE}
+    with _calling("list payments"):
+        page = _client().v1.payment_intents.list(params)
+        return [_payment_intent(obj) for obj in page.auto_paging_iter()]
+
+
+def list_transfers(
+    *,
+    created_gte: datetime,
+    created_lte: datetime,
+    transfer_group: str | None = None,
+    destination: str | None = None,
+) -> list[TransferInfo]:
+    """Every transfer created in the range, optionally of one checkout or one seller."""
+    gte, lte = _bounds(created_gte, created_lte)
+    params: TransferListParams = {
+        "created": {"gte": gte, "lte": lte},
+        "limit": LIST_PAGE_SIZE,
+    }
+    if transfer_group:
+        params["transfer_group"] = transfer_group
+    if destination:
+        params["destination"] = destination
+    with _calling("list transfers"):
+        page = _client().v1.transfers.list(params)
+        return [_transfer(obj) for obj in page.auto_paging_iter()]
+
+
+def list_refunds(
+    *, created_gte: datetime, created_lte: datetime, payment_intent_id: str | None = None
+) -> list[RefundInfo]:
+    """Every refund created in the range, optionally of one payment."""
+    gte, lte = _bounds(created_gte, created_lte)
+    params: RefundListParams = {
+        "created": {"gte": gte, "lte": lte},
+        "limit": LIST_PAGE_SIZE,
+    }
+    if payment_intent_id:
+        params["payment_intent"] = payment_intent_id
+    with _calling("list refunds"):
+        page = _client().v1.refunds.list(params)
+        return [_refund(obj) for obj in page.auto_paging_iter()]

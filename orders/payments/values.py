@@ -1,0 +1,125 @@
+"""The small, immutable values the gateway returns instead of Stripe objects.
+
+Amounts are integers in minor units and currencies upper-case ISO 4217 codes, as everywhere in the
+project (Stripe speaks lower-case). Times are aware UTC datetimes.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ConnectedAccount:
+    id: str
+    email: str | None
+    country: str
+    default_currency: str | None
+    details_submitted: bool
+    charges_enabled: bool
+    payouts_enabled: bool
+    transfers_active: bool
+    disabled_reason: str | None = None
+    currently_due: tuple[str, ...] = ()
+
+    @property
+    def can_receive_transfers(self) -> bool:
+        """A seller is paid out by card checkout only when both are true."""
+        return self.payouts_enabled and self.transfers_active
+
+
+@dataclass(frozen=True)
+class PaymentIntentInfo:
+    id: str
+    client_secret: str | None
+    status: str
+    amount: int
+    amount_received: int
+    currency: str
+    latest_charge: str | None
+    transfer_group: str | None
+    created: datetime
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_succeeded(self) -> bool:
+        return self.status == "succeeded"
+
+
+@dataclass(frozen=True)
+class ChargeInfo:
+    id: str
+    amount: int
+    amount_refunded: int
+    currency: str
+    status: str
+    payment_intent: str | None
+    transfer_group: str | None
+    refunded: bool
+    disputed: bool
+    created: datetime
+
+
+@dataclass(frozen=True)
+class TransferInfo:
+    id: str
+    amount: int
+    amount_reversed: int
+    currency: str
+    destination: str
+    transfer_group: str | None
+    source_transaction: str | None
+    reversed: bool
+    created: datetime
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TransferReversalInfo:
+    id: str
+    transfer: str
+    amount: int
+    currency: str
+    created: datetime
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RefundInfo:
+    id: str
+    amount: int
+    currency: str
+    status: str
+    charge: str | None
+    payment_intent: str | None
+    reason: str | None
+    created: datetime
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DisputeInfo:
+    id: str
+    charge: str
+    payment_intent: str | None
+    amount: int
+    currency: str
+    reason: str
+    status: str
+    created: datetime
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """A verified event. `data` is the event's `data.object` as plain JSON; handlers should re-read
+    the object through the gateway rather than trust it (events arrive late and out of order)."""
+
+    id: str
+    type: str
+    object_id: str | None
+    data: Mapping[str, Any]
+    created: datetime
+    account: str | None = None
+    livemode: bool = False
+    previous_attributes: Mapping[str, Any] | None = None

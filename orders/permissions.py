@@ -1,0 +1,90 @@
+"""Who may do what with carts and orders. One place of rules; the API, pages and admin ask here.
+
+Members of a buyer cooperative may fill its cart (a purchasing member prepares the order); only its
+owners and admins check out, because checking out commits the cooperative's money.
+"""
+
+from typing import Any
+
+from cooperatives.models import MANAGING_ROLES, Cooperative
+from cooperatives.permissions import is_member, is_moderator, role_in
+from orders.models import Order
+from orders.state import ACTIONS, Side, Transition, find_transition
+
+
+def can_view_cart(user: Any, cooperative: Cooperative) -> bool:
+    return is_member(user, cooperative)
+
+
+def can_fill_cart(user: Any, cooperative: Cooperative) -> bool:
+    return is_member(user, cooperative)
+
+
+def can_checkout(user: Any, cooperative: Cooperative) -> bool:
+    return role_in(user, cooperative) in MANAGING_ROLES
+
+
+def sides_of(user: Any, order: Order) -> set[str]:
+    """The sides of the order the user belongs to (a person may be a member of both)."""
+    sides = set()
+    if is_member(user, order.buyer):
+        sides.add(Side.BUYER.value)
+    if is_member(user, order.seller):
+        sides.add(Side.SELLER.value)
+    return sides
+
+
+def managing_sides_of(user: Any, order: Order) -> set[str]:
+    sides = set()
+    if role_in(user, order.buyer) in MANAGING_ROLES:
+        sides.add(Side.BUYER.value)
+    if role_in(user, order.seller) in MANAGING_ROLES:
+        sides.add(Side.SELLER.value)
+    return sides
+
+
+def can_view_order(user: Any, order: Order) -> bool:
+    return bool(sides_of(user, order)) or is_moderator(user)
+
+
+def acting_side(user: Any, order: Order, transition: Transition) -> str | None:
+    """The side on whose behalf the user may take this transition, or None."""
+    allowed = managing_sides_of(user, order) & set(transition.sides)
+    if not allowed:
+        return None
+    # Only a person who manages both cooperatives can have two; the seller side is recorded then.
+    return Side.SELLER.value if Side.SELLER.value in allowed else Side.BUYER.value
+
+
+def can_transition_order(user: Any, order: Order, action: str) -> bool:
+    transition = find_transition(action, order.status)
+    return transition is not None and acting_side(user, order, transition) is not None
+
+
+def available_actions(user: Any, order: Order) -> list[str]:
+    return [action for action in ACTIONS if can_transition_order(user, order, action)]
+
+
+def can_mark_paid(user: Any, order: Order) -> bool:
+    return role_in(user, order.seller) in MANAGING_ROLES
+
+
+def can_read_messages(user: Any, order: Order) -> bool:
+    """The thread is between the two cooperatives: not even moderators read it."""
+    return bool(sides_of(user, order))
+
+
+def can_post_message(user: Any, order: Order) -> bool:
+    return bool(sides_of(user, order))
+
+
+def can_view_invoice(user: Any, order: Order) -> bool:
+    return can_view_order(user, order)
+
+
+def can_view_reports(user: Any, cooperative: Cooperative) -> bool:
+    return is_member(user, cooperative) or is_moderator(user)
+
+
+def can_flag_order(user: Any) -> bool:
+    return is_moderator(user)

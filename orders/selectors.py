@@ -1,0 +1,174 @@
+"""Reads of carts, orders and messages shared by the API, the pages and the admin."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from cooperatives.models import Cooperative
+from cooperatives.permissions import is_member, is_moderator
+from core.money import Money
+from orders import permissions
+from orders.models import Cart, CartLine, Message, Order, OrderEvent
+from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
+from orders.state import Side
+
+
+@dataclass
+class CartLineView:
+    line: CartLine
+    is_unavailable: bool
+    is_price_changed: bool
+    problem: str
+    problem_code: str
+    current_price_amount: int | None
+
+    @property
+    def line_total(self) -> Money:
+        return self.line.line_total
+
+
+@dataclass
+class SellerGroup:
+    seller: Cooperative
+    lines: list[CartLineView] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class CartSummary:
+    cooperative: Cooperative
+    groups: list[SellerGroup]
+    totals: dict[str, int]
+    line_count: int
+
+    @property
+    def has_problems(self) -> bool:
+        return any(v.problem for g in self.groups for v in g.lines)
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted(self.totals)
+
+
+def cart_lines(cooperative: Cooperative) -> QuerySet[CartLine]:
+    return CartLine.objects.filter(cart__cooperative=cooperative).select_related(
+        "seller", "listing", "listing__cooperative"
+    )
+
+
+def cart_summary(*, user: Any, cooperative: Cooperative) -> CartSummary:
+    """The cart grouped by seller, with totals per currency and what needs the buyer's eye."""
+    if not permissions.can_view_cart(user, cooperative):
+        raise Http404("No cart for this cooperative.")
+    groups: dict[int, SellerGroup] = {}
+    totals: dict[str, int] = defaultdict(int)
+    count = 0
+    for line in cart_lines(cooperative).order_by("seller__name", "seller_id", "id"):
+        view = cart_line_view(line, cooperative)
+        group = groups.setdefault(line.seller_id, SellerGroup(seller=line.seller))
+        group.lines.append(view)
+        amount = line.line_total.amount
+        group.totals[line.currency] = group.totals.get(line.currency, 0) + amount
+        totals[line.currency] += amount
+        count += 1
+    return CartSummary(
+        cooperative=cooperative, groups=list(groups.values()), totals=dict(totals), line_count=count
+    )
+
+
+def cart_line_view(line: CartLine, buyer: Cooperative | None = None) -> CartLineView:
+    """A cart line with what changed since it was added: gone, price, quantity now too high."""
+    buyer = buyer or line.cart.cooperative
+    listing = line.listing
+    problem = listing_unavailable(listing, buyer)
+    is_unavailable = problem is not None
+    changed, current = False, None
+    if listing is not None and not is_unavailable:
+        current = listing.price_amount
+        changed = price_changed(listing, line.unit_price_amount, line.currency)
+        problem = quantity_problem(listing, line.quantity)
+        if problem is None and changed:
+            problem = Problem(
+                "price_changed", f"The price is now {listing.price.format()}: confirm it."
+            )
+    return CartLineView(
+        line=line,
+        is_unavailable=is_unavailable,
+        is_price_changed=changed,
+        problem=problem.detail if problem else "",
+        problem_code=problem.code if problem else "",
+        current_price_amount=current,
+    )
+
+
+def cart_line_get(*, user: Any, line_id: int) -> CartLine:
+    line = (
+        CartLine.objects.select_related(
+            "cart__cooperative", "seller", "listing", "listing__cooperative"
+        )
+        .filter(pk=line_id)
+        .first()
+    )
+    if line is None or not permissions.can_view_cart(user, line.cart.cooperative):
+        raise Http404("No cart line with this id.")
+    return line
+
+
+def cart_get(cooperative: Cooperative) -> Cart | None:
+    return Cart.objects.filter(cooperative=cooperative).first()
+
+
+def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
+    return queryset.select_related("buyer", "seller").prefetch_related(
+        "lines",
+        "invoices",
+        Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
+    )
+
+
+def order_list_visible_to(user: Any) -> QuerySet[Order]:
+    """Orders of the user's cooperatives, on either side; moderators see every order."""
+    queryset = Order.objects.all()
+    if is_moderator(user):
+        return queryset
+    if not (user and user.is_authenticated):
+        return queryset.none()
+    mine = Q(buyer__memberships__user=user) | Q(seller__memberships__user=user)
+    return queryset.filter(pk__in=Order.objects.filter(mine).values("pk"))
+
+
+def order_list_for_cooperative(
+    *, user: Any, cooperative: Cooperative, role: str = "", status: str = ""
+) -> QuerySet[Order]:
+    """One cooperative's orders as buyer, as seller, or both; for its members and moderators."""
+    if not (is_member(user, cooperative) or is_moderator(user)):
+        raise Http404("No cooperative with this slug.")
+    if role == Side.BUYER:
+        queryset = Order.objects.filter(buyer=cooperative)
+    elif role == Side.SELLER:
+        queryset = Order.objects.filter(seller=cooperative)
+    else:
+        queryset = Order.objects.filter(Q(buyer=cooperative) | Q(seller=cooperative))
+    if status:
+        queryset = queryset.filter(status=status)
+    return (
+        queryset.select_related("buyer", "seller")
+        .prefetch_related("lines", "invoices")
+        .order_by("-placed_at", "-id")
+    )
+
+
+def order_get_visible(*, user: Any, order_id: int) -> Order:
+    order = _with_details(Order.objects.filter(pk=order_id)).first()
+    if order is None or not permissions.can_view_order(user, order):
+        raise Http404("No order with this id.")
+    return order
+
+
+def message_list(*, user: Any, order: Order) -> QuerySet[Message]:
+    if not permissions.can_read_messages(user, order):
+        raise Http404("No order with this id.")
+    return order.messages.select_related("author").order_by("created_at", "id")

@@ -1,0 +1,51 @@
+"""Every write of the orders app. Import from here: `from orders import services`."""
+
+from orders.services.cart import cart_add_item, cart_remove_item, cart_update_item
+from orders.services.checkout import (
+    CheckoutConflict,
+    CheckoutResult,
+    IdempotencyKeyReused,
+    checkout_fingerprint,
+    checkout_place,
+)
+from orders.services.invoices import invoice_issue, invoice_prefix, next_invoice_number
+from orders.services.orders import (
+    message_post,
+    order_accept,
+    order_cancel,
+    order_complete,
+    order_complete_stale,
+    order_decline,
+    order_flag,
+    order_fulfil,
+    order_mark_paid,
+    order_transition,
+    order_unflag,
+    orders_flag_for_suspended_cooperative,
+)
+
+__all__ = [
+    "CheckoutConflict",
+    "CheckoutResult",
+    "IdempotencyKeyReused",
+    "cart_add_item",
+    "cart_remove_item",
+    "cart_update_item",
+    "checkout_fingerprint",
+    "checkout_place",
+    "invoice_issue",
+    "invoice_prefix",
+    "message_post",
+    "next_invoice_number",
+    "order_accept",
+    "order_cancel",
+    "order_complete",
+    "order_complete_stale",
+    "order_decline",
+    "order_flag",
+    "order_fulfil",
+    "order_mark_paid",
+    "order_transition",
+    "order_unflag",
+    "orders_flag_for_suspended_cooperative",
+]

@@ -1,0 +1,138 @@
+"""Writes to a buyer cooperative's cart. The cart row is locked for every change, so two people
+adding the same listing at once end with one line holding both quantities."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cooperatives.models import Cooperative
+from core.errors import DomainError, NotPermitted
+from marketplace.models import Listing
+from orders import permissions
+from orders.models import MAX_AMOUNT, MAX_CART_LINES, MAX_QUANTITY, Cart, CartLine
+from orders.rules import listing_unavailable, quantity_problem
+
+
+def _check_quantity_range(quantity: int) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
+        raise ValidationError({"quantity": ["A whole number is required."]})
+    if quantity < 1:
+        raise ValidationError({"quantity": ["Order at least 1."]})
+    if quantity > MAX_QUANTITY:
+        raise ValidationError({"quantity": [f"At most {MAX_QUANTITY:,} per line."]})
+
+
+def _check_buyer(cooperative: Cooperative) -> None:
+    if cooperative.is_suspended:
+        raise DomainError("A suspended cooperative cannot place orders.", code="buyer_suspended")
+
+
+def _check_orderable(listing: Listing | None, buyer: Cooperative, *, is_new: bool) -> Listing:
+    """A listing being added that cannot be ordered is a bad field (unpublished ones are not
+    revealed); a line already in the cart whose listing went away is a conflict to resolve."""
+    problem = listing_unavailable(listing, buyer)
+    if problem is not None:
+        if problem.code == "own_listing":
+            raise ValidationError({"listing": [problem.detail]})
+        if is_new and problem.code == "listing_unavailable":
+            raise ValidationError({"listing": ["No published listing with this id."]})
+        raise DomainError(problem.detail, code=problem.code)
+    assert listing is not None
+    return listing
+
+
+def _check_quantity(listing: Listing, quantity: int, unit_price_amount: int) -> None:
+    _check_quantity_range(quantity)
+    problem = quantity_problem(listing, quantity)
+    if problem is not None:
+        if problem.code == "below_minimum":
+            raise ValidationError({"quantity": [problem.detail]})
+        raise DomainError(problem.detail, code=problem.code)
+    if unit_price_amount * quantity > MAX_AMOUNT:
+        raise ValidationError({"quantity": ["This line is too large for one order."]})
+
+
+def _lock_cart(cooperative: Cooperative) -> Cart:
+    Cart.objects.bulk_create([Cart(cooperative=cooperative)], ignore_conflicts=True)
+    return Cart.objects.select_for_update().get(cooperative=cooperative)
+
+
+def _load_listing(listing_id: int) -> Listing | None:
+    return Listing.objects.select_related("cooperative").filter(pk=listing_id).first()
+
+
+@transaction.atomic
+def cart_add_item(
+    *, cooperative: Cooperative, listing_id: int, quantity: int, actor: Any
+) -> tuple[CartLine, bool]:
+    """Add a listing to the cart, or add to the quantity of its line. Returns (line, created)."""
+    if not permissions.can_fill_cart(actor, cooperative):
+        raise NotPermitted("Only members of the cooperative can fill its cart.")
+    _check_buyer(cooperative)
+    _check_quantity_range(quantity)
+    listing = _check_orderable(_load_listing(listing_id), cooperative, is_new=True)
+    cart = _lock_cart(cooperative)
+    line = cart.lines.filter(listing=listing).first()
+    if line is None:
+        if cart.lines.count() >= MAX_CART_LINES:
+            raise DomainError(
+                f"A cart holds at most {MAX_CART_LINES} lines: check out or remove some first.",
+                code="cart_full",
+            )
+        _check_quantity(listing, quantity, listing.price_amount)
+        line = CartLine.objects.create(
+            cart=cart,
+            listing=listing,
+            seller=listing.cooperative,
+            title=listing.title,
+            unit=listing.unit,
+            quantity=quantity,
+            unit_price_amount=listing.price_amount,
+            currency=listing.currency,
+            added_by=actor,
+        )
+        return line, True
+    # The remembered price stays: only an explicit confirmation accepts a new price.
+    new_quantity = line.quantity + quantity
+    _check_quantity(listing, new_quantity, max(line.unit_price_amount, listing.price_amount))
+    line.quantity = new_quantity
+    line.save(update_fields=["quantity", "updated_at"])
+    return line, False
+
+
+@transaction.atomic
+def cart_update_item(
+    *, line: CartLine, actor: Any, quantity: int | None = None, confirm_price: bool = False
+) -> CartLine:
+    """Change a line's quantity and/or accept the listing's current price, title and unit."""
+    cooperative = line.cart.cooperative
+    if not permissions.can_fill_cart(actor, cooperative):
+        raise NotPermitted("Only members of the cooperative can change its cart.")
+    _check_buyer(cooperative)
+    _lock_cart(cooperative)
+    line = CartLine.objects.select_for_update().get(pk=line.pk)
+    listing = _check_orderable(
+        _load_listing(line.listing_id) if line.listing_id else None, cooperative, is_new=False
+    )
+    fields = ["updated_at"]
+    if confirm_price:
+        line.unit_price_amount = listing.price_amount
+        line.currency = listing.currency
+        line.title = listing.title
+        line.unit = listing.unit
+        fields += ["unit_price_amount", "currency", "title", "unit"]
+    if quantity is not None:
+        line.quantity = quantity
+        fields.append("quantity")
+    _check_quantity(listing, line.quantity, max(line.unit_price_amount, listing.price_amount))
+    line.save(update_fields=fields)
+    return line
+
+
+@transaction.atomic
+def cart_remove_item(*, line: CartLine, actor: Any) -> None:
+    if not permissions.can_fill_cart(actor, line.cart.cooperative):
+        raise NotPermitted("Only members of the cooperative can change its cart.")
+    _lock_cart(line.cart.cooperative)
+    CartLine.objects.filter(pk=line.pk).delete()

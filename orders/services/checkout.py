@@ -1,0 +1,299 @@
+"""Checkout: one buyer, one currency, one transaction, one order per seller; never oversells.
+
+Lock order (the same everywhere, so concurrent checkouts cannot deadlock): the buyer's cart row,
+then the listings in primary-key order.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from cooperatives.models import Cooperative
+from core.errors import DomainError, NotPermitted
+from core.money import Money
+from marketplace.models import Listing
+from orders import notifications, payments, permissions
+from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
+from orders.pricing import line_total, order_totals
+from orders.rules import listing_unavailable, price_changed, quantity_problem
+from orders.state import OrderStatus
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+class CheckoutConflict(DomainError):
+    """The cart cannot be ordered as it is; `lines` names each line and what is wrong with it."""
+
+    def __init__(self, detail: str, *, code: str, lines: list[dict[str, Any]]) -> None:
+        super().__init__(detail, code=code)
+        self.lines = lines
+
+
+class IdempotencyKeyReused(DomainError):
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    checkout: Checkout
+    is_replay: bool
+
+
+def checkout_fingerprint(
+    *,
+    buyer: Cooperative,
+    payment_method: str,
+    currency: str,
+    delivery_address: str,
+    note: str,
+) -> str:
+    """A digest of what was asked, to tell a retry from a different request under the same key."""
+    body = {
+        "cooperative": buyer.slug,
+        "payment_method": payment_method,
+        "currency": currency,
+        "delivery_address": delivery_address,
+        "note": note,
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _replay(buyer: Cooperative, key: str, fingerprint: str) -> Checkout | None:
+    existing = Checkout.objects.filter(buyer=buyer, idempotency_key=key).first()
+    if existing is None:
+        return None
+    if existing.request_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for a different checkout request: "
+            "use a new key for a new request."
+        )
+    return existing
+
+
+def _check_key(key: str) -> str:
+    key = (key or "").strip()
+    if not key:
+        raise ValidationError(
+            {
+                "idempotency_key": [
+                    "Send an Idempotency-Key header (a new random value per checkout)."
+                ]
+            }
+        )
+    if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH or not key.isprintable() or not key.isascii():
+        raise ValidationError(
+            {"idempotency_key": ["The Idempotency-Key is at most 255 printable ASCII characters."]}
+        )
+    return key
+
+
+def _choose_currency(lines: list[CartLine], currency: str) -> str:
+    currencies = sorted({line.currency for line in lines})
+    if currency:
+        if currency not in currencies:
+            raise ValidationError({"currency": [f"Your cart holds nothing priced in {currency}."]})
+        return currency
+    if len(currencies) > 1:
+        raise ValidationError(
+            {
+                "currency": [
+                    f"Your cart holds {', '.join(currencies)}: choose one currency to check out."
+                ]
+            }
+        )
+    return currencies[0]
+
+
+def _problems(
+    lines: list[CartLine], listings: dict[int, Listing], buyer: Cooperative
+) -> list[dict[str, Any]]:
+    problems = []
+    for line in lines:
+        listing = listings.get(line.listing_id) if line.listing_id else None
+        problem = listing_unavailable(listing, buyer)
+        if problem is None and listing is not None:
+            if price_changed(listing, line.unit_price_amount, line.currency):
+                old = Money(line.unit_price_amount, line.currency).format()
+                new = listing.price.format()
+                problems.append(
+                    {
+                        "id": line.pk,
+                        "listing": line.listing_id,
+                        "title": line.title,
+                        "code": "price_changed",
+                        "detail": f"The price of “{line.title}” changed from {old} to {new}: "
+                        "confirm the new price in your cart.",
+                        "unit_price_amount": line.unit_price_amount,
+                        "current_price_amount": listing.price_amount,
+                        "currency": listing.currency,
+                    }
+                )
+                continue
+            problem = quantity_problem(listing, line.quantity)
+        if problem is not None:
+            problems.append(
+                {
+                    "id": line.pk,
+                    "listing": line.listing_id,
+                    "title": line.title,
+                    "code": problem.code,
+                    "detail": f"“{line.title}”: {problem.detail}",
+                }
+            )
+    return problems
+
+
+@transaction.atomic
+def checkout_place(
+    *,
+    buyer: Cooperative,
+    actor: Any,
+    idempotency_key: str,
+    payment_method: str,
+    currency: str = "",
+    delivery_address: str = "",
+    note: str = "",
+) -> CheckoutResult:
+    """Order the buyer's cart lines in one currency: one order per seller, stock taken, fee
+    computed, lines removed from the cart. The same key and request return the first result."""
+    if not permissions.can_checkout(actor, buyer):
+        raise NotPermitted("Only owners and admins of the cooperative can check out its cart.")
+    key = _check_key(idempotency_key)
+    currency = (currency or "").strip().upper()
+    fingerprint = checkout_fingerprint(
+        buyer=buyer,
+        payment_method=payment_method,
+        currency=currency,
+        delivery_address=delivery_address,
+        note=note,
+    )
+    cart = Cart.objects.select_for_update().filter(cooperative=buyer).first()
+    # Read after taking the lock: a request with the same key that held it has committed by now.
+    existing = _replay(buyer, key, fingerprint)
+    if existing is not None:
+        return CheckoutResult(existing, is_replay=True)
+    buyer = Cooperative.objects.get(pk=buyer.pk)
+    if buyer.is_suspended:
+        raise DomainError("A suspended cooperative cannot place orders.", code="buyer_suspended")
+    status, payment_status = payments.initial_statuses(payment_method)
+    lines = list(cart.lines.order_by("seller_id", "id")) if cart else []
+    if not lines:
+        raise DomainError("Your cart is empty.", code="cart_empty")
+    currency = _choose_currency(lines, currency)
+    lines = [line for line in lines if line.currency == currency]
+
+    listing_ids = sorted({line.listing_id for line in lines if line.listing_id})
+    listings = {
+        listing.pk: listing
+        for listing in Listing.objects.select_for_update().filter(pk__in=listing_ids).order_by("pk")
+    }
+    sellers = Cooperative.objects.in_bulk({listing.cooperative_id for listing in listings.values()})
+    for listing in listings.values():
+        listing.cooperative = sellers[listing.cooperative_id]
+    problems = _problems(lines, listings, buyer)
+    if problems:
+        detail = " ".join(problem["detail"] for problem in problems)
+        raise CheckoutConflict(detail, code=problems[0]["code"], lines=problems)
+
+    fee_bps = settings.SOLIDARITY_FEE_BPS
+    by_seller: dict[int, list[CartLine]] = defaultdict(list)
+    for line in lines:
+        by_seller[line.seller_id].append(line)
+    plans = []
+    for seller_id in sorted(by_seller):
+        seller_lines = by_seller[seller_id]
+        totals = order_totals(
+            [line_total(line.unit_price, line.quantity) for line in seller_lines],
+            currency,
+            fee_bps,
+        )
+        plans.append((sellers[seller_id], seller_lines, totals))
+    checkout_total = sum(totals.total.amount for _, _, totals in plans)
+    if checkout_total > MAX_AMOUNT:
+        raise ValidationError({"non_field_errors": ["This checkout is too large for one payment."]})
+
+    try:
+        with transaction.atomic():
+            checkout = Checkout.objects.create(
+                buyer=buyer,
+                created_by=actor,
+                idempotency_key=key,
+                request_fingerprint=fingerprint,
+                status=status,
+                payment_method=payment_method,
+                payment_status=payment_status,
+                currency=currency,
+                total_amount=checkout_total,
+                fee_amount=sum(totals.fee.amount for _, _, totals in plans),
+                delivery_address=delivery_address,
+                note=note,
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            "A checkout with this Idempotency-Key is being placed: retry in a moment.",
+            code="idempotency_key_in_use",
+        ) from exc
+
+    for listing_id, quantity in (
+        (line.listing_id, line.quantity) for line in lines if line.listing_id is not None
+    ):
+        listing = listings[listing_id]
+        if listing.stock is not None:
+            listing.stock -= quantity
+            Listing.objects.filter(pk=listing.pk).update(stock=listing.stock)
+
+    orders = []
+    for seller, seller_lines, totals in plans:
+        order = Order.objects.create(
+            checkout=checkout,
+            buyer=buyer,
+            seller=seller,
+            status=OrderStatus.PLACED,
+            payment_method=payment_method,
+            currency=currency,
+            total_amount=totals.total.amount,
+            fee_bps=totals.fee_bps,
+            fee_amount=totals.fee.amount,
+            seller_amount=totals.seller_amount.amount,
+            delivery_address=delivery_address,
+            note=note,
+            placed_by=actor,
+        )
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    listing_id=line.listing_id,
+                    title=line.title,
+                    unit=line.unit,
+                    unit_price_amount=line.unit_price_amount,
+                    quantity=line.quantity,
+                    line_total_amount=line.unit_price_amount * line.quantity,
+                    is_stock_tracked=listings[line.listing_id].stock is not None
+                    if line.listing_id is not None
+                    else False,
+                )
+                for line in seller_lines
+            ]
+        )
+        OrderEvent.objects.create(
+            order=order,
+            action="place",
+            from_status="",
+            to_status=OrderStatus.PLACED,
+            actor=actor,
+            actor_side="buyer",
+            note=note,
+        )
+        orders.append(order)
+    CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+    for order in orders:
+        notifications.notify_order_placed(order, actor)
+    return CheckoutResult(checkout, is_replay=False)

@@ -1,0 +1,81 @@
+"""Invoice numbers: a gap-free sequence per seller cooperative and year.
+
+The counter row is locked (`select_for_update`) and incremented in the same transaction that
+writes the invoice, so a rollback gives the number back and two acceptances never share one.
+"""
+
+import re
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from cooperatives.models import Cooperative
+from orders.models import Invoice, InvoiceKind, InvoiceSequence, Order
+
+# Words that say "cooperative" in the languages of the exchange: they make poor prefixes.
+_GENERIC_WORDS = frozenset(
+    {"cooperativa", "cooperative", "cooperativo", "coop", "coope", "ltda", "limitada", "ltd"}
+)
+MAX_PREFIX_LENGTH = 16
+
+
+def invoice_prefix(cooperative: Cooperative) -> str:
+    """`Cooperativa Textil La Huella` → `TEXTILLAHUELLA`: the slug's words without the generic
+    ones, upper-case letters and digits only."""
+    words = [w for w in slugify(cooperative.slug or cooperative.name).split("-") if w]
+    kept = [w for w in words if w not in _GENERIC_WORDS] or words
+    prefix = re.sub(r"[^A-Z0-9]", "", "".join(kept).upper())[:MAX_PREFIX_LENGTH]
+    return prefix or f"COOP{cooperative.pk}"
+
+
+def next_invoice_number(seller: Cooperative, year: int) -> tuple[int, str]:
+    """Take the next number of the seller's sequence for the year (inside the caller's
+    transaction)."""
+    InvoiceSequence.objects.bulk_create(
+        [InvoiceSequence(cooperative=seller, year=year, prefix=invoice_prefix(seller))],
+        ignore_conflicts=True,
+    )
+    sequence = InvoiceSequence.objects.select_for_update().get(cooperative=seller, year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.last_number, f"{sequence.prefix}-{year}-{sequence.last_number:06d}"
+
+
+def invoice_issue(*, order: Order, kind: str) -> Invoice:
+    """Issue the order's invoice or credit note (the caller holds the order's lock)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Invoices are issued inside the transaction that changes the order")
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    sequence, number = next_invoice_number(order.seller, year)
+    credits = None
+    if kind == InvoiceKind.CREDIT_NOTE:
+        credits = order.invoices.filter(kind=InvoiceKind.INVOICE).first()
+    seller, buyer = order.seller, order.buyer
+    return Invoice.objects.create(
+        order=order,
+        kind=kind,
+        seller=seller,
+        year=year,
+        sequence=sequence,
+        number=number,
+        credits=credits,
+        issued_at=now,
+        currency=order.currency,
+        total_amount=order.total_amount,
+        fee_bps=order.fee_bps,
+        fee_amount=order.fee_amount,
+        seller_amount=order.seller_amount,
+        seller_name=seller.name,
+        seller_tax_id=seller.tax_id,
+        seller_address=seller.address,
+        seller_city=seller.city,
+        seller_country=seller.country,
+        buyer_name=buyer.name,
+        buyer_tax_id=buyer.tax_id,
+        buyer_address=buyer.address,
+        buyer_city=buyer.city,
+        buyer_country=buyer.country,
+        delivery_address=order.delivery_address,
+    )

@@ -1,0 +1,262 @@
+"""Every change to an order after checkout: the lifecycle table's transitions, payment by
+invoice, flags, automatic completion, messages.
+
+Lock order: the order row, then its listings in primary-key order, then the seller's invoice
+counter. Checkout never holds an order lock, so the two cannot wait on each other.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cooperatives.permissions import is_moderator
+from core.errors import DomainError, NotPermitted, TransitionNotAllowed
+from marketplace.models import Listing
+from orders import notifications, permissions
+from orders.models import InvoiceKind, Message, Order, OrderEvent
+from orders.services.invoices import invoice_issue
+from orders.state import OPEN_STATUSES, OrderStatus, PaymentMethod, Side, ensure_transition
+
+MAX_REASON_LENGTH = 2000
+MAX_MESSAGE_LENGTH = 5000
+
+
+def _lock(order: Order) -> Order:
+    return Order.objects.select_for_update().select_related("buyer", "seller").get(pk=order.pk)
+
+
+def _restore_stock(order: Order) -> None:
+    """Put back what the order took from listings that still count stock."""
+    quantities: dict[int, int] = {}
+    for line in order.lines.filter(is_stock_tracked=True, listing__isnull=False):
+        assert line.listing_id is not None
+        quantities[line.listing_id] = quantities.get(line.listing_id, 0) + line.quantity
+    listings = Listing.objects.select_for_update().filter(pk__in=sorted(quantities)).order_by("pk")
+    for listing in listings:
+        if listing.stock is not None:
+            Listing.objects.filter(pk=listing.pk).update(
+                stock=listing.stock + quantities[listing.pk]
+            )
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError({"reason": [f"At most {MAX_REASON_LENGTH} characters."]})
+    return reason
+
+
+_WHO = {Side.BUYER: "the buyer's", Side.SELLER: "the seller's"}
+
+
+@transaction.atomic
+def order_transition(*, order: Order, action: str, actor: Any, reason: str = "") -> Order:
+    """Move the order along the lifecycle table, on behalf of the side the table allows."""
+    reason = _clean_reason(reason)
+    order = _lock(order)
+    transition = ensure_transition(action, order.status)
+    side = permissions.acting_side(actor, order, transition)
+    if side is None:
+        who = " or ".join(_WHO[Side(s)] for s in sorted(transition.sides))
+        raise NotPermitted(
+            f"Only {who} owners and admins can {action} an order whose status is {order.status}."
+        )
+    if transition.is_reason_required and not reason:
+        raise ValidationError({"reason": [f"Say why you {action} an order already accepted."]})
+    return _apply(order, transition, actor=actor, side=side, reason=reason)
+
+
+def _apply(order: Order, transition: Any, *, actor: Any, side: str, reason: str) -> Order:
+    now = timezone.now()
+    previous = order.status
+    order.status = transition.target
+    if transition.target == OrderStatus.ACCEPTED:
+        order.accepted_at = now
+    elif transition.target == OrderStatus.FULFILLED:
+        order.fulfilled_at = now
+    elif transition.target in (OrderStatus.COMPLETED, OrderStatus.DECLINED, OrderStatus.CANCELLED):
+        order.closed_at = now
+    order.save(update_fields=["status", "accepted_at", "fulfilled_at", "closed_at", "updated_at"])
+    OrderEvent.objects.create(
+        order=order,
+        action=transition.action,
+        from_status=previous,
+        to_status=order.status,
+        actor=actor,
+        actor_side=side,
+        note=reason,
+    )
+    if transition.restores_stock:
+        _restore_stock(order)
+    if order.payment_method == PaymentMethod.INVOICE:
+        if transition.target == OrderStatus.ACCEPTED:
+            invoice = invoice_issue(order=order, kind=InvoiceKind.INVOICE)
+            _event(order, "issue_invoice", actor, side, f"Invoice {invoice.number}")
+        elif (
+            transition.target == OrderStatus.CANCELLED
+            and order.invoices.filter(kind=InvoiceKind.INVOICE).exists()
+        ):
+            note = invoice_issue(order=order, kind=InvoiceKind.CREDIT_NOTE)
+            _event(order, "issue_credit_note", actor, side, f"Credit note {note.number}")
+    notifications.notify_order_transition(order, transition.action, side, reason)
+    return order
+
+
+def _event(order: Order, action: str, actor: Any, side: str, note: str) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        action=action,
+        from_status=order.status,
+        to_status=order.status,
+        actor=actor,
+        actor_side=side,
+        note=note,
+    )
+
+
+def order_accept(*, order: Order, actor: Any, reason: str = "") -> Order:
+    return order_transition(order=order, action="accept", actor=actor, reason=reason)
+
+
+def order_decline(*, order: Order, actor: Any, reason: str = "") -> Order:
+    return order_transition(order=order, action="decline", actor=actor, reason=reason)
+
+
+def order_fulfil(*, order: Order, actor: Any, reason: str = "") -> Order:
+    return order_transition(order=order, action="fulfil", actor=actor, reason=reason)
+
+
+def order_complete(*, order: Order, actor: Any, reason: str = "") -> Order:
+    return order_transition(order=order, action="complete", actor=actor, reason=reason)
+
+
+def order_cancel(*, order: Order, actor: Any, reason: str = "") -> Order:
+    return order_transition(order=order, action="cancel", actor=actor, reason=reason)
+
+
+@transaction.atomic
+def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
+    """The seller confirms the bank transfer for an invoiced order."""
+    note = _clean_reason(note)
+    order = _lock(order)
+    if not permissions.can_mark_paid(actor, order):
+        raise NotPermitted("Only the seller's owners and admins can mark an order paid.")
+    if order.payment_method != PaymentMethod.INVOICE:
+        raise DomainError(
+            "Card payments are marked paid by the payment provider.", code="not_invoiced"
+        )
+    if order.status not in (OrderStatus.ACCEPTED, OrderStatus.FULFILLED, OrderStatus.COMPLETED):
+        raise TransitionNotAllowed(
+            f"Cannot mark paid an order whose status is {order.status}: "
+            "it is invoiced when accepted."
+        )
+    if order.paid_at is not None:
+        raise DomainError("This order is already marked paid.", code="already_paid")
+    order.paid_at = timezone.now()
+    order.save(update_fields=["paid_at", "updated_at"])
+    _event(order, "mark_paid", actor, Side.SELLER, note)
+    notifications.notify_order_paid(order)
+    return order
+
+
+@transaction.atomic
+def order_flag(*, order: Order, reason: str, actor: Any = None) -> Order:
+    """Put an order aside for a person to settle (a suspended cooperative, a payment dispute).
+    `actor=None` is the system; a person doing it must be a moderator."""
+    if actor is not None and not permissions.can_flag_order(actor):
+        raise NotPermitted("Only moderators can flag orders.")
+    reason = _clean_reason(reason)
+    if not reason:
+        raise ValidationError({"reason": ["Say why the order needs attention."]})
+    order = _lock(order)
+    order.is_flagged = True
+    order.flag_reason = reason
+    order.save(update_fields=["is_flagged", "flag_reason", "updated_at"])
+    _event(order, "flag", actor, "", reason)
+    return order
+
+
+@transaction.atomic
+def orders_flag_for_suspended_cooperative(*, cooperative: Any, actor: Any) -> list[int]:
+    """A suspended cooperative's open orders, as buyer or seller, are put aside for a person to
+    settle: flagged, never cancelled silently. Locked in primary-key order."""
+    open_orders = (
+        Order.objects.select_for_update()
+        .filter(Q(buyer=cooperative) | Q(seller=cooperative), status__in=OPEN_STATUSES)
+        .order_by("pk")
+    )
+    reason = f"{cooperative.name} was suspended by a moderator: settle this order by hand."
+    flagged = []
+    for order in open_orders:
+        order.is_flagged = True
+        order.flag_reason = reason
+        order.save(update_fields=["is_flagged", "flag_reason", "updated_at"])
+        _event(order, "flag", actor, "", reason)
+        flagged.append(order.pk)
+    return flagged
+
+
+@transaction.atomic
+def order_unflag(*, order: Order, actor: Any, note: str = "") -> Order:
+    if not is_moderator(actor):
+        raise NotPermitted("Only moderators can clear a flag.")
+    order = _lock(order)
+    if not order.is_flagged:
+        return order
+    order.is_flagged = False
+    order.save(update_fields=["is_flagged", "updated_at"])
+    _event(order, "unflag", actor, "", _clean_reason(note))
+    return order
+
+
+def order_complete_stale(*, now: Any = None) -> list[int]:
+    """Complete orders fulfilled `ORDER_AUTO_COMPLETE_DAYS` ago or more (flagged ones wait for a
+    person). Each order in its own transaction, so one failure does not hold back the rest."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.ORDER_AUTO_COMPLETE_DAYS)
+    candidates = list(
+        Order.objects.filter(
+            status=OrderStatus.FULFILLED, fulfilled_at__lte=cutoff, is_flagged=False
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    completed = []
+    for pk in candidates:
+        with transaction.atomic():
+            order = Order.objects.select_for_update().select_related("buyer", "seller").get(pk=pk)
+            if order.status != OrderStatus.FULFILLED or order.is_flagged:
+                continue
+            days = settings.ORDER_AUTO_COMPLETE_DAYS
+            transition = ensure_transition("complete", order.status)
+            _apply(
+                order,
+                transition,
+                actor=None,
+                side="",
+                reason=f"Completed automatically {days} days after fulfilment.",
+            )
+            completed.append(pk)
+    return completed
+
+
+@transaction.atomic
+def message_post(*, order: Order, actor: Any, body: str) -> Message:
+    """Members of either cooperative write in the order's thread; the other side is told."""
+    sides = permissions.sides_of(actor, order)
+    if not sides:
+        raise NotPermitted("Only members of the two cooperatives write in this thread.")
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": ["Write something."]})
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise ValidationError({"body": [f"At most {MAX_MESSAGE_LENGTH} characters."]})
+    side = Side.BUYER.value if Side.BUYER.value in sides else Side.SELLER.value
+    message = Message.objects.create(order=order, author=actor, author_side=side, body=body)
+    notifications.notify_message(order, actor, side, body)
+    return message

@@ -1,0 +1,118 @@
+"""The lifecycle of an order, of a checkout and of its payment. The tables are the documentation."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import TransitionNotAllowed
+
+
+class OrderStatus(models.TextChoices):
+    PLACED = "placed", _("Placed")
+    ACCEPTED = "accepted", _("Accepted")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    COMPLETED = "completed", _("Completed")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Side(models.TextChoices):
+    """The role a cooperative plays in an order."""
+
+    BUYER = "buyer", _("Buyer")
+    SELLER = "seller", _("Seller")
+
+
+S = OrderStatus
+BUYER, SELLER = Side.BUYER, Side.SELLER
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    source: str
+    target: str
+    sides: frozenset[str]  # whose owners and admins may take it
+    is_reason_required: bool = False
+    restores_stock: bool = False
+
+
+# One row per allowed move. An (action, status) pair that is not here is refused with a 409.
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("accept", S.PLACED, S.ACCEPTED, frozenset({SELLER})),
+    Transition("decline", S.PLACED, S.DECLINED, frozenset({SELLER}), restores_stock=True),
+    Transition("fulfil", S.ACCEPTED, S.FULFILLED, frozenset({SELLER})),
+    Transition("complete", S.FULFILLED, S.COMPLETED, frozenset({BUYER})),
+    Transition("cancel", S.PLACED, S.CANCELLED, frozenset({BUYER}), restores_stock=True),
+    Transition(
+        "cancel",
+        S.ACCEPTED,
+        S.CANCELLED,
+        frozenset({BUYER, SELLER}),
+        is_reason_required=True,
+        restores_stock=True,
+    ),
+)
+
+ACTIONS: tuple[str, ...] = ("accept", "decline", "fulfil", "complete", "cancel")
+_BY_KEY = {(t.action, t.source): t for t in TRANSITIONS}
+OPEN_STATUSES = frozenset({S.PLACED, S.ACCEPTED, S.FULFILLED})
+# Orders that count as trade in reports: everything but what never happened.
+TRADED_STATUSES = frozenset({S.PLACED, S.ACCEPTED, S.FULFILLED, S.COMPLETED})
+
+
+def find_transition(action: str, current: str) -> Transition | None:
+    return _BY_KEY.get((action, current))
+
+
+def ensure_transition(action: str, current: str) -> Transition:
+    """Return the transition that `action` takes from `current`, or refuse it."""
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown order action {action!r}")
+    transition = find_transition(action, current)
+    if transition is None:
+        raise TransitionNotAllowed(
+            f"Cannot {action} an order whose status is {current}.", code="transition_not_allowed"
+        )
+    return transition
+
+
+class PaymentMethod(models.TextChoices):
+    INVOICE = "invoice", _("Invoice (bank transfer between cooperatives)")
+    STRIPE = "stripe", _("Card (Stripe)")
+
+
+class CheckoutStatus(models.TextChoices):
+    """`placed`: the orders exist and sellers can act. Card payments start `awaiting_payment`."""
+
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    PLACED = "placed", _("Placed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PaymentStatus(models.TextChoices):
+    """`by_invoice`: each order is settled by bank transfer against its invoice (Order.paid_at)."""
+
+    BY_INVOICE = "by_invoice", _("Settled by invoice")
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    REFUNDED = "refunded", _("Refunded")
+
+
+P = PaymentStatus
+
+# For the card gateway: action -> (allowed from, to). Invoice settlement never moves.
+PAYMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "succeed": (frozenset({P.PENDING, P.FAILED}), P.SUCCEEDED),
+    "fail": (frozenset({P.PENDING}), P.FAILED),
+    "refund": (frozenset({P.SUCCEEDED}), P.REFUNDED),
+}
+
+
+def ensure_payment_transition(action: str, current: str) -> str:
+    allowed_from, target = PAYMENT_TRANSITIONS[action]
+    if current not in allowed_from:
+        raise TransitionNotAllowed(f"Cannot {action} a payment whose status is {current}.")
+    return target

@@ -1,0 +1,137 @@
+"""The cooperative directory: filters, search, pagination and constant query counts."""
+
+import pytest
+from django.core.files.base import ContentFile
+
+from cooperatives.models import Invitation, LegalForm, Role, Sector
+from cooperatives.state import VerificationStatus
+from tests.conftest import client_for
+from tests.factories import CooperativeFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def directory(db):  # type: ignore[no-untyped-def]
+    return {
+        "huella": CooperativeFactory(
+            name="Textil La Huella", country="AR", city="Avellaneda", sector=Sector.TEXTILES
+        ),
+        "chilavert": CooperativeFactory(
+            name="Gráfica Chilavert",
+            country="AR",
+            city="Buenos Aires",
+            sector=Sector.PRINTING,
+            legal_form=LegalForm.RECUPERATED,
+            is_recuperated=True,
+            verification_status=VerificationStatus.VERIFIED,
+        ),
+        "conaprole": CooperativeFactory(
+            name="Lechería del Sur",
+            country="UY",
+            city="Montevideo",
+            sector=Sector.FOOD,
+            legal_form=LegalForm.PRODUCER,
+            description="Leche y quesos de tambos familiares.",
+        ),
+        "suspended": CooperativeFactory(
+            name="Cooperativa Suspendida",
+            country="AR",
+            verification_status=VerificationStatus.SUSPENDED,
+        ),
+    }
+
+
+def slugs(response) -> list[str]:  # type: ignore[no-untyped-def]
+    assert response.status_code == 200, response.json()
+    return sorted(row["slug"] for row in response.json()["results"])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ["gb-chilavert", "lecheria-del-sur", "textil-la-huella"]),
+        ({"country": "ar"}, ["gb-chilavert", "textil-la-huella"]),
+        ({"sector": "food"}, ["lecheria-del-sur"]),
+        ({"legal_form": "recuperated"}, ["gb-chilavert"]),
+        ({"recuperated": "true"}, ["gb-chilavert"]),
+        ({"verified": "true"}, ["gb-chilavert"]),
+        ({"verified": "false"}, ["lecheria-del-sur", "textil-la-huella"]),
+        ({"search": "quesos"}, ["lecheria-del-sur"]),
+        ({"search": "buenos aires"}, ["gb-chilavert"]),
+        ({"search": "suspendida"}, []),
+    ],
+)
+def test_directory_filters(api, directory, query, expected):  # type: ignore[no-untyped-def]
+    expected = [slug.replace("gb-chilavert", directory["chilavert"].slug) for slug in expected]
+    assert slugs(api.get("/api/v1/cooperatives/", query)) == sorted(expected)
+
+
+def test_members_of_a_suspended_cooperative_still_find_it(directory):  # type: ignore[no-untyped-def]
+    member = MembershipFactory(cooperative=directory["suspended"]).user
+    found = slugs(client_for(member).get("/api/v1/cooperatives/", {"search": "suspendida"}))
+    assert found == [directory["suspended"].slug]
+
+
+def test_an_invalid_filter_value_is_a_400_naming_it(api, directory):  # type: ignore[no-untyped-def]
+    response = api.get("/api/v1/cooperatives/", {"sector": "mining", "legal_form": "plc"})
+    assert response.status_code == 400
+    assert set(response.json()) == {"sector", "legal_form"}
+
+
+def test_the_list_is_paginated(api, directory):  # type: ignore[no-untyped-def]
+    body = api.get("/api/v1/cooperatives/", {"page_size": 2}).json()
+    assert body["count"] == 3
+    assert len(body["results"]) == 2
+    assert body["next"] and body["previous"] is None
+    assert api.get("/api/v1/cooperatives/", {"page": 9}).status_code == 404
+
+
+def test_directory_query_count_does_not_grow_with_the_page(  # type: ignore[no-untyped-def]
+    api, django_assert_max_num_queries
+):
+    for n in range(3):
+        CooperativeFactory(name=f"Pocas {n}").logo.save("l.webp", ContentFile(b"x"), save=True)
+    with django_assert_max_num_queries(2):
+        assert len(api.get("/api/v1/cooperatives/").json()["results"]) == 3
+    for n in range(20):
+        CooperativeFactory(name=f"Muchas {n}")
+    with django_assert_max_num_queries(2):
+        assert len(api.get("/api/v1/cooperatives/").json()["results"]) == 23
+
+
+def test_members_and_invitations_query_counts_are_constant(  # type: ignore[no-untyped-def]
+    seller_owner, seller_coop, django_assert_max_num_queries
+):
+    client = client_for(seller_owner)
+    for n in range(15):
+        MembershipFactory(cooperative=seller_coop, role=Role.MEMBER)
+        Invitation.objects.create(cooperative=seller_coop, email=f"n{n}@example.coop")
+    with django_assert_max_num_queries(4):
+        assert len(client.get(f"/api/v1/cooperatives/{seller_coop.slug}/members/").json()) == 16
+    with django_assert_max_num_queries(4):
+        rows = client.get(f"/api/v1/cooperatives/{seller_coop.slug}/invitations/").json()
+        assert len(rows) == 15
+
+
+def test_me_lists_every_membership_with_its_role(seller_owner, buyer_coop):  # type: ignore[no-untyped-def]
+    MembershipFactory(user=seller_owner, cooperative=buyer_coop, role=Role.MEMBER)
+    me = client_for(seller_owner).get("/api/v1/me/").json()
+    assert {(m["cooperative"], m["role"]) for m in me["memberships"]} == {
+        ("cooperativa-textil-la-huella", "owner"),
+        (buyer_coop.slug, "member"),
+    }
+
+
+def test_description_language_is_a_site_language(seller_owner, seller_coop):  # type: ignore[no-untyped-def]
+    client = client_for(seller_owner)
+    url = f"/api/v1/cooperatives/{seller_coop.slug}/"
+    assert (
+        client.patch(url, {"description_language": "PT-BR"}, format="json").json()[
+            "description_language"
+        ]
+        == "pt-br"
+    )
+    refused = client.patch(url, {"description_language": "fr"}, format="json")
+    assert refused.status_code == 400
+    assert "es" in refused.json()["description_language"][0]

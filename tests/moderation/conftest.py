@@ -1,0 +1,55 @@
+"""Moderation personas and objects: a second moderator, a moderator with a conflict of interest,
+listings in each status of the review lifecycle."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.utils import timezone
+
+from accounts.models import MODERATORS_GROUP
+from cooperatives.models import Role
+from tests.factories import ListingFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_history():
+    """Throttle counters live in the cache, which outlives a test's database rollback."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_moderator(**fields):
+    user = UserFactory(**fields)
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def other_moderator(db):
+    return make_moderator(name="Other Moderator")
+
+
+@pytest.fixture
+def conflicted_moderator(seller_coop):
+    """A moderator who is also a member of the seller cooperative."""
+    user = make_moderator(name="Conflicted Moderator")
+    MembershipFactory(user=user, cooperative=seller_coop, role=Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def pending_listing(seller_coop):
+    return ListingFactory(
+        cooperative=seller_coop,
+        status="pending_review",
+        published_at=None,
+        submitted_at=timezone.now(),
+        title="Remeras de algodón orgánico",
+    )
+
+
+@pytest.fixture
+def published_listing(seller_coop):
+    return ListingFactory(cooperative=seller_coop, status="published", title="Bolsas de tela")

@@ -1,0 +1,104 @@
+"""The log as moderators read it: newest first, filterable by moderator, object, action and date."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from moderation import services
+from moderation.models import ModerationAction
+from tests.conftest import client_for
+from tests.factories import CooperativeFactory, ListingFactory
+
+pytestmark = pytest.mark.django_db
+
+LOG = "/api/v1/moderation/actions/"
+
+
+@pytest.fixture
+def history(moderator, other_moderator, seller_coop, pending_listing, published_listing):
+    other_coop = CooperativeFactory(name="Otra")
+    return {
+        "reject": services.listing_reject(listing=pending_listing, actor=moderator, reason="a"),
+        "suspend": services.listing_suspend(
+            listing=published_listing, actor=other_moderator, reason="b"
+        ),
+        "verify_other": services.cooperative_verify(cooperative=other_coop, actor=moderator),
+        "suspend_seller": services.cooperative_suspend(
+            cooperative=seller_coop, actor=other_moderator, reason="c"
+        ),
+    }
+
+
+def ids(response):
+    assert response.status_code == 200, response.content
+    return [item["id"] for item in response.json()["results"]]
+
+
+def test_newest_first(moderator, history):
+    expected = [history[k].pk for k in ("suspend_seller", "verify_other", "suspend", "reject")]
+    assert ids(client_for(moderator).get(LOG)) == expected
+
+
+def test_filter_by_moderator(moderator, other_moderator, history):
+    got = ids(client_for(moderator).get(LOG, {"moderator": other_moderator.pk}))
+    assert got == [history["suspend_seller"].pk, history["suspend"].pk]
+
+
+def test_filter_by_listing(moderator, pending_listing, history):
+    assert ids(client_for(moderator).get(LOG, {"listing": pending_listing.pk})) == [
+        history["reject"].pk
+    ]
+
+
+def test_filter_by_cooperative_includes_its_listings(moderator, seller_coop, history):
+    got = ids(client_for(moderator).get(LOG, {"cooperative": seller_coop.slug}))
+    assert got == [history["suspend_seller"].pk, history["suspend"].pk, history["reject"].pk]
+
+
+def test_filter_by_action(moderator, history):
+    got = ids(client_for(moderator).get(f"{LOG}?action=listing_reject&action=cooperative_verify"))
+    assert got == [history["verify_other"].pk, history["reject"].pk]
+    assert client_for(moderator).get(LOG, {"action": "nonsense"}).status_code == 400
+
+
+def test_filter_by_date_range(moderator, seller_coop):
+    now = timezone.now()
+    old = ModerationAction.objects.create(
+        actor=moderator,
+        action="cooperative_verify",
+        cooperative=seller_coop,
+        created_at=now - timedelta(days=10),
+    )
+    recent = ModerationAction.objects.create(
+        actor=moderator, action="cooperative_suspend", cooperative=seller_coop, created_at=now
+    )
+    day = (now - timedelta(days=5)).date().isoformat()
+    assert ids(client_for(moderator).get(LOG, {"created_after": day})) == [recent.pk]
+    assert ids(client_for(moderator).get(LOG, {"created_before": day})) == [old.pk]
+
+
+def test_an_entry_reads_whole(moderator, history):
+    entry = client_for(moderator).get(f"{LOG}{history['reject'].pk}/").json()
+    assert entry["action"] == "listing_reject"
+    assert entry["actor"]["id"] == moderator.pk
+    assert entry["listing"]["cooperative"]["slug"] == history["reject"].listing.cooperative.slug
+    assert (entry["from_status"], entry["to_status"], entry["reason"]) == (
+        "pending_review",
+        "rejected",
+        "a",
+    )
+
+
+def test_log_query_count_is_constant(moderator, django_assert_max_num_queries):
+    def fill(count):
+        for listing in ListingFactory.create_batch(count):
+            services.listing_suspend(listing=listing, actor=moderator, reason="x")
+
+    client = client_for(moderator)
+    fill(2)
+    with django_assert_max_num_queries(8) as small:
+        client.get(LOG)
+    fill(8)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert len(client.get(LOG).json()["results"]) == 10
