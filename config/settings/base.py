@@ -230,6 +230,18 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
+# Catalogue review: "unverified" (listings of unverified cooperatives wait for a moderator,
+# verified cooperatives publish at once) or "all" (every listing is reviewed before publication).
+LISTING_REVIEW_POLICY = os.environ.get("LISTING_REVIEW_POLICY", "unverified").strip().lower()
+if LISTING_REVIEW_POLICY not in {"unverified", "all"}:
+    raise ImproperlyConfigured("LISTING_REVIEW_POLICY must be 'unverified' or 'all'.")
+# Whether editing the title, description, category or images of a published listing sends it
+# back to review even when its cooperative may publish without review.
+LISTING_EDIT_NEEDS_REVIEW = env_bool("LISTING_EDIT_NEEDS_REVIEW", True)
+CATALOGUE_IMPORT_MAX_ROWS = env_int("CATALOGUE_IMPORT_MAX_ROWS", 5000)
+# Listing lists count at most this many matches (the page links stop there); see docs/catalogue.md.
+LISTING_COUNT_LIMIT = env_int("LISTING_COUNT_LIMIT", 10_000)
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -276,6 +288,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "ListingStatusEnum": "marketplace.state.ListingStatus",
+        "LanguageEnum": LANGUAGES,
         "ReportStatusEnum": "moderation.state.ReportStatus",
         "ReportOutcomeEnum": "moderation.models.ReportOutcome",
         "AppealStatusEnum": "moderation.state.AppealStatus",
