@@ -295,6 +295,8 @@ SPECTACULAR_SETTINGS = {
         "AppealStatusEnum": "moderation.state.AppealStatus",
         "AppealOutcomeEnum": "moderation.models.AppealOutcome",
         "OrderStatusEnum": "orders.state.OrderStatus",
+        "ListingKindEnum": "marketplace.models.ListingKind",
+        "InvoiceKindEnum": "orders.models.InvoiceKind",
         "CheckoutStatusEnum": "orders.state.CheckoutStatus",
         "PaymentStatusEnum": "orders.state.PaymentStatus",
     },
