@@ -77,21 +77,21 @@ def appeal(request: SignedInRequest, slug: str, decision_id: int) -> HttpRespons
     cooperative = cooperative_get_visible(request.user, slug)
     decision = selectors.decision_get_for_cooperative(request.user, cooperative, decision_id)
     form = AppealForm(request.POST)
-    if form.is_valid():
-        filed = attempt(
+    if not form.is_valid():
+        return _render(request, cooperative, form, decision.pk)
+    # A refusal (not an owner or admin, too late, no longer in force) is a message.
+    filed = attempt(
+        request,
+        lambda: services.appeal_file(
+            decision=decision, actor=request.user, statement=form.cleaned_data["statement"]
+        ),
+    )
+    if succeeded(filed):
+        messages.success(
             request,
-            lambda: services.appeal_file(
-                decision=decision, actor=request.user, statement=form.cleaned_data["statement"]
+            _(
+                "Your appeal is with the moderators. Another moderator than the one who "
+                "decided will answer; we will write to you."
             ),
-            form=form,
         )
-        if succeeded(filed):
-            messages.success(
-                request,
-                _(
-                    "Your appeal is with the moderators. Another moderator than the one who "
-                    "decided will answer; we will write to you."
-                ),
-            )
-            return redirect("frontend:decisions", slug=cooperative.slug)
-    return _render(request, cooperative, form, decision.pk)
+    return redirect("frontend:decisions", slug=cooperative.slug)
