@@ -23,7 +23,7 @@ class CartQuantityForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
 
 
-PAYMENT_LABELS = {
+PAYMENT_LABELS: dict[str, Any] = {
     PaymentMethod.INVOICE: _("Invoice: each seller invoices you and you pay by bank transfer"),
     PaymentMethod.STRIPE: _("Card: pay the whole cart at once now"),
 }

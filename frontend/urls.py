@@ -55,6 +55,7 @@ urlpatterns = [
     path("orders/<int:order_id>/", orders.order_detail, name="order-detail"),
     path("orders/<int:order_id>/mark-paid/", orders.order_mark_paid, name="order-mark-paid"),
     path("orders/<int:order_id>/messages/", orders.message_post, name="order-messages"),
+    path("orders/<int:order_id>/unflag/", orders.order_unflag, name="order-unflag"),
     path(
         "orders/<int:order_id>/invoice/",
         orders.invoice,

@@ -100,7 +100,8 @@ def _with_review_record(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
 
 def listing_review_queue(*, status: str = ListingStatus.PENDING_REVIEW) -> QuerySet[Listing]:
     """Listings in one status, oldest submission first, with the seller's record of decisions."""
-    return _with_review_record(Listing.objects.filter(status=status)).order_by("queued_at", "id")
+    queryset = _with_review_record(Listing.objects.filter(status=status))
+    return queryset.order_by(F("queued_at").asc(), "id")
 
 
 def listing_get_for_review(listing_id: int) -> Listing:

@@ -159,8 +159,7 @@ def cart_add(request: SignedInRequest) -> HttpResponse:
     next_url = safe_next(request, reverse("frontend:cart"))
     if not form.is_valid():
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            messages.error(request, " ".join(str(error) for error in errors))
         listing_id = form.cleaned_data.get("listing")
         return _add_to_cart_answer(request, listing_id, next_url)
     data = form.cleaned_data
@@ -202,7 +201,7 @@ def cart_line_update(request: SignedInRequest, line_id: int) -> HttpResponse:
     line, back = _line_and_cart(request, line_id)
     form = CartQuantityForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["quantity"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["quantity"]))
         return redirect(back)
     updated = attempt(
         request,
@@ -258,7 +257,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
     memberships = _memberships(request)
     managed = [m for m in memberships if permissions.can_checkout(request.user, m.cooperative)]
     slug = request.POST.get("cooperative") or request.GET.get("cooperative")
-    membership = _chosen(memberships, slug) if slug else (managed or memberships or [None])[0]
+    membership = _chosen(memberships, slug) if slug else next(iter(managed or memberships), None)
     if membership is None:
         messages.info(request, _("Join or create a cooperative to order."))
         return redirect("frontend:my-cooperatives")
@@ -430,6 +429,7 @@ def _order_context(
             and order.paid_at is None
             and order.status != OrderStatus.CANCELLED
         ),
+        "can_unflag": order.is_flagged and permissions.can_flag_order(user),
         "invoice": invoices.get(InvoiceKind.INVOICE),
         "credit_note": invoices.get(InvoiceKind.CREDIT_NOTE),
         "timeline": _timeline(order),
@@ -453,7 +453,7 @@ def order_action(request: SignedInRequest, order_id: int, action: str) -> HttpRe
     order = selectors.order_get_visible(user=request.user, order_id=order_id)
     form = OrderActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["reason"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
         return redirect("frontend:order-detail", order_id=order.pk)
     done = attempt(
         request,
@@ -479,6 +479,21 @@ def order_mark_paid(request: SignedInRequest, order_id: int) -> HttpResponse:
         messages.success(
             request, _("Order #%(id)s is marked paid; the buyer is told.") % {"id": order.pk}
         )
+    return redirect("frontend:order-detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
+def order_unflag(request: SignedInRequest, order_id: int) -> HttpResponse:
+    """A moderator settled what the flag was about."""
+    order = selectors.order_get_visible(user=request.user, order_id=order_id)
+    form = MarkPaidForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    cleared = attempt(
+        request, lambda: services.order_unflag(order=order, actor=request.user, note=note)
+    )
+    if succeeded(cleared):
+        messages.success(request, _("The flag on order #%(id)s is cleared.") % {"id": order.pk})
     return redirect("frontend:order-detail", order_id=order.pk)
 
 

@@ -6,6 +6,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from orders import services as order_services
 from orders.models import Message, Order
 from orders.state import OrderStatus
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
@@ -289,3 +290,20 @@ def test_order_detail_queries_are_few(order, seller_owner, buyer_member):
         browser.get(f"/orders/{order.pk}/")
     assert len(queries) <= 11
     assert Order.objects.get().status == OrderStatus.ACCEPTED
+
+
+def test_a_moderator_clears_the_flag_of_a_settled_order(order, moderator, buyer_owner):
+    order_services.order_flag(order=order, reason="Disputa de pago.")
+    html = text(browser_for(buyer_owner).get(f"/orders/{order.pk}/"))
+    assert "A moderator settles this order: Disputa de pago." in html
+    assert "Clear the flag" not in html
+    assert browser_for(buyer_owner).post(f"/orders/{order.pk}/unflag/").status_code == 302
+    order.refresh_from_db()
+    assert order.is_flagged
+    response = browser_for(moderator).post(
+        f"/orders/{order.pk}/unflag/", {"note": "Pagado por transferencia."}, follow=True
+    )
+    assert f"The flag on order #{order.pk} is cleared." in text(response)
+    assert "Flag cleared" in text(response) and "Pagado por transferencia." in text(response)
+    order.refresh_from_db()
+    assert not order.is_flagged
