@@ -1,5 +1,8 @@
 """Small template filters of the pages."""
 
+from decimal import Decimal
+
+from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
 from django.utils.translation import get_language, to_locale
@@ -71,8 +74,8 @@ def money(amount: int | None, currency: str) -> str:
 
 @register.filter
 def percent_bps(basis_points: int) -> str:
-    """1.5 % for 150 basis points."""
-    return f"{int(basis_points) / 100:g} %"
+    """150 basis points as "1.5 %" (or "1,5 %"), in the reader's language."""
+    return f"{format_decimal(Decimal(int(basis_points)) / 100, locale=_locale())} %"
 
 
 @register.simple_tag(takes_context=True)

@@ -544,7 +544,6 @@ def invoice(request: SignedInRequest, order_id: int, kind: str) -> HttpResponse:
             "invoice": document,
             "doc": documents.invoice_document(document, locale=_locale()),
             "is_credit_note": document.is_credit_note,
-            "fee_percent": f"{document.fee_bps / 100:g} %",
         },
     )
 
