@@ -158,8 +158,10 @@ def cart_add(request: SignedInRequest) -> HttpResponse:
     form = CartAddForm(request.POST)
     next_url = safe_next(request, reverse("frontend:cart"))
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(str(error) for error in errors))
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
         listing_id = form.cleaned_data.get("listing")
         return _add_to_cart_answer(request, listing_id, next_url)
     data = form.cleaned_data
