@@ -4,14 +4,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import is_member, is_moderator
 from core.money import Money
+from marketplace.models import Listing
 from orders import permissions
-from orders.models import Cart, CartLine, Invoice, Message, Order, OrderEvent
+from orders.models import Cart, CartLine, Checkout, Invoice, Message, Order, OrderEvent
 from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
 from orders.state import Side
 
@@ -298,3 +299,44 @@ def orders_export_for_cooperative(*, cooperative: Cooperative) -> dict[str, list
         .values("order_id", *INVOICE_EXPORT_FIELDS)
     )
     return {"orders": rows, "invoices": list(invoices)}
+
+
+def cart_line_count_for_user(user: Any) -> int:
+    """How many lines wait in the carts of the user's cooperatives (one query, for the menu)."""
+    if not (user and user.is_authenticated):
+        return 0
+    return CartLine.objects.filter(cart__cooperative__memberships__user=user).count()
+
+
+def cart_line_counts_by_cooperative(user: Any) -> dict[int, int]:
+    """Lines in each cart of the user's cooperatives, by cooperative id (one query)."""
+    if not (user and user.is_authenticated):
+        return {}
+    rows = (
+        CartLine.objects.filter(cart__cooperative__memberships__user=user)
+        .values("cart__cooperative_id")
+        .annotate(lines=Count("id"))
+        .order_by()
+    )
+    return {row["cart__cooperative_id"]: row["lines"] for row in rows}
+
+
+def listing_for_cart(listing_id: int) -> Listing | None:
+    """The listing behind an add-to-cart form, with its seller, whatever its status."""
+    return Listing.objects.select_related("cooperative").filter(pk=listing_id).first()
+
+
+def checkout_get_visible(*, user: Any, checkout_id: int) -> Checkout:
+    """A checkout with its orders, for the buyer cooperative's members and moderators."""
+    checkout = (
+        Checkout.objects.select_related("buyer")
+        .prefetch_related(
+            Prefetch("orders", queryset=Order.objects.select_related("seller").order_by("id")),
+            "orders__lines",
+        )
+        .filter(pk=checkout_id)
+        .first()
+    )
+    if checkout is None or not (is_member(user, checkout.buyer) or is_moderator(user)):
+        raise Http404("No checkout with this id.")
+    return checkout
