@@ -33,7 +33,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:  # type: ignore[override]
         limit = settings.LISTING_COUNT_LIMIT
-        return self.object_list.order_by().values("pk")[: limit + 1].count()
+        queryset: QuerySet = self.object_list  # type: ignore[assignment]
+        return queryset.order_by().values("pk")[: limit + 1].count()
 
     @property
     def is_capped(self) -> bool:
@@ -43,6 +44,7 @@ class CappedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        queryset: QuerySet = self.object_list  # type: ignore[assignment]
+        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.fetch_rows(ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)  # type: ignore[attr-defined]
