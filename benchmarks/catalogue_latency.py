@@ -98,6 +98,7 @@ def main() -> None:
         metavar="SHARE",
         help="Before each request type, wait until this share of the CPU is idle (e.g. 0.8).",
     )
+    parser.add_argument("--idle-timeout", type=float, default=120, help="Seconds to wait at most.")
     args = parser.parse_args()
 
     import django
@@ -157,7 +158,7 @@ def main() -> None:
         return timings, body, cpu
 
     for name, path in scenarios:
-        idle = wait_for_quiet(args.wait_idle, timeout=120) if args.wait_idle else None
+        idle = wait_for_quiet(args.wait_idle, timeout=args.idle_timeout) if args.wait_idle else None
         for attempt in range(3):
             try:
                 timings, body, cpu = measure(path)
