@@ -37,7 +37,9 @@ class CategoryNodeSerializer(serializers.Serializer):
     name = serializers.CharField(source="category.name")
     name_es = serializers.CharField(source="category.name_es")
     name_pt_br = serializers.CharField(source="category.name_pt_br")
-    label = serializers.SerializerMethodField(help_text="The name in the request's language.")
+    label = serializers.SerializerMethodField(  # type: ignore[assignment]
+        help_text="The name in the request's language."
+    )
     path = serializers.CharField(source="category.path")
     depth = serializers.IntegerField(source="category.depth")
     children = serializers.SerializerMethodField()
@@ -51,7 +53,7 @@ class CategoryNodeSerializer(serializers.Serializer):
 
 
 class CategorySummarySerializer(serializers.ModelSerializer):
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta:
         model = Category
@@ -347,4 +349,4 @@ class RowErrorSerializer(serializers.Serializer):
 class CatalogueImportErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
-    errors = RowErrorSerializer(many=True)
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
