@@ -46,11 +46,14 @@ class ListingImageInline(admin.TabularInline):
         return False  # images go through the API, which validates and re-encodes them
 
 
+EVENT_FIELDS: list[str] = ["at", "action", "from_status", "to_status", "actor", "reason"]
+
+
 class ListingEventInline(admin.TabularInline):
     model = ListingEvent
     extra = 0
-    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
+    fields = tuple(EVENT_FIELDS)
+    readonly_fields = EVENT_FIELDS
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -28,12 +28,13 @@ class CappedPaginator(Paginator):
         **kwargs: Any,
     ) -> None:
         super().__init__(object_list, per_page, *args, **kwargs)
+        self.queryset: QuerySet = object_list
         self.fetch_rows = fetch_rows or (lambda ids: object_list.order_by().filter(pk__in=ids))
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
         limit = settings.LISTING_COUNT_LIMIT
-        return self.object_list.order_by().values("pk")[: limit + 1].count()
+        return self.queryset.order_by().values("pk")[: limit + 1].count()
 
     @property
     def is_capped(self) -> bool:
@@ -43,6 +44,6 @@ class CappedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = list(self.queryset.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.fetch_rows(ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return Page([rows[pk] for pk in ids if pk in rows], number, self)

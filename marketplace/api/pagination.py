@@ -1,6 +1,5 @@
 """The API's catalogue pages: `count` stops at a limit (see marketplace/pagination.py)."""
 
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -11,12 +10,21 @@ from marketplace import selectors
 from marketplace.pagination import CappedPaginator
 
 
+class ListingPaginator(CappedPaginator):
+    """The page's rows are read by id alone: the filters were applied when finding the ids."""
+
+    def __init__(self, object_list: Any, per_page: int, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("fetch_rows", selectors.listing_rows)
+        super().__init__(object_list, per_page, *args, **kwargs)
+
+
 class ListingPagination(StandardPagination):
-    # The page's rows are read by id alone: the filters were applied when finding the ids.
-    django_paginator_class = partial(CappedPaginator, fetch_rows=selectors.listing_rows)
+    django_paginator_class = ListingPaginator
 
     def get_paginated_response(self, data: Any) -> Response:
+        assert self.page is not None, "paginate_queryset runs first"
         paginator = self.page.paginator
+        assert isinstance(paginator, CappedPaginator)
         return Response(
             {
                 "count": min(paginator.count, settings.LISTING_COUNT_LIMIT),

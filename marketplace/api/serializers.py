@@ -31,13 +31,35 @@ def _absolute(request: Any, url: str) -> str:
     return request.build_absolute_uri(url) if request else url
 
 
-class CategoryNodeSerializer(serializers.Serializer):
+CLASHING_NAMES = {"label_": "label", "errors_": "errors"}
+
+
+class ClashFreeSerializer(serializers.Serializer):
+    """Output fields named like a Serializer attribute (`label`, `errors`) are declared with a
+    trailing underscore (so they do not shadow the attribute) and renamed here, in place."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return _unclash(super().get_fields())
+
+
+class ClashFreeModelSerializer(serializers.ModelSerializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return _unclash(super().get_fields())
+
+
+def _unclash(fields: dict[str, serializers.Field]) -> dict[str, serializers.Field]:
+    return {CLASHING_NAMES.get(name, name): field for name, field in fields.items()}
+
+
+class CategoryNodeSerializer(ClashFreeSerializer):
     id = serializers.IntegerField(source="category.id")
     slug = serializers.SlugField(source="category.slug")
     name = serializers.CharField(source="category.name")
     name_es = serializers.CharField(source="category.name_es")
     name_pt_br = serializers.CharField(source="category.name_pt_br")
-    label = serializers.SerializerMethodField(help_text="The name in the request's language.")
+    label_ = serializers.SerializerMethodField(
+        method_name="get_label", help_text="The name in the request's language."
+    )
     path = serializers.CharField(source="category.path")
     depth = serializers.IntegerField(source="category.depth")
     children = serializers.SerializerMethodField()
@@ -50,12 +72,12 @@ class CategoryNodeSerializer(serializers.Serializer):
         return CategoryNodeSerializer(node.children, many=True, context=self.context).data  # type: ignore[return-value]
 
 
-class CategorySummarySerializer(serializers.ModelSerializer):
-    label = serializers.SerializerMethodField()
+class CategorySummarySerializer(ClashFreeModelSerializer):
+    label_ = serializers.SerializerMethodField(method_name="get_label")
 
     class Meta:
         model = Category
-        fields = ["id", "slug", "name", "label", "path"]
+        fields = ["id", "slug", "name", "label_", "path"]
         read_only_fields = fields
 
     def get_label(self, category: Category) -> str:
@@ -344,7 +366,7 @@ class RowErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class CatalogueImportErrorSerializer(serializers.Serializer):
+class CatalogueImportErrorSerializer(ClashFreeSerializer):
     detail = serializers.CharField()
     code = serializers.CharField()
-    errors = RowErrorSerializer(many=True)
+    errors_ = RowErrorSerializer(many=True)
