@@ -35,7 +35,7 @@ class PriceFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class YesNoField(forms.NullBooleanField):
+class YesNoField(forms.Field):
     """true/false (or 1/0, yes/no); anything else is an error rather than silently ignored."""
 
     def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
