@@ -56,9 +56,6 @@ def browser() -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - the dev extras install it
         _unavailable("Playwright is not installed: pip install -e '.[dev]'")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # synchronous and safe, so Django need not refuse them.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
@@ -68,9 +65,13 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def new_context(browser, live_server) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+def new_context(browser, live_server, monkeypatch) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """`new_context(user=None, locale="en", phone=False)`: a fresh browser profile on the live
     server, signed in as `user` when given (a session cookie, so tests need no password)."""
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # synchronous and safe, so Django need not refuse them. Only during this test: a leaked
+    # variable would fail `check --deploy` (async.E001) in later tests.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     contexts = []
 
     def make(user: Any = None, locale: str = "en", phone: bool = False) -> Any:

@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from marketplace.state import ListingStatus
+from orders import services as order_services
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
 from tests.frontend.ordering import place_order
 from tests.moderation.conftest import make_moderator
@@ -32,7 +33,7 @@ def scene(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     listing = ListingFactory(
         cooperative=seller, title="Remeras", price_amount=1_000_00, currency="ARS", stock=20
     )
-    ListingFactory(
+    pending = ListingFactory(
         cooperative=seller,
         title="Buzos de frisa",
         status=ListingStatus.PENDING_REVIEW,
@@ -49,6 +50,7 @@ def scene(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "buyer_owner": buyer_owner,
         "listing": listing,
         "order": order,
+        "pending": pending,
     }
 
 
@@ -57,8 +59,6 @@ def test_the_main_pages_have_no_serious_or_critical_accessibility_violation(new_
     buyer = new_context(user=scene["buyer_owner"]).new_page()
     moderator = new_context(user=make_moderator()).new_page()
     # The buyer's cart holds a line, so the cart and checkout pages show their forms.
-    from orders import services as order_services
-
     order_services.cart_add_item(
         cooperative=scene["buyer"],
         listing_id=scene["listing"].pk,
@@ -79,6 +79,7 @@ def test_the_main_pages_have_no_serious_or_critical_accessibility_violation(new_
         (buyer, "/orders/"),
         (buyer, f"/orders/{scene['order'].pk}/"),
         (moderator, "/moderation/"),
+        (moderator, f"/moderation/listings/{scene['pending'].pk}/"),
     ]
     problems = {}
     for page, url in pages:
