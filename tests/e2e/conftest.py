@@ -47,31 +47,36 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    """One Chromium for the whole session."""
+    """One Chromium for the browser tests (they run together: all use the live server). It is
+    closed after them, so no other test runs while Playwright's event loop is on."""
     if not os.path.exists(CHROMIUM):
         _unavailable(f"no Chromium at {CHROMIUM}: apt-get install chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - the dev extras install it
         _unavailable("Playwright is not installed: pip install -e '.[dev]'")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
+    # While Playwright's sync API is started, this thread counts as inside an event loop; the
+    # tests' own ORM calls are synchronous and safe, so Django need not refuse them. Only while
+    # the browser is open: a leaked variable fails `check --deploy` (async.E001) in later tests.
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        mp.undo()
 
 
 @pytest.fixture
-def new_context(browser, live_server, monkeypatch) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+def new_context(browser, live_server) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """`new_context(user=None, locale="en", phone=False)`: a fresh browser profile on the live
     server, signed in as `user` when given (a session cookie, so tests need no password)."""
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # synchronous and safe, so Django need not refuse them. Only during this test: a leaked
-    # variable would fail `check --deploy` (async.E001) in later tests.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     contexts = []
 
     def make(user: Any = None, locale: str = "en", phone: bool = False) -> Any:
