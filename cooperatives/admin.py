@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from cooperatives.models import (
     VerificationRequest,
 )
 
-LAST_OWNER = "A cooperative always keeps an owner: name another owner first."
+LAST_OWNER = gettext_lazy("A cooperative always keeps an owner: name another owner first.")
 
 
 def _is_last_owner(membership: Membership) -> bool:

@@ -19,6 +19,7 @@ from marketplace.models import (
     ListingKind,
     Unit,
 )
+from django.utils.translation import gettext as _
 
 _DATETIME_FIELD = serializers.DateTimeField()
 
@@ -245,7 +246,7 @@ class ListingDetailSerializer(ListingSerializer):
 def _check_currency(value: str) -> str:
     code = value.strip().upper()
     if code not in currency_codes():
-        raise serializers.ValidationError(f"'{value}' is not an ISO 4217 currency code.")
+        raise serializers.ValidationError(_("'%(value)s' is not an ISO 4217 currency code.") % {"value": value})
     return code
 
 

@@ -19,6 +19,7 @@ from moderation.models import (
     ReportReason,
 )
 from moderation.state import AppealStatus, ReportStatus
+from django.utils.translation import gettext as _
 
 # Inputs -------------------------------------------------------------------------------------
 
@@ -53,7 +54,7 @@ class ReportInputSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs.get("listing")) == bool(attrs.get("cooperative")):
-            raise serializers.ValidationError("Report either a listing or a cooperative.")
+            raise serializers.ValidationError(_("Report either a listing or a cooperative."))
         return attrs
 
 

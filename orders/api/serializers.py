@@ -16,6 +16,7 @@ from orders.models import (
 )
 from orders.selectors import CartSummary, SellerGroup
 from orders.state import ACTIONS, OrderStatus, PaymentMethod, Side
+from django.utils.translation import gettext as _
 
 
 class CooperativeRefSerializer(serializers.ModelSerializer):
@@ -100,7 +101,7 @@ class CartItemUpdateSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "quantity" not in attrs and not attrs.get("confirm_price"):
-            raise serializers.ValidationError("Send a quantity or confirm_price: true.")
+            raise serializers.ValidationError(_("Send a quantity or confirm_price: true."))
         return attrs
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from core.errors import DomainError
 from orders.state import CheckoutStatus, PaymentMethod, PaymentStatus
+from django.utils.translation import gettext as _
 
 
 def available_methods() -> list[str]:
@@ -23,7 +24,7 @@ def initial_statuses(method: str) -> tuple[str, str]:
     if method == PaymentMethod.INVOICE:
         return CheckoutStatus.PLACED.value, PaymentStatus.BY_INVOICE.value
     raise DomainError(
-        "Card payments are not available on this exchange yet: choose invoice settlement.",
+        _("Card payments are not available on this exchange yet: choose invoice settlement."),
         code="payment_method_unavailable",
     )
 
