@@ -10,12 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
 from accounts.models import LoginAttempt, User, normalize_email
 from core.errors import DomainError
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 BAD_CREDENTIALS = gettext_lazy("Unable to sign in with this e-mail and password.")
 FORMER_MEMBER_NAME = "Former member"
@@ -52,7 +52,9 @@ def user_register(*, email: str, password: str, name: str, language: str = "") -
         with transaction.atomic():
             user = User.objects.create_user(email, password, name=name.strip(), language=language)
     except IntegrityError as exc:  # a concurrent registration with the same e-mail won the race
-        raise ValidationError({"email": [_("An account with this e-mail already exists.")]}) from exc
+        raise ValidationError(
+            {"email": [_("An account with this e-mail already exists.")]}
+        ) from exc
     return user
 
 

@@ -1,12 +1,12 @@
 from typing import Any
 
-from django.utils.translation import gettext_lazy
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from cooperatives.models import (
     Cooperative,

@@ -8,8 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User, normalize_email
 from cooperatives import permissions
@@ -25,10 +28,6 @@ from cooperatives.state import ensure_transition
 from core.errors import DomainError, NotFound, NotPermitted, TransitionNotAllowed
 from core.reference import country_codes
 from core.uploads import EncodedImage, check_document, open_image, square_logo
-from django.utils import translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 PROFILE_FIELDS = (
     "name",
@@ -50,7 +49,9 @@ PROFILE_FIELDS = (
 )
 MAX_VERIFICATION_DOCUMENTS = 5
 VERIFICATION_REFUSALS = {
-    "pending": gettext_lazy("A verification request is already waiting for a moderator's decision."),
+    "pending": gettext_lazy(
+        "A verification request is already waiting for a moderator's decision."
+    ),
     "verified": gettext_lazy("This cooperative is already verified."),
     "suspended": gettext_lazy(
         "A suspended cooperative cannot ask for verification; contact the moderators."
@@ -62,7 +63,12 @@ def _check_country(country: str) -> str:
     code = (country or "").upper()
     if code not in country_codes():
         raise ValidationError(
-            {"country": [_("'%(country)s' is not an ISO 3166-1 alpha-2 country code.") % {"country": country}]}
+            {
+                "country": [
+                    _("'%(country)s' is not an ISO 3166-1 alpha-2 country code.")
+                    % {"country": country}
+                ]
+            }
         )
     return code
 
@@ -103,7 +109,9 @@ def cooperative_create(
     encoded_logo = _encode_logo(logo) if logo is not None else None
     if slug:
         if Cooperative.objects.filter(slug=slug).exists():
-            raise ValidationError({"slug": [_("The slug '%(slug)s' is already taken.") % {"slug": slug}]})
+            raise ValidationError(
+                {"slug": [_("The slug '%(slug)s' is already taken.") % {"slug": slug}]}
+            )
     else:
         slug = _unique_slug(profile.get("name", ""))
     cooperative = Cooperative(slug=slug, **profile)
@@ -112,7 +120,9 @@ def cooperative_create(
         with transaction.atomic():
             cooperative.save()
     except IntegrityError as exc:  # a concurrent creation took the slug first
-        raise ValidationError({"slug": [_("The slug '%(slug)s' is already taken.") % {"slug": slug}]}) from exc
+        raise ValidationError(
+            {"slug": [_("The slug '%(slug)s' is already taken.") % {"slug": slug}]}
+        ) from exc
     Membership.objects.create(user=actor, cooperative=cooperative, role=Role.OWNER)
     permissions.forget_roles(actor)
     if encoded_logo is not None:
@@ -168,7 +178,12 @@ def _other_owners_exist(cooperative: Cooperative, excluding: Membership) -> bool
 def _check_role(role: str) -> None:
     if role not in Role.values:
         raise ValidationError(
-            {"role": [_("'%(role)s' is not a role; choose one of %(join)s.") % {"role": role, "join": ', '.join(Role.values)}]}
+            {
+                "role": [
+                    _("'%(role)s' is not a role; choose one of %(join)s.")
+                    % {"role": role, "join": ", ".join(Role.values)}
+                ]
+            }
         )
 
 
@@ -312,7 +327,12 @@ def verification_request_submit(
         raise ValidationError({"documents": [_("Attach at least one document (PDF or image).")]})
     if len(documents) > MAX_VERIFICATION_DOCUMENTS:
         raise ValidationError(
-            {"documents": [_("Attach at most %(MAX_VERIFICATION_DOCUMENTS)s documents.") % {"MAX_VERIFICATION_DOCUMENTS": MAX_VERIFICATION_DOCUMENTS}]}
+            {
+                "documents": [
+                    _("Attach at most %(MAX_VERIFICATION_DOCUMENTS)s documents.")
+                    % {"MAX_VERIFICATION_DOCUMENTS": MAX_VERIFICATION_DOCUMENTS}
+                ]
+            }
         )
     content_types = []
     for upload in documents:

@@ -72,7 +72,10 @@ def clean_site_language(value: str) -> str:
     codes = site_language_codes()
     if value and value not in codes:
         raise ValidationError(
-            _("'%(value)s' is not a language of this site; choose one of %(join)s, or leave it blank.") % {"value": value, "join": ', '.join(codes)},
+            _(
+                "'%(value)s' is not a language of this site; choose one of %(join)s, or leave it blank."
+            )
+            % {"value": value, "join": ", ".join(codes)},
             code="invalid_language",
         )
     return value

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cooperatives import state as cooperative_state
@@ -40,7 +41,6 @@ from moderation.state import (
     ensure_report_transition,
 )
 from orders.services import orders_flag_for_suspended_cooperative
-from django.utils.translation import gettext as _
 
 LISTING_ACTIONS = {
     "approve": ActionKind.LISTING_APPROVE,
@@ -243,7 +243,9 @@ def report_create(
 ) -> Report:
     """Anyone signed in reports a published listing or a visible cooperative, once while open."""
     if (listing is None) == (cooperative is None):
-        raise ValidationError({"non_field_errors": [_("Report either a listing or a cooperative.")]})
+        raise ValidationError(
+            {"non_field_errors": [_("Report either a listing or a cooperative.")]}
+        )
     if listing is not None and listing.status != S.PUBLISHED:
         raise ValidationError({"listing": [_("Only listings in the catalogue can be reported.")]})
     if cooperative is not None and cooperative.is_suspended:
@@ -299,7 +301,9 @@ def report_resolve(
             _("You are a member of the reported cooperative: another moderator decides.")
         )
     if outcome not in ReportOutcome.values:
-        raise ValidationError({"outcome": [_("Choose one of %(join)s.") % {"join": ', '.join(ReportOutcome.values)}]})
+        raise ValidationError(
+            {"outcome": [_("Choose one of %(join)s.") % {"join": ", ".join(ReportOutcome.values)}]}
+        )
     if decision is not None:
         if outcome != ReportOutcome.ACTION_TAKEN:
             raise ValidationError({"decision": [_("A dismissed report links no decision.")]})
@@ -377,11 +381,14 @@ def appeal_file(*, decision: ModerationAction, actor: User, statement: str) -> A
         raise ValidationError({"statement": [_("Say why the decision should be reversed.")]})
     target = _lock_target(decision)
     if Appeal.objects.filter(decision=decision).exists():
-        raise ValidationError({"action": [_("This decision was already appealed; one appeal each.")]})
+        raise ValidationError(
+            {"action": [_("This decision was already appealed; one appeal each.")]}
+        )
     deadline = appeal_deadline(decision)
     if deadline is not None and timezone.now() > deadline:
         raise DomainError(
-            _("The time to appeal this decision ended on %(deadline)s.") % {"deadline": format(deadline, f'%Y-%m-%d')},
+            _("The time to appeal this decision ended on %(deadline)s.")
+            % {"deadline": format(deadline, "%Y-%m-%d")},
             code="appeal_window_closed",
         )
     if not _is_in_force(decision, target):
@@ -435,7 +442,9 @@ def appeal_resolve(*, appeal: Appeal, actor: User, outcome: str, note: str) -> A
     if not permissions.can_resolve_appeal(actor, appeal):
         raise NotPermitted(_("You are a member of this cooperative: another moderator decides."))
     if outcome not in AppealOutcome.values:
-        raise ValidationError({"outcome": [_("Choose one of %(join)s.") % {"join": ', '.join(AppealOutcome.values)}]})
+        raise ValidationError(
+            {"outcome": [_("Choose one of %(join)s.") % {"join": ", ".join(AppealOutcome.values)}]}
+        )
     note = _require_reason(note, field="note")
     decision = appeal.decision
     target = _lock_target(decision)
@@ -449,7 +458,13 @@ def appeal_resolve(*, appeal: Appeal, actor: User, outcome: str, note: str) -> A
             and _current_status(target) == S.PENDING_REVIEW
         ):
             raise TransitionNotAllowed(
-                _("The %(value)s changed since the decision (it is now %(_current_status)s); it cannot be reversed.") % {"value": 'listing' if decision.listing_id else 'cooperative', "_current_status": _current_status(target)}
+                _(
+                    "The %(value)s changed since the decision (it is now %(_current_status)s); it cannot be reversed."
+                )
+                % {
+                    "value": "listing" if decision.listing_id else "cooperative",
+                    "_current_status": _current_status(target),
+                }
             )
         from_status = _current_status(target)
         to_status = _overturn(decision, target, actor)

@@ -46,5 +46,7 @@ def ensure_appeal_transition(action: str, current: str) -> str:
     """Return the status that `action` leads an appeal to from `current`, or refuse it."""
     allowed_from, target = APPEAL_TRANSITIONS[action]
     if current not in allowed_from:
-        raise TransitionNotAllowed(_("This appeal was already decided: %(current)s.") % {"current": current})
+        raise TransitionNotAllowed(
+            _("This appeal was already decided: %(current)s.") % {"current": current}
+        )
     return target

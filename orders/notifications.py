@@ -64,9 +64,7 @@ def notify_order_placed(order: Order, actor: Any) -> None:
     lines = _lines(order)
 
     def money() -> str:
-        return _(
-            "Total %(total)s, solidarity fee %(fee)s, %(seller)s receives %(share)s."
-        ) % {
+        return _("Total %(total)s, solidarity fee %(fee)s, %(seller)s receives %(share)s.") % {
             "total": order.total.format(),
             "fee": order.fee.format(),
             "seller": order.seller.name,
@@ -165,7 +163,8 @@ def notify_message(order: Order, author: Any, side: str, body: str) -> None:
         lambda: (
             _("New message on order #%(number)s from %(cooperative)s")
             % {"number": order.pk, "cooperative": mine.name},
-            _("%(author)s (%(cooperative)s) wrote:") % {"author": author.name, "cooperative": mine.name}
+            _("%(author)s (%(cooperative)s) wrote:")
+            % {"author": author.name, "cooperative": mine.name}
             + f"\n\n{body}"
             + _signature(order),
         ),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cooperatives.models import Cooperative
@@ -27,7 +28,6 @@ from marketplace.services.listings import (
     build_listing,
 )
 from marketplace.state import ListingStatus
-from django.utils.translation import gettext as _
 
 COLUMNS = (
     "id",
@@ -153,7 +153,9 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CatalogueImportError(
-            _("The file is not UTF-8 text. Save it as “CSV UTF-8” in your spreadsheet and try again."),
+            _(
+                "The file is not UTF-8 text. Save it as “CSV UTF-8” in your spreadsheet and try again."
+            ),
             code="encoding",
         ) from exc
 
@@ -183,13 +185,16 @@ def _read(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
                 continue
             if len(rows) >= limit:
                 raise CatalogueImportError(
-                    _("The file has more than %(limit)s rows; split it into smaller files.") % {"limit": limit},
+                    _("The file has more than %(limit)s rows; split it into smaller files.")
+                    % {"limit": limit},
                     code="too_many_rows",
                 )
             rows.append((line, row))
     except csv.Error as exc:
         raise CatalogueImportError(
-            _("Line %(line_num)s: the CSV is malformed (%(exc)s).") % {"line_num": reader.line_num, "exc": exc}, code="malformed"
+            _("Line %(line_num)s: the CSV is malformed (%(exc)s).")
+            % {"line_num": reader.line_num, "exc": exc},
+            code="malformed",
         ) from exc
     if header is None:
         raise CatalogueImportError(_("The file is empty."), code="empty")
@@ -210,7 +215,12 @@ def _check_header(header: list[str]) -> None:
         problems.append(f"repeated column(s) {', '.join(duplicated)}")
     if problems:
         raise CatalogueImportError(
-            _("Wrong header: %(join)s. The columns are: %(join_)s (required: %(join__)s).") % {"join": '; '.join(problems), "join_": ', '.join(COLUMNS), "join__": ', '.join(REQUIRED_COLUMNS)},
+            _("Wrong header: %(join)s. The columns are: %(join_)s (required: %(join__)s).")
+            % {
+                "join": "; ".join(problems),
+                "join_": ", ".join(COLUMNS),
+                "join__": ", ".join(REQUIRED_COLUMNS),
+            },
             code="header",
         )
 
@@ -226,7 +236,9 @@ def _integer(value: str, empty: int | None) -> int | None:
     if not value:
         return empty
     if not value.isdigit():
-        raise ValidationError(_("'%(value)s' is not a whole number of 0 or more.") % {"value": value})
+        raise ValidationError(
+            _("'%(value)s' is not a whole number of 0 or more.") % {"value": value}
+        )
     return int(value)
 
 
@@ -234,7 +246,8 @@ def _price(value: str, currency: str) -> int:
     text = value.strip().replace(" ", "")
     if "," in text and "." in text:
         raise ValidationError(
-            _("'%(value)s': write the price without thousands separators, e.g. 1250.50.") % {"value": value}
+            _("'%(value)s': write the price without thousands separators, e.g. 1250.50.")
+            % {"value": value}
         )
     text = text.replace(",", ".")
     try:
@@ -242,11 +255,16 @@ def _price(value: str, currency: str) -> int:
     except InvalidOperation:
         raise ValidationError(_("'%(value)s' is not a price.") % {"value": value}) from None
     if not number.is_finite() or number <= 0:
-        raise ValidationError(_("'%(value)s': the price must be more than zero.") % {"value": value})
+        raise ValidationError(
+            _("'%(value)s': the price must be more than zero.") % {"value": value}
+        )
     decimals = currency_decimals(currency)
     minor = number.scaleb(decimals)
     if minor != minor.to_integral_value():
-        raise ValidationError(_("'%(value)s': %(currency)s prices have at most %(decimals)s decimals.") % {"value": value, "currency": currency, "decimals": decimals})
+        raise ValidationError(
+            _("'%(value)s': %(currency)s prices have at most %(decimals)s decimals.")
+            % {"value": value, "currency": currency, "decimals": decimals}
+        )
     if minor > MAX_PRICE_AMOUNT:
         raise ValidationError(_("'%(value)s' is more than any price we accept.") % {"value": value})
     return int(minor)
@@ -292,7 +310,9 @@ def _row_changes(
 def _currency(value: str) -> str:
     code = value.strip().upper()
     if code not in currency_codes():
-        raise ValidationError(_("'%(value)s' is not an ISO 4217 code of a currency in use.") % {"value": value})
+        raise ValidationError(
+            _("'%(value)s' is not an ISO 4217 code of a currency in use.") % {"value": value}
+        )
     return code
 
 
@@ -336,7 +356,9 @@ def catalogue_import(
         raise NotPermitted(_("Only owners and admins of the cooperative can import a catalogue."))
     if len(data) > settings.MAX_UPLOAD_BYTES:
         raise CatalogueImportError(
-            _("The file is larger than %(MAX_UPLOAD_BYTES)s bytes.") % {"MAX_UPLOAD_BYTES": settings.MAX_UPLOAD_BYTES}, code="too_large"
+            _("The file is larger than %(MAX_UPLOAD_BYTES)s bytes.")
+            % {"MAX_UPLOAD_BYTES": settings.MAX_UPLOAD_BYTES},
+            code="too_large",
         )
     header, rows = _read(_decode(data))
     total = len(rows)
@@ -374,7 +396,9 @@ def catalogue_import(
                     raise ValidationError({"sku": [_("Give each new listing a SKU.")]})
             key = sku or f"#{target.pk if target else ''}"
             if key in seen:
-                raise ValidationError({"sku": [_("Repeats the listing of line %(seen)s.") % {"seen": seen[key]}]})
+                raise ValidationError(
+                    {"sku": [_("Repeats the listing of line %(seen)s.") % {"seen": seen[key]}]}
+                )
             seen[key] = line
             if target is None:
                 listing = build_listing(
@@ -390,7 +414,8 @@ def catalogue_import(
             errors.extend(_errors_of(exc, line))
     if errors:
         raise CatalogueImportError(
-            _("%(len)s row(s) have errors; nothing was imported.") % {"len": len({error.line for error in errors})},
+            _("%(len)s row(s) have errors; nothing was imported.")
+            % {"len": len({error.line for error in errors})},
             code="invalid_rows",
             rows=errors,
         )

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
 from marketplace.models import Category
-from django.utils.translation import gettext as _
 
 
 @transaction.atomic

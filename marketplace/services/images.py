@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from accounts.models import User
@@ -16,7 +17,6 @@ from marketplace import permissions
 from marketplace.models import Listing, ListingImage
 from marketplace.services.listings import _lock, _send_back_if_needed
 from marketplace.state import ListingStatus
-from django.utils.translation import gettext as _
 
 MAX_IMAGES_PER_LISTING = 10
 STORED_MAX_SIDE = 2400
@@ -83,7 +83,12 @@ def listing_image_add(
         count = locked.images.count()
         if count >= MAX_IMAGES_PER_LISTING:
             raise ValidationError(
-                {"image": [_("A listing has at most %(MAX_IMAGES_PER_LISTING)s images.") % {"MAX_IMAGES_PER_LISTING": MAX_IMAGES_PER_LISTING}]}
+                {
+                    "image": [
+                        _("A listing has at most %(MAX_IMAGES_PER_LISTING)s images.")
+                        % {"MAX_IMAGES_PER_LISTING": MAX_IMAGES_PER_LISTING}
+                    ]
+                }
             )
         last = locked.images.aggregate(last=Max("position"))["last"]
         image = store_listing_image(

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cooperatives.models import Cooperative
@@ -22,7 +23,6 @@ from marketplace.models import (
     ListingEvent,
 )
 from marketplace.state import TRANSITIONS, ListingStatus, ensure_transition
-from django.utils.translation import gettext as _
 
 EDITABLE_FIELDS = (
     "kind",
@@ -91,7 +91,13 @@ def _normalise(field: str, value: Any) -> Any:
     if field == "currency":
         code = str(value or "").strip().upper()
         if code not in currency_codes():
-            raise ValidationError({"currency": [_("'%(value)s' is not an ISO 4217 currency code.") % {"value": value}]})
+            raise ValidationError(
+                {
+                    "currency": [
+                        _("'%(value)s' is not an ISO 4217 currency code.") % {"value": value}
+                    ]
+                }
+            )
         return code
     if field == "price_amount":
         if isinstance(value, bool) or not isinstance(value, int):
@@ -102,7 +108,8 @@ def _normalise(field: str, value: Any) -> Any:
             raise ValidationError(
                 {
                     "price_amount": [
-                        _("The price must be between 1 and %(MAX_PRICE_AMOUNT)s minor units.") % {"MAX_PRICE_AMOUNT": MAX_PRICE_AMOUNT}
+                        _("The price must be between 1 and %(MAX_PRICE_AMOUNT)s minor units.")
+                        % {"MAX_PRICE_AMOUNT": MAX_PRICE_AMOUNT}
                     ]
                 }
             )
@@ -114,7 +121,8 @@ def _normalise(field: str, value: Any) -> Any:
             raise ValidationError(
                 {
                     "delivery_modes": [
-                        _("Unknown delivery mode '%(unknown)s'; choose from %(join)s.") % {"unknown": unknown[0], "join": ', '.join(DeliveryMode.values)}
+                        _("Unknown delivery mode '%(unknown)s'; choose from %(join)s.")
+                        % {"unknown": unknown[0], "join": ", ".join(DeliveryMode.values)}
                     ]
                 }
             )
@@ -124,7 +132,12 @@ def _normalise(field: str, value: Any) -> Any:
         unknown = [code for code in codes if code not in country_codes()]
         if unknown:
             raise ValidationError(
-                {"countries_served": [_("'%(unknown)s' is not an ISO 3166-1 alpha-2 code.") % {"unknown": unknown[0]}]}
+                {
+                    "countries_served": [
+                        _("'%(unknown)s' is not an ISO 3166-1 alpha-2 code.")
+                        % {"unknown": unknown[0]}
+                    ]
+                }
             )
         return codes
     if field == "language":
@@ -133,7 +146,8 @@ def _normalise(field: str, value: Any) -> Any:
             raise ValidationError(
                 {
                     "language": [
-                        _("Choose one of %(join)s or leave empty.") % {"join": ', '.join(sorted(language_codes()))}
+                        _("Choose one of %(join)s or leave empty.")
+                        % {"join": ", ".join(sorted(language_codes()))}
                     ]
                 }
             )
@@ -202,7 +216,12 @@ def _validate(listing: Listing, *, in_bulk: bool = False, skip: set[str] = froze
         clash = Listing.objects.filter(cooperative_id=listing.cooperative_id, sku=listing.sku)
         if clash.exclude(pk=listing.pk).exists():
             raise ValidationError(
-                {"sku": [_("Another listing of this cooperative has the SKU '%(sku)s'.") % {"sku": listing.sku}]}
+                {
+                    "sku": [
+                        _("Another listing of this cooperative has the SKU '%(sku)s'.")
+                        % {"sku": listing.sku}
+                    ]
+                }
             )
 
 
@@ -212,7 +231,12 @@ def _save(listing: Listing, **kwargs: Any) -> None:
             listing.save(**kwargs)
     except IntegrityError as exc:  # a concurrent write took the same SKU
         raise ValidationError(
-            {"sku": [_("Another listing of this cooperative has the SKU '%(sku)s'.") % {"sku": listing.sku}]}
+            {
+                "sku": [
+                    _("Another listing of this cooperative has the SKU '%(sku)s'.")
+                    % {"sku": listing.sku}
+                ]
+            }
         ) from exc
 
 

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,7 +20,6 @@ from moderation.models import (
     ReportReason,
 )
 from moderation.state import AppealStatus, ReportStatus
-from django.utils.translation import gettext as _
 
 # Inputs -------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,7 +17,6 @@ from orders.models import (
 )
 from orders.selectors import CartSummary, SellerGroup
 from orders.state import ACTIONS, OrderStatus, PaymentMethod, Side
-from django.utils.translation import gettext as _
 
 
 class CooperativeRefSerializer(serializers.ModelSerializer):

@@ -11,9 +11,10 @@ The seam, for the card gateway to fill in:
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.errors import DomainError
 from orders.state import CheckoutStatus, PaymentMethod, PaymentStatus
-from django.utils.translation import gettext as _
 
 
 def available_methods() -> list[str]:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
 from core.errors import DomainError, NotPermitted
@@ -12,7 +13,6 @@ from marketplace.models import Listing
 from orders import permissions
 from orders.models import MAX_AMOUNT, MAX_CART_LINES, MAX_QUANTITY, Cart, CartLine
 from orders.rules import listing_unavailable, quantity_problem
-from django.utils.translation import gettext as _
 
 
 def _check_quantity_range(quantity: int) -> None:
@@ -21,7 +21,14 @@ def _check_quantity_range(quantity: int) -> None:
     if quantity < 1:
         raise ValidationError({"quantity": [_("Order at least 1.")]})
     if quantity > MAX_QUANTITY:
-        raise ValidationError({"quantity": [_("At most %(MAX_QUANTITY)s per line.") % {"MAX_QUANTITY": format(MAX_QUANTITY, f',')}]})
+        raise ValidationError(
+            {
+                "quantity": [
+                    _("At most %(MAX_QUANTITY)s per line.")
+                    % {"MAX_QUANTITY": format(MAX_QUANTITY, ",")}
+                ]
+            }
+        )
 
 
 def _check_buyer(cooperative: Cooperative) -> None:
@@ -78,7 +85,8 @@ def cart_add_item(
     if line is None:
         if cart.lines.count() >= MAX_CART_LINES:
             raise DomainError(
-                _("A cart holds at most %(MAX_CART_LINES)s lines: check out or remove some first.") % {"MAX_CART_LINES": MAX_CART_LINES},
+                _("A cart holds at most %(MAX_CART_LINES)s lines: check out or remove some first.")
+                % {"MAX_CART_LINES": MAX_CART_LINES},
                 code="cart_full",
             )
         _check_quantity(listing, quantity, listing.price_amount)

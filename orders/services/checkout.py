@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
 from core.errors import DomainError, NotPermitted
@@ -23,7 +24,6 @@ from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEven
 from orders.pricing import line_total, order_totals
 from orders.rules import listing_unavailable, price_changed, quantity_problem
 from orders.state import OrderStatus
-from django.utils.translation import gettext as _
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
@@ -90,7 +90,11 @@ def _check_key(key: str) -> str:
         )
     if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH or not key.isprintable() or not key.isascii():
         raise ValidationError(
-            {"idempotency_key": [_("The Idempotency-Key is at most 255 printable ASCII characters.")]}
+            {
+                "idempotency_key": [
+                    _("The Idempotency-Key is at most 255 printable ASCII characters.")
+                ]
+            }
         )
     return key
 
@@ -99,13 +103,21 @@ def _choose_currency(lines: list[CartLine], currency: str) -> str:
     currencies = sorted({line.currency for line in lines})
     if currency:
         if currency not in currencies:
-            raise ValidationError({"currency": [_("Your cart holds nothing priced in %(currency)s.") % {"currency": currency}]})
+            raise ValidationError(
+                {
+                    "currency": [
+                        _("Your cart holds nothing priced in %(currency)s.")
+                        % {"currency": currency}
+                    ]
+                }
+            )
         return currency
     if len(currencies) > 1:
         raise ValidationError(
             {
                 "currency": [
-                    _("Your cart holds %(join)s: choose one currency to check out.") % {"join": ', '.join(currencies)}
+                    _("Your cart holds %(join)s: choose one currency to check out.")
+                    % {"join": ", ".join(currencies)}
                 ]
             }
         )
@@ -218,7 +230,9 @@ def checkout_place(
         plans.append((sellers[seller_id], seller_lines, totals))
     checkout_total = sum(totals.total.amount for _, _, totals in plans)
     if checkout_total > MAX_AMOUNT:
-        raise ValidationError({"non_field_errors": [_("This checkout is too large for one payment.")]})
+        raise ValidationError(
+            {"non_field_errors": [_("This checkout is too large for one payment.")]}
+        )
 
     try:
         with transaction.atomic():

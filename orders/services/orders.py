@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cooperatives.permissions import is_moderator
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
@@ -21,7 +22,6 @@ from orders import notifications, permissions
 from orders.models import InvoiceKind, Message, Order, OrderEvent
 from orders.services.invoices import invoice_issue
 from orders.state import OPEN_STATUSES, OrderStatus, PaymentMethod, Side, ensure_transition
-from django.utils.translation import gettext as _
 
 MAX_REASON_LENGTH = 2000
 MAX_MESSAGE_LENGTH = 5000
@@ -48,7 +48,14 @@ def _restore_stock(order: Order) -> None:
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationError({"reason": [_("At most %(MAX_REASON_LENGTH)s characters.") % {"MAX_REASON_LENGTH": MAX_REASON_LENGTH}]})
+        raise ValidationError(
+            {
+                "reason": [
+                    _("At most %(MAX_REASON_LENGTH)s characters.")
+                    % {"MAX_REASON_LENGTH": MAX_REASON_LENGTH}
+                ]
+            }
+        )
     return reason
 
 
@@ -65,10 +72,17 @@ def order_transition(*, order: Order, action: str, actor: Any, reason: str = "")
     if side is None:
         who = " or ".join(_WHO[Side(s)] for s in sorted(transition.sides))
         raise NotPermitted(
-            _("Only %(who)s owners and admins can %(action)s an order whose status is %(status)s.") % {"who": who, "action": action, "status": order.status}
+            _("Only %(who)s owners and admins can %(action)s an order whose status is %(status)s.")
+            % {"who": who, "action": action, "status": order.status}
         )
     if transition.is_reason_required and not reason:
-        raise ValidationError({"reason": [_("Say why you %(action)s an order already accepted.") % {"action": action}]})
+        raise ValidationError(
+            {
+                "reason": [
+                    _("Say why you %(action)s an order already accepted.") % {"action": action}
+                ]
+            }
+        )
     return _apply(order, transition, actor=actor, side=side, reason=reason)
 
 
@@ -153,7 +167,8 @@ def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
         )
     if order.status not in (OrderStatus.ACCEPTED, OrderStatus.FULFILLED, OrderStatus.COMPLETED):
         raise TransitionNotAllowed(
-            _("Cannot mark paid an order whose status is %(status)s: it is invoiced when accepted.") % {"status": order.status}
+            _("Cannot mark paid an order whose status is %(status)s: it is invoiced when accepted.")
+            % {"status": order.status}
         )
     if order.paid_at is not None:
         raise DomainError(_("This order is already marked paid."), code="already_paid")
@@ -255,7 +270,14 @@ def message_post(*, order: Order, actor: Any, body: str) -> Message:
     if not body:
         raise ValidationError({"body": [_("Write something.")]})
     if len(body) > MAX_MESSAGE_LENGTH:
-        raise ValidationError({"body": [_("At most %(MAX_MESSAGE_LENGTH)s characters.") % {"MAX_MESSAGE_LENGTH": MAX_MESSAGE_LENGTH}]})
+        raise ValidationError(
+            {
+                "body": [
+                    _("At most %(MAX_MESSAGE_LENGTH)s characters.")
+                    % {"MAX_MESSAGE_LENGTH": MAX_MESSAGE_LENGTH}
+                ]
+            }
+        )
     side = Side.BUYER.value if Side.BUYER.value in sides else Side.SELLER.value
     message = Message.objects.create(order=order, author=actor, author_side=side, body=body)
     notifications.notify_message(order, actor, side, body)
