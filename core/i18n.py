@@ -1,8 +1,6 @@
 """Languages: the signed-in person's own choice wins over the browser's; the switcher saves it.
 
-Prices are formatted with Babel for the reader's language and the price's currency: a Spanish
-reader sees ARS as an Argentine would write it (`$ 1.250,00`), EUR as a Spaniard would
-(`1.250,00 €`); Portuguese is Brazil's (`R$ 1.250,00`). See docs/i18n.md.
+Prices follow the reader's language and the price's currency: see `core.money.reader_locale`.
 """
 
 from collections.abc import Callable
@@ -13,22 +11,6 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-# For a language without a region, the country whose conventions fit a price in this currency.
-CURRENCY_REGIONS = {
-    "es": {
-        "ARS": "es_AR",
-        "UYU": "es_UY",
-        "EUR": "es_ES",
-        "CLP": "es_CL",
-        "MXN": "es_MX",
-        "COP": "es_CO",
-        "PEN": "es_PE",
-        "PYG": "es_PY",
-        "BOB": "es_BO",
-        "USD": "es_US",
-    },
-}
-
 
 def supported(language: str | None) -> str | None:
     """The LANGUAGES code for `language` ('pt-BR' → 'pt-br'), or None if not offered."""
@@ -36,12 +18,6 @@ def supported(language: str | None) -> str | None:
         return None
     code = language.lower().replace("_", "-")
     return code if code in dict(settings.LANGUAGES) else None
-
-
-def money_locale(language: str | None, currency: str) -> str:
-    """The Babel locale to write an amount of `currency` for a reader of `language`."""
-    code = supported(language) or settings.LANGUAGE_CODE
-    return CURRENCY_REGIONS.get(code, {}).get(currency, translation.to_locale(code))
 
 
 class UserLanguageMiddleware:
