@@ -52,6 +52,11 @@ def notify_cooperative(cooperative: Cooperative, compose: Compose, *, exclude: A
     transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
 
 
+def _reader() -> str:
+    """The Babel locale of the language the message is being written in."""
+    return translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE)
+
+
 def _signature(order: Order) -> str:
     return "\n\n" + _("See the order: %(url)s") % {"url": order_url(order)} + "\n\n— Minga"
 
@@ -65,10 +70,10 @@ def notify_order_placed(order: Order, actor: Any) -> None:
 
     def money() -> str:
         return _("Total %(total)s, solidarity fee %(fee)s, %(seller)s receives %(share)s.") % {
-            "total": order.total.format(),
-            "fee": order.fee.format(),
+            "total": order.total.format(_reader()),
+            "fee": order.fee.format(_reader()),
             "seller": order.seller.name,
-            "share": order.seller_share.format(),
+            "share": order.seller_share.format(_reader()),
         }
 
     notify_cooperative(
@@ -149,7 +154,11 @@ def notify_order_paid(order: Order) -> None:
         lambda: (
             _("Payment of order #%(number)s received") % {"number": order.pk},
             _("%(seller)s confirmed receiving %(total)s for order #%(number)s.")
-            % {"seller": order.seller.name, "total": order.total.format(), "number": order.pk}
+            % {
+                "seller": order.seller.name,
+                "total": order.total.format(_reader()),
+                "number": order.pk,
+            }
             + _signature(order),
         ),
     )
