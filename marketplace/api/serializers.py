@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -247,7 +248,9 @@ class ListingDetailSerializer(ListingSerializer):
 def _check_currency(value: str) -> str:
     code = value.strip().upper()
     if code not in currency_codes():
-        raise serializers.ValidationError(f"'{value}' is not an ISO 4217 currency code.")
+        raise serializers.ValidationError(
+            _("'%(value)s' is not an ISO 4217 currency code.") % {"value": value}
+        )
     return code
 
 

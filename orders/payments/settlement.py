@@ -11,6 +11,8 @@ The seam, for the card gateway to fill in:
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.errors import DomainError
 from orders.state import CheckoutStatus, PaymentMethod, PaymentStatus
 
@@ -23,7 +25,7 @@ def initial_statuses(method: str) -> tuple[str, str]:
     if method == PaymentMethod.INVOICE:
         return CheckoutStatus.PLACED.value, PaymentStatus.BY_INVOICE.value
     raise DomainError(
-        "Card payments are not available on this exchange yet: choose invoice settlement.",
+        _("Card payments are not available on this exchange yet: choose invoice settlement."),
         code="payment_method_unavailable",
     )
 
