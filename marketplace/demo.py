@@ -46,7 +46,7 @@ PALETTE = [
 
 def _draw(seed: int) -> Image.Image:
     """A small abstract picture: a two-colour background with a few shapes."""
-    rng = random.Random(seed)  # noqa: S311 - made-up pictures, not secrets
+    rng = random.Random(seed)  # noqa: S311  # nosec B311  # made-up pictures, not secrets
     base, accent = rng.sample(PALETTE, 2)
     image = Image.new("RGB", (480, 360), base)
     draw = ImageDraw.Draw(image)
@@ -139,7 +139,7 @@ def seed(out: Any) -> list[str]:
     pictures = _pictures(10)
     created = 0
     for cooperative in cooperatives:
-        rng = random.Random(f"minga-demo-{cooperative.slug}")  # noqa: S311 - repeatable demo
+        rng = random.Random(f"minga-demo-{cooperative.slug}")  # noqa: S311  # nosec B311  # repeatable demo
         items = _items_for(cooperative, categories)
         for index in range(per_cooperative):
             fields = _fields(items[index % len(items)], cooperative, rng, index)

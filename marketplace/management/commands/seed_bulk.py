@@ -131,7 +131,7 @@ class Command(BaseCommand):
         listings, cooperatives = options["listings"], options["cooperatives"]
         if listings < 0 or cooperatives < 1:
             raise CommandError("Give at least one cooperative and zero or more listings.")
-        rng = random.Random(options["seed"])  # noqa: S311 - made-up data, not secrets
+        rng = random.Random(options["seed"])  # noqa: S311  # nosec B311  # made-up data, not secrets
         if options["reset"]:
             self._reset()
         elif Cooperative.objects.filter(slug__startswith=PREFIX).exists():
