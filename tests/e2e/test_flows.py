@@ -113,29 +113,6 @@ def market(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     return {"sellers": sellers, "buyer": buyer, "buyer_owner": buyer_owner}
 
 
-def add_to_cart_from_page(
-    page: Any, cooperative: Cooperative, listing: Listing, quantity: int
-) -> None:
-    """Send the add-to-cart form (frontend/orders/_add_to_cart.html) with the page's session.
-
-    NOTE for the lead: no page on this branch includes that form yet (the catalogue pages arrive
-    from h/catpages), so the browser posts it as the form would. After the merge, use
-    `add_to_cart_in_catalogue` below instead (see test_catalogue_flow)."""
-    token = page.evaluate("JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken']")
-    response = page.request.post(
-        "/cart/add/",
-        form={
-            "cooperative": cooperative.slug,
-            "listing": str(listing.pk),
-            "quantity": str(quantity),
-            "next": "/cart/",
-            "csrfmiddlewaretoken": token,
-        },
-        headers={"Referer": page.url},
-    )
-    assert response.ok, response.status
-
-
 def add_to_cart_in_catalogue(page: Any, listing: Listing, quantity: int) -> None:
     """What a buyer does once the catalogue pages exist: open the listing, fill the form."""
     page.goto(f"/listings/{listing.pk}/")
@@ -163,7 +140,7 @@ def test_a_buyer_orders_from_two_sellers_by_invoice_and_sees_them_through_on_a_p
     page.goto("/cooperatives/")
     step(page, screenshots, "2-directory")
     for seller, quantity in zip(market["sellers"], (3, 10), strict=True):
-        add_to_cart_from_page(page, buyer, seller["listing"], quantity)
+        add_to_cart_in_catalogue(page, seller["listing"], quantity)
 
     page.goto("/cart/")
     page.get_by_text("Remeras de algodón").first.wait_for()
@@ -218,16 +195,10 @@ def test_a_buyer_orders_from_two_sellers_by_invoice_and_sees_them_through_on_a_p
             timeline.get_by_text(label, exact=False).first.wait_for()
 
 
-@pytest.mark.skip(
-    reason="ENABLE AFTER MERGING h/catpages: needs the catalogue's /listings/<id>/ page"
-)
 def test_catalogue_flow(new_context, market):  # type: ignore[no-untyped-def]
-    """The buyer finds the listings in the catalogue with a filter and adds them from their pages.
-    To enable after the catalogue pages are merged: drop the skip, and in the buyer test above
-    replace `add_to_cart_from_page(page, buyer, listing, n)` by `add_to_cart_in_catalogue(page,
-    listing, n)`."""
+    """The buyer finds the listings in the catalogue with a search and adds them from their pages."""
     page = new_context(user=market["buyer_owner"]).new_page()
-    page.goto("/catalogue/?q=Remeras")
+    page.goto("/catalogue/?search=Remeras")
     page.get_by_role("link", name="Remeras de algodón").first.click()
     for seller, quantity in zip(market["sellers"], (3, 10), strict=True):
         add_to_cart_in_catalogue(page, seller["listing"], quantity)
