@@ -38,23 +38,34 @@ def _signature(order: Order) -> str:
     return f"\n\nSee the order: {order_url(order)}\n\n— Minga"
 
 
-def notify_order_placed(order: Order, actor: Any) -> None:
+def notify_order_placed(
+    order: Order,
+    actor: Any,
+    *,
+    tell_seller: bool = True,
+    tell_buyer: bool = True,
+    is_paid: bool = False,
+) -> None:
+    """Card orders tell the seller only once the payment succeeded (`is_paid`)."""
     lines = "\n".join(f"- {line.quantity} {line.unit} × {line.title}" for line in order.lines.all())
     money = (
         f"Total {order.total.format()}, solidarity fee {order.fee.format()}, "
         f"{order.seller.name} receives {order.seller_share.format()}."
     )
-    notify_cooperative(
-        order.seller,
-        f"New order #{order.pk} from {order.buyer.name}",
-        f"{order.buyer.name} ordered:\n{lines}\n\n{money}\nPlease accept or decline it."
-        + _signature(order),
-    )
-    notify_cooperative(
-        order.buyer,
-        f"Your order #{order.pk} to {order.seller.name} is placed",
-        f"You ordered from {order.seller.name}:\n{lines}\n\n{money}" + _signature(order),
-    )
+    paid = "\nThe buyer paid by card; your share is transferred to your Stripe account." * is_paid
+    if tell_seller:
+        notify_cooperative(
+            order.seller,
+            f"New order #{order.pk} from {order.buyer.name}",
+            f"{order.buyer.name} ordered:\n{lines}\n\n{money}{paid}\nPlease accept or decline it."
+            + _signature(order),
+        )
+    if tell_buyer:
+        notify_cooperative(
+            order.buyer,
+            f"Your order #{order.pk} to {order.seller.name} is placed",
+            f"You ordered from {order.seller.name}:\n{lines}\n\n{money}" + _signature(order),
+        )
 
 
 PAST = {
@@ -105,4 +116,49 @@ def notify_message(order: Order, author: Any, side: str, body: str) -> None:
         f"New message on order #{order.pk} from {mine.name}",
         f"{author.name} ({mine.name}) wrote:\n\n{body}" + _signature(order),
         exclude=author,
+    )
+
+
+# -- card payments
+
+
+def checkout_pay_url(checkout: Any) -> str:
+    return f"{settings.SITE_URL}/checkout/{checkout.pk}/pay/"
+
+
+def notify_payment_received(checkout: Any) -> None:
+    notify_cooperative(
+        checkout.buyer,
+        f"Card payment for checkout #{checkout.pk} received",
+        f"Your card payment of {checkout.total.format()} succeeded. Each seller has been told "
+        f"about its order.\n\n— Minga",
+    )
+
+
+def notify_payment_failed(checkout: Any, reason: str, expires_at: Any) -> None:
+    deadline = expires_at.strftime("%Y-%m-%d %H:%M %Z")
+    notify_cooperative(
+        checkout.buyer,
+        f"Card payment for checkout #{checkout.pk} failed",
+        f"The card payment of {checkout.total.format()} did not go through: {reason}\n\n"
+        f"Try again with another card before {deadline}: {checkout_pay_url(checkout)}\n"
+        "After that the orders are cancelled and the goods released.\n\n— Minga",
+    )
+
+
+def notify_checkout_expired(checkout: Any) -> None:
+    notify_cooperative(
+        checkout.buyer,
+        f"Checkout #{checkout.pk} cancelled: not paid",
+        f"The card payment of {checkout.total.format()} did not succeed in time, so the orders "
+        "of this checkout are cancelled and the goods released. Nothing was charged.\n\n— Minga",
+    )
+
+
+def notify_order_refunded(order: Order, amount: str) -> None:
+    notify_cooperative(
+        order.buyer,
+        f"Order #{order.pk} refunded",
+        f"{amount} for order #{order.pk} to {order.seller.name} was refunded to your card. "
+        "Banks take a few days to show it." + _signature(order),
     )

@@ -10,8 +10,8 @@ from django.http import Http404
 from cooperatives.models import Cooperative
 from cooperatives.permissions import is_member, is_moderator
 from core.money import Money
-from orders import permissions
-from orders.models import Cart, CartLine, Message, Order, OrderEvent
+from orders import payments, permissions
+from orders.models import Cart, CartLine, Checkout, Message, Order, OrderEvent
 from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
 from orders.state import Side
 
@@ -36,6 +36,11 @@ class SellerGroup:
     lines: list[CartLineView] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def is_card_payable(self) -> bool:
+        """Whether a card checkout can include this seller (Stripe can pay it out)."""
+        return payments.can_receive_card_payments(self.seller)
+
 
 @dataclass
 class CartSummary:
@@ -51,6 +56,10 @@ class CartSummary:
     @property
     def currencies(self) -> list[str]:
         return sorted(self.totals)
+
+    @property
+    def payment_methods(self) -> list[str]:
+        return payments.available_methods()
 
 
 def cart_lines(cooperative: Cooperative) -> QuerySet[CartLine]:
@@ -122,7 +131,7 @@ def cart_get(cooperative: Cooperative) -> Cart | None:
 
 
 def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    return queryset.select_related("buyer", "seller").prefetch_related(
+    return queryset.select_related("buyer", "seller", "checkout").prefetch_related(
         "lines",
         "invoices",
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
@@ -155,7 +164,7 @@ def order_list_for_cooperative(
     if status:
         queryset = queryset.filter(status=status)
     return (
-        queryset.select_related("buyer", "seller")
+        queryset.select_related("buyer", "seller", "checkout")
         .prefetch_related("lines", "invoices")
         .order_by("-placed_at", "-id")
     )
@@ -172,3 +181,26 @@ def message_list(*, user: Any, order: Order) -> QuerySet[Message]:
     if not permissions.can_read_messages(user, order):
         raise Http404("No order with this id.")
     return order.messages.select_related("author").order_by("created_at", "id")
+
+
+def cooperative_get_for_member(*, user: Any, slug: str) -> Cooperative:
+    """One of the user's cooperatives by slug; anyone else's is a 404 here."""
+    cooperative = Cooperative.objects.filter(slug=slug).first()
+    if cooperative is None or not is_member(user, cooperative):
+        raise Http404("No cooperative with this slug among yours.")
+    return cooperative
+
+
+def checkout_get_for_buyer(*, user: Any, checkout_id: int) -> Checkout:
+    """A checkout with its orders and payment, for members of the buyer cooperative."""
+    checkout = (
+        Checkout.objects.select_related("buyer", "payment")
+        .prefetch_related(
+            Prefetch("orders", queryset=Order.objects.select_related("seller").order_by("id"))
+        )
+        .filter(pk=checkout_id)
+        .first()
+    )
+    if checkout is None or not is_member(user, checkout.buyer):
+        raise Http404("No checkout with this id.")
+    return checkout

@@ -205,7 +205,14 @@ def _payment_intent(obj: Any) -> PaymentIntentInfo:
         transfer_group=obj.get("transfer_group"),
         created=_when(obj.get("created")),
         metadata=_metadata(obj.get("metadata")),
+        last_payment_error=_error_message(obj.get("last_payment_error")),
     )
+
+
+def _error_message(error: Any) -> str | None:
+    if not error:
+        return None
+    return str(error.get("message") or error.get("code") or "The payment failed.")
 
 
 def _charge(obj: Any) -> ChargeInfo:
@@ -457,6 +464,11 @@ def create_refund(
             {"idempotency_key": idempotency_key("refund", refund_id)},
         )
     return _refund(refund)
+
+
+def retrieve_refund(refund_id: str) -> RefundInfo:
+    with _calling("read a refund"):
+        return _refund(_client().v1.refunds.retrieve(refund_id))
 
 
 def create_transfer_reversal(
