@@ -332,7 +332,7 @@ def _refunds(report: Report) -> None:
             )
         elif refund.stripe_refund_id not in remote:
             try:
-                info: RefundInfo = gateway.retrieve_refund(refund.stripe_refund_id)
+                found: RefundInfo = gateway.retrieve_refund(refund.stripe_refund_id)
             except PaymentProviderError:
                 report.add(
                     "refund",
@@ -340,9 +340,9 @@ def _refunds(report: Report) -> None:
                     f"order {refund.order_id}: succeeded here, not at Stripe",
                 )
                 continue
-            if info.amount != refund.amount:
+            if found.amount != refund.amount:
                 report.add(
                     "refund",
-                    info.id,
-                    f"order {refund.order_id}: {info.amount} at Stripe, {refund.amount} here",
+                    found.id,
+                    f"order {refund.order_id}: {found.amount} at Stripe, {refund.amount} here",
                 )

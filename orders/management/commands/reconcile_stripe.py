@@ -16,12 +16,15 @@ from orders.payments.reconcile import reconcile
 
 def _moment(raw: str, *, end: bool) -> datetime:
     """An ISO date (the whole day) or date-time; naive values are in TIME_ZONE."""
-    moment = parse_datetime(raw)
-    if moment is None:
+    try:
         day = parse_date(raw)
-        if day is None:
-            raise CommandError(f"not an ISO date or date-time: {raw!r}")
-        moment = datetime.combine(day, time.max if end else time.min)
+        moment = (
+            datetime.combine(day, time.max if end else time.min) if day else parse_datetime(raw)
+        )
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise CommandError(f"not an ISO date or date-time: {raw!r}")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
