@@ -77,10 +77,12 @@ class Work:
         try:
             for pk in self.transfers:
                 transfer_send(transfer_id=pk)
-            for pk in self.refunds:
-                refund_send(refund_id=pk)
+            # The seller's share comes back before the buyer's money goes out, so the refund
+            # is funded by it rather than by the platform's own balance.
             for pk in self.reversals:
                 reversal_send(reversal_id=pk)
+            for pk in self.refunds:
+                refund_send(refund_id=pk)
             for pk in self.expire_checkouts:
                 checkout_payment_expire(checkout_id=pk)
         except PaymentProviderUnavailable:

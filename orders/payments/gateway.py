@@ -108,6 +108,15 @@ def _calling(action: str) -> Iterator[None]:
     except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
         logger.warning("Stripe unavailable while trying to %s: %s", action, exc)
         raise PaymentProviderUnavailable() from exc
+    except stripe.IdempotencyError as exc:
+        if exc.http_status == 409:  # the same key is in flight elsewhere: its answer comes soon
+            logger.info("Stripe: %s already in progress under its key", action)
+            raise PaymentProviderUnavailable() from exc
+        raise PaymentProviderError(
+            exc.user_message or f"The payment provider refused to {action}.",
+            stripe_code=exc.code or "idempotency_error",
+            http_status=exc.http_status,
+        ) from exc
     except stripe.CardError as exc:
         raise PaymentProviderError(
             exc.user_message or "The card was declined.",

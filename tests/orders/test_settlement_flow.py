@@ -3,9 +3,11 @@ delivering its signed webhooks to it. Few tests (each needs a transactional data
 whole story."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from cooperatives.models import Cooperative
 from orders.models import (
@@ -19,8 +21,10 @@ from orders.models import (
     TransferReversal,
 )
 from orders.payments import gateway
-from orders.payments.execution import transfer_group
-from orders.services import checkout_place
+from orders.payments.execution import settlement_retry, transfer_group
+from orders.payments.reconcile import reconcile
+from orders.payments.webhooks import handle_event
+from orders.services import checkout_place, order_cancel
 from tests.conftest import client_for
 from tests.orders.stripe_helpers import (
     WEBHOOK,
@@ -33,6 +37,7 @@ from tests.orders.stripe_helpers import (
     onboard,
     start_onboarding,
 )
+from tests.orders.test_concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -270,3 +275,62 @@ def test_success_webhook_arriving_before_the_checkout_committed_is_retried_then_
     assert standin.deliver(event_id)[0]["status"] == 200  # and again: nothing more
     assert Transfer.objects.count() == 1
     assert OrderEvent.objects.filter(action="payment_succeeded").count() == 1
+
+
+@pytest.mark.postgres
+def test_racing_deliveries_repairs_retries_and_a_cancel_still_move_each_amount_once(
+    stripe_standin, market
+):
+    """Real threads on PostgreSQL: the success event delivered three times at once, a
+    reconciliation repair and a retry run beside them, and the buyer cancels one order meanwhile."""
+    standin = stripe_standin
+    standin.register_webhook(standin.sink_url)
+    standin.hold_webhooks()
+    buyer, buyer_owner = market["buyer"], market["buyer_owner"]
+    (huella, _), (yerba, _) = market["sellers"]
+    for seller, owner in market["sellers"]:
+        onboard(standin, seller, owner)
+    shirts, kilo = market["listings"]
+    add(buyer_owner, buyer, shirts, 1)
+    add(buyer_owner, buyer, kilo, 2)
+    checkout_id = card_checkout(buyer_owner, buyer).json()["id"]
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi)
+    (event_id,) = [e["id"] for e in standin.events("payment_intent.succeeded")]
+    (attempt,) = standin.deliver(event_id)
+    yerba_order = Order.objects.get(checkout_id=checkout_id, seller=yerba)
+    now = timezone.now()
+
+    def deliver() -> object:
+        event = gateway.construct_event(attempt["payload"].encode(), attempt["signature"])
+        return handle_event(event)
+
+    calls = [
+        deliver,
+        deliver,
+        deliver,
+        lambda: reconcile(
+            since=now - timedelta(hours=1), until=now + timedelta(hours=1), repair=True
+        ),
+        settlement_retry,
+        lambda: order_cancel(order=yerba_order, actor=buyer_owner, reason="Changed our minds."),
+    ]
+    results = run_at_once(calls)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    settlement_retry()  # what cron does next: finishes anything a busy key left pending
+
+    assert StripeEvent.objects.count() == 1
+    assert Checkout.objects.get(pk=checkout_id).payment_status == "succeeded"
+    at_stripe = standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout_id))
+    net = {}
+    for transfer in at_stripe["data"]:
+        net.setdefault(transfer["destination"], []).append(
+            transfer["amount"] - transfer["amount_reversed"]
+        )
+    assert net.get(huella.stripe_account_id) == [10_000 - 150]
+    assert sum(net.get(yerba.stripe_account_id, [])) == 0
+    refunds = standin.api_get("/v1/refunds", payment_intent=pi)["data"]
+    assert [r["amount"] for r in refunds] == [10_100]
+    assert Refund.objects.get().status == "succeeded"
+    assert Transfer.objects.get(order__seller=huella).status == "paid"
