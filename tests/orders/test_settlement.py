@@ -354,6 +354,41 @@ def test_a_declined_card_tells_the_buyer_and_a_later_success_still_pays(
     assert Transfer.objects.filter(status="paid").count() == 2
 
 
+def test_stripe_unreachable_while_rereading_the_event_answers_503_and_keeps_nothing(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi)
+    (event,) = event_ids(standin, "payment_intent.succeeded", pi)
+    client = client_for(market["buyer_owner"])
+    with standin.failing("error", path=f"/v1/payment_intents/{pi}", method="GET", status=502):
+        response = relay(standin, client, event)
+    assert response.status_code == 503
+    assert not StripeEvent.objects.exists()
+    assert Checkout.objects.get().payment_status == "pending"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert relay(standin, client, event).status_code == 200  # Stripe's next attempt
+    assert Checkout.objects.get().payment_status == "succeeded"
+
+
+def test_a_failure_after_the_grace_period_releases_the_stock_at_once(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    Checkout.objects.update(created_at=timezone.now() - timedelta(hours=3))
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi, succeed=False)
+    (event,) = event_ids(standin, "payment_intent.payment_failed", pi)
+    with django_capture_on_commit_callbacks(execute=True):
+        relay(standin, client_for(market["buyer_owner"]), event)
+    checkout = Checkout.objects.get()
+    assert (checkout.status, checkout.payment_status) == ("cancelled", "failed")
+    market["kilo"].refresh_from_db()
+    assert market["kilo"].stock == 10
+    assert standin.api_get(f"/v1/payment_intents/{pi}")["status"] == "canceled"
+
+
 def test_a_dispute_flags_every_order_of_the_checkout(
     standin, market, django_capture_on_commit_callbacks
 ):
