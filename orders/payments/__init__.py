@@ -6,7 +6,7 @@ Callers use it as `from orders.payments import gateway` and call `gateway.create
 
 The settlement seam (`settlement.py`) is what the orders code calls: which methods a buyer may
 choose, a new checkout's statuses, the checkout response's `payment`, and what cancelling a paid
-card order does; its functions are re-exported here. `services.py` (settlement), `execution.py`
+card order does; its functions are re-exported here. `services/` (settlement), `execution.py`
 (the Stripe calls of transfers, refunds and reversals), `webhooks.py` (events) and
 `reconcile.py` hold the card side; `models.py` its records.
 """

@@ -12,7 +12,7 @@ The seam the orders code calls (it never talks to Stripe itself):
 - `check_order_transition(order, action)` and `order_closed(order)` inside `order_transition`:
   a card order is accepted once paid; a paid one cancelled or declined is refunded after commit.
 
-The card side lives in `orders/payments/services.py`, imported lazily here because the orders
+The card side lives in `orders/payments/services/`, imported lazily here because the orders
 services import this module.
 """
 

@@ -1,15 +1,5 @@
-"""Card settlement: seller onboarding, the checkout's PaymentIntent, what a payment's outcome does
-to the orders, refunds of cancelled orders, and the expiry of checkouts never paid.
-
-Rules kept here (docs/payments.md tells the whole story):
-- no Stripe call inside a transaction: rows are committed first (`pending`), the call carries an
-  idempotency key derived from the row's id, and its answer is recorded in a second transaction;
-  the calls themselves live in `orders/payments/execution.py`;
-- a payment's status moves only forward, through `PAYMENT_TRANSITIONS`, and only on what Stripe
-  says when asked (a webhook's object is re-read, never trusted);
-- lock order: checkout → payment → orders (primary-key order) → transfer/refund rows. The cancel
-  path starts at the order (locked by `order_transition`) and never locks the checkout.
-"""
+"""A card checkout's payment: its PaymentIntent, and what Stripe says about it (succeeded,
+failed, refunded, disputed) does to the checkout and its orders."""
 
 from __future__ import annotations
 
@@ -19,13 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from cooperatives.models import Cooperative
-from cooperatives.permissions import can_manage_cooperative
-from cooperatives.services import cooperative_set_payouts_enabled, cooperative_set_stripe_account
-from core.errors import DomainError, NotPermitted
+from core.errors import DomainError
 from core.money import Money
 from orders import notifications
 from orders.models import Checkout, Order, OrderEvent
@@ -33,7 +19,6 @@ from orders.payments import gateway
 from orders.payments.errors import (
     PaymentProviderError,
     PaymentProviderUnavailable,
-    PaymentsNotConfigured,
 )
 from orders.payments.execution import Work, flag_order, is_ours, namespace_metadata, transfer_group
 from orders.payments.models import (
@@ -41,15 +26,11 @@ from orders.payments.models import (
     Refund,
     RefundStatus,
     Transfer,
-    TransferReversal,
-    TransferStatus,
 )
-from orders.payments.values import ConnectedAccount, PaymentIntentInfo
+from orders.payments.values import PaymentIntentInfo
 from orders.state import (
     OPEN_STATUSES,
     CheckoutStatus,
-    OrderStatus,
-    PaymentMethod,
     PaymentStatus,
     ensure_payment_transition,
 )
@@ -57,78 +38,6 @@ from orders.state import (
 logger = logging.getLogger(__name__)
 
 PAID_STATUSES = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED})
-
-
-# -- sellers: Express accounts and whether card checkouts may include them
-
-
-def can_receive_card_payments(cooperative: Cooperative) -> bool:
-    """A seller is in a card checkout only when Stripe can pay it out."""
-    return bool(cooperative.stripe_account_id) and cooperative.is_payouts_enabled
-
-
-def _site_url(name: str, slug: str) -> str:
-    return settings.SITE_URL + reverse(name, args=[slug])
-
-
-def seller_onboarding_link(*, cooperative: Cooperative, actor: Any) -> str:
-    """A fresh Stripe onboarding link for the cooperative's Express account, created once.
-
-    Owners and admins only. Links are single-use and expire within minutes, so none is stored."""
-    if not can_manage_cooperative(actor, cooperative):
-        raise NotPermitted("Only owners and admins can set up card payouts for the cooperative.")
-    if not gateway.is_configured():
-        raise PaymentsNotConfigured(
-            "Card payments are not configured on this exchange (no Stripe keys): "
-            "sellers are paid by invoice."
-        )
-    if not cooperative.stripe_account_id:
-        platform_country = settings.STRIPE_PLATFORM_COUNTRY
-        account = gateway.create_connected_account(
-            cooperative_id=cooperative.pk,
-            email=cooperative.contact_email or actor.email,
-            country=cooperative.country,
-            service_agreement=(
-                "recipient"
-                if platform_country and cooperative.country.upper() != platform_country
-                else None
-            ),
-        )
-        cooperative = cooperative_set_stripe_account(cooperative=cooperative, account_id=account.id)
-    return gateway.create_account_link(
-        account_id=cooperative.stripe_account_id,
-        refresh_url=_site_url("orders-pages:stripe-refresh", cooperative.slug),
-        return_url=_site_url("orders-pages:stripe-return", cooperative.slug),
-    )
-
-
-def seller_account_sync(*, cooperative: Cooperative) -> ConnectedAccount | None:
-    """Read the seller's account from Stripe and record whether it can be paid out."""
-    if not cooperative.stripe_account_id:
-        return None
-    account = gateway.retrieve_account(cooperative.stripe_account_id)
-    cooperative_set_payouts_enabled(cooperative=cooperative, enabled=account.can_receive_transfers)
-    return account
-
-
-def seller_account_apply(*, account: ConnectedAccount) -> tuple[str, Work]:
-    """`account.updated`: record payouts, and retry the seller's transfers once it can be paid."""
-    cooperative = Cooperative.objects.filter(stripe_account_id=account.id).first()
-    if cooperative is None:
-        return "ignored: no cooperative has this account", Work()
-    cooperative_set_payouts_enabled(cooperative=cooperative, enabled=account.can_receive_transfers)
-    work = Work()
-    if account.can_receive_transfers:
-        work.transfers = list(
-            Transfer.objects.filter(
-                order__seller=cooperative,
-                status__in=(TransferStatus.PENDING, TransferStatus.FAILED),
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-    state = "enabled" if account.can_receive_transfers else "disabled"
-    return f"payouts {state} for {cooperative.slug}", work
 
 
 # -- checkout: the Payment row inside the checkout transaction, the PaymentIntent after it
@@ -269,7 +178,8 @@ def payment_apply_intent(
     return f"no change: payment {checkout.payment_status}, Stripe says {intent.status}", Work()
 
 
-def _order_event(order: Order, action: str, note: str) -> None:
+def add_order_event(order: Order, action: str, note: str) -> None:
+    """A line in the order's timeline written by Minga itself (no actor, no status change)."""
     OrderEvent.objects.create(
         order=order,
         action=action,
@@ -307,7 +217,7 @@ def _payment_succeed(
     for order in orders:
         order.paid_at = now
         order.save(update_fields=["paid_at", "updated_at"])
-        _order_event(order, "payment_succeeded", f"Paid by card ({intent.id}).")
+        add_order_event(order, "payment_succeeded", f"Paid by card ({intent.id}).")
         if order.status in OPEN_STATUSES:
             if order.seller_amount > 0:
                 transfer = Transfer.objects.create(
@@ -422,149 +332,3 @@ def payment_apply_dispute(*, dispute: Any) -> tuple[str, Work]:
             "answer the dispute in the Stripe dashboard before settling this order.",
         )
     return f"dispute {dispute.id} flagged", Work()
-
-
-# -- cancelling a paid order (called by order_transition inside its transaction)
-
-
-def check_order_transition(order: Order, action: str) -> None:
-    """A card order is accepted only once its payment succeeded."""
-    if action == "accept" and not is_order_paid_or_invoiced(order):
-        raise DomainError(
-            "The buyer's card payment has not succeeded yet: accept the order once it is paid.",
-            code="payment_pending",
-        )
-
-
-def is_order_paid_or_invoiced(order: Order) -> bool:
-    if order.payment_method != PaymentMethod.STRIPE:
-        return True
-    return order.checkout.payment_status in PAID_STATUSES
-
-
-def order_closed(order: Order) -> None:
-    """A card order was cancelled or declined (the order row is locked by the caller). Once paid,
-    the buyer gets its total back and the seller's transfer is reversed (or never sent), each as
-    a row written now and sent to Stripe after commit. Unpaid: nothing to do now; if the payment
-    succeeds later, its handler refunds this order."""
-    if order.payment_method != PaymentMethod.STRIPE:
-        return
-    payment_status = (
-        Checkout.objects.filter(pk=order.checkout_id).values_list("payment_status", flat=True).get()
-    )
-    if payment_status not in PAID_STATUSES:
-        return
-    payment = Payment.objects.get(checkout_id=order.checkout_id)
-    work = Work()
-    refund, created = Refund.objects.get_or_create(
-        order=order,
-        defaults={"payment": payment, "amount": order.total_amount, "currency": order.currency},
-    )
-    if created:
-        work.refunds.append(refund.pk)
-    transfer = Transfer.objects.select_for_update().filter(order=order).first()
-    if transfer is not None:
-        if transfer.status == TransferStatus.PAID:
-            reversal, created = TransferReversal.objects.get_or_create(
-                transfer=transfer,
-                defaults={"amount": transfer.amount, "currency": transfer.currency},
-            )
-            if created:
-                work.reversals.append(reversal.pk)
-        elif transfer.status == TransferStatus.FAILED or (
-            transfer.status == TransferStatus.PENDING and transfer.attempts == 0
-        ):
-            # Stripe refused it, or it was never sent: it never will be.
-            transfer.status = TransferStatus.CANCELLED
-            transfer.save(update_fields=["status", "updated_at"])
-        elif transfer.status == TransferStatus.PENDING:
-            # An earlier attempt may have reached Stripe: finish it, then it is reversed.
-            work.transfers.append(transfer.pk)
-    _order_event(
-        order,
-        "refund_requested",
-        f"{order.total.format()} to be refunded to the buyer's card.",
-    )
-    transaction.on_commit(work.run, robust=True)
-
-
-# -- checkouts never paid
-
-
-def checkout_payment_expire(*, checkout_id: int, now: datetime | None = None) -> str:
-    """Release an unpaid card checkout: make sure Stripe can no longer charge it (cancel its
-    PaymentIntent, or apply its success if the buyer paid after all), then cancel its open orders
-    and put their stock back. Stripe unreachable → nothing changes (next run)."""
-    now = now or timezone.now()
-    checkout = Checkout.objects.select_related("payment").get(pk=checkout_id)
-    if (
-        checkout.status != CheckoutStatus.AWAITING_PAYMENT
-        or checkout.payment_status in PAID_STATUSES
-        or not is_payment_overdue(checkout, now=now)
-    ):
-        return "not due"
-    intent_id = checkout.payment.stripe_payment_intent_id
-    if intent_id:
-        intent = gateway.retrieve_payment_intent(intent_id)
-        if intent.status not in ("succeeded", "canceled", "processing"):
-            try:
-                gateway.cancel_payment_intent(checkout_id=checkout.pk, payment_intent_id=intent_id)
-            except PaymentProviderError:
-                intent = gateway.retrieve_payment_intent(intent_id)
-            else:
-                intent = gateway.retrieve_payment_intent(intent_id)
-        if intent.is_succeeded:
-            with transaction.atomic():
-                outcome, work = payment_apply_intent(intent=intent)
-                transaction.on_commit(work.run, robust=True)
-            return f"paid after all ({outcome})"
-        if intent.status != "canceled":
-            return f"left alone: Stripe says {intent.status}"
-    return _checkout_cancel_unpaid(checkout.pk)
-
-
-@transaction.atomic
-def _checkout_cancel_unpaid(checkout_id: int) -> str:
-    from orders.services.orders import order_cancel_unpaid
-
-    checkout = Checkout.objects.select_for_update().get(pk=checkout_id)
-    Payment.objects.select_for_update().get(checkout=checkout)
-    if checkout.status != CheckoutStatus.AWAITING_PAYMENT or checkout.payment_status in (
-        PAID_STATUSES
-    ):
-        return "not due"
-    if checkout.payment_status == PaymentStatus.PENDING:
-        checkout.payment_status = ensure_payment_transition("fail", checkout.payment_status)
-    checkout.status = CheckoutStatus.CANCELLED
-    checkout.save(update_fields=["status", "payment_status", "updated_at"])
-    minutes = settings.PAYMENT_GRACE_MINUTES
-    cancelled = 0
-    for order in Order.objects.select_for_update().filter(checkout=checkout).order_by("pk"):
-        if order.status == OrderStatus.PLACED:
-            order_cancel_unpaid(
-                order=order,
-                reason=f"The card payment did not succeed within {minutes} minutes.",
-            )
-            cancelled += 1
-    notifications.notify_checkout_expired(checkout)
-    return f"cancelled {cancelled} unpaid orders"
-
-
-def checkouts_expire_overdue(*, now: datetime | None = None) -> list[tuple[int, str]]:
-    """Every unpaid card checkout past its grace period (or with no open order left), each on its
-    own; one that Stripe cannot answer for now is left for the next run."""
-    now = now or timezone.now()
-    candidates = Checkout.objects.filter(
-        payment_method=PaymentMethod.STRIPE,
-        status=CheckoutStatus.AWAITING_PAYMENT,
-        payment_status__in=(PaymentStatus.PENDING, PaymentStatus.FAILED),
-    ).order_by("pk")
-    results = []
-    for checkout in candidates:
-        if not is_payment_overdue(checkout, now=now):
-            continue
-        try:
-            results.append((checkout.pk, checkout_payment_expire(checkout_id=checkout.pk, now=now)))
-        except PaymentProviderUnavailable:
-            results.append((checkout.pk, "Stripe unavailable: next run"))
-    return results
