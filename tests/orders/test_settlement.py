@@ -156,6 +156,19 @@ def test_a_stale_link_sends_the_seller_to_refresh_which_redirects_to_a_new_one(
     assert seller_coop.is_payouts_enabled
 
 
+def test_a_page_button_starts_onboarding_for_owners_only(
+    standin, seller_coop, seller_owner, seller_member, outsider
+):
+    path = f"/stripe/onboarding/{seller_coop.slug}/"
+    started = browser_for(seller_owner).post(path)
+    assert started.status_code == 302
+    assert started["Location"].startswith(standin.url + "/_minga/connect/onboarding/")
+    refused = browser_for(seller_member).post(path)
+    assert refused.status_code == 403 and b"Only owners and admins" in refused.content
+    assert browser_for(outsider).post(path).status_code == 404
+    assert browser_for(seller_owner).get(path).status_code == 405
+
+
 def test_account_updated_webhook_turns_payouts_on_and_off(standin, seller_coop, seller_owner):
     standin.follow_account_link(start_onboarding(seller_coop, seller_owner))
     seller_coop.refresh_from_db()
