@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PIP_AUDIT_SERVICE ?= pypi
 
-.PHONY: install run test lint format check-deploy migrate demo bench clean
+.PHONY: install run test lint format check-deploy migrate demo bench clean audit bandit pip-audit
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Minga needs Python 3.11 or newer"'
@@ -37,10 +38,24 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
 
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Security checks (docs/security.md). bandit reads our code only, so it runs anywhere (CI runs
+# it). pip-audit asks a vulnerability service (PyPI's per-version JSON API, or OSV with
+# PIP_AUDIT_SERVICE=osv) about every installed package; --strict fails when one could not be
+# checked, so a machine that cannot reach the service fails loudly instead of passing silently.
+bandit: install
+	$(BIN)/bandit -c pyproject.toml -q -r .
+
+pip-audit: install
+	$(BIN)/pip-audit --local --strict --skip-editable --progress-spinner off \
+		--vulnerability-service $(PIP_AUDIT_SERVICE)
+
+audit: bandit pip-audit
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production \

@@ -65,3 +65,20 @@ class User(AbstractBaseUser, PermissionsMixin):
             cached = self.groups.filter(name=MODERATORS_GROUP).exists()
             self._is_moderator = cached
         return cached
+
+
+class LoginAttempt(models.Model):
+    """Failed sign-ins of one e-mail address (normalised), whether or not an account has it.
+
+    Counting per address, not per account, answers the same for unknown addresses, so a lockout
+    message never tells whether an account exists.
+    """
+
+    email = models.CharField(max_length=254, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.failures} failed sign-ins for {self.email}"

@@ -1,9 +1,38 @@
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.http import HttpRequest
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User, normalize_email
+from accounts.models import LoginAttempt, User, normalize_email
+from core.errors import DomainError
+
+BAD_CREDENTIALS = "Unable to sign in with this e-mail and password."
+FORMER_MEMBER_NAME = "Former member"
+FORMER_MEMBER_EMAIL = "former-member@minga.invalid"
+
+
+class AccountLocked(DomainError):
+    """Too many failed sign-ins for an e-mail address: refused for a while, even the right password."""
+
+    status_code = 429
+    code = "account_locked"
+
+    def __init__(self, *, retry_after: int) -> None:
+        minutes = max(1, math.ceil(retry_after / 60))
+        super().__init__(
+            f"Too many failed sign-ins for this e-mail address. Try again in {minutes} "
+            f"minute{'s' if minutes != 1 else ''}."
+        )
+        self.retry_after = retry_after
 
 
 @transaction.atomic
@@ -40,3 +69,151 @@ def user_update_profile(
         user.language = language
     user.save(update_fields=["name", "language"])
     return user
+
+
+def _seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, math.ceil((moment - now).total_seconds()))
+
+
+def user_authenticate(*, email: str, password: str, request: HttpRequest | None) -> User:
+    """Check an e-mail and password, the one way every sign-in goes (API token, API session,
+    the sign-in page). LOGIN_LOCKOUT_FAILURES failures within LOGIN_LOCKOUT_WINDOW_MINUTES lock
+    the address for LOGIN_LOCKOUT_MINUTES: while locked, no password is even checked.
+
+    Raises AccountLocked (429) while locked, ValidationError (400) for wrong credentials.
+    """
+    key = normalize_email(email)
+    now = timezone.now()
+    attempt = LoginAttempt.objects.filter(email=key).first()
+    if attempt is not None and attempt.locked_until is not None and attempt.locked_until > now:
+        raise AccountLocked(retry_after=_seconds_until(attempt.locked_until, now))
+    user = authenticate(request, username=key, password=password)
+    if user is None:
+        locked_until = _record_failure(key)
+        if locked_until is not None:
+            raise AccountLocked(retry_after=_seconds_until(locked_until, timezone.now()))
+        raise ValidationError(BAD_CREDENTIALS, code="invalid_credentials")
+    if attempt is not None:
+        LoginAttempt.objects.filter(email=key).delete()
+    return user  # type: ignore[return-value]
+
+
+@transaction.atomic
+def _record_failure(key: str) -> datetime | None:
+    """Count one failure of `key` (locked row: parallel guesses all count); the lock's end when
+    this failure locks the address."""
+    now = timezone.now()
+    window = timedelta(minutes=settings.LOGIN_LOCKOUT_WINDOW_MINUTES)
+    lock = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    # Rows nobody has touched for a window and a lock only grow the table.
+    LoginAttempt.objects.filter(updated_at__lt=now - window - lock).exclude(email=key).delete()
+    attempt, _ = LoginAttempt.objects.select_for_update().get_or_create(
+        email=key, defaults={"window_started_at": now}
+    )
+    expired_lock = attempt.locked_until is not None and attempt.locked_until <= now
+    if expired_lock or attempt.window_started_at <= now - window:
+        attempt.failures = 0
+        attempt.window_started_at = now
+        attempt.locked_until = None
+    attempt.failures += 1
+    if attempt.failures >= settings.LOGIN_LOCKOUT_FAILURES:
+        attempt.locked_until = now + lock
+    attempt.save()
+    return attempt.locked_until
+
+
+# People's data -------------------------------------------------------------------------------
+
+
+def former_member() -> User:
+    """The one placeholder account that records of deleted people point at: it cannot sign in,
+    belongs to nothing, and shows as "Former member" wherever a name is shown."""
+    user, created = User.objects.get_or_create(
+        email=FORMER_MEMBER_EMAIL, defaults={"name": FORMER_MEMBER_NAME, "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def user_export(*, user: User) -> dict[str, Any]:
+    """Everything Minga holds that is about a person or was written by them, as JSON-ready
+    values: profile, memberships, orders they placed and what they did to orders, messages,
+    reports and appeals.
+
+    Accounts sit below every other app; a person's data spans them all, so this asks their
+    selectors at call time.
+    """
+    from moderation.selectors import moderation_export_for_user
+    from orders.selectors import orders_export_for_user
+
+    memberships = user.memberships.select_related("cooperative").order_by("created_at", "id")
+    return {
+        "format": "minga-personal-data/1",
+        "exported_at": timezone.now(),
+        "profile": {
+            "id": user.pk,
+            "email": user.email,
+            "name": user.name,
+            "language": user.language,
+            "is_moderator": user.is_moderator,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+        },
+        "memberships": [
+            {
+                "cooperative": membership.cooperative.slug,
+                "cooperative_name": membership.cooperative.name,
+                "role": membership.role,
+                "joined_at": membership.created_at,
+            }
+            for membership in memberships
+        ],
+        **orders_export_for_user(user=user),
+        **moderation_export_for_user(user=user),
+    }
+
+
+def user_delete(*, user: User, password: str, request: HttpRequest | None = None) -> None:
+    """Delete a person's account, confirmed with their password (counted like a sign-in).
+
+    They leave every cooperative (refused, 409, while they are the only owner of one); orders,
+    events, messages and checkouts stay for the cooperatives' accounts but point at "Former
+    member"; reports they filed stay without a reporter. Then the account row goes, unless the
+    append-only moderation log names the person (a moderator's decisions, an appeal): then it
+    stays as an anonymous tombstone that can never sign in, so the log stays whole.
+    """
+    from cooperatives.services import memberships_leave_all
+    from moderation.services import reports_forget_reporter
+    from orders.services import orders_anonymise_actor
+
+    try:
+        user_authenticate(email=user.email, password=password, request=request)
+    except ValidationError as exc:
+        raise ValidationError({"password": ["This is not your password."]}) from exc
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        memberships_leave_all(user=user)
+        orders_anonymise_actor(user=user)
+        reports_forget_reporter(user=user)
+        Token.objects.filter(user=user).delete()
+        try:
+            with transaction.atomic():
+                user.delete()
+        except (ProtectedError, RestrictedError):
+            _make_tombstone(user)
+
+
+def _make_tombstone(user: User) -> None:
+    user.email = f"deleted-{user.pk}@minga.invalid"
+    user.name = FORMER_MEMBER_NAME
+    user.language = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()

@@ -29,7 +29,7 @@ from cooperatives.models import (
 )
 from cooperatives.state import VerificationStatus, ensure_transition
 
-DEMO_PASSWORD = "minga-demo-2026"
+DEMO_PASSWORD = "minga-demo-2026"  # nosec B105  # the published password of demo accounts
 ADMIN_EMAIL = "admin@minga.test"
 MODERATOR_EMAIL = "moderadora@minga.test"
 

@@ -51,6 +51,11 @@ def can_view_private_data(user: Any, cooperative: Cooperative) -> bool:
     return is_member(user, cooperative) or is_moderator(user)
 
 
+def can_export_cooperative(user: Any, cooperative: Cooperative) -> bool:
+    """The whole of a cooperative's data (members, trade, invoices) goes to its owners only."""
+    return role_in(user, cooperative) == Role.OWNER
+
+
 def can_invite_member(user: Any, cooperative: Cooperative, role: str) -> bool:
     """Owners invite any role; admins invite admins and members."""
     actor_role = role_in(user, cooperative)

@@ -330,6 +330,130 @@ def verification_request_submit(
     return request
 
 
+@transaction.atomic
+def memberships_leave_all(*, user: User) -> list[str]:
+    """A person leaving Minga leaves every cooperative; refused (409 `last_owner`) while they are
+    the only owner of one, which must never be left without an owner: hand it over first.
+    Cooperatives are locked in primary-key order, like every membership write."""
+    ids = sorted(Membership.objects.filter(user=user).values_list("cooperative_id", flat=True))
+    cooperatives = list(Cooperative.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    memberships = Membership.objects.filter(user=user, cooperative__in=cooperatives)
+    sole = [
+        membership.cooperative.name
+        for membership in memberships.select_related("cooperative").filter(role=Role.OWNER)
+        if not _other_owners_exist(membership.cooperative, membership)
+    ]
+    if sole:
+        raise DomainError(
+            "You are the only owner of "
+            + ", ".join(sorted(sole))
+            + ": name another owner there first, then delete your account.",
+            code="last_owner",
+        )
+    left = [cooperative.slug for cooperative in cooperatives]
+    memberships.delete()
+    permissions.forget_roles(user)
+    return left
+
+
+PROFILE_EXPORT_FIELDS = (
+    "id",
+    "slug",
+    *PROFILE_FIELDS,
+    "verification_status",
+    "stripe_account_id",
+    "is_payouts_enabled",
+    "created_at",
+)
+
+
+def cooperative_export(*, cooperative: Cooperative, actor: User) -> dict[str, Any]:
+    """Everything Minga holds about a cooperative, for its owners: profile, members,
+    invitations, verification requests, listings, orders and invoices (as JSON-ready values).
+
+    Cooperatives sit below the catalogue and the orders in the app layers; a whole export spans
+    them, so it asks their selectors at call time.
+    """
+    from marketplace.models import Listing
+    from orders.selectors import orders_export_for_cooperative
+
+    if not permissions.can_export_cooperative(actor, cooperative):
+        raise NotPermitted("Only owners export the cooperative's data.")
+    profile = {name: getattr(cooperative, name) for name in PROFILE_EXPORT_FIELDS}
+    profile["logo"] = cooperative.logo.url if cooperative.logo else None
+    members = cooperative.memberships.select_related("user").order_by("created_at", "id")
+    invitations = cooperative.invitations.order_by("created_at", "id")
+    requests = cooperative.verification_requests.prefetch_related("documents").order_by(
+        "created_at", "id"
+    )
+    listings = Listing.objects.filter(cooperative=cooperative).order_by("created_at", "id")
+    return {
+        "format": "minga-cooperative-export/1",
+        "exported_at": timezone.now(),
+        "cooperative": profile,
+        "members": [
+            {
+                "name": membership.user.name,
+                "email": membership.user.email,
+                "role": membership.role,
+                "joined_at": membership.created_at,
+            }
+            for membership in members
+        ],
+        "invitations": list(
+            invitations.values(
+                "email", "role", "created_at", "expires_at", "accepted_at", "revoked_at"
+            )
+        ),
+        "verification_requests": [
+            {
+                "status": request.status,
+                "note": request.note,
+                "created_at": request.created_at,
+                "decided_at": request.decided_at,
+                "decision_reason": request.decision_reason,
+                "documents": [
+                    {
+                        "name": document.original_name,
+                        "content_type": document.content_type,
+                        "size": document.size,
+                        "uploaded_at": document.uploaded_at,
+                    }
+                    for document in request.documents.all()
+                ],
+            }
+            for request in requests
+        ],
+        "listings": list(
+            listings.values(
+                "id",
+                "kind",
+                "title",
+                "description",
+                "category__path",
+                "sku",
+                "price_amount",
+                "currency",
+                "unit",
+                "min_order_quantity",
+                "stock",
+                "lead_time_days",
+                "delivers_pickup",
+                "delivers_shipping",
+                "delivers_on_site",
+                "delivers_remote",
+                "countries_served",
+                "regions_served",
+                "status",
+                "status_reason",
+                "created_at",
+                "published_at",
+            )
+        ),
+        **orders_export_for_cooperative(cooperative=cooperative),
+    }
+
+
 # -- Stripe Connect: the cooperative's connected account (the orders app's payments talk to Stripe)
 
 

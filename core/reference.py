@@ -3,7 +3,7 @@
 from functools import cache
 
 from babel import Locale
-from babel.numbers import get_currency_precision, list_currencies
+from babel.numbers import get_currency_precision, get_territory_currencies
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
@@ -42,8 +42,13 @@ def country_name(code: str, locale: str = "en") -> str:
 
 @cache
 def currency_codes() -> frozenset[str]:
-    """ISO 4217 codes in current use."""
-    return frozenset(list_currencies())
+    """ISO 4217 codes in current use: legal tender of some country today. Historical currencies
+    (ARA, ATS…), metals and funds (XAU, XDR) and "no currency" (XXX) are not money to sell in."""
+    return frozenset(
+        currency
+        for territory in country_codes()
+        for currency in get_territory_currencies(territory, tender=True)
+    )
 
 
 def currency_decimals(currency: str) -> int:

@@ -1,8 +1,18 @@
+import sys
+from pathlib import Path
+
+from csp.constants import NONE, SELF
+from csp.decorators import csp
+from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views import defaults
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.utils.http import content_disposition_header
+from django.views import defaults, static
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from core.middleware import UNAVAILABLE, unavailable_response
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -23,10 +33,44 @@ def api_not_found(request: HttpRequest, exception: Exception | None = None) -> J
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A crash answers JSON under /api/ (clients parse every error), the HTML page elsewhere."""
+    """A crash answers JSON under /api/ (clients parse every error), the HTML page elsewhere.
+    A database that does not answer outside a view (a session saved on the way out) is a 503."""
+    if isinstance(sys.exc_info()[1], UNAVAILABLE):
+        return unavailable_response(request)
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"detail": "Something went wrong on our side; it has been logged.", "code": "error"},
             status=500,
         )
     return defaults.server_error(request)
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI under the site's strict CSP, with no exemption: its assets are our own static
+    files (drf-spectacular-sidecar), its start-up script a same-origin file (`?script`, the split
+    view) and its page has no inline style (core/swagger_ui.html)."""
+
+    template_name = "core/swagger_ui.html"
+
+
+# What media may be shown in the browser: the re-encoded images uploads become. Anything else
+# (an SVG, an HTML file put there by hand) is a download, never a page of our origin.
+INLINE_MEDIA_TYPES = frozenset({"image/webp", "image/jpeg", "image/png"})
+
+
+@csp({"default-src": [NONE], "img-src": [SELF], "sandbox": True})  # type: ignore[arg-type]
+def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Public media (logos, listing images) when Django serves them (SERVE_MEDIA; in production
+    the web server does, with the same headers: docs/operations.md).
+
+    The type comes from the file name, is never sniffed, and only images display inline; the
+    answer's own CSP sandboxes it and allows no script, so even a file that got in by another
+    way than the upload checks cannot run in our origin.
+    """
+    response = static.serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    response["X-Content-Type-Options"] = "nosniff"
+    content_type = response.get("Content-Type", "").split(";")[0].strip()
+    if response.status_code == 200 and content_type not in INLINE_MEDIA_TYPES:
+        response["Content-Type"] = "application/octet-stream"
+        response["Content-Disposition"] = content_disposition_header(True, Path(path).name)
+    return response

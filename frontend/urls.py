@@ -1,13 +1,13 @@
 from django.urls import path
 
-from frontend.views import accounts, cooperatives, pages
+from frontend.views import accounts, cooperatives, decisions, moderation, orders, pages, reports
+from orders.models import InvoiceKind
 
 app_name = "frontend"
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("catalogue/", pages.catalogue, name="catalogue"),
-    path("moderation/", pages.moderation, name="moderation"),
     path("signup/", accounts.signup, name="signup"),
     path("signin/", accounts.SignInView.as_view(), name="login"),
     path("signout/", accounts.SignOutView.as_view(), name="logout"),
@@ -38,5 +38,91 @@ urlpatterns = [
         "my/cooperatives/<slug:slug>/members/<int:membership_id>/remove/",
         cooperatives.member_remove,
         name="member-remove",
+    ),
+    # Cart, checkout, orders, invoices
+    path("cart/", orders.cart, name="cart"),
+    path("cart/add/", orders.cart_add, name="cart-add"),
+    path("cart/lines/<int:line_id>/", orders.cart_line_update, name="cart-line"),
+    path(
+        "cart/lines/<int:line_id>/confirm-price/",
+        orders.cart_line_confirm_price,
+        name="cart-line-confirm",
+    ),
+    path("cart/lines/<int:line_id>/remove/", orders.cart_line_remove, name="cart-line-remove"),
+    path("checkout/", orders.checkout, name="checkout"),
+    path("checkout/<int:checkout_id>/", orders.checkout_result, name="checkout-result"),
+    path("orders/", orders.order_list, name="order-list"),
+    path("orders/<int:order_id>/", orders.order_detail, name="order-detail"),
+    path("orders/<int:order_id>/mark-paid/", orders.order_mark_paid, name="order-mark-paid"),
+    path("orders/<int:order_id>/messages/", orders.message_post, name="order-messages"),
+    path("orders/<int:order_id>/unflag/", orders.order_unflag, name="order-unflag"),
+    path(
+        "orders/<int:order_id>/invoice/",
+        orders.invoice,
+        {"kind": InvoiceKind.INVOICE},
+        name="invoice",
+    ),
+    path(
+        "orders/<int:order_id>/invoice.pdf",
+        orders.invoice_pdf,
+        {"kind": InvoiceKind.INVOICE},
+        name="invoice-pdf",
+    ),
+    path(
+        "orders/<int:order_id>/credit-note/",
+        orders.invoice,
+        {"kind": InvoiceKind.CREDIT_NOTE},
+        name="credit-note",
+    ),
+    path(
+        "orders/<int:order_id>/credit-note.pdf",
+        orders.invoice_pdf,
+        {"kind": InvoiceKind.CREDIT_NOTE},
+        name="credit-note-pdf",
+    ),
+    path("orders/<int:order_id>/<str:action>/", orders.order_action, name="order-action"),
+    # Trade reports
+    path("reports/", reports.reports_home, name="reports"),
+    path("my/cooperatives/<slug:slug>/reports/", reports.trade, name="trade-report"),
+    path("my/cooperatives/<slug:slug>/reports/trade.csv", reports.trade_csv, name="trade-csv"),
+    # Decisions about my cooperative, and appeals
+    path("cooperatives/<slug:slug>/decisions/", decisions.decision_list, name="decisions"),
+    path(
+        "cooperatives/<slug:slug>/decisions/<int:decision_id>/appeal/",
+        decisions.appeal,
+        name="appeal",
+    ),
+    # Moderation
+    path("moderation/", moderation.listings, name="moderation"),
+    path("moderation/reports/", moderation.reports, name="moderation-reports"),
+    path("moderation/verification/", moderation.verification, name="moderation-verification"),
+    path("moderation/appeals/", moderation.appeals, name="moderation-appeals"),
+    path("moderation/cooperatives/", moderation.cooperatives, name="moderation-cooperatives"),
+    path("moderation/log/", moderation.log, name="moderation-log"),
+    path("moderation/listings/<int:listing_id>/", moderation.listing, name="moderation-listing"),
+    path(
+        "moderation/listings/<int:listing_id>/decide/",
+        moderation.listing_decide,
+        name="moderation-listing-decide",
+    ),
+    path(
+        "moderation/cooperatives/<slug:slug>/",
+        moderation.cooperative,
+        name="moderation-cooperative",
+    ),
+    path(
+        "moderation/cooperatives/<slug:slug>/decide/",
+        moderation.cooperative_decide,
+        name="moderation-cooperative-decide",
+    ),
+    path(
+        "moderation/reports/<int:report_id>/resolve/",
+        moderation.report_resolve,
+        name="moderation-report-resolve",
+    ),
+    path(
+        "moderation/appeals/<int:appeal_id>/resolve/",
+        moderation.appeal_resolve,
+        name="moderation-appeal-resolve",
     ),
 ]

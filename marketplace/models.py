@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative
@@ -63,6 +64,22 @@ class DeliveryMode(models.TextChoices):
     REMOTE = "remote", _("Remote")
 
 
+# What the public list filters on, carried in its covering indexes.
+BROWSE_COLUMNS = [
+    "category_id",
+    "cooperative_id",
+    "kind",
+    "price_amount",
+    "currency",
+    "stock",
+    "published_at",
+    "delivers_pickup",
+    "delivers_shipping",
+    "delivers_on_site",
+    "delivers_remote",
+]
+
+
 class Listing(models.Model):
     cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="listings")
     kind = models.CharField(max_length=16, choices=ListingKind.choices)
@@ -118,6 +135,27 @@ class Listing(models.Model):
             models.Index(fields=["status", "price_amount"], name="listing_status_price"),
             models.Index(fields=["cooperative", "status"], name="listing_coop_status"),
             models.Index(fields=["category", "status"], name="listing_category_status"),
+            # Covering indexes over the published catalogue: filters and orderings of the
+            # public list are answered from the index alone (PostgreSQL index-only scans; on
+            # SQLite they are plain partial indexes). See docs/catalogue.md.
+            models.Index(
+                fields=["-published_at", "-id"],
+                include=[c for c in BROWSE_COLUMNS if c != "published_at"],
+                condition=models.Q(status="published"),
+                name="listing_browse_newest",
+            ),
+            models.Index(
+                fields=["category", "-published_at", "-id"],
+                include=[c for c in BROWSE_COLUMNS if c not in {"category_id", "published_at"}],
+                condition=models.Q(status="published"),
+                name="listing_browse_category",
+            ),
+            models.Index(
+                fields=["currency", "price_amount", "id"],
+                include=[c for c in BROWSE_COLUMNS if c not in {"currency", "price_amount"}],
+                condition=models.Q(status="published"),
+                name="listing_browse_price",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -189,3 +227,24 @@ class ListingImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt_text or f"Image {self.pk} of {self.listing_id}"
+
+
+class ListingEvent(models.Model):
+    """One change of a listing's status: who, when, from, to and why. Append-only."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, choices=ListingStatus.choices)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["listing_id", "at", "id"]
+        indexes = [models.Index(fields=["listing", "at"], name="listing_event_listing_at")]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id}: {self.from_status or '∅'} → {self.to_status} ({self.action})"

@@ -23,6 +23,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "publish_directly": (frozenset({S.DRAFT, S.REJECTED}), S.PUBLISHED),
     "approve": (frozenset({S.PENDING_REVIEW}), S.PUBLISHED),
     "reject": (frozenset({S.PENDING_REVIEW}), S.REJECTED),
+    # An appeal against a rejection that a second moderator upholds publishes the listing.
+    "overturn_rejection": (frozenset({S.REJECTED}), S.PUBLISHED),
     "suspend": (frozenset({S.PUBLISHED, S.PENDING_REVIEW}), S.SUSPENDED),
     "reinstate": (frozenset({S.SUSPENDED}), S.PUBLISHED),
     "send_back_to_review": (frozenset({S.PUBLISHED}), S.PENDING_REVIEW),

@@ -14,7 +14,7 @@ from marketplace.state import ListingStatus
 from moderation import services
 from moderation.models import ActionKind, Appeal, Report
 
-DEMO_PASSWORD = "minga-demo"
+DEMO_PASSWORD = "minga-demo"  # nosec B105  # the published password of demo accounts
 MODERATORS = [
     ("moderadora@minga.localhost", "Moderadora Demo", "es"),
     ("moderator@minga.localhost", "Demo Moderator", "en"),

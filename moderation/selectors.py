@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import MODERATORS_GROUP, User
 from cooperatives.models import Cooperative, Membership, VerificationRequest
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
@@ -73,12 +74,11 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
     )
 
 
-def listing_review_queue(*, status: str = ListingStatus.PENDING_REVIEW) -> QuerySet[Listing]:
-    """Listings in one status, oldest submission first, with the seller's record of decisions."""
+def _with_review_record(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
+    """Listings with their seller, prior decisions and the seller's record of adverse ones."""
     decisions = ModerationAction.objects.filter(action__in=DECISION_ACTIONS).select_related("actor")
     return (
-        Listing.objects.filter(status=status)
-        .select_related("cooperative", "category")
+        queryset.select_related("cooperative", "category")
         .prefetch_related(
             Prefetch(
                 "moderation_actions",
@@ -95,8 +95,21 @@ def listing_review_queue(*, status: str = ListingStatus.PENDING_REVIEW) -> Query
             ),
             queued_at=Coalesce("submitted_at", "updated_at"),
         )
-        .order_by("queued_at", "id")
     )
+
+
+def listing_review_queue(*, status: str = ListingStatus.PENDING_REVIEW) -> QuerySet[Listing]:
+    """Listings in one status, oldest submission first, with the seller's record of decisions."""
+    queryset = _with_review_record(Listing.objects.filter(status=status))
+    return queryset.order_by(F("queued_at").asc(), "id")
+
+
+def listing_get_for_review(listing_id: int) -> Listing:
+    """One listing, whatever its status, as the review queue shows it."""
+    listing = _with_review_record(Listing.objects.filter(pk=listing_id)).first()
+    if listing is None:
+        raise Http404("No listing with this id.")
+    return listing
 
 
 def listing_get_for_moderation(listing_id: int) -> Listing:
@@ -319,3 +332,72 @@ def appeal_deadline(decision: ModerationAction) -> datetime | None:
     if decision.action not in APPEALABLE_ACTIONS:
         return None
     return decision.created_at + timedelta(days=settings.MODERATION_APPEAL_WINDOW_DAYS)
+
+
+def moderation_export_for_user(*, user: Any) -> dict[str, list[Any]]:
+    """What moderation holds that a person wrote: the reports they filed, the appeals they made."""
+    reports = Report.objects.filter(reporter=user).order_by("created_at", "id")
+    appeals = Appeal.objects.filter(appellant=user).order_by("created_at", "id")
+    return {
+        "reports": list(
+            reports.values(
+                "id",
+                "listing_id",
+                "cooperative__slug",
+                "reason",
+                "details",
+                "status",
+                "created_at",
+                "resolved_at",
+                "resolution_note",
+            )
+        ),
+        "appeals": list(
+            appeals.values(
+                "id",
+                "decision_id",
+                "cooperative__slug",
+                "statement",
+                "status",
+                "created_at",
+                "resolved_at",
+                "resolution_note",
+            )
+        ),
+    }
+
+
+# For the pages ------------------------------------------------------------------------------
+
+
+def cooperative_list_for_moderation(*, status: str) -> QuerySet[Cooperative]:
+    """Cooperatives in one verification status, by name (suspended ones included)."""
+    return Cooperative.objects.filter(verification_status=status).order_by("name", "id")
+
+
+def decision_list_about(cooperative: Cooperative) -> QuerySet[ModerationAction]:
+    """The log rows about a cooperative and its listings, newest first (for moderators)."""
+    return action_list().filter(Q(cooperative=cooperative) | Q(listing__cooperative=cooperative))
+
+
+def decision_get_for_cooperative(
+    user: Any, cooperative: Cooperative, decision_id: int
+) -> ModerationAction:
+    """One decision of `decision_list_for_cooperative` (a 404 for anyone who may not see it)."""
+    decision = decision_list_for_cooperative(user, cooperative).filter(pk=decision_id).first()
+    if decision is None:
+        raise Http404("No decision with this id.")
+    return decision
+
+
+def moderator_list() -> QuerySet[User]:
+    """Everyone who moderates, and anyone who ever took a logged decision, by name."""
+    return (
+        User.objects.filter(
+            Q(is_superuser=True)
+            | Q(groups__name=MODERATORS_GROUP)
+            | Q(moderation_actions__isnull=False)
+        )
+        .distinct()
+        .order_by("name", "id")
+    )

@@ -17,8 +17,8 @@ from cooperatives import state as cooperative_state
 from cooperatives.models import Cooperative, VerificationRequest
 from cooperatives.permissions import is_moderator
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
-from marketplace import state as listing_state
 from marketplace.models import Listing
+from marketplace.services import listing_transition
 from marketplace.state import ListingStatus
 from moderation import permissions
 from moderation.models import (
@@ -65,24 +65,6 @@ def _require_reason(reason: str, *, field: str = "reason") -> str:
     return reason
 
 
-def _apply_listing_transition(
-    listing: Listing, action: str, actor: User, reason: str = ""
-) -> Listing:
-    """Move a locked listing through the lifecycle table and set its status fields.
-
-    Stand-in: it must delegate to `marketplace.services.listing_transition(listing=...,
-    action=..., actor=..., reason=...)` once that exists (it also writes the ListingEvent).
-    """
-    listing = Listing.objects.select_for_update().get(pk=listing.pk)
-    target = listing_state.ensure_transition(action, listing.status)
-    listing.status = target
-    listing.status_reason = reason if target in {S.REJECTED, S.SUSPENDED} else ""
-    if target == S.PUBLISHED and listing.published_at is None:
-        listing.published_at = timezone.now()
-    listing.save(update_fields=["status", "status_reason", "published_at", "updated_at"])
-    return listing
-
-
 def _flag_open_orders(cooperative: Cooperative, actor: User) -> None:
     """Leave a suspended cooperative's open orders to a person instead of cancelling them."""
     orders_flag_for_suspended_cooperative(cooperative=cooperative, actor=actor)
@@ -119,7 +101,7 @@ def listing_decide(
     reason = _require_reason(reason) if decision in REASON_REQUIRED else (reason or "").strip()
     locked = Listing.objects.select_for_update().get(pk=listing.pk)
     from_status = locked.status
-    updated = _apply_listing_transition(locked, decision, actor, reason)
+    updated = listing_transition(listing=locked, action=decision, actor=actor, reason=reason)
     action = _log(
         actor=actor,
         action=LISTING_ACTIONS[decision],
@@ -434,10 +416,10 @@ def _overturn(decision: ModerationAction, target: Listing | Cooperative, actor: 
     """Reverse a decision on its locked object; return the status it now has."""
     if isinstance(target, Listing):
         if decision.action == ActionKind.LISTING_REJECT:
-            action = "approve" if target.status == S.PENDING_REVIEW else "publish_directly"
+            action = "approve" if target.status == S.PENDING_REVIEW else "overturn_rejection"
         else:
             action = "reinstate"
-        return _apply_listing_transition(target, action, actor).status
+        return listing_transition(listing=target, action=action, actor=actor).status
     action = "verify" if decision.action == ActionKind.COOPERATIVE_REJECT else "reinstate"
     return _apply_cooperative_transition(target, action).verification_status
 
@@ -493,3 +475,10 @@ def appeal_resolve(*, appeal: Appeal, actor: User, outcome: str, note: str) -> A
         {"appeal": appeal, "decision": decision, "action": action},
     )
     return appeal
+
+
+@transaction.atomic
+def reports_forget_reporter(*, user: User) -> int:
+    """A person leaving Minga: the reports they filed stay for the moderators (and the decisions
+    taken on them), without saying who filed them."""
+    return Report.objects.filter(reporter=user).update(reporter=None)

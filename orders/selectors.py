@@ -4,14 +4,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import is_member, is_moderator
 from core.money import Money
+from marketplace.models import Listing
 from orders import payments, permissions
-from orders.models import Cart, CartLine, Checkout, Message, Order, OrderEvent
+from orders.models import Cart, CartLine, Checkout, Invoice, Message, Order, OrderEvent
 from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
 from orders.state import Side
 
@@ -181,6 +182,173 @@ def message_list(*, user: Any, order: Order) -> QuerySet[Message]:
     if not permissions.can_read_messages(user, order):
         raise Http404("No order with this id.")
     return order.messages.select_related("author").order_by("created_at", "id")
+
+
+# Data exports (a person's, a cooperative's) --------------------------------------------------
+
+ORDER_EXPORT_FIELDS = (
+    "id",
+    "checkout_id",
+    "status",
+    "payment_method",
+    "currency",
+    "total_amount",
+    "fee_bps",
+    "fee_amount",
+    "seller_amount",
+    "delivery_address",
+    "note",
+    "placed_at",
+    "accepted_at",
+    "fulfilled_at",
+    "closed_at",
+    "paid_at",
+)
+INVOICE_EXPORT_FIELDS = (
+    "number",
+    "kind",
+    "issued_at",
+    "currency",
+    "total_amount",
+    "fee_bps",
+    "fee_amount",
+    "seller_amount",
+    "seller_name",
+    "seller_tax_id",
+    "seller_address",
+    "seller_city",
+    "seller_country",
+    "buyer_name",
+    "buyer_tax_id",
+    "buyer_address",
+    "buyer_city",
+    "buyer_country",
+    "delivery_address",
+)
+
+
+def _order_export(order: Order, *, with_events: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {name: getattr(order, name) for name in ORDER_EXPORT_FIELDS}
+    row["buyer"] = order.buyer.slug
+    row["seller"] = order.seller.slug
+    row["lines"] = [
+        {
+            "title": line.title,
+            "unit": line.unit,
+            "unit_price_amount": line.unit_price_amount,
+            "quantity": line.quantity,
+            "line_total_amount": line.line_total_amount,
+        }
+        for line in order.lines.all()
+    ]
+    if with_events:
+        row["events"] = [
+            {
+                "action": event.action,
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "actor": event.actor.name if event.actor else None,
+                "actor_side": event.actor_side,
+                "note": event.note,
+                "created_at": event.created_at,
+            }
+            for event in order.events.all()
+        ]
+    return row
+
+
+def orders_export_for_user(*, user: Any) -> dict[str, list[Any]]:
+    """What the orders app holds about one person: orders they placed, what they did to orders
+    (events), the messages they wrote. A constant number of queries."""
+    placed = (
+        Order.objects.filter(placed_by=user)
+        .select_related("buyer", "seller")
+        .prefetch_related("lines")
+        .order_by("placed_at", "id")
+    )
+    events = OrderEvent.objects.filter(actor=user).order_by("created_at", "id")
+    messages = Message.objects.filter(author=user).order_by("created_at", "id")
+    return {
+        "orders_placed": [_order_export(order, with_events=False) for order in placed],
+        "order_events": list(
+            events.values(
+                "order_id", "action", "from_status", "to_status", "actor_side", "note", "created_at"
+            )
+        ),
+        "messages": list(messages.values("order_id", "author_side", "body", "created_at")),
+    }
+
+
+def orders_export_for_cooperative(*, cooperative: Cooperative) -> dict[str, list[Any]]:
+    """A cooperative's trade: its orders as buyer and as seller (lines, events, messages) and
+    the invoices and credit notes of those orders. A constant number of queries."""
+    orders = (
+        Order.objects.filter(Q(buyer=cooperative) | Q(seller=cooperative))
+        .select_related("buyer", "seller")
+        .prefetch_related("lines", "events__actor", "messages__author")
+        .order_by("placed_at", "id")
+    )
+    rows = []
+    for order in orders:
+        row = _order_export(order, with_events=True)
+        row["role"] = Side.BUYER if order.buyer_id == cooperative.pk else Side.SELLER
+        row["messages"] = [
+            {
+                "author": message.author.name if message.author else None,
+                "author_side": message.author_side,
+                "body": message.body,
+                "created_at": message.created_at,
+            }
+            for message in order.messages.all()
+        ]
+        rows.append(row)
+    invoices = (
+        Invoice.objects.filter(Q(order__buyer=cooperative) | Q(order__seller=cooperative))
+        .order_by("seller_id", "year", "sequence")
+        .values("order_id", *INVOICE_EXPORT_FIELDS)
+    )
+    return {"orders": rows, "invoices": list(invoices)}
+
+
+def cart_line_count_for_user(user: Any) -> int:
+    """How many lines wait in the carts of the user's cooperatives (one query, for the menu)."""
+    if not (user and user.is_authenticated):
+        return 0
+    return CartLine.objects.filter(cart__cooperative__memberships__user=user).count()
+
+
+def cart_line_counts_by_cooperative(user: Any) -> dict[int, int]:
+    """Lines in each cart of the user's cooperatives, by cooperative id (one query)."""
+    if not (user and user.is_authenticated):
+        return {}
+    rows = (
+        CartLine.objects.filter(cart__cooperative__memberships__user=user)
+        .values("cart__cooperative_id")
+        .annotate(lines=Count("id"))
+        .order_by()
+    )
+    return {row["cart__cooperative_id"]: row["lines"] for row in rows}
+
+
+def listing_for_cart(listing_id: int) -> Listing | None:
+    """The listing behind an add-to-cart form, with its seller, whatever its status."""
+    return Listing.objects.select_related("cooperative").filter(pk=listing_id).first()
+
+
+def checkout_get_visible(*, user: Any, checkout_id: int) -> Checkout:
+    """A checkout with its orders, for the buyer cooperative's members and moderators."""
+    checkout = (
+        Checkout.objects.select_related("buyer")
+        .prefetch_related(
+            Prefetch("orders", queryset=Order.objects.select_related("seller").order_by("id")),
+            "orders__lines",
+        )
+        .filter(pk=checkout_id)
+        .first()
+    )
+    if checkout is None or not (is_member(user, checkout.buyer) or is_moderator(user)):
+        raise Http404("No checkout with this id.")
+    return checkout
 
 
 def cooperative_get_for_member(*, user: Any, slug: str) -> Cooperative:

@@ -30,6 +30,32 @@ class TokenOutputSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+class AccountDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}
+    )
+
+
+class PersonalDataSerializer(serializers.Serializer):
+    """The shape of `GET /me/export/` (for the schema; the view answers the service's dict)."""
+
+    format = serializers.CharField(help_text="`minga-personal-data/1`")
+    exported_at = serializers.DateTimeField()
+    profile = serializers.DictField()
+    memberships = serializers.ListField(child=serializers.DictField())
+    orders_placed = serializers.ListField(
+        child=serializers.DictField(), help_text="Orders you placed, with their lines."
+    )
+    order_events = serializers.ListField(
+        child=serializers.DictField(), help_text="What you did to orders (accept, cancel, ...)."
+    )
+    messages = serializers.ListField(
+        child=serializers.DictField(), help_text="Messages you wrote in order threads."
+    )
+    reports = serializers.ListField(child=serializers.DictField())
+    appeals = serializers.ListField(child=serializers.DictField())
+
+
 class MembershipBriefSerializer(serializers.Serializer):
     cooperative = serializers.SlugField(source="cooperative.slug")
     cooperative_name = serializers.CharField(source="cooperative.name")

@@ -2,8 +2,10 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -48,7 +50,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "core",
     "accounts",
     "cooperatives",
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -112,6 +118,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Repeated failed sign-ins lock an e-mail address: this many failures within the window lock it
+# for LOGIN_LOCKOUT_MINUTES, whatever password comes next (the API and the sign-in page alike).
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5)
+LOGIN_LOCKOUT_WINDOW_MINUTES = env_int("LOGIN_LOCKOUT_WINDOW_MINUTES", 15)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:home"
@@ -168,11 +179,12 @@ STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get("STRIPE_CONNECT_WEBHOOK_SECRET", 
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env_int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300)
 STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
 STRIPE_TIMEOUT_SECONDS = env_int("STRIPE_TIMEOUT_SECONDS", 20)
+# Stripe.js, loaded by the pages that take a card; the CSP allows scripts and frames from its
+# origin only (a local stand-in serves its own copy: point this at it).
+STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 # Prefix of every idempotency key, for databases that share one Stripe account (a staging copy,
 # test runs against Stripe's test mode): without it their ids, hence their keys, would collide.
 STRIPE_IDEMPOTENCY_NAMESPACE = os.environ.get("STRIPE_IDEMPOTENCY_NAMESPACE", "")
-# Stripe.js is always loaded from Stripe (PCI); tests and docker-compose point it at the stand-in.
-STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 # The platform account's country (ISO 3166-1): sellers elsewhere get Express accounts under the
 # "recipient" service agreement (transfers only). Empty: every seller gets the full agreement.
 STRIPE_PLATFORM_COUNTRY = os.environ.get("STRIPE_PLATFORM_COUNTRY", "").upper()
@@ -187,6 +199,54 @@ INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 14)
 MODERATION_APPEAL_WINDOW_DAYS = env_int("MODERATION_APPEAL_WINDOW_DAYS", 30)
 # Orders fulfilled this many days ago are completed by `manage.py complete_stale_orders` (cron).
 ORDER_AUTO_COMPLETE_DAYS = env_int("ORDER_AUTO_COMPLETE_DAYS", 14)
+
+
+def url_origin(url: str) -> str:
+    """`https://js.stripe.com` of `https://js.stripe.com/v3/`; empty for an empty URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Content Security Policy (django-csp 4): no inline script or style anywhere, nothing from other
+# origins but Stripe's. Every page, the admin and the API docs satisfy it (tests/core/test_security.py).
+_STRIPE_JS_ORIGIN = url_origin(STRIPE_JS_URL)
+_STRIPE = [_STRIPE_JS_ORIGIN] if _STRIPE_JS_ORIGIN else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, *_STRIPE],
+        # Stripe.js draws card fields and 3-D Secure challenges in frames, and calls its API.
+        "frame-src": [*_STRIPE, "https://hooks.stripe.com"] if _STRIPE else [NONE],
+        "connect-src": [SELF, *_STRIPE, "https://api.stripe.com"] if _STRIPE else [SELF],
+        "img-src": [SELF, "data:"],
+        "style-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Same-origin by default; production sets the rest (HSTS, secure cookies) in production.py.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+
+# Catalogue review: "unverified" (listings of unverified cooperatives wait for a moderator,
+# verified cooperatives publish at once) or "all" (every listing is reviewed before publication).
+LISTING_REVIEW_POLICY = os.environ.get("LISTING_REVIEW_POLICY", "unverified").strip().lower()
+if LISTING_REVIEW_POLICY not in {"unverified", "all"}:
+    raise ImproperlyConfigured("LISTING_REVIEW_POLICY must be 'unverified' or 'all'.")
+# Whether editing the title, description, category or images of a published listing sends it
+# back to review even when its cooperative may publish without review.
+LISTING_EDIT_NEEDS_REVIEW = env_bool("LISTING_EDIT_NEEDS_REVIEW", True)
+CATALOGUE_IMPORT_MAX_ROWS = env_int("CATALOGUE_IMPORT_MAX_ROWS", 5000)
+# Listing lists count at most this many matches (the page links stop there); see docs/catalogue.md.
+LISTING_COUNT_LIMIT = env_int("LISTING_COUNT_LIMIT", 10_000)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -206,10 +266,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    # Rates per client (the signed-in user, else the address): see docs/security.md.
     "DEFAULT_THROTTLE_RATES": {
-        "auth": os.environ.get("THROTTLE_AUTH", "30/min"),
+        "sign_in": os.environ.get("THROTTLE_SIGN_IN", "10/min"),
+        "token": os.environ.get("THROTTLE_TOKEN", "10/min"),
+        "sign_up": os.environ.get("THROTTLE_SIGN_UP", "20/hour"),
         "reports": os.environ.get("THROTTLE_REPORTS", "10/hour"),
+        "messages": os.environ.get("THROTTLE_MESSAGES", "120/hour"),
+        "checkout": os.environ.get("THROTTLE_CHECKOUT", "30/hour"),
+        "exports": os.environ.get("THROTTLE_EXPORTS", "20/hour"),
     },
+    # How many proxies in front of the app append to X-Forwarded-For. 0 trusts only the socket's
+    # address: a client cannot dodge its throttle by sending a made-up X-Forwarded-For header.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -217,13 +286,23 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "A solidarity-economy exchange: cooperatives trading with cooperatives.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar): the CSP allows no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from the public validator: it would send the schema's address to a third party.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "ListingStatusEnum": "marketplace.state.ListingStatus",
+        "LanguageEnum": LANGUAGES,
         "ReportStatusEnum": "moderation.state.ReportStatus",
         "ReportOutcomeEnum": "moderation.models.ReportOutcome",
         "AppealStatusEnum": "moderation.state.AppealStatus",
         "AppealOutcomeEnum": "moderation.models.AppealOutcome",
         "OrderStatusEnum": "orders.state.OrderStatus",
+        "ListingKindEnum": "marketplace.models.ListingKind",
+        "InvoiceKindEnum": "orders.models.InvoiceKind",
         "CheckoutStatusEnum": "orders.state.CheckoutStatus",
         "PaymentStatusEnum": "orders.state.PaymentStatus",
         "PaymentMethodEnum": "orders.state.PaymentMethod",

@@ -27,5 +27,10 @@ STORAGES = {
 # Throttles are exercised by their own tests, which set tight rates explicitly.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"auth": "1000/min", "reports": "10/hour"},
+    "DEFAULT_THROTTLE_RATES": {
+        **dict.fromkeys(
+            ("sign_in", "token", "sign_up", "messages", "checkout", "exports"), "1000/min"
+        ),
+        "reports": "10/hour",
+    },
 }

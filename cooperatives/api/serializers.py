@@ -103,6 +103,23 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CooperativeExportSerializer(serializers.Serializer):
+    """The shape of `GET /cooperatives/{coop}/export/` (for the schema)."""
+
+    format = serializers.CharField(help_text="`minga-cooperative-export/1`")
+    exported_at = serializers.DateTimeField()
+    cooperative = serializers.DictField()
+    members = serializers.ListField(child=serializers.DictField())
+    invitations = serializers.ListField(child=serializers.DictField())
+    verification_requests = serializers.ListField(child=serializers.DictField())
+    listings = serializers.ListField(child=serializers.DictField())
+    orders = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="As buyer and as seller (`role`), with lines, events and messages.",
+    )
+    invoices = serializers.ListField(child=serializers.DictField())
+
+
 class MemberRoleSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 

@@ -15,7 +15,11 @@ from core.errors import DomainError
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response({"detail": exc.detail, "code": exc.code}, status=exc.status_code)
+        refusal = Response({"detail": exc.detail, "code": exc.code}, status=exc.status_code)
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:  # a refusal that ends: say when (RFC 9110, section 10.2.3)
+            refusal["Retry-After"] = str(retry_after)
+        return refusal
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(as_serializer_error(exc))
     response = drf_exception_handler(exc, context)

@@ -1,10 +1,16 @@
 """Small template filters of the pages."""
 
+from decimal import Decimal
+
+from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, to_locale
 
+from cooperatives.selectors import membership_list_for_user
+from core.money import Money
 from core.reference import country_name as reference_country_name
+from orders.selectors import cart_line_count_for_user
 
 register = template.Library()
 
@@ -52,3 +58,49 @@ def country_name(code: str) -> str:
     if not code:
         return ""
     return reference_country_name(code, get_language() or settings.LANGUAGE_CODE)
+
+
+def _locale() -> str:
+    return to_locale(get_language() or settings.LANGUAGE_CODE)
+
+
+@register.filter
+def money(amount: int | None, currency: str) -> str:
+    """Minor units of a currency, formatted for the reader's language (CLDR via Babel)."""
+    if amount is None or not currency:
+        return ""
+    return Money(int(amount), currency).format(_locale())
+
+
+@register.filter
+def percent_bps(basis_points: int) -> str:
+    """150 basis points as "1.5 %" (or "1,5 %"), in the reader's language."""
+    return f"{format_decimal(Decimal(int(basis_points)) / 100, locale=_locale())} %"
+
+
+@register.simple_tag(takes_context=True)
+def cart_count(context: template.Context) -> int:
+    """Lines waiting in the carts of the viewer's cooperatives: one query per page, for the menu."""
+    request = context.get("request")
+    if request is None:
+        return 0
+    if not hasattr(request, "_minga_cart_count"):
+        request._minga_cart_count = cart_line_count_for_user(request.user)
+    return int(request._minga_cart_count)
+
+
+@register.simple_tag(takes_context=True)
+def buyer_memberships(context: template.Context, listing: object) -> dict[str, object]:
+    """The viewer's memberships that may order `listing` (all but its seller's), and whether it is
+    their own cooperative's. Read once per request: many add-to-cart forms cost one query."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return {"memberships": [], "is_own": False}
+    if not hasattr(request, "_minga_memberships"):
+        request._minga_memberships = list(membership_list_for_user(request.user))
+    seller_id = getattr(listing, "cooperative_id", None)
+    mine = request._minga_memberships
+    return {
+        "memberships": [m for m in mine if m.cooperative_id != seller_id],
+        "is_own": any(m.cooperative_id == seller_id for m in mine),
+    }

@@ -12,7 +12,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts import services
 from frontend.forms import SignInForm, SignUpForm
-from frontend.views.common import attempt, safe_next, succeeded
+from frontend.views.common import attempt, safe_next, succeeded, throttle_wait
+
+
+def _too_many(request: HttpRequest, wait: int) -> None:
+    minutes = max(1, -(-wait // 60))
+    messages.error(
+        request,
+        _("Too many attempts from your network. Please try again in %(minutes)s minutes.")
+        % {"minutes": minutes},
+    )
 
 
 @sensitive_post_parameters("password", "password_again")
@@ -21,6 +30,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(next_url)
     form = SignUpForm(request.POST or None)
+    if request.method == "POST" and (wait := throttle_wait(request, "sign_up")):
+        _too_many(request, wait)
+        context = {"form": SignUpForm(), "next": next_url}
+        return render(request, "frontend/accounts/signup.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         user = attempt(
             request,
@@ -47,6 +60,21 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, _("You are signed in."))
+        return response
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if wait := throttle_wait(request, "sign_in"):
+            _too_many(request, wait)
+            form = self.get_form_class()(request)
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if getattr(form, "is_locked", False):
+            response.status_code = 429  # the page says why; scripts and monitors see it too
         return response
 
     def get_default_redirect_url(self) -> str:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
+from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import User
 from core.errors import DomainError
@@ -74,3 +75,20 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ):
         return target
     return default
+
+
+class _Scope:
+    def __init__(self, scope: str) -> None:
+        self.throttle_scope = scope
+
+
+def throttle_wait(request: HttpRequest, scope: str) -> int | None:
+    """Seconds to wait when this client went over the API's rate for `scope`, else None.
+
+    The pages share the API's counters (same cache keys), so switching from one to the other
+    buys an attacker nothing.
+    """
+    throttle = ScopedRateThrottle()
+    if throttle.allow_request(request, _Scope(scope)):  # type: ignore[arg-type]
+        return None
+    return max(1, int(throttle.wait() or 1))

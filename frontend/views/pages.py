@@ -1,9 +1,7 @@
 """The home page and the entry points of parts that later issues fill in."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-
-from cooperatives.permissions import is_moderator
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -12,9 +10,3 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/catalogue.html")
-
-
-def moderation(request: HttpRequest) -> HttpResponse:
-    if not is_moderator(request.user):
-        raise Http404("Not found.")
-    return render(request, "frontend/moderation.html")

@@ -24,6 +24,7 @@ from orders.services.orders import (
     order_unflag,
     orders_flag_for_suspended_cooperative,
 )
+from orders.services.people import orders_anonymise_actor
 
 __all__ = [
     "CheckoutConflict",
@@ -49,5 +50,6 @@ __all__ = [
     "order_mark_paid",
     "order_transition",
     "order_unflag",
+    "orders_anonymise_actor",
     "orders_flag_for_suspended_cooperative",
 ]

@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from cooperatives import services as cooperative_services
 from cooperatives.models import Invitation
-from tests.frontend.helpers import browser_for, elements, text
+from moderation import services as moderation_services
+from orders import services as order_services
+from tests.factories import ListingFactory
+from tests.frontend.helpers import browser_for, elements, pdf_upload, text
+from tests.frontend.ordering import place_order
+from tests.frontend.test_moderation_pages import QUEUE_PAGES
+from tests.moderation.conftest import make_moderator
 
 FRONTEND = Path(settings.BASE_DIR) / "frontend"
 TEMPLATES = sorted((FRONTEND / "templates").rglob("*.html"))
@@ -55,7 +62,50 @@ def test_htmx_is_vendored_with_its_licence():
 
 
 @pytest.fixture
-def pages(db, seller_coop, seller_owner, seller_member):  # type: ignore[no-untyped-def]
+def order_pages(seller_coop, seller_owner, buyer_coop, buyer_owner, moderator):  # type: ignore[no-untyped-def]
+    """The cart, checkout, order, invoice, report, decision and moderation pages, with content."""
+    sold = ListingFactory(cooperative=seller_coop, title="Remeras", stock=20)
+    order = place_order(buyer_owner, buyer_coop, sold)
+    order_services.order_accept(order=order, actor=seller_owner)
+    order_services.message_post(order=order, actor=buyer_owner, body="¿Cuándo llega?")
+    in_cart = ListingFactory(cooperative=seller_coop, title="Bolsas", stock=20)
+    order_services.cart_add_item(
+        cooperative=buyer_coop, listing_id=in_cart.pk, quantity=2, actor=buyer_owner
+    )
+    in_cart.price_amount += 100
+    in_cart.save()
+    pending = ListingFactory(cooperative=seller_coop, status="pending_review", published_at=None)
+    rejected = ListingFactory(cooperative=seller_coop, status="pending_review", published_at=None)
+    moderation_services.listing_reject(listing=rejected, actor=moderator, reason="No.")
+    appealed = ListingFactory(cooperative=seller_coop, status="pending_review", published_at=None)
+    other_decision = moderation_services.listing_reject(
+        listing=appealed, actor=make_moderator(name="Otra"), reason="Tampoco."
+    )
+    moderation_services.appeal_file(decision=other_decision, actor=seller_owner, statement="Sí.")
+    moderation_services.report_create(actor=buyer_owner, listing=sold, reason="misleading")
+    cooperative_services.verification_request_submit(
+        cooperative=seller_coop, actor=seller_owner, documents=[pdf_upload()]
+    )
+    buyer, seller, mod = browser_for(buyer_owner), browser_for(seller_owner), browser_for(moderator)
+    pages = {
+        "/cart/": buyer,
+        f"/checkout/?cooperative={buyer_coop.slug}": buyer,
+        f"/checkout/{order.checkout_id}/": buyer,
+        "/orders/": buyer,
+        f"/orders/{order.pk}/": buyer,
+        f"/orders/{order.pk}/invoice/": seller,
+        f"/my/cooperatives/{seller_coop.slug}/reports/": seller,
+        f"/cooperatives/{seller_coop.slug}/decisions/": seller,
+        f"/moderation/listings/{pending.pk}/": mod,
+        f"/moderation/cooperatives/{seller_coop.slug}/": mod,
+        "/moderation/log/?action=listing_reject": mod,
+    }
+    pages.update(dict.fromkeys(QUEUE_PAGES, mod))
+    return pages
+
+
+@pytest.fixture
+def pages(db, seller_coop, seller_owner, seller_member, order_pages):  # type: ignore[no-untyped-def]
     """Every page, as the person who would normally see it."""
     invitation = Invitation.objects.create(
         cooperative=seller_coop, email=seller_owner.email.replace("@", "+x@")
@@ -63,6 +113,7 @@ def pages(db, seller_coop, seller_owner, seller_member):  # type: ignore[no-unty
     owner = browser_for(seller_owner)
     slug = seller_coop.slug
     return {
+        **order_pages,
         "/": None,
         "/signup/": None,
         "/signin/": None,

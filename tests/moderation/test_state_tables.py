@@ -16,6 +16,7 @@ LISTING_LIFECYCLE = {
     "publish_directly": ({"draft", "rejected"}, "published"),
     "approve": ({"pending_review"}, "published"),
     "reject": ({"pending_review"}, "rejected"),
+    "overturn_rejection": ({"rejected"}, "published"),
     "suspend": ({"published", "pending_review"}, "suspended"),
     "reinstate": ({"suspended"}, "published"),
     "send_back_to_review": ({"published"}, "pending_review"),

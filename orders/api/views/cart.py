@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.throttling import ScopedWriteRateThrottle
 from orders import payments, selectors, services
 from orders.api.serializers import (
     CartItemInputSerializer,
@@ -22,6 +23,7 @@ from orders.api.views.common import (
     FORBIDDEN,
     INVALID,
     NOT_FOUND,
+    THROTTLED,
     UNAUTHENTICATED,
     member_cooperative,
 )
@@ -123,6 +125,8 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 class CheckoutView(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedWriteRateThrottle]
+    throttle_scope = "checkout"
 
     @extend_schema(
         request=CheckoutInputSerializer,
@@ -142,6 +146,7 @@ class CheckoutView(APIView):
                 CheckoutConflictSerializer,
                 description="The Idempotency-Key was used for a different request.",
             ),
+            429: THROTTLED,
             503: OpenApiResponse(
                 CheckoutConflictSerializer,
                 description="Card checkout: the orders are placed but Stripe could not be "

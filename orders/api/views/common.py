@@ -10,6 +10,7 @@ FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Signed in, but not all
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the current state.")
 INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
+THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests; try again later.")
 
 
 def member_cooperative(user: object, slug: str) -> Cooperative:

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
+from core.api.throttling import ScopedWriteRateThrottle
 from orders import selectors, services
 from orders.api.serializers import (
     MessageInputSerializer,
@@ -18,7 +19,14 @@ from orders.api.serializers import (
     OrderSummarySerializer,
     ReasonSerializer,
 )
-from orders.api.views.common import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
+from orders.api.views.common import (
+    CONFLICT,
+    FORBIDDEN,
+    INVALID,
+    NOT_FOUND,
+    THROTTLED,
+    UNAUTHENTICATED,
+)
 from orders.state import OrderStatus, Side
 
 
@@ -122,6 +130,8 @@ class OrderMarkPaidView(APIView):
 
 class MessageListView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedWriteRateThrottle]
+    throttle_scope = "messages"
     serializer_class = MessageSerializer
     filter_backends: list = []
 
@@ -138,7 +148,7 @@ class MessageListView(generics.ListAPIView):
 
     @extend_schema(
         request=MessageInputSerializer,
-        responses={201: MessageSerializer, 400: INVALID, 404: NOT_FOUND},
+        responses={201: MessageSerializer, 400: INVALID, 404: NOT_FOUND, 429: THROTTLED},
         description="Write in the thread; the other cooperative's members get an e-mail.",
     )
     def post(self, request: Request, pk: int) -> Response:

@@ -1,0 +1,134 @@
+"""Latency of catalogue requests through the whole API stack (URL routing, middleware, DRF,
+filters, serialisers, the database), measured N times each after a warm-up.
+
+    DATABASE_URL=postgres://... python benchmarks/catalogue_latency.py [--runs 50] [--base-url URL]
+
+Without --base-url requests go through Django's test Client in this process (no network); with
+it, through HTTP to a running server (runserver or gunicorn). Prints median and p95 in ms.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+os.environ.setdefault("DEBUG", "false")  # no query log kept in memory
+
+SCENARIOS = [
+    ("search", "/api/v1/listings/?search=cafe+organico"),
+    ("search, a typo", "/api/v1/listings/?search=organik"),
+    ("search + filters", "/api/v1/listings/?search=yerba&country=AR&in_stock=true"),
+    (
+        "filtered list",
+        "/api/v1/listings/?category=food&country=AR&in_stock=true&delivery=shipping"
+        "&ordering=-published_at",
+    ),
+    (
+        "price range",
+        "/api/v1/listings/?currency=BRL&min_price=1000&max_price=50000&ordering=price_amount",
+    ),
+    ("newest, unfiltered", "/api/v1/listings/"),
+    ("newest, page 100", "/api/v1/listings/?page=100"),
+]
+
+
+def cpu_idle_share(seconds: float = 2.0) -> float | None:
+    """The machine's idle CPU share over a short interval (Linux only)."""
+
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+        return values[3] + values[4], sum(values)
+
+    try:
+        idle_before, total_before = sample()
+        time.sleep(seconds)
+        idle_after, total_after = sample()
+    except OSError:
+        return None
+    return (idle_after - idle_before) / max(total_after - total_before, 1)
+
+
+def wait_for_quiet(threshold: float, timeout: float) -> float | None:
+    """On a shared machine other work distorts latencies: wait (up to `timeout` seconds) until
+    at least `threshold` of the CPU is idle."""
+    deadline = time.monotonic() + timeout
+    share = cpu_idle_share()
+    while share is not None and share < threshold and time.monotonic() < deadline:
+        share = cpu_idle_share()
+    return share
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--base-url", default="", help="e.g. http://127.0.0.1:8000")
+    parser.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="Before each request type, wait until this share of the CPU is idle (e.g. 0.8).",
+    )
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from marketplace.models import Listing
+
+    client = Client()
+
+    def fetch(path: str) -> dict:
+        if args.base_url:
+            with urllib.request.urlopen(args.base_url.rstrip("/") + path) as response:  # noqa: S310
+                return json.loads(response.read())
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code, response.content[:300])
+        return response.json()
+
+    published = Listing.objects.filter(status="published").count()
+    visible = Listing.objects.filter(status="published").exclude(
+        cooperative__verification_status="suspended"
+    )
+    detail_id = visible.values_list("pk", flat=True).first()
+    scenarios = [*SCENARIOS, ("detail", f"/api/v1/listings/{detail_id}/")]
+    print(f"{connection.vendor}, {published} published listings, {args.runs} runs each")
+    print(f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'results':>8} {'idle':>5}  path")
+    for name, path in scenarios:
+        idle = wait_for_quiet(args.wait_idle, timeout=300) if args.wait_idle else None
+        for _ in range(args.warmup):
+            body = fetch(path)
+        timings = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            body = fetch(path)
+            timings.append((time.perf_counter() - started) * 1000)
+        count = body.get("count", 1)
+        idle_text = f"{idle:.0%}" if idle is not None else "-"
+        print(
+            f"{name:<22} {statistics.median(timings):>10.1f} {percentile(timings, 0.95):>8.1f}"
+            f" {count:>8} {idle_text:>5}  {path}"
+        )
+    load = os.getloadavg()
+    print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")
+
+
+if __name__ == "__main__":
+    main()

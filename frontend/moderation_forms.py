@@ -1,0 +1,109 @@
+"""Forms of the moderation pages and of the appeal. The moderation services enforce the rules
+(reasons required, conflicts of interest, transitions); these check what was typed."""
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cooperatives.state import VerificationStatus
+from marketplace.state import ListingStatus
+from moderation.models import ActionKind, AppealOutcome, ReportOutcome
+from moderation.services import COOPERATIVE_ACTIONS, LISTING_ACTIONS
+from moderation.state import AppealStatus, ReportStatus
+
+REASON_MAX = 2000
+
+
+class ListingDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[(d, d) for d in LISTING_ACTIONS])
+    reason = forms.CharField(max_length=REASON_MAX, required=False)
+
+
+class CooperativeDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[(d, d) for d in COOPERATIVE_ACTIONS])
+    reason = forms.CharField(max_length=REASON_MAX, required=False)
+
+
+class ReportResolveForm(forms.Form):
+    outcome = forms.ChoiceField(choices=ReportOutcome.choices)
+    note = forms.CharField(max_length=REASON_MAX, required=False)
+
+
+class AppealResolveForm(forms.Form):
+    outcome = forms.ChoiceField(choices=AppealOutcome.choices)
+    note = forms.CharField(max_length=REASON_MAX, required=False)
+
+
+class AppealForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Why the decision should be reversed"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Another moderator than the one who decided reads it. Say what the moderators may "
+            "have missed; you appeal once per decision."
+        ),
+    )
+
+
+class ListingQueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            (ListingStatus.PENDING_REVIEW, _("Waiting for review")),
+            (ListingStatus.PUBLISHED, _("Published")),
+            (ListingStatus.SUSPENDED, _("Suspended")),
+            (ListingStatus.REJECTED, _("Rejected")),
+        ],
+    )
+
+
+class ReportQueueFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=ReportStatus.choices)
+
+
+class AppealQueueFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=AppealStatus.choices)
+
+
+class CooperativeStatusFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            (VerificationStatus.SUSPENDED, _("Suspended")),
+            (VerificationStatus.PENDING, _("Verification pending")),
+            (VerificationStatus.UNVERIFIED, _("Unverified")),
+            (VerificationStatus.VERIFIED, _("Verified")),
+        ],
+    )
+
+
+class ActionLogFilterForm(forms.Form):
+    """The log's filters; the same names as `GET /api/v1/moderation/actions/`."""
+
+    moderator = forms.ChoiceField(label=_("Moderator"), required=False)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("Any action")), *ActionKind.choices]
+    )
+    cooperative = forms.SlugField(
+        label=_("Cooperative (slug)"),
+        required=False,
+        help_text=_("Actions on the cooperative and on its listings."),
+    )
+    listing = forms.IntegerField(label=_("Listing number"), required=False, min_value=1)
+    created_after = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_before = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, moderators: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["moderator"]).choices = [
+            ("", _("Anyone")),
+            *moderators,
+        ]

@@ -1,0 +1,110 @@
+"""Forms of the cart, checkout, order and report pages. They check what a person typed; the
+orders services enforce the rules."""
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import MAX_QUANTITY
+from orders.services.orders import MAX_MESSAGE_LENGTH, MAX_REASON_LENGTH
+from orders.state import OrderStatus, PaymentMethod, Side
+
+
+class CartAddForm(forms.Form):
+    """What the catalogue's add-to-cart partial sends: which of my cooperatives buys, what, how many."""
+
+    cooperative = forms.SlugField(label=_("Buying for"), max_length=80)
+    listing = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
+
+
+class CartQuantityForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
+
+
+PAYMENT_LABELS: dict[str, Any] = {
+    PaymentMethod.INVOICE: _("Invoice: each seller invoices you and you pay by bank transfer"),
+    PaymentMethod.STRIPE: _("Card: pay the whole cart at once now"),
+}
+
+
+class CheckoutForm(forms.Form):
+    """The page adds `checkout_key`, a new random value per rendered form that the checkout uses
+    as its Idempotency-Key: sending the same form twice orders once."""
+
+    currency = forms.ChoiceField(label=_("Currency"))
+    delivery_address = forms.CharField(
+        label=_("Delivery address"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+        help_text=_("Where the sellers deliver; leave it empty for pickup or remote services."),
+    )
+    note = forms.CharField(
+        label=_("Note for the sellers"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    payment_method = forms.ChoiceField(
+        label=_("How you pay"), widget=forms.RadioSelect, initial=PaymentMethod.INVOICE
+    )
+
+    def __init__(
+        self, *args: Any, currencies: list[str], methods: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["currency"]).choices = [(c, c) for c in currencies]
+        if len(currencies) == 1:
+            self.fields["currency"].widget = forms.HiddenInput()
+            self.fields["currency"].initial = currencies[0]
+        else:
+            self.fields["currency"].help_text = _(
+                "One checkout holds one currency; the other lines stay in the cart."
+            )
+        cast(forms.ChoiceField, self.fields["payment_method"]).choices = [
+            (method, PAYMENT_LABELS.get(method, method)) for method in methods
+        ]
+
+
+class OrderActionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=MAX_REASON_LENGTH, required=False)
+
+
+class MarkPaidForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=MAX_REASON_LENGTH, required=False)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Both cooperatives' members read the thread and get an e-mail."),
+    )
+
+
+ROLE_CHOICES = [
+    ("", _("Buying and selling")),
+    (Side.BUYER, _("As buyer")),
+    (Side.SELLER, _("As seller")),
+]
+
+
+class OrderFilterForm(forms.Form):
+    """The order list's filters; the same names as the API's query parameters."""
+
+    cooperative = forms.ChoiceField(label=_("Cooperative"), required=False)
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=ROLE_CHOICES)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *OrderStatus.choices],
+    )
+
+    def __init__(self, *args: Any, cooperatives: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["cooperative"]).choices = cooperatives
+        if len(cooperatives) <= 1:
+            self.fields["cooperative"].widget = forms.HiddenInput()

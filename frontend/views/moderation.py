@@ -1,0 +1,421 @@
+"""The moderators' pages: the queue (listings, reports, verification requests, appeals,
+cooperatives by status), one listing or cooperative with its record, the decision forms and the
+audit log. Everyone else gets a 404, signed in or not.
+
+Decisions call the moderation services, which check conflicts of interest and transitions; a
+refusal is a message. Each decision form posts, then the page it came from (`next`) is shown
+again; htmx swaps its `#queue` region and the messages in place.
+"""
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from cooperatives import state as cooperative_state
+from cooperatives.models import Cooperative
+from cooperatives.selectors import verification_request_list
+from frontend.moderation_forms import (
+    ActionLogFilterForm,
+    AppealQueueFilterForm,
+    AppealResolveForm,
+    CooperativeDecisionForm,
+    CooperativeStatusFilterForm,
+    ListingDecisionForm,
+    ListingQueueFilterForm,
+    ReportQueueFilterForm,
+    ReportResolveForm,
+)
+from frontend.views.common import attempt, safe_next, succeeded
+from marketplace import state as listing_state
+from marketplace.models import Listing
+from moderation import permissions, selectors, services
+from moderation.api.filters import ModerationActionFilter
+from moderation.models import (
+    ActionKind,
+    AppealOutcome,
+    ModerationAction,
+    ReportOutcome,
+    ReportReason,
+)
+from moderation.state import AppealStatus, ReportStatus
+
+PAGE_SIZE = 20
+LOG_PAGE_SIZE = 50
+
+LISTING_DECISIONS = {
+    "approve": (gettext_lazy("Approve and publish"), False),
+    "reject": (gettext_lazy("Reject"), True),
+    "suspend": (gettext_lazy("Suspend"), True),
+    "reinstate": (gettext_lazy("Reinstate"), False),
+}
+COOPERATIVE_DECISIONS = {
+    "verify": (gettext_lazy("Verify"), False),
+    "reject": (gettext_lazy("Reject the verification"), True),
+    "suspend": (gettext_lazy("Suspend the cooperative"), True),
+    "reinstate": (gettext_lazy("Reinstate"), False),
+}
+DONE = {
+    ActionKind.LISTING_APPROVE: gettext_lazy("“%(target)s” is approved and published."),
+    ActionKind.LISTING_REJECT: gettext_lazy("“%(target)s” is rejected; the seller reads why."),
+    ActionKind.LISTING_SUSPEND: gettext_lazy("“%(target)s” is suspended; the seller reads why."),
+    ActionKind.LISTING_REINSTATE: gettext_lazy("“%(target)s” is reinstated."),
+    ActionKind.COOPERATIVE_VERIFY: gettext_lazy("%(target)s is verified."),
+    ActionKind.COOPERATIVE_REJECT: gettext_lazy(
+        "The verification of %(target)s is rejected; its owners read why."
+    ),
+    ActionKind.COOPERATIVE_SUSPEND: gettext_lazy(
+        "%(target)s is suspended; its open orders are flagged for a person to settle."
+    ),
+    ActionKind.COOPERATIVE_REINSTATE: gettext_lazy("%(target)s is reinstated."),
+}
+TABS = (
+    ("moderation", gettext_lazy("Listings")),
+    ("moderation-reports", gettext_lazy("Reports")),
+    ("moderation-verification", gettext_lazy("Verification")),
+    ("moderation-appeals", gettext_lazy("Appeals")),
+    ("moderation-cooperatives", gettext_lazy("Cooperatives")),
+    ("moderation-log", gettext_lazy("Log")),
+)
+
+
+def _moderator(request: HttpRequest) -> User:
+    """The signed-in moderator; a 404 for everyone else (the pages are not there for them)."""
+    if not permissions.can_moderate(request.user):
+        raise Http404("Not found.")
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Any:
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def _status(form_class: type, request: HttpRequest, default: str) -> tuple[Any, str]:
+    form = form_class(request.GET or None, initial={"status": default})
+    status = default
+    if form.is_bound and form.is_valid() and form.cleaned_data["status"]:
+        status = form.cleaned_data["status"]
+    return form, status
+
+
+def _render(request: HttpRequest, template: str, tab: str, context: dict[str, Any]) -> HttpResponse:
+    context.update(
+        tabs=[{"name": name, "label": label, "is_current": name == tab} for name, label in TABS],
+        next=request.get_full_path(),
+    )
+    return render(request, template, context)
+
+
+def _decisions(
+    table: dict[str, tuple[frozenset[str], str]],
+    labels: dict[str, tuple[Any, bool]],
+    status: str,
+) -> list[dict[str, Any]]:
+    """The decisions the lifecycle table allows from `status`, with whether they need a reason."""
+    return [
+        {"name": name, "label": label, "needs_reason": needs_reason}
+        for name, (label, needs_reason) in labels.items()
+        if status in table[name][0]
+    ]
+
+
+def listing_decisions(listing: Listing) -> list[dict[str, Any]]:
+    return _decisions(listing_state.TRANSITIONS, LISTING_DECISIONS, listing.status)
+
+
+def cooperative_decisions(cooperative: Cooperative) -> list[dict[str, Any]]:
+    return _decisions(
+        cooperative_state.TRANSITIONS, COOPERATIVE_DECISIONS, cooperative.verification_status
+    )
+
+
+# The queue -----------------------------------------------------------------------------------
+
+
+def listings(request: HttpRequest) -> HttpResponse:
+    user = _moderator(request)
+    form, status = _status(ListingQueueFilterForm, request, listing_state.S.PENDING_REVIEW)
+    conflicts = selectors.cooperative_ids_of(user)
+    page = _page(request, selectors.listing_review_queue(status=status))
+    items = [
+        {
+            "listing": listing,
+            "can_decide": listing.cooperative_id not in conflicts,
+            "decisions": listing_decisions(listing),
+        }
+        for listing in page.object_list
+    ]
+    return _render(
+        request,
+        "frontend/moderation/listings.html",
+        "moderation",
+        {"form": form, "status": status, "page": page, "items": items},
+    )
+
+
+def reports(request: HttpRequest) -> HttpResponse:
+    user = _moderator(request)
+    form, status = _status(ReportQueueFilterForm, request, ReportStatus.OPEN)
+    conflicts = selectors.cooperative_ids_of(user)
+    page = _page(request, selectors.report_group_keys(status=status))
+    groups = selectors.report_groups(list(page.object_list), status=status)
+    items = [
+        {
+            "group": group,
+            "cooperative": group.listing.cooperative if group.listing else group.cooperative,
+            "can_decide": (group.listing.cooperative_id if group.listing else group.cooperative.pk)  # type: ignore[union-attr]
+            not in conflicts,
+            "reasons": [(_reason_label(reason), count) for reason, count in group.reasons.items()],
+        }
+        for group in groups
+    ]
+    return _render(
+        request,
+        "frontend/moderation/reports.html",
+        "moderation-reports",
+        {
+            "form": form,
+            "status": status,
+            "is_open": status == ReportStatus.OPEN,
+            "page": page,
+            "items": items,
+            "outcomes": ReportOutcome.choices,
+        },
+    )
+
+
+def _reason_label(reason: str) -> str:
+    return str(ReportReason(reason).label) if reason in ReportReason.values else reason
+
+
+def verification(request: HttpRequest) -> HttpResponse:
+    user = _moderator(request)
+    conflicts = selectors.cooperative_ids_of(user)
+    page = _page(request, selectors.verification_request_queue())
+    items = [
+        {
+            "request": item,
+            "cooperative": item.cooperative,
+            "can_decide": item.cooperative_id not in conflicts,
+            "decisions": cooperative_decisions(item.cooperative),
+        }
+        for item in page.object_list
+    ]
+    return _render(
+        request,
+        "frontend/moderation/verification.html",
+        "moderation-verification",
+        {"page": page, "items": items},
+    )
+
+
+def appeals(request: HttpRequest) -> HttpResponse:
+    user = _moderator(request)
+    form, status = _status(AppealQueueFilterForm, request, AppealStatus.OPEN)
+    conflicts = selectors.cooperative_ids_of(user)
+    page = _page(request, selectors.appeal_queue(status=status))
+    items = [
+        {
+            "appeal": appeal,
+            "is_own_decision": appeal.decided_by_id == user.pk,
+            "is_conflicted": appeal.cooperative_id in conflicts,
+        }
+        for appeal in page.object_list
+    ]
+    return _render(
+        request,
+        "frontend/moderation/appeals.html",
+        "moderation-appeals",
+        {
+            "form": form,
+            "status": status,
+            "page": page,
+            "items": items,
+            "outcomes": AppealOutcome.choices,
+        },
+    )
+
+
+def cooperatives(request: HttpRequest) -> HttpResponse:
+    _moderator(request)
+    form, status = _status(CooperativeStatusFilterForm, request, cooperative_state.S.SUSPENDED)
+    page = _page(request, selectors.cooperative_list_for_moderation(status=status))
+    return _render(
+        request,
+        "frontend/moderation/cooperatives.html",
+        "moderation-cooperatives",
+        {"form": form, "status": status, "page": page},
+    )
+
+
+# One listing, one cooperative ----------------------------------------------------------------
+
+
+def listing(request: HttpRequest, listing_id: int) -> HttpResponse:
+    user = _moderator(request)
+    found = selectors.listing_get_for_review(listing_id)
+    return _render(
+        request,
+        "frontend/moderation/listing.html",
+        "moderation",
+        {
+            "listing": found,
+            "can_decide": permissions.can_decide_on_listing(user, found),
+            "decisions": listing_decisions(found),
+            "log": selectors.action_list().filter(listing=found)[:50],
+        },
+    )
+
+
+def cooperative(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _moderator(request)
+    found = selectors.cooperative_get_for_moderation(slug)
+    return _render(
+        request,
+        "frontend/moderation/cooperative.html",
+        "moderation-cooperatives",
+        {
+            "cooperative": found,
+            "can_decide": permissions.can_decide_on_cooperative(user, found),
+            "decisions": cooperative_decisions(found),
+            "requests": verification_request_list(user=user, cooperative=found),
+            "log": selectors.decision_list_about(found)[:50],
+        },
+    )
+
+
+# Decisions -----------------------------------------------------------------------------------
+
+
+def _decide(
+    request: HttpRequest,
+    form: Any,
+    default_next: str,
+    service: Callable[[str, str], ModerationAction],
+    target: str,
+) -> HttpResponse:
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision; a reason is at most 2,000 characters."))
+        return redirect(safe_next(request, default_next))
+    action = attempt(
+        request, lambda: service(form.cleaned_data["decision"], form.cleaned_data["reason"])
+    )
+    if succeeded(action):
+        messages.success(request, str(DONE[ActionKind(action.action)]) % {"target": target})
+    return redirect(safe_next(request, default_next))
+
+
+@require_POST
+def listing_decide(request: HttpRequest, listing_id: int) -> HttpResponse:
+    user = _moderator(request)
+    found = selectors.listing_get_for_moderation(listing_id)
+    return _decide(
+        request,
+        ListingDecisionForm(request.POST),
+        reverse("frontend:moderation-listing", args=[found.pk]),
+        lambda decision, reason: services.listing_decide(
+            listing=found, decision=decision, actor=user, reason=reason
+        ),
+        found.title,
+    )
+
+
+@require_POST
+def cooperative_decide(request: HttpRequest, slug: str) -> HttpResponse:
+    user = _moderator(request)
+    found = selectors.cooperative_get_for_moderation(slug)
+    return _decide(
+        request,
+        CooperativeDecisionForm(request.POST),
+        reverse("frontend:moderation-cooperative", args=[found.slug]),
+        lambda decision, reason: services.cooperative_decide(
+            cooperative=found, decision=decision, actor=user, reason=reason
+        ),
+        found.name,
+    )
+
+
+@require_POST
+def report_resolve(request: HttpRequest, report_id: int) -> HttpResponse:
+    user = _moderator(request)
+    report = selectors.report_get_for_moderation(report_id)
+    form = ReportResolveForm(request.POST)
+    back = safe_next(request, reverse("frontend:moderation-reports"))
+    if not form.is_valid():
+        messages.error(request, _("Choose an outcome."))
+        return redirect(back)
+    resolved = attempt(
+        request,
+        lambda: services.report_resolve(
+            report=report,
+            actor=user,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        ),
+    )
+    if succeeded(resolved):
+        messages.success(
+            request,
+            _("%(count)s report(s) on “%(target)s” closed; each reporter is told.")
+            % {"count": len(resolved), "target": report.target},
+        )
+    return redirect(back)
+
+
+@require_POST
+def appeal_resolve(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    user = _moderator(request)
+    appeal = selectors.appeal_get_for_moderation(appeal_id)
+    form = AppealResolveForm(request.POST)
+    back = safe_next(request, reverse("frontend:moderation-appeals"))
+    if not form.is_valid():
+        messages.error(request, _("Choose an outcome."))
+        return redirect(back)
+    resolved = attempt(
+        request,
+        lambda: services.appeal_resolve(
+            appeal=appeal,
+            actor=user,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        ),
+    )
+    if succeeded(resolved):
+        if resolved.status == AppealStatus.OVERTURNED:
+            messages.success(request, _("The appeal is granted: the decision is reversed."))
+        else:
+            messages.success(request, _("The decision stands; the cooperative reads your note."))
+    return redirect(back)
+
+
+# The log -------------------------------------------------------------------------------------
+
+
+def log(request: HttpRequest) -> HttpResponse:
+    _moderator(request)
+    moderators = [(str(u.pk), u.name or u.email) for u in selectors.moderator_list()]
+    form = ActionLogFilterForm(request.GET or None, moderators=moderators)
+    data = request.GET.copy()
+    if form.is_bound and form.is_valid() and form.cleaned_data["created_before"]:
+        # "Until" a day includes that whole day.
+        until = form.cleaned_data["created_before"] + datetime.timedelta(days=1)
+        data["created_before"] = until.isoformat()
+    actions = ModerationActionFilter(data, queryset=selectors.action_list()).qs
+    page = _page(request, actions, LOG_PAGE_SIZE)
+    is_filtered = any(request.GET.get(name) for name in ActionLogFilterForm.base_fields)
+    return _render(
+        request,
+        "frontend/moderation/log.html",
+        "moderation-log",
+        {"form": form, "page": page, "is_filtered": is_filtered},
+    )

@@ -1,0 +1,560 @@
+"""The cart, checkout, orders with their timeline and messages, and invoices.
+
+Actions answer with a redirect to the page they came from (post/redirect/get). htmx follows the
+redirect and swaps only the region it came from (`hx-select`) and the messages
+(`hx-select-oob`), so every form works the same with and without JavaScript.
+"""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy, to_locale
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cooperatives.models import Cooperative, Membership
+from cooperatives.permissions import is_moderator
+from cooperatives.selectors import cooperative_get_visible, membership_list_for_user
+from frontend.order_forms import (
+    CartAddForm,
+    CartQuantityForm,
+    CheckoutForm,
+    MarkPaidForm,
+    MessageForm,
+    OrderActionForm,
+    OrderFilterForm,
+)
+from frontend.views.common import SignedInRequest, attempt, safe_next, succeeded
+from orders import documents, payments, permissions, selectors, services
+from orders.models import Invoice, InvoiceKind, Order
+from orders.state import ACTIONS, OrderStatus, PaymentMethod, PaymentStatus, find_transition
+
+PAGE_SIZE = 20
+
+ACTION_LABELS = {
+    "accept": gettext_lazy("Accept the order"),
+    "decline": gettext_lazy("Decline the order"),
+    "fulfil": gettext_lazy("Mark as fulfilled"),
+    "complete": gettext_lazy("Confirm receipt"),
+    "cancel": gettext_lazy("Cancel the order"),
+}
+ACTION_HELP = {
+    "accept": gettext_lazy("You commit to deliver. An invoice is issued when settled by invoice."),
+    "decline": gettext_lazy("The order ends and its stock goes back to your catalogue."),
+    "fulfil": gettext_lazy("Everything was delivered or the service was done."),
+    "complete": gettext_lazy("You received everything: the order is closed."),
+    "cancel": gettext_lazy("The order ends and its stock goes back to the seller's catalogue."),
+}
+DONE_MESSAGES = {
+    "accept": gettext_lazy("You accepted order #%(id)s."),
+    "decline": gettext_lazy("You declined order #%(id)s."),
+    "fulfil": gettext_lazy("Order #%(id)s is marked fulfilled."),
+    "complete": gettext_lazy("Order #%(id)s is completed. Thank you for trading cooperatively."),
+    "cancel": gettext_lazy("Order #%(id)s is cancelled."),
+}
+EVENT_LABELS = {
+    "place": gettext_lazy("Placed"),
+    "accept": gettext_lazy("Accepted"),
+    "decline": gettext_lazy("Declined"),
+    "fulfil": gettext_lazy("Fulfilled"),
+    "complete": gettext_lazy("Completed"),
+    "cancel": gettext_lazy("Cancelled"),
+    "issue_invoice": gettext_lazy("Invoice issued"),
+    "issue_credit_note": gettext_lazy("Credit note issued"),
+    "mark_paid": gettext_lazy("Marked paid"),
+    "flag": gettext_lazy("Put aside for a moderator"),
+    "unflag": gettext_lazy("Flag cleared"),
+}
+SIDE_LABELS = {"buyer": gettext_lazy("buyer"), "seller": gettext_lazy("seller")}
+
+
+def _locale() -> str:
+    return to_locale(get_language() or "en")
+
+
+def _memberships(request: SignedInRequest) -> list[Membership]:
+    return list(membership_list_for_user(request.user))
+
+
+def _chosen(memberships: list[Membership], slug: str | None) -> Membership | None:
+    """The membership named by slug (404 when it is not one of the viewer's), else the first."""
+    if slug:
+        for membership in memberships:
+            if membership.cooperative.slug == slug:
+                return membership
+        raise Http404("No cooperative with this slug among yours.")
+    return memberships[0] if memberships else None
+
+
+def _switch_choices(
+    memberships: list[Membership], cooperative: Cooperative | None, counts: dict[int, int]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "slug": m.cooperative.slug,
+            "name": m.cooperative.name,
+            "count": counts.get(m.cooperative_id, 0),
+            "is_selected": cooperative is not None and m.cooperative_id == cooperative.pk,
+        }
+        for m in memberships
+    ]
+
+
+def _cart_url(cooperative: Cooperative) -> str:
+    return f"{reverse('frontend:cart')}?{urlencode({'cooperative': cooperative.slug})}"
+
+
+# Cart ----------------------------------------------------------------------------------------
+
+
+@login_required
+def cart(request: SignedInRequest) -> HttpResponse:
+    memberships = _memberships(request)
+    counts = selectors.cart_line_counts_by_cooperative(request.user)
+    slug = request.GET.get("cooperative")
+    if not slug:
+        # Open the cart that has something in it, when one has.
+        slug = next((m.cooperative.slug for m in memberships if counts.get(m.cooperative_id)), None)
+    membership = _chosen(memberships, slug)
+    cooperative = membership.cooperative if membership else None
+    context: dict[str, Any] = {
+        "cooperative": cooperative,
+        "switch_choices": _switch_choices(memberships, cooperative, counts),
+    }
+    if cooperative is not None:
+        context.update(
+            summary=selectors.cart_summary(user=request.user, cooperative=cooperative),
+            can_checkout=permissions.can_checkout(request.user, cooperative),
+        )
+    return render(request, "frontend/orders/cart.html", context)
+
+
+def _add_to_cart_answer(
+    request: SignedInRequest, listing_id: int | None, next_url: str
+) -> HttpResponse:
+    """Without JavaScript: back to the page of the form. With htmx: the form again, fresh, with
+    the messages and the menu's cart count out of band (the form lives on others' pages)."""
+    if not request.htmx:
+        return redirect(next_url)
+    listing = selectors.listing_for_cart(listing_id) if listing_id else None
+    response = render(
+        request, "frontend/orders/_add_to_cart_answer.html", {"listing": listing, "next": next_url}
+    )
+    if listing is None:
+        response["HX-Reswap"] = "none"
+    return response
+
+
+@login_required
+@require_POST
+def cart_add(request: SignedInRequest) -> HttpResponse:
+    form = CartAddForm(request.POST)
+    next_url = safe_next(request, reverse("frontend:cart"))
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else None
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
+        listing_id = form.cleaned_data.get("listing")
+        return _add_to_cart_answer(request, listing_id, next_url)
+    data = form.cleaned_data
+    membership = _chosen(_memberships(request), data["cooperative"])
+    assert membership is not None
+    cooperative = membership.cooperative
+    added = attempt(
+        request,
+        lambda: services.cart_add_item(
+            cooperative=cooperative,
+            listing_id=data["listing"],
+            quantity=data["quantity"],
+            actor=request.user,
+        ),
+    )
+    if succeeded(added):
+        line, _created = added
+        messages.success(
+            request,
+            _("%(quantity)s × %(title)s is in the cart of %(cooperative)s (%(total)s in all).")
+            % {
+                "quantity": data["quantity"],
+                "title": line.title,
+                "cooperative": cooperative.name,
+                "total": line.quantity,
+            },
+        )
+    return _add_to_cart_answer(request, data["listing"], next_url)
+
+
+def _line_and_cart(request: SignedInRequest, line_id: int) -> tuple[Any, str]:
+    line = selectors.cart_line_get(user=request.user, line_id=line_id)
+    return line, _cart_url(line.cart.cooperative)
+
+
+@login_required
+@require_POST
+def cart_line_update(request: SignedInRequest, line_id: int) -> HttpResponse:
+    line, back = _line_and_cart(request, line_id)
+    form = CartQuantityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors["quantity"]))
+        return redirect(back)
+    updated = attempt(
+        request,
+        lambda: services.cart_update_item(
+            line=line, actor=request.user, quantity=form.cleaned_data["quantity"]
+        ),
+    )
+    if succeeded(updated):
+        messages.success(
+            request,
+            _("%(title)s: quantity %(quantity)s.")
+            % {"title": updated.title, "quantity": updated.quantity},
+        )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def cart_line_confirm_price(request: SignedInRequest, line_id: int) -> HttpResponse:
+    line, back = _line_and_cart(request, line_id)
+    updated = attempt(
+        request,
+        lambda: services.cart_update_item(line=line, actor=request.user, confirm_price=True),
+    )
+    if succeeded(updated):
+        messages.success(
+            request,
+            _("%(title)s: you accepted the price of %(price)s.")
+            % {"title": updated.title, "price": updated.unit_price.format(_locale())},
+        )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def cart_line_remove(request: SignedInRequest, line_id: int) -> HttpResponse:
+    line, back = _line_and_cart(request, line_id)
+    removed = attempt(request, lambda: services.cart_remove_item(line=line, actor=request.user))
+    if succeeded(removed):
+        messages.success(request, _("%(title)s is out of the cart.") % {"title": line.title})
+    return redirect(back)
+
+
+# Checkout ------------------------------------------------------------------------------------
+
+
+def _default_address(cooperative: Cooperative) -> str:
+    return "\n".join(part for part in (cooperative.address, cooperative.city) if part)
+
+
+@login_required
+def checkout(request: SignedInRequest) -> HttpResponse:
+    memberships = _memberships(request)
+    managed = [m for m in memberships if permissions.can_checkout(request.user, m.cooperative)]
+    slug = request.POST.get("cooperative") or request.GET.get("cooperative")
+    membership = _chosen(memberships, slug) if slug else next(iter(managed or memberships), None)
+    if membership is None:
+        messages.info(request, _("Join or create a cooperative to order."))
+        return redirect("frontend:my-cooperatives")
+    cooperative = membership.cooperative
+    if not permissions.can_checkout(request.user, cooperative):
+        return render(
+            request,
+            "frontend/orders/checkout_not_allowed.html",
+            {"cooperative": cooperative, "managed": managed},
+        )
+    summary = selectors.cart_summary(user=request.user, cooperative=cooperative)
+    currencies = summary.currencies
+    if request.method == "POST":
+        # A second click arrives after the first emptied the cart: it must still reach the
+        # service, which answers with the first result.
+        posted = request.POST.get("currency", "")
+        currencies = sorted({*currencies, posted} - {""}) or [""]
+    form = CheckoutForm(
+        request.POST if request.method == "POST" else None,
+        currencies=currencies,
+        methods=payments.available_methods(),
+        initial={
+            "delivery_address": _default_address(cooperative),
+            "payment_method": PaymentMethod.INVOICE,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = attempt(
+            request,
+            lambda: services.checkout_place(
+                buyer=cooperative,
+                actor=request.user,
+                idempotency_key=request.POST.get("checkout_key", ""),
+                payment_method=data["payment_method"],
+                currency=data["currency"],
+                delivery_address=data["delivery_address"],
+                note=data["note"],
+            ),
+            form=form,
+        )
+        if succeeded(result):
+            placed = result.checkout
+            if result.is_replay:
+                messages.info(request, _("This checkout was already placed; here it is."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your order is placed: each seller receives its own order and tells you "
+                        "when it accepts it."
+                    ),
+                )
+            if (
+                placed.payment_method == PaymentMethod.STRIPE
+                and placed.payment_status != PaymentStatus.SUCCEEDED
+            ):
+                return redirect(f"/checkout/{placed.pk}/pay/")
+            return redirect("frontend:checkout-result", checkout_id=placed.pk)
+    if not summary.line_count:
+        messages.info(request, _("The cart of %(name)s is empty.") % {"name": cooperative.name})
+        return redirect(_cart_url(cooperative))
+    return render(
+        request,
+        "frontend/orders/checkout.html",
+        {
+            "cooperative": cooperative,
+            "managed": managed,
+            "summary": summary,
+            "form": form,
+            # A new Idempotency-Key for every form shown: one form, sent twice, orders once.
+            "checkout_key": uuid.uuid4().hex,
+        },
+    )
+
+
+@login_required
+def checkout_result(request: SignedInRequest, checkout_id: int) -> HttpResponse:
+    placed = selectors.checkout_get_visible(user=request.user, checkout_id=checkout_id)
+    return render(request, "frontend/orders/checkout_result.html", {"checkout": placed})
+
+
+# Orders --------------------------------------------------------------------------------------
+
+
+def _list_cooperative(
+    request: SignedInRequest, memberships: list[Membership]
+) -> Cooperative | None:
+    """Mine by default; moderators may look at any cooperative's orders (flags to settle)."""
+    slug = request.GET.get("cooperative")
+    if (
+        slug
+        and is_moderator(request.user)
+        and slug not in {m.cooperative.slug for m in memberships}
+    ):
+        return cooperative_get_visible(request.user, slug)
+    membership = _chosen(memberships, slug)
+    return membership.cooperative if membership else None
+
+
+@login_required
+def order_list(request: SignedInRequest) -> HttpResponse:
+    memberships = _memberships(request)
+    cooperative = _list_cooperative(request, memberships)
+    choices = [(m.cooperative.slug, m.cooperative.name) for m in memberships]
+    if cooperative is not None and cooperative.slug not in dict(choices):
+        choices.append((cooperative.slug, cooperative.name))
+    form = OrderFilterForm(request.GET or None, cooperatives=choices)
+    role = status = ""
+    if form.is_bound and form.is_valid():
+        role, status = form.cleaned_data["role"], form.cleaned_data["status"]
+    context: dict[str, Any] = {"form": form, "cooperative": cooperative}
+    if cooperative is not None:
+        orders = selectors.order_list_for_cooperative(
+            user=request.user, cooperative=cooperative, role=role, status=status
+        )
+        page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = page
+        context["rows"] = [
+            {
+                "order": order,
+                "role": "buyer" if order.buyer_id == cooperative.pk else "seller",
+                "partner": order.seller if order.buyer_id == cooperative.pk else order.buyer,
+            }
+            for order in page.object_list
+        ]
+        context["is_filtered"] = bool(role or status)
+    return render(request, "frontend/orders/order_list.html", context)
+
+
+def _timeline(order: Order) -> list[dict[str, Any]]:
+    return [
+        {
+            "event": event,
+            "label": EVENT_LABELS.get(event.action, event.action),
+            "side": SIDE_LABELS.get(event.actor_side, ""),
+        }
+        for event in order.events.all()
+    ]
+
+
+def _order_context(
+    request: SignedInRequest, order: Order, message_form: MessageForm | None = None
+) -> dict[str, Any]:
+    user = request.user
+    actions = []
+    for action in permissions.available_actions(user, order):
+        transition = find_transition(action, order.status)
+        actions.append(
+            {
+                "name": action,
+                "label": ACTION_LABELS[action],
+                "help": ACTION_HELP[action],
+                "is_reason_required": bool(transition and transition.is_reason_required),
+                "is_danger": action in ("decline", "cancel"),
+            }
+        )
+    invoices = {invoice.kind: invoice for invoice in order.invoices.all()}
+    can_read = permissions.can_read_messages(user, order)
+    sides = permissions.sides_of(user, order)
+    return {
+        "order": order,
+        "sides": sides,
+        "actions": actions,
+        "can_mark_paid": (
+            permissions.can_mark_paid(user, order)
+            and order.payment_method == PaymentMethod.INVOICE
+            and InvoiceKind.INVOICE in invoices
+            and order.paid_at is None
+            and order.status != OrderStatus.CANCELLED
+        ),
+        "can_unflag": order.is_flagged and permissions.can_flag_order(user),
+        "invoice": invoices.get(InvoiceKind.INVOICE),
+        "credit_note": invoices.get(InvoiceKind.CREDIT_NOTE),
+        "timeline": _timeline(order),
+        "can_read_messages": can_read,
+        "thread": list(selectors.message_list(user=user, order=order)) if can_read else [],
+        "message_form": message_form or MessageForm(),
+    }
+
+
+@login_required
+def order_detail(request: SignedInRequest, order_id: int) -> HttpResponse:
+    order = selectors.order_get_visible(user=request.user, order_id=order_id)
+    return render(request, "frontend/orders/order_detail.html", _order_context(request, order))
+
+
+@login_required
+@require_POST
+def order_action(request: SignedInRequest, order_id: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    order = selectors.order_get_visible(user=request.user, order_id=order_id)
+    form = OrderActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
+        return redirect("frontend:order-detail", order_id=order.pk)
+    done = attempt(
+        request,
+        lambda: services.order_transition(
+            order=order, action=action, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+    )
+    if succeeded(done):
+        messages.success(request, DONE_MESSAGES[action] % {"id": order.pk})
+    return redirect("frontend:order-detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
+def order_mark_paid(request: SignedInRequest, order_id: int) -> HttpResponse:
+    order = selectors.order_get_visible(user=request.user, order_id=order_id)
+    form = MarkPaidForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    paid = attempt(
+        request, lambda: services.order_mark_paid(order=order, actor=request.user, note=note)
+    )
+    if succeeded(paid):
+        messages.success(
+            request, _("Order #%(id)s is marked paid; the buyer is told.") % {"id": order.pk}
+        )
+    return redirect("frontend:order-detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
+def order_unflag(request: SignedInRequest, order_id: int) -> HttpResponse:
+    """A moderator settled what the flag was about."""
+    order = selectors.order_get_visible(user=request.user, order_id=order_id)
+    form = MarkPaidForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    cleared = attempt(
+        request, lambda: services.order_unflag(order=order, actor=request.user, note=note)
+    )
+    if succeeded(cleared):
+        messages.success(request, _("The flag on order #%(id)s is cleared.") % {"id": order.pk})
+    return redirect("frontend:order-detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
+def message_post(request: SignedInRequest, order_id: int) -> HttpResponse:
+    order = selectors.order_get_visible(user=request.user, order_id=order_id)
+    if not permissions.can_read_messages(request.user, order):
+        raise Http404("No order with this id.")
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        posted = attempt(
+            request,
+            lambda: services.message_post(
+                order=order, actor=request.user, body=form.cleaned_data["body"]
+            ),
+            form=form,
+        )
+        if succeeded(posted):
+            messages.success(request, _("Your message is sent."))
+            return redirect(reverse("frontend:order-detail", args=[order.pk]) + "#thread")
+    return render(
+        request, "frontend/orders/order_detail.html", _order_context(request, order, form)
+    )
+
+
+# Invoices ------------------------------------------------------------------------------------
+
+
+def _document(request: SignedInRequest, order_id: int, kind: str) -> Invoice:
+    order = selectors.order_get_visible(user=request.user, order_id=order_id)
+    if not permissions.can_view_invoice(request.user, order):
+        raise Http404("No order with this id.")
+    for invoice in order.invoices.all():
+        if invoice.kind == kind:
+            invoice.order = order
+            return invoice
+    raise Http404("This order has no such document.")
+
+
+@login_required
+def invoice(request: SignedInRequest, order_id: int, kind: str) -> HttpResponse:
+    document = _document(request, order_id, kind)
+    return render(
+        request,
+        "frontend/orders/invoice.html",
+        {
+            "invoice": document,
+            "doc": documents.invoice_document(document, locale=_locale()),
+            "is_credit_note": document.is_credit_note,
+        },
+    )
+
+
+@login_required
+def invoice_pdf(request: SignedInRequest, order_id: int, kind: str) -> HttpResponse:
+    document = _document(request, order_id, kind)
+    response = HttpResponse(
+        documents.invoice_pdf(document, locale=_locale()), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
+    return response

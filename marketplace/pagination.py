@@ -1,0 +1,48 @@
+"""Catalogue pages, shared by the API and the pages. Two things keep a page fast over a large
+catalogue:
+
+- the count stops at LISTING_COUNT_LIMIT and selects only ids, so a broad query never counts
+  every row nor computes anything per row (`is_capped` says when it stopped);
+- a page is found as a list of ids first (a narrow query the covering indexes answer alone),
+  then only those rows are read in full (`fetch_rows`, e.g. `selectors.listing_rows`).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+
+class CappedPaginator(Paginator):
+    """`fetch_rows(ids)` reads the page's rows in full; by default the list's own queryset."""
+
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *args: Any,
+        fetch_rows: Callable[[list[int]], QuerySet] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.fetch_rows = fetch_rows or (lambda ids: object_list.order_by().filter(pk__in=ids))
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        limit = settings.LISTING_COUNT_LIMIT
+        return self.object_list.order_by().values("pk")[: limit + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > settings.LISTING_COUNT_LIMIT
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.fetch_rows(ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

@@ -1,0 +1,178 @@
+"""Catalogue search. PostgreSQL: weighted full-text search on the trigger-maintained
+`search_vector` column, accent- and case-insensitive, with typos corrected by trigram
+similarity against the dictionary of title words (migration 0006).
+Other databases: every word must appear (accent-folded) in the title, description, category or
+seller name. See docs/catalogue.md."""
+
+import unicodedata
+from typing import Any
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import connection as default_connection
+from django.db.models import (
+    Case,
+    CharField,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+SEARCH_CONFIGS = ("minga_simple", "minga_spanish", "minga_portuguese", "minga_english")
+MAX_QUERY_WORDS = 8
+MAX_QUERY_LENGTH = 200
+# Shorter words would be "corrected" into half the dictionary.
+MIN_CORRECTED_LENGTH = 4
+MAX_CORRECTIONS = 5
+
+
+def fold(text: str | None) -> str | None:
+    """Lower-case and strip accents: 'Café Orgánico' → 'cafe organico'."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """SQLite gets a `minga_unaccent` that folds accents and case, so the same SQL runs on both."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("minga_unaccent", 1, fold, deterministic=True)
+
+
+class Fold(Func):
+    """minga_unaccent(lower(expr)): the expression the trigram index is built on."""
+
+    template = "minga_unaccent(lower(%(expressions)s))"
+    output_field = CharField()
+
+
+class ListingDocument(Expression):
+    """The PostgreSQL-only `search_vector` column of the listing table (see migration 0004)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+
+
+def clean_query(raw: str) -> str:
+    return " ".join(raw[:MAX_QUERY_LENGTH].split()[:MAX_QUERY_WORDS])
+
+
+def uses_full_text(connection: Any = None) -> bool:
+    return (connection or default_connection).vendor == "postgresql"
+
+
+def _full_text_query(text: str) -> SearchQuery:
+    """The words in every configuration (websearch syntax): each config stems its own way."""
+    query = SearchQuery(text, config=SEARCH_CONFIGS[0], search_type="websearch")
+    for config in SEARCH_CONFIGS[1:]:
+        query = query | SearchQuery(text, config=config, search_type="websearch")
+    return query
+
+
+def _similar_words(words: list[str]) -> dict[str, list[str]]:
+    """For each word, the closest words of listing titles (trigram similarity, best first)."""
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT q.word, close.word
+              FROM unnest(%s::text[]) AS q(word)
+             CROSS JOIN LATERAL (
+                   SELECT w.word FROM marketplace_search_word w
+                    WHERE w.word %% q.word
+                    ORDER BY similarity(w.word, q.word) DESC, w.word
+                    LIMIT %s) AS close
+            """,
+            [words, MAX_CORRECTIONS],
+        )
+        found: dict[str, list[str]] = {}
+        for word, similar in cursor.fetchall():
+            found.setdefault(word, []).append(similar)
+    return found
+
+
+def _corrected_query(text: str) -> SearchQuery | None:
+    """Every word must match, as itself (stemmed) or as one of its close dictionary words."""
+    words = [word for word in (fold(text) or "").split() if word.isalnum()]
+    similar = _similar_words([word for word in words if len(word) >= MIN_CORRECTED_LENGTH])
+    if not any(similar.values()):
+        return None
+    query: SearchQuery | None = None
+    for word in words:
+        alternatives = _full_text_query(word)
+        for close in similar.get(word, []):
+            alternatives = alternatives | SearchQuery(close, config=SEARCH_CONFIGS[0])
+        query = alternatives if query is None else query & alternatives
+    return query
+
+
+def _postgres_search(queryset: QuerySet, text: str) -> QuerySet:
+    """Full-text search; when the words match nothing, each word is replaced by its closest
+    title words, so a typo still finds the listing ("organik" → "orgánico")."""
+    query = _full_text_query(text)
+    matching = queryset.alias(search_document=ListingDocument()).filter(search_document=query)
+    if not matching.exists():
+        corrected = _corrected_query(text)
+        if corrected is not None:
+            query = corrected
+            matching = queryset.alias(search_document=ListingDocument()).filter(
+                search_document=query
+            )
+    return matching.annotate(relevance=SearchRank(ListingDocument(), query))
+
+
+def _fallback_search(queryset: QuerySet, text: str) -> QuerySet:
+    words = [word for word in (fold(text) or "").split() if word]
+    in_title = Q()
+    queryset = queryset.alias(
+        folded_title=Fold("title"),
+        folded_description=Fold("description"),
+        folded_category=Fold("category__name"),
+        folded_category_es=Fold("category__name_es"),
+        folded_category_pt=Fold("category__name_pt_br"),
+        folded_seller=Fold("cooperative__name"),
+    )
+    for word in words:
+        queryset = queryset.filter(
+            Q(folded_title__contains=word)
+            | Q(folded_description__contains=word)
+            | Q(folded_category__contains=word)
+            | Q(folded_category_es__contains=word)
+            | Q(folded_category_pt__contains=word)
+            | Q(folded_seller__contains=word)
+        )
+        in_title &= Q(folded_title__contains=word)
+    starts = Q(folded_title__startswith=words[0]) if words else Q()
+    return queryset.annotate(
+        relevance=Case(
+            When(in_title & starts, then=Value(3.0)),
+            When(in_title, then=Value(2.0)),
+            default=Value(1.0),
+            output_field=FloatField(),
+        )
+    )
+
+
+def search_listings(queryset: QuerySet, raw: str) -> QuerySet:
+    """Listings matching `raw`, annotated with `relevance` (higher is better)."""
+    text = clean_query(raw)
+    if not text:
+        return queryset.annotate(relevance=Value(0, output_field=IntegerField()))
+    if uses_full_text(default_connection):
+        return _postgres_search(queryset, text)
+    return _fallback_search(queryset, text)
+
+
+RELEVANCE_ORDER = (F("relevance").desc(), F("published_at").desc(nulls_last=True), F("id").desc())

@@ -1,0 +1,148 @@
+"""Reads of the catalogue shared by the API, the pages and the admin. Each keeps its number of
+queries constant whatever the number of listings it returns."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import translation
+
+from cooperatives.models import Cooperative, Membership
+from cooperatives.permissions import is_moderator
+from cooperatives.state import VerificationStatus
+from marketplace import permissions
+from marketplace.models import Category, Listing, ListingEvent, ListingImage
+from marketplace.search import RELEVANCE_ORDER, search_listings
+from marketplace.state import ListingStatus
+
+NEWEST_ORDER = ("-published_at", "-id")
+ORDERINGS: dict[str, tuple[Any, ...]] = {
+    "-published_at": NEWEST_ORDER,
+    "price_amount": ("price_amount", "id"),
+    "-price_amount": ("-price_amount", "-id"),
+}
+
+
+def _with_related(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
+    return queryset.select_related("cooperative", "category").prefetch_related(
+        Prefetch("images", queryset=ListingImage.objects.order_by("position", "id"))
+    )
+
+
+def member_cooperative_ids(user: Any) -> list[int]:
+    """The cooperatives the user belongs to (one query, cached on the user object)."""
+    if not (user and user.is_authenticated):
+        return []
+    cached = user.__dict__.get("_member_cooperative_ids")
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).values_list("cooperative_id", flat=True))
+        user.__dict__["_member_cooperative_ids"] = cached
+    return cached
+
+
+def listing_list_visible_to(user: Any) -> QuerySet[Listing]:
+    """Published listings of cooperatives in good standing; plus every listing of the user's own
+    cooperatives; moderators see everything."""
+    queryset = _with_related(Listing.objects.all())
+    if is_moderator(user):
+        return queryset
+    public = Q(status=ListingStatus.PUBLISHED) & ~Q(
+        cooperative__verification_status=VerificationStatus.SUSPENDED
+    )
+    own = member_cooperative_ids(user)
+    return queryset.filter((public | Q(cooperative_id__in=own)) if own else public)
+
+
+def listing_rows(ids: list[int]) -> QuerySet[Listing]:
+    """Listings by id with what cards show (seller, category, images). No visibility check: for
+    ids that a visibility-checked query returned."""
+    return _with_related(Listing.objects.filter(pk__in=ids))
+
+
+def listing_get_visible(user: Any, listing_id: int) -> Listing:
+    """The listing if the user may see it; a 404 otherwise (what you may not see does not exist)."""
+    listing = _with_related(Listing.objects.filter(pk=listing_id)).first()
+    if listing is None or not permissions.can_view_listing(user, listing):
+        raise Http404("No listing with this id.")
+    return listing
+
+
+def listing_list_for_cooperative(
+    user: Any, cooperative: Cooperative, *, statuses: Iterable[str] | None = None
+) -> QuerySet[Listing]:
+    """A seller's catalogue as the user may see it: everything for its members ("my listings"),
+    the published part for everyone else."""
+    queryset = listing_list_visible_to(user).filter(cooperative=cooperative)
+    if statuses:
+        queryset = queryset.filter(status__in=list(statuses))
+    return queryset.order_by(*NEWEST_ORDER)
+
+
+def listing_search(queryset: QuerySet[Listing], text: str) -> QuerySet[Listing]:
+    """Narrow to listings matching `text`, annotated with `relevance`."""
+    return search_listings(queryset, text)
+
+
+def listing_order(queryset: QuerySet[Listing], ordering: str, *, searching: bool) -> QuerySet:
+    """Apply a public ordering; relevance applies only to a search, newest first otherwise."""
+    if ordering == "relevance" or (not ordering and searching):
+        return (
+            queryset.order_by(*RELEVANCE_ORDER) if searching else queryset.order_by(*NEWEST_ORDER)
+        )
+    return queryset.order_by(*ORDERINGS.get(ordering, NEWEST_ORDER))
+
+
+def listing_events(user: Any, listing: Listing) -> QuerySet[ListingEvent]:
+    if not permissions.can_view_listing_history(user, listing):
+        raise Http404("No listing with this id.")
+    return listing.events.select_related("actor").order_by("at", "id")
+
+
+def category_find(value: str | int) -> Category | None:
+    """A category by slug or by id."""
+    text = str(value).strip()
+    if text.isdigit():
+        return Category.objects.filter(pk=int(text)).first()
+    return Category.objects.filter(slug=text).first()
+
+
+def category_subtree(category: Category) -> QuerySet[Category]:
+    """The category and every descendant: a prefix match on the materialised path."""
+    return Category.objects.filter(path__startswith=category.path)
+
+
+def category_label(category: Category, language: str | None = None) -> str:
+    """The category's name in the given (or active) language, English when not translated."""
+    language = (language or translation.get_language() or "en").lower()
+    if language.startswith("es") and category.name_es:
+        return category.name_es
+    if language.startswith("pt") and category.name_pt_br:
+        return category.name_pt_br
+    return category.name
+
+
+@dataclass
+class CategoryNode:
+    category: Category
+    children: list["CategoryNode"] = field(default_factory=list)
+
+
+def category_tree() -> list[CategoryNode]:
+    """The whole tree from one query, siblings ordered by position then name."""
+    categories = list(Category.objects.order_by("path"))
+    nodes = {category.pk: CategoryNode(category) for category in categories}
+    roots: list[CategoryNode] = []
+    for category in categories:
+        node = nodes[category.pk]
+        parent = nodes.get(category.parent_id) if category.parent_id else None
+        (parent.children if parent else roots).append(node)
+
+    def sort(level: list[CategoryNode]) -> None:
+        level.sort(key=lambda n: (n.category.position, n.category.name))
+        for node in level:
+            sort(node.children)
+
+    sort(roots)
+    return roots

@@ -1,0 +1,181 @@
+"""tools/backup.sh and tools/restore.sh, end to end on PostgreSQL: seed a throwaway database,
+back it up, drop it, restore it, and find every row and every file again."""
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parents[2]
+# Orders in several states, invoices and events, through the services (run by manage.py shell).
+SEED = """
+from cooperatives.models import Role
+from orders import services
+from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
+seller, buyer = CooperativeFactory(), CooperativeFactory()
+buyer_owner = MembershipFactory(cooperative=buyer, role=Role.OWNER).user
+seller_owner = MembershipFactory(cooperative=seller, role=Role.OWNER).user
+for n in range(6):
+    listing = ListingFactory(cooperative=seller, price_amount=1000 + n, currency="EUR", stock=99)
+    services.cart_add_item(cooperative=buyer, listing_id=listing.pk, quantity=n + 1, actor=buyer_owner)
+    result = services.checkout_place(
+        buyer=buyer, actor=buyer_owner, idempotency_key=f"seed-{n}", payment_method="invoice"
+    )
+    order = result.checkout.orders.get()
+    if n % 2:
+        services.order_accept(order=order, actor=seller_owner)
+    elif n % 3 == 2:
+        services.order_decline(order=order, actor=seller_owner, reason="No stock this week")
+"""
+
+pytestmark = pytest.mark.postgres
+
+
+def server_url(database: str) -> str:
+    """The test run's PostgreSQL server (from DATABASE_URL), with another database name."""
+    url = os.environ["DATABASE_URL"].split("?")[0]
+    return url.rsplit("/", 1)[0] + "/" + database
+
+
+def snapshot(url: str) -> dict[str, object]:
+    """Rows per table, and a checksum of every order's id, total and status."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            )
+        ]
+        counts = {
+            table: connection.execute(
+                sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+            ).fetchone()[0]  # type: ignore[index]
+            for table in tables
+        }
+        checksum = connection.execute(
+            "SELECT md5(string_agg(concat_ws(',', id, total_amount, currency, status), ';'"
+            " ORDER BY id)) FROM orders_order"
+        ).fetchone()[0]  # type: ignore[index]
+    return {"counts": counts, "orders_md5": checksum}
+
+
+def drop(name: str) -> None:
+    with psycopg.connect(server_url("postgres"), autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def attempt(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+def run(args: list[str], env: dict[str, str]) -> str:
+    done = attempt(args, env)
+    assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def environment(database: str, folder: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": server_url(database),
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "MEDIA_ROOT": str(folder / "media"),
+        "PRIVATE_MEDIA_ROOT": str(folder / "private"),
+        "MINGA_VAR_DIR": str(folder / "var"),
+    }
+
+
+def create(name: str, template: str | None = None) -> None:
+    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+    with psycopg.connect(server_url("postgres"), autocommit=True) as connection:
+        connection.execute(statement)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """Migrated and seeded once through manage.py, in a database of its own (never the test
+    run's); each test works on a copy."""
+    name = f"minga_backup_seed_{uuid.uuid4().hex[:10]}"
+    env = environment(name, tmp_path_factory.mktemp("seed"))
+    create(name)
+    try:
+        run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
+        run([sys.executable, "manage.py", "seed_demo"], env)
+        run([sys.executable, "manage.py", "shell", "-c", SEED], env)
+        yield name
+    finally:
+        drop(name)
+
+
+@pytest.fixture
+def throwaway(seeded, tmp_path):
+    name = f"minga_backup_{uuid.uuid4().hex[:10]}"
+    create(name, template=seeded)
+    try:
+        yield name, environment(name, tmp_path)
+    finally:
+        drop(name)
+
+
+def test_backup_drop_restore_gives_back_every_row_and_file(throwaway, tmp_path):
+    name, env = throwaway
+    url = env["DATABASE_URL"]
+    (tmp_path / "media" / "cooperatives").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "media" / "cooperatives" / "logo.webp").write_bytes(b"RIFF-logo")
+    (tmp_path / "private").mkdir(exist_ok=True)
+    (tmp_path / "private" / "statute.pdf").write_bytes(b"%PDF-1.4 statute")
+    before = snapshot(url)
+    assert before["counts"]["orders_order"] > 0, "the demo placed no order to check"  # type: ignore[index]
+
+    backup_dir = tmp_path / "backup"
+    run(["bash", "tools/backup.sh", str(backup_dir)], env)
+    assert {p.name for p in backup_dir.iterdir()} == {
+        "database.dump",
+        "media.tar.gz",
+        "private.tar.gz",
+        "SHA256SUMS",
+    }
+
+    drop(name)
+    for folder in ("media", "private"):
+        shutil.rmtree(tmp_path / folder)
+
+    run(["bash", "tools/restore.sh", str(backup_dir)], env)
+    assert snapshot(url) == before
+    assert (tmp_path / "media" / "cooperatives" / "logo.webp").read_bytes() == b"RIFF-logo"
+    assert (tmp_path / "private" / "statute.pdf").read_bytes() == b"%PDF-1.4 statute"
+
+
+def test_restore_refuses_to_overwrite_a_database_that_has_data(throwaway, tmp_path):
+    _, env = throwaway
+    backup_dir = tmp_path / "backup"
+    run(["bash", "tools/backup.sh", str(backup_dir)], env)
+    refused = attempt(["bash", "tools/restore.sh", str(backup_dir)], env)
+    assert refused.returncode != 0
+    assert "restore into an empty one" in refused.stderr
+
+
+def test_a_damaged_backup_is_refused_before_anything_is_touched(throwaway, tmp_path):
+    name, env = throwaway
+    backup_dir = tmp_path / "backup"
+    run(["bash", "tools/backup.sh", str(backup_dir)], env)
+    with open(backup_dir / "database.dump", "ab") as dump:
+        dump.write(b"garbage")
+    drop(name)
+    refused = attempt(["bash", "tools/restore.sh", str(backup_dir)], env)
+    assert refused.returncode != 0
+    with psycopg.connect(server_url("postgres"), autocommit=True) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        assert found.fetchone() is None  # not even created

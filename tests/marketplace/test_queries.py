@@ -1,0 +1,90 @@
+"""The catalogue runs a constant number of queries whatever the page size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from marketplace.models import ListingImage
+from tests.conftest import client_for
+from tests.factories import CooperativeFactory, ListingFactory
+
+pytestmark = pytest.mark.django_db
+
+# count, page ids, page rows, images; the category of a category filter or, for a search, whether
+# anything matches; the reader's memberships and whether they moderate.
+LIST_BUDGET = 8
+DETAIL_BUDGET = 6
+
+
+@pytest.fixture
+def many_listings(coffee):  # type: ignore[no-untyped-def]
+    listings = []
+    for index in range(60):
+        seller = CooperativeFactory(name=f"Vendedora {index % 7}", country="AR")
+        listing = ListingFactory(cooperative=seller, category=coffee)
+        for position in range(2):
+            ListingImage.objects.create(
+                listing=listing,
+                image=f"listings/{listing.pk}/{position}.webp",
+                thumbnail_small=f"listings/{listing.pk}/{position}-400.webp",
+                position=position,
+                width=400,
+                height=300,
+            )
+        listings.append(listing)
+    return listings
+
+
+def fresh_client(user):  # type: ignore[no-untyped-def]
+    """A client for a freshly loaded user, so nothing is cached from an earlier request."""
+    return client_for(User.objects.get(pk=user.pk)) if user else APIClient()
+
+
+def queries_for(client, url):  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response.json()
+
+
+@pytest.mark.parametrize("persona", [None, "buyer_member"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "search=yerba",
+        "category=test-food&country=AR&in_stock=true&currency=ARS&min_price=1&ordering=price_amount",
+    ],
+)
+def test_list_queries_do_not_grow_with_the_page(
+    request, many_listings, django_assert_max_num_queries, persona, query
+):
+    user = request.getfixturevalue(persona) if persona else None
+    small, body = queries_for(fresh_client(user), f"/api/v1/listings/?page_size=5&{query}")
+    assert len(body["results"]) == 5
+    with django_assert_max_num_queries(LIST_BUDGET):
+        large, body = queries_for(fresh_client(user), f"/api/v1/listings/?page_size=50&{query}")
+    assert len(body["results"]) == 50
+    assert all(item["thumbnail_url"] for item in body["results"])
+    assert large == small
+
+
+def test_detail_queries_do_not_grow_with_images(
+    seller_member, coffee, seller_coop, django_assert_max_num_queries
+):
+    one = ListingFactory(cooperative=seller_coop, category=coffee)
+    many = ListingFactory(cooperative=seller_coop, category=coffee)
+    ListingImage.objects.create(listing=one, image="a.webp", width=4, height=3)
+    for position in range(10):
+        ListingImage.objects.create(
+            listing=many, image=f"{position}.webp", position=position, width=4, height=3
+        )
+    few_queries, _ = queries_for(fresh_client(seller_member), f"/api/v1/listings/{one.pk}/")
+    with django_assert_max_num_queries(DETAIL_BUDGET):
+        many_queries, body = queries_for(
+            fresh_client(seller_member), f"/api/v1/listings/{many.pk}/"
+        )
+    assert len(body["images"]) == 10
+    assert many_queries == few_queries
