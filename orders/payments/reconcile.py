@@ -191,8 +191,8 @@ def _transfers(report: Report) -> dict[str, TransferInfo]:
 
     for info in remote.values():
         raw = info.metadata.get("order_id", "")
-        if not is_ours(info.metadata):
-            continue
+        if info.id not in by_id and not is_ours(info.metadata):
+            continue  # another database's (or app's) transfer on the same account
         if not raw.isdigit():
             report.add("transfer", info.id, f"to {info.destination} was not made by Minga")
             continue
