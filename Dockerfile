@@ -26,7 +26,9 @@ COPY . .
 # them. The secret here exists only for this build step: production settings refuse to start
 # without a long one.
 RUN SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
-    python manage.py collectstatic --noinput --verbosity 0
+    python manage.py collectstatic --noinput --verbosity 0 \
+    && SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
+    python manage.py compile_translations --verbosity 0
 
 RUN groupadd --system minga \
     && useradd --system --gid minga --home-dir /app --no-create-home minga \

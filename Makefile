@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP_AUDIT_SERVICE ?= pypi
 
-.PHONY: install run test lint format check-deploy migrate demo bench clean audit bandit pip-audit
+.PHONY: install translations messages run test lint format check-deploy migrate demo bench clean audit bandit pip-audit
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Minga needs Python 3.11 or newer"'
@@ -19,6 +19,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 install: $(STAMP)
+	@$(BIN)/python manage.py compile_translations --verbosity 0
+
+# Pure-Python compile of locale/*/LC_MESSAGES/django.po (Babel); no GNU gettext needed.
+translations: install
+
+# Extract new strings into the catalogues (needs GNU gettext: apt-get install gettext); then
+# translate them in locale/es and locale/pt_BR (docs/i18n.md).
+messages: install
+	$(BIN)/python manage.py makemessages $(MESSAGES_ARGS) --no-obsolete --add-location=file
+
+MESSAGES_ARGS := -l es -l pt_BR --ignore=.venv --ignore=tests --ignore=benchmarks --ignore=tools \
+	--ignore=staticfiles --ignore=var --ignore=media --ignore=build
 
 migrate: install
 	@mkdir -p "$${MINGA_VAR_DIR:-var}"  # SQLite creates its file, not the folder it lives in

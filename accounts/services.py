@@ -10,12 +10,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
 from accounts.models import LoginAttempt, User, normalize_email
 from core.errors import DomainError
 
-BAD_CREDENTIALS = "Unable to sign in with this e-mail and password."
+BAD_CREDENTIALS = gettext_lazy("Unable to sign in with this e-mail and password.")
 FORMER_MEMBER_NAME = "Former member"
 FORMER_MEMBER_EMAIL = "former-member@minga.invalid"
 
@@ -40,7 +42,7 @@ def user_register(*, email: str, password: str, name: str, language: str = "") -
     """Create an account; the e-mail must be new (case-insensitively) and the password strong."""
     email = normalize_email(email)
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": ["An account with this e-mail already exists."]})
+        raise ValidationError({"email": [_("An account with this e-mail already exists.")]})
     candidate = User(email=email, name=name.strip())
     try:
         validate_password(password, user=candidate)
@@ -50,12 +52,14 @@ def user_register(*, email: str, password: str, name: str, language: str = "") -
         with transaction.atomic():
             user = User.objects.create_user(email, password, name=name.strip(), language=language)
     except IntegrityError as exc:  # a concurrent registration with the same e-mail won the race
-        raise ValidationError({"email": ["An account with this e-mail already exists."]}) from exc
+        raise ValidationError(
+            {"email": [_("An account with this e-mail already exists.")]}
+        ) from exc
     return user
 
 
 def user_token(*, user: User) -> str:
-    token, _ = Token.objects.get_or_create(user=user)
+    token, _created = Token.objects.get_or_create(user=user)
     return token.key
 
 
@@ -107,7 +111,7 @@ def _record_failure(key: str) -> datetime | None:
     lock = timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     # Rows nobody has touched for a window and a lock only grow the table.
     LoginAttempt.objects.filter(updated_at__lt=now - window - lock).exclude(email=key).delete()
-    attempt, _ = LoginAttempt.objects.select_for_update().get_or_create(
+    attempt, _created = LoginAttempt.objects.select_for_update().get_or_create(
         email=key, defaults={"window_started_at": now}
     )
     expired_lock = attempt.locked_until is not None and attempt.locked_until <= now
@@ -191,7 +195,7 @@ def user_delete(*, user: User, password: str, request: HttpRequest | None = None
     try:
         user_authenticate(email=user.email, password=password, request=request)
     except ValidationError as exc:
-        raise ValidationError({"password": ["This is not your password."]}) from exc
+        raise ValidationError({"password": [_("This is not your password.")]}) from exc
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         memberships_leave_all(user=user)

@@ -4,7 +4,10 @@ filters, serialisers, the database), measured N times each after a warm-up.
     DATABASE_URL=postgres://... python benchmarks/catalogue_latency.py [--runs 50] [--base-url URL]
 
 Without --base-url requests go through Django's test Client in this process (no network); with
-it, through HTTP to a running server (runserver or gunicorn). Prints median and p95 in ms.
+it, through HTTP to a running server (runserver or gunicorn). Prints median and p95 in ms and,
+in-process on PostgreSQL, the CPU time one request costs (this process plus its database
+backend, from /proc): on a machine shared with other work the latency grows with the
+contention, the CPU cost does not. --wait-idle waits for a quiet CPU before each request type.
 """
 
 import argparse
@@ -66,6 +69,18 @@ def wait_for_quiet(threshold: float, timeout: float) -> float | None:
     return share
 
 
+def process_cpu_seconds(pid: int | None) -> float | None:
+    """CPU time (user + system) used so far by a process on this machine, from /proc."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -83,12 +98,13 @@ def main() -> None:
         metavar="SHARE",
         help="Before each request type, wait until this share of the CPU is idle (e.g. 0.8).",
     )
+    parser.add_argument("--idle-timeout", type=float, default=120, help="Seconds to wait at most.")
     args = parser.parse_args()
 
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import OperationalError, connection
     from django.test import Client
 
     from marketplace.models import Listing
@@ -100,6 +116,8 @@ def main() -> None:
             with urllib.request.urlopen(args.base_url.rstrip("/") + path) as response:  # noqa: S310
                 return json.loads(response.read())
         response = client.get(path)
+        if response.status_code == 500:
+            raise OperationalError("server error")
         assert response.status_code == 200, (path, response.status_code, response.content[:300])
         return response.json()
 
@@ -110,21 +128,52 @@ def main() -> None:
     detail_id = visible.values_list("pk", flat=True).first()
     scenarios = [*SCENARIOS, ("detail", f"/api/v1/listings/{detail_id}/")]
     print(f"{connection.vendor}, {published} published listings, {args.runs} runs each")
-    print(f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'results':>8} {'idle':>5}  path")
-    for name, path in scenarios:
-        idle = wait_for_quiet(args.wait_idle, timeout=300) if args.wait_idle else None
+    print(
+        f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'results':>8}"
+        f" {'idle':>5}  path"
+    )
+
+    def backend_pid() -> int | None:
+        if args.base_url or connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+
+    def measure(path: str) -> tuple[list[float], dict, float | None]:
         for _ in range(args.warmup):
             body = fetch(path)
+        pid = backend_pid()
+        app_before, db_before = time.process_time(), process_cpu_seconds(pid)
         timings = []
         for _ in range(args.runs):
             started = time.perf_counter()
             body = fetch(path)
             timings.append((time.perf_counter() - started) * 1000)
+        app = time.process_time() - app_before
+        db_after = process_cpu_seconds(pid)
+        cpu = None
+        if db_before is not None and db_after is not None and not args.base_url:
+            cpu = (app + db_after - db_before) * 1000 / args.runs
+        return timings, body, cpu
+
+    for name, path in scenarios:
+        idle = wait_for_quiet(args.wait_idle, timeout=args.idle_timeout) if args.wait_idle else None
+        for attempt in range(3):
+            try:
+                timings, body, cpu = measure(path)
+                break
+            except OperationalError:  # the shared server was restarted: measure again
+                connection.close()
+                time.sleep(5)
+                if attempt == 2:
+                    raise
         count = body.get("count", 1)
         idle_text = f"{idle:.0%}" if idle is not None else "-"
+        cpu_text = f"{cpu:.1f}" if cpu is not None else "-"
         print(
             f"{name:<22} {statistics.median(timings):>10.1f} {percentile(timings, 0.95):>8.1f}"
-            f" {count:>8} {idle_text:>5}  {path}"
+            f" {cpu_text:>7} {count:>8} {idle_text:>5}  {path}"
         )
     load = os.getloadavg()
     print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")

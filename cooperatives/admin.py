@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from cooperatives.models import (
     Cooperative,
@@ -16,7 +17,7 @@ from cooperatives.models import (
     VerificationRequest,
 )
 
-LAST_OWNER = "A cooperative always keeps an owner: name another owner first."
+LAST_OWNER = gettext_lazy("A cooperative always keeps an owner: name another owner first.")
 
 
 def _is_last_owner(membership: Membership) -> bool:

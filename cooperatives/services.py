@@ -8,8 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User, normalize_email
 from cooperatives import permissions
@@ -46,9 +49,13 @@ PROFILE_FIELDS = (
 )
 MAX_VERIFICATION_DOCUMENTS = 5
 VERIFICATION_REFUSALS = {
-    "pending": "A verification request is already waiting for a moderator's decision.",
-    "verified": "This cooperative is already verified.",
-    "suspended": "A suspended cooperative cannot ask for verification; contact the moderators.",
+    "pending": gettext_lazy(
+        "A verification request is already waiting for a moderator's decision."
+    ),
+    "verified": gettext_lazy("This cooperative is already verified."),
+    "suspended": gettext_lazy(
+        "A suspended cooperative cannot ask for verification; contact the moderators."
+    ),
 }
 
 
@@ -56,7 +63,12 @@ def _check_country(country: str) -> str:
     code = (country or "").upper()
     if code not in country_codes():
         raise ValidationError(
-            {"country": [f"'{country}' is not an ISO 3166-1 alpha-2 country code."]}
+            {
+                "country": [
+                    _("'%(country)s' is not an ISO 3166-1 alpha-2 country code.")
+                    % {"country": country}
+                ]
+            }
         )
     return code
 
@@ -97,7 +109,9 @@ def cooperative_create(
     encoded_logo = _encode_logo(logo) if logo is not None else None
     if slug:
         if Cooperative.objects.filter(slug=slug).exists():
-            raise ValidationError({"slug": [f"The slug '{slug}' is already taken."]})
+            raise ValidationError(
+                {"slug": [_("The slug '%(slug)s' is already taken.") % {"slug": slug}]}
+            )
     else:
         slug = _unique_slug(profile.get("name", ""))
     cooperative = Cooperative(slug=slug, **profile)
@@ -106,7 +120,9 @@ def cooperative_create(
         with transaction.atomic():
             cooperative.save()
     except IntegrityError as exc:  # a concurrent creation took the slug first
-        raise ValidationError({"slug": [f"The slug '{slug}' is already taken."]}) from exc
+        raise ValidationError(
+            {"slug": [_("The slug '%(slug)s' is already taken.") % {"slug": slug}]}
+        ) from exc
     Membership.objects.create(user=actor, cooperative=cooperative, role=Role.OWNER)
     permissions.forget_roles(actor)
     if encoded_logo is not None:
@@ -121,7 +137,7 @@ def cooperative_update(
 ) -> Cooperative:
     """Owners and admins edit the profile; verification and Stripe fields are not theirs to set."""
     if not permissions.can_manage_cooperative(actor, cooperative):
-        raise NotPermitted("Only owners and admins can edit this cooperative.")
+        raise NotPermitted(_("Only owners and admins can edit this cooperative."))
     encoded_logo = _encode_logo(logo) if logo is not None else None
     cooperative = _lock_cooperative(cooperative)
     for field, value in changes.items():
@@ -150,7 +166,7 @@ def _lock_membership(membership: Membership, cooperative: Cooperative) -> Member
         .first()
     )
     if locked is None:  # removed by someone else while this request waited for the lock
-        raise NotFound("No member with this id in this cooperative.")
+        raise NotFound(_("No member with this id in this cooperative."))
     locked.cooperative = cooperative
     return locked
 
@@ -162,7 +178,12 @@ def _other_owners_exist(cooperative: Cooperative, excluding: Membership) -> bool
 def _check_role(role: str) -> None:
     if role not in Role.values:
         raise ValidationError(
-            {"role": [f"'{role}' is not a role; choose one of {', '.join(Role.values)}."]}
+            {
+                "role": [
+                    _("'%(role)s' is not a role; choose one of %(join)s.")
+                    % {"role": role, "join": ", ".join(Role.values)}
+                ]
+            }
         )
 
 
@@ -175,11 +196,11 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
     # Judge with the roles as they are now that the rows are locked, not as the request began.
     permissions.forget_roles(actor)
     if not permissions.can_change_role(actor, membership, role):
-        raise NotPermitted("You may not give or take this role.")
+        raise NotPermitted(_("You may not give or take this role."))
     demotes_owner = membership.role == Role.OWNER and role != Role.OWNER
     if demotes_owner and not _other_owners_exist(cooperative, membership):
         raise DomainError(
-            "A cooperative always keeps an owner: name another owner first.", code="last_owner"
+            _("A cooperative always keeps an owner: name another owner first."), code="last_owner"
         )
     membership.role = role
     membership.save(update_fields=["role"])
@@ -194,10 +215,10 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     membership = _lock_membership(membership, cooperative)
     permissions.forget_roles(actor)
     if not permissions.can_remove_member(actor, membership):
-        raise NotPermitted("You may not remove this member.")
+        raise NotPermitted(_("You may not remove this member."))
     if membership.role == Role.OWNER and not _other_owners_exist(cooperative, membership):
         raise DomainError(
-            "A cooperative always keeps an owner: name another owner first.", code="last_owner"
+            _("A cooperative always keeps an owner: name another owner first."), code="last_owner"
         )
     membership.delete()
     permissions.forget_roles(actor)
@@ -210,12 +231,12 @@ def invitation_create(
     """Invite a person by e-mail; a newer invitation to the same address replaces the open one."""
     _check_role(role)
     if not permissions.can_invite_member(actor, cooperative, role):
-        raise NotPermitted("You may not invite members with this role.")
+        raise NotPermitted(_("You may not invite members with this role."))
     # Serialises invitations of one cooperative: two at once to one address cannot both stay open.
     cooperative = _lock_cooperative(cooperative)
     email = normalize_email(email)
     if cooperative.memberships.filter(user__email__iexact=email).exists():
-        raise ValidationError({"email": ["This person is already a member of the cooperative."]})
+        raise ValidationError({"email": [_("This person is already a member of the cooperative.")]})
     now = timezone.now()
     cooperative.invitations.select_for_update().filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
@@ -224,13 +245,27 @@ def invitation_create(
         cooperative=cooperative, email=email, role=role, invited_by=actor
     )
     link = f"{settings.SITE_URL}/invitations/{invitation.token}/"
+    # The invitee's own language when they already have an account, else the inviter's.
+    invitee = User.objects.filter(email__iexact=email).only("language").first()
+    language = (invitee.language if invitee else "") or translation.get_language()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = _("You are invited to join %(cooperative)s on Minga") % {
+            "cooperative": cooperative.name
+        }
+        message = _(
+            "%(inviter)s invited you to join %(cooperative)s as %(role)s.\n\n"
+            "Accept the invitation: %(link)s\n\nIt expires on %(date)s."
+        ) % {
+            "inviter": actor.name,
+            "cooperative": cooperative.name,
+            "role": invitation.get_role_display(),
+            "link": link,
+            "date": date_format(invitation.expires_at, "DATE_FORMAT"),
+        }
     transaction.on_commit(
         lambda: send_mail(
-            subject=f"You are invited to join {cooperative.name} on Minga",
-            message=(
-                f"{actor.name} invited you to join {cooperative.name} as {invitation.get_role_display()}.\n\n"
-                f"Accept the invitation: {link}\n\nIt expires on {invitation.expires_at:%Y-%m-%d}."
-            ),
+            subject=subject,
+            message=message,
             from_email=None,
             recipient_list=[email],
             fail_silently=True,
@@ -242,7 +277,7 @@ def invitation_create(
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, actor: User) -> None:
     if not permissions.can_manage_cooperative(actor, invitation.cooperative):
-        raise NotPermitted("Only owners and admins can revoke invitations.")
+        raise NotPermitted(_("Only owners and admins can revoke invitations."))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
@@ -254,22 +289,22 @@ def invitation_accept(*, token: str, actor: User) -> Membership:
     """Join the cooperative; the invitation must be open and addressed to the actor's e-mail."""
     found = Invitation.objects.filter(token=token).only("pk", "cooperative_id").first()
     if found is None:
-        raise NotFound("This invitation does not exist.")
+        raise NotFound(_("This invitation does not exist."))
     cooperative = Cooperative.objects.select_for_update().get(pk=found.cooperative_id)
     invitation = Invitation.objects.select_for_update().get(pk=found.pk)
     invitation.cooperative = cooperative
     if invitation.revoked_at is not None:
-        raise DomainError("This invitation was withdrawn.", code="invitation_revoked")
+        raise DomainError(_("This invitation was withdrawn."), code="invitation_revoked")
     if invitation.accepted_at is not None:
-        raise DomainError("This invitation was already accepted.", code="invitation_used")
+        raise DomainError(_("This invitation was already accepted."), code="invitation_used")
     if invitation.expires_at <= timezone.now():
         raise DomainError(
-            "This invitation has expired; ask for a new one.", code="invitation_expired"
+            _("This invitation has expired; ask for a new one."), code="invitation_expired"
         )
     if normalize_email(actor.email) != normalize_email(invitation.email):
-        raise NotPermitted("This invitation was sent to another e-mail address.")
+        raise NotPermitted(_("This invitation was sent to another e-mail address."))
     if Membership.objects.filter(user=actor, cooperative=invitation.cooperative).exists():
-        raise DomainError("You are already a member of this cooperative.", code="already_member")
+        raise DomainError(_("You are already a member of this cooperative."), code="already_member")
     membership = Membership.objects.create(
         user=actor, cooperative=invitation.cooperative, role=invitation.role
     )
@@ -286,13 +321,18 @@ def verification_request_submit(
 ) -> VerificationRequest:
     """Ask moderators to verify the cooperative, with at least one PDF or image document."""
     if not permissions.can_request_verification(actor, cooperative):
-        raise NotPermitted("Only owners and admins can ask for verification.")
+        raise NotPermitted(_("Only owners and admins can ask for verification."))
     documents = list(documents)
     if not documents:
-        raise ValidationError({"documents": ["Attach at least one document (PDF or image)."]})
+        raise ValidationError({"documents": [_("Attach at least one document (PDF or image).")]})
     if len(documents) > MAX_VERIFICATION_DOCUMENTS:
         raise ValidationError(
-            {"documents": [f"Attach at most {MAX_VERIFICATION_DOCUMENTS} documents."]}
+            {
+                "documents": [
+                    _("Attach at most %(MAX_VERIFICATION_DOCUMENTS)s documents.")
+                    % {"MAX_VERIFICATION_DOCUMENTS": MAX_VERIFICATION_DOCUMENTS}
+                ]
+            }
         )
     content_types = []
     for upload in documents:
@@ -378,7 +418,7 @@ def cooperative_export(*, cooperative: Cooperative, actor: User) -> dict[str, An
     from orders.selectors import orders_export_for_cooperative
 
     if not permissions.can_export_cooperative(actor, cooperative):
-        raise NotPermitted("Only owners export the cooperative's data.")
+        raise NotPermitted(_("Only owners export the cooperative's data."))
     profile = {name: getattr(cooperative, name) for name in PROFILE_EXPORT_FIELDS}
     profile["logo"] = cooperative.logo.url if cooperative.logo else None
     members = cooperative.memberships.select_related("user").order_by("created_at", "id")

@@ -30,6 +30,7 @@ def ensure_transition(action: str, current: str) -> str:
     allowed_from, target = TRANSITIONS[action]
     if current not in allowed_from:
         raise TransitionNotAllowed(
-            f"Cannot {action.replace('_', ' ')} a cooperative whose status is {current}."
+            _("Cannot %(replace)s a cooperative whose status is %(current)s.")
+            % {"replace": action.replace("_", " "), "current": current}
         )
     return target

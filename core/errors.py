@@ -1,4 +1,12 @@
-"""Domain errors: a rule of the business refused the request (answered as 409, or 404/403)."""
+"""Domain errors: a rule of the business refused the request (answered as 409, or 404/403).
+
+The detail is a translated text (`gettext`, or `gettext_lazy` for constants): clients read it in
+the request's language and branch on the untranslated `code`."""
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class DomainError(Exception):
@@ -7,7 +15,7 @@ class DomainError(Exception):
     status_code = 409
     code = "conflict"
 
-    def __init__(self, detail: str, *, code: str | None = None) -> None:
+    def __init__(self, detail: "str | _StrPromise", *, code: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
         if code:

@@ -9,6 +9,33 @@ from core.reference import currency_decimals
 
 BASIS_POINTS = 10_000
 
+# A reader's language without a region ("es") writes a price the way the currency's own country
+# does: ARS as in Argentina, UYU as in Uruguay, EUR as in Spain. Portuguese is Brazil's already.
+CURRENCY_REGIONS = {
+    "es": {
+        "ARS": "es_AR",
+        "UYU": "es_UY",
+        "EUR": "es_ES",
+        "CLP": "es_CL",
+        "MXN": "es_MX",
+        "COP": "es_CO",
+        "PEN": "es_PE",
+        "PYG": "es_PY",
+        "BOB": "es_BO",
+        "USD": "es_US",
+    },
+}
+# CLDR writes "$1.250,00" for es_AR; prices and invoices in Argentina put a space after the sign.
+PATTERNS = {"es_AR": "¤\u00a0#,##0.00"}
+
+
+def reader_locale(locale: str, currency: str) -> str:
+    """The Babel locale for an amount of `currency` read in `locale` ('es' + ARS → 'es_AR')."""
+    locale = locale.replace("-", "_")
+    if "_" in locale:
+        return locale
+    return CURRENCY_REGIONS.get(locale, {}).get(currency, locale)
+
 
 class CurrencyMismatch(ValueError):
     pass
@@ -52,7 +79,15 @@ class Money:
         return Decimal(self.amount).scaleb(-currency_decimals(self.currency))
 
     def format(self, locale: str = "en") -> str:
-        return format_currency(self.as_decimal(), self.currency, locale=locale.replace("-", "_"))
+        """The amount as a reader of `locale` writes it: `R$ 1.250,00`, `$ 1.250,00` (ARS in
+        Spanish), `1.250,00 €` (EUR in Spanish), `€1,250.00` (EUR in English)."""
+        babel_locale = reader_locale(locale, self.currency)
+        return format_currency(
+            self.as_decimal(),
+            self.currency,
+            format=PATTERNS.get(babel_locale),
+            locale=babel_locale,
+        )
 
     def __str__(self) -> str:
         return self.format()

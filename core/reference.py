@@ -6,6 +6,7 @@ from babel import Locale
 from babel.numbers import get_currency_precision, get_territory_currencies
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 # CLDR territories with two letters that are not countries in ISO 3166-1: groupings (EU, UN),
 # pseudo-locales, "unknown", and codes ISO only reserves (Ascension, Canary Islands...).
@@ -30,7 +31,7 @@ def validate_country_code(value: str) -> None:
     """A model-field validator: upper-case ISO 3166-1 alpha-2."""
     if value not in country_codes():
         raise ValidationError(
-            "'%(value)s' is not an ISO 3166-1 alpha-2 country code.",
+            _("'%(value)s' is not an ISO 3166-1 alpha-2 country code."),
             code="invalid_country",
             params={"value": value},
         )
@@ -71,8 +72,10 @@ def clean_site_language(value: str) -> str:
     codes = site_language_codes()
     if value and value not in codes:
         raise ValidationError(
-            f"'{value}' is not a language of this site; choose one of {', '.join(codes)}, "
-            "or leave it blank.",
+            _(
+                "'%(value)s' is not a language of this site; choose one of %(join)s, or leave it blank."
+            )
+            % {"value": value, "join": ", ".join(codes)},
             code="invalid_language",
         )
     return value

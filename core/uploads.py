@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -17,7 +18,9 @@ def check_size(upload: UploadedFile) -> None:
     limit = settings.MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
-            f"The file is {upload.size} bytes; the limit is {limit} bytes.", code="too_large"
+            _("The file is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {"size": upload.size, "limit": limit},
+            code="too_large",
         )
 
 
@@ -47,21 +50,25 @@ def open_image(upload: UploadedFile) -> ValidatedImage:
             probe = Image.open(io.BytesIO(data))
         except (UnidentifiedImageError, OSError) as exc:
             raise ValidationError(
-                "The file is not an image in JPEG, PNG or WebP format.", code="not_an_image"
+                _("The file is not an image in JPEG, PNG or WebP format."), code="not_an_image"
             ) from exc
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ValidationError(
-                f"The image has too many pixels; the limit is {max_pixels}.", code="too_many_pixels"
+                _("The image has too many pixels; the limit is %(max_pixels)s.")
+                % {"max_pixels": max_pixels},
+                code="too_many_pixels",
             ) from exc
         if probe.format not in ACCEPTED_IMAGE_FORMATS:
             raise ValidationError(
-                f"Images must be JPEG, PNG or WebP; this one is {probe.format or 'unknown'}.",
+                _("Images must be JPEG, PNG or WebP; this one is %(value)s.")
+                % {"value": probe.format or "unknown"},
                 code="unsupported_format",
             )
         width, height = probe.size
         if width * height > max_pixels:
             raise ValidationError(
-                f"The image is {width}×{height} pixels; the limit is {max_pixels} pixels.",
+                _("The image is %(width)s×%(height)s pixels; the limit is %(max_pixels)s pixels.")
+                % {"width": width, "height": height, "max_pixels": max_pixels},
                 code="too_many_pixels",
             )
         try:
@@ -70,7 +77,7 @@ def open_image(upload: UploadedFile) -> ValidatedImage:
             image.load()
         except (OSError, SyntaxError, Image.DecompressionBombError) as exc:
             raise ValidationError(
-                "The image is damaged or truncated.", code="damaged_image"
+                _("The image is damaged or truncated."), code="damaged_image"
             ) from exc
     # Turn the pixels as the camera said, then forget every EXIF tag (GPS included).
     fmt = probe.format
@@ -117,7 +124,8 @@ def check_document(upload: UploadedFile) -> str:
     except ValidationError as exc:
         if exc.code in {"not_an_image", "unsupported_format"}:
             raise ValidationError(
-                "Documents must be a PDF or a JPEG, PNG or WebP image.", code="unsupported_document"
+                _("Documents must be a PDF or a JPEG, PNG or WebP image."),
+                code="unsupported_document",
             ) from exc
         raise
     upload.seek(0)

@@ -127,11 +127,13 @@ class DirectoryFilterForm(forms.Form):
     )
     verified = forms.BooleanField(
         label=_("Verified only"),
+        label_suffix="",  # the box comes first: "☐ Verified only", no colon
         required=False,
         widget=forms.CheckboxInput(check_test=lambda value: value in (True, "true", "on")),
     )
     recuperated = forms.BooleanField(
         label=_("Worker-recuperated only"),
+        label_suffix="",  # the box comes first: "☐ Verified only", no colon
         required=False,
         widget=forms.CheckboxInput(check_test=lambda value: value in (True, "true", "on")),
     )
@@ -160,6 +162,7 @@ class CooperativeForm(forms.Form):
     )
     is_recuperated = forms.BooleanField(
         label=_("We are a worker-recuperated enterprise"),
+        label_suffix="",
         required=False,
         help_text=_("The workers took over and run a company its former owners abandoned."),
     )

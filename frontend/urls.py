@@ -1,13 +1,55 @@
 from django.urls import path
 
-from frontend.views import accounts, cooperatives, decisions, moderation, orders, pages, reports
+from frontend.views import (
+    accounts,
+    catalogue,
+    cooperatives,
+    decisions,
+    moderation,
+    orders,
+    pages,
+    reports,
+)
 from orders.models import InvoiceKind
 
 app_name = "frontend"
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("catalogue/", pages.catalogue, name="catalogue"),
+    path("catalogue/", catalogue.catalogue, name="catalogue"),
+    path("listings/<int:listing_id>/", catalogue.listing_detail, name="listing"),
+    path("listings/<int:listing_id>/report/", catalogue.listing_report, name="listing-report"),
+    path("my/cooperatives/<slug:slug>/listings/", catalogue.my_listings, name="my-listings"),
+    path(
+        "my/cooperatives/<slug:slug>/listings/new/",
+        catalogue.listing_create,
+        name="listing-create",
+    ),
+    path(
+        "my/cooperatives/<slug:slug>/listings/catalogue.csv",
+        catalogue.catalogue_export,
+        name="catalogue-export",
+    ),
+    path(
+        "my/cooperatives/<slug:slug>/listings/import/",
+        catalogue.catalogue_import,
+        name="catalogue-import",
+    ),
+    path("my/listings/<int:listing_id>/", catalogue.listing_edit, name="listing-edit"),
+    path(
+        "my/listings/<int:listing_id>/images/",
+        catalogue.listing_images_add,
+        name="listing-images",
+    ),
+    path(
+        "my/listings/<int:listing_id>/images/<int:image_id>/delete/",
+        catalogue.listing_image_delete,
+        name="listing-image-delete",
+    ),
+    path("my/listings/<int:listing_id>/submit/", catalogue.listing_submit, name="listing-submit"),
+    path(
+        "my/listings/<int:listing_id>/archive/", catalogue.listing_archive, name="listing-archive"
+    ),
     path("signup/", accounts.signup, name="signup"),
     path("signin/", accounts.SignInView.as_view(), name="login"),
     path("signout/", accounts.SignOutView.as_view(), name="logout"),

@@ -50,7 +50,7 @@ class ListingEventInline(admin.TabularInline):
     model = ListingEvent
     extra = 0
     fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = fields
+    readonly_fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -35,10 +35,10 @@ class PriceFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class YesNoField(forms.NullBooleanField):
+class YesNoField(forms.Field):
     """true/false (or 1/0, yes/no); anything else is an error rather than silently ignored."""
 
-    def to_python(self, value: Any) -> bool | None:
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
         text = str(value).strip().lower() if value is not None else ""
         if text == "":
             return None

@@ -4,7 +4,8 @@ catalogue:
 - the count stops at LISTING_COUNT_LIMIT and selects only ids, so a broad query never counts
   every row nor computes anything per row (`is_capped` says when it stopped);
 - a page is found as a list of ids first (a narrow query the covering indexes answer alone),
-  then only those rows are read in full (`fetch_rows`, e.g. `selectors.listing_rows`).
+  then only those rows are read in full (`fetch_rows`, e.g. `selectors.listing_rows`);
+- a search ranks every match anyway, so its page of ids and its count come from one query.
 """
 
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
 
 
@@ -33,16 +34,38 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:  # type: ignore[override]
         limit = settings.LISTING_COUNT_LIMIT
-        return self.object_list.order_by().values("pk")[: limit + 1].count()
+        queryset: QuerySet = self.object_list  # type: ignore[assignment]
+        return queryset.order_by().values("pk")[: limit + 1].count()
 
     @property
     def is_capped(self) -> bool:
         return self.count > settings.LISTING_COUNT_LIMIT
 
+    def _counts_while_ranking(self, queryset: QuerySet) -> bool:
+        """A search sorts every match to rank it, so the same pass can count them."""
+        return "relevance" in queryset.query.annotations
+
     def page(self, number: Any) -> Page:
+        queryset: QuerySet = self.object_list  # type: ignore[assignment]
+        ids: list[int] | None = None
+        if self._counts_while_ranking(queryset) and "count" not in self.__dict__:
+            try:
+                wanted = max(int(number), 1)
+            except (TypeError, ValueError):
+                wanted = 1
+            bottom = (wanted - 1) * self.per_page
+            found = list(
+                queryset.annotate(matches=Window(Count("*"))).values_list("pk", "matches")[
+                    bottom : bottom + self.per_page
+                ]
+            )
+            if found:
+                self.__dict__["count"] = found[0][1]
+                ids = [pk for pk, _matches in found]
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        if ids is None or bottom != (number - 1) * self.per_page:
+            ids = list(queryset.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.fetch_rows(ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)  # type: ignore[attr-defined]

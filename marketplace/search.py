@@ -61,8 +61,9 @@ class ListingDocument(Expression):
 
     output_field = SearchVectorField()
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         alias = compiler.query.get_initial_alias()
+        # A list: Django's search lookups add these params to lists.
         return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
 
 
@@ -113,7 +114,7 @@ def _corrected_query(text: str) -> SearchQuery | None:
     for word in words:
         alternatives = _full_text_query(word)
         for close in similar.get(word, []):
-            alternatives = alternatives | SearchQuery(close, config=SEARCH_CONFIGS[0])
+            alternatives = alternatives | _full_text_query(close)
         query = alternatives if query is None else query & alternatives
     return query
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cooperatives import state as cooperative_state
@@ -61,7 +62,7 @@ REASON_REQUIRED = frozenset({"reject", "suspend"})
 def _require_reason(reason: str, *, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({field: ["Give a reason: the cooperative will read it."]})
+        raise ValidationError({field: [_("Give a reason: the cooperative will read it.")]})
     return reason
 
 
@@ -93,10 +94,10 @@ def listing_decide(
     if decision not in LISTING_ACTIONS:
         raise ValueError(f"Unknown listing decision {decision!r}")
     if not permissions.can_moderate(actor):
-        raise NotPermitted("Only moderators may decide on listings.")
+        raise NotPermitted(_("Only moderators may decide on listings."))
     if not permissions.can_decide_on_listing(actor, listing):
         raise NotPermitted(
-            "You are a member of this listing's cooperative: another moderator decides."
+            _("You are a member of this listing's cooperative: another moderator decides.")
         )
     reason = _require_reason(reason) if decision in REASON_REQUIRED else (reason or "").strip()
     locked = Listing.objects.select_for_update().get(pk=listing.pk)
@@ -170,9 +171,9 @@ def cooperative_decide(
     if decision not in COOPERATIVE_ACTIONS:
         raise ValueError(f"Unknown cooperative decision {decision!r}")
     if not permissions.can_moderate(actor):
-        raise NotPermitted("Only moderators may decide on cooperatives.")
+        raise NotPermitted(_("Only moderators may decide on cooperatives."))
     if not permissions.can_decide_on_cooperative(actor, cooperative):
-        raise NotPermitted("You are a member of this cooperative: another moderator decides.")
+        raise NotPermitted(_("You are a member of this cooperative: another moderator decides."))
     reason = _require_reason(reason) if decision in REASON_REQUIRED else (reason or "").strip()
     locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
     from_status = locked.verification_status
@@ -242,21 +243,23 @@ def report_create(
 ) -> Report:
     """Anyone signed in reports a published listing or a visible cooperative, once while open."""
     if (listing is None) == (cooperative is None):
-        raise ValidationError({"non_field_errors": ["Report either a listing or a cooperative."]})
+        raise ValidationError(
+            {"non_field_errors": [_("Report either a listing or a cooperative.")]}
+        )
     if listing is not None and listing.status != S.PUBLISHED:
-        raise ValidationError({"listing": ["Only listings in the catalogue can be reported."]})
+        raise ValidationError({"listing": [_("Only listings in the catalogue can be reported.")]})
     if cooperative is not None and cooperative.is_suspended:
-        raise ValidationError({"cooperative": ["This cooperative is already suspended."]})
+        raise ValidationError({"cooperative": [_("This cooperative is already suspended.")]})
     details = (details or "").strip()
     if reason == "other" and not details:
-        raise ValidationError({"details": ["Tell the moderators what is wrong."]})
+        raise ValidationError({"details": [_("Tell the moderators what is wrong.")]})
     field = "listing" if listing is not None else "cooperative"
     duplicate = Report.objects.filter(
         reporter=actor, status=ReportStatus.OPEN, **{field: listing or cooperative}
     )
     if duplicate.exists():
         raise ValidationError(
-            {field: ["You already reported this; the moderators will look at it."]}
+            {field: [_("You already reported this; the moderators will look at it.")]}
         )
     try:
         with transaction.atomic():
@@ -269,7 +272,7 @@ def report_create(
             )
     except IntegrityError as exc:
         raise ValidationError(
-            {field: ["You already reported this; the moderators will look at it."]}
+            {field: [_("You already reported this; the moderators will look at it.")]}
         ) from exc
 
 
@@ -292,18 +295,20 @@ def report_resolve(
 ) -> list[Report]:
     """Close every open report on the same item at once; each closure is logged."""
     if not permissions.can_moderate(actor):
-        raise NotPermitted("Only moderators may resolve reports.")
+        raise NotPermitted(_("Only moderators may resolve reports."))
     if not permissions.can_resolve_report(actor, report):
         raise NotPermitted(
-            "You are a member of the reported cooperative: another moderator decides."
+            _("You are a member of the reported cooperative: another moderator decides.")
         )
     if outcome not in ReportOutcome.values:
-        raise ValidationError({"outcome": [f"Choose one of {', '.join(ReportOutcome.values)}."]})
+        raise ValidationError(
+            {"outcome": [_("Choose one of %(join)s.") % {"join": ", ".join(ReportOutcome.values)}]}
+        )
     if decision is not None:
         if outcome != ReportOutcome.ACTION_TAKEN:
-            raise ValidationError({"decision": ["A dismissed report links no decision."]})
+            raise ValidationError({"decision": [_("A dismissed report links no decision.")]})
         if decision.action not in DECISION_ACTIONS or not _same_target(decision, report):
-            raise ValidationError({"decision": ["Link a decision about the reported item."]})
+            raise ValidationError({"decision": [_("Link a decision about the reported item.")]})
     target = (
         Q(listing_id=report.listing_id)
         if report.listing_id
@@ -368,24 +373,27 @@ def _is_in_force(decision: ModerationAction, target: Listing | Cooperative) -> b
 def appeal_file(*, decision: ModerationAction, actor: User, statement: str) -> Appeal:
     """Owners and admins contest a rejection or suspension once, while it is in force."""
     if not permissions.can_appeal(actor, decision):
-        raise NotPermitted("Only owners and admins of the cooperative concerned can appeal.")
+        raise NotPermitted(_("Only owners and admins of the cooperative concerned can appeal."))
     if decision.action not in APPEALABLE_ACTIONS:
-        raise ValidationError({"action": ["Only rejections and suspensions can be appealed."]})
+        raise ValidationError({"action": [_("Only rejections and suspensions can be appealed.")]})
     statement = (statement or "").strip()
     if not statement:
-        raise ValidationError({"statement": ["Say why the decision should be reversed."]})
+        raise ValidationError({"statement": [_("Say why the decision should be reversed.")]})
     target = _lock_target(decision)
     if Appeal.objects.filter(decision=decision).exists():
-        raise ValidationError({"action": ["This decision was already appealed; one appeal each."]})
+        raise ValidationError(
+            {"action": [_("This decision was already appealed; one appeal each.")]}
+        )
     deadline = appeal_deadline(decision)
     if deadline is not None and timezone.now() > deadline:
         raise DomainError(
-            f"The time to appeal this decision ended on {deadline:%Y-%m-%d}.",
+            _("The time to appeal this decision ended on %(deadline)s.")
+            % {"deadline": format(deadline, "%Y-%m-%d")},
             code="appeal_window_closed",
         )
     if not _is_in_force(decision, target):
         raise DomainError(
-            "This decision is no longer in force: there is nothing left to appeal.",
+            _("This decision is no longer in force: there is nothing left to appeal."),
             code="decision_not_in_force",
         )
     try:
@@ -399,7 +407,7 @@ def appeal_file(*, decision: ModerationAction, actor: User, statement: str) -> A
             )
     except IntegrityError as exc:
         raise ValidationError(
-            {"action": ["This decision was already appealed; one appeal each."]}
+            {"action": [_("This decision was already appealed; one appeal each.")]}
         ) from exc
     _log(
         actor=actor,
@@ -428,13 +436,15 @@ def _overturn(decision: ModerationAction, target: Listing | Cooperative, actor: 
 def appeal_resolve(*, appeal: Appeal, actor: User, outcome: str, note: str) -> Appeal:
     """Another moderator than the decider upholds or overturns; overturning reverses the decision."""
     if not is_moderator(actor):
-        raise NotPermitted("Only moderators may resolve appeals.")
+        raise NotPermitted(_("Only moderators may resolve appeals."))
     if appeal.decided_by_id == actor.pk:
-        raise NotPermitted("You took this decision: another moderator resolves its appeal.")
+        raise NotPermitted(_("You took this decision: another moderator resolves its appeal."))
     if not permissions.can_resolve_appeal(actor, appeal):
-        raise NotPermitted("You are a member of this cooperative: another moderator decides.")
+        raise NotPermitted(_("You are a member of this cooperative: another moderator decides."))
     if outcome not in AppealOutcome.values:
-        raise ValidationError({"outcome": [f"Choose one of {', '.join(AppealOutcome.values)}."]})
+        raise ValidationError(
+            {"outcome": [_("Choose one of %(join)s.") % {"join": ", ".join(AppealOutcome.values)}]}
+        )
     note = _require_reason(note, field="note")
     decision = appeal.decision
     target = _lock_target(decision)
@@ -448,8 +458,13 @@ def appeal_resolve(*, appeal: Appeal, actor: User, outcome: str, note: str) -> A
             and _current_status(target) == S.PENDING_REVIEW
         ):
             raise TransitionNotAllowed(
-                f"The {'listing' if decision.listing_id else 'cooperative'} changed since the "
-                f"decision (it is now {_current_status(target)}); it cannot be reversed."
+                _(
+                    "The %(value)s changed since the decision (it is now %(_current_status)s); it cannot be reversed."
+                )
+                % {
+                    "value": "listing" if decision.listing_id else "cooperative",
+                    "_current_status": _current_status(target),
+                }
             )
         from_status = _current_status(target)
         to_status = _overturn(decision, target, actor)

@@ -38,7 +38,7 @@ def ensure_report_transition(action: str, current: str) -> str:
     """Return the status that `action` leads a report to from `current`, or refuse it."""
     allowed_from, target = REPORT_TRANSITIONS[action]
     if current not in allowed_from:
-        raise TransitionNotAllowed(f"This report is already {current}.")
+        raise TransitionNotAllowed(_("This report is already %(current)s.") % {"current": current})
     return target
 
 
@@ -46,5 +46,7 @@ def ensure_appeal_transition(action: str, current: str) -> str:
     """Return the status that `action` leads an appeal to from `current`, or refuse it."""
     allowed_from, target = APPEAL_TRANSITIONS[action]
     if current not in allowed_from:
-        raise TransitionNotAllowed(f"This appeal was already decided: {current}.")
+        raise TransitionNotAllowed(
+            _("This appeal was already decided: %(current)s.") % {"current": current}
+        )
     return target

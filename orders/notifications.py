@@ -1,41 +1,68 @@
-"""E-mail about orders, sent after the transaction commits (never for a rolled-back change)."""
+"""E-mail about orders, sent after the transaction commits (never for a rolled-back change).
 
+Each member gets the message in their own language (`User.language`, else the site's)."""
+
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from cooperatives.models import Cooperative
 from orders.models import Order
+
+Compose = Callable[[], tuple[str, str]]
 
 
 def order_url(order: Order) -> str:
     return f"{settings.SITE_URL}/orders/{order.pk}/"
 
 
-def member_emails(cooperative: Cooperative, *, exclude: Any = None) -> list[str]:
-    """Every active member of the cooperative (all roles: members follow orders too)."""
+def member_recipients(cooperative: Cooperative, *, exclude: Any = None) -> list[tuple[str, str]]:
+    """(e-mail, language) of every active member (all roles: members follow orders too)."""
     users = User.objects.filter(memberships__cooperative=cooperative, is_active=True)
     if exclude is not None and getattr(exclude, "pk", None):
         users = users.exclude(pk=exclude.pk)
-    return sorted(set(users.values_list("email", flat=True)))
+    return sorted(set(users.values_list("email", "language")))
 
 
-def notify_cooperative(
-    cooperative: Cooperative, subject: str, body: str, *, exclude: Any = None
-) -> None:
-    """One e-mail per member (no one sees another's address), after commit."""
-    recipients = member_emails(cooperative, exclude=exclude)
+def member_emails(cooperative: Cooperative, *, exclude: Any = None) -> list[str]:
+    return sorted({email for email, _language in member_recipients(cooperative, exclude=exclude)})
+
+
+def notify_cooperative(cooperative: Cooperative, compose: Compose, *, exclude: Any = None) -> None:
+    """One e-mail per member (no one sees another's address), in their language, after commit."""
+    recipients = member_recipients(cooperative, exclude=exclude)
     if not recipients:
         return
-    messages = [(subject, body, None, [email]) for email in recipients]
+    messages = []
+    rendered: dict[str, tuple[str, str]] = {}
+    for email, language in recipients:
+        language = language or settings.LANGUAGE_CODE
+        if language not in rendered:
+            with translation.override(language):
+                rendered[language] = compose()
+        subject, body = rendered[language]
+        messages.append((subject, body, None, [email]))
     transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
 
 
+def _reader() -> str:
+    """The Babel locale of the language the message is being written in."""
+    return translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE)
+
+
 def _signature(order: Order) -> str:
-    return f"\n\nSee the order: {order_url(order)}\n\n— Minga"
+    return "\n\n" + _("See the order: %(url)s") % {"url": order_url(order)} + "\n\n— Minga"
+
+
+def _lines(order: Order) -> str:
+    return "\n".join(f"- {line.quantity} {line.unit} × {line.title}" for line in order.lines.all())
 
 
 def notify_order_placed(
@@ -47,64 +74,108 @@ def notify_order_placed(
     is_paid: bool = False,
 ) -> None:
     """Card orders tell the seller only once the payment succeeded (`is_paid`)."""
-    lines = "\n".join(f"- {line.quantity} {line.unit} × {line.title}" for line in order.lines.all())
-    money = (
-        f"Total {order.total.format()}, solidarity fee {order.fee.format()}, "
-        f"{order.seller.name} receives {order.seller_share.format()}."
-    )
-    paid = "\nThe buyer paid by card; your share is transferred to your Stripe account." * is_paid
+    lines = _lines(order)
+
+    def money() -> str:
+        return _("Total %(total)s, solidarity fee %(fee)s, %(seller)s receives %(share)s.") % {
+            "total": order.total.format(_reader()),
+            "fee": order.fee.format(_reader()),
+            "seller": order.seller.name,
+            "share": order.seller_share.format(_reader()),
+        }
+
+    def paid() -> str:
+        if not is_paid:
+            return ""
+        return "\n" + _("The buyer paid by card; your share is transferred to your Stripe account.")
+
     if tell_seller:
         notify_cooperative(
             order.seller,
-            f"New order #{order.pk} from {order.buyer.name}",
-            f"{order.buyer.name} ordered:\n{lines}\n\n{money}{paid}\nPlease accept or decline it."
-            + _signature(order),
+            lambda: (
+                _("New order #%(number)s from %(buyer)s")
+                % {"number": order.pk, "buyer": order.buyer.name},
+                _("%(buyer)s ordered:") % {"buyer": order.buyer.name}
+                + f"\n{lines}\n\n{money()}{paid()}\n"
+                + _("Please accept or decline it.")
+                + _signature(order),
+            ),
         )
     if tell_buyer:
         notify_cooperative(
             order.buyer,
-            f"Your order #{order.pk} to {order.seller.name} is placed",
-            f"You ordered from {order.seller.name}:\n{lines}\n\n{money}" + _signature(order),
+            lambda: (
+                _("Your order #%(number)s to %(seller)s is placed")
+                % {"number": order.pk, "seller": order.seller.name},
+                _("You ordered from %(seller)s:") % {"seller": order.seller.name}
+                + f"\n{lines}\n\n{money()}"
+                + _signature(order),
+            ),
         )
 
 
 PAST = {
-    "accept": "accepted",
-    "decline": "declined",
-    "fulfil": "fulfilled",
-    "complete": "completed",
-    "cancel": "cancelled",
+    "accept": gettext_lazy("Order #%(number)s accepted by %(party)s"),
+    "decline": gettext_lazy("Order #%(number)s declined by %(party)s"),
+    "fulfil": gettext_lazy("Order #%(number)s fulfilled by %(party)s"),
+    "complete": gettext_lazy("Order #%(number)s completed by %(party)s"),
+    "cancel": gettext_lazy("Order #%(number)s cancelled by %(party)s"),
 }
+CHANGED = gettext_lazy("Order #%(number)s changed by %(party)s")
 
 
 def notify_order_transition(order: Order, action: str, side: str, reason: str) -> None:
     """Tell the other side; an automatic transition (no side) tells both."""
-    done = PAST.get(action, action)
-    why = f"\n\nReason: {reason}" if reason else ""
+    subject = PAST.get(action, CHANGED)
+
+    def why() -> str:
+        return "\n\n" + _("Reason: %(reason)s") % {"reason": reason} if reason else ""
+
     if side in ("", "seller"):
         notify_cooperative(
             order.buyer,
-            f"Order #{order.pk} {done} by {order.seller.name if side else 'Minga'}",
-            f"Your order #{order.pk} to {order.seller.name} is now {order.get_status_display()}."
-            + why
-            + _signature(order),
+            lambda: (
+                subject % {"number": order.pk, "party": order.seller.name if side else "Minga"},
+                _("Your order #%(number)s to %(seller)s is now %(status)s.")
+                % {
+                    "number": order.pk,
+                    "seller": order.seller.name,
+                    "status": order.get_status_display(),
+                }
+                + why()
+                + _signature(order),
+            ),
         )
     if side in ("", "buyer"):
         notify_cooperative(
             order.seller,
-            f"Order #{order.pk} {done} by {order.buyer.name if side else 'Minga'}",
-            f"The order #{order.pk} from {order.buyer.name} is now {order.get_status_display()}."
-            + why
-            + _signature(order),
+            lambda: (
+                subject % {"number": order.pk, "party": order.buyer.name if side else "Minga"},
+                _("The order #%(number)s from %(buyer)s is now %(status)s.")
+                % {
+                    "number": order.pk,
+                    "buyer": order.buyer.name,
+                    "status": order.get_status_display(),
+                }
+                + why()
+                + _signature(order),
+            ),
         )
 
 
 def notify_order_paid(order: Order) -> None:
     notify_cooperative(
         order.buyer,
-        f"Payment of order #{order.pk} received",
-        f"{order.seller.name} confirmed receiving {order.total.format()} for order #{order.pk}."
-        + _signature(order),
+        lambda: (
+            _("Payment of order #%(number)s received") % {"number": order.pk},
+            _("%(seller)s confirmed receiving %(total)s for order #%(number)s.")
+            % {
+                "seller": order.seller.name,
+                "total": order.total.format(_reader()),
+                "number": order.pk,
+            }
+            + _signature(order),
+        ),
     )
 
 
@@ -113,8 +184,14 @@ def notify_message(order: Order, author: Any, side: str, body: str) -> None:
     mine = order.buyer if side == "buyer" else order.seller
     notify_cooperative(
         other,
-        f"New message on order #{order.pk} from {mine.name}",
-        f"{author.name} ({mine.name}) wrote:\n\n{body}" + _signature(order),
+        lambda: (
+            _("New message on order #%(number)s from %(cooperative)s")
+            % {"number": order.pk, "cooperative": mine.name},
+            _("%(author)s (%(cooperative)s) wrote:")
+            % {"author": author.name, "cooperative": mine.name}
+            + f"\n\n{body}"
+            + _signature(order),
+        ),
         exclude=author,
     )
 
@@ -129,9 +206,14 @@ def checkout_pay_url(checkout: Any) -> str:
 def notify_payment_received(checkout: Any) -> None:
     notify_cooperative(
         checkout.buyer,
-        f"Card payment for checkout #{checkout.pk} received",
-        f"Your card payment of {checkout.total.format()} succeeded. Each seller has been told "
-        f"about its order.\n\n— Minga",
+        lambda: (
+            _("Card payment for checkout #%(number)s received") % {"number": checkout.pk},
+            _(
+                "Your card payment of %(total)s succeeded. Each seller has been told about its order."
+            )
+            % {"total": checkout.total.format(_reader())}
+            + "\n\n— Minga",
+        ),
     )
 
 
@@ -139,26 +221,46 @@ def notify_payment_failed(checkout: Any, reason: str, expires_at: Any) -> None:
     deadline = expires_at.strftime("%Y-%m-%d %H:%M %Z")
     notify_cooperative(
         checkout.buyer,
-        f"Card payment for checkout #{checkout.pk} failed",
-        f"The card payment of {checkout.total.format()} did not go through: {reason}\n\n"
-        f"Try again with another card before {deadline}: {checkout_pay_url(checkout)}\n"
-        "After that the orders are cancelled and the goods released.\n\n— Minga",
+        lambda: (
+            _("Card payment for checkout #%(number)s failed") % {"number": checkout.pk},
+            _("The card payment of %(total)s did not go through: %(reason)s")
+            % {"total": checkout.total.format(_reader()), "reason": reason}
+            + "\n\n"
+            + _("Try again with another card before %(deadline)s: %(url)s")
+            % {"deadline": deadline, "url": checkout_pay_url(checkout)}
+            + "\n"
+            + _("After that the orders are cancelled and the goods released.")
+            + "\n\n— Minga",
+        ),
     )
 
 
 def notify_checkout_expired(checkout: Any) -> None:
     notify_cooperative(
         checkout.buyer,
-        f"Checkout #{checkout.pk} cancelled: not paid",
-        f"The card payment of {checkout.total.format()} did not succeed in time, so the orders "
-        "of this checkout are cancelled and the goods released. Nothing was charged.\n\n— Minga",
+        lambda: (
+            _("Checkout #%(number)s cancelled: not paid") % {"number": checkout.pk},
+            _(
+                "The card payment of %(total)s did not succeed in time, so the orders of this "
+                "checkout are cancelled and the goods released. Nothing was charged."
+            )
+            % {"total": checkout.total.format(_reader())}
+            + "\n\n— Minga",
+        ),
     )
 
 
-def notify_order_refunded(order: Order, amount: str) -> None:
+def notify_order_refunded(order: Order, amount: Any) -> None:
+    """`amount` is a Money: formatted in each reader's language."""
     notify_cooperative(
         order.buyer,
-        f"Order #{order.pk} refunded",
-        f"{amount} for order #{order.pk} to {order.seller.name} was refunded to your card. "
-        "Banks take a few days to show it." + _signature(order),
+        lambda: (
+            _("Order #%(number)s refunded") % {"number": order.pk},
+            _(
+                "%(amount)s for order #%(number)s to %(seller)s was refunded to your card. "
+                "Banks take a few days to show it."
+            )
+            % {"amount": amount.format(_reader()), "number": order.pk, "seller": order.seller.name}
+            + _signature(order),
+        ),
     )

@@ -73,7 +73,9 @@ def ensure_transition(action: str, current: str) -> Transition:
     transition = find_transition(action, current)
     if transition is None:
         raise TransitionNotAllowed(
-            f"Cannot {action} an order whose status is {current}.", code="transition_not_allowed"
+            _("Cannot %(action)s an order whose status is %(current)s.")
+            % {"action": action, "current": current},
+            code="transition_not_allowed",
         )
     return transition
 
@@ -114,5 +116,8 @@ PAYMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 def ensure_payment_transition(action: str, current: str) -> str:
     allowed_from, target = PAYMENT_TRANSITIONS[action]
     if current not in allowed_from:
-        raise TransitionNotAllowed(f"Cannot {action} a payment whose status is {current}.")
+        raise TransitionNotAllowed(
+            _("Cannot %(action)s a payment whose status is %(current)s.")
+            % {"action": action, "current": current}
+        )
     return target

@@ -15,6 +15,13 @@ from tests.factories import CooperativeFactory, MembershipFactory, UserFactory
 pytest_plugins = ["tests.stripe_standin.fixtures"]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the .po catalogues (pure Python) before any test reads a translation."""
+    from core.management.commands.compile_translations import compile_all
+
+    compile_all()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip PostgreSQL tests on SQLite with a reason; in CI's PostgreSQL run, a skip is a failure."""
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))

@@ -26,6 +26,7 @@ from frontend.forms import (
     RoleForm,
     VerificationForm,
 )
+from frontend.views.catalogue import seller_catalogue_page
 from frontend.views.common import HtmxRequest, SignedInRequest, attempt, succeeded
 
 PAGE_SIZE = 20
@@ -67,6 +68,7 @@ def profile(request: HtmxRequest, slug: str) -> HttpResponse:
             "members": members,
             "role": permissions.role_in(request.user, cooperative),
             "can_manage": permissions.can_manage_cooperative(request.user, cooperative),
+            "listings": seller_catalogue_page(request, cooperative),
         },
     )
 

@@ -1,4 +1,4 @@
-"""The home page and the entry points of parts that later issues fill in."""
+"""The home page."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -6,7 +6,3 @@ from django.shortcuts import render
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/home.html")
-
-
-def catalogue(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontend/catalogue.html")

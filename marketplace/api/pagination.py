@@ -13,10 +13,11 @@ from marketplace.pagination import CappedPaginator
 
 class ListingPagination(StandardPagination):
     # The page's rows are read by id alone: the filters were applied when finding the ids.
-    django_paginator_class = partial(CappedPaginator, fetch_rows=selectors.listing_rows)
+    django_paginator_class = partial(CappedPaginator, fetch_rows=selectors.listing_rows)  # type: ignore[assignment]
 
     def get_paginated_response(self, data: Any) -> Response:
-        paginator = self.page.paginator
+        assert self.page is not None
+        paginator: CappedPaginator = self.page.paginator  # type: ignore[assignment]
         return Response(
             {
                 "count": min(paginator.count, settings.LISTING_COUNT_LIMIT),

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -37,7 +38,9 @@ class CategoryNodeSerializer(serializers.Serializer):
     name = serializers.CharField(source="category.name")
     name_es = serializers.CharField(source="category.name_es")
     name_pt_br = serializers.CharField(source="category.name_pt_br")
-    label = serializers.SerializerMethodField(help_text="The name in the request's language.")
+    label = serializers.SerializerMethodField(  # type: ignore[assignment]
+        help_text="The name in the request's language."
+    )
     path = serializers.CharField(source="category.path")
     depth = serializers.IntegerField(source="category.depth")
     children = serializers.SerializerMethodField()
@@ -51,7 +54,7 @@ class CategoryNodeSerializer(serializers.Serializer):
 
 
 class CategorySummarySerializer(serializers.ModelSerializer):
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta:
         model = Category
@@ -245,7 +248,9 @@ class ListingDetailSerializer(ListingSerializer):
 def _check_currency(value: str) -> str:
     code = value.strip().upper()
     if code not in currency_codes():
-        raise serializers.ValidationError(f"'{value}' is not an ISO 4217 currency code.")
+        raise serializers.ValidationError(
+            _("'%(value)s' is not an ISO 4217 currency code.") % {"value": value}
+        )
     return code
 
 
@@ -347,4 +352,4 @@ class RowErrorSerializer(serializers.Serializer):
 class CatalogueImportErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
-    errors = RowErrorSerializer(many=True)
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]

@@ -118,9 +118,9 @@ class ListingDetailView(APIView):
         listing = selectors.listing_get_visible(request.user, listing_id)
         data = ListingUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        listing = services.listing_update(
-            listing=listing, actor=request.user, **data.validated_data
-        )  # type: ignore[arg-type]
+        changes = dict(data.validated_data)
+        actor: Any = request.user
+        listing = services.listing_update(listing=listing, actor=actor, **changes)
         return _detail(request, listing)
 
     @extend_schema(
@@ -130,7 +130,7 @@ class ListingDetailView(APIView):
     )
     def delete(self, request: Request, listing_id: int) -> Response:
         listing = selectors.listing_get_visible(request.user, listing_id)
-        services.listing_archive(listing=listing, actor=request.user)
+        services.listing_archive(listing=listing, actor=request.user)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -151,7 +151,7 @@ class ListingSubmitView(APIView):
     )
     def post(self, request: Request, listing_id: int) -> Response:
         listing = selectors.listing_get_visible(request.user, listing_id)
-        listing = services.listing_submit(listing=listing, actor=request.user)
+        listing = services.listing_submit(listing=listing, actor=request.user)  # type: ignore[arg-type]
         return _detail(request, listing)
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cooperatives.models import Cooperative
@@ -140,7 +141,7 @@ def export_rows(cooperative: Cooperative) -> Iterable[list[str]]:
 def catalogue_export(*, cooperative: Cooperative, actor: User | None) -> str:
     """The catalogue as CSV text (UTF-8 with a byte-order mark when encoded, for spreadsheets)."""
     if actor is not None and not permissions.can_export_catalogue(actor, cooperative):
-        raise NotPermitted("Only members of the cooperative can export its catalogue.")
+        raise NotPermitted(_("Only members of the cooperative can export its catalogue."))
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows(export_rows(cooperative))
@@ -152,7 +153,9 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CatalogueImportError(
-            "The file is not UTF-8 text. Save it as “CSV UTF-8” in your spreadsheet and try again.",
+            _(
+                "The file is not UTF-8 text. Save it as “CSV UTF-8” in your spreadsheet and try again."
+            ),
             code="encoding",
         ) from exc
 
@@ -182,16 +185,19 @@ def _read(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
                 continue
             if len(rows) >= limit:
                 raise CatalogueImportError(
-                    f"The file has more than {limit} rows; split it into smaller files.",
+                    _("The file has more than %(limit)s rows; split it into smaller files.")
+                    % {"limit": limit},
                     code="too_many_rows",
                 )
             rows.append((line, row))
     except csv.Error as exc:
         raise CatalogueImportError(
-            f"Line {reader.line_num}: the CSV is malformed ({exc}).", code="malformed"
+            _("Line %(line_num)s: the CSV is malformed (%(exc)s).")
+            % {"line_num": reader.line_num, "exc": exc},
+            code="malformed",
         ) from exc
     if header is None:
-        raise CatalogueImportError("The file is empty.", code="empty")
+        raise CatalogueImportError(_("The file is empty."), code="empty")
     _check_header(header)
     return header, rows
 
@@ -209,8 +215,12 @@ def _check_header(header: list[str]) -> None:
         problems.append(f"repeated column(s) {', '.join(duplicated)}")
     if problems:
         raise CatalogueImportError(
-            f"Wrong header: {'; '.join(problems)}. The columns are: {', '.join(COLUMNS)} "
-            f"(required: {', '.join(REQUIRED_COLUMNS)}).",
+            _("Wrong header: %(join)s. The columns are: %(join_)s (required: %(join__)s).")
+            % {
+                "join": "; ".join(problems),
+                "join_": ", ".join(COLUMNS),
+                "join__": ", ".join(REQUIRED_COLUMNS),
+            },
             code="header",
         )
 
@@ -226,7 +236,9 @@ def _integer(value: str, empty: int | None) -> int | None:
     if not value:
         return empty
     if not value.isdigit():
-        raise ValidationError(f"'{value}' is not a whole number of 0 or more.")
+        raise ValidationError(
+            _("'%(value)s' is not a whole number of 0 or more.") % {"value": value}
+        )
     return int(value)
 
 
@@ -234,21 +246,27 @@ def _price(value: str, currency: str) -> int:
     text = value.strip().replace(" ", "")
     if "," in text and "." in text:
         raise ValidationError(
-            f"'{value}': write the price without thousands separators, e.g. 1250.50."
+            _("'%(value)s': write the price without thousands separators, e.g. 1250.50.")
+            % {"value": value}
         )
     text = text.replace(",", ".")
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(f"'{value}' is not a price.") from None
+        raise ValidationError(_("'%(value)s' is not a price.") % {"value": value}) from None
     if not number.is_finite() or number <= 0:
-        raise ValidationError(f"'{value}': the price must be more than zero.")
+        raise ValidationError(
+            _("'%(value)s': the price must be more than zero.") % {"value": value}
+        )
     decimals = currency_decimals(currency)
     minor = number.scaleb(decimals)
     if minor != minor.to_integral_value():
-        raise ValidationError(f"'{value}': {currency} prices have at most {decimals} decimals.")
+        raise ValidationError(
+            _("'%(value)s': %(currency)s prices have at most %(decimals)s decimals.")
+            % {"value": value, "currency": currency, "decimals": decimals}
+        )
     if minor > MAX_PRICE_AMOUNT:
-        raise ValidationError(f"'{value}' is more than any price we accept.")
+        raise ValidationError(_("'%(value)s' is more than any price we accept.") % {"value": value})
     return int(minor)
 
 
@@ -292,14 +310,16 @@ def _row_changes(
 def _currency(value: str) -> str:
     code = value.strip().upper()
     if code not in currency_codes():
-        raise ValidationError(f"'{value}' is not an ISO 4217 code of a currency in use.")
+        raise ValidationError(
+            _("'%(value)s' is not an ISO 4217 code of a currency in use.") % {"value": value}
+        )
     return code
 
 
 def _category(value: str, categories: dict[str, Category]) -> Category:
     category = categories.get(value.strip().lower())
     if category is None:
-        raise ValidationError(f"Unknown category '{value}'.")
+        raise ValidationError(_("Unknown category '%(value)s'.") % {"value": value})
     return category
 
 
@@ -333,10 +353,12 @@ def catalogue_import(
     """Create and update listings from a CSV file, all or nothing. New rows become drafts;
     edits of published listings follow the review policy like any edit."""
     if actor is not None and not permissions.can_manage_listings(actor, cooperative):
-        raise NotPermitted("Only owners and admins of the cooperative can import a catalogue.")
+        raise NotPermitted(_("Only owners and admins of the cooperative can import a catalogue."))
     if len(data) > settings.MAX_UPLOAD_BYTES:
         raise CatalogueImportError(
-            f"The file is larger than {settings.MAX_UPLOAD_BYTES} bytes.", code="too_large"
+            _("The file is larger than %(MAX_UPLOAD_BYTES)s bytes.")
+            % {"MAX_UPLOAD_BYTES": settings.MAX_UPLOAD_BYTES},
+            code="too_large",
         )
     header, rows = _read(_decode(data))
     total = len(rows)
@@ -371,10 +393,12 @@ def catalogue_import(
                 listing_id = cells.get("id", "").strip()
                 target = existing.get(int(listing_id)) if listing_id.isdigit() else None
                 if target is None:
-                    raise ValidationError({"sku": ["Give each new listing a SKU."]})
+                    raise ValidationError({"sku": [_("Give each new listing a SKU.")]})
             key = sku or f"#{target.pk if target else ''}"
             if key in seen:
-                raise ValidationError({"sku": [f"Repeats the listing of line {seen[key]}."]})
+                raise ValidationError(
+                    {"sku": [_("Repeats the listing of line %(seen)s.") % {"seen": seen[key]}]}
+                )
             seen[key] = line
             if target is None:
                 listing = build_listing(
@@ -390,7 +414,8 @@ def catalogue_import(
             errors.extend(_errors_of(exc, line))
     if errors:
         raise CatalogueImportError(
-            f"{len({error.line for error in errors})} row(s) have errors; nothing was imported.",
+            _("%(len)s row(s) have errors; nothing was imported.")
+            % {"len": len({error.line for error in errors})},
             code="invalid_rows",
             rows=errors,
         )

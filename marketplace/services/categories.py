@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
 from marketplace.models import Category
 
@@ -22,7 +23,7 @@ def category_save(*, category: Category) -> Category:
         )
     parent = category.parent
     if old_path and parent is not None and parent.path.startswith(old_path):
-        raise ValidationError({"parent": ["A category cannot be placed inside itself."]})
+        raise ValidationError({"parent": [_("A category cannot be placed inside itself.")]})
     category.path = f"{parent.path if parent else '/'}{category.slug}/"
     category.full_clean(exclude=["path"])
     category.save()

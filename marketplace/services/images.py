@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from accounts.models import User
@@ -56,9 +57,9 @@ def store_listing_image(
 
 def _check_editable(listing: Listing, actor: User | None) -> None:
     if actor is not None and not permissions.can_edit_listing(actor, listing):
-        raise NotPermitted("Only owners and admins of the cooperative can change its images.")
+        raise NotPermitted(_("Only owners and admins of the cooperative can change its images."))
     if listing.status == ListingStatus.ARCHIVED:
-        raise DomainError("Archived listings cannot be edited.", code="listing_archived")
+        raise DomainError(_("Archived listings cannot be edited."), code="listing_archived")
 
 
 def listing_image_add(
@@ -69,7 +70,7 @@ def listing_image_add(
     _check_editable(listing, actor)
     if len(alt_text) > 300:
         raise ValidationError(
-            {"alt_text": ["Keep the description of the image under 300 characters."]}
+            {"alt_text": [_("Keep the description of the image under 300 characters.")]}
         )
     try:
         validated = open_image(upload)
@@ -82,7 +83,12 @@ def listing_image_add(
         count = locked.images.count()
         if count >= MAX_IMAGES_PER_LISTING:
             raise ValidationError(
-                {"image": [f"A listing has at most {MAX_IMAGES_PER_LISTING} images."]}
+                {
+                    "image": [
+                        _("A listing has at most %(MAX_IMAGES_PER_LISTING)s images.")
+                        % {"MAX_IMAGES_PER_LISTING": MAX_IMAGES_PER_LISTING}
+                    ]
+                }
             )
         last = locked.images.aggregate(last=Max("position"))["last"]
         image = store_listing_image(
@@ -113,10 +119,10 @@ def listing_image_update(
     images = list(listing.images.select_for_update().order_by("position", "id"))
     current = next((candidate for candidate in images if candidate.pk == image.pk), None)
     if current is None:
-        raise DomainError("This image was removed meanwhile.", code="image_gone")
+        raise DomainError(_("This image was removed meanwhile."), code="image_gone")
     if alt_text is not None:
         if len(alt_text) > 300:
-            raise ValidationError({"alt_text": ["Keep it under 300 characters."]})
+            raise ValidationError({"alt_text": [_("Keep it under 300 characters.")]})
         current.alt_text = alt_text.strip()
         current.save(update_fields=["alt_text"])
     if position is not None:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cooperatives.models import Cooperative
@@ -79,7 +80,7 @@ def _resolve_category(value: Any) -> Category:
     elif text:
         category = Category.objects.filter(slug=text).first()
     if category is None:
-        raise ValidationError({"category": [f"Unknown category '{text}'."]})
+        raise ValidationError({"category": [_("Unknown category '%(text)s'.") % {"text": text}]})
     return category
 
 
@@ -90,18 +91,25 @@ def _normalise(field: str, value: Any) -> Any:
     if field == "currency":
         code = str(value or "").strip().upper()
         if code not in currency_codes():
-            raise ValidationError({"currency": [f"'{value}' is not an ISO 4217 currency code."]})
+            raise ValidationError(
+                {
+                    "currency": [
+                        _("'%(value)s' is not an ISO 4217 currency code.") % {"value": value}
+                    ]
+                }
+            )
         return code
     if field == "price_amount":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValidationError(
-                {"price_amount": ["Give the price as an integer of minor units."]}
+                {"price_amount": [_("Give the price as an integer of minor units.")]}
             )
         if not 1 <= value <= MAX_PRICE_AMOUNT:
             raise ValidationError(
                 {
                     "price_amount": [
-                        f"The price must be between 1 and {MAX_PRICE_AMOUNT} minor units."
+                        _("The price must be between 1 and %(MAX_PRICE_AMOUNT)s minor units.")
+                        % {"MAX_PRICE_AMOUNT": MAX_PRICE_AMOUNT}
                     ]
                 }
             )
@@ -113,8 +121,8 @@ def _normalise(field: str, value: Any) -> Any:
             raise ValidationError(
                 {
                     "delivery_modes": [
-                        f"Unknown delivery mode '{unknown[0]}'; choose from "
-                        f"{', '.join(DeliveryMode.values)}."
+                        _("Unknown delivery mode '%(unknown)s'; choose from %(join)s.")
+                        % {"unknown": unknown[0], "join": ", ".join(DeliveryMode.values)}
                     ]
                 }
             )
@@ -124,7 +132,12 @@ def _normalise(field: str, value: Any) -> Any:
         unknown = [code for code in codes if code not in country_codes()]
         if unknown:
             raise ValidationError(
-                {"countries_served": [f"'{unknown[0]}' is not an ISO 3166-1 alpha-2 code."]}
+                {
+                    "countries_served": [
+                        _("'%(unknown)s' is not an ISO 3166-1 alpha-2 code.")
+                        % {"unknown": unknown[0]}
+                    ]
+                }
             )
         return codes
     if field == "language":
@@ -133,7 +146,8 @@ def _normalise(field: str, value: Any) -> Any:
             raise ValidationError(
                 {
                     "language": [
-                        f"Choose one of {', '.join(sorted(language_codes()))} or leave empty."
+                        _("Choose one of %(join)s or leave empty.")
+                        % {"join": ", ".join(sorted(language_codes()))}
                     ]
                 }
             )
@@ -202,7 +216,12 @@ def _validate(listing: Listing, *, in_bulk: bool = False, skip: set[str] = froze
         clash = Listing.objects.filter(cooperative_id=listing.cooperative_id, sku=listing.sku)
         if clash.exclude(pk=listing.pk).exists():
             raise ValidationError(
-                {"sku": [f"Another listing of this cooperative has the SKU '{listing.sku}'."]}
+                {
+                    "sku": [
+                        _("Another listing of this cooperative has the SKU '%(sku)s'.")
+                        % {"sku": listing.sku}
+                    ]
+                }
             )
 
 
@@ -212,7 +231,12 @@ def _save(listing: Listing, **kwargs: Any) -> None:
             listing.save(**kwargs)
     except IntegrityError as exc:  # a concurrent write took the same SKU
         raise ValidationError(
-            {"sku": [f"Another listing of this cooperative has the SKU '{listing.sku}'."]}
+            {
+                "sku": [
+                    _("Another listing of this cooperative has the SKU '%(sku)s'.")
+                    % {"sku": listing.sku}
+                ]
+            }
         ) from exc
 
 
@@ -240,7 +264,7 @@ def build_listing(
     """An unsaved, validated draft (shared by the API and the CSV import)."""
     missing = [name for name in REQUIRED_ON_CREATE if fields.get(name) in (None, "")]
     if missing:
-        raise ValidationError({name: ["This field is required."] for name in missing})
+        raise ValidationError({name: [_("This field is required.")] for name in missing})
     listing = Listing(
         cooperative=cooperative,
         language=cooperative.description_language or "",
@@ -254,7 +278,7 @@ def build_listing(
 def listing_create(*, cooperative: Cooperative, actor: User | None, **fields: Any) -> Listing:
     """Owners and admins add a draft to their cooperative's catalogue."""
     if actor is not None and not permissions.can_manage_listings(actor, cooperative):
-        raise NotPermitted("Only owners and admins of the cooperative can add listings.")
+        raise NotPermitted(_("Only owners and admins of the cooperative can add listings."))
     listing = build_listing(cooperative=cooperative, fields=fields)
     listing.created_by = actor
     _save(listing)
@@ -285,10 +309,10 @@ def listing_update(*, listing: Listing, actor: User | None, **changes: Any) -> L
     """Edit a listing. Editing what moderators judge on a published listing sends it back to
     review when the review policy says so; archived listings are not edited."""
     if actor is not None and not permissions.can_edit_listing(actor, listing):
-        raise NotPermitted("Only owners and admins of the cooperative can edit its listings.")
+        raise NotPermitted(_("Only owners and admins of the cooperative can edit its listings."))
     locked = _lock(listing)
     if locked.status == ListingStatus.ARCHIVED:
-        raise DomainError("Archived listings cannot be edited.", code="listing_archived")
+        raise DomainError(_("Archived listings cannot be edited."), code="listing_archived")
     changed = apply_changes(locked, changes)
     if not changed:
         return locked
@@ -302,15 +326,15 @@ def listing_submit(*, listing: Listing, actor: User | None) -> Listing:
     where the review policy allows it."""
     locked = _lock(listing)
     if actor is not None and not permissions.can_edit_listing(actor, locked):
-        raise NotPermitted("Only owners and admins of the cooperative can submit its listings.")
+        raise NotPermitted(_("Only owners and admins of the cooperative can submit its listings."))
     if locked.cooperative.is_suspended:
         raise DomainError(
-            "The cooperative is suspended: its listings cannot be published.",
+            _("The cooperative is suspended: its listings cannot be published."),
             code="cooperative_suspended",
         )
     if not locked.delivery_modes:
         raise ValidationError(
-            {"delivery_modes": ["Choose at least one delivery mode before submitting."]}
+            {"delivery_modes": [_("Choose at least one delivery mode before submitting.")]}
         )
     action = (
         "submit_for_review" if submission_needs_review(locked.cooperative) else "publish_directly"
@@ -327,10 +351,10 @@ def _transition_locked(
     listing: Listing, *, action: str, actor: User | None, reason: str = ""
 ) -> Listing:
     if actor is not None and not permissions.can_take_listing_action(actor, listing, action):
-        raise NotPermitted("You may not do this to this listing.")
+        raise NotPermitted(_("You may not do this to this listing."))
     reason = (reason or "").strip()
     if action in REASON_REQUIRED and not reason:
-        raise ValidationError({"reason": ["Say why: the seller will read it."]})
+        raise ValidationError({"reason": [_("Say why: the seller will read it.")]})
     from_status = listing.status
     listing.status = ensure_transition(action, from_status)
     listing.status_reason = reason

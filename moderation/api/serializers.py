@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -53,7 +54,7 @@ class ReportInputSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs.get("listing")) == bool(attrs.get("cooperative")):
-            raise serializers.ValidationError("Report either a listing or a cooperative.")
+            raise serializers.ValidationError(_("Report either a listing or a cooperative."))
         return attrs
 
 

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -109,7 +110,7 @@ class CartItemUpdateSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "quantity" not in attrs and not attrs.get("confirm_price"):
-            raise serializers.ValidationError("Send a quantity or confirm_price: true.")
+            raise serializers.ValidationError(_("Send a quantity or confirm_price: true."))
         return attrs
 
 

@@ -301,8 +301,12 @@ def refund_send(*, refund_id: int) -> Refund:
                 "updated_at",
             ]
         )
-        amount = Money(refund.amount, refund.currency).format()
-        _event(refund.order_id, "refund", f"{amount} refunded to the buyer's card ({info.id}).")
+        amount = Money(refund.amount, refund.currency)
+        _event(
+            refund.order_id,
+            "refund",
+            f"{amount.format()} refunded to the buyer's card ({info.id}).",
+        )
         notifications.notify_order_refunded(Order.objects.get(pk=refund.order_id), amount)
     return refund
 

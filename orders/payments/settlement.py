@@ -18,6 +18,8 @@ services import this module.
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from core.errors import DomainError
 from orders.payments import gateway
 from orders.state import CheckoutStatus, PaymentMethod, PaymentStatus
@@ -36,7 +38,7 @@ def initial_statuses(method: str) -> tuple[str, str]:
     if method == PaymentMethod.STRIPE and gateway.is_configured():
         return CheckoutStatus.AWAITING_PAYMENT.value, PaymentStatus.PENDING.value
     raise DomainError(
-        "Card payments are not available on this exchange: choose invoice settlement.",
+        _("Card payments are not available on this exchange yet: choose invoice settlement."),
         code="payment_method_unavailable",
     )
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
 from core.errors import DomainError, NotPermitted
@@ -16,16 +17,23 @@ from orders.rules import listing_unavailable, quantity_problem
 
 def _check_quantity_range(quantity: int) -> None:
     if not isinstance(quantity, int) or isinstance(quantity, bool):
-        raise ValidationError({"quantity": ["A whole number is required."]})
+        raise ValidationError({"quantity": [_("A whole number is required.")]})
     if quantity < 1:
-        raise ValidationError({"quantity": ["Order at least 1."]})
+        raise ValidationError({"quantity": [_("Order at least 1.")]})
     if quantity > MAX_QUANTITY:
-        raise ValidationError({"quantity": [f"At most {MAX_QUANTITY:,} per line."]})
+        raise ValidationError(
+            {
+                "quantity": [
+                    _("At most %(MAX_QUANTITY)s per line.")
+                    % {"MAX_QUANTITY": format(MAX_QUANTITY, ",")}
+                ]
+            }
+        )
 
 
 def _check_buyer(cooperative: Cooperative) -> None:
     if cooperative.is_suspended:
-        raise DomainError("A suspended cooperative cannot place orders.", code="buyer_suspended")
+        raise DomainError(_("A suspended cooperative cannot place orders."), code="buyer_suspended")
 
 
 def _check_orderable(listing: Listing | None, buyer: Cooperative, *, is_new: bool) -> Listing:
@@ -36,7 +44,7 @@ def _check_orderable(listing: Listing | None, buyer: Cooperative, *, is_new: boo
         if problem.code == "own_listing":
             raise ValidationError({"listing": [problem.detail]})
         if is_new and problem.code == "listing_unavailable":
-            raise ValidationError({"listing": ["No published listing with this id."]})
+            raise ValidationError({"listing": [_("No published listing with this id.")]})
         raise DomainError(problem.detail, code=problem.code)
     assert listing is not None
     return listing
@@ -50,7 +58,7 @@ def _check_quantity(listing: Listing, quantity: int, unit_price_amount: int) -> 
             raise ValidationError({"quantity": [problem.detail]})
         raise DomainError(problem.detail, code=problem.code)
     if unit_price_amount * quantity > MAX_AMOUNT:
-        raise ValidationError({"quantity": ["This line is too large for one order."]})
+        raise ValidationError({"quantity": [_("This line is too large for one order.")]})
 
 
 def _lock_cart(cooperative: Cooperative) -> Cart:
@@ -68,7 +76,7 @@ def cart_add_item(
 ) -> tuple[CartLine, bool]:
     """Add a listing to the cart, or add to the quantity of its line. Returns (line, created)."""
     if not permissions.can_fill_cart(actor, cooperative):
-        raise NotPermitted("Only members of the cooperative can fill its cart.")
+        raise NotPermitted(_("Only members of the cooperative can fill its cart."))
     _check_buyer(cooperative)
     _check_quantity_range(quantity)
     listing = _check_orderable(_load_listing(listing_id), cooperative, is_new=True)
@@ -77,7 +85,8 @@ def cart_add_item(
     if line is None:
         if cart.lines.count() >= MAX_CART_LINES:
             raise DomainError(
-                f"A cart holds at most {MAX_CART_LINES} lines: check out or remove some first.",
+                _("A cart holds at most %(MAX_CART_LINES)s lines: check out or remove some first.")
+                % {"MAX_CART_LINES": MAX_CART_LINES},
                 code="cart_full",
             )
         _check_quantity(listing, quantity, listing.price_amount)
@@ -108,7 +117,7 @@ def cart_update_item(
     """Change a line's quantity and/or accept the listing's current price, title and unit."""
     cooperative = line.cart.cooperative
     if not permissions.can_fill_cart(actor, cooperative):
-        raise NotPermitted("Only members of the cooperative can change its cart.")
+        raise NotPermitted(_("Only members of the cooperative can change its cart."))
     _check_buyer(cooperative)
     _lock_cart(cooperative)
     line = CartLine.objects.select_for_update().get(pk=line.pk)
@@ -133,6 +142,6 @@ def cart_update_item(
 @transaction.atomic
 def cart_remove_item(*, line: CartLine, actor: Any) -> None:
     if not permissions.can_fill_cart(actor, line.cart.cooperative):
-        raise NotPermitted("Only members of the cooperative can change its cart.")
+        raise NotPermitted(_("Only members of the cooperative can change its cart."))
     _lock_cart(line.cart.cooperative)
     CartLine.objects.filter(pk=line.pk).delete()

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
 from core.errors import DomainError, NotPermitted
@@ -86,13 +87,17 @@ def _check_key(key: str) -> str:
         raise ValidationError(
             {
                 "idempotency_key": [
-                    "Send an Idempotency-Key header (a new random value per checkout)."
+                    _("Send an Idempotency-Key header (a new random value per checkout).")
                 ]
             }
         )
     if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH or not key.isprintable() or not key.isascii():
         raise ValidationError(
-            {"idempotency_key": ["The Idempotency-Key is at most 255 printable ASCII characters."]}
+            {
+                "idempotency_key": [
+                    _("The Idempotency-Key is at most 255 printable ASCII characters.")
+                ]
+            }
         )
     return key
 
@@ -101,13 +106,21 @@ def _choose_currency(lines: list[CartLine], currency: str) -> str:
     currencies = sorted({line.currency for line in lines})
     if currency:
         if currency not in currencies:
-            raise ValidationError({"currency": [f"Your cart holds nothing priced in {currency}."]})
+            raise ValidationError(
+                {
+                    "currency": [
+                        _("Your cart holds nothing priced in %(currency)s.")
+                        % {"currency": currency}
+                    ]
+                }
+            )
         return currency
     if len(currencies) > 1:
         raise ValidationError(
             {
                 "currency": [
-                    f"Your cart holds {', '.join(currencies)}: choose one currency to check out."
+                    _("Your cart holds %(join)s: choose one currency to check out.")
+                    % {"join": ", ".join(currencies)}
                 ]
             }
         )
@@ -202,7 +215,7 @@ def checkout_place(
     computed, lines removed from the cart. The same key and request return the first result.
     Card checkouts record their payment here; the PaymentIntent is created after commit."""
     if not permissions.can_checkout(actor, buyer):
-        raise NotPermitted("Only owners and admins of the cooperative can check out its cart.")
+        raise NotPermitted(_("Only owners and admins of the cooperative can check out its cart."))
     key = _check_key(idempotency_key)
     currency = (currency or "").strip().upper()
     fingerprint = checkout_fingerprint(
@@ -220,11 +233,11 @@ def checkout_place(
         return CheckoutResult(existing, is_replay=True)
     buyer = Cooperative.objects.get(pk=buyer.pk)
     if buyer.is_suspended:
-        raise DomainError("A suspended cooperative cannot place orders.", code="buyer_suspended")
+        raise DomainError(_("A suspended cooperative cannot place orders."), code="buyer_suspended")
     status, payment_status = payments.initial_statuses(payment_method)
     lines = list(cart.lines.select_related("seller").order_by("seller_id", "id")) if cart else []
     if not lines:
-        raise DomainError("Your cart is empty.", code="cart_empty")
+        raise DomainError(_("Your cart is empty."), code="cart_empty")
     currency = _choose_currency(lines, currency)
     lines = [line for line in lines if line.currency == currency]
     if payment_method == PaymentMethod.STRIPE:
@@ -258,9 +271,13 @@ def checkout_place(
         plans.append((sellers[seller_id], seller_lines, totals))
     checkout_total = sum(totals.total.amount for _, _, totals in plans)
     if checkout_total > MAX_AMOUNT:
-        raise ValidationError({"non_field_errors": ["This checkout is too large for one payment."]})
+        raise ValidationError(
+            {"non_field_errors": [_("This checkout is too large for one payment.")]}
+        )
     if payment_method == PaymentMethod.STRIPE and checkout_total <= 0:
-        raise DomainError("There is nothing to pay by card: choose invoice.", code="nothing_to_pay")
+        raise DomainError(
+            _("There is nothing to pay by card: choose invoice."), code="nothing_to_pay"
+        )
 
     try:
         with transaction.atomic():
@@ -280,7 +297,7 @@ def checkout_place(
             )
     except IntegrityError as exc:
         raise DomainError(
-            "A checkout with this Idempotency-Key is being placed: retry in a moment.",
+            _("A checkout with this Idempotency-Key is being placed: retry in a moment."),
             code="idempotency_key_in_use",
         ) from exc
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cooperatives.permissions import is_moderator
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
@@ -47,7 +48,14 @@ def _restore_stock(order: Order) -> None:
 def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationError({"reason": [f"At most {MAX_REASON_LENGTH} characters."]})
+        raise ValidationError(
+            {
+                "reason": [
+                    _("At most %(MAX_REASON_LENGTH)s characters.")
+                    % {"MAX_REASON_LENGTH": MAX_REASON_LENGTH}
+                ]
+            }
+        )
     return reason
 
 
@@ -64,10 +72,17 @@ def order_transition(*, order: Order, action: str, actor: Any, reason: str = "")
     if side is None:
         who = " or ".join(_WHO[Side(s)] for s in sorted(transition.sides))
         raise NotPermitted(
-            f"Only {who} owners and admins can {action} an order whose status is {order.status}."
+            _("Only %(who)s owners and admins can %(action)s an order whose status is %(status)s.")
+            % {"who": who, "action": action, "status": order.status}
         )
     if transition.is_reason_required and not reason:
-        raise ValidationError({"reason": [f"Say why you {action} an order already accepted."]})
+        raise ValidationError(
+            {
+                "reason": [
+                    _("Say why you %(action)s an order already accepted.") % {"action": action}
+                ]
+            }
+        )
     payments.check_order_transition(order, action)
     return _apply(order, transition, actor=actor, side=side, reason=reason)
 
@@ -171,18 +186,18 @@ def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
     note = _clean_reason(note)
     order = _lock(order)
     if not permissions.can_mark_paid(actor, order):
-        raise NotPermitted("Only the seller's owners and admins can mark an order paid.")
+        raise NotPermitted(_("Only the seller's owners and admins can mark an order paid."))
     if order.payment_method != PaymentMethod.INVOICE:
         raise DomainError(
-            "Card payments are marked paid by the payment provider.", code="not_invoiced"
+            _("Card payments are marked paid by the payment provider."), code="not_invoiced"
         )
     if order.status not in (OrderStatus.ACCEPTED, OrderStatus.FULFILLED, OrderStatus.COMPLETED):
         raise TransitionNotAllowed(
-            f"Cannot mark paid an order whose status is {order.status}: "
-            "it is invoiced when accepted."
+            _("Cannot mark paid an order whose status is %(status)s: it is invoiced when accepted.")
+            % {"status": order.status}
         )
     if order.paid_at is not None:
-        raise DomainError("This order is already marked paid.", code="already_paid")
+        raise DomainError(_("This order is already marked paid."), code="already_paid")
     order.paid_at = timezone.now()
     order.save(update_fields=["paid_at", "updated_at"])
     _event(order, "mark_paid", actor, Side.SELLER, note)
@@ -195,10 +210,10 @@ def order_flag(*, order: Order, reason: str, actor: Any = None) -> Order:
     """Put an order aside for a person to settle (a suspended cooperative, a payment dispute).
     `actor=None` is the system; a person doing it must be a moderator."""
     if actor is not None and not permissions.can_flag_order(actor):
-        raise NotPermitted("Only moderators can flag orders.")
+        raise NotPermitted(_("Only moderators can flag orders."))
     reason = _clean_reason(reason)
     if not reason:
-        raise ValidationError({"reason": ["Say why the order needs attention."]})
+        raise ValidationError({"reason": [_("Say why the order needs attention.")]})
     order = _lock(order)
     order.is_flagged = True
     order.flag_reason = reason
@@ -230,7 +245,7 @@ def orders_flag_for_suspended_cooperative(*, cooperative: Any, actor: Any) -> li
 @transaction.atomic
 def order_unflag(*, order: Order, actor: Any, note: str = "") -> Order:
     if not is_moderator(actor):
-        raise NotPermitted("Only moderators can clear a flag.")
+        raise NotPermitted(_("Only moderators can clear a flag."))
     order = _lock(order)
     if not order.is_flagged:
         return order
@@ -276,12 +291,19 @@ def message_post(*, order: Order, actor: Any, body: str) -> Message:
     """Members of either cooperative write in the order's thread; the other side is told."""
     sides = permissions.sides_of(actor, order)
     if not sides:
-        raise NotPermitted("Only members of the two cooperatives write in this thread.")
+        raise NotPermitted(_("Only members of the two cooperatives write in this thread."))
     body = (body or "").strip()
     if not body:
-        raise ValidationError({"body": ["Write something."]})
+        raise ValidationError({"body": [_("Write something.")]})
     if len(body) > MAX_MESSAGE_LENGTH:
-        raise ValidationError({"body": [f"At most {MAX_MESSAGE_LENGTH} characters."]})
+        raise ValidationError(
+            {
+                "body": [
+                    _("At most %(MAX_MESSAGE_LENGTH)s characters.")
+                    % {"MAX_MESSAGE_LENGTH": MAX_MESSAGE_LENGTH}
+                ]
+            }
+        )
     side = Side.BUYER.value if Side.BUYER.value in sides else Side.SELLER.value
     message = Message.objects.create(order=order, author=actor, author_side=side, body=body)
     notifications.notify_message(order, actor, side, body)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from cooperatives import services
@@ -83,7 +84,7 @@ def test_the_invitation_email_is_sent_after_commit_with_the_link(  # type: ignor
     assert message.to == ["nueva@example.coop"]
     assert seller_coop.name in message.subject
     assert f"https://minga.example/invitations/{invitation.token}/" in message.body
-    assert invitation.expires_at.strftime("%Y-%m-%d") in message.body
+    assert date_format(invitation.expires_at, "DATE_FORMAT") in message.body
 
 
 def test_no_email_when_the_invitation_is_rolled_back(seller_owner, seller_coop):  # type: ignore[no-untyped-def]

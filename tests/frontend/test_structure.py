@@ -9,10 +9,12 @@ from django.conf import settings
 
 from cooperatives import services as cooperative_services
 from cooperatives.models import Invitation
+from marketplace.models import Listing
+from marketplace.services import listing_image_add
 from moderation import services as moderation_services
 from orders import services as order_services
 from tests.factories import ListingFactory
-from tests.frontend.helpers import browser_for, elements, pdf_upload, text
+from tests.frontend.helpers import browser_for, elements, pdf_upload, png_upload, text
 from tests.frontend.ordering import place_order
 from tests.frontend.test_moderation_pages import QUEUE_PAGES
 from tests.moderation.conftest import make_moderator
@@ -112,8 +114,19 @@ def pages(db, seller_coop, seller_owner, seller_member, order_pages):  # type: i
     )
     owner = browser_for(seller_owner)
     slug = seller_coop.slug
+    listing = ListingFactory(cooperative=seller_coop)
+    listing_image_add(listing=listing, actor=None, upload=png_upload(), alt_text="Bolsa de yerba")
+    Listing.objects.filter(pk=listing.pk).update(status="published")
+    draft = ListingFactory(cooperative=seller_coop, status="rejected", status_reason="Blurry.")
     return {
         **order_pages,
+        "/catalogue/?search=yerba&currency=ARS&min_price=1&in_stock=true&delivery=pickup": None,
+        f"/listings/{listing.pk}/": None,
+        f"/listings/{draft.pk}/": owner,
+        f"/my/cooperatives/{slug}/listings/": owner,
+        f"/my/cooperatives/{slug}/listings/new/": owner,
+        f"/my/cooperatives/{slug}/listings/import/": owner,
+        f"/my/listings/{listing.pk}/": owner,
         "/": None,
         "/signup/": None,
         "/signin/": None,

@@ -1,0 +1,331 @@
+"""The catalogue: browsing with search and facets, one listing, a seller's catalogue, and "my
+listings" (create, edit, images, submit, archive, CSV export and import) for owners and admins.
+
+Reads go through marketplace.selectors, writes through marketplace.services; the browsing page
+filters with the API's own ListingFilter and pages with its CappedPaginator.
+"""
+
+from functools import partial
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cooperatives import selectors as cooperative_selectors
+from cooperatives.models import Cooperative
+from frontend.catalogue_forms import (
+    CatalogueFilterForm,
+    CatalogueImportForm,
+    ListingForm,
+    ListingImageForm,
+    ListingReportForm,
+)
+from frontend.views.common import HtmxRequest, SignedInRequest, attempt, succeeded
+from marketplace import permissions, selectors, services
+from marketplace.filters import ListingFilter
+from marketplace.models import DeliveryMode, Listing
+from marketplace.pagination import CappedPaginator
+from marketplace.state import ListingStatus
+from moderation import services as moderation_services
+
+PAGE_SIZE = 24
+MY_PAGE_SIZE = 50
+RESULTS_TEMPLATE = "frontend/catalogue/_results.html"
+
+
+def _page(queryset: Any, request: HtmxRequest, per_page: int = PAGE_SIZE) -> Page:
+    paginator = CappedPaginator(queryset, per_page, fetch_rows=selectors.listing_rows)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _as_query(data: dict[str, Any]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name, value in data.items():
+        if isinstance(value, list):
+            query.setlist(name, value)
+        else:
+            query[name] = value
+    return query
+
+
+def catalogue(request: HtmxRequest) -> HttpResponse:
+    """A GET form, so filters work without JavaScript and every search has a URL; htmx asks for
+    the results fragment only. The API's FilterSet decides what the filters mean."""
+    form = CatalogueFilterForm(request.GET or None)
+    form.is_valid()
+    filters = ListingFilter(
+        _as_query(form.filter_data()), queryset=selectors.listing_list_visible_to(request.user)
+    )
+    if filters.is_valid():
+        page = _page(filters.qs, request)
+    else:
+        for name, errors in filters.errors.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+        page = _page(selectors.listing_list_visible_to(request.user).none(), request)
+    context = {"form": form, "page": page, "is_filtered": form.is_filtered()}
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = RESULTS_TEMPLATE if partial else "frontend/catalogue/browse.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def listing_detail(request: HtmxRequest, listing_id: int) -> HttpResponse:
+    listing = selectors.listing_get_visible(request.user, listing_id)
+    can_edit = permissions.can_edit_listing(request.user, listing)
+    return render(
+        request,
+        "frontend/catalogue/detail.html",
+        {
+            "listing": listing,
+            "images": list(listing.images.all()),
+            "category_label": selectors.category_label(listing.category),
+            "delivery_labels": [DeliveryMode(mode).label for mode in listing.delivery_modes],
+            "can_edit": can_edit,
+            "can_report": request.user.is_authenticated
+            and listing.is_published
+            and not permissions.can_view_listing_history(request.user, listing),
+            "report_form": ListingReportForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def listing_report(request: SignedInRequest, listing_id: int) -> HttpResponse:
+    listing = selectors.listing_get_visible(request.user, listing_id)
+    form = ListingReportForm(request.POST)
+    if form.is_valid():
+        report = attempt(
+            request,
+            lambda: moderation_services.report_create(
+                actor=request.user, listing=listing, **form.cleaned_data
+            ),
+        )
+        if succeeded(report):
+            messages.success(request, _("Thank you. The moderators will look at this listing."))
+    else:
+        messages.error(request, _("Choose a reason for the report."))
+    return redirect("frontend:listing", listing_id=listing.pk)
+
+
+def seller_catalogue_page(request: HtmxRequest, cooperative: Cooperative) -> Page:
+    """The published part of a seller's catalogue, for the cooperative's profile page."""
+    return _page(
+        selectors.listing_list_for_cooperative(
+            request.user, cooperative, statuses=[ListingStatus.PUBLISHED]
+        ),
+        request,
+    )
+
+
+# My listings --------------------------------------------------------------------------------
+
+
+def _managed(request: SignedInRequest, slug: str) -> Cooperative:
+    cooperative = cooperative_selectors.cooperative_get_visible(request.user, slug)
+    if not permissions.can_manage_listings(request.user, cooperative):
+        raise Http404("No cooperative with this slug.")
+    return cooperative
+
+
+def _managed_listing(request: SignedInRequest, listing_id: int) -> Listing:
+    listing = selectors.listing_get_visible(request.user, listing_id)
+    if not permissions.can_edit_listing(request.user, listing):
+        raise Http404("No listing with this id.")
+    return listing
+
+
+@login_required
+def my_listings(request: SignedInRequest, slug: str) -> HttpResponse:
+    cooperative = _managed(request, slug)
+    page = _page(
+        selectors.listing_list_for_cooperative(request.user, cooperative), request, MY_PAGE_SIZE
+    )
+    return render(
+        request,
+        "frontend/catalogue/mine.html",
+        {"cooperative": cooperative, "page": page},
+    )
+
+
+@login_required
+def listing_create(request: SignedInRequest, slug: str) -> HttpResponse:
+    cooperative = _managed(request, slug)
+    form = ListingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        listing = attempt(
+            request,
+            lambda: services.listing_create(
+                cooperative=cooperative, actor=request.user, **form.fields_for_service()
+            ),
+            form=form,
+        )
+        if succeeded(listing):
+            messages.success(
+                request, _("The draft is saved. Add images, then submit it for review.")
+            )
+            return redirect("frontend:listing-edit", listing_id=listing.pk)
+    return render(
+        request,
+        "frontend/catalogue/edit.html",
+        {"cooperative": cooperative, "form": form, "listing": None},
+    )
+
+
+@login_required
+def listing_edit(request: SignedInRequest, listing_id: int) -> HttpResponse:
+    listing = _managed_listing(request, listing_id)
+    form = ListingForm(request.POST or None, initial=ListingForm.initial_for(listing))
+    if request.method == "POST" and form.is_valid():
+        changes = {
+            name: value
+            for name, value in form.fields_for_service().items()
+            if name in form.changed_data
+            or (name == "price_amount" and {"price", "currency"} & set(form.changed_data))
+        }
+        updated = attempt(
+            request,
+            lambda: services.listing_update(listing=listing, actor=request.user, **changes),
+            form=form,
+        )
+        if succeeded(updated):
+            if updated.status == ListingStatus.PENDING_REVIEW != listing.status:
+                messages.success(request, _("Saved. The changes go to the moderators first."))
+            else:
+                messages.success(request, _("Saved."))
+            return redirect("frontend:listing-edit", listing_id=listing.pk)
+    return render(
+        request,
+        "frontend/catalogue/edit.html",
+        {
+            "cooperative": listing.cooperative,
+            "form": form,
+            "listing": listing,
+            "images": list(listing.images.all()),
+            "image_form": ListingImageForm(),
+            "max_images": services.MAX_IMAGES_PER_LISTING,
+            "can_submit": listing.status in (ListingStatus.DRAFT, ListingStatus.REJECTED),
+            "can_archive": listing.status != ListingStatus.ARCHIVED,
+        },
+    )
+
+
+@login_required
+@require_POST
+def listing_images_add(request: SignedInRequest, listing_id: int) -> HttpResponse:
+    listing = _managed_listing(request, listing_id)
+    form = ListingImageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose one or more images to upload."))
+    else:
+        added = 0
+        for upload in form.cleaned_data["images"]:
+            image = attempt(
+                request,
+                partial(
+                    services.listing_image_add,
+                    listing=listing,
+                    actor=request.user,
+                    upload=upload,
+                    alt_text=form.cleaned_data["alt_text"],
+                ),
+            )
+            if not succeeded(image):
+                break
+            added += 1
+        if added:
+            messages.success(request, _("Images added: %(count)d.") % {"count": added})
+    return redirect(reverse("frontend:listing-edit", args=[listing.pk]) + "#images")
+
+
+@login_required
+@require_POST
+def listing_image_delete(request: SignedInRequest, listing_id: int, image_id: int) -> HttpResponse:
+    listing = _managed_listing(request, listing_id)
+    image = next((image for image in listing.images.all() if image.pk == image_id), None)
+    if image is None:
+        raise Http404("No image with this id.")
+    if succeeded(
+        attempt(request, lambda: services.listing_image_delete(image=image, actor=request.user))
+    ):
+        messages.success(request, _("The image is deleted."))
+    return redirect(reverse("frontend:listing-edit", args=[listing.pk]) + "#images")
+
+
+@login_required
+@require_POST
+def listing_submit(request: SignedInRequest, listing_id: int) -> HttpResponse:
+    listing = _managed_listing(request, listing_id)
+    result = attempt(request, lambda: services.listing_submit(listing=listing, actor=request.user))
+    if succeeded(result):
+        if result.status == ListingStatus.PUBLISHED:
+            messages.success(request, _("The listing is published."))
+        else:
+            messages.success(request, _("Submitted. The moderators will review it."))
+    return redirect("frontend:listing-edit", listing_id=listing.pk)
+
+
+@login_required
+@require_POST
+def listing_archive(request: SignedInRequest, listing_id: int) -> HttpResponse:
+    listing = _managed_listing(request, listing_id)
+    result = attempt(request, lambda: services.listing_archive(listing=listing, actor=request.user))
+    if succeeded(result):
+        messages.success(request, _("The listing is archived: it left the catalogue."))
+    return redirect("frontend:my-listings", slug=listing.cooperative.slug)
+
+
+@login_required
+def catalogue_export(request: SignedInRequest, slug: str) -> HttpResponse:
+    cooperative = _managed(request, slug)
+    text = services.catalogue_export(cooperative=cooperative, actor=request.user)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{cooperative.slug}-catalogue.csv"'
+    return response
+
+
+@login_required
+def catalogue_import(request: SignedInRequest, slug: str) -> HttpResponse:
+    cooperative = _managed(request, slug)
+    form = CatalogueImportForm(request.POST or None, request.FILES or None)
+    row_errors: list[services.RowError] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = attempt(
+                request,
+                lambda: services.catalogue_import(
+                    cooperative=cooperative,
+                    actor=request.user,
+                    data=form.cleaned_data["file"].read(),
+                ),
+                form=form,
+            )
+        except services.CatalogueImportError as error:
+            form.add_error("file", error.message)
+            row_errors = error.rows
+        else:
+            if succeeded(result):
+                messages.success(
+                    request,
+                    _("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
+                    % {
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
+                )
+                return redirect("frontend:my-listings", slug=cooperative.slug)
+    return render(
+        request,
+        "frontend/catalogue/import.html",
+        {"cooperative": cooperative, "form": form, "row_errors": row_errors},
+    )
