@@ -37,7 +37,7 @@ def checkout_pay(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             payment = payments.payment_payload(checkout)
         except DomainError as exc:
-            error = exc.detail
+            error = str(exc.detail)
     context: dict[str, Any] = {
         "checkout": checkout,
         "orders": list(checkout.orders.all()),
@@ -77,7 +77,7 @@ def _to_onboarding(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request,
             "orders/stripe_return.html",
-            {"cooperative": cooperative, "error": exc.detail, "account": None},
+            {"cooperative": cooperative, "error": str(exc.detail), "account": None},
             status=exc.status_code,
         )
     return HttpResponseRedirect(url)
@@ -93,7 +93,7 @@ def stripe_return(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         account = seller_account_sync(cooperative=cooperative)
     except DomainError as exc:
-        error = exc.detail
+        error = str(exc.detail)
     if account is not None and account.can_receive_transfers:
         messages.success(request, _("Card payouts are set up."))
     context = {

@@ -72,7 +72,7 @@ def _send(
         for pk in queryset.order_by("pk").values_list("pk", flat=True):
             done.append(f"{pk}: {send(pk).status}")
     except PaymentProviderUnavailable as exc:
-        modeladmin.message_user(request, exc.detail, messages.ERROR)
+        modeladmin.message_user(request, str(exc.detail), messages.ERROR)
     if done:
         modeladmin.message_user(request, "Sent again — " + ", ".join(done), messages.INFO)
 

@@ -164,7 +164,7 @@ def transfer_send(*, transfer_id: int) -> Transfer:
             )
     except PaymentProviderUnavailable as exc:
         Transfer.objects.filter(pk=transfer.pk, status=TransferStatus.PENDING).update(
-            failure_message=exc.detail, updated_at=timezone.now()
+            failure_message=str(exc.detail), updated_at=timezone.now()
         )
         raise
     except PaymentProviderError as exc:
@@ -179,7 +179,7 @@ def _transfer_refused(transfer: Transfer, exc: PaymentProviderError) -> Transfer
             return transfer
         is_first_failure = transfer.status == TransferStatus.PENDING
         transfer.status = TransferStatus.FAILED
-        transfer.failure_message = exc.detail
+        transfer.failure_message = str(exc.detail)
         transfer.save(update_fields=["status", "failure_message", "updated_at"])
     if not is_first_failure:  # already flagged; the next retry tries again
         return transfer
@@ -271,12 +271,12 @@ def refund_send(*, refund_id: int) -> Refund:
         )
     except PaymentProviderUnavailable as exc:
         Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
-            failure_message=exc.detail, updated_at=timezone.now()
+            failure_message=str(exc.detail), updated_at=timezone.now()
         )
         raise
     except PaymentProviderError as exc:
         first = Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
-            status=RefundStatus.FAILED, failure_message=exc.detail, updated_at=timezone.now()
+            status=RefundStatus.FAILED, failure_message=str(exc.detail), updated_at=timezone.now()
         )
         if first:
             flag_order(
@@ -333,12 +333,12 @@ def reversal_send(*, reversal_id: int) -> TransferReversal:
         )
     except PaymentProviderUnavailable as exc:
         TransferReversal.objects.filter(pk=reversal.pk, status=RefundStatus.PENDING).update(
-            failure_message=exc.detail, updated_at=timezone.now()
+            failure_message=str(exc.detail), updated_at=timezone.now()
         )
         raise
     except PaymentProviderError as exc:
         first = TransferReversal.objects.filter(pk=reversal.pk, status=RefundStatus.PENDING).update(
-            status=RefundStatus.FAILED, failure_message=exc.detail, updated_at=timezone.now()
+            status=RefundStatus.FAILED, failure_message=str(exc.detail), updated_at=timezone.now()
         )
         if first:
             flag_order(

@@ -138,14 +138,17 @@ def _card_payable_lines(lines: list[CartLine], only_card_payable: bool) -> list[
         payable = [line for line in lines if line not in unpayable]
         if not payable:
             raise DomainError(
-                "None of the sellers in your cart can be paid by card yet: pay by invoice.",
+                _("None of the sellers in your cart can be paid by card yet: pay by invoice."),
                 code="no_card_payable_seller",
             )
         return payable
     names = ", ".join(sorted({line.seller.name for line in unpayable}))
     raise CheckoutConflict(
-        f"{names} cannot be paid by card yet: pay by invoice, or check out only the sellers "
-        "that take cards (only_card_payable: true).",
+        _(
+            "%(sellers)s cannot be paid by card yet: pay by invoice, or check out only the "
+            "sellers that take cards (only_card_payable: true)."
+        )
+        % {"sellers": names},
         code="seller_not_card_payable",
         lines=[
             {
@@ -153,7 +156,8 @@ def _card_payable_lines(lines: list[CartLine], only_card_payable: bool) -> list[
                 "listing": line.listing_id,
                 "title": line.title,
                 "code": "seller_not_card_payable",
-                "detail": f"“{line.title}”: {line.seller.name} cannot be paid by card yet.",
+                "detail": _("“%(title)s”: %(seller)s cannot be paid by card yet.")
+                % {"title": line.title, "seller": line.seller.name},
             }
             for line in unpayable
         ],

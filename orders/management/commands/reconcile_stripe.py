@@ -55,7 +55,7 @@ class Command(BaseCommand):
         try:
             report = reconcile(since=since, until=until, repair=options["repair"])
         except (PaymentProviderUnavailable, PaymentsNotConfigured) as exc:
-            raise CommandError(exc.detail) from exc
+            raise CommandError(str(exc.detail)) from exc
         for difference in report.differences:
             self.stdout.write(str(difference))
         checked = ", ".join(f"{count} {kind}" for kind, count in report.checked.items())

@@ -9,6 +9,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from orders import notifications
@@ -49,7 +50,7 @@ def check_order_transition(order: Order, action: str) -> None:
     """A card order is accepted only once its payment succeeded."""
     if action == "accept" and not is_order_paid_or_invoiced(order):
         raise DomainError(
-            "The buyer's card payment has not succeeded yet: accept the order once it is paid.",
+            _("The buyer's card payment has not succeeded yet: accept the order once it is paid."),
             code="payment_pending",
         )
 

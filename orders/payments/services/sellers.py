@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import can_manage_cooperative
@@ -42,11 +43,13 @@ def seller_onboarding_link(*, cooperative: Cooperative, actor: Any) -> str:
 
     Owners and admins only. Links are single-use and expire within minutes, so none is stored."""
     if not can_manage_cooperative(actor, cooperative):
-        raise NotPermitted("Only owners and admins can set up card payouts for the cooperative.")
+        raise NotPermitted(_("Only owners and admins can set up card payouts for the cooperative."))
     if not gateway.is_configured():
         raise PaymentsNotConfigured(
-            "Card payments are not configured on this exchange (no Stripe keys): "
-            "sellers are paid by invoice."
+            _(
+                "Card payments are not configured on this exchange (no Stripe keys): "
+                "sellers are paid by invoice."
+            )
         )
     if not cooperative.stripe_account_id:
         platform_country = settings.STRIPE_PLATFORM_COUNTRY
