@@ -402,6 +402,25 @@ def test_a_failure_after_the_grace_period_releases_the_stock_at_once(
     assert standin.api_get(f"/v1/payment_intents/{pi}")["status"] == "canceled"
 
 
+def test_payment_emails_are_written_in_the_buyers_language(
+    standin, market, django_capture_on_commit_callbacks
+):
+    owner = market["buyer_owner"]
+    owner.language = "es"
+    owner.save(update_fields=["language"])
+    checkout_id = card_checkout(owner, market["buyer"]).json()["id"]
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi, succeed=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        relay(
+            standin, client_for(owner), event_ids(standin, "payment_intent.payment_failed", pi)[0]
+        )
+    (message,) = [m for m in mail.outbox if m.to == [owner.email]]
+    assert message.subject == f"El pago con tarjeta de la compra n.º {checkout_id} falló"
+    assert "250,50\xa0€" in message.body  # 25 050 cents, written for a Spanish reader
+
+
 def test_a_dispute_flags_every_order_of_the_checkout(
     standin, market, django_capture_on_commit_callbacks
 ):
