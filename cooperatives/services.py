@@ -492,3 +492,29 @@ def cooperative_export(*, cooperative: Cooperative, actor: User) -> dict[str, An
         ),
         **orders_export_for_cooperative(cooperative=cooperative),
     }
+
+
+# -- Stripe Connect: the cooperative's connected account (the orders app's payments talk to Stripe)
+
+
+@transaction.atomic
+def cooperative_set_stripe_account(*, cooperative: Cooperative, account_id: str) -> Cooperative:
+    """Remember the cooperative's connected account, once: an account already recorded is kept
+    (the payments code creates it with an idempotency key per cooperative, so both are the same)."""
+    if not account_id:
+        raise ValueError("a Stripe account id is required")
+    cooperative = _lock_cooperative(cooperative)
+    if not cooperative.stripe_account_id:
+        cooperative.stripe_account_id = account_id
+        cooperative.save(update_fields=["stripe_account_id", "updated_at"])
+    return cooperative
+
+
+@transaction.atomic
+def cooperative_set_payouts_enabled(*, cooperative: Cooperative, enabled: bool) -> Cooperative:
+    """Whether card checkouts may include this seller (what Stripe says about its account)."""
+    cooperative = _lock_cooperative(cooperative)
+    if cooperative.is_payouts_enabled != enabled:
+        cooperative.is_payouts_enabled = enabled
+        cooperative.save(update_fields=["is_payouts_enabled", "updated_at"])
+    return cooperative

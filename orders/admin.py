@@ -254,3 +254,7 @@ class InvoiceAdmin(ReadOnlyAdmin):
 class InvoiceSequenceAdmin(ReadOnlyAdmin):
     list_display = ["cooperative", "year", "prefix", "last_number"]
     list_filter = ["year"]
+
+
+# Card settlement's records (Payment, Transfer, Refund, TransferReversal, StripeEvent).
+from orders.payments import admin as payments_admin  # noqa: E402, F401

@@ -352,3 +352,38 @@ class Invoice(models.Model):
     @property
     def is_credit_note(self) -> bool:
         return self.kind == InvoiceKind.CREDIT_NOTE
+
+
+# Card settlement's records live beside the payments code; they are models of this app.
+from orders.payments.models import (  # noqa: E402
+    Payment,
+    Refund,
+    RefundStatus,
+    StripeEvent,
+    Transfer,
+    TransferReversal,
+    TransferStatus,
+)
+
+__all__ = [
+    "MAX_AMOUNT",
+    "MAX_CART_LINES",
+    "MAX_QUANTITY",
+    "Cart",
+    "CartLine",
+    "Checkout",
+    "Invoice",
+    "InvoiceKind",
+    "InvoiceSequence",
+    "Message",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "Payment",
+    "Refund",
+    "RefundStatus",
+    "StripeEvent",
+    "Transfer",
+    "TransferReversal",
+    "TransferStatus",
+]

@@ -65,7 +65,15 @@ def _lines(order: Order) -> str:
     return "\n".join(f"- {line.quantity} {line.unit} × {line.title}" for line in order.lines.all())
 
 
-def notify_order_placed(order: Order, actor: Any) -> None:
+def notify_order_placed(
+    order: Order,
+    actor: Any,
+    *,
+    tell_seller: bool = True,
+    tell_buyer: bool = True,
+    is_paid: bool = False,
+) -> None:
+    """Card orders tell the seller only once the payment succeeded (`is_paid`)."""
     lines = _lines(order)
 
     def money() -> str:
@@ -76,27 +84,34 @@ def notify_order_placed(order: Order, actor: Any) -> None:
             "share": order.seller_share.format(_reader()),
         }
 
-    notify_cooperative(
-        order.seller,
-        lambda: (
-            _("New order #%(number)s from %(buyer)s")
-            % {"number": order.pk, "buyer": order.buyer.name},
-            _("%(buyer)s ordered:") % {"buyer": order.buyer.name}
-            + f"\n{lines}\n\n{money()}\n"
-            + _("Please accept or decline it.")
-            + _signature(order),
-        ),
-    )
-    notify_cooperative(
-        order.buyer,
-        lambda: (
-            _("Your order #%(number)s to %(seller)s is placed")
-            % {"number": order.pk, "seller": order.seller.name},
-            _("You ordered from %(seller)s:") % {"seller": order.seller.name}
-            + f"\n{lines}\n\n{money()}"
-            + _signature(order),
-        ),
-    )
+    def paid() -> str:
+        if not is_paid:
+            return ""
+        return "\n" + _("The buyer paid by card; your share is transferred to your Stripe account.")
+
+    if tell_seller:
+        notify_cooperative(
+            order.seller,
+            lambda: (
+                _("New order #%(number)s from %(buyer)s")
+                % {"number": order.pk, "buyer": order.buyer.name},
+                _("%(buyer)s ordered:") % {"buyer": order.buyer.name}
+                + f"\n{lines}\n\n{money()}{paid()}\n"
+                + _("Please accept or decline it.")
+                + _signature(order),
+            ),
+        )
+    if tell_buyer:
+        notify_cooperative(
+            order.buyer,
+            lambda: (
+                _("Your order #%(number)s to %(seller)s is placed")
+                % {"number": order.pk, "seller": order.seller.name},
+                _("You ordered from %(seller)s:") % {"seller": order.seller.name}
+                + f"\n{lines}\n\n{money()}"
+                + _signature(order),
+            ),
+        )
 
 
 PAST = {
@@ -178,4 +193,74 @@ def notify_message(order: Order, author: Any, side: str, body: str) -> None:
             + _signature(order),
         ),
         exclude=author,
+    )
+
+
+# -- card payments
+
+
+def checkout_pay_url(checkout: Any) -> str:
+    return f"{settings.SITE_URL}/checkout/{checkout.pk}/pay/"
+
+
+def notify_payment_received(checkout: Any) -> None:
+    notify_cooperative(
+        checkout.buyer,
+        lambda: (
+            _("Card payment for checkout #%(number)s received") % {"number": checkout.pk},
+            _(
+                "Your card payment of %(total)s succeeded. Each seller has been told about its order."
+            )
+            % {"total": checkout.total.format(_reader())}
+            + "\n\n— Minga",
+        ),
+    )
+
+
+def notify_payment_failed(checkout: Any, reason: str, expires_at: Any) -> None:
+    deadline = expires_at.strftime("%Y-%m-%d %H:%M %Z")
+    notify_cooperative(
+        checkout.buyer,
+        lambda: (
+            _("Card payment for checkout #%(number)s failed") % {"number": checkout.pk},
+            _("The card payment of %(total)s did not go through: %(reason)s")
+            % {"total": checkout.total.format(_reader()), "reason": reason}
+            + "\n\n"
+            + _("Try again with another card before %(deadline)s: %(url)s")
+            % {"deadline": deadline, "url": checkout_pay_url(checkout)}
+            + "\n"
+            + _("After that the orders are cancelled and the goods released.")
+            + "\n\n— Minga",
+        ),
+    )
+
+
+def notify_checkout_expired(checkout: Any) -> None:
+    notify_cooperative(
+        checkout.buyer,
+        lambda: (
+            _("Checkout #%(number)s cancelled: not paid") % {"number": checkout.pk},
+            _(
+                "The card payment of %(total)s did not succeed in time, so the orders of this "
+                "checkout are cancelled and the goods released. Nothing was charged."
+            )
+            % {"total": checkout.total.format(_reader())}
+            + "\n\n— Minga",
+        ),
+    )
+
+
+def notify_order_refunded(order: Order, amount: Any) -> None:
+    """`amount` is a Money: formatted in each reader's language."""
+    notify_cooperative(
+        order.buyer,
+        lambda: (
+            _("Order #%(number)s refunded") % {"number": order.pk},
+            _(
+                "%(amount)s for order #%(number)s to %(seller)s was refunded to your card. "
+                "Banks take a few days to show it."
+            )
+            % {"amount": amount.format(_reader()), "number": order.pk, "seller": order.seller.name}
+            + _signature(order),
+        ),
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from cooperatives.models import MANAGING_ROLES, Cooperative
 from cooperatives.permissions import is_member, is_moderator, role_in
+from orders import payments
 from orders.models import Order
 from orders.state import ACTIONS, Side, Transition, find_transition
 
@@ -58,7 +59,10 @@ def acting_side(user: Any, order: Order, transition: Transition) -> str | None:
 
 def can_transition_order(user: Any, order: Order, action: str) -> bool:
     transition = find_transition(action, order.status)
-    return transition is not None and acting_side(user, order, transition) is not None
+    if transition is None or acting_side(user, order, transition) is None:
+        return False
+    # A card order is accepted once its payment succeeded.
+    return action != "accept" or payments.is_order_payable_now(order)
 
 
 def available_actions(user: Any, order: Order) -> list[str]:

@@ -11,7 +11,7 @@ from cooperatives.models import Cooperative
 from cooperatives.permissions import is_member, is_moderator
 from core.money import Money
 from marketplace.models import Listing
-from orders import permissions
+from orders import payments, permissions
 from orders.models import Cart, CartLine, Checkout, Invoice, Message, Order, OrderEvent
 from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
 from orders.state import Side
@@ -37,6 +37,11 @@ class SellerGroup:
     lines: list[CartLineView] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def is_card_payable(self) -> bool:
+        """Whether a card checkout can include this seller (Stripe can pay it out)."""
+        return payments.can_receive_card_payments(self.seller)
+
 
 @dataclass
 class CartSummary:
@@ -52,6 +57,10 @@ class CartSummary:
     @property
     def currencies(self) -> list[str]:
         return sorted(self.totals)
+
+    @property
+    def payment_methods(self) -> list[str]:
+        return payments.available_methods()
 
 
 def cart_lines(cooperative: Cooperative) -> QuerySet[CartLine]:
@@ -123,7 +132,7 @@ def cart_get(cooperative: Cooperative) -> Cart | None:
 
 
 def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    return queryset.select_related("buyer", "seller").prefetch_related(
+    return queryset.select_related("buyer", "seller", "checkout").prefetch_related(
         "lines",
         "invoices",
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
@@ -156,7 +165,7 @@ def order_list_for_cooperative(
     if status:
         queryset = queryset.filter(status=status)
     return (
-        queryset.select_related("buyer", "seller")
+        queryset.select_related("buyer", "seller", "checkout")
         .prefetch_related("lines", "invoices")
         .order_by("-placed_at", "-id")
     )
@@ -338,5 +347,28 @@ def checkout_get_visible(*, user: Any, checkout_id: int) -> Checkout:
         .first()
     )
     if checkout is None or not (is_member(user, checkout.buyer) or is_moderator(user)):
+        raise Http404("No checkout with this id.")
+    return checkout
+
+
+def cooperative_get_for_member(*, user: Any, slug: str) -> Cooperative:
+    """One of the user's cooperatives by slug; anyone else's is a 404 here."""
+    cooperative = Cooperative.objects.filter(slug=slug).first()
+    if cooperative is None or not is_member(user, cooperative):
+        raise Http404("No cooperative with this slug among yours.")
+    return cooperative
+
+
+def checkout_get_for_buyer(*, user: Any, checkout_id: int) -> Checkout:
+    """A checkout with its orders and payment, for members of the buyer cooperative."""
+    checkout = (
+        Checkout.objects.select_related("buyer", "payment")
+        .prefetch_related(
+            Prefetch("orders", queryset=Order.objects.select_related("seller").order_by("id"))
+        )
+        .filter(pk=checkout_id)
+        .first()
+    )
+    if checkout is None or not is_member(user, checkout.buyer):
         raise Http404("No checkout with this id.")
     return checkout

@@ -186,6 +186,12 @@ STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
 # Prefix of every idempotency key, for databases that share one Stripe account (a staging copy,
 # test runs against Stripe's test mode): without it their ids, hence their keys, would collide.
 STRIPE_IDEMPOTENCY_NAMESPACE = os.environ.get("STRIPE_IDEMPOTENCY_NAMESPACE", "")
+# The platform account's country (ISO 3166-1): sellers elsewhere get Express accounts under the
+# "recipient" service agreement (transfers only). Empty: every seller gets the full agreement.
+STRIPE_PLATFORM_COUNTRY = os.environ.get("STRIPE_PLATFORM_COUNTRY", "").upper()
+# A card checkout whose payment has not succeeded this long after it was placed is cancelled and
+# its stock put back (`manage.py expire_pending_payments`, cron every few minutes).
+PAYMENT_GRACE_MINUTES = env_int("PAYMENT_GRACE_MINUTES", 60)
 
 # The solidarity fee kept by the exchange, in basis points of each order's total (150 = 1.5 %).
 SOLIDARITY_FEE_BPS = env_int("SOLIDARITY_FEE_BPS", 150)
@@ -300,6 +306,7 @@ SPECTACULAR_SETTINGS = {
         "InvoiceKindEnum": "orders.models.InvoiceKind",
         "CheckoutStatusEnum": "orders.state.CheckoutStatus",
         "PaymentStatusEnum": "orders.state.PaymentStatus",
+        "PaymentMethodEnum": "orders.state.PaymentMethod",
     },
 }
 

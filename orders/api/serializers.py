@@ -16,7 +16,7 @@ from orders.models import (
     OrderLine,
 )
 from orders.selectors import CartSummary, SellerGroup
-from orders.state import ACTIONS, OrderStatus, PaymentMethod, Side
+from orders.state import ACTIONS, OrderStatus, PaymentMethod, PaymentStatus, Side
 
 
 class CooperativeRefSerializer(serializers.ModelSerializer):
@@ -63,6 +63,11 @@ class SellerGroupSerializer(serializers.Serializer):
     seller = CooperativeRefSerializer()
     lines = CartLineSerializer(many=True)
     totals = serializers.SerializerMethodField()
+    card_payable = serializers.BooleanField(
+        source="is_card_payable",
+        help_text="Whether a card checkout can include this seller (its Stripe account can be "
+        "paid out); if not, pay it by invoice.",
+    )
 
     @extend_schema_field(AmountSerializer(many=True))
     def get_totals(self, group: SellerGroup) -> list[dict[str, Any]]:
@@ -75,6 +80,10 @@ class CartSerializer(serializers.Serializer):
     totals = serializers.SerializerMethodField()
     line_count = serializers.IntegerField()
     has_problems = serializers.BooleanField()
+    payment_methods = serializers.ListField(
+        child=serializers.ChoiceField(choices=PaymentMethod.choices),
+        help_text="The payment methods this exchange offers now (`stripe` needs Stripe keys).",
+    )
 
     @extend_schema_field(AmountSerializer(many=True))
     def get_totals(self, summary: CartSummary) -> list[dict[str, Any]]:
@@ -158,6 +167,11 @@ class OrderSummarySerializer(serializers.ModelSerializer):
     seller = CooperativeRefSerializer()
     lines = OrderLineSerializer(many=True)
     is_paid = serializers.BooleanField()
+    payment_status = serializers.ChoiceField(
+        source="checkout.payment_status",
+        choices=PaymentStatus.choices,
+        help_text="The checkout's payment: `by_invoice`, or the card payment's status.",
+    )
     invoice_number = serializers.SerializerMethodField()
     credit_note_number = serializers.SerializerMethodField()
 
@@ -175,6 +189,7 @@ class OrderSummarySerializer(serializers.ModelSerializer):
             "fee_amount",
             "seller_amount",
             "payment_method",
+            "payment_status",
             "is_paid",
             "paid_at",
             "invoice_number",
@@ -251,10 +266,16 @@ class CheckoutInputSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=1000, default=""
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    only_card_payable = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="With `stripe`: check out only the sellers that can be paid by card and leave "
+        "the others in the cart (otherwise such sellers make the checkout a 409).",
+    )
 
 
 class PaymentSerializer(serializers.Serializer):
-    client_secret = serializers.CharField()
+    client_secret = serializers.CharField(help_text="For Stripe.js (Payment Element).")
     publishable_key = serializers.CharField()
 
 
@@ -283,7 +304,7 @@ class CheckoutSerializer(serializers.ModelSerializer):
     @extend_schema_field(OrderDetailSerializer(many=True))
     def get_orders(self, checkout: Checkout) -> list[dict[str, Any]]:
         orders = (
-            checkout.orders.select_related("buyer", "seller")
+            checkout.orders.select_related("buyer", "seller", "checkout")
             .prefetch_related("lines", "invoices", "events__actor")
             .order_by("id")
         )

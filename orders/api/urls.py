@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.api.views import cart, documents, orders
+from orders.api.views import cart, documents, orders, payments
 from orders.models import InvoiceKind
 from orders.state import ACTIONS
 
@@ -34,6 +34,16 @@ urlpatterns = [
         )
         for file_format in ("pdf", "html")
     ],
+    path(
+        "cooperatives/<slug:slug>/stripe/onboarding/",
+        payments.StripeOnboardingView.as_view(),
+        name="stripe-onboarding",
+    ),
+    path(
+        "payments/stripe/webhook/",
+        payments.StripeWebhookView.as_view(),
+        name="stripe-webhook",
+    ),
     path(
         "cooperatives/<slug:slug>/reports/trade/",
         documents.TradeReportView.as_view(),

@@ -4,8 +4,11 @@
 enforces it); it takes and returns the small types of `values` and raises the errors of `errors`.
 Callers use it as `from orders.payments import gateway` and call `gateway.create_transfer(...)`.
 
-The settlement seam (`settlement.py`) decides which methods a buyer may choose and what a new
-checkout's statuses are; its functions are re-exported here.
+The settlement seam (`settlement.py`) is what the orders code calls: which methods a buyer may
+choose, a new checkout's statuses, the checkout response's `payment`, and what cancelling a paid
+card order does; its functions are re-exported here. `services/` (settlement), `execution.py`
+(the Stripe calls of transfers, refunds and reversals), `webhooks.py` (events) and
+`reconcile.py` hold the card side; `models.py` its records.
 """
 
 from orders.payments.errors import (
@@ -15,7 +18,16 @@ from orders.payments.errors import (
     PaymentsNotConfigured,
     WebhookSignatureInvalid,
 )
-from orders.payments.settlement import available_methods, initial_statuses, payment_payload
+from orders.payments.settlement import (
+    available_methods,
+    can_receive_card_payments,
+    check_order_transition,
+    checkout_placed,
+    initial_statuses,
+    is_order_payable_now,
+    order_closed,
+    payment_payload,
+)
 from orders.payments.values import (
     ChargeInfo,
     ConnectedAccount,
@@ -42,6 +54,11 @@ __all__ = [
     "WebhookEvent",
     "WebhookSignatureInvalid",
     "available_methods",
+    "can_receive_card_payments",
+    "check_order_transition",
+    "checkout_placed",
     "initial_statuses",
+    "is_order_payable_now",
+    "order_closed",
     "payment_payload",
 ]

@@ -6,6 +6,8 @@ limits: nothing was refused, try again later with the same idempotency key) and
 restricted account; retrying the same request will not help).
 """
 
+from django.utils.translation import gettext_lazy
+
 from core.errors import DomainError
 
 
@@ -18,7 +20,7 @@ class PaymentProviderUnavailable(PaymentError):
 
     status_code = 503
     code = "payment_provider_unavailable"
-    default_detail = "Card payments are unavailable for a moment. Please try again."
+    default_detail = gettext_lazy("Card payments are unavailable for a moment. Please try again.")
 
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(detail or self.default_detail)
@@ -49,8 +51,8 @@ class PaymentsNotConfigured(PaymentError):
 
     code = "payments_not_configured"
 
-    def __init__(self, detail: str = "Card payments are not configured on this server.") -> None:
-        super().__init__(detail)
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail or gettext_lazy("Card payments are not configured on this server."))
 
 
 class WebhookSignatureInvalid(PaymentError):

@@ -108,6 +108,15 @@ def _calling(action: str) -> Iterator[None]:
     except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
         logger.warning("Stripe unavailable while trying to %s: %s", action, exc)
         raise PaymentProviderUnavailable() from exc
+    except stripe.IdempotencyError as exc:
+        if exc.http_status == 409:  # the same key is in flight elsewhere: its answer comes soon
+            logger.info("Stripe: %s already in progress under its key", action)
+            raise PaymentProviderUnavailable() from exc
+        raise PaymentProviderError(
+            exc.user_message or f"The payment provider refused to {action}.",
+            stripe_code=exc.code or "idempotency_error",
+            http_status=exc.http_status,
+        ) from exc
     except stripe.CardError as exc:
         raise PaymentProviderError(
             exc.user_message or "The card was declined.",
@@ -205,7 +214,14 @@ def _payment_intent(obj: Any) -> PaymentIntentInfo:
         transfer_group=obj.get("transfer_group"),
         created=_when(obj.get("created")),
         metadata=_metadata(obj.get("metadata")),
+        last_payment_error=_error_message(obj.get("last_payment_error")),
     )
+
+
+def _error_message(error: Any) -> str | None:
+    if not error:
+        return None
+    return str(error.get("message") or error.get("code") or "The payment failed.")
 
 
 def _charge(obj: Any) -> ChargeInfo:
@@ -457,6 +473,11 @@ def create_refund(
             {"idempotency_key": idempotency_key("refund", refund_id)},
         )
     return _refund(refund)
+
+
+def retrieve_refund(refund_id: str) -> RefundInfo:
+    with _calling("read a refund"):
+        return _refund(_client().v1.refunds.retrieve(refund_id))
 
 
 def create_transfer_reversal(

@@ -41,6 +41,7 @@ class PaymentIntentInfo:
     transfer_group: str | None
     created: datetime
     metadata: Mapping[str, str] = field(default_factory=dict)
+    last_payment_error: str | None = None
 
     @property
     def is_succeeded(self) -> bool:

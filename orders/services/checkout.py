@@ -23,7 +23,7 @@ from orders import notifications, payments, permissions
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
 from orders.pricing import line_total, order_totals
 from orders.rules import listing_unavailable, price_changed, quantity_problem
-from orders.state import OrderStatus
+from orders.state import OrderStatus, PaymentMethod
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
@@ -54,15 +54,18 @@ def checkout_fingerprint(
     currency: str,
     delivery_address: str,
     note: str,
+    only_card_payable: bool = False,
 ) -> str:
     """A digest of what was asked, to tell a retry from a different request under the same key."""
-    body = {
+    body: dict[str, Any] = {
         "cooperative": buyer.slug,
         "payment_method": payment_method,
         "currency": currency,
         "delivery_address": delivery_address,
         "note": note,
     }
+    if only_card_payable:  # absent when false, so digests of earlier checkouts stay valid
+        body["only_card_payable"] = True
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -124,6 +127,43 @@ def _choose_currency(lines: list[CartLine], currency: str) -> str:
     return currencies[0]
 
 
+def _card_payable_lines(lines: list[CartLine], only_card_payable: bool) -> list[CartLine]:
+    """A card checkout includes only sellers Stripe can pay out. Others make it a 409 naming them,
+    unless the buyer asked to check out only the sellers that take cards (the rest stay in the
+    cart, for an invoice checkout)."""
+    unpayable = [line for line in lines if not payments.can_receive_card_payments(line.seller)]
+    if not unpayable:
+        return lines
+    if only_card_payable:
+        payable = [line for line in lines if line not in unpayable]
+        if not payable:
+            raise DomainError(
+                _("None of the sellers in your cart can be paid by card yet: pay by invoice."),
+                code="no_card_payable_seller",
+            )
+        return payable
+    names = ", ".join(sorted({line.seller.name for line in unpayable}))
+    raise CheckoutConflict(
+        _(
+            "%(sellers)s cannot be paid by card yet: pay by invoice, or check out only the "
+            "sellers that take cards (only_card_payable: true)."
+        )
+        % {"sellers": names},
+        code="seller_not_card_payable",
+        lines=[
+            {
+                "id": line.pk,
+                "listing": line.listing_id,
+                "title": line.title,
+                "code": "seller_not_card_payable",
+                "detail": _("“%(title)s”: %(seller)s cannot be paid by card yet.")
+                % {"title": line.title, "seller": line.seller.name},
+            }
+            for line in unpayable
+        ],
+    )
+
+
 def _problems(
     lines: list[CartLine], listings: dict[int, Listing], buyer: Cooperative
 ) -> list[dict[str, Any]]:
@@ -173,9 +213,11 @@ def checkout_place(
     currency: str = "",
     delivery_address: str = "",
     note: str = "",
+    only_card_payable: bool = False,
 ) -> CheckoutResult:
     """Order the buyer's cart lines in one currency: one order per seller, stock taken, fee
-    computed, lines removed from the cart. The same key and request return the first result."""
+    computed, lines removed from the cart. The same key and request return the first result.
+    Card checkouts record their payment here; the PaymentIntent is created after commit."""
     if not permissions.can_checkout(actor, buyer):
         raise NotPermitted(_("Only owners and admins of the cooperative can check out its cart."))
     key = _check_key(idempotency_key)
@@ -186,6 +228,7 @@ def checkout_place(
         currency=currency,
         delivery_address=delivery_address,
         note=note,
+        only_card_payable=only_card_payable,
     )
     cart = Cart.objects.select_for_update().filter(cooperative=buyer).first()
     # Read after taking the lock: a request with the same key that held it has committed by now.
@@ -196,11 +239,13 @@ def checkout_place(
     if buyer.is_suspended:
         raise DomainError(_("A suspended cooperative cannot place orders."), code="buyer_suspended")
     status, payment_status = payments.initial_statuses(payment_method)
-    lines = list(cart.lines.order_by("seller_id", "id")) if cart else []
+    lines = list(cart.lines.select_related("seller").order_by("seller_id", "id")) if cart else []
     if not lines:
         raise DomainError(_("Your cart is empty."), code="cart_empty")
     currency = _choose_currency(lines, currency)
     lines = [line for line in lines if line.currency == currency]
+    if payment_method == PaymentMethod.STRIPE:
+        lines = _card_payable_lines(lines, only_card_payable)
 
     listing_ids = sorted({line.listing_id for line in lines if line.listing_id})
     listings = {
@@ -232,6 +277,10 @@ def checkout_place(
     if checkout_total > MAX_AMOUNT:
         raise ValidationError(
             {"non_field_errors": [_("This checkout is too large for one payment.")]}
+        )
+    if payment_method == PaymentMethod.STRIPE and checkout_total <= 0:
+        raise DomainError(
+            _("There is nothing to pay by card: choose invoice."), code="nothing_to_pay"
         )
 
     try:
@@ -309,6 +358,9 @@ def checkout_place(
         )
         orders.append(order)
     CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+    payments.checkout_placed(checkout)
+    is_card = payment_method == PaymentMethod.STRIPE
     for order in orders:
-        notifications.notify_order_placed(order, actor)
+        # Card orders reach their sellers once paid (see orders.payments.services).
+        notifications.notify_order_placed(order, actor, tell_seller=not is_card)
     return CheckoutResult(checkout, is_replay=False)

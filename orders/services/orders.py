@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from cooperatives.permissions import is_moderator
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from marketplace.models import Listing
-from orders import notifications, permissions
+from orders import notifications, payments, permissions
 from orders.models import InvoiceKind, Message, Order, OrderEvent
 from orders.services.invoices import invoice_issue
 from orders.state import OPEN_STATUSES, OrderStatus, PaymentMethod, Side, ensure_transition
@@ -83,6 +83,7 @@ def order_transition(*, order: Order, action: str, actor: Any, reason: str = "")
                 ]
             }
         )
+    payments.check_order_transition(order, action)
     return _apply(order, transition, actor=actor, side=side, reason=reason)
 
 
@@ -118,7 +119,32 @@ def _apply(order: Order, transition: Any, *, actor: Any, side: str, reason: str)
         ):
             note = invoice_issue(order=order, kind=InvoiceKind.CREDIT_NOTE)
             _event(order, "issue_credit_note", actor, side, f"Credit note {note.number}")
+    elif transition.target in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
+        # A paid card order is refunded (and its transfer reversed) after commit.
+        payments.order_closed(order)
     notifications.notify_order_transition(order, transition.action, side, reason)
+    return order
+
+
+def order_cancel_unpaid(*, order: Order, reason: str) -> Order:
+    """The system cancels a card order whose payment never succeeded (the caller holds the
+    checkout's lock and this order's): stock goes back, only the buyer is told (the seller never
+    heard of it)."""
+    transition = ensure_transition("cancel", order.status)
+    previous = order.status
+    order.status = transition.target
+    order.closed_at = timezone.now()
+    order.save(update_fields=["status", "closed_at", "updated_at"])
+    OrderEvent.objects.create(
+        order=order,
+        action=transition.action,
+        from_status=previous,
+        to_status=order.status,
+        actor=None,
+        actor_side="",
+        note=reason,
+    )
+    _restore_stock(order)
     return order
 
 

@@ -53,8 +53,9 @@ def test_the_four_services_and_where_they_come_from():
     assert SERVICES["redis"]["image"].startswith("redis:")
     assert SERVICES["app"]["build"]["context"] == "."
     assert (ROOT / SERVICES["app"]["build"].get("dockerfile", "Dockerfile")).is_file()
-    stripe_context = ROOT / SERVICES["stripe"]["build"]["context"]
-    assert (stripe_context / "Dockerfile").is_file()
+    stripe_build = SERVICES["stripe"]["build"]
+    stripe_context = ROOT / stripe_build["context"]
+    assert (stripe_context / stripe_build.get("dockerfile", "Dockerfile")).is_file()
 
 
 def test_ports_publish_the_app_and_the_stripe_stand_in_only():
@@ -112,6 +113,17 @@ def test_the_stripe_stand_in_serves_localstripe_on_8420():
     dockerfile = (ROOT / "tools" / "stripe-standin" / "Dockerfile").read_text()
     assert "localstripe" in dockerfile
     assert "EXPOSE 8420" in dockerfile and '"--port", "8420"' in dockerfile
+
+
+def test_compose_runs_the_extended_stand_in_and_it_delivers_webhooks_to_the_app():
+    """Plain localstripe has no Connect: onboarding and transfers need Minga's extension."""
+    stripe = SERVICES["stripe"]
+    dockerfile = (ROOT / stripe["build"]["dockerfile"]).read_text()
+    assert "tests/stripe_standin/" in dockerfile and '"--port", "8420"' in dockerfile
+    environment = stripe["environment"]
+    assert environment["STANDIN_WEBHOOK_URL"] == "http://app:8000/api/v1/payments/stripe/webhook/"
+    assert environment["STRIPE_WEBHOOK_SECRET"] == app_environment()["STRIPE_WEBHOOK_SECRET"]
+    assert "localhost:8420/js.stripe.com/v3/" in app_environment()["STRIPE_JS_URL"]
 
 
 def test_the_redis_client_is_installed_for_the_cache_compose_configures():

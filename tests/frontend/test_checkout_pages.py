@@ -174,6 +174,7 @@ def test_card_is_offered_only_when_the_exchange_takes_cards(
     monkeypatch.setattr(
         "orders.payments.initial_statuses", lambda method: ("awaiting_payment", "pending")
     )
+    monkeypatch.setattr("orders.payments.can_receive_card_payments", lambda seller: True)
     form = checkout_form(browser, buyer_coop)
     form["payment_method"] = "stripe"
     response = browser.post("/checkout/", form)

@@ -147,9 +147,16 @@ class CheckoutView(APIView):
                 description="The Idempotency-Key was used for a different request.",
             ),
             429: THROTTLED,
+            503: OpenApiResponse(
+                CheckoutConflictSerializer,
+                description="Card checkout: the orders are placed but Stripe could not be "
+                "reached for the payment; send the same request with the same Idempotency-Key.",
+            ),
         },
         description="Order the cart's lines in one currency: one order per seller. Only owners "
-        "and admins of the buyer cooperative check out.",
+        "and admins of the buyer cooperative check out. With `stripe`, `payment` carries what "
+        "Stripe.js needs; the orders wait in `placed` with payment `pending` until Stripe says "
+        "the payment succeeded.",
     )
     def post(self, request: Request) -> Response:
         data = CheckoutInputSerializer(data=request.data)

@@ -1,0 +1,189 @@
+"""Card orders that close: a paid one cancelled or declined is refunded (and its transfer
+reversed); checkouts never paid are released."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from orders import notifications
+from orders.models import Checkout, Order
+from orders.payments import gateway
+from orders.payments.errors import (
+    PaymentProviderError,
+    PaymentProviderUnavailable,
+)
+from orders.payments.execution import Work
+from orders.payments.models import (
+    Payment,
+    Refund,
+    Transfer,
+    TransferReversal,
+    TransferStatus,
+)
+from orders.payments.services.payments import (
+    PAID_STATUSES,
+    add_order_event,
+    is_payment_overdue,
+    payment_apply_intent,
+)
+from orders.state import (
+    CheckoutStatus,
+    OrderStatus,
+    PaymentMethod,
+    PaymentStatus,
+    ensure_payment_transition,
+)
+
+logger = logging.getLogger(__name__)
+
+# -- cancelling a paid order (called by order_transition inside its transaction)
+
+
+def check_order_transition(order: Order, action: str) -> None:
+    """A card order is accepted only once its payment succeeded."""
+    if action == "accept" and not is_order_paid_or_invoiced(order):
+        raise DomainError(
+            _("The buyer's card payment has not succeeded yet: accept the order once it is paid."),
+            code="payment_pending",
+        )
+
+
+def is_order_paid_or_invoiced(order: Order) -> bool:
+    if order.payment_method != PaymentMethod.STRIPE:
+        return True
+    return order.checkout.payment_status in PAID_STATUSES
+
+
+def order_closed(order: Order) -> None:
+    """A card order was cancelled or declined (the order row is locked by the caller). Once paid,
+    the buyer gets its total back and the seller's transfer is reversed (or never sent), each as
+    a row written now and sent to Stripe after commit. Unpaid: nothing to do now; if the payment
+    succeeds later, its handler refunds this order."""
+    if order.payment_method != PaymentMethod.STRIPE:
+        return
+    payment_status = (
+        Checkout.objects.filter(pk=order.checkout_id).values_list("payment_status", flat=True).get()
+    )
+    if payment_status not in PAID_STATUSES:
+        return
+    payment = Payment.objects.get(checkout_id=order.checkout_id)
+    work = Work()
+    refund, created = Refund.objects.get_or_create(
+        order=order,
+        defaults={"payment": payment, "amount": order.total_amount, "currency": order.currency},
+    )
+    if created:
+        work.refunds.append(refund.pk)
+    transfer = Transfer.objects.select_for_update().filter(order=order).first()
+    if transfer is not None:
+        if transfer.status == TransferStatus.PAID:
+            reversal, created = TransferReversal.objects.get_or_create(
+                transfer=transfer,
+                defaults={"amount": transfer.amount, "currency": transfer.currency},
+            )
+            if created:
+                work.reversals.append(reversal.pk)
+        elif transfer.status == TransferStatus.FAILED or (
+            transfer.status == TransferStatus.PENDING and transfer.attempts == 0
+        ):
+            # Stripe refused it, or it was never sent: it never will be.
+            transfer.status = TransferStatus.CANCELLED
+            transfer.save(update_fields=["status", "updated_at"])
+        elif transfer.status == TransferStatus.PENDING:
+            # An earlier attempt may have reached Stripe: finish it, then it is reversed.
+            work.transfers.append(transfer.pk)
+    add_order_event(
+        order,
+        "refund_requested",
+        f"{order.total.format()} to be refunded to the buyer's card.",
+    )
+    transaction.on_commit(work.run, robust=True)
+
+
+# -- checkouts never paid
+
+
+def checkout_payment_expire(*, checkout_id: int, now: datetime | None = None) -> str:
+    """Release an unpaid card checkout: make sure Stripe can no longer charge it (cancel its
+    PaymentIntent, or apply its success if the buyer paid after all), then cancel its open orders
+    and put their stock back. Stripe unreachable → nothing changes (next run)."""
+    now = now or timezone.now()
+    checkout = Checkout.objects.select_related("payment").get(pk=checkout_id)
+    if (
+        checkout.status != CheckoutStatus.AWAITING_PAYMENT
+        or checkout.payment_status in PAID_STATUSES
+        or not is_payment_overdue(checkout, now=now)
+    ):
+        return "not due"
+    intent_id = checkout.payment.stripe_payment_intent_id
+    if intent_id:
+        intent = gateway.retrieve_payment_intent(intent_id)
+        if intent.status not in ("succeeded", "canceled", "processing"):
+            try:
+                gateway.cancel_payment_intent(checkout_id=checkout.pk, payment_intent_id=intent_id)
+            except PaymentProviderError:
+                intent = gateway.retrieve_payment_intent(intent_id)
+            else:
+                intent = gateway.retrieve_payment_intent(intent_id)
+        if intent.is_succeeded:
+            with transaction.atomic():
+                outcome, work = payment_apply_intent(intent=intent)
+                transaction.on_commit(work.run, robust=True)
+            return f"paid after all ({outcome})"
+        if intent.status != "canceled":
+            return f"left alone: Stripe says {intent.status}"
+    return _checkout_cancel_unpaid(checkout.pk)
+
+
+@transaction.atomic
+def _checkout_cancel_unpaid(checkout_id: int) -> str:
+    from orders.services.orders import order_cancel_unpaid
+
+    checkout = Checkout.objects.select_for_update().get(pk=checkout_id)
+    Payment.objects.select_for_update().get(checkout=checkout)
+    if checkout.status != CheckoutStatus.AWAITING_PAYMENT or checkout.payment_status in (
+        PAID_STATUSES
+    ):
+        return "not due"
+    if checkout.payment_status == PaymentStatus.PENDING:
+        checkout.payment_status = ensure_payment_transition("fail", checkout.payment_status)
+    checkout.status = CheckoutStatus.CANCELLED
+    checkout.save(update_fields=["status", "payment_status", "updated_at"])
+    minutes = settings.PAYMENT_GRACE_MINUTES
+    cancelled = 0
+    for order in Order.objects.select_for_update().filter(checkout=checkout).order_by("pk"):
+        if order.status == OrderStatus.PLACED:
+            order_cancel_unpaid(
+                order=order,
+                reason=f"The card payment did not succeed within {minutes} minutes.",
+            )
+            cancelled += 1
+    notifications.notify_checkout_expired(checkout)
+    return f"cancelled {cancelled} unpaid orders"
+
+
+def checkouts_expire_overdue(*, now: datetime | None = None) -> list[tuple[int, str]]:
+    """Every unpaid card checkout past its grace period (or with no open order left), each on its
+    own; one that Stripe cannot answer for now is left for the next run."""
+    now = now or timezone.now()
+    candidates = Checkout.objects.filter(
+        payment_method=PaymentMethod.STRIPE,
+        status=CheckoutStatus.AWAITING_PAYMENT,
+        payment_status__in=(PaymentStatus.PENDING, PaymentStatus.FAILED),
+    ).order_by("pk")
+    results = []
+    for checkout in candidates:
+        if not is_payment_overdue(checkout, now=now):
+            continue
+        try:
+            results.append((checkout.pk, checkout_payment_expire(checkout_id=checkout.pk, now=now)))
+        except PaymentProviderUnavailable:
+            results.append((checkout.pk, "Stripe unavailable: next run"))
+    return results

@@ -1,0 +1,334 @@
+"""A card checkout's payment: its PaymentIntent, and what Stripe says about it (succeeded,
+failed, refunded, disputed) does to the checkout and its orders."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import DomainError
+from core.money import Money
+from orders import notifications
+from orders.models import Checkout, Order, OrderEvent
+from orders.payments import gateway
+from orders.payments.errors import (
+    PaymentProviderError,
+    PaymentProviderUnavailable,
+)
+from orders.payments.execution import Work, flag_order, is_ours, namespace_metadata, transfer_group
+from orders.payments.models import (
+    Payment,
+    Refund,
+    RefundStatus,
+    Transfer,
+)
+from orders.payments.values import PaymentIntentInfo
+from orders.state import (
+    OPEN_STATUSES,
+    CheckoutStatus,
+    PaymentStatus,
+    ensure_payment_transition,
+)
+
+logger = logging.getLogger(__name__)
+
+PAID_STATUSES = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED})
+
+
+# -- checkout: the Payment row inside the checkout transaction, the PaymentIntent after it
+
+
+def checkout_payment_record(*, checkout: Checkout) -> Payment:
+    """Inside the checkout transaction: the row the PaymentIntent will be stored on (no network)."""
+    return Payment.objects.create(
+        checkout=checkout, amount=checkout.total_amount, currency=checkout.currency
+    )
+
+
+def _intent_metadata(checkout: Checkout) -> dict[str, Any]:
+    return {"buyer_cooperative_id": checkout.buyer_id, **namespace_metadata()}
+
+
+@transaction.atomic
+def _store_intent(checkout_id: int, intent_id: str) -> bool:
+    """Remember the checkout's PaymentIntent; False when the checkout expired meanwhile."""
+    checkout = Checkout.objects.select_for_update().get(pk=checkout_id)
+    payment = Payment.objects.select_for_update().get(checkout=checkout)
+    if checkout.status == CheckoutStatus.CANCELLED:
+        return False
+    if not payment.stripe_payment_intent_id:
+        payment.stripe_payment_intent_id = intent_id
+        payment.save(update_fields=["stripe_payment_intent_id", "updated_at"])
+    elif payment.stripe_payment_intent_id != intent_id:  # the key is derived from the checkout
+        logger.error("checkout %s: a second PaymentIntent %s", checkout_id, intent_id)
+    return True
+
+
+def checkout_payment_start(*, checkout: Checkout) -> dict[str, str] | None:
+    """After the checkout committed: its PaymentIntent for the total (created once, key
+    `checkout:{id}:pi`), as what Stripe.js needs to confirm it. None when there is nothing to pay
+    any more (paid, cancelled, or being processed).
+
+    Stripe unreachable → `PaymentProviderUnavailable` (503): the checkout stays pending and the
+    same request with the same Idempotency-Key comes back here and finishes the job."""
+    payment = Payment.objects.select_related("checkout").get(checkout=checkout)
+    checkout = payment.checkout
+    if checkout.status != CheckoutStatus.AWAITING_PAYMENT or checkout.payment_status not in (
+        PaymentStatus.PENDING,
+        PaymentStatus.FAILED,
+    ):
+        return None
+    if payment.stripe_payment_intent_id:
+        intent = gateway.retrieve_payment_intent(payment.stripe_payment_intent_id)
+    else:
+        intent = gateway.create_payment_intent(
+            checkout_id=checkout.pk,
+            amount=payment.amount,
+            currency=payment.currency,
+            transfer_group=transfer_group(checkout.pk),
+            metadata=_intent_metadata(checkout),
+            description=f"Minga checkout {checkout.pk}",
+        )
+        if not _store_intent(checkout.pk, intent.id):
+            _cancel_intent_quietly(checkout.pk, intent.id)
+            return None
+    if intent.status in ("succeeded", "processing", "canceled") or not intent.client_secret:
+        return None
+    return {
+        "client_secret": intent.client_secret,
+        "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+    }
+
+
+def _cancel_intent_quietly(checkout_id: int, intent_id: str) -> None:
+    try:
+        gateway.cancel_payment_intent(checkout_id=checkout_id, payment_intent_id=intent_id)
+    except (PaymentProviderError, PaymentProviderUnavailable) as exc:
+        logger.warning(
+            "could not cancel %s of expired checkout %s: %s", intent_id, checkout_id, exc
+        )
+
+
+# -- a payment's outcome, as Stripe tells it (webhooks, reconciliation, expiry)
+
+
+class EventNotReady(DomainError):
+    """The event names a checkout this database does not have yet (its transaction has not
+    committed): answered 503 so Stripe delivers it again later."""
+
+    status_code = 503
+    code = "event_not_ready"
+
+
+def checkout_for_intent(intent: PaymentIntentInfo) -> int | None:
+    """The checkout a PaymentIntent pays: by its stored id, else by the metadata we set on it
+    (read back from Stripe). None when it is not a payment of this exchange."""
+    known = (
+        Payment.objects.filter(stripe_payment_intent_id=intent.id)
+        .values_list("checkout_id", flat=True)
+        .first()
+    )
+    if known is not None:
+        return known
+    if not is_ours(intent.metadata):
+        return None
+    raw = intent.metadata.get("checkout_id", "")
+    if not raw.isdigit() or intent.transfer_group != transfer_group(int(raw)):
+        return None
+    if not Checkout.objects.filter(pk=int(raw)).exists():
+        raise EventNotReady(f"Checkout {raw} is not known yet: deliver the event again later.")
+    return int(raw)
+
+
+def payment_apply_intent(
+    *, intent: PaymentIntentInfo, is_failure_event: bool = False
+) -> tuple[str, Work]:
+    """Bring the checkout in line with its PaymentIntent as Stripe reports it, moving forward only:
+    succeeded → paid, a transfer row per open order and a refund row per closed one; a failed
+    attempt → `failed` (only from `pending`; a late failure never un-pays). Inside a transaction;
+    the returned work (Stripe calls) runs after commit."""
+    checkout_id = checkout_for_intent(intent)
+    if checkout_id is None:
+        return "ignored: not a payment of this exchange", Work()
+    checkout = Checkout.objects.select_for_update().select_related("buyer").get(pk=checkout_id)
+    payment = Payment.objects.select_for_update().filter(checkout=checkout).first()
+    if payment is None:
+        return "ignored: the checkout is not paid by card", Work()
+    if (intent.amount, intent.currency) != (payment.amount, payment.currency):
+        logger.error("checkout %s: %s does not match its payment", checkout.pk, intent.id)
+        return f"ignored: {intent.id} does not match the checkout's amount", Work()
+    if not payment.stripe_payment_intent_id:
+        payment.stripe_payment_intent_id = intent.id
+        payment.save(update_fields=["stripe_payment_intent_id", "updated_at"])
+    elif payment.stripe_payment_intent_id != intent.id:
+        return f"ignored: the checkout is paid by {payment.stripe_payment_intent_id}", Work()
+    if intent.is_succeeded:
+        return _payment_succeed(checkout, payment, intent)
+    if (
+        is_failure_event
+        and checkout.payment_status == PaymentStatus.PENDING
+        and intent.status in ("requires_payment_method", "canceled")
+    ):
+        return _payment_fail(checkout, payment, intent)
+    return f"no change: payment {checkout.payment_status}, Stripe says {intent.status}", Work()
+
+
+def add_order_event(order: Order, action: str, note: str) -> None:
+    """A line in the order's timeline written by Minga itself (no actor, no status change)."""
+    OrderEvent.objects.create(
+        order=order,
+        action=action,
+        from_status=order.status,
+        to_status=order.status,
+        actor=None,
+        actor_side="",
+        note=note,
+    )
+
+
+def _payment_succeed(
+    checkout: Checkout, payment: Payment, intent: PaymentIntentInfo
+) -> tuple[str, Work]:
+    if checkout.payment_status in PAID_STATUSES:
+        return "no change: already paid", Work()
+    now = timezone.now()
+    checkout.payment_status = ensure_payment_transition("succeed", checkout.payment_status)
+    if checkout.status == CheckoutStatus.AWAITING_PAYMENT:
+        checkout.status = CheckoutStatus.PLACED
+    checkout.save(update_fields=["payment_status", "status", "updated_at"])
+    payment.stripe_charge_id = intent.latest_charge or ""
+    payment.succeeded_at = now
+    payment.failure_message = ""
+    payment.save(
+        update_fields=["stripe_charge_id", "succeeded_at", "failure_message", "updated_at"]
+    )
+    work = Work()
+    orders = (
+        Order.objects.select_for_update(of=("self",))
+        .filter(checkout=checkout)
+        .select_related("buyer", "seller")
+        .order_by("pk")
+    )
+    for order in orders:
+        order.paid_at = now
+        order.save(update_fields=["paid_at", "updated_at"])
+        add_order_event(order, "payment_succeeded", f"Paid by card ({intent.id}).")
+        if order.status in OPEN_STATUSES:
+            if order.seller_amount > 0:
+                transfer = Transfer.objects.create(
+                    order=order,
+                    payment=payment,
+                    amount=order.seller_amount,
+                    currency=order.currency,
+                    destination=order.seller.stripe_account_id,
+                )
+                work.transfers.append(transfer.pk)
+            notifications.notify_order_placed(order, None, tell_buyer=False, is_paid=True)
+        else:
+            # Cancelled or declined while the payment was pending: the buyer gets it back.
+            refund = Refund.objects.create(
+                order=order, payment=payment, amount=order.total_amount, currency=order.currency
+            )
+            work.refunds.append(refund.pk)
+    notifications.notify_payment_received(checkout)
+    return f"paid: {len(work.transfers)} transfers, {len(work.refunds)} refunds", work
+
+
+def _payment_fail(
+    checkout: Checkout, payment: Payment, intent: PaymentIntentInfo
+) -> tuple[str, Work]:
+    now = timezone.now()
+    checkout.payment_status = ensure_payment_transition("fail", checkout.payment_status)
+    checkout.save(update_fields=["payment_status", "updated_at"])
+    payment.failed_at = now
+    payment.failure_message = intent.last_payment_error or "The card payment failed."
+    payment.save(update_fields=["failed_at", "failure_message", "updated_at"])
+    notifications.notify_payment_failed(checkout, payment.failure_message, _expires_at(checkout))
+    work = Work()
+    if is_payment_overdue(checkout, now=now):
+        work.expire_checkouts.append(checkout.pk)
+    return "payment failed", work
+
+
+def _expires_at(checkout: Checkout) -> datetime:
+    return checkout.created_at + timedelta(minutes=settings.PAYMENT_GRACE_MINUTES)
+
+
+def is_payment_overdue(checkout: Checkout, *, now: datetime | None = None) -> bool:
+    """An unpaid card checkout releases its stock after the grace period, or at once when the
+    buyer cancelled every order of it."""
+    now = now or timezone.now()
+    if _expires_at(checkout) <= now:
+        return True
+    return not checkout.orders.filter(status__in=OPEN_STATUSES).exists()
+
+
+# -- disputes and refunds made elsewhere
+
+
+def payment_for_charge(charge_id: str, payment_intent_id: str | None) -> Payment | None:
+    payment = Payment.objects.filter(stripe_charge_id=charge_id).first()
+    if payment is None and payment_intent_id:
+        payment = Payment.objects.filter(stripe_payment_intent_id=payment_intent_id).first()
+    return payment
+
+
+def payment_apply_charge(*, charge: Any) -> tuple[str, Work]:
+    """`charge.refunded`: record what Stripe refunded; the payment is `refunded` once all of it
+    is; a refund Minga did not make (dashboard) flags the orders for a person."""
+    payment = payment_for_charge(charge.id, charge.payment_intent)
+    if payment is None:
+        return "ignored: not a payment of this exchange", Work()
+    checkout = Checkout.objects.select_for_update().get(pk=payment.checkout_id)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    payment.amount_refunded = min(
+        max(charge.amount_refunded, payment.amount_refunded), payment.amount
+    )
+    payment.save(update_fields=["amount_refunded", "updated_at"])
+    ours = sum(
+        Refund.objects.filter(payment=payment)
+        .exclude(status=RefundStatus.FAILED)
+        .values_list("amount", flat=True)
+    )
+    outcome = f"refunded {payment.amount_refunded} of {payment.amount}"
+    if payment.amount_refunded >= payment.amount and checkout.payment_status == (
+        PaymentStatus.SUCCEEDED
+    ):
+        checkout.payment_status = ensure_payment_transition("refund", checkout.payment_status)
+        checkout.save(update_fields=["payment_status", "updated_at"])
+    if payment.amount_refunded > ours:
+        extra = Money(payment.amount_refunded - ours, payment.currency).format()
+        for order in checkout.orders.order_by("pk"):
+            flag_order(
+                order,
+                f"{extra} of the card payment was refunded outside Minga (Stripe dashboard?): "
+                "check the orders and the sellers' transfers.",
+            )
+        outcome += f", {payment.amount_refunded - ours} outside Minga"
+    return outcome, Work()
+
+
+def payment_apply_dispute(*, dispute: Any) -> tuple[str, Work]:
+    """`charge.dispute.created`: the buyer's bank contests the charge; every order of the checkout
+    is flagged for a person (evidence goes through the Stripe dashboard)."""
+    payment = payment_for_charge(dispute.charge, dispute.payment_intent)
+    if payment is None:
+        return "ignored: not a payment of this exchange", Work()
+    Checkout.objects.select_for_update().get(pk=payment.checkout_id)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.disputed_at is None:
+        payment.disputed_at = timezone.now()
+        payment.save(update_fields=["disputed_at", "updated_at"])
+    amount = Money(dispute.amount, dispute.currency).format()
+    for order in Order.objects.filter(checkout_id=payment.checkout_id).order_by("pk"):
+        flag_order(
+            order,
+            f"The buyer's bank disputes the card payment ({amount}, reason: {dispute.reason}): "
+            "answer the dispute in the Stripe dashboard before settling this order.",
+        )
+    return f"dispute {dispute.id} flagged", Work()

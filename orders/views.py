@@ -1,0 +1,105 @@
+"""Server-rendered pages of card settlement: paying a checkout with Stripe.js, and the pages Stripe
+sends a seller back to after onboarding. Self-contained (the other order pages live in
+`frontend/`); they call the same selectors and services as the API."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cooperatives.permissions import can_manage_cooperative
+from core.errors import DomainError
+from orders import payments, permissions, selectors
+from orders.payments.services import seller_account_sync, seller_onboarding_link
+from orders.state import CheckoutStatus, PaymentMethod
+
+
+@login_required
+@require_GET
+def checkout_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer pays a card checkout (Payment Element). Stripe redirects back here after
+    confirmation; the payment's status still changes only when Stripe's webhook says so."""
+    checkout = selectors.checkout_get_for_buyer(user=request.user, checkout_id=pk)
+    can_pay = permissions.can_checkout(request.user, checkout.buyer)
+    payment: dict[str, str] | None = None
+    error = ""
+    is_awaiting = (
+        checkout.payment_method == PaymentMethod.STRIPE
+        and checkout.status == CheckoutStatus.AWAITING_PAYMENT
+    )
+    if is_awaiting and can_pay and request.GET.get("redirect_status") != "succeeded":
+        try:
+            payment = payments.payment_payload(checkout)
+        except DomainError as exc:
+            error = str(exc.detail)
+    context: dict[str, Any] = {
+        "checkout": checkout,
+        "orders": list(checkout.orders.all()),
+        "card_payment": getattr(checkout, "payment", None)
+        if checkout.payment_method == PaymentMethod.STRIPE
+        else None,
+        "payment": payment,
+        "can_pay": can_pay,
+        "is_awaiting": is_awaiting,
+        "error": error,
+        "redirect_status": request.GET.get("redirect_status", ""),
+        "stripe_js_url": settings.STRIPE_JS_URL,
+        "return_url": request.build_absolute_uri(reverse("orders-pages:checkout-pay", args=[pk])),
+    }
+    return render(request, "orders/checkout_pay.html", context)
+
+
+@login_required
+@require_POST
+def stripe_onboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start (or continue) card payout setup: off to Stripe's onboarding."""
+    return _to_onboarding(request, slug)
+
+
+@login_required
+@require_GET
+def stripe_refresh(request: HttpRequest, slug: str) -> HttpResponse:
+    """Stripe sends the seller here when a link is stale or used: a fresh link, straight away."""
+    return _to_onboarding(request, slug)
+
+
+def _to_onboarding(request: HttpRequest, slug: str) -> HttpResponse:
+    cooperative = selectors.cooperative_get_for_member(user=request.user, slug=slug)
+    try:
+        url = seller_onboarding_link(cooperative=cooperative, actor=request.user)
+    except DomainError as exc:
+        return render(
+            request,
+            "orders/stripe_return.html",
+            {"cooperative": cooperative, "error": str(exc.detail), "account": None},
+            status=exc.status_code,
+        )
+    return HttpResponseRedirect(url)
+
+
+@login_required
+@require_GET
+def stripe_return(request: HttpRequest, slug: str) -> HttpResponse:
+    """Back from Stripe's onboarding: what Stripe says about the account now."""
+    cooperative = selectors.cooperative_get_for_member(user=request.user, slug=slug)
+    account = None
+    error = ""
+    try:
+        account = seller_account_sync(cooperative=cooperative)
+    except DomainError as exc:
+        error = str(exc.detail)
+    if account is not None and account.can_receive_transfers:
+        messages.success(request, _("Card payouts are set up."))
+    context = {
+        "cooperative": cooperative,
+        "account": account,
+        "error": error,
+        "can_manage": can_manage_cooperative(request.user, cooperative),
+    }
+    return render(request, "orders/stripe_return.html", context)

@@ -1,0 +1,698 @@
+"""Card settlement against the Stripe stand-in over HTTP: onboarding, card checkout, webhooks
+(signed by the stand-in, relayed to the app through the test client), failures, expiry, retries
+and reconciliation. The live-server stories are in test_settlement_flow.py."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from orders.models import (
+    CartLine,
+    Checkout,
+    Order,
+    Payment,
+    Refund,
+    StripeEvent,
+    Transfer,
+    TransferReversal,
+)
+from orders.payments import gateway
+from orders.payments.execution import transfer_group
+from tests.conftest import client_for
+from tests.frontend.helpers import browser_for
+from tests.orders.stripe_helpers import (
+    WEBHOOK,
+    add,
+    card_checkout,
+    eur_listing,
+    event_ids,
+    intent_id,
+    new_seller,
+    onboard,
+    relay,
+    start_onboarding,
+)
+
+
+@pytest.fixture
+def standin(stripe_standin):  # type: ignore[no-untyped-def]
+    """Events are held; a test relays the ones it wants, as often as it wants."""
+    stripe_standin.register_webhook(stripe_standin.sink_url)
+    stripe_standin.hold_webhooks()
+    return stripe_standin
+
+
+@pytest.fixture
+def market(standin, buyer_coop, buyer_owner):  # type: ignore[no-untyped-def]
+    """Two onboarded sellers with a EUR listing each, both in the buyer's cart."""
+    huella, huella_owner = new_seller("Textil La Huella")
+    yerba, yerba_owner = new_seller("Yerba del Sur")
+    onboard(standin, huella, huella_owner)
+    onboard(standin, yerba, yerba_owner)
+    shirts, kilo = eur_listing(huella, 10_000), eur_listing(yerba, 5_050)
+    add(buyer_owner, buyer_coop, shirts, 2)
+    add(buyer_owner, buyer_coop, kilo, 1)
+    return {
+        "buyer": buyer_coop,
+        "buyer_owner": buyer_owner,
+        "huella": huella,
+        "huella_owner": huella_owner,
+        "yerba": yerba,
+        "yerba_owner": yerba_owner,
+        "shirts": shirts,
+        "kilo": kilo,
+    }
+
+
+def paid_checkout(standin, market, django_capture_on_commit_callbacks) -> Checkout:  # type: ignore[no-untyped-def]
+    response = card_checkout(market["buyer_owner"], market["buyer"])
+    assert response.status_code == 201, response.content
+    checkout_id = response.json()["id"]
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi)
+    (event,) = event_ids(standin, "payment_intent.succeeded", pi)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert relay(standin, client_for(market["buyer_owner"]), event).status_code == 200
+    return Checkout.objects.get(pk=checkout_id)
+
+
+def run(command: str) -> str:
+    out = io.StringIO()
+    call_command(command, stdout=out)
+    return out.getvalue()
+
+
+def order_of(checkout: Checkout, seller) -> Order:  # type: ignore[no-untyped-def]
+    return Order.objects.get(checkout=checkout, seller=seller)
+
+
+# -- onboarding
+
+
+def test_onboarding_without_stripe_keys_is_a_clear_409(seller_coop, seller_owner, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    response = client_for(seller_owner).post(
+        f"/api/v1/cooperatives/{seller_coop.slug}/stripe/onboarding/"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "payments_not_configured"
+    assert "invoice" in response.json()["detail"]
+
+
+def test_only_owners_and_admins_set_up_payouts(
+    standin, seller_coop, seller_admin, seller_member, outsider
+):
+    url = f"/api/v1/cooperatives/{seller_coop.slug}/stripe/onboarding/"
+    assert client_for(seller_member).post(url).status_code == 403
+    assert client_for(outsider).post(url).status_code == 403
+    assert (
+        client_for(seller_admin).post("/api/v1/cooperatives/nope/stripe/onboarding/").status_code
+        == 404
+    )
+    seller_coop.refresh_from_db()
+    assert seller_coop.stripe_account_id == ""
+    assert client_for(seller_admin).post(url).status_code == 200
+
+
+def test_onboarding_creates_the_account_once_and_a_fresh_link_each_time(
+    standin, seller_coop, seller_owner
+):
+    first = start_onboarding(seller_coop, seller_owner)
+    seller_coop.refresh_from_db()
+    account = seller_coop.stripe_account_id
+    assert account.startswith("acct_")
+    second = start_onboarding(seller_coop, seller_owner)
+    seller_coop.refresh_from_db()
+    assert seller_coop.stripe_account_id == account and first != second
+    assert len(standin.api_get("/v1/accounts")["data"]) == 1
+    # The seller leaves Stripe's page early: back on the return page, not yet paid out.
+    back = standin.follow_account_link(first, complete=False)
+    assert back == f"http://127.0.0.1:8000/stripe/return/{seller_coop.slug}/"
+    page = browser_for(seller_owner).get(f"/stripe/return/{seller_coop.slug}/")
+    assert page.status_code == 200
+    assert b"still needs some information" in page.content
+    seller_coop.refresh_from_db()
+    assert not seller_coop.is_payouts_enabled
+
+
+def test_a_stale_link_sends_the_seller_to_refresh_which_redirects_to_a_new_one(
+    standin, seller_coop, seller_owner
+):
+    url = start_onboarding(seller_coop, seller_owner)
+    standin.expire_account_link(url)
+    refresh = standin.follow_account_link(url)
+    assert refresh.endswith(f"/stripe/refresh/{seller_coop.slug}/")
+    response = browser_for(seller_owner).get(f"/stripe/refresh/{seller_coop.slug}/")
+    assert response.status_code == 302 and response["Location"] != url
+    back = standin.follow_account_link(response["Location"])
+    assert back.endswith(f"/stripe/return/{seller_coop.slug}/")
+    page = browser_for(seller_owner).get(f"/stripe/return/{seller_coop.slug}/")
+    assert b"Card payouts are set up" in page.content
+    seller_coop.refresh_from_db()
+    assert seller_coop.is_payouts_enabled
+
+
+def test_a_page_button_starts_onboarding_for_owners_only(
+    standin, seller_coop, seller_owner, seller_member, outsider
+):
+    path = f"/stripe/onboarding/{seller_coop.slug}/"
+    started = browser_for(seller_owner).post(path)
+    assert started.status_code == 302
+    assert started["Location"].startswith(standin.url + "/_minga/connect/onboarding/")
+    refused = browser_for(seller_member).post(path)
+    assert refused.status_code == 403 and b"Only owners and admins" in refused.content
+    assert browser_for(outsider).post(path).status_code == 404
+    assert browser_for(seller_owner).get(path).status_code == 405
+
+
+def test_account_updated_webhook_turns_payouts_on_and_off(standin, seller_coop, seller_owner):
+    standin.follow_account_link(start_onboarding(seller_coop, seller_owner))
+    seller_coop.refresh_from_db()
+    account = seller_coop.stripe_account_id
+    client = client_for(seller_owner)
+    (onboarded,) = event_ids(standin, "account.updated", account)
+    assert relay(standin, client, onboarded).status_code == 200
+    seller_coop.refresh_from_db()
+    assert seller_coop.is_payouts_enabled
+    standin.restrict(account)
+    restricted = event_ids(standin, "account.updated", account)[-1]
+    relay(standin, client, restricted)
+    # The older event, delivered late, re-reads the account: still restricted.
+    relay(standin, client, onboarded)
+    seller_coop.refresh_from_db()
+    assert not seller_coop.is_payouts_enabled
+
+
+# -- card checkout
+
+
+def test_cart_says_which_sellers_take_cards_and_checkout_names_the_others(
+    standin, market, django_capture_on_commit_callbacks
+):
+    buyer, owner = market["buyer"], market["buyer_owner"]
+    cooperative, _ = new_seller("Cooperativa Sin Stripe")
+    add(owner, buyer, eur_listing(cooperative, 700), 1)
+    cart = client_for(owner).get(f"/api/v1/cart/?cooperative={buyer.slug}").json()
+    payable = {group["seller"]["slug"]: group["card_payable"] for group in cart["groups"]}
+    assert payable == {
+        market["huella"].slug: True,
+        market["yerba"].slug: True,
+        cooperative.slug: False,
+    }
+
+    refused = card_checkout(owner, buyer)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "seller_not_card_payable"
+    assert "Cooperativa Sin Stripe" in refused.json()["detail"]
+    assert [line["code"] for line in refused.json()["lines"]] == ["seller_not_card_payable"]
+    assert not Checkout.objects.exists()
+
+    partial = card_checkout(owner, buyer, only_card_payable=True)
+    assert partial.status_code == 201
+    assert {o["seller"]["slug"] for o in partial.json()["orders"]} == {
+        market["huella"].slug,
+        market["yerba"].slug,
+    }
+    # What cannot be paid by card waits in the cart for an invoice checkout.
+    assert list(CartLine.objects.values_list("seller__slug", flat=True)) == [cooperative.slug]
+
+
+def test_card_checkout_holds_stock_tells_sellers_only_once_paid_and_accept_waits(
+    standin, market, django_capture_on_commit_callbacks
+):
+    buyer_owner = market["buyer_owner"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = card_checkout(buyer_owner, market["buyer"])
+    assert response.status_code == 201
+    body = response.json()
+    assert body["payment"]["client_secret"].startswith(intent_id(body["id"]) + "_secret_")
+    assert {order["payment_status"] for order in body["orders"]} == {"pending"}
+    market["shirts"].refresh_from_db()
+    assert market["shirts"].stock == 8
+    sellers = {market["huella_owner"].email, market["yerba_owner"].email}
+    assert not sellers & {to for m in mail.outbox for to in m.to}
+
+    order = order_of(Checkout.objects.get(), market["huella"])
+    seller = client_for(market["huella_owner"])
+    assert "accept" not in seller.get(f"/api/v1/orders/{order.pk}/").json()["actions"]
+    refused = seller.post(f"/api/v1/orders/{order.pk}/accept/")
+    assert refused.status_code == 409 and refused.json()["code"] == "payment_pending"
+
+    mail.outbox.clear()
+    pi = intent_id(body["id"])
+    standin.confirm_payment_intent(pi)
+    with django_capture_on_commit_callbacks(execute=True):
+        relay(standin, seller, event_ids(standin, "payment_intent.succeeded", pi)[0])
+    assert sellers <= {to for m in mail.outbox for to in m.to}
+    assert "accept" in seller.get(f"/api/v1/orders/{order.pk}/").json()["actions"]
+    assert seller.post(f"/api/v1/orders/{order.pk}/accept/").status_code == 200
+
+
+def test_stripe_down_during_checkout_is_a_503_and_the_same_key_completes_it(standin, market):
+    owner, buyer = market["buyer_owner"], market["buyer"]
+    with standin.failing("error", path="/v1/payment_intents", status=500):
+        down = card_checkout(owner, buyer, key="same-key")
+    assert down.status_code == 503
+    assert down.json()["code"] == "payment_provider_unavailable"
+    assert "try again" in down.json()["detail"].lower()
+    checkout = Checkout.objects.get()
+    assert (checkout.status, checkout.payment_status) == ("awaiting_payment", "pending")
+    market["shirts"].refresh_from_db()
+    assert market["shirts"].stock == 8  # held for the retry (expiry releases it otherwise)
+
+    # The PaymentIntent is created but the answer is lost: still "try again".
+    with standin.failing("drop_after", path="/v1/payment_intents", method="POST"):
+        lost = card_checkout(owner, buyer, key="same-key")
+    assert lost.status_code == 503
+
+    retry = card_checkout(owner, buyer, key="same-key")
+    assert retry.status_code == 200 and retry["Idempotent-Replayed"] == "true"
+    assert retry.json()["id"] == checkout.pk
+    assert retry.json()["payment"]["client_secret"]
+    intents = standin.api_get("/v1/payment_intents")["data"]
+    assert len(intents) == 1  # the lost one, found again by its idempotency key
+    assert intents[0]["id"] == intent_id(checkout.pk)
+    assert Checkout.objects.count() == 1 and Order.objects.count() == 2
+
+
+# -- webhooks
+
+
+def test_a_forged_or_stale_webhook_is_refused_and_changes_nothing(
+    standin, market, client, settings
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi)
+    (event,) = event_ids(standin, "payment_intent.succeeded", pi)
+    (attempt,) = standin.deliver(event)
+    payload, signature = attempt["payload"], attempt["signature"]
+    timestamp = signature.split(",")[0]
+
+    tampered = payload.replace('"amount": 25050', '"amount": 1')
+    assert tampered != payload
+    forged = [
+        (payload, None),
+        (payload, f"{timestamp},v1={'0' * 64}"),
+        (tampered, signature),
+        (payload, "t=1700000000,v1=" + signature.split("v1=")[1]),
+        ("not json", signature),
+    ]
+    for body, header in forged:
+        extra = {"HTTP_STRIPE_SIGNATURE": header} if header else {}
+        response = client.post(WEBHOOK, data=body, content_type="application/json", **extra)
+        assert response.status_code == 400, body[:40]
+        assert response.json()["code"] == "invalid_signature"
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_someone_else"
+    response = client.post(
+        WEBHOOK, data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature
+    )
+    assert response.status_code == 400
+    assert not StripeEvent.objects.exists()
+    assert Checkout.objects.get().payment_status == "pending"
+    assert not Transfer.objects.exists()
+
+
+def test_an_event_naming_an_unknown_checkout_asks_stripe_to_come_back(db, standin, client):
+    intent = gateway.create_payment_intent(
+        checkout_id=987654, amount=1_000, currency="EUR", transfer_group=transfer_group(987654)
+    )
+    standin.confirm_payment_intent(intent.id)
+    (event,) = event_ids(standin, "payment_intent.succeeded", intent.id)
+    response = relay(standin, client, event)
+    assert response.status_code == 503
+    assert response.json()["code"] == "event_not_ready"
+    assert not StripeEvent.objects.exists()
+
+
+def test_payments_of_other_apps_on_the_account_are_recorded_and_ignored(db, standin, client):
+    intent = gateway.create_payment_intent(
+        checkout_id=5, amount=1_000, currency="EUR", transfer_group="someone-else"
+    )
+    standin.confirm_payment_intent(intent.id)
+    (event,) = event_ids(standin, "payment_intent.succeeded", intent.id)
+    response = relay(standin, client, event)
+    assert response.status_code == 200
+    assert response.json()["outcome"].startswith("ignored")
+    assert StripeEvent.objects.get().type == "payment_intent.succeeded"
+
+
+def test_a_declined_card_tells_the_buyer_and_a_later_success_still_pays(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    pi = intent_id(checkout_id)
+    client = client_for(market["buyer_owner"])
+    standin.confirm_payment_intent(pi, succeed=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        relay(standin, client, event_ids(standin, "payment_intent.payment_failed", pi)[0])
+    checkout = Checkout.objects.get()
+    assert checkout.payment_status == "failed" and checkout.status == "awaiting_payment"
+    assert Payment.objects.get().failure_message
+    assert any(
+        "failed" in m.subject and f"/checkout/{checkout_id}/pay/" in m.body for m in mail.outbox
+    )
+    market["shirts"].refresh_from_db()
+    assert market["shirts"].stock == 8  # within the grace period the goods stay held
+
+    standin.confirm_payment_intent(pi)
+    with django_capture_on_commit_callbacks(execute=True):
+        relay(standin, client, event_ids(standin, "payment_intent.succeeded", pi)[0])
+    assert Checkout.objects.get().payment_status == "succeeded"
+    assert Transfer.objects.filter(status="paid").count() == 2
+
+
+def test_stripe_unreachable_while_rereading_the_event_answers_503_and_keeps_nothing(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi)
+    (event,) = event_ids(standin, "payment_intent.succeeded", pi)
+    client = client_for(market["buyer_owner"])
+    with standin.failing("error", path=f"/v1/payment_intents/{pi}", method="GET", status=502):
+        response = relay(standin, client, event)
+    assert response.status_code == 503
+    assert not StripeEvent.objects.exists()
+    assert Checkout.objects.get().payment_status == "pending"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert relay(standin, client, event).status_code == 200  # Stripe's next attempt
+    assert Checkout.objects.get().payment_status == "succeeded"
+
+
+def test_a_failure_after_the_grace_period_releases_the_stock_at_once(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    Checkout.objects.update(created_at=timezone.now() - timedelta(hours=3))
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi, succeed=False)
+    (event,) = event_ids(standin, "payment_intent.payment_failed", pi)
+    with django_capture_on_commit_callbacks(execute=True):
+        relay(standin, client_for(market["buyer_owner"]), event)
+    checkout = Checkout.objects.get()
+    assert (checkout.status, checkout.payment_status) == ("cancelled", "failed")
+    market["kilo"].refresh_from_db()
+    assert market["kilo"].stock == 10
+    assert standin.api_get(f"/v1/payment_intents/{pi}")["status"] == "canceled"
+
+
+def test_payment_emails_are_written_in_the_buyers_language(
+    standin, market, django_capture_on_commit_callbacks
+):
+    owner = market["buyer_owner"]
+    owner.language = "es"
+    owner.save(update_fields=["language"])
+    checkout_id = card_checkout(owner, market["buyer"]).json()["id"]
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi, succeed=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        relay(
+            standin, client_for(owner), event_ids(standin, "payment_intent.payment_failed", pi)[0]
+        )
+    (message,) = [m for m in mail.outbox if m.to == [owner.email]]
+    assert message.subject == f"El pago con tarjeta de la compra n.º {checkout_id} falló"
+    assert "250,50\xa0€" in message.body  # 25 050 cents, written for a Spanish reader
+
+
+def test_a_dispute_flags_every_order_of_the_checkout(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    payment = Payment.objects.get()
+    standin.dispute(payment.stripe_charge_id)
+    (event,) = event_ids(standin, "charge.dispute.created")
+    relay(standin, client_for(market["buyer_owner"]), event)
+    assert Payment.objects.get().disputed_at is not None
+    orders = list(Order.objects.filter(checkout=checkout))
+    assert all(order.is_flagged and "dispute" in order.flag_reason for order in orders)
+
+
+def test_a_refund_made_outside_minga_is_recorded_and_flagged(
+    standin, market, django_capture_on_commit_callbacks
+):
+    paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    payment = Payment.objects.get()
+    standin.api("POST", "/v1/refunds", payment_intent=payment.stripe_payment_intent_id, amount=500)
+    (event,) = event_ids(standin, "charge.refunded")
+    relay(standin, client_for(market["buyer_owner"]), event)
+    assert Payment.objects.get().amount_refunded == 500
+    assert all(order.is_flagged for order in Order.objects.all())
+
+
+# -- refunds
+
+
+def test_cancelling_paid_orders_refunds_each_share_and_never_more_than_the_charge(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    for seller in (market["huella"], market["yerba"]):
+        order = order_of(checkout, seller)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert buyer.post(f"/api/v1/orders/{order.pk}/cancel/").status_code == 200
+    refunds = list(Refund.objects.order_by("order_id"))
+    assert [(r.status, r.amount) for r in refunds] == [("succeeded", 20_000), ("succeeded", 5_050)]
+    assert sum(r.amount for r in refunds) == Payment.objects.get().amount
+    assert TransferReversal.objects.filter(status="succeeded").count() == 2
+    charge = standin.api_get(f"/v1/charges/{Payment.objects.get().stripe_charge_id}")
+    assert charge["amount_refunded"] == charge["amount"] == 25_050
+    for event in event_ids(standin, "charge.refunded"):
+        relay(standin, buyer, event)
+    checkout.refresh_from_db()
+    assert checkout.payment_status == "refunded"
+    assert all(order.status == "cancelled" for order in Order.objects.all())
+
+
+def test_an_order_cancelled_before_the_payment_succeeded_is_refunded_not_transferred(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    checkout = Checkout.objects.get(pk=checkout_id)
+    buyer = client_for(market["buyer_owner"])
+    yerba_order = order_of(checkout, market["yerba"])
+    assert buyer.post(f"/api/v1/orders/{yerba_order.pk}/cancel/").status_code == 200
+    assert not Refund.objects.exists()  # nothing was charged yet
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi)
+    with django_capture_on_commit_callbacks(execute=True):
+        relay(standin, buyer, event_ids(standin, "payment_intent.succeeded", pi)[0])
+    assert Transfer.objects.get().order_id == order_of(checkout, market["huella"]).pk
+    assert Refund.objects.get().order_id == yerba_order.pk
+    assert Refund.objects.get().status == "succeeded"
+
+
+# -- transfer failures and retries
+
+
+def test_a_failed_transfer_flags_the_order_keeps_the_money_and_is_retried_once_fixed(
+    standin, market, django_capture_on_commit_callbacks, admin_client
+):
+    standin.restrict(market["yerba"].stripe_account_id, notify=False)
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    yerba_order = order_of(checkout, market["yerba"])
+    failed = Transfer.objects.get(order=yerba_order)
+    assert failed.status == "failed" and failed.stripe_transfer_id == ""
+    assert "capabilities" in failed.failure_message
+    yerba_order.refresh_from_db()
+    assert yerba_order.is_flagged and "stays on the platform" in yerba_order.flag_reason
+    assert Transfer.objects.get(order=order_of(checkout, market["huella"])).status == "paid"
+    at_stripe = standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout.pk))
+    assert len(at_stripe["data"]) == 1
+    # A person sees it in the admin.
+    listing = admin_client.get("/admin/orders/transfer/?status__exact=failed")
+    assert listing.status_code == 200 and str(yerba_order.pk).encode() in listing.content
+    assert admin_client.get("/admin/orders/order/?is_flagged__exact=1").status_code == 200
+
+    run("retry_transfers")  # still restricted
+    assert Transfer.objects.get(pk=failed.pk).status == "failed"
+    assert yerba_order.events.filter(action="flag").count() == 1
+
+    standin.onboard(market["yerba"].stripe_account_id, notify=False)
+    run("retry_transfers")
+    paid = Transfer.objects.get(pk=failed.pk)
+    assert paid.status == "paid" and paid.stripe_transfer_id
+    yerba_order.refresh_from_db()
+    assert not yerba_order.is_flagged
+    at_stripe = standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout.pk))
+    assert sorted(t["amount"] for t in at_stripe["data"]) == [4_974, 19_700]
+
+
+def test_the_sellers_fixed_account_retries_its_failed_transfers_by_itself(
+    standin, market, django_capture_on_commit_callbacks
+):
+    standin.restrict(market["yerba"].stripe_account_id, notify=False)
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    assert Transfer.objects.get(order=order_of(checkout, market["yerba"])).status == "failed"
+    standin.onboard(market["yerba"].stripe_account_id)
+    event = event_ids(standin, "account.updated", market["yerba"].stripe_account_id)[-1]
+    with django_capture_on_commit_callbacks(execute=True):
+        relay(standin, client_for(market["yerba_owner"]), event)
+    assert Transfer.objects.get(order=order_of(checkout, market["yerba"])).status == "paid"
+
+
+def test_stripe_down_after_the_payment_leaves_transfers_pending_for_the_retry(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi)
+    with (
+        standin.failing("error", path="/v1/transfers", status=503),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = relay(
+            standin,
+            client_for(market["buyer_owner"]),
+            event_ids(standin, "payment_intent.succeeded", pi)[0],
+        )
+    assert response.status_code == 200  # the payment is recorded; the money moves later
+    assert set(Transfer.objects.values_list("status", flat=True)) == {"pending"}
+    run("retry_transfers")
+    assert set(Transfer.objects.values_list("status", flat=True)) == {"paid"}
+
+
+# -- checkouts never paid
+
+
+def test_unpaid_card_checkouts_expire_and_put_the_stock_back(
+    standin, market, settings, django_capture_on_commit_callbacks
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    pi = intent_id(checkout_id)
+    run("expire_pending_payments")
+    assert Checkout.objects.get().status == "awaiting_payment"  # within the grace period
+
+    Checkout.objects.update(created_at=timezone.now() - timedelta(minutes=61))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run("expire_pending_payments")
+    checkout = Checkout.objects.get()
+    assert (checkout.status, checkout.payment_status) == ("cancelled", "failed")
+    assert set(Order.objects.values_list("status", flat=True)) == {"cancelled"}
+    market["shirts"].refresh_from_db()
+    assert market["shirts"].stock == 10
+    assert standin.api_get(f"/v1/payment_intents/{pi}")["status"] == "canceled"
+    assert [m.to for m in mail.outbox] == [[market["buyer_owner"].email]]
+    # Too late to pay now, and the page says so.
+    assert card_checkout(market["buyer_owner"], market["buyer"]).status_code == 409  # cart empty
+    page = browser_for(market["buyer_owner"]).get(f"/checkout/{checkout_id}/pay/")
+    assert b"not paid in time" in page.content
+
+
+def test_a_checkout_paid_just_before_expiry_is_settled_not_cancelled(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    standin.confirm_payment_intent(intent_id(checkout_id))  # webhook not delivered (held)
+    Checkout.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        run("expire_pending_payments")
+    checkout = Checkout.objects.get()
+    assert (checkout.status, checkout.payment_status) == ("placed", "succeeded")
+    assert set(Transfer.objects.values_list("status", flat=True)) == {"paid"}
+
+
+# -- reconciliation
+
+
+def test_reconciliation_finds_a_never_delivered_success_and_repairs_it(
+    standin, market, django_capture_on_commit_callbacks, capsys
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi)  # Stripe's webhook never reaches Minga
+    today = timezone.localdate().isoformat()
+
+    call_command("reconcile_stripe", since=today, until=today)
+    report = capsys.readouterr().out
+    assert f"payment_intent {pi}: checkout {checkout_id}: succeeded at Stripe, pending" in report
+    assert "1 difference(s), 0 repaired" in report
+    assert Checkout.objects.get().payment_status == "pending"
+    assert not Transfer.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("reconcile_stripe", since=today, until=today, repair=True)
+    assert "1 repaired" in capsys.readouterr().out
+    assert Checkout.objects.get().payment_status == "succeeded"
+    assert set(Transfer.objects.values_list("status", flat=True)) == {"paid"}
+
+    call_command("reconcile_stripe", since=today, until=today)
+    assert "0 difference(s)" in capsys.readouterr().out
+    # The webhook arriving after all changes nothing.
+    relay(
+        standin,
+        client_for(market["buyer_owner"]),
+        event_ids(standin, "payment_intent.succeeded", pi)[0],
+    )
+    assert Transfer.objects.count() == 2
+
+
+def test_reconciliation_reports_transfers_and_refunds_stripe_and_minga_disagree_on(
+    standin, market, django_capture_on_commit_callbacks, capsys
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    huella_order = order_of(checkout, market["huella"])
+    # A transfer whose answer was lost, and a refund made in the dashboard.
+    Transfer.objects.filter(order=huella_order).update(status="pending", stripe_transfer_id="")
+    payment = Payment.objects.get()
+    standin.api("POST", "/v1/refunds", payment_intent=payment.stripe_payment_intent_id, amount=100)
+    today = timezone.localdate().isoformat()
+    call_command("reconcile_stripe", since=today, until=today, repair=True)
+    report = capsys.readouterr().out
+    assert f"for order {huella_order.pk} is pending here: sent, but the answer was lost" in report
+    assert "100 EUR refunded on" in report and "outside Minga" in report
+    assert "0 repaired" in report  # repair only applies missed payments
+    assert Transfer.objects.get(order=huella_order).status == "pending"
+    run("retry_transfers")
+    # The same idempotency key: Stripe answers with the transfer it made, none is added.
+    assert Transfer.objects.get(order=huella_order).status == "paid"
+    at_stripe = standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout.pk))
+    assert len(at_stripe["data"]) == 2
+
+
+# -- the payment page
+
+
+def test_the_payment_page_mounts_stripe_js_without_inline_script(
+    standin, market, settings, buyer_member
+):
+    settings.STRIPE_JS_URL = standin.url + "/js.stripe.com/v3/"
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    page = browser_for(market["buyer_owner"]).get(f"/checkout/{checkout_id}/pay/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<script src="{standin.url}/js.stripe.com/v3/"></script>' in html
+    assert 'src="/static/orders/stripe_payment.js"' in html
+    assert f'data-client-secret="{intent_id(checkout_id)}_secret_' in html
+    assert f'data-publishable-key="{standin.publishable_key}"' in html
+    assert f'data-return-url="http://testserver/checkout/{checkout_id}/pay/"' in html
+    assert "<script>" not in html and "onclick" not in html
+    # The stand-in serves the Stripe.js the page loads.
+    assert standin.session.get(settings.STRIPE_JS_URL, timeout=10).status_code == 200
+    # Members who cannot pay see the status; other cooperatives see nothing.
+    as_member = browser_for(buyer_member).get(f"/checkout/{checkout_id}/pay/")
+    assert as_member.status_code == 200 and b"data-client-secret" not in as_member.content
+    assert (
+        browser_for(market["yerba_owner"]).get(f"/checkout/{checkout_id}/pay/").status_code == 404
+    )
+
+
+def test_the_admin_lists_settlement_records_read_only(
+    standin, market, django_capture_on_commit_callbacks, admin_client
+):
+    paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    for model in ("payment", "transfer", "refund", "transferreversal", "stripeevent"):
+        response = admin_client.get(f"/admin/orders/{model}/")
+        assert response.status_code == 200, model
+        assert f"/admin/orders/{model}/add/".encode() not in response.content
+    assert admin_client.get("/admin/orders/payment/?disputed=yes").status_code == 200
+    transfer = Transfer.objects.first()
+    assert admin_client.get(f"/admin/orders/transfer/{transfer.pk}/change/").status_code == 200
