@@ -166,3 +166,26 @@ def test_the_order_page_writes_prices_and_dates_for_the_reader(
 
 def test_users_language_field_accepts_the_offered_codes():
     assert User._meta.get_field("language").max_length >= len("pt-br")
+
+
+@pytest.mark.django_db
+def test_a_token_client_reads_errors_in_its_saved_language(seller_coop, seller_member):
+    """The saved language wins over Accept-Language for token clients, as for sessions."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    seller_member.language = "es"
+    seller_member.save()
+    token = Token.objects.create(user=seller_member)
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.patch(
+        f"/api/v1/cooperatives/{seller_coop.slug}/",
+        {"city": "Rosario"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "Solo titulares y administradores pueden editar esta cooperativa."
+    )
+    assert response["Content-Language"] == "es"
