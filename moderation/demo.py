@@ -8,16 +8,17 @@ from typing import Any
 from django.contrib.auth.models import Group
 
 from accounts.models import MODERATORS_GROUP, User
+from cooperatives.demo import DEMO_PASSWORD, MODERATOR_EMAIL
 from cooperatives.models import MANAGING_ROLES
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
 from moderation import services
 from moderation.models import ActionKind, Appeal, Report
 
-DEMO_PASSWORD = "minga-demo"  # nosec B105  # the published password of demo accounts
+# One set of demo people: the moderator of the cooperatives' demo, the same published password.
 MODERATORS = [
-    ("moderadora@minga.localhost", "Moderadora Demo", "es"),
-    ("moderator@minga.localhost", "Demo Moderator", "en"),
+    (MODERATOR_EMAIL, "Moderadora Demo", "es"),
+    ("moderator@minga.test", "Demo Moderator", "en"),
 ]
 REPORTS = [
     ("misleading", "The photos do not match what was delivered last time."),

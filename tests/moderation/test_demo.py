@@ -24,13 +24,13 @@ def test_seed_adds_reports_and_a_decision_under_appeal_once(
 ):
     ListingFactory(cooperative=seller_coop, status="published")
     lines = demo.seed(io.StringIO())
-    assert any("moderator@minga.localhost" in line for line in lines)
+    assert any("moderator@minga.test" in line for line in lines)
     first = counts()
     assert first[0] >= 2
     appeal = Appeal.objects.get()
     assert appeal.decision.listing == pending_listing
     assert appeal.appellant == seller_owner
-    moderator = authenticate(email="moderator@minga.localhost", password=demo.DEMO_PASSWORD)
+    moderator = authenticate(email="moderator@minga.test", password=demo.DEMO_PASSWORD)
     assert moderator is not None and moderator.is_moderator
     demo.seed(io.StringIO())
     assert counts() == first
