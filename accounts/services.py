@@ -188,14 +188,20 @@ def user_delete(*, user: User, password: str, request: HttpRequest | None = None
     append-only moderation log names the person (a moderator's decisions, an appeal): then it
     stays as an anonymous tombstone that can never sign in, so the log stays whole.
     """
-    from cooperatives.services import memberships_leave_all
-    from moderation.services import reports_forget_reporter
-    from orders.services import orders_anonymise_actor
-
     try:
         user_authenticate(email=user.email, password=password, request=request)
     except ValidationError as exc:
         raise ValidationError({"password": [_("This is not your password.")]}) from exc
+    user_erase(user=user)
+
+
+def user_erase(*, user: User) -> None:
+    """The deletion itself, for `user_delete` and for staff in the admin: the same rules (no
+    cooperative left without an owner), the same anonymising, the same tombstone."""
+    from cooperatives.services import memberships_leave_all
+    from moderation.services import reports_forget_reporter
+    from orders.services import orders_anonymise_actor
+
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         memberships_leave_all(user=user)

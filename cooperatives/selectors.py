@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cooperatives.models import (
     Cooperative,
     Invitation,
     Membership,
+    Role,
     VerificationDocument,
     VerificationRequest,
 )
@@ -32,6 +33,19 @@ def cooperative_get_visible(user: Any, slug: str) -> Cooperative:
     if cooperative is None or not can_view_cooperative(user, cooperative):
         raise Http404("No cooperative with this slug.")
     return cooperative
+
+
+def cooperatives_solely_owned_by(user: Any) -> list[Cooperative]:
+    """The cooperatives where `user` is the only owner: they cannot leave, or be deleted, before
+    naming another owner there."""
+    other_owner = Membership.objects.filter(cooperative=OuterRef("pk"), role=Role.OWNER).exclude(
+        user=user
+    )
+    return list(
+        Cooperative.objects.filter(memberships__user=user, memberships__role=Role.OWNER)
+        .exclude(Exists(other_owner))
+        .order_by("name")
+    )
 
 
 def cooperative_list_for_member(user: Any) -> QuerySet[Cooperative]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User, normalize_email
-from cooperatives import permissions
+from cooperatives import permissions, selectors
 from cooperatives.models import (
     Cooperative,
     Invitation,
@@ -377,19 +377,17 @@ def memberships_leave_all(*, user: User) -> list[str]:
     Cooperatives are locked in primary-key order, like every membership write."""
     ids = sorted(Membership.objects.filter(user=user).values_list("cooperative_id", flat=True))
     cooperatives = list(Cooperative.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    memberships = Membership.objects.filter(user=user, cooperative__in=cooperatives)
-    sole = [
-        membership.cooperative.name
-        for membership in memberships.select_related("cooperative").filter(role=Role.OWNER)
-        if not _other_owners_exist(membership.cooperative, membership)
-    ]
+    sole = selectors.cooperatives_solely_owned_by(user)
     if sole:
         raise DomainError(
-            "You are the only owner of "
-            + ", ".join(sorted(sole))
-            + ": name another owner there first, then delete your account.",
+            _(
+                "You are the only owner of %(cooperatives)s: name another owner there first, "
+                "then delete your account."
+            )
+            % {"cooperatives": ", ".join(cooperative.name for cooperative in sole)},
             code="last_owner",
         )
+    memberships = Membership.objects.filter(user=user, cooperative__in=cooperatives)
     left = [cooperative.slug for cooperative in cooperatives]
     memberships.delete()
     permissions.forget_roles(user)

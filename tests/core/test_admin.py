@@ -171,3 +171,39 @@ def test_cooperative_inline_cannot_drop_every_owner(staff, seller_owner, seller_
     assert staff.post(_url(Cooperative, "change", seller_coop.pk), form).status_code == 302
     seller_coop.refresh_from_db()
     assert seller_coop.country == "UY"
+
+
+def test_admin_cannot_delete_a_person_who_is_a_cooperatives_only_owner(
+    staff, seller_owner, seller_coop
+):  # type: ignore[no-untyped-def]
+    from accounts.models import User
+
+    response = staff.post(_url(User, "delete", seller_owner.pk), {"post": "yes"}, follow=True)
+    assert "is the only owner of Cooperativa Textil La Huella" in response.content.decode()
+    assert User.objects.filter(pk=seller_owner.pk).exists()
+    assert Membership.objects.filter(user=seller_owner, role=Role.OWNER).exists()
+
+
+def test_admin_deletes_a_person_like_they_would_themselves(
+    staff, seller_owner, seller_member, seller_coop, buyer_coop, buyer_owner
+):  # type: ignore[no-untyped-def]
+    """The buyer's order stays for both cooperatives' accounts, its author anonymised."""
+    from accounts.models import User
+    from orders.models import Order
+    from tests.frontend.ordering import place_order
+
+    buyer_coop.memberships.create(user=seller_member, role=Role.OWNER)  # a second owner there
+    listing = ListingFactory(cooperative=seller_coop, stock=5)
+    order = place_order(seller_member, buyer_coop, listing, quantity=1)
+    response = staff.post(_url(User, "delete", seller_member.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(email=seller_member.email).exists()
+    assert Order.objects.filter(pk=order.pk).exists()
+    assert Membership.objects.filter(user=buyer_owner, cooperative=buyer_coop).exists()
+
+
+def test_the_user_admin_offers_no_bulk_delete(staff):  # type: ignore[no-untyped-def]
+    from accounts.models import User
+
+    page = staff.get(_url(User, "changelist")).content.decode()
+    assert 'value="delete_selected"' not in page
