@@ -57,7 +57,7 @@ class UserAdmin(BaseUserAdmin):
     ) -> HttpResponse:
         user = self.get_object(request, object_id)
         sole = cooperatives_solely_owned_by(user) if user is not None else []
-        if sole:
+        if user is not None and sole:
             self.message_user(
                 request,
                 _("%(person)s is the only owner of %(cooperatives)s: name another owner first.")
