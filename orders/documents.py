@@ -14,6 +14,7 @@ from fpdf import FPDF
 from core.money import Money
 from core.reference import country_name
 from orders.models import Invoice, Order
+from orders.state import PaymentMethod
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class InvoiceDocument:
     seller_amount: str
     settlement_note: str
     is_paid: bool
+    paid_by_card: bool = False
 
 
 def _party(invoice: Invoice, side: str, locale: str) -> Party:
@@ -86,6 +88,7 @@ def invoice_document(invoice: Invoice, *, locale: str = "en") -> InvoiceDocument
         for line in order.lines.all()
     ]
     percent = f"{invoice.fee_bps / 100:g} %"
+    paid_by_card = order.payment_method != PaymentMethod.INVOICE
     return InvoiceDocument(
         title="Credit note" if invoice.is_credit_note else "Invoice",
         number=invoice.number,
@@ -97,14 +100,21 @@ def invoice_document(invoice: Invoice, *, locale: str = "en") -> InvoiceDocument
         delivery_address=invoice.delivery_address,
         lines=lines,
         total=money(invoice.total_amount),
-        fee_label=f"Solidarity fee ({percent}), included, owed by the seller to Minga",
+        fee_label=(
+            f"Solidarity fee ({percent}), included, kept by Minga from the card payment"
+            if paid_by_card
+            else f"Solidarity fee ({percent}), included, owed by the seller to Minga"
+        ),
         fee=money(invoice.fee_amount),
         seller_amount=money(invoice.seller_amount),
         settlement_note=(
-            "Settled by bank transfer from the buyer to the seller."
-            if not invoice.is_credit_note
-            else f"Cancels invoice {invoice.credits.number if invoice.credits else ''}."
+            f"Cancels invoice {invoice.credits.number if invoice.credits else ''}."
+            if invoice.is_credit_note
+            else "Paid by card through Minga, which transfers the seller's amount to the seller."
+            if paid_by_card
+            else "Settled by bank transfer from the buyer to the seller."
         ),
+        paid_by_card=paid_by_card,
         is_paid=order.paid_at is not None and not invoice.is_credit_note,
     )
 

@@ -109,17 +109,21 @@ def _apply(order: Order, transition: Any, *, actor: Any, side: str, reason: str)
     )
     if transition.restores_stock:
         _restore_stock(order)
-    if order.payment_method == PaymentMethod.INVOICE:
-        if transition.target == OrderStatus.ACCEPTED:
-            invoice = invoice_issue(order=order, kind=InvoiceKind.INVOICE)
-            _event(order, "issue_invoice", actor, side, f"Invoice {invoice.number}")
-        elif (
-            transition.target == OrderStatus.CANCELLED
-            and order.invoices.filter(kind=InvoiceKind.INVOICE).exists()
-        ):
-            note = invoice_issue(order=order, kind=InvoiceKind.CREDIT_NOTE)
-            _event(order, "issue_credit_note", actor, side, f"Credit note {note.number}")
-    elif transition.target in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
+    # Every accepted order is invoiced by its seller, whatever settles it (a card order is
+    # accepted once paid, so its invoice says so); cancelling an invoiced order credits it.
+    if transition.target == OrderStatus.ACCEPTED:
+        invoice = invoice_issue(order=order, kind=InvoiceKind.INVOICE)
+        _event(order, "issue_invoice", actor, side, f"Invoice {invoice.number}")
+    elif (
+        transition.target == OrderStatus.CANCELLED
+        and order.invoices.filter(kind=InvoiceKind.INVOICE).exists()
+    ):
+        note = invoice_issue(order=order, kind=InvoiceKind.CREDIT_NOTE)
+        _event(order, "issue_credit_note", actor, side, f"Credit note {note.number}")
+    if order.payment_method != PaymentMethod.INVOICE and transition.target in (
+        OrderStatus.CANCELLED,
+        OrderStatus.DECLINED,
+    ):
         # A paid card order is refunded (and its transfer reversed) after commit.
         payments.order_closed(order)
     notifications.notify_order_transition(order, transition.action, side, reason)

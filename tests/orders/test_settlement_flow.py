@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cooperatives.models import Cooperative
+from orders.documents import invoice_html
 from orders.models import (
     Checkout,
     Order,
@@ -135,8 +136,14 @@ def test_full_flow_one_card_payment_two_transfers_one_refund_and_the_sums_balanc
     assert (
         client_for(huella_owner).post(f"/api/v1/orders/{shirt_order.pk}/accept/").status_code == 200
     )
+    # Accepting it, the seller invoices it like any order; the invoice says how it was paid.
+    invoice = client_for(buyer_owner).get(f"/api/v1/orders/{shirt_order.pk}/invoice/").json()
+    assert invoice["number"].endswith("-000001") and invoice["total_amount"] == 20_000
+    document = invoice_html(shirt_order.invoices.get(), locale="en")
+    assert "Paid by card through Minga" in document and "bank transfer" not in document
     cancel = client_for(buyer_owner).post(f"/api/v1/orders/{yerba_order.pk}/cancel/")
     assert cancel.status_code == 200, cancel.content
+    assert not yerba_order.invoices.exists()  # never accepted, never invoiced
     refund = Refund.objects.get(order=yerba_order)
     reversal = TransferReversal.objects.get(transfer__order=yerba_order)
     assert (refund.status, refund.amount) == ("succeeded", 15_150)
