@@ -21,7 +21,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "verify": (frozenset({S.PENDING, S.UNVERIFIED}), S.VERIFIED),
     "reject": (frozenset({S.PENDING}), S.UNVERIFIED),
     "suspend": (frozenset({S.UNVERIFIED, S.PENDING, S.VERIFIED}), S.SUSPENDED),
+    # Reinstating gives back what the suspension took, and no more: a cooperative that was
+    # verified before is verified again; any other goes back to unverified (the suspension closed
+    # its pending request). The moderation service picks the row from the suspension's log entry.
     "reinstate": (frozenset({S.SUSPENDED}), S.VERIFIED),
+    "reinstate_unverified": (frozenset({S.SUSPENDED}), S.UNVERIFIED),
 }
 
 

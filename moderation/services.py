@@ -136,6 +136,8 @@ def listing_reinstate(*, listing: Listing, actor: User, reason: str = "") -> Mod
 
 def _apply_cooperative_transition(cooperative: Cooperative, action: str) -> Cooperative:
     """Move a locked cooperative through the verification table."""
+    if action == "reinstate":
+        action = _reinstatement(cooperative)
     target = cooperative_state.ensure_transition(action, cooperative.verification_status)
     cooperative.verification_status = target
     fields = ["verification_status", "updated_at"]
@@ -144,6 +146,21 @@ def _apply_cooperative_transition(cooperative: Cooperative, action: str) -> Coop
         fields.append("verified_at")
     cooperative.save(update_fields=fields)
     return cooperative
+
+
+def _reinstatement(cooperative: Cooperative) -> str:
+    """`reinstate` to verified only if the cooperative was verified when it was suspended."""
+    before = (
+        ModerationAction.objects.filter(
+            cooperative=cooperative, action=ActionKind.COOPERATIVE_SUSPEND
+        )
+        .order_by("-id")
+        .values_list("from_status", flat=True)
+        .first()
+    )
+    if before == cooperative_state.VerificationStatus.VERIFIED:
+        return "reinstate"
+    return "reinstate_unverified"
 
 
 def _close_pending_request(

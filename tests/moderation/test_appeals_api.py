@@ -211,6 +211,7 @@ def test_overturning_a_cooperative_suspension_reinstates_it(
     assert resolve(other_moderator, Appeal.objects.get(), "overturned").status_code == 200
     seller_coop.refresh_from_db()
     assert not seller_coop.is_suspended
+    assert not seller_coop.is_verified  # it was not verified when it was suspended
 
 
 def test_overturning_a_verification_rejection_verifies(

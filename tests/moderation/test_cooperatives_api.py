@@ -175,3 +175,21 @@ def test_verification_queue_query_count_is_constant(moderator, django_assert_max
     fill(6)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(client.get("/api/v1/moderation/verification-requests/").json()["results"]) == 8
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("verified", "verified"), ("unverified", "unverified"), ("pending", "unverified")],
+)
+def test_reinstatement_gives_back_the_status_the_suspension_took_and_no_more(
+    moderator, seller_coop, before, after
+):
+    """The verified badge is a promise: reinstating an unverified cooperative must not grant it."""
+    seller_coop.verification_status = before
+    seller_coop.save()
+    decide(moderator, seller_coop, "suspend", reason="Reports under review.")
+    assert decide(moderator, seller_coop, "reinstate").status_code == 200
+    seller_coop.refresh_from_db()
+    assert seller_coop.verification_status == after
+    reinstated = ModerationAction.objects.get(action="cooperative_reinstate")
+    assert (reinstated.from_status, reinstated.to_status) == ("suspended", after)

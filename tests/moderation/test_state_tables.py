@@ -30,6 +30,7 @@ COOPERATIVE_LIFECYCLE = {
     "reject": ({"pending"}, "unverified"),
     "suspend": ({"unverified", "pending", "verified"}, "suspended"),
     "reinstate": ({"suspended"}, "verified"),
+    "reinstate_unverified": ({"suspended"}, "unverified"),
 }
 COOPERATIVE_STATUSES = ["unverified", "pending", "verified", "suspended"]
 
