@@ -1,4 +1,5 @@
-"""Invoices and credit notes as a printable HTML page and as a PDF.
+"""Invoices and credit notes as a printable HTML page and as a PDF, in the reader's language
+(the active translation; amounts and country names in `locale`).
 
 PDFs are drawn with fpdf2 (pure Python, maintained, no system libraries or browser needed) using
 its built-in Helvetica in the Windows-1252 encoding, which covers the Latin scripts and the euro
@@ -6,9 +7,15 @@ sign of the exchange's languages; a character outside it prints as "?".
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import to_locale
 from fpdf import FPDF
 
 from core.money import Money
@@ -87,33 +94,40 @@ def invoice_document(invoice: Invoice, *, locale: str = "en") -> InvoiceDocument
         )
         for line in order.lines.all()
     ]
-    percent = f"{invoice.fee_bps / 100:g} %"
+    percent = f"{format_decimal(Decimal(invoice.fee_bps) / 100, locale=to_locale(locale))} %"
     paid_by_card = order.payment_method != PaymentMethod.INVOICE
+    credits_number = invoice.credits.number if invoice.credits else ""
+    if invoice.is_credit_note:
+        settlement_note = _("Cancels invoice %(number)s.") % {"number": credits_number}
+    elif paid_by_card:
+        settlement_note = _(
+            "Paid by card through Minga, which transfers the seller's amount to the seller."
+        )
+    else:
+        settlement_note = _("Settled by bank transfer from the buyer to the seller.")
+    if paid_by_card:
+        fee_label = _(
+            "Solidarity fee (%(percent)s), included, kept by Minga from the card payment"
+        ) % {"percent": percent}
+    else:
+        fee_label = _("Solidarity fee (%(percent)s), included, owed by the seller to Minga") % {
+            "percent": percent
+        }
     return InvoiceDocument(
-        title="Credit note" if invoice.is_credit_note else "Invoice",
+        title=_("Credit note") if invoice.is_credit_note else _("Invoice"),
         number=invoice.number,
-        issued_on=invoice.issued_at.date().isoformat(),
+        issued_on=date_format(timezone.localdate(invoice.issued_at), "DATE_FORMAT"),
         order_id=order.pk,
-        credits_number=invoice.credits.number if invoice.credits else "",
+        credits_number=credits_number,
         seller=_party(invoice, "seller", locale),
         buyer=_party(invoice, "buyer", locale),
         delivery_address=invoice.delivery_address,
         lines=lines,
         total=money(invoice.total_amount),
-        fee_label=(
-            f"Solidarity fee ({percent}), included, kept by Minga from the card payment"
-            if paid_by_card
-            else f"Solidarity fee ({percent}), included, owed by the seller to Minga"
-        ),
+        fee_label=fee_label,
         fee=money(invoice.fee_amount),
         seller_amount=money(invoice.seller_amount),
-        settlement_note=(
-            f"Cancels invoice {invoice.credits.number if invoice.credits else ''}."
-            if invoice.is_credit_note
-            else "Paid by card through Minga, which transfers the seller's amount to the seller."
-            if paid_by_card
-            else "Settled by bank transfer from the buyer to the seller."
-        ),
+        settlement_note=settlement_note,
         paid_by_card=paid_by_card,
         is_paid=order.paid_at is not None and not invoice.is_credit_note,
     )
@@ -148,7 +162,9 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
     pdf.cell(
         width,
         6,
-        _pdf_text(f"Issued on {doc.issued_on} · Order #{doc.order_id}"),
+        _pdf_text(
+            _("Issued on %(date)s · Order #%(id)s") % {"date": doc.issued_on, "id": doc.order_id}
+        ),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -156,7 +172,7 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
         pdf.cell(
             width,
             6,
-            _pdf_text(f"Credits invoice {doc.credits_number}"),
+            _pdf_text(_("Cancels invoice %(number)s") % {"number": doc.credits_number}),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -164,21 +180,21 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
 
     top = pdf.get_y()
     half = width / 2
-    for index, (heading, party) in enumerate((("Seller", doc.seller), ("Buyer", doc.buyer))):
+    for index, (heading, party) in enumerate(((_("Seller"), doc.seller), (_("Buyer"), doc.buyer))):
         pdf.set_xy(pdf.l_margin + index * half, top)
         pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(half, 6, heading, new_x="LEFT", new_y="NEXT")
+        pdf.cell(half, 6, _pdf_text(heading), new_x="LEFT", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
         details = [party.name]
         if party.tax_id:
-            details.append(f"Tax id: {party.tax_id}")
+            details.append(_("Tax id: %(tax_id)s") % {"tax_id": party.tax_id})
         details += [v for v in (party.address, party.city, party.country) if v]
         for value in details:
             pdf.cell(half, 5, _pdf_text(value), new_x="LEFT", new_y="NEXT")
     pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + 40))
     if doc.delivery_address:
         pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(width, 6, "Delivery", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width, 6, _pdf_text(_("Delivery:")), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
         pdf.multi_cell(width, 5, _pdf_text(doc.delivery_address), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
@@ -190,8 +206,8 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
         line_height=6,
     ) as table:
         header = table.row()
-        for title in ("Description", "Quantity", "Unit", "Unit price", "Amount"):
-            header.cell(title)
+        for title in (_("Description"), _("Quantity"), _("Unit"), _("Unit price"), _("Amount")):
+            header.cell(_pdf_text(title))
         for line in doc.lines:
             row = table.row()
             for cell in (line.title, line.quantity, line.unit, line.unit_price, line.amount):
@@ -199,15 +215,23 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
     pdf.ln(4)
 
     for label, value, style in (
-        ("Total", doc.total, "B"),
+        (_("Total"), doc.total, "B"),
         (doc.fee_label, doc.fee, ""),
-        ("Seller receives", doc.seller_amount, ""),
+        (_("Seller receives"), doc.seller_amount, ""),
     ):
         pdf.set_font("Helvetica", style, 10)
         pdf.cell(width * 0.75, 6, _pdf_text(label), align="R")
         pdf.cell(width * 0.25, 6, _pdf_text(value), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("Helvetica", "", 9)
-    note = doc.settlement_note + (" Paid." if doc.is_paid else "")
-    pdf.multi_cell(width, 5, _pdf_text(note + " Issued through Minga."))
+    note = " ".join(
+        part
+        for part in (
+            doc.settlement_note,
+            _("Paid.") if doc.is_paid else "",
+            _("Issued through Minga."),
+        )
+        if part
+    )
+    pdf.multi_cell(width, 5, _pdf_text(note))
     return bytes(pdf.output())

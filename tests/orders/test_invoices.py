@@ -212,3 +212,23 @@ def test_the_invoice_year_follows_the_local_date(accepted):
     invoice = Invoice.objects.get()
     assert invoice.year == timezone.localdate().year
     assert isinstance(invoice.issued_at, datetime.datetime)
+
+
+def test_the_pdf_and_printable_page_speak_the_readers_language(accepted, buyer_member):
+    """An Argentine buyer's accountant reads the invoice in Spanish, amounts as in Argentina."""
+    api = client_for(buyer_member)
+    url = f"/api/v1/orders/{accepted['id']}/invoice"
+    text = _pdf_text(api.get(f"{url}.pdf", HTTP_ACCEPT_LANGUAGE="es").content)
+    assert "Factura" in text and "Vendedor" in text
+    assert "$ 2.500,00" in text  # ARS read in Spanish
+    html = api.get(f"{url}.html", HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode()
+    assert '<html lang="pt-br">' in html and "Fatura" in html
+
+
+def test_the_printable_page_satisfies_the_content_security_policy(accepted, buyer_member):
+    """No inline script or style: under the site's CSP the page keeps its look and print button."""
+    response = client_for(buyer_member).get(f"/api/v1/orders/{accepted['id']}/invoice.html")
+    html = response.content.decode()
+    assert "onclick=" not in html and "<style" not in html
+    assert "<script>" not in html and 'src="/static/frontend/print.js"' in html
+    assert "script-src 'self'" in response["Content-Security-Policy"]
