@@ -125,6 +125,7 @@ urlpatterns = [
     path("orders/<int:order_id>/<str:action>/", orders.order_action, name="order-action"),
     # Trade reports
     path("reports/", reports.reports_home, name="reports"),
+    path("network/", reports.network, name="network"),
     path("my/cooperatives/<slug:slug>/reports/", reports.trade, name="trade-report"),
     path("my/cooperatives/<slug:slug>/reports/trade.csv", reports.trade_csv, name="trade-csv"),
     # Decisions about my cooperative, and appeals
