@@ -35,6 +35,11 @@ urlpatterns = [
         catalogue.catalogue_import,
         name="catalogue-import",
     ),
+    path(
+        "my/cooperatives/<slug:slug>/listings/import/progress/<str:token>/",
+        catalogue.catalogue_import_progress,
+        name="catalogue-import-progress",
+    ),
     path("my/listings/<int:listing_id>/", catalogue.listing_edit, name="listing-edit"),
     path(
         "my/listings/<int:listing_id>/images/",
