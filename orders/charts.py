@@ -49,8 +49,10 @@ def trade_chart_svg(
     months: tuple[str, ...] = MONTHS,
     sales_label: str = "Sales",
     purchases_label: str = "Purchases",
+    title: str = "",
 ) -> str:
-    """Sales and purchases of each month of `year` in one currency, as paired bars."""
+    """Sales and purchases of each month of `year` in one currency, as paired bars. `title` is
+    the chart's accessible name (already translated); by default an English one."""
     rows = sorted((r for r in rows if r.currency == currency), key=lambda r: r.month)
     by_month = {r.month: r for r in rows}
     top = _nice_ceiling(max([0, *(max(r.sales_amount, r.purchases_amount) for r in rows)]))
@@ -58,7 +60,7 @@ def trade_chart_svg(
     plot_w, plot_h = width - left - right, height - upper - bottom
     slot = Decimal(plot_w) / 12
     bar_w = slot * Decimal("0.35")
-    title = f"{sales_label} and {purchases_label.lower()} in {currency}, {year}"
+    title = title or f"{sales_label} and {purchases_label.lower()} in {currency}, {year}"
     parts = [
         *_svg_open(width, height, title),
         f'<line x1="{left}" y1="{upper + plot_h}" x2="{left + plot_w}" y2="{upper + plot_h}" '

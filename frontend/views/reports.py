@@ -72,6 +72,8 @@ def trade(request: SignedInRequest, slug: str) -> HttpResponse:
             months=months,
             sales_label=_("Sales"),
             purchases_label=_("Purchases"),
+            title=_("Sales and purchases in %(currency)s, %(year)s")
+            % {"currency": currency, "year": year},
         )
         sections.append(
             {
