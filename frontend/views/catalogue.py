@@ -302,14 +302,13 @@ def catalogue_import(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = _managed(request, slug)
     form = CatalogueImportForm(request.POST or None, request.FILES or None)
     row_errors: list[services.RowError] = []
-    token = request.POST.get("progress_token", "")
-    if not import_progress.is_token(token):
-        token = ""
+    posted_token = request.POST.get("progress_token", "")
+    progress_key = posted_token if import_progress.is_token(posted_token) else None
 
     def report(stage: str, done: int, total: int) -> None:
-        if token:
+        if progress_key is not None:
             import_progress.record(
-                cooperative.pk, request.user.pk, token, ImportProgress(stage, done, total)
+                cooperative.pk, request.user.pk, progress_key, ImportProgress(stage, done, total)
             )
 
     if request.method == "POST" and form.is_valid():
