@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.errors import TransitionNotAllowed
 
@@ -29,12 +30,26 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
+# The actions as people say them, for messages ("Cannot %(action)s a cooperative …").
+ACTION_LABELS = {
+    "request_verification": pgettext_lazy("cooperative action", "ask to verify"),
+    "verify": pgettext_lazy("cooperative action", "verify"),
+    "reject": pgettext_lazy("cooperative action", "reject the verification of"),
+    "suspend": pgettext_lazy("cooperative action", "suspend"),
+    "reinstate": pgettext_lazy("cooperative action", "reinstate"),
+    "reinstate_unverified": pgettext_lazy("cooperative action", "reinstate"),
+}
+
+
 def ensure_transition(action: str, current: str) -> str:
     """Return the status that `action` leads to from `current`, or refuse it."""
     allowed_from, target = TRANSITIONS[action]
     if current not in allowed_from:
         raise TransitionNotAllowed(
-            _("Cannot %(replace)s a cooperative whose status is %(current)s.")
-            % {"replace": action.replace("_", " "), "current": current}
+            _("Cannot %(action)s a cooperative whose status is “%(current)s”.")
+            % {
+                "action": str(ACTION_LABELS.get(action, action)),
+                "current": str(dict(VerificationStatus.choices).get(current, current)),
+            }
         )
     return target

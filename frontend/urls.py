@@ -35,6 +35,11 @@ urlpatterns = [
         catalogue.catalogue_import,
         name="catalogue-import",
     ),
+    path(
+        "my/cooperatives/<slug:slug>/listings/import/progress/<str:token>/",
+        catalogue.catalogue_import_progress,
+        name="catalogue-import-progress",
+    ),
     path("my/listings/<int:listing_id>/", catalogue.listing_edit, name="listing-edit"),
     path(
         "my/listings/<int:listing_id>/images/",
@@ -125,6 +130,7 @@ urlpatterns = [
     path("orders/<int:order_id>/<str:action>/", orders.order_action, name="order-action"),
     # Trade reports
     path("reports/", reports.reports_home, name="reports"),
+    path("network/", reports.network, name="network"),
     path("my/cooperatives/<slug:slug>/reports/", reports.trade, name="trade-report"),
     path("my/cooperatives/<slug:slug>/reports/trade.csv", reports.trade_csv, name="trade-csv"),
     # Decisions about my cooperative, and appeals

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.errors import TransitionNotAllowed
 
@@ -32,12 +33,29 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
+# The actions as people say them, for messages ("Cannot %(action)s a listing …").
+ACTION_LABELS = {
+    "submit_for_review": pgettext_lazy("listing action", "submit for review"),
+    "publish_directly": pgettext_lazy("listing action", "publish"),
+    "approve": pgettext_lazy("listing action", "approve"),
+    "reject": pgettext_lazy("listing action", "reject"),
+    "overturn_rejection": pgettext_lazy("listing action", "overturn the rejection of"),
+    "suspend": pgettext_lazy("listing action", "suspend"),
+    "reinstate": pgettext_lazy("listing action", "reinstate"),
+    "send_back_to_review": pgettext_lazy("listing action", "send back to review"),
+    "archive": pgettext_lazy("listing action", "archive"),
+}
+
+
 def ensure_transition(action: str, current: str) -> str:
     """Return the status that `action` leads to from `current`, or refuse it."""
     allowed_from, target = TRANSITIONS[action]
     if current not in allowed_from:
         raise TransitionNotAllowed(
-            _("Cannot %(replace)s a listing whose status is %(current)s.")
-            % {"replace": action.replace("_", " "), "current": current}
+            _("Cannot %(action)s a listing whose status is “%(current)s”.")
+            % {
+                "action": str(ACTION_LABELS.get(action, action)),
+                "current": str(dict(ListingStatus.choices).get(current, current)),
+            }
         )
     return target

@@ -38,7 +38,10 @@ def ensure_report_transition(action: str, current: str) -> str:
     """Return the status that `action` leads a report to from `current`, or refuse it."""
     allowed_from, target = REPORT_TRANSITIONS[action]
     if current not in allowed_from:
-        raise TransitionNotAllowed(_("This report is already %(current)s.") % {"current": current})
+        raise TransitionNotAllowed(
+            _("This report is already closed: “%(current)s”.")
+            % {"current": str(dict(ReportStatus.choices).get(current, current))}
+        )
     return target
 
 
@@ -47,6 +50,7 @@ def ensure_appeal_transition(action: str, current: str) -> str:
     allowed_from, target = APPEAL_TRANSITIONS[action]
     if current not in allowed_from:
         raise TransitionNotAllowed(
-            _("This appeal was already decided: %(current)s.") % {"current": current}
+            _("This appeal was already decided: “%(current)s”.")
+            % {"current": str(dict(AppealStatus.choices).get(current, current))}
         )
     return target

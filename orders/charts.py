@@ -4,7 +4,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr  # nosec B406  # escapes output, parses nothing
 
 from core.money import Money
-from orders.reports import MonthRow
+from orders.reports import FlowRow, MonthRow
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SALES_COLOUR = "#2f7d4f"
@@ -28,6 +28,16 @@ def _label(amount: int, currency: str, locale: str) -> str:
     return Money(amount, currency).format(locale)
 
 
+def _svg_open(width: int, height: int, title: str) -> list[str]:
+    """The start of every chart: its size, its accessible name and its <title>."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label={quoteattr(title)} '
+        'font-family="sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+    ]
+
+
 def trade_chart_svg(
     rows: list[MonthRow],
     *,
@@ -39,8 +49,10 @@ def trade_chart_svg(
     months: tuple[str, ...] = MONTHS,
     sales_label: str = "Sales",
     purchases_label: str = "Purchases",
+    title: str = "",
 ) -> str:
-    """Sales and purchases of each month of `year` in one currency, as paired bars."""
+    """Sales and purchases of each month of `year` in one currency, as paired bars. `title` is
+    the chart's accessible name (already translated); by default an English one."""
     rows = sorted((r for r in rows if r.currency == currency), key=lambda r: r.month)
     by_month = {r.month: r for r in rows}
     top = _nice_ceiling(max([0, *(max(r.sales_amount, r.purchases_amount) for r in rows)]))
@@ -48,12 +60,9 @@ def trade_chart_svg(
     plot_w, plot_h = width - left - right, height - upper - bottom
     slot = Decimal(plot_w) / 12
     bar_w = slot * Decimal("0.35")
-    title = f"{sales_label} and {purchases_label.lower()} in {currency}, {year}"
+    title = title or f"{sales_label} and {purchases_label.lower()} in {currency}, {year}"
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label={quoteattr(title)} '
-        'font-family="sans-serif" font-size="11">',
-        f"<title>{escape(title)}</title>",
+        *_svg_open(width, height, title),
         f'<line x1="{left}" y1="{upper + plot_h}" x2="{left + plot_w}" y2="{upper + plot_h}" '
         'stroke="#888"/>',
         f'<text x="{left - 6}" y="{upper + 4}" text-anchor="end">'
@@ -87,5 +96,89 @@ def trade_chart_svg(
             f'<text x="{left + slot * index + slot / 2:.1f}" y="{height - 10}" '
             f'text-anchor="middle">{escape(months[index])}</text>'
         )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _short(label: str, limit: int) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def flow_matrix_svg(
+    flows: list[FlowRow],
+    *,
+    currency: str,
+    labels: dict[str, str],
+    title: str,
+    from_label: str = "Sellers",
+    to_label: str = "Buyers",
+    cell_label: str = "{source} → {target}: {amount}, {orders} orders",
+    locale: str = "en",
+    cell: int = 40,
+) -> str:
+    """A heat map of trade in one currency: one row per seller group (country or sector), one
+    column per buyer group; the darker the cell, the more trade. Each cell shows its number of
+    orders and has a <title> with the amount. `labels` names the codes; `cell_label` is a
+    format string with {source}, {target}, {amount} and {orders}."""
+    flows = [f for f in flows if f.currency == currency]
+    sources = sorted({f.source for f in flows}, key=lambda code: labels.get(code, code))
+    targets = sorted({f.target for f in flows}, key=lambda code: labels.get(code, code))
+    by_pair = {(f.source, f.target): f for f in flows}
+    top = _nice_ceiling(max([0, *(f.amount for f in flows)]))
+    left, upper, right, bottom = 170, 150, 100, 40
+    width = max(left + cell * max(len(targets), 1) + right, left + 250)
+    height = upper + cell * max(len(sources), 1) + bottom
+    parts = [
+        *_svg_open(width, height, title),
+        f'<text x="{left}" y="14" font-weight="bold">{escape(to_label)} →</text>',
+        f'<text x="6" y="{upper - 8}" font-weight="bold">{escape(from_label)} ↓</text>',
+    ]
+    for column, target in enumerate(targets):
+        x = left + cell * column + cell / 2
+        parts.append(
+            f'<text transform="translate({x:.1f},{upper - 6}) rotate(-50)">'
+            f"{escape(_short(labels.get(target, target), 24))}</text>"
+        )
+    for row, source in enumerate(sources):
+        y = upper + cell * row
+        parts.append(
+            f'<text x="{left - 6}" y="{y + cell / 2 + 4:.1f}" text-anchor="end">'
+            f"{escape(_short(labels.get(source, source), 26))}</text>"
+        )
+        for column, target in enumerate(targets):
+            x = left + cell * column
+            flow = by_pair.get((source, target))
+            if flow is None:
+                parts.append(
+                    f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="#fff" '
+                    'stroke="#ddd"/>'
+                )
+                continue
+            share = Decimal(flow.amount) / top
+            opacity = Decimal("0.15") + Decimal("0.85") * share
+            tip = cell_label.format(
+                source=labels.get(source, source),
+                target=labels.get(target, target),
+                amount=_label(flow.amount, currency, locale),
+                orders=flow.orders,
+            )
+            ink = "#fff" if opacity > Decimal("0.55") else "#1a1a1a"
+            parts.append(
+                f'<g class="flow" data-source="{escape(source)}" data-target="{escape(target)}" '
+                f'data-amount="{flow.amount}"><title>{escape(tip)}</title>'
+                f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="{SALES_COLOUR}" '
+                f'fill-opacity="{opacity:.2f}" stroke="#fff"/>'
+                f'<text x="{x + cell / 2:.1f}" y="{y + cell / 2 + 4:.1f}" text-anchor="middle" '
+                f'fill="{ink}">{flow.orders}</text></g>'
+            )
+    scale_y = height - 16
+    parts.append(
+        f'<rect x="{left}" y="{scale_y - 10}" width="12" height="12" fill="{SALES_COLOUR}" '
+        'fill-opacity="0.15"/>'
+        f'<text x="{left + 16}" y="{scale_y}">{escape(_label(0, currency, locale))}</text>'
+        f'<rect x="{left + 110}" y="{scale_y - 10}" width="12" height="12" '
+        f'fill="{SALES_COLOUR}"/>'
+        f'<text x="{left + 126}" y="{scale_y}">{escape(_label(top, currency, locale))}</text>'
+    )
     parts.append("</svg>")
     return "".join(parts)

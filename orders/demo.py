@@ -52,6 +52,21 @@ def _summary(orders: list[Order]) -> list[str]:
     return [f"Demo orders: {len(orders)} orders by invoice between cooperatives ({statuses})."]
 
 
+def _sellers_for(buyer: Cooperative, by_seller: dict[int, list[Listing]]) -> list[int]:
+    """Sellers from other countries first (one per country), so the trade network page shows
+    flows between countries and sectors; then the others, in order."""
+    others = [pk for pk in sorted(by_seller) if pk != buyer.pk]
+    chosen: list[int] = []
+    countries = {buyer.country}
+    for pk in others:
+        country = by_seller[pk][0].cooperative.country
+        if country not in countries:
+            chosen.append(pk)
+            countries.add(country)
+    chosen += [pk for pk in others if pk not in chosen]
+    return chosen[:MAX_SELLERS_PER_CART]
+
+
 def seed(out: Any) -> list[str]:
     if Checkout.objects.filter(idempotency_key__startswith=DEMO_KEY_PREFIX).exists():
         return _summary(_demo_orders())
@@ -80,7 +95,7 @@ def seed(out: Any) -> list[str]:
     placed: list[Order] = []
     for index, buyer in enumerate(buyers[:MAX_BUYERS]):
         actor = _manager(buyer)
-        sellers = [pk for pk in sorted(by_seller) if pk != buyer.pk][:MAX_SELLERS_PER_CART]
+        sellers = _sellers_for(buyer, by_seller)
         # Rotate so that two buyers do not order the same listings.
         for seller_id in sellers:
             candidates = by_seller[seller_id]

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -119,6 +120,72 @@ def trade_report(*, user: Any, cooperative: Cooperative, year: int) -> dict[str,
         "months": trade_by_month(cooperative=cooperative, year=year),
         "partners": trade_by_partner(cooperative=cooperative, year=year),
     }
+
+
+@dataclass(frozen=True)
+class FlowRow:
+    """Trade from sellers of one kind (`source`, a country code or sector) to buyers of another."""
+
+    source: str
+    target: str
+    currency: str
+    amount: int
+    orders: int
+
+
+@dataclass(frozen=True)
+class TradeNetwork:
+    year: int
+    currencies: list[str]  # the currency with the most orders first
+    by_country: list[FlowRow]
+    by_sector: list[FlowRow]
+
+
+NETWORK_CACHE_SECONDS = 300
+
+
+def _flows(orders: Any, source: str, target: str) -> list[FlowRow]:
+    rows = (
+        orders.values(source, target, "currency")
+        .annotate(amount=Sum("total_amount"), orders=Count("id"))
+        .order_by()
+    )
+    flows = [
+        FlowRow(
+            source=row[source],
+            target=row[target],
+            currency=row["currency"],
+            amount=row["amount"],
+            orders=row["orders"],
+        )
+        for row in rows
+    ]
+    flows.sort(key=lambda f: (f.currency, -f.amount, f.source, f.target))
+    return flows
+
+
+def trade_network(*, year: int) -> TradeNetwork:
+    """The whole exchange's trade in `year`: between seller and buyer countries and between
+    seller and buyer sectors, per currency. Public and the same for everyone, so it is cached
+    for a few minutes (reports may lag a new order by that much)."""
+    key = f"orders:trade-network:{year}"
+    cached = cache.get(key)
+    if isinstance(cached, TradeNetwork):
+        return cached
+    orders = Order.objects.filter(status__in=TRADED_STATUSES, placed_at__year=year)
+    by_country = _flows(orders, "seller__country", "buyer__country")
+    by_sector = _flows(orders, "seller__sector", "buyer__sector")
+    counts: dict[str, int] = {}
+    for flow in by_country:
+        counts[flow.currency] = counts.get(flow.currency, 0) + flow.orders
+    network = TradeNetwork(
+        year=year,
+        currencies=sorted(counts, key=lambda currency: (-counts[currency], currency)),
+        by_country=by_country,
+        by_sector=by_sector,
+    )
+    cache.set(key, network, NETWORK_CACHE_SECONDS)
+    return network
 
 
 def _cell(value: str) -> str:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.errors import TransitionNotAllowed
 
@@ -56,6 +57,25 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 ACTIONS: tuple[str, ...] = ("accept", "decline", "fulfil", "complete", "cancel")
+# The actions as people say them, for messages ("Cannot %(action)s an order …").
+ACTION_LABELS = {
+    "accept": pgettext_lazy("order action", "accept"),
+    "decline": pgettext_lazy("order action", "decline"),
+    "fulfil": pgettext_lazy("order action", "mark as fulfilled"),
+    "complete": pgettext_lazy("order action", "complete"),
+    "cancel": pgettext_lazy("order action", "cancel"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def status_label(status: str) -> str:
+    """The status as the pages show it (translated), never its code."""
+    return str(dict(OrderStatus.choices).get(status, status))
+
+
 _BY_KEY = {(t.action, t.source): t for t in TRANSITIONS}
 OPEN_STATUSES = frozenset({S.PLACED, S.ACCEPTED, S.FULFILLED})
 # Orders that count as trade in reports: everything but what never happened.
@@ -73,8 +93,8 @@ def ensure_transition(action: str, current: str) -> Transition:
     transition = find_transition(action, current)
     if transition is None:
         raise TransitionNotAllowed(
-            _("Cannot %(action)s an order whose status is %(current)s.")
-            % {"action": action, "current": current},
+            _("Cannot %(action)s an order whose status is “%(current)s”.")
+            % {"action": action_label(action), "current": status_label(current)},
             code="transition_not_allowed",
         )
     return transition
@@ -113,11 +133,21 @@ PAYMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
+PAYMENT_ACTION_LABELS = {
+    "succeed": pgettext_lazy("payment action", "confirm"),
+    "fail": pgettext_lazy("payment action", "mark as failed"),
+    "refund": pgettext_lazy("payment action", "refund"),
+}
+
+
 def ensure_payment_transition(action: str, current: str) -> str:
     allowed_from, target = PAYMENT_TRANSITIONS[action]
     if current not in allowed_from:
         raise TransitionNotAllowed(
-            _("Cannot %(action)s a payment whose status is %(current)s.")
-            % {"action": action, "current": current}
+            _("Cannot %(action)s a payment whose status is “%(current)s”.")
+            % {
+                "action": str(PAYMENT_ACTION_LABELS.get(action, action)),
+                "current": str(dict(PaymentStatus.choices).get(current, current)),
+            }
         )
     return target

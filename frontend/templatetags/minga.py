@@ -60,6 +60,15 @@ def country_name(code: str) -> str:
     return reference_country_name(code, get_language() or settings.LANGUAGE_CODE)
 
 
+@register.filter
+def flag(code: str) -> str:
+    """The country's flag as an emoji (two regional indicator letters); empty for a non-code."""
+    code = str(code or "").upper()
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        return ""
+    return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in code)
+
+
 def _locale() -> str:
     return to_locale(get_language() or settings.LANGUAGE_CODE)
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from cooperatives import selectors as cooperative_selectors
 from cooperatives.models import Cooperative
@@ -28,8 +29,9 @@ from frontend.catalogue_forms import (
     ListingReportForm,
 )
 from frontend.views.common import HtmxRequest, SignedInRequest, attempt, succeeded
-from marketplace import permissions, selectors, services
+from marketplace import import_progress, permissions, selectors, services
 from marketplace.filters import ListingFilter
+from marketplace.import_progress import ImportProgress
 from marketplace.models import DeliveryMode, Listing
 from marketplace.pagination import CappedPaginator
 from marketplace.state import ListingStatus
@@ -295,9 +297,20 @@ def catalogue_export(request: SignedInRequest, slug: str) -> HttpResponse:
 
 @login_required
 def catalogue_import(request: SignedInRequest, slug: str) -> HttpResponse:
+    """Upload a CSV; with htmx the page polls `catalogue_import_progress` meanwhile (the form
+    carries a token naming this upload). Without JavaScript it is a plain form post."""
     cooperative = _managed(request, slug)
     form = CatalogueImportForm(request.POST or None, request.FILES or None)
     row_errors: list[services.RowError] = []
+    posted_token = request.POST.get("progress_token", "")
+    progress_key = posted_token if import_progress.is_token(posted_token) else None
+
+    def report(stage: str, done: int, total: int) -> None:
+        if progress_key is not None:
+            import_progress.record(
+                cooperative.pk, request.user.pk, progress_key, ImportProgress(stage, done, total)
+            )
+
     if request.method == "POST" and form.is_valid():
         try:
             result = attempt(
@@ -306,14 +319,18 @@ def catalogue_import(request: SignedInRequest, slug: str) -> HttpResponse:
                     cooperative=cooperative,
                     actor=request.user,
                     data=form.cleaned_data["file"].read(),
+                    progress=report,
                 ),
                 form=form,
             )
         except services.CatalogueImportError as error:
             form.add_error("file", error.message)
             row_errors = error.rows
+            report("failed", 0, 0)
         else:
             if succeeded(result):
+                rows = result.created + result.updated + result.unchanged
+                report("done", rows, rows)
                 messages.success(
                     request,
                     _("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
@@ -323,9 +340,46 @@ def catalogue_import(request: SignedInRequest, slug: str) -> HttpResponse:
                         "unchanged": result.unchanged,
                     },
                 )
-                return redirect("frontend:my-listings", slug=cooperative.slug)
+                url = reverse("frontend:my-listings", kwargs={"slug": cooperative.slug})
+                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+            report("failed", 0, 0)
     return render(
         request,
         "frontend/catalogue/import.html",
-        {"cooperative": cooperative, "form": form, "row_errors": row_errors},
+        {
+            "cooperative": cooperative,
+            "form": form,
+            "row_errors": row_errors,
+            "progress_token": import_progress.new_token(),
+        },
+    )
+
+
+PROGRESS_POLL_SECONDS = 0.5
+PROGRESS_MAX_POLLS = 1200  # ten minutes: then the page stops asking
+
+
+@login_required
+def catalogue_import_progress(request: SignedInRequest, slug: str, token: str) -> HttpResponse:
+    """The progress bar of the upload named by `token`, polled by the import page."""
+    cooperative = _managed(request, slug)
+    if not import_progress.is_token(token):
+        raise Http404("No such import.")
+    try:
+        polls = max(0, int(request.GET.get("n", "0")))
+    except ValueError:
+        polls = 0
+    progress = import_progress.read(cooperative.pk, request.user.pk, token)
+    finished = progress is not None and progress.stage in ("done", "failed")
+    return render(
+        request,
+        "frontend/catalogue/_import_progress.html",
+        {
+            "cooperative": cooperative,
+            "token": token,
+            "progress": progress,
+            "keep_polling": not finished and polls < PROGRESS_MAX_POLLS,
+            "next_poll": polls + 1,
+            "delay_ms": int(PROGRESS_POLL_SECONDS * 1000),
+        },
     )

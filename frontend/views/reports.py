@@ -10,8 +10,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext_lazy, to_locale
 from django.utils.translation import gettext as _
 
+from cooperatives.models import Sector
 from cooperatives.selectors import cooperative_get_visible, membership_list_for_user
-from frontend.views.common import SignedInRequest
+from core.reference import country_name
+from frontend.views.common import HtmxRequest, SignedInRequest
 from orders import charts, reports
 
 YEARS_SHOWN = 5
@@ -31,7 +33,7 @@ MONTHS = (
 )
 
 
-def _year(request: SignedInRequest) -> int:
+def _year(request: HtmxRequest) -> int:
     """The year asked for, when it is a sensible one; else this year."""
     today = datetime.date.today()
     try:
@@ -70,6 +72,8 @@ def trade(request: SignedInRequest, slug: str) -> HttpResponse:
             months=months,
             sales_label=_("Sales"),
             purchases_label=_("Purchases"),
+            title=_("Sales and purchases in %(currency)s, %(year)s")
+            % {"currency": currency, "year": year},
         )
         sections.append(
             {
@@ -105,3 +109,75 @@ def trade_csv(request: SignedInRequest, slug: str) -> HttpResponse:
     response = HttpResponse(reports.trade_report_csv(report), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{cooperative.slug}-trade-{year}.csv"'
     return response
+
+
+def network(request: HtmxRequest) -> HttpResponse:
+    """Public: how much trade flows between countries and between sectors, in one currency."""
+    year = _year(request)
+    network = reports.trade_network(year=year)
+    currency = request.GET.get("currency", "")
+    if currency not in network.currencies:
+        currency = network.currencies[0] if network.currencies else ""
+    language = get_language() or "en"
+    locale = to_locale(language)
+    cell_label = _("{source} → {target}: {amount}, {orders} orders")
+    sections = []
+    for key, heading, title, flows, labels in (
+        (
+            "countries",
+            _("Between countries"),
+            _("Trade between countries in %(currency)s, %(year)s"),
+            network.by_country,
+            {f.source: country_name(f.source, locale) for f in network.by_country}
+            | {f.target: country_name(f.target, locale) for f in network.by_country},
+        ),
+        (
+            "sectors",
+            _("Between sectors"),
+            _("Trade between sectors in %(currency)s, %(year)s"),
+            network.by_sector,
+            {code: str(label) for code, label in Sector.choices},
+        ),
+    ):
+        rows = [flow for flow in flows if flow.currency == currency]
+        if not rows:
+            continue
+        svg = charts.flow_matrix_svg(
+            rows,
+            currency=currency,
+            labels=labels,
+            title=title % {"currency": currency, "year": year},
+            from_label=_("Sellers"),
+            to_label=_("Buyers"),
+            cell_label=cell_label,
+            locale=locale,
+        )
+        sections.append(
+            {
+                "key": key,
+                "heading": heading,
+                # Built from numbers and escaped labels by orders.charts.
+                "chart": mark_safe(svg),  # noqa: S308  # nosec B308 B703  # orders.charts escapes every label
+                "rows": [
+                    {
+                        "source": labels.get(f.source, f.source),
+                        "target": labels.get(f.target, f.target),
+                        "flow": f,
+                    }
+                    for f in rows
+                ],
+            }
+        )
+    this_year = datetime.date.today().year
+    years = sorted({*range(this_year - YEARS_SHOWN + 1, this_year + 1), year}, reverse=True)
+    return render(
+        request,
+        "frontend/reports/network.html",
+        {
+            "year": year,
+            "years": years,
+            "currency": currency,
+            "currencies": network.currencies,
+            "sections": sections,
+        },
+    )

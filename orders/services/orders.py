@@ -21,7 +21,15 @@ from marketplace.models import Listing
 from orders import notifications, payments, permissions
 from orders.models import InvoiceKind, Message, Order, OrderEvent
 from orders.services.invoices import invoice_issue
-from orders.state import OPEN_STATUSES, OrderStatus, PaymentMethod, Side, ensure_transition
+from orders.state import (
+    OPEN_STATUSES,
+    OrderStatus,
+    PaymentMethod,
+    Side,
+    action_label,
+    ensure_transition,
+    status_label,
+)
 
 MAX_REASON_LENGTH = 2000
 MAX_MESSAGE_LENGTH = 5000
@@ -59,9 +67,6 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-_WHO = {Side.BUYER: "the buyer's", Side.SELLER: "the seller's"}
-
-
 @transaction.atomic
 def order_transition(*, order: Order, action: str, actor: Any, reason: str = "") -> Order:
     """Move the order along the lifecycle table, on behalf of the side the table allows."""
@@ -70,11 +75,23 @@ def order_transition(*, order: Order, action: str, actor: Any, reason: str = "")
     transition = ensure_transition(action, order.status)
     side = permissions.acting_side(actor, order, transition)
     if side is None:
-        who = " or ".join(_WHO[Side(s)] for s in sorted(transition.sides))
-        raise NotPermitted(
-            _("Only %(who)s owners and admins can %(action)s an order whose status is %(status)s.")
-            % {"who": who, "action": action, "status": order.status}
-        )
+        words = {"action": action_label(action), "status": status_label(order.status)}
+        if transition.sides == {Side.BUYER}:
+            message = _(
+                "Only the buyer's owners and admins can %(action)s an order whose status is "
+                "“%(status)s”."
+            )
+        elif transition.sides == {Side.SELLER}:
+            message = _(
+                "Only the seller's owners and admins can %(action)s an order whose status is "
+                "“%(status)s”."
+            )
+        else:
+            message = _(
+                "Only the owners and admins of the buyer or the seller can %(action)s an order "
+                "whose status is “%(status)s”."
+            )
+        raise NotPermitted(message % words)
     if transition.is_reason_required and not reason:
         raise ValidationError(
             {
@@ -197,8 +214,11 @@ def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
         )
     if order.status not in (OrderStatus.ACCEPTED, OrderStatus.FULFILLED, OrderStatus.COMPLETED):
         raise TransitionNotAllowed(
-            _("Cannot mark paid an order whose status is %(status)s: it is invoiced when accepted.")
-            % {"status": order.status}
+            _(
+                "Cannot mark paid an order whose status is “%(status)s”: it is invoiced when "
+                "accepted."
+            )
+            % {"status": status_label(order.status)}
         )
     if order.paid_at is not None:
         raise DomainError(_("This order is already marked paid."), code="already_paid")

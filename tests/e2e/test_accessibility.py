@@ -72,6 +72,7 @@ def test_the_main_pages_have_no_serious_or_critical_accessibility_violation(new_
         (anonymous, "/cooperatives/"),
         (anonymous, f"/cooperatives/{scene['seller'].slug}/"),
         (anonymous, "/catalogue/"),
+        (anonymous, "/network/"),
         (buyer, "/my/cooperatives/"),
         (buyer, f"/my/cooperatives/{scene['buyer'].slug}/"),
         (buyer, "/cart/"),

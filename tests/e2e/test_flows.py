@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -19,9 +20,11 @@ from marketplace.state import ListingStatus
 from orders.models import Order
 from orders.state import OrderStatus
 from tests.factories import CategoryFactory, CooperativeFactory, ListingFactory, MembershipFactory
+from tests.frontend.ordering import place_order
 from tests.moderation.conftest import make_moderator
 
 PASSWORD = "minga-cooperativa-2026"
+FACTORY_PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory
 
 
 def expect_message(page: Any, text: str) -> None:
@@ -133,27 +136,42 @@ def test_a_buyer_orders_from_two_sellers_by_invoice_and_sees_them_through_on_a_p
     new_context, market, screenshots
 ):  # type: ignore[no-untyped-def]
     buyer = market["buyer"]
-    page = new_context(user=market["buyer_owner"], phone=True).new_page()
+    page = new_context(phone=True).new_page()
 
     page.goto("/")
-    step(page, screenshots, "1-home")
+    step(page, screenshots, "01-home")
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("E-mail").fill(market["buyer_owner"].email)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(FACTORY_PASSWORD)
+    step(page, screenshots, "02-signin")
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
     page.goto("/cooperatives/")
-    step(page, screenshots, "2-directory")
+    step(page, screenshots, "03-directory")
+    page.goto("/catalogue/")
+    page.get_by_role("link", name="Cuadernos A5").first.wait_for()
+    step(page, screenshots, "04-catalogue")
+    page.goto("/catalogue/?search=Remeras")
+    page.get_by_role("link", name="Remeras de algodón").first.wait_for()
+    step(page, screenshots, "05-search")
+    page.get_by_role("link", name="Remeras de algodón").first.click()
+    page.get_by_role("heading", name="Remeras de algodón").first.wait_for()
+    step(page, screenshots, "06-listing")
     for seller, quantity in zip(market["sellers"], (3, 10), strict=True):
         add_to_cart_in_catalogue(page, seller["listing"], quantity)
 
     page.goto("/cart/")
     page.get_by_text("Remeras de algodón").first.wait_for()
     page.get_by_text("Cuadernos A5").first.wait_for()
-    step(page, screenshots, "3-cart")
+    step(page, screenshots, "07-cart")
 
     page.get_by_role("link", name=re.compile("check ?out", re.I)).first.click()
     page.get_by_label("Delivery address").fill("Av. Siempreviva 742, Montevideo")
     page.get_by_role("radio", name=re.compile("Invoice")).check()
-    step(page, screenshots, "4-checkout")
+    step(page, screenshots, "08-checkout")
     page.get_by_role("button", name="Place the orders").click()
     page.get_by_role("link", name="Follow my orders").wait_for()
-    step(page, screenshots, "5-placed")
+    step(page, screenshots, "09-placed")
 
     orders = list(Order.objects.filter(buyer=buyer).order_by("pk"))
     assert len(orders) == 2
@@ -175,12 +193,12 @@ def test_a_buyer_orders_from_two_sellers_by_invoice_and_sees_them_through_on_a_p
 
     # The buyer confirms receipt of each, on the phone.
     page.goto("/orders/")
-    step(page, screenshots, "6-orders")
+    step(page, screenshots, "10-orders")
     for number, order in enumerate(orders, start=1):
         page.goto(f"/orders/{order.pk}/")
         page.get_by_role("button", name="Confirm receipt").click()
         expect_message(page, f"Order #{order.pk} is completed.")
-        step(page, screenshots, f"7-completed-{number}")
+        step(page, screenshots, f"11-completed-{number}")
         order.refresh_from_db()
         assert order.status == OrderStatus.COMPLETED
 
@@ -193,6 +211,21 @@ def test_a_buyer_orders_from_two_sellers_by_invoice_and_sees_them_through_on_a_p
         timeline = viewer.locator("section[aria-labelledby='timeline-heading']")
         for label in ("Placed", "Accepted", "Fulfilled", "Completed"):
             timeline.get_by_text(label, exact=False).first.wait_for()
+    timeline = page.locator("section[aria-labelledby='timeline-heading']")
+    timeline.scroll_into_view_if_needed()
+    step(page, screenshots, "12-timeline")
+
+
+def test_the_trade_network_fits_a_phone(new_context, market, screenshots):  # type: ignore[no-untyped-def]
+    listing = market["sellers"][0]["listing"]
+    place_order(market["buyer_owner"], market["buyer"], listing, quantity=2)
+    cache.clear()  # the figures are cached for minutes: not another test's
+    page = new_context(phone=True).new_page()
+    page.goto("/network/")
+    page.get_by_role("heading", name="Between countries, ARS").wait_for()
+    page.locator('svg g.flow[data-source="AR"][data-target="AR"]').first.wait_for()
+    page.get_by_role("table").first.wait_for()
+    step(page, screenshots, "network")
 
 
 def test_catalogue_flow(new_context, market):  # type: ignore[no-untyped-def]
@@ -220,6 +253,7 @@ def test_the_main_pages_speak_the_readers_language(new_context, market, locale, 
         (anonymous, "/signup/"),
         (anonymous, "/cooperatives/"),
         (anonymous, f"/cooperatives/{seller.slug}/"),
+        (anonymous, "/network/"),
         (member, "/my/cooperatives/"),
         (member, "/cart/"),
         (member, "/orders/"),

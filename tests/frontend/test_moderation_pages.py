@@ -121,7 +121,7 @@ def test_a_rejection_needs_a_reason(moderator, pending):
 
 def test_a_decision_the_status_does_not_allow_is_a_message(moderator, pending):
     response = decide(moderator, pending, "reinstate")
-    assert messages_of(response) == ["Cannot reinstate a listing whose status is pending_review."]
+    assert messages_of(response) == ["Cannot reinstate a listing whose status is “Pending review”."]
 
 
 def test_decisions_update_the_queue_in_place_with_htmx(moderator, pending):

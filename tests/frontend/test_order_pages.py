@@ -101,7 +101,24 @@ def test_cancelling_an_accepted_order_needs_a_reason(order, buyer_owner, seller_
 def test_a_transition_the_status_does_not_allow_is_a_message(order, seller_owner):
     response = browser_for(seller_owner).post(f"/orders/{order.pk}/fulfil/")
     assert response.status_code == 302
-    assert messages_of(response) == ["Cannot fulfil an order whose status is placed."]
+    assert messages_of(response) == ["Cannot mark as fulfilled an order whose status is “Placed”."]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("es", "No se puede marcar como entregado un pedido cuyo estado es «Realizado»."),
+        ("pt-br", "Não é possível marcar como entregue um pedido cujo status é “Feito”."),
+    ],
+)
+def test_the_refusal_names_the_status_in_the_readers_language(
+    order, seller_owner, language, expected
+):
+    browser = browser_for(seller_owner)
+    browser.cookies["django_language"] = language
+    response = browser.post(f"/orders/{order.pk}/fulfil/")
+    assert messages_of(response) == [expected]
+    assert "placed" not in messages_of(response)[0]
 
 
 def test_members_who_do_not_manage_see_the_order_but_no_actions(order, buyer_member, seller_member):

@@ -1,6 +1,8 @@
 import pytest
+from django.test import Client
 
 from cooperatives.state import VerificationStatus
+from tests.factories import CooperativeFactory
 from tests.frontend.helpers import browser_for, text
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +64,16 @@ def test_unknown_cooperative_is_a_friendly_404(client, db):
     response = client.get("/cooperatives/no-such-coop/")
     assert response.status_code == 404
     assert "Page not found" in text(response)
+
+
+def test_the_profile_shows_where_the_cooperative_is_with_its_flag(huella):
+    huella.region = "Santa Fe"
+    huella.city = "Rosario"
+    huella.save()
+    html = text(Client(headers={"accept-language": "pt-br"}).get(f"/cooperatives/{huella.slug}/"))
+    label = html.split('<p class="region-label">', 1)[1].split("</p>", 1)[0]
+    assert '<span class="flag" aria-hidden="true">\U0001f1e6\U0001f1f7</span>' in label
+    assert "Rosario, Santa Fe, <strong>Argentina</strong>" in label
+    brazilian = CooperativeFactory(name="Coop Sem Cidade", country="BR", city="", region="")
+    other = text(Client(headers={"accept-language": "es"}).get(f"/cooperatives/{brazilian.slug}/"))
+    assert "\U0001f1e7\U0001f1f7</span> <strong>Brasil</strong>" in other  # CLDR, in Spanish

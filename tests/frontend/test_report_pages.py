@@ -32,6 +32,14 @@ def test_the_report_shows_months_partners_and_a_chart(sale, seller_member, selle
     assert str(year) in options and str(year - 4) in options
 
 
+def test_the_chart_is_named_in_the_readers_language(sale, seller_member, seller_coop):
+    year = datetime.date.today().year
+    browser = browser_for(seller_member)
+    browser.cookies["django_language"] = "es"
+    html = text(browser.get(f"/my/cooperatives/{seller_coop.slug}/reports/"))
+    assert f'aria-label="Ventas y compras en ARS, {year}"' in html
+
+
 def test_the_buyer_sees_it_as_a_purchase(sale, buyer_member, buyer_coop):
     html = text(browser_for(buyer_member).get(f"/my/cooperatives/{buyer_coop.slug}/reports/"))
     assert f'data-month="{sale.placed_at.month}" data-amount="300000"' in html

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cooperatives.models import Role
 from marketplace.models import Listing
+from marketplace.state import ListingStatus
 from moderation import services
 from moderation.models import ModerationAction
 from tests.conftest import client_for
@@ -179,7 +180,8 @@ def test_decisions_in_the_wrong_status_are_409(moderator, seller_coop, status, d
     response = decide(moderator, listing, decision, reason="Because.")
     assert response.status_code == 409
     assert response.json()["code"] == "transition_not_allowed"
-    assert status in response.json()["detail"]
+    label = ListingStatus(status).label
+    assert f"whose status is “{label}”." in response.json()["detail"]
     listing.refresh_from_db()
     assert listing.status == status
     assert not ModerationAction.objects.exists()

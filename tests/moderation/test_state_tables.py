@@ -52,14 +52,19 @@ def cases(lifecycle, statuses):
     ]
 
 
-def check(ensure, action, status, expected):
+def check(ensure, action, status, expected, statuses):
+    """`statuses` is the TextChoices: a refusal names the status as people read it (its label,
+    translated), never its code."""
     allowed_from, target = expected
     if status in allowed_from:
         assert ensure(action, status) == target
     else:
         with pytest.raises(TransitionNotAllowed) as refused:
             ensure(action, status)
-        assert status in refused.value.detail
+        assert f"“{statuses(status).label}”" in refused.value.detail
+        assert (
+            "_" not in refused.value.detail
+        )  # no code such as pending_review or submit_for_review
         assert refused.value.status_code == 409
 
 
@@ -72,7 +77,7 @@ def test_listing_statuses_and_actions_are_the_documented_ones():
     ("action", "status", "expected"), cases(LISTING_LIFECYCLE, LISTING_STATUSES)
 )
 def test_listing_transition(action, status, expected):
-    check(listing_state.ensure_transition, action, status, expected)
+    check(listing_state.ensure_transition, action, status, expected, listing_state.ListingStatus)
 
 
 def test_cooperative_statuses_and_actions_are_the_documented_ones():
@@ -84,7 +89,13 @@ def test_cooperative_statuses_and_actions_are_the_documented_ones():
     ("action", "status", "expected"), cases(COOPERATIVE_LIFECYCLE, COOPERATIVE_STATUSES)
 )
 def test_cooperative_transition(action, status, expected):
-    check(cooperative_state.ensure_transition, action, status, expected)
+    check(
+        cooperative_state.ensure_transition,
+        action,
+        status,
+        expected,
+        cooperative_state.VerificationStatus,
+    )
 
 
 @pytest.mark.parametrize(
@@ -93,7 +104,13 @@ def test_cooperative_transition(action, status, expected):
 )
 def test_report_transition(action, status, expected):
     assert set(moderation_state.REPORT_TRANSITIONS) == set(REPORT_LIFECYCLE)
-    check(moderation_state.ensure_report_transition, action, status, expected)
+    check(
+        moderation_state.ensure_report_transition,
+        action,
+        status,
+        expected,
+        moderation_state.ReportStatus,
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,4 +119,10 @@ def test_report_transition(action, status, expected):
 )
 def test_appeal_transition(action, status, expected):
     assert set(moderation_state.APPEAL_TRANSITIONS) == set(APPEAL_LIFECYCLE)
-    check(moderation_state.ensure_appeal_transition, action, status, expected)
+    check(
+        moderation_state.ensure_appeal_transition,
+        action,
+        status,
+        expected,
+        moderation_state.AppealStatus,
+    )

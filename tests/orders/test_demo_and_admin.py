@@ -1,10 +1,12 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from orders import demo
+from orders import demo, reports
 from orders.models import Checkout, Invoice, Message, Order, OrderEvent
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory, UserFactory
 from tests.orders.conftest import act, place_order
@@ -42,6 +44,19 @@ def test_the_demo_orders_from_several_sellers_in_various_statuses(catalogue):
     assert Order.objects.filter(buyer=buyer).values("seller").distinct().count() == 3
     assert Invoice.objects.exists()
     assert Message.objects.count() == 2
+
+
+def test_the_demo_buys_across_countries_so_the_trade_network_shows_flows(catalogue):
+    # A fourth seller, the last by id, is the only one abroad.
+    uruguayan = CooperativeFactory(name="Demo vendedora 3", country="UY", sector="food")
+    MembershipFactory(cooperative=uruguayan, role="owner")
+    ListingFactory(cooperative=uruguayan, currency="EUR", price_amount=700)
+    cache.clear()
+    demo.seed(io.StringIO())
+    network = reports.trade_network(year=timezone.localdate().year)
+    pairs = {(flow.source, flow.target) for flow in network.by_country}
+    assert ("UY", "AR") in pairs  # the Uruguayan seller is picked before the others
+    assert ("food", "textiles") in {(f.source, f.target) for f in network.by_sector}
 
 
 def test_the_demo_is_idempotent(catalogue):

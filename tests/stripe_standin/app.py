@@ -21,6 +21,8 @@ elsewhere:
   Like Stripe, only executed requests are saved (2xx, and 402 card errors), not rejected ones.
 - Webhooks are signed with a fresh timestamp at each delivery, can be held and delivered one by one
   in any order, and every attempt is logged.
+- Stripe.js: the page's `confirmPayment` / `confirmCardPayment` pay with the card typed into
+  localstripe's fake element (`stripe_js.py`).
 - Faults: `/v1/` requests can answer 5xx, be dropped before or after executing, or be delayed.
 """
 
@@ -32,6 +34,7 @@ from tests.stripe_standin.middleware import fault_middleware, idempotency_middle
 from tests.stripe_standin.patches import patch_localstripe
 from tests.stripe_standin.routes import add_routes
 from tests.stripe_standin.state import STATE
+from tests.stripe_standin.stripe_js import add_stripe_js
 
 _app: web.Application | None = None
 
@@ -49,5 +52,6 @@ def configure(*, public_url: str | None = None) -> web.Application:
     app.middlewares.insert(0, idempotency_middleware)
     app.middlewares.insert(0, fault_middleware)
     add_routes(app, ls_server)
+    add_stripe_js(app)
     _app = app
     return app
