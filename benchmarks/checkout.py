@@ -27,7 +27,12 @@ class Fixture:
 
 
 def prepare_fixture(
-    *, buyers: int = 32, hot: int = 8, hot_stock: int = 150, cool: int = 200, cool_stock: int = 1_000_000
+    *,
+    buyers: int = 32,
+    hot: int = 8,
+    hot_stock: int = 150,
+    cool: int = 200,
+    cool_stock: int = 1_000_000,
 ) -> Fixture:
     """Buyer cooperatives with owners and tokens, empty carts, and the listings they will buy
     with a known stock; a seller user owning the sellers' cooperatives (to accept orders)."""
@@ -76,7 +81,9 @@ def prepare_fixture(
             .values_list("pk", "cooperative_id")[: hot + cool]
         )
         if len(candidates) < hot + cool:
-            raise SystemExit(f"Too few orderable listings for the checkout scenario ({len(candidates)}).")
+            raise SystemExit(
+                f"Too few orderable listings for the checkout scenario ({len(candidates)})."
+            )
         hot_ids = [pk for pk, _ in candidates[:hot]]
         cool_ids = [pk for pk, _ in candidates[hot:]]
         Listing.objects.filter(pk__in=hot_ids).update(stock=hot_stock)
@@ -108,7 +115,14 @@ class CheckoutStats:
     examples: list[str] = field(default_factory=list)
 
     def add(self, other: "CheckoutStats") -> None:
-        for name in ("checkouts", "refused", "accepted", "server_errors", "other_errors", "requests"):
+        for name in (
+            "checkouts",
+            "refused",
+            "accepted",
+            "server_errors",
+            "other_errors",
+            "requests",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.latencies_ms += other.latencies_ms
         self.examples = (self.examples + other.examples)[:5]
@@ -121,7 +135,9 @@ class _Client:
         self.token = token
         self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
 
-    def call(self, method: str, path: str, body: dict | None, headers: dict | None = None) -> tuple[int, dict]:
+    def call(
+        self, method: str, path: str, body: dict | None, headers: dict | None = None
+    ) -> tuple[int, dict]:
         payload = json.dumps(body).encode() if body is not None else None
         all_headers = {"Authorization": f"Token {self.token}", "Content-Type": "application/json"}
         all_headers.update(headers or {})
@@ -171,7 +187,9 @@ def _buyer_loop(
         listing = rng.choice(fixture.hot) if rng.random() < 0.3 else rng.choice(fixture.cool)
         quantity = rng.randint(1, 3)
         status, data = buyer.call(
-            "POST", "/api/v1/cart/items/", {"cooperative": slug, "listing": listing, "quantity": quantity}
+            "POST",
+            "/api/v1/cart/items/",
+            {"cooperative": slug, "listing": listing, "quantity": quantity},
         )
         stats.requests += 1
         if status == 409 or (status == 400 and "quantity" in data):

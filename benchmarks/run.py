@@ -38,7 +38,7 @@ BASELINE_PATH = "/api/v1/_bench/baseline/"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 from benchmarks.checkout import CheckoutStats, prepare_fixture, run_checkouts  # noqa: E402
-from benchmarks.wrk import WrkResult, run_wrk  # noqa: E402
+from benchmarks.wrk import run_wrk  # noqa: E402
 
 
 def log(message: str) -> None:
@@ -73,7 +73,9 @@ def ensure_database(url: str) -> None:
         )
     admin = with_database_name(url, "postgres")
     with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
         if not exists:
             log(f"creating database {name}")
             connection.execute(f'CREATE DATABASE "{name}"')  # name checked above; not user input
@@ -122,6 +124,13 @@ def ensure_catalogue(listings: int, cooperatives: int) -> float | None:
     seconds = time.monotonic() - started
     record_seed_time(listings, cooperatives, seconds)
     return seconds
+
+
+def collect_static() -> None:
+    """As a deployment does: whitenoise serves the collected files (the HTML pages link them)."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def record_seed_time(listings: int, cooperatives: int, seconds: float) -> None:
@@ -197,7 +206,7 @@ class Server:
             f"gunicorn on {self.base_url}: {self.settings.workers} workers x"
             f" {self.settings.threads} threads"
         )
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)  # nosec B603
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)  # noqa: S603  # nosec B603
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -250,7 +259,7 @@ class Server:
 
 
 def fetch(base_url: str, path: str) -> tuple[int, bytes]:
-    request = urllib.request.Request(base_url + path, headers={"Accept-Language": "en"})
+    request = urllib.request.Request(base_url + path, headers={"Accept-Language": "en"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  # nosec B310
             return response.status, response.read()
@@ -418,13 +427,22 @@ def percentile(ordered: list[float], share: float) -> float:
 # --- reports ----------------------------------------------------------------------------------
 
 
-def conditions(args: argparse.Namespace, server: ServerSettings) -> dict[str, Any]:
+def git_commit() -> str:
     try:
-        commit = subprocess.run(  # nosec B603 B607: git, fixed arguments
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
+        completed = subprocess.run(  # nosec B603 B607: git, fixed arguments
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     except OSError:
-        commit = ""
+        return ""
+    return completed.stdout.strip()
+
+
+def conditions(args: argparse.Namespace, server: ServerSettings) -> dict[str, Any]:
+    commit = git_commit()
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit,
@@ -540,6 +558,7 @@ def command_bench(args: argparse.Namespace) -> int:
     django_setup(url)
     seed_seconds = ensure_catalogue(args.listings, args.cooperatives)
     reset_orders()
+    collect_static()
     settings = server_settings()
     args.connections = args.connections or default_connections(settings)
     scenarios = read_scenarios()
@@ -593,7 +612,7 @@ def command_scaling(args: argparse.Namespace) -> int:
             f"print('SEED', json.dumps(run.ensure_catalogue({listings}, {cooperatives})))"
         )
         # Each size in a fresh process: Django binds to one database per process.
-        seeded = subprocess.run(  # nosec B603: this interpreter, our code
+        seeded = subprocess.run(  # noqa: S603  # nosec B603: this interpreter, our code
             [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
         )
         if seeded.returncode != 0:
@@ -636,8 +655,13 @@ def command_scaling(args: argparse.Namespace) -> int:
             cells.append(cell)
         lines.append(f"| {row['listings']:,} | {seeded_text} | " + " | ".join(cells) + " |")
     if reference and "1m" in rows:
-        worst = max(rows["1m"][key]["p50_ms"] / max(reference[key]["p50_ms"], 0.001) for key in keys[1:])
-        lines += ["", f"Target p50 at 1M <= 3x p50 at 100k: worst {worst:.1f}x ({'met' if worst <= 3 else '**missed**'})."]
+        worst = max(
+            rows["1m"][key]["p50_ms"] / max(reference[key]["p50_ms"], 0.001) for key in keys[1:]
+        )
+        lines += [
+            "",
+            f"Target p50 at 1M <= 3x p50 at 100k: worst {worst:.1f}x ({'met' if worst <= 3 else '**missed**'}).",
+        ]
     markdown = "\n".join(lines) + "\n"
     report = {"sizes": sizes, "rows": rows, "total_seconds": round(time.monotonic() - started, 1)}
     write_report("scaling", report, markdown)
@@ -657,6 +681,7 @@ def command_soak(args: argparse.Namespace) -> int:
     django_setup(url)
     ensure_catalogue(args.listings, args.cooperatives)
     reset_orders()
+    collect_static()
     settings = server_settings()
     connections = args.connections or default_connections(settings) * 2
     scenarios = {scenario.key: scenario for scenario in read_scenarios()}
@@ -689,7 +714,11 @@ def command_soak(args: argparse.Namespace) -> int:
 
         def checkouts() -> None:
             checkout_stats["all"] = run_checkouts(
-                server.base_url, fixture, seconds=args.seconds, pause=args.checkout_pause, accept=True
+                server.base_url,
+                fixture,
+                seconds=args.seconds,
+                pause=args.checkout_pause,
+                accept=True,
             )
 
         stop = threading.Event()
@@ -771,25 +800,28 @@ def command_soak(args: argparse.Namespace) -> int:
     report["total_seconds"] = round(time.monotonic() - started, 1)
     start_mb = ", ".join(f"{kb / 1024:.0f}" for kb in memory_start.values())
     end_mb = ", ".join(f"{kb / 1024:.0f}" for kb in memory_end.values())
-    markdown = "\n".join(
-        [
-            f"### Soak ({report['conditions']['date']}, commit {report['conditions']['commit']},"
-            f" {args.listings:,} listings, {args.seconds} s)",
-            "",
-            f"- read mix maximum {peak.rps:.0f} req/s; soak at {total_rps:.0f} req/s"
-            f" ({total_rps / max(peak.rps, 1):.0%} of it): {reads.requests:,} reads"
-            f" (p50 {reads.p50_ms:.1f} ms, p99 {reads.p99_ms:.1f} ms) and {writes.requests:,}"
-            f" cart/checkout/accept requests ({writes.checkouts} checkouts,"
-            f" {writes.accepted} orders accepted with an invoice, {writes.refused} sold out)",
-            f"- server errors (5xx): {server_errors}; socket errors: {reads.socket_errors};"
-            f" unexpected checkout answers: {writes.other_errors}",
-            f"- worker RSS MB at start: {start_mb}; at end: {end_mb}; worst growth {worst:.1%}"
-            f" ({'same workers' if same_workers else 'workers replaced'})",
-            f"- consistency (stock, orders, checkouts, invoices): "
-            + ("consistent" if not problems else "; ".join(problems[:5])),
-            f"- result: {'**PASS**' if not failures else '**FAIL**: ' + '; '.join(failures[:5])}",
-        ]
-    ) + "\n"
+    markdown = (
+        "\n".join(
+            [
+                f"### Soak ({report['conditions']['date']}, commit {report['conditions']['commit']},"
+                f" {args.listings:,} listings, {args.seconds} s)",
+                "",
+                f"- read mix maximum {peak.rps:.0f} req/s; soak at {total_rps:.0f} req/s"
+                f" ({total_rps / max(peak.rps, 1):.0%} of it): {reads.requests:,} reads"
+                f" (p50 {reads.p50_ms:.1f} ms, p99 {reads.p99_ms:.1f} ms) and {writes.requests:,}"
+                f" cart/checkout/accept requests ({writes.checkouts} checkouts,"
+                f" {writes.accepted} orders accepted with an invoice, {writes.refused} sold out)",
+                f"- server errors (5xx): {server_errors}; socket errors: {reads.socket_errors};"
+                f" unexpected checkout answers: {writes.other_errors}",
+                f"- worker RSS MB at start: {start_mb}; at end: {end_mb}; worst growth {worst:.1%}"
+                f" ({'same workers' if same_workers else 'workers replaced'})",
+                "- consistency (stock, orders, checkouts, invoices): "
+                + ("consistent" if not problems else "; ".join(problems[:5])),
+                f"- result: {'**PASS**' if not failures else '**FAIL**: ' + '; '.join(failures[:5])}",
+            ]
+        )
+        + "\n"
+    )
     write_report("soak", report, markdown)
     print()
     print(markdown)
@@ -797,14 +829,18 @@ def command_soak(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def common(sub: argparse.ArgumentParser, seconds: float) -> None:
         sub.add_argument("--listings", type=int, default=int(os.environ.get("LISTINGS") or 100_000))
         sub.add_argument("--cooperatives", type=int, default=2_000)
         sub.add_argument("--seconds", type=float, default=seconds, help="per scenario / soak")
-        sub.add_argument("--connections", type=int, default=0, help="wrk -c (default 2 x workers x threads)")
+        sub.add_argument(
+            "--connections", type=int, default=0, help="wrk -c (default 2 x workers x threads)"
+        )
         sub.add_argument("--buyers", type=int, default=32)
 
     bench = commands.add_parser("bench", help="every scenario at one size")
@@ -823,7 +859,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "soak" and "--buyers" not in (argv or sys.argv):
         args.buyers = 8
-    return {"bench": command_bench, "scaling": command_scaling, "soak": command_soak}[args.command](args)
+    return {"bench": command_bench, "scaling": command_scaling, "soak": command_soak}[args.command](
+        args
+    )
 
 
 if __name__ == "__main__":

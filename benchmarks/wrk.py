@@ -104,7 +104,7 @@ def run_wrk(
         base_url.rstrip("/") + paths[0],
     ]
     try:
-        completed = subprocess.run(  # nosec B603: fixed program, our arguments
+        completed = subprocess.run(  # noqa: S603  # nosec B603: fixed program, our arguments
             command, env=env, capture_output=True, text=True, timeout=seconds + 60, check=False
         )
     finally:
