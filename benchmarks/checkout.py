@@ -29,8 +29,8 @@ class Fixture:
 def prepare_fixture(
     *,
     buyers: int = 32,
-    hot: int = 8,
-    hot_stock: int = 150,
+    hot: int = 4,
+    hot_stock: int = 10,
     cool: int = 200,
     cool_stock: int = 1_000_000,
 ) -> Fixture:

@@ -683,7 +683,8 @@ def command_soak(args: argparse.Namespace) -> int:
     reset_orders()
     collect_static()
     settings = server_settings()
-    connections = args.connections or default_connections(settings) * 2
+    # enough connections that the pacing, not the connections, bounds the rate when answers slow
+    connections = args.connections or max(16, default_connections(settings) * 4)
     scenarios = {scenario.key: scenario for scenario in read_scenarios()}
     mix = (
         scenarios["list"].paths * 3
