@@ -91,7 +91,7 @@ bench: install wrk
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/run.py bench $(BENCH_ARGS)
 
 # Search and list p50 at 10k, 100k and 1M listings (SIZES=...); one database per size
-# (<database>_10k, ...), kept between runs. Seeding 1M takes about 15 minutes the first time.
+# (<database>_10k, ...), kept between runs. Seeding 1M takes 10-20 minutes the first time.
 bench-scaling: install wrk
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/run.py scaling $(BENCH_ARGS)
 
