@@ -180,7 +180,7 @@ class Server:
             "THROTTLE_CHECKOUT": "1000000/min",  # 32 buyers check out far more than 30/hour
             "THROTTLE_MESSAGES": "1000000/min",
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-            "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "ERROR"),  # 4xx (sold out) are warnings
+            "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "ERROR"),
             "DEBUG": "false",
         }
         self.process: subprocess.Popen | None = None
