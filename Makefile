@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP_AUDIT_SERVICE ?= pypi
 
-.PHONY: install translations messages run test lint format check-deploy migrate demo bench clean audit bandit pip-audit
+.PHONY: install translations messages run test lint format check-deploy migrate demo bench bench-scaling soak wrk clean audit bandit pip-audit
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Minga needs Python 3.11 or newer"'
@@ -73,6 +73,31 @@ check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')} \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Load benchmarks on PostgreSQL (benchmarks/README.md): gunicorn with the production settings on
+# loopback, driven by wrk. DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/minga_bench.
+# LISTINGS (100000), BENCH_SECONDS (10), BENCH_WORKERS (3), BENCH_THREADS (1), BENCH_CONNECTIONS.
+BENCH_DATABASE_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/minga_bench)
+
+wrk:
+	@command -v wrk >/dev/null || { \
+		echo "Installing Debian's wrk (the load generator)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends wrk; } \
+		|| { echo "wrk is missing: apt-get install wrk (as root)"; exit 1; }; }
+
+bench: install wrk
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/run.py bench $(BENCH_ARGS)
+
+# Search and list p50 at 10k, 100k and 1M listings (SIZES=...); one database per size
+# (<database>_10k, ...), kept between runs. Seeding 1M takes 10-20 minutes the first time.
+bench-scaling: install wrk
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/run.py scaling $(BENCH_ARGS)
+
+# A bounded soak (SOAK_SECONDS, 180) at ~80% of the measured maximum: reads and checkouts.
+soak: install wrk
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/run.py soak $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

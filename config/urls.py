@@ -26,6 +26,11 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
+if settings.BENCH_BASELINE:  # benchmarks only (benchmarks/README.md); never set in production
+    from core.api.bench import BenchBaselineView
+
+    urlpatterns.insert(0, path("api/v1/_bench/baseline/", BenchBaselineView.as_view()))
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),

@@ -249,6 +249,10 @@ CATALOGUE_IMPORT_MAX_ROWS = env_int("CATALOGUE_IMPORT_MAX_ROWS", 5000)
 # Listing lists count at most this many matches (the page links stop there); see docs/catalogue.md.
 LISTING_COUNT_LIMIT = env_int("LISTING_COUNT_LIMIT", 10_000)
 
+# Mounts /api/v1/_bench/baseline/, a constant JSON body without the database: the ceiling the
+# benchmarks compare with (benchmarks/README.md). Off everywhere but `make bench`.
+BENCH_BASELINE = env_bool("MINGA_BENCH_BASELINE", False)
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
