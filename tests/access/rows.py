@@ -51,6 +51,9 @@ class Row:
     body: dict[str, object] | None = None  # writes send an empty body unless given
     multipart: bool = False  # API writes send JSON unless this is set
     headers: dict[str, str] = field(default_factory=dict)
+    # The pattern exists only under a setting (e.g. an env-gated view): without it the row is
+    # neither stale nor requested.
+    optional: bool = False
 
     @property
     def expected(self) -> dict[str, str]:
