@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 import pytest
 from django import forms
@@ -19,7 +20,7 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponseBase
 from django.shortcuts import resolve_url
 from django.test import Client
@@ -249,7 +250,12 @@ def request_as(world: World, persona: str, method: str, path: str, row: Row | No
     """The outcome of one request, in a savepoint rolled back afterwards. A write that is not
     granted ("ok") must change nothing."""
     cache.clear()  # throttles count in the cache
-    with transaction.atomic():
+    # The world lives in one transaction: keep the connection open across requests (healthz and
+    # the end of a streamed response would close it, as after any request outside tests).
+    with (
+        mock.patch.object(connection, "close_if_unusable_or_obsolete"),
+        transaction.atomic(),
+    ):
         client = Client(enforce_csrf_checks=False)  # CSRF has its own tests (tests/core)
         user = world.user(persona)
         if user is not None:
