@@ -28,6 +28,7 @@ from django.test.utils import ContextList
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 from PIL import Image
+from rest_framework.authtoken.models import Token
 
 from marketplace.services.catalogue_csv import COLUMNS as CSV_COLUMNS
 from tests.access.rows import DEFAULT_PARAMS, OUTCOMES, PERSONAS, Row, Rule
@@ -246,7 +247,9 @@ def snapshot() -> dict[str, list[Any]]:
     return {model.__name__: list(model.objects.order_by("pk").values_list()) for model in models}
 
 
-def request_as(world: World, persona: str, method: str, path: str, row: Row | None) -> str:
+def request_as(
+    world: World, persona: str, method: str, path: str, row: Row | None, *, token: bool = False
+) -> str:
     """The outcome of one request, in a savepoint rolled back afterwards. A write that is not
     granted ("ok") must change nothing."""
     cache.clear()  # throttles count in the cache
@@ -258,7 +261,10 @@ def request_as(world: World, persona: str, method: str, path: str, row: Row | No
     ):
         client = Client(enforce_csrf_checks=False)  # CSRF has its own tests (tests/core)
         user = world.user(persona)
-        if user is not None:
+        if user is not None and token:
+            key = Token.objects.get_or_create(user=user)[0].key
+            client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+        elif user is not None:
             client.force_login(user)
         body = row_body(row, world)
         headers = row.headers if row is not None else {}
@@ -304,6 +310,19 @@ def test_access(row: Row, world: World) -> None:
         if observed[p] != row.expected[p]
     }
     assert not wrong, f"{row.method} {path}: {wrong}"
+
+
+API_ROWS = [row for row in TABLE if row.route.startswith("api/v1/")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", API_ROWS, ids=[row.key for row in API_ROWS])
+def test_a_token_gets_what_a_session_gets(row: Row, world: World) -> None:
+    """The API takes a token as well as a session: the same table holds for both."""
+    path = row_path(row, world)
+    for persona in ("outsider", "member", "admin", "moderator"):
+        got = request_as(world, persona, row.method, path, row, token=True)
+        assert got == row.expected[persona], f"{row.method} {path} as {persona} with a token"
 
 
 def rule_paths(rule: Rule) -> list[tuple[str, str]]:
