@@ -5,6 +5,7 @@ from tests.access.rows import Row, Rule
 # fmt: off
 # Outcomes, per persona:   anonymous outsider member admin owner moderator
 TABLE: list[Row] = [
+    # Health, sign-up and sign-in: open to everyone; `invalid` = the empty body refused, not access.
     Row("healthz", "GET", "ok ok ok ok ok ok"),
     Row("healthz", "POST", "ok ok ok ok ok ok"),
     Row("api/v1/auth/register/", "POST", "ok ok ok ok ok ok", body={"email": "new-person@example.coop", "password": "a-long-enough-passphrase-42", "name": "Nueva Persona"}),
@@ -17,6 +18,8 @@ TABLE: list[Row] = [
     Row("api/v1/me/export/", "GET", "login ok ok ok ok ok"),
     Row("api/v1/cooperatives/", "GET", "ok ok ok ok ok ok"),
     Row("api/v1/cooperatives/", "POST", "login ok ok ok ok ok", body={"name": "Cooperativa Nueva", "legal_form": "worker", "sector": "food", "country": "BR"}),
+    # Cooperatives: public profile; members, invitations and documents for members and moderators;
+    # changes for admins and owners; the full export for owners only (docs/peoples-data.md).
     Row("api/v1/cooperatives/<slug:slug>/", "GET", "ok ok ok ok ok ok"),
     Row("api/v1/cooperatives/<slug:slug>/", "PATCH", "login forbidden forbidden ok ok forbidden", body={"city": "Rosario"}),
     Row("api/v1/cooperatives/<slug:slug>/members/", "GET", "login hidden ok ok ok ok"),
@@ -30,6 +33,8 @@ TABLE: list[Row] = [
     Row("api/v1/cooperatives/<slug:slug>/verification/", "GET", "login hidden ok ok ok ok"),
     Row("api/v1/cooperatives/<slug:slug>/verification/", "POST", "login hidden forbidden invalid invalid forbidden", multipart=True, body={"documents": "<pdf>", "note": "Estatuto."}),
     Row("api/v1/cooperatives/<slug:slug>/verification/documents/<int:document_id>/", "GET", "login hidden ok ok ok ok"),
+    # Catalogue: published listings for all; drafts for the cooperative and moderators; writes for
+    # admins and owners. Upload rows send a real file so that a refusal is not a validation error.
     Row("api/v1/categories/", "GET", "ok ok ok ok ok ok"),
     Row("api/v1/listings/", "GET", "ok ok ok ok ok ok"),
     Row("api/v1/listings/", "POST", "login forbidden forbidden ok ok forbidden", body={"cooperative": "{w.coop.slug}", "kind": "product", "title": "Telas", "price_amount": 1000, "currency": "ARS", "category": "{w.listing.category.slug}"}),
@@ -44,6 +49,8 @@ TABLE: list[Row] = [
     Row("api/v1/listings/<int:listing_id>/images/<int:image_id>/", "PATCH", "login forbidden forbidden ok ok forbidden", body={"alt_text": "Tela roja"}),
     Row("api/v1/cooperatives/<slug:slug>/catalogue.csv", "GET", "login hidden ok ok ok ok"),
     Row("api/v1/cooperatives/<slug:slug>/catalogue/import/", "POST", "login hidden forbidden ok ok forbidden", multipart=True, body={"file": "<csv>"}),
+    # Moderation: the queues and decisions are the moderators' only. On `coop` (verified) only
+    # `suspend` is a valid move; the other cooperative decisions are refused by state (`invalid`).
     Row("api/v1/reports/", "POST", "login ok ok ok ok ok", body={"listing": "{w.listing.pk}", "reason": "fraud"}),
     Row("api/v1/appeals/", "GET", "login ok ok ok ok ok"),
     Row("api/v1/appeals/", "POST", "login forbidden forbidden ok ok forbidden", body={"action": "{w.decision.pk}", "statement": "Please look again."}),
@@ -64,6 +71,9 @@ TABLE: list[Row] = [
     Row("api/v1/moderation/actions/<int:action_id>/", "GET", "login forbidden forbidden forbidden forbidden ok"),
     Row("api/v1/moderation/appeals/", "GET", "login forbidden forbidden forbidden forbidden ok"),
     Row("api/v1/moderation/appeals/<int:appeal_id>/resolve/", "POST", "login forbidden forbidden forbidden forbidden ok", body={"outcome": "upheld", "note": "Checked."}),
+    # Carts and checkout are the buying cooperative's (members fill, admins and owners check out);
+    # orders are the two cooperatives' and the moderators' (docs/orders.md), the messages not the
+    # moderators'. `complete` is the buyer's move: coop is the seller here.
     Row("api/v1/cart/", "GET", "login hidden ok ok ok hidden", query="cooperative={w.coop.slug}"),
     Row("api/v1/cart/items/", "POST", "login hidden ok ok ok hidden", body={"cooperative": "{w.coop.slug}", "listing": "{w.partner_listing.pk}", "quantity": 1}),
     Row("api/v1/cart/items/<int:pk>/", "DELETE", "login hidden ok ok ok hidden", params={"pk": "cart_line"}),
@@ -85,6 +95,7 @@ TABLE: list[Row] = [
     Row("api/v1/orders/<int:pk>/credit-note.pdf", "GET", "login hidden ok ok ok ok", params={"pk": "cancelled_order"}),
     Row("api/v1/orders/<int:pk>/credit-note.html", "GET", "login hidden ok ok ok ok", params={"pk": "cancelled_order"}),
     Row("api/v1/cooperatives/<slug:slug>/stripe/onboarding/", "POST", "login forbidden forbidden invalid invalid forbidden"),
+    # Stripe calls the webhook unauthenticated; the signature is its proof (`invalid` without it).
     Row("api/v1/payments/stripe/webhook/", "POST", "invalid invalid invalid invalid invalid invalid"),
     Row("api/v1/cooperatives/<slug:slug>/reports/trade/", "GET", "login hidden ok ok ok ok"),
     Row("api/v1/cooperatives/<slug:slug>/reports/trade.csv", "GET", "login hidden ok ok ok ok"),
@@ -93,13 +104,17 @@ TABLE: list[Row] = [
     Row("api/schema/", "POST", "not_allowed not_allowed not_allowed not_allowed not_allowed not_allowed"),
     Row("api/docs/", "GET", "ok ok ok ok ok ok"),
     Row("api/docs/", "POST", "not_allowed not_allowed not_allowed not_allowed not_allowed not_allowed"),
+    # Any other /api/ path: a JSON 404.
     Row("^api/", "GET", "hidden hidden hidden hidden hidden hidden", path="/api/nothing-here/"),
     Row("^api/", "POST", "hidden hidden hidden hidden hidden hidden", path="/api/nothing-here/"),
     Row("i18n/setlang/", "GET", "not_allowed not_allowed not_allowed not_allowed not_allowed not_allowed"),
     Row("i18n/setlang/", "POST", "ok ok ok ok ok ok", body={"language": "es"}),
+    # Django admin's sign-in page; the rest of admin/ is the RULE below.
     Row("admin/login/", "GET", "ok ok ok ok ok ok"),
     Row("admin/login/", "POST", "refused refused refused refused refused refused"),
     Row("admin/logout/", "POST", "ok ok ok ok ok ok"),
+    # Pages. Signed-out visitors are sent to sign in; what a page refuses shows as `refused`
+    # (an error message, or the form again with its errors).
     Row("checkout/<int:pk>/pay/", "GET", "login hidden ok ok ok hidden", params={"pk": "checkout"}),
     Row("checkout/<int:pk>/pay/", "POST", "login not_allowed not_allowed not_allowed not_allowed not_allowed", params={"pk": "checkout"}),
     Row("stripe/onboarding/<slug:slug>/", "GET", "login not_allowed not_allowed not_allowed not_allowed not_allowed"),
@@ -208,6 +223,7 @@ TABLE: list[Row] = [
     Row("cooperatives/<slug:slug>/decisions/", "POST", "login hidden ok ok ok ok"),
     Row("cooperatives/<slug:slug>/decisions/<int:decision_id>/appeal/", "GET", "login not_allowed not_allowed not_allowed not_allowed not_allowed"),
     Row("cooperatives/<slug:slug>/decisions/<int:decision_id>/appeal/", "POST", "login hidden refused ok ok refused", body={"statement": "Please look again."}),
+    # The moderation screens answer 404 to everyone but moderators, signed in or not.
     Row("moderation/", "GET", "hidden hidden hidden hidden hidden ok"),
     Row("moderation/", "POST", "hidden hidden hidden hidden hidden ok"),
     Row("moderation/reports/", "GET", "hidden hidden hidden hidden hidden ok"),
@@ -232,6 +248,7 @@ TABLE: list[Row] = [
     Row("moderation/reports/<int:report_id>/resolve/", "POST", "hidden hidden hidden hidden hidden ok", body={"outcome": "dismissed"}),
     Row("moderation/appeals/<int:appeal_id>/resolve/", "GET", "not_allowed not_allowed not_allowed not_allowed not_allowed not_allowed"),
     Row("moderation/appeals/<int:appeal_id>/resolve/", "POST", "hidden hidden hidden hidden hidden ok", body={"outcome": "upheld", "note": "Checked."}),
+    # Public media (listing images, logos); private files (verification documents) are not served.
     Row("^media/(?P<path>.*)$", "GET", "ok ok ok ok ok ok", path="/media/{w.image.image.name}"),
     Row("^media/(?P<path>.*)$", "POST", "ok ok ok ok ok ok", path="/media/{w.image.image.name}"),
     Row("api/v1/listings/<int:listing_id>/", "GET", "hidden hidden ok ok ok ok", case="draft", params={"listing_id": "draft"}),
