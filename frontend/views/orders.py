@@ -269,6 +269,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
             request,
             "frontend/orders/checkout_not_allowed.html",
             {"cooperative": cooperative, "managed": managed},
+            status=403,  # a refusal, as the API's; the page explains who may check out
         )
     summary = selectors.cart_summary(user=request.user, cooperative=cooperative)
     currencies = summary.currencies

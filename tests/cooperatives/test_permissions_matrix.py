@@ -1,5 +1,6 @@
-"""Every endpoint of accounts and cooperatives × every persona: the status each one gets, that a
-refused write changes nothing, and that a non-member never reads a cooperative's private data."""
+"""Accounts and cooperatives endpoints in situations of their own × every persona (the status each
+gets, and that a refused write changes nothing), and that a non-member never reads a cooperative's
+private data. Every URL × persona in the ordinary world is in the access table (tests/access)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,6 @@ from tests.cooperatives.helpers import (
     SECRET_TAX_ID,
     World,
     build_world,
-    pdf_upload,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,12 +52,6 @@ def _invite_persona(w: World, persona: str) -> str:
     return Invitation.objects.create(cooperative=w.coop, email=email, invited_by=w.owner).token
 
 
-def _invite_someone_else(w: World, persona: str) -> str:
-    return Invitation.objects.create(
-        cooperative=w.coop, email="someone-else@example.coop", invited_by=w.owner
-    ).token
-
-
 def _suspend(w: World, persona: str) -> None:
     Cooperative.objects.filter(pk=w.coop.pk).update(
         verification_status=VerificationStatus.SUSPENDED
@@ -75,17 +69,9 @@ class Endpoint:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# The situations the access table (tests/access/table.py) does not set up: one's own credentials,
+# a suspended cooperative, one's own invitation. Every URL × persona is in that table.
 ENDPOINTS: dict[str, Endpoint] = {
-    "register": Endpoint(
-        "post",
-        lambda w, _: "/api/v1/auth/register/",
-        statuses(201, 201, 201, 201, 201, 201),
-        body=lambda w, p: {
-            "email": f"new-{p}@example.coop",
-            "password": "a-long-enough-passphrase-42",
-            "name": "Nueva Persona",
-        },
-    ),
     "token": Endpoint(
         "post",
         lambda w, _: "/api/v1/auth/token/",
@@ -98,96 +84,14 @@ ENDPOINTS: dict[str, Endpoint] = {
         statuses(400, 200, 200, 200, 200, 200),
         body=_own_credentials,
     ),
-    "logout": Endpoint(
-        "post", lambda w, _: "/api/v1/auth/logout/", statuses(204, 204, 204, 204, 204, 204)
-    ),
-    "me": Endpoint("get", lambda w, _: "/api/v1/me/", statuses(401, 200, 200, 200, 200, 200)),
-    "me-update": Endpoint(
-        "patch",
-        lambda w, _: "/api/v1/me/",
-        statuses(401, 200, 200, 200, 200, 200),
-        body=lambda w, p: {"name": "Renamed", "language": "es"},
-    ),
-    "cooperative-list": Endpoint(
-        "get", lambda w, _: "/api/v1/cooperatives/", statuses(200, 200, 200, 200, 200, 200)
-    ),
-    "cooperative-create": Endpoint(
-        "post",
-        lambda w, _: "/api/v1/cooperatives/",
-        statuses(401, 201, 201, 201, 201, 201),
-        body=lambda w, p: {
-            "name": f"Cooperativa Nueva {p}",
-            "legal_form": "worker",
-            "sector": "food",
-            "country": "BR",
-        },
-    ),
-    "cooperative-detail": Endpoint(
-        "get", lambda w, _: f"{w.base}/", statuses(200, 200, 200, 200, 200, 200)
-    ),
     "suspended-cooperative-detail": Endpoint(
         "get", lambda w, _: f"{w.base}/", statuses(404, 404, 200, 200, 200, 200), setup=_suspend
-    ),
-    "cooperative-update": Endpoint(
-        "patch",
-        lambda w, _: f"{w.base}/",
-        statuses(401, 403, 403, 200, 200, 403),
-        body=lambda w, p: {"city": "Rosario"},
-    ),
-    "member-list": Endpoint(
-        "get", lambda w, _: f"{w.base}/members/", statuses(401, 404, 200, 200, 200, 200)
-    ),
-    "member-invite": Endpoint(
-        "post",
-        lambda w, _: f"{w.base}/members/",
-        statuses(401, 404, 403, 201, 201, 403),
-        body=lambda w, p: {"email": "new-member@example.coop", "role": "member"},
-    ),
-    "member-change-role": Endpoint(
-        "patch",
-        lambda w, _: f"{w.base}/members/{w.target.pk}/",
-        statuses(401, 404, 403, 200, 200, 403),
-        body=lambda w, p: {"role": "admin"},
-    ),
-    "member-remove": Endpoint(
-        "delete",
-        lambda w, _: f"{w.base}/members/{w.target.pk}/",
-        statuses(401, 404, 403, 204, 204, 403),
-    ),
-    "invitation-list": Endpoint(
-        "get", lambda w, _: f"{w.base}/invitations/", statuses(401, 404, 200, 200, 200, 200)
-    ),
-    "invitation-revoke": Endpoint(
-        "delete",
-        lambda w, _: f"{w.base}/invitations/{w.invitation.pk}/",
-        statuses(401, 404, 403, 204, 204, 403),
     ),
     "invitation-accept-own": Endpoint(
         "post",
         lambda w, token: f"/api/v1/invitations/{token}/accept/",
         statuses(401, 201, 409, 409, 409, 201),
         setup=_invite_persona,
-    ),
-    "invitation-accept-someone-elses": Endpoint(
-        "post",
-        lambda w, token: f"/api/v1/invitations/{token}/accept/",
-        statuses(401, 403, 403, 403, 403, 403),
-        setup=_invite_someone_else,
-    ),
-    "verification-request": Endpoint(
-        "post",
-        lambda w, _: f"{w.base}/verification/",
-        statuses(401, 404, 403, 201, 201, 403),
-        body=lambda w, p: {"documents": [pdf_upload()], "note": "Estatuto y acta."},
-        format="multipart",
-    ),
-    "verification-list": Endpoint(
-        "get", lambda w, _: f"{w.base}/verification/", statuses(401, 404, 200, 200, 200, 200)
-    ),
-    "verification-document": Endpoint(
-        "get",
-        lambda w, _: f"{w.base}/verification/documents/{w.document.pk}/",
-        statuses(401, 404, 200, 200, 200, 200),
     ),
 }
 

@@ -142,6 +142,7 @@ def test_members_fill_the_cart_but_only_owners_and_admins_check_out(
     assert "Only owners and admins of the cooperative check out" in cart
     assert "/checkout/?" not in cart
     page = browser.get(f"/checkout/?cooperative={buyer_coop.slug}")
+    assert page.status_code == 403
     assert "Only owners and admins of Coop Consumo Montevideo check out" in text(page)
     response = browser.post(
         "/checkout/",
@@ -152,7 +153,7 @@ def test_members_fill_the_cart_but_only_owners_and_admins_check_out(
             "payment_method": "invoice",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 403
     assert not Order.objects.exists()
 
 

@@ -1,0 +1,210 @@
+"""The world the access table is checked in: one cooperative (`coop`) with a person in each role,
+and every kind of object a URL can name, each belonging to (or concerning) that cooperative.
+
+The six personas relate to `coop`: its member, admin and owner; an outsider who owns an
+unrelated cooperative; a moderator who belongs to none; and nobody signed in.
+"""
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from accounts.models import MODERATORS_GROUP, User
+from cooperatives.models import (
+    Cooperative,
+    Invitation,
+    Membership,
+    Role,
+    VerificationDocument,
+    VerificationRequest,
+)
+from cooperatives.state import VerificationStatus
+from marketplace.models import Listing, ListingImage
+from marketplace.services.images import encode_listing_image, store_listing_image
+from moderation import services as moderation
+from moderation.models import Appeal, ModerationAction, Report
+from orders import services as orders
+from orders.models import CartLine, Checkout, Order
+from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory, UserFactory
+
+PERSONAS = ("anonymous", "outsider", "member", "admin", "owner", "moderator")
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+_keys = itertools.count(1)
+
+
+@dataclass
+class World:
+    coop: Cooperative
+    partner: Cooperative  # buys from coop, and sells to it
+    owner: User
+    admin: User
+    member: User
+    outsider: User
+    moderator: User
+    target: Membership  # a second plain member of coop
+    listing: Listing  # published
+    draft: Listing
+    pending: Listing  # waiting for review
+    suspended: Listing
+    partner_listing: Listing
+    image: ListingImage  # of the published listing
+    order: Order  # partner bought from coop; accepted, so invoiced
+    placed_order: Order  # partner bought from coop; not yet accepted
+    fulfilled_order: Order
+    cancelled_order: Order  # accepted, then cancelled: it has a credit note
+    checkout: Checkout  # coop bought from partner
+    cart_line: CartLine  # in coop's cart
+    invitation: Invitation  # to someone else
+    document: VerificationDocument
+    report: Report  # an open report on coop's listing
+    decision: ModerationAction  # a rejection of coop's listing, not appealed
+    appealed: ModerationAction  # a rejection of coop's listing, appealed
+    appeal: Appeal
+
+    def user(self, persona: str) -> User | None:
+        return None if persona == "anonymous" else getattr(self, persona)
+
+    def value(self, name: str) -> Any:
+        """A path parameter: the world's object of that name, spelled as the URL wants it."""
+        if name.startswith("="):
+            return name[1:]
+        obj: Any = self
+        for attribute in name.split("."):
+            obj = getattr(obj, attribute)
+        if isinstance(obj, Cooperative):
+            return obj.slug
+        return getattr(obj, "pk", obj)
+
+
+def _moderator(name: str) -> User:
+    user = UserFactory(name=name)
+    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    user.groups.add(group)
+    return user
+
+
+def _place_order(buyer: Cooperative, actor: User, listing: Listing) -> Order:
+    orders.cart_add_item(cooperative=buyer, listing_id=listing.pk, quantity=1, actor=actor)
+    result = orders.checkout_place(
+        buyer=buyer,
+        actor=actor,
+        idempotency_key=f"access-table-{next(_keys)}",
+        payment_method="invoice",
+        delivery_address="Calle 1, Montevideo",
+    )
+    return result.checkout.orders.get()
+
+
+def _pending_listing(coop: Cooperative) -> Listing:
+    return ListingFactory(
+        cooperative=coop, status="pending_review", published_at=None, submitted_at=timezone.now()
+    )
+
+
+def build_world() -> World:
+    coop = CooperativeFactory(
+        name="Cooperativa Textil La Huella",
+        country="AR",
+        verification_status=VerificationStatus.VERIFIED,
+    )
+    partner = CooperativeFactory(
+        name="Coop Consumo Montevideo",
+        country="UY",
+        verification_status=VerificationStatus.VERIFIED,
+    )
+    owner = MembershipFactory(cooperative=coop, role=Role.OWNER).user
+    admin = MembershipFactory(cooperative=coop, role=Role.ADMIN).user
+    member = MembershipFactory(cooperative=coop, role=Role.MEMBER).user
+    target = MembershipFactory(cooperative=coop, role=Role.MEMBER)
+    partner_owner = MembershipFactory(cooperative=partner, role=Role.OWNER).user
+    elsewhere = CooperativeFactory(name="Cooperativa Lejana", country="BR")
+    outsider = MembershipFactory(cooperative=elsewhere, role=Role.OWNER).user
+    moderator = _moderator("Moderator")
+    decider = _moderator("Deciding Moderator")
+
+    listing = ListingFactory(cooperative=coop, stock=100)
+    draft = ListingFactory(cooperative=coop, status="draft", published_at=None)
+    image = store_listing_image(
+        listing, encode_listing_image(Image.new("RGB", (64, 48), (200, 80, 40))), alt_text="Tela"
+    )
+    partner_listing = ListingFactory(cooperative=partner, stock=100)
+    pending = _pending_listing(coop)
+    suspended = ListingFactory(cooperative=coop, status="suspended")
+
+    order = _place_order(partner, partner_owner, listing)
+    orders.order_accept(order=order, actor=owner)
+    cancelled_order = _place_order(partner, partner_owner, listing)
+    orders.order_accept(order=cancelled_order, actor=owner)
+    orders.order_cancel(order=cancelled_order, actor=owner, reason="Out of cloth.")
+    placed_order = _place_order(partner, partner_owner, listing)
+    fulfilled_order = _place_order(partner, partner_owner, listing)
+    orders.order_accept(order=fulfilled_order, actor=owner)
+    orders.order_fulfil(order=fulfilled_order, actor=owner)
+    orders.message_post(order=order, actor=owner, body="Sale el lunes.")
+
+    orders.cart_add_item(cooperative=coop, listing_id=partner_listing.pk, quantity=1, actor=owner)
+    checkout = orders.checkout_place(
+        buyer=coop,
+        actor=owner,
+        idempotency_key=f"access-table-{next(_keys)}",
+        payment_method="invoice",
+        delivery_address="Calle 2, Avellaneda",
+    ).checkout
+    cart_line, _ = orders.cart_add_item(
+        cooperative=coop, listing_id=partner_listing.pk, quantity=1, actor=owner
+    )
+
+    invitation = Invitation.objects.create(
+        cooperative=coop, email="someone-else@example.coop", role=Role.MEMBER, invited_by=owner
+    )
+    request = VerificationRequest.objects.create(
+        cooperative=coop, submitted_by=owner, status=VerificationRequest.Status.REJECTED
+    )
+    document = VerificationDocument(
+        request=request, original_name="estatuto.pdf", content_type="application/pdf", size=10
+    )
+    document.file.save("document", ContentFile(PDF_BYTES), save=True)
+
+    report = moderation.report_create(actor=partner_owner, listing=listing, reason="fraud")
+    decision = moderation.listing_reject(
+        listing=_pending_listing(coop), actor=decider, reason="No."
+    )
+    appealed = moderation.listing_reject(
+        listing=_pending_listing(coop), actor=decider, reason="No."
+    )
+    appeal = moderation.appeal_file(decision=appealed, actor=owner, statement="Please look again.")
+
+    return World(
+        coop=coop,
+        partner=partner,
+        owner=owner,
+        admin=admin,
+        member=member,
+        outsider=outsider,
+        moderator=moderator,
+        target=target,
+        listing=listing,
+        draft=draft,
+        pending=pending,
+        suspended=suspended,
+        partner_listing=partner_listing,
+        image=image,
+        order=order,
+        cancelled_order=cancelled_order,
+        placed_order=placed_order,
+        fulfilled_order=fulfilled_order,
+        checkout=checkout,
+        cart_line=cart_line,
+        invitation=invitation,
+        document=document,
+        report=report,
+        decision=decision,
+        appealed=appealed,
+        appeal=appeal,
+    )
