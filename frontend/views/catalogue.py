@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from cooperatives import selectors as cooperative_selectors
@@ -359,6 +359,7 @@ PROGRESS_POLL_SECONDS = 0.5
 PROGRESS_MAX_POLLS = 1200  # ten minutes: then the page stops asking
 
 
+@require_safe
 @login_required
 def catalogue_import_progress(request: SignedInRequest, slug: str, token: str) -> HttpResponse:
     """The progress bar of the upload named by `token`, polled by the import page."""

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext_lazy, to_locale
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from cooperatives.models import Sector
 from cooperatives.selectors import cooperative_get_visible, membership_list_for_user
@@ -111,6 +112,7 @@ def trade_csv(request: SignedInRequest, slug: str) -> HttpResponse:
     return response
 
 
+@require_safe
 def network(request: HtmxRequest) -> HttpResponse:
     """Public: how much trade flows between countries and between sectors, in one currency."""
     year = _year(request)
