@@ -16,8 +16,7 @@ class LongSelect(forms.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
+        final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
         chosen = {str(v) for v in self.format_value(value)}
         parts = [f"<select{flatatt(final_attrs)}>"]
         for option_value, label in self.choices:
