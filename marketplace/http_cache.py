@@ -118,7 +118,7 @@ def _cached_view(view: View, *, is_page: bool) -> View:
         version = catalogue_version.current()  # before the data: see catalogue_version
         variant = (
             "page" if is_page else "api",
-            request.get_full_path(),
+            request.build_absolute_uri(),  # scheme and host too: links in the body use them
             translation.get_language(),
             request.META.get("HTTP_ACCEPT", ""),
             request.META.get("HTTP_HX_REQUEST", ""),

@@ -110,6 +110,14 @@ def test_a_checkout_changes_the_stock_readers_see(  # type: ignore[no-untyped-de
     assert after.json()["stock"] == 97
 
 
+def test_links_in_a_cached_list_name_the_host_that_was_asked(seller_coop, coffee):  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        ListingFactory(cooperative=seller_coop, category=coffee)
+    for host in ("localhost", "127.0.0.1", "localhost"):
+        body = APIClient().get(f"{LIST}?page_size=2", HTTP_HOST=host).json()
+        assert body["next"].startswith(f"http://{host}/api/v1/listings/")
+
+
 def test_signed_in_readers_get_private_uncached_responses(listing, buyer_owner, commits):  # type: ignore[no-untyped-def]
     token, _created = Token.objects.get_or_create(user=buyer_owner)
     token_client = APIClient()
