@@ -49,6 +49,18 @@ def bump() -> None:
         CatalogueVersion.objects.get_or_create(pk=ROW_ID, defaults={"number": 1})
 
 
+def bump_after_migrate(*, using: str = "default", **_kwargs: Any) -> None:
+    """post_migrate: a deploy (new templates, serializers, translations) changes what readers see."""
+    from django.db import connections
+
+    from marketplace.models import CatalogueVersion
+
+    connection = connections[using]
+    if CatalogueVersion._meta.db_table in connection.introspection.table_names():
+        updated = CatalogueVersion.objects.using(using).filter(pk=ROW_ID)
+        updated.update(number=F("number") + 1, changed_at=timezone.now())
+
+
 def changed(*_args: Any, **_kwargs: Any) -> None:
     """Something a catalogue reader sees changed: bump the version once the change is committed
     (at once when there is no transaction). Also usable as a signal receiver."""

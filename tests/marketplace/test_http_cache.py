@@ -155,6 +155,15 @@ def test_one_bump_per_transaction_however_many_changes(seller_coop, coffee, comm
     assert catalogue_version.current().number == before + 1
 
 
+def test_a_deploy_makes_cached_copies_stale(listing):  # type: ignore[no-untyped-def]
+    """The entrypoint runs migrate on every start: new code must not serve the old code's copies."""
+    from django.core.management import call_command
+
+    first = APIClient().get(LIST)
+    call_command("migrate", verbosity=0)
+    assert APIClient().get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
 def test_the_category_tree_follows_a_renamed_category(coffee, commits):  # type: ignore[no-untyped-def]
     def labels(response) -> list[str]:  # type: ignore[no-untyped-def]
         found = []
