@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.reference import country_choices, currency_codes, currency_decimals
+from frontend.widgets import LongSelect
 from marketplace import selectors
 from marketplace.models import MAX_STOCK, DeliveryMode, ListingKind, Unit
 from moderation.models import ReportReason
@@ -60,14 +61,14 @@ class CatalogueFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
         help_text=_("Words from the title, description, category or seller."),
     )
-    category = forms.ChoiceField(label=_("Category"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=LongSelect)
     kind = forms.ChoiceField(
         label=_("Kind"),
         required=False,
         choices=[("", _("Products and services")), *ListingKind.choices],
     )
-    country = forms.ChoiceField(label=_("Seller's country"), required=False)
-    currency = forms.ChoiceField(label=_("Currency"), required=False)
+    country = forms.ChoiceField(label=_("Seller's country"), required=False, widget=LongSelect)
+    currency = forms.ChoiceField(label=_("Currency"), required=False, widget=LongSelect)
     min_price = forms.DecimalField(
         label=_("Lowest price"), required=False, min_value=0, max_digits=18, decimal_places=4
     )

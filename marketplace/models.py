@@ -248,3 +248,15 @@ class ListingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing_id}: {self.from_status or '∅'} → {self.to_status} ({self.action})"
+
+
+class CatalogueVersion(models.Model):
+    """One row whose number goes up after every committed change a catalogue reader could notice
+    (a listing, its images or stock, its seller, a category): anonymous catalogue responses are
+    cached and validated (ETag, Last-Modified) against it. See marketplace/catalogue_version.py."""
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"catalogue version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -34,6 +34,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def _no_catalogue_response_cache(settings) -> None:  # type: ignore[no-untyped-def]
+    """Tests run inside a transaction that never commits, so the catalogue version (bumped after
+    commit) does not move: cached catalogue responses would outlive the test's own edits. The
+    tests of that cache (tests/marketplace/test_http_cache.py) turn it on and run the commits'
+    callbacks."""
+    settings.CATALOGUE_RESPONSE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _require_postgres_when_asked(request: pytest.FixtureRequest) -> None:
     if os.environ.get("MINGA_REQUIRE_POSTGRES") and "postgres" in request.keywords:
         assert connection.vendor == "postgresql", "this run must use PostgreSQL"

@@ -248,6 +248,9 @@ LISTING_EDIT_NEEDS_REVIEW = env_bool("LISTING_EDIT_NEEDS_REVIEW", True)
 CATALOGUE_IMPORT_MAX_ROWS = env_int("CATALOGUE_IMPORT_MAX_ROWS", 5000)
 # Listing lists count at most this many matches (the page links stop there); see docs/catalogue.md.
 LISTING_COUNT_LIMIT = env_int("LISTING_COUNT_LIMIT", 10_000)
+# How long an anonymous catalogue response is kept in the cache (0: never). A change to the
+# catalogue makes it stale at once whatever this says (marketplace/http_cache.py).
+CATALOGUE_RESPONSE_CACHE_SECONDS = env_int("CATALOGUE_RESPONSE_CACHE_SECONDS", 300)
 
 # Mounts /api/v1/_bench/baseline/, a constant JSON body without the database: the ceiling the
 # benchmarks compare with (benchmarks/README.md). Off everywhere but `make bench`.

@@ -29,7 +29,7 @@ from frontend.catalogue_forms import (
     ListingReportForm,
 )
 from frontend.views.common import HtmxRequest, SignedInRequest, attempt, succeeded
-from marketplace import import_progress, permissions, selectors, services
+from marketplace import http_cache, import_progress, permissions, selectors, services
 from marketplace.filters import ListingFilter
 from marketplace.import_progress import ImportProgress
 from marketplace.models import DeliveryMode, Listing
@@ -57,6 +57,7 @@ def _as_query(data: dict[str, Any]) -> QueryDict:
     return query
 
 
+@http_cache.catalogue_page
 def catalogue(request: HtmxRequest) -> HttpResponse:
     """A GET form, so filters work without JavaScript and every search has a URL; htmx asks for
     the results fragment only. The API's FilterSet decides what the filters mean."""
@@ -72,7 +73,12 @@ def catalogue(request: HtmxRequest) -> HttpResponse:
             for error in errors:
                 form.add_error(name if name in form.fields else None, error)
         page = _page(selectors.listing_list_visible_to(request.user).none(), request)
-    context = {"form": form, "page": page, "is_filtered": form.is_filtered()}
+    context = {
+        "form": form,
+        "page": page,
+        "is_filtered": form.is_filtered(),
+        **http_cache.page_context(request),
+    }
     partial = request.htmx and not request.htmx.history_restore_request
     template = RESULTS_TEMPLATE if partial else "frontend/catalogue/browse.html"
     response = render(request, template, context)
@@ -80,6 +86,7 @@ def catalogue(request: HtmxRequest) -> HttpResponse:
     return response
 
 
+@http_cache.catalogue_page
 def listing_detail(request: HtmxRequest, listing_id: int) -> HttpResponse:
     listing = selectors.listing_get_visible(request.user, listing_id)
     can_edit = permissions.can_edit_listing(request.user, listing)
@@ -96,6 +103,7 @@ def listing_detail(request: HtmxRequest, listing_id: int) -> HttpResponse:
             and listing.is_published
             and not permissions.can_view_listing_history(request.user, listing),
             "report_form": ListingReportForm(),
+            **http_cache.page_context(request),
         },
     )
 

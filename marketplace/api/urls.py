@@ -1,11 +1,16 @@
 from django.urls import path
 
 from marketplace.api import views
+from marketplace.http_cache import catalogue_api
 
 urlpatterns = [
-    path("categories/", views.CategoryTreeView.as_view(), name="category-tree"),
-    path("listings/", views.ListingListView.as_view(), name="listing-list"),
-    path("listings/<int:listing_id>/", views.ListingDetailView.as_view(), name="listing-detail"),
+    path("categories/", catalogue_api(views.CategoryTreeView.as_view()), name="category-tree"),
+    path("listings/", catalogue_api(views.ListingListView.as_view()), name="listing-list"),
+    path(
+        "listings/<int:listing_id>/",
+        catalogue_api(views.ListingDetailView.as_view()),
+        name="listing-detail",
+    ),
     path(
         "listings/<int:listing_id>/submit/",
         views.ListingSubmitView.as_view(),

@@ -20,7 +20,7 @@ from cooperatives.models import Cooperative
 from core.errors import NotPermitted
 from core.money import Money
 from core.reference import currency_codes, currency_decimals
-from marketplace import permissions
+from marketplace import catalogue_version, permissions
 from marketplace.models import MAX_PRICE_AMOUNT, Category, Listing, ListingEvent
 from marketplace.services.listings import (
     _send_back_if_needed,
@@ -425,6 +425,7 @@ def catalogue_import(
         transaction.set_rollback(True)
         return result
     created = Listing.objects.bulk_create([listing for _line, listing in to_create], batch_size=500)
+    catalogue_version.changed()
     if created and created[0].pk is None:  # databases that return no ids: fetch them by sku
         ids = dict(
             Listing.objects.filter(

@@ -6,6 +6,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from marketplace import catalogue_version
 from marketplace.models import Category
 
 
@@ -31,4 +32,5 @@ def category_save(*, category: Category) -> Category:
         Category.objects.filter(path__startswith=old_path).exclude(pk=category.pk).update(
             path=Concat(Value(category.path), Substr("path", len(old_path) + 1))
         )
+        catalogue_version.changed()
     return category

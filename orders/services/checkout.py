@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from cooperatives.models import Cooperative
 from core.errors import DomainError, NotPermitted
 from core.money import Money
+from marketplace import catalogue_version
 from marketplace.models import Listing
 from orders import notifications, payments, permissions
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
@@ -312,6 +313,7 @@ def checkout_place(
         if listing.stock is not None:
             listing.stock -= quantity
             Listing.objects.filter(pk=listing.pk).update(stock=listing.stock)
+            catalogue_version.changed()
 
     orders = []
     for seller, seller_lines, totals in plans:

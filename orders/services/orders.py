@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cooperatives.permissions import is_moderator
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
+from marketplace import catalogue_version
 from marketplace.models import Listing
 from orders import notifications, payments, permissions
 from orders.models import InvoiceKind, Message, Order, OrderEvent
@@ -51,6 +52,7 @@ def _restore_stock(order: Order) -> None:
             Listing.objects.filter(pk=listing.pk).update(
                 stock=listing.stock + quantities[listing.pk]
             )
+            catalogue_version.changed()
 
 
 def _clean_reason(reason: str) -> str:

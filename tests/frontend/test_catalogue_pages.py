@@ -1,6 +1,8 @@
 """The catalogue pages: browsing with filters (and the htmx fragment), one listing, a seller's
 catalogue on its profile, and "my listings" with images, submission and the CSV import."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -353,3 +355,15 @@ def test_a_good_import_creates_drafts(seller_owner, seller_coop, catalogue):
     )
     assert Listing.objects.get(title="Yerba importada").status == "draft"
     assert any("1 new" in message for message in messages_of(response))
+
+
+def test_the_filter_form_keeps_the_chosen_country_currency_and_category(client, catalogue):  # type: ignore[no-untyped-def]
+    body = client.get("/catalogue/?country=UY&currency=UYU&category=coffee").content.decode()
+    for name, chosen in (("country", "UY"), ("currency", "UYU"), ("category", "coffee")):
+        found = re.search(rf'<select ([^>]*)name="{name}"([^>]*)>(.*?)</select>', body, re.S)
+        assert found, f"no select named {name}"
+        assert f'id="id_{name}"' in found.group(1) + found.group(2)
+        options = found.group(3)
+        assert options.count(" selected>") == 1
+        assert f'<option value="{chosen}" selected>' in options
+    assert "Café de altura" in body

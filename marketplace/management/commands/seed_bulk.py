@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cooperatives.models import Cooperative, LegalForm, Sector
+from marketplace import catalogue_version
 from marketplace.catalogue_words import (
     DESCRIPTIONS,
     ITEMS,
@@ -147,6 +148,7 @@ class Command(BaseCommand):
             created = 0
             for batch in self._listing_batches(rng, sellers, categories, listings, options):
                 Listing.objects.bulk_create(batch, batch_size=options["batch_size"])
+                catalogue_version.changed()
                 created += len(batch)
                 self._step(f"{created}/{listings} listings")
             if rebuild:

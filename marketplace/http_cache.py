@@ -1,0 +1,181 @@
+"""Caching of the public catalogue's GET responses (API and pages), validated against the
+catalogue's version (marketplace/catalogue_version.py):
+
+- every anonymous response carries an ETag (and, for the API, Last-Modified) so a client or a
+  proxy can ask "has it changed?" and get a 304 without the page being built again;
+- the response itself is kept in the cache (Redis when REDIS_URL is set, this process's memory
+  otherwise) for `CATALOGUE_RESPONSE_CACHE_SECONDS`, under the version it was built from: a
+  change bumps the version, so nothing built before it is served again;
+- signed-in requests (a session or an Authorization header) are built every time and marked
+  `private`: what they show may depend on who asks.
+
+API responses to anonymous readers are `public` (any cache may keep them, and must revalidate).
+Pages are `private` even for anonymous readers: they carry the reader's CSRF token (language
+switcher), so one reader's copy must not be given to another. A cached page is stored with a
+placeholder where the token goes and gets the reader's own token each time it is served; its
+ETag includes the reader's CSRF cookie, so a 304 never revives a page holding an old token.
+"""
+
+import hashlib
+import math
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+from marketplace import catalogue_version
+
+# Stands for the reader's CSRF token in a cached page (see module docstring).
+CSRF_PLACEHOLDER = "minga-csrf-token-placeholder"
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Allow")
+SAFE_METHODS = ("GET", "HEAD")
+
+View = Callable[..., HttpResponse]
+
+
+def is_anonymous(request: HttpRequest) -> bool:
+    """No session, no credentials, no pending messages: nothing about this reader can show.
+    (DRF's test client signs in without credentials: `_force_auth_user`.)"""
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and "HTTP_AUTHORIZATION" not in request.META
+        and getattr(request, "_force_auth_user", None) is None
+    )
+
+
+def page_context(request: HttpRequest) -> dict[str, Any]:
+    """Extra template context for a page view wrapped by `catalogue_page`: while a page is built
+    for the cache, its CSRF token is a placeholder."""
+    return {"csrf_token": CSRF_PLACEHOLDER} if getattr(request, "_catalogue_cached", False) else {}
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _not_modified(
+    request: HttpRequest, etag: str, version: catalogue_version.Version, use_dates: bool
+) -> bool:
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        wanted = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+        return "*" in wanted or etag.removeprefix("W/") in wanted
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    # The client's copy is as new as the date it was given (see _last_modified); any later
+    # change has a later timestamp, even within the same second.
+    return use_dates and since is not None and since >= version.changed_at.timestamp()
+
+
+def _last_modified(version: catalogue_version.Version) -> float | None:
+    """The version's time rounded up to the second, and only once that second has passed, so a
+    copy dated T was built after every change up to T: If-Modified-Since T is then exact."""
+    seconds = math.ceil(version.changed_at.timestamp())
+    return seconds if timezone.now().timestamp() >= seconds else None
+
+
+def _finish(
+    response: HttpResponse, *, etag: str, last_modified: float | None, public: bool
+) -> None:
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    if public:
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    else:
+        patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ("Cookie", "Authorization", "Accept-Language"))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ("Cookie", "Authorization", "Accept-Language"))
+    return response
+
+
+def _with_token(request: HttpRequest, response: HttpResponse, is_page: bool) -> None:
+    if is_page:
+        token = get_token(request).encode()  # also sets the reader's CSRF cookie if missing
+        response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), token)
+
+
+def _cached_view(view: View, *, is_page: bool) -> View:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in SAFE_METHODS:
+            return view(request, *args, **kwargs)
+        if not is_anonymous(request):
+            return _private(view(request, *args, **kwargs))
+        version = catalogue_version.current()  # before the data: see catalogue_version
+        variant = (
+            "page" if is_page else "api",
+            request.build_absolute_uri(),  # scheme and host too: links in the body use them
+            translation.get_language(),
+            request.META.get("HTTP_ACCEPT", ""),
+            request.META.get("HTTP_HX_REQUEST", ""),
+            request.META.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
+        )
+        content_key = _fingerprint(version.number, variant)
+        reader = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") if is_page else ""
+        etag = f'W/"{_fingerprint(content_key, reader) if is_page else content_key}"'
+        last_modified = None if is_page else _last_modified(version)
+        if _not_modified(request, etag, version, use_dates=not is_page):
+            response: HttpResponse = HttpResponseNotModified()
+            _finish(response, etag=etag, last_modified=last_modified, public=not is_page)
+            return response
+
+        seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
+        key = f"catalogue:response:{content_key}"
+        stored = cache.get(key) if seconds else None
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(content, status=200)
+            for name, value in headers.items():
+                response[name] = value
+        else:
+            request._catalogue_cached = True  # type: ignore[attr-defined]
+            response = view(request, *args, **kwargs)
+            if response.streaming:
+                return _private(response)
+            render = getattr(response, "render", None)
+            if callable(render):
+                render()  # a DRF or template response: its content is needed now
+            user = getattr(request, "user", None)  # DRF sets it after authenticating
+            signed_in = bool(user is not None and user.is_authenticated)
+            if (
+                signed_in
+                or response.status_code != 200
+                or not (is_page or response.get("Content-Type", "").startswith("application/json"))
+            ):
+                # Errors, and the browsable API (a page of its own), are built every time.
+                _with_token(request, response, is_page)
+                return _private(response)
+            if seconds:
+                headers = {
+                    name: response[name] for name in KEPT_HEADERS if response.has_header(name)
+                }
+                cache.set(key, (response.content, headers), seconds)
+        _with_token(request, response, is_page)
+        _finish(response, etag=etag, last_modified=last_modified, public=not is_page)
+        return response
+
+    return wrapped
+
+
+def catalogue_api(view: View) -> View:
+    """For a DRF view of the public catalogue (wrap the result of `as_view()`)."""
+    return _cached_view(view, is_page=False)
+
+
+def catalogue_page(view: View) -> View:
+    """For a page of the public catalogue; its template context must include `page_context`."""
+    return _cached_view(view, is_page=True)
