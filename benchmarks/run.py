@@ -851,7 +851,7 @@ def main(argv: list[str] | None = None) -> int:
     scaling = commands.add_parser("scaling", help="search and list p50 at several sizes")
     common(scaling, float(os.environ.get("BENCH_SECONDS") or 10))
     scaling.add_argument("--sizes", default=os.environ.get("SIZES") or "10000,100000,1000000")
-    soak = commands.add_parser("soak", help="bounded soak at ~80% of the maximum")
+    soak = commands.add_parser("soak", help="bounded soak at ~80%% of the maximum")
     common(soak, float(os.environ.get("SOAK_SECONDS") or 180))
     soak.add_argument("--share", type=float, default=0.8)
     soak.add_argument("--checkout-share", type=float, default=0.15)
