@@ -59,7 +59,10 @@ def persona(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def world(transactional_db: Any) -> World:
+def world(django_db_serialized_rollback: None, transactional_db: None) -> World:
+    """A fresh demo world per persona. The live server commits, so the test database is
+    flushed after each test; serialized rollback puts back what migrations wrote (the
+    categories) before the next one."""
     return build_world()
 
 

@@ -90,11 +90,15 @@ def real_values(member: User) -> dict[str, list[Any]]:
     """Path parameter name → values that exist: the member's own first, then others'."""
     mine = list(Membership.objects.filter(user=member).values_list("cooperative_id", flat=True))
     slugs = list(Cooperative.objects.filter(id__in=mine).values_list("slug", flat=True))
-    slugs.append(Cooperative.objects.exclude(id__in=mine).order_by("id").values_list("slug", flat=True)[0])
+    slugs.append(
+        Cooperative.objects.exclude(id__in=mine).order_by("id").values_list("slug", flat=True)[0]
+    )
     listings = _ids(Listing.objects.filter(cooperative_id__in=mine), 6) + _ids(
         Listing.objects.exclude(cooperative_id__in=mine), 2
     )
-    orders = _ids(Order.objects.filter(buyer_id__in=mine) | Order.objects.filter(seller_id__in=mine))
+    orders = _ids(
+        Order.objects.filter(buyer_id__in=mine) | Order.objects.filter(seller_id__in=mine)
+    )
     return {
         "slug": slugs,
         "listing_id": listings,
