@@ -82,7 +82,22 @@ class CooperativeListView(generics.ListAPIView):
 class CooperativeDetailView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: CooperativePrivateSerializer, 404: NOT_FOUND})
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                # Both components are registered by the other operations that answer them.
+                {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/CooperativePrivate"},
+                        {"$ref": "#/components/schemas/Cooperative"},
+                    ]
+                },
+                description="The public profile; members and moderators also get `tax_id` "
+                "and `address`.",
+            ),
+            404: NOT_FOUND,
+        }
+    )
     def get(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         return Response(_profile_serializer(request, cooperative).data)

@@ -218,7 +218,7 @@ class ListingDetailSerializer(ListingSerializer):
 
     images = ListingImageSerializer(many=True, read_only=True)
     status_reason = serializers.SerializerMethodField()
-    submitted_at = serializers.DateTimeField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta(ListingSerializer.Meta):
         fields = [*ListingSerializer.Meta.fields, "images", "status_reason", "submitted_at"]

@@ -103,7 +103,10 @@ def real_values(member: User) -> dict[str, list[Any]]:
         "slug": slugs,
         "listing_id": listings,
         "image_id": _ids(ListingImage.objects.filter(listing_id__in=listings), 6),
-        "membership_id": _ids(Membership.objects.filter(cooperative_id__in=mine), 6),
+        # Not the member's own: leaving a cooperative early would cut the rest of the run short.
+        "membership_id": _ids(
+            Membership.objects.filter(cooperative_id__in=mine).exclude(user=member), 6
+        ),
         "invitation_id": _ids(Invitation.objects.all()),
         "token": list(Invitation.objects.values_list("token", flat=True)[:2]),
         "document_id": _ids(VerificationDocument.objects.filter(request__cooperative_id__in=mine)),
