@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP_AUDIT_SERVICE ?= pypi
 
-.PHONY: install translations messages run test lint format check-deploy migrate demo bench clean audit bandit pip-audit fuzz
+.PHONY: install translations messages run test lint format check-deploy migrate demo bench clean audit bandit pip-audit
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Minga needs Python 3.11 or newer"'
@@ -50,6 +50,7 @@ test: install
 # Before a release: the schema fuzzing of `make test` (tests/fuzz, 10 examples per operation) with
 # 200 examples and the coverage phase; about an hour on 2 cores (docs/testing.md).
 MINGA_FUZZ_EXAMPLES ?= 200
+.PHONY: fuzz
 fuzz: install
 	MINGA_FUZZ_EXAMPLES=$(MINGA_FUZZ_EXAMPLES) MINGA_FUZZ_COVERAGE=1 $(BIN)/python -m pytest -m fuzz $(PYTEST_ARGS)
 
