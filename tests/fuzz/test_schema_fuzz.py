@@ -4,7 +4,7 @@ of two cooperatives, a moderator). Each answer must be no server error, with a s
 content type and a body the schema documents (docs/testing.md, "Schema fuzzing").
 
 Each persona is one test; each operation one subtest, so a failure names the operation and gives
-a curl command to replay it. Examples per operation: MINGA_FUZZ_EXAMPLES (default 8, the CI
+a curl command to replay it. Examples per operation: MINGA_FUZZ_EXAMPLES (default 10, the CI
 budget); `make fuzz` runs 200 before a release."""
 
 import os
@@ -67,10 +67,9 @@ def persona(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def world(django_db_serialized_rollback: None, transactional_db: None) -> World:
-    """A fresh demo world per persona. The live server commits, so the test database is
-    flushed after each test; serialized rollback puts back what migrations wrote (the
-    categories) before the next one."""
+def world(transactional_db: None) -> World:
+    """A fresh demo world per persona (the live server commits: the database is flushed after
+    each test)."""
     return build_world()
 
 

@@ -1,13 +1,16 @@
 """The small world the fuzzer runs in: the demo (cooperatives, members, published listings with
 images, orders in every status with invoices, reports, a rejection under appeal, verification
-documents) plus what the demo leaves out: a cart with a line, an open invitation and a draft.
+documents) plus what the demo leaves out: an order of the member's buyer cooperative, a line in
+its cart, an open invitation and a draft.
 
 `real_values()` lists, per path parameter and persona, ids that exist, so that some generated
 requests reach the code behind the 404 (see test_schema_fuzz.py)."""
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from accounts import services as accounts_services
@@ -35,13 +38,17 @@ class World:
 
 
 def build_world() -> World:
+    # The categories come from a data migration; a test that ran on the live server before this
+    # one may have flushed them (get_or_create: nothing changes when they are there).
+    default_categories = importlib.import_module("marketplace.migrations.0003_default_categories")
+    default_categories.load(django_apps, None)
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     member = User.objects.get(email=MEMBER_EMAIL)
     moderator = User.objects.get(email=MODERATOR_EMAIL)
     seller = Cooperative.objects.get(slug=SELLER_SLUG)
     buyer = Cooperative.objects.get(slug=BUYER_SLUG)
 
-    # What the demo leaves out: an open invitation, a draft, a line in the buyer's cart.
+    # What the demo leaves out: an open invitation and a draft.
     cooperative_services.invitation_create(
         cooperative=seller, email="nueva@minga.test", role=Role.MEMBER, actor=member
     )
@@ -59,19 +66,31 @@ def build_world() -> World:
         stock=10,
         delivers_pickup=True,
     )
-    other_listing = (
-        Listing.objects.filter(status="published")
+    others = list(
+        Listing.objects.filter(status="published", stock__isnull=True)
         .exclude(cooperative__in=[seller, buyer])
-        .order_by("id")
-        .first()
+        .order_by("id")[:2]
     )
-    assert other_listing is not None
-    order_services.cart_add_item(
-        cooperative=buyer,
-        listing_id=other_listing.pk,
-        quantity=other_listing.min_order_quantity,
-        actor=member,
-    )
+    assert len(others) == 2, "the demo has published listings without a stock limit"
+    # An order of the member's buyer cooperative, placed by its owner (whatever the demo's
+    # orders are), then a line left in its cart.
+    buyer_owner = Membership.objects.get(cooperative=buyer, role=Role.OWNER).user
+    for listing, actor in zip(others, [buyer_owner, member], strict=True):
+        order_services.cart_add_item(
+            cooperative=buyer,
+            listing_id=listing.pk,
+            quantity=listing.min_order_quantity,
+            actor=actor,
+        )
+        if actor == buyer_owner:
+            order_services.checkout_place(
+                buyer=buyer,
+                actor=buyer_owner,
+                idempotency_key="fuzz-world-order",
+                payment_method="invoice",
+                currency=listing.currency,
+                delivery_address="Av. 18 de Julio 1234, Montevideo",
+            )
 
     world = World(member=member, moderator=moderator)
     world.tokens = {
