@@ -47,6 +47,13 @@ run: demo
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Before a release: the schema fuzzing of `make test` (tests/fuzz, 10 examples per operation) with
+# 200 examples and the coverage phase; roughly half an hour on 2 cores (docs/testing.md).
+MINGA_FUZZ_EXAMPLES ?= 200
+.PHONY: fuzz
+fuzz: install
+	MINGA_FUZZ_EXAMPLES=$(MINGA_FUZZ_EXAMPLES) MINGA_FUZZ_COVERAGE=1 $(BIN)/python -m pytest -m fuzz $(PYTEST_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from cooperatives.models import Cooperative, Invitation, LegalForm, Membership, Role, Sector
+from core.api.fields import OptionalEmailField, OptionalURLField
 from core.reference import clean_site_language
 
 
@@ -8,6 +9,8 @@ class CooperativeSerializer(serializers.ModelSerializer):
     """The public profile. Contact details that are for members only are added by the private form."""
 
     is_verified = serializers.BooleanField(read_only=True)
+    website = OptionalURLField(read_only=True)
+    contact_email = OptionalEmailField(read_only=True)
     logo_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -75,8 +78,8 @@ class CooperativeWriteSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="The language the description is written in: en, es, pt-br, or blank.",
     )
-    website = serializers.URLField(required=False, allow_blank=True)
-    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    website = OptionalURLField(required=False, allow_blank=True)
+    contact_email = OptionalEmailField(required=False, allow_blank=True)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)

@@ -1,6 +1,7 @@
 from typing import cast
 
 from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -27,12 +28,14 @@ from cooperatives.api.serializers import (
 )
 from cooperatives.models import Cooperative
 from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from core.uploads import IMAGE_CONTENT_TYPES
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
 FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Signed in, but not allowed.")
 CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the current state.")
 INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
+DOCUMENT_TYPES = ["application/pdf", *IMAGE_CONTENT_TYPES.values()]
 
 
 def _actor(request: Request) -> User:
@@ -79,7 +82,22 @@ class CooperativeListView(generics.ListAPIView):
 class CooperativeDetailView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    @extend_schema(responses={200: CooperativePrivateSerializer, 404: NOT_FOUND})
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                # Both components are registered by the other operations that answer them.
+                {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/CooperativePrivate"},
+                        {"$ref": "#/components/schemas/Cooperative"},
+                    ]
+                },
+                description="The public profile; members and moderators also get `tax_id` "
+                "and `address`.",
+            ),
+            404: NOT_FOUND,
+        }
+    )
     def get(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         return Response(_profile_serializer(request, cooperative).data)
@@ -252,7 +270,14 @@ class VerificationView(APIView):
 class VerificationDocumentView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes, 404: NOT_FOUND})
+    @extend_schema(
+        responses={
+            **{(200, content_type): OpenApiTypes.BINARY for content_type in DOCUMENT_TYPES},
+            404: NOT_FOUND,
+        },
+        description="The document as it was uploaded (a PDF or a JPEG, PNG or WebP image), as an "
+        "attachment.",
+    )
     def get(self, request: Request, slug: str, document_id: int) -> FileResponse:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         document = selectors.verification_document_get(

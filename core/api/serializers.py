@@ -5,7 +5,7 @@ class ErrorSerializer(serializers.Serializer):
     """The body of a 4xx answer for a domain rule or a missing object."""
 
     detail = serializers.CharField()
-    code = serializers.CharField(required=False)
+    code = serializers.CharField(help_text="A machine-readable reason: branch on it.")
 
 
 class ValidationErrorSerializer(serializers.Serializer):

@@ -218,7 +218,7 @@ class ListingDetailSerializer(ListingSerializer):
 
     images = ListingImageSerializer(many=True, read_only=True)
     status_reason = serializers.SerializerMethodField()
-    submitted_at = serializers.DateTimeField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta(ListingSerializer.Meta):
         fields = [*ListingSerializer.Meta.fields, "images", "status_reason", "submitted_at"]
@@ -350,6 +350,9 @@ class RowErrorSerializer(serializers.Serializer):
 
 
 class CatalogueImportErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
+    """A refused file: `detail`, `code` and every bad row in `errors`; when the form itself is
+    invalid (no file), a list of messages per field instead, as for any 400."""
+
+    detail = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
+    errors = RowErrorSerializer(many=True, required=False)  # type: ignore[assignment]

@@ -351,7 +351,10 @@ class MessageInputSerializer(serializers.Serializer):
 
 class InvoiceSerializer(serializers.ModelSerializer):
     credits: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="number", read_only=True
+        slug_field="number",
+        read_only=True,
+        allow_null=True,
+        help_text="A credit note: the number of the invoice it cancels; null on an invoice.",
     )
     pdf_url = serializers.SerializerMethodField()
     html_url = serializers.SerializerMethodField()

@@ -56,3 +56,34 @@ def test_a_crash_in_the_api_answers_json(client, monkeypatch):
     assert response.status_code == 500
     assert response.json()["code"] == "error"
     assert "boom" not in response.content.decode()
+
+
+def _operations():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield path, method.upper(), operation
+
+
+def test_every_operation_documents_its_error_answers_with_the_error_body():
+    """The schema fuzzing holds each answer to the schema: the framework's errors must be there."""
+    error = {"$ref": "#/components/schemas/Error"}
+    for path, method, operation in _operations():
+        responses = operation["responses"]
+        label = f"{method} {path}"
+        if path != "/api/v1/payments/stripe/webhook/":  # Stripe signs it; no user authenticates
+            for status in ("401", "403"):
+                assert responses[status]["content"]["application/json"]["schema"] == error, label
+        if "{" in path:
+            assert "404" in responses, label
+        if "requestBody" in operation:
+            assert {"400", "415"} <= set(responses), label
+
+
+def test_the_error_body_always_has_a_code():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert set(schema["components"]["schemas"]["Error"]["required"]) == {"detail", "code"}

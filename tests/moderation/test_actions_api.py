@@ -78,6 +78,28 @@ def test_filter_by_date_range(moderator, seller_coop):
     assert ids(client_for(moderator).get(LOG, {"created_before": day})) == [old.pk]
 
 
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ({"moderator": "-4.4e24"}, "moderator"),  # found by the schema fuzzing: a 500 on SQLite
+        ({"listing": str(2**63)}, "listing"),
+        ({"listing": "1.5"}, "listing"),
+        ({"created_after": "0001-01-01T00:00:00+01:00"}, "created"),  # year 0 in UTC: a 500
+        ({"created_before": "9999-12-31T23:59:59-01:00"}, "created"),  # year 10000 in UTC
+    ],
+)
+def test_filters_out_of_range_are_a_400_naming_the_filter(moderator, history, query, named):
+    response = client_for(moderator).get(LOG, query)
+    assert response.status_code == 400
+    assert list(response.json()) == [named]
+
+
+def test_the_first_and_last_days_of_the_calendar_are_fine_in_utc(moderator, history):
+    client = client_for(moderator)
+    assert len(ids(client.get(LOG, {"created_after": "0001-01-01T00:00:00-01:00"}))) == 4
+    assert ids(client.get(LOG, {"created_after": "9999-12-31T23:59:59+00:00"})) == []
+
+
 def test_an_entry_reads_whole(moderator, history):
     entry = client_for(moderator).get(f"{LOG}{history['reject'].pk}/").json()
     assert entry["action"] == "listing_reject"

@@ -1,0 +1,151 @@
+"""Schema-driven fuzzing: schemathesis reads `/api/schema/` from the live test server and sends
+every operation requests made from it, valid and invalid, as three personas (anonymous, a member
+of two cooperatives, a moderator). Each answer must be no server error, with a status code, a
+content type and a body the schema documents (docs/testing.md, "Schema fuzzing").
+
+Each persona is one test; each operation one subtest, so a failure names the operation and gives
+a curl command to replay it. Examples per operation: MINGA_FUZZ_EXAMPLES (default 10, the CI
+budget); `make fuzz` runs 200 before a release."""
+
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import strategies as st
+
+from tests.fuzz.world import World, build_world
+
+EXAMPLES = int(os.environ.get("MINGA_FUZZ_EXAMPLES", "10"))
+# The coverage phase adds, per operation, requests at each boundary of each parameter and field
+# (missing, empty, too long, wrong type...): hundreds per operation, so releases only.
+COVERAGE = os.environ.get("MINGA_FUZZ_COVERAGE", "") == "1"
+PERSONAS = ["anonymous", "member", "moderator"]
+CHECKS = [
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+]
+
+# Operations that must answer 2xx at least once, per persona (of 82; see the printed summary).
+MIN_SUCCEEDED = {"anonymous": 6, "member": 30, "moderator": 30}
+
+pytestmark = pytest.mark.fuzz
+
+
+def fuzz_config(headers: dict[str, str]) -> schemathesis.Config:
+    return schemathesis.Config.from_dict(
+        {
+            "seed": 20261127,
+            "headers": headers,
+            "generation": {
+                "max-examples": EXAMPLES,
+                "deterministic": True,
+                "database": "none",
+            },
+            "phases": {
+                "examples": {"enabled": True},
+                "fuzzing": {"enabled": True},
+                "coverage": {"enabled": COVERAGE},
+                "stateful": {"enabled": False},
+            },
+            "checks": {
+                "enabled": False,
+                **{name: {"enabled": True} for name in CHECKS},
+            },
+            "request-timeout": 30,
+        }
+    )
+
+
+@pytest.fixture(params=PERSONAS)
+def persona(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def world(transactional_db: None) -> World:
+    """A fresh demo world per persona (the live server commits: the database is flushed after
+    each test)."""
+    return build_world()
+
+
+def _path_key(path: str, name: str) -> str:
+    if name in ("pk", "id"):
+        return "cart_line_pk" if path.startswith("/api/v1/cart/") else "order_pk"
+    return name
+
+
+def _add_real_values(schema: Any, world: World) -> None:
+    """About half the generated path parameters (and `cooperative`/`listing` in queries and JSON
+    bodies) are replaced by ids that exist, so requests get past the 404 into the real code."""
+
+    @schema.hook("flatmap_path_parameters")
+    def real_path_parameters(context: Any, path_parameters: dict[str, Any]) -> Any:
+        path = context.operation.path
+        choices = {}
+        for name in path_parameters or {}:
+            values = world.values.get(_path_key(path, name))
+            if values:
+                choices[name] = st.sampled_from(values)
+        if not choices:
+            return st.just(path_parameters)
+        real = st.fixed_dictionaries(choices).map(lambda chosen: {**path_parameters, **chosen})
+        return st.one_of(st.just(path_parameters), real)
+
+    def with_real(container: Any) -> Any:
+        if not isinstance(container, dict):
+            return st.just(container)
+        choices = {
+            name: st.sampled_from(world.values[name])
+            for name in ("cooperative", "listing")
+            if name in container and world.values.get(name)
+        }
+        if not choices:
+            return st.just(container)
+        real = st.fixed_dictionaries(choices).map(lambda chosen: {**container, **chosen})
+        return st.one_of(st.just(container), real)
+
+    schema.hook("flatmap_query")(lambda context, query: with_real(query))
+    schema.hook("flatmap_body")(lambda context, body: with_real(body))
+
+
+@pytest.fixture
+def api_schema(live_server: Any, world: World, persona: str) -> Iterator[Any]:
+    headers = {}
+    if persona != "anonymous":
+        headers["Authorization"] = f"Token {world.tokens[persona]}"
+    schema = schemathesis.openapi.from_url(
+        f"{live_server.url}/api/schema/?format=json", config=fuzz_config(headers)
+    )
+    _add_real_values(schema, world)
+    answered: dict[str, set[int]] = defaultdict(set)
+
+    @schema.hook("after_call")
+    def record(context: Any, case: Any, response: Any) -> None:
+        answered[case.operation.label].add(response.status_code)
+
+    yield schema
+    _assert_the_fuzzing_reached_the_code(persona, answered)
+
+
+def _assert_the_fuzzing_reached_the_code(persona: str, answered: dict[str, set[int]]) -> None:
+    """Schema checks pass just as well when every request bounces off a 401 or a 404: make sure
+    enough of them got through (a broken token or world would otherwise go unnoticed)."""
+    succeeded = [label for label, codes in answered.items() if any(c < 300 for c in codes)]
+    summary = "\n".join(f"  {label}: {sorted(codes)}" for label, codes in sorted(answered.items()))
+    print(f"\n{persona}: {len(succeeded)} of {len(answered)} operations answered 2xx\n{summary}")
+    assert len(succeeded) >= MIN_SUCCEEDED[persona], (
+        f"only {len(succeeded)} operations answered 2xx to {persona}:\n{summary}"
+    )
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+def test_api_answers_as_its_schema_says(case: schemathesis.Case) -> None:
+    case.call_and_validate()
