@@ -90,7 +90,9 @@ def membership_get(*, user: Any, cooperative: Cooperative, membership_id: int) -
 def invitation_list_open(*, user: Any, cooperative: Cooperative) -> QuerySet[Invitation]:
     if not can_view_private_data(user, cooperative):
         raise Http404("No cooperative with this slug.")
-    return cooperative.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    return cooperative.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True
+    ).order_by("id")
 
 
 def invitation_get_open(*, user: Any, cooperative: Cooperative, invitation_id: int) -> Invitation:

@@ -1,9 +1,10 @@
-from typing import cast
+from typing import Any, cast
 
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, permissions, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +28,7 @@ from cooperatives.api.serializers import (
     VerificationRequestSerializer,
 )
 from cooperatives.models import Cooperative
+from core.api.pagination import StandardPagination
 from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
 from core.uploads import IMAGE_CONTENT_TYPES
 
@@ -120,14 +122,30 @@ class CooperativeDetailView(APIView):
         return Response(_profile_serializer(request, cooperative).data)
 
 
+def _page(
+    view: APIView,
+    request: Request,
+    queryset: QuerySet[Any],
+    serializer_class: type[serializers.Serializer],
+    context: dict[str, Any] | None = None,
+) -> Response:
+    """A list answered one page at a time, like every list of the API (`count`, `next`,
+    `previous`, `results`)."""
+    paginator = StandardPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer_class(page, many=True, context=context or {}).data
+    return paginator.get_paginated_response(data)
+
+
 class MemberListView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = StandardPagination  # read by the schema generator
 
     @extend_schema(responses={200: MemberSerializer(many=True), 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         members = selectors.membership_list(user=request.user, cooperative=cooperative)
-        return Response(MemberSerializer(members, many=True).data)
+        return _page(self, request, members, MemberSerializer)
 
     @extend_schema(
         request=InvitationInputSerializer,
@@ -190,13 +208,14 @@ class MemberDetailView(APIView):
 
 class InvitationListView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = StandardPagination  # read by the schema generator
 
     @extend_schema(responses={200: InvitationSerializer(many=True), 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         invitations = selectors.invitation_list_open(user=request.user, cooperative=cooperative)
         context = {"can_manage": rules.can_manage_cooperative(request.user, cooperative)}
-        return Response(InvitationSerializer(invitations, many=True, context=context).data)
+        return _page(self, request, invitations, InvitationSerializer, context)
 
 
 class InvitationDetailView(APIView):
