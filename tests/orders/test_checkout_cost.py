@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from orders.models import CartLine
 from tests.conftest import client_for
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
 from tests.orders.conftest import add_to_cart, checkout
@@ -69,3 +70,40 @@ def test_the_checkout_response_is_what_reading_the_orders_back_gives(buyer_coop,
     for order in body["orders"]:
         assert order == client.get(f"/api/v1/orders/{order['id']}/").json()
         assert order["actions"] == ["cancel"]
+
+
+# The buyer cooperative with the person's role, the listing with its seller, the cart lock, the
+# cart's lines counted (and the listing's line found), the new line; a savepoint and its release.
+ADD_TO_CART_QUERIES = 7
+
+
+def test_adding_to_the_cart_costs_the_same_queries_whatever_the_cart_holds(
+    buyer_coop, buyer_owner, django_assert_num_queries
+):
+    fill_cart(buyer_coop, buyer_owner, sellers=3, lines_per_seller=3)
+    listing = ListingFactory(currency="EUR", stock=5)
+
+    with django_assert_num_queries(ADD_TO_CART_QUERIES):
+        response = add_to_cart(buyer_owner, buyer_coop, listing, 2)
+
+    assert response.status_code == 201
+    assert response.json()["quantity"] == 2
+    assert response.json()["seller"] == listing.cooperative.slug
+    # Again: the line grows, and the answer says so.
+    response = add_to_cart(buyer_owner, buyer_coop, listing, 3)
+    assert (response.status_code, response.json()["quantity"]) == (200, 5)
+    assert response.json()["line_total_amount"] == 5 * listing.price_amount
+    assert CartLine.objects.get(listing=listing).quantity == 5
+
+
+def test_a_full_cart_takes_more_of_its_listings_but_no_new_one(
+    buyer_coop, buyer_owner, monkeypatch
+):
+    monkeypatch.setattr("orders.services.cart.MAX_CART_LINES", 3)
+    fill_cart(buyer_coop, buyer_owner, sellers=1, lines_per_seller=3)
+    line = CartLine.objects.first()
+    assert line is not None
+
+    response = add_to_cart(buyer_owner, buyer_coop, ListingFactory(currency="EUR"), 1)
+    assert (response.status_code, response.json()["code"]) == (409, "cart_full")
+    assert add_to_cart(buyer_owner, buyer_coop, line.listing, 1).status_code == 200
