@@ -40,6 +40,8 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1, help="cart lines per checkout")
     parser.add_argument("--sellers", type=int, default=1, help="sellers those lines come from")
     parser.add_argument("--profile", choices=["cart", "checkout"], default="")
+    parser.add_argument("--only", default="", help="cProfile: functions whose path matches")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: tottime...")
     parser.add_argument(
         "--queries", action="store_true", help="print the SQL of one of each request"
     )
@@ -74,6 +76,7 @@ def main() -> None:
         pid = cursor.fetchone()[0] or None
 
     costs: dict[str, list[float]] = {"cart": [], "checkout": []}
+    backend_costs: dict[str, list[float]] = {"cart": [], "checkout": []}
     times: dict[str, list[float]] = {"cart": [], "checkout": []}
     counts: dict[str, int] = {}
     profiler = cProfile.Profile()
@@ -100,6 +103,7 @@ def main() -> None:
             backend = db_after - db if db is not None and db_after is not None else 0.0
             cpu = time.process_time() - app + backend
             costs[kind].append(cpu * 1000)
+            backend_costs[kind].append(backend * 1000)
             times[kind].append(elapsed * 1000)
 
     for run in range(args.warmup + args.runs):
@@ -124,19 +128,23 @@ def main() -> None:
         f"{connection.vendor}, {args.runs} checkouts of {args.lines} line(s) from"
         f" {len(sellers)} seller(s)"
     )
-    print(f"{'request':<10} {'queries':>8} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7}")
+    print(
+        f"{'request':<10} {'queries':>8} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7}"
+        f" {'of which PostgreSQL':>20}"
+    )
     for kind in ("cart", "checkout"):
         cpu = sum(costs[kind]) / len(costs[kind])
+        backend = sum(backend_costs[kind]) / len(backend_costs[kind])
         print(
             f"{kind:<10} {counts[kind]:>8} {statistics.median(times[kind]):>10.1f}"
-            f" {percentile(times[kind], 0.95):>8.1f} {cpu:>7.1f}"
+            f" {percentile(times[kind], 0.95):>8.1f} {cpu:>7.1f} {backend:>20.1f}"
         )
     per_order = (sum(costs["cart"]) + sum(costs["checkout"])) / args.runs
     print(f"CPU per checkout (its cart additions included): {per_order:.1f} ms")
     load = os.getloadavg()
     print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")
     if args.profile:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.only or None, 45)
 
 
 if __name__ == "__main__":
