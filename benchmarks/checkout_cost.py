@@ -144,7 +144,8 @@ def main() -> None:
     load = os.getloadavg()
     print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")
     if args.profile:
-        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.only or None, 45)
+        restrictions: list[str | int] = [args.only] if args.only else []
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(*restrictions, 45)
 
 
 if __name__ == "__main__":
