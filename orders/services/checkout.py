@@ -231,7 +231,7 @@ def checkout_place(
         note=note,
         only_card_payable=only_card_payable,
     )
-    # The buyer's row comes with the cart's (read fresh, not locked).
+    # The buyer's row comes with the cart's lock (read in that statement, not locked).
     cart = (
         Cart.objects.select_for_update(of=("self",))
         .select_related("cooperative")
@@ -255,7 +255,7 @@ def checkout_place(
         lines = _card_payable_lines(lines, only_card_payable)
 
     listing_ids = sorted({line.listing_id for line in lines if line.listing_id})
-    # Only the listings are locked; their sellers are read with them (fresh, for suspension).
+    # Only the listings are locked; their sellers (for suspension) are read in the same statement.
     listings = {
         listing.pk: listing
         for listing in Listing.objects.select_for_update(of=("self",))
