@@ -227,6 +227,7 @@ def _buyer_loop(
             note(status, "checkout", data)
             if line_id:
                 buyer.call("DELETE", f"/api/v1/cart/items/{line_id}/", None)
+                stats.requests += 1
         if pause:
             time.sleep(pause)
 

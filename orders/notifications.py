@@ -1,7 +1,10 @@
-"""E-mail about orders, sent after the transaction commits (never for a rolled-back change).
+"""E-mail about orders, composed and sent after the transaction commits (never for a rolled-back
+change, and never while the transaction holds its locks).
 
-Each member gets the message in their own language (`User.language`, else the site's)."""
+Each member gets the message in their own language (`User.language`, else the site's); a message
+is composed once per language, not once per person."""
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -25,31 +28,57 @@ def order_url(order: Order) -> str:
 
 def member_recipients(cooperative: Cooperative, *, exclude: Any = None) -> list[tuple[str, str]]:
     """(e-mail, language) of every active member (all roles: members follow orders too)."""
-    users = User.objects.filter(memberships__cooperative=cooperative, is_active=True)
+    return members_recipients([cooperative.pk], exclude=exclude).get(cooperative.pk, [])
+
+
+def members_recipients(
+    cooperative_ids: list[int], *, exclude: Any = None
+) -> dict[int, list[tuple[str, str]]]:
+    """`member_recipients` of several cooperatives in one query, by cooperative id."""
+    users = User.objects.filter(memberships__cooperative__in=cooperative_ids, is_active=True)
     if exclude is not None and getattr(exclude, "pk", None):
         users = users.exclude(pk=exclude.pk)
-    return sorted(set(users.values_list("email", "language")))
+    found: dict[int, set[tuple[str, str]]] = {}
+    for cooperative_id, email, language in users.values_list(
+        "memberships__cooperative_id", "email", "language"
+    ):
+        found.setdefault(cooperative_id, set()).add((email, language))
+    return {cooperative_id: sorted(pairs) for cooperative_id, pairs in found.items()}
 
 
 def member_emails(cooperative: Cooperative, *, exclude: Any = None) -> list[str]:
     return sorted({email for email, _language in member_recipients(cooperative, exclude=exclude)})
 
 
+def notify_cooperatives(notices: list[tuple[Cooperative, Compose]], *, exclude: Any = None) -> None:
+    """One e-mail per member of each cooperative (no one sees another's address), in their
+    language. Everything happens after commit, outside the transaction and its locks: one query
+    for the recipients of all the cooperatives, each message composed once per language, one
+    connection to send them all. A failure there is logged; it cannot undo what was committed."""
+
+    def send() -> None:
+        recipients = members_recipients(
+            sorted({cooperative.pk for cooperative, _compose in notices}), exclude=exclude
+        )
+        messages = []
+        for cooperative, compose in notices:
+            rendered: dict[str, tuple[str, str]] = {}
+            for email, language in recipients.get(cooperative.pk, []):
+                language = language or settings.LANGUAGE_CODE
+                if language not in rendered:
+                    with translation.override(language):
+                        rendered[language] = compose()
+                subject, body = rendered[language]
+                messages.append((subject, body, None, [email]))
+        if messages:
+            send_mass_mail(messages, fail_silently=True)
+
+    if notices:
+        transaction.on_commit(send, robust=True)
+
+
 def notify_cooperative(cooperative: Cooperative, compose: Compose, *, exclude: Any = None) -> None:
-    """One e-mail per member (no one sees another's address), in their language, after commit."""
-    recipients = member_recipients(cooperative, exclude=exclude)
-    if not recipients:
-        return
-    messages = []
-    rendered: dict[str, tuple[str, str]] = {}
-    for email, language in recipients:
-        language = language or settings.LANGUAGE_CODE
-        if language not in rendered:
-            with translation.override(language):
-                rendered[language] = compose()
-        subject, body = rendered[language]
-        messages.append((subject, body, None, [email]))
-    transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    notify_cooperatives([(cooperative, compose)], exclude=exclude)
 
 
 def _reader() -> str:
@@ -74,44 +103,62 @@ def notify_order_placed(
     is_paid: bool = False,
 ) -> None:
     """Card orders tell the seller only once the payment succeeded (`is_paid`)."""
-    lines = _lines(order)
+    notify_orders_placed([order], tell_seller=tell_seller, tell_buyer=tell_buyer, is_paid=is_paid)
 
-    def money() -> str:
-        return _("Total %(total)s, solidarity fee %(fee)s, %(seller)s receives %(share)s.") % {
-            "total": order.total.format(_reader()),
-            "fee": order.fee.format(_reader()),
-            "seller": order.seller.name,
-            "share": order.seller_share.format(_reader()),
-        }
 
-    def paid() -> str:
-        if not is_paid:
-            return ""
-        return "\n" + _("The buyer paid by card; your share is transferred to your Stripe account.")
+def notify_orders_placed(
+    orders: list[Order], *, tell_seller: bool = True, tell_buyer: bool = True, is_paid: bool = False
+) -> None:
+    """The orders of one checkout: each seller hears of its order, the buyer of each order."""
+    notices: list[tuple[Cooperative, Compose]] = []
+    for order in orders:
+        lines = functools.cache(functools.partial(_lines, order))  # read once, in any language
+        if tell_seller:
+            notices.append((order.seller, _placed_for_seller(order, lines, is_paid=is_paid)))
+        if tell_buyer:
+            notices.append((order.buyer, _placed_for_buyer(order, lines)))
+    notify_cooperatives(notices)
 
-    if tell_seller:
-        notify_cooperative(
-            order.seller,
-            lambda: (
-                _("New order #%(number)s from %(buyer)s")
-                % {"number": order.pk, "buyer": order.buyer.name},
-                _("%(buyer)s ordered:") % {"buyer": order.buyer.name}
-                + f"\n{lines}\n\n{money()}{paid()}\n"
-                + _("Please accept or decline it.")
-                + _signature(order),
-            ),
+
+def _money(order: Order) -> str:
+    return _("Total %(total)s, solidarity fee %(fee)s, %(seller)s receives %(share)s.") % {
+        "total": order.total.format(_reader()),
+        "fee": order.fee.format(_reader()),
+        "seller": order.seller.name,
+        "share": order.seller_share.format(_reader()),
+    }
+
+
+def _placed_for_seller(order: Order, lines: Callable[[], str], *, is_paid: bool) -> Compose:
+    def compose() -> tuple[str, str]:
+        paid = ""
+        if is_paid:
+            paid = "\n" + _(
+                "The buyer paid by card; your share is transferred to your Stripe account."
+            )
+        return (
+            _("New order #%(number)s from %(buyer)s")
+            % {"number": order.pk, "buyer": order.buyer.name},
+            _("%(buyer)s ordered:") % {"buyer": order.buyer.name}
+            + f"\n{lines()}\n\n{_money(order)}{paid}\n"
+            + _("Please accept or decline it.")
+            + _signature(order),
         )
-    if tell_buyer:
-        notify_cooperative(
-            order.buyer,
-            lambda: (
-                _("Your order #%(number)s to %(seller)s is placed")
-                % {"number": order.pk, "seller": order.seller.name},
-                _("You ordered from %(seller)s:") % {"seller": order.seller.name}
-                + f"\n{lines}\n\n{money()}"
-                + _signature(order),
-            ),
+
+    return compose
+
+
+def _placed_for_buyer(order: Order, lines: Callable[[], str]) -> Compose:
+    def compose() -> tuple[str, str]:
+        return (
+            _("Your order #%(number)s to %(seller)s is placed")
+            % {"number": order.pk, "seller": order.seller.name},
+            _("You ordered from %(seller)s:") % {"seller": order.seller.name}
+            + f"\n{lines()}\n\n{_money(order)}"
+            + _signature(order),
         )
+
+    return compose
 
 
 PAST = {

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cooperatives.models import Cooperative
+from cooperatives.permissions import prime_roles
 from orders import permissions
 from orders.models import (
     MAX_QUANTITY,
@@ -303,11 +304,19 @@ class CheckoutSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OrderDetailSerializer(many=True))
     def get_orders(self, checkout: Checkout) -> list[dict[str, Any]]:
-        orders = (
-            checkout.orders.select_related("buyer", "seller", "checkout")
-            .prefetch_related("lines", "invoices", "events__actor")
-            .order_by("id")
-        )
+        orders: Any
+        if "orders" in getattr(checkout, "_prefetched_objects_cache", {}):
+            orders = checkout.orders.all()  # a new checkout: its orders as they were written
+        else:
+            orders = (
+                checkout.orders.select_related("buyer", "seller", "checkout")
+                .prefetch_related("lines", "invoices", "events__actor")
+                .order_by("id")
+            )
+        request = self.context.get("request")
+        if request is not None:
+            # The actions of each order depend on the person's role in both cooperatives.
+            prime_roles(request.user, {order.seller_id for order in orders} | {checkout.buyer_id})
         return OrderDetailSerializer(orders, many=True, context=self.context).data  # type: ignore[return-value]
 
     @extend_schema_field(PaymentSerializer(allow_null=True))

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
@@ -62,8 +63,13 @@ def _check_quantity(listing: Listing, quantity: int, unit_price_amount: int) -> 
 
 
 def _lock_cart(cooperative: Cooperative) -> Cart:
-    Cart.objects.bulk_create([Cart(cooperative=cooperative)], ignore_conflicts=True)
-    return Cart.objects.select_for_update().get(cooperative=cooperative)
+    """Lock the cooperative's cart row, creating it the first time (one query once it exists)."""
+    cart = Cart.objects.select_for_update().filter(cooperative=cooperative).first()
+    if cart is None:
+        Cart.objects.bulk_create([Cart(cooperative=cooperative)], ignore_conflicts=True)
+        cart = Cart.objects.select_for_update().get(cooperative=cooperative)
+    cart.cooperative = cooperative
+    return cart
 
 
 def _load_listing(listing_id: int) -> Listing | None:
@@ -74,16 +80,24 @@ def _load_listing(listing_id: int) -> Listing | None:
 def cart_add_item(
     *, cooperative: Cooperative, listing_id: int, quantity: int, actor: Any
 ) -> tuple[CartLine, bool]:
-    """Add a listing to the cart, or add to the quantity of its line. Returns (line, created)."""
+    """Add a listing to the cart, or add to the quantity of its line. Returns (line, created);
+    the line comes with its cart (and cooperative), listing (and seller)."""
     if not permissions.can_fill_cart(actor, cooperative):
         raise NotPermitted(_("Only members of the cooperative can fill its cart."))
     _check_buyer(cooperative)
     _check_quantity_range(quantity)
     listing = _check_orderable(_load_listing(listing_id), cooperative, is_new=True)
     cart = _lock_cart(cooperative)
-    line = cart.lines.filter(listing=listing).first()
+    # The number of lines and the listing's line if it has one, in one query.
+    found = cart.lines.aggregate(
+        line_count=Count("pk"), line_id=Max("pk", filter=Q(listing=listing))
+    )
+    line = None
+    if found["line_id"]:
+        line = CartLine.objects.select_related("seller").get(pk=found["line_id"])
+        line.cart, line.listing = cart, listing
     if line is None:
-        if cart.lines.count() >= MAX_CART_LINES:
+        if found["line_count"] >= MAX_CART_LINES:
             raise DomainError(
                 _("A cart holds at most %(MAX_CART_LINES)s lines: check out or remove some first.")
                 % {"MAX_CART_LINES": MAX_CART_LINES},

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
@@ -22,7 +23,7 @@ from marketplace import catalogue_version
 from marketplace.models import Listing
 from orders import notifications, payments, permissions
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
-from orders.pricing import line_total, order_totals
+from orders.pricing import OrderTotals, line_total, order_totals
 from orders.rules import listing_unavailable, price_changed, quantity_problem
 from orders.state import OrderStatus, PaymentMethod
 
@@ -231,12 +232,18 @@ def checkout_place(
         note=note,
         only_card_payable=only_card_payable,
     )
-    cart = Cart.objects.select_for_update().filter(cooperative=buyer).first()
+    # The buyer's row comes with the cart's lock (read in that statement, not locked).
+    cart = (
+        Cart.objects.select_for_update(of=("self",))
+        .select_related("cooperative")
+        .filter(cooperative=buyer)
+        .first()
+    )
     # Read after taking the lock: a request with the same key that held it has committed by now.
     existing = _replay(buyer, key, fingerprint)
     if existing is not None:
         return CheckoutResult(existing, is_replay=True)
-    buyer = Cooperative.objects.get(pk=buyer.pk)
+    buyer = cart.cooperative if cart is not None else Cooperative.objects.get(pk=buyer.pk)
     if buyer.is_suspended:
         raise DomainError(_("A suspended cooperative cannot place orders."), code="buyer_suspended")
     status, payment_status = payments.initial_statuses(payment_method)
@@ -249,13 +256,15 @@ def checkout_place(
         lines = _card_payable_lines(lines, only_card_payable)
 
     listing_ids = sorted({line.listing_id for line in lines if line.listing_id})
+    # Only the listings are locked; their sellers (for suspension) are read in the same statement.
     listings = {
         listing.pk: listing
-        for listing in Listing.objects.select_for_update().filter(pk__in=listing_ids).order_by("pk")
+        for listing in Listing.objects.select_for_update(of=("self",))
+        .select_related("cooperative")
+        .filter(pk__in=listing_ids)
+        .order_by("pk")
     }
-    sellers = Cooperative.objects.in_bulk({listing.cooperative_id for listing in listings.values()})
-    for listing in listings.values():
-        listing.cooperative = sellers[listing.cooperative_id]
+    sellers = {listing.cooperative_id: listing.cooperative for listing in listings.values()}
     problems = _problems(lines, listings, buyer)
     if problems:
         detail = " ".join(problem["detail"] for problem in problems)
@@ -285,84 +294,125 @@ def checkout_place(
         )
 
     try:
-        with transaction.atomic():
-            checkout = Checkout.objects.create(
-                buyer=buyer,
-                created_by=actor,
-                idempotency_key=key,
-                request_fingerprint=fingerprint,
-                status=status,
-                payment_method=payment_method,
-                payment_status=payment_status,
-                currency=currency,
-                total_amount=checkout_total,
-                fee_amount=sum(totals.fee.amount for _, _, totals in plans),
-                delivery_address=delivery_address,
-                note=note,
-            )
+        # No savepoint: a conflict here ends the whole checkout, which rolls back anyway.
+        checkout = Checkout.objects.create(
+            buyer=buyer,
+            created_by=actor,
+            idempotency_key=key,
+            request_fingerprint=fingerprint,
+            status=status,
+            payment_method=payment_method,
+            payment_status=payment_status,
+            currency=currency,
+            total_amount=checkout_total,
+            fee_amount=sum(totals.fee.amount for _, _, totals in plans),
+            delivery_address=delivery_address,
+            note=note,
+        )
     except IntegrityError as exc:
         raise DomainError(
             _("A checkout with this Idempotency-Key is being placed: retry in a moment."),
             code="idempotency_key_in_use",
         ) from exc
 
-    for listing_id, quantity in (
-        (line.listing_id, line.quantity) for line in lines if line.listing_id is not None
-    ):
-        listing = listings[listing_id]
-        if listing.stock is not None:
-            listing.stock -= quantity
-            Listing.objects.filter(pk=listing.pk).update(stock=listing.stock)
-            catalogue_version.changed()
-
-    orders = []
-    for seller, seller_lines, totals in plans:
-        order = Order.objects.create(
-            checkout=checkout,
-            buyer=buyer,
-            seller=seller,
-            status=OrderStatus.PLACED,
-            payment_method=payment_method,
-            currency=currency,
-            total_amount=totals.total.amount,
-            fee_bps=totals.fee_bps,
-            fee_amount=totals.fee.amount,
-            seller_amount=totals.seller_amount.amount,
-            delivery_address=delivery_address,
-            note=note,
-            placed_by=actor,
-        )
-        OrderLine.objects.bulk_create(
-            [
-                OrderLine(
-                    order=order,
-                    listing_id=line.listing_id,
-                    title=line.title,
-                    unit=line.unit,
-                    unit_price_amount=line.unit_price_amount,
-                    quantity=line.quantity,
-                    line_total_amount=line.unit_price_amount * line.quantity,
-                    is_stock_tracked=listings[line.listing_id].stock is not None
-                    if line.listing_id is not None
-                    else False,
-                )
-                for line in seller_lines
-            ]
-        )
-        OrderEvent.objects.create(
-            order=order,
-            action="place",
-            from_status="",
-            to_status=OrderStatus.PLACED,
-            actor=actor,
-            actor_side="buyer",
-            note=note,
-        )
-        orders.append(order)
+    _take_stock(lines, listings)
+    orders = _create_orders(checkout, plans, listings, actor)
     CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
     payments.checkout_placed(checkout)
-    is_card = payment_method == PaymentMethod.STRIPE
-    for order in orders:
-        # Card orders reach their sellers once paid (see orders.payments.services).
-        notifications.notify_order_placed(order, actor, tell_seller=not is_card)
+    # Card orders reach their sellers once paid (see orders.payments.services).
+    notifications.notify_orders_placed(orders, tell_seller=payment_method != PaymentMethod.STRIPE)
+    # What the response shows, as written: no need to read it back.
+    _as_prefetched(checkout, orders=orders)
     return CheckoutResult(checkout, is_replay=False)
+
+
+def _take_stock(lines: list[CartLine], listings: dict[int, Listing]) -> None:
+    """Decrement the counted stock of the locked listings, in one statement."""
+    taken: dict[int, int] = defaultdict(int)
+    for line in lines:
+        if line.listing_id is not None and listings[line.listing_id].stock is not None:
+            taken[line.listing_id] += line.quantity
+    for listing_id, quantity in taken.items():
+        listings[listing_id].stock -= quantity  # type: ignore[operator]
+    if taken:
+        Listing.objects.filter(pk__in=taken).update(
+            stock=Case(*(When(pk=pk, then=Value(listings[pk].stock)) for pk in sorted(taken)))
+        )
+        catalogue_version.changed()  # readers see the new stock (once, after commit)
+
+
+def _create_orders(
+    checkout: Checkout,
+    plans: list[tuple[Cooperative, list[CartLine], OrderTotals]],
+    listings: dict[int, Listing],
+    actor: Any,
+) -> list[Order]:
+    """One order per seller, their lines and `place` events: three statements whatever the
+    number of sellers. The orders come back with their lines, events and (no) invoices."""
+    orders = Order.objects.bulk_create(
+        [
+            Order(
+                checkout=checkout,
+                buyer=checkout.buyer,
+                seller=seller,
+                status=OrderStatus.PLACED,
+                payment_method=checkout.payment_method,
+                currency=checkout.currency,
+                total_amount=totals.total.amount,
+                fee_bps=totals.fee_bps,
+                fee_amount=totals.fee.amount,
+                seller_amount=totals.seller_amount.amount,
+                delivery_address=checkout.delivery_address,
+                note=checkout.note,
+                placed_by=actor,
+            )
+            for seller, _seller_lines, totals in plans
+        ]
+    )
+    order_lines = [
+        [
+            OrderLine(
+                order=order,
+                listing_id=line.listing_id,
+                title=line.title,
+                unit=line.unit,
+                unit_price_amount=line.unit_price_amount,
+                quantity=line.quantity,
+                line_total_amount=line.unit_price_amount * line.quantity,
+                is_stock_tracked=line.listing_id is not None
+                and listings[line.listing_id].stock is not None,
+            )
+            for line in seller_lines
+        ]
+        for order, (_seller, seller_lines, _totals) in zip(orders, plans, strict=True)
+    ]
+    OrderLine.objects.bulk_create([line for lines in order_lines for line in lines])
+    events = OrderEvent.objects.bulk_create(
+        [
+            OrderEvent(
+                order=order,
+                action="place",
+                from_status="",
+                to_status=OrderStatus.PLACED,
+                actor=actor,
+                actor_side="buyer",
+                note=checkout.note,
+            )
+            for order in orders
+        ]
+    )
+    for order, lines, event in zip(orders, order_lines, events, strict=True):
+        _as_prefetched(order, lines=lines, events=[event], invoices=[])
+    return orders
+
+
+def _as_prefetched(instance: Any, **related: list[Any]) -> None:
+    """Give `instance.<name>.all()` these objects, as `prefetch_related` would, without a query
+    (as Django's prefetching does: a queryset whose results are already there)."""
+    cache = {}
+    for name, objects in related.items():
+        queryset = getattr(instance, name).get_queryset()
+        queryset._result_cache = objects
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    instance._prefetched_objects_cache = cache

@@ -77,7 +77,6 @@ class CartItemListView(APIView):
             quantity=data.validated_data["quantity"],
             actor=request.user,
         )
-        line = selectors.cart_line_get(user=request.user, line_id=line.pk)
         return Response(
             CartLineSerializer(selectors.cart_line_view(line)).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
