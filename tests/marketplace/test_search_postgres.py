@@ -130,3 +130,13 @@ def test_other_sellers_do_not_leak_into_a_seller_search(api, shelf, buyer_coop):
     ListingFactory(cooperative=other, title="Café orgánico uruguayo", language="es")
     response = api.get("/api/v1/listings/", {"search": "cafe", "cooperative": other.slug})
     assert [item["title"] for item in response.json()["results"]] == ["Café orgánico uruguayo"]
+
+
+def test_the_planner_is_told_pages_are_cheap_to_reach_at_random():
+    """With PostgreSQL's spinning-disk default (4) the planner scanned every listing for a typo
+    search instead of using the full-text index (benchmarks/README.md): Minga connects with 1.1."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
