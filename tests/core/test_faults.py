@@ -113,6 +113,22 @@ def postgres_answers() -> bool:
     return done.returncode == 0
 
 
+class OneConnectionPerRequest:
+    """No keep-alive: a server thread holding a connection open would keep its database session
+    (and the test database) busy after the test. And no connection pool either: Django's test
+    server closes the socket after answering a `Connection: close` request, and a pooled
+    `requests.Session` could send the next request down that closed socket
+    ("Remote end closed connection without response"), failing the test at random."""
+
+    headers = {"Connection": "close"}
+
+    def get(self, url: str, **kwargs):  # type: ignore[no-untyped-def]
+        return requests.get(url, headers=self.headers, **kwargs)
+
+    def post(self, url: str, **kwargs):  # type: ignore[no-untyped-def]
+        return requests.post(url, headers=self.headers, **kwargs)
+
+
 @pytest.mark.postgres
 @pytest.mark.faults
 @pytest.mark.skipif(
@@ -127,10 +143,7 @@ def test_postgresql_stopped_and_started_again(
         pytest.skip("needs the PostgreSQL cluster of this machine (pg_ctlcluster)")
     listing = ListingFactory(cooperative=seller_coop, price_amount=4_200, currency="EUR", stock=5)
     order = place_order(buyer_owner, buyer_coop, listing)  # committed: transaction=True
-    web = requests.Session()
-    # No keep-alive: a server thread holding a connection open would keep its database session
-    # (and the test database) busy after the test.
-    web.headers["Connection"] = "close"
+    web = OneConnectionPerRequest()
     assert web.get(f"{live_server.url}/healthz", timeout=10).status_code == 200
     assert web.get(f"{live_server.url}/cooperatives/", timeout=10).status_code == 200
 
@@ -147,11 +160,11 @@ def test_postgresql_stopped_and_started_again(
     finally:
         cluster("start")
         assert wait_for(postgres_answers, timeout=60), "PostgreSQL did not come back"
-    # The test's own connection died with the server; the app's reconnect on their own.
-    connections.close_all()
+        # The test's own connection died with the server (the app's reconnect on their own):
+        # closed here, so that even a failed assertion above leaves the next tests a live one.
+        connections.close_all()
     assert wait_for(
         lambda: web.get(f"{live_server.url}/healthz", timeout=10).status_code == 200, timeout=30
     )
     assert web.get(f"{live_server.url}/cooperatives/", timeout=10).status_code == 200
     assert Order.objects.filter(pk=order["id"], total_amount=8_400).exists()
-    web.close()
