@@ -1,10 +1,9 @@
-from typing import Any, cast
+from typing import cast
 
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, permissions, serializers, status
+from rest_framework import generics, permissions, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,8 +26,7 @@ from cooperatives.api.serializers import (
     VerificationInputSerializer,
     VerificationRequestSerializer,
 )
-from cooperatives.models import Cooperative
-from core.api.pagination import StandardPagination
+from cooperatives.models import Cooperative, Invitation, Membership
 from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
 from core.uploads import IMAGE_CONTENT_TYPES
 
@@ -122,30 +120,19 @@ class CooperativeDetailView(APIView):
         return Response(_profile_serializer(request, cooperative).data)
 
 
-def _page(
-    view: APIView,
-    request: Request,
-    queryset: QuerySet[Any],
-    serializer_class: type[serializers.Serializer],
-    context: dict[str, Any] | None = None,
-) -> Response:
-    """A list answered one page at a time, like every list of the API (`count`, `next`,
-    `previous`, `results`)."""
-    paginator = StandardPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    data = serializer_class(page, many=True, context=context or {}).data
-    return paginator.get_paginated_response(data)
-
-
-class MemberListView(APIView):
+class MemberListView(generics.GenericAPIView):
+    # Generic for its pagination, like every list of the API (count, next, previous, results);
+    # the rows come from the selector, `queryset` only names the model for the schema.
     permission_classes = [permissions.IsAuthenticated]
-    pagination_class = StandardPagination  # read by the schema generator
+    serializer_class = MemberSerializer
+    queryset = Membership.objects.none()
 
     @extend_schema(responses={200: MemberSerializer(many=True), 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         members = selectors.membership_list(user=request.user, cooperative=cooperative)
-        return _page(self, request, members, MemberSerializer)
+        page = self.paginate_queryset(members)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         request=InvitationInputSerializer,
@@ -206,16 +193,19 @@ class MemberDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class InvitationListView(APIView):
+class InvitationListView(generics.GenericAPIView):
     permission_classes = [permissions.IsAuthenticated]
-    pagination_class = StandardPagination  # read by the schema generator
+    serializer_class = InvitationSerializer
+    queryset = Invitation.objects.none()  # names the model for the schema (see MemberListView)
 
     @extend_schema(responses={200: InvitationSerializer(many=True), 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         invitations = selectors.invitation_list_open(user=request.user, cooperative=cooperative)
         context = {"can_manage": rules.can_manage_cooperative(request.user, cooperative)}
-        return _page(self, request, invitations, InvitationSerializer, context)
+        page = self.paginate_queryset(invitations)
+        data = self.get_serializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
 
 
 class InvitationDetailView(APIView):

@@ -44,6 +44,12 @@ def _year(request: HtmxRequest) -> int:
     return year if 2000 <= year <= today.year + 1 else today.year
 
 
+def _years_offered(year: int) -> list[int]:
+    """The year selector's choices: the last YEARS_SHOWN years and the one asked for."""
+    this_year = datetime.date.today().year
+    return sorted({*range(this_year - YEARS_SHOWN + 1, this_year + 1), year}, reverse=True)
+
+
 @login_required
 def reports_home(request: SignedInRequest) -> HttpResponse:
     """The menu's "Reports": the report of my first cooperative (the page switches to others)."""
@@ -86,8 +92,7 @@ def trade(request: SignedInRequest, slug: str) -> HttpResponse:
                 "purchases": sum(row.purchases_amount for row in rows),
             }
         )
-    this_year = datetime.date.today().year
-    years = sorted({*range(this_year - YEARS_SHOWN + 1, this_year + 1), year}, reverse=True)
+    years = _years_offered(year)
     return render(
         request,
         "frontend/reports/trade.html",
@@ -170,8 +175,7 @@ def network(request: HtmxRequest) -> HttpResponse:
                 ],
             }
         )
-    this_year = datetime.date.today().year
-    years = sorted({*range(this_year - YEARS_SHOWN + 1, this_year + 1), year}, reverse=True)
+    years = _years_offered(year)
     return render(
         request,
         "frontend/reports/network.html",
