@@ -261,6 +261,7 @@ def refund_send(*, refund_id: int) -> Refund:
         info = gateway.create_refund(
             refund_id=refund.pk,
             amount=refund.amount,
+            currency=refund.currency,
             payment_intent_id=refund.payment.stripe_payment_intent_id,
             reason="requested_by_customer",
             metadata={
@@ -329,6 +330,7 @@ def reversal_send(*, reversal_id: int) -> TransferReversal:
             reversal_id=reversal.pk,
             transfer_id=reversal.transfer.stripe_transfer_id,
             amount=reversal.amount,
+            currency=reversal.currency,
             metadata={"order_id": order_id, **namespace_metadata()},
         )
     except PaymentProviderUnavailable as exc:

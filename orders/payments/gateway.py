@@ -36,6 +36,7 @@ from stripe.params import (
     TransferListParams,
 )
 
+from orders.payments import stripe_currencies
 from orders.payments.errors import (
     PaymentProviderError,
     PaymentProviderUnavailable,
@@ -176,10 +177,21 @@ def _stripe_currency(currency: str) -> str:
     return currency.lower()
 
 
-def _positive(amount: int) -> int:
+def _stripe_amount(amount: int, currency: str) -> int:
+    """Our positive integer of minor units as Stripe's `amount` (`stripe_currencies`)."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise ValueError(f"amounts are positive integers of minor units, got {amount!r}")
-    return amount
+    return stripe_currencies.to_stripe(amount, _currency(_stripe_currency(currency)))
+
+
+def _our_amount(obj: Mapping[str, Any], field: str = "amount") -> int:
+    """A Stripe object's amount field in our minor units of the object's currency."""
+    return stripe_currencies.from_stripe(obj.get(field) or 0, _currency(obj["currency"]))
+
+
+def check_amount(amount: int, currency: str) -> None:
+    """Refuse (`AmountNotRepresentable`, 409) an amount Stripe cannot take exactly; no network."""
+    _stripe_amount(amount, currency)
 
 
 def _account(obj: Any) -> ConnectedAccount:
@@ -207,8 +219,8 @@ def _payment_intent(obj: Any) -> PaymentIntentInfo:
         id=obj["id"],
         client_secret=obj.get("client_secret"),
         status=obj["status"],
-        amount=obj["amount"],
-        amount_received=obj.get("amount_received") or 0,
+        amount=_our_amount(obj),
+        amount_received=_our_amount(obj, "amount_received"),
         currency=_currency(obj["currency"]),
         latest_charge=_id_of(obj.get("latest_charge")),
         transfer_group=obj.get("transfer_group"),
@@ -228,8 +240,8 @@ def _charge(obj: Any) -> ChargeInfo:
     obj = _plain(obj)
     return ChargeInfo(
         id=obj["id"],
-        amount=obj["amount"],
-        amount_refunded=obj.get("amount_refunded") or 0,
+        amount=_our_amount(obj),
+        amount_refunded=_our_amount(obj, "amount_refunded"),
         currency=_currency(obj["currency"]),
         status=obj["status"],
         payment_intent=_id_of(obj.get("payment_intent")),
@@ -244,8 +256,8 @@ def _transfer(obj: Any) -> TransferInfo:
     obj = _plain(obj)
     return TransferInfo(
         id=obj["id"],
-        amount=obj["amount"],
-        amount_reversed=obj.get("amount_reversed") or 0,
+        amount=_our_amount(obj),
+        amount_reversed=_our_amount(obj, "amount_reversed"),
         currency=_currency(obj["currency"]),
         destination=_id_of(obj.get("destination")) or "",
         transfer_group=obj.get("transfer_group"),
@@ -261,7 +273,7 @@ def _reversal(obj: Any) -> TransferReversalInfo:
     return TransferReversalInfo(
         id=obj["id"],
         transfer=_id_of(obj.get("transfer")) or "",
-        amount=obj["amount"],
+        amount=_our_amount(obj),
         currency=_currency(obj["currency"]),
         created=_when(obj.get("created")),
         metadata=_metadata(obj.get("metadata")),
@@ -272,7 +284,7 @@ def _refund(obj: Any) -> RefundInfo:
     obj = _plain(obj)
     return RefundInfo(
         id=obj["id"],
-        amount=obj["amount"],
+        amount=_our_amount(obj),
         currency=_currency(obj["currency"]),
         status=obj.get("status") or "",
         charge=_id_of(obj.get("charge")),
@@ -289,7 +301,7 @@ def _dispute(obj: Any) -> DisputeInfo:
         id=obj["id"],
         charge=_id_of(obj.get("charge")) or "",
         payment_intent=_id_of(obj.get("payment_intent")),
-        amount=obj["amount"],
+        amount=_our_amount(obj),
         currency=_currency(obj["currency"]),
         reason=obj.get("reason") or "",
         status=obj.get("status") or "",
@@ -364,7 +376,7 @@ def create_payment_intent(
 ) -> PaymentIntentInfo:
     """The checkout's PaymentIntent (key `checkout:{id}:pi`); `metadata` gets `checkout_id`."""
     params: PaymentIntentCreateParams = {
-        "amount": _positive(amount),
+        "amount": _stripe_amount(amount, currency),
         "currency": _stripe_currency(currency),
         "transfer_group": transfer_group,
         "metadata": _outgoing_metadata({"checkout_id": checkout_id}, metadata),
@@ -424,7 +436,7 @@ def create_transfer(
     `source_transaction` (the checkout's charge) ties the transfer to the buyer's funds, so it
     succeeds before those funds are available on the platform balance."""
     params: TransferCreateParams = {
-        "amount": _positive(amount),
+        "amount": _stripe_amount(amount, currency),
         "currency": _stripe_currency(currency),
         "destination": destination,
         "transfer_group": transfer_group,
@@ -449,6 +461,7 @@ def create_refund(
     *,
     refund_id: OurId,
     amount: int,
+    currency: str,
     payment_intent_id: str | None = None,
     charge_id: str | None = None,
     reason: str | None = None,
@@ -458,7 +471,7 @@ def create_refund(
     if (payment_intent_id is None) == (charge_id is None):
         raise ValueError("refund either a payment_intent_id or a charge_id")
     params: RefundCreateParams = {
-        "amount": _positive(amount),
+        "amount": _stripe_amount(amount, currency),
         "metadata": _outgoing_metadata({"refund_id": refund_id}, metadata),
     }
     if payment_intent_id:
@@ -485,6 +498,7 @@ def create_transfer_reversal(
     reversal_id: OurId,
     transfer_id: str,
     amount: int,
+    currency: str,
     metadata: Mapping[str, Any] | None = None,
 ) -> TransferReversalInfo:
     """Take back (part of) a seller's transfer, e.g. for a refunded order (key `reversal:{id}`)."""
@@ -492,7 +506,7 @@ def create_transfer_reversal(
         reversal = _client().v1.transfers.reversals.create(
             transfer_id,
             {
-                "amount": _positive(amount),
+                "amount": _stripe_amount(amount, currency),
                 "metadata": _outgoing_metadata({"reversal_id": reversal_id}, metadata),
             },
             {"idempotency_key": idempotency_key("reversal", reversal_id)},

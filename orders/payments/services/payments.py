@@ -44,7 +44,10 @@ PAID_STATUSES = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED})
 
 
 def checkout_payment_record(*, checkout: Checkout) -> Payment:
-    """Inside the checkout transaction: the row the PaymentIntent will be stored on (no network)."""
+    """Inside the checkout transaction: the row the PaymentIntent will be stored on (no network).
+    A total Stripe cannot charge exactly in its currency is refused here (409
+    `amount_not_representable`), so the checkout is not written."""
+    gateway.check_amount(checkout.total_amount, checkout.currency)
     return Payment.objects.create(
         checkout=checkout, amount=checkout.total_amount, currency=checkout.currency
     )
