@@ -10,9 +10,10 @@ a transfer retried later is first looked up in its transfer group.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -26,11 +27,12 @@ from orders.payments.errors import PaymentProviderError, PaymentProviderUnavaila
 from orders.payments.models import (
     Refund,
     RefundStatus,
+    Settlement,
     Transfer,
     TransferReversal,
     TransferStatus,
 )
-from orders.payments.values import TransferInfo
+from orders.payments.values import RefundInfo, TransferInfo, TransferReversalInfo
 from orders.state import OrderStatus
 
 logger = logging.getLogger(__name__)
@@ -80,9 +82,9 @@ class Work:
             # The seller's share comes back before the buyer's money goes out, so the refund
             # is funded by it rather than by the platform's own balance.
             for pk in self.reversals:
-                reversal_send(reversal_id=pk)
+                settlement_send(TransferReversal, pk)
             for pk in self.refunds:
-                refund_send(refund_id=pk)
+                settlement_send(Refund, pk)
             for pk in self.expire_checkouts:
                 checkout_payment_expire(checkout_id=pk)
         except PaymentProviderUnavailable:
@@ -224,7 +226,7 @@ def _transfer_sent(transfer: Transfer, info: TransferInfo) -> Transfer:
             reversal_id = reversal.pk if created else None
     _clear_transfer_flag(transfer.order_id)
     if reversal_id is not None:
-        reversal_send(reversal_id=reversal_id)
+        settlement_send(TransferReversal, reversal_id)
     return transfer
 
 
@@ -246,135 +248,135 @@ def _clear_transfer_flag(order_id: int) -> None:
         )
 
 
-# -- refunds to buyers and reversals from sellers
+# -- settlements: refunds to buyers and reversals from sellers, one path
 
 
-def refund_send(*, refund_id: int) -> Refund:
-    """Give a cancelled paid order's total back to the buyer's card."""
+@dataclass(frozen=True)
+class SettlementKind:
+    """What differs between kinds of settlement: the Stripe call, and the words of the order's
+    event (on success) and flag (on a refusal)."""
+
+    call: Callable[[Any], RefundInfo | TransferReversalInfo]
+    related: str
+    event_action: str
+    done_note: str
+    refused_flag: str
+
+
+def _create_refund(refund: Refund) -> RefundInfo:
+    return gateway.create_refund(
+        refund_id=refund.pk,
+        amount=refund.amount,
+        currency=refund.currency,
+        payment_intent_id=refund.payment.stripe_payment_intent_id,
+        reason="requested_by_customer",
+        metadata={
+            "order_id": refund.order_id,
+            "checkout_id": refund.payment.checkout_id,
+            **namespace_metadata(),
+        },
+    )
+
+
+def _create_reversal(reversal: TransferReversal) -> TransferReversalInfo:
+    return gateway.create_transfer_reversal(
+        reversal_id=reversal.pk,
+        transfer_id=reversal.transfer.stripe_transfer_id,
+        amount=reversal.amount,
+        currency=reversal.currency,
+        metadata={"order_id": reversal.transfer.order_id, **namespace_metadata()},
+    )
+
+
+SETTLEMENT_KINDS: dict[type[Settlement], SettlementKind] = {
+    Refund: SettlementKind(
+        call=_create_refund,
+        related="payment",
+        event_action="refund",
+        done_note="{amount} refunded to the buyer's card ({id}).",
+        refused_flag="The refund to the buyer failed ({error}): refund by hand or retry.",
+    ),
+    TransferReversal: SettlementKind(
+        call=_create_reversal,
+        related="transfer",
+        event_action="transfer_reversal",
+        done_note="{amount} taken back from the seller ({id}).",
+        refused_flag=(
+            "Taking the seller's share back failed ({error}): the platform refunded the buyer; "
+            "settle with the seller by hand."
+        ),
+    ),
+}
+
+
+def settlement_send(model: type[Settlement], pk: int) -> Settlement:
+    """Send a refund or a transfer reversal whose row was committed, and record Stripe's answer:
+    `succeeded` with its id and an order event; refused: `failed` and the order flagged once;
+    unreachable: still `pending` (raises `PaymentProviderUnavailable`)."""
+    kind = SETTLEMENT_KINDS[model]
+    rows = model.objects.select_related(kind.related)
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
-        if refund.status == RefundStatus.SUCCEEDED:
-            return refund
-        refund.attempts += 1
-        refund.save(update_fields=["attempts", "updated_at"])
+        row = rows.select_for_update().get(pk=pk)
+        if row.status == RefundStatus.SUCCEEDED:
+            return row
+        row.attempts += 1
+        row.save(update_fields=["attempts", "updated_at"])
+    order_id = row.settled_order_id
     try:
-        info = gateway.create_refund(
-            refund_id=refund.pk,
-            amount=refund.amount,
-            currency=refund.currency,
-            payment_intent_id=refund.payment.stripe_payment_intent_id,
-            reason="requested_by_customer",
-            metadata={
-                "order_id": refund.order_id,
-                "checkout_id": refund.payment.checkout_id,
-                **namespace_metadata(),
-            },
-        )
+        info = kind.call(row)
     except PaymentProviderUnavailable as exc:
-        Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
+        model.objects.filter(pk=pk, status=RefundStatus.PENDING).update(
             failure_message=str(exc.detail), updated_at=timezone.now()
         )
         raise
     except PaymentProviderError as exc:
-        first = Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
+        first = model.objects.filter(pk=pk, status=RefundStatus.PENDING).update(
             status=RefundStatus.FAILED, failure_message=str(exc.detail), updated_at=timezone.now()
         )
         if first:
-            flag_order(
-                Order.objects.get(pk=refund.order_id),
-                f"The refund to the buyer failed ({exc.detail}): refund by hand or retry.",
-            )
-        return Refund.objects.get(pk=refund.pk)
+            flag_order(Order.objects.get(pk=order_id), kind.refused_flag.format(error=exc.detail))
+        return rows.get(pk=pk)
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().get(pk=refund.pk)
-        if refund.status == RefundStatus.SUCCEEDED:
-            return refund
-        refund.status = RefundStatus.SUCCEEDED
-        refund.stripe_refund_id = info.id
-        refund.succeeded_at = timezone.now()
-        refund.failure_message = ""
-        refund.save(
-            update_fields=[
-                "status",
-                "stripe_refund_id",
-                "succeeded_at",
-                "failure_message",
-                "updated_at",
-            ]
+        row = rows.select_for_update().get(pk=pk)
+        if row.status == RefundStatus.SUCCEEDED:
+            return row
+        row.status = RefundStatus.SUCCEEDED
+        row.stripe_id = info.id
+        row.succeeded_at = timezone.now()
+        row.failure_message = ""
+        row.save(
+            update_fields=["status", "stripe_id", "succeeded_at", "failure_message", "updated_at"]
         )
-        amount = Money(refund.amount, refund.currency)
-        _event(
-            refund.order_id,
-            "refund",
-            f"{amount.format()} refunded to the buyer's card ({info.id}).",
-        )
-        notifications.notify_order_refunded(Order.objects.get(pk=refund.order_id), amount)
-    return refund
+        amount = Money(row.amount, row.currency)
+        _event(order_id, kind.event_action, kind.done_note.format(amount=amount, id=info.id))
+        if model is Refund:
+            notifications.notify_order_refunded(Order.objects.get(pk=order_id), amount)
+    return row
 
 
-def reversal_send(*, reversal_id: int) -> TransferReversal:
-    """Take a refunded order's share back from the seller's account."""
-    with transaction.atomic():
-        reversal = (
-            TransferReversal.objects.select_for_update()
-            .select_related("transfer")
-            .get(pk=reversal_id)
+@dataclass
+class RunReport:
+    """What a cron run did: `(kind, id, status)` per row sent, and the outage that
+    stopped it, if one did (the rows left are for the next run)."""
+
+    sent: list[tuple[str, int, str]] = field(default_factory=list)
+    unavailable: PaymentProviderUnavailable | None = None
+
+    def stopped_reason(self) -> str:
+        """Why the run stopped ('' when it did not): the network error, for cron's mail."""
+        if self.unavailable is None:
+            return ""
+        return (
+            f"Stripe unreachable, the rest is left for the next run: {self.unavailable.describe()}"
         )
-        if reversal.status == RefundStatus.SUCCEEDED:
-            return reversal
-        reversal.attempts += 1
-        reversal.save(update_fields=["attempts", "updated_at"])
-    order_id = reversal.transfer.order_id
-    try:
-        info = gateway.create_transfer_reversal(
-            reversal_id=reversal.pk,
-            transfer_id=reversal.transfer.stripe_transfer_id,
-            amount=reversal.amount,
-            currency=reversal.currency,
-            metadata={"order_id": order_id, **namespace_metadata()},
-        )
-    except PaymentProviderUnavailable as exc:
-        TransferReversal.objects.filter(pk=reversal.pk, status=RefundStatus.PENDING).update(
-            failure_message=str(exc.detail), updated_at=timezone.now()
-        )
-        raise
-    except PaymentProviderError as exc:
-        first = TransferReversal.objects.filter(pk=reversal.pk, status=RefundStatus.PENDING).update(
-            status=RefundStatus.FAILED, failure_message=str(exc.detail), updated_at=timezone.now()
-        )
-        if first:
-            flag_order(
-                Order.objects.get(pk=order_id),
-                f"Taking the seller's share back failed ({exc.detail}): the platform refunded "
-                "the buyer; settle with the seller by hand.",
-            )
-        return TransferReversal.objects.get(pk=reversal.pk)
-    with transaction.atomic():
-        reversal = TransferReversal.objects.select_for_update().get(pk=reversal.pk)
-        if reversal.status == RefundStatus.SUCCEEDED:
-            return reversal
-        reversal.status = RefundStatus.SUCCEEDED
-        reversal.stripe_reversal_id = info.id
-        reversal.succeeded_at = timezone.now()
-        reversal.failure_message = ""
-        reversal.save(
-            update_fields=[
-                "status",
-                "stripe_reversal_id",
-                "succeeded_at",
-                "failure_message",
-                "updated_at",
-            ]
-        )
-        amount = Money(reversal.amount, reversal.currency).format()
-        _event(order_id, "transfer_reversal", f"{amount} taken back from the seller ({info.id}).")
-    return reversal
 
 
-def settlement_retry(*, include_failed: bool = True) -> dict[str, list[tuple[int, str]]]:
-    """Send again every transfer, refund and reversal not done yet (cron). Stripe unreachable:
-    stop, the next run continues."""
-    results: dict[str, list[tuple[int, str]]] = {"transfers": [], "refunds": [], "reversals": []}
+def settlement_retry(*, include_failed: bool = True) -> RunReport:
+    """Send again every transfer, reversal and refund not done yet (cron), in the order of the
+    normal path: a refunded order's share is taken back from the seller before the buyer is
+    refunded, so the platform's own balance never funds the refund. Stripe unreachable: stop;
+    the report says why and the next run continues."""
+    report = RunReport()
     retryable = [TransferStatus.PENDING, *([TransferStatus.FAILED] if include_failed else [])]
     again = [RefundStatus.PENDING, *([RefundStatus.FAILED] if include_failed else [])]
     try:
@@ -383,17 +385,18 @@ def settlement_retry(*, include_failed: bool = True) -> dict[str, list[tuple[int
             .order_by("pk")
             .values_list("pk", flat=True)
         ):
-            results["transfers"].append((pk, transfer_send(transfer_id=pk).status))
-        for pk in (
-            Refund.objects.filter(status__in=again).order_by("pk").values_list("pk", flat=True)
+            report.sent.append(("transfer", pk, transfer_send(transfer_id=pk).status))
+        for model, rows in (
+            (
+                TransferReversal,
+                TransferReversal.objects.filter(transfer__status=TransferStatus.PAID),
+            ),
+            (Refund, Refund.objects.all()),
         ):
-            results["refunds"].append((pk, refund_send(refund_id=pk).status))
-        for pk in (
-            TransferReversal.objects.filter(status__in=again, transfer__status=TransferStatus.PAID)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        ):
-            results["reversals"].append((pk, reversal_send(reversal_id=pk).status))
-    except PaymentProviderUnavailable:
-        results.setdefault("stopped", []).append((0, "Stripe unavailable: next run"))
-    return results
+            for pk in rows.filter(status__in=again).order_by("pk").values_list("pk", flat=True):
+                report.sent.append(
+                    (model._meta.model_name or "", pk, settlement_send(model, pk).status)
+                )
+    except PaymentProviderUnavailable as exc:
+        report.unavailable = exc
+    return report
