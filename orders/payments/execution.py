@@ -129,7 +129,13 @@ def _find_sent_transfer(transfer: Transfer) -> TransferInfo | None:
 
 def transfer_send(*, transfer_id: int) -> Transfer:
     """Pay the seller its share of a paid order, from the checkout's charge. Refused by Stripe
-    (account restricted...): `failed`, the order flagged, the money stays on the platform."""
+    (account restricted...): `failed`, the order flagged, the money stays on the platform, and
+    the next attempt gets a new idempotency key (Stripe replays a refusal under its key).
+
+    Never two transfers for one order: one row per order (unique), its lock while it is read, one
+    key per attempt that only a definitive refusal moves on (a lost answer or an outage retries
+    the same key, so Stripe replays a success it already made), and before a new key is used,
+    or past Stripe's memory of keys, a look for a transfer Stripe already has for the order."""
     with transaction.atomic():
         transfer = (
             Transfer.objects.select_for_update()
@@ -142,9 +148,12 @@ def transfer_send(*, transfer_id: int) -> Transfer:
             transfer.destination = transfer.order.seller.stripe_account_id
         transfer.attempts += 1
         transfer.save(update_fields=["destination", "attempts", "updated_at"])
+    attempt = transfer.key_attempt
     try:
         info = None
-        if transfer.attempts > 1 and timezone.now() - transfer.created_at > KEY_MEMORY:
+        if attempt > 1 or (
+            transfer.attempts > 1 and timezone.now() - transfer.created_at > KEY_MEMORY
+        ):
             info = _find_sent_transfer(transfer)
         if info is None:
             if not transfer.destination:
@@ -161,8 +170,11 @@ def transfer_send(*, transfer_id: int) -> Transfer:
                 metadata={
                     "transfer_id": transfer.pk,
                     "checkout_id": transfer.payment.checkout_id,
+                    # From the second attempt on (a first attempt in flight keeps its parameters).
+                    **({"attempt": attempt} if attempt > 1 else {}),
                     **namespace_metadata(),
                 },
+                attempt=attempt,
             )
     except PaymentProviderUnavailable as exc:
         Transfer.objects.filter(pk=transfer.pk, status=TransferStatus.PENDING).update(
@@ -170,11 +182,16 @@ def transfer_send(*, transfer_id: int) -> Transfer:
         )
         raise
     except PaymentProviderError as exc:
-        return _transfer_refused(transfer, exc)
+        return _transfer_refused(transfer, exc, attempt)
     return _transfer_sent(transfer, info)
 
 
-def _transfer_refused(transfer: Transfer, exc: PaymentProviderError) -> Transfer:
+# A refusal that does not say Stripe made no transfer under the key: the same key with other
+# parameters (what the key first carried may have succeeded), or no call made at all.
+NOT_DEFINITIVE = frozenset({"idempotency_error", "no_account"})
+
+
+def _transfer_refused(transfer: Transfer, exc: PaymentProviderError, attempt: int) -> Transfer:
     with transaction.atomic():
         transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if transfer.status not in (TransferStatus.PENDING, TransferStatus.FAILED):
@@ -182,7 +199,11 @@ def _transfer_refused(transfer: Transfer, exc: PaymentProviderError) -> Transfer
         is_first_failure = transfer.status == TransferStatus.PENDING
         transfer.status = TransferStatus.FAILED
         transfer.failure_message = str(exc.detail)
-        transfer.save(update_fields=["status", "failure_message", "updated_at"])
+        # Only the worker whose key was refused moves it on, once (a second worker may bring
+        # back the same replayed refusal).
+        if exc.stripe_code not in NOT_DEFINITIVE and transfer.key_attempt == attempt:
+            transfer.key_attempt = attempt + 1
+        transfer.save(update_fields=["status", "failure_message", "key_attempt", "updated_at"])
     if not is_first_failure:  # already flagged; the next retry tries again
         return transfer
     amount = Money(transfer.amount, transfer.currency).format()

@@ -75,6 +75,15 @@ def idempotency_key(*parts: object) -> str:
     return f"{namespace}:{key}" if namespace else key
 
 
+def transfer_key(order_id: OurId, attempt: int = 1) -> str:
+    """`order:7:transfer` for a transfer's first attempt, `order:7:transfer:2` for the second."""
+    if attempt < 1:
+        raise ValueError(f"attempts count from 1, got {attempt!r}")
+    if attempt == 1:  # the key transfers had before attempts were counted: rows in flight keep it
+        return idempotency_key("order", order_id, "transfer")
+    return idempotency_key("order", order_id, "transfer", attempt)
+
+
 def _client() -> stripe.StripeClient:
     if not is_configured():
         raise PaymentsNotConfigured()
@@ -430,8 +439,11 @@ def create_transfer(
     transfer_group: str,
     source_transaction: str | None = None,
     metadata: Mapping[str, Any] | None = None,
+    attempt: int = 1,
 ) -> TransferInfo:
-    """Pay a seller its share of a checkout (key `order:{id}:transfer`).
+    """Pay a seller its share of a checkout (key `order:{id}:transfer`, and
+    `order:{id}:transfer:{attempt}` from the second attempt on: Stripe keeps a refusal under its
+    key, so a retry after a refusal needs a new one; the caller moves `attempt` on only then).
 
     `source_transaction` (the checkout's charge) ties the transfer to the buyer's funds, so it
     succeeds before those funds are available on the platform balance."""
@@ -447,7 +459,7 @@ def create_transfer(
     with _calling("transfer to a seller"):
         transfer = _client().v1.transfers.create(
             params,
-            {"idempotency_key": idempotency_key("order", order_id, "transfer")},
+            {"idempotency_key": transfer_key(order_id, attempt)},
         )
     return _transfer(transfer)
 

@@ -321,10 +321,23 @@ def test_transfer_to_a_restricted_seller_fails_and_succeeds_once_fixed(stripe_st
         gateway.create_transfer(**arguments)
     assert refused.value.stripe_code == "insufficient_capabilities_for_transfer"
 
-    # The seller fixes their account; the next run retries with the same key and is paid.
+    # The seller fixes their account. Stripe keeps the refusal under its key (24 hours): the same
+    # key stays refused, the next attempt's key pays.
     stripe_standin.onboard(destination)
-    transfer = gateway.create_transfer(**arguments)
+    with pytest.raises(PaymentProviderError) as replayed:
+        gateway.create_transfer(**arguments)
+    assert replayed.value.stripe_code == "insufficient_capabilities_for_transfer"
+    transfer = gateway.create_transfer(**arguments, attempt=2)
     assert transfer.amount == 1_970
+    assert gateway.create_transfer(**arguments, attempt=2).id == transfer.id
+
+
+def test_transfer_keys_count_attempts(settings):
+    settings.STRIPE_IDEMPOTENCY_NAMESPACE = ""
+    assert gateway.transfer_key(7) == "order:7:transfer"  # the key rows in flight already use
+    assert gateway.transfer_key(7, 2) == "order:7:transfer:2"
+    with pytest.raises(ValueError):
+        gateway.transfer_key(7, 0)
 
 
 def test_refund_returns_part_of_the_payment_once(stripe_backend):
