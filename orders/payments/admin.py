@@ -8,22 +8,10 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from orders.admin import ReadOnlyAdmin
 from orders.payments.errors import PaymentProviderUnavailable
 from orders.payments.execution import settlement_send, transfer_send
 from orders.payments.models import Payment, Refund, StripeEvent, Transfer, TransferReversal
-
-
-class ReadOnly(admin.ModelAdmin):
-    """Only settlement code writes these rows."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class DisputedFilter(admin.SimpleListFilter):
@@ -42,7 +30,7 @@ class DisputedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnly):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = [
         "checkout",
         "payment_status",
@@ -78,7 +66,7 @@ def _send(
 
 
 @admin.register(Transfer)
-class TransferAdmin(ReadOnly):
+class TransferAdmin(ReadOnlyAdmin):
     list_display = [
         "order",
         "status",
@@ -104,7 +92,7 @@ class TransferAdmin(ReadOnly):
         _send(self, request, queryset, lambda pk: transfer_send(transfer_id=pk))
 
 
-class SettlementAdmin(ReadOnly):
+class SettlementAdmin(ReadOnlyAdmin):
     """Refunds and transfer reversals: one shape, one "send again" through their one path."""
 
     list_display = ["status", "amount", "currency", "stripe_id", "attempts", "created_at"]
@@ -132,7 +120,7 @@ class TransferReversalAdmin(SettlementAdmin):
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(ReadOnly):
+class StripeEventAdmin(ReadOnlyAdmin):
     list_display = ["stripe_event_id", "type", "object_id", "outcome", "received_at"]
     list_filter = ["type", "livemode"]
     search_fields = ["stripe_event_id", "object_id", "account", "outcome"]

@@ -25,6 +25,7 @@ from orders.models import Order, OrderEvent
 from orders.payments import gateway
 from orders.payments.errors import PaymentProviderError, PaymentProviderUnavailable
 from orders.payments.models import (
+    MoneyMovement,
     Refund,
     RefundStatus,
     Settlement,
@@ -98,8 +99,8 @@ def flag_order(order: Order, reason: str) -> None:
     order_flag(order=order, reason=reason[:2000], actor=None)
 
 
-def _event(order_id: int, action: str, note: str) -> None:
-    order = Order.objects.get(pk=order_id)
+def add_order_event(order: Order, action: str, note: str) -> None:
+    """A line in the order's timeline written by Minga itself (no actor, no status change)."""
     OrderEvent.objects.create(
         order=order,
         action=action,
@@ -216,29 +217,27 @@ def _transfer_refused(transfer: Transfer, exc: PaymentProviderError, attempt: in
     return transfer
 
 
+def _record_done(row: MoneyMovement, **fields: Any) -> None:
+    """Inside the row's lock: what Stripe made (its id, status, time), and no error any more."""
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.failure_message = ""
+    row.save(update_fields=[*fields, "failure_message", "updated_at"])
+
+
 def _transfer_sent(transfer: Transfer, info: TransferInfo) -> Transfer:
     reversal_id = None
     with transaction.atomic():
         transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if transfer.status == TransferStatus.PAID:
             return transfer
-        transfer.stripe_transfer_id = info.id
-        transfer.status = TransferStatus.PAID
-        transfer.paid_at = timezone.now()
-        transfer.failure_message = ""
-        transfer.save(
-            update_fields=[
-                "stripe_transfer_id",
-                "status",
-                "paid_at",
-                "failure_message",
-                "updated_at",
-            ]
+        _record_done(
+            transfer, stripe_transfer_id=info.id, status=TransferStatus.PAID, paid_at=timezone.now()
         )
         amount = Money(transfer.amount, transfer.currency).format()
-        _event(transfer.order_id, "transfer", f"{amount} sent to the seller ({info.id}).")
-        status = Order.objects.filter(pk=transfer.order_id).values_list("status", flat=True).get()
-        if status in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
+        order = Order.objects.get(pk=transfer.order_id)
+        add_order_event(order, "transfer", f"{amount} sent to the seller ({info.id}).")
+        if order.status in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
             # The order closed while this transfer was on its way: take it back.
             reversal, created = TransferReversal.objects.get_or_create(
                 transfer=transfer,
@@ -258,15 +257,7 @@ def _clear_transfer_flag(order_id: int) -> None:
     if order.is_flagged and order.flag_reason.startswith(TRANSFER_FLAG_PREFIX):
         order.is_flagged = False
         order.save(update_fields=["is_flagged", "updated_at"])
-        OrderEvent.objects.create(
-            order=order,
-            action="unflag",
-            from_status=order.status,
-            to_status=order.status,
-            actor=None,
-            actor_side="",
-            note="The transfer to the seller went through on a retry.",
-        )
+        add_order_event(order, "unflag", "The transfer to the seller went through on a retry.")
 
 
 # -- settlements: refunds to buyers and reversals from sellers, one path
@@ -335,7 +326,7 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
     `succeeded` with its id and an order event; refused: `failed` and the order flagged once;
     unreachable: still `pending` (raises `PaymentProviderUnavailable`)."""
     kind = SETTLEMENT_KINDS[model]
-    rows = model.objects.select_related(kind.related)
+    rows = model._default_manager.select_related(kind.related)
     with transaction.atomic():
         row = rows.select_for_update().get(pk=pk)
         if row.status == RefundStatus.SUCCEEDED:
@@ -346,12 +337,12 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
     try:
         info = kind.call(row)
     except PaymentProviderUnavailable as exc:
-        model.objects.filter(pk=pk, status=RefundStatus.PENDING).update(
+        model._default_manager.filter(pk=pk, status=RefundStatus.PENDING).update(
             failure_message=str(exc.detail), updated_at=timezone.now()
         )
         raise
     except PaymentProviderError as exc:
-        first = model.objects.filter(pk=pk, status=RefundStatus.PENDING).update(
+        first = model._default_manager.filter(pk=pk, status=RefundStatus.PENDING).update(
             status=RefundStatus.FAILED, failure_message=str(exc.detail), updated_at=timezone.now()
         )
         if first:
@@ -361,15 +352,15 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
         row = rows.select_for_update().get(pk=pk)
         if row.status == RefundStatus.SUCCEEDED:
             return row
-        row.status = RefundStatus.SUCCEEDED
-        row.stripe_id = info.id
-        row.succeeded_at = timezone.now()
-        row.failure_message = ""
-        row.save(
-            update_fields=["status", "stripe_id", "succeeded_at", "failure_message", "updated_at"]
+        _record_done(
+            row, stripe_id=info.id, status=RefundStatus.SUCCEEDED, succeeded_at=timezone.now()
         )
         amount = Money(row.amount, row.currency)
-        _event(order_id, kind.event_action, kind.done_note.format(amount=amount, id=info.id))
+        add_order_event(
+            Order.objects.get(pk=order_id),
+            kind.event_action,
+            kind.done_note.format(amount=amount, id=info.id),
+        )
         if model is Refund:
             notifications.notify_order_refunded(Order.objects.get(pk=order_id), amount)
     return row

@@ -54,6 +54,20 @@ class Payment(models.Model):
         return f"Payment of checkout {self.checkout_id}"
 
 
+def movement_constraints(stripe_id_field: str, statuses: list[str]) -> list[models.BaseConstraint]:
+    """What every money movement's table guarantees: a positive amount, a known status, and a
+    Stripe object recorded on one row at most."""
+    return [
+        models.UniqueConstraint(
+            fields=[stripe_id_field],
+            condition=~Q(**{stripe_id_field: ""}),
+            name="%(class)s_stripe_id_unique",
+        ),
+        models.CheckConstraint(condition=Q(amount__gt=0), name="%(class)s_amount_positive"),
+        models.CheckConstraint(condition=Q(status__in=statuses), name="%(class)s_status_valid"),
+    ]
+
+
 class MoneyMovement(models.Model):
     """What every record of money Minga asks Stripe to move keeps: how much, how many calls, and
     Stripe's last refusal or outage message."""
@@ -100,15 +114,7 @@ class Transfer(MoneyMovement):
 
     class Meta(MoneyMovement.Meta):
         constraints = [
-            models.UniqueConstraint(
-                fields=["stripe_transfer_id"],
-                condition=~Q(stripe_transfer_id=""),
-                name="transfer_stripe_id_unique",
-            ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=TransferStatus.values), name="transfer_status_valid"
-            ),
+            *movement_constraints("stripe_transfer_id", TransferStatus.values),
             models.CheckConstraint(
                 condition=~Q(status=TransferStatus.PAID) | ~Q(stripe_transfer_id=""),
                 name="transfer_paid_has_stripe_id",
@@ -142,17 +148,7 @@ class Settlement(MoneyMovement):
 
     class Meta(MoneyMovement.Meta):
         abstract = True
-        constraints = [
-            models.UniqueConstraint(
-                fields=["stripe_id"],
-                condition=~Q(stripe_id=""),
-                name="%(class)s_stripe_id_unique",
-            ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="%(class)s_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=RefundStatus.values), name="%(class)s_status_valid"
-            ),
-        ]
+        constraints = movement_constraints("stripe_id", RefundStatus.values)
 
     @property
     def settled_order_id(self) -> int:

@@ -19,7 +19,7 @@ from orders.payments.errors import (
     PaymentProviderError,
     PaymentProviderUnavailable,
 )
-from orders.payments.execution import RunReport, Work
+from orders.payments.execution import RunReport, Work, add_order_event
 from orders.payments.models import (
     Payment,
     Refund,
@@ -29,7 +29,6 @@ from orders.payments.models import (
 )
 from orders.payments.services.payments import (
     PAID_STATUSES,
-    add_order_event,
     is_payment_overdue,
     payment_apply_intent,
 )
