@@ -82,6 +82,27 @@ def paid_checkout(standin, market, django_capture_on_commit_callbacks) -> Checko
     return Checkout.objects.get(pk=checkout_id)
 
 
+def pay_while_transfers_fail(  # type: ignore[no-untyped-def]
+    standin, market, django_capture_on_commit_callbacks, mode: str, **fault
+) -> int:
+    """A card checkout paid while Stripe's transfers endpoint fails in `mode`: the payment is
+    recorded all the same (the money moves later)."""
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi)
+    with (
+        standin.failing(mode, path="/v1/transfers", **fault),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = relay(
+            standin,
+            client_for(market["buyer_owner"]),
+            event_ids(standin, "payment_intent.succeeded", pi)[0],
+        )
+    assert response.status_code == 200
+    return checkout_id
+
+
 def run(command: str) -> str:
     out = io.StringIO()
     call_command(command, stdout=out)
@@ -545,19 +566,10 @@ def test_the_sellers_fixed_account_retries_its_failed_transfers_by_itself(
 def test_a_transfer_whose_answer_was_lost_is_retried_under_the_same_key(
     standin, market, django_capture_on_commit_callbacks
 ):
-    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
-    pi = intent_id(checkout_id)
-    standin.confirm_payment_intent(pi)
     # Stripe makes each transfer, but every answer is lost (the client's own retries included).
-    with (
-        standin.failing("drop_after", path="/v1/transfers", method="POST", count=20),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        relay(
-            standin,
-            client_for(market["buyer_owner"]),
-            event_ids(standin, "payment_intent.succeeded", pi)[0],
-        )
+    checkout_id = pay_while_transfers_fail(
+        standin, market, django_capture_on_commit_callbacks, "drop_after", method="POST", count=20
+    )
     assert set(Transfer.objects.values_list("status", "key_attempt")) == {("pending", 1)}
     run("retry_transfers")
     transfers = standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout_id))
@@ -663,19 +675,9 @@ def test_cron_commands_fail_loudly_when_stripe_is_unreachable(
 def test_stripe_down_after_the_payment_leaves_transfers_pending_for_the_retry(
     standin, market, django_capture_on_commit_callbacks
 ):
-    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
-    pi = intent_id(checkout_id)
-    standin.confirm_payment_intent(pi)
-    with (
-        standin.failing("error", path="/v1/transfers", status=503),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        response = relay(
-            standin,
-            client_for(market["buyer_owner"]),
-            event_ids(standin, "payment_intent.succeeded", pi)[0],
-        )
-    assert response.status_code == 200  # the payment is recorded; the money moves later
+    pay_while_transfers_fail(
+        standin, market, django_capture_on_commit_callbacks, "error", status=503
+    )
     assert set(Transfer.objects.values_list("status", flat=True)) == {"pending"}
     run("retry_transfers")
     assert set(Transfer.objects.values_list("status", flat=True)) == {"paid"}
