@@ -183,3 +183,16 @@ def test_a_card_checkout_stripe_cannot_charge_exactly_is_refused_and_not_written
     assert response.json()["code"] == "amount_not_representable"
     assert not Checkout.objects.exists() and not Payment.objects.exists()
     assert CartLine.objects.filter(cart__cooperative=buyer_coop).count() == 1
+
+
+def test_a_card_checkout_whose_sellers_share_stripe_cannot_send_is_refused(
+    stripe_standin, buyer_coop, buyer_owner, settings
+):
+    # BHD 12.340 is a fine charge, but the seller's share after a 1.5 % fee (BHD 12.155) is not a
+    # transfer Stripe can make: refused before anything is written, not discovered after payment.
+    settings.SOLIDARITY_FEE_BPS = 150
+    add(buyer_owner, buyer_coop, _seller_with(stripe_standin, "BHD", 12_340), 1)
+    response = card_checkout(buyer_owner, buyer_coop)
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "amount_not_representable"
+    assert not Checkout.objects.exists()

@@ -15,7 +15,7 @@ from core.errors import DomainError
 from core.money import Money
 from orders import notifications
 from orders.models import Checkout, Order
-from orders.payments import gateway
+from orders.payments import gateway, stripe_currencies
 from orders.payments.errors import (
     PaymentProviderError,
     PaymentProviderUnavailable,
@@ -52,9 +52,15 @@ PAID_STATUSES = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED})
 
 def checkout_payment_record(*, checkout: Checkout) -> Payment:
     """Inside the checkout transaction: the row the PaymentIntent will be stored on (no network).
-    A total Stripe cannot charge exactly in its currency is refused here (409
-    `amount_not_representable`), so the checkout is not written."""
-    gateway.check_amount(checkout.total_amount, checkout.currency)
+    An amount Stripe cannot take exactly in the currency (the charge, or an order's refund or
+    transfer) is refused here (409 `amount_not_representable`), so the checkout is not written."""
+    amounts = [checkout.total_amount]
+    if stripe_currencies.smallest_step(checkout.currency) > 1:
+        # Each order is refunded (its total) or paid out (its seller's share) on its own.
+        for total, share in checkout.orders.values_list("total_amount", "seller_amount"):
+            amounts += [total, *([share] if share else [])]
+    for amount in amounts:
+        gateway.check_amount(amount, checkout.currency)
     return Payment.objects.create(
         checkout=checkout, amount=checkout.total_amount, currency=checkout.currency
     )
