@@ -1,10 +1,11 @@
 """The Stripe calls of settlement: sending a transfer, a refund or a transfer reversal whose row
 was committed `pending`, and recording the answer. Never inside a transaction.
 
-Each call carries the idempotency key of its row (`order:{id}:transfer`, `refund:{id}`,
-`reversal:{id}`), so two workers sending the same row at once, or a retry after a lost answer,
-get Stripe's first answer back instead of moving money twice. Stripe forgets keys after 24 hours:
-a transfer retried later is first looked up in its transfer group.
+Each call carries the idempotency key of its row (`order:{id}:transfer[:{attempt}]`,
+`refund:{id}`, `reversal:{id}`), so two workers sending the same row at once, or a retry after a
+lost answer, get Stripe's first answer back instead of moving money twice. A transfer Stripe
+refused moves on to its next key (Stripe replays a refusal under its key); before a new key, or
+past Stripe's 24 hours of keys, it is first looked up in its transfer group.
 """
 
 from __future__ import annotations
