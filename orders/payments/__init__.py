@@ -1,7 +1,8 @@
 """Payments through Stripe Connect ("separate charges and transfers").
 
 `gateway` is the only module of the project that imports `stripe` (ruff's banned-api rule TID251
-enforces it); it takes and returns the small types of `values` and raises the errors of `errors`.
+enforces it); it takes and returns the small types of `values` (import them from there) and
+raises the errors of `errors`.
 Callers use it as `from orders.payments import gateway` and call `gateway.create_transfer(...)`.
 
 The settlement seam (`settlement.py`) is what the orders code calls: which methods a buyer may
@@ -28,30 +29,12 @@ from orders.payments.settlement import (
     order_closed,
     payment_payload,
 )
-from orders.payments.values import (
-    ChargeInfo,
-    ConnectedAccount,
-    DisputeInfo,
-    PaymentIntentInfo,
-    RefundInfo,
-    TransferInfo,
-    TransferReversalInfo,
-    WebhookEvent,
-)
 
 __all__ = [
-    "ChargeInfo",
-    "ConnectedAccount",
-    "DisputeInfo",
     "PaymentError",
-    "PaymentIntentInfo",
     "PaymentProviderError",
     "PaymentProviderUnavailable",
     "PaymentsNotConfigured",
-    "RefundInfo",
-    "TransferInfo",
-    "TransferReversalInfo",
-    "WebhookEvent",
     "WebhookSignatureInvalid",
     "available_methods",
     "can_receive_card_payments",

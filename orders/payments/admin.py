@@ -8,22 +8,10 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from orders.admin import ReadOnlyAdmin
 from orders.payments.errors import PaymentProviderUnavailable
-from orders.payments.execution import refund_send, reversal_send, transfer_send
+from orders.payments.execution import settlement_send, transfer_send
 from orders.payments.models import Payment, Refund, StripeEvent, Transfer, TransferReversal
-
-
-class ReadOnly(admin.ModelAdmin):
-    """Only settlement code writes these rows."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class DisputedFilter(admin.SimpleListFilter):
@@ -42,7 +30,7 @@ class DisputedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnly):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = [
         "checkout",
         "payment_status",
@@ -78,7 +66,7 @@ def _send(
 
 
 @admin.register(Transfer)
-class TransferAdmin(ReadOnly):
+class TransferAdmin(ReadOnlyAdmin):
     list_display = [
         "order",
         "status",
@@ -104,39 +92,35 @@ class TransferAdmin(ReadOnly):
         _send(self, request, queryset, lambda pk: transfer_send(transfer_id=pk))
 
 
-@admin.register(Refund)
-class RefundAdmin(ReadOnly):
-    list_display = ["order", "status", "amount", "currency", "stripe_refund_id", "created_at"]
-    list_filter = ["status", "order__is_flagged", "currency"]
-    search_fields = ["stripe_refund_id", "order__id"]
+class SettlementAdmin(ReadOnlyAdmin):
+    """Refunds and transfer reversals: one shape, one "send again" through their one path."""
+
+    list_display = ["status", "amount", "currency", "stripe_id", "attempts", "created_at"]
+    list_filter = ["status", "currency"]
+    search_fields = ["stripe_id"]
     actions = ["send_again"]
 
-    @admin.action(description="Send again (pending or failed refunds)")
+    @admin.action(description="Send again (pending or failed)")
     def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _send(self, request, queryset, lambda pk: refund_send(refund_id=pk))
+        _send(self, request, queryset, lambda pk: settlement_send(self.model, pk))
+
+
+@admin.register(Refund)
+class RefundAdmin(SettlementAdmin):
+    list_display = ["order", *SettlementAdmin.list_display]
+    list_filter = [*SettlementAdmin.list_filter, "order__is_flagged"]
+    search_fields = [*SettlementAdmin.search_fields, "order__id"]
 
 
 @admin.register(TransferReversal)
-class TransferReversalAdmin(ReadOnly):
-    list_display = [
-        "transfer",
-        "status",
-        "amount",
-        "currency",
-        "stripe_reversal_id",
-        "created_at",
-    ]
-    list_filter = ["status", "transfer__order__is_flagged", "currency"]
-    search_fields = ["stripe_reversal_id", "transfer__order__id"]
-    actions = ["send_again"]
-
-    @admin.action(description="Send again (pending or failed reversals)")
-    def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _send(self, request, queryset, lambda pk: reversal_send(reversal_id=pk))
+class TransferReversalAdmin(SettlementAdmin):
+    list_display = ["transfer", *SettlementAdmin.list_display]
+    list_filter = [*SettlementAdmin.list_filter, "transfer__order__is_flagged"]
+    search_fields = [*SettlementAdmin.search_fields, "transfer__order__id"]
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(ReadOnly):
+class StripeEventAdmin(ReadOnlyAdmin):
     list_display = ["stripe_event_id", "type", "object_id", "outcome", "received_at"]
     list_filter = ["type", "livemode"]
     search_fields = ["stripe_event_id", "object_id", "account", "outcome"]

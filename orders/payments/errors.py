@@ -25,6 +25,13 @@ class PaymentProviderUnavailable(PaymentError):
     def __init__(self, detail: str | None = None) -> None:
         super().__init__(detail or self.default_detail)
 
+    def describe(self) -> str:
+        """The detail and the network error behind it, for logs and cron's mail."""
+        cause = self.__cause__
+        if cause is None:
+            return str(self.detail)
+        return f"{self.detail} ({type(cause).__name__}: {cause})"
+
 
 class PaymentProviderError(PaymentError):
     """Stripe refused the request; `stripe_code` is Stripe's error code when it gave one."""

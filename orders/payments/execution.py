@@ -1,18 +1,20 @@
 """The Stripe calls of settlement: sending a transfer, a refund or a transfer reversal whose row
 was committed `pending`, and recording the answer. Never inside a transaction.
 
-Each call carries the idempotency key of its row (`order:{id}:transfer`, `refund:{id}`,
-`reversal:{id}`), so two workers sending the same row at once, or a retry after a lost answer,
-get Stripe's first answer back instead of moving money twice. Stripe forgets keys after 24 hours:
-a transfer retried later is first looked up in its transfer group.
+Each call carries the idempotency key of its row (`order:{id}:transfer[:{attempt}]`,
+`refund:{id}`, `reversal:{id}`), so two workers sending the same row at once, or a retry after a
+lost answer, get Stripe's first answer back instead of moving money twice. A transfer Stripe
+refused moves on to its next key (Stripe replays a refusal under its key); before a new key, or
+past Stripe's 24 hours of keys, it is first looked up in its transfer group.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -24,13 +26,15 @@ from orders.models import Order, OrderEvent
 from orders.payments import gateway
 from orders.payments.errors import PaymentProviderError, PaymentProviderUnavailable
 from orders.payments.models import (
+    MoneyMovement,
     Refund,
     RefundStatus,
+    Settlement,
     Transfer,
     TransferReversal,
     TransferStatus,
 )
-from orders.payments.values import TransferInfo
+from orders.payments.values import RefundInfo, TransferInfo, TransferReversalInfo
 from orders.state import OrderStatus
 
 logger = logging.getLogger(__name__)
@@ -80,9 +84,9 @@ class Work:
             # The seller's share comes back before the buyer's money goes out, so the refund
             # is funded by it rather than by the platform's own balance.
             for pk in self.reversals:
-                reversal_send(reversal_id=pk)
+                settlement_send(TransferReversal, pk)
             for pk in self.refunds:
-                refund_send(refund_id=pk)
+                settlement_send(Refund, pk)
             for pk in self.expire_checkouts:
                 checkout_payment_expire(checkout_id=pk)
         except PaymentProviderUnavailable:
@@ -96,8 +100,8 @@ def flag_order(order: Order, reason: str) -> None:
     order_flag(order=order, reason=reason[:2000], actor=None)
 
 
-def _event(order_id: int, action: str, note: str) -> None:
-    order = Order.objects.get(pk=order_id)
+def add_order_event(order: Order, action: str, note: str) -> None:
+    """A line in the order's timeline written by Minga itself (no actor, no status change)."""
     OrderEvent.objects.create(
         order=order,
         action=action,
@@ -127,7 +131,13 @@ def _find_sent_transfer(transfer: Transfer) -> TransferInfo | None:
 
 def transfer_send(*, transfer_id: int) -> Transfer:
     """Pay the seller its share of a paid order, from the checkout's charge. Refused by Stripe
-    (account restricted...): `failed`, the order flagged, the money stays on the platform."""
+    (account restricted...): `failed`, the order flagged, the money stays on the platform, and
+    the next attempt gets a new idempotency key (Stripe replays a refusal under its key).
+
+    Never two transfers for one order: one row per order (unique), its lock while it is read, one
+    key per attempt that only a definitive refusal moves on (a lost answer or an outage retries
+    the same key, so Stripe replays a success it already made), and before a new key is used,
+    or past Stripe's memory of keys, a look for a transfer Stripe already has for the order."""
     with transaction.atomic():
         transfer = (
             Transfer.objects.select_for_update()
@@ -140,9 +150,12 @@ def transfer_send(*, transfer_id: int) -> Transfer:
             transfer.destination = transfer.order.seller.stripe_account_id
         transfer.attempts += 1
         transfer.save(update_fields=["destination", "attempts", "updated_at"])
+    attempt = transfer.key_attempt
     try:
         info = None
-        if transfer.attempts > 1 and timezone.now() - transfer.created_at > KEY_MEMORY:
+        if attempt > 1 or (
+            transfer.attempts > 1 and timezone.now() - transfer.created_at > KEY_MEMORY
+        ):
             info = _find_sent_transfer(transfer)
         if info is None:
             if not transfer.destination:
@@ -159,8 +172,11 @@ def transfer_send(*, transfer_id: int) -> Transfer:
                 metadata={
                     "transfer_id": transfer.pk,
                     "checkout_id": transfer.payment.checkout_id,
+                    # From the second attempt on (a first attempt in flight keeps its parameters).
+                    **({"attempt": attempt} if attempt > 1 else {}),
                     **namespace_metadata(),
                 },
+                attempt=attempt,
             )
     except PaymentProviderUnavailable as exc:
         Transfer.objects.filter(pk=transfer.pk, status=TransferStatus.PENDING).update(
@@ -168,11 +184,16 @@ def transfer_send(*, transfer_id: int) -> Transfer:
         )
         raise
     except PaymentProviderError as exc:
-        return _transfer_refused(transfer, exc)
+        return _transfer_refused(transfer, exc, attempt)
     return _transfer_sent(transfer, info)
 
 
-def _transfer_refused(transfer: Transfer, exc: PaymentProviderError) -> Transfer:
+# A refusal that does not say Stripe made no transfer under the key: the same key with other
+# parameters (what the key first carried may have succeeded), or no call made at all.
+NOT_DEFINITIVE = frozenset({"idempotency_error", "no_account"})
+
+
+def _transfer_refused(transfer: Transfer, exc: PaymentProviderError, attempt: int) -> Transfer:
     with transaction.atomic():
         transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if transfer.status not in (TransferStatus.PENDING, TransferStatus.FAILED):
@@ -180,7 +201,11 @@ def _transfer_refused(transfer: Transfer, exc: PaymentProviderError) -> Transfer
         is_first_failure = transfer.status == TransferStatus.PENDING
         transfer.status = TransferStatus.FAILED
         transfer.failure_message = str(exc.detail)
-        transfer.save(update_fields=["status", "failure_message", "updated_at"])
+        # Only the worker whose key was refused moves it on, once (a second worker may bring
+        # back the same replayed refusal).
+        if exc.stripe_code not in NOT_DEFINITIVE and transfer.key_attempt == attempt:
+            transfer.key_attempt = attempt + 1
+        transfer.save(update_fields=["status", "failure_message", "key_attempt", "updated_at"])
     if not is_first_failure:  # already flagged; the next retry tries again
         return transfer
     amount = Money(transfer.amount, transfer.currency).format()
@@ -193,29 +218,27 @@ def _transfer_refused(transfer: Transfer, exc: PaymentProviderError) -> Transfer
     return transfer
 
 
+def _record_done(row: MoneyMovement, **fields: Any) -> None:
+    """Inside the row's lock: what Stripe made (its id, status, time), and no error any more."""
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.failure_message = ""
+    row.save(update_fields=[*fields, "failure_message", "updated_at"])
+
+
 def _transfer_sent(transfer: Transfer, info: TransferInfo) -> Transfer:
     reversal_id = None
     with transaction.atomic():
         transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
         if transfer.status == TransferStatus.PAID:
             return transfer
-        transfer.stripe_transfer_id = info.id
-        transfer.status = TransferStatus.PAID
-        transfer.paid_at = timezone.now()
-        transfer.failure_message = ""
-        transfer.save(
-            update_fields=[
-                "stripe_transfer_id",
-                "status",
-                "paid_at",
-                "failure_message",
-                "updated_at",
-            ]
+        _record_done(
+            transfer, stripe_transfer_id=info.id, status=TransferStatus.PAID, paid_at=timezone.now()
         )
         amount = Money(transfer.amount, transfer.currency).format()
-        _event(transfer.order_id, "transfer", f"{amount} sent to the seller ({info.id}).")
-        status = Order.objects.filter(pk=transfer.order_id).values_list("status", flat=True).get()
-        if status in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
+        order = Order.objects.get(pk=transfer.order_id)
+        add_order_event(order, "transfer", f"{amount} sent to the seller ({info.id}).")
+        if order.status in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
             # The order closed while this transfer was on its way: take it back.
             reversal, created = TransferReversal.objects.get_or_create(
                 transfer=transfer,
@@ -224,7 +247,7 @@ def _transfer_sent(transfer: Transfer, info: TransferInfo) -> Transfer:
             reversal_id = reversal.pk if created else None
     _clear_transfer_flag(transfer.order_id)
     if reversal_id is not None:
-        reversal_send(reversal_id=reversal_id)
+        settlement_send(TransferReversal, reversal_id)
     return transfer
 
 
@@ -235,144 +258,138 @@ def _clear_transfer_flag(order_id: int) -> None:
     if order.is_flagged and order.flag_reason.startswith(TRANSFER_FLAG_PREFIX):
         order.is_flagged = False
         order.save(update_fields=["is_flagged", "updated_at"])
-        OrderEvent.objects.create(
-            order=order,
-            action="unflag",
-            from_status=order.status,
-            to_status=order.status,
-            actor=None,
-            actor_side="",
-            note="The transfer to the seller went through on a retry.",
-        )
+        add_order_event(order, "unflag", "The transfer to the seller went through on a retry.")
 
 
-# -- refunds to buyers and reversals from sellers
+# -- settlements: refunds to buyers and reversals from sellers, one path
 
 
-def refund_send(*, refund_id: int) -> Refund:
-    """Give a cancelled paid order's total back to the buyer's card."""
+@dataclass(frozen=True)
+class SettlementKind:
+    """What differs between kinds of settlement: the Stripe call, and the words of the order's
+    event (on success) and flag (on a refusal)."""
+
+    call: Callable[[Any], RefundInfo | TransferReversalInfo]
+    related: str
+    event_action: str
+    done_note: str
+    refused_flag: str
+
+
+def _create_refund(refund: Refund) -> RefundInfo:
+    return gateway.create_refund(
+        refund_id=refund.pk,
+        amount=refund.amount,
+        currency=refund.currency,
+        payment_intent_id=refund.payment.stripe_payment_intent_id,
+        reason="requested_by_customer",
+        metadata={
+            "order_id": refund.order_id,
+            "checkout_id": refund.payment.checkout_id,
+            **namespace_metadata(),
+        },
+    )
+
+
+def _create_reversal(reversal: TransferReversal) -> TransferReversalInfo:
+    return gateway.create_transfer_reversal(
+        reversal_id=reversal.pk,
+        transfer_id=reversal.transfer.stripe_transfer_id,
+        amount=reversal.amount,
+        currency=reversal.currency,
+        metadata={"order_id": reversal.transfer.order_id, **namespace_metadata()},
+    )
+
+
+SETTLEMENT_KINDS: dict[type[Settlement], SettlementKind] = {
+    Refund: SettlementKind(
+        call=_create_refund,
+        related="payment",
+        event_action="refund",
+        done_note="{amount} refunded to the buyer's card ({id}).",
+        refused_flag="The refund to the buyer failed ({error}): refund by hand or retry.",
+    ),
+    TransferReversal: SettlementKind(
+        call=_create_reversal,
+        related="transfer",
+        event_action="transfer_reversal",
+        done_note="{amount} taken back from the seller ({id}).",
+        refused_flag=(
+            "Taking the seller's share back failed ({error}): the platform refunded the buyer; "
+            "settle with the seller by hand."
+        ),
+    ),
+}
+
+
+def settlement_send(model: type[Settlement], pk: int) -> Settlement:
+    """Send a refund or a transfer reversal whose row was committed, and record Stripe's answer:
+    `succeeded` with its id and an order event; refused: `failed` and the order flagged once;
+    unreachable: still `pending` (raises `PaymentProviderUnavailable`)."""
+    kind = SETTLEMENT_KINDS[model]
+    rows = model._default_manager.select_related(kind.related)
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
-        if refund.status == RefundStatus.SUCCEEDED:
-            return refund
-        refund.attempts += 1
-        refund.save(update_fields=["attempts", "updated_at"])
+        row = rows.select_for_update().get(pk=pk)
+        if row.status == RefundStatus.SUCCEEDED:
+            return row
+        row.attempts += 1
+        row.save(update_fields=["attempts", "updated_at"])
+    order_id = row.settled_order_id
     try:
-        info = gateway.create_refund(
-            refund_id=refund.pk,
-            amount=refund.amount,
-            payment_intent_id=refund.payment.stripe_payment_intent_id,
-            reason="requested_by_customer",
-            metadata={
-                "order_id": refund.order_id,
-                "checkout_id": refund.payment.checkout_id,
-                **namespace_metadata(),
-            },
-        )
+        info = kind.call(row)
     except PaymentProviderUnavailable as exc:
-        Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
+        model._default_manager.filter(pk=pk, status=RefundStatus.PENDING).update(
             failure_message=str(exc.detail), updated_at=timezone.now()
         )
         raise
     except PaymentProviderError as exc:
-        first = Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
+        first = model._default_manager.filter(pk=pk, status=RefundStatus.PENDING).update(
             status=RefundStatus.FAILED, failure_message=str(exc.detail), updated_at=timezone.now()
         )
         if first:
-            flag_order(
-                Order.objects.get(pk=refund.order_id),
-                f"The refund to the buyer failed ({exc.detail}): refund by hand or retry.",
-            )
-        return Refund.objects.get(pk=refund.pk)
+            flag_order(Order.objects.get(pk=order_id), kind.refused_flag.format(error=exc.detail))
+        return rows.get(pk=pk)
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().get(pk=refund.pk)
-        if refund.status == RefundStatus.SUCCEEDED:
-            return refund
-        refund.status = RefundStatus.SUCCEEDED
-        refund.stripe_refund_id = info.id
-        refund.succeeded_at = timezone.now()
-        refund.failure_message = ""
-        refund.save(
-            update_fields=[
-                "status",
-                "stripe_refund_id",
-                "succeeded_at",
-                "failure_message",
-                "updated_at",
-            ]
+        row = rows.select_for_update().get(pk=pk)
+        if row.status == RefundStatus.SUCCEEDED:
+            return row
+        _record_done(
+            row, stripe_id=info.id, status=RefundStatus.SUCCEEDED, succeeded_at=timezone.now()
         )
-        amount = Money(refund.amount, refund.currency)
-        _event(
-            refund.order_id,
-            "refund",
-            f"{amount.format()} refunded to the buyer's card ({info.id}).",
+        amount = Money(row.amount, row.currency)
+        add_order_event(
+            Order.objects.get(pk=order_id),
+            kind.event_action,
+            kind.done_note.format(amount=amount, id=info.id),
         )
-        notifications.notify_order_refunded(Order.objects.get(pk=refund.order_id), amount)
-    return refund
+        if model is Refund:
+            notifications.notify_order_refunded(Order.objects.get(pk=order_id), amount)
+    return row
 
 
-def reversal_send(*, reversal_id: int) -> TransferReversal:
-    """Take a refunded order's share back from the seller's account."""
-    with transaction.atomic():
-        reversal = (
-            TransferReversal.objects.select_for_update()
-            .select_related("transfer")
-            .get(pk=reversal_id)
+@dataclass
+class RunReport:
+    """What a cron run did: `(kind, id, status)` per row sent, and the outage that
+    stopped it, if one did (the rows left are for the next run)."""
+
+    sent: list[tuple[str, int, str]] = field(default_factory=list)
+    unavailable: PaymentProviderUnavailable | None = None
+
+    def stopped_reason(self) -> str:
+        """Why the run stopped ('' when it did not): the network error, for cron's mail."""
+        if self.unavailable is None:
+            return ""
+        return (
+            f"Stripe unreachable, the rest is left for the next run: {self.unavailable.describe()}"
         )
-        if reversal.status == RefundStatus.SUCCEEDED:
-            return reversal
-        reversal.attempts += 1
-        reversal.save(update_fields=["attempts", "updated_at"])
-    order_id = reversal.transfer.order_id
-    try:
-        info = gateway.create_transfer_reversal(
-            reversal_id=reversal.pk,
-            transfer_id=reversal.transfer.stripe_transfer_id,
-            amount=reversal.amount,
-            metadata={"order_id": order_id, **namespace_metadata()},
-        )
-    except PaymentProviderUnavailable as exc:
-        TransferReversal.objects.filter(pk=reversal.pk, status=RefundStatus.PENDING).update(
-            failure_message=str(exc.detail), updated_at=timezone.now()
-        )
-        raise
-    except PaymentProviderError as exc:
-        first = TransferReversal.objects.filter(pk=reversal.pk, status=RefundStatus.PENDING).update(
-            status=RefundStatus.FAILED, failure_message=str(exc.detail), updated_at=timezone.now()
-        )
-        if first:
-            flag_order(
-                Order.objects.get(pk=order_id),
-                f"Taking the seller's share back failed ({exc.detail}): the platform refunded "
-                "the buyer; settle with the seller by hand.",
-            )
-        return TransferReversal.objects.get(pk=reversal.pk)
-    with transaction.atomic():
-        reversal = TransferReversal.objects.select_for_update().get(pk=reversal.pk)
-        if reversal.status == RefundStatus.SUCCEEDED:
-            return reversal
-        reversal.status = RefundStatus.SUCCEEDED
-        reversal.stripe_reversal_id = info.id
-        reversal.succeeded_at = timezone.now()
-        reversal.failure_message = ""
-        reversal.save(
-            update_fields=[
-                "status",
-                "stripe_reversal_id",
-                "succeeded_at",
-                "failure_message",
-                "updated_at",
-            ]
-        )
-        amount = Money(reversal.amount, reversal.currency).format()
-        _event(order_id, "transfer_reversal", f"{amount} taken back from the seller ({info.id}).")
-    return reversal
 
 
-def settlement_retry(*, include_failed: bool = True) -> dict[str, list[tuple[int, str]]]:
-    """Send again every transfer, refund and reversal not done yet (cron). Stripe unreachable:
-    stop, the next run continues."""
-    results: dict[str, list[tuple[int, str]]] = {"transfers": [], "refunds": [], "reversals": []}
+def settlement_retry(*, include_failed: bool = True) -> RunReport:
+    """Send again every transfer, reversal and refund not done yet (cron), in the order of the
+    normal path: a refunded order's share is taken back from the seller before the buyer is
+    refunded, so the platform's own balance never funds the refund. Stripe unreachable: stop;
+    the report says why and the next run continues."""
+    report = RunReport()
     retryable = [TransferStatus.PENDING, *([TransferStatus.FAILED] if include_failed else [])]
     again = [RefundStatus.PENDING, *([RefundStatus.FAILED] if include_failed else [])]
     try:
@@ -381,17 +398,18 @@ def settlement_retry(*, include_failed: bool = True) -> dict[str, list[tuple[int
             .order_by("pk")
             .values_list("pk", flat=True)
         ):
-            results["transfers"].append((pk, transfer_send(transfer_id=pk).status))
-        for pk in (
-            Refund.objects.filter(status__in=again).order_by("pk").values_list("pk", flat=True)
+            report.sent.append(("transfer", pk, transfer_send(transfer_id=pk).status))
+        for model, rows in (
+            (
+                TransferReversal,
+                TransferReversal.objects.filter(transfer__status=TransferStatus.PAID),
+            ),
+            (Refund, Refund.objects.all()),
         ):
-            results["refunds"].append((pk, refund_send(refund_id=pk).status))
-        for pk in (
-            TransferReversal.objects.filter(status__in=again, transfer__status=TransferStatus.PAID)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        ):
-            results["reversals"].append((pk, reversal_send(reversal_id=pk).status))
-    except PaymentProviderUnavailable:
-        results.setdefault("stopped", []).append((0, "Stripe unavailable: next run"))
-    return results
+            for pk in rows.filter(status__in=again).order_by("pk").values_list("pk", flat=True):
+                report.sent.append(
+                    (model._meta.model_name or "", pk, settlement_send(model, pk).status)
+                )
+    except PaymentProviderUnavailable as exc:
+        report.unavailable = exc
+    return report

@@ -17,11 +17,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import stripe
@@ -29,13 +29,11 @@ from django.conf import settings
 from stripe.params import (
     AccountCreateParams,
     PaymentIntentCreateParams,
-    PaymentIntentListParams,
     RefundCreateParams,
-    RefundListParams,
     TransferCreateParams,
-    TransferListParams,
 )
 
+from orders.payments import stripe_currencies
 from orders.payments.errors import (
     PaymentProviderError,
     PaymentProviderUnavailable,
@@ -56,6 +54,7 @@ from orders.payments.values import (
 logger = logging.getLogger(__name__)
 
 OurId = int | str | UUID
+T = TypeVar("T")
 LIST_PAGE_SIZE = 100
 
 
@@ -72,6 +71,15 @@ def idempotency_key(*parts: object) -> str:
     key = ":".join(str(part) for part in parts)
     namespace = settings.STRIPE_IDEMPOTENCY_NAMESPACE
     return f"{namespace}:{key}" if namespace else key
+
+
+def transfer_key(order_id: OurId, attempt: int = 1) -> str:
+    """`order:7:transfer` for a transfer's first attempt, `order:7:transfer:2` for the second."""
+    if attempt < 1:
+        raise ValueError(f"attempts count from 1, got {attempt!r}")
+    if attempt == 1:  # the key transfers had before attempts were counted: rows in flight keep it
+        return idempotency_key("order", order_id, "transfer")
+    return idempotency_key("order", order_id, "transfer", attempt)
 
 
 def _client() -> stripe.StripeClient:
@@ -176,10 +184,21 @@ def _stripe_currency(currency: str) -> str:
     return currency.lower()
 
 
-def _positive(amount: int) -> int:
+def _stripe_amount(amount: int, currency: str) -> int:
+    """Our positive integer of minor units as Stripe's `amount` (`stripe_currencies`)."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise ValueError(f"amounts are positive integers of minor units, got {amount!r}")
-    return amount
+    return stripe_currencies.to_stripe(amount, _currency(_stripe_currency(currency)))
+
+
+def _our_amount(obj: Mapping[str, Any], field: str = "amount") -> int:
+    """A Stripe object's amount field in our minor units of the object's currency."""
+    return stripe_currencies.from_stripe(obj.get(field) or 0, _currency(obj["currency"]))
+
+
+def check_amount(amount: int, currency: str) -> None:
+    """Refuse (`AmountNotRepresentable`, 409) an amount Stripe cannot take exactly; no network."""
+    _stripe_amount(amount, currency)
 
 
 def _account(obj: Any) -> ConnectedAccount:
@@ -201,19 +220,26 @@ def _account(obj: Any) -> ConnectedAccount:
     )
 
 
+def _common(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of `StripeObjectInfo`, from a plain Stripe object."""
+    return {
+        "id": obj["id"],
+        "amount": _our_amount(obj),
+        "currency": _currency(obj["currency"]),
+        "created": _when(obj.get("created")),
+        "metadata": _metadata(obj.get("metadata")),
+    }
+
+
 def _payment_intent(obj: Any) -> PaymentIntentInfo:
     obj = _plain(obj)
     return PaymentIntentInfo(
-        id=obj["id"],
+        **_common(obj),
         client_secret=obj.get("client_secret"),
         status=obj["status"],
-        amount=obj["amount"],
-        amount_received=obj.get("amount_received") or 0,
-        currency=_currency(obj["currency"]),
+        amount_received=_our_amount(obj, "amount_received"),
         latest_charge=_id_of(obj.get("latest_charge")),
         transfer_group=obj.get("transfer_group"),
-        created=_when(obj.get("created")),
-        metadata=_metadata(obj.get("metadata")),
         last_payment_error=_error_message(obj.get("last_payment_error")),
     )
 
@@ -227,73 +253,52 @@ def _error_message(error: Any) -> str | None:
 def _charge(obj: Any) -> ChargeInfo:
     obj = _plain(obj)
     return ChargeInfo(
-        id=obj["id"],
-        amount=obj["amount"],
-        amount_refunded=obj.get("amount_refunded") or 0,
-        currency=_currency(obj["currency"]),
+        **_common(obj),
+        amount_refunded=_our_amount(obj, "amount_refunded"),
         status=obj["status"],
         payment_intent=_id_of(obj.get("payment_intent")),
         transfer_group=obj.get("transfer_group"),
         refunded=bool(obj.get("refunded")),
         disputed=bool(obj.get("disputed")),
-        created=_when(obj.get("created")),
     )
 
 
 def _transfer(obj: Any) -> TransferInfo:
     obj = _plain(obj)
     return TransferInfo(
-        id=obj["id"],
-        amount=obj["amount"],
-        amount_reversed=obj.get("amount_reversed") or 0,
-        currency=_currency(obj["currency"]),
+        **_common(obj),
+        amount_reversed=_our_amount(obj, "amount_reversed"),
         destination=_id_of(obj.get("destination")) or "",
         transfer_group=obj.get("transfer_group"),
         source_transaction=_id_of(obj.get("source_transaction")),
         reversed=bool(obj.get("reversed")),
-        created=_when(obj.get("created")),
-        metadata=_metadata(obj.get("metadata")),
     )
 
 
 def _reversal(obj: Any) -> TransferReversalInfo:
     obj = _plain(obj)
-    return TransferReversalInfo(
-        id=obj["id"],
-        transfer=_id_of(obj.get("transfer")) or "",
-        amount=obj["amount"],
-        currency=_currency(obj["currency"]),
-        created=_when(obj.get("created")),
-        metadata=_metadata(obj.get("metadata")),
-    )
+    return TransferReversalInfo(**_common(obj), transfer=_id_of(obj.get("transfer")) or "")
 
 
 def _refund(obj: Any) -> RefundInfo:
     obj = _plain(obj)
     return RefundInfo(
-        id=obj["id"],
-        amount=obj["amount"],
-        currency=_currency(obj["currency"]),
+        **_common(obj),
         status=obj.get("status") or "",
         charge=_id_of(obj.get("charge")),
         payment_intent=_id_of(obj.get("payment_intent")),
         reason=obj.get("reason"),
-        created=_when(obj.get("created")),
-        metadata=_metadata(obj.get("metadata")),
     )
 
 
 def _dispute(obj: Any) -> DisputeInfo:
     obj = _plain(obj)
     return DisputeInfo(
-        id=obj["id"],
+        **_common(obj),
         charge=_id_of(obj.get("charge")) or "",
         payment_intent=_id_of(obj.get("payment_intent")),
-        amount=obj["amount"],
-        currency=_currency(obj["currency"]),
         reason=obj.get("reason") or "",
         status=obj.get("status") or "",
-        created=_when(obj.get("created")),
     )
 
 
@@ -301,6 +306,41 @@ def _bounds(created_gte: datetime, created_lte: datetime) -> tuple[int, int]:
     if created_gte.tzinfo is None or created_lte.tzinfo is None:
         raise ValueError("reconciliation ranges are aware datetimes")
     return int(created_gte.timestamp()), int(created_lte.timestamp())
+
+
+def _create(
+    resource: str, convert: Callable[[Any], T], action: str, params: Mapping[str, object], key: str
+) -> T:
+    """Create a Stripe object under an idempotency key, as our value."""
+    with _calling(action):
+        return convert(getattr(_client().v1, resource).create(params, {"idempotency_key": key}))
+
+
+# -- Reads: webhook handlers and reconciliation re-read an object instead of trusting a payload
+
+
+def _reader(resource: str, convert: Callable[[Any], T], action: str) -> Callable[[str], T]:
+    """`retrieve_x(id)`: Stripe's object `resource` by id, as our value."""
+
+    def retrieve(object_id: str) -> T:
+        with _calling(action):
+            return convert(getattr(_client().v1, resource).retrieve(object_id))
+
+    return retrieve
+
+
+retrieve_account: Callable[[str], ConnectedAccount] = _reader(
+    "accounts", _account, "read a connected account"
+)
+retrieve_payment_intent: Callable[[str], PaymentIntentInfo] = _reader(
+    "payment_intents", _payment_intent, "read a payment"
+)
+retrieve_charge: Callable[[str], ChargeInfo] = _reader("charges", _charge, "read a charge")
+retrieve_dispute: Callable[[str], DisputeInfo] = _reader("disputes", _dispute, "read a dispute")
+retrieve_transfer: Callable[[str], TransferInfo] = _reader(
+    "transfers", _transfer, "read a transfer"
+)
+retrieve_refund: Callable[[str], RefundInfo] = _reader("refunds", _refund, "read a refund")
 
 
 # -- Connect: sellers' Express accounts
@@ -331,11 +371,6 @@ def create_connected_account(
     return _account(account)
 
 
-def retrieve_account(account_id: str) -> ConnectedAccount:
-    with _calling("read a connected account"):
-        return _account(_client().v1.accounts.retrieve(account_id))
-
-
 def create_account_link(*, account_id: str, refresh_url: str, return_url: str) -> str:
     """A fresh single-use onboarding URL (links expire within minutes, so none is stored)."""
     with _calling("create an account link"):
@@ -364,24 +399,15 @@ def create_payment_intent(
 ) -> PaymentIntentInfo:
     """The checkout's PaymentIntent (key `checkout:{id}:pi`); `metadata` gets `checkout_id`."""
     params: PaymentIntentCreateParams = {
-        "amount": _positive(amount),
+        "amount": _stripe_amount(amount, currency),
         "currency": _stripe_currency(currency),
         "transfer_group": transfer_group,
         "metadata": _outgoing_metadata({"checkout_id": checkout_id}, metadata),
     }
     if description:
         params["description"] = description
-    with _calling("create a payment"):
-        intent = _client().v1.payment_intents.create(
-            params,
-            {"idempotency_key": idempotency_key("checkout", checkout_id, "pi")},
-        )
-    return _payment_intent(intent)
-
-
-def retrieve_payment_intent(payment_intent_id: str) -> PaymentIntentInfo:
-    with _calling("read a payment"):
-        return _payment_intent(_client().v1.payment_intents.retrieve(payment_intent_id))
+    key = idempotency_key("checkout", checkout_id, "pi")
+    return _create("payment_intents", _payment_intent, "create a payment", params, key)
 
 
 def cancel_payment_intent(*, checkout_id: OurId, payment_intent_id: str) -> PaymentIntentInfo:
@@ -396,16 +422,6 @@ def cancel_payment_intent(*, checkout_id: OurId, payment_intent_id: str) -> Paym
     return _payment_intent(intent)
 
 
-def retrieve_charge(charge_id: str) -> ChargeInfo:
-    with _calling("read a charge"):
-        return _charge(_client().v1.charges.retrieve(charge_id))
-
-
-def retrieve_dispute(dispute_id: str) -> DisputeInfo:
-    with _calling("read a dispute"):
-        return _dispute(_client().v1.disputes.retrieve(dispute_id))
-
-
 # -- Transfers to sellers, refunds to buyers, reversals from sellers
 
 
@@ -418,13 +434,16 @@ def create_transfer(
     transfer_group: str,
     source_transaction: str | None = None,
     metadata: Mapping[str, Any] | None = None,
+    attempt: int = 1,
 ) -> TransferInfo:
-    """Pay a seller its share of a checkout (key `order:{id}:transfer`).
+    """Pay a seller its share of a checkout (key `order:{id}:transfer`, and
+    `order:{id}:transfer:{attempt}` from the second attempt on: Stripe keeps a refusal under its
+    key, so a retry after a refusal needs a new one; the caller moves `attempt` on only then).
 
     `source_transaction` (the checkout's charge) ties the transfer to the buyer's funds, so it
     succeeds before those funds are available on the platform balance."""
     params: TransferCreateParams = {
-        "amount": _positive(amount),
+        "amount": _stripe_amount(amount, currency),
         "currency": _stripe_currency(currency),
         "destination": destination,
         "transfer_group": transfer_group,
@@ -432,23 +451,15 @@ def create_transfer(
     }
     if source_transaction:
         params["source_transaction"] = source_transaction
-    with _calling("transfer to a seller"):
-        transfer = _client().v1.transfers.create(
-            params,
-            {"idempotency_key": idempotency_key("order", order_id, "transfer")},
-        )
-    return _transfer(transfer)
-
-
-def retrieve_transfer(transfer_id: str) -> TransferInfo:
-    with _calling("read a transfer"):
-        return _transfer(_client().v1.transfers.retrieve(transfer_id))
+    key = transfer_key(order_id, attempt)
+    return _create("transfers", _transfer, "transfer to a seller", params, key)
 
 
 def create_refund(
     *,
     refund_id: OurId,
     amount: int,
+    currency: str,
     payment_intent_id: str | None = None,
     charge_id: str | None = None,
     reason: str | None = None,
@@ -458,7 +469,7 @@ def create_refund(
     if (payment_intent_id is None) == (charge_id is None):
         raise ValueError("refund either a payment_intent_id or a charge_id")
     params: RefundCreateParams = {
-        "amount": _positive(amount),
+        "amount": _stripe_amount(amount, currency),
         "metadata": _outgoing_metadata({"refund_id": refund_id}, metadata),
     }
     if payment_intent_id:
@@ -467,17 +478,8 @@ def create_refund(
         params["charge"] = charge_id
     if reason:
         params["reason"] = reason
-    with _calling("refund a payment"):
-        refund = _client().v1.refunds.create(
-            params,
-            {"idempotency_key": idempotency_key("refund", refund_id)},
-        )
-    return _refund(refund)
-
-
-def retrieve_refund(refund_id: str) -> RefundInfo:
-    with _calling("read a refund"):
-        return _refund(_client().v1.refunds.retrieve(refund_id))
+    key = idempotency_key("refund", refund_id)
+    return _create("refunds", _refund, "refund a payment", params, key)
 
 
 def create_transfer_reversal(
@@ -485,6 +487,7 @@ def create_transfer_reversal(
     reversal_id: OurId,
     transfer_id: str,
     amount: int,
+    currency: str,
     metadata: Mapping[str, Any] | None = None,
 ) -> TransferReversalInfo:
     """Take back (part of) a seller's transfer, e.g. for a refunded order (key `reversal:{id}`)."""
@@ -492,7 +495,7 @@ def create_transfer_reversal(
         reversal = _client().v1.transfers.reversals.create(
             transfer_id,
             {
-                "amount": _positive(amount),
+                "amount": _stripe_amount(amount, currency),
                 "metadata": _outgoing_metadata({"reversal_id": reversal_id}, metadata),
             },
             {"idempotency_key": idempotency_key("reversal", reversal_id)},
@@ -552,15 +555,31 @@ def construct_event(payload: bytes, signature_header: str | None) -> WebhookEven
 # -- Lists for reconciliation
 
 
+def _list(
+    resource: str,
+    convert: Callable[[Any], T],
+    created_gte: datetime,
+    created_lte: datetime,
+    filters: Mapping[str, str | None],
+) -> list[T]:
+    """Every object of `resource` created in the range (inclusive), newest first, through every
+    page; filters that are None are left out."""
+    gte, lte = _bounds(created_gte, created_lte)
+    params = {
+        "created": {"gte": gte, "lte": lte},
+        "limit": LIST_PAGE_SIZE,
+        **{name: value for name, value in filters.items() if value},
+    }
+    with _calling(f"list {resource}"):
+        page = getattr(_client().v1, resource).list(params)
+        return [convert(obj) for obj in page.auto_paging_iter()]
+
+
 def list_payment_intents(
     *, created_gte: datetime, created_lte: datetime
 ) -> list[PaymentIntentInfo]:
-    """Every PaymentIntent created in the range (inclusive), newest first."""
-    gte, lte = _bounds(created_gte, created_lte)
-    params: PaymentIntentListParams = {"created": {"gte": gte, "lte": lte}, "limit": LIST_PAGE_SIZE}
-    with _calling("list payments"):
-        page = _client().v1.payment_intents.list(params)
-        return [_payment_intent(obj) for obj in page.auto_paging_iter()]
+    """Every PaymentIntent created in the range."""
+    return _list("payment_intents", _payment_intent, created_gte, created_lte, {})
 
 
 def list_transfers(
@@ -571,31 +590,13 @@ def list_transfers(
     destination: str | None = None,
 ) -> list[TransferInfo]:
     """Every transfer created in the range, optionally of one checkout or one seller."""
-    gte, lte = _bounds(created_gte, created_lte)
-    params: TransferListParams = {
-        "created": {"gte": gte, "lte": lte},
-        "limit": LIST_PAGE_SIZE,
-    }
-    if transfer_group:
-        params["transfer_group"] = transfer_group
-    if destination:
-        params["destination"] = destination
-    with _calling("list transfers"):
-        page = _client().v1.transfers.list(params)
-        return [_transfer(obj) for obj in page.auto_paging_iter()]
+    filters = {"transfer_group": transfer_group, "destination": destination}
+    return _list("transfers", _transfer, created_gte, created_lte, filters)
 
 
 def list_refunds(
     *, created_gte: datetime, created_lte: datetime, payment_intent_id: str | None = None
 ) -> list[RefundInfo]:
     """Every refund created in the range, optionally of one payment."""
-    gte, lte = _bounds(created_gte, created_lte)
-    params: RefundListParams = {
-        "created": {"gte": gte, "lte": lte},
-        "limit": LIST_PAGE_SIZE,
-    }
-    if payment_intent_id:
-        params["payment_intent"] = payment_intent_id
-    with _calling("list refunds"):
-        page = _client().v1.refunds.list(params)
-        return [_refund(obj) for obj in page.auto_paging_iter()]
+    filters = {"payment_intent": payment_intent_id}
+    return _list("refunds", _refund, created_gte, created_lte, filters)

@@ -54,6 +54,36 @@ class Payment(models.Model):
         return f"Payment of checkout {self.checkout_id}"
 
 
+def movement_constraints(stripe_id_field: str, statuses: list[str]) -> list[models.BaseConstraint]:
+    """What every money movement's table guarantees: a positive amount, a known status, and a
+    Stripe object recorded on one row at most."""
+    return [
+        models.UniqueConstraint(
+            fields=[stripe_id_field],
+            condition=~Q(**{stripe_id_field: ""}),
+            name="%(class)s_stripe_id_unique",
+        ),
+        models.CheckConstraint(condition=Q(amount__gt=0), name="%(class)s_amount_positive"),
+        models.CheckConstraint(condition=Q(status__in=statuses), name="%(class)s_status_valid"),
+    ]
+
+
+class MoneyMovement(models.Model):
+    """What every record of money Minga asks Stripe to move keeps: how much, how many calls, and
+    Stripe's last refusal or outage message."""
+
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    attempts = models.PositiveIntegerField(default=0, help_text="Calls made to Stripe.")
+    failure_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
 class TransferStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     PAID = "paid", "Paid"
@@ -61,43 +91,35 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled (the order closed before it was sent)"
 
 
-class Transfer(models.Model):
+class Transfer(MoneyMovement):
     """The seller's share of a paid order (total − solidarity fee), sent to its connected account.
 
     Unique per order; written in the transaction that marks the payment succeeded, sent after it
-    commits with the key `order:{id}:transfer`."""
+    commits. Its idempotency key is `order:{id}:transfer` for the first attempt and
+    `order:{id}:transfer:{n}` for attempt n: Stripe keeps a refusal under its key for 24 hours, so
+    once Stripe refused (a restricted account), the retry after the seller fixed it must use a new
+    key; a lost answer or an outage is retried under the same key."""
 
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="transfer")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="transfers")
-    amount = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
     destination = models.CharField(max_length=255, blank=True, help_text="Connected account id.")
     status = models.CharField(
         max_length=16, choices=TransferStatus.choices, default=TransferStatus.PENDING
     )
     stripe_transfer_id = models.CharField(max_length=255, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    failure_message = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    key_attempt = models.PositiveIntegerField(
+        default=1, help_text="The attempt number in the idempotency key; a refusal moves it on."
+    )
     paid_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(MoneyMovement.Meta):
         constraints = [
-            models.UniqueConstraint(
-                fields=["stripe_transfer_id"],
-                condition=~Q(stripe_transfer_id=""),
-                name="transfer_stripe_id_unique",
-            ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=TransferStatus.values), name="transfer_status_valid"
-            ),
+            *movement_constraints("stripe_transfer_id", TransferStatus.values),
             models.CheckConstraint(
                 condition=~Q(status=TransferStatus.PAID) | ~Q(stripe_transfer_id=""),
                 name="transfer_paid_has_stripe_id",
             ),
+            models.CheckConstraint(condition=Q(key_attempt__gte=1), name="transfer_key_attempt"),
         ]
 
     def __str__(self) -> str:
@@ -105,12 +127,35 @@ class Transfer(models.Model):
 
 
 class RefundStatus(models.TextChoices):
+    """The status of every settlement record (refunds and transfer reversals)."""
+
     PENDING = "pending", "Pending"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
 
 
-class Refund(models.Model):
+class Settlement(MoneyMovement):
+    """Money given back after a paid order closed: a refund to the buyer or a reversal of the
+    seller's transfer (and whatever the next rail adds). Written `pending` in the transaction that
+    closes the order, sent after it commits by `execution.settlement_send` with the key
+    `{kind}:{id}`, then `succeeded` with Stripe's id, or `failed` and the order flagged."""
+
+    status = models.CharField(
+        max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    stripe_id = models.CharField(max_length=255, blank=True, help_text="Stripe's object id.")
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(MoneyMovement.Meta):
+        abstract = True
+        constraints = movement_constraints("stripe_id", RefundStatus.values)
+
+    @property
+    def settled_order_id(self) -> int:
+        raise NotImplementedError
+
+
+class Refund(Settlement):
     """A cancelled or declined paid order's total, given back to the buyer (key `refund:{id}`).
 
     Unique per order, and each is the order's total, so the refunds of a checkout never add up to
@@ -118,70 +163,28 @@ class Refund(models.Model):
 
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="refund")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    amount = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
-    status = models.CharField(
-        max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING
-    )
-    stripe_refund_id = models.CharField(max_length=255, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    failure_message = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["stripe_refund_id"],
-                condition=~Q(stripe_refund_id=""),
-                name="refund_stripe_id_unique",
-            ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=RefundStatus.values), name="refund_status_valid"
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"Refund for order {self.order_id} ({self.status})"
 
+    @property
+    def settled_order_id(self) -> int:
+        return self.order_id
 
-class TransferReversal(models.Model):
+
+class TransferReversal(Settlement):
     """The seller's share of a refunded order taken back from its account (key `reversal:{id}`).
 
     Unique per transfer, for the transfer's whole amount."""
 
     transfer = models.OneToOneField(Transfer, on_delete=models.PROTECT, related_name="reversal")
-    amount = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
-    status = models.CharField(
-        max_length=16, choices=RefundStatus.choices, default=RefundStatus.PENDING
-    )
-    stripe_reversal_id = models.CharField(max_length=255, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    failure_message = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    succeeded_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["stripe_reversal_id"],
-                condition=~Q(stripe_reversal_id=""),
-                name="reversal_stripe_id_unique",
-            ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="reversal_amount_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=RefundStatus.values), name="reversal_status_valid"
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"Reversal of transfer {self.transfer_id} ({self.status})"
+
+    @property
+    def settled_order_id(self) -> int:
+        return self.transfer.order_id
 
 
 class StripeEvent(models.Model):

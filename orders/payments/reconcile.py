@@ -287,16 +287,16 @@ def _refunds(report: Report) -> None:
         .values_list("stripe_payment_intent_id", flat=True)
     )
     local = list(Refund.objects.filter(created_at__range=(report.since, report.until)))
-    by_id = {r.stripe_refund_id: r for r in local if r.stripe_refund_id}
-    for r in Refund.objects.filter(stripe_refund_id__in=list(remote)):
-        by_id[r.stripe_refund_id] = r
+    by_id = {r.stripe_id: r for r in local if r.stripe_id}
+    for r in Refund.objects.filter(stripe_id__in=list(remote)):
+        by_id[r.stripe_id] = r
 
     for info in remote.values():
         raw = info.metadata.get("refund_id", "")
         refund = by_id.get(info.id)
         if refund is None and raw.isdigit() and is_ours(info.metadata):
             refund = Refund.objects.filter(pk=int(raw)).first()
-            if refund is not None and refund.stripe_refund_id != info.id:
+            if refund is not None and refund.stripe_id != info.id:
                 report.add(
                     "refund",
                     info.id,
@@ -330,13 +330,13 @@ def _refunds(report: Report) -> None:
                 f"order {refund.order_id}: {refund.status} here, the buyer is not refunded yet "
                 "(manage.py retry_transfers)",
             )
-        elif refund.stripe_refund_id not in remote:
+        elif refund.stripe_id not in remote:
             try:
-                found: RefundInfo = gateway.retrieve_refund(refund.stripe_refund_id)
+                found: RefundInfo = gateway.retrieve_refund(refund.stripe_id)
             except PaymentProviderError:
                 report.add(
                     "refund",
-                    refund.stripe_refund_id,
+                    refund.stripe_id,
                     f"order {refund.order_id}: succeeded here, not at Stripe",
                 )
                 continue

@@ -29,18 +29,25 @@ class ConnectedAccount:
         return self.payouts_enabled and self.transfers_active
 
 
-@dataclass(frozen=True)
-class PaymentIntentInfo:
+@dataclass(frozen=True, kw_only=True)
+class StripeObjectInfo:
+    """What every Stripe object that moves money has: its id, its amount in our minor units, its
+    currency, when it was created, and the metadata Minga put on it."""
+
     id: str
-    client_secret: str | None
-    status: str
     amount: int
-    amount_received: int
     currency: str
-    latest_charge: str | None
-    transfer_group: str | None
     created: datetime
     metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentIntentInfo(StripeObjectInfo):
+    client_secret: str | None
+    status: str
+    amount_received: int
+    latest_charge: str | None
+    transfer_group: str | None
     last_payment_error: str | None = None
 
     @property
@@ -48,67 +55,44 @@ class PaymentIntentInfo:
         return self.status == "succeeded"
 
 
-@dataclass(frozen=True)
-class ChargeInfo:
-    id: str
-    amount: int
+@dataclass(frozen=True, kw_only=True)
+class ChargeInfo(StripeObjectInfo):
     amount_refunded: int
-    currency: str
     status: str
     payment_intent: str | None
     transfer_group: str | None
     refunded: bool
     disputed: bool
-    created: datetime
 
 
-@dataclass(frozen=True)
-class TransferInfo:
-    id: str
-    amount: int
+@dataclass(frozen=True, kw_only=True)
+class TransferInfo(StripeObjectInfo):
     amount_reversed: int
-    currency: str
     destination: str
     transfer_group: str | None
     source_transaction: str | None
     reversed: bool
-    created: datetime
-    metadata: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class TransferReversalInfo:
-    id: str
+@dataclass(frozen=True, kw_only=True)
+class TransferReversalInfo(StripeObjectInfo):
     transfer: str
-    amount: int
-    currency: str
-    created: datetime
-    metadata: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class RefundInfo:
-    id: str
-    amount: int
-    currency: str
+@dataclass(frozen=True, kw_only=True)
+class RefundInfo(StripeObjectInfo):
     status: str
     charge: str | None
     payment_intent: str | None
     reason: str | None
-    created: datetime
-    metadata: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class DisputeInfo:
-    id: str
+@dataclass(frozen=True, kw_only=True)
+class DisputeInfo(StripeObjectInfo):
     charge: str
     payment_intent: str | None
-    amount: int
-    currency: str
     reason: str
     status: str
-    created: datetime
 
 
 @dataclass(frozen=True)

@@ -321,16 +321,33 @@ def test_transfer_to_a_restricted_seller_fails_and_succeeds_once_fixed(stripe_st
         gateway.create_transfer(**arguments)
     assert refused.value.stripe_code == "insufficient_capabilities_for_transfer"
 
-    # The seller fixes their account; the next run retries with the same key and is paid.
+    # The seller fixes their account. Stripe keeps the refusal under its key (24 hours): the same
+    # key stays refused, the next attempt's key pays.
     stripe_standin.onboard(destination)
-    transfer = gateway.create_transfer(**arguments)
+    with pytest.raises(PaymentProviderError) as replayed:
+        gateway.create_transfer(**arguments)
+    assert replayed.value.stripe_code == "insufficient_capabilities_for_transfer"
+    transfer = gateway.create_transfer(**arguments, attempt=2)
     assert transfer.amount == 1_970
+    assert gateway.create_transfer(**arguments, attempt=2).id == transfer.id
+
+
+def test_transfer_keys_count_attempts(settings):
+    settings.STRIPE_IDEMPOTENCY_NAMESPACE = ""
+    assert gateway.transfer_key(7) == "order:7:transfer"  # the key rows in flight already use
+    assert gateway.transfer_key(7, 2) == "order:7:transfer:2"
+    with pytest.raises(ValueError):
+        gateway.transfer_key(7, 0)
 
 
 def test_refund_returns_part_of_the_payment_once(stripe_backend):
     intent = paid_intent(stripe_backend, checkout_id=4001, amount=10_000)
     refund = gateway.create_refund(
-        refund_id=71, payment_intent_id=intent.id, amount=3_000, reason="requested_by_customer"
+        refund_id=71,
+        currency=intent.currency,
+        payment_intent_id=intent.id,
+        amount=3_000,
+        reason="requested_by_customer",
     )
     assert refund.id.startswith("re_")
     assert (refund.amount, refund.currency) == (3_000, stripe_backend.currency)
@@ -339,12 +356,18 @@ def test_refund_returns_part_of_the_payment_once(stripe_backend):
     assert refund.reason == "requested_by_customer"
 
     retried = gateway.create_refund(
-        refund_id=71, payment_intent_id=intent.id, amount=3_000, reason="requested_by_customer"
+        refund_id=71,
+        currency=intent.currency,
+        payment_intent_id=intent.id,
+        amount=3_000,
+        reason="requested_by_customer",
     )
     assert retried.id == refund.id
     assert gateway.retrieve_charge(intent.latest_charge).amount_refunded == 3_000
 
-    by_charge = gateway.create_refund(refund_id=72, charge_id=intent.latest_charge, amount=2_000)
+    by_charge = gateway.create_refund(
+        refund_id=72, currency=intent.currency, charge_id=intent.latest_charge, amount=2_000
+    )
     assert by_charge.payment_intent == intent.id
     charge = gateway.retrieve_charge(intent.latest_charge)
     assert (charge.amount_refunded, charge.refunded) == (5_000, False)
@@ -352,23 +375,31 @@ def test_refund_returns_part_of_the_payment_once(stripe_backend):
 
 def test_refunds_never_exceed_the_charge(stripe_backend):
     intent = paid_intent(stripe_backend, checkout_id=4002, amount=1_000)
-    gateway.create_refund(refund_id=73, payment_intent_id=intent.id, amount=600)
+    gateway.create_refund(
+        refund_id=73, currency=intent.currency, payment_intent_id=intent.id, amount=600
+    )
     with pytest.raises(PaymentProviderError):
-        gateway.create_refund(refund_id=74, payment_intent_id=intent.id, amount=401)
+        gateway.create_refund(
+            refund_id=74, currency=intent.currency, payment_intent_id=intent.id, amount=401
+        )
     assert gateway.retrieve_charge(intent.latest_charge).amount_refunded == 600
 
 
 def test_refund_names_exactly_one_payment(stripe_standin):
     with pytest.raises(ValueError):
-        gateway.create_refund(refund_id=1, amount=100)
+        gateway.create_refund(refund_id=1, amount=100, currency="EUR")
     with pytest.raises(ValueError):
-        gateway.create_refund(refund_id=1, amount=100, payment_intent_id="pi_1", charge_id="ch_1")
+        gateway.create_refund(
+            refund_id=1, amount=100, currency="EUR", payment_intent_id="pi_1", charge_id="ch_1"
+        )
 
 
 def test_refund_webhook_names_the_charge(stripe_standin):
     stripe_standin.register_webhook(stripe_standin.sink_url)
     intent = paid_intent(stripe_standin, checkout_id=4003, amount=1_000)
-    gateway.create_refund(refund_id=75, payment_intent_id=intent.id, amount=1_000)
+    gateway.create_refund(
+        refund_id=75, currency=intent.currency, payment_intent_id=intent.id, amount=1_000
+    )
     event = received(stripe_standin, "charge.refunded", intent.latest_charge)
     assert event.data["amount_refunded"] == 1_000
     assert event.data["payment_intent"] == intent.id
@@ -386,18 +417,24 @@ def test_transfer_reversal_takes_back_part_of_a_transfer_once(stripe_backend):
         source_transaction=intent.latest_charge,
     )
     reversal = gateway.create_transfer_reversal(
-        reversal_id=81, transfer_id=transfer.id, amount=2_000
+        reversal_id=81, transfer_id=transfer.id, currency=transfer.currency, amount=2_000
     )
     assert reversal.id.startswith("trr_")
     assert (reversal.transfer, reversal.amount) == (transfer.id, 2_000)
     assert reversal.metadata == {"reversal_id": "81"}
-    again = gateway.create_transfer_reversal(reversal_id=81, transfer_id=transfer.id, amount=2_000)
+    again = gateway.create_transfer_reversal(
+        reversal_id=81, transfer_id=transfer.id, currency=transfer.currency, amount=2_000
+    )
     assert again.id == reversal.id
     assert gateway.retrieve_transfer(transfer.id).amount_reversed == 2_000
 
     with pytest.raises(PaymentProviderError):
-        gateway.create_transfer_reversal(reversal_id=82, transfer_id=transfer.id, amount=2_926)
-    rest = gateway.create_transfer_reversal(reversal_id=83, transfer_id=transfer.id, amount=2_925)
+        gateway.create_transfer_reversal(
+            reversal_id=82, transfer_id=transfer.id, currency=transfer.currency, amount=2_926
+        )
+    rest = gateway.create_transfer_reversal(
+        reversal_id=83, transfer_id=transfer.id, currency=transfer.currency, amount=2_925
+    )
     assert rest.amount == 2_925
     assert gateway.retrieve_transfer(transfer.id).reversed
 
@@ -433,7 +470,9 @@ def test_lists_return_what_was_created_in_the_range(stripe_backend):
         transfer_group="checkout-6001",
         source_transaction=intent.latest_charge,
     )
-    refund = gateway.create_refund(refund_id=91, payment_intent_id=intent.id, amount=500)
+    refund = gateway.create_refund(
+        refund_id=91, currency=intent.currency, payment_intent_id=intent.id, amount=500
+    )
     after = datetime.now(UTC) + timedelta(seconds=2)
 
     assert intent.id in {

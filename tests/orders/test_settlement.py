@@ -3,11 +3,13 @@
 and reconciliation. The live-server stories are in test_settlement_flow.py."""
 
 import io
+import socket
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from orders.models import (
@@ -20,7 +22,7 @@ from orders.models import (
     Transfer,
     TransferReversal,
 )
-from orders.payments import gateway
+from orders.payments import PaymentProviderError, execution, gateway
 from orders.payments.execution import transfer_group
 from tests.conftest import client_for
 from tests.frontend.helpers import browser_for
@@ -78,6 +80,27 @@ def paid_checkout(standin, market, django_capture_on_commit_callbacks) -> Checko
     with django_capture_on_commit_callbacks(execute=True):
         assert relay(standin, client_for(market["buyer_owner"]), event).status_code == 200
     return Checkout.objects.get(pk=checkout_id)
+
+
+def pay_while_transfers_fail(  # type: ignore[no-untyped-def]
+    standin, market, django_capture_on_commit_callbacks, mode: str, **fault
+) -> int:
+    """A card checkout paid while Stripe's transfers endpoint fails in `mode`: the payment is
+    recorded all the same (the money moves later)."""
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi)
+    with (
+        standin.failing(mode, path="/v1/transfers", **fault),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = relay(
+            standin,
+            client_for(market["buyer_owner"]),
+            event_ids(standin, "payment_intent.succeeded", pi)[0],
+        )
+    assert response.status_code == 200
+    return checkout_id
 
 
 def run(command: str) -> str:
@@ -511,6 +534,7 @@ def test_a_failed_transfer_flags_the_order_keeps_the_money_and_is_retried_once_f
     assert listing.status_code == 200 and str(yerba_order.pk).encode() in listing.content
     assert admin_client.get("/admin/orders/order/?is_flagged__exact=1").status_code == 200
 
+    assert failed.key_attempt == 2  # Stripe keeps the refusal under the first key
     run("retry_transfers")  # still restricted
     assert Transfer.objects.get(pk=failed.pk).status == "failed"
     assert yerba_order.events.filter(action="flag").count() == 1
@@ -519,6 +543,7 @@ def test_a_failed_transfer_flags_the_order_keeps_the_money_and_is_retried_once_f
     run("retry_transfers")
     paid = Transfer.objects.get(pk=failed.pk)
     assert paid.status == "paid" and paid.stripe_transfer_id
+    assert paid.key_attempt == 3  # the third key, after two refusals
     yerba_order.refresh_from_db()
     assert not yerba_order.is_flagged
     at_stripe = standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout.pk))
@@ -538,22 +563,121 @@ def test_the_sellers_fixed_account_retries_its_failed_transfers_by_itself(
     assert Transfer.objects.get(order=order_of(checkout, market["yerba"])).status == "paid"
 
 
+def test_a_transfer_whose_answer_was_lost_is_retried_under_the_same_key(
+    standin, market, django_capture_on_commit_callbacks
+):
+    # Stripe makes each transfer, but every answer is lost (the client's own retries included).
+    checkout_id = pay_while_transfers_fail(
+        standin, market, django_capture_on_commit_callbacks, "drop_after", method="POST", count=20
+    )
+    assert set(Transfer.objects.values_list("status", "key_attempt")) == {("pending", 1)}
+    run("retry_transfers")
+    transfers = standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout_id))
+    assert len(transfers["data"]) == 2  # one per order, not one per try
+    assert set(Transfer.objects.values_list("status", "key_attempt")) == {("paid", 1)}
+    assert set(Transfer.objects.values_list("stripe_transfer_id", flat=True)) == {
+        t["id"] for t in transfers["data"]
+    }
+
+
+def test_a_new_key_is_never_used_while_stripe_already_has_the_orders_transfer(
+    standin, market, django_capture_on_commit_callbacks
+):
+    standin.restrict(market["yerba"].stripe_account_id, notify=False)
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    failed = Transfer.objects.get(order=order_of(checkout, market["yerba"]))
+    assert (failed.status, failed.key_attempt) == ("failed", 2)
+    # Meanwhile the order's transfer reached Stripe some other way (a worker that outlived its
+    # key, a person with the dashboard): the next attempt finds it instead of paying again.
+    standin.onboard(market["yerba"].stripe_account_id, notify=False)
+    made = gateway.create_transfer(
+        order_id=failed.order_id,
+        amount=failed.amount,
+        currency=failed.currency,
+        destination=market["yerba"].stripe_account_id,
+        transfer_group=transfer_group(checkout.pk),
+        source_transaction=Payment.objects.get().stripe_charge_id,
+        metadata={"transfer_id": failed.pk},
+        attempt=9,
+    )
+    run("retry_transfers")
+    paid = Transfer.objects.get(pk=failed.pk)
+    assert (paid.status, paid.stripe_transfer_id) == ("paid", made.id)
+    at_stripe = standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout.pk))
+    assert [t["id"] for t in at_stripe["data"] if t["destination"] == paid.destination] == [made.id]
+
+
+def test_a_replayed_refusal_moves_the_key_on_once(
+    standin, market, django_capture_on_commit_callbacks
+):
+    standin.restrict(market["yerba"].stripe_account_id, notify=False)
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    transfer = Transfer.objects.get(order=order_of(checkout, market["yerba"]))
+    assert transfer.key_attempt == 2
+    # A second worker that sent the first key at the same time brings back the same refusal.
+    refusal = PaymentProviderError(
+        "restricted", stripe_code="insufficient_capabilities_for_transfer"
+    )
+    execution._transfer_refused(transfer, refusal, 1)
+    assert Transfer.objects.get(pk=transfer.pk).key_attempt == 2
+    # A key reused with other parameters says nothing about what the key made: no new key.
+    execution._transfer_refused(
+        transfer, PaymentProviderError("x", stripe_code="idempotency_error"), 2
+    )
+    assert Transfer.objects.get(pk=transfer.pk).key_attempt == 2
+
+
+def test_retry_takes_the_sellers_share_back_before_it_refunds_the_buyer(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    order = order_of(checkout, market["yerba"])
+    with (
+        standin.failing("error", path="/v1/", status=503, count=50),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        cancel = client_for(market["buyer_owner"]).post(f"/api/v1/orders/{order.pk}/cancel/")
+    assert cancel.status_code == 200
+    assert Refund.objects.get().status == TransferReversal.objects.get().status == "pending"
+    standin.clear_faults()
+    run("retry_transfers")
+    kinds = [
+        e["type"] for e in standin.events() if e["type"] in ("transfer.reversed", "refund.created")
+    ]
+    assert kinds == ["transfer.reversed", "refund.created"]
+    assert Refund.objects.get().status == TransferReversal.objects.get().status == "succeeded"
+
+
+@pytest.mark.parametrize("command", ["retry_transfers", "expire_pending_payments"])
+def test_cron_commands_fail_loudly_when_stripe_is_unreachable(
+    standin, market, settings, django_capture_on_commit_callbacks, command
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    Checkout.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    standin.confirm_payment_intent(intent_id(checkout_id))
+    Transfer.objects.create(
+        order=Order.objects.first(),
+        payment=Payment.objects.get(),
+        amount=100,
+        currency="EUR",
+    )
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{port}"
+    settings.STRIPE_MAX_NETWORK_RETRIES = 0
+    with pytest.raises(CommandError) as failed:
+        run(command)
+    assert "Stripe unreachable" in str(failed.value)
+    assert "APIConnectionError" in str(failed.value)  # the network error, for cron's mail
+
+
 def test_stripe_down_after_the_payment_leaves_transfers_pending_for_the_retry(
     standin, market, django_capture_on_commit_callbacks
 ):
-    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
-    pi = intent_id(checkout_id)
-    standin.confirm_payment_intent(pi)
-    with (
-        standin.failing("error", path="/v1/transfers", status=503),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        response = relay(
-            standin,
-            client_for(market["buyer_owner"]),
-            event_ids(standin, "payment_intent.succeeded", pi)[0],
-        )
-    assert response.status_code == 200  # the payment is recorded; the money moves later
+    pay_while_transfers_fail(
+        standin, market, django_capture_on_commit_callbacks, "error", status=503
+    )
     assert set(Transfer.objects.values_list("status", flat=True)) == {"pending"}
     run("retry_transfers")
     assert set(Transfer.objects.values_list("status", flat=True)) == {"paid"}

@@ -49,7 +49,9 @@ def test_held_events_are_delivered_when_and_as_often_as_the_test_says(stripe_sta
 def test_endpoints_receive_only_the_events_they_asked_for(stripe_standin):
     stripe_standin.register_webhook(stripe_standin.sink_url, events=["charge.refunded"])
     intent = paid_intent(stripe_standin, 3)
-    gateway.create_refund(refund_id=1, payment_intent_id=intent.id, amount=100)
+    gateway.create_refund(
+        refund_id=1, payment_intent_id=intent.id, amount=100, currency=intent.currency
+    )
     stripe_standin.wait_for_delivery("charge.refunded")
     assert {d["type"] for d in stripe_standin.deliveries()} == {"charge.refunded"}
 

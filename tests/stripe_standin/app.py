@@ -18,7 +18,9 @@ elsewhere:
 - Refunds never exceed what is left of the charge and emit `charge.refunded` and `refund.created`.
 - Idempotency: a POST with an `Idempotency-Key` already seen (per API key) replays the saved
   response when its parameters match, and fails with `idempotency_error` when they differ.
-  Like Stripe, only executed requests are saved (2xx, and 402 card errors), not rejected ones.
+  Like Stripe, only executed requests are saved (2xx, 402 card errors, and refusals decided while
+  executing, e.g. a transfer to an account without the transfers capability), not requests
+  refused while validating their parameters.
 - Webhooks are signed with a fresh timestamp at each delivery, can be held and delivered one by one
   in any order, and every attempt is logged.
 - Stripe.js: the page's `confirmPayment` / `confirmCardPayment` pay with the card typed into

@@ -43,6 +43,27 @@ async def fault_middleware(request: web.Request, handler):
     return response
 
 
+# Refusals Stripe decides while running a request (not while validating its parameters): like
+# Stripe, the stand-in saves them under the key and replays them for as long as it keeps keys, so
+# the same key never succeeds later (a transfer to a restricted account stays refused under its
+# key after the seller fixes the account).
+EXECUTED_REFUSALS = frozenset({"insufficient_capabilities_for_transfer", "balance_insufficient"})
+
+
+def _is_saved(status: int, body: bytes) -> bool:
+    """Stripe saves the result of every request that started executing: successes, declines
+    (402) and refusals made while executing; not parameter errors, conflicts or outages."""
+    if 200 <= status < 300 or status == 402:
+        return True
+    if status != 400:
+        return False
+    try:
+        code = json.loads(body).get("error", {}).get("code")
+    except (ValueError, AttributeError):
+        return False
+    return code in EXECUTED_REFUSALS
+
+
 @web.middleware
 async def idempotency_middleware(request: web.Request, handler):
     key = request.headers.get("Idempotency-Key")
@@ -82,9 +103,8 @@ async def idempotency_middleware(request: web.Request, handler):
         response = await handler(request)
     finally:
         STATE.in_flight.discard(scope)
-    if (200 <= response.status < 300 or response.status == 402) and isinstance(
-        getattr(response, "body", None), bytes
-    ):
-        STATE.idempotency[scope] = SavedResponse(fingerprint, response.status, response.body)
+    body = getattr(response, "body", None)
+    if isinstance(body, bytes) and _is_saved(response.status, body):
+        STATE.idempotency[scope] = SavedResponse(fingerprint, response.status, body)
     response.headers["Idempotency-Key"] = key
     return response

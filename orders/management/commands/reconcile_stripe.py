@@ -54,7 +54,9 @@ class Command(BaseCommand):
             raise CommandError("--since is after --until")
         try:
             report = reconcile(since=since, until=until, repair=options["repair"])
-        except (PaymentProviderUnavailable, PaymentsNotConfigured) as exc:
+        except PaymentProviderUnavailable as exc:
+            raise CommandError(exc.describe()) from exc
+        except PaymentsNotConfigured as exc:
             raise CommandError(str(exc.detail)) from exc
         for difference in report.differences:
             self.stdout.write(str(difference))

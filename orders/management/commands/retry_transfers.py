@@ -1,9 +1,10 @@
-"""Send again the transfers, refunds and transfer reversals not done yet (cron, every few minutes
-to every hour): the same rows, the same idempotency keys, so nothing is paid twice."""
+"""Send again the transfers, transfer reversals and refunds not done yet (cron, every few minutes
+to every hour): the same rows and keys, so nothing is paid twice. Stripe unreachable: exits with
+status 1 and the network error, so cron's mail says so."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from orders.payments.execution import settlement_retry
 
@@ -21,9 +22,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: Any) -> None:
-        results = settlement_retry(include_failed=not options["pending_only"])
-        for kind, rows in results.items():
-            for pk, status in rows:
-                self.stdout.write(f"{kind} {pk}: {status}" if pk else f"{kind}: {status}")
-        counts = ", ".join(f"{len(rows)} {kind}" for kind, rows in results.items())
-        self.stdout.write(f"Retried {counts}.")
+        report = settlement_retry(include_failed=not options["pending_only"])
+        for kind, pk, status in report.sent:
+            self.stdout.write(f"{kind} {pk}: {status}")
+        self.stdout.write(f"Retried {len(report.sent)} row(s).")
+        if report.unavailable is not None:
+            raise CommandError(report.stopped_reason())

@@ -12,6 +12,7 @@ Rules kept here (docs/payments.md tells the whole story):
   path starts at the order (locked by `order_transition`) and never locks the checkout.
 """
 
+from orders.payments.execution import add_order_event
 from orders.payments.services.closing import (
     check_order_transition,
     checkout_payment_expire,
@@ -22,7 +23,6 @@ from orders.payments.services.closing import (
 from orders.payments.services.payments import (
     PAID_STATUSES,
     EventNotReady,
-    add_order_event,
     checkout_for_intent,
     checkout_payment_record,
     checkout_payment_start,

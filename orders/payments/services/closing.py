@@ -19,7 +19,7 @@ from orders.payments.errors import (
     PaymentProviderError,
     PaymentProviderUnavailable,
 )
-from orders.payments.execution import Work
+from orders.payments.execution import RunReport, Work, add_order_event
 from orders.payments.models import (
     Payment,
     Refund,
@@ -29,7 +29,6 @@ from orders.payments.models import (
 )
 from orders.payments.services.payments import (
     PAID_STATUSES,
-    add_order_event,
     is_payment_overdue,
     payment_apply_intent,
 )
@@ -169,21 +168,24 @@ def _checkout_cancel_unpaid(checkout_id: int) -> str:
     return f"cancelled {cancelled} unpaid orders"
 
 
-def checkouts_expire_overdue(*, now: datetime | None = None) -> list[tuple[int, str]]:
+def checkouts_expire_overdue(*, now: datetime | None = None) -> RunReport:
     """Every unpaid card checkout past its grace period (or with no open order left), each on its
-    own; one that Stripe cannot answer for now is left for the next run."""
+    own; Stripe unreachable stops the run (the rest is left for the next one) and the report says
+    why."""
     now = now or timezone.now()
     candidates = Checkout.objects.filter(
         payment_method=PaymentMethod.STRIPE,
         status=CheckoutStatus.AWAITING_PAYMENT,
         payment_status__in=(PaymentStatus.PENDING, PaymentStatus.FAILED),
     ).order_by("pk")
-    results = []
+    report = RunReport()
     for checkout in candidates:
         if not is_payment_overdue(checkout, now=now):
             continue
         try:
-            results.append((checkout.pk, checkout_payment_expire(checkout_id=checkout.pk, now=now)))
-        except PaymentProviderUnavailable:
-            results.append((checkout.pk, "Stripe unavailable: next run"))
-    return results
+            outcome = checkout_payment_expire(checkout_id=checkout.pk, now=now)
+        except PaymentProviderUnavailable as exc:
+            report.unavailable = exc
+            break
+        report.sent.append(("checkout", checkout.pk, outcome))
+    return report

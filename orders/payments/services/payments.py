@@ -14,13 +14,20 @@ from django.utils import timezone
 from core.errors import DomainError
 from core.money import Money
 from orders import notifications
-from orders.models import Checkout, Order, OrderEvent
-from orders.payments import gateway
+from orders.models import Checkout, Order
+from orders.payments import gateway, stripe_currencies
 from orders.payments.errors import (
     PaymentProviderError,
     PaymentProviderUnavailable,
 )
-from orders.payments.execution import Work, flag_order, is_ours, namespace_metadata, transfer_group
+from orders.payments.execution import (
+    Work,
+    add_order_event,
+    flag_order,
+    is_ours,
+    namespace_metadata,
+    transfer_group,
+)
 from orders.payments.models import (
     Payment,
     Refund,
@@ -44,7 +51,16 @@ PAID_STATUSES = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED})
 
 
 def checkout_payment_record(*, checkout: Checkout) -> Payment:
-    """Inside the checkout transaction: the row the PaymentIntent will be stored on (no network)."""
+    """Inside the checkout transaction: the row the PaymentIntent will be stored on (no network).
+    An amount Stripe cannot take exactly in the currency (the charge, or an order's refund or
+    transfer) is refused here (409 `amount_not_representable`), so the checkout is not written."""
+    amounts = [checkout.total_amount]
+    if stripe_currencies.smallest_step(checkout.currency) > 1:
+        # Each order is refunded (its total) or paid out (its seller's share) on its own.
+        for total, share in checkout.orders.values_list("total_amount", "seller_amount"):
+            amounts += [total, *([share] if share else [])]
+    for amount in amounts:
+        gateway.check_amount(amount, checkout.currency)
     return Payment.objects.create(
         checkout=checkout, amount=checkout.total_amount, currency=checkout.currency
     )
@@ -176,19 +192,6 @@ def payment_apply_intent(
     ):
         return _payment_fail(checkout, payment, intent)
     return f"no change: payment {checkout.payment_status}, Stripe says {intent.status}", Work()
-
-
-def add_order_event(order: Order, action: str, note: str) -> None:
-    """A line in the order's timeline written by Minga itself (no actor, no status change)."""
-    OrderEvent.objects.create(
-        order=order,
-        action=action,
-        from_status=order.status,
-        to_status=order.status,
-        actor=None,
-        actor_side="",
-        note=note,
-    )
 
 
 def _payment_succeed(
