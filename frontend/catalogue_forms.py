@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperatives.models import Cooperative
 from core.money import (
     AmountError,
+    Money,
     currency_choices_for,
     default_currency,
     is_price_jump,
@@ -174,7 +175,6 @@ class ListingForm(forms.Form):
         label=_("Price per unit"),
         max_length=40,
         widget=amount_input(),
-        help_text=_("In your own way of writing numbers, e.g. 1.250,50."),
     )
     currency = forms.ChoiceField(label=_("Currency"))
     confirm_price_change = forms.BooleanField(
@@ -231,9 +231,10 @@ class ListingForm(forms.Form):
             if listing is not None
             else ""
         )
+        example = Money(125_050, "EUR").format_input()
         self.fields["price"].help_text = format_html(
             '{} <output id="price-preview" aria-live="polite">{}</output>',
-            self.fields["price"].help_text,
+            _("Write it as you write numbers, e.g. %(example)s.") % {"example": example},
             now,
         )
 

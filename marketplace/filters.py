@@ -71,7 +71,7 @@ class ListingFilterForm(forms.Form):
         if currency and currency not in currency_codes():
             self.add_error(
                 "currency",
-                _("'%(code)s' is not an ISO 4217 currency code.") % {"code": currency},
+                _("'%(value)s' is not an ISO 4217 currency code.") % {"value": currency},
             )
         elif (low is not None or high is not None) and not currency:
             self.add_error(
@@ -89,7 +89,7 @@ class ListingFilterForm(forms.Form):
             found = selectors.category_find(category)
             if found is None:
                 self.add_error(
-                    "category", _("Unknown category '%(category)s'.") % {"category": category}
+                    "category", _("Unknown category '%(value)s'.") % {"value": category}
                 )
             else:
                 data["category"] = found

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative
+from cooperatives.state import VerificationStatus
 from marketplace.models import Listing
+from marketplace.state import ListingStatus
 from moderation.state import AppealStatus, ReportStatus
 
 
@@ -82,6 +84,12 @@ class ModerationActionQuerySet(models.QuerySet["ModerationAction"]):
         raise AppendOnlyError("The moderation log is append-only: rows cannot be deleted.")
 
 
+def target_status_label(code: str, *, is_listing: bool) -> str:
+    """A listing's or a cooperative's status code as people read it ("Pendiente de revisión")."""
+    choices = ListingStatus if is_listing else VerificationStatus
+    return str(choices(code).label) if code in choices.values else code
+
+
 class ModerationAction(models.Model):
     """Who did what to which listing or cooperative, when, from which status to which, and why.
 
@@ -122,6 +130,14 @@ class ModerationAction(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
     objects = ModerationActionQuerySet.as_manager()
+
+    @property
+    def from_status_label(self) -> str:
+        return target_status_label(self.from_status, is_listing=self.listing_id is not None)
+
+    @property
+    def to_status_label(self) -> str:
+        return target_status_label(self.to_status, is_listing=self.listing_id is not None)
 
     class Meta:
         ordering = ["-created_at", "-id"]
