@@ -88,9 +88,7 @@ class ListingFilterForm(forms.Form):
         if category:
             found = selectors.category_find(category)
             if found is None:
-                self.add_error(
-                    "category", _("Unknown category '%(value)s'.") % {"value": category}
-                )
+                self.add_error("category", _("Unknown category '%(value)s'.") % {"value": category})
             else:
                 data["category"] = found
         return data

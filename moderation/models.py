@@ -131,14 +131,6 @@ class ModerationAction(models.Model):
 
     objects = ModerationActionQuerySet.as_manager()
 
-    @property
-    def from_status_label(self) -> str:
-        return target_status_label(self.from_status, is_listing=self.listing_id is not None)
-
-    @property
-    def to_status_label(self) -> str:
-        return target_status_label(self.to_status, is_listing=self.listing_id is not None)
-
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -174,6 +166,14 @@ class ModerationAction(models.Model):
     @property
     def is_appealable_kind(self) -> bool:
         return self.action in APPEALABLE_ACTIONS
+
+    @property
+    def from_status_label(self) -> str:
+        return target_status_label(self.from_status, is_listing=self.listing_id is not None)
+
+    @property
+    def to_status_label(self) -> str:
+        return target_status_label(self.to_status, is_listing=self.listing_id is not None)
 
 
 class ReportReason(models.TextChoices):

@@ -30,8 +30,8 @@ from moderation import services as moderation
 from orders import services as orders
 from orders.models import Checkout, Order, OrderEvent
 from tests.core.test_translations import catalogue
-from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory, UserFactory
-from tests.access.world import _moderator
+from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
+from tests.moderation.conftest import make_moderator
 
 LANGUAGES = ["es", "pt-br"]
 _keys = itertools.count(1)
@@ -225,8 +225,8 @@ def build_world(monkeypatch: Any) -> World:
         cooperative=buyer, role=Role.OWNER, user__name="Luis Suárez"
     ).user
     MembershipFactory(cooperative=brazil, role=Role.OWNER, user__name="João Silva")
-    moderator = _moderator("Marta Gómez")
-    decider = _moderator("Rosa Díaz")
+    moderator = make_moderator(name="Marta Gómez")
+    decider = make_moderator(name="Rosa Díaz")
 
     listing = ListingFactory(
         cooperative=seller,
@@ -289,9 +289,7 @@ def build_world(monkeypatch: Any) -> World:
     # The cart: pesos of two countries, one line below its minimum order.
     orders.cart_add_item(cooperative=buyer, listing_id=listing.pk, quantity=2, actor=buyer_owner)
     orders.cart_add_item(cooperative=buyer, listing_id=queso.pk, quantity=1, actor=buyer_owner)
-    line, _ = orders.cart_add_item(
-        cooperative=buyer, listing_id=yerba.pk, quantity=10, actor=buyer_owner
-    )
+    orders.cart_add_item(cooperative=buyer, listing_id=yerba.pk, quantity=10, actor=buyer_owner)
     Listing.objects.filter(pk=yerba.pk).update(min_order_quantity=20)
 
     moderation.report_create(actor=buyer_owner, listing=listing, reason="fraud")
@@ -372,7 +370,7 @@ def test_the_checker_finds_what_it_looks_for():
     [("es", "Denuncias", "Informes"), ("pt-br", "Denúncias", "Relatórios")],
 )
 def test_abuse_reports_and_trade_reports_are_different_words(language, abuse, trade):
-    moderator = _moderator("Marta Gómez")
+    moderator = make_moderator(name="Marta Gómez")
     browser = Client(headers={"accept-language": language})
     browser.force_login(moderator)
     texts = visible_texts(browser.get("/moderation/reports/").content.decode())
