@@ -372,9 +372,11 @@ def catalogue_import(
         if progress and (done % 200 == 0 or done == total):
             progress("check", done, total)
         if len(row) != len(header):
-            errors.append(
-                RowError(line, "", f"The row has {len(row)} cells; the header has {len(header)}.")
-            )
+            problem = _("The row has %(cells)s cells; the header has %(columns)s.") % {
+                "cells": len(row),
+                "columns": len(header),
+            }
+            errors.append(RowError(line, "", problem))
             continue
         cells = dict(zip(header, row, strict=True))
         sku = _undefuse(cells["sku"]).strip()

@@ -203,59 +203,44 @@ def _card_checkout(buyer: Cooperative, actor: User, listing: Listing, monkeypatc
 
 
 def build_world(monkeypatch: Any) -> World:
-    seller = CooperativeFactory(
-        name="Cooperativa Textil La Huella",
-        country="AR",
-        verification_status=VerificationStatus.VERIFIED,
+    seller, brazil, buyer = (
+        CooperativeFactory(
+            name=name, country=country, verification_status=VerificationStatus.VERIFIED
+        )
+        for name, country in [
+            ("Cooperativa Textil La Huella", "AR"),
+            ("Cooperativa Mista Terra Viva", "BR"),
+            ("Cooperativa de Consumo Montevideo", "UY"),
+        ]
     )
-    brazil = CooperativeFactory(
-        name="Cooperativa Mista Terra Viva",
-        country="BR",
-        verification_status=VerificationStatus.VERIFIED,
+    seller_owner, buyer_owner, _ = (
+        MembershipFactory(cooperative=cooperative, role=Role.OWNER, user__name=name).user
+        for cooperative, name in [
+            (seller, "Ana Pérez"),
+            (buyer, "Luis Suárez"),
+            (brazil, "João Silva"),
+        ]
     )
-    buyer = CooperativeFactory(
-        name="Cooperativa de Consumo Montevideo",
-        country="UY",
-        verification_status=VerificationStatus.VERIFIED,
-    )
-    seller_owner = MembershipFactory(
-        cooperative=seller, role=Role.OWNER, user__name="Ana Pérez"
-    ).user
-    buyer_owner = MembershipFactory(
-        cooperative=buyer, role=Role.OWNER, user__name="Luis Suárez"
-    ).user
-    MembershipFactory(cooperative=brazil, role=Role.OWNER, user__name="João Silva")
     moderator = make_moderator(name="Marta Gómez")
     decider = make_moderator(name="Rosa Díaz")
 
-    listing = ListingFactory(
-        cooperative=seller,
-        title="Tela de algodón",
-        category=_category("clothing"),
-        price_amount=125_000,
-        currency="ARS",
-        unit="lot",
-        min_order_quantity=2,
-        stock=40,
-    )
-    yerba = ListingFactory(
-        cooperative=seller,
-        title="Yerba mate",
-        category=_category("coffee-tea-yerba"),
-        price_amount=390_000,
-        currency="ARS",
-        unit="kg",
-        min_order_quantity=10,
-        stock=500,
-    )
-    queso = ListingFactory(
-        cooperative=brazil,
-        title="Queijo minas",
-        category=_category("dairy-eggs"),
-        price_amount=7_500_000,
-        currency="UYU",
-        unit="piece",
-        stock=30,
+    # (seller, title, category, price, currency, unit, minimum order, stock)
+    listing, yerba, queso = (
+        ListingFactory(
+            cooperative=cooperative,
+            title=title,
+            category=_category(category),
+            price_amount=price,
+            currency=currency,
+            unit=unit,
+            min_order_quantity=minimum,
+            stock=stock,
+        )
+        for cooperative, title, category, price, currency, unit, minimum, stock in [
+            (seller, "Tela de algodón", "clothing", 125_000, "ARS", "lot", 2, 40),
+            (seller, "Yerba mate", "coffee-tea-yerba", 390_000, "ARS", "kg", 10, 500),
+            (brazil, "Queijo minas", "dairy-eggs", 7_500_000, "UYU", "piece", 1, 30),
+        ]
     )
     pending = ListingFactory(
         cooperative=seller,
