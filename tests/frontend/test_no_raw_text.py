@@ -32,6 +32,7 @@ from orders.models import Checkout, Order, OrderEvent
 from tests.core.test_translations import catalogue
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
 from tests.moderation.conftest import make_moderator
+from tests.orders.test_invoices import pdf_text
 
 LANGUAGES = ["es", "pt-br"]
 _keys = itertools.count(1)
@@ -360,3 +361,15 @@ def test_abuse_reports_and_trade_reports_are_different_words(language, abuse, tr
     browser.force_login(moderator)
     texts = visible_texts(browser.get("/moderation/reports/").content.decode())
     assert abuse in texts and trade in texts  # the moderation tab, and the menu's trade reports
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "unit"), [("es", "lote"), ("pt-br", "lote")])
+def test_the_invoice_pdf_names_units_and_currency_for_the_reader(language, unit, monkeypatch):
+    world = build_world(monkeypatch)
+    browser = Client(headers={"accept-language": language})
+    browser.force_login(world.buyer_owner)
+    pdf = browser.get(f"/orders/{world.invoice_order.pk}/invoice.pdf")
+    drawn = " ".join(pdf_text(pdf.content).split())
+    assert unit in drawn and " lot " not in f" {drawn} "
+    assert re.search("ARS[ \u00a0]3\\.750,00", drawn), drawn  # 3 lotes × ARS 1.250,00
