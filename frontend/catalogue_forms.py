@@ -2,17 +2,28 @@
 the API's own FilterSet (marketplace.filters.ListingFilter); listing forms check what a person
 typed and hand it to marketplace.services, which enforce the rules."""
 
-from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.reference import country_choices, currency_codes, currency_decimals
+from cooperatives.models import Cooperative
+from core.money import (
+    AmountError,
+    Money,
+    currency_choices_for,
+    default_currency,
+    is_price_jump,
+    parse_amount,
+    price_jump_message,
+)
+from core.reference import country_choices
 from frontend.widgets import LongSelect
 from marketplace import selectors
-from marketplace.models import MAX_STOCK, DeliveryMode, ListingKind, Unit
+from marketplace.models import MAX_STOCK, DeliveryMode, Listing, ListingKind, Unit, unit_name
 from moderation.models import ReportReason
 
 CHECKED = {"check_test": lambda value: value in (True, "true", "on")}
@@ -28,9 +39,18 @@ def _locale() -> str:
     return (get_language() or "en").replace("-", "_")
 
 
-def _currencies(empty: str | None) -> list[tuple[str, str]]:
-    codes = [(code, code) for code in sorted(currency_codes())]
+def _currencies(empty: str | None, country: str = "") -> list[tuple[str, str]]:
+    """Every currency; a cooperative's own country's first, then its region's (core.money)."""
+    codes = [(code, code) for code in currency_choices_for(country)]
     return [("", empty), *codes] if empty is not None else codes
+
+
+def amount_input(**attrs: str) -> forms.TextInput:
+    """Money is typed as text in the reader's own separators ("1.250,50"), never type=number
+    (which drops or misreads a decimal comma); phones still show the number pad."""
+    return forms.TextInput(
+        attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false", **attrs}
+    )
 
 
 def category_choices(empty: str | None) -> list[tuple[str, str]]:
@@ -45,10 +65,6 @@ def category_choices(empty: str | None) -> list[tuple[str, str]]:
 
     walk(selectors.category_tree(), 0)
     return choices
-
-
-def to_minor_units(amount: Decimal, currency: str) -> int:
-    return int(amount.scaleb(currency_decimals(currency)).to_integral_value())
 
 
 class CatalogueFilterForm(forms.Form):
@@ -69,11 +85,11 @@ class CatalogueFilterForm(forms.Form):
     )
     country = forms.ChoiceField(label=_("Seller's country"), required=False, widget=LongSelect)
     currency = forms.ChoiceField(label=_("Currency"), required=False, widget=LongSelect)
-    min_price = forms.DecimalField(
-        label=_("Lowest price"), required=False, min_value=0, max_digits=18, decimal_places=4
+    min_price = forms.CharField(
+        label=_("Lowest price"), required=False, max_length=40, widget=amount_input()
     )
-    max_price = forms.DecimalField(
-        label=_("Highest price"), required=False, min_value=0, max_digits=18, decimal_places=4
+    max_price = forms.CharField(
+        label=_("Highest price"), required=False, max_length=40, widget=amount_input()
     )
     delivery = forms.MultipleChoiceField(
         label=_("Delivery"),
@@ -124,16 +140,16 @@ class CatalogueFilterForm(forms.Form):
             out["delivery"] = data["delivery"]
         currency = data.get("currency")
         for name in ("min_price", "max_price"):
-            amount = data.get(name)
-            if amount is None:
+            typed = data.get(name)
+            if not typed:
                 continue
             if not currency:
                 out[name] = "0"  # the FilterSet refuses a price without a currency
                 continue
             try:
-                out[name] = str(to_minor_units(amount, currency))
-            except InvalidOperation:
-                self.add_error(name, _("Enter a smaller number."))
+                out[name] = str(parse_amount(typed, currency, _locale()).amount)
+            except AmountError as error:
+                self.add_error(name, str(error))
         return out
 
     def is_filtered(self) -> bool:
@@ -155,10 +171,15 @@ class ListingForm(forms.Form):
     sku = forms.CharField(
         label=_("Your reference (SKU)"), required=False, max_length=64, help_text=_("Optional.")
     )
-    price = forms.DecimalField(
-        label=_("Price per unit"), min_value=Decimal("0.01"), max_digits=18, decimal_places=4
+    price = forms.CharField(
+        label=_("Price per unit"),
+        max_length=40,
+        widget=amount_input(),
     )
     currency = forms.ChoiceField(label=_("Currency"))
+    confirm_price_change = forms.BooleanField(
+        label=_("Yes, this is the new price"), required=False, widget=forms.HiddenInput
+    )
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
     min_order_quantity = forms.IntegerField(
         label=_("Minimum order"), min_value=1, max_value=MAX_STOCK, initial=1
@@ -183,21 +204,69 @@ class ListingForm(forms.Form):
         label=_("Regions served"), required=False, max_length=300, help_text=_("Optional.")
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cooperative: Cooperative, listing: Listing | None = None, **kwargs: Any
+    ) -> None:
+        if listing is None:
+            kwargs.setdefault("initial", {"currency": default_currency(cooperative.country)})
         super().__init__(*args, **kwargs)
+        self.listing = listing
         cast(forms.ChoiceField, self.fields["category"]).choices = category_choices(None)
-        cast(forms.ChoiceField, self.fields["currency"]).choices = _currencies(None)
+        cast(forms.ChoiceField, self.fields["currency"]).choices = _currencies(
+            None, cooperative.country
+        )
+        price = self.fields["price"].widget
+        price.attrs.update(
+            {
+                "hx-get": reverse("frontend:price-preview"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-include": "closest form",
+                "hx-target": "#price-preview",
+                "aria-describedby": "price-preview",
+            }
+        )
+        now = (
+            _("Now %(price)s per %(unit)s.")
+            % {"price": listing.price.format(), "unit": unit_name(listing.unit)}
+            if listing is not None
+            else ""
+        )
+        example = Money(125_050, "EUR").format_input()
+        self.fields["price"].help_text = format_html(
+            '{} <output id="price-preview" aria-live="polite">{}</output>',
+            _("Write it as you write numbers, e.g. %(example)s.") % {"example": example},
+            now,
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        typed, currency = data.get("price"), data.get("currency")
+        if not typed or not currency:
+            return data
+        try:
+            price = parse_amount(typed, currency, _locale())
+        except AmountError as error:
+            self.add_error("price", str(error))
+            return data
+        if price.amount <= 0:
+            self.add_error("price", _("The price must be more than zero."))
+            return data
+        data["price_amount"] = price.amount
+        old = self.listing.price if self.listing is not None else None
+        if old and is_price_jump(old, price) and not data.get("confirm_price_change"):
+            self.fields["confirm_price_change"].widget = forms.CheckboxInput()
+            self.add_error("confirm_price_change", price_jump_message(old, price))
+        return data
 
     @classmethod
     def initial_for(cls, listing: Any) -> dict[str, Any]:
-        decimals = currency_decimals(listing.currency)
         return {
             "kind": listing.kind,
             "title": listing.title,
             "description": listing.description,
             "category": listing.category.slug,
             "sku": listing.sku,
-            "price": Decimal(listing.price_amount).scaleb(-decimals),
+            "price": listing.price.format_input(),
             "currency": listing.currency,
             "unit": listing.unit,
             "min_order_quantity": listing.min_order_quantity,
@@ -209,8 +278,8 @@ class ListingForm(forms.Form):
 
     def fields_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        price = data.pop("price")
-        data["price_amount"] = to_minor_units(price, data["currency"])
+        data.pop("price")
+        data.pop("confirm_price_change", None)
         return data
 
 

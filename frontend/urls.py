@@ -41,6 +41,7 @@ urlpatterns = [
         name="catalogue-import-progress",
     ),
     path("my/listings/<int:listing_id>/", catalogue.listing_edit, name="listing-edit"),
+    path("my/price-preview/", catalogue.price_preview, name="price-preview"),
     path(
         "my/listings/<int:listing_id>/images/",
         catalogue.listing_images_add,

@@ -241,13 +241,15 @@ def language_for(country: str) -> str:
 
 def local_price(usd: float, currency: str, factor: float) -> int:
     """A price in minor units that looks like one a seller would write (two significant digits)."""
+    from decimal import Decimal
+
+    from core.money import to_minor
     from core.reference import currency_decimals
 
-    decimals = currency_decimals(currency)
     major = usd * USD_RATES.get(currency, 1) * factor
     if major < 10:
-        return (
-            max(round(major * 10) * 10 ** (decimals - 1), 1) if decimals else max(round(major), 1)
-        )
+        tenths = currency_decimals(currency) > 0
+        rounded = Decimal(round(major * 10)).scaleb(-1) if tenths else Decimal(round(major))
+        return max(to_minor(rounded, currency), 1)
     magnitude = 10 ** (len(str(int(major))) - 2)
-    return int(round(major / magnitude) * magnitude) * 10**decimals
+    return to_minor(Decimal(round(major / magnitude) * magnitude), currency)

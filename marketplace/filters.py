@@ -5,6 +5,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cooperatives.state import VerificationStatus
 from core.reference import currency_codes
@@ -46,7 +47,7 @@ class YesNoField(forms.Field):
             return True
         if text in {"false", "0", "no"}:
             return False
-        raise forms.ValidationError("Use true or false.", code="invalid")
+        raise forms.ValidationError(_("Use true or false."), code="invalid")
 
     def validate(self, value: Any) -> None:
         return None
@@ -68,21 +69,26 @@ class ListingFilterForm(forms.Form):
         low, high = data.get("min_price"), data.get("max_price")
         currency = (data.get("currency") or "").strip().upper()
         if currency and currency not in currency_codes():
-            self.add_error("currency", f"'{currency}' is not an ISO 4217 currency code.")
+            self.add_error(
+                "currency",
+                _("'%(value)s' is not an ISO 4217 currency code.") % {"value": currency},
+            )
         elif (low is not None or high is not None) and not currency:
             self.add_error(
                 "currency",
-                "Give a currency with min_price or max_price: prices in different currencies "
-                "cannot be compared.",
+                _(
+                    "Choose a currency to filter by price: prices in different currencies "
+                    "cannot be compared."
+                ),
             )
         data["currency"] = currency
         if low is not None and high is not None and low > high:
-            self.add_error("max_price", "max_price is below min_price.")
+            self.add_error("max_price", _("The highest price is below the lowest."))
         category = data.get("category")
         if category:
             found = selectors.category_find(category)
             if found is None:
-                self.add_error("category", f"Unknown category '{category}'.")
+                self.add_error("category", _("Unknown category '%(value)s'.") % {"value": category})
             else:
                 data["category"] = found
         return data

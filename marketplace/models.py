@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cooperatives.models import Cooperative
 from core.money import Money
@@ -55,6 +56,31 @@ class Unit(models.TextChoices):
     DAY = "day", _("day")
     MONTH = "month", _("month")
     LOT = "lot", _("lot")
+
+
+def unit_name(unit: str) -> str:
+    """A unit code ("lot") as the reader says it ("lote"); an unknown code is shown as it is."""
+    return str(Unit(unit).label) if unit in Unit.values else unit
+
+
+def unit_quantity(quantity: int, unit: str) -> str:
+    """A quantity with its unit, in the reader's language and grammatical number ("3 lotes")."""
+    count = {"count": quantity}
+    phrases = {
+        Unit.PIECE: ngettext("%(count)s piece", "%(count)s pieces", quantity),
+        Unit.KG: ngettext("%(count)s kg", "%(count)s kg", quantity),
+        Unit.G: ngettext("%(count)s g", "%(count)s g", quantity),
+        Unit.LITRE: ngettext("%(count)s litre", "%(count)s litres", quantity),
+        Unit.M: ngettext("%(count)s m", "%(count)s m", quantity),
+        Unit.M2: ngettext("%(count)s m²", "%(count)s m²", quantity),
+        Unit.M3: ngettext("%(count)s m³", "%(count)s m³", quantity),
+        Unit.HOUR: ngettext("%(count)s hour", "%(count)s hours", quantity),
+        Unit.DAY: ngettext("%(count)s day", "%(count)s days", quantity),
+        Unit.MONTH: ngettext("%(count)s month", "%(count)s months", quantity),
+        Unit.LOT: ngettext("%(count)s lot", "%(count)s lots", quantity),
+    }
+    phrase = phrases.get(unit)  # type: ignore[call-overload]
+    return phrase % count if phrase else f"{quantity} {unit}"
 
 
 class DeliveryMode(models.TextChoices):

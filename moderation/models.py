@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative
+from cooperatives.state import VerificationStatus
 from marketplace.models import Listing
+from marketplace.state import ListingStatus
 from moderation.state import AppealStatus, ReportStatus
 
 
@@ -80,6 +82,12 @@ class ModerationActionQuerySet(models.QuerySet["ModerationAction"]):
 
     def _raw_delete(self, using: Any) -> NoReturn:
         raise AppendOnlyError("The moderation log is append-only: rows cannot be deleted.")
+
+
+def target_status_label(code: str, *, is_listing: bool) -> str:
+    """A listing's or a cooperative's status code as people read it ("Pendiente de revisión")."""
+    choices = ListingStatus if is_listing else VerificationStatus
+    return str(choices(code).label) if code in choices.values else code
 
 
 class ModerationAction(models.Model):
@@ -158,6 +166,14 @@ class ModerationAction(models.Model):
     @property
     def is_appealable_kind(self) -> bool:
         return self.action in APPEALABLE_ACTIONS
+
+    @property
+    def from_status_label(self) -> str:
+        return target_status_label(self.from_status, is_listing=self.listing_id is not None)
+
+    @property
+    def to_status_label(self) -> str:
+        return target_status_label(self.to_status, is_listing=self.listing_id is not None)
 
 
 class ReportReason(models.TextChoices):

@@ -32,6 +32,7 @@ from moderation.models import (
     ModerationAction,
     Report,
     ReportOutcome,
+    target_status_label,
 )
 from moderation.notifications import notify_after_commit, notify_cooperative
 from moderation.selectors import appeal_deadline
@@ -474,15 +475,21 @@ def appeal_resolve(*, appeal: Appeal, actor: User, outcome: str, note: str) -> A
             decision.action == ActionKind.LISTING_REJECT
             and _current_status(target) == S.PENDING_REVIEW
         ):
-            raise TransitionNotAllowed(
-                _(
-                    "The %(value)s changed since the decision (it is now %(_current_status)s); it cannot be reversed."
-                )
-                % {
-                    "value": "listing" if decision.listing_id else "cooperative",
-                    "_current_status": _current_status(target),
-                }
+            now = target_status_label(
+                _current_status(target), is_listing=decision.listing_id is not None
             )
+            message = (
+                _(
+                    "The listing changed since the decision (it is now %(status)s); "
+                    "it cannot be reversed."
+                )
+                if decision.listing_id
+                else _(
+                    "The cooperative changed since the decision (it is now %(status)s); "
+                    "it cannot be reversed."
+                )
+            )
+            raise TransitionNotAllowed(message % {"status": now})
         from_status = _current_status(target)
         to_status = _overturn(decision, target, actor)
     appeal.resolved_by = actor

@@ -20,6 +20,7 @@ from fpdf import FPDF
 
 from core.money import Money
 from core.reference import country_name
+from marketplace.models import unit_name
 from orders.models import Invoice, Order
 from orders.state import PaymentMethod
 
@@ -88,7 +89,7 @@ def invoice_document(invoice: Invoice, *, locale: str = "en") -> InvoiceDocument
         DocumentLine(
             title=line.title,
             quantity=line.quantity,
-            unit=line.unit,
+            unit=unit_name(line.unit),
             unit_price=Money(line.unit_price_amount, invoice.currency).format(locale),
             amount=money(line.line_total_amount),
         )

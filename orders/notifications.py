@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from cooperatives.models import Cooperative
+from marketplace.models import unit_quantity
 from orders.models import Order
 
 Compose = Callable[[], tuple[str, str]]
@@ -91,7 +92,9 @@ def _signature(order: Order) -> str:
 
 
 def _lines(order: Order) -> str:
-    return "\n".join(f"- {line.quantity} {line.unit} × {line.title}" for line in order.lines.all())
+    return "\n".join(
+        f"- {unit_quantity(line.quantity, line.unit)} × {line.title}" for line in order.lines.all()
+    )
 
 
 def notify_order_placed(

@@ -3,8 +3,10 @@ callers load listings with their cooperative."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from cooperatives.models import Cooperative
-from marketplace.models import Listing
+from marketplace.models import Listing, unit_quantity
 from marketplace.state import ListingStatus
 
 
@@ -17,13 +19,13 @@ class Problem:
 def listing_unavailable(listing: Listing | None, buyer: Cooperative) -> Problem | None:
     """A listing is orderable when it is published, its seller is not suspended and is not the buyer."""
     if listing is None:
-        return Problem("listing_unavailable", "This listing no longer exists.")
+        return Problem("listing_unavailable", _("This listing no longer exists."))
     if listing.status != ListingStatus.PUBLISHED:
-        return Problem("listing_unavailable", "This listing is not published any more.")
+        return Problem("listing_unavailable", _("This listing is not published any more."))
     if listing.cooperative.is_suspended:
-        return Problem("seller_suspended", "The seller cooperative is suspended.")
+        return Problem("seller_suspended", _("The seller cooperative is suspended."))
     if listing.cooperative_id == buyer.pk:
-        return Problem("own_listing", "A cooperative cannot order from itself.")
+        return Problem("own_listing", _("A cooperative cannot order from itself."))
     return None
 
 
@@ -32,12 +34,14 @@ def quantity_problem(listing: Listing, quantity: int) -> Problem | None:
     if quantity < listing.min_order_quantity:
         return Problem(
             "below_minimum",
-            f"The minimum order is {listing.min_order_quantity} {listing.get_unit_display()}.",
+            _("The minimum order is %(quantity)s.")
+            % {"quantity": unit_quantity(listing.min_order_quantity, listing.unit)},
         )
     if listing.stock is not None and quantity > listing.stock:
         return Problem(
             "insufficient_stock",
-            f"Only {listing.stock} {listing.get_unit_display()} available now.",
+            _("Only %(quantity)s available now.")
+            % {"quantity": unit_quantity(listing.stock, listing.unit)},
         )
     return None
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import is_member, is_moderator
@@ -102,7 +103,8 @@ def cart_line_view(line: CartLine, buyer: Cooperative | None = None) -> CartLine
         problem = quantity_problem(listing, line.quantity)
         if problem is None and changed:
             problem = Problem(
-                "price_changed", f"The price is now {listing.price.format()}: confirm it."
+                "price_changed",
+                _("The price is now %(price)s: confirm it.") % {"price": listing.price.format()},
             )
     return CartLineView(
         line=line,

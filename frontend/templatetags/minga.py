@@ -10,6 +10,8 @@ from django.utils.translation import get_language, to_locale
 from cooperatives.selectors import membership_list_for_user
 from core.money import Money
 from core.reference import country_name as reference_country_name
+from marketplace.models import Category, unit_name, unit_quantity
+from marketplace.selectors import category_label
 from orders.selectors import cart_line_count_for_user
 
 register = template.Library()
@@ -79,6 +81,24 @@ def money(amount: int | None, currency: str) -> str:
     if amount is None or not currency:
         return ""
     return Money(int(amount), currency).format(_locale())
+
+
+@register.filter
+def units(quantity: int, unit: str) -> str:
+    """`3|units:"lot"` → "3 lotes": a quantity with its unit in the reader's language."""
+    return unit_quantity(int(quantity), str(unit))
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    """A unit code ("piece") as the reader names it ("pieza", "peça")."""
+    return unit_name(str(unit))
+
+
+@register.filter
+def category_name(category: Category | None) -> str:
+    """A category's name in the reader's language (stored per language on the category)."""
+    return category_label(category) if category is not None else ""
 
 
 @register.filter

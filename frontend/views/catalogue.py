@@ -8,6 +8,7 @@ filters with the API's own ListingFilter and pages with its CappedPaginator.
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
@@ -15,12 +16,16 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from cooperatives import selectors as cooperative_selectors
 from cooperatives.models import Cooperative
+from core.money import AmountError, parse_amount
+from core.reference import currency_codes
 from frontend.catalogue_forms import (
     CatalogueFilterForm,
     CatalogueImportForm,
@@ -32,7 +37,7 @@ from frontend.views.common import HtmxRequest, SignedInRequest, attempt, succeed
 from marketplace import http_cache, import_progress, permissions, selectors, services
 from marketplace.filters import ListingFilter
 from marketplace.import_progress import ImportProgress
-from marketplace.models import DeliveryMode, Listing
+from marketplace.models import DeliveryMode, Listing, Unit, unit_name
 from marketplace.pagination import CappedPaginator
 from marketplace.state import ListingStatus
 from moderation import services as moderation_services
@@ -170,7 +175,7 @@ def my_listings(request: SignedInRequest, slug: str) -> HttpResponse:
 @login_required
 def listing_create(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = _managed(request, slug)
-    form = ListingForm(request.POST or None)
+    form = ListingForm(request.POST or None, cooperative=cooperative)
     if request.method == "POST" and form.is_valid():
         listing = attempt(
             request,
@@ -194,7 +199,12 @@ def listing_create(request: SignedInRequest, slug: str) -> HttpResponse:
 @login_required
 def listing_edit(request: SignedInRequest, listing_id: int) -> HttpResponse:
     listing = _managed_listing(request, listing_id)
-    form = ListingForm(request.POST or None, initial=ListingForm.initial_for(listing))
+    form = ListingForm(
+        request.POST or None,
+        initial=ListingForm.initial_for(listing),
+        cooperative=listing.cooperative,
+        listing=listing,
+    )
     if request.method == "POST" and form.is_valid():
         changes = {
             name: value
@@ -204,7 +214,12 @@ def listing_edit(request: SignedInRequest, listing_id: int) -> HttpResponse:
         }
         updated = attempt(
             request,
-            lambda: services.listing_update(listing=listing, actor=request.user, **changes),
+            lambda: services.listing_update(
+                listing=listing,
+                actor=request.user,
+                confirm_price_change=form.cleaned_data["confirm_price_change"],
+                **changes,
+            ),
             form=form,
         )
         if succeeded(updated):
@@ -227,6 +242,26 @@ def listing_edit(request: SignedInRequest, listing_id: int) -> HttpResponse:
             "can_archive": listing.status != ListingStatus.ARCHIVED,
         },
     )
+
+
+@login_required
+def price_preview(request: SignedInRequest) -> HttpResponse:
+    """What the price box says, as the catalogue will show it ("BRL 1.250,50 per kg"), or why it
+    is not a price: the seller sees it while typing, before saving (htmx)."""
+    typed = request.GET.get("price", "")
+    currency = request.GET.get("currency", "")
+    unit = request.GET.get("unit", "")
+    if not typed.strip() or currency not in currency_codes():
+        return HttpResponse("")
+    try:
+        price = parse_amount(typed, currency, get_language() or settings.LANGUAGE_CODE)
+    except AmountError as error:
+        return HttpResponse(escape(str(error)))
+    if unit in Unit.values:
+        return HttpResponse(
+            escape(_("%(price)s per %(unit)s") % {"price": price.format(), "unit": unit_name(unit)})
+        )
+    return HttpResponse(escape(price.format()))
 
 
 @login_required

@@ -80,7 +80,7 @@ DONE = {
 }
 TABS = (
     ("moderation", gettext_lazy("Listings")),
-    ("moderation-reports", gettext_lazy("Reports")),
+    ("moderation-reports", gettext_lazy("Abuse reports")),
     ("moderation-verification", gettext_lazy("Verification")),
     ("moderation-appeals", gettext_lazy("Appeals")),
     ("moderation-cooperatives", gettext_lazy("Cooperatives")),

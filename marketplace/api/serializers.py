@@ -301,6 +301,12 @@ class ListingWriteSerializer(serializers.Serializer):
 
 class ListingUpdateSerializer(ListingWriteSerializer):
     cooperative = None  # type: ignore[assignment]
+    confirm_price_change = serializers.BooleanField(
+        required=False,
+        help_text="Set true to change the price by a factor of 50 or more; without it such a "
+        "change is refused with 409 `price_change_unconfirmed` (a slip of the decimal separator "
+        "is more likely than a decision).",
+    )
 
 
 class ListingImageInputSerializer(serializers.Serializer):

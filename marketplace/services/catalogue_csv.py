@@ -6,7 +6,6 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -18,8 +17,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cooperatives.models import Cooperative
 from core.errors import NotPermitted
-from core.money import Money
-from core.reference import currency_codes, currency_decimals
+from core.money import AmountError, parse_amount, to_major
+from core.reference import currency_codes
 from marketplace import catalogue_version, permissions
 from marketplace.models import MAX_PRICE_AMOUNT, Category, Listing, ListingEvent
 from marketplace.services.listings import (
@@ -104,7 +103,7 @@ def _undefuse(text: str) -> str:
 
 
 def format_price(amount: int, currency: str) -> str:
-    return format(Money(amount, currency).as_decimal(), "f")
+    return format(to_major(amount, currency), "f")
 
 
 def export_rows(cooperative: Cooperative) -> Iterable[list[str]]:
@@ -243,31 +242,24 @@ def _integer(value: str, empty: int | None) -> int | None:
 
 
 def _price(value: str, currency: str) -> int:
+    """A price as spreadsheets write it: a dot or a lone comma for the decimals ("12.5", "12,5"),
+    read by the one money parser, so "1,250" is refused as ambiguous rather than read as 1.25."""
     text = value.strip().replace(" ", "")
-    if "," in text and "." in text:
-        raise ValidationError(
-            _("'%(value)s': write the price without thousands separators, e.g. 1250.50.")
-            % {"value": value}
-        )
-    text = text.replace(",", ".")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(_("'%(value)s' is not a price.") % {"value": value}) from None
-    if not number.is_finite() or number <= 0:
+        money = parse_amount(text, currency, "en")
+    except AmountError as error:
+        raise ValidationError(
+            _("'%(value)s': %(problem)s") % {"value": value, "problem": error}
+        ) from None
+    if money.amount <= 0:
         raise ValidationError(
             _("'%(value)s': the price must be more than zero.") % {"value": value}
         )
-    decimals = currency_decimals(currency)
-    minor = number.scaleb(decimals)
-    if minor != minor.to_integral_value():
-        raise ValidationError(
-            _("'%(value)s': %(currency)s prices have at most %(decimals)s decimals.")
-            % {"value": value, "currency": currency, "decimals": decimals}
-        )
-    if minor > MAX_PRICE_AMOUNT:
+    if money.amount > MAX_PRICE_AMOUNT:
         raise ValidationError(_("'%(value)s' is more than any price we accept.") % {"value": value})
-    return int(minor)
+    return money.amount
 
 
 def _row_changes(
@@ -380,9 +372,11 @@ def catalogue_import(
         if progress and (done % 200 == 0 or done == total):
             progress("check", done, total)
         if len(row) != len(header):
-            errors.append(
-                RowError(line, "", f"The row has {len(row)} cells; the header has {len(header)}.")
-            )
+            problem = _("The row has %(cells)s cells; the header has %(columns)s.") % {
+                "cells": len(row),
+                "columns": len(header),
+            }
+            errors.append(RowError(line, "", problem))
             continue
         cells = dict(zip(header, row, strict=True))
         sku = _undefuse(cells["sku"]).strip()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from cooperatives.models import Cooperative
 from core.errors import DomainError, NotPermitted
+from core.money import Money, is_price_jump, price_jump_message
 from core.reference import country_codes, currency_codes
 from marketplace import permissions
 from marketplace.models import (
@@ -305,19 +306,33 @@ def _send_back_if_needed(
 
 
 @transaction.atomic
-def listing_update(*, listing: Listing, actor: User | None, **changes: Any) -> Listing:
+def listing_update(
+    *, listing: Listing, actor: User | None, confirm_price_change: bool = False, **changes: Any
+) -> Listing:
     """Edit a listing. Editing what moderators judge on a published listing sends it back to
-    review when the review policy says so; archived listings are not edited."""
+    review when the review policy says so; archived listings are not edited; a price that
+    changes by a factor of 50 or more needs `confirm_price_change`."""
     if actor is not None and not permissions.can_edit_listing(actor, listing):
         raise NotPermitted(_("Only owners and admins of the cooperative can edit its listings."))
     locked = _lock(listing)
     if locked.status == ListingStatus.ARCHIVED:
         raise DomainError(_("Archived listings cannot be edited."), code="listing_archived")
+    _check_price_jump(locked, changes, confirmed=confirm_price_change)
     changed = apply_changes(locked, changes)
     if not changed:
         return locked
     _save(locked)
     return _send_back_if_needed(locked, changed=changed, actor=actor)
+
+
+def _check_price_jump(listing: Listing, changes: dict[str, Any], *, confirmed: bool) -> None:
+    amount = changes.get("price_amount", listing.price_amount)
+    currency = changes.get("currency", listing.currency)
+    if confirmed or not isinstance(amount, int) or not isinstance(currency, str):
+        return
+    new = Money(amount, currency)
+    if is_price_jump(listing.price, new):
+        raise DomainError(price_jump_message(listing.price, new), code="price_change_unconfirmed")
 
 
 @transaction.atomic

@@ -183,8 +183,11 @@ def _problems(
                         "listing": line.listing_id,
                         "title": line.title,
                         "code": "price_changed",
-                        "detail": f"The price of “{line.title}” changed from {old} to {new}: "
-                        "confirm the new price in your cart.",
+                        "detail": _(
+                            "The price of “%(title)s” changed from %(old)s to %(new)s: "
+                            "confirm the new price in your cart."
+                        )
+                        % {"title": line.title, "old": old, "new": new},
                         "unit_price_amount": line.unit_price_amount,
                         "current_price_amount": listing.price_amount,
                         "currency": listing.currency,

@@ -135,6 +135,7 @@ TABLE: list[Row] = [
     Row("my/cooperatives/<slug:slug>/listings/", "POST", "login hidden hidden ok ok hidden"),
     Row("my/cooperatives/<slug:slug>/listings/new/", "GET", "login hidden hidden ok ok hidden"),
     Row("my/cooperatives/<slug:slug>/listings/new/", "POST", "login hidden hidden ok ok hidden"),
+    Row("my/price-preview/", "GET", "login ok ok ok ok ok"),
     Row("my/cooperatives/<slug:slug>/listings/catalogue.csv", "GET", "login hidden hidden ok ok hidden"),
     Row("my/cooperatives/<slug:slug>/listings/catalogue.csv", "POST", "login hidden hidden ok ok hidden"),
     Row("my/cooperatives/<slug:slug>/listings/import/", "GET", "login hidden hidden ok ok hidden"),

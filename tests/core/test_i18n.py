@@ -127,7 +127,7 @@ def test_order_emails_go_to_each_member_in_their_own_language(
     assert "Aceite ou recuse, por favor." in portuguese.body
     spanish = by_address[colleague.email]
     assert spanish.subject == f"Nuevo pedido n.º {order.pk} de {buyer_coop.name}"
-    assert "$ 1.250,00" in _plain(spanish.body)  # ARS, written as in Argentina
+    assert "ARS 1.250,00" in _plain(spanish.body)  # the code: "$" is six currencies
     english = by_address[buyer_owner.email]
     assert english.subject.startswith(f"Your order #{order.pk} to ")
 
@@ -135,12 +135,15 @@ def test_order_emails_go_to_each_member_in_their_own_language(
 @pytest.mark.parametrize(
     ("language", "amount", "currency", "expected"),
     [
-        ("pt_BR", 125_000, "BRL", "R$ 1.250,00"),
-        ("es", 125_000, "ARS", "$ 1.250,00"),
-        ("es", 125_000, "EUR", "1.250,00 €"),
-        ("es", 125_000, "UYU", "$ 1.250,00"),
-        ("en", 125_000, "EUR", "€1,250.00"),
-        ("pt_BR", 125_000, "ARS", "ARS 1.250,00"),
+        ("pt_BR", 125_000, "BRL", "BRL 1.250,00"),
+        ("pt-br", 125_050, "BRL", "BRL 1.250,50"),
+        ("es", 125_000, "ARS", "ARS 1.250,00"),
+        ("es", 125_000, "EUR", "EUR 1.250,00"),
+        ("es", 7_500_000, "UYU", "UYU 75.000,00"),
+        ("es", 125_000, "MXN", "MXN 1.250,00"),
+        ("en", 125_000, "EUR", "EUR 1,250.00"),
+        ("es", 1_250, "CLP", "CLP 1.250"),
+        ("es", 1_250_500, "KWD", "KWD 1.250,500"),
     ],
 )
 def test_prices_are_written_for_the_reader_and_the_currency(language, amount, currency, expected):
@@ -158,7 +161,7 @@ def test_the_order_page_writes_prices_and_dates_for_the_reader(
     html = _plain(
         browser.get(f"/orders/{order.pk}/", headers={"accept-language": "pt-BR"}).content.decode()
     )
-    assert "R$ 1.250,00" in html
+    assert "BRL 1.250,00" in html
     with translation.override("pt-br"):
         placed = date_format(timezone.localtime(order.placed_at), "DATETIME_FORMAT")
     assert placed in html  # e.g. "27 de Novembro de 2026 às 13:40"

@@ -136,8 +136,8 @@ def test_the_cart_groups_lines_by_seller_with_totals(buyer_coop, buyer_member, l
     html = text(browser.get("/cart/"))
     assert "From Cooperativa Textil La Huella" in html
     assert f"From {other.cooperative.name}" in html
-    assert "Subtotal for Cooperativa Textil La Huella" in html and "ARS1,800.00" in html
-    assert "ARS2,800.00" in html  # the total
+    assert "Subtotal for Cooperativa Textil La Huella" in html and "ARS\xa01,800.00" in html
+    assert "ARS\xa02,800.00" in html  # the total
     assert '<span class="count" aria-hidden="true">2</span>' in html  # the menu
 
 
@@ -189,11 +189,11 @@ def test_a_changed_price_is_flagged_and_can_be_accepted(buyer_coop, buyer_member
     listing.price_amount = 950_00
     listing.save()
     html = text(browser.get("/cart/"))
-    assert "The price is now ARS950.00." in html
+    assert "The price is now ARS\xa0950.00." in html
     assert "Some lines changed since they were added." in html
     assert f'action="/cart/lines/{line.pk}/confirm-price/"' in html
     response = browser.post(f"/cart/lines/{line.pk}/confirm-price/", follow=True)
-    assert "Remeras: you accepted the price of ARS950.00." in text(response)
+    assert "Remeras: you accepted the price of ARS\xa0950.00." in text(response)
     line.refresh_from_db()
     assert line.unit_price_amount == 950_00
     assert "The price is now" not in text(browser.get("/cart/"))

@@ -43,7 +43,7 @@ def test_a_buyer_fills_the_cart_from_three_sellers_and_checks_out_by_invoice(
     cart = text(browser.get("/cart/"))
     for listing in three_sellers:
         assert f"From {listing.cooperative.name}" in cart
-    assert "ARS3,750.00" in cart  # 3 × 1,250.00 from the first seller
+    assert "ARS\xa03,750.00" in cart  # 3 × 1,250.00 from the first seller
     assert 'href="/checkout/?cooperative=coop-consumo-montevideo"' in cart
 
     form = checkout_form(browser, buyer_coop)
@@ -64,9 +64,9 @@ def test_a_buyer_fills_the_cart_from_three_sellers_and_checks_out_by_invoice(
     # Each order shows its goods, its fee (1.5 %) and what its seller receives.
     assert html.count("Solidarity fee (1.5 %)") == 3
     for goods, fee, rest in (
-        ("ARS3,750.00", "ARS56.25", "ARS3,693.75"),
-        ("ARS2,400.00", "ARS36.00", "ARS2,364.00"),
-        ("ARS999.99", "ARS15.00", "ARS984.99"),
+        ("ARS\xa03,750.00", "ARS\xa056.25", "ARS\xa03,693.75"),
+        ("ARS\xa02,400.00", "ARS\xa036.00", "ARS\xa02,364.00"),
+        ("ARS\xa0999.99", "ARS\xa015.00", "ARS\xa0984.99"),
     ):
         assert re.search(rf"{goods}.*?{fee}.*?{rest}", html, re.S), (goods, fee, rest)
     assert not text(browser.get("/cart/")).count('<tr id="line-')  # the cart is empty now
@@ -114,7 +114,7 @@ def test_a_cart_in_two_currencies_asks_for_one(buyer_coop, buyer_owner, three_se
     order = Order.objects.get()
     assert (order.currency, order.seller) == ("EUR", euros.cooperative)
     assert "One order placed" in text(response)
-    assert "ARS1,250.00" in text(browser.get("/cart/"))  # the pesos wait in the cart
+    assert "ARS\xa01,250.00" in text(browser.get("/cart/"))  # the pesos wait in the cart
 
 
 def test_a_changed_price_stops_the_checkout_with_a_clear_message(
@@ -129,7 +129,7 @@ def test_a_changed_price_stops_the_checkout_with_a_clear_message(
     response = browser.post("/checkout/", form)
     assert response.status_code == 200
     errors = " ".join(response.context["form"].non_field_errors())
-    assert "changed from ARS1,250.00 to ARS1,500.00" in errors
+    assert "changed from ARS\xa01,250.00 to ARS\xa01,500.00" in errors
     assert not Order.objects.exists()
 
 

@@ -57,19 +57,19 @@ def test_anyone_sees_the_flows_between_countries_and_sectors(trade):
     assert 'aria-label="Trade between countries in ARS, ' in html
     assert 'data-source="AR" data-target="UY" data-amount="300000"' in html
     assert 'data-source="textiles" data-target="food" data-amount="300000"' in html
-    assert "Argentina → Uruguay: ARS3,000.00, 2 orders" in html
+    assert "Argentina → Uruguay: ARS\xa03,000.00, 2 orders" in html
     # The table says the same for those who do not see the chart.
     assert '<th scope="row">Textiles and clothing</th>' in html
-    assert "Food and agriculture" in html and "ARS3,000.00" in html
+    assert "Food and agriculture" in html and "ARS\xa03,000.00" in html
     # The declined sale from Brazil never happened; dollars are not added to pesos.
     assert "Brazil" not in html and 'data-source="BR"' not in html
-    assert "ARS3,050" not in html and 'data-amount="305000"' not in html
+    assert "ARS\xa03,050" not in html and 'data-amount="305000"' not in html
 
 
 def test_another_currency_and_an_empty_year(trade):
     html = text(Client().get("/network/?currency=USD"))
     assert 'data-source="AR" data-target="UY" data-amount="5000"' in html
-    assert "US$50.00" in html or "$50.00" in html
+    assert "USD\xa050.00" in html
     empty = text(Client().get("/network/?year=2019"))
     assert "No trade between cooperatives in 2019 yet." in empty and "<svg" not in empty
 

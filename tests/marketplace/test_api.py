@@ -155,15 +155,15 @@ class TestDetailAndEdit:
         published.save()
         url = f"/api/v1/listings/{published.pk}/"
         assert (
-            api.get(url, HTTP_ACCEPT_LANGUAGE="pt-br").json()["price_display"] == "R$\xa01.250,50"
+            api.get(url, HTTP_ACCEPT_LANGUAGE="pt-br").json()["price_display"] == "BRL\xa01.250,50"
         )
-        assert api.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["price_display"] == "R$1,250.50"
+        assert api.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["price_display"] == "BRL\xa01,250.50"
 
     def test_zero_decimal_currencies_are_formatted_as_such(self, api, published):
         published.price_amount, published.currency = 1500, "CLP"
         published.save()
         body = api.get(f"/api/v1/listings/{published.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
-        assert body["price_display"] == "CLP1,500"
+        assert body["price_display"] == "CLP\xa01,500"
 
     def test_patch_edits(self, seller_admin, published):
         response = client_for(seller_admin).patch(

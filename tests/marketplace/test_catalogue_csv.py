@@ -151,7 +151,7 @@ class TestImport:
         data = "sku,kind,title,category,price,currency,unit\nJ-1,product,Té,test-coffee,1500.5,JPY,kg\n"
         body = post_csv(client_for(seller_owner), seller_coop, data).json()
         assert body["errors"][0]["column"] == "price"
-        assert "0 decimals" in body["errors"][0]["message"]
+        assert "JPY amounts have no decimals" in body["errors"][0]["message"]
 
     def test_a_multiline_cell_keeps_line_numbers_right(self, seller_owner, seller_coop, coffee):
         data = HEADER + (

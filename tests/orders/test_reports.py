@@ -182,7 +182,7 @@ class TestChart:
         assert root.get("role") == "img"
         assert "Ventas <b>&" in root.get("aria-label")
         titles = [t.text for t in root.iter(f"{SVG}title")]
-        assert any("€1,000.00" in (t or "") for t in titles)
+        assert any("EUR\xa01,000.00" in (t or "") for t in titles)
 
     def test_an_empty_year_still_draws(self):
         bars = self.bars(trade_chart_svg([], currency="EUR", year=2025))

@@ -441,7 +441,7 @@ def test_payment_emails_are_written_in_the_buyers_language(
         )
     (message,) = [m for m in mail.outbox if m.to == [owner.email]]
     assert message.subject == f"El pago con tarjeta de la compra n.º {checkout_id} falló"
-    assert "250,50\xa0€" in message.body  # 25 050 cents, written for a Spanish reader
+    assert "EUR\xa0250,50" in message.body  # 25 050 cents, written for a Spanish reader
 
 
 def test_a_dispute_flags_every_order_of_the_checkout(
