@@ -670,7 +670,7 @@ def test_the_payment_page_mounts_stripe_js_without_inline_script(
     assert page.status_code == 200
     html = page.content.decode()
     assert f'<script src="{standin.url}/js.stripe.com/v3/"></script>' in html
-    assert 'src="/static/orders/stripe_payment.js"' in html
+    assert 'src="/static/frontend/stripe_payment.js"' in html
     assert f'data-client-secret="{intent_id(checkout_id)}_secret_' in html
     assert f'data-publishable-key="{standin.publishable_key}"' in html
     assert f'data-return-url="http://testserver/checkout/{checkout_id}/pay/"' in html

@@ -1,6 +1,5 @@
 """Server-rendered pages of card settlement: paying a checkout with Stripe.js, and the pages Stripe
-sends a seller back to after onboarding. Self-contained (the other order pages live in
-`frontend/`); they call the same selectors and services as the API."""
+sends a seller back to after onboarding. They call the same selectors and services as the API."""
 
 from typing import Any
 
@@ -52,7 +51,7 @@ def checkout_pay(request: HttpRequest, pk: int) -> HttpResponse:
         "stripe_js_url": settings.STRIPE_JS_URL,
         "return_url": request.build_absolute_uri(reverse("orders-pages:checkout-pay", args=[pk])),
     }
-    return render(request, "orders/checkout_pay.html", context)
+    return render(request, "frontend/payments/checkout_pay.html", context)
 
 
 @login_required
@@ -76,7 +75,7 @@ def _to_onboarding(request: HttpRequest, slug: str) -> HttpResponse:
     except DomainError as exc:
         return render(
             request,
-            "orders/stripe_return.html",
+            "frontend/payments/stripe_return.html",
             {"cooperative": cooperative, "error": str(exc.detail), "account": None},
             status=exc.status_code,
         )
@@ -102,4 +101,4 @@ def stripe_return(request: HttpRequest, slug: str) -> HttpResponse:
         "error": error,
         "can_manage": can_manage_cooperative(request.user, cooperative),
     }
-    return render(request, "orders/stripe_return.html", context)
+    return render(request, "frontend/payments/stripe_return.html", context)
