@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from cooperatives.models import Cooperative
+from orders import labels
 from orders.models import Order
 
 Compose = Callable[[], tuple[str, str]]
@@ -187,7 +188,7 @@ def notify_order_transition(order: Order, action: str, side: str, reason: str) -
                 % {
                     "number": order.pk,
                     "seller": order.seller.name,
-                    "status": order.get_status_display(),
+                    "status": labels.order_label(order),
                 }
                 + why()
                 + _signature(order),
@@ -202,7 +203,7 @@ def notify_order_transition(order: Order, action: str, side: str, reason: str) -
                 % {
                     "number": order.pk,
                     "buyer": order.buyer.name,
-                    "status": order.get_status_display(),
+                    "status": labels.order_label(order),
                 }
                 + why()
                 + _signature(order),

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from core.money import Money
 from orders import notifications
+from orders.events import EventKind
 from orders.models import Order, OrderEvent
 from orders.payments import gateway
 from orders.payments.errors import PaymentProviderError, PaymentProviderUnavailable
@@ -96,11 +97,12 @@ def flag_order(order: Order, reason: str) -> None:
     order_flag(order=order, reason=reason[:2000], actor=None)
 
 
-def _event(order_id: int, action: str, note: str) -> None:
+def _event(order_id: int, kind: EventKind, note: str, *, reference: str = "") -> None:
     order = Order.objects.get(pk=order_id)
     OrderEvent.objects.create(
         order=order,
-        action=action,
+        action=kind,
+        reference=reference,
         from_status=order.status,
         to_status=order.status,
         actor=None,
@@ -213,7 +215,12 @@ def _transfer_sent(transfer: Transfer, info: TransferInfo) -> Transfer:
             ]
         )
         amount = Money(transfer.amount, transfer.currency).format()
-        _event(transfer.order_id, "transfer", f"{amount} sent to the seller ({info.id}).")
+        _event(
+            transfer.order_id,
+            EventKind.TRANSFER_SENT,
+            f"{amount} sent to the seller.",
+            reference=info.id,
+        )
         status = Order.objects.filter(pk=transfer.order_id).values_list("status", flat=True).get()
         if status in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
             # The order closed while this transfer was on its way: take it back.
@@ -304,8 +311,9 @@ def refund_send(*, refund_id: int) -> Refund:
         amount = Money(refund.amount, refund.currency)
         _event(
             refund.order_id,
-            "refund",
-            f"{amount.format()} refunded to the buyer's card ({info.id}).",
+            EventKind.REFUND_SUCCEEDED,
+            f"{amount.format()} refunded to the buyer's card.",
+            reference=info.id,
         )
         notifications.notify_order_refunded(Order.objects.get(pk=refund.order_id), amount)
     return refund
@@ -365,7 +373,12 @@ def reversal_send(*, reversal_id: int) -> TransferReversal:
             ]
         )
         amount = Money(reversal.amount, reversal.currency).format()
-        _event(order_id, "transfer_reversal", f"{amount} taken back from the seller ({info.id}).")
+        _event(
+            order_id,
+            EventKind.TRANSFER_REVERSED,
+            f"{amount} taken back from the seller.",
+            reference=info.id,
+        )
     return reversal
 
 

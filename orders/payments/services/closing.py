@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from orders import notifications
+from orders.events import EventKind
 from orders.models import Checkout, Order
 from orders.payments import gateway
 from orders.payments.errors import (
@@ -101,7 +102,7 @@ def order_closed(order: Order) -> None:
             work.transfers.append(transfer.pk)
     add_order_event(
         order,
-        "refund_requested",
+        EventKind.REFUND_REQUESTED,
         f"{order.total.format()} to be refunded to the buyer's card.",
     )
     transaction.on_commit(work.run, robust=True)

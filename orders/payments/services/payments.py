@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.errors import DomainError
 from core.money import Money
 from orders import notifications
+from orders.events import EventKind
 from orders.models import Checkout, Order, OrderEvent
 from orders.payments import gateway
 from orders.payments.errors import (
@@ -178,11 +179,12 @@ def payment_apply_intent(
     return f"no change: payment {checkout.payment_status}, Stripe says {intent.status}", Work()
 
 
-def add_order_event(order: Order, action: str, note: str) -> None:
+def add_order_event(order: Order, kind: EventKind, note: str, *, reference: str = "") -> None:
     """A line in the order's timeline written by Minga itself (no actor, no status change)."""
     OrderEvent.objects.create(
         order=order,
-        action=action,
+        action=kind,
+        reference=reference,
         from_status=order.status,
         to_status=order.status,
         actor=None,
@@ -217,7 +219,7 @@ def _payment_succeed(
     for order in orders:
         order.paid_at = now
         order.save(update_fields=["paid_at", "updated_at"])
-        add_order_event(order, "payment_succeeded", f"Paid by card ({intent.id}).")
+        add_order_event(order, EventKind.PAYMENT_SUCCEEDED, "Paid by card.", reference=intent.id)
         if order.status in OPEN_STATUSES:
             if order.seller_amount > 0:
                 transfer = Transfer.objects.create(
