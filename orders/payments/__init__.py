@@ -27,6 +27,7 @@ from orders.payments.settlement import (
     is_order_payable_now,
     order_closed,
     payment_payload,
+    payment_refusal,
 )
 from orders.payments.values import (
     ChargeInfo,
@@ -61,4 +62,5 @@ __all__ = [
     "is_order_payable_now",
     "order_closed",
     "payment_payload",
+    "payment_refusal",
 ]

@@ -10,7 +10,7 @@ from orders.labels import PaymentFacts, combined_label, order_label, payment_sta
 from orders.models import Checkout, Order
 from orders.state import OrderStatus, PaymentMethod, PaymentStatus
 
-O, P = OrderStatus, PaymentStatus
+O, P = OrderStatus, PaymentStatus  # noqa: E741
 OPEN = {O.PLACED: "Placed", O.ACCEPTED: "Accepted", O.FULFILLED: "Fulfilled"}
 OPEN |= {O.COMPLETED: "Completed"}
 CLOSED = {O.DECLINED: "Declined", O.CANCELLED: "Cancelled"}

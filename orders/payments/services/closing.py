@@ -65,14 +65,17 @@ def is_order_paid_or_invoiced(order: Order) -> bool:
 def order_closed(order: Order) -> None:
     """A card order was cancelled or declined (the order row is locked by the caller). Once paid,
     the buyer gets its total back and the seller's transfer is reversed (or never sent), each as
-    a row written now and sent to Stripe after commit. Unpaid: nothing to do now; if the payment
-    succeeds later, its handler refunds this order."""
+    a row written now and sent to Stripe after commit. Unpaid: the checkout is released after
+    commit; if its payment succeeded meanwhile, the payment's handler refunds this order."""
     if order.payment_method != PaymentMethod.STRIPE:
         return
     payment_status = (
         Checkout.objects.filter(pk=order.checkout_id).values_list("payment_status", flat=True).get()
     )
     if payment_status not in PAID_STATUSES:
+        # One PaymentIntent pays the whole checkout: it can no longer be paid, so it is released
+        # now (its PaymentIntent cancelled at Stripe, its other orders cancelled, stock back).
+        transaction.on_commit(Work(expire_checkouts=[order.checkout_id]).run, robust=True)
         return
     payment = Payment.objects.get(checkout_id=order.checkout_id)
     work = Work()
@@ -171,7 +174,7 @@ def _checkout_cancel_unpaid(checkout_id: int) -> str:
 
 
 def checkouts_expire_overdue(*, now: datetime | None = None) -> list[tuple[int, str]]:
-    """Every unpaid card checkout past its grace period (or with no open order left), each on its
+    """Every unpaid card checkout past its grace period (or with an order closed), each on its
     own; one that Stripe cannot answer for now is left for the next run."""
     now = now or timezone.now()
     candidates = Checkout.objects.filter(
