@@ -16,7 +16,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from orders.models import Checkout, Order
 from orders.state import OPEN_STATUSES, CheckoutStatus, OrderStatus, PaymentMethod, PaymentStatus
@@ -27,7 +26,7 @@ class PaymentState(models.TextChoices):
 
     NONE = "none", ""
     INVOICE_UNPAID = "invoice_unpaid", _("Not paid yet")
-    PAID = "paid", pgettext_lazy("order payment", "Paid")
+    PAID = "paid", _("Paid")
     AWAITING = "awaiting_payment", _("Awaiting payment")
     EXPIRED = "expired", _("Payment expired")
     NOT_CHARGED = "not_charged", _("Not charged")

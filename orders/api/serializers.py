@@ -135,8 +135,8 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
 class OrderEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
-    label = serializers.CharField(
-        read_only=True, help_text="The kind (`action`) in the reader's language."
+    action_label = serializers.CharField(
+        source="label", read_only=True, help_text="The kind (`action`) in the reader's language."
     )
 
     class Meta:
@@ -144,7 +144,7 @@ class OrderEventSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "action",
-            "label",
+            "action_label",
             "from_status",
             "to_status",
             "actor",

@@ -584,7 +584,7 @@ def test_unpaid_card_checkouts_expire_and_put_the_stock_back(
     # Too late to pay now, and the page says so.
     assert card_checkout(market["buyer_owner"], market["buyer"]).status_code == 409  # cart empty
     page = browser_for(market["buyer_owner"]).get(f"/checkout/{checkout_id}/pay/")
-    assert b"not paid in time" in page.content
+    assert "the time to pay it ran out" in page.content.decode()
 
 
 def test_a_checkout_paid_just_before_expiry_is_settled_not_cancelled(
