@@ -57,6 +57,16 @@ def pay_with(page: Any, number: str) -> None:
     page.get_by_role("button", name=re.compile(r"^Pay ")).click()
 
 
+def check_out_by_card(page: Any, buyer: Any) -> Checkout:
+    """Place the cart's orders by card from the checkout page; it leads to the pay page."""
+    page.goto(f"/checkout/?cooperative={buyer.slug}")
+    page.get_by_label("Delivery address").fill("Calle Mayor 1, Madrid")
+    page.get_by_role("radio", name=re.compile("Card")).check()
+    page.get_by_role("button", name="Place the orders").click()
+    page.wait_for_url(re.compile(r"/checkout/\d+/pay/$"))
+    return Checkout.objects.get(buyer=buyer)
+
+
 def test_a_buyer_pays_by_card_through_stripe_js_and_sees_the_checkout_paid(
     new_context, card_market
 ):  # type: ignore[no-untyped-def]
@@ -65,12 +75,7 @@ def test_a_buyer_pays_by_card_through_stripe_js_and_sees_the_checkout_paid(
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
-    page.goto(f"/checkout/?cooperative={buyer.slug}")
-    page.get_by_label("Delivery address").fill("Calle Mayor 1, Madrid")
-    page.get_by_role("radio", name=re.compile("Card")).check()
-    page.get_by_role("button", name="Place the orders").click()
-    page.wait_for_url(re.compile(r"/checkout/\d+/pay/$"))
-    checkout = Checkout.objects.get(buyer=buyer)
+    checkout = check_out_by_card(page, buyer)
     assert checkout.payment_status == PaymentStatus.PENDING
 
     # A declined card: Stripe.js's error is shown and the buyer can try again. Stripe's
@@ -111,12 +116,7 @@ def test_a_cancelled_unpaid_card_order_cannot_be_paid(new_context, card_market):
     shows no card form, and Stripe would refuse the PaymentIntent (cancelled)."""
     standin, buyer = card_market["standin"], card_market["buyer"]
     page = new_context(user=card_market["buyer_owner"]).new_page()
-    page.goto(f"/checkout/?cooperative={buyer.slug}")
-    page.get_by_label("Delivery address").fill("Calle Mayor 1, Madrid")
-    page.get_by_role("radio", name=re.compile("Card")).check()
-    page.get_by_role("button", name="Place the orders").click()
-    page.wait_for_url(re.compile(r"/checkout/\d+/pay/$"))
-    checkout = Checkout.objects.get(buyer=buyer)
+    checkout = check_out_by_card(page, buyer)
     order = Order.objects.filter(checkout=checkout).order_by("pk").first()
     assert order is not None
 
