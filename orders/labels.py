@@ -37,6 +37,8 @@ class PaymentState(models.TextChoices):
 
 # A state the pay page can still change: the page keeps polling while the order is in it.
 PAYABLE_STATES = frozenset({PaymentState.AWAITING})
+# The states in which the order's money is with the seller (or on its way): documents say "Paid."
+PAID_STATES = frozenset({PaymentState.PAID, PaymentState.PAID_BY_CARD})
 SEPARATOR = " · "
 
 

@@ -20,9 +20,9 @@ from orders.models import Checkout
 from orders.payments.services import seller_account_sync, seller_onboarding_link
 from orders.state import CheckoutStatus, PaymentMethod, PaymentStatus
 
-# What the pay page shows: exactly one of these; the first two are final.
+# What the pay page shows: exactly one of these. Only `confirming` changes by itself (Stripe's
+# webhook), so only it polls; paid and refused are final.
 PAID, REFUSED, CONFIRMING, NOT_ALLOWED, PAY = "paid", "refused", "confirming", "not_allowed", "pay"
-FINAL_STATES = frozenset({PAID, REFUSED})
 
 
 def _pay_state(checkout: Checkout, *, can_pay: bool, redirect_status: str) -> tuple[str, str]:
@@ -68,7 +68,6 @@ def checkout_pay(request: HttpRequest, pk: int) -> HttpResponse:
         "payment": payment,
         "state": state,
         "state_label": _STATE_LABELS[state](checkout),
-        "is_final": state in FINAL_STATES,
         "refusal": refusal,
         "error": error,
         "poll_url": f"{page_url}?{urlencode({'redirect_status': redirect_status})}",
