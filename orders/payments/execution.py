@@ -97,8 +97,8 @@ def flag_order(order: Order, reason: str) -> None:
     order_flag(order=order, reason=reason[:2000], actor=None)
 
 
-def _event(order_id: int, kind: EventKind, note: str, *, reference: str = "") -> None:
-    order = Order.objects.get(pk=order_id)
+def add_order_event(order: Order, kind: EventKind, note: str, *, reference: str = "") -> None:
+    """A line in the order's timeline written by Minga itself (no actor, no status change)."""
     OrderEvent.objects.create(
         order=order,
         action=kind,
@@ -109,6 +109,10 @@ def _event(order_id: int, kind: EventKind, note: str, *, reference: str = "") ->
         actor_side="",
         note=note,
     )
+
+
+def _event(order_id: int, kind: EventKind, note: str, *, reference: str = "") -> None:
+    add_order_event(Order.objects.get(pk=order_id), kind, note, reference=reference)
 
 
 # -- transfers to sellers

@@ -17,13 +17,20 @@ from core.money import Money
 from orders import notifications
 from orders.events import EventKind
 from orders.labels import payment_expires_at
-from orders.models import Checkout, Order, OrderEvent
+from orders.models import Checkout, Order
 from orders.payments import gateway
 from orders.payments.errors import (
     PaymentProviderError,
     PaymentProviderUnavailable,
 )
-from orders.payments.execution import Work, flag_order, is_ours, namespace_metadata, transfer_group
+from orders.payments.execution import (
+    Work,
+    add_order_event,
+    flag_order,
+    is_ours,
+    namespace_metadata,
+    transfer_group,
+)
 from orders.payments.models import (
     Payment,
     Refund,
@@ -215,20 +222,6 @@ def payment_apply_intent(
     ):
         return _payment_fail(checkout, payment, intent)
     return f"no change: payment {checkout.payment_status}, Stripe says {intent.status}", Work()
-
-
-def add_order_event(order: Order, kind: EventKind, note: str, *, reference: str = "") -> None:
-    """A line in the order's timeline written by Minga itself (no actor, no status change)."""
-    OrderEvent.objects.create(
-        order=order,
-        action=kind,
-        reference=reference,
-        from_status=order.status,
-        to_status=order.status,
-        actor=None,
-        actor_side="",
-        note=note,
-    )
 
 
 def _payment_succeed(
