@@ -22,7 +22,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
-    path("", include("orders.urls")),
+    path("", include("frontend.payment_urls")),
     path("", include("frontend.urls")),
 ]
 

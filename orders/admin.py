@@ -6,9 +6,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from orders import services
+from orders import labels, services
 from orders.models import (
     Cart,
     CartLine,
@@ -106,6 +107,7 @@ class OrderEventInline(ReadOnlyInline):
         "actor",
         "actor_side",
         "note",
+        "reference",
     )
     fields = readonly_fields
 
@@ -152,6 +154,7 @@ class OrderAdmin(admin.ModelAdmin):
         "buyer",
         "seller",
         "status",
+        "state_label",
         "total_amount",
         "currency",
         "fee_amount",
@@ -160,6 +163,7 @@ class OrderAdmin(admin.ModelAdmin):
         "placed_at",
     ]
     list_filter = ["status", "payment_method", "is_flagged", "currency"]
+    list_select_related = ("buyer", "seller", "checkout", "refund")
     search_fields = ["id", "buyer__name", "seller__name"]
     date_hierarchy = "placed_at"
     readonly_fields = (
@@ -198,6 +202,10 @@ class OrderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    @admin.display(description=_("Status and payment"))
+    def state_label(self, order: Order) -> str:
+        return labels.order_label(order)
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -224,7 +232,15 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(OrderEvent)
 class OrderEventAdmin(ReadOnlyAdmin):
-    list_display = ["order", "action", "from_status", "to_status", "actor", "created_at"]
+    list_display = [
+        "order",
+        "action",
+        "from_status",
+        "to_status",
+        "actor",
+        "reference",
+        "created_at",
+    ]
     list_filter = ["action", "to_status"]
     search_fields = ["order__id", "note"]
 

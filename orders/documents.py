@@ -21,6 +21,7 @@ from fpdf import FPDF
 from core.money import Money
 from core.reference import country_name
 from marketplace.models import unit_name
+from orders import labels
 from orders.models import Invoice, Order
 from orders.state import PaymentMethod
 
@@ -130,7 +131,9 @@ def invoice_document(invoice: Invoice, *, locale: str = "en") -> InvoiceDocument
         seller_amount=money(invoice.seller_amount),
         settlement_note=settlement_note,
         paid_by_card=paid_by_card,
-        is_paid=order.paid_at is not None and not invoice.is_credit_note,
+        # the one rule of labels: a refunded order's invoice no longer says "Paid."
+        is_paid=not invoice.is_credit_note
+        and labels.order_payment_state(order) in labels.PAID_STATES,
     )
 
 

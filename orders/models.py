@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from cooperatives.models import Cooperative
 from core.money import Money
 from marketplace.models import Listing
+from orders.events import EventKind, event_label
 from orders.state import CheckoutStatus, OrderStatus, PaymentMethod, PaymentStatus
 
 MAX_QUANTITY = 1_000_000
@@ -248,7 +249,7 @@ class OrderEvent(models.Model):
     timeline (payment marked, invoice issued, flag). `from_status == to_status` for the latter."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=32)
+    action = models.CharField(max_length=32, choices=EventKind.choices)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
     actor = models.ForeignKey(
@@ -256,13 +257,28 @@ class OrderEvent(models.Model):
     )
     actor_side = models.CharField(max_length=16, blank=True, help_text="buyer, seller or empty.")
     note = models.TextField(blank=True)
+    reference = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="A provider's id (pi_, tr_, re_…) or a document number. Provider ids are shown "
+        "only in the admin and the API, never on a page.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["order_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=EventKind.values), name="orderevent_action_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status or '—'} → {self.to_status}"
+
+    @property
+    def label(self) -> str:
+        return event_label(self.action)
 
 
 class Message(models.Model):

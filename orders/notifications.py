@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from cooperatives.models import Cooperative
 from marketplace.models import unit_quantity
+from orders import labels
 from orders.models import Order
 
 Compose = Callable[[], tuple[str, str]]
@@ -190,7 +191,7 @@ def notify_order_transition(order: Order, action: str, side: str, reason: str) -
                 % {
                     "number": order.pk,
                     "seller": order.seller.name,
-                    "status": order.get_status_display(),
+                    "status": labels.order_label(order),
                 }
                 + why()
                 + _signature(order),
@@ -205,7 +206,7 @@ def notify_order_transition(order: Order, action: str, side: str, reason: str) -
                 % {
                     "number": order.pk,
                     "buyer": order.buyer.name,
-                    "status": order.get_status_display(),
+                    "status": labels.order_label(order),
                 }
                 + why()
                 + _signature(order),

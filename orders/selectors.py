@@ -134,7 +134,7 @@ def cart_get(cooperative: Cooperative) -> Cart | None:
 
 
 def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    return queryset.select_related("buyer", "seller", "checkout").prefetch_related(
+    return queryset.select_related("buyer", "seller", "checkout", "refund").prefetch_related(
         "lines",
         "invoices",
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
@@ -167,7 +167,7 @@ def order_list_for_cooperative(
     if status:
         queryset = queryset.filter(status=status)
     return (
-        queryset.select_related("buyer", "seller", "checkout")
+        queryset.select_related("buyer", "seller", "checkout", "refund")
         .prefetch_related("lines", "invoices")
         .order_by("-placed_at", "-id")
     )
@@ -342,7 +342,10 @@ def checkout_get_visible(*, user: Any, checkout_id: int) -> Checkout:
     checkout = (
         Checkout.objects.select_related("buyer")
         .prefetch_related(
-            Prefetch("orders", queryset=Order.objects.select_related("seller").order_by("id")),
+            Prefetch(
+                "orders",
+                queryset=Order.objects.select_related("seller", "refund").order_by("id"),
+            ),
             "orders__lines",
         )
         .filter(pk=checkout_id)
@@ -366,7 +369,10 @@ def checkout_get_for_buyer(*, user: Any, checkout_id: int) -> Checkout:
     checkout = (
         Checkout.objects.select_related("buyer", "payment")
         .prefetch_related(
-            Prefetch("orders", queryset=Order.objects.select_related("seller").order_by("id"))
+            Prefetch(
+                "orders",
+                queryset=Order.objects.select_related("seller", "refund").order_by("id"),
+            )
         )
         .filter(pk=checkout_id)
         .first()

@@ -33,6 +33,7 @@ from frontend.order_forms import (
 )
 from frontend.views.common import SignedInRequest, attempt, safe_next, succeeded
 from orders import documents, payments, permissions, selectors, services
+from orders.events import DOCUMENT_KINDS
 from orders.models import Invoice, InvoiceKind, Order
 from orders.state import ACTIONS, OrderStatus, PaymentMethod, PaymentStatus, find_transition
 
@@ -58,19 +59,6 @@ DONE_MESSAGES = {
     "fulfil": gettext_lazy("Order #%(id)s is marked fulfilled."),
     "complete": gettext_lazy("Order #%(id)s is completed. Thank you for trading cooperatively."),
     "cancel": gettext_lazy("Order #%(id)s is cancelled."),
-}
-EVENT_LABELS = {
-    "place": gettext_lazy("Placed"),
-    "accept": gettext_lazy("Accepted"),
-    "decline": gettext_lazy("Declined"),
-    "fulfil": gettext_lazy("Fulfilled"),
-    "complete": gettext_lazy("Completed"),
-    "cancel": gettext_lazy("Cancelled"),
-    "issue_invoice": gettext_lazy("Invoice issued"),
-    "issue_credit_note": gettext_lazy("Credit note issued"),
-    "mark_paid": gettext_lazy("Marked paid"),
-    "flag": gettext_lazy("Put aside for a moderator"),
-    "unflag": gettext_lazy("Flag cleared"),
 }
 SIDE_LABELS = {"buyer": gettext_lazy("buyer"), "seller": gettext_lazy("seller")}
 
@@ -392,11 +380,15 @@ def order_list(request: SignedInRequest) -> HttpResponse:
 
 
 def _timeline(order: Order) -> list[dict[str, Any]]:
+    """Labels only: a note when a person wrote it (Minga's own notes carry provider ids and are
+    for the admin and the API), a reference when it is a document number."""
     return [
         {
             "event": event,
-            "label": EVENT_LABELS.get(event.action, event.action),
+            "label": event.label,
             "side": SIDE_LABELS.get(event.actor_side, ""),
+            "note": event.note if event.actor_id else "",
+            "reference": event.reference if event.action in DOCUMENT_KINDS else "",
         }
         for event in order.events.all()
     ]

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import prime_roles
-from orders import permissions
+from orders import labels, permissions
 from orders.models import (
     MAX_QUANTITY,
     Checkout,
@@ -135,17 +135,22 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
 class OrderEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    action_label = serializers.CharField(
+        source="label", read_only=True, help_text="The kind (`action`) in the reader's language."
+    )
 
     class Meta:
         model = OrderEvent
         fields = [
             "id",
             "action",
+            "action_label",
             "from_status",
             "to_status",
             "actor",
             "actor_side",
             "note",
+            "reference",
             "created_at",
         ]
         read_only_fields = fields
@@ -175,6 +180,13 @@ class OrderSummarySerializer(serializers.ModelSerializer):
     )
     invoice_number = serializers.SerializerMethodField()
     credit_note_number = serializers.SerializerMethodField()
+    payment_state = serializers.SerializerMethodField(
+        help_text="The order's payment as people read it (`awaiting_payment`, `paid_by_card`, "
+        "`refunded`...); `status_label` says it in the reader's language."
+    )
+    status_label = serializers.SerializerMethodField(
+        help_text='The order\'s status and payment for people, translated: "Cancelled · Refunded".'
+    )
 
     class Meta:
         model = Order
@@ -191,6 +203,8 @@ class OrderSummarySerializer(serializers.ModelSerializer):
             "seller_amount",
             "payment_method",
             "payment_status",
+            "payment_state",
+            "status_label",
             "is_paid",
             "paid_at",
             "invoice_number",
@@ -203,6 +217,13 @@ class OrderSummarySerializer(serializers.ModelSerializer):
             "lines",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=labels.PaymentState.choices))
+    def get_payment_state(self, order: Order) -> str:
+        return labels.order_payment_state(order).value
+
+    def get_status_label(self, order: Order) -> str:
+        return labels.order_label(order)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_invoice_number(self, order: Order) -> str | None:

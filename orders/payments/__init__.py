@@ -28,6 +28,7 @@ from orders.payments.settlement import (
     is_order_payable_now,
     order_closed,
     payment_payload,
+    payment_refusal,
 )
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "is_order_payable_now",
     "order_closed",
     "payment_payload",
+    "payment_refusal",
 ]

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from core.money import Money
 from orders import notifications
+from orders.events import EventKind
 from orders.models import Order, OrderEvent
 from orders.payments import gateway
 from orders.payments.errors import PaymentProviderError, PaymentProviderUnavailable
@@ -100,11 +101,12 @@ def flag_order(order: Order, reason: str) -> None:
     order_flag(order=order, reason=reason[:2000], actor=None)
 
 
-def add_order_event(order: Order, action: str, note: str) -> None:
+def add_order_event(order: Order, kind: EventKind, note: str, *, reference: str = "") -> None:
     """A line in the order's timeline written by Minga itself (no actor, no status change)."""
     OrderEvent.objects.create(
         order=order,
-        action=action,
+        action=kind,
+        reference=reference,
         from_status=order.status,
         to_status=order.status,
         actor=None,
@@ -237,7 +239,9 @@ def _transfer_sent(transfer: Transfer, info: TransferInfo) -> Transfer:
         )
         amount = Money(transfer.amount, transfer.currency).format()
         order = Order.objects.get(pk=transfer.order_id)
-        add_order_event(order, "transfer", f"{amount} sent to the seller ({info.id}).")
+        add_order_event(
+            order, EventKind.TRANSFER_SENT, f"{amount} sent to the seller.", reference=info.id
+        )
         if order.status in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
             # The order closed while this transfer was on its way: take it back.
             reversal, created = TransferReversal.objects.get_or_create(
@@ -258,7 +262,9 @@ def _clear_transfer_flag(order_id: int) -> None:
     if order.is_flagged and order.flag_reason.startswith(TRANSFER_FLAG_PREFIX):
         order.is_flagged = False
         order.save(update_fields=["is_flagged", "updated_at"])
-        add_order_event(order, "unflag", "The transfer to the seller went through on a retry.")
+        add_order_event(
+            order, EventKind.UNFLAGGED, "The transfer to the seller went through on a retry."
+        )
 
 
 # -- settlements: refunds to buyers and reversals from sellers, one path
@@ -271,7 +277,7 @@ class SettlementKind:
 
     call: Callable[[Any], RefundInfo | TransferReversalInfo]
     related: str
-    event_action: str
+    event_kind: EventKind
     done_note: str
     refused_flag: str
 
@@ -305,15 +311,15 @@ SETTLEMENT_KINDS: dict[type[Settlement], SettlementKind] = {
     Refund: SettlementKind(
         call=_create_refund,
         related="payment",
-        event_action="refund",
-        done_note="{amount} refunded to the buyer's card ({id}).",
+        event_kind=EventKind.REFUND_SUCCEEDED,
+        done_note="{amount} refunded to the buyer's card.",
         refused_flag="The refund to the buyer failed ({error}): refund by hand or retry.",
     ),
     TransferReversal: SettlementKind(
         call=_create_reversal,
         related="transfer",
-        event_action="transfer_reversal",
-        done_note="{amount} taken back from the seller ({id}).",
+        event_kind=EventKind.TRANSFER_REVERSED,
+        done_note="{amount} taken back from the seller.",
         refused_flag=(
             "Taking the seller's share back failed ({error}): the platform refunded the buyer; "
             "settle with the seller by hand."
@@ -359,8 +365,9 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
         amount = Money(row.amount, row.currency)
         add_order_event(
             Order.objects.get(pk=order_id),
-            kind.event_action,
-            kind.done_note.format(amount=amount, id=info.id),
+            kind.event_kind,
+            kind.done_note.format(amount=amount.format()),
+            reference=info.id,
         )
         if model is Refund:
             notifications.notify_order_refunded(Order.objects.get(pk=order_id), amount)

@@ -9,6 +9,8 @@ The seam the orders code calls (it never talks to Stripe itself):
 - `payment_payload(checkout)` is called by the view after commit and answers the `payment` field
   of the checkout response (`None` for invoice; `{client_secret, publishable_key}` for cards,
   creating the PaymentIntent on the first call);
+- `payment_refusal(checkout)` says why a card checkout can no longer be paid; `payment_payload`
+  refuses such a checkout with a 409 `checkout_not_payable`;
 - `check_order_transition(order, action)` and `order_closed(order)` inside `order_transition`:
   a card order is accepted once paid; a paid one cancelled or declined is refunded after commit.
 
@@ -62,6 +64,15 @@ def payment_payload(checkout: Any) -> dict[str, str] | None:
     from orders.payments.services import checkout_payment_start
 
     return checkout_payment_start(checkout=checkout)
+
+
+def payment_refusal(checkout: Any) -> str | None:
+    """Why a card checkout can no longer be paid (cancelled, expired, an order closed), or None."""
+    if checkout.payment_method != PaymentMethod.STRIPE:
+        return None
+    from orders.payments.services import payment_refusal as refusal
+
+    return refusal(checkout)
 
 
 def check_order_transition(order: Any, action: str) -> None:

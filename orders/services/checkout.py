@@ -22,6 +22,7 @@ from core.money import Money
 from marketplace import catalogue_version
 from marketplace.models import Listing
 from orders import notifications, payments, permissions
+from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
 from orders.pricing import OrderTotals, line_total, order_totals
 from orders.rules import listing_unavailable, price_changed, quantity_problem
@@ -394,7 +395,7 @@ def _create_orders(
         [
             OrderEvent(
                 order=order,
-                action="place",
+                action=EventKind.PLACED,
                 from_status="",
                 to_status=OrderStatus.PLACED,
                 actor=actor,

@@ -20,6 +20,7 @@ from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from marketplace import catalogue_version
 from marketplace.models import Listing
 from orders import notifications, payments, permissions
+from orders.events import EventKind
 from orders.models import InvoiceKind, Message, Order, OrderEvent
 from orders.services.invoices import invoice_issue
 from orders.state import (
@@ -119,7 +120,7 @@ def _apply(order: Order, transition: Any, *, actor: Any, side: str, reason: str)
     order.save(update_fields=["status", "accepted_at", "fulfilled_at", "closed_at", "updated_at"])
     OrderEvent.objects.create(
         order=order,
-        action=transition.action,
+        action=EventKind(transition.action),
         from_status=previous,
         to_status=order.status,
         actor=actor,
@@ -132,13 +133,13 @@ def _apply(order: Order, transition: Any, *, actor: Any, side: str, reason: str)
     # accepted once paid, so its invoice says so); cancelling an invoiced order credits it.
     if transition.target == OrderStatus.ACCEPTED:
         invoice = invoice_issue(order=order, kind=InvoiceKind.INVOICE)
-        _event(order, "issue_invoice", actor, side, f"Invoice {invoice.number}")
+        _event(order, EventKind.INVOICE_ISSUED, actor, side, "", reference=invoice.number)
     elif (
         transition.target == OrderStatus.CANCELLED
         and order.invoices.filter(kind=InvoiceKind.INVOICE).exists()
     ):
         note = invoice_issue(order=order, kind=InvoiceKind.CREDIT_NOTE)
-        _event(order, "issue_credit_note", actor, side, f"Credit note {note.number}")
+        _event(order, EventKind.CREDIT_NOTE_ISSUED, actor, side, "", reference=note.number)
     if order.payment_method != PaymentMethod.INVOICE and transition.target in (
         OrderStatus.CANCELLED,
         OrderStatus.DECLINED,
@@ -160,7 +161,7 @@ def order_cancel_unpaid(*, order: Order, reason: str) -> Order:
     order.save(update_fields=["status", "closed_at", "updated_at"])
     OrderEvent.objects.create(
         order=order,
-        action=transition.action,
+        action=EventKind(transition.action),
         from_status=previous,
         to_status=order.status,
         actor=None,
@@ -171,10 +172,13 @@ def order_cancel_unpaid(*, order: Order, reason: str) -> Order:
     return order
 
 
-def _event(order: Order, action: str, actor: Any, side: str, note: str) -> OrderEvent:
+def _event(
+    order: Order, kind: EventKind, actor: Any, side: str, note: str, *, reference: str = ""
+) -> OrderEvent:
     return OrderEvent.objects.create(
         order=order,
-        action=action,
+        action=kind,
+        reference=reference,
         from_status=order.status,
         to_status=order.status,
         actor=actor,
@@ -226,7 +230,7 @@ def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
         raise DomainError(_("This order is already marked paid."), code="already_paid")
     order.paid_at = timezone.now()
     order.save(update_fields=["paid_at", "updated_at"])
-    _event(order, "mark_paid", actor, Side.SELLER, note)
+    _event(order, EventKind.MARKED_PAID, actor, Side.SELLER, note)
     notifications.notify_order_paid(order)
     return order
 
@@ -244,7 +248,7 @@ def order_flag(*, order: Order, reason: str, actor: Any = None) -> Order:
     order.is_flagged = True
     order.flag_reason = reason
     order.save(update_fields=["is_flagged", "flag_reason", "updated_at"])
-    _event(order, "flag", actor, "", reason)
+    _event(order, EventKind.FLAGGED, actor, "", reason)
     return order
 
 
@@ -263,7 +267,7 @@ def orders_flag_for_suspended_cooperative(*, cooperative: Any, actor: Any) -> li
         order.is_flagged = True
         order.flag_reason = reason
         order.save(update_fields=["is_flagged", "flag_reason", "updated_at"])
-        _event(order, "flag", actor, "", reason)
+        _event(order, EventKind.FLAGGED, actor, "", reason)
         flagged.append(order.pk)
     return flagged
 
@@ -277,7 +281,7 @@ def order_unflag(*, order: Order, actor: Any, note: str = "") -> Order:
         return order
     order.is_flagged = False
     order.save(update_fields=["is_flagged", "updated_at"])
-    _event(order, "unflag", actor, "", _clean_reason(note))
+    _event(order, EventKind.UNFLAGGED, actor, "", _clean_reason(note))
     return order
 
 

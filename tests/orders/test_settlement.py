@@ -708,7 +708,7 @@ def test_unpaid_card_checkouts_expire_and_put_the_stock_back(
     # Too late to pay now, and the page says so.
     assert card_checkout(market["buyer_owner"], market["buyer"]).status_code == 409  # cart empty
     page = browser_for(market["buyer_owner"]).get(f"/checkout/{checkout_id}/pay/")
-    assert b"not paid in time" in page.content
+    assert "the time to pay it ran out" in page.content.decode()
 
 
 def test_a_checkout_paid_just_before_expiry_is_settled_not_cancelled(
@@ -794,7 +794,7 @@ def test_the_payment_page_mounts_stripe_js_without_inline_script(
     assert page.status_code == 200
     html = page.content.decode()
     assert f'<script src="{standin.url}/js.stripe.com/v3/"></script>' in html
-    assert 'src="/static/orders/stripe_payment.js"' in html
+    assert 'src="/static/frontend/stripe_payment.js"' in html
     assert f'data-client-secret="{intent_id(checkout_id)}_secret_' in html
     assert f'data-publishable-key="{standin.publishable_key}"' in html
     assert f'data-return-url="http://testserver/checkout/{checkout_id}/pay/"' in html

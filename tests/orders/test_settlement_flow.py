@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cooperatives.models import Cooperative
 from orders.documents import invoice_html
+from orders.events import EventKind
 from orders.models import (
     Checkout,
     Order,
@@ -209,8 +210,8 @@ def test_every_webhook_delivered_twice_and_in_reverse_order_has_one_effect(app_w
     assert TransferReversal.objects.get().status == "succeeded"
     assert Payment.objects.get().amount_refunded == yerba_order.total_amount
     for order in Order.objects.filter(checkout=checkout):
-        assert order.events.filter(action="payment_succeeded").count() == 1
-        assert order.events.filter(action="transfer").count() == 1
+        assert order.events.filter(action=EventKind.PAYMENT_SUCCEEDED).count() == 1
+        assert order.events.filter(action=EventKind.TRANSFER_SENT).count() == 1
     # At Stripe too: one transfer per order, one refund, one reversal.
     at_stripe = standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout_id))
     assert len(at_stripe["data"]) == 2

@@ -31,6 +31,7 @@ from orders.payments.services.payments import (
     payment_apply_dispute,
     payment_apply_intent,
     payment_for_charge,
+    payment_refusal,
 )
 from orders.payments.services.sellers import (
     can_receive_card_payments,
@@ -57,6 +58,7 @@ __all__ = [
     "payment_apply_dispute",
     "payment_apply_intent",
     "payment_for_charge",
+    "payment_refusal",
     "seller_account_apply",
     "seller_account_sync",
     "seller_onboarding_link",

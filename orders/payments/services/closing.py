@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from orders import notifications
+from orders.events import EventKind
 from orders.models import Checkout, Order
 from orders.payments import gateway
 from orders.payments.errors import (
@@ -63,14 +64,17 @@ def is_order_paid_or_invoiced(order: Order) -> bool:
 def order_closed(order: Order) -> None:
     """A card order was cancelled or declined (the order row is locked by the caller). Once paid,
     the buyer gets its total back and the seller's transfer is reversed (or never sent), each as
-    a row written now and sent to Stripe after commit. Unpaid: nothing to do now; if the payment
-    succeeds later, its handler refunds this order."""
+    a row written now and sent to Stripe after commit. Unpaid: the checkout is released after
+    commit; if its payment succeeded meanwhile, the payment's handler refunds this order."""
     if order.payment_method != PaymentMethod.STRIPE:
         return
     payment_status = (
         Checkout.objects.filter(pk=order.checkout_id).values_list("payment_status", flat=True).get()
     )
     if payment_status not in PAID_STATUSES:
+        # One PaymentIntent pays the whole checkout: it can no longer be paid, so it is released
+        # now (its PaymentIntent cancelled at Stripe, its other orders cancelled, stock back).
+        transaction.on_commit(Work(expire_checkouts=[order.checkout_id]).run, robust=True)
         return
     payment = Payment.objects.get(checkout_id=order.checkout_id)
     work = Work()
@@ -100,7 +104,7 @@ def order_closed(order: Order) -> None:
             work.transfers.append(transfer.pk)
     add_order_event(
         order,
-        "refund_requested",
+        EventKind.REFUND_REQUESTED,
         f"{order.total.format()} to be refunded to the buyer's card.",
     )
     transaction.on_commit(work.run, robust=True)
@@ -169,7 +173,7 @@ def _checkout_cancel_unpaid(checkout_id: int) -> str:
 
 
 def checkouts_expire_overdue(*, now: datetime | None = None) -> RunReport:
-    """Every unpaid card checkout past its grace period (or with no open order left), each on its
+    """Every unpaid card checkout past its grace period (or with an order closed), each on its
     own; Stripe unreachable stops the run (the rest is left for the next one) and the report says
     why."""
     now = now or timezone.now()

@@ -4,16 +4,19 @@ failed, refunded, disputed) does to the checkout and its orders."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.money import Money
 from orders import notifications
+from orders.events import EventKind
+from orders.labels import payment_expires_at
 from orders.models import Checkout, Order
 from orders.payments import gateway, stripe_currencies
 from orders.payments.errors import (
@@ -40,6 +43,7 @@ from orders.state import (
     CheckoutStatus,
     PaymentStatus,
     ensure_payment_transition,
+    status_label,
 )
 
 logger = logging.getLogger(__name__)
@@ -85,6 +89,40 @@ def _store_intent(checkout_id: int, intent_id: str) -> bool:
     return True
 
 
+def payment_refusal(checkout: Checkout, *, now: datetime | None = None) -> str | None:
+    """Why an unpaid card checkout can no longer be paid (None when it can): it expired or was
+    released, or one of its orders was cancelled or declined. One PaymentIntent pays the whole
+    checkout, so paying then would charge for an order that will not happen."""
+    if checkout.payment_status not in (PaymentStatus.PENDING, PaymentStatus.FAILED):
+        return None
+    expires_at = _expires_at(checkout)
+    closed = next(
+        (
+            order
+            for order in checkout.orders.all()
+            if order.status not in OPEN_STATUSES and (order.closed_at or expires_at) < expires_at
+        ),
+        None,
+    )
+    if closed is not None:  # closed by a person, not by the expiry run
+        return _(
+            "Order #%(id)s is “%(status)s”, so this checkout can no longer be paid. "
+            "Nothing was charged; order again from the catalogue."
+        ) % {"id": closed.pk, "status": status_label(closed.status)}
+    if checkout.status == CheckoutStatus.CANCELLED or expires_at <= (now or timezone.now()):
+        return _(
+            "This checkout can no longer be paid: the time to pay it ran out. "
+            "Nothing was charged; order again from the catalogue."
+        )
+    return None
+
+
+def _refuse_if_not_payable(checkout: Checkout) -> None:
+    refusal = payment_refusal(checkout)
+    if refusal is not None:
+        raise DomainError(refusal, code="checkout_not_payable")
+
+
 def checkout_payment_start(*, checkout: Checkout) -> dict[str, str] | None:
     """After the checkout committed: its PaymentIntent for the total (created once, key
     `checkout:{id}:pi`), as what Stripe.js needs to confirm it. None when there is nothing to pay
@@ -94,6 +132,7 @@ def checkout_payment_start(*, checkout: Checkout) -> dict[str, str] | None:
     same request with the same Idempotency-Key comes back here and finishes the job."""
     payment = Payment.objects.select_related("checkout").get(checkout=checkout)
     checkout = payment.checkout
+    _refuse_if_not_payable(checkout)
     if checkout.status != CheckoutStatus.AWAITING_PAYMENT or checkout.payment_status not in (
         PaymentStatus.PENDING,
         PaymentStatus.FAILED,
@@ -220,7 +259,7 @@ def _payment_succeed(
     for order in orders:
         order.paid_at = now
         order.save(update_fields=["paid_at", "updated_at"])
-        add_order_event(order, "payment_succeeded", f"Paid by card ({intent.id}).")
+        add_order_event(order, EventKind.PAYMENT_SUCCEEDED, "Paid by card.", reference=intent.id)
         if order.status in OPEN_STATUSES:
             if order.seller_amount > 0:
                 transfer = Transfer.objects.create(
@@ -259,16 +298,16 @@ def _payment_fail(
 
 
 def _expires_at(checkout: Checkout) -> datetime:
-    return checkout.created_at + timedelta(minutes=settings.PAYMENT_GRACE_MINUTES)
+    return payment_expires_at(checkout.created_at)
 
 
 def is_payment_overdue(checkout: Checkout, *, now: datetime | None = None) -> bool:
-    """An unpaid card checkout releases its stock after the grace period, or at once when the
-    buyer cancelled every order of it."""
+    """An unpaid card checkout releases its stock after the grace period, or at once when one
+    of its orders was cancelled or declined (it can no longer be paid: `payment_refusal`)."""
     now = now or timezone.now()
     if _expires_at(checkout) <= now:
         return True
-    return not checkout.orders.filter(status__in=OPEN_STATUSES).exists()
+    return checkout.orders.exclude(status__in=OPEN_STATUSES).exists()
 
 
 # -- disputes and refunds made elsewhere

@@ -1,8 +1,9 @@
-"""The pages of card settlement (included by config/urls.py beside the frontend's)."""
+"""The pages of card settlement (included by config/urls.py beside the frontend's; the namespace
+keeps its name, so links and Stripe's return URLs do not change)."""
 
 from django.urls import path
 
-from orders import views
+from frontend.views import payment_pages as views
 
 app_name = "orders-pages"
 
