@@ -82,7 +82,7 @@ TABLE: list[Row] = [
     Row("api/v1/orders/", "GET", "login hidden ok ok ok ok", query="cooperative={w.coop.slug}"),
     Row("api/v1/orders/<int:pk>/", "GET", "login hidden ok ok ok ok"),
     Row("api/v1/orders/<int:pk>/accept/", "POST", "login hidden forbidden ok ok forbidden", params={"pk": "placed_order"}),
-    Row("api/v1/orders/<int:pk>/decline/", "POST", "login hidden forbidden ok ok forbidden", params={"pk": "placed_order"}),
+    Row("api/v1/orders/<int:pk>/decline/", "POST", "login hidden forbidden ok ok forbidden", params={"pk": "placed_order"}, body={"reason": "No stock this week."}),
     Row("api/v1/orders/<int:pk>/fulfil/", "POST", "login hidden forbidden ok ok forbidden"),
     Row("api/v1/orders/<int:pk>/complete/", "POST", "login hidden forbidden forbidden forbidden forbidden", params={"pk": "fulfilled_order"}),
     Row("api/v1/orders/<int:pk>/cancel/", "POST", "login hidden forbidden ok ok forbidden", body={"reason": "Out of cloth."}),
