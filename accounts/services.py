@@ -325,7 +325,7 @@ def user_erase(*, user: User) -> None:
         memberships_leave_all(user=user)
         orders_anonymise_actor(user=user)
         reports_forget_reporter(user=user)
-        Token.objects.filter(user=user).delete()
+        user_revoke_credentials(user=user)
         try:
             with transaction.atomic():
                 user.delete()
