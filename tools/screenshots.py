@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 
 from PIL import Image
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import ViewportSize, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 
 
 def optimise(png: bytes, path: Path, max_height: int) -> int:
@@ -66,7 +66,9 @@ def main(argv: list[str]) -> int:
         for name, path in pages:
             response = tab.goto(path)
             status = response.status if response else "?"
-            size = optimise(tab.screenshot(full_page=True), args.out / f"{name}.png", args.max_height)
+            size = optimise(
+                tab.screenshot(full_page=True), args.out / f"{name}.png", args.max_height
+            )
             print(f"{name}.png  {path}  HTTP {status}  {size // 1024} KiB")
         browser.close()
     return 0
