@@ -170,10 +170,13 @@ def _account_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
+    password_form = password_form or PasswordChangeForm(user)
+    # Django's form focuses the old password: on this page it would scroll past the rest.
+    password_form.fields["old_password"].widget.attrs.pop("autofocus", None)
     context = {
         "form": form
         or AccountForm(initial={"name": user.name, "time_zone": user.time_zone or "UTC"}),
-        "password_form": password_form or PasswordChangeForm(user),
+        "password_form": password_form,
         "is_confirmation_overdue": services.is_confirmation_overdue(user),
         "grace_days": settings.EMAIL_CONFIRMATION_GRACE_DAYS,
         "now_in_zone": timezone.now(),
