@@ -38,6 +38,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    email_confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person opened the confirmation link."
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="IANA zone the pages show times in; blank until the person joins a "
+        "cooperative (its zone), then theirs to change.",
+    )
 
     objects = UserManager()
 

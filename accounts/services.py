@@ -5,17 +5,22 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
 from accounts.models import LoginAttempt, User, normalize_email
 from core.errors import DomainError
+from core.reference import validate_time_zone
 
 BAD_CREDENTIALS = gettext_lazy("Unable to sign in with this e-mail and password.")
 FORMER_MEMBER_NAME = "Former member"
@@ -55,6 +60,7 @@ def user_register(*, email: str, password: str, name: str, language: str = "") -
         raise ValidationError(
             {"email": [_("An account with this e-mail already exists.")]}
         ) from exc
+    user_send_confirmation(user=user)
     return user
 
 
@@ -65,14 +71,126 @@ def user_token(*, user: User) -> str:
 
 @transaction.atomic
 def user_update_profile(
-    *, user: User, name: str | None = None, language: str | None = None
+    *,
+    user: User,
+    name: str | None = None,
+    language: str | None = None,
+    time_zone: str | None = None,
 ) -> User:
     if name is not None:
         user.name = name.strip()
     if language is not None:
         user.language = language
-    user.save(update_fields=["name", "language"])
+    if time_zone is not None:
+        try:
+            validate_time_zone(time_zone)
+        except ValidationError as exc:
+            raise ValidationError({"time_zone": exc.messages}) from exc
+        user.time_zone = time_zone
+    user.save(update_fields=["name", "language", "time_zone"])
     return user
+
+
+def user_adopt_time_zone(*, user: User, time_zone: str) -> None:
+    """A person without a zone of their own takes the zone of the cooperative they join."""
+    if not user.time_zone and time_zone:
+        user.time_zone = time_zone
+        User.objects.filter(pk=user.pk, time_zone="").update(time_zone=time_zone)
+
+
+# Passwords and credentials ------------------------------------------------------------------
+
+
+def user_revoke_credentials(*, user: User) -> None:
+    """After a password change or reset: every API token of the person is deleted. Their other
+    browser sessions end by themselves (Django checks each session against the password hash)."""
+    Token.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str) -> User:
+    """A new password (already validated by the form), and every old credential revoked."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    user_revoke_credentials(user=user)
+    return user
+
+
+# E-mail confirmation ------------------------------------------------------------------------
+
+CONFIRMATION_SALT = "accounts.email-confirmation"
+
+
+def confirmation_token(user: User) -> str:
+    """A signed link token for this account and this address: a changed address voids it."""
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=CONFIRMATION_SALT)
+
+
+def user_send_confirmation(*, user: User) -> None:
+    """E-mail the confirmation link, after commit, in the person's language."""
+    url = settings.SITE_URL + reverse("frontend:confirm-email", args=[confirmation_token(user)])
+    language = user.language or translation.get_language() or settings.LANGUAGE_CODE
+    email, name = user.email, user.name
+
+    def send() -> None:
+        with translation.override(language):
+            subject = _("Confirm your e-mail address for Minga")
+            body = render_to_string(
+                "accounts/confirmation_email.txt",
+                {"name": name, "url": url, "days": settings.EMAIL_CONFIRMATION_GRACE_DAYS},
+            )
+        send_mail(subject, body, None, [email], fail_silently=True)
+
+    transaction.on_commit(send, robust=True)
+
+
+@transaction.atomic
+def user_confirm_email(*, token: str) -> User:
+    """Confirm the address a link was sent to; refused (400) when the link is forged, older than
+    EMAIL_CONFIRMATION_LINK_DAYS or for an address the account no longer has."""
+    invalid = ValidationError(
+        _("This confirmation link is not valid any more. Ask for a new one on your account page."),
+        code="invalid_confirmation",
+    )
+    try:
+        data = signing.loads(
+            token,
+            salt=CONFIRMATION_SALT,
+            max_age=timedelta(days=settings.EMAIL_CONFIRMATION_LINK_DAYS),
+        )
+    except signing.BadSignature as exc:
+        raise invalid from exc
+    user = User.objects.select_for_update().filter(pk=data.get("user"), is_active=True).first()
+    if user is None or normalize_email(user.email) != normalize_email(str(data.get("email"))):
+        raise invalid
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    return user
+
+
+def is_confirmation_overdue(user: Any) -> bool:
+    """An address left unconfirmed past EMAIL_CONFIRMATION_GRACE_DAYS after sign-up: the account
+    still signs in and reads everything, but cannot commit money (check out) or publish."""
+    if getattr(user, "email_confirmed_at", True) is not None:
+        return False
+    grace = timedelta(days=settings.EMAIL_CONFIRMATION_GRACE_DAYS)
+    return bool(user.date_joined + grace <= timezone.now())
+
+
+class EmailUnconfirmed(DomainError):
+    code = "email_unconfirmed"
+
+
+def ensure_email_confirmed(user: Any) -> None:
+    """Refuse (409 `email_unconfirmed`) what an overdue unconfirmed account may not do."""
+    if is_confirmation_overdue(user):
+        raise EmailUnconfirmed(
+            _(
+                "Confirm your e-mail address first: open the link we sent you, or ask for a new "
+                "one on your account page."
+            )
+        )
 
 
 def _seconds_until(moment: datetime, now: datetime) -> int:
@@ -207,7 +325,7 @@ def user_erase(*, user: User) -> None:
         memberships_leave_all(user=user)
         orders_anonymise_actor(user=user)
         reports_forget_reporter(user=user)
-        Token.objects.filter(user=user).delete()
+        user_revoke_credentials(user=user)
         try:
             with transaction.atomic():
                 user.delete()

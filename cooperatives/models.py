@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.state import VerificationStatus
-from core.reference import validate_country_code
+from core.reference import validate_country_code, validate_time_zone
 
 
 class LegalForm(models.TextChoices):
@@ -65,6 +65,12 @@ class Cooperative(models.Model):
         max_length=2, help_text="ISO 3166-1 alpha-2", validators=[validate_country_code]
     )
     region = models.CharField(max_length=120, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="IANA name (America/Montevideo); its country's zone when left blank.",
+    )
     city = models.CharField(max_length=120, blank=True)
     founded_year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User, normalize_email
+from accounts.services import user_adopt_time_zone
 from cooperatives import permissions, selectors
 from cooperatives.models import (
     Cooperative,
@@ -26,7 +27,7 @@ from cooperatives.models import (
 )
 from cooperatives.state import ensure_transition
 from core.errors import DomainError, NotFound, NotPermitted, TransitionNotAllowed
-from core.reference import country_codes
+from core.reference import country_codes, country_time_zone
 from core.uploads import EncodedImage, check_document, open_image, square_logo
 
 PROFILE_FIELDS = (
@@ -35,6 +36,7 @@ PROFILE_FIELDS = (
     "sector",
     "country",
     "region",
+    "time_zone",
     "city",
     "founded_year",
     "member_count",
@@ -106,6 +108,7 @@ def cooperative_create(
     """Create a cooperative; its creator becomes its first owner."""
     profile = {key: value for key, value in profile.items() if key in PROFILE_FIELDS}
     profile["country"] = _check_country(profile.get("country", ""))
+    profile["time_zone"] = profile.get("time_zone") or country_time_zone(profile["country"])
     encoded_logo = _encode_logo(logo) if logo is not None else None
     if slug:
         if Cooperative.objects.filter(slug=slug).exists():
@@ -124,6 +127,7 @@ def cooperative_create(
             {"slug": [_("The slug '%(slug)s' is already taken.") % {"slug": slug}]}
         ) from exc
     Membership.objects.create(user=actor, cooperative=cooperative, role=Role.OWNER)
+    user_adopt_time_zone(user=actor, time_zone=cooperative.time_zone)
     permissions.forget_roles(actor)
     if encoded_logo is not None:
         _store_logo(cooperative, encoded_logo)
@@ -146,6 +150,7 @@ def cooperative_update(
         if field == "country":
             value = _check_country(value)
         setattr(cooperative, field, value)
+    cooperative.time_zone = cooperative.time_zone or country_time_zone(cooperative.country)
     cooperative.full_clean(exclude=["logo"])
     if encoded_logo is not None:
         _store_logo(cooperative, encoded_logo)
@@ -311,6 +316,7 @@ def invitation_accept(*, token: str, actor: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    user_adopt_time_zone(user=actor, time_zone=cooperative.time_zone)
     permissions.forget_roles(actor)
     return membership
 

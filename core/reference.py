@@ -79,3 +79,62 @@ def clean_site_language(value: str) -> str:
             code="invalid_language",
         )
     return value
+
+
+# Time zones ----------------------------------------------------------------------------------
+
+# The zone a cooperative starts with, for the countries Minga serves (its capital's, where most
+# members live); a cooperative elsewhere in the country picks its own on its profile. Other
+# countries take their zone when CLDR knows only one; a country with several (and one unknown)
+# starts at UTC until the cooperative picks.
+COUNTRY_TIME_ZONES = {
+    "AR": "America/Argentina/Buenos_Aires",
+    "UY": "America/Montevideo",
+    "BR": "America/Sao_Paulo",
+    "ES": "Europe/Madrid",
+    "CL": "America/Santiago",
+    "PY": "America/Asuncion",
+    "BO": "America/La_Paz",
+    "PE": "America/Lima",
+    "CO": "America/Bogota",
+    "MX": "America/Mexico_City",
+    "EC": "America/Guayaquil",
+    "VE": "America/Caracas",
+    "PT": "Europe/Lisbon",
+    "IT": "Europe/Rome",
+}
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    """Every IANA zone this system's tz database knows (zoneinfo)."""
+    from zoneinfo import available_timezones
+
+    return frozenset(available_timezones())
+
+
+def country_time_zone(country: str) -> str:
+    """The zone a cooperative of `country` starts with."""
+    if zone := COUNTRY_TIME_ZONES.get(country):
+        return zone
+    from babel.core import get_global
+
+    zones = [z for z in get_global("territory_zones").get(country, ()) if z in time_zone_names()]
+    return zones[0] if len(zones) == 1 else "UTC"
+
+
+def validate_time_zone(value: str) -> None:
+    """A model-field validator: an IANA zone name such as America/Montevideo."""
+    if value not in time_zone_names():
+        raise ValidationError(
+            _("'%(value)s' is not a time zone; use a name such as America/Montevideo."),
+            code="invalid_time_zone",
+            params={"value": value},
+        )
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Zones for a select: the served countries' first, then every other, by name."""
+    served = sorted(set(COUNTRY_TIME_ZONES.values()))
+    rest = sorted(time_zone_names() - set(served))
+    return [(zone, zone.replace("_", " ")) for zone in [*served, *rest]]

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services as accounts_services
 from cooperatives.models import LegalForm, Role, Sector
 from cooperatives.services import MAX_VERIFICATION_DOCUMENTS
-from core.reference import country_choices
+from core.reference import country_choices, time_zone_choices
 from core.uploads import check_size, open_image
+from frontend.widgets import LongSelect
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 DOCUMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
@@ -154,6 +155,12 @@ class CooperativeForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"))
     region = forms.CharField(label=_("Region or province"), max_length=120, required=False)
     city = forms.CharField(label=_("City"), max_length=120, required=False)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        widget=LongSelect,
+        help_text=_("Members see times in it. Left blank: the zone of the country's capital."),
+    )
     founded_year = forms.IntegerField(
         label=_("Year founded"), min_value=1800, max_value=2100, required=False
     )
@@ -200,6 +207,10 @@ class CooperativeForm(forms.Form):
         cast(forms.ChoiceField, self.fields["country"]).choices = _countries(
             str(_("Choose a country"))
         )
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = [
+            ("", str(_("The country's zone"))),
+            *time_zone_choices(),
+        ]
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")
@@ -271,3 +282,18 @@ class VerificationForm(forms.Form):
         for document in documents:
             check_size(document)
         return documents
+
+
+class AccountForm(forms.Form):
+    """The person's own name and the zone their pages show times in."""
+
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        widget=LongSelect,
+        help_text=_("Dates and times on your pages are shown in this zone."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = time_zone_choices()

@@ -42,7 +42,15 @@ class Transition:
 # One row per allowed move. An (action, status) pair that is not here is refused with a 409.
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("accept", S.PLACED, S.ACCEPTED, frozenset({SELLER})),
-    Transition("decline", S.PLACED, S.DECLINED, frozenset({SELLER}), restores_stock=True),
+    # The buyer is told why (the reason is the event's note, shown on the order and e-mailed).
+    Transition(
+        "decline",
+        S.PLACED,
+        S.DECLINED,
+        frozenset({SELLER}),
+        is_reason_required=True,
+        restores_stock=True,
+    ),
     Transition("fulfil", S.ACCEPTED, S.FULFILLED, frozenset({SELLER})),
     Transition("complete", S.FULFILLED, S.COMPLETED, frozenset({BUYER})),
     Transition("cancel", S.PLACED, S.CANCELLED, frozenset({BUYER}), restores_stock=True),

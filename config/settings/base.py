@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.i18n.UserLanguageMiddleware",
+    "core.timezones.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -134,6 +135,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 5)
 LOGIN_LOCKOUT_WINDOW_MINUTES = env_int("LOGIN_LOCKOUT_WINDOW_MINUTES", 15)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# E-mail confirmation (docs/security.md): an unconfirmed account works fully for this many days
+# after sign-up, then may not check out or publish until it confirms. The link lasts LINK_DAYS.
+EMAIL_CONFIRMATION_GRACE_DAYS = env_int("EMAIL_CONFIRMATION_GRACE_DAYS", 7)
+EMAIL_CONFIRMATION_LINK_DAYS = env_int("EMAIL_CONFIRMATION_LINK_DAYS", 14)
+# Password reset links (Django's tokens: single use, as the password they were made for changes)
+# last this long; at most PASSWORD_RESET_PER_ADDRESS e-mails per address per hour are sent.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 2 * 60 * 60)
+PASSWORD_RESET_PER_ADDRESS = env_int("PASSWORD_RESET_PER_ADDRESS", 3)
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:home"
@@ -289,6 +298,8 @@ REST_FRAMEWORK = {
         "sign_in": os.environ.get("THROTTLE_SIGN_IN", "10/min"),
         "token": os.environ.get("THROTTLE_TOKEN", "10/min"),
         "sign_up": os.environ.get("THROTTLE_SIGN_UP", "20/hour"),
+        "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "10/hour"),
+        "confirmation": os.environ.get("THROTTLE_CONFIRMATION", "5/hour"),
         "reports": os.environ.get("THROTTLE_REPORTS", "10/hour"),
         "messages": os.environ.get("THROTTLE_MESSAGES", "120/hour"),
         "checkout": os.environ.get("THROTTLE_CHECKOUT", "30/hour"),

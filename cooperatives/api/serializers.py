@@ -24,6 +24,7 @@ class CooperativeSerializer(serializers.ModelSerializer):
             "country",
             "region",
             "city",
+            "time_zone",
             "founded_year",
             "member_count",
             "description",
@@ -65,6 +66,12 @@ class CooperativeWriteSerializer(serializers.Serializer):
     country = serializers.CharField(max_length=2, min_length=2)
     region = serializers.CharField(max_length=120, required=False, allow_blank=True)
     city = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    time_zone = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="IANA zone name (America/Montevideo); blank: the country's zone.",
+    )
     founded_year = serializers.IntegerField(
         min_value=1800, max_value=2100, required=False, allow_null=True
     )

@@ -1,5 +1,6 @@
 """Small template filters of the pages."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from babel.numbers import format_decimal
@@ -10,6 +11,7 @@ from django.utils.translation import get_language, to_locale
 from cooperatives.selectors import membership_list_for_user
 from core.money import Money
 from core.reference import country_name as reference_country_name
+from core.timezones import format_when
 from marketplace.models import Category, unit_name, unit_quantity
 from marketplace.selectors import category_label
 from orders.selectors import cart_line_count_for_user
@@ -133,3 +135,9 @@ def buyer_memberships(context: template.Context, listing: object) -> dict[str, o
         "memberships": [m for m in mine if m.cooperative_id != seller_id],
         "is_own": any(m.cooperative_id == seller_id for m in mine),
     }
+
+
+@register.filter
+def when(value: datetime | None, format_name: str = "DATETIME_FORMAT") -> str:
+    """A date and time in the reader's zone, always with the zone: `{{ event.created_at|when }}`."""
+    return format_when(value, format_name)

@@ -1,18 +1,32 @@
-"""Sign up, sign in and sign out."""
+"""Sign up, sign in and out, password reset and change, e-mail confirmation, the account page."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from accounts import services
-from frontend.forms import SignInForm, SignUpForm
-from frontend.views.common import attempt, safe_next, succeeded, throttle_wait
+from accounts.models import normalize_email
+from frontend.forms import AccountForm, SignInForm, SignUpForm
+from frontend.views.common import SignedInRequest, attempt, safe_next, succeeded, throttle_wait
 
 
 def _too_many(request: HttpRequest, wait: int) -> None:
@@ -88,3 +102,151 @@ class SignOutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.info(request, _("You are signed out."))
         return response
+
+
+# Password reset (Django's views and single-use tokens) -------------------------------------
+
+
+def _address_allows(email: str) -> bool:
+    """At most PASSWORD_RESET_PER_ADDRESS reset e-mails per address per hour, whoever asks."""
+    key = "password-reset:" + hashlib.sha256(normalize_email(email).encode()).hexdigest()
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60 * 60)
+        sent = 1
+    return sent <= settings.PASSWORD_RESET_PER_ADDRESS
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """The same answer for every address, known or not; throttled per client and per address."""
+
+    template_name = "frontend/accounts/password_reset.html"
+    email_template_name = "frontend/accounts/password_reset_email.txt"
+    subject_template_name = "frontend/accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("frontend:password-reset-sent")
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if wait := throttle_wait(request, "password_reset"):
+            _too_many(request, wait)
+            response = self.render_to_response(self.get_context_data(form=self.get_form_class()()))
+            response.status_code = 429
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not _address_allows(form.cleaned_data["email"]):
+            return redirect(self.get_success_url())  # the same answer, and no e-mail
+        return super().form_valid(form)
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "frontend/accounts/password_reset_sent.html"
+
+
+@method_decorator(sensitive_post_parameters("new_password1", "new_password2"), name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A new password from the e-mailed link; the old one's API tokens and sessions stop working."""
+
+    template_name = "frontend/accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("frontend:login")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
+        services.user_set_password(user=form.user, password=form.cleaned_data["new_password1"])
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        messages.success(self.request, _("Your password is changed. Sign in with it."))
+        return redirect(self.get_success_url())
+
+
+# The person's account: name, time zone, e-mail confirmation, password ----------------------
+
+
+def _account_page(
+    request: SignedInRequest,
+    *,
+    form: AccountForm | None = None,
+    password_form: PasswordChangeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    password_form = password_form or PasswordChangeForm(user)
+    # Django's form focuses the old password: on this page it would scroll past the rest.
+    password_form.fields["old_password"].widget.attrs.pop("autofocus", None)
+    context = {
+        "form": form
+        or AccountForm(initial={"name": user.name, "time_zone": user.time_zone or "UTC"}),
+        "password_form": password_form,
+        "is_confirmation_overdue": services.is_confirmation_overdue(user),
+        "grace_days": settings.EMAIL_CONFIRMATION_GRACE_DAYS,
+        "now_in_zone": timezone.now(),
+    }
+    return render(request, "frontend/accounts/account.html", context, status=status)
+
+
+@login_required
+def account(request: SignedInRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _account_page(request)
+    form = AccountForm(request.POST)
+    if form.is_valid():
+        done = attempt(
+            request,
+            lambda: services.user_update_profile(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                time_zone=form.cleaned_data["time_zone"],
+            ),
+            form=form,
+        )
+        if succeeded(done):
+            messages.success(request, _("Your account is saved."))
+            return redirect("frontend:account")
+    return _account_page(request, form=form)
+
+
+@login_required
+@require_POST
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+def password_change(request: SignedInRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST)
+    if not form.is_valid():
+        return _account_page(request, password_form=form)
+    user = services.user_set_password(
+        user=request.user, password=form.cleaned_data["new_password1"]
+    )
+    update_session_auth_hash(request, user)  # this session stays; the others end
+    messages.success(
+        request,
+        _("Your password is changed. Other devices and API tokens must sign in again."),
+    )
+    return redirect("frontend:account")
+
+
+@login_required
+@require_POST
+def confirmation_resend(request: SignedInRequest) -> HttpResponse:
+    if request.user.email_confirmed_at is not None:
+        messages.info(request, _("Your e-mail address is already confirmed."))
+    elif wait := throttle_wait(request, "confirmation"):
+        _too_many(request, wait)
+    else:
+        services.user_send_confirmation(user=request.user)
+        messages.success(
+            request,
+            _("We sent a new link to %(email)s. It works for %(days)s days.")
+            % {"email": request.user.email, "days": settings.EMAIL_CONFIRMATION_LINK_DAYS},
+        )
+    return redirect("frontend:account")
+
+
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the e-mail: works signed in or not (it is signed for one account)."""
+    user = attempt(request, lambda: services.user_confirm_email(token=token))
+    if succeeded(user):
+        messages.success(
+            request,
+            _("Thank you: your e-mail address %(email)s is confirmed.") % {"email": user.email},
+        )
+    target = "frontend:account" if request.user.is_authenticated else "frontend:login"
+    return redirect(target)

@@ -411,6 +411,7 @@ def _order_context(
             }
         )
     invoices = {invoice.kind: invoice for invoice in order.invoices.all()}
+    timeline = _timeline(order)
     can_read = permissions.can_read_messages(user, order)
     sides = permissions.sides_of(user, order)
     return {
@@ -427,7 +428,10 @@ def _order_context(
         "can_unflag": order.is_flagged and permissions.can_flag_order(user),
         "invoice": invoices.get(InvoiceKind.INVOICE),
         "credit_note": invoices.get(InvoiceKind.CREDIT_NOTE),
-        "timeline": _timeline(order),
+        "timeline": timeline,
+        "decline_reason": next(
+            (item["event"].note for item in timeline if item["event"].action == "decline"), ""
+        ),
         "can_read_messages": can_read,
         "thread": list(selectors.message_list(user=user, order=order)) if can_read else [],
         "message_form": message_form or MessageForm(),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import ensure_email_confirmed
 from cooperatives.models import Cooperative
 from core.errors import DomainError, NotPermitted
 from core.money import Money, is_price_jump, price_jump_message
@@ -342,6 +343,8 @@ def listing_submit(*, listing: Listing, actor: User | None) -> Listing:
     locked = _lock(listing)
     if actor is not None and not permissions.can_edit_listing(actor, locked):
         raise NotPermitted(_("Only owners and admins of the cooperative can submit its listings."))
+    if actor is not None:
+        ensure_email_confirmed(actor)
     if locked.cooperative.is_suspended:
         raise DomainError(
             _("The cooperative is suspended: its listings cannot be published."),

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
+from accounts.services import ensure_email_confirmed
 from cooperatives.models import Cooperative
 from core.errors import DomainError, NotPermitted
 from core.money import Money
@@ -226,6 +227,7 @@ def checkout_place(
     Card checkouts record their payment here; the PaymentIntent is created after commit."""
     if not permissions.can_checkout(actor, buyer):
         raise NotPermitted(_("Only owners and admins of the cooperative can check out its cart."))
+    ensure_email_confirmed(actor)
     key = _check_key(idempotency_key)
     currency = (currency or "").strip().upper()
     fingerprint = checkout_fingerprint(

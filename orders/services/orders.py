@@ -96,13 +96,13 @@ def order_transition(*, order: Order, action: str, actor: Any, reason: str = "")
             )
         raise NotPermitted(message % words)
     if transition.is_reason_required and not reason:
-        raise ValidationError(
-            {
-                "reason": [
-                    _("Say why you %(action)s an order already accepted.") % {"action": action}
-                ]
+        if action == "decline":
+            missing = _("Say why you decline the order: the buyer reads it.")
+        else:
+            missing = _("Say why you %(action)s an order already accepted.") % {
+                "action": action_label(action)
             }
-        )
+        raise ValidationError({"reason": [missing]})
     payments.check_order_transition(order, action)
     return _apply(order, transition, actor=actor, side=side, reason=reason)
 

@@ -41,7 +41,9 @@ def trade(buyer_coop, buyer_owner, seller_coop, seller_owner):  # type: ignore[n
         ListingFactory(cooperative=recycler, price_amount=9_999_00, currency="ARS"),
         quantity=1,
     )
-    services.order_transition(order=declined, action="decline", actor=recycler_owner)
+    services.order_transition(
+        order=declined, action="decline", actor=recycler_owner, reason="Sin stock."
+    )
 
 
 def test_anyone_sees_the_flows_between_countries_and_sectors(trade):

@@ -58,6 +58,16 @@ def test_declining_puts_the_stock_back(order, seller_owner, listing):
     assert OrderEvent.objects.get(action="decline").note == "No harvest this week"
 
 
+def test_declining_without_a_reason_is_a_400_naming_the_reason(order, seller_owner, listing):
+    """The buyer is owed an explanation: no reason, no decline, and nothing changes."""
+    for body in ({}, {"reason": "   "}):
+        response = act(seller_owner, order["id"], "decline", **body)
+        assert response.status_code == 400
+        assert "reason" in response.json()
+    assert status_of(order["id"]) == "placed"
+    assert stock(listing) == 7
+
+
 def test_the_buyer_cancels_before_acceptance_without_a_reason(order, buyer_owner, listing):
     assert act(buyer_owner, order["id"], "cancel").status_code == 200
     assert status_of(order["id"]) == "cancelled"
@@ -107,7 +117,7 @@ def test_a_transition_the_status_does_not_allow_is_409(
 ):
     for step in path:
         actor = buyer_owner if step == "complete" else seller_owner
-        assert act(actor, order["id"], step).status_code == 200
+        assert act(actor, order["id"], step, reason="why").status_code == 200
     before = status_of(order["id"])
     actor = buyer_owner if action in ("complete", "cancel") else seller_owner
     response = act(actor, order["id"], action, reason="why not")
@@ -137,7 +147,7 @@ MATRIX = [
 @pytest.mark.parametrize(("action", "persona", "expected"), MATRIX)
 def test_who_may_act_on_a_placed_order(order, request, action, persona, expected):
     user = request.getfixturevalue(persona)
-    response = act(user, order["id"], action)
+    response = act(user, order["id"], action, reason="why")
     assert response.status_code == expected
     if expected != 200:
         assert status_of(order["id"]) == "placed"

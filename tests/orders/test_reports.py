@@ -30,7 +30,7 @@ def trade(buyer_coop, buyer_owner, seller_coop, seller_owner, listing):
     march_2 = place_order(buyer_owner, buyer_coop, listing, quantity=2)  # 250,000 ARS
     may = place_order(buyer_owner, buyer_coop, listing, quantity=1)
     declined = place_order(buyer_owner, buyer_coop, listing, quantity=1)
-    act(seller_owner, declined["id"], "decline")
+    act(seller_owner, declined["id"], "decline", reason="No stock.")
     third = CooperativeFactory(name="Zapatería Tercera")
     MembershipFactory(cooperative=third, role="owner")
     shoes = ListingFactory(cooperative=third, price_amount=7_000, currency="EUR")

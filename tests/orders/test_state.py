@@ -8,7 +8,7 @@ S = OrderStatus
 # Every (action, from) pair: where it leads, whose owners/admins take it, whether a reason is due.
 EXPECTED = {
     ("accept", S.PLACED): (S.ACCEPTED, {"seller"}, False),
-    ("decline", S.PLACED): (S.DECLINED, {"seller"}, False),
+    ("decline", S.PLACED): (S.DECLINED, {"seller"}, True),
     ("fulfil", S.ACCEPTED): (S.FULFILLED, {"seller"}, False),
     ("complete", S.FULFILLED): (S.COMPLETED, {"buyer"}, False),
     ("cancel", S.PLACED): (S.CANCELLED, {"buyer"}, False),

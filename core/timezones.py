@@ -1,0 +1,59 @@
+"""Times in people's zones. A signed-in person's pages are in their own zone (`User.time_zone`,
+taken from the first cooperative they join and changed on their account page); anonymous pages
+in settings.TIME_ZONE (UTC). Every time printed for people carries its zone, so "21:15" never
+leaves a reader guessing whether it is theirs.
+
+The zone is on the user row, which authentication reads anyway: no query is added to a page.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from core.reference import time_zone_names
+
+
+def zone_label(moment: datetime) -> str:
+    """The zone of an aware datetime as people read it: its abbreviation where the tz database
+    has a real one (CET, CEST, UTC), else its offset from UTC (UTC-03, UTC+05:30)."""
+    name = moment.tzname() or ""
+    if name and name[0] not in "+-":
+        return name
+    offset = moment.utcoffset()
+    if offset is None:
+        return ""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}" + (f":{rest:02d}" if rest else "")
+
+
+def format_when(value: datetime | None, format_name: str = "DATETIME_FORMAT") -> str:
+    """A moment in the active zone, in the active language's format, with the zone's label."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{date_format(local, format_name)} ({zone_label(local)})"
+
+
+class TimeZoneMiddleware:
+    """After authentication: the signed-in person's zone for this request, else the default."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        name = getattr(user, "time_zone", "") if user is not None else ""
+        if name and name in time_zone_names():
+            try:
+                timezone.activate(ZoneInfo(name))
+            except ZoneInfoNotFoundError:  # pragma: no cover - listed names all load
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
