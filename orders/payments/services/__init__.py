@@ -33,14 +33,24 @@ from orders.payments.services.payments import (
     payment_for_charge,
 )
 from orders.payments.services.sellers import (
+    STRIPE_CONNECT_COUNTRIES,
+    CardPayoutsUnsupported,
+    CardStatus,
     can_receive_card_payments,
+    card_payouts_supported,
     seller_account_apply,
     seller_account_sync,
+    seller_card_status,
     seller_onboarding_link,
 )
 
 __all__ = [
     "PAID_STATUSES",
+    "STRIPE_CONNECT_COUNTRIES",
+    "CardPayoutsUnsupported",
+    "CardStatus",
+    "card_payouts_supported",
+    "seller_card_status",
     "EventNotReady",
     "add_order_event",
     "can_receive_card_payments",
