@@ -32,6 +32,7 @@ from frontend.order_forms import (
     OrderFilterForm,
 )
 from frontend.views.common import SignedInRequest, attempt, safe_next, succeeded
+from frontend.views.payments import how_to_pay
 from orders import documents, payments, permissions, selectors, services
 from orders.models import Invoice, InvoiceKind, Order
 from orders.state import ACTIONS, OrderStatus, PaymentMethod, PaymentStatus, find_transition
@@ -278,10 +279,15 @@ def checkout(request: SignedInRequest) -> HttpResponse:
         # service, which answers with the first result.
         posted = request.POST.get("currency", "")
         currencies = sorted({*currencies, posted} - {""}) or [""]
+    # Card is offered when the exchange takes cards and a seller in the cart can be paid by card
+    # (a post is judged by the service, which names the sellers that cannot).
+    methods = payments.available_methods()
+    if request.method != "POST" and not any(g.is_card_payable for g in summary.groups):
+        methods = [method for method in methods if method != PaymentMethod.STRIPE]
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
         currencies=currencies,
-        methods=payments.available_methods(),
+        methods=methods,
         initial={
             "delivery_address": _default_address(cooperative),
             "payment_method": PaymentMethod.INVOICE,
@@ -331,6 +337,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
             "managed": managed,
             "summary": summary,
             "form": form,
+            "offers_card": PaymentMethod.STRIPE in methods,
             # A new Idempotency-Key for every form shown: one form, sent twice, orders once.
             "checkout_key": uuid.uuid4().hex,
         },
@@ -436,6 +443,7 @@ def _order_context(
         "invoice": invoices.get(InvoiceKind.INVOICE),
         "credit_note": invoices.get(InvoiceKind.CREDIT_NOTE),
         "timeline": _timeline(order),
+        "how_to_pay": how_to_pay(user, order),
         "can_read_messages": can_read,
         "thread": list(selectors.message_list(user=user, order=order)) if can_read else [],
         "message_form": message_form or MessageForm(),

@@ -25,12 +25,15 @@ from cooperatives.payout_validation import FIELDS, display_rows
 from frontend.payout_forms import PayoutDetailsForm
 from frontend.views.common import SignedInRequest, attempt, succeeded
 from orders import payments
+from orders import permissions as order_permissions
+from orders.models import Order
 from orders.payments.services import (
     CardStatus,
     seller_account_sync,
     seller_card_status,
     seller_onboarding_link,
 )
+from orders.state import OrderStatus, PaymentMethod, Side
 
 
 def _cooperative(request: SignedInRequest, slug: str) -> Cooperative:
@@ -139,3 +142,20 @@ def payments_card_refresh(request: SignedInRequest, slug: str) -> HttpResponse:
     if not succeeded(url):
         return redirect("frontend:payments", slug=cooperative.slug)
     return HttpResponseRedirect(url)
+
+
+def how_to_pay(user: Any, order: Order) -> dict[str, Any] | None:
+    """The order page's "How to pay": the seller's payout details while an invoiced order waits
+    for its transfer; when the seller has none yet, the buyer is told and the seller prompted."""
+    if (
+        order.payment_method != PaymentMethod.INVOICE
+        or order.paid_at is not None
+        or order.status in (OrderStatus.CANCELLED, OrderStatus.DECLINED)
+    ):
+        return None
+    details = selectors.payout_details_of(order.seller)
+    return {
+        "rows": display_rows(details) if details else [],
+        "is_seller": Side.SELLER in order_permissions.sides_of(user, order),
+        "can_edit": permissions.can_edit_payout_details(user, order.seller),
+    }
