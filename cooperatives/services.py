@@ -524,9 +524,7 @@ def cooperative_set_payouts_enabled(*, cooperative: Cooperative, enabled: bool) 
 
 
 @transaction.atomic
-def payout_details_update(
-    *, cooperative: Cooperative, actor: User, **data: Any
-) -> PayoutDetails:
+def payout_details_update(*, cooperative: Cooperative, actor: User, **data: Any) -> PayoutDetails:
     """Owners and admins set the cooperative's payout details; they are checked by the rules of
     the cooperative's country (check digits included) and replace the previous ones whole."""
     if not permissions.can_edit_payout_details(actor, cooperative):

@@ -32,7 +32,9 @@ MAX_LENGTHS = {
 HELP_TEXTS = {
     "cbu": _("22 digits (a CVU starts with 000). Spaces and hyphens are fine."),
     "alias": _("6 to 20 letters, digits, dots or hyphens, as your bank registered it."),
-    "pix_key": _("As registered at your bank: CPF or CNPJ digits, e-mail, +55 phone or random key."),
+    "pix_key": _(
+        "As registered at your bank: CPF or CNPJ digits, e-mail, +55 phone or random key."
+    ),
     "iban": _("Spaces are fine; the check digits are verified."),
     "bank_code": _("The three-digit COMPE code (e.g. 001)."),
     "notes": _(

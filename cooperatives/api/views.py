@@ -365,7 +365,9 @@ class PayoutDetailsView(APIView):
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         current = _payout_details(request, cooperative)
         if not rules.can_edit_payout_details(request.user, cooperative):
-            raise NotPermitted(_("Only owners and admins can change where the cooperative is paid."))
+            raise NotPermitted(
+                _("Only owners and admins can change where the cooperative is paid.")
+            )
         data = PayoutDetailsSerializer(
             current, data=request.data, partial=True, context={"country": cooperative.country}
         )

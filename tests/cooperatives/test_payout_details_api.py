@@ -79,9 +79,7 @@ def test_a_brazilian_pix_key_by_type(seller_owner, seller_coop):  # type: ignore
     assert good.status_code == 200 and good.json()["pix_key"] == "11222333000181"
 
 
-def test_who_may_read_and_write(
-    seller_coop, seller_member, buyer_owner, outsider, moderator
-):  # type: ignore[no-untyped-def]
+def test_who_may_read_and_write(seller_coop, seller_member, buyer_owner, outsider, moderator):  # type: ignore[no-untyped-def]
     body = {"account_holder": "X", "cbu": CBU}
     assert client_for(seller_member).patch(url(seller_coop), body, format="json").status_code == 403
     assert client_for(outsider).get(url(seller_coop)).status_code == 404

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from cooperatives.models import PayoutDetails
 from cooperatives.payout_validation import (
     clean_alias,
     clean_bic,
@@ -19,7 +20,6 @@ from cooperatives.payout_validation import (
     is_cvu,
     validate_payout_details,
 )
-from cooperatives.models import PayoutDetails
 
 VALID_CBU = "2850590940090418135201"  # Banco Macro's published example
 VALID_CVU = "0000003110001000000004"  # a CVU (starts with 000), check digits 1 and 4

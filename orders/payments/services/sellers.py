@@ -35,8 +35,51 @@ logger = logging.getLogger(__name__)
 # countries of Stripe's own accounts that Connect serves). Argentina and Uruguay are not among
 # them: sellers there are paid by invoice (bank transfer, CBU/CVU, alias). docs/payments.md.
 STRIPE_CONNECT_COUNTRIES = frozenset(
-    "AE AT AU BE BG BR CA CH CY CZ DE DK EE ES FI FR GB GI GR HK HR HU IE IT JP LI LT LU LV MT "
-    "MX NL NO NZ PL PT RO SE SG SI SK TH US".split()
+    [
+        "AE",
+        "AT",
+        "AU",
+        "BE",
+        "BG",
+        "BR",
+        "CA",
+        "CH",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GB",
+        "GI",
+        "GR",
+        "HK",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "JP",
+        "LI",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "MX",
+        "NL",
+        "NO",
+        "NZ",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SG",
+        "SI",
+        "SK",
+        "TH",
+        "US",
+    ]
 )
 
 
