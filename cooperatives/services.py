@@ -522,13 +522,17 @@ def cooperative_set_payouts_enabled(*, cooperative: Cooperative, enabled: bool) 
 
 # -- Payout details: where buyers pay the cooperative's invoices
 
+PAYOUT_EDIT_REFUSAL = gettext_lazy(
+    "Only owners and admins can change where the cooperative is paid."
+)
+
 
 @transaction.atomic
 def payout_details_update(*, cooperative: Cooperative, actor: User, **data: Any) -> PayoutDetails:
     """Owners and admins set the cooperative's payout details; they are checked by the rules of
     the cooperative's country (check digits included) and replace the previous ones whole."""
     if not permissions.can_edit_payout_details(actor, cooperative):
-        raise NotPermitted(_("Only owners and admins can change where the cooperative is paid."))
+        raise NotPermitted(PAYOUT_EDIT_REFUSAL)
     cooperative = _lock_cooperative(cooperative)
     cleaned = validate_payout_details(cooperative.country, data)
     details, _created = PayoutDetails.objects.update_or_create(

@@ -1,7 +1,6 @@
 from typing import cast
 
 from django.http import FileResponse, Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
@@ -365,9 +364,8 @@ class PayoutDetailsView(APIView):
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         current = _payout_details(request, cooperative)
         if not rules.can_edit_payout_details(request.user, cooperative):
-            raise NotPermitted(
-                _("Only owners and admins can change where the cooperative is paid.")
-            )
+            # Refused before the body is judged: a member gets 403, not a list of field errors.
+            raise NotPermitted(services.PAYOUT_EDIT_REFUSAL)
         data = PayoutDetailsSerializer(
             current, data=request.data, partial=True, context={"country": cooperative.country}
         )
