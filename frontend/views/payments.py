@@ -102,6 +102,7 @@ def payments_page(request: SignedInRequest, slug: str) -> HttpResponse:
                 )
                 return redirect("frontend:payments", slug=cooperative.slug)
     elif request.method == "POST":
+        messages.error(request, services.PAYOUT_EDIT_REFUSAL)
         return redirect("frontend:payments", slug=cooperative.slug)
     context = {
         "cooperative": cooperative,

@@ -10,6 +10,7 @@ import pytest
 from cooperatives.models import PayoutDetails
 from cooperatives.services import payout_details_update
 from orders import services as order_services
+from tests.conftest import client_for
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
 from tests.frontend.helpers import HTMX, browser_for, messages_of, text
 from tests.frontend.ordering import add_to_cart, checkout_form, place_order
@@ -80,6 +81,20 @@ def test_argentina_gets_a_plain_explanation_instead_of_the_stripe_button(
     html = text(browser_for(seller_owner).get(page_url(seller_coop)))
     assert "Stripe does not pay out to cooperatives in Argentina" in html
     assert "Set up card payments with Stripe" not in html
+
+
+def test_the_api_refuses_onboarding_in_argentina_with_its_own_code(
+    seller_coop, seller_owner, settings
+):  # type: ignore[no-untyped-def]
+    settings.STRIPE_SECRET_KEY = "sk_test_configured"
+    response = client_for(seller_owner).post(
+        f"/api/v1/cooperatives/{seller_coop.slug}/stripe/onboarding/", HTTP_ACCEPT_LANGUAGE="pt-br"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "card_payouts_unsupported_country"
+    assert "Argentina" in response.json()["detail"] and "fatura" in response.json()["detail"]
+    seller_coop.refresh_from_db()
+    assert seller_coop.stripe_account_id == ""
 
 
 def test_the_invoice_page_and_pdf_say_where_to_pay(

@@ -216,6 +216,8 @@ def test_cart_says_which_sellers_take_cards_and_checkout_names_the_others(
     assert refused.status_code == 409
     assert refused.json()["code"] == "seller_not_card_payable"
     assert "Cooperativa Sin Stripe" in refused.json()["detail"]
+    assert "only_card_payable" not in refused.json()["detail"]  # words for people, not a parameter
+    assert refused.json()["sellers"] == [{"slug": cooperative.slug, "name": cooperative.name}]
     assert [line["code"] for line in refused.json()["lines"]] == ["seller_not_card_payable"]
     assert not Checkout.objects.exists()
 
