@@ -23,6 +23,7 @@ from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import is_moderator
 from cooperatives.selectors import cooperative_get_visible, membership_list_for_user
 from frontend.order_forms import (
+    CARD_PAYABLE_ONLY,
     CartAddForm,
     CartQuantityForm,
     CheckoutForm,
@@ -282,7 +283,12 @@ def checkout(request: SignedInRequest) -> HttpResponse:
     # Card is offered when the exchange takes cards and a seller in the cart can be paid by card
     # (a post is judged by the service, which names the sellers that cannot).
     methods = payments.available_methods()
-    if request.method != "POST" and not any(g.is_card_payable for g in summary.groups):
+    payable = [group.is_card_payable for group in summary.groups]
+    if PaymentMethod.STRIPE in methods and (
+        request.method == "POST" or (any(payable) and not all(payable))
+    ):
+        methods = [*methods, CARD_PAYABLE_ONLY]
+    if request.method != "POST" and not any(payable):
         methods = [method for method in methods if method != PaymentMethod.STRIPE]
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
@@ -301,7 +307,12 @@ def checkout(request: SignedInRequest) -> HttpResponse:
                 buyer=cooperative,
                 actor=request.user,
                 idempotency_key=request.POST.get("checkout_key", ""),
-                payment_method=data["payment_method"],
+                payment_method=(
+                    PaymentMethod.STRIPE
+                    if data["payment_method"] == CARD_PAYABLE_ONLY
+                    else data["payment_method"]
+                ),
+                only_card_payable=data["payment_method"] == CARD_PAYABLE_ONLY,
                 currency=data["currency"],
                 delivery_address=data["delivery_address"],
                 note=data["note"],

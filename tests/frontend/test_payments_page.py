@@ -10,6 +10,7 @@ import pytest
 from cooperatives.models import PayoutDetails
 from cooperatives.services import payout_details_update
 from orders import services as order_services
+from orders.models import Checkout
 from tests.conftest import client_for
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
 from tests.frontend.helpers import HTMX, browser_for, messages_of, text
@@ -159,6 +160,16 @@ def test_checkout_says_per_seller_who_takes_cards_and_names_the_one_that_does_no
     refused = text(mixed_cart.post("/checkout/", form, HTTP_ACCEPT_LANGUAGE="es"))
     assert "Yerbatera Misiones acepta el pago por transferencia bancaria" in refused
     assert "only_card_payable" not in refused
+
+    # The other way out offered on the page: card for Madrid now, Misiones stays in the cart.
+    form = checkout_form(mixed_cart, buyer_coop)
+    form["payment_method"] = "stripe_payable"
+    placed = mixed_cart.post("/checkout/", form)
+    assert placed.status_code == 302 and placed["Location"].endswith("/pay/")
+    checkout = Checkout.objects.get()
+    assert [order.seller.name for order in checkout.orders.all()] == ["Textil Madrid"]
+    remaining = text(mixed_cart.get(f"/cart/?cooperative={buyer_coop.slug}"))
+    assert "Yerbatera Misiones" in remaining and "Textil Madrid" not in remaining
 
 
 def test_card_is_not_offered_when_no_seller_takes_cards(buyer_coop, buyer_owner, settings):  # type: ignore[no-untyped-def]
