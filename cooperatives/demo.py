@@ -516,6 +516,72 @@ def draw_logo(initials: str, colour: str, emblem: int, size: int = 512) -> bytes
     return buffer.getvalue()
 
 
+# Where buyers pay the demo sellers (fictional, with valid check digits so the Payments page
+# accepts them): one set per country's scheme. Café Tierra Alta has none, so the demo also shows
+# what buyers and the seller read when details are missing.
+DEMO_PAYOUT_DETAILS: dict[str, dict[str, str]] = {
+    "grafica-estrella-del-sur": {
+        "holder_tax_id": "30-70912345-1",
+        "cbu": "1910123300001234567891",
+        "alias": "ESTRELLA.SUR.GRAFICA",
+    },
+    "metalurgica-renacer": {"holder_tax_id": "30-71045678-2", "cbu": "0110599520000042173687"},
+    "textil-hilos-del-sur": {"cbu": "0000003110002003040507", "alias": "HILOS.DEL.SUR"},
+    "hotel-los-andes": {"cbu": "1910245800009876543219", "alias": "LOS.ANDES.HOTEL"},
+    "codigo-comun": {"cbu": "2850590909400904181356", "alias": "CODIGO.COMUN.COOP"},
+    "consumo-montevideo-solidario": {
+        "holder_tax_id": "RUT 215678900017",
+        "bank_name": "Banco República (BROU)",
+        "account_number": "001234567-00001",
+        "notes": "Caja de ahorro en pesos uruguayos (UYU).",
+    },
+    "tambo-las-piedras": {
+        "bank_name": "Banco República (BROU)",
+        "account_number": "001987654-00002",
+        "notes": "Cuenta corriente en pesos; para dólares pedir la cuenta en USD.",
+    },
+    "recicla-vida": {"pix_key_type": "cnpj", "pix_key": "45.678.912/0001-55"},
+    "terra-viva": {"pix_key_type": "email", "pix_key": "financeiro@terraviva.coop.test"},
+    "metalurgica-nova-aurora": {
+        "pix_key_type": "random",
+        "pix_key": "7d444840-9dc0-11d1-b245-5ffdce74fad2",
+        "bank_name": "Sicredi",
+        "bank_code": "748",
+        "branch": "0101",
+        "account_number": "12345-6",
+    },
+    "aceites-sierra-alta": {"iban": "ES9030580990272000012345", "bic": "CCRIES2AXXX"},
+    "viento-sur-energia": {"iban": "ES2731870123451234567890", "bank_name": "Caja Laboral"},
+    "cuidados-compartidos": {"bank_name": "BancoEstado", "account_number": "CuentaRUT 12345678"},
+    "fonderia-nuova-luce": {"iban": "IT61X0306909606100000012345", "bic": "BCITITMM"},
+    "confecciones-manos-unidas": {
+        "bank_name": "Banco Cooperativo Coopcentral",
+        "account_number": "0012-3456-7890",
+        "notes": "Cuenta de ahorros en pesos colombianos (COP).",
+    },
+}
+
+
+def _seed_payout_details() -> int:
+    """Give the demo sellers their payout details where they have none yet (also in a demo
+    database seeded before the Payments page existed); through the service, so they are checked."""
+    count = 0
+    for cooperative in Cooperative.objects.filter(
+        slug__in=DEMO_PAYOUT_DETAILS, payout_details__isnull=True
+    ):
+        owner = cooperative.memberships.filter(role=Role.OWNER).select_related("user").first()
+        if owner is None:
+            continue
+        services.payout_details_update(
+            cooperative=cooperative,
+            actor=owner.user,
+            account_holder=cooperative.name,
+            **DEMO_PAYOUT_DETAILS[cooperative.slug],
+        )
+        count += 1
+    return count
+
+
 @cache
 def _password_hash() -> str:
     """Hashed once: 25 accounts at a million PBKDF2 rounds each would take most of a minute."""
@@ -597,7 +663,8 @@ def seed(out: TextIO) -> list[str]:
     ]
     out.write(
         f"cooperatives: {len(created)} demo cooperatives and {len(created_people)} accounts created"
-        f" ({len(COOPERATIVES) - len(created)} cooperatives were already there).\n"
+        f" ({len(COOPERATIVES) - len(created)} cooperatives were already there); payout details"
+        f" for {_seed_payout_details()}.\n"
     )
     return demo_accounts()
 

@@ -256,3 +256,37 @@ class VerificationDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PayoutDetails(models.Model):
+    """Where buyers pay a cooperative's invoices: a bank account or an instant-payment key, by the
+    rules of its country (`cooperatives.payout_validation`). One set per cooperative; shown on its
+    invoices and on its orders' pages. Card payouts go through Stripe and are not kept here."""
+
+    cooperative = models.OneToOneField(
+        Cooperative, on_delete=models.CASCADE, related_name="payout_details"
+    )
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2: whose rules apply")
+    account_holder = models.CharField(max_length=200)
+    holder_tax_id = models.CharField(max_length=40, blank=True, help_text="CUIT, RUT, CNPJ, NIF…")
+    cbu = models.CharField(max_length=22, blank=True, help_text="Argentina: CBU or CVU")
+    alias = models.CharField(max_length=20, blank=True, help_text="Argentina: CBU/CVU alias")
+    pix_key_type = models.CharField(max_length=8, blank=True)
+    pix_key = models.CharField(max_length=77, blank=True)
+    bank_name = models.CharField(max_length=120, blank=True)
+    bank_code = models.CharField(max_length=20, blank=True)
+    branch = models.CharField(max_length=20, blank=True)
+    account_number = models.CharField(max_length=40, blank=True)
+    iban = models.CharField(max_length=34, blank=True)
+    bic = models.CharField(max_length=11, blank=True)
+    notes = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "payout details"
+
+    def __str__(self) -> str:
+        return f"Payout details of {self.cooperative}"

@@ -75,6 +75,16 @@ def can_view_private_data(user: Any, cooperative: Cooperative) -> bool:
     return is_member(user, cooperative) or is_moderator(user)
 
 
+def can_view_payout_details(user: Any, cooperative: Cooperative) -> bool:
+    """The Payments page and its API: members read, moderators too (buyers read the details on
+    their own invoices and order pages)."""
+    return is_member(user, cooperative) or is_moderator(user)
+
+
+def can_edit_payout_details(user: Any, cooperative: Cooperative) -> bool:
+    return can_manage_cooperative(user, cooperative)
+
+
 def can_export_cooperative(user: Any, cooperative: Cooperative) -> bool:
     """The whole of a cooperative's data (members, trade, invoices) goes to its owners only."""
     return role_in(user, cooperative) == Role.OWNER

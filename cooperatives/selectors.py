@@ -9,11 +9,17 @@ from cooperatives.models import (
     Cooperative,
     Invitation,
     Membership,
+    PayoutDetails,
     Role,
     VerificationDocument,
     VerificationRequest,
 )
-from cooperatives.permissions import can_view_cooperative, can_view_private_data, is_moderator
+from cooperatives.permissions import (
+    can_view_cooperative,
+    can_view_payout_details,
+    can_view_private_data,
+    is_moderator,
+)
 from cooperatives.state import VerificationStatus
 
 
@@ -129,3 +135,17 @@ def verification_document_get(
     if document is None:
         raise Http404("No document with this id.")
     return document
+
+
+def payout_details_get(*, user: Any, cooperative: Cooperative) -> PayoutDetails | None:
+    """The cooperative's payout details for its members and moderators (404 for others); None
+    when none are entered yet."""
+    if not can_view_payout_details(user, cooperative):
+        raise Http404("No cooperative with this slug.")
+    return payout_details_of(cooperative)
+
+
+def payout_details_of(cooperative: Cooperative) -> PayoutDetails | None:
+    """The details printed for buyers (on invoices and order pages); the caller has decided the
+    reader may see that cooperative's order."""
+    return PayoutDetails.objects.filter(cooperative=cooperative).first()

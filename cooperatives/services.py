@@ -21,10 +21,12 @@ from cooperatives.models import (
     Cooperative,
     Invitation,
     Membership,
+    PayoutDetails,
     Role,
     VerificationDocument,
     VerificationRequest,
 )
+from cooperatives.payout_validation import validate_payout_details
 from cooperatives.state import ensure_transition
 from core.errors import DomainError, NotFound, NotPermitted, TransitionNotAllowed
 from core.reference import country_codes, country_time_zone
@@ -522,3 +524,25 @@ def cooperative_set_payouts_enabled(*, cooperative: Cooperative, enabled: bool) 
         cooperative.is_payouts_enabled = enabled
         cooperative.save(update_fields=["is_payouts_enabled", "updated_at"])
     return cooperative
+
+
+# -- Payout details: where buyers pay the cooperative's invoices
+
+PAYOUT_EDIT_REFUSAL = gettext_lazy(
+    "Only owners and admins can change where the cooperative is paid."
+)
+
+
+@transaction.atomic
+def payout_details_update(*, cooperative: Cooperative, actor: User, **data: Any) -> PayoutDetails:
+    """Owners and admins set the cooperative's payout details; they are checked by the rules of
+    the cooperative's country (check digits included) and replace the previous ones whole."""
+    if not permissions.can_edit_payout_details(actor, cooperative):
+        raise NotPermitted(PAYOUT_EDIT_REFUSAL)
+    cooperative = _lock_cooperative(cooperative)
+    cleaned = validate_payout_details(cooperative.country, data)
+    details, _created = PayoutDetails.objects.update_or_create(
+        cooperative=cooperative,
+        defaults={**cleaned, "country": cooperative.country, "updated_by": actor},
+    )
+    return details

@@ -23,9 +23,16 @@ class CartQuantityForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
 
 
+# The page's choice for a card checkout of only the sellers that take cards (the service's
+# `only_card_payable`): offered when the cart mixes sellers that do and sellers that do not.
+CARD_PAYABLE_ONLY = "stripe_payable"
 PAYMENT_LABELS: dict[str, Any] = {
     PaymentMethod.INVOICE: _("Invoice: each seller invoices you and you pay by bank transfer"),
     PaymentMethod.STRIPE: _("Card: pay the whole cart at once now"),
+    CARD_PAYABLE_ONLY: _(
+        "Card for the sellers that take cards, now; the other sellers' lines stay in the cart "
+        "for an invoice checkout"
+    ),
 }
 
 

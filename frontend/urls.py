@@ -8,6 +8,7 @@ from frontend.views import (
     moderation,
     orders,
     pages,
+    payments,
     reports,
 )
 from orders.models import InvoiceKind
@@ -85,6 +86,17 @@ urlpatterns = [
         "my/cooperatives/<slug:slug>/verification/",
         cooperatives.verification,
         name="verification",
+    ),
+    path("my/cooperatives/<slug:slug>/payments/", payments.payments_page, name="payments"),
+    path(
+        "my/cooperatives/<slug:slug>/payments/card/",
+        payments.payments_card,
+        name="payments-card",
+    ),
+    path(
+        "my/cooperatives/<slug:slug>/payments/card/refresh/",
+        payments.payments_card_refresh,
+        name="payments-card-refresh",
     ),
     path("my/cooperatives/<slug:slug>/invitations/", cooperatives.invite, name="invite"),
     path(

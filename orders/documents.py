@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import to_locale
 from fpdf import FPDF
 
+from cooperatives.payout_validation import display_rows
+from cooperatives.selectors import payout_details_of
 from core.money import Money
 from core.reference import country_name
 from marketplace.models import unit_name
@@ -64,6 +66,10 @@ class InvoiceDocument:
     settlement_note: str
     is_paid: bool
     paid_by_card: bool = False
+    # Where to pay (invoices settled by transfer): the seller's payout details as (label, value)
+    # rows, or `payout_missing` when the seller has not entered them yet.
+    payout_rows: tuple[tuple[str, str], ...] = ()
+    payout_missing: str = ""
 
 
 def _party(invoice: Invoice, side: str, locale: str) -> Party:
@@ -115,6 +121,17 @@ def invoice_document(invoice: Invoice, *, locale: str = "en") -> InvoiceDocument
         fee_label = _("Solidarity fee (%(percent)s), included, owed by the seller to Minga") % {
             "percent": percent
         }
+    payout_rows: tuple[tuple[str, str], ...] = ()
+    payout_missing = ""
+    if not paid_by_card and not invoice.is_credit_note:
+        # The details as they are now, not as at issue: an invoice says where to pay today.
+        details = payout_details_of(order.seller)
+        if details is not None:
+            payout_rows = tuple(display_rows(details))
+        else:
+            payout_missing = _(
+                "The seller has not entered its bank details on Minga yet: ask it where to pay."
+            )
     return InvoiceDocument(
         title=_("Credit note") if invoice.is_credit_note else _("Invoice"),
         number=invoice.number,
@@ -134,6 +151,8 @@ def invoice_document(invoice: Invoice, *, locale: str = "en") -> InvoiceDocument
         # the one rule of labels: a refunded order's invoice no longer says "Paid."
         is_paid=not invoice.is_credit_note
         and labels.order_payment_state(order) in labels.PAID_STATES,
+        payout_rows=payout_rows,
+        payout_missing=payout_missing,
     )
 
 
@@ -226,6 +245,15 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
         pdf.set_font("Helvetica", style, 10)
         pdf.cell(width * 0.75, 6, _pdf_text(label), align="R")
         pdf.cell(width * 0.25, 6, _pdf_text(value), align="R", new_x="LMARGIN", new_y="NEXT")
+    if doc.payout_rows or doc.payout_missing:
+        pdf.ln(4)
+        pdf.set_font("Helvetica", "B", 11)
+        pdf.cell(width, 6, _pdf_text(_("How to pay")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        for label, value in doc.payout_rows:
+            pdf.multi_cell(width, 5, _pdf_text(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
+        if doc.payout_missing:
+            pdf.multi_cell(width, 5, _pdf_text(doc.payout_missing), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("Helvetica", "", 9)
     note = " ".join(

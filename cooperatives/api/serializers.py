@@ -1,6 +1,16 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cooperatives.models import Cooperative, Invitation, LegalForm, Membership, Role, Sector
+from cooperatives.payout_validation import (
+    FIELDS,
+    PixKeyType,
+    display_rows,
+    scheme_for,
+    validate_payout_details,
+)
 from core.api.fields import OptionalEmailField, OptionalURLField
 from core.reference import clean_site_language
 
@@ -179,3 +189,62 @@ class VerificationRequestSerializer(serializers.Serializer):
     note = serializers.CharField()
     created_at = serializers.DateTimeField()
     documents = VerificationDocumentSerializer(many=True)
+
+
+class PayoutDetailsSerializer(serializers.Serializer):
+    """Where buyers pay the cooperative's invoices (`GET, PATCH …/payout-details/`). Which fields
+    apply depends on `scheme`, from the cooperative's country: `ar` (`cbu`, `alias`), `br`
+    (`pix_key_type`, `pix_key`, optional `bank_name bank_code branch account_number`), `iban`
+    (`iban`, optional `bic`), `account` (`bank_name`, `account_number`, optional `branch`, `iban`,
+    `bic`). `account_holder` is always required. A PATCH sends any subset; the result is checked
+    whole (check digits included) and each refused field gets its message (400)."""
+
+    country = serializers.CharField(read_only=True)
+    scheme = serializers.SerializerMethodField()
+    account_holder = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    holder_tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    cbu = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="CBU or CVU: 22 digits."
+    )
+    alias = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    pix_key_type = serializers.ChoiceField(
+        choices=PixKeyType.choices, required=False, allow_blank=True
+    )
+    pix_key = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    bank_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    bank_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    branch = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    account_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    iban = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    bic = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    is_set = serializers.SerializerMethodField()
+    display = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def get_scheme(self, details: Any) -> str:
+        return scheme_for(details.country)
+
+    def get_is_set(self, details: Any) -> bool:
+        return bool(getattr(details, "pk", None))
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"label": {"type": "string"}, "value": {"type": "string"}},
+            },
+        }
+    )
+    def get_display(self, details: Any) -> list[dict[str, str]]:
+        """What invoices print, labelled in the reader's language."""
+        return [{"label": label, "value": value} for label, value in display_rows(details)]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Checked as a whole, merged over the details already stored (a PATCH)."""
+        current = self.instance
+        merged = {field: getattr(current, field, "") or "" for field in FIELDS}
+        merged.update(attrs)
+        validate_payout_details(self.context["country"], merged)
+        return merged

@@ -36,6 +36,11 @@ urlpatterns = [
         name="invitation-accept",
     ),
     path(
+        "cooperatives/<slug:slug>/payout-details/",
+        views.PayoutDetailsView.as_view(),
+        name="payout-details",
+    ),
+    path(
         "cooperatives/<slug:slug>/verification/",
         views.VerificationView.as_view(),
         name="cooperative-verification",

@@ -23,11 +23,13 @@ from cooperatives.api.serializers import (
     InvitationSerializer,
     MemberRoleSerializer,
     MemberSerializer,
+    PayoutDetailsSerializer,
     VerificationInputSerializer,
     VerificationRequestSerializer,
 )
-from cooperatives.models import Cooperative, Invitation, Membership
+from cooperatives.models import Cooperative, Invitation, Membership, PayoutDetails
 from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from core.errors import NotPermitted
 from core.uploads import IMAGE_CONTENT_TYPES
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
@@ -331,3 +333,44 @@ class CooperativeExportView(APIView):
         response["Content-Disposition"] = f'attachment; filename="minga-{cooperative.slug}.json"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+def _payout_details(request: Request, cooperative: Cooperative) -> PayoutDetails:
+    stored = selectors.payout_details_get(user=request.user, cooperative=cooperative)
+    return stored or PayoutDetails(cooperative=cooperative, country=cooperative.country)
+
+
+class PayoutDetailsView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        responses={200: PayoutDetailsSerializer, 404: NOT_FOUND},
+        description="Where buyers pay the cooperative's invoices: bank account or instant-payment "
+        "key by the rules of its country (see `scheme`). Members and moderators; `is_set` is "
+        "false until an owner or admin enters them.",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        return Response(PayoutDetailsSerializer(_payout_details(request, cooperative)).data)
+
+    @extend_schema(
+        request=PayoutDetailsSerializer,
+        responses={200: PayoutDetailsSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        description="Owners and admins change the details (any subset; checked whole: CBU/CVU "
+        "check digits, alias, PIX key by type, IBAN mod-97, BIC). 400 names each refused field.",
+    )
+    def patch(self, request: Request, slug: str) -> Response:
+        cooperative = selectors.cooperative_get_visible(request.user, slug)
+        current = _payout_details(request, cooperative)
+        if not rules.can_edit_payout_details(request.user, cooperative):
+            # Refused before the body is judged: a member gets 403, not a list of field errors.
+            raise NotPermitted(services.PAYOUT_EDIT_REFUSAL)
+        data = PayoutDetailsSerializer(
+            current, data=request.data, partial=True, context={"country": cooperative.country}
+        )
+        data.is_valid(raise_exception=True)
+        details = services.payout_details_update(
+            cooperative=cooperative, actor=_actor(request), **data.validated_data
+        )
+        return Response(PayoutDetailsSerializer(details).data)

@@ -23,6 +23,7 @@ from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import is_moderator
 from cooperatives.selectors import cooperative_get_visible, membership_list_for_user
 from frontend.order_forms import (
+    CARD_PAYABLE_ONLY,
     CartAddForm,
     CartQuantityForm,
     CheckoutForm,
@@ -32,6 +33,7 @@ from frontend.order_forms import (
     OrderFilterForm,
 )
 from frontend.views.common import SignedInRequest, attempt, safe_next, succeeded
+from frontend.views.payments import how_to_pay
 from orders import documents, payments, permissions, selectors, services
 from orders.events import DOCUMENT_KINDS
 from orders.models import Invoice, InvoiceKind, Order
@@ -266,10 +268,20 @@ def checkout(request: SignedInRequest) -> HttpResponse:
         # service, which answers with the first result.
         posted = request.POST.get("currency", "")
         currencies = sorted({*currencies, posted} - {""}) or [""]
+    # Card is offered when the exchange takes cards and a seller in the cart can be paid by card
+    # (a post is judged by the service, which names the sellers that cannot).
+    methods = payments.available_methods()
+    payable = [group.is_card_payable for group in summary.groups]
+    if PaymentMethod.STRIPE in methods and (
+        request.method == "POST" or (any(payable) and not all(payable))
+    ):
+        methods = [*methods, CARD_PAYABLE_ONLY]
+    if request.method != "POST" and not any(payable):
+        methods = [method for method in methods if method != PaymentMethod.STRIPE]
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
         currencies=currencies,
-        methods=payments.available_methods(),
+        methods=methods,
         initial={
             "delivery_address": _default_address(cooperative),
             "payment_method": PaymentMethod.INVOICE,
@@ -283,7 +295,12 @@ def checkout(request: SignedInRequest) -> HttpResponse:
                 buyer=cooperative,
                 actor=request.user,
                 idempotency_key=request.POST.get("checkout_key", ""),
-                payment_method=data["payment_method"],
+                payment_method=(
+                    PaymentMethod.STRIPE
+                    if data["payment_method"] == CARD_PAYABLE_ONLY
+                    else data["payment_method"]
+                ),
+                only_card_payable=data["payment_method"] == CARD_PAYABLE_ONLY,
                 currency=data["currency"],
                 delivery_address=data["delivery_address"],
                 note=data["note"],
@@ -319,6 +336,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
             "managed": managed,
             "summary": summary,
             "form": form,
+            "offers_card": PaymentMethod.STRIPE in methods,
             # A new Idempotency-Key for every form shown: one form, sent twice, orders once.
             "checkout_key": uuid.uuid4().hex,
         },
@@ -432,6 +450,7 @@ def _order_context(
         "decline_reason": next(
             (item["event"].note for item in timeline if item["event"].action == "decline"), ""
         ),
+        "how_to_pay": how_to_pay(user, order),
         "can_read_messages": can_read,
         "thread": list(selectors.message_list(user=user, order=order)) if can_read else [],
         "message_form": message_form or MessageForm(),

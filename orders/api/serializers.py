@@ -353,10 +353,20 @@ class CheckoutProblemSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class ConflictSellerSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
 class CheckoutConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     lines = CheckoutProblemSerializer(many=True, required=False)
+    sellers = ConflictSellerSerializer(
+        many=True,
+        required=False,
+        help_text="With `seller_not_card_payable`: the sellers that take payment by invoice only.",
+    )
 
 
 # --- messages, invoices, reports ----------------------------------------------------------

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.services import ensure_email_confirmed
 from cooperatives.models import Cooperative
@@ -35,9 +36,17 @@ MAX_IDEMPOTENCY_KEY_LENGTH = 255
 class CheckoutConflict(DomainError):
     """The cart cannot be ordered as it is; `lines` names each line and what is wrong with it."""
 
-    def __init__(self, detail: str, *, code: str, lines: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str,
+        lines: list[dict[str, Any]],
+        sellers: list[dict[str, str]] | None = None,
+    ) -> None:
         super().__init__(detail, code=code)
         self.lines = lines
+        self.sellers = sellers or []
 
 
 class IdempotencyKeyReused(DomainError):
@@ -146,21 +155,29 @@ def _card_payable_lines(lines: list[CartLine], only_card_payable: bool) -> list[
                 code="no_card_payable_seller",
             )
         return payable
-    names = ", ".join(sorted({line.seller.name for line in unpayable}))
+    # The detail is read by people (the checkout page shows it as it is): it names the sellers
+    # and what to do in words, never an API parameter. API clients get `sellers` and `lines`, and
+    # the schema documents `only_card_payable`.
+    sellers = sorted({line.seller.slug: line.seller.name for line in unpayable}.items())
+    names = ", ".join(name for _slug, name in sellers)
     raise CheckoutConflict(
-        _(
-            "%(sellers)s cannot be paid by card yet: pay by invoice, or check out only the "
-            "sellers that take cards (only_card_payable: true)."
+        ngettext(
+            "%(sellers)s takes payment by bank transfer (invoice), not by card. Pay the cart by "
+            "invoice, or remove its lines from the cart to pay the rest by card.",
+            "%(sellers)s take payment by bank transfer (invoice), not by card. Pay the cart by "
+            "invoice, or remove their lines from the cart to pay the rest by card.",
+            len(sellers),
         )
         % {"sellers": names},
         code="seller_not_card_payable",
+        sellers=[{"slug": slug, "name": name} for slug, name in sellers],
         lines=[
             {
                 "id": line.pk,
                 "listing": line.listing_id,
                 "title": line.title,
                 "code": "seller_not_card_payable",
-                "detail": _("“%(title)s”: %(seller)s cannot be paid by card yet.")
+                "detail": _("“%(title)s”: %(seller)s takes payment by invoice, not by card.")
                 % {"title": line.title, "seller": line.seller.name},
             }
             for line in unpayable

@@ -33,6 +33,8 @@ TABLE: list[Row] = [
     Row("api/v1/cooperatives/<slug:slug>/verification/", "GET", "login hidden ok ok ok ok"),
     Row("api/v1/cooperatives/<slug:slug>/verification/", "POST", "login hidden forbidden invalid invalid forbidden", multipart=True, body={"documents": "<pdf>", "note": "Estatuto."}),
     Row("api/v1/cooperatives/<slug:slug>/verification/documents/<int:document_id>/", "GET", "login hidden ok ok ok ok"),
+    Row("api/v1/cooperatives/<slug:slug>/payout-details/", "GET", "login hidden ok ok ok ok"),
+    Row("api/v1/cooperatives/<slug:slug>/payout-details/", "PATCH", "login hidden forbidden ok ok forbidden", body={"account_holder": "Cooperativa", "cbu": "2850590940090418135201"}),
     # Catalogue: published listings for all; drafts for the cooperative and moderators; writes for
     # admins and owners. Upload rows send a real file so that a refusal is not a validation error.
     Row("api/v1/categories/", "GET", "ok ok ok ok ok ok"),
@@ -187,6 +189,12 @@ TABLE: list[Row] = [
     Row("my/cooperatives/<slug:slug>/", "GET", "login hidden ok ok ok ok"),
     Row("my/cooperatives/<slug:slug>/", "POST", "login hidden ok ok ok ok"),
     Row("my/cooperatives/<slug:slug>/edit/", "GET", "login hidden hidden ok ok hidden"),
+    Row("my/cooperatives/<slug:slug>/payments/", "GET", "login hidden ok ok ok ok"),
+    Row("my/cooperatives/<slug:slug>/payments/", "POST", "login hidden refused refused refused refused"),
+    Row("my/cooperatives/<slug:slug>/payments/card/", "GET", "login not_allowed not_allowed not_allowed not_allowed not_allowed"),
+    Row("my/cooperatives/<slug:slug>/payments/card/", "POST", "login hidden refused refused refused refused"),
+    Row("my/cooperatives/<slug:slug>/payments/card/refresh/", "GET", "login hidden ok ok ok ok"),
+    Row("my/cooperatives/<slug:slug>/payments/card/refresh/", "POST", "login not_allowed not_allowed not_allowed not_allowed not_allowed"),
     Row("my/cooperatives/<slug:slug>/edit/", "POST", "login hidden hidden ok ok hidden"),
     Row("my/cooperatives/<slug:slug>/verification/", "GET", "login hidden hidden ok ok hidden"),
     Row("my/cooperatives/<slug:slug>/verification/", "POST", "login hidden hidden refused refused hidden", body={"documents": "<pdf>", "note": "Estatuto."}),

@@ -68,3 +68,21 @@ def test_demo_accounts_sign_in_with_the_documented_password(seeded):
     assert owner is not None and owner.memberships.filter(role=Role.OWNER).exists()
     for email in (demo.ADMIN_EMAIL, demo.MODERATOR_EMAIL, "lucia@minga.test"):
         assert any(email in line for line in lines)
+
+
+def test_demo_sellers_have_valid_payout_details_for_their_invoices(seeded):  # type: ignore[no-untyped-def]
+    from cooperatives.models import PayoutDetails
+    from cooperatives.payout_validation import validate_payout_details
+
+    details = {d.cooperative.slug: d for d in PayoutDetails.objects.select_related("cooperative")}
+    assert set(details) == set(demo.DEMO_PAYOUT_DETAILS)
+    schemes = set()
+    for found in details.values():
+        values = {
+            field: getattr(found, field)
+            for field in demo.DEMO_PAYOUT_DETAILS[found.cooperative.slug]
+        }
+        validate_payout_details(found.country, {"account_holder": found.account_holder, **values})
+        schemes.add(found.country)
+    assert {"AR", "UY", "BR", "ES"} <= schemes
+    assert demo._seed_payout_details() == 0  # a second run changes nothing

@@ -75,15 +75,19 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def new_context(browser, live_server) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    """`new_context(user=None, locale="en", phone=False)`: a fresh browser profile on the live
-    server, signed in as `user` when given (a session cookie, so tests need no password)."""
+    """`new_context(user=None, locale="en", phone=False, javascript=True)`: a fresh browser
+    profile on the live server, signed in as `user` when given (a session cookie, so tests need
+    no password)."""
     contexts = []
 
-    def make(user: Any = None, locale: str = "en", phone: bool = False) -> Any:
+    def make(
+        user: Any = None, locale: str = "en", phone: bool = False, javascript: bool = True
+    ) -> Any:
         options: dict[str, Any] = {
             "base_url": live_server.url,
             "locale": locale,
             "extra_http_headers": {"Accept-Language": locale},
+            "java_script_enabled": javascript,
         }
         if phone:
             options |= {"viewport": PHONE, "device_scale_factor": 1, "is_mobile": True}

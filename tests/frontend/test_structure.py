@@ -139,6 +139,7 @@ def pages(db, seller_coop, seller_owner, seller_member, order_pages):  # type: i
         f"/my/cooperatives/{slug}/": owner,
         f"/my/cooperatives/{slug}/edit/": owner,
         f"/my/cooperatives/{slug}/verification/": owner,
+        f"/my/cooperatives/{slug}/payments/": owner,
         "/no-such-page/": None,
     }
 

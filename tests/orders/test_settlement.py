@@ -25,6 +25,7 @@ from orders.models import (
 from orders.payments import PaymentProviderError, execution, gateway
 from orders.payments.execution import transfer_group
 from tests.conftest import client_for
+from tests.factories import CooperativeFactory
 from tests.frontend.helpers import browser_for
 from tests.orders.stripe_helpers import (
     WEBHOOK,
@@ -38,6 +39,12 @@ from tests.orders.stripe_helpers import (
     relay,
     start_onboarding,
 )
+
+
+@pytest.fixture
+def seller_coop(db):  # type: ignore[no-untyped-def]
+    """A seller where Stripe Connect has accounts (Spain; not Argentina: docs/payments.md)."""
+    return CooperativeFactory(name="Cooperativa Textil La Huella", country="ES")
 
 
 @pytest.fixture
@@ -154,7 +161,8 @@ def test_onboarding_creates_the_account_once_and_a_fresh_link_each_time(
     assert len(standin.api_get("/v1/accounts")["data"]) == 1
     # The seller leaves Stripe's page early: back on the return page, not yet paid out.
     back = standin.follow_account_link(first, complete=False)
-    assert back == f"http://127.0.0.1:8000/stripe/return/{seller_coop.slug}/"
+    # Back to the address the API request reached (the test client's), not to SITE_URL.
+    assert back == f"http://testserver/stripe/return/{seller_coop.slug}/"
     page = browser_for(seller_owner).get(f"/stripe/return/{seller_coop.slug}/")
     assert page.status_code == 200
     assert b"still needs some information" in page.content
@@ -231,6 +239,8 @@ def test_cart_says_which_sellers_take_cards_and_checkout_names_the_others(
     assert refused.status_code == 409
     assert refused.json()["code"] == "seller_not_card_payable"
     assert "Cooperativa Sin Stripe" in refused.json()["detail"]
+    assert "only_card_payable" not in refused.json()["detail"]  # words for people, not a parameter
+    assert refused.json()["sellers"] == [{"slug": cooperative.slug, "name": cooperative.name}]
     assert [line["code"] for line in refused.json()["lines"]] == ["seller_not_card_payable"]
     assert not Checkout.objects.exists()
 

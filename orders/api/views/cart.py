@@ -170,10 +170,10 @@ class CheckoutView(APIView):
                 **values,
             )
         except CheckoutConflict as exc:
-            return Response(
-                {"detail": exc.detail, "code": exc.code, "lines": exc.lines},
-                status=exc.status_code,
-            )
+            body = {"detail": exc.detail, "code": exc.code, "lines": exc.lines}
+            if exc.sellers:
+                body["sellers"] = exc.sellers
+            return Response(body, status=exc.status_code)
         payment = payments.payment_payload(result.checkout)
         body = CheckoutSerializer(
             result.checkout, context={"request": request, "payment": payment}

@@ -43,7 +43,8 @@ class StripeOnboardingView(APIView):
             409: OpenApiResponse(
                 ErrorSerializer,
                 description="Card payments are not configured here (`payments_not_configured`), "
-                "or Stripe refused.",
+                "the cooperative's country has no Stripe Connect accounts "
+                "(`card_payouts_unsupported_country`), or Stripe refused.",
             ),
             503: UNAVAILABLE,
         },
@@ -55,7 +56,13 @@ class StripeOnboardingView(APIView):
         cooperative = Cooperative.objects.filter(slug=slug).first()
         if cooperative is None:
             raise Http404("No cooperative with this slug.")
-        url = seller_onboarding_link(cooperative=cooperative, actor=request.user)
+        # Stripe sends the seller back to the address this request reached (its host is one of
+        # ALLOWED_HOSTS, or Django refused the request), not to SITE_URL.
+        url = seller_onboarding_link(
+            cooperative=cooperative,
+            actor=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
         return Response({"url": url})
 
 

@@ -34,17 +34,26 @@ from orders.payments.services.payments import (
     payment_refusal,
 )
 from orders.payments.services.sellers import (
+    STRIPE_CONNECT_COUNTRIES,
+    CardPayoutsUnsupported,
+    CardStatus,
     can_receive_card_payments,
+    card_payouts_supported,
     seller_account_apply,
     seller_account_sync,
+    seller_card_status,
     seller_onboarding_link,
 )
 
 __all__ = [
     "PAID_STATUSES",
+    "STRIPE_CONNECT_COUNTRIES",
+    "CardPayoutsUnsupported",
+    "CardStatus",
     "EventNotReady",
     "add_order_event",
     "can_receive_card_payments",
+    "card_payouts_supported",
     "check_order_transition",
     "checkout_for_intent",
     "checkout_payment_expire",
@@ -61,5 +70,6 @@ __all__ = [
     "payment_refusal",
     "seller_account_apply",
     "seller_account_sync",
+    "seller_card_status",
     "seller_onboarding_link",
 ]

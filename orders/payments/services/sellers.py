@@ -7,12 +7,14 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import can_manage_cooperative
 from cooperatives.services import cooperative_set_payouts_enabled, cooperative_set_stripe_account
-from core.errors import NotPermitted
+from core.errors import DomainError, NotPermitted
+from core.reference import country_name
 from orders.payments import gateway
 from orders.payments.errors import (
     PaymentsNotConfigured,
@@ -29,19 +31,104 @@ logger = logging.getLogger(__name__)
 # -- sellers: Express accounts and whether card checkouts may include them
 
 
+# The countries where a seller can have the Express account Minga pays card orders out to (the
+# countries of Stripe's own accounts that Connect serves). Argentina and Uruguay are not among
+# them: sellers there are paid by invoice (bank transfer, CBU/CVU, alias). docs/payments.md.
+STRIPE_CONNECT_COUNTRIES = frozenset(
+    [
+        "AE",
+        "AT",
+        "AU",
+        "BE",
+        "BG",
+        "BR",
+        "CA",
+        "CH",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GB",
+        "GI",
+        "GR",
+        "HK",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "JP",
+        "LI",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "MX",
+        "NL",
+        "NO",
+        "NZ",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SG",
+        "SI",
+        "SK",
+        "TH",
+        "US",
+    ]
+)
+
+
+class CardPayoutsUnsupported(DomainError):
+    code = "card_payouts_unsupported_country"
+
+
+class CardStatus:
+    """Where a seller stands with card payouts, for the Payments page and the API."""
+
+    UNSUPPORTED = "unsupported"  # its country has no Stripe Connect accounts
+    NOT_CONNECTED = "not_connected"
+    INCOMPLETE = "onboarding_incomplete"
+    ENABLED = "payouts_enabled"
+
+
+def card_payouts_supported(country: str) -> bool:
+    return (country or "").upper() in STRIPE_CONNECT_COUNTRIES
+
+
+def seller_card_status(cooperative: Cooperative) -> str:
+    if can_receive_card_payments(cooperative):
+        return CardStatus.ENABLED
+    if cooperative.stripe_account_id:
+        return CardStatus.INCOMPLETE
+    if not card_payouts_supported(cooperative.country):
+        return CardStatus.UNSUPPORTED
+    return CardStatus.NOT_CONNECTED
+
+
 def can_receive_card_payments(cooperative: Cooperative) -> bool:
     """A seller is in a card checkout only when Stripe can pay it out."""
     return bool(cooperative.stripe_account_id) and cooperative.is_payouts_enabled
 
 
-def _site_url(name: str, slug: str) -> str:
-    return settings.SITE_URL + reverse(name, args=[slug])
-
-
-def seller_onboarding_link(*, cooperative: Cooperative, actor: Any) -> str:
+def seller_onboarding_link(
+    *,
+    cooperative: Cooperative,
+    actor: Any,
+    base_url: str = "",
+    return_path: str = "",
+    refresh_path: str = "",
+) -> str:
     """A fresh Stripe onboarding link for the cooperative's Express account, created once.
 
-    Owners and admins only. Links are single-use and expire within minutes, so none is stored."""
+    Owners and admins only, in a country Stripe Connect serves. Links are single-use and expire
+    within minutes, so none is stored. Stripe sends the seller back to `base_url` (the address the
+    request was served at; `SITE_URL` when not given) + `return_path`, or + `refresh_path` for a
+    used or expired link (by default the pages `orders-pages:stripe-return` and `-refresh`)."""
     if not can_manage_cooperative(actor, cooperative):
         raise NotPermitted(_("Only owners and admins can set up card payouts for the cooperative."))
     if not gateway.is_configured():
@@ -50,6 +137,14 @@ def seller_onboarding_link(*, cooperative: Cooperative, actor: Any) -> str:
                 "Card payments are not configured on this exchange (no Stripe keys): "
                 "sellers are paid by invoice."
             )
+        )
+    if not cooperative.stripe_account_id and not card_payouts_supported(cooperative.country):
+        raise CardPayoutsUnsupported(
+            _(
+                "Stripe cannot pay out to cooperatives in %(country)s: buyers pay you by invoice "
+                "(bank transfer to the details on your Payments page)."
+            )
+            % {"country": country_name(cooperative.country, to_locale(get_language() or "en"))}
         )
     if not cooperative.stripe_account_id:
         platform_country = settings.STRIPE_PLATFORM_COUNTRY
@@ -64,10 +159,12 @@ def seller_onboarding_link(*, cooperative: Cooperative, actor: Any) -> str:
             ),
         )
         cooperative = cooperative_set_stripe_account(cooperative=cooperative, account_id=account.id)
+    base = (base_url or settings.SITE_URL).rstrip("/")
+    slug = cooperative.slug
     return gateway.create_account_link(
         account_id=cooperative.stripe_account_id,
-        refresh_url=_site_url("orders-pages:stripe-refresh", cooperative.slug),
-        return_url=_site_url("orders-pages:stripe-return", cooperative.slug),
+        refresh_url=base + (refresh_path or reverse("orders-pages:stripe-refresh", args=[slug])),
+        return_url=base + (return_path or reverse("orders-pages:stripe-return", args=[slug])),
     )
 
 
