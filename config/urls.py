@@ -36,4 +36,5 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),
     ]
 
+handler400 = "core.views.bad_request"
 handler500 = "core.views.server_error"

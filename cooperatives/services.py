@@ -140,6 +140,7 @@ def cooperative_update(
         raise NotPermitted(_("Only owners and admins can edit this cooperative."))
     encoded_logo = _encode_logo(logo) if logo is not None else None
     cooperative = _lock_cooperative(cooperative)
+    permissions.ensure_active(cooperative, "edit_profile")
     for field, value in changes.items():
         if field not in PROFILE_FIELDS:
             continue
@@ -197,6 +198,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
     permissions.forget_roles(actor)
     if not permissions.can_change_role(actor, membership, role):
         raise NotPermitted(_("You may not give or take this role."))
+    permissions.ensure_active(cooperative, "change_member")
     demotes_owner = membership.role == Role.OWNER and role != Role.OWNER
     if demotes_owner and not _other_owners_exist(cooperative, membership):
         raise DomainError(
@@ -216,6 +218,8 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     permissions.forget_roles(actor)
     if not permissions.can_remove_member(actor, membership):
         raise NotPermitted(_("You may not remove this member."))
+    is_leaving = membership.user_id == actor.pk
+    permissions.ensure_active(cooperative, "leave" if is_leaving else "change_member")
     if membership.role == Role.OWNER and not _other_owners_exist(cooperative, membership):
         raise DomainError(
             _("A cooperative always keeps an owner: name another owner first."), code="last_owner"
@@ -234,6 +238,7 @@ def invitation_create(
         raise NotPermitted(_("You may not invite members with this role."))
     # Serialises invitations of one cooperative: two at once to one address cannot both stay open.
     cooperative = _lock_cooperative(cooperative)
+    permissions.ensure_active(cooperative, "invite_member")
     email = normalize_email(email)
     if cooperative.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": [_("This person is already a member of the cooperative.")]})
@@ -305,6 +310,7 @@ def invitation_accept(*, token: str, actor: User) -> Membership:
         raise NotPermitted(_("This invitation was sent to another e-mail address."))
     if Membership.objects.filter(user=actor, cooperative=invitation.cooperative).exists():
         raise DomainError(_("You are already a member of this cooperative."), code="already_member")
+    permissions.ensure_active(cooperative, "join")
     membership = Membership.objects.create(
         user=actor, cooperative=invitation.cooperative, role=invitation.role
     )

@@ -4,10 +4,17 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from csp.decorators import csp
 from django.conf import settings
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views import defaults, static
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -30,6 +37,30 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @csrf_exempt  # an unknown API path is a 404 whatever the method, not a CSRF failure page
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+
+
+def _refusal(exception: Exception | None) -> tuple[int, str, str]:
+    """Status, code and text for a request Django refused before any view ran."""
+    if isinstance(exception, RequestDataTooBig):
+        return 413, "request_too_large", _("The request body is too large.")
+    if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
+        return 400, "too_many_fields", _("The request has too many fields or files.")
+    if isinstance(exception, DisallowedHost):
+        return 400, "disallowed_host", _("This host name is not served here.")
+    return 400, "bad_request", _("The request is malformed.")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's own refusals (a Host header not allowed, a body too large, too many fields),
+    raised before the API's error handling: JSON `{detail, code}` under /api/, since every API
+    client parses errors, and the HTML page elsewhere. A body too large is a 413. The request's
+    host is never read here: it may be the cause."""
+    status, code, detail = _refusal(exception)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "code": code}, status=status)
+    response = defaults.bad_request(request, exception or Exception())
+    response.status_code = status
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -5,8 +5,10 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from cooperatives.state import VerificationStatus
+from core.api.filters import StrictBooleanFilter
 from core.reference import currency_codes
 from marketplace import selectors
 from marketplace.models import MAX_PRICE_AMOUNT, DeliveryMode, ListingKind
@@ -35,31 +37,6 @@ class PriceFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class YesNoField(forms.Field):
-    """true/false (or 1/0, yes/no); anything else is an error rather than silently ignored."""
-
-    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
-        text = str(value).strip().lower() if value is not None else ""
-        if text == "":
-            return None
-        if text in {"true", "1", "yes"}:
-            return True
-        if text in {"false", "0", "no"}:
-            return False
-        raise forms.ValidationError("Use true or false.", code="invalid")
-
-    def validate(self, value: Any) -> None:
-        return None
-
-
-class YesNoFilter(django_filters.BooleanFilter):
-    field_class = YesNoField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput)  # select widgets turn "maybe" into None
-        super().__init__(*args, **kwargs)
-
-
 class ListingFilterForm(forms.Form):
     """Checks that need several fields: a price range needs its currency; the category exists."""
 
@@ -68,21 +45,35 @@ class ListingFilterForm(forms.Form):
         low, high = data.get("min_price"), data.get("max_price")
         currency = (data.get("currency") or "").strip().upper()
         if currency and currency not in currency_codes():
-            self.add_error("currency", f"'{currency}' is not an ISO 4217 currency code.")
+            self.add_error(
+                "currency",
+                forms.ValidationError(
+                    _("“%(value)s” is not an ISO 4217 currency code."),
+                    code="invalid",
+                    params={"value": currency},
+                ),
+            )
         elif (low is not None or high is not None) and not currency:
             self.add_error(
                 "currency",
-                "Give a currency with min_price or max_price: prices in different currencies "
-                "cannot be compared.",
+                _(
+                    "Give a currency with min_price or max_price: prices in different currencies "
+                    "cannot be compared."
+                ),
             )
         data["currency"] = currency
         if low is not None and high is not None and low > high:
-            self.add_error("max_price", "max_price is below min_price.")
+            self.add_error("max_price", _("max_price is below min_price."))
         category = data.get("category")
         if category:
             found = selectors.category_find(category)
             if found is None:
-                self.add_error("category", f"Unknown category '{category}'.")
+                self.add_error(
+                    "category",
+                    forms.ValidationError(
+                        _("Unknown category “%(value)s”."), code="invalid", params={"value": category}
+                    ),
+                )
             else:
                 data["category"] = found
         return data
@@ -109,7 +100,7 @@ class ListingFilter(django_filters.FilterSet):
         field_name="price_amount", lookup_expr="lte", label="Highest price in minor units"
     )
     currency = django_filters.CharFilter(method="filter_currency", label="ISO 4217 code")
-    in_stock = YesNoFilter(
+    in_stock = StrictBooleanFilter(
         method="filter_in_stock",
         label="true: can be ordered now (in stock or made to order); false: sold out",
     )
@@ -118,10 +109,10 @@ class ListingFilter(django_filters.FilterSet):
         method="filter_delivery",
         label="Delivery modes (repeat the parameter): listings offering any of them",
     )
-    recuperated = YesNoFilter(
+    recuperated = StrictBooleanFilter(
         field_name="cooperative__is_recuperated", label="Seller is a worker-recuperated enterprise"
     )
-    verified = YesNoFilter(method="filter_verified", label="Seller is verified")
+    verified = StrictBooleanFilter(method="filter_verified", label="Seller is verified")
     status = django_filters.MultipleChoiceFilter(
         choices=ListingStatus.choices,
         label="Statuses (default published); others only for your own cooperative's listings",

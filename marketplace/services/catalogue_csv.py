@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cooperatives.models import Cooperative
+from cooperatives.permissions import ensure_active
 from core.errors import NotPermitted
 from core.money import Money
 from core.reference import currency_codes, currency_decimals
@@ -354,6 +355,7 @@ def catalogue_import(
     edits of published listings follow the review policy like any edit."""
     if actor is not None and not permissions.can_manage_listings(actor, cooperative):
         raise NotPermitted(_("Only owners and admins of the cooperative can import a catalogue."))
+    ensure_active(cooperative, "import_listings")
     if len(data) > settings.MAX_UPLOAD_BYTES:
         raise CatalogueImportError(
             _("The file is larger than %(MAX_UPLOAD_BYTES)s bytes.")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from accounts.models import User
+from cooperatives.permissions import ensure_active
 from core.errors import DomainError, NotPermitted
 from core.uploads import EncodedImage, encode_webp, open_image
 from marketplace import permissions
@@ -58,6 +59,7 @@ def store_listing_image(
 def _check_editable(listing: Listing, actor: User | None) -> None:
     if actor is not None and not permissions.can_edit_listing(actor, listing):
         raise NotPermitted(_("Only owners and admins of the cooperative can change its images."))
+    ensure_active(listing.cooperative, "edit_listing")
     if listing.status == ListingStatus.ARCHIVED:
         raise DomainError(_("Archived listings cannot be edited."), code="listing_archived")
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
+from core.api.filters import FilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
@@ -230,7 +230,7 @@ class ReportResolveView(APIView):
 )
 class ActionListView(ModeratorListView):
     serializer_class = ModerationActionSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ModerationActionFilter
 
     def get_queryset(self) -> QuerySet[ModerationAction]:

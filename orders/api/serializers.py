@@ -175,6 +175,11 @@ class OrderSummarySerializer(serializers.ModelSerializer):
     )
     invoice_number = serializers.SerializerMethodField()
     credit_note_number = serializers.SerializerMethodField()
+    seller_suspended = serializers.BooleanField(
+        source="is_seller_suspended",
+        help_text="The order is open and its seller is suspended by the moderators: the seller "
+        "cannot accept, fulfil or invoice it; the buyer may cancel it.",
+    )
 
     class Meta:
         model = Order
@@ -196,6 +201,7 @@ class OrderSummarySerializer(serializers.ModelSerializer):
             "invoice_number",
             "credit_note_number",
             "is_flagged",
+            "seller_suspended",
             "placed_at",
             "accepted_at",
             "fulfilled_at",

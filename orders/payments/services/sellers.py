@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
-from cooperatives.permissions import can_manage_cooperative
+from cooperatives.permissions import can_manage_cooperative, ensure_active
 from cooperatives.services import cooperative_set_payouts_enabled, cooperative_set_stripe_account
 from core.errors import NotPermitted
 from orders.payments import gateway
@@ -44,6 +44,7 @@ def seller_onboarding_link(*, cooperative: Cooperative, actor: Any) -> str:
     Owners and admins only. Links are single-use and expire within minutes, so none is stored."""
     if not can_manage_cooperative(actor, cooperative):
         raise NotPermitted(_("Only owners and admins can set up card payouts for the cooperative."))
+    ensure_active(cooperative, "stripe_onboarding")
     if not gateway.is_configured():
         raise PaymentsNotConfigured(
             _(

@@ -1,0 +1,49 @@
+"""The API's JSON parser: a body nested deeper than any request of ours is a 400, never a 500."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
+
+# No request body of the API nests past a handful of levels; 32 leaves room for any client.
+MAX_JSON_DEPTH = 32
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether lists and objects nest deeper than `limit` (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def too_deep() -> ParseError:
+    return ParseError(
+        _("The JSON body nests lists or objects more than %(limit)s levels deep.")
+        % {"limit": MAX_JSON_DEPTH}
+    )
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's parser, refusing (400 `parse_error`) what nests past MAX_JSON_DEPTH: Python's
+    parser raised RecursionError near 1,000 levels (a 500), and a body just under that limit
+    would have crashed whatever walked it next."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise too_deep() from exc
+        if json_depth_exceeds(data, MAX_JSON_DEPTH):
+            raise too_deep()
+        return data
