@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import LoginAttempt, User, normalize_email
 from core.errors import DomainError
+from core.text import clean_one_line
 
 BAD_CREDENTIALS = gettext_lazy("Unable to sign in with this e-mail and password.")
 FORMER_MEMBER_NAME = "Former member"
@@ -41,6 +42,7 @@ class AccountLocked(DomainError):
 def user_register(*, email: str, password: str, name: str, language: str = "") -> User:
     """Create an account; the e-mail must be new (case-insensitively) and the password strong."""
     email = normalize_email(email)
+    name = clean_one_line("name", name)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": [_("An account with this e-mail already exists.")]})
     candidate = User(email=email, name=name.strip())
@@ -68,7 +70,7 @@ def user_update_profile(
     *, user: User, name: str | None = None, language: str | None = None
 ) -> User:
     if name is not None:
-        user.name = name.strip()
+        user.name = clean_one_line("name", name)
     if language is not None:
         user.language = language
     user.save(update_fields=["name", "language"])

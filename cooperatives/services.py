@@ -6,7 +6,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -25,6 +24,7 @@ from cooperatives.models import (
     VerificationRequest,
 )
 from cooperatives.state import ensure_transition
+from core.email import send_email
 from core.errors import DomainError, NotFound, NotPermitted, TransitionNotAllowed
 from core.reference import country_codes
 from core.uploads import EncodedImage, check_document, open_image, square_logo
@@ -267,15 +267,7 @@ def invitation_create(
             "link": link,
             "date": date_format(invitation.expires_at, "DATE_FORMAT"),
         }
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=subject,
-            message=message,
-            from_email=None,
-            recipient_list=[email],
-            fail_silently=True,
-        )
-    )
+    transaction.on_commit(lambda: send_email(to=email, subject=subject, body=message))
     return invitation
 
 

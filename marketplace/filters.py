@@ -71,7 +71,9 @@ class ListingFilterForm(forms.Form):
                 self.add_error(
                     "category",
                     forms.ValidationError(
-                        _("Unknown category “%(value)s”."), code="invalid", params={"value": category}
+                        _("Unknown category “%(value)s”."),
+                        code="invalid",
+                        params={"value": category},
                     ),
                 )
             else:

@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
-from rest_framework import parsers
-from rest_framework.exceptions import ParseError
+from rest_framework import parsers, status
+from rest_framework.exceptions import APIException, ParseError
 
 # No request body of the API nests past a handful of levels; 32 leaves room for any client.
 MAX_JSON_DEPTH = 32
@@ -27,6 +28,11 @@ def json_depth_exceeds(value: Any, limit: int) -> bool:
     return False
 
 
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+
 def too_deep() -> ParseError:
     return ParseError(
         _("The JSON body nests lists or objects more than %(limit)s levels deep.")
@@ -37,9 +43,23 @@ def too_deep() -> ParseError:
 class JSONParser(parsers.JSONParser):
     """DRF's parser, refusing (400 `parse_error`) what nests past MAX_JSON_DEPTH: Python's
     parser raised RecursionError near 1,000 levels (a 500), and a body just under that limit
-    would have crashed whatever walked it next."""
+    would have crashed whatever walked it next. A body larger than Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 before it is read (DRF reads the stream itself, so
+    Django's own check never ran for JSON)."""
 
     def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        request = (parser_context or {}).get("request")
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request is not None and limit is not None:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                raise RequestTooLarge(
+                    _("The request body is %(size)s bytes; the limit is %(limit)s bytes.")
+                    % {"size": length, "limit": limit}
+                )
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:

@@ -21,6 +21,7 @@ from cooperatives.permissions import ensure_active
 from core.errors import NotPermitted
 from core.money import Money
 from core.reference import currency_codes, currency_decimals
+from core.text import MULTI_LINE_MESSAGE, multi_line_problem
 from marketplace import catalogue_version, permissions
 from marketplace.models import MAX_PRICE_AMOUNT, Category, Listing, ListingEvent
 from marketplace.services.listings import (
@@ -57,6 +58,8 @@ TEXT_COLUMNS = ("sku", "title", "description", "regions_served")
 LIST_SEPARATORS = "|,; "
 # Spreadsheets run a cell that starts with one of these as a formula; the export defuses it
 # with a leading apostrophe that the import takes off again.
+MAX_INTEGER_DIGITS = 18
+MAX_PRICE_EXPONENT = 20  # no price has more than 21 digits before the point
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 Progress = Callable[[str, int, int], None]
 
@@ -236,7 +239,8 @@ def _integer(value: str, empty: int | None) -> int | None:
     value = value.strip()
     if not value:
         return empty
-    if not value.isdigit():
+    # ASCII digits only ("²" is a digit to Python but not to int()), and short enough to compare.
+    if not (value.isascii() and value.isdigit() and len(value) <= MAX_INTEGER_DIGITS):
         raise ValidationError(
             _("'%(value)s' is not a whole number of 0 or more.") % {"value": value}
         )
@@ -255,7 +259,11 @@ def _price(value: str, currency: str) -> int:
         number = Decimal(text)
     except InvalidOperation:
         raise ValidationError(_("'%(value)s' is not a price.") % {"value": value}) from None
-    if not number.is_finite() or number <= 0:
+    if not number.is_finite():  # NaN, Infinity
+        raise ValidationError(_("'%(value)s' is not a price.") % {"value": value})
+    if number.adjusted() > MAX_PRICE_EXPONENT:  # 1e999999 would overflow the scaling below
+        raise ValidationError(_("'%(value)s' is more than any price we accept.") % {"value": value})
+    if number <= 0:
         raise ValidationError(
             _("'%(value)s': the price must be more than zero.") % {"value": value}
         )
@@ -278,6 +286,11 @@ def _row_changes(
     Every unreadable cell is reported, not only the first."""
     changes: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
+    for column, cell in cells.items():
+        if multi_line_problem(cell):  # NUL above all: PostgreSQL cannot store it
+            errors.setdefault(column, []).append(str(MULTI_LINE_MESSAGE))
+    if errors:
+        raise ValidationError(errors)
 
     def attempt(column: str, parse: Callable[[], Any], field: str | None = None) -> None:
         try:

@@ -13,6 +13,7 @@ from PIL import Image
 from accounts.models import User
 from cooperatives.permissions import ensure_active
 from core.errors import DomainError, NotPermitted
+from core.text import clean_one_line
 from core.uploads import EncodedImage, encode_webp, open_image
 from marketplace import permissions
 from marketplace.models import Listing, ListingImage
@@ -74,6 +75,7 @@ def listing_image_add(
         raise ValidationError(
             {"alt_text": [_("Keep the description of the image under 300 characters.")]}
         )
+    alt_text = clean_one_line("alt_text", alt_text)
     try:
         validated = open_image(upload)
     except ValidationError as exc:
@@ -125,7 +127,7 @@ def listing_image_update(
     if alt_text is not None:
         if len(alt_text) > 300:
             raise ValidationError({"alt_text": [_("Keep it under 300 characters.")]})
-        current.alt_text = alt_text.strip()
+        current.alt_text = clean_one_line("alt_text", alt_text)
         current.save(update_fields=["alt_text"])
     if position is not None:
         images.remove(current)
