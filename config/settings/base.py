@@ -165,6 +165,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Listing images and logos are answered by Django after a visibility check (docs/security.md).
+# Behind nginx, set this to an `internal` location aliasing MEDIA_ROOT (e.g. /internal-media/):
+# Django then answers with X-Accel-Redirect and the web server sends the bytes.
+MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("MEDIA_ACCEL_REDIRECT_PREFIX", "")
 
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
