@@ -13,6 +13,7 @@ refuse control characters other than tab and line breaks (NUL above all, which P
 store)."""
 
 import unicodedata
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
@@ -42,38 +43,44 @@ def multi_line_problem(value: str) -> bool:
     )
 
 
+class _TextValidator:
+    code = ""
+    message: Any = ""
+
+    def problem(self, value: str) -> bool:
+        raise NotImplementedError
+
+    def __call__(self, value: object) -> None:
+        if isinstance(value, str) and self.problem(value):
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(self.code)
+
+
 @deconstructible
-class OneLineValidator:
+class OneLineValidator(_TextValidator):
     """Model field validator: the value is one line of plain text."""
 
     code = "not_one_line"
+    message = ONE_LINE_MESSAGE
 
-    def __call__(self, value: object) -> None:
-        if isinstance(value, str) and one_line_problem(value):
-            raise ValidationError(ONE_LINE_MESSAGE, code=self.code)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, OneLineValidator)
-
-    def __hash__(self) -> int:
-        return hash(self.code)
+    def problem(self, value: str) -> bool:
+        return one_line_problem(value)
 
 
 @deconstructible
-class MultiLineValidator:
+class MultiLineValidator(_TextValidator):
     """Model field validator: text that may have line breaks, but no other control character."""
 
     code = "control_characters"
+    message = MULTI_LINE_MESSAGE
 
-    def __call__(self, value: object) -> None:
-        if isinstance(value, str) and multi_line_problem(value):
-            raise ValidationError(MULTI_LINE_MESSAGE, code=self.code)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, MultiLineValidator)
-
-    def __hash__(self) -> int:
-        return hash(self.code)
+    def problem(self, value: str) -> bool:
+        return multi_line_problem(value)
 
 
 validate_one_line = OneLineValidator()

@@ -40,19 +40,18 @@ class PriceFilter(django_filters.NumberFilter):
 class ListingFilterForm(forms.Form):
     """Checks that need several fields: a price range needs its currency; the category exists."""
 
+    def _refuse(self, field: str, message: str, value: str) -> None:
+        """The value is quoted through params, never formatted into the message by hand."""
+        self.add_error(
+            field, forms.ValidationError(message, code="invalid", params={"value": value})
+        )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         low, high = data.get("min_price"), data.get("max_price")
         currency = (data.get("currency") or "").strip().upper()
         if currency and currency not in currency_codes():
-            self.add_error(
-                "currency",
-                forms.ValidationError(
-                    _("“%(value)s” is not an ISO 4217 currency code."),
-                    code="invalid",
-                    params={"value": currency},
-                ),
-            )
+            self._refuse("currency", _("“%(value)s” is not an ISO 4217 currency code."), currency)
         elif (low is not None or high is not None) and not currency:
             self.add_error(
                 "currency",
@@ -68,14 +67,7 @@ class ListingFilterForm(forms.Form):
         if category:
             found = selectors.category_find(category)
             if found is None:
-                self.add_error(
-                    "category",
-                    forms.ValidationError(
-                        _("Unknown category “%(value)s”."),
-                        code="invalid",
-                        params={"value": category},
-                    ),
-                )
+                self._refuse("category", _("Unknown category “%(value)s”."), category)
             else:
                 data["category"] = found
         return data

@@ -288,7 +288,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["core.api.filters.FilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
         "core.api.parsers.JSONParser",  # refuses bodies nested too deep (400, not a 500)
-        "rest_framework.parsers.FormParser",
+        "core.api.parsers.FormParser",  # and both refuse bodies over the size limit (413)
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",

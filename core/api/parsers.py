@@ -40,26 +40,31 @@ def too_deep() -> ParseError:
     )
 
 
+def check_body_size(parser_context: Any) -> None:
+    """A body larger than Django's DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 before it is read: DRF
+    reads the stream itself for JSON and form bodies, so Django's own check never ran there."""
+    request = (parser_context or {}).get("request")
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if request is None or limit is None:
+        return
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit:
+        raise RequestTooLarge(
+            _("The request body is %(size)s bytes; the limit is %(limit)s bytes.")
+            % {"size": length, "limit": limit}
+        )
+
+
 class JSONParser(parsers.JSONParser):
     """DRF's parser, refusing (400 `parse_error`) what nests past MAX_JSON_DEPTH: Python's
     parser raised RecursionError near 1,000 levels (a 500), and a body just under that limit
-    would have crashed whatever walked it next. A body larger than Django's
-    DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 before it is read (DRF reads the stream itself, so
-    Django's own check never ran for JSON)."""
+    would have crashed whatever walked it next; and (413) a body over the size limit."""
 
     def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
-        request = (parser_context or {}).get("request")
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if request is not None and limit is not None:
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            if length > limit:
-                raise RequestTooLarge(
-                    _("The request body is %(size)s bytes; the limit is %(limit)s bytes.")
-                    % {"size": length, "limit": limit}
-                )
+        check_body_size(parser_context)
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
@@ -67,3 +72,11 @@ class JSONParser(parsers.JSONParser):
         if json_depth_exceeds(data, MAX_JSON_DEPTH):
             raise too_deep()
         return data
+
+
+class FormParser(parsers.FormParser):
+    """DRF's form parser, with the size limit (413)."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        check_body_size(parser_context)
+        return super().parse(stream, media_type, parser_context)

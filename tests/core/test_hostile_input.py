@@ -156,10 +156,16 @@ def test_deep_json_is_a_parse_error_where_the_body_is_read(
     assert response.json()["code"] == "parse_error"
 
 
-def test_a_json_body_over_the_size_limit_is_a_413(api: Any, settings: Any) -> None:
+def test_a_json_or_form_body_over_the_size_limit_is_a_413(api: Any, settings: Any) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     body = json.dumps({"email": "a@example.coop", "password": "x", "name": "n" * 2000})
     response = api.post("/api/v1/auth/register/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    form = "name=" + "n" * 2000
+    response = api.post(
+        "/api/v1/auth/register/", form, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 413
     assert response.json()["code"] == "request_too_large"
 
