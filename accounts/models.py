@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.text import validate_one_line
+
 MODERATORS_GROUP = "moderators"
 
 
@@ -31,7 +33,7 @@ class UserManager(BaseUserManager["User"]):
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("e-mail", max_length=254, unique=True)
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[validate_one_line])
     language = models.CharField(
         max_length=10, blank=True, help_text="Preferred language for pages and e-mail."
     )

@@ -7,7 +7,6 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
@@ -19,8 +18,10 @@ from django.utils.translation import gettext_lazy
 from rest_framework.authtoken.models import Token
 
 from accounts.models import LoginAttempt, User, normalize_email
+from core.email import send_email
 from core.errors import DomainError
 from core.reference import validate_time_zone
+from core.text import clean_one_line
 
 BAD_CREDENTIALS = gettext_lazy("Unable to sign in with this e-mail and password.")
 FORMER_MEMBER_NAME = "Former member"
@@ -46,6 +47,7 @@ class AccountLocked(DomainError):
 def user_register(*, email: str, password: str, name: str, language: str = "") -> User:
     """Create an account; the e-mail must be new (case-insensitively) and the password strong."""
     email = normalize_email(email)
+    name = clean_one_line("name", name)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": [_("An account with this e-mail already exists.")]})
     candidate = User(email=email, name=name.strip())
@@ -78,7 +80,7 @@ def user_update_profile(
     time_zone: str | None = None,
 ) -> User:
     if name is not None:
-        user.name = name.strip()
+        user.name = clean_one_line("name", name)
     if language is not None:
         user.language = language
     if time_zone is not None:
@@ -139,7 +141,7 @@ def user_send_confirmation(*, user: User) -> None:
                 "accounts/confirmation_email.txt",
                 {"name": name, "url": url, "days": settings.EMAIL_CONFIRMATION_GRACE_DAYS},
             )
-        send_mail(subject, body, None, [email], fail_silently=True)
+        send_email(to=email, subject=subject, body=body)
 
     transaction.on_commit(send, robust=True)
 

@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from cooperatives.media import cooperative_logo
 from core.i18n import set_language
 from core.views import ApiDocsView, api_not_found, healthz, serve_media
+from marketplace.media import listing_image
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -20,6 +22,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
     re_path(r"^api/", api_not_found),
+    # Listing images and logos answer only while what they show is visible (docs/security.md),
+    # in every profile: in production the web server hands these paths to the app.
+    re_path(r"^media/listings/(?P<listing_id>[0-9]+)/(?P<name>[^/]+)$", listing_image),
+    re_path(r"^media/cooperatives/(?P<slug>[-\w]+)/(?P<name>[^/]+)$", cooperative_logo),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("frontend.payment_urls")),
@@ -36,4 +42,5 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),
     ]
 
+handler400 = "core.views.bad_request"
 handler500 = "core.views.server_error"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperatives.state import VerificationStatus
 from core.reference import validate_country_code, validate_time_zone
+from core.text import validate_multi_line, validate_one_line
 
 
 class LegalForm(models.TextChoices):
@@ -57,35 +58,37 @@ def logo_path(instance: "Cooperative", filename: str) -> str:
 
 
 class Cooperative(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_one_line])
     slug = models.SlugField(max_length=80, unique=True)
     legal_form = models.CharField(max_length=32, choices=LegalForm.choices)
     sector = models.CharField(max_length=32, choices=Sector.choices)
     country = models.CharField(
         max_length=2, help_text="ISO 3166-1 alpha-2", validators=[validate_country_code]
     )
-    region = models.CharField(max_length=120, blank=True)
+    region = models.CharField(max_length=120, blank=True, validators=[validate_one_line])
     time_zone = models.CharField(
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
         help_text="IANA name (America/Montevideo); its country's zone when left blank.",
     )
-    city = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=120, blank=True, validators=[validate_one_line])
     founded_year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)]
     )
     member_count = models.PositiveIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(10_000_000)]
     )
-    description = models.TextField(blank=True, max_length=5000)
+    description = models.TextField(blank=True, max_length=5000, validators=[validate_multi_line])
     description_language = models.CharField(max_length=10, blank=True)
     logo = models.ImageField(upload_to=logo_path, blank=True)
     website = models.URLField(blank=True)
     contact_email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    tax_id = models.CharField(max_length=40, blank=True, help_text="CUIT, RUT, CNPJ, NIF…")
-    address = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_one_line])
+    tax_id = models.CharField(
+        max_length=40, blank=True, help_text="CUIT, RUT, CNPJ, NIF…", validators=[validate_one_line]
+    )
+    address = models.CharField(max_length=300, blank=True, validators=[validate_one_line])
     is_recuperated = models.BooleanField(default=False)
     verification_status = models.CharField(
         max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.UNVERIFIED

@@ -3,9 +3,11 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
 from cooperatives.models import MANAGING_ROLES, Cooperative, Membership, Role
+from core.errors import DomainError
 
 
 def is_moderator(user: Any) -> bool:
@@ -120,6 +122,66 @@ def can_remove_member(user: Any, membership: Membership) -> bool:
 
 def can_request_verification(user: Any, cooperative: Cooperative) -> bool:
     return can_manage_cooperative(user, cooperative)
+
+
+# What a suspended cooperative may still do, decided here once. A suspended cooperative can
+# neither sell nor buy: it keeps what it needs to wind down (read, talk about and step out of its
+# open orders, take its data with it, appeal) and nothing that trades, publishes or grows it.
+# docs/security.md shows this table and tests/cooperatives/test_suspended.py checks the two agree
+# and walks every row through the API.
+SUSPENDED_MAY: dict[str, bool] = {
+    # Winding down: allowed.
+    "read": True,  # its profile, members, listings, orders, invoices
+    "message": True,  # write in the threads of its orders
+    "export": True,  # export its data and its catalogue
+    "appeal": True,  # appeal the suspension (or any other decision)
+    "decline_order": True,  # decline a placed order as seller
+    "cancel_order": True,  # cancel an open order (as buyer, or an accepted one as seller)
+    "leave": True,  # a member leaves the cooperative
+    "revoke_invitation": True,  # withdraw an open invitation
+    "archive_listing": True,  # take a listing out of the catalogue for good
+    # Trading, publishing, growing: refused.
+    "accept_order": False,
+    "fulfil_order": False,
+    "complete_order": False,
+    "mark_paid": False,
+    "edit_profile": False,  # profile, logo and payout details
+    "stripe_onboarding": False,
+    "create_listing": False,
+    "edit_listing": False,  # prices included, and images
+    "import_listings": False,
+    "submit_listing": False,
+    "invite_member": False,
+    "change_member": False,  # change a role, remove another member
+    "join": False,  # accept an invitation
+    "fill_cart": False,
+    "checkout": False,
+}
+
+
+def can_act_while_suspended(action: str) -> bool:
+    """Whether a suspended cooperative may still do `action` (a key of SUSPENDED_MAY)."""
+    return SUSPENDED_MAY[action]
+
+
+def is_active_for(cooperative: Cooperative, action: str) -> bool:
+    """Whether the cooperative may do `action` now: always, unless it is suspended."""
+    return not cooperative.is_suspended or can_act_while_suspended(action)
+
+
+def ensure_active(cooperative: Cooperative, action: str) -> None:
+    """Refuse `action` with a 409 `cooperative_suspended` when the cooperative is suspended and
+    the table does not let it; services call this for every write a cooperative makes."""
+    if not is_active_for(cooperative, action):
+        raise DomainError(
+            _(
+                "%(cooperative)s is suspended by the moderators: it cannot do this until it is "
+                "reinstated. It can still read its data, write about its open orders, export "
+                "its data and appeal."
+            )
+            % {"cooperative": cooperative.name},
+            code="cooperative_suspended",
+        )
 
 
 class IsModerator(BasePermission):

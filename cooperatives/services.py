@@ -6,7 +6,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -28,6 +27,7 @@ from cooperatives.models import (
 )
 from cooperatives.payout_validation import validate_payout_details
 from cooperatives.state import ensure_transition
+from core.email import send_email
 from core.errors import DomainError, NotFound, NotPermitted, TransitionNotAllowed
 from core.reference import country_codes, country_time_zone
 from core.uploads import EncodedImage, check_document, open_image, square_logo
@@ -146,6 +146,7 @@ def cooperative_update(
         raise NotPermitted(_("Only owners and admins can edit this cooperative."))
     encoded_logo = _encode_logo(logo) if logo is not None else None
     cooperative = _lock_cooperative(cooperative)
+    permissions.ensure_active(cooperative, "edit_profile")
     for field, value in changes.items():
         if field not in PROFILE_FIELDS:
             continue
@@ -204,6 +205,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
     permissions.forget_roles(actor)
     if not permissions.can_change_role(actor, membership, role):
         raise NotPermitted(_("You may not give or take this role."))
+    permissions.ensure_active(cooperative, "change_member")
     demotes_owner = membership.role == Role.OWNER and role != Role.OWNER
     if demotes_owner and not _other_owners_exist(cooperative, membership):
         raise DomainError(
@@ -223,6 +225,8 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
     permissions.forget_roles(actor)
     if not permissions.can_remove_member(actor, membership):
         raise NotPermitted(_("You may not remove this member."))
+    is_leaving = membership.user_id == actor.pk
+    permissions.ensure_active(cooperative, "leave" if is_leaving else "change_member")
     if membership.role == Role.OWNER and not _other_owners_exist(cooperative, membership):
         raise DomainError(
             _("A cooperative always keeps an owner: name another owner first."), code="last_owner"
@@ -241,6 +245,7 @@ def invitation_create(
         raise NotPermitted(_("You may not invite members with this role."))
     # Serialises invitations of one cooperative: two at once to one address cannot both stay open.
     cooperative = _lock_cooperative(cooperative)
+    permissions.ensure_active(cooperative, "invite_member")
     email = normalize_email(email)
     if cooperative.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": [_("This person is already a member of the cooperative.")]})
@@ -269,15 +274,7 @@ def invitation_create(
             "link": link,
             "date": date_format(invitation.expires_at, "DATE_FORMAT"),
         }
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=subject,
-            message=message,
-            from_email=None,
-            recipient_list=[email],
-            fail_silently=True,
-        )
-    )
+    transaction.on_commit(lambda: send_email(to=email, subject=subject, body=message))
     return invitation
 
 
@@ -312,6 +309,7 @@ def invitation_accept(*, token: str, actor: User) -> Membership:
         raise NotPermitted(_("This invitation was sent to another e-mail address."))
     if Membership.objects.filter(user=actor, cooperative=invitation.cooperative).exists():
         raise DomainError(_("You are already a member of this cooperative."), code="already_member")
+    permissions.ensure_active(cooperative, "join")
     membership = Membership.objects.create(
         user=actor, cooperative=invitation.cooperative, role=invitation.role
     )

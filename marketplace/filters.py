@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from cooperatives.state import VerificationStatus
+from core.api.filters import StrictBooleanFilter
 from core.reference import currency_codes
 from marketplace import selectors
 from marketplace.models import MAX_PRICE_AMOUNT, DeliveryMode, ListingKind
@@ -36,43 +37,21 @@ class PriceFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class YesNoField(forms.Field):
-    """true/false (or 1/0, yes/no); anything else is an error rather than silently ignored."""
-
-    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
-        text = str(value).strip().lower() if value is not None else ""
-        if text == "":
-            return None
-        if text in {"true", "1", "yes"}:
-            return True
-        if text in {"false", "0", "no"}:
-            return False
-        raise forms.ValidationError(_("Use true or false."), code="invalid")
-
-    def validate(self, value: Any) -> None:
-        return None
-
-
-class YesNoFilter(django_filters.BooleanFilter):
-    field_class = YesNoField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput)  # select widgets turn "maybe" into None
-        super().__init__(*args, **kwargs)
-
-
 class ListingFilterForm(forms.Form):
     """Checks that need several fields: a price range needs its currency; the category exists."""
+
+    def _refuse(self, field: str, message: str, value: str) -> None:
+        """The value is quoted through params, never formatted into the message by hand."""
+        self.add_error(
+            field, forms.ValidationError(message, code="invalid", params={"value": value})
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         low, high = data.get("min_price"), data.get("max_price")
         currency = (data.get("currency") or "").strip().upper()
         if currency and currency not in currency_codes():
-            self.add_error(
-                "currency",
-                _("'%(value)s' is not an ISO 4217 currency code.") % {"value": currency},
-            )
+            self._refuse("currency", _("“%(value)s” is not an ISO 4217 currency code."), currency)
         elif (low is not None or high is not None) and not currency:
             self.add_error(
                 "currency",
@@ -88,7 +67,7 @@ class ListingFilterForm(forms.Form):
         if category:
             found = selectors.category_find(category)
             if found is None:
-                self.add_error("category", _("Unknown category '%(value)s'.") % {"value": category})
+                self._refuse("category", _("Unknown category “%(value)s”."), category)
             else:
                 data["category"] = found
         return data
@@ -115,7 +94,7 @@ class ListingFilter(django_filters.FilterSet):
         field_name="price_amount", lookup_expr="lte", label="Highest price in minor units"
     )
     currency = django_filters.CharFilter(method="filter_currency", label="ISO 4217 code")
-    in_stock = YesNoFilter(
+    in_stock = StrictBooleanFilter(
         method="filter_in_stock",
         label="true: can be ordered now (in stock or made to order); false: sold out",
     )
@@ -124,10 +103,10 @@ class ListingFilter(django_filters.FilterSet):
         method="filter_delivery",
         label="Delivery modes (repeat the parameter): listings offering any of them",
     )
-    recuperated = YesNoFilter(
+    recuperated = StrictBooleanFilter(
         field_name="cooperative__is_recuperated", label="Seller is a worker-recuperated enterprise"
     )
-    verified = YesNoFilter(method="filter_verified", label="Seller is verified")
+    verified = StrictBooleanFilter(method="filter_verified", label="Seller is verified")
     status = django_filters.MultipleChoiceFilter(
         choices=ListingStatus.choices,
         label="Statuses (default published); others only for your own cooperative's listings",

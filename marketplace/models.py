@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from cooperatives.models import Cooperative
 from core.money import Money
+from core.text import validate_multi_line, validate_one_line
 from marketplace.state import ListingStatus
 
 MAX_PRICE_AMOUNT = 10**12  # ten billion in a two-decimal currency: anything above is a typo
@@ -17,9 +18,9 @@ class Category(models.Model):
     """A node of the category tree. `path` is the materialised path of slugs, so a subtree is a
     prefix match and needs no recursion."""
 
-    name = models.CharField(max_length=120)
-    name_es = models.CharField(max_length=120, blank=True)
-    name_pt_br = models.CharField(max_length=120, blank=True)
+    name = models.CharField(max_length=120, validators=[validate_one_line])
+    name_es = models.CharField(max_length=120, blank=True, validators=[validate_one_line])
+    name_pt_br = models.CharField(max_length=120, blank=True, validators=[validate_one_line])
     slug = models.SlugField(max_length=80, unique=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
@@ -109,13 +110,18 @@ BROWSE_COLUMNS = [
 class Listing(models.Model):
     cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="listings")
     kind = models.CharField(max_length=16, choices=ListingKind.choices)
-    title = models.CharField(max_length=200)
-    description = models.TextField(max_length=10_000, blank=True)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
+    description = models.TextField(max_length=10_000, blank=True, validators=[validate_multi_line])
     language = models.CharField(
         max_length=10, blank=True, help_text="Language of title and description."
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="listings")
-    sku = models.CharField(max_length=64, blank=True, help_text="The seller's own reference.")
+    sku = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The seller's own reference.",
+        validators=[validate_one_line],
+    )
     price_amount = models.BigIntegerField(
         validators=[MinValueValidator(0), MaxValueValidator(MAX_PRICE_AMOUNT)],
         help_text="Price per unit in minor units of the currency.",
@@ -139,7 +145,7 @@ class Listing(models.Model):
     delivers_on_site = models.BooleanField(default=False)
     delivers_remote = models.BooleanField(default=False)
     countries_served = models.JSONField(default=list, blank=True)
-    regions_served = models.CharField(max_length=300, blank=True)
+    regions_served = models.CharField(max_length=300, blank=True, validators=[validate_one_line])
     status = models.CharField(
         max_length=16, choices=ListingStatus.choices, default=ListingStatus.DRAFT
     )
@@ -244,7 +250,7 @@ class ListingImage(models.Model):
     thumbnail_large = models.ImageField(upload_to=listing_image_path, blank=True)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
-    alt_text = models.CharField(max_length=300, blank=True)
+    alt_text = models.CharField(max_length=300, blank=True, validators=[validate_one_line])
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

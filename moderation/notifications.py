@@ -1,20 +1,17 @@
 """E-mail about moderation decisions: sent after commit, each message in its recipient's language."""
 
-import logging
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from accounts.models import User
 from cooperatives.models import MANAGING_ROLES, Cooperative
-
-logger = logging.getLogger(__name__)
+from core.email import Email, send_emails
 
 
 def managers_of(cooperative: Cooperative) -> list[User]:
@@ -30,7 +27,7 @@ def managers_of(cooperative: Cooperative) -> list[User]:
     )
 
 
-def render_message(user: User, template: str, context: dict[str, Any]) -> EmailMessage:
+def render_message(user: User, template: str, context: dict[str, Any]) -> Email:
     """Render `moderation/email/<template>.txt` in the user's language: first line is the subject."""
     language = user.language or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -41,18 +38,12 @@ def render_message(user: User, template: str, context: dict[str, Any]) -> EmailM
     subject, _, body = text.strip().partition("\n")
     # Template tags leave blank lines behind; a paragraph break is one blank line.
     body = re.sub(r"\n[ \t]*(\n[ \t]*)+", "\n\n", body.strip())
-    return EmailMessage(subject=" ".join(subject.split()), body=body + "\n", to=[user.email])
+    return Email(to=user.email, subject=subject, body=body + "\n")
 
 
 def _send(recipients: Iterable[User], template: str, context: dict[str, Any]) -> None:
-    messages = [render_message(user, template, context) for user in recipients if user.email]
-    if not messages:
-        return
-    try:
-        get_connection().send_messages(messages)
-    except Exception:
-        # The decision stands whether or not the mail server answers; the log keeps the trace.
-        logger.exception("Could not send %d moderation e-mail(s) (%s)", len(messages), template)
+    # The decision stands whether or not the mail server answers; core.email records failures.
+    send_emails(render_message(user, template, context) for user in recipients if user.email)
 
 
 def notify_after_commit(recipients: Iterable[User], template: str, context: dict[str, Any]) -> None:

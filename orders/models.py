@@ -9,7 +9,13 @@ from cooperatives.models import Cooperative
 from core.money import Money
 from marketplace.models import Listing
 from orders.events import EventKind, event_label
-from orders.state import CheckoutStatus, OrderStatus, PaymentMethod, PaymentStatus
+from orders.state import (
+    OPEN_STATUSES,
+    CheckoutStatus,
+    OrderStatus,
+    PaymentMethod,
+    PaymentStatus,
+)
 
 MAX_QUANTITY = 1_000_000
 # No line, order or checkout may exceed this many minor units (10^13 in a two-decimal currency):
@@ -209,6 +215,11 @@ class Order(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+    @property
+    def is_seller_suspended(self) -> bool:
+        """An open order whose seller was suspended: it cannot go on, and its buyer may cancel."""
+        return self.seller.is_suspended and self.status in OPEN_STATUSES
 
 
 class OrderLine(models.Model):

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from cooperatives.models import Cooperative
+from core.email import Email, send_emails
 from marketplace.models import unit_quantity
 from orders import labels
 from orders.models import Order
@@ -71,9 +71,8 @@ def notify_cooperatives(notices: list[tuple[Cooperative, Compose]], *, exclude: 
                     with translation.override(language):
                         rendered[language] = compose()
                 subject, body = rendered[language]
-                messages.append((subject, body, None, [email]))
-        if messages:
-            send_mass_mail(messages, fail_silently=True)
+                messages.append(Email(to=email, subject=subject, body=body))
+        send_emails(messages)
 
     if notices:
         transaction.on_commit(send, robust=True)

@@ -7,7 +7,7 @@ owners and admins check out, because checking out commits the cooperative's mone
 from typing import Any
 
 from cooperatives.models import MANAGING_ROLES, Cooperative
-from cooperatives.permissions import is_member, is_moderator, role_in
+from cooperatives.permissions import is_active_for, is_member, is_moderator, role_in
 from orders import payments
 from orders.models import Order
 from orders.state import ACTIONS, Side, Transition, find_transition
@@ -57,9 +57,26 @@ def acting_side(user: Any, order: Order, transition: Transition) -> str | None:
     return Side.SELLER.value if Side.SELLER.value in allowed else Side.BUYER.value
 
 
+# What each order action is called in cooperatives.permissions.SUSPENDED_MAY.
+SUSPENDED_ACTIONS = {
+    "accept": "accept_order",
+    "decline": "decline_order",
+    "fulfil": "fulfil_order",
+    "complete": "complete_order",
+    "cancel": "cancel_order",
+}
+
+
+def acting_cooperative(order: Order, side: str) -> Cooperative:
+    return order.seller if side == Side.SELLER else order.buyer
+
+
 def can_transition_order(user: Any, order: Order, action: str) -> bool:
     transition = find_transition(action, order.status)
-    if transition is None or acting_side(user, order, transition) is None:
+    side = acting_side(user, order, transition) if transition is not None else None
+    if side is None:
+        return False
+    if not is_active_for(acting_cooperative(order, side), SUSPENDED_ACTIONS[action]):
         return False
     # A card order is accepted once its payment succeeded.
     return action != "accept" or payments.is_order_payable_now(order)
@@ -69,8 +86,12 @@ def available_actions(user: Any, order: Order) -> list[str]:
     return [action for action in ACTIONS if can_transition_order(user, order, action)]
 
 
-def can_mark_paid(user: Any, order: Order) -> bool:
+def manages_seller(user: Any, order: Order) -> bool:
     return role_in(user, order.seller) in MANAGING_ROLES
+
+
+def can_mark_paid(user: Any, order: Order) -> bool:
+    return manages_seller(user, order) and is_active_for(order.seller, "mark_paid")
 
 
 def can_read_messages(user: Any, order: Order) -> bool:

@@ -3,6 +3,7 @@ from django.db.models import Q, QuerySet
 
 from cooperatives.models import Cooperative, LegalForm, Sector
 from cooperatives.state import VerificationStatus
+from core.api.filters import StrictBooleanFilter
 
 
 class CooperativeFilter(django_filters.FilterSet):
@@ -12,8 +13,8 @@ class CooperativeFilter(django_filters.FilterSet):
     country = django_filters.CharFilter(method="filter_country", label="ISO 3166-1 alpha-2 code")
     sector = django_filters.ChoiceFilter(choices=Sector.choices)
     legal_form = django_filters.ChoiceFilter(choices=LegalForm.choices)
-    verified = django_filters.BooleanFilter(method="filter_verified")
-    recuperated = django_filters.BooleanFilter(field_name="is_recuperated")
+    verified = StrictBooleanFilter(method="filter_verified", label="true or false (or 1, 0)")
+    recuperated = StrictBooleanFilter(field_name="is_recuperated", label="true or false (or 1, 0)")
 
     class Meta:
         model = Cooperative
@@ -32,7 +33,9 @@ class CooperativeFilter(django_filters.FilterSet):
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(country=value.upper())
 
-    def filter_verified(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+    def filter_verified(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
         if value:
             return queryset.filter(verification_status=VerificationStatus.VERIFIED)
         return queryset.exclude(verification_status=VerificationStatus.VERIFIED)

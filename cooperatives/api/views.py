@@ -4,7 +4,7 @@ from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -28,6 +28,7 @@ from cooperatives.api.serializers import (
     VerificationRequestSerializer,
 )
 from cooperatives.models import Cooperative, Invitation, Membership, PayoutDetails
+from core.api.parsers import FormParser, JSONParser
 from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
 from core.errors import NotPermitted
 from core.uploads import IMAGE_CONTENT_TYPES

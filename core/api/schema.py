@@ -4,7 +4,8 @@ Views document their own answers with `extend_schema`; this class adds the error
 the framework around them, unless the view documented that status itself:
 
 - 400 for operations that take a body or query parameters (a message per field; malformed JSON is
-  `{detail, code: "parse_error"}`),
+  `{detail, code: "parse_error"}`), or path parameters (a NUL character in the path is
+  `{detail, code: "invalid_path"}`, core.middleware),
 - 401 and 403 wherever a client authenticates (no or a bad token; not allowed, or no CSRF token on
   a session write),
 - 404 where the path names an object, or a page of a list can be past the end,
@@ -27,7 +28,8 @@ DEFAULT_ERRORS: dict[int, OpenApiResponse] = {
     400: OpenApiResponse(
         ValidationErrorSerializer,
         description="Invalid input: a list of messages per field (`non_field_errors` for the "
-        'rest); malformed JSON is `{"detail", "code": "parse_error"}`.',
+        'rest); malformed JSON is `{"detail", "code": "parse_error"}`, a NUL character in the '
+        'path `{"detail", "code": "invalid_path"}`.',
     ),
     401: OpenApiResponse(
         ErrorSerializer,
@@ -76,7 +78,7 @@ class MingaAutoSchema(AutoSchema):
             getattr(view, "throttle_scope", None)
         )
         errors = []
-        if has_body or has_query:
+        if has_body or has_query or names_object:
             errors.append(400)
         if authenticates:
             errors += [401, 403]

@@ -5,12 +5,13 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cooperatives.selectors import cooperative_get_visible
+from core.api.parsers import FormParser, JSONParser
 from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
 from core.uploads import check_size
 from marketplace import permissions as rules

@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cooperatives.models import Cooperative
+from cooperatives.permissions import ensure_active
 from core.errors import NotPermitted
 from core.money import AmountError, parse_amount, to_major
 from core.reference import currency_codes
+from core.text import MULTI_LINE_MESSAGE, multi_line_problem
 from marketplace import catalogue_version, permissions
 from marketplace.models import MAX_PRICE_AMOUNT, Category, Listing, ListingEvent
 from marketplace.services.listings import (
@@ -55,6 +57,8 @@ TEXT_COLUMNS = ("sku", "title", "description", "regions_served")
 LIST_SEPARATORS = "|,; "
 # Spreadsheets run a cell that starts with one of these as a formula; the export defuses it
 # with a leading apostrophe that the import takes off again.
+MAX_INTEGER_DIGITS = 18
+MAX_PRICE_EXPONENT = 20  # no price has more than 21 digits before the point
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 Progress = Callable[[str, int, int], None]
 
@@ -234,7 +238,8 @@ def _integer(value: str, empty: int | None) -> int | None:
     value = value.strip()
     if not value:
         return empty
-    if not value.isdigit():
+    # ASCII digits only ("²" is a digit to Python but not to int()), and short enough to compare.
+    if not (value.isascii() and value.isdigit() and len(value) <= MAX_INTEGER_DIGITS):
         raise ValidationError(
             _("'%(value)s' is not a whole number of 0 or more.") % {"value": value}
         )
@@ -269,6 +274,11 @@ def _row_changes(
     Every unreadable cell is reported, not only the first."""
     changes: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
+    for column, cell in cells.items():
+        if multi_line_problem(cell):  # NUL above all: PostgreSQL cannot store it
+            errors.setdefault(column, []).append(str(MULTI_LINE_MESSAGE))
+    if errors:
+        raise ValidationError(errors)
 
     def attempt(column: str, parse: Callable[[], Any], field: str | None = None) -> None:
         try:
@@ -346,6 +356,7 @@ def catalogue_import(
     edits of published listings follow the review policy like any edit."""
     if actor is not None and not permissions.can_manage_listings(actor, cooperative):
         raise NotPermitted(_("Only owners and admins of the cooperative can import a catalogue."))
+    ensure_active(cooperative, "import_listings")
     if len(data) > settings.MAX_UPLOAD_BYTES:
         raise CatalogueImportError(
             _("The file is larger than %(MAX_UPLOAD_BYTES)s bytes.")

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from accounts.models import User
+from cooperatives.permissions import ensure_active
 from core.errors import DomainError, NotPermitted
+from core.text import clean_one_line
 from core.uploads import EncodedImage, encode_webp, open_image
 from marketplace import permissions
 from marketplace.models import Listing, ListingImage
@@ -58,6 +60,7 @@ def store_listing_image(
 def _check_editable(listing: Listing, actor: User | None) -> None:
     if actor is not None and not permissions.can_edit_listing(actor, listing):
         raise NotPermitted(_("Only owners and admins of the cooperative can change its images."))
+    ensure_active(listing.cooperative, "edit_listing")
     if listing.status == ListingStatus.ARCHIVED:
         raise DomainError(_("Archived listings cannot be edited."), code="listing_archived")
 
@@ -72,6 +75,7 @@ def listing_image_add(
         raise ValidationError(
             {"alt_text": [_("Keep the description of the image under 300 characters.")]}
         )
+    alt_text = clean_one_line("alt_text", alt_text)
     try:
         validated = open_image(upload)
     except ValidationError as exc:
@@ -123,7 +127,7 @@ def listing_image_update(
     if alt_text is not None:
         if len(alt_text) > 300:
             raise ValidationError({"alt_text": [_("Keep it under 300 characters.")]})
-        current.alt_text = alt_text.strip()
+        current.alt_text = clean_one_line("alt_text", alt_text)
         current.save(update_fields=["alt_text"])
     if position is not None:
         images.remove(current)

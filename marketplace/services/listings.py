@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import ensure_email_confirmed
 from cooperatives.models import Cooperative
+from cooperatives.permissions import ensure_active
 from core.errors import DomainError, NotPermitted
 from core.money import Money, is_price_jump, price_jump_message
 from core.reference import country_codes, currency_codes
@@ -281,6 +282,7 @@ def listing_create(*, cooperative: Cooperative, actor: User | None, **fields: An
     """Owners and admins add a draft to their cooperative's catalogue."""
     if actor is not None and not permissions.can_manage_listings(actor, cooperative):
         raise NotPermitted(_("Only owners and admins of the cooperative can add listings."))
+    ensure_active(cooperative, "create_listing")
     listing = build_listing(cooperative=cooperative, fields=fields)
     listing.created_by = actor
     _save(listing)
@@ -316,6 +318,7 @@ def listing_update(
     if actor is not None and not permissions.can_edit_listing(actor, listing):
         raise NotPermitted(_("Only owners and admins of the cooperative can edit its listings."))
     locked = _lock(listing)
+    ensure_active(locked.cooperative, "edit_listing")
     if locked.status == ListingStatus.ARCHIVED:
         raise DomainError(_("Archived listings cannot be edited."), code="listing_archived")
     _check_price_jump(locked, changes, confirmed=confirm_price_change)
@@ -345,11 +348,7 @@ def listing_submit(*, listing: Listing, actor: User | None) -> Listing:
         raise NotPermitted(_("Only owners and admins of the cooperative can submit its listings."))
     if actor is not None:
         ensure_email_confirmed(actor)
-    if locked.cooperative.is_suspended:
-        raise DomainError(
-            _("The cooperative is suspended: its listings cannot be published."),
-            code="cooperative_suspended",
-        )
+    ensure_active(locked.cooperative, "submit_listing")
     if not locked.delivery_modes:
         raise ValidationError(
             {"delivery_modes": [_("Choose at least one delivery mode before submitting.")]}

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
@@ -14,6 +13,7 @@ from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative, VerificationRequest
 from cooperatives.selectors import cooperative_get_visible
+from core.api.filters import FilterBackend
 from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
 from moderation import selectors, services
 from moderation.api.filters import ModerationActionFilter
@@ -230,7 +230,7 @@ class ReportResolveView(APIView):
 )
 class ActionListView(ModeratorListView):
     serializer_class = ModerationActionSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     filterset_class = ModerationActionFilter
 
     def get_queryset(self) -> QuerySet[ModerationAction]:

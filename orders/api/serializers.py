@@ -187,6 +187,11 @@ class OrderSummarySerializer(serializers.ModelSerializer):
     status_label = serializers.SerializerMethodField(
         help_text='The order\'s status and payment for people, translated: "Cancelled · Refunded".'
     )
+    seller_suspended = serializers.BooleanField(
+        source="is_seller_suspended",
+        help_text="The order is open and its seller is suspended by the moderators: the seller "
+        "cannot accept, fulfil or invoice it; the buyer may cancel it.",
+    )
 
     class Meta:
         model = Order
@@ -210,6 +215,7 @@ class OrderSummarySerializer(serializers.ModelSerializer):
             "invoice_number",
             "credit_note_number",
             "is_flagged",
+            "seller_suspended",
             "placed_at",
             "accepted_at",
             "fulfilled_at",

@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
+from cooperatives.permissions import ensure_active
 from core.errors import DomainError, NotPermitted
 from marketplace.models import Listing
 from orders import permissions
@@ -33,8 +34,7 @@ def _check_quantity_range(quantity: int) -> None:
 
 
 def _check_buyer(cooperative: Cooperative) -> None:
-    if cooperative.is_suspended:
-        raise DomainError(_("A suspended cooperative cannot place orders."), code="buyer_suspended")
+    ensure_active(cooperative, "fill_cart")
 
 
 def _check_orderable(listing: Listing | None, buyer: Cooperative, *, is_new: bool) -> Listing:

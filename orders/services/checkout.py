@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from accounts.services import ensure_email_confirmed
 from cooperatives.models import Cooperative
+from cooperatives.permissions import ensure_active
 from core.errors import DomainError, NotPermitted
 from core.money import Money
 from marketplace import catalogue_version
@@ -267,8 +268,7 @@ def checkout_place(
     if existing is not None:
         return CheckoutResult(existing, is_replay=True)
     buyer = cart.cooperative if cart is not None else Cooperative.objects.get(pk=buyer.pk)
-    if buyer.is_suspended:
-        raise DomainError(_("A suspended cooperative cannot place orders."), code="buyer_suspended")
+    ensure_active(buyer, "checkout")
     status, payment_status = payments.initial_statuses(payment_method)
     lines = list(cart.lines.select_related("seller").order_by("seller_id", "id")) if cart else []
     if not lines:

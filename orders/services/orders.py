@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cooperatives.permissions import is_moderator
+from cooperatives.permissions import ensure_active, is_moderator
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from marketplace import catalogue_version
 from marketplace.models import Listing
@@ -95,6 +95,9 @@ def order_transition(*, order: Order, action: str, actor: Any, reason: str = "")
                 "whose status is “%(status)s”."
             )
         raise NotPermitted(message % words)
+    ensure_active(
+        permissions.acting_cooperative(order, side), permissions.SUSPENDED_ACTIONS[action]
+    )
     if transition.is_reason_required and not reason:
         if action == "decline":
             missing = _("Say why you decline the order: the buyer reads it.")
@@ -212,8 +215,9 @@ def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
     """The seller confirms the bank transfer for an invoiced order."""
     note = _clean_reason(note)
     order = _lock(order)
-    if not permissions.can_mark_paid(actor, order):
+    if not permissions.manages_seller(actor, order):
         raise NotPermitted(_("Only the seller's owners and admins can mark an order paid."))
+    ensure_active(order.seller, "mark_paid")
     if order.payment_method != PaymentMethod.INVOICE:
         raise DomainError(
             _("Card payments are marked paid by the payment provider."), code="not_invoiced"

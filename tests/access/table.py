@@ -276,8 +276,14 @@ TABLE: list[Row] = [
     Row("moderation/appeals/<int:appeal_id>/resolve/", "GET", "not_allowed not_allowed not_allowed not_allowed not_allowed not_allowed"),
     Row("moderation/appeals/<int:appeal_id>/resolve/", "POST", "hidden hidden hidden hidden hidden ok", body={"outcome": "upheld", "note": "Checked."}),
     # Public media (listing images, logos); private files (verification documents) are not served.
-    Row("^media/(?P<path>.*)$", "GET", "ok ok ok ok ok ok", path="/media/{w.image.image.name}"),
-    Row("^media/(?P<path>.*)$", "POST", "ok ok ok ok ok ok", path="/media/{w.image.image.name}"),
+    Row("^media/(?P<path>.*)$", "GET", "hidden hidden hidden hidden hidden hidden", path="/media/checks/none.webp"),
+    Row("^media/(?P<path>.*)$", "POST", "hidden hidden hidden hidden hidden hidden", path="/media/checks/none.webp"),
+    # Listing images and logos: while what they show is visible to the person (docs/security.md).
+    Row("^media/listings/(?P<listing_id>[0-9]+)/(?P<name>[^/]+)$", "GET", "ok ok ok ok ok ok", path="/media/{w.image.image.name}"),
+    Row("^media/listings/(?P<listing_id>[0-9]+)/(?P<name>[^/]+)$", "GET", "hidden hidden ok ok ok ok", case="draft", path="/media/{w.draft_image.thumbnail_small.name}"),
+    Row("^media/listings/(?P<listing_id>[0-9]+)/(?P<name>[^/]+)$", "POST", "not_allowed not_allowed not_allowed not_allowed not_allowed not_allowed", path="/media/{w.image.image.name}"),
+    Row("^media/cooperatives/(?P<slug>[-\\w]+)/(?P<name>[^/]+)$", "GET", "ok ok ok ok ok ok", path="/media/{w.coop.logo.name}"),
+    Row("^media/cooperatives/(?P<slug>[-\\w]+)/(?P<name>[^/]+)$", "POST", "not_allowed not_allowed not_allowed not_allowed not_allowed not_allowed", path="/media/{w.coop.logo.name}"),
     Row("api/v1/listings/<int:listing_id>/", "GET", "hidden hidden ok ok ok ok", case="draft", params={"listing_id": "draft"}),
     Row("listings/<int:listing_id>/", "GET", "hidden hidden ok ok ok ok", case="draft", params={"listing_id": "draft"}),
     Row("^media/(?P<path>.*)$", "GET", "hidden hidden hidden hidden hidden hidden", case="private document", path="/media/{w.document.file.name}"),

@@ -54,6 +54,7 @@ class World:
     suspended: Listing
     partner_listing: Listing
     image: ListingImage  # of the published listing
+    draft_image: ListingImage  # of the draft
     order: Order  # partner bought from coop; accepted, so invoiced
     placed_order: Order  # partner bought from coop; not yet accepted
     fulfilled_order: Order
@@ -133,6 +134,10 @@ def build_world() -> World:
     image = store_listing_image(
         listing, encode_listing_image(Image.new("RGB", (64, 48), (200, 80, 40))), alt_text="Tela"
     )
+    draft_image = store_listing_image(
+        draft, encode_listing_image(Image.new("RGB", (64, 48), (20, 80, 40))), alt_text="Borrador"
+    )
+    coop.logo.save("logo.webp", encode_listing_image(Image.new("RGB", (64, 64)))[2].content)
     partner_listing = ListingFactory(cooperative=partner, stock=100)
     pending = _pending_listing(coop)
     suspended = ListingFactory(cooperative=coop, status="suspended")
@@ -195,6 +200,7 @@ def build_world() -> World:
         suspended=suspended,
         partner_listing=partner_listing,
         image=image,
+        draft_image=draft_image,
         order=order,
         cancelled_order=cancelled_order,
         placed_order=placed_order,

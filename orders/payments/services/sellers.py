@@ -11,7 +11,7 @@ from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
-from cooperatives.permissions import can_manage_cooperative
+from cooperatives.permissions import can_manage_cooperative, ensure_active
 from cooperatives.services import cooperative_set_payouts_enabled, cooperative_set_stripe_account
 from core.errors import DomainError, NotPermitted
 from core.reference import country_name
@@ -131,6 +131,7 @@ def seller_onboarding_link(
     used or expired link (by default the pages `orders-pages:stripe-return` and `-refresh`)."""
     if not can_manage_cooperative(actor, cooperative):
         raise NotPermitted(_("Only owners and admins can set up card payouts for the cooperative."))
+    ensure_active(cooperative, "stripe_onboarding")
     if not gateway.is_configured():
         raise PaymentsNotConfigured(
             _(
