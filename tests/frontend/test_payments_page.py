@@ -15,7 +15,7 @@ from tests.conftest import client_for
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
 from tests.frontend.helpers import HTMX, browser_for, messages_of, text
 from tests.frontend.ordering import add_to_cart, checkout_form, place_order
-from tests.orders.test_invoices import _pdf_text
+from tests.orders.test_invoices import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_the_invoice_page_and_pdf_say_where_to_pay(
     assert "Cómo pagar" in invoice and CBU in invoice and "HUELLA.TEXTIL" in invoice
     assert CBU in text(buyer.get(f"/orders/{order.pk}/"))
     pdf = buyer.get(f"/orders/{order.pk}/invoice.pdf", HTTP_ACCEPT_LANGUAGE="pt-br")
-    pdf_text = _pdf_text(pdf.content)
+    pdf_text = pdf_text(pdf.content)
     assert "Como pagar" in pdf_text and f"CBU: {CBU}" in pdf_text
 
     order_services.order_mark_paid(order=order, actor=seller_owner, note="")
