@@ -59,9 +59,11 @@ MINGA_FUZZ_EXAMPLES ?= 200
 fuzz: install
 	MINGA_FUZZ_EXAMPLES=$(MINGA_FUZZ_EXAMPLES) MINGA_FUZZ_COVERAGE=1 $(BIN)/python -m pytest -m fuzz $(PYTEST_ARGS)
 
+# lint-imports: the layers of docs/architecture.md, as contracts in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy .
 
 format: install

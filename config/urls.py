@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from core.i18n import set_language
+from accounts.views import set_language
 from core.views import ApiDocsView, api_not_found, healthz, serve_media
 
 api_v1 = [
@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("marketplace.api.urls")),
     path("", include("moderation.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("flows.api.urls")),
 ]
 
 urlpatterns = [

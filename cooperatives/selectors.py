@@ -129,3 +129,19 @@ def verification_document_get(
     if document is None:
         raise Http404("No document with this id.")
     return document
+
+
+def memberships_export_for_user(*, user: Any) -> dict[str, list[Any]]:
+    """This app's part of a person's data export (flows.people.user_export)."""
+    memberships = user.memberships.select_related("cooperative").order_by("created_at", "id")
+    return {
+        "memberships": [
+            {
+                "cooperative": membership.cooperative.slug,
+                "cooperative_name": membership.cooperative.name,
+                "role": membership.role,
+                "joined_at": membership.created_at,
+            }
+            for membership in memberships
+        ]
+    }

@@ -6,13 +6,12 @@ idempotency key derived from its id, so a crash or a lost answer between the two
 calling again: Stripe answers with the object it already created. A row unique per order (a
 transfer, a refund) is what makes "exactly one per order" a database guarantee.
 
-These models belong to the `orders` app (imported from `orders/models.py`).
+These models belong to the `orders` app (imported from `orders/models.py`, so they name its
+models by label: the two modules do not import each other).
 """
 
 from django.db import models
 from django.db.models import F, Q
-
-from orders.models import Checkout, Order
 
 
 class Payment(models.Model):
@@ -21,7 +20,9 @@ class Payment(models.Model):
     Its status is the checkout's `payment_status` (one place, moved through
     `PAYMENT_TRANSITIONS`); this row keeps what Stripe told us about it."""
 
-    checkout = models.OneToOneField(Checkout, on_delete=models.PROTECT, related_name="payment")
+    checkout = models.OneToOneField(
+        "orders.Checkout", on_delete=models.PROTECT, related_name="payment"
+    )
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
     stripe_charge_id = models.CharField(max_length=255, blank=True)
     amount = models.BigIntegerField()
@@ -67,7 +68,7 @@ class Transfer(models.Model):
     Unique per order; written in the transaction that marks the payment succeeded, sent after it
     commits with the key `order:{id}:transfer`."""
 
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="transfer")
+    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="transfer")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="transfers")
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
@@ -116,7 +117,7 @@ class Refund(models.Model):
     Unique per order, and each is the order's total, so the refunds of a checkout never add up to
     more than its charge."""
 
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="refund")
+    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="refund")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
