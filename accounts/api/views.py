@@ -1,5 +1,5 @@
 from django.contrib.auth import login, logout
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,12 +15,11 @@ from accounts.api.serializers import (
     TokenOutputSerializer,
 )
 from accounts.models import User
-from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from core.api.responses import THROTTLED, error
+from core.api.serializers import ValidationErrorSerializer
 
-THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests; try again later.")
-LOCKED_OR_THROTTLED = OpenApiResponse(
-    ErrorSerializer,
-    description="Too many requests (`throttled`), or too many failed sign-ins for this e-mail "
+LOCKED_OR_THROTTLED = error(
+    "Too many requests (`throttled`), or too many failed sign-ins for this e-mail "
     "(`account_locked`, even with the right password); `Retry-After` says when to try again.",
 )
 

@@ -25,14 +25,9 @@ from cooperatives.api.serializers import (
     VerificationRequestSerializer,
 )
 from cooperatives.models import Cooperative, Invitation, Membership
-from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
 from core.uploads import IMAGE_CONTENT_TYPES
 
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Signed in, but not allowed.")
-CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the current state.")
-INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
 DOCUMENT_TYPES = ["application/pdf", *IMAGE_CONTENT_TYPES.values()]
 
 

@@ -5,7 +5,7 @@ from typing import cast
 
 from django.contrib.auth import logout
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,14 +13,14 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.api.serializers import AccountDeleteSerializer, PersonalDataSerializer
-from accounts.api.views import LOCKED_OR_THROTTLED, THROTTLED
+from accounts.api.views import LOCKED_OR_THROTTLED
 from accounts.api.views import MeView as AccountMeView
 from accounts.models import User
 from cooperatives import permissions as rules
 from cooperatives import selectors
 from cooperatives.api.serializers import CooperativeExportSerializer
-from cooperatives.api.views import FORBIDDEN, NOT_FOUND
-from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from core.api.responses import FORBIDDEN, NOT_FOUND, THROTTLED, error
+from core.api.serializers import ValidationErrorSerializer
 from flows import cooperatives, people
 
 
@@ -31,9 +31,8 @@ class MeView(AccountMeView):
         responses={
             204: None,
             400: ValidationErrorSerializer,
-            409: OpenApiResponse(
-                ErrorSerializer,
-                description="`last_owner`: you are the only owner of a cooperative; name another "
+            409: error(
+                "`last_owner`: you are the only owner of a cooperative; name another "
                 "owner there first.",
             ),
             429: LOCKED_OR_THROTTLED,
@@ -87,7 +86,7 @@ class CooperativeExportView(APIView):
             200: CooperativeExportSerializer,
             403: FORBIDDEN,
             404: NOT_FOUND,
-            429: OpenApiResponse(ErrorSerializer, description="Too many exports; try later."),
+            429: error("Too many exports; try later."),
         },
         description="Everything Minga holds about the cooperative, for its owners: profile, "
         "members, invitations, verification requests, listings, orders (as buyer and seller) "

@@ -2,18 +2,9 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse
 
 from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import is_member, remember_role
-from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
-
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Signed in, but not allowed.")
-CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the current state.")
-INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
-THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests; try again later.")
 
 
 def member_cooperative(user: Any, slug: str) -> Cooperative:
