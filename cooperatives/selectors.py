@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from cooperatives.models import (
@@ -13,7 +13,13 @@ from cooperatives.models import (
     VerificationDocument,
     VerificationRequest,
 )
-from cooperatives.permissions import can_view_cooperative, can_view_private_data, is_moderator
+from cooperatives.permissions import (
+    can_view_cooperative,
+    can_view_private_data,
+    is_member,
+    is_moderator,
+    remember_role,
+)
 from cooperatives.state import VerificationStatus
 
 
@@ -145,3 +151,20 @@ def memberships_export_for_user(*, user: Any) -> dict[str, list[Any]]:
             for membership in memberships
         ]
     }
+
+
+def cooperative_get_for_member(*, user: Any, slug: str) -> Cooperative:
+    """One of the user's own cooperatives by slug; anyone else's (or none) is a 404, never a 403:
+    a cart, an order list or an export of another cooperative is not there for them. The one
+    helper for "my cooperative by slug" of the API, the pages and the flows."""
+    cooperatives = Cooperative.objects.filter(slug=slug)
+    if getattr(user, "is_authenticated", False):
+        # The person's role comes with the cooperative: one query, not two.
+        own = Membership.objects.filter(cooperative=OuterRef("pk"), user=user)
+        cooperatives = cooperatives.annotate(viewer_role=Subquery(own.values("role")[:1]))
+    cooperative = cooperatives.first()
+    if cooperative is not None and hasattr(cooperative, "viewer_role"):
+        remember_role(user, cooperative.pk, cooperative.viewer_role)
+    if cooperative is None or not is_member(user, cooperative):
+        raise Http404("No cooperative with this slug among yours.")
+    return cooperative

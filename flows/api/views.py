@@ -4,7 +4,6 @@ cooperative's export. The paths are those of docs/api.md; only the code moved ab
 from typing import cast
 
 from django.contrib.auth import logout
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
@@ -16,7 +15,6 @@ from accounts.api.serializers import AccountDeleteSerializer, PersonalDataSerial
 from accounts.api.views import LOCKED_OR_THROTTLED
 from accounts.api.views import MeView as AccountMeView
 from accounts.models import User
-from cooperatives import permissions as rules
 from cooperatives import selectors
 from cooperatives.api.serializers import CooperativeExportSerializer
 from core.api.responses import FORBIDDEN, NOT_FOUND, THROTTLED, error
@@ -93,9 +91,7 @@ class CooperativeExportView(APIView):
         "and invoices, as one JSON document (a download).",
     )
     def get(self, request: Request, slug: str) -> Response:
-        cooperative = selectors.cooperative_get_visible(request.user, slug)
-        if not rules.is_member(request.user, cooperative):
-            raise Http404("No cooperative with this slug among yours.")
+        cooperative = selectors.cooperative_get_for_member(user=request.user, slug=slug)
         body = cooperatives.cooperative_export(
             cooperative=cooperative, actor=cast(User, request.user)
         )
