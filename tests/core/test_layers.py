@@ -4,22 +4,15 @@ on a copy of it with one import that points up, even one hidden inside a functio
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-PACKAGES = [
-    "config",
-    "core",
-    "accounts",
-    "cooperatives",
-    "marketplace",
-    "moderation",
-    "orders",
-    "flows",
-    "frontend",
+PACKAGES = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"][
+    "root_packages"
 ]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
