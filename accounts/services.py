@@ -261,78 +261,38 @@ def former_member() -> User:
     return user
 
 
-def user_export(*, user: User) -> dict[str, Any]:
-    """Everything Minga holds that is about a person or was written by them, as JSON-ready
-    values: profile, memberships, orders they placed and what they did to orders, messages,
-    reports and appeals.
-
-    Accounts sit below every other app; a person's data spans them all, so this asks their
-    selectors at call time.
-    """
-    from moderation.selectors import moderation_export_for_user
-    from orders.selectors import orders_export_for_user
-
-    memberships = user.memberships.select_related("cooperative").order_by("created_at", "id")
+def user_profile_export(*, user: User) -> dict[str, Any]:
+    """The account's own part of a person's data export (flows.people.user_export)."""
     return {
-        "format": "minga-personal-data/1",
-        "exported_at": timezone.now(),
-        "profile": {
-            "id": user.pk,
-            "email": user.email,
-            "name": user.name,
-            "language": user.language,
-            "is_moderator": user.is_moderator,
-            "date_joined": user.date_joined,
-            "last_login": user.last_login,
-        },
-        "memberships": [
-            {
-                "cooperative": membership.cooperative.slug,
-                "cooperative_name": membership.cooperative.name,
-                "role": membership.role,
-                "joined_at": membership.created_at,
-            }
-            for membership in memberships
-        ],
-        **orders_export_for_user(user=user),
-        **moderation_export_for_user(user=user),
+        "id": user.pk,
+        "email": user.email,
+        "name": user.name,
+        "language": user.language,
+        "is_moderator": user.is_moderator,
+        "date_joined": user.date_joined,
+        "last_login": user.last_login,
     }
 
 
-def user_delete(*, user: User, password: str, request: HttpRequest | None = None) -> None:
-    """Delete a person's account, confirmed with their password (counted like a sign-in).
-
-    They leave every cooperative (refused, 409, while they are the only owner of one); orders,
-    events, messages and checkouts stay for the cooperatives' accounts but point at "Former
-    member"; reports they filed stay without a reporter. Then the account row goes, unless the
-    append-only moderation log names the person (a moderator's decisions, an appeal): then it
-    stays as an anonymous tombstone that can never sign in, so the log stays whole.
-    """
+def user_check_password(*, user: User, password: str, request: HttpRequest | None) -> None:
+    """A destructive request confirmed with the person's password, counted like a sign-in."""
     try:
         user_authenticate(email=user.email, password=password, request=request)
     except ValidationError as exc:
         raise ValidationError({"password": [_("This is not your password.")]}) from exc
-    user_erase(user=user)
 
 
-def user_erase(*, user: User) -> None:
-    """The deletion itself, for `user_delete` and for staff in the admin: the same rules (no
-    cooperative left without an owner), the same anonymising, the same tombstone."""
-    from cooperatives.services import memberships_leave_all
-    from moderation.services import reports_forget_reporter
-    from orders.services import orders_anonymise_actor
-
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        memberships_leave_all(user=user)
-        orders_anonymise_actor(user=user)
-        reports_forget_reporter(user=user)
-        user_revoke_credentials(user=user)
-        try:
-            with transaction.atomic():
-                user.delete()
-        except (ProtectedError, RestrictedError):
-            _make_tombstone(user)
+def user_remove(*, user: User) -> None:
+    """The account's own part of a deletion (flows.people.user_erase), on a locked row whose
+    memberships, orders and reports were already let go: the token goes, then the row, unless
+    the append-only moderation log names the person: then it stays as an anonymous tombstone
+    that can never sign in."""
+    user_revoke_credentials(user=user)
+    try:
+        with transaction.atomic():
+            user.delete()
+    except (ProtectedError, RestrictedError):
+        _make_tombstone(user)
 
 
 def _make_tombstone(user: User) -> None:

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from accounts.views import set_language
 from cooperatives.media import cooperative_logo
-from core.i18n import set_language
 from core.views import ApiDocsView, api_not_found, healthz, serve_media
 from marketplace.media import listing_image
 
@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("marketplace.api.urls")),
     path("", include("moderation.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("flows.api.urls")),
 ]
 
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from cooperatives.models import (
@@ -18,7 +18,9 @@ from cooperatives.permissions import (
     can_view_cooperative,
     can_view_payout_details,
     can_view_private_data,
+    is_member,
     is_moderator,
+    remember_role,
 )
 from cooperatives.state import VerificationStatus
 
@@ -149,3 +151,36 @@ def payout_details_of(cooperative: Cooperative) -> PayoutDetails | None:
     """The details printed for buyers (on invoices and order pages); the caller has decided the
     reader may see that cooperative's order."""
     return PayoutDetails.objects.filter(cooperative=cooperative).first()
+
+
+def memberships_export_for_user(*, user: Any) -> dict[str, list[Any]]:
+    """This app's part of a person's data export (flows.people.user_export)."""
+    memberships = user.memberships.select_related("cooperative").order_by("created_at", "id")
+    return {
+        "memberships": [
+            {
+                "cooperative": membership.cooperative.slug,
+                "cooperative_name": membership.cooperative.name,
+                "role": membership.role,
+                "joined_at": membership.created_at,
+            }
+            for membership in memberships
+        ]
+    }
+
+
+def cooperative_get_for_member(*, user: Any, slug: str) -> Cooperative:
+    """One of the user's own cooperatives by slug; anyone else's (or none) is a 404, never a 403:
+    a cart, an order list or an export of another cooperative is not there for them. The one
+    helper for "my cooperative by slug" of the API, the pages and the flows."""
+    cooperatives = Cooperative.objects.filter(slug=slug)
+    if getattr(user, "is_authenticated", False):
+        # The person's role comes with the cooperative: one query, not two.
+        own = Membership.objects.filter(cooperative=OuterRef("pk"), user=user)
+        cooperatives = cooperatives.annotate(viewer_role=Subquery(own.values("role")[:1]))
+    cooperative = cooperatives.first()
+    if cooperative is not None and hasattr(cooperative, "viewer_role"):
+        remember_role(user, cooperative.pk, cooperative.viewer_role)
+    if cooperative is None or not is_member(user, cooperative):
+        raise Http404("No cooperative with this slug among yours.")
+    return cooperative

@@ -411,18 +411,9 @@ PROFILE_EXPORT_FIELDS = (
 )
 
 
-def cooperative_export(*, cooperative: Cooperative, actor: User) -> dict[str, Any]:
-    """Everything Minga holds about a cooperative, for its owners: profile, members,
-    invitations, verification requests, listings, orders and invoices (as JSON-ready values).
-
-    Cooperatives sit below the catalogue and the orders in the app layers; a whole export spans
-    them, so it asks their selectors at call time.
-    """
-    from marketplace.models import Listing
-    from orders.selectors import orders_export_for_cooperative
-
-    if not permissions.can_export_cooperative(actor, cooperative):
-        raise NotPermitted(_("Only owners export the cooperative's data."))
+def cooperative_export_records(*, cooperative: Cooperative) -> dict[str, Any]:
+    """This app's part of a cooperative's export (flows.cooperatives.cooperative_export):
+    profile, members, invitations and verification requests, as JSON-ready values."""
     profile = {name: getattr(cooperative, name) for name in PROFILE_EXPORT_FIELDS}
     profile["logo"] = cooperative.logo.url if cooperative.logo else None
     members = cooperative.memberships.select_related("user").order_by("created_at", "id")
@@ -430,10 +421,7 @@ def cooperative_export(*, cooperative: Cooperative, actor: User) -> dict[str, An
     requests = cooperative.verification_requests.prefetch_related("documents").order_by(
         "created_at", "id"
     )
-    listings = Listing.objects.filter(cooperative=cooperative).order_by("created_at", "id")
     return {
-        "format": "minga-cooperative-export/1",
-        "exported_at": timezone.now(),
         "cooperative": profile,
         "members": [
             {
@@ -468,33 +456,6 @@ def cooperative_export(*, cooperative: Cooperative, actor: User) -> dict[str, An
             }
             for request in requests
         ],
-        "listings": list(
-            listings.values(
-                "id",
-                "kind",
-                "title",
-                "description",
-                "category__path",
-                "sku",
-                "price_amount",
-                "currency",
-                "unit",
-                "min_order_quantity",
-                "stock",
-                "lead_time_days",
-                "delivers_pickup",
-                "delivers_shipping",
-                "delivers_on_site",
-                "delivers_remote",
-                "countries_served",
-                "regions_served",
-                "status",
-                "status_reason",
-                "created_at",
-                "published_at",
-            )
-        ),
-        **orders_export_for_cooperative(cooperative=cooperative),
     }
 
 

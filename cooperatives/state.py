@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.errors import TransitionNotAllowed
+from core import transitions
 
 
 class VerificationStatus(models.TextChoices):
@@ -43,13 +43,11 @@ ACTION_LABELS = {
 
 def ensure_transition(action: str, current: str) -> str:
     """Return the status that `action` leads to from `current`, or refuse it."""
-    allowed_from, target = TRANSITIONS[action]
-    if current not in allowed_from:
-        raise TransitionNotAllowed(
-            _("Cannot %(action)s a cooperative whose status is “%(current)s”.")
-            % {
-                "action": str(ACTION_LABELS.get(action, action)),
-                "current": str(dict(VerificationStatus.choices).get(current, current)),
-            }
-        )
-    return target
+    return transitions.ensure_transition(
+        TRANSITIONS,
+        action,
+        current,
+        statuses=VerificationStatus,
+        refusal=_("Cannot %(action)s a cooperative whose status is “%(current)s”."),
+        action_labels=ACTION_LABELS,
+    )

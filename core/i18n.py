@@ -1,4 +1,5 @@
-"""Languages: the signed-in person's own choice wins over the browser's; the switcher saves it.
+"""Languages: the signed-in person's own choice wins over the browser's; the switcher
+(`accounts.views.set_language`) saves it.
 
 Prices follow the reader's language and the price's currency: see `core.money.reader_locale`.
 """
@@ -8,8 +9,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.views.decorators.http import require_POST
-from django.views.i18n import set_language as django_set_language
 
 
 def supported(language: str | None) -> str | None:
@@ -33,15 +32,3 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
-
-
-@require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's set_language (cookie + redirect back), and the signed-in person's saved choice."""
-    response = django_set_language(request)
-    language = supported(request.POST.get("language"))
-    if language and request.user.is_authenticated and request.user.language != language:
-        from accounts.services import user_update_profile
-
-        user_update_profile(user=request.user, language=language)
-    return response

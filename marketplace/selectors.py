@@ -150,3 +150,36 @@ def category_tree() -> list[CategoryNode]:
 
     sort(roots)
     return roots
+
+
+def listings_export_for_cooperative(*, cooperative: Cooperative) -> dict[str, list[Any]]:
+    """This app's part of a cooperative's export (flows.cooperatives.cooperative_export)."""
+    listings = Listing.objects.filter(cooperative=cooperative).order_by("created_at", "id")
+    return {
+        "listings": list(
+            listings.values(
+                "id",
+                "kind",
+                "title",
+                "description",
+                "category__path",
+                "sku",
+                "price_amount",
+                "currency",
+                "unit",
+                "min_order_quantity",
+                "stock",
+                "lead_time_days",
+                "delivers_pickup",
+                "delivers_shipping",
+                "delivers_on_site",
+                "delivers_remote",
+                "countries_served",
+                "regions_served",
+                "status",
+                "status_reason",
+                "created_at",
+                "published_at",
+            )
+        )
+    }

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.errors import TransitionNotAllowed
+from core import transitions
 
 
 class ListingStatus(models.TextChoices):
@@ -49,13 +49,11 @@ ACTION_LABELS = {
 
 def ensure_transition(action: str, current: str) -> str:
     """Return the status that `action` leads to from `current`, or refuse it."""
-    allowed_from, target = TRANSITIONS[action]
-    if current not in allowed_from:
-        raise TransitionNotAllowed(
-            _("Cannot %(action)s a listing whose status is “%(current)s”.")
-            % {
-                "action": str(ACTION_LABELS.get(action, action)),
-                "current": str(dict(ListingStatus.choices).get(current, current)),
-            }
-        )
-    return target
+    return transitions.ensure_transition(
+        TRANSITIONS,
+        action,
+        current,
+        statuses=ListingStatus,
+        refusal=_("Cannot %(action)s a listing whose status is “%(current)s”."),
+        action_labels=ACTION_LABELS,
+    )

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from cooperatives import state as cooperative_state
@@ -58,6 +59,9 @@ COOPERATIVE_ACTIONS = {
 S = ListingStatus
 # Decisions that take something away need a reason the seller can read (and contest).
 REASON_REQUIRED = frozenset({"reject", "suspend"})
+# A listing may be reported while it is in the catalogue: published, by a cooperative in good
+# standing (marketplace.permissions.can_view_listing for everyone).
+NOT_IN_CATALOGUE = gettext_lazy("Only listings in the catalogue can be reported.")
 
 
 def _require_reason(reason: str, *, field: str = "reason") -> str:
@@ -264,8 +268,8 @@ def report_create(
         raise ValidationError(
             {"non_field_errors": [_("Report either a listing or a cooperative.")]}
         )
-    if listing is not None and listing.status != S.PUBLISHED:
-        raise ValidationError({"listing": [_("Only listings in the catalogue can be reported.")]})
+    if listing is not None and (listing.status != S.PUBLISHED or listing.cooperative.is_suspended):
+        raise ValidationError({"listing": [NOT_IN_CATALOGUE]})
     if cooperative is not None and cooperative.is_suspended:
         raise ValidationError({"cooperative": [_("This cooperative is already suspended.")]})
     details = (details or "").strip()

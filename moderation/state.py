@@ -7,7 +7,7 @@ moderation services drive them.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import TransitionNotAllowed
+from core import transitions
 
 
 class ReportStatus(models.TextChoices):
@@ -36,21 +36,21 @@ APPEAL_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 
 def ensure_report_transition(action: str, current: str) -> str:
     """Return the status that `action` leads a report to from `current`, or refuse it."""
-    allowed_from, target = REPORT_TRANSITIONS[action]
-    if current not in allowed_from:
-        raise TransitionNotAllowed(
-            _("This report is already closed: “%(current)s”.")
-            % {"current": str(dict(ReportStatus.choices).get(current, current))}
-        )
-    return target
+    return transitions.ensure_transition(
+        REPORT_TRANSITIONS,
+        action,
+        current,
+        statuses=ReportStatus,
+        refusal=_("This report is already closed: “%(current)s”."),
+    )
 
 
 def ensure_appeal_transition(action: str, current: str) -> str:
     """Return the status that `action` leads an appeal to from `current`, or refuse it."""
-    allowed_from, target = APPEAL_TRANSITIONS[action]
-    if current not in allowed_from:
-        raise TransitionNotAllowed(
-            _("This appeal was already decided: “%(current)s”.")
-            % {"current": str(dict(AppealStatus.choices).get(current, current))}
-        )
-    return target
+    return transitions.ensure_transition(
+        APPEAL_TRANSITIONS,
+        action,
+        current,
+        statuses=AppealStatus,
+        refusal=_("This appeal was already decided: “%(current)s”."),
+    )

@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import is_member, is_moderator
+
+# "My cooperative by slug, else 404" has one home; the order pages read it from here too.
+from cooperatives.selectors import cooperative_get_for_member as cooperative_get_for_member
 from core.money import Money
 from marketplace.models import Listing
 from orders import payments, permissions
@@ -354,14 +357,6 @@ def checkout_get_visible(*, user: Any, checkout_id: int) -> Checkout:
     if checkout is None or not (is_member(user, checkout.buyer) or is_moderator(user)):
         raise Http404("No checkout with this id.")
     return checkout
-
-
-def cooperative_get_for_member(*, user: Any, slug: str) -> Cooperative:
-    """One of the user's cooperatives by slug; anyone else's is a 404 here."""
-    cooperative = Cooperative.objects.filter(slug=slug).first()
-    if cooperative is None or not is_member(user, cooperative):
-        raise Http404("No cooperative with this slug among yours.")
-    return cooperative
 
 
 def checkout_get_for_buyer(*, user: Any, checkout_id: int) -> Checkout:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import transitions
 from core.errors import TransitionNotAllowed
 
 
@@ -149,13 +150,11 @@ PAYMENT_ACTION_LABELS = {
 
 
 def ensure_payment_transition(action: str, current: str) -> str:
-    allowed_from, target = PAYMENT_TRANSITIONS[action]
-    if current not in allowed_from:
-        raise TransitionNotAllowed(
-            _("Cannot %(action)s a payment whose status is “%(current)s”.")
-            % {
-                "action": str(PAYMENT_ACTION_LABELS.get(action, action)),
-                "current": str(dict(PaymentStatus.choices).get(current, current)),
-            }
-        )
-    return target
+    return transitions.ensure_transition(
+        PAYMENT_TRANSITIONS,
+        action,
+        current,
+        statuses=PaymentStatus,
+        refusal=_("Cannot %(action)s a payment whose status is “%(current)s”."),
+        action_labels=PAYMENT_ACTION_LABELS,
+    )

@@ -16,14 +16,25 @@ pytest_plugins = ["tests.stripe_standin.fixtures"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Compile the .po catalogues (pure Python) before any test reads a translation."""
+    """Compile the .po catalogues (pure Python) before any test reads a translation: once, in
+    the main process; pytest-xdist's workers start after it and find the .mo files up to date."""
+    if hasattr(config, "workerinput"):
+        return
     from core.management.commands.compile_translations import compile_all
 
     compile_all()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip PostgreSQL tests on SQLite with a reason; in CI's PostgreSQL run, a skip is a failure."""
+    """Skip PostgreSQL tests on SQLite with a reason; in CI's PostgreSQL run, a skip is a failure.
+
+    Under pytest-xdist, the `faults` tests are left out: they stop the PostgreSQL the other
+    workers are using. `make test` runs them afterwards, alone (`-p no:xdist -m faults`)."""
+    if hasattr(config, "workerinput"):
+        faults = [item for item in items if "faults" in item.keywords]
+        if faults:
+            config.hook.pytest_deselected(items=faults)
+            items[:] = [item for item in items if "faults" not in item.keywords]
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     if on_postgres:
         return

@@ -7,6 +7,4 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="auth-token"),
     path("auth/login/", views.LoginView.as_view(), name="auth-login"),
     path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
-    path("me/", views.MeView.as_view(), name="me"),
-    path("me/export/", views.MeExportView.as_view(), name="me-export"),
 ]

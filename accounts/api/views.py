@@ -1,5 +1,5 @@
 from django.contrib.auth import login, logout
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -8,21 +8,18 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.api.serializers import (
-    AccountDeleteSerializer,
     CredentialsSerializer,
     MeSerializer,
-    PersonalDataSerializer,
     RegisterInputSerializer,
     RegisterOutputSerializer,
     TokenOutputSerializer,
 )
 from accounts.models import User
-from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from core.api.responses import THROTTLED, error
+from core.api.serializers import ValidationErrorSerializer
 
-THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests; try again later.")
-LOCKED_OR_THROTTLED = OpenApiResponse(
-    ErrorSerializer,
-    description="Too many requests (`throttled`), or too many failed sign-ins for this e-mail "
+LOCKED_OR_THROTTLED = error(
+    "Too many requests (`throttled`), or too many failed sign-ins for this e-mail "
     "(`account_locked`, even with the right password); `Retry-After` says when to try again.",
 )
 
@@ -120,52 +117,3 @@ class MeView(APIView):
             language=data.validated_data.get("language"),
         )
         return Response(MeSerializer(user).data)
-
-    @extend_schema(
-        responses={
-            204: None,
-            400: ValidationErrorSerializer,
-            409: OpenApiResponse(
-                ErrorSerializer,
-                description="`last_owner`: you are the only owner of a cooperative; name another "
-                "owner there first.",
-            ),
-            429: LOCKED_OR_THROTTLED,
-        },
-        description='Delete your account. Send `{"password": "..."}` in the JSON body to '
-        "confirm (a wrong one counts like a failed sign-in). You leave every cooperative; orders, "
-        "invoices and messages that cooperatives keep for their accounts stay, showing "
-        '"Former member" instead of your name; reports you filed stay without your name.',
-    )
-    def delete(self, request: Request) -> Response:
-        data = AccountDeleteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.user_delete(
-            user=request.user,  # type: ignore[arg-type]
-            password=data.validated_data["password"],
-            request=request._request,
-        )
-        logout(request._request)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class MeExportView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "exports"
-
-    @extend_schema(
-        responses={200: PersonalDataSerializer, 429: THROTTLED},
-        description="Everything Minga holds about you or that you wrote, as one JSON document "
-        "(a download: `Content-Disposition: attachment`).",
-    )
-    def get(self, request: Request) -> Response:
-        body = services.user_export(user=request.user)  # type: ignore[arg-type]
-        return download(Response(body), "minga-personal-data.json")
-
-
-def download(response: Response, filename: str) -> Response:
-    """A JSON answer that browsers save as a file and no cache keeps (it is personal data)."""
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response

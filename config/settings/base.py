@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "marketplace",
     "moderation",
     "orders",
+    "flows",
     "frontend",
 ]
 

@@ -11,11 +11,6 @@ urlpatterns = [
     ),
     path("cooperatives/<slug:slug>/members/", views.MemberListView.as_view(), name="member-list"),
     path(
-        "cooperatives/<slug:slug>/export/",
-        views.CooperativeExportView.as_view(),
-        name="cooperative-export",
-    ),
-    path(
         "cooperatives/<slug:slug>/members/<int:membership_id>/",
         views.MemberDetailView.as_view(),
         name="member-detail",

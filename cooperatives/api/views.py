@@ -7,7 +7,6 @@ from rest_framework import generics, permissions, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
@@ -15,7 +14,6 @@ from cooperatives import permissions as rules
 from cooperatives import selectors, services
 from cooperatives.api.filters import CooperativeFilter
 from cooperatives.api.serializers import (
-    CooperativeExportSerializer,
     CooperativePrivateSerializer,
     CooperativeSerializer,
     CooperativeWriteSerializer,
@@ -29,15 +27,10 @@ from cooperatives.api.serializers import (
 )
 from cooperatives.models import Cooperative, Invitation, Membership, PayoutDetails
 from core.api.parsers import FormParser, JSONParser
-from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
 from core.errors import NotPermitted
 from core.uploads import IMAGE_CONTENT_TYPES
 
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Signed in, but not allowed.")
-CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the current state.")
-INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
 DOCUMENT_TYPES = ["application/pdf", *IMAGE_CONTENT_TYPES.values()]
 
 
@@ -306,33 +299,6 @@ class VerificationDocumentView(APIView):
             filename=document.original_name,
         )
         response["X-Content-Type-Options"] = "nosniff"
-        return response
-
-
-class CooperativeExportView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "exports"
-
-    @extend_schema(
-        responses={
-            200: CooperativeExportSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            429: OpenApiResponse(ErrorSerializer, description="Too many exports; try later."),
-        },
-        description="Everything Minga holds about the cooperative, for its owners: profile, "
-        "members, invitations, verification requests, listings, orders (as buyer and seller) "
-        "and invoices, as one JSON document (a download).",
-    )
-    def get(self, request: Request, slug: str) -> Response:
-        cooperative = selectors.cooperative_get_visible(request.user, slug)
-        if not rules.is_member(request.user, cooperative):
-            raise Http404("No cooperative with this slug among yours.")
-        body = services.cooperative_export(cooperative=cooperative, actor=_actor(request))
-        response = Response(body)
-        response["Content-Disposition"] = f'attachment; filename="minga-{cooperative.slug}.json"'
-        response["Cache-Control"] = "no-store"
         return response
 
 

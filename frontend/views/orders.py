@@ -37,7 +37,7 @@ from frontend.views.payments import how_to_pay
 from orders import documents, payments, permissions, selectors, services
 from orders.events import DOCUMENT_KINDS
 from orders.models import Invoice, InvoiceKind, Order
-from orders.state import ACTIONS, OrderStatus, PaymentMethod, PaymentStatus, find_transition
+from orders.state import ACTIONS, PaymentMethod, PaymentStatus, find_transition
 
 PAGE_SIZE = 20
 
@@ -436,13 +436,7 @@ def _order_context(
         "order": order,
         "sides": sides,
         "actions": actions,
-        "can_mark_paid": (
-            permissions.can_mark_paid(user, order)
-            and order.payment_method == PaymentMethod.INVOICE
-            and InvoiceKind.INVOICE in invoices
-            and order.paid_at is None
-            and order.status != OrderStatus.CANCELLED
-        ),
+        "can_mark_paid": services.order_mark_paid_refusal(order=order, actor=user) is None,
         "can_unflag": order.is_flagged and permissions.can_flag_order(user),
         "invoice": invoices.get(InvoiceKind.INVOICE),
         "credit_note": invoices.get(InvoiceKind.CREDIT_NOTE),

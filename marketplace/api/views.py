@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from cooperatives.selectors import cooperative_get_visible
 from core.api.parsers import FormParser, JSONParser
-from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
 from core.uploads import check_size
 from marketplace import permissions as rules
 from marketplace import selectors, services
@@ -33,12 +33,6 @@ from marketplace.api.serializers import (
 )
 from marketplace.filters import ListingFilter
 from marketplace.models import Listing, ListingImage
-
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Signed in, but not allowed.")
-CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the listing's status.")
-INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
 
 
 def _detail(request: Request, listing: Listing) -> Response:

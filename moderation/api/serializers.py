@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,6 +18,7 @@ from moderation.models import (
     ReportOutcome,
     ReportReason,
 )
+from moderation.services import NOT_IN_CATALOGUE
 from moderation.state import AppealStatus, ReportStatus
 
 # Inputs -------------------------------------------------------------------------------------
@@ -34,14 +34,19 @@ class ReasonInputSerializer(serializers.Serializer):
 
 
 class ReportInputSerializer(serializers.Serializer):
+    """Only the shape: what may be reported is `moderation.services.report_create`'s rule, the
+    same for the pages. An unknown id answers as a listing out of the catalogue does, so the
+    answer does not tell whether a hidden listing exists."""
+
     listing = serializers.PrimaryKeyRelatedField(
-        queryset=Listing.objects.filter(status=ListingStatus.PUBLISHED).exclude(
-            cooperative__verification_status=VerificationStatus.SUSPENDED
-        ),
+        queryset=Listing.objects.all(),
         required=False,
         allow_null=True,
-        help_text="Id of a published listing; give it or `cooperative`.",
+        help_text="Id of a listing in the catalogue; give it or `cooperative`.",
+        error_messages={"does_not_exist": NOT_IN_CATALOGUE},
     )
+    # Suspended cooperatives are hidden from people outside them (as on the pages, where their
+    # profile is a 404): to the API they do not exist.
     cooperative = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Cooperative.objects.exclude(verification_status=VerificationStatus.SUSPENDED),
@@ -51,11 +56,6 @@ class ReportInputSerializer(serializers.Serializer):
     )
     reason = serializers.ChoiceField(choices=ReportReason.choices)
     details = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if bool(attrs.get("listing")) == bool(attrs.get("cooperative")):
-            raise serializers.ValidationError(_("Report either a listing or a cooperative."))
-        return attrs
 
 
 class ReportResolveInputSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from cooperatives.models import Cooperative, VerificationRequest
 from cooperatives.selectors import cooperative_get_visible
 from core.api.filters import FilterBackend
-from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from core.api.responses import CONFLICT, INVALID, NOT_FOUND, UNAUTHENTICATED, error
 from moderation import selectors, services
 from moderation.api.filters import ModerationActionFilter
 from moderation.api.serializers import (
@@ -41,14 +41,8 @@ from moderation.api.serializers import (
 from moderation.models import Appeal, ModerationAction
 from moderation.permissions import IsModerator
 
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
-FORBIDDEN = OpenApiResponse(
-    ErrorSerializer, description="Not a moderator, or a conflict of interest."
-)
-CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed from the current status.")
-INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
-THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many reports; try again later.")
+FORBIDDEN = error("Not a moderator, or a conflict of interest.")
+THROTTLED = error("Too many reports; try again later.")
 MODERATOR_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN}
 DECISION_ERRORS = {
     400: INVALID,

@@ -6,13 +6,12 @@ idempotency key derived from its id, so a crash or a lost answer between the two
 calling again: Stripe answers with the object it already created. A row unique per order (a
 transfer, a refund) is what makes "exactly one per order" a database guarantee.
 
-These models belong to the `orders` app (imported from `orders/models.py`).
+These models belong to the `orders` app (imported from `orders/models.py`, so they name its
+models by label: the two modules do not import each other).
 """
 
 from django.db import models
 from django.db.models import F, Q
-
-from orders.models import Checkout, Order
 
 
 class Payment(models.Model):
@@ -21,7 +20,9 @@ class Payment(models.Model):
     Its status is the checkout's `payment_status` (one place, moved through
     `PAYMENT_TRANSITIONS`); this row keeps what Stripe told us about it."""
 
-    checkout = models.OneToOneField(Checkout, on_delete=models.PROTECT, related_name="payment")
+    checkout = models.OneToOneField(
+        "orders.Checkout", on_delete=models.PROTECT, related_name="payment"
+    )
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
     stripe_charge_id = models.CharField(max_length=255, blank=True)
     amount = models.BigIntegerField()
@@ -100,7 +101,7 @@ class Transfer(MoneyMovement):
     once Stripe refused (a restricted account), the retry after the seller fixed it must use a new
     key; a lost answer or an outage is retried under the same key."""
 
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="transfer")
+    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="transfer")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="transfers")
     destination = models.CharField(max_length=255, blank=True, help_text="Connected account id.")
     status = models.CharField(
@@ -161,7 +162,7 @@ class Refund(Settlement):
     Unique per order, and each is the order's total, so the refunds of a checkout never add up to
     more than its charge."""
 
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="refund")
+    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="refund")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
 
     def __str__(self) -> str:

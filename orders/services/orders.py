@@ -210,20 +210,21 @@ def order_cancel(*, order: Order, actor: Any, reason: str = "") -> Order:
     return order_transition(order=order, action="cancel", actor=actor, reason=reason)
 
 
-@transaction.atomic
-def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
-    """The seller confirms the bank transfer for an invoiced order."""
-    note = _clean_reason(note)
-    order = _lock(order)
-    if not permissions.manages_seller(actor, order):
-        raise NotPermitted(_("Only the seller's owners and admins can mark an order paid."))
-    ensure_active(order.seller, "mark_paid")
+def order_mark_paid_refusal(*, order: Order, actor: Any) -> DomainError | None:
+    """Why `actor` may not mark `order` paid now, or None when they may: the one rule, asked by
+    `order_mark_paid` and by the order page before it offers the button."""
+    if not permissions.can_mark_paid(actor, order):
+        return NotPermitted(_("Only the seller's owners and admins can mark an order paid."))
+    try:
+        ensure_active(order.seller, "mark_paid")
+    except DomainError as refusal:
+        return refusal
     if order.payment_method != PaymentMethod.INVOICE:
-        raise DomainError(
+        return DomainError(
             _("Card payments are marked paid by the payment provider."), code="not_invoiced"
         )
     if order.status not in (OrderStatus.ACCEPTED, OrderStatus.FULFILLED, OrderStatus.COMPLETED):
-        raise TransitionNotAllowed(
+        return TransitionNotAllowed(
             _(
                 "Cannot mark paid an order whose status is “%(status)s”: it is invoiced when "
                 "accepted."
@@ -231,7 +232,18 @@ def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
             % {"status": status_label(order.status)}
         )
     if order.paid_at is not None:
-        raise DomainError(_("This order is already marked paid."), code="already_paid")
+        return DomainError(_("This order is already marked paid."), code="already_paid")
+    return None
+
+
+@transaction.atomic
+def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
+    """The seller confirms the bank transfer for an invoiced order."""
+    note = _clean_reason(note)
+    order = _lock(order)
+    refusal = order_mark_paid_refusal(order=order, actor=actor)
+    if refusal is not None:
+        raise refusal
     order.paid_at = timezone.now()
     order.save(update_fields=["paid_at", "updated_at"])
     _event(order, EventKind.MARKED_PAID, actor, Side.SELLER, note)

@@ -35,6 +35,9 @@ from tests.access.rows import DEFAULT_PARAMS, OUTCOMES, PERSONAS, Row, Rule
 from tests.access.table import RULES, TABLE
 from tests.access.world import PDF_BYTES, World, build_world
 
+# The world is built once per module, so under pytest-xdist one worker runs the whole module.
+pytestmark = pytest.mark.xdist_group("access-table")
+
 PARAMETER = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -34,7 +34,8 @@ for n in range(6):
         services.order_decline(order=order, actor=seller_owner, reason="No stock this week")
 """
 
-pytestmark = pytest.mark.postgres
+# One worker runs the module (its seeded database is built once per module, not per worker).
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("backup")]
 
 
 def server_url(database: str) -> str:

@@ -34,11 +34,13 @@ def browser_required() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Every test in this folder is a browser test."""
+    """Every test in this folder is a browser test, and under pytest-xdist they all run on one
+    worker (`--dist loadgroup`): one Chromium for them all, one process writing the screenshots."""
     here = Path(__file__).resolve().parent
     for item in items:
         if Path(str(item.fspath)).resolve().is_relative_to(here):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _unavailable(reason: str) -> None:

@@ -153,6 +153,17 @@ def test_mark_paid_after_the_invoice(order, seller_owner, buyer_owner):
     assert messages_of(again) == ["This order is already marked paid."]
 
 
+def test_the_page_offers_mark_paid_exactly_when_the_service_accepts_it(order, seller_owner):
+    """One rule (orders.services.order_mark_paid_refusal): an accepted order whose invoice went
+    missing is still marked paid by the service, so the page offers the button too."""
+    act(seller_owner, order, "accept")
+    order.invoices.all().delete()
+    browser = browser_for(seller_owner)
+    assert "Mark the invoice paid" in text(browser.get(f"/orders/{order.pk}/"))
+    response = browser.post(f"/orders/{order.pk}/mark-paid/", follow=True)
+    assert f"Order #{order.pk} is marked paid; the buyer is told." in text(response)
+
+
 def test_the_invoice_page_and_pdf(order, seller_owner, buyer_owner, moderator, outsider):
     act(seller_owner, order, "accept")
     invoice = order.invoices.get()

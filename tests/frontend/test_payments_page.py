@@ -124,8 +124,8 @@ def test_the_invoice_page_and_pdf_say_where_to_pay(
     assert "Cómo pagar" in invoice and CBU in invoice and "HUELLA.TEXTIL" in invoice
     assert CBU in text(buyer.get(f"/orders/{order.pk}/"))
     pdf = buyer.get(f"/orders/{order.pk}/invoice.pdf", HTTP_ACCEPT_LANGUAGE="pt-br")
-    pdf_text = pdf_text(pdf.content)
-    assert "Como pagar" in pdf_text and f"CBU: {CBU}" in pdf_text
+    pdf_words = pdf_text(pdf.content)
+    assert "Como pagar" in pdf_words and f"CBU: {CBU}" in pdf_words
 
     order_services.order_mark_paid(order=order, actor=seller_owner, note="")
     assert CBU not in text(buyer.get(f"/orders/{order.pk}/"))  # paid: nothing left to transfer

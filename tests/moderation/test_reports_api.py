@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from rest_framework.throttling import ScopedRateThrottle
 
 from moderation import services
@@ -70,6 +71,25 @@ def test_bad_reports_are_400(outsider, published_listing, seller_coop, body, fie
     response = report(outsider, **body)
     assert response.status_code == 400
     assert field in response.json()
+    assert not Report.objects.exists()
+
+
+def test_the_api_and_the_pages_refuse_the_same_listings_with_the_same_words(outsider):
+    """One rule (moderation.services.report_create): a listing out of the catalogue (a draft, or
+    published by a suspended cooperative) is refused alike by the API and the pages' service,
+    and an unknown id reads the same, so the answer does not tell that a hidden listing exists."""
+    suspended = CooperativeFactory(name="Suspendida", verification_status="suspended")
+    hidden = [
+        ListingFactory(status="draft"),
+        ListingFactory(status="published", cooperative=suspended),
+    ]
+    expected = ["Only listings in the catalogue can be reported."]
+    for listing in hidden:
+        assert report(outsider, listing=listing.pk, reason="fraud").json() == {"listing": expected}
+        with pytest.raises(ValidationError) as refused:
+            services.report_create(actor=outsider, reason="fraud", listing=listing)
+        assert refused.value.message_dict == {"listing": expected}
+    assert report(outsider, listing=999_999, reason="fraud").json() == {"listing": expected}
     assert not Report.objects.exists()
 
 

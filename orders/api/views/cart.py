@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
 from core.api.throttling import ScopedWriteRateThrottle
 from orders import payments, selectors, services
 from orders.api.serializers import (
@@ -18,15 +19,7 @@ from orders.api.serializers import (
     CheckoutInputSerializer,
     CheckoutSerializer,
 )
-from orders.api.views.common import (
-    CONFLICT,
-    FORBIDDEN,
-    INVALID,
-    NOT_FOUND,
-    THROTTLED,
-    UNAUTHENTICATED,
-    member_cooperative,
-)
+from orders.api.views.common import member_cooperative
 from orders.services import CheckoutConflict
 
 COOPERATIVE_PARAM = OpenApiParameter(

@@ -1,35 +1,12 @@
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
-from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse
-
-from cooperatives.models import Cooperative, Membership
-from cooperatives.permissions import is_member, remember_role
-from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
-
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object, or not visible to you.")
-FORBIDDEN = OpenApiResponse(ErrorSerializer, description="Signed in, but not allowed.")
-CONFLICT = OpenApiResponse(ErrorSerializer, description="Not allowed in the current state.")
-INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Sign in first.")
-THROTTLED = OpenApiResponse(ErrorSerializer, description="Too many requests; try again later.")
+from cooperatives.models import Cooperative
+from cooperatives.selectors import cooperative_get_for_member
 
 
 def member_cooperative(user: Any, slug: str) -> Cooperative:
-    """The cooperative named by slug, when the user is one of its members; otherwise a 404 (a
-    cart or an order list of another cooperative is not there for them)."""
-    cooperatives = Cooperative.objects.filter(slug=slug)
-    if getattr(user, "is_authenticated", False):
-        # The person's role comes with the cooperative: one query, not two.
-        own = Membership.objects.filter(cooperative=OuterRef("pk"), user=user)
-        cooperatives = cooperatives.annotate(viewer_role=Subquery(own.values("role")[:1]))
-    cooperative = cooperatives.first()
-    if cooperative is not None and hasattr(cooperative, "viewer_role"):
-        remember_role(user, cooperative.pk, cooperative.viewer_role)
-    if cooperative is None or not is_member(user, cooperative):
-        raise Http404("No cooperative with this slug among yours.")
-    return cooperative
+    """The cooperative named by slug, when the user is one of its members; otherwise a 404."""
+    return cooperative_get_for_member(user=user, slug=slug)
 
 
 def request_locale(request: object) -> str:

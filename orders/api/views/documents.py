@@ -9,13 +9,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
+from core.api.responses import INVALID, NOT_FOUND
 from orders import charts, documents, permissions, reports, selectors
 from orders.api.serializers import (
     OrderInvoiceSerializer,
     ReportQuerySerializer,
     TradeReportSerializer,
 )
-from orders.api.views.common import INVALID, NOT_FOUND, request_locale
+from orders.api.views.common import request_locale
 from orders.models import Invoice, InvoiceKind, Order
 
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
+from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
 from core.api.throttling import ScopedWriteRateThrottle
 from orders import selectors, services
 from orders.api.serializers import (
@@ -18,14 +19,6 @@ from orders.api.serializers import (
     OrderListQuerySerializer,
     OrderSummarySerializer,
     ReasonSerializer,
-)
-from orders.api.views.common import (
-    CONFLICT,
-    FORBIDDEN,
-    INVALID,
-    NOT_FOUND,
-    THROTTLED,
-    UNAUTHENTICATED,
 )
 from orders.state import OrderStatus, Side
 

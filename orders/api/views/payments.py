@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
+from core.api.responses import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
 from core.api.serializers import ErrorSerializer
-from orders.api.views.common import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
 from orders.payments import gateway
 from orders.payments.services import seller_onboarding_link
 from orders.payments.webhooks import handle_event

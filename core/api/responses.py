@@ -1,0 +1,19 @@
+"""The error answers of the OpenAPI schema, declared once for every app's views: the body is
+`{detail, code}` (codes: `core.errors.ERROR_CODES`) or a message per field."""
+
+from drf_spectacular.utils import OpenApiResponse
+
+from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+
+
+def error(description: str) -> OpenApiResponse:
+    """A `{detail, code}` answer, described for one operation when the shared text is too vague."""
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+NOT_FOUND = error("No such object, or not visible to you.")
+FORBIDDEN = error("Signed in, but not allowed.")
+CONFLICT = error("Not allowed in the current state; `code` says why.")
+INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
+UNAUTHENTICATED = error("Sign in first.")
+THROTTLED = error("Too many requests; try again later.")
