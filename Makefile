@@ -76,8 +76,12 @@ pip-audit: install
 
 audit: bandit pip-audit
 
+# The production profile refuses SQLite and a per-process cache; `check` connects to neither, so
+# placeholders do when the environment names none.
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production \
+	DATABASE_URL=$${DATABASE_URL:-postgres://minga@127.0.0.1:5432/minga} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))')} \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
