@@ -1,6 +1,7 @@
 from django.contrib.auth import login, logout
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -80,13 +81,27 @@ class TokenView(AuthThrottled):
 
 
 class LoginView(AuthThrottled):
+    """Session sign-in for the pages. DRF checks CSRF only for a session that is already signed
+    in; this view creates one, so it checks CSRF for everyone: otherwise a cross-site form could
+    sign the victim's browser into the attacker's account (login CSRF)."""
+
     throttle_scope = "sign_in"
 
     @extend_schema(
         request=CredentialsSerializer,
-        responses={200: MeSerializer, 400: ValidationErrorSerializer, 429: LOCKED_OR_THROTTLED},
+        responses={
+            200: MeSerializer,
+            400: ValidationErrorSerializer,
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="No valid CSRF token: send the `csrftoken` cookie of any page back "
+                "in the `X-CSRFToken` header.",
+            ),
+            429: LOCKED_OR_THROTTLED,
+        },
     )
     def post(self, request: Request) -> Response:
+        SessionAuthentication().enforce_csrf(request)
         user = _authenticate(request)
         login(request._request, user)
         return Response(MeSerializer(user).data)
