@@ -7,9 +7,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.forms import AdminSignInForm
 from accounts.models import User
 from accounts.services import user_erase
 from cooperatives.selectors import cooperatives_solely_owned_by
+
+
+# The admin's sign-in counts failures and honours the lockout like every other way in.
+admin.site.login_form = AdminSignInForm
 
 
 class UserCreateForm(UserCreationForm):
