@@ -12,7 +12,7 @@ from accounts.forms import LockoutAuthenticationForm
 from cooperatives.models import LegalForm, Role, Sector
 from cooperatives.services import MAX_VERIFICATION_DOCUMENTS
 from core.reference import country_choices
-from core.uploads import check_size, open_image
+from core.uploads import check_size
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 DOCUMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
@@ -176,8 +176,9 @@ class CooperativeForm(forms.Form):
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")
         if logo:
-            open_image(logo)  # refuses non-images, bombs and oversize files with a clear message
-            logo.seek(0)
+            # Only the size here: the service judges the content once it has counted the upload
+            # toward the rates (core.uploads), and its message lands on this field.
+            check_size(logo)
         return logo or None
 
     def profile(self) -> dict[str, Any]:

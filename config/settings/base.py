@@ -165,8 +165,14 @@ STORAGES = {
 }
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 
+# What one uploaded image may cost, judged from its header before decoding (docs/security.md):
+# pixels it declares, how elongated it is, and how many pixels are ever decoded (a larger JPEG is
+# decoded at 1/2, 1/4 or 1/8 scale; a larger PNG or WebP is refused). Uploads per minute are the
+# `uploads` (per person) and `uploads_cooperative` throttle rates below.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
+MAX_IMAGE_ASPECT_RATIO = env_int("MAX_IMAGE_ASPECT_RATIO", 20)
+MAX_IMAGE_DECODED_PIXELS = env_int("MAX_IMAGE_DECODED_PIXELS", 16_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -293,6 +299,8 @@ REST_FRAMEWORK = {
         "messages": os.environ.get("THROTTLE_MESSAGES", "120/hour"),
         "checkout": os.environ.get("THROTTLE_CHECKOUT", "30/hour"),
         "exports": os.environ.get("THROTTLE_EXPORTS", "20/hour"),
+        "uploads": os.environ.get("THROTTLE_UPLOADS", "20/min"),
+        "uploads_cooperative": os.environ.get("THROTTLE_UPLOADS_COOPERATIVE", "40/min"),
     },
     # How many proxies in front of the app append to X-Forwarded-For. 0 trusts only the socket's
     # address: a client cannot dodge its throttle by sending a made-up X-Forwarded-For header.

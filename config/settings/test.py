@@ -29,7 +29,17 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {
         **dict.fromkeys(
-            ("sign_in", "token", "sign_up", "messages", "checkout", "exports"), "1000/min"
+            (
+                "sign_in",
+                "token",
+                "sign_up",
+                "messages",
+                "checkout",
+                "exports",
+                "uploads",
+                "uploads_cooperative",
+            ),
+            "1000/min",
         ),
         "reports": "10/hour",
     },
