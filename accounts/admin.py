@@ -12,7 +12,6 @@ from accounts.models import User
 from accounts.services import user_erase
 from cooperatives.selectors import cooperatives_solely_owned_by
 
-
 # The admin's sign-in counts failures and honours the lockout like every other way in.
 admin.site.login_form = AdminSignInForm
 

@@ -82,7 +82,9 @@ def listing(seller_coop):  # type: ignore[no-untyped-def]
 
 def add_image(client: Any, listing: Any, data: bytes, name: str = "picture.png") -> Any:
     return client.post(
-        f"/api/v1/listings/{listing.pk}/images/", {"image": as_upload(data, name)}, format="multipart"
+        f"/api/v1/listings/{listing.pk}/images/",
+        {"image": as_upload(data, name)},
+        format="multipart",
     )
 
 
