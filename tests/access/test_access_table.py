@@ -28,8 +28,8 @@ from django.test.utils import ContextList
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from drf_spectacular.generators import SchemaGenerator
 from PIL import Image
-from rest_framework.authtoken.models import Token
 
+from accounts.services import user_token
 from marketplace.services.catalogue_csv import COLUMNS as CSV_COLUMNS
 from tests.access.rows import DEFAULT_PARAMS, OUTCOMES, PERSONAS, Row, Rule
 from tests.access.table import RULES, TABLE
@@ -262,7 +262,7 @@ def request_as(
         client = Client(enforce_csrf_checks=False)  # CSRF has its own tests (tests/core)
         user = world.user(persona)
         if user is not None and token:
-            key = Token.objects.get_or_create(user=user)[0].key
+            key = user_token(user=user)
             client = Client(HTTP_AUTHORIZATION=f"Token {key}")
         elif user is not None:
             client.force_login(user)
