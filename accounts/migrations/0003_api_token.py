@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import migrations, models
 
@@ -11,6 +11,15 @@ from accounts import tokens as api_keys
 
 # DRF's authtoken app kept keys in clear in this table; it is no longer installed.
 OLD_TABLE = "authtoken_token"
+
+
+def _aware(moment):
+    """SQLite hands raw rows back naive (in UTC)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if django.utils.timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return moment
 
 
 def hash_drf_tokens(apps, schema_editor):
@@ -34,7 +43,7 @@ def hash_drf_tokens(apps, schema_editor):
             prefix=key[: api_keys.PREFIX_LENGTH],
             name="Before expiry and hashing",
             password_fingerprint=api_keys.password_fingerprint(passwords[user_id]),
-            created_at=created,
+            created_at=_aware(created),
             expires_at=expires_at,
         )
         for key, user_id, created in rows
