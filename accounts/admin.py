@@ -95,8 +95,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["prefix", "user", "name", "created_at", "expires_at", "last_used_at"]
     list_select_related = ["user"]
     search_fields = ["user__email", "prefix", "name"]
-    readonly_fields = list_display
-    fields = list_display
+    readonly_fields = ["prefix", "user", "name", "created_at", "expires_at", "last_used_at"]
+    fields = ("prefix", "user", "name", "created_at", "expires_at", "last_used_at")
     ordering = ["-created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

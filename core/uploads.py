@@ -260,7 +260,8 @@ class _UploadRate(SimpleRateThrottle):
         super().__init__()
 
     def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # read at call time
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(str(self.scope))  # read at call time
+        return None if rate is None else str(rate)
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.ident}

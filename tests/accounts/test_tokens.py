@@ -146,7 +146,9 @@ def test_the_owner_revokes_one_key_and_nobody_else_can(ana):
     intruder = with_key(services.token_create(user=UserFactory()).key)
     assert intruder.delete(f"/api/v1/auth/tokens/{laptop['id']}/").status_code == 404
     assert me(laptop["token"]) == 200
-    assert with_key(phone["token"]).delete(f"/api/v1/auth/tokens/{laptop['id']}/").status_code == 204
+    assert (
+        with_key(phone["token"]).delete(f"/api/v1/auth/tokens/{laptop['id']}/").status_code == 204
+    )
     assert me(laptop["token"]) == 401
     assert me(phone["token"]) == 200
 
