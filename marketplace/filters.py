@@ -5,6 +5,8 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from cooperatives.state import VerificationStatus
 from core.reference import currency_codes
@@ -52,6 +54,7 @@ class YesNoField(forms.Field):
         return None
 
 
+@extend_schema_field(OpenApiTypes.BOOL)  # the schema says boolean; "maybe" is a 400
 class YesNoFilter(django_filters.BooleanFilter):
     field_class = YesNoField
 

@@ -26,6 +26,11 @@ EXAMPLES = int(os.environ.get("MINGA_FUZZ_EXAMPLES", "10"))
 COVERAGE = os.environ.get("MINGA_FUZZ_COVERAGE", "") == "1"
 PERSONAS = ["anonymous", "member", "owner", "moderator"]
 
+# Where a request the schema allows may still be a 400 for a reason no schema can state: a weak or
+# wrong password, an unsigned webhook, a price range without its currency. Everywhere else, a
+# schema-valid request refused with a 400 is a schema that says too little.
+SEMANTIC_400 = r"^/api/v1/(auth/(register|token|login)/|payments/stripe/webhook/|listings/)$"
+
 # Operations that must answer 2xx at least once, per persona (of 82; see the printed summary).
 MIN_SUCCEEDED = {"anonymous": 6, "member": 30, "owner": 20, "moderator": 30}
 
@@ -51,6 +56,16 @@ def fuzz_config(headers: dict[str, str]) -> schemathesis.Config:
             # Every check, `negative_data_rejection` (what the schema forbids is refused with a
             # 4xx) and `positive_data_acceptance` (what it allows is not refused) included.
             "checks": {"enabled": True},
+            "operations": [
+                {
+                    "include-path-regex": SEMANTIC_400,
+                    "checks": {
+                        "positive_data_acceptance": {
+                            "expected-statuses": ["2xx", "3xx", 400, 401, 403, 404, 409, 429]
+                        }
+                    },
+                }
+            ],
             "request-timeout": 30,
         }
     )
@@ -114,7 +129,9 @@ def api_schema(live_server: Any, world: World, persona: str) -> Iterator[Any]:
     if persona != "anonymous":
         headers["Authorization"] = f"Token {world.tokens[persona]}"
     schema = schemathesis.openapi.from_url(
-        f"{live_server.url}/api/schema/?format=json", config=fuzz_config(headers)
+        f"{live_server.url}/api/schema/?format=json",
+        config=fuzz_config(headers),
+        timeout=60,  # building the schema takes seconds on a busy machine
     )
     _add_real_values(schema, world)
     answered: dict[str, set[int]] = defaultdict(set)
