@@ -52,7 +52,8 @@ test: install
 MINGA_FUZZ_EXAMPLES ?= 200
 .PHONY: fuzz
 fuzz: install
-	MINGA_FUZZ_EXAMPLES=$(MINGA_FUZZ_EXAMPLES) MINGA_FUZZ_COVERAGE=1 $(BIN)/python -m pytest -m fuzz $(PYTEST_ARGS)
+	MINGA_FUZZ_EXAMPLES=$(MINGA_FUZZ_EXAMPLES) MINGA_FUZZ_COVERAGE=1 MINGA_FUZZ_CHECKS=all \
+		$(BIN)/python -m pytest -m fuzz $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
