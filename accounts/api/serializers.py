@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from accounts.models import ApiToken, User
@@ -101,23 +102,29 @@ class MembershipBriefSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
+class SiteLanguageField(serializers.ChoiceField):
+    """One of the site's language codes or blank, in any case (`pt-BR` is `pt-br`): an enum in
+    the schema, so clients and the fuzzer know what is taken."""
+
+    def to_internal_value(self, data: object) -> str:
+        return str(super().to_internal_value(clean_site_language(str(data))))
+
+
 class MeSerializer(serializers.ModelSerializer):
     is_moderator = serializers.BooleanField(read_only=True)
+    language = SiteLanguageField(
+        choices=[("", "The browser's choice"), *settings.LANGUAGES],
+        required=False,
+        allow_blank=True,
+        help_text="One of the site's language codes (en, es, pt-br), or blank for the browser's "
+        "choice.",
+    )
     memberships = serializers.SerializerMethodField()
 
     class Meta:
         model = User
         fields = ["id", "email", "name", "language", "is_moderator", "memberships"]
         read_only_fields = ["id", "email", "is_moderator", "memberships"]
-        extra_kwargs = {
-            "language": {
-                "help_text": "One of the site's language codes (en, es, pt-br), or blank for "
-                "the browser's choice."
-            }
-        }
-
-    def validate_language(self, value: str) -> str:
-        return clean_site_language(value)
 
     @staticmethod
     def get_memberships(user: User) -> list[dict[str, str]]:

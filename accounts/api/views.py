@@ -187,6 +187,7 @@ class MeView(APIView):
         return Response(MeSerializer(user).data)
 
     @extend_schema(
+        request=AccountDeleteSerializer,
         responses={
             204: None,
             400: ValidationErrorSerializer,
