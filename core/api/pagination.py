@@ -13,7 +13,7 @@ class StandardPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
-    def get_page_size(self, request: Request) -> int:
+    def get_page_size(self, request: Request) -> int | None:
         values = request.query_params.getlist(self.page_size_query_param)
         text = values[0].strip() if values else ""
         if len(values) > 1 or (values and not text.lstrip("-").isdigit()):
