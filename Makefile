@@ -48,7 +48,7 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Before a release: the schema fuzzing of `make test` (tests/fuzz, 10 examples per operation) with
-# 200 examples and the coverage phase; roughly half an hour on 2 cores (docs/testing.md).
+# 200 examples, the coverage phase and every check; about 45 minutes on 2 cores (docs/testing.md).
 MINGA_FUZZ_EXAMPLES ?= 200
 .PHONY: fuzz
 fuzz: install
