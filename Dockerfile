@@ -23,12 +23,12 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY . .
 
 # Static files are collected (and compressed, with hashed names) into the image; whitenoise serves
-# them. The secret here exists only for this build step: production settings refuse to start
-# without a long one.
-RUN SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
-    python manage.py collectstatic --noinput --verbosity 0 \
-    && SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
-    python manage.py compile_translations --verbosity 0
+# them. The secret and the service addresses here exist only for this build step (nothing
+# connects): production settings refuse to start without a long secret, PostgreSQL and Redis.
+RUN export SECRET_KEY=collectstatic-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz \
+        DATABASE_URL=postgres://build@localhost:5432/build REDIS_URL=redis://localhost:6379/0 \
+    && python manage.py collectstatic --noinput --verbosity 0 \
+    && python manage.py compile_translations --verbosity 0
 
 RUN groupadd --system minga \
     && useradd --system --gid minga --home-dir /app --no-create-home minga \

@@ -1,4 +1,5 @@
-"""API authentication that also speaks the person's language.
+"""API authentication by `Authorization: Token <key>`, against the hashed keys of
+`accounts.ApiToken`, that also speaks the person's language.
 
 `core.i18n.UserLanguageMiddleware` runs before DRF authenticates a token (DRF does it lazily in
 the view), so a token client would otherwise read the `Accept-Language` language instead of the
@@ -8,13 +9,22 @@ one saved in its profile. The saved choice wins, as it does for sessions.
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from accounts.models import ApiToken, User
+from accounts.selectors import token_get_live
+from accounts.services import token_touch
 from core.i18n import supported
 
 
 class LanguageAwareTokenAuthentication(TokenAuthentication):
+    """DRF's header parsing (`Token <key>`, 401 with `WWW-Authenticate: Token`), our keys."""
+
+    model = ApiToken
+
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         result = super().authenticate(request)
         if result is not None:
@@ -23,3 +33,10 @@ class LanguageAwareTokenAuthentication(TokenAuthentication):
                 translation.activate(language)
                 request._request.LANGUAGE_CODE = language
         return result
+
+    def authenticate_credentials(self, key: str) -> tuple[User, ApiToken]:
+        token = token_get_live(key)
+        if token is None:  # unknown, expired, revoked, made under an old password, inactive
+            raise AuthenticationFailed(_("Invalid token."))
+        token_touch(token)
+        return token.user, token

@@ -93,3 +93,30 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} failed sign-ins for {self.email}"
+
+
+class ApiToken(models.Model):
+    """An API key of one person (`Authorization: Token <key>`). Only the key's SHA-256 and its
+    first characters (to tell keys apart in a list) are stored: the key is shown once, when it
+    is made, and a copy of the database signs nobody in.
+
+    A key ends at `expires_at` (API_TOKEN_TTL_DAYS after it was made), when its owner revokes
+    it or signs out with it, and when the password changes: `password_fingerprint` is taken from
+    the password hash at creation, so any change of password (any path, the admin and a reset
+    included) ends every older key, as Django does for sessions.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    name = models.CharField(max_length=100, blank=True)
+    password_fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="api_token_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… of {self.user.email}"

@@ -1,4 +1,6 @@
+import logging
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -8,20 +10,22 @@ from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework.authtoken.models import Token
 
-from accounts.models import LoginAttempt, User, normalize_email
+from accounts import tokens
+from accounts.models import ApiToken, LoginAttempt, User, normalize_email
 from core.email import send_email
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from core.reference import validate_time_zone
 from core.text import clean_one_line
+
+logger = logging.getLogger(__name__)
 
 BAD_CREDENTIALS = gettext_lazy("Unable to sign in with this e-mail and password.")
 FORMER_MEMBER_NAME = "Former member"
@@ -66,9 +70,77 @@ def user_register(*, email: str, password: str, name: str, language: str = "") -
     return user
 
 
+# API tokens ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    key: str  # shown once: only its hash is stored
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str = "") -> NewToken:
+    """Make an API key for `user`, valid API_TOKEN_TTL_DAYS. Expired and password-stale keys
+    go; past API_TOKEN_MAX_PER_USER live keys, the oldest are revoked."""
+    now = timezone.now()
+    fingerprint = tokens.password_fingerprint(user.password)
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one creation at a time
+    stale = ApiToken.objects.filter(user=user).filter(
+        Q(expires_at__lte=now) | ~Q(password_fingerprint=fingerprint)
+    )
+    stale.delete()
+    keep = settings.API_TOKEN_MAX_PER_USER - 1
+    surplus = list(
+        ApiToken.objects.filter(user=user)
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)[max(0, keep) :]
+    )
+    if surplus:
+        ApiToken.objects.filter(id__in=surplus).delete()
+    key = tokens.new_key()
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=tokens.key_hash(key),
+        prefix=key[: tokens.PREFIX_LENGTH],
+        name=name.strip(),
+        password_fingerprint=fingerprint,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+    )
+    return NewToken(token=token, key=key)
+
+
 def user_token(*, user: User) -> str:
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    """A new API key for `user` (registration, sign-in for programs)."""
+    return token_create(user=user).key
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, actor: User) -> None:
+    """A person revokes one of their own keys (another's is not theirs to see: 404)."""
+    if token.user_id != actor.pk:
+        raise NotFound(_("No such token."))
+    ApiToken.objects.filter(pk=token.pk).delete()
+
+
+@transaction.atomic
+def tokens_revoke_all_for(user: User, *, reason: str) -> int:
+    """End every API key of `user`: password change and reset, "sign out everywhere", an
+    account closed. Returns how many were live."""
+    count, _deleted = ApiToken.objects.filter(user=user).delete()
+    if count:
+        logger.info("Revoked %s API tokens of user %s: %s", count, user.pk, reason)
+    return count
+
+
+def token_touch(token: ApiToken) -> None:
+    """Note when a key was last used, at most once a minute (a write on every request would
+    cost more than the answer to tell)."""
+    now = timezone.now()
+    if token.last_used_at is None or token.last_used_at < now - timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
 
 
 @transaction.atomic
@@ -106,7 +178,7 @@ def user_adopt_time_zone(*, user: User, time_zone: str) -> None:
 def user_revoke_credentials(*, user: User) -> None:
     """After a password change or reset: every API token of the person is deleted. Their other
     browser sessions end by themselves (Django checks each session against the password hash)."""
-    Token.objects.filter(user=user).delete()
+    tokens_revoke_all_for(user, reason="password changed")
 
 
 @transaction.atomic

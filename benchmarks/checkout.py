@@ -37,9 +37,9 @@ def prepare_fixture(
     """Buyer cooperatives with owners and tokens, empty carts, and the listings they will buy
     with a known stock; a seller user owning the sellers' cooperatives (to accept orders)."""
     from django.db import transaction
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import User
+    from accounts.services import user_token
     from cooperatives.models import Cooperative, Membership, Role
     from marketplace.models import Listing
     from orders.models import CartLine, Order
@@ -65,8 +65,7 @@ def prepare_fixture(
             Membership.objects.get_or_create(
                 user=user, cooperative=cooperative, defaults={"role": Role.OWNER}
             )
-            token, _ = Token.objects.get_or_create(user=user)
-            slugs_tokens.append((slug, token.key))
+            slugs_tokens.append((slug, user_token(user=user)))
         CartLine.objects.filter(cart__cooperative__slug__startswith=BUYER_PREFIX).delete()
 
         candidates = list(
@@ -96,10 +95,10 @@ def prepare_fixture(
             Membership.objects.get_or_create(
                 user=seller, cooperative_id=cooperative_id, defaults={"role": Role.OWNER}
             )
-        seller_token, _ = Token.objects.get_or_create(user=seller)
+        seller_key = user_token(user=seller)
         last = Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     initial = {pk: hot_stock for pk in hot_ids} | {pk: cool_stock for pk in cool_ids}
-    return Fixture(slugs_tokens, seller_token.key, hot_ids, cool_ids, initial, last)
+    return Fixture(slugs_tokens, seller_key, hot_ids, cool_ids, initial, last)
 
 
 @dataclass

@@ -4,7 +4,8 @@
     python benchmarks/run.py scaling [--sizes 10000,100000,1000000]
     python benchmarks/run.py soak    [--seconds 180]
 
-On PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/minga_bench): seeds with
+On PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/minga_bench) and Redis
+(REDIS_URL, default redis://127.0.0.1:6379/0, which the production settings require): seeds with
 seed_bulk when the database does not hold the requested catalogue, serves the app with gunicorn
 and the production settings on a free loopback port (BENCH_WORKERS workers x BENCH_THREADS
 threads), drives every scenario with wrk for a bounded time and writes JSON and Markdown to
@@ -34,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/minga_bench"
+# The production settings refuse to start without a shared cache (docs/security.md).
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 BASELINE_PATH = "/api/v1/_bench/baseline/"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
@@ -172,6 +175,7 @@ class Server:
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url,
+            "REDIS_URL": os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL,
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",

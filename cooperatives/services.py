@@ -30,7 +30,13 @@ from cooperatives.state import ensure_transition
 from core.email import send_email
 from core.errors import DomainError, NotFound, NotPermitted, TransitionNotAllowed
 from core.reference import country_codes, country_time_zone
-from core.uploads import EncodedImage, check_document, open_image, square_logo
+from core.uploads import (
+    EncodedImage,
+    check_document,
+    open_image,
+    square_logo,
+    upload_rate_check,
+)
 
 PROFILE_FIELDS = (
     "name",
@@ -86,8 +92,12 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _encode_logo(logo: UploadedFile) -> EncodedImage:
-    """Validate and re-encode an uploaded logo before anything is written."""
+def _encode_logo(
+    logo: UploadedFile, *, actor: User, cooperative: Cooperative | None = None
+) -> EncodedImage:
+    """Count the upload toward the rates, validate and re-encode the logo before anything is
+    written."""
+    upload_rate_check(user_id=actor.pk, cooperative_id=cooperative.pk if cooperative else None)
     try:
         return square_logo(open_image(logo).image)
     except ValidationError as exc:
@@ -111,7 +121,7 @@ def cooperative_create(
     profile = {key: value for key, value in profile.items() if key in PROFILE_FIELDS}
     profile["country"] = _check_country(profile.get("country", ""))
     profile["time_zone"] = profile.get("time_zone") or country_time_zone(profile["country"])
-    encoded_logo = _encode_logo(logo) if logo is not None else None
+    encoded_logo = _encode_logo(logo, actor=actor) if logo is not None else None
     if slug:
         if Cooperative.objects.filter(slug=slug).exists():
             raise ValidationError(
@@ -144,7 +154,9 @@ def cooperative_update(
     """Owners and admins edit the profile; verification and Stripe fields are not theirs to set."""
     if not permissions.can_manage_cooperative(actor, cooperative):
         raise NotPermitted(_("Only owners and admins can edit this cooperative."))
-    encoded_logo = _encode_logo(logo) if logo is not None else None
+    encoded_logo = (
+        _encode_logo(logo, actor=actor, cooperative=cooperative) if logo is not None else None
+    )
     cooperative = _lock_cooperative(cooperative)
     permissions.ensure_active(cooperative, "edit_profile")
     for field, value in changes.items():
@@ -342,6 +354,7 @@ def verification_request_submit(
         )
     content_types = []
     for upload in documents:
+        upload_rate_check(user_id=actor.pk, cooperative_id=cooperative.pk)
         try:
             content_types.append(check_document(upload))
         except ValidationError as exc:

@@ -4,16 +4,15 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts import services as accounts_services
+from accounts.forms import LockoutAuthenticationForm
 from cooperatives.models import LegalForm, Role, Sector
 from cooperatives.services import MAX_VERIFICATION_DOCUMENTS
 from core.reference import country_choices, time_zone_choices
-from core.uploads import check_size, open_image
+from core.uploads import check_size
 from frontend.widgets import LongSelect
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -63,8 +62,8 @@ class SignUpForm(forms.Form):
         return data
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form, labelled for an e-mail login."""
+class SignInForm(LockoutAuthenticationForm):
+    """The sign-in page's form (accounts' lockout form), labelled for an e-mail login."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,33 +77,6 @@ class SignInForm(AuthenticationForm):
             "This e-mail and password do not match an account. Check the password: "
             "upper and lower case letters differ."
         )
-        self.is_locked = False
-
-    def clean(self) -> dict[str, Any]:
-        """Sign in through the accounts service, so the page counts failures and honours a
-        lockout exactly like the API."""
-        email = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if email is not None and password:
-            try:
-                self.user_cache = accounts_services.user_authenticate(
-                    email=email, password=password, request=self.request
-                )
-            except accounts_services.AccountLocked as locked:
-                self.is_locked = True
-                minutes = max(1, -(-locked.retry_after // 60))
-                raise ValidationError(
-                    _(
-                        "Too many failed sign-ins for this e-mail address. For your safety, "
-                        "signing in is paused: try again in %(minutes)s minutes."
-                    ),
-                    code="account_locked",
-                    params={"minutes": minutes},
-                ) from locked
-            except ValidationError:
-                raise self.get_invalid_login_error() from None
-            self.confirm_login_allowed(self.user_cache)
-        return self.cleaned_data
 
 
 class DirectoryFilterForm(forms.Form):
@@ -215,8 +187,9 @@ class CooperativeForm(forms.Form):
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")
         if logo:
-            open_image(logo)  # refuses non-images, bombs and oversize files with a clear message
-            logo.seek(0)
+            # Only the size here: the service judges the content once it has counted the upload
+            # toward the rates (core.uploads), and its message lands on this field.
+            check_size(logo)
         return logo or None
 
     def profile(self) -> dict[str, Any]:

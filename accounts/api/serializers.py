@@ -1,6 +1,7 @@
+from django.conf import settings
 from rest_framework import serializers
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from core.reference import clean_site_language
 
 
@@ -26,8 +27,47 @@ class CredentialsSerializer(serializers.Serializer):
     )
 
 
+class TokenInputSerializer(CredentialsSerializer):
+    name = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text='What the key is for (e.g. "stock sync"), to tell keys apart in the list.',
+    )
+
+
 class TokenOutputSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(
+        help_text="The key: send it as `Authorization: Token <key>`. Shown this once: only its "
+        "hash is kept."
+    )
+    id = serializers.IntegerField(help_text="To revoke it: `DELETE /api/v1/auth/tokens/{id}/`.")
+    expires_at = serializers.DateTimeField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    is_current = serializers.SerializerMethodField(
+        help_text="Whether this request was made with this key."
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "expires_at", "last_used_at", "is_current"]
+        extra_kwargs = {"prefix": {"help_text": "The key's first characters."}}
+
+    def get_is_current(self, token: ApiToken) -> bool:
+        request = self.context.get("request")
+        current = getattr(request, "auth", None)
+        return isinstance(current, ApiToken) and current.pk == token.pk
+
+
+class LogoutInputSerializer(serializers.Serializer):
+    everywhere = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Also revoke every API key of yours (the key this request came with is "
+        "revoked in any case).",
+    )
 
 
 class AccountDeleteSerializer(serializers.Serializer):
@@ -62,23 +102,29 @@ class MembershipBriefSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
+class SiteLanguageField(serializers.ChoiceField):
+    """One of the site's language codes or blank, in any case (`pt-BR` is `pt-br`): an enum in
+    the schema, so clients and the fuzzer know what is taken."""
+
+    def to_internal_value(self, data: object) -> str:
+        return str(super().to_internal_value(clean_site_language(str(data))))
+
+
 class MeSerializer(serializers.ModelSerializer):
     is_moderator = serializers.BooleanField(read_only=True)
+    language = SiteLanguageField(
+        choices=[("", "The browser's choice"), *settings.LANGUAGES],
+        required=False,
+        allow_blank=True,
+        help_text="One of the site's language codes (en, es, pt-br), or blank for the browser's "
+        "choice.",
+    )
     memberships = serializers.SerializerMethodField()
 
     class Meta:
         model = User
         fields = ["id", "email", "name", "language", "is_moderator", "memberships"]
         read_only_fields = ["id", "email", "is_moderator", "memberships"]
-        extra_kwargs = {
-            "language": {
-                "help_text": "One of the site's language codes (en, es, pt-br), or blank for "
-                "the browser's choice."
-            }
-        }
-
-    def validate_language(self, value: str) -> str:
-        return clean_site_language(value)
 
     @staticmethod
     def get_memberships(user: User) -> list[dict[str, str]]:

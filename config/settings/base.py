@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -145,6 +144,11 @@ EMAIL_CONFIRMATION_LINK_DAYS = env_int("EMAIL_CONFIRMATION_LINK_DAYS", 14)
 # last this long; at most PASSWORD_RESET_PER_ADDRESS e-mails per address per hour are sent.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_SECONDS", 2 * 60 * 60)
 PASSWORD_RESET_PER_ADDRESS = env_int("PASSWORD_RESET_PER_ADDRESS", 3)
+# API keys (`POST /api/v1/auth/token/`) end this many days after they were made (a fixed term,
+# not sliding: a stolen key is useful for a bounded time however much it is used), and each
+# person keeps at most API_TOKEN_MAX_PER_USER (making one more revokes the oldest).
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+API_TOKEN_MAX_PER_USER = env_int("API_TOKEN_MAX_PER_USER", 20)
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:home"
@@ -180,8 +184,14 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # Django then answers with X-Accel-Redirect and the web server sends the bytes.
 MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("MEDIA_ACCEL_REDIRECT_PREFIX", "")
 
+# What one uploaded image may cost, judged from its header before decoding (docs/security.md):
+# pixels it declares, how elongated it is, and how many pixels are ever decoded (a larger JPEG is
+# decoded at 1/2, 1/4 or 1/8 scale; a larger PNG or WebP is refused). Uploads per minute are the
+# `uploads` (per person) and `uploads_cooperative` throttle rates below.
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40_000_000)
+MAX_IMAGE_ASPECT_RATIO = env_int("MAX_IMAGE_ASPECT_RATIO", 20)
+MAX_IMAGE_DECODED_PIXELS = env_int("MAX_IMAGE_DECODED_PIXELS", 16_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -315,6 +325,8 @@ REST_FRAMEWORK = {
         "messages": os.environ.get("THROTTLE_MESSAGES", "120/hour"),
         "checkout": os.environ.get("THROTTLE_CHECKOUT", "30/hour"),
         "exports": os.environ.get("THROTTLE_EXPORTS", "20/hour"),
+        "uploads": os.environ.get("THROTTLE_UPLOADS", "20/min"),
+        "uploads_cooperative": os.environ.get("THROTTLE_UPLOADS_COOPERATIVE", "40/min"),
     },
     # How many proxies in front of the app append to X-Forwarded-For. 0 trusts only the socket's
     # address: a client cannot dodge its throttle by sending a made-up X-Forwarded-For header.

@@ -1,16 +1,32 @@
-"""Production profile: DEBUG off, secure cookies and transport, a real secret required."""
+"""Production profile: DEBUG off, secure cookies and transport, a real secret, a shared cache and
+a server database required."""
 
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_int
+from .base import DATABASES, REDIS_URL, env_bool, env_int
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 random characters.")
+
+# Throttle counts and cached answers live in the cache: in each worker's memory, every limit
+# would be multiplied by the number of workers (26 of 30 token requests passed a 10/min limit
+# with 3 workers). SQLite serialises writers: under concurrent writes 40-70 % answered 503.
+if not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set (e.g. redis://127.0.0.1:6379/0): the production profile needs a "
+        "cache shared by every worker, or throttles count per worker."
+    )
+if "postgresql" not in DATABASES["default"]["ENGINE"]:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point at PostgreSQL (postgres://user:password@host:5432/name): the "
+        "production profile refuses SQLite, which cannot take concurrent writes (and Minga's search "
+        "needs PostgreSQL)."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -49,6 +49,7 @@ def _profile_serializer(request: Request, cooperative: Cooperative) -> Cooperati
 
 
 class CooperativeListView(generics.ListAPIView):
+    counts_uploads = True  # files count toward the upload rates (core.uploads)
     serializer_class = CooperativeSerializer
     filterset_class = CooperativeFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -76,6 +77,7 @@ class CooperativeListView(generics.ListAPIView):
 
 
 class CooperativeDetailView(APIView):
+    counts_uploads = True  # files count toward the upload rates (core.uploads)
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
@@ -230,6 +232,7 @@ class InvitationAcceptView(APIView):
 
 
 class VerificationView(APIView):
+    counts_uploads = True  # files count toward the upload rates (core.uploads)
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
 

@@ -10,7 +10,9 @@ the framework around them, unless the view documented that status itself:
   a session write),
 - 404 where the path names an object, or a page of a list can be past the end,
 - 415 where there is a body (a media type the operation does not parse),
-- 429 where a throttle counts the requests.
+- 429 where a throttle counts the requests, and on the writes of views that take files
+  (`counts_uploads = True`: the services count uploads per person and per cooperative,
+  `core.uploads.upload_rate_check`).
 
 The schema fuzzing (tests/fuzz) holds each answer to this list.
 """
@@ -77,6 +79,7 @@ class MingaAutoSchema(AutoSchema):
         throttled = bool(getattr(view, "throttle_classes", None)) and bool(
             getattr(view, "throttle_scope", None)
         )
+        throttled = throttled or (getattr(view, "counts_uploads", False) and has_body)
         errors = []
         if has_body or has_query or names_object:
             errors.append(400)

@@ -164,6 +164,7 @@ class ListingEventListView(APIView):
 
 
 class ListingImageListView(APIView):
+    counts_uploads = True  # files count toward the upload rates (core.uploads)
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(responses={200: ListingImageSerializer(many=True), 404: NOT_FOUND})

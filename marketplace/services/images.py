@@ -8,13 +8,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 from accounts.models import User
 from cooperatives.permissions import ensure_active
 from core.errors import DomainError, NotPermitted
 from core.text import clean_one_line
-from core.uploads import EncodedImage, encode_webp, open_image
+from core.uploads import EncodedImage, encode_webp, open_image, upload_rate_check
 from marketplace import permissions
 from marketplace.models import Listing, ListingImage
 from marketplace.services.listings import _lock, _send_back_if_needed
@@ -31,8 +31,8 @@ def encode_listing_image(image: Image.Image) -> tuple[EncodedImage, EncodedImage
     all WebP without metadata."""
     base = image
     if max(base.size) > STORED_MAX_SIDE:
-        base = base.copy()
-        base.thumbnail((STORED_MAX_SIDE, STORED_MAX_SIDE), Image.Resampling.LANCZOS)
+        # A new, smaller image: no full-size copy of a large upload is made.
+        base = ImageOps.contain(base, (STORED_MAX_SIDE, STORED_MAX_SIDE), Image.Resampling.LANCZOS)
     full = encode_webp(base)
     large = encode_webp(base, max_width=THUMBNAIL_LARGE_WIDTH)
     small = encode_webp(base, max_width=THUMBNAIL_SMALL_WIDTH)
@@ -68,16 +68,19 @@ def _check_editable(listing: Listing, actor: User | None) -> None:
 def listing_image_add(
     *, listing: Listing, actor: User | None, upload: UploadedFile, alt_text: str = ""
 ) -> ListingImage:
-    """Add an image (JPEG, PNG or WebP by content, at most 10 per listing). The file is judged and
-    re-encoded before any lock is taken; a published listing may go back to review."""
+    """Add an image (JPEG, PNG or WebP by content, at most 10 per listing). The upload counts
+    toward the person's and the cooperative's upload rates; the file is judged and re-encoded
+    before any lock is taken; a published listing may go back to review."""
     _check_editable(listing, actor)
     if len(alt_text) > 300:
         raise ValidationError(
             {"alt_text": [_("Keep the description of the image under 300 characters.")]}
         )
     alt_text = clean_one_line("alt_text", alt_text)
+    if actor is not None:
+        upload_rate_check(user_id=actor.pk, cooperative_id=listing.cooperative_id)
     try:
-        validated = open_image(upload)
+        validated = open_image(upload, fit=STORED_MAX_SIDE)
     except ValidationError as exc:
         raise ValidationError({"image": exc.messages}) from exc
     encoded = encode_listing_image(validated.image)

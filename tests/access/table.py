@@ -12,6 +12,9 @@ TABLE: list[Row] = [
     Row("api/v1/auth/token/", "POST", "invalid invalid invalid invalid invalid invalid"),
     Row("api/v1/auth/login/", "POST", "invalid invalid invalid invalid invalid invalid"),
     Row("api/v1/auth/logout/", "POST", "ok ok ok ok ok ok"),
+    # API keys: each person sees and revokes only their own (another's, or none, is a 404).
+    Row("api/v1/auth/tokens/", "GET", "login ok ok ok ok ok"),
+    Row("api/v1/auth/tokens/<int:token_id>/", "DELETE", "login hidden hidden hidden hidden hidden"),
     Row("api/v1/me/", "DELETE", "login invalid invalid invalid invalid invalid"),
     Row("api/v1/me/", "GET", "login ok ok ok ok ok"),
     Row("api/v1/me/", "PATCH", "login ok ok ok ok ok"),

@@ -132,3 +132,31 @@ def test_a_wrong_token_is_a_401_with_a_code(api):
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
     assert response["WWW-Authenticate"] == "Token"
+
+
+def test_a_cross_site_form_cannot_sign_a_browser_in(db):
+    """Login CSRF: a form on another site posting the attacker's credentials to the API login
+    must not leave the victim's browser signed in as the attacker."""
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    attacker = UserFactory(email="attacker@example.coop")
+    credentials = {"email": attacker.email, "password": "correct horse battery staple"}
+    victim = Client(enforce_csrf_checks=True)
+    forged = victim.post("/api/v1/auth/login/", credentials)  # a plain form POST, no token
+    assert forged.status_code == 403
+    assert "CSRF" in forged.json()["detail"]
+    assert "sessionid" not in victim.cookies
+    assert victim.get("/api/v1/me/").status_code in (401, 403)
+
+    victim.get("/signin/")  # any page sets the CSRF cookie; a script of our origin can read it
+    token = victim.cookies["csrftoken"].value
+    signed_in = victim.post(
+        "/api/v1/auth/login/",
+        credentials,
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert signed_in.status_code == 200
+    assert victim.get("/api/v1/me/").json()["email"] == attacker.email

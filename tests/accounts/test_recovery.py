@@ -9,11 +9,11 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts import services
-from accounts.models import User
+from accounts.models import ApiToken, User
+from accounts.services import token_create
 from marketplace.services import listing_submit
 from orders.services import checkout_place
 from tests.conftest import client_for
@@ -45,7 +45,7 @@ def ask_reset(client: Client, email: str) -> object:
 
 def test_a_forgotten_password_is_reset_from_the_emailed_link_once(client):
     user = UserFactory(email="rosa@example.coop")
-    token = Token.objects.create(user=user)
+    token = token_create(user=user)
     response = ask_reset(client, "Rosa@Example.coop")
     assert response.status_code == 302 and response["Location"] == "/password/reset/sent/"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["rosa@example.coop"]
@@ -57,7 +57,7 @@ def test_a_forgotten_password_is_reset_from_the_emailed_link_once(client):
     assert done.status_code == 302 and done["Location"] == "/signin/"
     user.refresh_from_db()
     assert user.check_password(NEW)
-    assert not Token.objects.filter(pk=token.pk).exists()  # the old API token is revoked
+    assert not ApiToken.objects.filter(pk=token.token.pk).exists()  # the old API token is revoked
 
     again = Client().get(link, follow=True)  # single use: the password it was made for changed
     assert "This link is not valid any more" in text(again)
@@ -90,7 +90,7 @@ def test_resets_are_throttled_per_client(client, monkeypatch):
 
 def test_changing_the_password_keeps_this_session_and_ends_the_others():
     user = UserFactory()
-    token = Token.objects.create(user=user)
+    token = token_create(user=user)
     here, elsewhere = Client(), Client()
     here.force_login(user)
     elsewhere.force_login(user)
@@ -108,7 +108,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others():
     assert User.objects.get(pk=user.pk).check_password(NEW)
     assert here.get("/my/account/").status_code == 200
     assert elsewhere.get("/my/account/").status_code == 302  # signed out: back to sign-in
-    assert not Token.objects.filter(pk=token.pk).exists()
+    assert not ApiToken.objects.filter(pk=token.token.pk).exists()
     assert client_for_token(token.key).get("/api/v1/me/").status_code == 401
 
 

@@ -173,3 +173,38 @@ def test_the_threshold_and_the_length_are_settings(ana, settings):
     settings.LOGIN_LOCKOUT_MINUTES = 2
     assert fail(3) == [400, 400, 429]
     assert "Try again in 2 minutes" in token("ana@huella.coop", PASSWORD).json()["detail"]
+
+
+def admin_sign_in(client: Client, email: str, password: str):  # type: ignore[no-untyped-def]
+    body = {"username": email, "password": password, "next": "/admin/"}
+    return client.post("/admin/login/?next=/admin/", body)
+
+
+def test_the_admin_sign_in_counts_and_honours_the_lock(ana):
+    """The admin was a way around the lockout: 15 wrong passwords, then the right one signed in,
+    and its failures did not count for the API."""
+    ana.is_staff = ana.is_superuser = True
+    ana.save()
+    staff = Client()
+    for _ in range(4):
+        response = admin_sign_in(staff, "ana@huella.coop", "nope")
+        assert response.status_code == 200
+        assert "_auth_user_id" not in staff.session
+    # The admin's four failures and the API's fifth share one counter.
+    assert token("ana@huella.coop", "nope").status_code == 429
+    response = admin_sign_in(staff, "ana@huella.coop", PASSWORD)
+    assert response.status_code == 200
+    assert "signing in is paused" in response.content.decode()
+    assert "_auth_user_id" not in staff.session
+    assert token("ana@huella.coop", PASSWORD).status_code == 429
+
+
+def test_the_admin_lets_staff_in_once_unlocked_and_still_refuses_others(ana):
+    staff = Client()
+    assert admin_sign_in(staff, "ana@huella.coop", PASSWORD).status_code == 200
+    assert "_auth_user_id" not in staff.session  # right password, but not staff
+    ana.is_staff = ana.is_superuser = True
+    ana.save()
+    response = admin_sign_in(staff, "ana@huella.coop", PASSWORD)
+    assert response.status_code == 302
+    assert staff.session["_auth_user_id"] == str(ana.pk)

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import reverse
-from rest_framework.authtoken.models import Token, TokenProxy
 
+from accounts.services import user_token
 from cooperatives.models import (
     Invitation,
     Membership,
@@ -31,7 +31,7 @@ def staff(client, seller_owner, seller_coop, moderator):  # type: ignore[no-unty
     """A superuser's browser, and at least one row of every model the foundation registers."""
     superuser = UserFactory(email="root@example.coop", is_staff=True, is_superuser=True)
     client.force_login(superuser)
-    Token.objects.create(user=seller_owner)
+    user_token(user=seller_owner)
     Group.objects.get_or_create(name="moderators")
     Invitation.objects.create(cooperative=seller_coop, email="invitee@example.coop")
     request = VerificationRequest.objects.create(cooperative=seller_coop, submitted_by=seller_owner)
@@ -44,8 +44,7 @@ def staff(client, seller_owner, seller_coop, moderator):  # type: ignore[no-unty
 
 
 def _object_id(model: type[models.Model], obj: models.Model) -> Any:
-    # DRF's token admin addresses tokens by their user's id.
-    return obj.user_id if model is TokenProxy else obj.pk  # type: ignore[attr-defined]
+    return obj.pk
 
 
 def _value_at(obj: Any, lookup: str) -> Any:

@@ -174,13 +174,13 @@ def test_users_language_field_accepts_the_offered_codes():
 @pytest.mark.django_db
 def test_a_token_client_reads_errors_in_its_saved_language(seller_coop, seller_member):
     """The saved language wins over Accept-Language for token clients, as for sessions."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from accounts.services import user_token
 
     seller_member.language = "es"
     seller_member.save()
-    token = Token.objects.create(user=seller_member)
-    api = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {user_token(user=seller_member)}")
     response = api.patch(
         f"/api/v1/cooperatives/{seller_coop.slug}/",
         {"city": "Rosario"},

@@ -5,9 +5,9 @@ import re
 
 from django.core import mail
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import ApiToken, User
+from accounts.services import token_create
 from tests.e2e.phone import sideways_overflow
 from tests.factories import UserFactory
 
@@ -17,7 +17,7 @@ NEW = "telar-de-los-andes-2026"
 def test_a_forgotten_password_is_reset_end_to_end_in_spanish(new_context, db):  # type: ignore[no-untyped-def]
     cache.clear()
     rosa = UserFactory(email="rosa@yerbamate.coop", name="Rosa Quispe", language="es")
-    token = Token.objects.create(user=rosa)
+    token = token_create(user=rosa)
     mail.outbox.clear()
     page = new_context(locale="es", phone=True).new_page()
 
@@ -47,7 +47,7 @@ def test_a_forgotten_password_is_reset_end_to_end_in_spanish(new_context, db):  
     page.locator("main").get_by_role("button", name="Iniciar sesión").click()
     page.get_by_role("button", name="Cerrar sesión").wait_for()
     assert User.objects.get(pk=rosa.pk).check_password(NEW)
-    assert not Token.objects.filter(pk=token.pk).exists()
+    assert not ApiToken.objects.filter(pk=token.token.pk).exists()
 
     page.goto(link.group(0))  # the link worked once
     page.get_by_text("Este enlace ya no es válido").wait_for()

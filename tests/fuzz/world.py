@@ -95,6 +95,7 @@ def build_world() -> World:
     world = World(member=member, moderator=moderator)
     world.tokens = {
         "member": accounts_services.user_token(user=member),
+        "owner": accounts_services.user_token(user=buyer_owner),
         "moderator": accounts_services.user_token(user=moderator),
     }
     world.values = real_values(member)

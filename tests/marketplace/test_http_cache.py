@@ -5,9 +5,9 @@ import pytest
 from django.core.cache import cache
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import user_token
 from marketplace import catalogue_version, services
 from marketplace.models import Category
 from tests.conftest import client_for
@@ -119,9 +119,8 @@ def test_links_in_a_cached_list_name_the_host_that_was_asked(seller_coop, coffee
 
 
 def test_signed_in_readers_get_private_uncached_responses(listing, buyer_owner, commits):  # type: ignore[no-untyped-def]
-    token, _created = Token.objects.get_or_create(user=buyer_owner)
     token_client = APIClient()
-    token_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    token_client.credentials(HTTP_AUTHORIZATION=f"Token {user_token(user=buyer_owner)}")
     response = token_client.get(LIST)
     assert response.status_code == 200
     assert "private" in response["Cache-Control"]
