@@ -353,6 +353,8 @@ SPECTACULAR_SETTINGS = {
         "AppealStatusEnum": "moderation.state.AppealStatus",
         "AppealOutcomeEnum": "moderation.models.AppealOutcome",
         "OrderStatusEnum": "orders.state.OrderStatus",
+        "OrderEventKindEnum": "orders.events.EventKind",
+        "ModerationActionKindEnum": "moderation.models.ActionKind",
         "ListingKindEnum": "marketplace.models.ListingKind",
         "InvoiceKindEnum": "orders.models.InvoiceKind",
         "CheckoutStatusEnum": "orders.state.CheckoutStatus",

@@ -213,7 +213,7 @@ def order_cancel(*, order: Order, actor: Any, reason: str = "") -> Order:
 def order_mark_paid_refusal(*, order: Order, actor: Any) -> DomainError | None:
     """Why `actor` may not mark `order` paid now, or None when they may: the one rule, asked by
     `order_mark_paid` and by the order page before it offers the button."""
-    if not permissions.can_mark_paid(actor, order):
+    if not permissions.manages_seller(actor, order):
         return NotPermitted(_("Only the seller's owners and admins can mark an order paid."))
     try:
         ensure_active(order.seller, "mark_paid")

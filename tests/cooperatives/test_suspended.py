@@ -156,7 +156,9 @@ TRY: dict[str, Callable[[World], Any]] = {
         format="json",
     ),
     "decline_order": lambda w: client_for(w.owner).post(
-        f"/api/v1/orders/{w.orders['to_decline'].pk}/decline/", {}, format="json"
+        f"/api/v1/orders/{w.orders['to_decline'].pk}/decline/",
+        {"reason": "No stock this month."},
+        format="json",
     ),
     "cancel_order": lambda w: client_for(w.owner).post(
         f"/api/v1/orders/{w.orders['to_cancel'].pk}/cancel/", {}, format="json"

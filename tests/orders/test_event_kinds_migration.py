@@ -1,25 +1,16 @@
 """Migration orders/0003 maps the old free strings of order events to `EventKind` and moves the
 provider ids out of the notes, where a page could show them."""
 
-from typing import Any
-
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE, AFTER = [("orders", "0002_settlement")], [("orders", "0003_order_event_kinds")]
 
 
-def _migrate(targets: list[tuple[str, str]]) -> Any:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_old_event_strings_become_kinds_and_ids_leave_the_notes(buyer_coop, seller_coop) -> None:  # type: ignore[no-untyped-def]
-    apps = _migrate(BEFORE)
+    apps = migrate(BEFORE)
     try:
         Checkout = apps.get_model("orders", "Checkout")
         Order = apps.get_model("orders", "Order")
@@ -60,7 +51,7 @@ def test_old_event_strings_become_kinds_and_ids_leave_the_notes(buyer_coop, sell
             OrderEvent.objects.create(
                 order=order, action=action, note=note, from_status="placed", to_status="placed"
             )
-        apps = _migrate(AFTER)
+        apps = migrate(AFTER)
         rows = list(
             apps.get_model("orders", "OrderEvent")
             .objects.order_by("id")
@@ -77,4 +68,4 @@ def test_old_event_strings_become_kinds_and_ids_leave_the_notes(buyer_coop, sell
             ("note", "something_else: kept", ""),
         ]
     finally:
-        _migrate(AFTER)
+        migrate_to_latest()

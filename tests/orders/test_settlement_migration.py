@@ -4,20 +4,14 @@ transfers already in flight keep their first idempotency key (attempt 1)."""
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from orders.models import Order, Payment, Refund, Transfer, TransferReversal
 from tests.factories import ListingFactory
+from tests.migrations import migrate, migrate_to_latest
 from tests.orders.stripe_helpers import add, card_checkout, new_seller, onboard
 
 BEFORE = [("orders", "0002_settlement")]
 AFTER = [("orders", "0003_settlement_shape")]
-
-
-def migrate(targets: list[tuple[str, str]]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,7 +38,7 @@ def test_the_settlement_shape_migration_keeps_stripe_ids(stripe_standin, buyer_c
             assert cursor.fetchall() == [("trr_1",)]
         migrate(AFTER)
     finally:
-        migrate(AFTER)
+        migrate_to_latest()
     assert Refund.objects.get().stripe_id == "re_1"
     assert TransferReversal.objects.get().stripe_id == "trr_1"
     assert Transfer.objects.get().key_attempt == 1
