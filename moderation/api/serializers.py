@@ -229,7 +229,7 @@ class ReportSerializer(serializers.ModelSerializer):
 class ReportCreatedSerializer(serializers.ModelSerializer):
     """What the reporter gets back."""
 
-    cooperative = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
+    cooperative = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = Report
