@@ -251,6 +251,15 @@ def cooperative_reinstate(
     )
 
 
+def decide(
+    *, target: Listing | Cooperative, decision: str, actor: User, reason: str = ""
+) -> ModerationAction:
+    """A decision on a listing or a cooperative: the one entry the API and the pages call."""
+    if isinstance(target, Listing):
+        return listing_decide(listing=target, decision=decision, actor=actor, reason=reason)
+    return cooperative_decide(cooperative=target, decision=decision, actor=actor, reason=reason)
+
+
 # Reports ------------------------------------------------------------------------------------
 
 

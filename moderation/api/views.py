@@ -1,5 +1,6 @@
 """Thin views: validate, authorise, call one service or selector, serialise."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,6 +16,7 @@ from cooperatives.models import Cooperative, VerificationRequest
 from cooperatives.selectors import cooperative_get_visible
 from core.api.filters import FilterBackend
 from core.api.responses import CONFLICT, INVALID, NOT_FOUND, UNAUTHENTICATED, error
+from marketplace.models import Listing
 from moderation import selectors, services
 from moderation.api.filters import ModerationActionFilter
 from moderation.api.serializers import (
@@ -91,53 +93,53 @@ class ReviewQueueView(ModeratorListView):
         return queryset
 
 
-class ListingDecisionView(APIView):
+class DecisionView(APIView):
+    """One decision (`decision`, set per URL) on what `find` finds by the URL's one key; the
+    decision is logged and the cooperative e-mailed by `services.decide`."""
+
     permission_classes = [IsModerator]
     decision = ""
+    find: Callable[[Any], Listing | Cooperative]
 
-    @extend_schema(
-        request=ReasonInputSerializer,
-        responses={200: ModerationActionSerializer, **DECISION_ERRORS},
-        description="Decide on a listing; the decision is logged and its cooperative e-mailed. "
-        "reject and suspend need a reason.",
-    )
-    def post(self, request: Request, listing_id: int) -> Response:
-        listing = selectors.listing_get_for_moderation(listing_id)
+    def post(self, request: Request, **key: Any) -> Response:
+        (value,) = key.values()
+        target = type(self).find(value)
         data = ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        action = services.listing_decide(
-            listing=listing,
+        action = services.decide(
+            target=target,
             decision=self.decision,
             actor=request.user,  # type: ignore[arg-type]
             reason=data.validated_data.get("reason", ""),
         )
         return Response(ModerationActionSerializer(action).data)
+
+
+def _decision_schema(description: str) -> Callable[[type], type]:
+    return extend_schema(
+        request=ReasonInputSerializer,
+        responses={200: ModerationActionSerializer, **DECISION_ERRORS},
+        description=description,
+    )
+
+
+@_decision_schema(
+    "Decide on a listing; the decision is logged and its cooperative e-mailed. "
+    "reject and suspend need a reason."
+)
+class ListingDecisionView(DecisionView):
+    find = staticmethod(selectors.listing_get_for_moderation)
 
 
 # Cooperatives -------------------------------------------------------------------------------
 
 
-class CooperativeDecisionView(APIView):
-    permission_classes = [IsModerator]
-    decision = ""
-
-    @extend_schema(
-        request=ReasonInputSerializer,
-        responses={200: ModerationActionSerializer, **DECISION_ERRORS},
-        description="Decide on a cooperative; the decision is logged and its owners and admins "
-        "e-mailed. reject and suspend need a reason.",
-    )
-    def post(self, request: Request, slug: str) -> Response:
-        cooperative = selectors.cooperative_get_for_moderation(slug)
-        data = ReasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        action = services.cooperative_decide(
-            cooperative=cooperative,
-            decision=self.decision,
-            actor=request.user,  # type: ignore[arg-type]
-            reason=data.validated_data.get("reason", ""),
-        )
-        return Response(ModerationActionSerializer(action).data)
+@_decision_schema(
+    "Decide on a cooperative; the decision is logged and its owners and admins "
+    "e-mailed. reject and suspend need a reason."
+)
+class CooperativeDecisionView(DecisionView):
+    find = staticmethod(selectors.cooperative_get_for_moderation)
 
 
 @extend_schema(
