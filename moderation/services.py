@@ -5,6 +5,7 @@ Each decision locks the row it changes, checks the transition in the lifecycle t
 check permissions themselves, so the API, the pages and the admin obey the same rules.
 """
 
+from collections.abc import Container
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -61,6 +62,15 @@ S = ListingStatus
 REASON_REQUIRED = frozenset({"reject", "suspend"})
 # A listing may be reported while it is in the catalogue: published, by a cooperative in good
 # standing (marketplace.permissions.can_view_listing for everyone).
+# Who may not decide: someone who is not a moderator, a moderator who is a member of the cooperative.
+LISTING_REFUSALS = (
+    gettext_lazy("Only moderators may decide on listings."),
+    gettext_lazy("You are a member of this listing's cooperative: another moderator decides."),
+)
+COOPERATIVE_REFUSALS = (
+    gettext_lazy("Only moderators may decide on cooperatives."),
+    gettext_lazy("You are a member of this cooperative: another moderator decides."),
+)
 NOT_IN_CATALOGUE = gettext_lazy("Only listings in the catalogue can be reported.")
 
 
@@ -69,6 +79,27 @@ def _require_reason(reason: str, *, field: str = "reason") -> str:
     if not reason:
         raise ValidationError({field: [_("Give a reason: the cooperative will read it.")]})
     return reason
+
+
+def _decision_reason(
+    decision: str,
+    known: Container[str],
+    actor: User,
+    cooperative: Cooperative,
+    reason: str,
+    refusals: tuple[Any, Any],
+) -> str:
+    """Refuse a decision not in `known`, then (with `refusals`) someone who is not a moderator
+    and a moderator who is a member of `cooperative`; return the reason, required where the
+    decision takes something away."""
+    if decision not in known:
+        raise ValueError(f"Unknown decision {decision!r}")
+    not_moderator, conflict = refusals
+    if not permissions.can_moderate(actor):
+        raise NotPermitted(str(not_moderator))
+    if not permissions.can_decide_on_cooperative(actor, cooperative):
+        raise NotPermitted(str(conflict))
+    return _require_reason(reason) if decision in REASON_REQUIRED else (reason or "").strip()
 
 
 def _flag_open_orders(cooperative: Cooperative, actor: User) -> None:
@@ -88,6 +119,16 @@ def _notify_decision(decision: ModerationAction) -> None:
     )
 
 
+def _record_decision(
+    actor: User, kind: str, reason: str, from_status: str, to_status: str, **target: Any
+) -> ModerationAction:
+    """Log a decision on its `listing=` or `cooperative=` and tell the cooperative."""
+    statuses = {"from_status": from_status, "to_status": to_status}
+    action = _log(actor=actor, action=kind, reason=reason, **statuses, **target)
+    _notify_decision(action)
+    return action
+
+
 # Listings -----------------------------------------------------------------------------------
 
 
@@ -96,28 +137,15 @@ def listing_decide(
     *, listing: Listing, decision: str, actor: User, reason: str = ""
 ) -> ModerationAction:
     """approve, reject, suspend or reinstate a listing; the log and the seller learn why."""
-    if decision not in LISTING_ACTIONS:
-        raise ValueError(f"Unknown listing decision {decision!r}")
-    if not permissions.can_moderate(actor):
-        raise NotPermitted(_("Only moderators may decide on listings."))
-    if not permissions.can_decide_on_listing(actor, listing):
-        raise NotPermitted(
-            _("You are a member of this listing's cooperative: another moderator decides.")
-        )
-    reason = _require_reason(reason) if decision in REASON_REQUIRED else (reason or "").strip()
+    reason = _decision_reason(
+        decision, LISTING_ACTIONS, actor, listing.cooperative, reason, LISTING_REFUSALS
+    )
     locked = Listing.objects.select_for_update().get(pk=listing.pk)
     from_status = locked.status
     updated = listing_transition(listing=locked, action=decision, actor=actor, reason=reason)
-    action = _log(
-        actor=actor,
-        action=LISTING_ACTIONS[decision],
-        listing=updated,
-        from_status=from_status,
-        to_status=updated.status,
-        reason=reason,
+    return _record_decision(
+        actor, LISTING_ACTIONS[decision], reason, from_status, updated.status, listing=updated
     )
-    _notify_decision(action)
-    return action
 
 
 def listing_approve(*, listing: Listing, actor: User) -> ModerationAction:
@@ -190,13 +218,9 @@ def cooperative_decide(
     *, cooperative: Cooperative, decision: str, actor: User, reason: str = ""
 ) -> ModerationAction:
     """verify, reject (a verification request), suspend or reinstate a cooperative."""
-    if decision not in COOPERATIVE_ACTIONS:
-        raise ValueError(f"Unknown cooperative decision {decision!r}")
-    if not permissions.can_moderate(actor):
-        raise NotPermitted(_("Only moderators may decide on cooperatives."))
-    if not permissions.can_decide_on_cooperative(actor, cooperative):
-        raise NotPermitted(_("You are a member of this cooperative: another moderator decides."))
-    reason = _require_reason(reason) if decision in REASON_REQUIRED else (reason or "").strip()
+    reason = _decision_reason(
+        decision, COOPERATIVE_ACTIONS, actor, cooperative, reason, COOPERATIVE_REFUSALS
+    )
     locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
     from_status = locked.verification_status
     _apply_cooperative_transition(locked, decision)
@@ -211,16 +235,14 @@ def cooperative_decide(
         )
     if decision == "suspend":
         _flag_open_orders(locked, actor)
-    action = _log(
-        actor=actor,
-        action=COOPERATIVE_ACTIONS[decision],
+    return _record_decision(
+        actor,
+        COOPERATIVE_ACTIONS[decision],
+        reason,
+        from_status,
+        locked.verification_status,
         cooperative=locked,
-        from_status=from_status,
-        to_status=locked.verification_status,
-        reason=reason,
     )
-    _notify_decision(action)
-    return action
 
 
 def cooperative_verify(
@@ -249,6 +271,15 @@ def cooperative_reinstate(
     return cooperative_decide(
         cooperative=cooperative, decision="reinstate", actor=actor, reason=reason
     )
+
+
+def decide(
+    *, target: Listing | Cooperative, decision: str, actor: User, reason: str = ""
+) -> ModerationAction:
+    """A decision on a listing or a cooperative: the one entry the API and the pages call."""
+    if isinstance(target, Listing):
+        return listing_decide(listing=target, decision=decision, actor=actor, reason=reason)
+    return cooperative_decide(cooperative=target, decision=decision, actor=actor, reason=reason)
 
 
 # Reports ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Personas and markers shared by every test folder."""
 
 import os
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
@@ -80,34 +81,22 @@ def buyer_coop(db):  # type: ignore[no-untyped-def]
     return CooperativeFactory(name="Coop Consumo Montevideo", country="UY")
 
 
-@pytest.fixture
-def seller_owner(seller_coop):  # type: ignore[no-untyped-def]
-    return MembershipFactory(cooperative=seller_coop, role=Role.OWNER).user
+def _member(name: str, cooperative: str, role: str) -> Any:
+    """A fixture `name`: a person with `role` in the cooperative of the fixture `cooperative`."""
+
+    @pytest.fixture(name=name)
+    def fixture(request: pytest.FixtureRequest) -> Any:
+        return MembershipFactory(cooperative=request.getfixturevalue(cooperative), role=role).user
+
+    return fixture
 
 
-@pytest.fixture
-def seller_admin(seller_coop):  # type: ignore[no-untyped-def]
-    return MembershipFactory(cooperative=seller_coop, role=Role.ADMIN).user
-
-
-@pytest.fixture
-def seller_member(seller_coop):  # type: ignore[no-untyped-def]
-    return MembershipFactory(cooperative=seller_coop, role=Role.MEMBER).user
-
-
-@pytest.fixture
-def buyer_owner(buyer_coop):  # type: ignore[no-untyped-def]
-    return MembershipFactory(cooperative=buyer_coop, role=Role.OWNER).user
-
-
-@pytest.fixture
-def buyer_admin(buyer_coop):  # type: ignore[no-untyped-def]
-    return MembershipFactory(cooperative=buyer_coop, role=Role.ADMIN).user
-
-
-@pytest.fixture
-def buyer_member(buyer_coop):  # type: ignore[no-untyped-def]
-    return MembershipFactory(cooperative=buyer_coop, role=Role.MEMBER).user
+seller_owner = _member("seller_owner", "seller_coop", Role.OWNER)
+seller_admin = _member("seller_admin", "seller_coop", Role.ADMIN)
+seller_member = _member("seller_member", "seller_coop", Role.MEMBER)
+buyer_owner = _member("buyer_owner", "buyer_coop", Role.OWNER)
+buyer_admin = _member("buyer_admin", "buyer_coop", Role.ADMIN)
+buyer_member = _member("buyer_member", "buyer_coop", Role.MEMBER)
 
 
 @pytest.fixture

@@ -74,3 +74,11 @@ class ListingFactory(DjangoModelFactory):
     delivers_pickup = True
     delivers_shipping = True
     published_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        # ListingFactory(pending_review=True): submitted just now, waiting for a moderator.
+        pending_review = factory.Trait(
+            status="pending_review",
+            published_at=None,
+            submitted_at=factory.LazyFunction(timezone.now),
+        )

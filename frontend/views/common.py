@@ -6,7 +6,8 @@ from typing import TypeGuard, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 from rest_framework.throttling import ScopedRateThrottle
@@ -65,6 +66,25 @@ def attempt(
         else:
             messages.error(request, error.detail)
     return FAILED
+
+
+def submit(
+    request: HttpRequest,
+    form: forms.Form,
+    back: str,
+    invalid: str,
+    service: Callable[[], T],
+    done: Callable[[T], str],
+) -> HttpResponse:
+    """A small form posted from a list or a record: an invalid form (`invalid`) or a refusal is a
+    message, a success says `done(result)`; either way the person goes back to `back`."""
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect(back)
+    result = attempt(request, service)
+    if succeeded(result):
+        messages.success(request, done(result))
+    return redirect(back)
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

@@ -11,10 +11,9 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,15 +34,16 @@ from frontend.moderation_forms import (
     ReportQueueFilterForm,
     ReportResolveForm,
 )
-from frontend.views.common import attempt, safe_next, succeeded
+from frontend.views.common import safe_next, submit
 from marketplace import state as listing_state
 from marketplace.models import Listing
 from moderation import permissions, selectors, services
 from moderation.api.filters import ModerationActionFilter
 from moderation.models import (
     ActionKind,
+    Appeal,
     AppealOutcome,
-    ModerationAction,
+    Report,
     ReportOutcome,
     ReportReason,
 )
@@ -297,105 +297,81 @@ def cooperative(request: HttpRequest, slug: str) -> HttpResponse:
 # Decisions -----------------------------------------------------------------------------------
 
 
-def _decide(
-    request: HttpRequest,
-    form: Any,
-    default_next: str,
-    service: Callable[[str, str], ModerationAction],
-    target: str,
-) -> HttpResponse:
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision; a reason is at most 2,000 characters."))
-        return redirect(safe_next(request, default_next))
-    action = attempt(
-        request, lambda: service(form.cleaned_data["decision"], form.cleaned_data["reason"])
-    )
-    if succeeded(action):
-        messages.success(request, str(DONE[ActionKind(action.action)]) % {"target": target})
-    return redirect(safe_next(request, default_next))
+def _decision_page(
+    find: Callable[[Any], tuple[Any, str]],
+    form_class: type,
+    invalid: Any,
+    act: Callable[[Any, User, dict[str, Any]], str],
+) -> Callable[..., HttpResponse]:
+    """The view of a decision form. `find` gets what is decided on by the URL's one key and the
+    page to go back to; `act` decides (found, moderator, form data) and says what happened. A
+    refusal or an invalid form (`invalid`) is a message; then the page the form came from is shown
+    again (`next`, else that page)."""
 
-
-@require_POST
-def listing_decide(request: HttpRequest, listing_id: int) -> HttpResponse:
-    user = _moderator(request)
-    found = selectors.listing_get_for_moderation(listing_id)
-    return _decide(
-        request,
-        ListingDecisionForm(request.POST),
-        reverse("frontend:moderation-listing", args=[found.pk]),
-        lambda decision, reason: services.listing_decide(
-            listing=found, decision=decision, actor=user, reason=reason
-        ),
-        found.title,
-    )
-
-
-@require_POST
-def cooperative_decide(request: HttpRequest, slug: str) -> HttpResponse:
-    user = _moderator(request)
-    found = selectors.cooperative_get_for_moderation(slug)
-    return _decide(
-        request,
-        CooperativeDecisionForm(request.POST),
-        reverse("frontend:moderation-cooperative", args=[found.slug]),
-        lambda decision, reason: services.cooperative_decide(
-            cooperative=found, decision=decision, actor=user, reason=reason
-        ),
-        found.name,
-    )
-
-
-@require_POST
-def report_resolve(request: HttpRequest, report_id: int) -> HttpResponse:
-    user = _moderator(request)
-    report = selectors.report_get_for_moderation(report_id)
-    form = ReportResolveForm(request.POST)
-    back = safe_next(request, reverse("frontend:moderation-reports"))
-    if not form.is_valid():
-        messages.error(request, _("Choose an outcome."))
-        return redirect(back)
-    resolved = attempt(
-        request,
-        lambda: services.report_resolve(
-            report=report,
-            actor=user,
-            outcome=form.cleaned_data["outcome"],
-            note=form.cleaned_data["note"],
-        ),
-    )
-    if succeeded(resolved):
-        messages.success(
-            request,
-            _("%(count)s report(s) on “%(target)s” closed; each reporter is told.")
-            % {"count": len(resolved), "target": report.target},
+    @require_POST
+    def view(request: HttpRequest, **key: Any) -> HttpResponse:
+        user = _moderator(request)
+        found, back = find(*key.values())
+        form = form_class(request.POST)
+        back = safe_next(request, back)
+        return submit(
+            request, form, back, str(invalid), lambda: act(found, user, form.cleaned_data), str
         )
-    return redirect(back)
+
+    return view
 
 
-@require_POST
-def appeal_resolve(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    user = _moderator(request)
-    appeal = selectors.appeal_get_for_moderation(appeal_id)
-    form = AppealResolveForm(request.POST)
-    back = safe_next(request, reverse("frontend:moderation-appeals"))
-    if not form.is_valid():
-        messages.error(request, _("Choose an outcome."))
-        return redirect(back)
-    resolved = attempt(
-        request,
-        lambda: services.appeal_resolve(
-            appeal=appeal,
-            actor=user,
-            outcome=form.cleaned_data["outcome"],
-            note=form.cleaned_data["note"],
-        ),
+def _listing(listing_id: int) -> tuple[Listing, str]:
+    found = selectors.listing_get_for_moderation(listing_id)
+    return found, reverse("frontend:moderation-listing", args=[found.pk])
+
+
+def _cooperative(slug: str) -> tuple[Cooperative, str]:
+    return selectors.cooperative_get_for_moderation(slug), reverse(
+        "frontend:moderation-cooperative", args=[slug]
     )
-    if succeeded(resolved):
-        if resolved.status == AppealStatus.OVERTURNED:
-            messages.success(request, _("The appeal is granted: the decision is reversed."))
-        else:
-            messages.success(request, _("The decision stands; the cooperative reads your note."))
-    return redirect(back)
+
+
+def _report(report_id: int) -> tuple[Report, str]:
+    return selectors.report_get_for_moderation(report_id), reverse("frontend:moderation-reports")
+
+
+def _appeal(appeal_id: int) -> tuple[Appeal, str]:
+    return selectors.appeal_get_for_moderation(appeal_id), reverse("frontend:moderation-appeals")
+
+
+def _decide(found: Listing | Cooperative, user: User, data: dict[str, Any]) -> str:
+    action = services.decide(
+        target=found, decision=data["decision"], actor=user, reason=data["reason"]
+    )
+    return str(DONE[ActionKind(action.action)]) % {"target": str(found)}
+
+
+def _resolve_report(report: Report, user: User, data: dict[str, Any]) -> str:
+    resolved = services.report_resolve(
+        report=report, actor=user, outcome=data["outcome"], note=data["note"]
+    )
+    return _("%(count)s report(s) on “%(target)s” closed; each reporter is told.") % {
+        "count": len(resolved),
+        "target": report.target,
+    }
+
+
+def _resolve_appeal(appeal: Appeal, user: User, data: dict[str, Any]) -> str:
+    outcome, note = data["outcome"], data["note"]
+    if services.appeal_resolve(appeal=appeal, actor=user, outcome=outcome, note=note).status == (
+        AppealStatus.OVERTURNED
+    ):
+        return _("The appeal is granted: the decision is reversed.")
+    return _("The decision stands; the cooperative reads your note.")
+
+
+CHOOSE_DECISION = gettext_lazy("Choose a decision; a reason is at most 2,000 characters.")
+CHOOSE_OUTCOME = gettext_lazy("Choose an outcome.")
+listing_decide = _decision_page(_listing, ListingDecisionForm, CHOOSE_DECISION, _decide)
+cooperative_decide = _decision_page(_cooperative, CooperativeDecisionForm, CHOOSE_DECISION, _decide)
+report_resolve = _decision_page(_report, ReportResolveForm, CHOOSE_OUTCOME, _resolve_report)
+appeal_resolve = _decision_page(_appeal, AppealResolveForm, CHOOSE_OUTCOME, _resolve_appeal)
 
 
 # The log -------------------------------------------------------------------------------------

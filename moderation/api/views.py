@@ -1,5 +1,6 @@
 """Thin views: validate, authorise, call one service or selector, serialise."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,10 +12,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from cooperatives.models import Cooperative, VerificationRequest
+from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get_visible
 from core.api.filters import FilterBackend
 from core.api.responses import CONFLICT, INVALID, NOT_FOUND, UNAUTHENTICATED, error
+from marketplace.models import Listing
 from moderation import selectors, services
 from moderation.api.filters import ModerationActionFilter
 from moderation.api.serializers import (
@@ -38,7 +40,7 @@ from moderation.api.serializers import (
     VerificationQueueQuerySerializer,
     VerificationQueueSerializer,
 )
-from moderation.models import Appeal, ModerationAction
+from moderation.models import ModerationAction
 from moderation.permissions import IsModerator
 
 FORBIDDEN = error("Not a moderator, or a conflict of interest.")
@@ -71,6 +73,16 @@ class ModeratorListView(generics.ListAPIView):
         return context
 
 
+class StatusQueueView(ModeratorListView):
+    """A moderators' queue of the items in the status the query asks for (`query_class`)."""
+
+    query_class: type
+    queue: Callable[..., QuerySet[Any]]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return type(self).queue(status=_query(self.query_class, self.request)["status"])
+
+
 # Listings -----------------------------------------------------------------------------------
 
 
@@ -91,53 +103,53 @@ class ReviewQueueView(ModeratorListView):
         return queryset
 
 
-class ListingDecisionView(APIView):
+class DecisionView(APIView):
+    """One decision (`decision`, set per URL) on what `find` finds by the URL's one key; the
+    decision is logged and the cooperative e-mailed by `services.decide`."""
+
     permission_classes = [IsModerator]
     decision = ""
+    find: Callable[[Any], Listing | Cooperative]
 
-    @extend_schema(
-        request=ReasonInputSerializer,
-        responses={200: ModerationActionSerializer, **DECISION_ERRORS},
-        description="Decide on a listing; the decision is logged and its cooperative e-mailed. "
-        "reject and suspend need a reason.",
-    )
-    def post(self, request: Request, listing_id: int) -> Response:
-        listing = selectors.listing_get_for_moderation(listing_id)
+    def post(self, request: Request, **key: Any) -> Response:
+        (value,) = key.values()
+        target = type(self).find(value)
         data = ReasonInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        action = services.listing_decide(
-            listing=listing,
+        action = services.decide(
+            target=target,
             decision=self.decision,
             actor=request.user,  # type: ignore[arg-type]
             reason=data.validated_data.get("reason", ""),
         )
         return Response(ModerationActionSerializer(action).data)
+
+
+def _decision_schema(description: str) -> Callable[[type], type]:
+    return extend_schema(
+        request=ReasonInputSerializer,
+        responses={200: ModerationActionSerializer, **DECISION_ERRORS},
+        description=description,
+    )
+
+
+@_decision_schema(
+    "Decide on a listing; the decision is logged and its cooperative e-mailed. "
+    "reject and suspend need a reason."
+)
+class ListingDecisionView(DecisionView):
+    find = staticmethod(selectors.listing_get_for_moderation)
 
 
 # Cooperatives -------------------------------------------------------------------------------
 
 
-class CooperativeDecisionView(APIView):
-    permission_classes = [IsModerator]
-    decision = ""
-
-    @extend_schema(
-        request=ReasonInputSerializer,
-        responses={200: ModerationActionSerializer, **DECISION_ERRORS},
-        description="Decide on a cooperative; the decision is logged and its owners and admins "
-        "e-mailed. reject and suspend need a reason.",
-    )
-    def post(self, request: Request, slug: str) -> Response:
-        cooperative = selectors.cooperative_get_for_moderation(slug)
-        data = ReasonInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        action = services.cooperative_decide(
-            cooperative=cooperative,
-            decision=self.decision,
-            actor=request.user,  # type: ignore[arg-type]
-            reason=data.validated_data.get("reason", ""),
-        )
-        return Response(ModerationActionSerializer(action).data)
+@_decision_schema(
+    "Decide on a cooperative; the decision is logged and its owners and admins "
+    "e-mailed. reject and suspend need a reason."
+)
+class CooperativeDecisionView(DecisionView):
+    find = staticmethod(selectors.cooperative_get_for_moderation)
 
 
 @extend_schema(
@@ -145,12 +157,10 @@ class CooperativeDecisionView(APIView):
     responses={200: VerificationQueueSerializer(many=True), **MODERATOR_ERRORS},
     description="Verification requests, oldest first, with their documents.",
 )
-class VerificationQueueView(ModeratorListView):
+class VerificationQueueView(StatusQueueView):
     serializer_class = VerificationQueueSerializer
-
-    def get_queryset(self) -> QuerySet[VerificationRequest]:
-        query = _query(VerificationQueueQuerySerializer, self.request)
-        return selectors.verification_request_queue(status=query["status"])
+    query_class = VerificationQueueQuerySerializer
+    queue = staticmethod(selectors.verification_request_queue)
 
 
 # Reports ------------------------------------------------------------------------------------
@@ -247,15 +257,20 @@ def _followed_cooperative(request: Request) -> Cooperative | None:
     return cooperative_get_visible(request.user, slug) if slug else None
 
 
-class AppealListCreateView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated]
-    serializer_class = AppealSerializer
-    filter_backends: list[type] = []
+class MemberListView(generics.ListAPIView):
+    """A list of what concerns the person's cooperatives, or one of them (`?cooperative=`)."""
 
-    def get_queryset(self) -> QuerySet[Appeal]:
-        return selectors.appeal_list_for_member(
-            self.request.user, _followed_cooperative(self.request)
-        )
+    permission_classes = [IsAuthenticated]
+    filter_backends: list[type] = []
+    list_for: Callable[[Any, Cooperative | None], QuerySet[Any]]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return type(self).list_for(self.request.user, _followed_cooperative(self.request))
+
+
+class AppealListCreateView(MemberListView):
+    serializer_class = AppealSerializer
+    list_for = staticmethod(selectors.appeal_list_for_member)
 
     @extend_schema(
         parameters=[CooperativeQuerySerializer],
@@ -288,15 +303,9 @@ class AppealListCreateView(generics.ListAPIView):
     description="Decisions about your cooperatives and their listings, newest first, and "
     "whether each can still be appealed.",
 )
-class DecisionListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated]
+class DecisionListView(MemberListView):
     serializer_class = DecisionSerializer
-    filter_backends: list[type] = []
-
-    def get_queryset(self) -> QuerySet[ModerationAction]:
-        return selectors.decision_list_for_cooperative(
-            self.request.user, _followed_cooperative(self.request)
-        )
+    list_for = staticmethod(selectors.decision_list_for_cooperative)
 
 
 @extend_schema(
@@ -304,13 +313,10 @@ class DecisionListView(generics.ListAPIView):
     responses={200: ModeratorAppealSerializer(many=True), **MODERATOR_ERRORS},
     description="Appeals, oldest first; open ones by default.",
 )
-class AppealQueueView(ModeratorListView):
+class AppealQueueView(StatusQueueView):
     serializer_class = ModeratorAppealSerializer
-
-    def get_queryset(self) -> QuerySet[Appeal]:
-        return selectors.appeal_queue(
-            status=_query(AppealQueueQuerySerializer, self.request)["status"]
-        )
+    query_class = AppealQueueQuerySerializer
+    queue = staticmethod(selectors.appeal_queue)
 
 
 class AppealResolveView(APIView):

@@ -101,16 +101,25 @@ def flag_order(order: Order, reason: str) -> None:
     order_flag(order=order, reason=reason[:2000], actor=None)
 
 
-def add_order_event(order: Order, kind: EventKind, note: str, *, reference: str = "") -> None:
-    """A line in the order's timeline written by Minga itself (no actor, no status change)."""
-    OrderEvent.objects.create(
+def add_order_event(
+    order: Order,
+    kind: EventKind,
+    note: str,
+    *,
+    reference: str = "",
+    actor: Any = None,
+    side: str = "",
+) -> OrderEvent:
+    """A line in the order's timeline that changes no status; without an actor, written by Minga
+    itself."""
+    return OrderEvent.objects.create(
         order=order,
         action=kind,
         reference=reference,
         from_status=order.status,
         to_status=order.status,
-        actor=None,
-        actor_side="",
+        actor=actor,
+        actor_side=side,
         note=note,
     )
 

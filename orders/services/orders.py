@@ -22,6 +22,7 @@ from marketplace.models import Listing
 from orders import notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import InvoiceKind, Message, Order, OrderEvent
+from orders.payments.execution import add_order_event
 from orders.services.invoices import invoice_issue
 from orders.state import (
     OPEN_STATUSES,
@@ -178,16 +179,7 @@ def order_cancel_unpaid(*, order: Order, reason: str) -> Order:
 def _event(
     order: Order, kind: EventKind, actor: Any, side: str, note: str, *, reference: str = ""
 ) -> OrderEvent:
-    return OrderEvent.objects.create(
-        order=order,
-        action=kind,
-        reference=reference,
-        from_status=order.status,
-        to_status=order.status,
-        actor=actor,
-        actor_side=side,
-        note=note,
-    )
+    return add_order_event(order, kind, note, reference=reference, actor=actor, side=side)
 
 
 def order_accept(*, order: Order, actor: Any, reason: str = "") -> Order:

@@ -1,5 +1,5 @@
 """Access-control proof: every URL pattern of the URLconf and every operation of the API schema,
-requested as each of six personas, against the declared table (tests/access/table.py).
+requested as each of six personas, against the declared table (tests/access/table.txt).
 
 A pattern or operation without a row fails `test_every_url_pattern_has_a_row` /
 `test_every_api_operation_has_a_row`; a row that matches nothing fails `test_no_stale_rows`.
@@ -83,11 +83,11 @@ def rule_for(route: str) -> Rule | None:
 
 
 def suggestion(route: str, method: str) -> str:
-    return f'    Row("{route}", "{method}", "<{" ".join(PERSONAS)}>"),'
+    return f"{method} | {route} | <{' '.join(PERSONAS)}>"
 
 
 HOW_TO_ADD = (
-    "Add to TABLE in tests/access/table.py (docs/security.md, 'Access-control table'), one row "
+    "Add to tests/access/table.txt (docs/security.md, 'Access-control table'), one row "
     f"per method the view takes, one outcome per persona out of {' '.join(OUTCOMES)}:\n"
 )
 
@@ -115,8 +115,9 @@ def test_every_api_operation_has_a_row() -> None:
     rows = {(shape(row.route), row.method) for row in TABLE}
     routes = {shape(route): route for route, _, _ in url_patterns()}
     missing = sorted(schema_operations() - rows)
-    assert not missing, "API operations without a row in tests/access/table.py; add:\n" + "\n".join(
-        suggestion(routes.get(path, path), method) for path, method in missing
+    assert not missing, (
+        "API operations without a row in tests/access/table.txt; add:\n"
+        + "\n".join(suggestion(routes.get(path, path), method) for path, method in missing)
     )
 
 
@@ -137,7 +138,7 @@ def test_no_stale_rows() -> None:
     ]
     keys = [row.key for row in TABLE]
     stale += [f"{key} (twice)" for key in set(keys) if keys.count(key) > 1]
-    assert not stale, "rows of tests/access/table.py that match nothing:\n" + "\n".join(stale)
+    assert not stale, "rows of tests/access/table.txt that match nothing:\n" + "\n".join(stale)
 
 
 def test_the_table_speaks_the_vocabulary() -> None:

@@ -5,9 +5,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
 
-from marketplace.state import ListingStatus
 from orders import services as order_services
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
 from tests.frontend.ordering import place_order
@@ -33,13 +31,7 @@ def scene(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     listing = ListingFactory(
         cooperative=seller, title="Remeras", price_amount=1_000_00, currency="ARS", stock=20
     )
-    pending = ListingFactory(
-        cooperative=seller,
-        title="Buzos de frisa",
-        status=ListingStatus.PENDING_REVIEW,
-        published_at=None,
-        submitted_at=timezone.now(),
-    )
+    pending = ListingFactory(cooperative=seller, title="Buzos de frisa", pending_review=True)
     buyer = CooperativeFactory(name="Almacén del Sur")
     buyer_owner = MembershipFactory(cooperative=buyer, role="owner").user
     order = place_order(buyer_owner, buyer, listing, quantity=2)

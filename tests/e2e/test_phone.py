@@ -5,9 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 
-from marketplace.state import ListingStatus
 from moderation import services as moderation_services
 from orders import services as order_services
 from tests.e2e.phone import sideways_overflow
@@ -33,20 +31,8 @@ def phone_scene(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         stock=500,
     )
     ListingFactory(cooperative=seller, title="Cuadernos A5", currency="UYU")
-    pending = ListingFactory(
-        cooperative=seller,
-        title="Buzos de frisa",
-        status=ListingStatus.PENDING_REVIEW,
-        published_at=None,
-        submitted_at=timezone.now(),
-    )
-    rejected = ListingFactory(
-        cooperative=seller,
-        title="Medias",
-        status=ListingStatus.PENDING_REVIEW,
-        published_at=None,
-        submitted_at=timezone.now(),
-    )
+    pending = ListingFactory(cooperative=seller, title="Buzos de frisa", pending_review=True)
+    rejected = ListingFactory(cooperative=seller, title="Medias", pending_review=True)
     buyer = CooperativeFactory(name="Almacén Cooperativo del Sur y Anexos", country="AR")
     buyer_owner = MembershipFactory(cooperative=buyer, role="owner").user
     invoiced = place_order(buyer_owner, buyer, listing, quantity=12)
