@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +27,7 @@ from moderation.api.serializers import (
     ModerationActionSerializer,
     ModeratorAppealSerializer,
     ReasonInputSerializer,
+    ReasonRequiredInputSerializer,
     ReportCreatedSerializer,
     ReportGroupSerializer,
     ReportInputSerializer,
@@ -91,19 +92,28 @@ class ReviewQueueView(ModeratorListView):
         return queryset
 
 
-class ListingDecisionView(APIView):
+class DecisionView(APIView):
+    """A moderator's decision (`decision`, given in the URLconf): reject and suspend need a
+    reason; the schema documents each decision's own body."""
+
     permission_classes = [IsModerator]
     decision = ""
 
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        if self.decision in services.REASON_REQUIRED:
+            return ReasonRequiredInputSerializer
+        return ReasonInputSerializer
+
+
+class ListingDecisionView(DecisionView):
     @extend_schema(
-        request=ReasonInputSerializer,
         responses={200: ModerationActionSerializer, **DECISION_ERRORS},
         description="Decide on a listing; the decision is logged and its cooperative e-mailed. "
         "reject and suspend need a reason.",
     )
     def post(self, request: Request, listing_id: int) -> Response:
         listing = selectors.listing_get_for_moderation(listing_id)
-        data = ReasonInputSerializer(data=request.data)
+        data = self.get_serializer_class()(data=request.data)
         data.is_valid(raise_exception=True)
         action = services.listing_decide(
             listing=listing,
@@ -117,19 +127,15 @@ class ListingDecisionView(APIView):
 # Cooperatives -------------------------------------------------------------------------------
 
 
-class CooperativeDecisionView(APIView):
-    permission_classes = [IsModerator]
-    decision = ""
-
+class CooperativeDecisionView(DecisionView):
     @extend_schema(
-        request=ReasonInputSerializer,
         responses={200: ModerationActionSerializer, **DECISION_ERRORS},
         description="Decide on a cooperative; the decision is logged and its owners and admins "
         "e-mailed. reject and suspend need a reason.",
     )
     def post(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_for_moderation(slug)
-        data = ReasonInputSerializer(data=request.data)
+        data = self.get_serializer_class()(data=request.data)
         data.is_valid(raise_exception=True)
         action = services.cooperative_decide(
             cooperative=cooperative,
@@ -275,7 +281,7 @@ class AppealListCreateView(generics.ListAPIView):
         data = AppealInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         appeal = services.appeal_file(
-            decision=data.validated_data["action"],
+            decision=selectors.action_get(data.validated_data["action"]),
             actor=request.user,  # type: ignore[arg-type]
             statement=data.validated_data["statement"],
         )
