@@ -57,7 +57,7 @@ test: install
 MINGA_FUZZ_EXAMPLES ?= 200
 .PHONY: fuzz
 fuzz: install
-	MINGA_FUZZ_EXAMPLES=$(MINGA_FUZZ_EXAMPLES) MINGA_FUZZ_COVERAGE=1 MINGA_FUZZ_CHECKS=all \
+	MINGA_FUZZ_EXAMPLES=$(MINGA_FUZZ_EXAMPLES) MINGA_FUZZ_COVERAGE=1 \
 		$(BIN)/python -m pytest -m fuzz $(PYTEST_ARGS)
 
 # lint-imports: the layers of docs/architecture.md, as contracts in pyproject.toml.

@@ -26,11 +26,11 @@ EXAMPLES = int(os.environ.get("MINGA_FUZZ_EXAMPLES", "10"))
 COVERAGE = os.environ.get("MINGA_FUZZ_COVERAGE", "") == "1"
 PERSONAS = ["anonymous", "member", "owner", "moderator"]
 
-# MINGA_FUZZ_CHECKS=all (`make fuzz`): every check of schemathesis, `negative_data_rejection` (what
+# Every check of schemathesis, in CI (`make test`) and `make fuzz`: `negative_data_rejection` (what
 # the schema forbids is refused with a 4xx) and `positive_data_acceptance` (what it allows is not
-# refused) included. Otherwise (CI) the conformance checks: no 5xx, and a status, content type
-# and body the schema documents.
-ALL_CHECKS = os.environ.get("MINGA_FUZZ_CHECKS", "") == "all"
+# refused) included. MINGA_FUZZ_CHECKS=conformance keeps only the conformance checks: no 5xx, and
+# a status, content type and body the schema documents.
+ALL_CHECKS = os.environ.get("MINGA_FUZZ_CHECKS", "all") != "conformance"
 CONFORMANCE = [
     "not_a_server_error",
     "status_code_conformance",
@@ -57,6 +57,10 @@ SEMANTIC_400 = {
     "v1_listings_images_create": "a file that is not a JPEG, PNG or WebP image",
     "v1_cooperatives_verification_create": "a file that is not a PDF, JPEG, PNG or WebP",
     "v1_cooperatives_catalogue_import_create": "a file that is not UTF-8 CSV with our columns",
+    # schemathesis 4 spells null in a form as the text "null"; DRF (like a browser) spells it
+    # as an empty field: a form with "null" for the nullable numbers is refused.
+    "v1_cooperatives_create": 'the text "null" in a form for founded_year or member_count',
+    "v1_cooperatives_partial_update": 'the text "null" in a form for founded_year or member_count',
     "v1_cooperatives_payout_details_partial_update": "the fields and check digits of the "
     "cooperative's country (its stored country decides which: no request schema can)",
 }
