@@ -244,7 +244,10 @@ class ReportSerializer(serializers.ModelSerializer):
 class ReportCreatedSerializer(serializers.ModelSerializer):
     """What the reporter gets back."""
 
-    cooperative = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
+    # null when a listing was reported (the schema said a string: the fuzzing's finding).
+    cooperative = serializers.SlugRelatedField(  # type: ignore[var-annotated]
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Report

@@ -114,3 +114,11 @@ def test_files_are_taken_as_multipart_only(schema, seller_owner, seller_coop):  
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 415
+
+
+def test_a_filed_report_documents_its_cooperative_as_nullable(schema):  # type: ignore[no-untyped-def]
+    """A report on a listing answers `cooperative: null`; the schema said a string."""
+    created = schema["paths"]["/api/v1/reports/"]["post"]["responses"]["201"]["content"]
+    fields = _component(schema, created["application/json"]["schema"])["properties"]
+    assert fields["cooperative"]["nullable"] is True
+    assert fields["listing"]["nullable"] is True
