@@ -53,7 +53,8 @@ test: install
 	$(BIN)/python -m pytest -p no:xdist $(PYTEST_ARGS) -m faults || [ $$? -eq 5 ]
 
 # Before a release: the schema fuzzing of `make test` (tests/fuzz, 10 examples per operation) with
-# 200 examples, the coverage phase and every check; about 45 minutes on 2 cores (docs/testing.md).
+# 200 examples, the coverage phase and every check; about 1 hour on 2 quiet cores, 2 on shared
+# ones (docs/testing.md, "The release run").
 MINGA_FUZZ_EXAMPLES ?= 200
 .PHONY: fuzz
 fuzz: install

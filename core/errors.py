@@ -85,6 +85,8 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     # Moderation
     "appeal_window_closed": (409, "the time to appeal this decision is over"),
     "decision_not_in_force": (409, "the decision appealed is no longer in force"),
+    "already_appealed": (409, "the decision was already appealed (one appeal each)"),
+    "not_appealable": (409, "only rejections and suspensions can be appealed"),
     # Orders
     "cart_full": (409, "the cart holds as many lines as it can"),
     "cart_empty": (409, "the cart is empty"),

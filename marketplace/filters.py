@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 
 from cooperatives.state import VerificationStatus
 from core.api.filters import StrictBooleanFilter
@@ -28,6 +29,7 @@ DELIVERY_FLAGS = {
 }
 
 
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_PRICE_AMOUNT})
 class PriceFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 

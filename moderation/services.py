@@ -74,10 +74,14 @@ COOPERATIVE_REFUSALS = (
 NOT_IN_CATALOGUE = gettext_lazy("Only listings in the catalogue can be reported.")
 
 
+ALREADY_APPEALED = gettext_lazy("This decision was already appealed; one appeal each.")
+GIVE_A_REASON = gettext_lazy("Give a reason: the cooperative will read it.")
+
+
 def _require_reason(reason: str, *, field: str = "reason") -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({field: [_("Give a reason: the cooperative will read it.")]})
+        raise ValidationError({field: [GIVE_A_REASON]})
     return reason
 
 
@@ -428,15 +432,15 @@ def appeal_file(*, decision: ModerationAction, actor: User, statement: str) -> A
     if not permissions.can_appeal(actor, decision):
         raise NotPermitted(_("Only owners and admins of the cooperative concerned can appeal."))
     if decision.action not in APPEALABLE_ACTIONS:
-        raise ValidationError({"action": [_("Only rejections and suspensions can be appealed.")]})
+        raise DomainError(
+            _("Only rejections and suspensions can be appealed."), code="not_appealable"
+        )
     statement = (statement or "").strip()
     if not statement:
         raise ValidationError({"statement": [_("Say why the decision should be reversed.")]})
     target = _lock_target(decision)
     if Appeal.objects.filter(decision=decision).exists():
-        raise ValidationError(
-            {"action": [_("This decision was already appealed; one appeal each.")]}
-        )
+        raise DomainError(ALREADY_APPEALED, code="already_appealed")
     deadline = appeal_deadline(decision)
     if deadline is not None and timezone.now() > deadline:
         raise DomainError(
@@ -459,9 +463,7 @@ def appeal_file(*, decision: ModerationAction, actor: User, statement: str) -> A
                 statement=statement,
             )
     except IntegrityError as exc:
-        raise ValidationError(
-            {"action": [_("This decision was already appealed; one appeal each.")]}
-        ) from exc
+        raise DomainError(ALREADY_APPEALED, code="already_appealed") from exc
     _log(
         actor=actor,
         action=ActionKind.APPEAL_FILE,

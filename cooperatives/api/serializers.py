@@ -12,7 +12,8 @@ from cooperatives.payout_validation import (
     validate_payout_details,
 )
 from core.api.fields import OptionalEmailField, OptionalURLField
-from core.reference import clean_site_language
+from core.reference import clean_site_language, country_codes
+from core.text import validate_multi_line, validate_one_line
 
 
 class CooperativeSerializer(serializers.ModelSerializer):
@@ -68,14 +69,28 @@ class CooperativePrivateSerializer(CooperativeSerializer):
         read_only_fields = fields
 
 
+class CountryCodeField(serializers.ChoiceField):
+    """An ISO 3166-1 alpha-2 code, in either case (stored upper-case by the service): an enum in
+    the schema, so that a client (and the schema fuzzing) knows "00" is not a country."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        codes = sorted(country_codes())
+        super().__init__(choices=[*codes, *(code.lower() for code in codes)], **kwargs)
+
+
 class CooperativeWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    # The model's text checks, here too: the schema then states them (core.api.schema).
+    name = serializers.CharField(max_length=200, validators=[validate_one_line])
     slug = serializers.SlugField(max_length=80, required=False)
     legal_form = serializers.ChoiceField(choices=LegalForm.choices)
     sector = serializers.ChoiceField(choices=Sector.choices)
-    country = serializers.CharField(max_length=2, min_length=2)
-    region = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    city = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    country = CountryCodeField()
+    region = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, validators=[validate_one_line]
+    )
+    city = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, validators=[validate_one_line]
+    )
     time_zone = serializers.CharField(
         max_length=64,
         required=False,
@@ -88,7 +103,9 @@ class CooperativeWriteSerializer(serializers.Serializer):
     member_count = serializers.IntegerField(
         min_value=1, max_value=10_000_000, required=False, allow_null=True
     )
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, validators=[validate_multi_line]
+    )
     description_language = serializers.CharField(
         max_length=10,
         required=False,
@@ -97,9 +114,15 @@ class CooperativeWriteSerializer(serializers.Serializer):
     )
     website = OptionalURLField(required=False, allow_blank=True)
     contact_email = OptionalEmailField(required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    tax_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    phone = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, validators=[validate_one_line]
+    )
+    tax_id = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, validators=[validate_one_line]
+    )
+    address = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[validate_one_line]
+    )
     is_recuperated = serializers.BooleanField(required=False)
     # A FileField, not an ImageField: the service judges the content (core.uploads.open_image)
     # and names the problem (too large, too many pixels, truncated) instead of one vague message.

@@ -234,7 +234,7 @@ class InvitationAcceptView(APIView):
 class VerificationView(APIView):
     counts_uploads = True  # files count toward the upload rates (core.uploads)
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # files: a urlencoded form cannot carry them (415)
 
     @extend_schema(responses={200: VerificationRequestSerializer(many=True), 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response:

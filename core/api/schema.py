@@ -14,17 +14,49 @@ the framework around them, unless the view documented that status itself:
   (`counts_uploads = True`: the services count uploads per person and per cooperative,
   `core.uploads.upload_rate_check`).
 
-The schema fuzzing (tests/fuzz) holds each answer to this list.
+The schema fuzzing (tests/fuzz) holds each answer to this list, and each request to what the
+schema declares, so the schema also states what drf-spectacular leaves out:
+
+- in requests, one-line and multi-line text (core.text) as a `pattern` of the characters they
+  refuse, and a required text (trimmed by DRF) as one with a character that is not whitespace,
+- the body of a DELETE whose view documents one with `extend_schema(request=...)` (drf-spectacular
+  only documents bodies of POST, PUT and PATCH): `DELETE /me/` takes the password.
 """
 
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 
 from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from core.text import MultiLineValidator, OneLineValidator
 
 WITH_BODY = ("POST", "PUT", "PATCH")
+
+# What core.text refuses, as the inside of an ECMA-262 character class: control characters
+# (category Cc: U+0000–U+001F, U+007F–U+009F), and on one line also the line and paragraph
+# separators and the bidirectional overrides and isolates.
+REFUSED_CHARACTERS = {
+    OneLineValidator: r"\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069",
+    MultiLineValidator: r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f",
+}
+# What Python's str.strip() removes (str.isspace()): DRF trims text fields with it, so a required
+# text of spaces alone is blank, and refused.
+WHITESPACE = (
+    r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def text_pattern(refused: str, *, non_blank: bool) -> str:
+    """The pattern of a text without the `refused` characters and, if `non_blank`, with one
+    character that is not whitespace."""
+    if not refused:
+        return f"[^{WHITESPACE}]"
+    if not non_blank:
+        return f"^[^{refused}]*$"
+    return f"^[^{refused}]*[^{refused}{WHITESPACE}][^{refused}]*$"
+
 
 DEFAULT_ERRORS: dict[int, OpenApiResponse] = {
     400: OpenApiResponse(
@@ -59,6 +91,52 @@ DEFAULT_ERRORS: dict[int, OpenApiResponse] = {
 
 
 class MingaAutoSchema(AutoSchema):
+    _direction = "response"
+
+    def _map_serializer_field(
+        self, field: Any, direction: str, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        self._direction = direction  # for _insert_field_validators (nested fields share it)
+        return super()._map_serializer_field(field, direction, bypass_extensions)  # type: ignore[no-any-return]
+
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        """Requests only: what is stored passed these checks, and a pattern in a response would
+        hold data written before a check existed to it."""
+        super()._insert_field_validators(field, schema)
+        if self._direction != "request" or schema.get("type") != "string" or "pattern" in schema:
+            return
+        refused = "".join(
+            REFUSED_CHARACTERS[type(v)] for v in field.validators if type(v) in REFUSED_CHARACTERS
+        )
+        non_blank = (
+            isinstance(field, serializers.CharField)
+            and field.trim_whitespace
+            and not field.allow_blank
+            and "format" not in schema
+            and "enum" not in schema
+        )
+        if refused or non_blank:
+            schema["pattern"] = text_pattern(refused, non_blank=non_blank)
+
+    def get_request_serializer(self) -> Any:
+        # A DELETE has a body only where the view names it with extend_schema(request=...),
+        # which answers before this is called: never guess one from the view.
+        if self.method == "DELETE":
+            return None
+        return super().get_request_serializer()
+
+    def _documents_a_delete_body(self) -> bool:
+        return self.method == "DELETE" and self.get_request_serializer() is not None
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        if not self._documents_a_delete_body():
+            return super()._get_request_body(direction)
+        self.method = "POST"  # drf-spectacular documents bodies of POST, PUT and PATCH only
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         for status_code in self._framework_errors():
@@ -71,7 +149,9 @@ class MingaAutoSchema(AutoSchema):
 
     def _framework_errors(self) -> list[int]:
         view = self.view
-        has_body = self.method in WITH_BODY and self.get_request_serializer() is not None
+        has_body = (
+            self.method in WITH_BODY and self.get_request_serializer() is not None
+        ) or self._documents_a_delete_body()
         has_query = any(p.get("in") == "query" for p in self._get_parameters())
         names_object = "{" in self.path
         paginated = self._is_list_view() and self._get_paginator() is not None

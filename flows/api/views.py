@@ -26,6 +26,7 @@ class MeView(AccountMeView):
     """`/me/`: the profile (GET, PATCH) from accounts, and the deletion of the account."""
 
     @extend_schema(
+        request=AccountDeleteSerializer,
         responses={
             204: None,
             400: ValidationErrorSerializer,

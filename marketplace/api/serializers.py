@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from cooperatives.permissions import is_member, is_moderator
 from core.reference import currency_codes
+from core.text import validate_multi_line, validate_one_line
 from marketplace import selectors
 from marketplace.models import (
     MAX_PRICE_AMOUNT,
@@ -261,8 +262,11 @@ class ListingWriteSerializer(serializers.Serializer):
         help_text="Slug of the seller cooperative (on create only; you must be its owner or admin)."
     )
     kind = serializers.ChoiceField(choices=ListingKind.choices)
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    # The model's text checks, here too: the schema then states them (core.api.schema).
+    title = serializers.CharField(max_length=200, validators=[validate_one_line])
+    description = serializers.CharField(
+        max_length=10_000, required=False, allow_blank=True, validators=[validate_multi_line]
+    )
     language = serializers.ChoiceField(
         choices=[("", "unknown"), *settings.LANGUAGES],
         required=False,
@@ -270,7 +274,9 @@ class ListingWriteSerializer(serializers.Serializer):
         help_text="Language of the title and description; defaults to the cooperative's.",
     )
     category = serializers.CharField(max_length=80, help_text="Category slug or id.")
-    sku = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    sku = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, validators=[validate_one_line]
+    )
     price_amount = serializers.IntegerField(
         min_value=1, max_value=MAX_PRICE_AMOUNT, help_text="Price per unit in minor units."
     )
@@ -293,7 +299,9 @@ class ListingWriteSerializer(serializers.Serializer):
     countries_served = serializers.ListField(
         child=serializers.CharField(min_length=2, max_length=2), required=False, max_length=250
     )
-    regions_served = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    regions_served = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[validate_one_line]
+    )
 
     def validate_currency(self, value: str) -> str:
         return _check_currency(value)
@@ -311,11 +319,15 @@ class ListingUpdateSerializer(ListingWriteSerializer):
 
 class ListingImageInputSerializer(serializers.Serializer):
     image = serializers.FileField(help_text="JPEG, PNG or WebP, at most 10 MB and 40 megapixels.")
-    alt_text = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    alt_text = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[validate_one_line]
+    )
 
 
 class ListingImageUpdateSerializer(serializers.Serializer):
-    alt_text = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    alt_text = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[validate_one_line]
+    )
     position = serializers.IntegerField(
         min_value=0, max_value=99, required=False, help_text="0 is the cover."
     )

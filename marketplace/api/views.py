@@ -165,7 +165,7 @@ class ListingEventListView(APIView):
 
 class ListingImageListView(APIView):
     counts_uploads = True  # files count toward the upload rates (core.uploads)
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # files: a urlencoded form cannot carry them (415)
 
     @extend_schema(responses={200: ListingImageSerializer(many=True), 404: NOT_FOUND})
     def get(self, request: Request, listing_id: int) -> Response:
@@ -269,7 +269,7 @@ class CatalogueExportView(APIView):
 
 class CatalogueImportView(APIView):
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # files: a urlencoded form cannot carry them (415)
 
     @extend_schema(
         request=CatalogueImportInputSerializer,

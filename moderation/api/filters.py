@@ -6,12 +6,14 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField, IsoDateTimeRangeField, RangeField
+from drf_spectacular.utils import extend_schema_field
 
 from moderation.models import ActionKind, ModerationAction
 
 MAX_ID = 2**63 - 1  # ids are 64-bit (BigAutoField)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """A whole number in the range of an id: anything else (1.5, -1e24) is a 400 naming the
     filter, not a number the database cannot compare (SQLite raised OverflowError: a 500)."""

@@ -18,7 +18,7 @@ from moderation.models import (
     ReportOutcome,
     ReportReason,
 )
-from moderation.services import NOT_IN_CATALOGUE
+from moderation.services import GIVE_A_REASON, NOT_IN_CATALOGUE
 from moderation.state import AppealStatus, ReportStatus
 
 # Inputs -------------------------------------------------------------------------------------
@@ -29,7 +29,18 @@ class ReasonInputSerializer(serializers.Serializer):
         max_length=2000,
         required=False,
         allow_blank=True,
-        help_text="Shown to the cooperative. Required to reject or suspend.",
+        help_text="Shown to the cooperative.",
+    )
+
+
+class ReasonRequiredInputSerializer(serializers.Serializer):
+    """To reject or suspend: the reason is required (moderation.services.REASON_REQUIRED), and
+    the schema says so."""
+
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text="Shown to the cooperative, which may appeal.",
+        error_messages={"required": GIVE_A_REASON, "blank": GIVE_A_REASON},
     )
 
 
@@ -70,9 +81,13 @@ class ReportResolveInputSerializer(serializers.Serializer):
 
 
 class AppealInputSerializer(serializers.Serializer):
-    action = serializers.PrimaryKeyRelatedField(
-        queryset=ModerationAction.objects.select_related("listing__cooperative", "cooperative"),
-        help_text="Id of the decision (a rejection or suspension) being appealed.",
+    # An id, not a related field: a decision that does not exist is a 404, as in every path
+    # that names an object (a 400 would refuse a request the schema allows).
+    action = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="Id of the decision (a rejection or suspension) being appealed; 404 when "
+        "there is none.",
     )
     statement = serializers.CharField(max_length=5000)
 
@@ -229,7 +244,10 @@ class ReportSerializer(serializers.ModelSerializer):
 class ReportCreatedSerializer(serializers.ModelSerializer):
     """What the reporter gets back."""
 
-    cooperative = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)  # type: ignore[var-annotated]
+    # null when a listing was reported (the schema said a string: the fuzzing's finding).
+    cooperative = serializers.SlugRelatedField(  # type: ignore[var-annotated]
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Report

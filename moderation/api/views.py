@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +29,7 @@ from moderation.api.serializers import (
     ModerationActionSerializer,
     ModeratorAppealSerializer,
     ReasonInputSerializer,
+    ReasonRequiredInputSerializer,
     ReportCreatedSerializer,
     ReportGroupSerializer,
     ReportInputSerializer,
@@ -111,10 +112,16 @@ class DecisionView(APIView):
     decision = ""
     find: Callable[[Any], Listing | Cooperative]
 
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        """Reject and suspend need a reason; the schema documents each decision's own body."""
+        if self.decision in services.REASON_REQUIRED:
+            return ReasonRequiredInputSerializer
+        return ReasonInputSerializer
+
     def post(self, request: Request, **key: Any) -> Response:
         (value,) = key.values()
         target = type(self).find(value)
-        data = ReasonInputSerializer(data=request.data)
+        data = self.get_serializer_class()(data=request.data)
         data.is_valid(raise_exception=True)
         action = services.decide(
             target=target,
@@ -127,7 +134,6 @@ class DecisionView(APIView):
 
 def _decision_schema(description: str) -> Callable[[type], type]:
     return extend_schema(
-        request=ReasonInputSerializer,
         responses={200: ModerationActionSerializer, **DECISION_ERRORS},
         description=description,
     )
@@ -290,7 +296,7 @@ class AppealListCreateView(MemberListView):
         data = AppealInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         appeal = services.appeal_file(
-            decision=data.validated_data["action"],
+            decision=selectors.action_get(data.validated_data["action"]),
             actor=request.user,  # type: ignore[arg-type]
             statement=data.validated_data["statement"],
         )

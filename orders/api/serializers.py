@@ -92,7 +92,7 @@ class CartSerializer(serializers.Serializer):
 
 
 class CartQuerySerializer(serializers.Serializer):
-    cooperative = serializers.SlugField()
+    cooperative = serializers.SlugField(help_text="The buyer cooperative's slug.")
 
 
 class CartItemInputSerializer(serializers.Serializer):
@@ -263,7 +263,7 @@ class OrderDetailSerializer(OrderSummarySerializer):
 
 
 class OrderListQuerySerializer(serializers.Serializer):
-    cooperative = serializers.SlugField()
+    cooperative = serializers.SlugField(help_text="The cooperative's slug.")
     role = serializers.ChoiceField(choices=Side.choices, required=False)
     status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
 
@@ -468,7 +468,12 @@ class OrderInvoiceSerializer(InvoiceSerializer):
 
 
 class ReportQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    year = serializers.IntegerField(
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text="Calendar year; the current one when left out.",
+    )
 
 
 class MonthRowSerializer(serializers.Serializer):

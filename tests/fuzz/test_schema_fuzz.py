@@ -28,8 +28,8 @@ PERSONAS = ["anonymous", "member", "owner", "moderator"]
 
 # MINGA_FUZZ_CHECKS=all (`make fuzz`): every check of schemathesis, `negative_data_rejection` (what
 # the schema forbids is refused with a 4xx) and `positive_data_acceptance` (what it allows is not
-# refused) included. Otherwise (CI) the conformance checks: no 5xx, and a status, content type
-# and body the schema documents.
+# refused) included. Otherwise (CI, until the two findings of docs/testing.md are fixed) the
+# conformance checks: no 5xx, and a status, content type and body the schema documents.
 ALL_CHECKS = os.environ.get("MINGA_FUZZ_CHECKS", "") == "all"
 CONFORMANCE = [
     "not_a_server_error",
@@ -41,10 +41,29 @@ CONFORMANCE = [
 # key mid-run. Both are tested with real keys in tests/accounts/test_tokens.py.
 KEEPS_THE_KEY = r"^/api/v1/auth/(logout/|tokens/\{token_id\}/)$"
 
-# Where a request the schema allows may still be a 400 for a reason no schema can state: a weak or
-# wrong password, an unsigned webhook, a price range without its currency. Everywhere else, a
-# schema-valid request refused with a 400 is a schema that says too little.
-SEMANTIC_400 = r"^/api/v1/(auth/(register|token|login)/|payments/stripe/webhook/|listings/)$"
+# Where a request the schema allows may still be a 400 for a reason no schema can state (the
+# operation, and why). Everywhere else, a schema-valid request refused with a 400 is a schema that
+# says too little (docs/testing.md, "Schema fuzzing").
+SEMANTIC_400 = {
+    "v1_auth_register_create": "a weak password (the password validators)",
+    "v1_auth_login_create": "a wrong e-mail or password",
+    "v1_auth_token_create": "a wrong e-mail or password",
+    "v1_me_destroy": "a wrong password",
+    "v1_payments_stripe_webhook_create": "an unsigned or wrongly signed event",
+    "v1_listings_list": "a price range without its currency; a category that does not exist",
+    "v1_listings_create": "a category or currency that does not exist",
+    "v1_reports_create": "a listing out of the catalogue (a 400 like an unknown id, so the "
+    "answer does not tell whether a hidden listing exists); neither listing nor cooperative",
+    "v1_listings_images_create": "a file that is not a JPEG, PNG or WebP image",
+    "v1_cooperatives_verification_create": "a file that is not a PDF, JPEG, PNG or WebP",
+    "v1_cooperatives_catalogue_import_create": "a file that is not UTF-8 CSV with our columns",
+    # schemathesis 4 spells null in a form as the text "null"; DRF (like a browser) spells it
+    # as an empty field: a form with "null" for the nullable numbers is refused.
+    "v1_cooperatives_create": 'the text "null" in a form for founded_year or member_count',
+    "v1_cooperatives_partial_update": 'the text "null" in a form for founded_year or member_count',
+    "v1_cooperatives_payout_details_partial_update": "the fields and check digits of the "
+    "cooperative's country (its stored country decides which: no request schema can)",
+}
 
 # Operations that must answer 2xx at least once, per persona (of 82; see the printed summary).
 MIN_SUCCEEDED = {"anonymous": 6, "member": 30, "owner": 20, "moderator": 30}
@@ -75,7 +94,7 @@ def fuzz_config(headers: dict[str, str]) -> schemathesis.Config:
             ),
             "operations": [
                 {
-                    "include-path-regex": SEMANTIC_400,
+                    "include-operation-id": sorted(SEMANTIC_400),
                     "checks": {
                         "positive_data_acceptance": {
                             "expected-statuses": ["2xx", "3xx", 400, 401, 403, 404, 409, 429]

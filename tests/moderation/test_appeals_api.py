@@ -68,16 +68,17 @@ def test_others_cannot_appeal(request, persona, rejection):
 def test_one_appeal_per_decision(seller_owner, seller_admin, rejection):
     assert appeal(seller_owner, rejection).status_code == 201
     again = appeal(seller_admin, rejection)
-    assert again.status_code == 400
-    assert "already appealed" in again.json()["action"][0]
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_appealed"
+    assert "already appealed" in again.json()["detail"]
     assert Appeal.objects.count() == 1
 
 
 def test_only_rejections_and_suspensions_can_be_appealed(seller_owner, moderator, pending_listing):
     approval = services.listing_approve(listing=pending_listing, actor=moderator)
     response = appeal(seller_owner, approval)
-    assert response.status_code == 400
-    assert "action" in response.json()
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_appealable"
 
 
 def test_a_statement_is_required(seller_owner, rejection):

@@ -22,16 +22,12 @@ from orders.api.serializers import (
 from orders.api.views.common import member_cooperative
 from orders.services import CheckoutConflict
 
-COOPERATIVE_PARAM = OpenApiParameter(
-    "cooperative", OpenApiTypes.STR, description="The buyer cooperative's slug.", required=True
-)
-
 
 class CartView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[COOPERATIVE_PARAM],
+        parameters=[CartQuerySerializer],
         responses={200: CartSerializer, 400: INVALID, 401: UNAUTHENTICATED, 404: NOT_FOUND},
         description="The buyer cooperative's cart, grouped by seller, with totals per currency. "
         "Lines whose listing went away or changed price are flagged.",

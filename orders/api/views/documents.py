@@ -78,9 +78,8 @@ class DocumentFileView(APIView):
         return response
 
 
-YEAR_PARAM = OpenApiParameter(
-    "year", OpenApiTypes.INT, description="Calendar year; the current one when left out."
-)
+# The query as a serializer: the schema states its bounds (2000–2100), as the check does.
+YEAR_PARAM = ReportQuerySerializer
 
 
 def _report(request: Request, slug: str) -> dict:

@@ -1,6 +1,5 @@
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -20,7 +19,6 @@ from orders.api.serializers import (
     OrderSummarySerializer,
     ReasonSerializer,
 )
-from orders.state import OrderStatus, Side
 
 
 class OrderListView(generics.ListAPIView):
@@ -42,11 +40,7 @@ class OrderListView(generics.ListAPIView):
         )
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("cooperative", OpenApiTypes.STR, required=True),
-            OpenApiParameter("role", OpenApiTypes.STR, enum=Side.values),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=OrderStatus.values),
-        ],
+        parameters=[OrderListQuerySerializer],
         responses={200: OrderSummarySerializer(many=True), 400: INVALID, 404: NOT_FOUND},
         description="Orders of one cooperative, as buyer, as seller, or both, newest first. "
         "For its members and moderators.",
