@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from cooperatives.models import Cooperative, VerificationRequest
 from cooperatives.state import VerificationStatus
+from core.api.fields import QueryChoiceField
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
 from moderation import selectors
@@ -98,7 +99,7 @@ class AppealResolveInputSerializer(serializers.Serializer):
 
 
 class ReviewQueueQuerySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
+    status = QueryChoiceField(
         choices=ListingStatus.choices,
         default=ListingStatus.PENDING_REVIEW,
         help_text="Which listings to show; the review queue (pending_review) by default.",
@@ -107,17 +108,17 @@ class ReviewQueueQuerySerializer(serializers.Serializer):
 
 
 class ReportQueueQuerySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ReportStatus.choices, default=ReportStatus.OPEN)
+    status = QueryChoiceField(choices=ReportStatus.choices, default=ReportStatus.OPEN)
 
 
 class VerificationQueueQuerySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
+    status = QueryChoiceField(
         choices=VerificationRequest.Status.choices, default=VerificationRequest.Status.PENDING
     )
 
 
 class AppealQueueQuerySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=AppealStatus.choices, default=AppealStatus.OPEN)
+    status = QueryChoiceField(choices=AppealStatus.choices, default=AppealStatus.OPEN)
 
 
 class CooperativeQuerySerializer(serializers.Serializer):

@@ -122,3 +122,19 @@ def test_a_filed_report_documents_its_cooperative_as_nullable(schema):  # type: 
     fields = _component(schema, created["application/json"]["schema"])["properties"]
     assert fields["cooperative"]["nullable"] is True
     assert fields["listing"]["nullable"] is True
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/moderation/listings/",
+        "/api/v1/moderation/reports/",
+        "/api/v1/moderation/verification-requests/",
+        "/api/v1/moderation/appeals/",
+    ],
+)
+def test_a_blank_status_on_a_moderation_queue_is_refused_not_the_default(path, moderator):  # type: ignore[no-untyped-def]
+    api = client_for(moderator)
+    assert api.get(path).status_code == 200  # left out: the queue's default
+    response = api.get(path, {"status": ""})
+    assert response.status_code == 400 and "status" in response.json()
