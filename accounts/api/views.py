@@ -147,7 +147,9 @@ class LogoutView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        request=LogoutInputSerializer,
+        # Documented as JSON (or no body): a form post with no fields also signs out, but a
+        # multipart body has no way to say "not an object", so the schema does not offer it.
+        request={"application/json": LogoutInputSerializer},
         responses={204: None, 400: ValidationErrorSerializer},
         description="End the session; a request made with an API key also revokes that key, "
         'and `{"everywhere": true}` revokes every key of yours.',

@@ -28,7 +28,7 @@ PERSONAS = ["anonymous", "member", "owner", "moderator"]
 
 # MINGA_FUZZ_CHECKS=all (`make fuzz`): every check of schemathesis, `negative_data_rejection` (what
 # the schema forbids is refused with a 4xx) and `positive_data_acceptance` (what it allows is not
-# refused) included. Otherwise (CI, until the two findings of docs/testing.md are fixed) the
+# refused) included. Otherwise (CI: docs/testing.md says why) the
 # conformance checks: no 5xx, and a status, content type and body the schema documents.
 ALL_CHECKS = os.environ.get("MINGA_FUZZ_CHECKS", "") == "all"
 CONFORMANCE = [
