@@ -90,10 +90,6 @@ def manages_seller(user: Any, order: Order) -> bool:
     return role_in(user, order.seller) in MANAGING_ROLES
 
 
-def can_mark_paid(user: Any, order: Order) -> bool:
-    return manages_seller(user, order) and is_active_for(order.seller, "mark_paid")
-
-
 def can_read_messages(user: Any, order: Order) -> bool:
     """The thread is between the two cooperatives: not even moderators read it."""
     return bool(sides_of(user, order))
