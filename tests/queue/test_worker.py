@@ -76,7 +76,7 @@ def test_a_worker_killed_in_the_middle_of_a_transfer_leaves_it_done_exactly_once
     worker = celery_worker_factory(**env)
     # Stripe takes 4 s to answer the first transfer: the worker is killed while it waits.
     stripe_standin.fail("delay", path="/v1/transfers", method="POST", count=1, delay=4)
-    checkout_id, seller = paid_by_webhook(stripe_standin, buyer_coop, buyer_owner)
+    checkout_id, _seller = paid_by_webhook(stripe_standin, buyer_coop, buyer_owner)
     transfer = Transfer.objects.get(order__checkout_id=checkout_id)
     # The hook seen from outside: the task has counted its attempt and is calling Stripe.
     wait_for(
