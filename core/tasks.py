@@ -16,6 +16,7 @@ from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError
 
 from core.email import Email, deliver_emails
@@ -63,8 +64,18 @@ def minga_task(function: Callable[..., Any]) -> Any:
     return shared_task(base=MingaTask)(function)
 
 
+SENT_KEEP_SECONDS = 2 * 24 * 60 * 60
+
+
 @minga_task
-def send_emails(messages: list[dict[str, str]]) -> int:
-    """Deliver e-mails composed by the caller (core.email.send_emails enqueues this). A message
-    the mail server refuses is recorded as an EmailFailure by core.email, not retried here."""
-    return deliver_emails(Email(**message) for message in messages)
+def send_emails(messages: list[dict[str, str]], batch: str = "") -> int:
+    """Deliver e-mails composed by the caller (core.email.send_emails enqueues this, naming the
+    batch). A batch delivered once is not delivered again (a redelivered message, a retry); a
+    message the mail server refuses is recorded as an EmailFailure by core.email."""
+    key = f"core.tasks.send_emails:{batch}"
+    if batch and cache.get(key):
+        return 0
+    sent = deliver_emails(Email(**message) for message in messages)
+    if batch:
+        cache.set(key, 1, SENT_KEEP_SECONDS)
+    return sent

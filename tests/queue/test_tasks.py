@@ -52,3 +52,14 @@ def test_a_transfer_stripe_could_not_take_is_shown_to_admins_then_sent_by_the_pe
         len(standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout_id))["data"])
         == 2
     )
+
+
+def test_a_batch_of_emails_delivered_once_is_not_delivered_again(db: None) -> None:
+    from django.core import mail
+
+    from core.tasks import send_emails
+
+    messages = [{"to": "ana@example.coop", "subject": "Hola", "body": "…"}]
+    assert send_emails.delay(messages, batch="b1").get() == 1
+    assert send_emails.delay(messages, batch="b1").get() == 0  # a redelivery: nothing more
+    assert [m.to for m in mail.outbox] == [["ana@example.coop"]]
