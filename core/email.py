@@ -36,12 +36,19 @@ def _record(email: Email, error: Exception) -> None:
 
 
 def send_emails(emails: Iterable[Email]) -> int:
-    """Queue the e-mails (each to its one recipient) for the worker; return how many."""
+    """Queue the e-mails (each to its one recipient) for the worker; return how many (0 when
+    the broker could not take them: each is then recorded as an EmailFailure)."""
     from core import tasks  # core.tasks imports this module
 
     messages = [{"to": e.to, "subject": e.subject, "body": e.body} for e in emails]
-    if messages:
+    if not messages:
+        return 0
+    try:
         tasks.send_emails.delay(messages, batch=uuid.uuid4().hex)
+    except Exception as exc:  # the broker is down: recorded for admins like a refused message
+        for message in messages:
+            _record(Email(**message), exc)
+        return 0
     return len(messages)
 
 

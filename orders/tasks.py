@@ -32,7 +32,7 @@ def settle(
         refunds=refunds,
         reversals=reversals,
         expire_checkouts=expire_checkouts,
-    ).run(stop_quietly=False)
+    ).run()
 
 
 def _raise_if_stopped(report: object) -> None:

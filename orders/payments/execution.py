@@ -82,9 +82,10 @@ class Work:
         work = asdict(self)
         transaction.on_commit(lambda: tasks.settle.delay(**work), robust=True)
 
-    def run(self, *, stop_quietly: bool = True) -> None:
-        """Send each row; when Stripe is unreachable, stop and leave the rest `pending` for a
-        retry of the task or for the periodic retry_transfers (raise, unless `stop_quietly`)."""
+    def run(self) -> None:
+        """Send each row (the `orders.tasks.settle` task); when Stripe is unreachable, stop,
+        leave the rest `pending` and raise, so the task is retried (and the periodic
+        retry_transfers sweeps whatever is still left)."""
         from orders.payments.services import checkout_payment_expire
 
         try:
@@ -99,9 +100,8 @@ class Work:
             for pk in self.expire_checkouts:
                 checkout_payment_expire(checkout_id=pk)
         except PaymentProviderUnavailable:
-            logger.warning("Stripe unavailable: settlement work left for retry_transfers")
-            if not stop_quietly:
-                raise
+            logger.warning("Stripe unavailable: settlement work left for a retry")
+            raise
 
 
 def flag_order(order: Order, reason: str) -> None:
