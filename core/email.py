@@ -1,11 +1,11 @@
-"""The one way Minga sends e-mail: every message goes through `send_emails`, which makes the
-subject one line, sends over one connection, and logs and records (`EmailFailure`, listed in the
-admin) every message the mail server did not take. Callers run it after commit; a failure never
-undoes what was committed.
-
-Kept small on purpose: moving sending into a Celery task means calling this from the task."""
+"""The one way Minga sends e-mail: every message goes through `send_emails`, which hands them to
+the `core.tasks.send_emails` task (a worker, or in-process when no broker is configured); the task
+calls `deliver_emails`, which makes the subject one line, sends over one connection, and logs and
+records (`EmailFailure`, listed in the admin) every message the mail server did not take. Callers
+run it after commit; a failure never undoes what was committed."""
 
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,7 +36,24 @@ def _record(email: Email, error: Exception) -> None:
 
 
 def send_emails(emails: Iterable[Email]) -> int:
-    """Send each e-mail to its one recipient; return how many the mail server took."""
+    """Queue the e-mails (each to its one recipient) for the worker; return how many (0 when
+    the broker could not take them: each is then recorded as an EmailFailure)."""
+    from core import tasks  # core.tasks imports this module
+
+    messages = [{"to": e.to, "subject": e.subject, "body": e.body} for e in emails]
+    if not messages:
+        return 0
+    try:
+        tasks.send_emails.delay(messages, batch=uuid.uuid4().hex)
+    except Exception as exc:  # the broker is down: recorded for admins like a refused message
+        for message in messages:
+            _record(Email(**message), exc)
+        return 0
+    return len(messages)
+
+
+def deliver_emails(emails: Iterable[Email]) -> int:
+    """Send each e-mail to its one recipient now; return how many the mail server took."""
     emails = list(emails)
     if not emails:
         return 0

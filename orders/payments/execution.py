@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -74,9 +74,18 @@ class Work:
     def __bool__(self) -> bool:
         return bool(self.transfers or self.refunds or self.reversals or self.expire_checkouts)
 
+    def enqueue(self) -> None:
+        """Hand the work to the task queue once the surrounding transaction commits (the
+        `orders.tasks.settle` task; in-process when no broker is configured)."""
+        from orders import tasks
+
+        work = asdict(self)
+        transaction.on_commit(lambda: tasks.settle.delay(**work), robust=True)
+
     def run(self) -> None:
-        """Send each row; when Stripe is unreachable, stop and leave the rest `pending` for
-        `manage.py retry_transfers`."""
+        """Send each row (the `orders.tasks.settle` task); when Stripe is unreachable, stop,
+        leave the rest `pending` and raise, so the task is retried (and the periodic
+        retry_transfers sweeps whatever is still left)."""
         from orders.payments.services import checkout_payment_expire
 
         try:
@@ -91,7 +100,8 @@ class Work:
             for pk in self.expire_checkouts:
                 checkout_payment_expire(checkout_id=pk)
         except PaymentProviderUnavailable:
-            logger.warning("Stripe unavailable: settlement work left for retry_transfers")
+            logger.warning("Stripe unavailable: settlement work left for a retry")
+            raise
 
 
 def flag_order(order: Order, reason: str) -> None:
