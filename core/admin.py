@@ -3,20 +3,35 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.models import EmailFailure
+from core.models import EmailFailure, TaskFailure
 
 
-@admin.register(EmailFailure)
-class EmailFailureAdmin(admin.ModelAdmin):
-    """Read-only: what the mail server refused, newest first."""
+class _FailureAdmin(admin.ModelAdmin):
+    """Read-only: what could not be done, newest first."""
 
-    list_display = ["failed_at", "recipient", "subject", "error"]
-    search_fields = ["recipient", "subject"]
     date_hierarchy = "failed_at"
-    readonly_fields = ["failed_at", "recipient", "subject", "error"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.list_display)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(EmailFailure)
+class EmailFailureAdmin(_FailureAdmin):
+    """What the mail server refused."""
+
+    list_display = ["failed_at", "recipient", "subject", "error"]
+    search_fields = ["recipient", "subject"]
+
+
+@admin.register(TaskFailure)
+class TaskFailureAdmin(_FailureAdmin):
+    """Background tasks that failed on every retry (core.tasks)."""
+
+    list_display = ["failed_at", "task", "arguments", "attempts", "error"]
+    search_fields = ["task", "arguments"]

@@ -1,9 +1,8 @@
-"""The one way Minga sends e-mail: every message goes through `send_emails`, which makes the
-subject one line, sends over one connection, and logs and records (`EmailFailure`, listed in the
-admin) every message the mail server did not take. Callers run it after commit; a failure never
-undoes what was committed.
-
-Kept small on purpose: moving sending into a Celery task means calling this from the task."""
+"""The one way Minga sends e-mail: every message goes through `send_emails`, which hands them to
+the `core.tasks.send_emails` task (a worker, or in-process when no broker is configured); the task
+calls `deliver_emails`, which makes the subject one line, sends over one connection, and logs and
+records (`EmailFailure`, listed in the admin) every message the mail server did not take. Callers
+run it after commit; a failure never undoes what was committed."""
 
 import logging
 from collections.abc import Iterable
@@ -36,7 +35,17 @@ def _record(email: Email, error: Exception) -> None:
 
 
 def send_emails(emails: Iterable[Email]) -> int:
-    """Send each e-mail to its one recipient; return how many the mail server took."""
+    """Queue the e-mails (each to its one recipient) for the worker; return how many."""
+    from core import tasks  # core.tasks imports this module
+
+    messages = [{"to": e.to, "subject": e.subject, "body": e.body} for e in emails]
+    if messages:
+        tasks.send_emails.delay(messages)
+    return len(messages)
+
+
+def deliver_emails(emails: Iterable[Email]) -> int:
+    """Send each e-mail to its one recipient now; return how many the mail server took."""
     emails = list(emails)
     if not emails:
         return 0

@@ -18,3 +18,22 @@ class EmailFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+
+class TaskFailure(models.Model):
+    """A background task that failed every time it was tried (core.tasks records it after its
+    last retry): admins see it in the Django admin, with what it was given, so nothing a task
+    should have done goes unnoticed. Payments are also swept by the periodic retry_transfers."""
+
+    task = models.CharField(max_length=200)
+    arguments = models.TextField(blank=True)
+    error = models.TextField()
+    attempts = models.PositiveIntegerField(default=1)
+    failed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-id"]
+        verbose_name = "background task failure"
+
+    def __str__(self) -> str:
+        return f"{self.task}({self.arguments})"

@@ -4,13 +4,16 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import LockoutAuthenticationForm
 from cooperatives.models import LegalForm, Role, Sector
 from cooperatives.services import MAX_VERIFICATION_DOCUMENTS
+from core.email import send_email
 from core.reference import country_choices, time_zone_choices
 from core.uploads import check_size
 from frontend.widgets import LongSelect
@@ -60,6 +63,23 @@ class SignUpForm(forms.Form):
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, its e-mail sent by the task queue like every other (core.email)."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = render_to_string(subject_template_name, context)
+        body = render_to_string(email_template_name, context)
+        send_email(to=to_email, subject=subject, body=body)
 
 
 class SignInForm(LockoutAuthenticationForm):

@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -347,6 +348,45 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The task queue (config/celery.py, docs/operations.md "Tasks and the beat schedule"). The broker
+# is REDIS_URL unless CELERY_BROKER_URL says otherwise; with neither, every task runs eagerly in the
+# process that enqueues it (after commit), so `make run` needs nothing else running.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_RESULT_BACKEND = None  # nothing waits on a result: tasks write what they did to the database
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+# A task is acknowledged when it has finished, not when it starts: a worker killed in the middle
+# leaves the message to be delivered again (tasks are idempotent), after the visibility timeout.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# How often a failing task is tried again (exponential backoff, capped) before it is recorded as a
+# core.TaskFailure that admins see in the Django admin.
+TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 6)
+TASK_RETRY_BACKOFF_MAX_SECONDS = env_int("TASK_RETRY_BACKOFF_MAX_SECONDS", 600)
+# The periodic jobs, run by `celery -A config beat` (one beat per installation). Adding one is a
+# task in the owning app's tasks.py and one line here; its management command stays a manual tool.
+CELERY_BEAT_SCHEDULE = {
+    "expire-pending-payments": {"task": "orders.tasks.expire_pending_payments", "schedule": 300},
+    "retry-transfers": {"task": "orders.tasks.retry_transfers", "schedule": 600},
+    "complete-stale-orders": {
+        "task": "orders.tasks.complete_stale_orders",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "reconcile-stripe": {
+        "task": "orders.tasks.reconcile_stripe",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

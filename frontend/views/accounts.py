@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.models import normalize_email
-from frontend.forms import AccountForm, SignInForm, SignUpForm
+from frontend.forms import AccountForm, QueuedPasswordResetForm, SignInForm, SignUpForm
 from frontend.views.common import SignedInRequest, attempt, safe_next, succeeded, throttle_wait
 
 
@@ -122,6 +122,7 @@ def _address_allows(email: str) -> bool:
 class PasswordResetView(auth_views.PasswordResetView):
     """The same answer for every address, known or not; throttled per client and per address."""
 
+    form_class = QueuedPasswordResetForm
     template_name = "frontend/accounts/password_reset.html"
     email_template_name = "frontend/accounts/password_reset_email.txt"
     subject_template_name = "frontend/accounts/password_reset_subject.txt"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -74,9 +74,17 @@ class Work:
     def __bool__(self) -> bool:
         return bool(self.transfers or self.refunds or self.reversals or self.expire_checkouts)
 
-    def run(self) -> None:
-        """Send each row; when Stripe is unreachable, stop and leave the rest `pending` for
-        `manage.py retry_transfers`."""
+    def enqueue(self) -> None:
+        """Hand the work to the task queue once the surrounding transaction commits (the
+        `orders.tasks.settle` task; in-process when no broker is configured)."""
+        from orders import tasks
+
+        work = asdict(self)
+        transaction.on_commit(lambda: tasks.settle.delay(**work), robust=True)
+
+    def run(self, *, stop_quietly: bool = True) -> None:
+        """Send each row; when Stripe is unreachable, stop and leave the rest `pending` for a
+        retry of the task or for the periodic retry_transfers (raise, unless `stop_quietly`)."""
         from orders.payments.services import checkout_payment_expire
 
         try:
@@ -92,6 +100,8 @@ class Work:
                 checkout_payment_expire(checkout_id=pk)
         except PaymentProviderUnavailable:
             logger.warning("Stripe unavailable: settlement work left for retry_transfers")
+            if not stop_quietly:
+                raise
 
 
 def flag_order(order: Order, reason: str) -> None:

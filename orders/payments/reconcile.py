@@ -157,7 +157,7 @@ def _compare_intent(
         if repair:
             with transaction.atomic():
                 outcome, work = payment_apply_intent(intent=intent)
-                transaction.on_commit(work.run, robust=True)
+                work.enqueue()
             report.add("payment_intent", intent.id, f"{detail}; {outcome}", is_repaired=True)
         else:
             report.add("payment_intent", intent.id, detail + "; --repair applies it")

@@ -120,6 +120,6 @@ def handle_event(event: WebhookEvent) -> Outcome:
         row.outcome = outcome[:300]
         row.save(update_fields=["outcome"])
         if work:
-            transaction.on_commit(work.run, robust=True)
+            work.enqueue()
     logger.info("stripe event %s %s: %s", event.type, event.id, outcome)
     return Outcome(event.id, outcome)

@@ -12,7 +12,7 @@ from django.test import Client
 from accounts.models import User
 from cooperatives import services as cooperative_services
 from cooperatives.models import Cooperative, Role
-from core.email import Email, send_emails
+from core.email import Email, deliver_emails
 from core.models import EmailFailure
 from core.text import one_line, one_line_problem
 from tests.conftest import client_for
@@ -178,7 +178,7 @@ BACKEND = "tests.core.test_one_line.RefusingBackend"
 
 def test_a_refused_email_is_recorded_and_the_others_still_go(settings: Any) -> None:
     settings.EMAIL_BACKEND = BACKEND
-    sent = send_emails(
+    sent = deliver_emails(
         [
             Email("ana@example.coop", "Hola", "…"),
             Email("refuse@example.coop", "Pedido\nnuevo", "…"),

@@ -74,7 +74,7 @@ def order_closed(order: Order) -> None:
     if payment_status not in PAID_STATUSES:
         # One PaymentIntent pays the whole checkout: it can no longer be paid, so it is released
         # now (its PaymentIntent cancelled at Stripe, its other orders cancelled, stock back).
-        transaction.on_commit(Work(expire_checkouts=[order.checkout_id]).run, robust=True)
+        Work(expire_checkouts=[order.checkout_id]).enqueue()
         return
     payment = Payment.objects.get(checkout_id=order.checkout_id)
     work = Work()
@@ -107,7 +107,7 @@ def order_closed(order: Order) -> None:
         EventKind.REFUND_REQUESTED,
         f"{order.total.format()} to be refunded to the buyer's card.",
     )
-    transaction.on_commit(work.run, robust=True)
+    work.enqueue()
 
 
 # -- checkouts never paid
@@ -138,7 +138,7 @@ def checkout_payment_expire(*, checkout_id: int, now: datetime | None = None) ->
         if intent.is_succeeded:
             with transaction.atomic():
                 outcome, work = payment_apply_intent(intent=intent)
-                transaction.on_commit(work.run, robust=True)
+                work.enqueue()
             return f"paid after all ({outcome})"
         if intent.status != "canceled":
             return f"left alone: Stripe says {intent.status}"

@@ -1,0 +1,61 @@
+"""Background tasks (Celery, config/celery.py) and the rules every task in Minga follows.
+
+- A task takes ids (or plain JSON values), reads the state from the database and is idempotent:
+  run twice, it does nothing more the second time.
+- It is enqueued after commit: `transaction.on_commit(lambda: task.delay(pk))` or
+  `task.delay_on_commit(pk)`, never inside a transaction that may still roll back.
+- `@minga_task` retries on any exception with exponential backoff (TASK_MAX_RETRIES,
+  TASK_RETRY_BACKOFF_MAX_SECONDS) and, when the retries are spent, records a `TaskFailure` that
+  admins see in the Django admin.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from celery import Task, shared_task
+from django.conf import settings
+from django.db import DatabaseError
+
+from core.email import Email, deliver_emails
+from core.models import TaskFailure
+
+logger = logging.getLogger(__name__)
+
+
+class MingaTask(Task):  # type: ignore[misc]
+    autoretry_for = (Exception,)
+    retry_backoff = True
+    retry_jitter = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.max_retries = settings.TASK_MAX_RETRIES
+        self.retry_backoff_max = settings.TASK_RETRY_BACKOFF_MAX_SECONDS
+
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        logger.error("Task %s%r failed for good: %r", self.name, tuple(args or ()), exc)
+        arguments = ", ".join(
+            [repr(arg) for arg in args or ()] + [f"{k}={v!r}" for k, v in (kwargs or {}).items()]
+        )
+        try:
+            TaskFailure.objects.create(
+                task=self.name[:200],
+                arguments=arguments[:10_000],
+                error=repr(exc),
+                attempts=self.request.retries + 1,
+            )
+        except DatabaseError:
+            logger.exception("Could not record the failed task %s", self.name)
+
+
+def minga_task(function: Callable[..., Any]) -> Any:
+    """`@shared_task` with Minga's retries and failure record (the rules above)."""
+    return shared_task(base=MingaTask)(function)
+
+
+@minga_task
+def send_emails(messages: list[dict[str, str]]) -> int:
+    """Deliver e-mails composed by the caller (core.email.send_emails enqueues this). A message
+    the mail server refuses is recorded as an EmailFailure by core.email, not retried here."""
+    return deliver_emails(Email(**message) for message in messages)
