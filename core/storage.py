@@ -79,7 +79,7 @@ private_storage = _PrivateStorage()
 @receiver(setting_changed)
 def _forget_private_storage(*, setting: str, **kwargs: Any) -> None:
     if setting == "STORAGES":
-        private_storage._wrapped = empty
+        private_storage._wrapped = empty  # type: ignore[assignment]
 
 
 def signed_redirect(

@@ -300,7 +300,7 @@ class VerificationDocumentView(APIView):
         if isinstance(document.file.storage, SignedS3Storage):
             return signed_redirect(
                 cast(SignedS3Storage, document.file.storage),
-                document.file.name,
+                str(document.file.name),
                 content_type=document.content_type,
                 download_name=document.original_name,
             )
