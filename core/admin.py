@@ -12,7 +12,7 @@ class _FailureAdmin(admin.ModelAdmin):
     date_hierarchy = "failed_at"
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return list(self.list_display)
+        return [str(field) for field in self.list_display]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -5,6 +5,7 @@ records (`EmailFailure`, listed in the admin) every message the mail server did 
 run it after commit; a failure never undoes what was committed."""
 
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,7 +41,7 @@ def send_emails(emails: Iterable[Email]) -> int:
 
     messages = [{"to": e.to, "subject": e.subject, "body": e.body} for e in emails]
     if messages:
-        tasks.send_emails.delay(messages)
+        tasks.send_emails.delay(messages, batch=uuid.uuid4().hex)
     return len(messages)
 
 

@@ -6,7 +6,8 @@
   `task.delay_on_commit(pk)`, never inside a transaction that may still roll back.
 - `@minga_task` retries on any exception with exponential backoff (TASK_MAX_RETRIES,
   TASK_RETRY_BACKOFF_MAX_SECONDS) and, when the retries are spent, records a `TaskFailure` that
-  admins see in the Django admin.
+  admins see in the Django admin. Run eagerly (no broker), it does not retry: it is recorded at
+  once.
 """
 
 import logging
@@ -15,6 +16,7 @@ from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError
 
 from core.email import Email, deliver_emails
@@ -32,6 +34,14 @@ class MingaTask(Task):  # type: ignore[misc]
         super().__init__()
         self.max_retries = settings.TASK_MAX_RETRIES
         self.retry_backoff_max = settings.TASK_RETRY_BACKOFF_MAX_SECONDS
+
+    def retry(self, *args: Any, exc: BaseException | None = None, **kwargs: Any) -> Any:
+        """Run eagerly (no broker), a retry would only block the request that enqueued the task
+        again and again, backoff ignored: it fails at once instead, recorded like a task whose
+        retries are spent, and the periodic jobs (or their commands) pick up what it left."""
+        if self.request.is_eager and exc is not None:
+            raise exc
+        return super().retry(*args, exc=exc, **kwargs)
 
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         logger.error("Task %s%r failed for good: %r", self.name, tuple(args or ()), exc)
@@ -54,8 +64,18 @@ def minga_task(function: Callable[..., Any]) -> Any:
     return shared_task(base=MingaTask)(function)
 
 
+SENT_KEEP_SECONDS = 2 * 24 * 60 * 60
+
+
 @minga_task
-def send_emails(messages: list[dict[str, str]]) -> int:
-    """Deliver e-mails composed by the caller (core.email.send_emails enqueues this). A message
-    the mail server refuses is recorded as an EmailFailure by core.email, not retried here."""
-    return deliver_emails(Email(**message) for message in messages)
+def send_emails(messages: list[dict[str, str]], batch: str = "") -> int:
+    """Deliver e-mails composed by the caller (core.email.send_emails enqueues this, naming the
+    batch). A batch delivered once is not delivered again (a redelivered message, a retry); a
+    message the mail server refuses is recorded as an EmailFailure by core.email."""
+    key = f"core.tasks.send_emails:{batch}"
+    if batch and cache.get(key):
+        return 0
+    sent = deliver_emails(Email(**message) for message in messages)
+    if batch:
+        cache.set(key, 1, SENT_KEEP_SECONDS)
+    return sent
