@@ -1,9 +1,11 @@
 """Several app servers (docs/deployment.md): two gunicorn instances on different ports share the
 same PostgreSQL, Redis and S3 stand-in, and a seller walks through them alternately. What one
-server did, the other sees: the session, an uploaded image, an import's progress, a throttle.
+server did, the other sees: the session, an uploaded image, an import's progress, a throttle;
+and a Stripe webhook received by one has its transfer done by a real Celery worker.
 
-Marked `servers` (and `postgres`): it runs in CI's PostgreSQL run and needs a Redis server
-(MINGA_TEST_REDIS_URL, by default redis://127.0.0.1:6379/3); without one it skips, in CI it fails.
+Marked `servers` (and `postgres`): it runs in CI's PostgreSQL run and needs Redis
+(MINGA_TEST_REDIS_URL, as for the worker tests of tests/queue, whose fixtures it uses); without it
+it skips, and fails where MINGA_REQUIRE_REDIS=1 (CI).
 """
 
 import io
@@ -13,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +26,34 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from PIL import Image
 
+from orders.models import Transfer
 from tests.factories import CategoryFactory, ListingFactory, MembershipFactory, UserFactory
+from tests.orders.stripe_helpers import (
+    WEBHOOK,
+    add,
+    card_checkout,
+    eur_listing,
+    event_ids,
+    intent_id,
+    new_seller,
+    onboard,
+)
+from tests.queue.conftest import (  # the fixtures of a real Celery worker
+    _redis_or_skip,
+    celery_worker_factory,  # noqa: F401
+    redis_url,
+    wait_for,
+)
+from tests.queue.test_worker import transfers_at_stripe
 from tests.s3_standin import MEDIA_BUCKET, S3Server
 
-pytestmark = [pytest.mark.servers, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-REDIS_URL = os.environ.get("MINGA_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+pytestmark = [
+    pytest.mark.servers,
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    # With the worker tests: one pytest-xdist worker, one Redis database, one at a time.
+    pytest.mark.xdist_group("worker"),
+]
 PASSWORD = "correct horse battery staple"
 SIGN_IN_LIMIT = 6
 # The machine running CI is shared: a slow answer is not a wrong one.
@@ -40,27 +66,13 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _redis() -> Any:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        message = f"the app-server test needs Redis at {REDIS_URL} (MINGA_TEST_REDIS_URL)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return client
-
-
 def _database_url() -> str:
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def server_environment(s3: S3Server, var_dir: Path) -> dict[str, str]:
+def server_environment(s3: S3Server, var_dir: Path, **extra: str) -> dict[str, str]:
     """What every app server gets: one database, one Redis, one bucket pair, one secret."""
     return {
         **{key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")},
@@ -70,11 +82,12 @@ def server_environment(s3: S3Server, var_dir: Path) -> dict[str, str]:
         "SECRET_KEY": "app-servers-test-secret-0123456789abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": _database_url(),
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url(),
         "MINGA_VAR_DIR": str(var_dir),
         "THROTTLE_SIGN_IN": f"{SIGN_IN_LIMIT}/hour",  # a slow machine stays inside the window
         # The per-account lockout (in the database) would answer 429 first; the throttle is tested.
         "LOGIN_LOCKOUT_FAILURES": "1000",
+        **extra,
     }
 
 
@@ -126,15 +139,9 @@ class AppServer:
         self._log.close()
 
 
-@pytest.fixture
-def servers(
-    transactional_db: Any, s3_server: S3Server, tmp_path: Path
-) -> Iterator[list[AppServer]]:
-    redis_client = _redis()
-    redis_client.flushdb()  # this test's own Redis database: throttle counts start at zero
-    s3_server.empty()
-    environment = server_environment(s3_server, tmp_path)
-    started = [AppServer(environment, tmp_path / f"gunicorn-{n}.log") for n in (1, 2)]
+@contextmanager
+def app_servers(environment: dict[str, str], logs: Path) -> Iterator[list[AppServer]]:
+    started = [AppServer(environment, logs / f"gunicorn-{n}.log") for n in (1, 2)]
     try:
         for server in started:
             server.wait()
@@ -142,7 +149,26 @@ def servers(
     finally:
         for server in started:
             server.stop()
-        redis_client.flushdb()
+
+
+def _forget_throttles(client: Any) -> None:
+    """The sign-in counts of 127.0.0.1 left by an earlier run (Django's cache keys)."""
+    for key in client.scan_iter("*throttle_sign_in_*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def servers(
+    transactional_db: Any, s3_server: S3Server, tmp_path: Path
+) -> Iterator[list[AppServer]]:
+    client = _redis_or_skip(redis_url())
+    _forget_throttles(client)
+    s3_server.empty()
+    try:
+        with app_servers(server_environment(s3_server, tmp_path), tmp_path) as started:
+            yield started
+    finally:
+        _forget_throttles(client)
 
 
 def _csrf(session: requests.Session, server: AppServer) -> str:
@@ -235,3 +261,74 @@ def test_a_seller_walks_through_two_app_servers(
     ]
     allowed = SIGN_IN_LIMIT - 1
     assert answers == [400] * allowed + [429] * (2 * SIGN_IN_LIMIT - allowed), answers
+
+
+def test_a_webhook_received_by_one_server_has_its_transfer_done_by_the_worker(
+    celery_worker_factory: Any,  # noqa: F811
+    stripe_standin: Any,
+    s3_server: S3Server,
+    tmp_path: Path,
+    buyer_coop: Any,
+    buyer_owner: Any,
+) -> None:
+    worker = celery_worker_factory()
+    environment = server_environment(
+        s3_server,
+        tmp_path,
+        CELERY_BROKER_URL=redis_url(),
+        CELERY_TASK_ALWAYS_EAGER="false",
+        CELERY_TASK_DEFAULT_QUEUE=worker.queue,
+        STRIPE_SECRET_KEY=stripe_standin.secret_key,
+        STRIPE_PUBLISHABLE_KEY=stripe_standin.publishable_key,
+        STRIPE_WEBHOOK_SECRET=stripe_standin.webhook_secret,
+        STRIPE_API_BASE=stripe_standin.url,
+        STRIPE_IDEMPOTENCY_NAMESPACE="",
+    )
+    with app_servers(environment, tmp_path) as (one, two):
+        stripe_standin.register_webhook(stripe_standin.sink_url)
+        stripe_standin.hold_webhooks()
+        seller, owner = new_seller("Yerba del Sur")
+        onboard(stripe_standin, seller, owner)
+        add(buyer_owner, buyer_coop, eur_listing(seller, 5_050), 2)
+        checkout_id = card_checkout(buyer_owner, buyer_coop).json()["id"]
+        payment_intent = intent_id(checkout_id)
+        stripe_standin.confirm_payment_intent(payment_intent)
+        (event_id,) = event_ids(stripe_standin, "payment_intent.succeeded", payment_intent)
+        delivery = next(
+            attempt
+            for attempt in stripe_standin.deliver(event_id)
+            if attempt["url"] == stripe_standin.sink_url
+        )
+        # Stripe reaches one server; that server answers without calling Stripe.
+        received = requests.post(
+            f"{one.url}{WEBHOOK}",
+            data=delivery["payload"],
+            headers={
+                "Content-Type": "application/json",
+                "Stripe-Signature": delivery["signature"],
+            },
+            timeout=TIMEOUT,
+        )
+        assert received.status_code == 200, received.text
+        transfer = Transfer.objects.get(order__checkout_id=checkout_id)
+        wait_for(
+            lambda: Transfer.objects.filter(pk=transfer.pk, status="paid").exists(),
+            timeout=120,
+            what="the worker to pay the seller",
+        )
+        (sent,) = transfers_at_stripe(stripe_standin, checkout_id)
+        assert sent["destination"] == seller.stripe_account_id
+        assert "orders.tasks.settle" in worker.log.read_text()
+        # The same delivery again, now to the other server: nothing more is sent.
+        again = requests.post(
+            f"{two.url}{WEBHOOK}",
+            data=delivery["payload"],
+            headers={
+                "Content-Type": "application/json",
+                "Stripe-Signature": delivery["signature"],
+            },
+            timeout=TIMEOUT,
+        )
+        assert again.status_code == 200, again.text
+        time.sleep(2)
+        assert len(transfers_at_stripe(stripe_standin, checkout_id)) == 1
