@@ -186,22 +186,24 @@ STORAGES = {
 # AWS_SECRET_ACCESS_KEY, or the machine's role when they are unset.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 S3_PRIVATE_BUCKET = os.environ.get("MINGA_S3_PRIVATE_BUCKET", "")
-# An S3-compatible server other than AWS (MinIO); the public one is how browsers reach it.
-S3_ENDPOINT_URL = os.environ.get("MINGA_S3_ENDPOINT_URL", "")
-S3_PUBLIC_ENDPOINT_URL = os.environ.get("MINGA_S3_PUBLIC_ENDPOINT_URL", "")
-S3_REGION = os.environ.get("MINGA_S3_REGION", "us-east-1")
-S3_SIGNED_URL_SECONDS = env_int("MINGA_S3_SIGNED_URL_SECONDS", 300)
-S3_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID", "")
-S3_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
 if S3_PRIVATE_BUCKET and not AWS_STORAGE_BUCKET_NAME:
     raise ImproperlyConfigured(
         "MINGA_S3_PRIVATE_BUCKET is set without AWS_STORAGE_BUCKET_NAME: set both (media and "
         "private documents in buckets) or neither (both on this machine's disk)."
     )
+# An S3-compatible server other than AWS (MinIO); the public one is how browsers reach it.
+S3_ENDPOINT_URL = os.environ.get("MINGA_S3_ENDPOINT_URL", "")
+S3_PUBLIC_ENDPOINT_URL = os.environ.get("MINGA_S3_PUBLIC_ENDPOINT_URL", "")
+S3_REGION = os.environ.get("MINGA_S3_REGION", "us-east-1")
+# Long enough for a slow page to load its images, short enough that a URL passed on soon dies.
+S3_SIGNED_URL_SECONDS = env_int("MINGA_S3_SIGNED_URL_SECONDS", 300)
 if not 1 <= S3_SIGNED_URL_SECONDS <= 604_800:
     raise ImproperlyConfigured(
         "MINGA_S3_SIGNED_URL_SECONDS must be between 1 and 604800 (7 days, S3's longest)."
     )
+# Empty: boto3 looks for credentials itself (a machine's role, ~/.aws).
+S3_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
 
 
 def s3_storage(bucket: str, gate_url: str) -> dict[str, object]:
