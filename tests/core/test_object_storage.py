@@ -60,7 +60,7 @@ def test_a_listing_image_lands_in_the_media_bucket_and_is_served_through_its_gat
     signed = response["Location"]
     assert signed.startswith(f"{s3_storages.url}/{MEDIA_BUCKET}/")
     fetched = requests.get(signed, timeout=10)
-    assert fetched.status_code == 200
+    assert fetched.status_code == 200, fetched.content
     assert fetched.headers["Content-Type"] == "image/webp"
     assert fetched.headers["Cache-Control"] == "public, max-age=300"
     assert Image.open(io.BytesIO(fetched.content)).size == (64, 48)
@@ -77,7 +77,7 @@ def test_an_image_of_a_hidden_listing_is_a_404_at_the_gate_for_an_outsider(
     response = _client(seller_member).get(image.image.url)
     assert response.status_code == 302
     fetched = requests.get(response["Location"], timeout=10)
-    assert fetched.status_code == 200
+    assert fetched.status_code == 200, fetched.content
     assert fetched.headers["Cache-Control"] == "private, no-store"
     # The bucket itself answers nobody without a signature.
     bare = f"{s3_storages.url}/{MEDIA_BUCKET}/{image.image.name}"
@@ -99,7 +99,7 @@ def test_a_verification_document_is_in_the_private_bucket_and_readable_only_by_s
     assert response.status_code == 302
     signed = response["Location"]
     fetched = requests.get(signed, timeout=10)
-    assert fetched.status_code == 200
+    assert fetched.status_code == 200, fetched.content
     assert fetched.content == PDF_BYTES
     assert fetched.headers["Content-Type"] == "application/pdf"
     assert fetched.headers["Content-Disposition"].startswith("attachment;")
