@@ -239,9 +239,9 @@ def document_path(instance: "VerificationDocument", filename: str) -> str:
 
 
 def private_storage():  # type: ignore[no-untyped-def]
-    from django.core.files.storage import storages
+    from core.storage import private_storage
 
-    return storages["private"]
+    return private_storage
 
 
 class VerificationDocument(models.Model):

@@ -13,6 +13,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.core.files.storage import storages
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -23,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from core.middleware import UNAVAILABLE, unavailable_response
+from core.storage import SignedS3Storage, signed_redirect
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -122,19 +124,29 @@ def safe_join_exists(path: str) -> bool:
 
 
 def send_media(request: HttpRequest, path: str, *, is_public: bool = True) -> HttpResponseBase:
-    """A file of MEDIA_ROOT with the safety headers. The type comes from the file name, is never
+    """A file of the media storage with the safety headers (from a bucket: a redirect to a
+    signed URL, core.storage). The type comes from the file name, is never
     sniffed, and only images display inline; anything else is an attachment. `is_public`: anyone
     may cache it for PUBLIC_MEDIA_MAX_AGE; otherwise only this person's browser, not kept."""
+    cache_control = f"public, max-age={PUBLIC_MEDIA_MAX_AGE}" if is_public else "private, no-store"
+    storage = storages["default"]
+    if isinstance(storage, SignedS3Storage):
+        content_type = mimetypes.guess_type(path)[0] or ""
+        is_inline = content_type in INLINE_MEDIA_TYPES
+        return signed_redirect(
+            storage,
+            path,
+            content_type=content_type if is_inline else "application/octet-stream",
+            download_name="" if is_inline else Path(path).name,
+            cache_control=cache_control,
+        )
     response = _file_response(request, path)
     response["X-Content-Type-Options"] = "nosniff"
     content_type = response.get("Content-Type", "").split(";")[0].strip()
     if response.status_code == 200 and content_type not in INLINE_MEDIA_TYPES:
         response["Content-Type"] = "application/octet-stream"
         response["Content-Disposition"] = content_disposition_header(True, Path(path).name)
-    if is_public:
-        response["Cache-Control"] = f"public, max-age={PUBLIC_MEDIA_MAX_AGE}"
-    else:
-        response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = cache_control
     return response
 
 

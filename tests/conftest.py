@@ -13,7 +13,8 @@ from cooperatives.models import Role
 from tests.factories import CooperativeFactory, MembershipFactory, UserFactory
 
 # The Stripe stand-in's fixtures: stripe_standin_server, stripe_standin, stripe_backend.
-pytest_plugins = ["tests.stripe_standin.fixtures"]
+# The S3 stand-in's: s3_server, s3_storages.
+pytest_plugins = ["tests.stripe_standin.fixtures", "tests.s3_standin"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

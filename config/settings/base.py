@@ -179,6 +179,57 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Object storage (docs/deployment.md): with AWS_STORAGE_BUCKET_NAME set, listing images and logos
+# go to that bucket and verification documents to MINGA_S3_PRIVATE_BUCKET, another one, through
+# django-storages. No object is public: the permission-checked views answer with a redirect to a
+# URL signed for MINGA_S3_SIGNED_URL_SECONDS (core/storage.py). Keys: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role when they are unset.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+S3_PRIVATE_BUCKET = os.environ.get("MINGA_S3_PRIVATE_BUCKET", "")
+if S3_PRIVATE_BUCKET and not AWS_STORAGE_BUCKET_NAME:
+    raise ImproperlyConfigured(
+        "MINGA_S3_PRIVATE_BUCKET is set without AWS_STORAGE_BUCKET_NAME: set both (media and "
+        "private documents in buckets) or neither (both on this machine's disk)."
+    )
+# An S3-compatible server other than AWS (MinIO); the public one is how browsers reach it.
+S3_ENDPOINT_URL = os.environ.get("MINGA_S3_ENDPOINT_URL", "")
+S3_PUBLIC_ENDPOINT_URL = os.environ.get("MINGA_S3_PUBLIC_ENDPOINT_URL", "")
+S3_REGION = os.environ.get("MINGA_S3_REGION", "us-east-1")
+# Long enough for a slow page to load its images, short enough that a URL passed on soon dies.
+S3_SIGNED_URL_SECONDS = env_int("MINGA_S3_SIGNED_URL_SECONDS", 300)
+if not 1 <= S3_SIGNED_URL_SECONDS <= 604_800:
+    raise ImproperlyConfigured(
+        "MINGA_S3_SIGNED_URL_SECONDS must be between 1 and 604800 (7 days, S3's longest)."
+    )
+# Empty: boto3 looks for credentials itself (a machine's role, ~/.aws).
+S3_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
+
+
+def s3_storage(bucket: str, gate_url: str) -> dict[str, object]:
+    """The STORAGES entry of one bucket reached through signed URLs only."""
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "gate_url": gate_url,
+        "region_name": S3_REGION,
+        "querystring_expire": S3_SIGNED_URL_SECONDS,
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+    }
+    if S3_ENDPOINT_URL:
+        options |= {"endpoint_url": S3_ENDPOINT_URL, "addressing_style": "path"}
+    if S3_PUBLIC_ENDPOINT_URL:
+        options["public_endpoint_url"] = S3_PUBLIC_ENDPOINT_URL
+    if S3_ACCESS_KEY_ID:
+        options |= {"access_key": S3_ACCESS_KEY_ID, "secret_key": S3_SECRET_ACCESS_KEY}
+    return {"BACKEND": "core.storage.SignedS3Storage", "OPTIONS": options}
+
+
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES |= {
+        "default": s3_storage(AWS_STORAGE_BUCKET_NAME, MEDIA_URL),
+        "private": s3_storage(S3_PRIVATE_BUCKET, "/private-media-is-not-served/"),
+    }
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # Listing images and logos are answered by Django after a visibility check (docs/security.md).
 # Behind nginx, set this to an `internal` location aliasing MEDIA_ROOT (e.g. /internal-media/):
@@ -306,6 +357,8 @@ else:
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = False
+# The queue tasks go to and workers take from ("celery"); tests give each run its own.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_RESULT_BACKEND = None  # nothing waits on a result: tasks write what they did to the database
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"

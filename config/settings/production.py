@@ -6,7 +6,15 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, env_bool, env_int
+from .base import (
+    AWS_STORAGE_BUCKET_NAME,
+    DATABASES,
+    MEDIA_ACCEL_REDIRECT_PREFIX,
+    REDIS_URL,
+    S3_PRIVATE_BUCKET,
+    env_bool,
+    env_int,
+)
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -26,6 +34,23 @@ if "postgresql" not in DATABASES["default"]["ENGINE"]:
         "DATABASE_URL must point at PostgreSQL (postgres://user:password@host:5432/name): the "
         "production profile refuses SQLite, which cannot take concurrent writes (and Minga's search "
         "needs PostgreSQL)."
+    )
+
+# Several app servers share no disk: their files must be in buckets, documents in one of their own.
+if AWS_STORAGE_BUCKET_NAME and not S3_PRIVATE_BUCKET:
+    raise ImproperlyConfigured(
+        "AWS_STORAGE_BUCKET_NAME is set without MINGA_S3_PRIVATE_BUCKET: verification documents "
+        "need a bucket of their own, apart from the media (docs/deployment.md)."
+    )
+if AWS_STORAGE_BUCKET_NAME and AWS_STORAGE_BUCKET_NAME == S3_PRIVATE_BUCKET:
+    raise ImproperlyConfigured(
+        "MINGA_S3_PRIVATE_BUCKET must differ from AWS_STORAGE_BUCKET_NAME: a policy opened on the "
+        "media bucket must never reach verification documents."
+    )
+if AWS_STORAGE_BUCKET_NAME and MEDIA_ACCEL_REDIRECT_PREFIX:
+    raise ImproperlyConfigured(
+        "MEDIA_ACCEL_REDIRECT_PREFIX serves media from this machine's disk; with "
+        "AWS_STORAGE_BUCKET_NAME set they are in the bucket: unset one of them."
     )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

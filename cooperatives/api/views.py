@@ -1,6 +1,7 @@
 from typing import cast
 
 from django.http import FileResponse, Http404
+from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
@@ -29,6 +30,7 @@ from cooperatives.models import Cooperative, Invitation, Membership, PayoutDetai
 from core.api.parsers import FormParser, JSONParser
 from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
 from core.errors import NotPermitted
+from core.storage import SignedS3Storage, signed_redirect
 from core.uploads import IMAGE_CONTENT_TYPES
 
 DOCUMENT_TYPES = ["application/pdf", *IMAGE_CONTENT_TYPES.values()]
@@ -281,16 +283,27 @@ class VerificationDocumentView(APIView):
     @extend_schema(
         responses={
             **{(200, content_type): OpenApiTypes.BINARY for content_type in DOCUMENT_TYPES},
+            302: OpenApiResponse(
+                description="With object storage (docs/deployment.md): a redirect to the "
+                "document at a signed URL that works for a few minutes."
+            ),
             404: NOT_FOUND,
         },
         description="The document as it was uploaded (a PDF or a JPEG, PNG or WebP image), as an "
-        "attachment.",
+        "attachment; with object storage, a redirect to it.",
     )
-    def get(self, request: Request, slug: str, document_id: int) -> FileResponse:
+    def get(self, request: Request, slug: str, document_id: int) -> HttpResponseBase:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         document = selectors.verification_document_get(
             user=request.user, cooperative=cooperative, document_id=document_id
         )
+        if isinstance(document.file.storage, SignedS3Storage):
+            return signed_redirect(
+                cast(SignedS3Storage, document.file.storage),
+                str(document.file.name),
+                content_type=document.content_type,
+                download_name=document.original_name,
+            )
         try:
             handle = document.file.open("rb")
         except FileNotFoundError as exc:

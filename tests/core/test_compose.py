@@ -1,11 +1,16 @@
-"""docker-compose.yml and the Dockerfile cannot run here; these tests read them instead, so a
-renamed setting or a forgotten variable is caught before anyone types `docker compose up`."""
+"""docker-compose.yml and the Dockerfile cannot run here (no Docker daemon, no compose plugin);
+these tests read them instead, so a renamed setting or a forgotten variable is caught before anyone
+types `docker compose up`. The file is validated against the Compose Specification's JSON schema,
+the one `docker compose config` checks it with (tests/core/compose-spec.json, from
+github.com/compose-spec/compose-spec, schema/compose-spec.json at 170098b, Apache-2.0)."""
 
+import json
 import re
 from pathlib import Path
 
 import yaml
 from django.conf import settings
+from jsonschema import Draft7Validator
 
 ROOT = Path(settings.BASE_DIR)
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -22,7 +27,8 @@ REQUIRED_APP_ENVIRONMENT = {
     "STRIPE_API_BASE",
 }
 # Read by gunicorn or by Django itself rather than by config/settings.
-READ_OUTSIDE_SETTINGS = {"DJANGO_SETTINGS_MODULE", "WEB_CONCURRENCY"}
+READ_OUTSIDE_SETTINGS = {"DJANGO_SETTINGS_MODULE", "WEB_CONCURRENCY", "MIGRATE_ON_START"}
+MINGA_SERVICES = ("migrate", "app", "worker", "beat")
 
 
 def settings_variables() -> set[str]:
@@ -47,23 +53,104 @@ def published_ports(service: dict) -> list[str]:  # type: ignore[type-arg]
     return [str(port) for port in service.get("ports", [])]
 
 
-def test_the_four_services_and_where_they_come_from():
-    assert set(SERVICES) == {"db", "redis", "app", "stripe"}
+def test_the_file_is_valid_by_the_compose_specification():
+    schema = json.loads((ROOT / "tests" / "core" / "compose-spec.json").read_text())
+    errors = sorted(Draft7Validator(schema).iter_errors(COMPOSE), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_every_dependency_and_anchor_names_a_service_that_exists():
+    """What the schema cannot say and `docker compose config` refuses: a dependency on nothing."""
+    for name, service in SERVICES.items():
+        depends = service.get("depends_on", {})
+        assert set(depends) <= set(SERVICES), (name, depends)
+        for dependency, condition in depends.items() if isinstance(depends, dict) else []:
+            assert condition["condition"] in {
+                "service_started",
+                "service_healthy",
+                "service_completed_successfully",
+            }
+            if condition["condition"] == "service_healthy":
+                assert "healthcheck" in SERVICES[dependency], (name, dependency)
+
+
+def test_the_services_and_where_they_come_from():
+    assert set(SERVICES) == {
+        "db",
+        "redis",
+        "minio",
+        "buckets",
+        "migrate",
+        "app",
+        "worker",
+        "beat",
+        "proxy",
+        "stripe",
+    }
     assert SERVICES["db"]["image"] == "postgres:15"
     assert SERVICES["redis"]["image"].startswith("redis:")
-    assert SERVICES["app"]["build"]["context"] == "."
+    assert SERVICES["minio"]["image"].startswith("minio/minio")
+    assert SERVICES["proxy"]["image"].startswith("caddy:")
+    for name in MINGA_SERVICES:
+        assert SERVICES[name]["build"]["context"] == "."
+        assert SERVICES[name]["image"] == SERVICES["app"]["image"], name
     assert (ROOT / SERVICES["app"]["build"].get("dockerfile", "Dockerfile")).is_file()
     stripe_build = SERVICES["stripe"]["build"]
     stripe_context = ROOT / stripe_build["context"]
     assert (stripe_context / stripe_build.get("dockerfile", "Dockerfile")).is_file()
 
 
-def test_ports_publish_the_app_and_the_stripe_stand_in_only():
-    assert published_ports(SERVICES["app"]) == ["8000:8000"]
+def test_ports_publish_the_proxy_minio_and_the_stripe_stand_in_only():
+    """`--scale app=3` works only if no app container claims a host port; the proxy does."""
+    assert published_ports(SERVICES["proxy"]) == ["8000:8000"]
     assert published_ports(SERVICES["stripe"]) == ["8420:8420"]
-    # The database and Redis are reached over the compose network, never from outside.
-    assert published_ports(SERVICES["db"]) == []
-    assert published_ports(SERVICES["redis"]) == []
+    # Browsers follow signed URLs to MinIO (MINGA_S3_PUBLIC_ENDPOINT_URL).
+    assert published_ports(SERVICES["minio"]) == ["9000:9000"]
+    for name in ("db", "redis", "buckets", *MINGA_SERVICES):
+        assert published_ports(SERVICES[name]) == [], name
+    assert SERVICES["app"]["expose"] == ["8000"]
+
+
+def test_the_proxy_balances_over_every_app_container():
+    caddyfile = (ROOT / "tools" / "Caddyfile").read_text()
+    mount = SERVICES["proxy"]["volumes"][0]
+    assert mount.startswith("./tools/Caddyfile:/etc/caddy/Caddyfile")
+    # `dynamic a` re-reads the DNS name `app`: every scaled container, not the first one found.
+    assert re.search(r"dynamic a \{\s*name app\s*port 8000", caddyfile)
+    assert "lb_policy round_robin" in caddyfile
+    assert app_environment()["NUM_PROXIES"].endswith("1}")
+
+
+def test_app_worker_and_beat_share_one_environment_and_wait_for_migrations():
+    for name in MINGA_SERVICES:
+        environment = {k: str(v) for k, v in SERVICES[name]["environment"].items()}
+        assert {k: v for k, v in environment.items() if k != "MIGRATE_ON_START"} == {
+            k: v for k, v in app_environment().items() if k != "MIGRATE_ON_START"
+        }, name
+    assert app_environment()["MIGRATE_ON_START"] == "false"
+    assert SERVICES["migrate"]["environment"]["MIGRATE_ON_START"] == "true"
+    for name in ("app", "worker", "beat"):
+        depends = SERVICES[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        assert depends["buckets"]["condition"] == "service_completed_successfully"
+    assert SERVICES["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert SERVICES["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
+    assert (ROOT / "config" / "celery.py").is_file()
+
+
+def test_minio_gets_both_buckets_and_the_app_uses_them():
+    environment = app_environment()
+    assert "minga-media" in environment["AWS_STORAGE_BUCKET_NAME"]
+    assert "minga-private" in environment["MINGA_S3_PRIVATE_BUCKET"]
+    assert "http://minio:9000" in environment["MINGA_S3_ENDPOINT_URL"]
+    assert "http://localhost:9000" in environment["MINGA_S3_PUBLIC_ENDPOINT_URL"]
+    script = " ".join(SERVICES["buckets"]["entrypoint"])
+    assert "mc mb --ignore-existing" in script
+    assert '"minga/$$MEDIA_BUCKET" "minga/$$PRIVATE_BUCKET"' in script
+    buckets = SERVICES["buckets"]["environment"]
+    assert buckets["MEDIA_BUCKET"] == environment["AWS_STORAGE_BUCKET_NAME"]
+    assert buckets["PRIVATE_BUCKET"] == environment["MINGA_S3_PRIVATE_BUCKET"]
+    assert SERVICES["minio"]["environment"]["MINIO_ROOT_USER"] == environment["AWS_ACCESS_KEY_ID"]
 
 
 def test_the_app_gets_every_variable_it_needs():
@@ -106,6 +193,7 @@ def test_the_image_collects_static_files_migrates_on_start_and_runs_gunicorn():
     entrypoint = ROOT / "tools" / "docker-entrypoint.sh"
     assert "migrate --noinput" in entrypoint.read_text()
     assert 'exec "$@"' in entrypoint.read_text()
+    assert "MIGRATE_ON_START:-true" in entrypoint.read_text()
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
 
 
@@ -121,7 +209,8 @@ def test_compose_runs_the_extended_stand_in_and_it_delivers_webhooks_to_the_app(
     dockerfile = (ROOT / stripe["build"]["dockerfile"]).read_text()
     assert "tests/stripe_standin/" in dockerfile and '"--port", "8420"' in dockerfile
     environment = stripe["environment"]
-    assert environment["STANDIN_WEBHOOK_URL"] == "http://app:8000/api/v1/payments/stripe/webhook/"
+    assert environment["STANDIN_WEBHOOK_URL"] == "http://proxy:8000/api/v1/payments/stripe/webhook/"
+    assert "proxy" in app_environment()["ALLOWED_HOSTS"]
     assert environment["STRIPE_WEBHOOK_SECRET"] == app_environment()["STRIPE_WEBHOOK_SECRET"]
     assert "localhost:8420/js.stripe.com/v3/" in app_environment()["STRIPE_JS_URL"]
 

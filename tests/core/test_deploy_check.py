@@ -1,5 +1,6 @@
 """The production profile passes Django's deployment checklist with no warning, and refuses to
-start without a strong secret, a shared cache or a server database."""
+start without a strong secret, a shared cache or a server database, or with files in buckets
+without a private one for documents."""
 
 import os
 import secrets
@@ -80,3 +81,49 @@ def test_production_refuses_sqlite():
     assert result.returncode != 0
     assert "DATABASE_URL must point at PostgreSQL" in result.stderr
     assert _production_check().returncode == 0
+
+
+BUCKETS = {"AWS_STORAGE_BUCKET_NAME": "minga-media", "MINGA_S3_PRIVATE_BUCKET": "minga-private"}
+
+
+def test_production_takes_object_storage_with_two_buckets():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        **BUCKETS,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_object_storage_without_a_private_bucket():
+    """Verification documents would otherwise land in the media bucket."""
+    result = _production_check(AWS_STORAGE_BUCKET_NAME="minga-media")
+    assert result.returncode != 0
+    assert "without MINGA_S3_PRIVATE_BUCKET" in result.stderr
+
+
+def test_production_refuses_one_bucket_for_media_and_documents():
+    result = _production_check(
+        AWS_STORAGE_BUCKET_NAME="minga-files", MINGA_S3_PRIVATE_BUCKET="minga-files"
+    )
+    assert result.returncode != 0
+    assert "must differ from AWS_STORAGE_BUCKET_NAME" in result.stderr
+
+
+def test_production_refuses_serving_files_from_disk_while_they_are_in_buckets():
+    result = _production_check(MEDIA_ACCEL_REDIRECT_PREFIX="/internal-media/", **BUCKETS)
+    assert result.returncode != 0
+    assert "MEDIA_ACCEL_REDIRECT_PREFIX" in result.stderr
+
+
+def test_every_profile_refuses_a_private_bucket_alone_or_a_signed_url_lasting_too_long():
+    alone = _manage("check", MINGA_S3_PRIVATE_BUCKET="minga-private")
+    assert alone.returncode != 0
+    assert "without AWS_STORAGE_BUCKET_NAME" in alone.stderr
+    too_long = _manage("check", MINGA_S3_SIGNED_URL_SECONDS="604801", **BUCKETS)
+    assert too_long.returncode != 0
+    assert "between 1 and 604800" in too_long.stderr
