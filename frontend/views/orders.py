@@ -6,6 +6,7 @@ redirect and swaps only the region it came from (`hx-select`) and the messages
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -476,35 +477,36 @@ def order_action(request: SignedInRequest, order_id: int, action: str) -> HttpRe
     return redirect("frontend:order-detail", order_id=order.pk)
 
 
-@login_required
-@require_POST
-def order_mark_paid(request: SignedInRequest, order_id: int) -> HttpResponse:
+def _order_note_action(
+    request: SignedInRequest, order_id: int, service: Callable[..., Any], done: str
+) -> HttpResponse:
+    """An action on an order that takes an optional note (the form's `note`), then its page."""
     order = selectors.order_get_visible(user=request.user, order_id=order_id)
     form = MarkPaidForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    paid = attempt(
-        request, lambda: services.order_mark_paid(order=order, actor=request.user, note=note)
-    )
-    if succeeded(paid):
-        messages.success(
-            request, _("Order #%(id)s is marked paid; the buyer is told.") % {"id": order.pk}
-        )
+    if succeeded(attempt(request, lambda: service(order=order, actor=request.user, note=note))):
+        messages.success(request, done % {"id": order.pk})
     return redirect("frontend:order-detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
+def order_mark_paid(request: SignedInRequest, order_id: int) -> HttpResponse:
+    return _order_note_action(
+        request,
+        order_id,
+        services.order_mark_paid,
+        _("Order #%(id)s is marked paid; the buyer is told."),
+    )
 
 
 @login_required
 @require_POST
 def order_unflag(request: SignedInRequest, order_id: int) -> HttpResponse:
     """A moderator settled what the flag was about."""
-    order = selectors.order_get_visible(user=request.user, order_id=order_id)
-    form = MarkPaidForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    cleared = attempt(
-        request, lambda: services.order_unflag(order=order, actor=request.user, note=note)
+    return _order_note_action(
+        request, order_id, services.order_unflag, _("The flag on order #%(id)s is cleared.")
     )
-    if succeeded(cleared):
-        messages.success(request, _("The flag on order #%(id)s is cleared.") % {"id": order.pk})
-    return redirect("frontend:order-detail", order_id=order.pk)
 
 
 @login_required
