@@ -1,5 +1,6 @@
 """Reads of cooperatives shared by the API, the pages and the admin."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -36,9 +37,15 @@ def cooperative_list_visible_to(user: Any) -> QuerySet[Cooperative]:
     return queryset.filter(visible).distinct()
 
 
-def cooperative_get_visible(user: Any, slug: str) -> Cooperative:
+def cooperative_get_visible(
+    user: Any, slug: str, may: Callable[[Any, Cooperative], bool] | None = None
+) -> Cooperative:
+    """The cooperative by slug when the user may see it and, when given, `may(user, it)` holds
+    (manage its listings, read its payout details...); else a 404, never a 403."""
     cooperative = Cooperative.objects.filter(slug=slug).first()
     if cooperative is None or not can_view_cooperative(user, cooperative):
+        raise Http404("No cooperative with this slug.")
+    if may is not None and not may(user, cooperative):
         raise Http404("No cooperative with this slug.")
     return cooperative
 

@@ -190,7 +190,25 @@ class ReportOutcome(models.TextChoices):
     ACTION_TAKEN = "action_taken", _("Action taken")
 
 
-class Report(models.Model):
+class Resolvable(models.Model):
+    """What a moderator closes with a note: a report, an appeal (when, by whom, what they wrote)."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Report(Resolvable):
     """A signed-in user's complaint about a listing or a cooperative."""
 
     reporter = models.ForeignKey(
@@ -207,16 +225,6 @@ class Report(models.Model):
     status = models.CharField(
         max_length=16, choices=ReportStatus.choices, default=ReportStatus.OPEN
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution_note = models.TextField(blank=True)
     decision = models.ForeignKey(
         ModerationAction,
         on_delete=models.PROTECT,
@@ -279,7 +287,7 @@ class AppealOutcome(models.TextChoices):
     OVERTURNED = "overturned", _("Overturned: the decision is reversed")
 
 
-class Appeal(models.Model):
+class Appeal(Resolvable):
     """A seller contests one decision, once; another moderator than the decider resolves it."""
 
     decision = models.OneToOneField(
@@ -297,16 +305,6 @@ class Appeal(models.Model):
     status = models.CharField(
         max_length=16, choices=AppealStatus.choices, default=AppealStatus.OPEN
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -146,10 +146,9 @@ def seller_catalogue_page(request: HtmxRequest, cooperative: Cooperative) -> Pag
 
 
 def _managed(request: SignedInRequest, slug: str) -> Cooperative:
-    cooperative = cooperative_selectors.cooperative_get_visible(request.user, slug)
-    if not permissions.can_manage_listings(request.user, cooperative):
-        raise Http404("No cooperative with this slug.")
-    return cooperative
+    return cooperative_selectors.cooperative_get_visible(
+        request.user, slug, permissions.can_manage_listings
+    )
 
 
 def _managed_listing(request: SignedInRequest, listing_id: int) -> Listing:

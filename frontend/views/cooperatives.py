@@ -100,18 +100,12 @@ def create(request: SignedInRequest) -> HttpResponse:
 
 def _insider_cooperative(request: SignedInRequest, slug: str) -> Cooperative:
     """The cooperative when the viewer may see its private side (members, moderators), else 404."""
-    cooperative = selectors.cooperative_get_visible(request.user, slug)
-    if not permissions.can_view_private_data(request.user, cooperative):
-        raise Http404("No cooperative with this slug.")
-    return cooperative
+    return selectors.cooperative_get_visible(request.user, slug, permissions.can_view_private_data)
 
 
 def _managed_cooperative(request: SignedInRequest, slug: str) -> Cooperative:
     """The cooperative when the viewer is one of its owners or admins, else 404."""
-    cooperative = selectors.cooperative_get_visible(request.user, slug)
-    if not permissions.can_manage_cooperative(request.user, cooperative):
-        raise Http404("No cooperative with this slug.")
-    return cooperative
+    return selectors.cooperative_get_visible(request.user, slug, permissions.can_manage_cooperative)
 
 
 def _panel_context(

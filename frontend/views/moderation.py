@@ -254,7 +254,13 @@ def cooperatives(request: HttpRequest) -> HttpResponse:
         request,
         "frontend/moderation/cooperatives.html",
         "moderation-cooperatives",
-        {"form": form, "status": status, "page": page},
+        {
+            "form": form,
+            "status": status,
+            "page": page,
+            "items": page.object_list,
+            "list_class": "coop-list",
+        },
     )
 
 

@@ -6,6 +6,7 @@ redirect and swaps only the region it came from (`hx-select`) and the messages
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,11 @@ from django.views.decorators.http import require_POST
 
 from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import is_moderator
-from cooperatives.selectors import cooperative_get_visible, membership_list_for_user
+from cooperatives.selectors import (
+    cooperative_get_for_member,
+    cooperative_get_visible,
+    membership_list_for_user,
+)
 from frontend.order_forms import (
     CARD_PAYABLE_ONLY,
     CartAddForm,
@@ -73,14 +78,13 @@ def _memberships(request: SignedInRequest) -> list[Membership]:
     return list(membership_list_for_user(request.user))
 
 
-def _chosen(memberships: list[Membership], slug: str | None) -> Membership | None:
-    """The membership named by slug (404 when it is not one of the viewer's), else the first."""
+def _chosen(
+    request: SignedInRequest, memberships: list[Membership], slug: str | None
+) -> Cooperative | None:
+    """The viewer's cooperative named by slug (404 when it is not one of theirs), else the first."""
     if slug:
-        for membership in memberships:
-            if membership.cooperative.slug == slug:
-                return membership
-        raise Http404("No cooperative with this slug among yours.")
-    return memberships[0] if memberships else None
+        return cooperative_get_for_member(user=request.user, slug=slug)
+    return memberships[0].cooperative if memberships else None
 
 
 def _switch_choices(
@@ -112,8 +116,7 @@ def cart(request: SignedInRequest) -> HttpResponse:
     if not slug:
         # Open the cart that has something in it, when one has.
         slug = next((m.cooperative.slug for m in memberships if counts.get(m.cooperative_id)), None)
-    membership = _chosen(memberships, slug)
-    cooperative = membership.cooperative if membership else None
+    cooperative = _chosen(request, memberships, slug)
     context: dict[str, Any] = {
         "cooperative": cooperative,
         "switch_choices": _switch_choices(memberships, cooperative, counts),
@@ -155,9 +158,7 @@ def cart_add(request: SignedInRequest) -> HttpResponse:
         listing_id = form.cleaned_data.get("listing")
         return _add_to_cart_answer(request, listing_id, next_url)
     data = form.cleaned_data
-    membership = _chosen(_memberships(request), data["cooperative"])
-    assert membership is not None
-    cooperative = membership.cooperative
+    cooperative = cooperative_get_for_member(user=request.user, slug=data["cooperative"])
     added = attempt(
         request,
         lambda: services.cart_add_item(
@@ -249,11 +250,10 @@ def checkout(request: SignedInRequest) -> HttpResponse:
     memberships = _memberships(request)
     managed = [m for m in memberships if permissions.can_checkout(request.user, m.cooperative)]
     slug = request.POST.get("cooperative") or request.GET.get("cooperative")
-    membership = _chosen(memberships, slug) if slug else next(iter(managed or memberships), None)
-    if membership is None:
+    cooperative = _chosen(request, managed or memberships, slug)
+    if cooperative is None:
         messages.info(request, _("Join or create a cooperative to order."))
         return redirect("frontend:my-cooperatives")
-    cooperative = membership.cooperative
     if not permissions.can_checkout(request.user, cooperative):
         return render(
             request,
@@ -363,8 +363,7 @@ def _list_cooperative(
         and slug not in {m.cooperative.slug for m in memberships}
     ):
         return cooperative_get_visible(request.user, slug)
-    membership = _chosen(memberships, slug)
-    return membership.cooperative if membership else None
+    return _chosen(request, memberships, slug)
 
 
 @login_required
@@ -478,35 +477,36 @@ def order_action(request: SignedInRequest, order_id: int, action: str) -> HttpRe
     return redirect("frontend:order-detail", order_id=order.pk)
 
 
-@login_required
-@require_POST
-def order_mark_paid(request: SignedInRequest, order_id: int) -> HttpResponse:
+def _order_note_action(
+    request: SignedInRequest, order_id: int, service: Callable[..., Any], done: str
+) -> HttpResponse:
+    """An action on an order that takes an optional note (the form's `note`), then its page."""
     order = selectors.order_get_visible(user=request.user, order_id=order_id)
     form = MarkPaidForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    paid = attempt(
-        request, lambda: services.order_mark_paid(order=order, actor=request.user, note=note)
-    )
-    if succeeded(paid):
-        messages.success(
-            request, _("Order #%(id)s is marked paid; the buyer is told.") % {"id": order.pk}
-        )
+    if succeeded(attempt(request, lambda: service(order=order, actor=request.user, note=note))):
+        messages.success(request, done % {"id": order.pk})
     return redirect("frontend:order-detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
+def order_mark_paid(request: SignedInRequest, order_id: int) -> HttpResponse:
+    return _order_note_action(
+        request,
+        order_id,
+        services.order_mark_paid,
+        _("Order #%(id)s is marked paid; the buyer is told."),
+    )
 
 
 @login_required
 @require_POST
 def order_unflag(request: SignedInRequest, order_id: int) -> HttpResponse:
     """A moderator settled what the flag was about."""
-    order = selectors.order_get_visible(user=request.user, order_id=order_id)
-    form = MarkPaidForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    cleared = attempt(
-        request, lambda: services.order_unflag(order=order, actor=request.user, note=note)
+    return _order_note_action(
+        request, order_id, services.order_unflag, _("The flag on order #%(id)s is cleared.")
     )
-    if succeeded(cleared):
-        messages.success(request, _("The flag on order #%(id)s is cleared.") % {"id": order.pk})
-    return redirect("frontend:order-detail", order_id=order.pk)
 
 
 @login_required

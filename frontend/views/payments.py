@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -38,10 +38,9 @@ from orders.state import OrderStatus, PaymentMethod, Side
 
 def _cooperative(request: SignedInRequest, slug: str) -> Cooperative:
     """Members and moderators read the page; anyone else gets a 404."""
-    cooperative = selectors.cooperative_get_visible(request.user, slug)
-    if not permissions.can_view_payout_details(request.user, cooperative):
-        raise Http404("No cooperative with this slug.")
-    return cooperative
+    return selectors.cooperative_get_visible(
+        request.user, slug, permissions.can_view_payout_details
+    )
 
 
 def _onboarding_link(request: SignedInRequest, cooperative: Cooperative) -> str:

@@ -5,7 +5,7 @@ empty, as in an export), so importing a file twice, or importing an export, chan
 import csv
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -343,17 +343,18 @@ def _category_index() -> dict[str, Category]:
     return index
 
 
-@transaction.atomic
-def catalogue_import(
-    *,
-    cooperative: Cooperative,
-    actor: User | None,
-    data: bytes,
-    dry_run: bool = False,
-    progress: Progress | None = None,
-) -> ImportResult:
-    """Create and update listings from a CSV file, all or nothing. New rows become drafts;
-    edits of published listings follow the review policy like any edit."""
+@dataclass
+class _Plan:
+    """What the rows of a file ask for, checked, before anything is written."""
+
+    to_create: list[tuple[int, Listing]] = field(default_factory=list)
+    to_update: list[tuple[int, Listing, set[str]]] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _ensure_may_import(cooperative: Cooperative, actor: User | None, data: bytes) -> None:
+    """Owners and admins of an active cooperative, a file within the upload limit."""
     if actor is not None and not permissions.can_manage_listings(actor, cooperative):
         raise NotPermitted(_("Only owners and admins of the cooperative can import a catalogue."))
     ensure_active(cooperative, "import_listings")
@@ -363,22 +364,47 @@ def catalogue_import(
             % {"MAX_UPLOAD_BYTES": settings.MAX_UPLOAD_BYTES},
             code="too_large",
         )
-    header, rows = _read(_decode(data))
-    total = len(rows)
-    categories = _category_index()
-    existing = {
+
+
+def _locked_listings(cooperative: Cooperative) -> dict[int, Listing]:
+    """The cooperative's listings by id, locked in primary-key order."""
+    return {
         listing.pk: listing
         for listing in Listing.objects.select_for_update(of=("self",))
         .filter(cooperative=cooperative)
         .select_related("cooperative")
         .order_by("pk")
     }
+
+
+def _row_target(
+    cells: dict[str, str], sku: str, existing: dict[int, Listing], by_sku: dict[str, Listing]
+) -> Listing | None:
+    """The listing a row edits (by SKU, else by id when it has no SKU), or None for a new one."""
+    target = by_sku.get(sku) if sku else None
+    if target is None and not sku:
+        listing_id = cells.get("id", "").strip()
+        target = existing.get(int(listing_id)) if listing_id.isdigit() else None
+        if target is None:
+            raise ValidationError({"sku": [_("Give each new listing a SKU.")]})
+    return target
+
+
+def _plan(
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    *,
+    cooperative: Cooperative,
+    actor: User | None,
+    progress: Progress | None,
+) -> _Plan:
+    """Every row checked: which listings it creates or changes, and every error with its line."""
+    categories = _category_index()
+    existing = _locked_listings(cooperative)
     by_sku = {listing.sku: listing for listing in existing.values() if listing.sku}
-    errors: list[RowError] = []
-    to_create: list[tuple[int, Listing]] = []
-    to_update: list[tuple[int, Listing, set[str]]] = []
+    plan = _Plan()
     seen: dict[str, int] = {}
-    result = ImportResult(dry_run=dry_run)
+    total = len(rows)
     for done, (line, row) in enumerate(rows, start=1):
         if progress and (done % 200 == 0 or done == total):
             progress("check", done, total)
@@ -387,18 +413,13 @@ def catalogue_import(
                 "cells": len(row),
                 "columns": len(header),
             }
-            errors.append(RowError(line, "", problem))
+            plan.errors.append(RowError(line, "", problem))
             continue
         cells = dict(zip(header, row, strict=True))
         sku = _undefuse(cells["sku"]).strip()
         try:
             changes = _row_changes(cells, categories, header)
-            target = by_sku.get(sku) if sku else None
-            if target is None and not sku:
-                listing_id = cells.get("id", "").strip()
-                target = existing.get(int(listing_id)) if listing_id.isdigit() else None
-                if target is None:
-                    raise ValidationError({"sku": [_("Give each new listing a SKU.")]})
+            target = _row_target(cells, sku, existing, by_sku)
             key = sku or f"#{target.pk if target else ''}"
             if key in seen:
                 raise ValidationError(
@@ -410,13 +431,18 @@ def catalogue_import(
                     cooperative=cooperative, fields=changes | {"sku": sku}, in_bulk=True
                 )
                 listing.created_by = actor
-                to_create.append((line, listing))
+                plan.to_create.append((line, listing))
             elif changed := apply_changes(target, changes, in_bulk=True):
-                to_update.append((line, target, changed))
+                plan.to_update.append((line, target, changed))
             else:
-                result.unchanged += 1
+                plan.unchanged += 1
         except ValidationError as exc:
-            errors.extend(_errors_of(exc, line))
+            plan.errors.extend(_errors_of(exc, line))
+    return plan
+
+
+def _refuse_errors(errors: list[RowError]) -> None:
+    """All or nothing: one row with an error and nothing is imported."""
     if errors:
         raise CatalogueImportError(
             _("%(len)s row(s) have errors; nothing was imported.")
@@ -424,11 +450,12 @@ def catalogue_import(
             code="invalid_rows",
             rows=errors,
         )
-    now = timezone.now()
-    if dry_run:
-        result.created, result.updated = len(to_create), len(to_update)
-        transaction.set_rollback(True)
-        return result
+
+
+def _create_listings(
+    cooperative: Cooperative, actor: User | None, to_create: list[tuple[int, Listing]]
+) -> int:
+    """The new drafts in bulk, each with its "import" event; returns how many."""
     created = Listing.objects.bulk_create([listing for _line, listing in to_create], batch_size=500)
     catalogue_version.changed()
     if created and created[0].pk is None:  # databases that return no ids: fetch them by sku
@@ -448,14 +475,49 @@ def catalogue_import(
         ],
         batch_size=1000,
     )
-    result.created = len(created)
+    return len(created)
+
+
+def _update_listings(
+    to_update: list[tuple[int, Listing, set[str]]],
+    actor: User | None,
+    progress: Progress | None,
+) -> int:
+    """Save the changed listings; returns how many went back to review."""
+    now = timezone.now()
+    sent_back = 0
     for done, (_line, listing, changed) in enumerate(to_update, start=1):
         listing.updated_at = now
         listing.save()
         status_before = listing.status
         if _send_back_if_needed(listing, changed=changed, actor=actor).status != status_before:
-            result.sent_back_to_review += 1
+            sent_back += 1
         if progress and (done % 200 == 0 or done == len(to_update)):
             progress("write", done, len(to_update))
-    result.updated = len(to_update)
+    return sent_back
+
+
+@transaction.atomic
+def catalogue_import(
+    *,
+    cooperative: Cooperative,
+    actor: User | None,
+    data: bytes,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Create and update listings from a CSV file, all or nothing. New rows become drafts;
+    edits of published listings follow the review policy like any edit."""
+    _ensure_may_import(cooperative, actor, data)
+    header, rows = _read(_decode(data))
+    plan = _plan(header, rows, cooperative=cooperative, actor=actor, progress=progress)
+    _refuse_errors(plan.errors)
+    result = ImportResult(dry_run=dry_run, unchanged=plan.unchanged)
+    if dry_run:
+        result.created, result.updated = len(plan.to_create), len(plan.to_update)
+        transaction.set_rollback(True)
+        return result
+    result.created = _create_listings(cooperative, actor, plan.to_create)
+    result.sent_back_to_review = _update_listings(plan.to_update, actor, progress)
+    result.updated = len(plan.to_update)
     return result

@@ -56,17 +56,41 @@ DECISION_ERRORS = {
 }
 
 
+def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
+    """The validated input, or a 400 naming the fields."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data  # type: ignore[no-any-return]
+
+
 def _query(serializer_class: type, request: Request) -> dict[str, Any]:
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data  # type: ignore[no-any-return]
+    return _valid(serializer_class, request.query_params)
 
 
-class ModeratorListView(generics.ListAPIView):
+class DescribedListView(generics.ListAPIView):
+    """A list whose schema follows from its attributes: `query_class` (the query parameters, if
+    any), `serializer_class` (one item), `errors` and `description`."""
+
+    filter_backends: list[type] = []
+    query_class: type | None = None
+    errors: dict[int, Any] = {}
+    description = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.description and cls.serializer_class is not None:
+            extend_schema(
+                parameters=[cls.query_class] if cls.query_class else None,
+                responses={200: cls.serializer_class(many=True), **cls.errors},
+                description=cls.description,
+            )(cls)
+
+
+class ModeratorListView(DescribedListView):
     """A moderators' list; its serializer knows where the moderator has a conflict of interest."""
 
     permission_classes = [IsModerator]
-    filter_backends: list[type] = []
+    errors = MODERATOR_ERRORS
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
@@ -77,24 +101,23 @@ class ModeratorListView(generics.ListAPIView):
 class StatusQueueView(ModeratorListView):
     """A moderators' queue of the items in the status the query asks for (`query_class`)."""
 
-    query_class: type
     queue: Callable[..., QuerySet[Any]]
 
     def get_queryset(self) -> QuerySet[Any]:
+        assert self.query_class is not None
         return type(self).queue(status=_query(self.query_class, self.request)["status"])
 
 
 # Listings -----------------------------------------------------------------------------------
 
 
-@extend_schema(
-    parameters=[ReviewQueueQuerySerializer],
-    responses={200: ReviewQueueListingSerializer(many=True), **MODERATOR_ERRORS},
-    description="Listings awaiting review, oldest first, with the seller's verification status "
-    "and the decisions taken on them before.",
-)
 class ReviewQueueView(ModeratorListView):
     serializer_class = ReviewQueueListingSerializer
+    query_class = ReviewQueueQuerySerializer
+    description = (
+        "Listings awaiting review, oldest first, with the seller's verification status "
+        "and the decisions taken on them before."
+    )
 
     def get_queryset(self) -> QuerySet[Any]:
         query = _query(ReviewQueueQuerySerializer, self.request)
@@ -121,13 +144,12 @@ class DecisionView(APIView):
     def post(self, request: Request, **key: Any) -> Response:
         (value,) = key.values()
         target = type(self).find(value)
-        data = self.get_serializer_class()(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid(self.get_serializer_class(), request.data)
         action = services.decide(
             target=target,
             decision=self.decision,
             actor=request.user,  # type: ignore[arg-type]
-            reason=data.validated_data.get("reason", ""),
+            reason=data.get("reason", ""),
         )
         return Response(ModerationActionSerializer(action).data)
 
@@ -158,14 +180,10 @@ class CooperativeDecisionView(DecisionView):
     find = staticmethod(selectors.cooperative_get_for_moderation)
 
 
-@extend_schema(
-    parameters=[VerificationQueueQuerySerializer],
-    responses={200: VerificationQueueSerializer(many=True), **MODERATOR_ERRORS},
-    description="Verification requests, oldest first, with their documents.",
-)
 class VerificationQueueView(StatusQueueView):
     serializer_class = VerificationQueueSerializer
     query_class = VerificationQueueQuerySerializer
+    description = "Verification requests, oldest first, with their documents."
     queue = staticmethod(selectors.verification_request_queue)
 
 
@@ -188,19 +206,15 @@ class ReportCreateView(APIView):
         description="Report a published listing or a cooperative to the moderators.",
     )
     def post(self, request: Request) -> Response:
-        data = ReportInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        report = services.report_create(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        data = _valid(ReportInputSerializer, request.data)
+        report = services.report_create(actor=request.user, **data)  # type: ignore[arg-type]
         return Response(ReportCreatedSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(
-    parameters=[ReportQueueQuerySerializer],
-    responses={200: ReportGroupSerializer(many=True), **MODERATOR_ERRORS},
-    description="Reports grouped by reported item, the most reported first.",
-)
 class ReportQueueView(ModeratorListView):
     serializer_class = ReportGroupSerializer
+    query_class = ReportQueueQuerySerializer
+    description = "Reports grouped by reported item, the most reported first."
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         query = _query(ReportQueueQuerySerializer, request)
@@ -219,14 +233,13 @@ class ReportResolveView(APIView):
     )
     def post(self, request: Request, report_id: int) -> Response:
         report = selectors.report_get_for_moderation(report_id)
-        data = ReportResolveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid(ReportResolveInputSerializer, request.data)
         reports = services.report_resolve(
             report=report,
             actor=request.user,  # type: ignore[arg-type]
-            outcome=data.validated_data["outcome"],
-            note=data.validated_data.get("note", ""),
-            decision=data.validated_data.get("decision"),
+            outcome=data["outcome"],
+            note=data.get("note", ""),
+            decision=data.get("decision"),
         )
         return Response(ReportSerializer(reports, many=True).data)
 
@@ -234,12 +247,9 @@ class ReportResolveView(APIView):
 # The log ------------------------------------------------------------------------------------
 
 
-@extend_schema(
-    responses={200: ModerationActionSerializer(many=True), **MODERATOR_ERRORS},
-    description="The append-only log of moderation actions, newest first.",
-)
 class ActionListView(ModeratorListView):
     serializer_class = ModerationActionSerializer
+    description = "The append-only log of moderation actions, newest first."
     filter_backends = [FilterBackend]
     filterset_class = ModerationActionFilter
 
@@ -263,11 +273,12 @@ def _followed_cooperative(request: Request) -> Cooperative | None:
     return cooperative_get_visible(request.user, slug) if slug else None
 
 
-class MemberListView(generics.ListAPIView):
+class MemberListView(DescribedListView):
     """A list of what concerns the person's cooperatives, or one of them (`?cooperative=`)."""
 
     permission_classes = [IsAuthenticated]
-    filter_backends: list[type] = []
+    query_class = CooperativeQuerySerializer
+    errors = {401: UNAUTHENTICATED, 404: NOT_FOUND}
     list_for: Callable[[Any, Cooperative | None], QuerySet[Any]]
 
     def get_queryset(self) -> QuerySet[Any]:
@@ -293,35 +304,28 @@ class AppealListCreateView(MemberListView):
         "cooperative concerned.",
     )
     def post(self, request: Request) -> Response:
-        data = AppealInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid(AppealInputSerializer, request.data)
         appeal = services.appeal_file(
-            decision=selectors.action_get(data.validated_data["action"]),
+            decision=selectors.action_get(data["action"]),
             actor=request.user,  # type: ignore[arg-type]
-            statement=data.validated_data["statement"],
+            statement=data["statement"],
         )
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(
-    parameters=[CooperativeQuerySerializer],
-    responses={200: DecisionSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
-    description="Decisions about your cooperatives and their listings, newest first, and "
-    "whether each can still be appealed.",
-)
 class DecisionListView(MemberListView):
     serializer_class = DecisionSerializer
+    description = (
+        "Decisions about your cooperatives and their listings, newest first, and "
+        "whether each can still be appealed."
+    )
     list_for = staticmethod(selectors.decision_list_for_cooperative)
 
 
-@extend_schema(
-    parameters=[AppealQueueQuerySerializer],
-    responses={200: ModeratorAppealSerializer(many=True), **MODERATOR_ERRORS},
-    description="Appeals, oldest first; open ones by default.",
-)
 class AppealQueueView(StatusQueueView):
     serializer_class = ModeratorAppealSerializer
     query_class = AppealQueueQuerySerializer
+    description = "Appeals, oldest first; open ones by default."
     queue = staticmethod(selectors.appeal_queue)
 
 
@@ -336,13 +340,12 @@ class AppealResolveView(APIView):
     )
     def post(self, request: Request, appeal_id: int) -> Response:
         appeal = selectors.appeal_get_for_moderation(appeal_id)
-        data = AppealResolveInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = _valid(AppealResolveInputSerializer, request.data)
         appeal = services.appeal_resolve(
             appeal=appeal,
             actor=request.user,  # type: ignore[arg-type]
-            outcome=data.validated_data["outcome"],
-            note=data.validated_data["note"],
+            outcome=data["outcome"],
+            note=data["note"],
         )
         appeal = selectors.appeal_get_for_moderation(appeal.pk)
         context = {"request": request, "conflicts": selectors.cooperative_ids_of(request.user)}

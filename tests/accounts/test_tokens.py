@@ -1,13 +1,9 @@
 """API keys end: they expire, a password change and sign-out revoke them, their owner lists and
 revokes them, and the database holds only their hash."""
 
-import importlib
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -164,30 +160,3 @@ def test_keys_of_a_deactivated_person_stop_answering(ana):
     ana.is_active = False
     ana.save()
     assert me(key) == 401
-
-
-def test_the_migration_hashes_drf_keys_and_drops_their_clear_copies(ana):
-    """Before, DRF's authtoken kept keys in clear: they keep working, hashed, and the clear
-    table goes."""
-    migration = importlib.import_module("accounts.migrations.0003_api_token")
-    clear_key = "0123456789abcdef0123456789abcdef01234567"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id bigint, "
-            "created timestamp with time zone)"
-            if connection.vendor == "postgresql"
-            else "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id bigint, "
-            "created datetime)"
-        )
-        cursor.execute(
-            "INSERT INTO authtoken_token VALUES (%s, %s, %s)", [clear_key, ana.pk, timezone.now()]
-        )
-    editor = SimpleNamespace(
-        connection=connection,
-        execute=lambda sql: connection.cursor().execute(sql),
-        quote_name=connection.ops.quote_name,
-    )
-    migration.hash_drf_tokens(apps, editor)
-    assert "authtoken_token" not in connection.introspection.table_names()
-    assert me(clear_key) == 200
-    assert ApiToken.objects.get(user=ana).key_hash == tokens.key_hash(clear_key)
