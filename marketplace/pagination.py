@@ -74,5 +74,7 @@ class CappedPaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         if ids is None or bottom != (number - 1) * self.per_page:
             ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        if self._counts_while_ranking(queryset):
+            ids = ids[: max(0, self.limit - bottom)]  # the extra candidate only says "more"
         rows = {row.pk: row for row in self.fetch_rows(ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)  # type: ignore[attr-defined]
