@@ -147,25 +147,31 @@ def _matching(queryset: QuerySet, query: SearchQuery) -> QuerySet:
     return queryset.alias(search_document=ListingDocument()).filter(search_document=query)
 
 
+def _candidate_ids(queryset: QuerySet, query: SearchQuery) -> list[int]:
+    """The first SEARCH_CANDIDATE_LIMIT matches (+1, to tell that there were more), as ids: a
+    literal list lets the ranking query read just those rows by primary key (as a subquery, the
+    planner hashed it and scanned the whole table around it)."""
+    limit = settings.SEARCH_CANDIDATE_LIMIT
+    return list(_matching(queryset.order_by(), query).values_list("pk", flat=True)[: limit + 1])
+
+
 def _postgres_search(queryset: QuerySet, text: str) -> QuerySet:
     """Full-text search; when the words match nothing, each word is replaced by its closest
     title words, so a typo still finds the listing ("organik" → "orgánico").
 
-    Only a bounded set of candidates is ranked: the first SEARCH_CANDIDATE_LIMIT matches the
-    full-text index finds (+1, to tell that there were more). Ranking reads every candidate's
-    document, so without the bound a common word costs in proportion to the catalogue (25,000
-    matches at 1,000,000 listings); with it, the same as in a small catalogue. The count of a
-    search stops at the same limit (see marketplace.pagination)."""
+    Only a bounded set of candidates is ranked: the first SEARCH_CANDIDATE_LIMIT matches found.
+    Ranking reads every candidate's document, so without the bound a common word costs in
+    proportion to the catalogue (25,000 matches at 1,000,000 listings); with it, about the same
+    as in a small catalogue. The count of a search stops at the same limit (see
+    marketplace.pagination)."""
     query = _full_text_query(text)
-    if not _matching(queryset, query).exists():
+    ids = _candidate_ids(queryset, query)
+    if not ids:
         corrected = _corrected_query(text)
         if corrected is not None:
             query = corrected
-    limit = settings.SEARCH_CANDIDATE_LIMIT
-    candidates = _matching(queryset.order_by(), query).values("pk")[: limit + 1]
-    return queryset.filter(pk__in=candidates).annotate(
-        relevance=SearchRank(ListingDocument(), query)
-    )
+            ids = _candidate_ids(queryset, query)
+    return queryset.filter(pk__in=ids).annotate(relevance=SearchRank(ListingDocument(), query))
 
 
 def _fallback_search(queryset: QuerySet, text: str) -> QuerySet:
