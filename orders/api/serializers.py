@@ -294,7 +294,7 @@ class CheckoutLineInputSerializer(serializers.Serializer):
 
 class CheckoutInputSerializer(serializers.Serializer):
     cooperative = serializers.SlugField()
-    lines = CheckoutLineInputSerializer(
+    lines = CheckoutLineInputSerializer(  # type: ignore[call-arg]  # DRF's ListSerializer takes the lengths
         many=True,
         required=False,
         min_length=1,

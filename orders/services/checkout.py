@@ -383,18 +383,22 @@ def _requested_lines(
         )
     ]
     if missing:
-        problems = [
+        details = [
+            _("Listing %(id)s is not in the catalogue.") % {"id": listing_id}
+            for listing_id in missing
+        ]
+        problems: list[dict[str, Any]] = [
             {
                 "id": None,
                 "listing": listing_id,
                 "title": "",
                 "code": "listing_unavailable",
-                "detail": _("Listing %(id)s is not in the catalogue.") % {"id": listing_id},
+                "detail": detail,
             }
-            for listing_id in missing
+            for listing_id, detail in zip(missing, details, strict=True)
         ]
         raise CheckoutConflict(
-            " ".join(problem["detail"] for problem in problems),
+            " ".join(details),
             code="listing_unavailable",
             lines=problems,
         )
