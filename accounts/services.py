@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
@@ -18,8 +19,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import tokens
+from accounts import token_cache, tokens
 from accounts.models import ApiToken, LoginAttempt, User, normalize_email
+from accounts.selectors import token_cache_key, token_cacheable
 from core.email import send_email
 from core.errors import DomainError, NotFound
 from core.reference import validate_time_zone
@@ -141,6 +143,12 @@ def token_touch(token: ApiToken) -> None:
     if token.last_used_at is None or token.last_used_at < now - timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        if settings.API_TOKEN_CACHE_SECONDS:  # the cached copy learns it too
+            cache.set(
+                token_cache_key(token.key_hash),
+                token_cacheable(token),
+                settings.API_TOKEN_CACHE_SECONDS,
+            )
 
 
 @transaction.atomic
@@ -170,6 +178,9 @@ def user_adopt_time_zone(*, user: User, time_zone: str) -> None:
     if not user.time_zone and time_zone:
         user.time_zone = time_zone
         User.objects.filter(pk=user.pk, time_zone="").update(time_zone=time_zone)
+        token_cache.forget_keys(
+            list(ApiToken.objects.filter(user=user).values_list("key_hash", flat=True))
+        )
 
 
 # Passwords and credentials ------------------------------------------------------------------

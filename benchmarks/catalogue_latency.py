@@ -25,6 +25,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 os.environ.setdefault("DEBUG", "false")  # no query log kept in memory
 
 SCENARIOS = [
+    ("search, a common word (make bench-scaling)", "/api/v1/listings/?search=organico"),
+    (
+        "filtered (make bench-scaling)",
+        "/api/v1/listings/?category=food&country=AR&currency=ARS&min_price=100000"
+        "&max_price=5000000",
+    ),
     ("search", "/api/v1/listings/?search=cafe+organico"),
     ("search, a typo", "/api/v1/listings/?search=organik"),
     ("search + filters", "/api/v1/listings/?search=yerba&country=AR&in_stock=true"),

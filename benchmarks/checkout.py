@@ -169,6 +169,7 @@ def _buyer_loop(
     pause: float,
     accept: bool,
     seed: int,
+    with_lines: bool = False,
 ) -> None:
     rng = random.Random(seed)  # noqa: S311  # nosec B311: load pattern, not secrets
     buyer = _Client(base_url, token)
@@ -185,6 +186,30 @@ def _buyer_loop(
     while time.monotonic() < deadline:
         listing = rng.choice(fixture.hot) if rng.random() < 0.3 else rng.choice(fixture.cool)
         quantity = rng.randint(1, 3)
+        if with_lines:  # one request per order: the lines in the checkout's body
+            started = time.perf_counter()
+            status, data = buyer.call(
+                "POST",
+                "/api/v1/checkout/",
+                {
+                    "cooperative": slug,
+                    "payment_method": "invoice",
+                    "delivery_address": "Bench 1",
+                    "lines": [{"listing": listing, "quantity": quantity}],
+                },
+                {"Idempotency-Key": str(uuid.uuid4())},
+            )
+            stats.requests += 1
+            stats.latencies_ms.append((time.perf_counter() - started) * 1000)
+            if status == 201:
+                stats.checkouts += 1
+            elif status == 409:
+                stats.refused += 1  # sold out
+            else:
+                note(status, "checkout", data)
+            if pause:
+                time.sleep(pause)
+            continue
         status, data = buyer.call(
             "POST",
             "/api/v1/cart/items/",
@@ -232,9 +257,17 @@ def _buyer_loop(
 
 
 def run_checkouts(
-    base_url: str, fixture: Fixture, *, seconds: float, pause: float = 0.0, accept: bool = False
+    base_url: str,
+    fixture: Fixture,
+    *,
+    seconds: float,
+    pause: float = 0.0,
+    accept: bool = False,
+    with_lines: bool = False,
 ) -> CheckoutStats:
-    """Every buyer in its own thread, checking out again and again until `seconds` pass."""
+    """Every buyer in its own thread, checking out again and again until `seconds` pass: with
+    `with_lines`, one request per order (the lines in the checkout's body); otherwise add to the
+    cart, then check out the cart."""
     started = time.monotonic()
     deadline = started + seconds
     per_buyer = [CheckoutStats() for _ in fixture.buyers]
@@ -242,7 +275,7 @@ def run_checkouts(
         threading.Thread(
             target=_buyer_loop,
             args=(base_url, slug, token, fixture, deadline, per_buyer[index]),
-            kwargs={"pause": pause, "accept": accept, "seed": index},
+            kwargs={"pause": pause, "accept": accept, "seed": index, "with_lines": with_lines},
             daemon=True,
         )
         for index, (slug, token) in enumerate(fixture.buyers)

@@ -34,9 +34,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--buyers", type=int, default=32)
     parser.add_argument("--warmup", type=float, default=2)
+    parser.add_argument(
+        "--cart", action="store_true", help="add to cart, then check out (two requests an order)"
+    )
     args = parser.parse_args()
+    with_lines = not args.cart
     url = os.environ.get("DATABASE_URL") or bench.DEFAULT_DATABASE_URL
-    if "bench" not in url.rsplit("/", 1)[-1]:
+    if "bench" not in url.rsplit("/", 1)[-1] and os.environ.get("BENCH_FORCE") != "1":
         raise SystemExit("The order tables are emptied: use a database whose name has `bench`.")
     bench.django_setup(url)
     bench.reset_orders()
@@ -56,13 +60,18 @@ def main() -> int:
     settings = bench.server_settings()
     with bench.Server(url, settings) as server:
         assert server.process is not None
-        run_checkouts(server.base_url, prepare_fixture(buyers=args.buyers), seconds=args.warmup)
+        run_checkouts(
+            server.base_url,
+            prepare_fixture(buyers=args.buyers),
+            seconds=args.warmup,
+            with_lines=with_lines,
+        )
         fixture = prepare_fixture(buyers=args.buyers)
         processes = [server.process.pid, *server.worker_pids()]
         before = {pid: process_cpu_seconds(pid) or 0.0 for pid in processes + backends()}
         idle_before, total_before = machine_idle_and_total()
         client_before = time.process_time()
-        stats = run_checkouts(server.base_url, fixture, seconds=args.seconds)
+        stats = run_checkouts(server.base_url, fixture, seconds=args.seconds, with_lines=with_lines)
         client = time.process_time() - client_before
         idle_after, total_after = machine_idle_and_total()
         database_pids = backends()

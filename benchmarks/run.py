@@ -153,6 +153,9 @@ def record_seed_time(listings: int, cooperatives: int, seconds: float) -> None:
 
 
 def free_port() -> int:
+    """BENCH_PORT when set (a machine shared by several runs gives each its own range)."""
+    if os.environ.get("BENCH_PORT"):
+        return int(os.environ["BENCH_PORT"])
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -380,7 +383,8 @@ def checkout_scenario(base_url: str, args: argparse.Namespace) -> dict[str, Any]
     from benchmarks.consistency import check_consistency
 
     fixture = prepare_fixture(buyers=args.buyers)
-    stats = run_checkouts(base_url, fixture, seconds=args.seconds)
+    with_lines = not getattr(args, "checkout_cart", False)
+    stats = run_checkouts(base_url, fixture, seconds=args.seconds, with_lines=with_lines)
     problems = check_consistency(
         since_order_id=fixture.since_order_id, initial_stock=fixture.initial_stock
     )
@@ -396,8 +400,12 @@ def checkout_scenario(base_url: str, args: argparse.Namespace) -> dict[str, Any]
     result = {
         "name": f"checkout, {args.buyers} concurrent buyers (invoice)",
         "key": "checkout",
-        "path": "/api/v1/cart/items/ + /api/v1/checkout/",
-        "what": "add to cart, then check out; orders per second",
+        "path": "/api/v1/checkout/ with lines"
+        if with_lines
+        else "/api/v1/cart/items/ + /api/v1/checkout/",
+        "what": "one request per order (lines in the body); orders per second"
+        if with_lines
+        else "add to cart, then check out; orders per second",
         "requests": stats.requests,
         "seconds": round(stats.seconds, 2),
         "rps": round(stats.requests / stats.seconds, 1),
@@ -852,6 +860,11 @@ def main(argv: list[str] | None = None) -> int:
     common(bench, float(os.environ.get("BENCH_SECONDS") or 10))
     bench.add_argument("--only", default="", help="comma-separated scenario keys")
     bench.add_argument("--name", default="", help="results file name (default bench-<size>)")
+    bench.add_argument(
+        "--checkout-cart",
+        action="store_true",
+        help="check out through the cart (two requests per order) instead of lines in the body",
+    )
     scaling = commands.add_parser("scaling", help="search and list p50 at several sizes")
     common(scaling, float(os.environ.get("BENCH_SECONDS") or 10))
     scaling.add_argument("--sizes", default=os.environ.get("SIZES") or "10000,100000,1000000")

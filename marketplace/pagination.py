@@ -5,7 +5,8 @@ catalogue:
   every row nor computes anything per row (`is_capped` says when it stopped);
 - a page is found as a list of ids first (a narrow query the covering indexes answer alone),
   then only those rows are read in full (`fetch_rows`, e.g. `selectors.listing_rows`);
-- a search ranks every match anyway, so its page of ids and its count come from one query.
+- a search ranks its (bounded) candidates anyway, so its page of ids and its count come from one
+  query; its count stops at SEARCH_CANDIDATE_LIMIT, the number of candidates it ranks.
 """
 
 from collections.abc import Callable
@@ -32,14 +33,20 @@ class CappedPaginator(Paginator):
         self.fetch_rows = fetch_rows or (lambda ids: object_list.order_by().filter(pk__in=ids))
 
     @cached_property
+    def limit(self) -> int:
+        """Where the count stops: a search ranks (and counts) a bounded set of candidates."""
+        if self._counts_while_ranking(self.object_list):  # type: ignore[arg-type]
+            return min(settings.SEARCH_CANDIDATE_LIMIT, settings.LISTING_COUNT_LIMIT)
+        return settings.LISTING_COUNT_LIMIT
+
+    @cached_property
     def count(self) -> int:  # type: ignore[override]
-        limit = settings.LISTING_COUNT_LIMIT
         queryset: QuerySet = self.object_list  # type: ignore[assignment]
-        return queryset.order_by().values("pk")[: limit + 1].count()
+        return queryset.order_by().values("pk")[: self.limit + 1].count()
 
     @property
     def is_capped(self) -> bool:
-        return self.count > settings.LISTING_COUNT_LIMIT
+        return self.count > self.limit
 
     def _counts_while_ranking(self, queryset: QuerySet) -> bool:
         """A search sorts every match to rank it, so the same pass can count them."""
@@ -67,5 +74,7 @@ class CappedPaginator(Paginator):
         top = min(bottom + self.per_page, self.count)
         if ids is None or bottom != (number - 1) * self.per_page:
             ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        if self._counts_while_ranking(queryset):
+            ids = ids[: max(0, self.limit - bottom)]  # the extra candidate only says "more"
         rows = {row.pk: row for row in self.fetch_rows(ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)  # type: ignore[attr-defined]

@@ -51,8 +51,10 @@ def _no_catalogue_response_cache(settings) -> None:  # type: ignore[no-untyped-d
     """Tests run inside a transaction that never commits, so the catalogue version (bumped after
     commit) does not move: cached catalogue responses would outlive the test's own edits. The
     tests of that cache (tests/marketplace/test_http_cache.py) turn it on and run the commits'
-    callbacks."""
+    callbacks. Likewise the typo corrections (one test's dictionary is not the next one's):
+    their test turns them on with an empty cache."""
     settings.CATALOGUE_RESPONSE_CACHE_SECONDS = 0
+    settings.SEARCH_CORRECTION_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -150,6 +150,9 @@ PASSWORD_RESET_PER_ADDRESS = env_int("PASSWORD_RESET_PER_ADDRESS", 3)
 # person keeps at most API_TOKEN_MAX_PER_USER (making one more revokes the oldest).
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 API_TOKEN_MAX_PER_USER = env_int("API_TOKEN_MAX_PER_USER", 20)
+# How long a token lookup is kept in the cache (0: read every request). Revoking or deleting a
+# token and saving its owner remove the cached copy at once (accounts/token_cache.py).
+API_TOKEN_CACHE_SECONDS = env_int("API_TOKEN_CACHE_SECONDS", 60)
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:home"
@@ -335,6 +338,10 @@ LISTING_EDIT_NEEDS_REVIEW = env_bool("LISTING_EDIT_NEEDS_REVIEW", True)
 CATALOGUE_IMPORT_MAX_ROWS = env_int("CATALOGUE_IMPORT_MAX_ROWS", 5000)
 # Listing lists count at most this many matches (the page links stop there); see docs/catalogue.md.
 LISTING_COUNT_LIMIT = env_int("LISTING_COUNT_LIMIT", 10_000)
+# A search ranks at most this many matches (and counts up to it): marketplace/search.py.
+SEARCH_CANDIDATE_LIMIT = env_int("SEARCH_CANDIDATE_LIMIT", 1_000)
+# How long the typo corrections of a word are kept in the cache.
+SEARCH_CORRECTION_CACHE_SECONDS = env_int("SEARCH_CORRECTION_CACHE_SECONDS", 600)
 # How long an anonymous catalogue response is kept in the cache (0: never). A change to the
 # catalogue makes it stale at once whatever this says (marketplace/http_cache.py).
 CATALOGUE_RESPONSE_CACHE_SECONDS = env_int("CATALOGUE_RESPONSE_CACHE_SECONDS", 300)

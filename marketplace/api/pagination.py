@@ -3,7 +3,6 @@
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from rest_framework.response import Response
 
 from core.api.pagination import StandardPagination
@@ -20,7 +19,7 @@ class ListingPagination(StandardPagination):
         paginator: CappedPaginator = self.page.paginator  # type: ignore[assignment]
         return Response(
             {
-                "count": min(paginator.count, settings.LISTING_COUNT_LIMIT),
+                "count": min(paginator.count, paginator.limit),
                 "count_is_capped": paginator.is_capped,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),

@@ -8,6 +8,7 @@ from cooperatives.models import Cooperative
 from cooperatives.permissions import prime_roles
 from orders import labels, permissions
 from orders.models import (
+    MAX_CART_LINES,
     MAX_QUANTITY,
     Checkout,
     Invoice,
@@ -279,8 +280,28 @@ class NoteSerializer(serializers.Serializer):
 # --- checkout -----------------------------------------------------------------------------
 
 
+class CheckoutLineInputSerializer(serializers.Serializer):
+    listing = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    unit_price_amount = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**63 - 1,
+        help_text="The unit price the buyer agreed to (minor units); a different current price "
+        "is a 409 `price_changed`. Without it, the listing's current price is taken.",
+    )
+
+
 class CheckoutInputSerializer(serializers.Serializer):
     cooperative = serializers.SlugField()
+    lines = CheckoutLineInputSerializer(  # type: ignore[call-arg]  # DRF's ListSerializer takes the lengths
+        many=True,
+        required=False,
+        min_length=1,
+        max_length=MAX_CART_LINES,
+        help_text="Order exactly these listings, in one request, without the cart (which is left "
+        "as it is). Without `lines`, the cart's lines are ordered.",
+    )
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
     currency = serializers.CharField(
         required=False,
@@ -352,7 +373,9 @@ class CheckoutSerializer(serializers.ModelSerializer):
 
 
 class CheckoutProblemSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The cart line.")
+    id = serializers.IntegerField(
+        allow_null=True, help_text="The cart line; null for a line sent with the checkout."
+    )
     listing = serializers.IntegerField(allow_null=True)
     title = serializers.CharField()
     code = serializers.CharField()

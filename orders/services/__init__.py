@@ -5,6 +5,7 @@ from orders.services.checkout import (
     CheckoutConflict,
     CheckoutResult,
     IdempotencyKeyReused,
+    RequestedLine,
     checkout_fingerprint,
     checkout_place,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "CheckoutConflict",
     "CheckoutResult",
     "IdempotencyKeyReused",
+    "RequestedLine",
     "cart_add_item",
     "cart_remove_item",
     "cart_update_item",

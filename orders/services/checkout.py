@@ -24,6 +24,7 @@ from core.errors import DomainError, NotPermitted
 from core.money import Money
 from marketplace import catalogue_version
 from marketplace.models import Listing
+from marketplace.state import ListingStatus
 from orders import notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
@@ -69,6 +70,7 @@ def checkout_fingerprint(
     delivery_address: str,
     note: str,
     only_card_payable: bool = False,
+    lines: "list[RequestedLine] | None" = None,
 ) -> str:
     """A digest of what was asked, to tell a retry from a different request under the same key."""
     body: dict[str, Any] = {
@@ -80,6 +82,8 @@ def checkout_fingerprint(
     }
     if only_card_payable:  # absent when false, so digests of earlier checkouts stay valid
         body["only_card_payable"] = True
+    if lines is not None:  # likewise absent for a checkout of the cart
+        body["lines"] = [[line.listing, line.quantity, line.unit_price_amount] for line in lines]
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -228,6 +232,17 @@ def _problems(
     return problems
 
 
+@dataclass(frozen=True)
+class RequestedLine:
+    """A line sent with the checkout request (API clients: no cart round trip). Without
+    `unit_price_amount` the listing's current price is taken; with it, a different current price
+    is a `price_changed` conflict, as for a cart line."""
+
+    listing: int
+    quantity: int
+    unit_price_amount: int | None = None
+
+
 @transaction.atomic
 def checkout_place(
     *,
@@ -239,10 +254,12 @@ def checkout_place(
     delivery_address: str = "",
     note: str = "",
     only_card_payable: bool = False,
+    lines: list[RequestedLine] | None = None,
 ) -> CheckoutResult:
-    """Order the buyer's cart lines in one currency: one order per seller, stock taken, fee
-    computed, lines removed from the cart. The same key and request return the first result.
-    Card checkouts record their payment here; the PaymentIntent is created after commit."""
+    """Order the buyer's cart lines in one currency (or, with `lines`, exactly those listings,
+    leaving the cart alone): one order per seller, stock taken, fee computed, cart lines removed.
+    The same key and request return the first result. Card checkouts record their payment here;
+    the PaymentIntent is created after commit. A pipeline of small steps, each named below."""
     if not permissions.can_checkout(actor, buyer):
         raise NotPermitted(_("Only owners and admins of the cooperative can check out its cart."))
     ensure_email_confirmed(actor)
@@ -255,45 +272,193 @@ def checkout_place(
         delivery_address=delivery_address,
         note=note,
         only_card_payable=only_card_payable,
+        lines=lines,
     )
-    # The buyer's row comes with the cart's lock (read in that statement, not locked).
+    cart, buyer = _lock_buyer(buyer, with_cart=lines is None)
+    # Read after taking the lock: a request with the same key that held it has committed by now.
+    existing = _replay(buyer, key, fingerprint)
+    if existing is not None:
+        return CheckoutResult(existing, is_replay=True)
+    ensure_active(buyer, "checkout")
+    status, payment_status = payments.initial_statuses(payment_method)
+    if lines is None:
+        chosen = _cart_lines(cart, currency)
+        currency = chosen[0].currency
+        if payment_method == PaymentMethod.STRIPE:
+            chosen = _card_payable_lines(chosen, only_card_payable)
+        listings = _lock_listings(chosen)
+    else:
+        listings = _lock_listings_by_id([line.listing for line in lines])
+        chosen = _requested_lines(lines, listings, buyer)
+        currency = _requested_currency(chosen, currency)
+        if payment_method == PaymentMethod.STRIPE:
+            chosen = _card_payable_lines(chosen, only_card_payable)
+    _refuse_problems(chosen, listings, buyer)
+    plans = _plan_orders(chosen, listings, currency, payment_method)
+    try:
+        # No savepoint: a conflict here ends the whole checkout, which rolls back anyway.
+        checkout = Checkout.objects.create(
+            buyer=buyer,
+            created_by=actor,
+            idempotency_key=key,
+            request_fingerprint=fingerprint,
+            status=status,
+            payment_method=payment_method,
+            payment_status=payment_status,
+            currency=currency,
+            total_amount=sum(totals.total.amount for _, _, totals in plans),
+            fee_amount=sum(totals.fee.amount for _, _, totals in plans),
+            delivery_address=delivery_address,
+            note=note,
+        )
+    except IntegrityError as exc:
+        raise DomainError(
+            _("A checkout with this Idempotency-Key is being placed: retry in a moment."),
+            code="idempotency_key_in_use",
+        ) from exc
+
+    _take_stock(chosen, listings)
+    orders = _create_orders(checkout, plans, listings, actor)
+    if lines is None:
+        CartLine.objects.filter(pk__in=[line.pk for line in chosen]).delete()
+    _placed(checkout, orders)
+    return CheckoutResult(checkout, is_replay=False)
+
+
+def _lock_buyer(buyer: Cooperative, *, with_cart: bool) -> tuple[Cart | None, Cooperative]:
+    """The buyer's cart row, locked (the buyer's row comes in the same statement, not locked),
+    when the checkout orders the cart; otherwise the buyer's row as it is now."""
     cart = (
         Cart.objects.select_for_update(of=("self",))
         .select_related("cooperative")
         .filter(cooperative=buyer)
         .first()
+        if with_cart
+        else None
     )
-    # Read after taking the lock: a request with the same key that held it has committed by now.
-    existing = _replay(buyer, key, fingerprint)
-    if existing is not None:
-        return CheckoutResult(existing, is_replay=True)
-    buyer = cart.cooperative if cart is not None else Cooperative.objects.get(pk=buyer.pk)
-    ensure_active(buyer, "checkout")
-    status, payment_status = payments.initial_statuses(payment_method)
+    return cart, cart.cooperative if cart is not None else Cooperative.objects.get(pk=buyer.pk)
+
+
+def _cart_lines(cart: Cart | None, currency: str) -> list[CartLine]:
+    """The cart's lines in the chosen currency, by seller."""
     lines = list(cart.lines.select_related("seller").order_by("seller_id", "id")) if cart else []
     if not lines:
         raise DomainError(_("Your cart is empty."), code="cart_empty")
     currency = _choose_currency(lines, currency)
-    lines = [line for line in lines if line.currency == currency]
-    if payment_method == PaymentMethod.STRIPE:
-        lines = _card_payable_lines(lines, only_card_payable)
+    return [line for line in lines if line.currency == currency]
 
-    listing_ids = sorted({line.listing_id for line in lines if line.listing_id})
-    # Only the listings are locked; their sellers (for suspension) are read in the same statement.
-    listings = {
+
+def _lock_listings(lines: list[CartLine]) -> dict[int, Listing]:
+    return _lock_listings_by_id([line.listing_id for line in lines if line.listing_id])
+
+
+def _lock_listings_by_id(listing_ids: list[int]) -> dict[int, Listing]:
+    """Lock the listings in primary-key order; their sellers (for suspension) come in the same
+    statement, not locked."""
+    return {
         listing.pk: listing
         for listing in Listing.objects.select_for_update(of=("self",))
         .select_related("cooperative")
-        .filter(pk__in=listing_ids)
+        .filter(pk__in=sorted(set(listing_ids)))
         .order_by("pk")
     }
-    sellers = {listing.cooperative_id: listing.cooperative for listing in listings.values()}
+
+
+def _requested_lines(
+    requested: list[RequestedLine], listings: dict[int, Listing], buyer: Cooperative
+) -> list[CartLine]:
+    """Lines sent with the request, as (unsaved) cart lines priced from the locked listings. A
+    listing that is not in the public catalogue is refused without a word about it."""
+    if not requested:
+        raise ValidationError({"lines": [_("Send at least one line.")]})
+    if len({line.listing for line in requested}) != len(requested):
+        raise ValidationError({"lines": [_("Send each listing once, with its whole quantity.")]})
+    missing = [
+        line.listing
+        for line in requested
+        if line.listing not in listings
+        or (
+            listings[line.listing].status != ListingStatus.PUBLISHED
+            and listings[line.listing].cooperative_id != buyer.pk
+        )
+    ]
+    if missing:
+        details = [
+            _("Listing %(id)s is not in the catalogue.") % {"id": listing_id}
+            for listing_id in missing
+        ]
+        problems: list[dict[str, Any]] = [
+            {
+                "id": None,
+                "listing": listing_id,
+                "title": "",
+                "code": "listing_unavailable",
+                "detail": detail,
+            }
+            for listing_id, detail in zip(missing, details, strict=True)
+        ]
+        raise CheckoutConflict(
+            " ".join(details),
+            code="listing_unavailable",
+            lines=problems,
+        )
+    lines = []
+    for line in requested:
+        listing = listings[line.listing]
+        lines.append(
+            CartLine(
+                listing_id=listing.pk,
+                seller=listing.cooperative,
+                title=listing.title,
+                unit=listing.unit,
+                quantity=line.quantity,
+                unit_price_amount=listing.price_amount
+                if line.unit_price_amount is None
+                else line.unit_price_amount,
+                currency=listing.currency,
+            )
+        )
+    return sorted(lines, key=lambda line: (line.seller_id, line.listing_id))
+
+
+def _requested_currency(lines: list[CartLine], currency: str) -> str:
+    """Lines sent with the request are all ordered: they must share one currency."""
+    currencies = sorted({line.currency for line in lines})
+    if len(currencies) > 1:
+        raise ValidationError(
+            {
+                "lines": [
+                    _("These listings are priced in %(join)s: check out one currency at a time.")
+                    % {"join": ", ".join(currencies)}
+                ]
+            }
+        )
+    if currency and currency != currencies[0]:
+        raise ValidationError(
+            {
+                "currency": [
+                    _("These listings are priced in %(currency)s.") % {"currency": currencies[0]}
+                ]
+            }
+        )
+    return currencies[0]
+
+
+def _refuse_problems(
+    lines: list[CartLine], listings: dict[int, Listing], buyer: Cooperative
+) -> None:
     problems = _problems(lines, listings, buyer)
     if problems:
         detail = " ".join(problem["detail"] for problem in problems)
         raise CheckoutConflict(detail, code=problems[0]["code"], lines=problems)
 
+
+def _plan_orders(
+    lines: list[CartLine], listings: dict[int, Listing], currency: str, payment_method: str
+) -> list[tuple[Cooperative, list[CartLine], OrderTotals]]:
+    """One order per seller with its lines and totals; the checkout's total must be payable."""
     fee_bps = settings.SOLIDARITY_FEE_BPS
+    sellers = {listing.cooperative_id: listing.cooperative for listing in listings.values()}
     by_seller: dict[int, list[CartLine]] = defaultdict(list)
     for line in lines:
         by_seller[line.seller_id].append(line)
@@ -315,38 +480,18 @@ def checkout_place(
         raise DomainError(
             _("There is nothing to pay by card: choose invoice."), code="nothing_to_pay"
         )
+    return plans
 
-    try:
-        # No savepoint: a conflict here ends the whole checkout, which rolls back anyway.
-        checkout = Checkout.objects.create(
-            buyer=buyer,
-            created_by=actor,
-            idempotency_key=key,
-            request_fingerprint=fingerprint,
-            status=status,
-            payment_method=payment_method,
-            payment_status=payment_status,
-            currency=currency,
-            total_amount=checkout_total,
-            fee_amount=sum(totals.fee.amount for _, _, totals in plans),
-            delivery_address=delivery_address,
-            note=note,
-        )
-    except IntegrityError as exc:
-        raise DomainError(
-            _("A checkout with this Idempotency-Key is being placed: retry in a moment."),
-            code="idempotency_key_in_use",
-        ) from exc
 
-    _take_stock(lines, listings)
-    orders = _create_orders(checkout, plans, listings, actor)
-    CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+def _placed(checkout: Checkout, orders: list[Order]) -> None:
+    """What follows a placed checkout: the payment's record, the e-mails (after commit), and
+    the response's related objects as written (no need to read them back)."""
     payments.checkout_placed(checkout)
     # Card orders reach their sellers once paid (see orders.payments.services).
-    notifications.notify_orders_placed(orders, tell_seller=payment_method != PaymentMethod.STRIPE)
-    # What the response shows, as written: no need to read it back.
+    notifications.notify_orders_placed(
+        orders, tell_seller=checkout.payment_method != PaymentMethod.STRIPE
+    )
     _as_prefetched(checkout, orders=orders)
-    return CheckoutResult(checkout, is_replay=False)
 
 
 def _take_stock(lines: list[CartLine], listings: dict[int, Listing]) -> None:

@@ -140,3 +140,35 @@ def test_the_planner_is_told_pages_are_cheap_to_reach_at_random():
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
+
+
+def test_a_search_ranks_a_bounded_set_of_candidates_and_says_its_count_stopped(
+    api, seller_coop, coffee, settings
+):
+    settings.SEARCH_CANDIDATE_LIMIT = 3
+    for index in range(5):
+        ListingFactory(cooperative=seller_coop, category=coffee, title=f"Yerba mate {index}")
+    body = api.get("/api/v1/listings/", {"search": "yerba"}).json()
+    assert (body["count"], body["count_is_capped"]) == (3, True)
+    assert len(body["results"]) == 3
+    body = api.get("/api/v1/listings/", {"search": "yerba", "category": coffee.slug}).json()
+    assert (body["count"], body["count_is_capped"]) == (3, True)
+    settings.SEARCH_CANDIDATE_LIMIT = 5
+    body = api.get("/api/v1/listings/", {"search": "yerba"}).json()
+    assert (body["count"], body["count_is_capped"]) == (5, False)
+
+
+def test_the_correction_of_a_word_is_read_once_then_kept(api, shelf, settings):
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    settings.SEARCH_CORRECTION_CACHE_SECONDS = 60
+
+    def dictionary_reads() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert "Café orgánico" in search(api, "organik")
+        return sum("marketplace_search_word" in q["sql"] for q in captured.captured_queries)
+
+    assert dictionary_reads() == 1
+    assert dictionary_reads() == 0

@@ -141,7 +141,8 @@ class CheckoutView(APIView):
                 "reached for the payment; send the same request with the same Idempotency-Key.",
             ),
         },
-        description="Order the cart's lines in one currency: one order per seller. Only owners "
+        description="Order the cart's lines in one currency: one order per seller; or, with "
+        "`lines`, exactly those listings in one request, leaving the cart alone. Only owners "
         "and admins of the buyer cooperative check out. With `stripe`, `payment` carries what "
         "Stripe.js needs; the orders wait in `placed` with payment `pending` until Stripe says "
         "the payment succeeded.",
@@ -151,6 +152,8 @@ class CheckoutView(APIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         buyer = member_cooperative(request.user, values.pop("cooperative"))
+        if "lines" in values:
+            values["lines"] = [services.RequestedLine(**line) for line in values["lines"]]
         try:
             result = services.checkout_place(
                 buyer=buyer,
