@@ -19,7 +19,7 @@ from cooperatives.permissions import ensure_active, is_moderator
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from marketplace import catalogue_version
 from marketplace.models import Listing
-from orders import notifications, payments, permissions
+from orders import books, notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import InvoiceKind, Message, Order, OrderEvent
 from orders.payments.execution import add_order_event
@@ -239,6 +239,7 @@ def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
     order.paid_at = timezone.now()
     order.save(update_fields=["paid_at", "updated_at"])
     _event(order, EventKind.MARKED_PAID, actor, Side.SELLER, note)
+    books.post(books.marked_paid(order))
     notifications.notify_order_paid(order)
     return order
 
