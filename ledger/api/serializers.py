@@ -1,5 +1,6 @@
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ledger.models import AccountKind, EntryKind, JournalEntry, JournalLine
@@ -43,6 +44,7 @@ class JournalEntrySerializer(serializers.ModelSerializer):
             "lines",
         ]
 
+    @extend_schema_field(JournalLineSerializer(many=True))
     def get_lines(self, entry: JournalEntry) -> list[dict[str, Any]]:
         """The cooperative's own lines of the entry (another party's side is not shown)."""
         return JournalLineSerializer(entry.own_lines, many=True).data  # type: ignore[attr-defined,return-value]
