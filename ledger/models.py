@@ -2,8 +2,6 @@
 when the owner is null), currency, kind and rail; journal entries whose lines sum to zero in the
 entry's currency. Entries and lines are append-only: corrected only by reversing entries."""
 
-from typing import Any, NoReturn
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
@@ -11,10 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative
-
-
-class AppendOnlyError(RuntimeError):
-    """Somebody tried to change or remove a journal entry or line."""
+from core.append_only import AppendOnlyError, AppendOnlyModel  # noqa: F401 (AppendOnlyError: re-exported)
 
 
 class AccountKind(models.TextChoices):
@@ -90,39 +85,11 @@ class Account(models.Model):
         return f"{owner}: {self.get_kind_display()} {self.currency}{rail}"
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    """Bulk writes that would rewrite the books are refused, like single-row ones."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("The journal is append-only: rows cannot be updated.")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("The journal is append-only: rows cannot be deleted.")
-
-    def _raw_delete(self, using: Any) -> NoReturn:
-        raise AppendOnlyError("The journal is append-only: rows cannot be deleted.")
-
-
-class AppendOnly(models.Model):
-    """Rows are written once; on PostgreSQL a trigger refuses UPDATE and DELETE too (0002)."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("The journal is append-only: rows cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("The journal is append-only: rows cannot be deleted.")
-
-
-class JournalEntry(AppendOnly):
+class JournalEntry(AppendOnlyModel):
     """One money event, written once, whose lines sum to zero (a deferred trigger on PostgreSQL,
     the posting service everywhere). `key` makes posting idempotent: the same event posts once."""
+
+    append_only_name = "The journal"
 
     kind = models.CharField(max_length=32, choices=EntryKind.choices)
     currency = models.CharField(max_length=3)
@@ -157,9 +124,11 @@ class JournalEntry(AppendOnly):
         return f"{self.get_kind_display()} {self.currency} #{self.pk}"
 
 
-class JournalLine(AppendOnly):
+class JournalLine(AppendOnlyModel):
     """One side of an entry: a signed amount in minor units (debit +, credit −) on one account,
     and the other cooperative it concerns (null: none, or the platform)."""
+
+    append_only_name = "The journal"
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")

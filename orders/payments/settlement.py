@@ -21,20 +21,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from orders.payments.rails import RAILS, available_methods, rail_for
-
-__all__ = [
-    "available_methods",
-    "can_receive_card_payments",
-    "check_order_transition",
-    "checkout_placed",
-    "initial_statuses",
-    "is_order_payable_now",
-    "order_closed",
-    "payment_payload",
-    "payment_refusal",
-    "rail_for",
-]
+from orders.payments.rails import RAILS, rail_for
 
 
 def initial_statuses(method: str) -> tuple[str, str]:

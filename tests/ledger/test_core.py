@@ -57,30 +57,22 @@ def test_the_same_key_posts_once(seller_coop, buyer_coop):
         entry_post(kind=EntryKind.REFUND, currency="ARS", lines=[], key="invoice:1")
 
 
-def test_unbalanced_lines_other_currencies_and_floats_are_refused(seller_coop, buyer_coop):
+@pytest.mark.parametrize(
+    ("currency", "amounts", "message"),
+    [
+        ("ARS", (100, -99), "sum to 1"),
+        ("USD", (100, -100), "USD entry"),
+        ("ARS", (100.0, -100), "integers"),
+    ],
+)
+def test_unbalanced_lines_other_currencies_and_floats_are_refused(
+    seller_coop, buyer_coop, currency, amounts, message
+):
     receivable = account_for(seller_coop, "ARS", AccountKind.RECEIVABLE)
     payable = account_for(buyer_coop, "ARS", AccountKind.PAYABLE)
-    with pytest.raises(UnbalancedEntry, match="sum to 1"):
-        entry_post(
-            kind=EntryKind.INVOICE_ISSUED,
-            currency="ARS",
-            key="k1",
-            lines=[LineSpec(receivable, 100), LineSpec(payable, -99)],
-        )
-    with pytest.raises(UnbalancedEntry, match="USD entry"):
-        entry_post(
-            kind=EntryKind.INVOICE_ISSUED,
-            currency="USD",
-            key="k2",
-            lines=[LineSpec(receivable, 100), LineSpec(payable, -100)],
-        )
-    with pytest.raises(UnbalancedEntry, match="integers"):
-        entry_post(
-            kind=EntryKind.INVOICE_ISSUED,
-            currency="ARS",
-            key="k3",
-            lines=[LineSpec(receivable, 100.0), LineSpec(payable, -100)],  # type: ignore[arg-type]
-        )
+    lines = [LineSpec(receivable, amounts[0]), LineSpec(payable, amounts[1])]
+    with pytest.raises(UnbalancedEntry, match=message):
+        entry_post(kind=EntryKind.INVOICE_ISSUED, currency=currency, key="k", lines=lines)
     assert not JournalEntry.objects.exists()
 
 

@@ -13,7 +13,12 @@ class InvoiceRail:
     label: Any = PaymentMethod.INVOICE.label
     paid_up_front: bool = False
     seller_marks_paid: bool = True
-    ledger_events: tuple[str, ...] = ("invoice_issued", "marked_paid", "payment_recorded", "credit_note")
+    ledger_events: tuple[str, ...] = (
+        "invoice_issued",
+        "marked_paid",
+        "payment_recorded",
+        "credit_note",
+    )
 
     def is_available(self) -> bool:
         return True

@@ -17,7 +17,12 @@ class StripeRail:
     label: Any = PaymentMethod.STRIPE.label
     paid_up_front: bool = True
     seller_marks_paid: bool = False
-    ledger_events: tuple[str, ...] = ("card_payment", "transfer_sent", "refund", "transfer_reversal")
+    ledger_events: tuple[str, ...] = (
+        "card_payment",
+        "transfer_sent",
+        "refund",
+        "transfer_reversal",
+    )
 
     def is_available(self) -> bool:
         return gateway.is_configured()
