@@ -1,7 +1,5 @@
 """Reports, appeals and the append-only log of every moderation decision."""
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -10,13 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative
 from cooperatives.state import VerificationStatus
+from core.append_only import AppendOnlyError, AppendOnlyModel  # noqa: F401 (AppendOnlyError: re-exported)
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
 from moderation.state import AppealStatus, ReportStatus
-
-
-class AppendOnlyError(RuntimeError):
-    """Somebody tried to change or remove a row of the moderation log."""
 
 
 class ActionKind(models.TextChoices):
@@ -71,26 +66,13 @@ EXACTLY_ONE_TARGET = Q(listing__isnull=False, cooperative__isnull=True) | Q(
 )
 
 
-class ModerationActionQuerySet(models.QuerySet["ModerationAction"]):
-    """Bulk writes that would rewrite history are refused, like single-row ones."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("The moderation log is append-only: rows cannot be updated.")
-
-    def delete(self) -> NoReturn:  # type: ignore[override]
-        raise AppendOnlyError("The moderation log is append-only: rows cannot be deleted.")
-
-    def _raw_delete(self, using: Any) -> NoReturn:
-        raise AppendOnlyError("The moderation log is append-only: rows cannot be deleted.")
-
-
 def target_status_label(code: str, *, is_listing: bool) -> str:
     """A listing's or a cooperative's status code as people read it ("Pendiente de revisión")."""
     choices = ListingStatus if is_listing else VerificationStatus
     return str(choices(code).label) if code in choices.values else code
 
 
-class ModerationAction(models.Model):
+class ModerationAction(AppendOnlyModel):
     """Who did what to which listing or cooperative, when, from which status to which, and why.
 
     Append-only: the model refuses updates and deletes, and on PostgreSQL a trigger refuses them
@@ -129,7 +111,7 @@ class ModerationAction(models.Model):
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
-    objects = ModerationActionQuerySet.as_manager()
+    append_only_name = "The moderation log"
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -144,15 +126,6 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.target} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Rows are written once; a second save would rewrite history."""
-        if not self._state.adding:
-            raise AppendOnlyError("The moderation log is append-only: rows cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("The moderation log is append-only: rows cannot be deleted.")
 
     @property
     def target(self) -> Listing | Cooperative:

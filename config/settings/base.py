@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "cooperatives",
     "marketplace",
+    "ledger",
     "moderation",
     "orders",
     "flows",
@@ -397,6 +398,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.reconcile_stripe",
         "schedule": crontab(hour=3, minute=15),
     },
+    "ledger-check": {"task": "orders.tasks.ledger_check", "schedule": crontab(hour=3, minute=45)},
 }
 
 REST_FRAMEWORK = {

@@ -17,8 +17,9 @@ from orders.models import (
     OrderEvent,
     OrderLine,
 )
+from orders.payments import rails
 from orders.selectors import CartSummary, SellerGroup
-from orders.state import ACTIONS, OrderStatus, PaymentMethod, PaymentStatus, Side
+from orders.state import ACTIONS, OrderStatus, PaymentStatus, Side
 
 
 class CooperativeRefSerializer(serializers.ModelSerializer):
@@ -83,7 +84,7 @@ class CartSerializer(serializers.Serializer):
     line_count = serializers.IntegerField()
     has_problems = serializers.BooleanField()
     payment_methods = serializers.ListField(
-        child=serializers.ChoiceField(choices=PaymentMethod.choices),
+        child=serializers.ChoiceField(choices=rails.choices()),
         help_text="The payment methods this exchange offers now (`stripe` needs Stripe keys).",
     )
 
@@ -302,7 +303,7 @@ class CheckoutInputSerializer(serializers.Serializer):
         help_text="Order exactly these listings, in one request, without the cart (which is left "
         "as it is). Without `lines`, the cart's lines are ordered.",
     )
-    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    payment_method = serializers.ChoiceField(choices=rails.choices())
     currency = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -19,8 +19,8 @@ from orders.payments.errors import (
     PaymentsNotConfigured,
     WebhookSignatureInvalid,
 )
+from orders.payments.rails import available_methods, rail_for
 from orders.payments.settlement import (
-    available_methods,
     can_receive_card_payments,
     check_order_transition,
     checkout_placed,
@@ -46,4 +46,5 @@ __all__ = [
     "order_closed",
     "payment_payload",
     "payment_refusal",
+    "rail_for",
 ]

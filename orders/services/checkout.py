@@ -30,7 +30,7 @@ from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
 from orders.pricing import OrderTotals, line_total, order_totals
 from orders.rules import listing_unavailable, price_changed, quantity_problem
-from orders.state import OrderStatus, PaymentMethod
+from orders.state import OrderStatus
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
@@ -145,11 +145,13 @@ def _choose_currency(lines: list[CartLine], currency: str) -> str:
     return currencies[0]
 
 
-def _card_payable_lines(lines: list[CartLine], only_card_payable: bool) -> list[CartLine]:
+def _card_payable_lines(
+    lines: list[CartLine], only_card_payable: bool, rail: Any
+) -> list[CartLine]:
     """A card checkout includes only sellers Stripe can pay out. Others make it a 409 naming them,
     unless the buyer asked to check out only the sellers that take cards (the rest stay in the
     cart, for an invoice checkout)."""
-    unpayable = [line for line in lines if not payments.can_receive_card_payments(line.seller)]
+    unpayable = [line for line in lines if not rail.can_pay(line.seller, line.currency)]
     if not unpayable:
         return lines
     if only_card_payable:
@@ -281,18 +283,17 @@ def checkout_place(
         return CheckoutResult(existing, is_replay=True)
     ensure_active(buyer, "checkout")
     status, payment_status = payments.initial_statuses(payment_method)
+    rail = payments.rail_for(payment_method)
     if lines is None:
         chosen = _cart_lines(cart, currency)
         currency = chosen[0].currency
-        if payment_method == PaymentMethod.STRIPE:
-            chosen = _card_payable_lines(chosen, only_card_payable)
+        chosen = _card_payable_lines(chosen, only_card_payable, rail)
         listings = _lock_listings(chosen)
     else:
         listings = _lock_listings_by_id([line.listing for line in lines])
         chosen = _requested_lines(lines, listings, buyer)
         currency = _requested_currency(chosen, currency)
-        if payment_method == PaymentMethod.STRIPE:
-            chosen = _card_payable_lines(chosen, only_card_payable)
+        chosen = _card_payable_lines(chosen, only_card_payable, rail)
     _refuse_problems(chosen, listings, buyer)
     plans = _plan_orders(chosen, listings, currency, payment_method)
     try:
@@ -476,7 +477,7 @@ def _plan_orders(
         raise ValidationError(
             {"non_field_errors": [_("This checkout is too large for one payment.")]}
         )
-    if payment_method == PaymentMethod.STRIPE and checkout_total <= 0:
+    if payments.rail_for(payment_method).paid_up_front and checkout_total <= 0:
         raise DomainError(
             _("There is nothing to pay by card: choose invoice."), code="nothing_to_pay"
         )
@@ -489,7 +490,7 @@ def _placed(checkout: Checkout, orders: list[Order]) -> None:
     payments.checkout_placed(checkout)
     # Card orders reach their sellers once paid (see orders.payments.services).
     notifications.notify_orders_placed(
-        orders, tell_seller=checkout.payment_method != PaymentMethod.STRIPE
+        orders, tell_seller=not payments.rail_for(checkout.payment_method).paid_up_front
     )
     _as_prefetched(checkout, orders=orders)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cooperatives.models import Cooperative
+from orders import books
 from orders.models import Invoice, InvoiceKind, InvoiceSequence, Order
 
 # Words that say "cooperative" in the languages of the exchange: they make poor prefixes.
@@ -53,7 +54,7 @@ def invoice_issue(*, order: Order, kind: str) -> Invoice:
     if kind == InvoiceKind.CREDIT_NOTE:
         credits = order.invoices.filter(kind=InvoiceKind.INVOICE).first()
     seller, buyer = order.seller, order.buyer
-    return Invoice.objects.create(
+    invoice = Invoice.objects.create(
         order=order,
         kind=kind,
         seller=seller,
@@ -79,3 +80,9 @@ def invoice_issue(*, order: Order, kind: str) -> Invoice:
         buyer_country=buyer.country,
         delivery_address=order.delivery_address,
     )
+    # The books follow the document, in its transaction: a credit note reverses the invoice.
+    if kind == InvoiceKind.CREDIT_NOTE:
+        books.post(books.credit_note(invoice))
+    else:
+        books.post(books.invoice_issued(invoice))
+    return invoice

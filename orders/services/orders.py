@@ -19,7 +19,7 @@ from cooperatives.permissions import ensure_active, is_moderator
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from marketplace import catalogue_version
 from marketplace.models import Listing
-from orders import notifications, payments, permissions
+from orders import books, notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import InvoiceKind, Message, Order, OrderEvent
 from orders.payments.execution import add_order_event
@@ -27,7 +27,6 @@ from orders.services.invoices import invoice_issue
 from orders.state import (
     OPEN_STATUSES,
     OrderStatus,
-    PaymentMethod,
     Side,
     action_label,
     ensure_transition,
@@ -144,11 +143,8 @@ def _apply(order: Order, transition: Any, *, actor: Any, side: str, reason: str)
     ):
         note = invoice_issue(order=order, kind=InvoiceKind.CREDIT_NOTE)
         _event(order, EventKind.CREDIT_NOTE_ISSUED, actor, side, "", reference=note.number)
-    if order.payment_method != PaymentMethod.INVOICE and transition.target in (
-        OrderStatus.CANCELLED,
-        OrderStatus.DECLINED,
-    ):
-        # A paid card order is refunded (and its transfer reversed) after commit.
+    if transition.target in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
+        # The rail settles what was paid (a card order: refunded, its transfer reversed).
         payments.order_closed(order)
     notifications.notify_order_transition(order, transition.action, side, reason)
     return order
@@ -211,7 +207,7 @@ def order_mark_paid_refusal(*, order: Order, actor: Any) -> DomainError | None:
         ensure_active(order.seller, "mark_paid")
     except DomainError as refusal:
         return refusal
-    if order.payment_method != PaymentMethod.INVOICE:
+    if not payments.rail_for(order.payment_method).seller_marks_paid:
         return DomainError(
             _("Card payments are marked paid by the payment provider."), code="not_invoiced"
         )
@@ -239,6 +235,7 @@ def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
     order.paid_at = timezone.now()
     order.save(update_fields=["paid_at", "updated_at"])
     _event(order, EventKind.MARKED_PAID, actor, Side.SELLER, note)
+    books.post(books.marked_paid(order))
     notifications.notify_order_paid(order)
     return order
 

@@ -175,7 +175,10 @@ def test_card_is_offered_only_when_the_exchange_takes_cards(
     monkeypatch.setattr(
         "orders.payments.initial_statuses", lambda method: ("awaiting_payment", "pending")
     )
-    monkeypatch.setattr("orders.payments.can_receive_card_payments", lambda seller: True)
+    # The card rail says the seller can be paid (the checkout asks the rail, not the seam).
+    monkeypatch.setattr(
+        "orders.payments.rails.stripe.StripeRail.can_pay", lambda self, seller, currency: True
+    )
     form = checkout_form(browser, buyer_coop)
     form["payment_method"] = "stripe"
     response = browser.post("/checkout/", form)

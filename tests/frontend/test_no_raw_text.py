@@ -183,7 +183,9 @@ def _card_checkout(buyer: Cooperative, actor: User, listing: Listing, monkeypatc
     monkeypatch.setattr(
         "orders.payments.initial_statuses", lambda method: ("awaiting_payment", "pending")
     )
-    monkeypatch.setattr("orders.payments.can_receive_card_payments", lambda seller: True)
+    monkeypatch.setattr(
+        "orders.payments.rails.stripe.StripeRail.can_pay", lambda self, seller, currency: True
+    )
     orders.cart_add_item(cooperative=buyer, listing_id=listing.pk, quantity=2, actor=actor)
     checkout = _place(buyer, actor, method="stripe", currency=listing.currency)
     order = checkout.orders.get()

@@ -6,7 +6,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from ledger.models import JournalEntry
 from orders import demo, reports
+from orders.books_check import books_check
 from orders.models import Checkout, Invoice, Message, Order, OrderEvent
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory, UserFactory
 from tests.orders.conftest import act, place_order
@@ -44,6 +46,12 @@ def test_the_demo_orders_from_several_sellers_in_various_statuses(catalogue):
     assert Order.objects.filter(buyer=buyer).values("seller").distinct().count() == 3
     assert Invoice.objects.exists()
     assert Message.objects.count() == 2
+    # The demo's invoices are in the books, and the books match the records.
+    assert (
+        JournalEntry.objects.filter(kind="invoice_issued").count()
+        == Invoice.objects.filter(kind="invoice").count()
+    )
+    assert books_check() == []
 
 
 def test_the_demo_buys_across_countries_so_the_trade_network_shows_flows(catalogue):
