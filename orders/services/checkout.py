@@ -24,7 +24,7 @@ from core.errors import DomainError, NotPermitted
 from core.money import Money
 from marketplace import catalogue_version
 from marketplace.models import Listing
-from orders import notifications, payments, permissions
+from orders import agreed, notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
 from orders.pricing import OrderTotals, line_total, order_totals
@@ -292,6 +292,7 @@ def checkout_place(
     if problems:
         detail = " ".join(problem["detail"] for problem in problems)
         raise CheckoutConflict(detail, code=problems[0]["code"], lines=problems)
+    agreed.apply_agreements(lines, listings, buyer)
 
     fee_bps = settings.SOLIDARITY_FEE_BPS
     by_seller: dict[int, list[CartLine]] = defaultdict(list)

@@ -1,0 +1,26 @@
+"""The pricing hook of the cart and checkout: a line costs the best price of an agreement in
+force between its seller and the buyer (`quotes`), else the public price the cart remembers."""
+
+from typing import Any
+
+from cooperatives.models import Cooperative
+from marketplace.models import Listing
+from quotes.services.agreements import agreement_unit_price, price_reason
+
+
+def agreed_price(listing: Listing, buyer: Cooperative, quantity: int) -> tuple[int, str, Any]:
+    """(unit price in minor units, why in words, the agreement or None) for this quantity."""
+    priced, agreement = agreement_unit_price(listing=listing, buyer=buyer, quantity=quantity)
+    return priced.unit_price.amount, price_reason(priced, agreement), agreement
+
+
+def apply_agreements(lines: list[Any], listings: dict[int, Listing], buyer: Cooperative) -> None:
+    """Give each cart line being ordered its agreed unit price (in memory: the lines are about
+    to become order lines). A price only ever goes down from the remembered public one."""
+    for line in lines:
+        listing = listings.get(line.listing_id) if line.listing_id else None
+        if listing is None:
+            continue
+        amount, _reason, agreement = agreed_price(listing, buyer, line.quantity)
+        if agreement is not None and amount < line.unit_price_amount:
+            line.unit_price_amount = amount
