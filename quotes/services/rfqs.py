@@ -461,12 +461,11 @@ def quotes_close_expired(*, now: datetime | None = None) -> int:
         Quote.objects.select_for_update(of=("self",))
         .filter(status__in=LIVE_QUOTE)
         .select_related("seller", "rfq")
-        .annotate(n=Max("versions__number"))
         .order_by("pk")
     )
     for quote in live:
-        version = quote.versions.get(number=quote.n)
-        if version.valid_until >= local_today(seller_zone(quote.seller), now):
+        version = quote.versions.order_by("-number").first()
+        if version is None or version.valid_until >= local_today(seller_zone(quote.seller), now):
             continue
         before = quote.status
         quote.status = ensure_quote_transition("expire", before)
