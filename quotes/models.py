@@ -63,7 +63,9 @@ class Rfq(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=RfqStatus.values), name="rfq_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=RfqStatus.values), name="rfq_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(visibility__in=Visibility.values), name="rfq_visibility_valid"
             ),

@@ -1,6 +1,8 @@
 """The lifecycles of requests for quotes, quotes, agreements and standing-order drafts.
 The tables are the documentation; a move not in a table is a 409 `transition_not_allowed`."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -85,7 +87,7 @@ ACTION_LABELS = {
 }
 
 
-def _ensure(table: Table, statuses: type[models.TextChoices], refusal: str):  # type: ignore[no-untyped-def]
+def _ensure(table: Table, statuses: type[models.TextChoices], refusal: Any) -> Any:
     def ensure(action: str, current: str) -> str:
         return transitions.ensure_transition(
             table, action, current, statuses=statuses, refusal=refusal, action_labels=ACTION_LABELS

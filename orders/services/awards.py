@@ -49,9 +49,7 @@ def rfq_award(*, rfq: Rfq, actor: Any, awards: list[tuple[int, int | None]]) -> 
     ensure_email_confirmed(actor)
     rfq, chosen, is_replay = rfq_lock_for_award(rfq=rfq, actor=actor, awards=awards)
     if is_replay:
-        return list(
-            Order.objects.filter(quote_version__in=[v for v, _q in chosen]).order_by("pk")
-        )
+        return list(Order.objects.filter(quote_version__in=[v for v, _q in chosen]).order_by("pk"))
     ensure_active(rfq.buyer, "checkout")
     plans = [
         (
@@ -134,7 +132,7 @@ def _place_agreed(
     )
     orders = _create_orders(
         checkout,
-        [(seller, lines, t) for (seller, _c, lines), t in zip(plans, totals, strict=True)],
+        [(seller, lines, t) for (seller, _c, lines), t in zip(plans, totals, strict=True)],  # type: ignore[misc]
         {},
         actor,
     )

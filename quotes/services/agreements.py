@@ -22,7 +22,10 @@ from quotes.state import AgreementStatus, ensure_agreement_transition
 
 def _event(agreement: Agreement, action: str, before: str, actor: Any) -> None:
     AgreementEvent.objects.create(
-        agreement=agreement, action=action, from_status=before, to_status=agreement.status,
+        agreement=agreement,
+        action=action,
+        from_status=before,
+        to_status=agreement.status,
         actor=actor,
     )
 
@@ -62,11 +65,20 @@ def agreement_propose(
     if replaces is not None:
         version, series = replaces.version + 1, replaces.series or replaces.pk
     agreement = Agreement.objects.create(
-        seller=seller, buyer=buyer, buyer_group=buyer_group, name=name, currency=currency,
-        series=series, version=version, valid_from=valid_from, valid_until=valid_until,
-        payment_terms_days=payment_terms_days, credit_share_bps=credit_share_bps,
+        seller=seller,
+        buyer=buyer,
+        buyer_group=buyer_group,
+        name=name,
+        currency=currency,
+        series=series,
+        version=version,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        payment_terms_days=payment_terms_days,
+        credit_share_bps=credit_share_bps,
         early_payment_discount_bps=early_payment_discount_bps,
-        early_payment_days=early_payment_days, review_on=review_on,
+        early_payment_days=early_payment_days,
+        review_on=review_on,
         seller_accepted_at=timezone.now(),
     )
     AgreementPrice.objects.bulk_create(AgreementPrice(agreement=agreement, **p) for p in prices)
@@ -96,10 +108,15 @@ def agreement_accept(*, agreement: Agreement, buyer: Cooperative, actor: Any) ->
     agreement.save(update_fields=["status", "buyer_accepted_at"])
     _event(agreement, "accept", before, actor)
     if agreement.series:
-        older = Agreement.objects.select_for_update().filter(
-            Q(pk=agreement.series) | Q(series=agreement.series),
-            status=AgreementStatus.ACTIVE,
-        ).exclude(pk=agreement.pk).order_by("pk")
+        older = (
+            Agreement.objects.select_for_update()
+            .filter(
+                Q(pk=agreement.series) | Q(series=agreement.series),
+                status=AgreementStatus.ACTIVE,
+            )
+            .exclude(pk=agreement.pk)
+            .order_by("pk")
+        )
         for previous in older:
             prior = previous.status
             previous.status = ensure_agreement_transition("supersede", prior)
@@ -166,5 +183,3 @@ def price_reason(priced: Priced, agreement: Agreement | None) -> str:
             "count": priced.tier.min_quantity,
         }
     return _("Agreement %(name)s") % {"name": agreement.name}
-
-

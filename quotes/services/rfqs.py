@@ -72,10 +72,22 @@ class QuoteTerms:
     note: str = ""
 
 
-def _event(rfq: Rfq, action: str, before: str, after: str, actor: Any, quote: Quote | None = None,
-           note: str = "") -> QuoteEvent:
+def _event(
+    rfq: Rfq,
+    action: str,
+    before: str,
+    after: str,
+    actor: Any,
+    quote: Quote | None = None,
+    note: str = "",
+) -> QuoteEvent:
     return QuoteEvent.objects.create(
-        rfq=rfq, quote=quote, action=action, from_status=before, to_status=after, actor=actor,
+        rfq=rfq,
+        quote=quote,
+        action=action,
+        from_status=before,
+        to_status=after,
+        actor=actor,
         note=note,
     )
 
@@ -153,7 +165,7 @@ def rfq_publish(
     if visibility == Visibility.PRIVATE:
         rfq.invited.set(invited)
     for upload in files:
-        RfqAttachment.objects.create(rfq=rfq, file=upload, name=upload.name[:200])
+        RfqAttachment.objects.create(rfq=rfq, file=upload, name=(upload.name or "file")[:200])
     _event(rfq, "publish", "", RfqStatus.OPEN, actor)
     sellers = list(invited) if visibility == Visibility.PRIVATE else matching_sellers(rfq)
     transaction.on_commit(lambda: tell_sellers(rfq, [s.pk for s in sellers]))
@@ -163,8 +175,9 @@ def rfq_publish(
 def matching_sellers(rfq: Rfq) -> list[Cooperative]:
     """Cooperatives with a published listing in the request's category (or below it), in its
     region when it names one."""
+    path = rfq.category.path if rfq.category else ""
     listings = Listing.objects.filter(
-        status=ListingStatus.PUBLISHED, category__path__startswith=rfq.category.path
+        status=ListingStatus.PUBLISHED, category__path__startswith=path
     )
     sellers = Cooperative.objects.filter(pk__in=listings.values("cooperative_id")).exclude(
         pk=rfq.buyer_id
@@ -187,8 +200,10 @@ def tell_sellers(rfq: Rfq, seller_ids: list[int]) -> int:
                 Email(
                     email,
                     _("New request for quotes: %(title)s") % {"title": rfq.title},
-                    _("%(buyer)s asks for quotes: %(title)s (%(quantity)s %(unit)s). "
-                      "Answer by %(deadline)s: %(url)s")
+                    _(
+                        "%(buyer)s asks for quotes: %(title)s (%(quantity)s %(unit)s). "
+                        "Answer by %(deadline)s: %(url)s"
+                    )
                     % {
                         "buyer": rfq.buyer.name,
                         "title": rfq.title,
@@ -227,8 +242,9 @@ def _clean_terms(terms: QuoteTerms) -> int:
     return sum(line.quantity * line.unit_price_amount for line in terms.lines)
 
 
-def _write_version(quote: Quote, number: int, side: str, terms: QuoteTerms, actor: Any,
-                   total: int) -> QuoteVersion:
+def _write_version(
+    quote: Quote, number: int, side: str, terms: QuoteTerms, actor: Any, total: int
+) -> QuoteVersion:
     version = QuoteVersion.objects.create(
         quote=quote,
         number=number,
@@ -300,16 +316,19 @@ def quote_counter(*, quote: Quote, actor: Any, terms: QuoteTerms) -> QuoteVersio
     """Either side answers with a new immutable version, a bounded number of times."""
     total = _clean_terms(terms)
     _lock_open_rfq(quote.rfq)
-    quote = Quote.objects.select_for_update().select_related("rfq__buyer", "seller").get(
-        pk=quote.pk
+    quote = (
+        Quote.objects.select_for_update().select_related("rfq__buyer", "seller").get(pk=quote.pk)
     )
     forget_roles(actor)
     side = _side(actor, quote)
     latest = quote.versions.aggregate(n=Max("number"))["n"] or 0
     if latest > quote.rfq.max_counters:
         raise DomainError(
-            _("This quote was countered %(count)s times, the most this request allows: "
-              "award it or let it go.") % {"count": quote.rfq.max_counters},
+            _(
+                "This quote was countered %(count)s times, the most this request allows: "
+                "award it or let it go."
+            )
+            % {"count": quote.rfq.max_counters},
             code="counter_limit_reached",
         )
     before = quote.status
@@ -323,8 +342,8 @@ def quote_counter(*, quote: Quote, actor: Any, terms: QuoteTerms) -> QuoteVersio
 @transaction.atomic
 def quote_withdraw(*, quote: Quote, actor: Any) -> Quote:
     """The seller takes back its quote while the request is open."""
-    quote = Quote.objects.select_for_update().select_related("rfq__buyer", "seller").get(
-        pk=quote.pk
+    quote = (
+        Quote.objects.select_for_update().select_related("rfq__buyer", "seller").get(pk=quote.pk)
     )
     forget_roles(actor)
     if _side(actor, quote) != Side.SELLER:
@@ -370,21 +389,14 @@ def rfq_lock_for_award(
     if not wanted or len(wanted) != len(awards):
         raise ValidationError({"awards": [_("Name each quote version to award once.")]})
     quotes = list(
-        Quote.objects.select_for_update()
-        .filter(rfq=rfq)
-        .select_related("seller")
-        .order_by("pk")
+        Quote.objects.select_for_update().filter(rfq=rfq).select_related("seller").order_by("pk")
     )
     if rfq.status == RfqStatus.AWARDED:
-        made = {
-            q.awarded_version_id: q.awarded_quantity for q in quotes if q.awarded_version_id
-        }
+        made = {q.awarded_version_id: q.awarded_quantity for q in quotes if q.awarded_version_id}
         if made == wanted:
             versions = list(QuoteVersion.objects.filter(pk__in=wanted).order_by("pk"))
             return rfq, [(v, wanted[v.pk]) for v in versions], True
-        raise DomainError(
-            _("This request was already awarded."), code="rfq_already_awarded"
-        )
+        raise DomainError(_("This request was already awarded."), code="rfq_already_awarded")
     ensure_rfq_transition("award", rfq.status)
     if rfq.is_single_award and len(wanted) > 1:
         raise ValidationError({"awards": [_("This request is awarded to one quote only.")]})
@@ -408,8 +420,10 @@ def rfq_lock_for_award(
         quote = by_quote[version.quote_id]
         if version.number != latest[quote.pk]:
             raise DomainError(
-                _("Version %(number)s of the quote of %(seller)s is not its latest: "
-                  "compare the newest version and award that one.")
+                _(
+                    "Version %(number)s of the quote of %(seller)s is not its latest: "
+                    "compare the newest version and award that one."
+                )
                 % {"number": version.number, "seller": quote.seller.name},
                 code="quote_version_outdated",
             )
@@ -426,23 +440,26 @@ def rfq_lock_for_award(
             lines = list(version.lines.all())
             if len(lines) != 1 or not 1 <= quantity <= lines[0].quantity:
                 raise ValidationError(
-                    {"awards": [_("A split award takes part of a one-line quote, "
-                                  "at most its quantity.")]}
+                    {
+                        "awards": [
+                            _("A split award takes part of a one-line quote, at most its quantity.")
+                        ]
+                    }
                 )
         chosen.append((version, quantity))
     for quote in quotes:
         before = quote.status
-        version = next((v for v, _q in chosen if v.quote_id == quote.pk), None)
-        if version is not None:
+        awarded = next((v for v, _q in chosen if v.quote_id == quote.pk), None)
+        if awarded is not None:
             quote.status = ensure_quote_transition("award", before)
-            quote.awarded_version = version
-            quote.awarded_quantity = wanted[version.pk]
+            quote.awarded_version = awarded
+            quote.awarded_quantity = wanted[awarded.pk]
         elif before in LIVE_QUOTE:
             quote.status = ensure_quote_transition("pass_over", before)
         else:
             continue
         quote.save(update_fields=["status", "awarded_version", "awarded_quantity", "updated_at"])
-        _event(rfq, "award" if version else "pass_over", before, quote.status, actor, quote)
+        _event(rfq, "award" if awarded else "pass_over", before, quote.status, actor, quote)
     before = rfq.status
     rfq.status = ensure_rfq_transition("award", before)
     rfq.closed_at = now

@@ -75,7 +75,9 @@ def standing_orders_draft(*, today: date | None = None) -> int:
             try:
                 with transaction.atomic():
                     StandingOrderDraft.objects.create(
-                        standing_order=standing, period_start=start, lines=lines,
+                        standing_order=standing,
+                        period_start=start,
+                        lines=lines,
                         has_out_of_stock=short,
                     )
             except IntegrityError:  # another run drafted this period first
@@ -87,9 +89,11 @@ def standing_orders_draft(*, today: date | None = None) -> int:
 @transaction.atomic
 def draft_decide(*, draft: StandingOrderDraft, actor: Any, action: str) -> StandingOrderDraft:
     """The buyer confirms (`confirm`) or skips (`skip`) one period's draft."""
-    draft = StandingOrderDraft.objects.select_for_update().select_related(
-        "standing_order__buyer", "standing_order__agreement__seller"
-    ).get(pk=draft.pk)
+    draft = (
+        StandingOrderDraft.objects.select_for_update()
+        .select_related("standing_order__buyer", "standing_order__agreement__seller")
+        .get(pk=draft.pk)
+    )
     buyer = draft.standing_order.buyer
     forget_roles(actor)
     if not is_member(actor, buyer):

@@ -54,12 +54,19 @@ def test_unit_price_never_rises_with_quantity_and_totals_add_up(public, rules, q
 def agreement(db, seller_coop, seller_owner, buyer_coop, buyer_owner):  # type: ignore[no-untyped-def]
     seller_coop.time_zone = "America/Argentina/Buenos_Aires"
     seller_coop.save()
-    listing = ListingFactory(cooperative=seller_coop, price_amount=100_00, currency="ARS", stock=None)
+    listing = ListingFactory(
+        cooperative=seller_coop, price_amount=100_00, currency="ARS", stock=None
+    )
     group = BuyerGroup.objects.create(seller=seller_coop, name="FACTA")
     group.members.add(buyer_coop)
     made = services.agreement_propose(
-        seller=seller_coop, actor=seller_owner, name="FACTA 2027", currency="ARS",
-        valid_from=date(2026, 1, 1), valid_until=date(2027, 12, 31), payment_terms_days=45,
+        seller=seller_coop,
+        actor=seller_owner,
+        name="FACTA 2027",
+        currency="ARS",
+        valid_from=date(2026, 1, 1),
+        valid_until=date(2027, 12, 31),
+        payment_terms_days=45,
         buyer_group=group,
         prices=[
             {"listing": listing, "discount_bps": 1000},
@@ -71,7 +78,7 @@ def agreement(db, seller_coop, seller_owner, buyer_coop, buyer_owner):  # type: 
 
 
 def test_best_tier_applies_and_says_why(agreement, buyer_coop):
-    made, listing = agreement
+    _made, listing = agreement
     now = datetime(2027, 6, 1, 12, tzinfo=ZoneInfo("UTC"))
     small = services.agreement_unit_price(listing=listing, buyer=buyer_coop, quantity=10, now=now)
     large = services.agreement_unit_price(listing=listing, buyer=buyer_coop, quantity=500, now=now)
@@ -94,9 +101,13 @@ def test_expired_agreement_stops_at_the_sellers_local_midnight(agreement, buyer_
     # 23:59 on the last day in Buenos Aires is already 02:59 UTC of the next day.
     last_minute = datetime(2027, 12, 31, 23, 59, tzinfo=ZoneInfo("America/Argentina/Buenos_Aires"))
     after = last_minute + timedelta(minutes=1)
-    price = lambda now: services.agreement_unit_price(  # noqa: E731
-        listing=listing, buyer=buyer_coop, quantity=1, now=now
-    )[0].unit_price.amount
+
+    def price(now: datetime) -> int:
+        priced, _agreement = services.agreement_unit_price(
+            listing=listing, buyer=buyer_coop, quantity=1, now=now
+        )
+        return priced.unit_price.amount
+
     assert price(last_minute) == 90_00
     assert price(after) == 100_00
 

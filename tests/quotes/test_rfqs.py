@@ -46,7 +46,7 @@ def test_open_request_tells_matching_sellers(
     near, near_owner = seller("Imprenta del Sur")
     near.region = "Montevideo"
     near.save()
-    far, far_owner = seller("Imprenta del Norte")
+    far, _far_owner = seller("Imprenta del Norte")
     far.region = "Salta"
     far.save()
     for cooperative in (near, far):
@@ -77,7 +77,10 @@ def test_counters_are_new_versions_and_bounded(buyer_coop, buyer_owner, printers
         services.quote_counter(quote=quote, actor=a_owner, terms=terms(107_00))
     assert error.value.code == "counter_limit_reached"
     assert [v.lines.get().unit_price_amount for v in quote.versions.all()] == [
-        120_00, 100_00, 110_00, 105_00
+        120_00,
+        100_00,
+        110_00,
+        105_00,
     ]
     first.refresh_from_db()
     assert first.total_amount == 120_00 * 1000  # version 1 untouched
@@ -104,7 +107,9 @@ def test_award_makes_an_order_at_the_quoted_price_and_terms(buyer_coop, buyer_ow
     rfq = publish(buyer_coop, buyer_owner, [a, b])
     listing = ListingFactory(cooperative=a, price_amount=999_00, currency="UYU")
     quote_a = services.quote_submit(
-        rfq=rfq, seller=a, actor=a_owner,
+        rfq=rfq,
+        seller=a,
+        actor=a_owner,
         terms=terms(95_00, payment_terms_days=60, credit_share_bps=5000),
     )
     quote_b = services.quote_submit(rfq=rfq, seller=b, actor=b_owner, terms=terms(90_00))
@@ -152,7 +157,9 @@ def test_expired_quotes_and_requests_close_by_themselves(buyer_coop, buyer_owner
     rfq = publish(buyer_coop, buyer_owner, [a])
     quiet = publish(buyer_coop, buyer_owner, [b])
     quote = services.quote_submit(
-        rfq=rfq, seller=a, actor=a_owner,
+        rfq=rfq,
+        seller=a,
+        actor=a_owner,
         terms=terms(95_00, valid_until=timezone.localdate() + timedelta(days=2)),
     )
     later = timezone.now() + timedelta(days=10)
@@ -162,7 +169,9 @@ def test_expired_quotes_and_requests_close_by_themselves(buyer_coop, buyer_owner
     rfq.refresh_from_db()
     quiet.refresh_from_db()
     assert (quote.status, rfq.status, quiet.status) == (
-        QuoteStatus.EXPIRED, RfqStatus.EXPIRED, RfqStatus.EXPIRED
+        QuoteStatus.EXPIRED,
+        RfqStatus.EXPIRED,
+        RfqStatus.EXPIRED,
     )
 
 
@@ -177,7 +186,7 @@ def test_messages_are_between_the_buyer_and_one_seller(buyer_coop, buyer_owner, 
 
 
 def test_versions_are_never_rewritten():
-    assert not any(
-        name.startswith("quoteversion_update") for name in dir(services)
-    ), "no service changes a version"
+    assert not any(name.startswith("quoteversion_update") for name in dir(services)), (
+        "no service changes a version"
+    )
     assert QuoteVersion._meta.get_field("number").editable

@@ -19,14 +19,22 @@ pytestmark = pytest.mark.django_db
 def standing(seller_coop, seller_owner, buyer_coop, buyer_owner):  # type: ignore[no-untyped-def]
     listing = ListingFactory(cooperative=seller_coop, price_amount=50_00, currency="ARS", stock=5)
     agreement = services.agreement_propose(
-        seller=seller_coop, actor=seller_owner, name="Yerba 2027", currency="ARS",
-        valid_from=date(2026, 1, 1), valid_until=date(2027, 12, 31), payment_terms_days=30,
-        credit_share_bps=2500, buyer=buyer_coop,
+        seller=seller_coop,
+        actor=seller_owner,
+        name="Yerba 2027",
+        currency="ARS",
+        valid_from=date(2026, 1, 1),
+        valid_until=date(2027, 12, 31),
+        payment_terms_days=30,
+        credit_share_bps=2500,
+        buyer=buyer_coop,
         prices=[{"listing": listing, "fixed_price_amount": 40_00}],
     )
     services.agreement_accept(agreement=agreement, buyer=buyer_coop, actor=buyer_owner)
     order = StandingOrder.objects.create(
-        agreement=agreement, buyer=buyer_coop, schedule="weekly",
+        agreement=agreement,
+        buyer=buyer_coop,
+        schedule="weekly",
         starts_on=timezone.localdate() - timedelta(weeks=7),
     )
     StandingOrderLine.objects.create(standing_order=order, listing=listing, quantity=10)
