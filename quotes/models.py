@@ -173,13 +173,9 @@ class QuoteLine(models.Model):
         return f"{self.quantity} × {self.description}"
 
 
-class QuoteEvent(models.Model):
-    """A status change of a request or a quote: who, when, from, to, why."""
+class StatusEvent(models.Model):
+    """A status change: who, when, from, to, why."""
 
-    rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="events")
-    quote = models.ForeignKey(
-        Quote, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
-    )
     action = models.CharField(max_length=16)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
@@ -190,10 +186,20 @@ class QuoteEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class QuoteEvent(StatusEvent):
+    """A status change of a request or a quote."""
+
+    rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="events")
+    quote = models.ForeignKey(
+        Quote, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
 
 
 class RfqMessage(models.Model):
@@ -310,21 +316,8 @@ class AgreementPrice(models.Model):
         return f"{self.agreement} ≥ {self.min_quantity}"
 
 
-class AgreementEvent(models.Model):
+class AgreementEvent(StatusEvent):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=16)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.action}: {self.from_status} → {self.to_status}"
 
 
 class Schedule(models.TextChoices):
