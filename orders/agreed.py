@@ -5,7 +5,7 @@ from typing import Any
 
 from cooperatives.models import Cooperative
 from marketplace.models import Listing
-from quotes.services.agreements import agreement_unit_price, price_reason
+from quotes.services.agreements import agreement_prices, agreement_unit_price, price_reason
 
 
 def agreed_price(listing: Listing, buyer: Cooperative, quantity: int) -> tuple[int, str, Any]:
@@ -16,11 +16,12 @@ def agreed_price(listing: Listing, buyer: Cooperative, quantity: int) -> tuple[i
 
 def apply_agreements(lines: list[Any], listings: dict[int, Listing], buyer: Cooperative) -> None:
     """Give each cart line being ordered its agreed unit price (in memory: the lines are about
-    to become order lines). A price only ever goes down from the remembered public one."""
-    for line in lines:
-        listing = listings.get(line.listing_id) if line.listing_id else None
-        if listing is None:
-            continue
-        amount, _reason, agreement = agreed_price(listing, buyer, line.quantity)
-        if agreement is not None and amount < line.unit_price_amount:
-            line.unit_price_amount = amount
+    to become order lines). A price only ever goes down from the remembered public one. The same
+    number of queries for one line or a hundred."""
+    priced_lines = [line for line in lines if line.listing_id in listings]
+    prices = agreement_prices(
+        buyer=buyer, lines=[(listings[line.listing_id], line.quantity) for line in priced_lines]
+    )
+    for line, (priced, agreement) in zip(priced_lines, prices, strict=True):
+        if agreement is not None and priced.unit_price.amount < line.unit_price_amount:
+            line.unit_price_amount = priced.unit_price.amount

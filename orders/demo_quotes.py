@@ -102,5 +102,7 @@ def _agreement(dairy: Cooperative, buyer: Cooperative, buyer_actor: Any) -> list
     quotes.agreement_accept(agreement=agreement, buyer=buyer, actor=buyer_actor)
     quantity = max(50, listing.min_order_quantity)
     if listing.stock is None or listing.stock >= quantity:
-        cart_add_item(cooperative=buyer, listing_id=listing.pk, quantity=quantity, actor=buyer_actor)
+        cart_add_item(
+            cooperative=buyer, listing_id=listing.pk, quantity=quantity, actor=buyer_actor
+        )
     return [f"Demo agreement “FCPU 2027”: {dairy.name} sells {listing.title} 15 % off from 50."]

@@ -6,14 +6,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import can_manage_cooperative, forget_roles, is_member
 from core.errors import NotFound, NotPermitted
-from marketplace.models import Listing
+from marketplace.models import Category, Listing
 from quotes.models import Agreement, AgreementEvent, AgreementPrice, BuyerGroup
 from quotes.pricing import Priced, Tier, best_price, is_in_force
 from quotes.services.rfqs import seller_zone
@@ -143,34 +143,66 @@ def agreement_end(*, agreement: Agreement, actor: Any) -> Agreement:
 def agreement_unit_price(
     *, listing: Listing, buyer: Cooperative, quantity: int, now: datetime | None = None
 ) -> tuple[Priced, Agreement | None]:
-    """The unit price of `quantity` of the listing for this buyer: the best tier of the active
-    agreements in force (each in its seller's local day) for the listing or its category, else
-    the public price. Returns the agreement that priced it, to say why."""
+    """The unit price of `quantity` of the listing for this buyer (see `agreement_prices`)."""
+    return agreement_prices(buyer=buyer, lines=[(listing, quantity)], now=now)[0]
+
+
+def agreement_prices(
+    *, buyer: Cooperative, lines: list[tuple[Listing, int]], now: datetime | None = None
+) -> list[tuple[Priced, Agreement | None]]:
+    """For each (listing, quantity), the best unit price of the active agreements in force (each
+    in its seller's local day) between its seller and this buyer, for the listing or its category,
+    else the public price; with the agreement that priced it, to say why. A constant number of
+    queries whatever the number of lines (one when no agreement applies)."""
     now = now or timezone.now()
-    public = listing.price
-    agreements = (
-        Agreement.objects.filter(seller_id=listing.cooperative_id, status=AgreementStatus.ACTIVE)
+    seller_ids = {listing.cooperative_id for listing, _quantity in lines}
+    agreements = [
+        agreement
+        for agreement in Agreement.objects.filter(
+            seller_id__in=seller_ids, status=AgreementStatus.ACTIVE
+        )
         .filter(Q(buyer=buyer) | Q(buyer_group__members=buyer))
         .select_related("seller")
-        .prefetch_related("prices__category")
+        .prefetch_related(
+            Prefetch("prices", queryset=AgreementPrice.objects.select_related("category"))
+        )
         .distinct()
-    )
-    best: tuple[Priced, Agreement | None] = (Priced(public, None), None)
-    for agreement in agreements:
-        if agreement.currency != public.currency or not is_in_force(
+        .order_by("pk")
+        if is_in_force(
             agreement.valid_from, agreement.valid_until, seller_zone(agreement.seller), now
-        ):
-            continue
-        tiers = [
-            Tier(p.min_quantity, p.fixed_price_amount, p.discount_bps)
-            for p in agreement.prices.all()
-            if p.listing_id == listing.pk
-            or (p.category is not None and listing.category.path.startswith(p.category.path))
-        ]
-        priced = best_price(public, quantity, tiers)
-        if priced.is_agreement and priced.unit_price.amount < best[0].unit_price.amount:
-            best = (priced, agreement)
-    return best
+        )
+    ]
+    paths: dict[int, str] = {}
+    if any(price.category_id for agreement in agreements for price in agreement.prices.all()):
+        paths = dict(
+            Category.objects.filter(
+                pk__in={listing.category_id for listing, _quantity in lines}
+            ).values_list("pk", "path")
+        )
+    results = []
+    for listing, quantity in lines:
+        public = listing.price
+        best: tuple[Priced, Agreement | None] = (Priced(public, None), None)
+        for agreement in agreements:
+            if (
+                agreement.seller_id != listing.cooperative_id
+                or agreement.currency != public.currency
+            ):
+                continue
+            tiers = [
+                Tier(p.min_quantity, p.fixed_price_amount, p.discount_bps)
+                for p in agreement.prices.all()
+                if p.listing_id == listing.pk
+                or (
+                    p.category is not None
+                    and paths.get(listing.category_id, "").startswith(p.category.path)
+                )
+            ]
+            priced = best_price(public, quantity, tiers)
+            if priced.is_agreement and priced.unit_price.amount < best[0].unit_price.amount:
+                best = (priced, agreement)
+        results.append(best)
+    return results
 
 
 def price_reason(priced: Priced, agreement: Agreement | None) -> str:
