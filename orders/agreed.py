@@ -25,3 +25,22 @@ def apply_agreements(lines: list[Any], listings: dict[int, Listing], buyer: Coop
     for line, (priced, agreement) in zip(priced_lines, prices, strict=True):
         if agreement is not None and priced.unit_price.amount < line.unit_price_amount:
             line.unit_price_amount = priced.unit_price.amount
+
+
+def price_views(views: list[Any], buyer: Cooperative) -> None:
+    """Set the agreed price and its reason on the cart's line views whose listing can be ordered
+    at its remembered price (a changed price is confirmed first, at the public price)."""
+    priceable = [
+        view
+        for view in views
+        if view.line.listing is not None and not view.is_unavailable and not view.is_price_changed
+    ]
+    if not priceable:
+        return
+    prices = agreement_prices(
+        buyer=buyer, lines=[(view.line.listing, view.line.quantity) for view in priceable]
+    )
+    for view, (priced, agreement) in zip(priceable, prices, strict=True):
+        if agreement is not None and priced.unit_price.amount < view.line.unit_price_amount:
+            view.agreed_price_amount = priced.unit_price.amount
+            view.price_reason = price_reason(priced, agreement)

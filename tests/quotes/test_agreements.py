@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import TransitionNotAllowed
@@ -30,6 +30,8 @@ tiers = st.lists(
 )
 
 
+# No deadline: the shared machine's load must not fail a pure function's test.
+@settings(max_examples=200, deadline=None)
 @given(
     public=st.integers(0, 10**7),
     rules=tiers,
@@ -132,3 +134,15 @@ def test_checkout_orders_at_the_agreed_price(agreement, buyer_coop, buyer_owner)
     order = Order.objects.get()
     assert order.lines.get().unit_price_amount == 80_00
     assert order.total_amount == 600 * 80_00
+
+
+def test_the_cart_shows_the_agreed_price_and_why(agreement, buyer_coop, buyer_owner):
+    from tests.conftest import client_for
+
+    _made, listing = agreement
+    cart_add_item(cooperative=buyer_coop, listing_id=listing.pk, quantity=500, actor=buyer_owner)
+    body = client_for(buyer_owner).get(f"/api/v1/cart/?cooperative={buyer_coop.slug}").json()
+    line = body["groups"][0]["lines"][0]
+    assert (line["unit_price_amount"], line["agreed_price_amount"]) == (100_00, 80_00)
+    assert line["price_reason"] == "Agreement FACTA 2027, ≥ 500 units"
+    assert line["line_total_amount"] == 500 * 80_00
