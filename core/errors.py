@@ -140,4 +140,15 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         "Stripe Connect does not serve the cooperative's country",
     ),
     "amount_not_representable": (409, "Stripe cannot take this amount exactly in this currency"),
+    # Requests for quotes and agreements (issue 19)
+    "rfq_closed": (409, "quotes: the request is closed, awarded or past its deadline for answers"),
+    "quote_exists": (409, "quotes: the cooperative already quoted; send a counter instead"),
+    "counter_limit_reached": (
+        409,
+        "quotes: the quote was countered as many times as the request allows",
+    ),
+    "quote_version_outdated": (409, "quotes: award only the latest version of a quote"),
+    "quote_not_awardable": (409, "quotes: the quote was withdrawn or has expired"),
+    "rfq_already_awarded": (409, "quotes: the request was already awarded (a different award)"),
+    "award_mixed_currencies": (409, "quotes: the awarded quotes are in different currencies"),
 }

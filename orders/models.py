@@ -170,6 +170,16 @@ class Order(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     is_flagged = models.BooleanField(default=False)
     flag_reason = models.TextField(blank=True)
+    # Agreed terms, when a quote or an agreement set them (else the seller's usual ones): days
+    # from placing until payment is due, and the share of the total sold on credit. The invoice's
+    # due date reads them.
+    payment_terms_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    credit_share_bps = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10_000)]
+    )
+    quote_version = models.ForeignKey(
+        "quotes.QuoteVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -195,6 +205,12 @@ class Order(models.Model):
                 name="order_fee_plus_seller_is_total",
             ),
             models.CheckConstraint(condition=Q(fee_bps__lte=10_000), name="order_fee_bps_in_range"),
+            # An awarded quote version becomes one order, once (awarding again is a replay).
+            models.UniqueConstraint(
+                fields=["quote_version"],
+                condition=Q(quote_version__isnull=False),
+                name="order_one_per_quote_version",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from cooperatives.permissions import is_member, is_moderator
 from cooperatives.selectors import cooperative_get_for_member as cooperative_get_for_member
 from core.money import Money
 from marketplace.models import Listing
-from orders import payments, permissions
+from orders import agreed, payments, permissions
 from orders.models import Cart, CartLine, Checkout, Invoice, Message, Order, OrderEvent
 from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
 from orders.state import Side
@@ -29,9 +29,15 @@ class CartLineView:
     problem: str
     problem_code: str
     current_price_amount: int | None
+    # What an agreement in force prices the line at, and why ("Agreement FACTA 2027, ≥ 500
+    # units"); set by `cart_summary` (checkout orders at this price), None otherwise.
+    agreed_price_amount: int | None = None
+    price_reason: str = ""
 
     @property
     def line_total(self) -> Money:
+        if self.agreed_price_amount is not None:
+            return Money(self.agreed_price_amount, self.line.currency).times(self.line.quantity)
         return self.line.line_total
 
 
@@ -80,11 +86,16 @@ def cart_summary(*, user: Any, cooperative: Cooperative) -> CartSummary:
     groups: dict[int, SellerGroup] = {}
     totals: dict[str, int] = defaultdict(int)
     count = 0
-    for line in cart_lines(cooperative).order_by("seller__name", "seller_id", "id"):
-        view = cart_line_view(line, cooperative)
+    views = [
+        cart_line_view(line, cooperative)
+        for line in cart_lines(cooperative).order_by("seller__name", "seller_id", "id")
+    ]
+    agreed.price_views(views, cooperative)
+    for view in views:
+        line = view.line
         group = groups.setdefault(line.seller_id, SellerGroup(seller=line.seller))
         group.lines.append(view)
-        amount = line.line_total.amount
+        amount = view.line_total.amount
         group.totals[line.currency] = group.totals.get(line.currency, 0) + amount
         totals[line.currency] += amount
         count += 1

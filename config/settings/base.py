@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cooperatives",
     "marketplace",
     "ledger",
+    "quotes",
     "moderation",
     "orders",
     "flows",
@@ -399,6 +400,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
     "ledger-check": {"task": "orders.tasks.ledger_check", "schedule": crontab(hour=3, minute=45)},
+    "close-expired-quotes": {
+        "task": "quotes.tasks.close_expired_quotes",
+        "schedule": crontab(minute=20),
+    },
+    "draft-standing-orders": {
+        "task": "quotes.tasks.draft_standing_orders",
+        "schedule": crontab(minute=40),
+    },
 }
 
 REST_FRAMEWORK = {

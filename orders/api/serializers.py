@@ -54,6 +54,14 @@ class CartLineSerializer(serializers.Serializer):
     current_price_amount = serializers.IntegerField(
         allow_null=True, help_text="The listing's price now; null when it cannot be ordered."
     )
+    agreed_price_amount = serializers.IntegerField(
+        allow_null=True,
+        help_text="The unit price an agreement in force gives this line (checkout orders at "
+        "it); null when the public price applies or outside the whole cart.",
+    )
+    price_reason = serializers.CharField(
+        help_text="Why the agreed price applies, e.g. “Agreement FACTA 2027, ≥ 500 units”."
+    )
     currency = serializers.CharField(source="line.currency")
     line_total_amount = serializers.IntegerField(source="line_total.amount")
     is_price_changed = serializers.BooleanField()

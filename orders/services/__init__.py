@@ -1,5 +1,6 @@
 """Every write of the orders app. Import from here: `from orders import services`."""
 
+from orders.services.awards import rfq_award, standing_draft_confirm
 from orders.services.cart import cart_add_item, cart_remove_item, cart_update_item
 from orders.services.checkout import (
     CheckoutConflict,
@@ -56,4 +57,6 @@ __all__ = [
     "order_unflag",
     "orders_anonymise_actor",
     "orders_flag_for_suspended_cooperative",
+    "rfq_award",
+    "standing_draft_confirm",
 ]

@@ -25,7 +25,7 @@ from core.money import Money
 from marketplace import catalogue_version
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
-from orders import notifications, payments, permissions
+from orders import agreed, notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
 from orders.pricing import OrderTotals, line_total, order_totals
@@ -295,6 +295,7 @@ def checkout_place(
         currency = _requested_currency(chosen, currency)
         chosen = _card_payable_lines(chosen, only_card_payable, rail)
     _refuse_problems(chosen, listings, buyer)
+    agreed.apply_agreements(chosen, listings, buyer)
     plans = _plan_orders(chosen, listings, currency, payment_method)
     try:
         # No savepoint: a conflict here ends the whole checkout, which rolls back anyway.

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 # cart lines; then the person's roles in the sellers (the orders' actions) and, after commit, the
 # e-mails' recipients. 15 here (a savepoint and its release stand for BEGIN and COMMIT; token
 # authentication adds one outside tests). One is left for the catalogue version's bump after
-# commit. Raise it only with a reason in docs/orders.md.
-CHECKOUT_QUERIES = 16
+# commit. One reads the agreements in force between the buyer and the cart's sellers (issue #19:
+# agreed prices). Raise it only with a reason in docs/orders.md.
+CHECKOUT_QUERIES = 17
 
 
 def fill_cart(buyer: Any, user: Any, *, sellers: int, lines_per_seller: int) -> None:

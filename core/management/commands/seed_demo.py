@@ -7,7 +7,13 @@ import importlib.util
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_MODULES = ["cooperatives.demo", "marketplace.demo", "moderation.demo", "orders.demo"]
+DEMO_MODULES = [
+    "cooperatives.demo",
+    "marketplace.demo",
+    "moderation.demo",
+    "orders.demo",
+    "orders.demo_quotes",
+]
 
 
 class Command(BaseCommand):

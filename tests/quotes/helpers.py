@@ -1,0 +1,45 @@
+"""Shared builders for the quotes tests: a request, its sellers, their quotes."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from quotes import services
+from quotes.models import Rfq
+from quotes.services import QuoteLineInput, QuoteTerms
+from tests.factories import CooperativeFactory, MembershipFactory
+
+
+def seller(name: str, country: str = "AR") -> tuple[Any, Any]:
+    cooperative = CooperativeFactory(name=name, country=country)
+    return cooperative, MembershipFactory(cooperative=cooperative, role="owner").user
+
+
+def terms(unit_price: int, quantity: int = 1000, **extra: Any) -> QuoteTerms:
+    values: dict[str, Any] = {
+        "currency": "UYU",
+        "valid_until": timezone.localdate() + timedelta(days=30),
+        "lead_time_days": 10,
+        "payment_terms_days": 30,
+        "credit_share_bps": 0,
+        "lines": [QuoteLineInput("Folletos A5 color", quantity, "unit", unit_price)],
+    }
+    values.update(extra)
+    return QuoteTerms(**values)
+
+
+def publish(buyer: Any, actor: Any, invited: list[Any], **extra: Any) -> Rfq:
+    values: dict[str, Any] = {
+        "title": "Impresión de 1000 folletos",
+        "specification": "A5, color, papel reciclado",
+        "quantity": 1000,
+        "unit": "unit",
+        "delivery_place": "Montevideo",
+        "delivery_date": timezone.localdate() + timedelta(days=20),
+        "answers_due_at": timezone.now() + timedelta(days=7),
+        "visibility": "private",
+        "invited": invited,
+    }
+    values.update(extra)
+    return services.rfq_publish(buyer=buyer, actor=actor, **values)
