@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "cooperatives",
     "marketplace",
+    "ledger",
     "moderation",
     "orders",
     "flows",
