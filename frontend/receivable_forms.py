@@ -44,7 +44,9 @@ class NoticeForm(_PaymentFields):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class InvoiceFilterForm(forms.Form):

@@ -5,9 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from cooperatives import selectors as cooperative_selectors
@@ -30,7 +29,6 @@ AGING_LABELS = {
 
 
 @login_required
-@require_safe
 def invoice_list(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = cooperative_selectors.cooperative_get_visible(request.user, slug)
     form = InvoiceFilterForm(request.GET or None)
@@ -48,8 +46,17 @@ def invoice_list(request: SignedInRequest, slug: str) -> HttpResponse:
             "form": form,
             "role": role,
             "invoices": invoices[:200],
-            "aging": aging,
-            "buckets": [(key, str(AGING_LABELS[key])) for key, _f, _l in AGING_BUCKETS],
+            "aging": [
+                {
+                    "currency": row.currency,
+                    "cells": [
+                        (AGING_LABELS[key], row.buckets[key]) for key, _f, _l in AGING_BUCKETS
+                    ],
+                    "total": row.total,
+                }
+                for row in aging
+            ],
+            "buckets": [AGING_LABELS[key] for key, _f, _l in AGING_BUCKETS],
         },
     )
 
@@ -74,7 +81,6 @@ def _invoice_context(request: SignedInRequest, invoice_id: int) -> dict:
 
 
 @login_required
-@require_safe
 def invoice_detail(request: SignedInRequest, invoice_id: int) -> HttpResponse:
     context = _invoice_context(request, invoice_id)
     currency = context["invoice"].currency
@@ -95,7 +101,7 @@ def _form_failed(request: SignedInRequest, invoice_id: int, **forms: object) -> 
             **forms,
         }
     )
-    return render(request, "frontend/receivables/invoice_detail.html", context, status=400)
+    return render(request, "frontend/receivables/invoice_detail.html", context)
 
 
 @login_required
@@ -206,7 +212,6 @@ def _statement(request: SignedInRequest, slug: str) -> tuple:
 
 
 @login_required
-@require_safe
 def statement(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative, counterparty, currency, rows = _statement(request, slug)
     balances: dict[str, int] = {}
@@ -227,7 +232,6 @@ def statement(request: SignedInRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_safe
 def statement_file(request: SignedInRequest, slug: str, file_format: str) -> HttpResponse:
     cooperative, counterparty, _currency, rows = _statement(request, slug)
     name = f"{cooperative.slug}-statement.{file_format}"

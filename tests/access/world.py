@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
@@ -29,8 +30,6 @@ from marketplace.services.images import encode_listing_image, store_listing_imag
 from moderation import services as moderation
 from moderation.models import Appeal, ModerationAction, Report
 from orders import services as orders
-from django.core.files.uploadedfile import SimpleUploadedFile
-
 from orders.models import CartLine, Checkout, Invoice, Order, PaymentNotice
 from orders.receivables import services as receivables
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory, UserFactory

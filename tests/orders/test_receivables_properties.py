@@ -94,8 +94,7 @@ def test_amount_paid_never_exceeds_amount_due(steps):
             )
         receivable = account_for(seller, "ARS", AccountKind.RECEIVABLE)
         payments_side = sum(
-            line.amount
-            for line in receivable.lines.filter(entry__kind="payment_recorded")
+            line.amount for line in receivable.lines.filter(entry__kind="payment_recorded")
         )
         assert payments_side == -recorded
         assert account_balance(receivable) is not None
