@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("cooperatives.api.urls")),
     path("", include("marketplace.api.urls")),
     path("", include("moderation.api.urls")),
+    path("", include("ledger.api.urls")),
     path("", include("orders.api.urls")),
     path("", include("flows.api.urls")),
 ]

@@ -4,7 +4,7 @@ running balance, and the journal a cooperative's members may read."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import F, Prefetch, QuerySet, Sum
 
 from cooperatives.models import Cooperative
 from ledger.models import CLAIM_KINDS, Account, JournalEntry, JournalLine
@@ -120,3 +120,50 @@ def journal_for(cooperative: Cooperative) -> QuerySet[JournalEntry]:
 
 def entries_for_source(source_type_id: int, source_id: int) -> QuerySet[JournalEntry]:
     return JournalEntry.objects.filter(source_type_id=source_type_id, source_id=source_id)
+
+
+# (owner id or None, currency, kind, rail, counterparty id or None): the books' finest balance.
+BalanceKey = tuple[int | None, str, str, str, int | None]
+
+
+def line_totals() -> dict[BalanceKey, int]:
+    """Every balance per account and counterparty, summed from the lines (zeros left out)."""
+    rows = JournalLine.objects.values(
+        "account__owner_id",
+        "account__currency",
+        "account__kind",
+        "account__rail",
+        "counterparty_id",
+    ).annotate(total=Sum("amount"))
+    return {
+        (
+            row["account__owner_id"],
+            row["account__currency"],
+            row["account__kind"],
+            row["account__rail"],
+            row["counterparty_id"],
+        ): row["total"]
+        for row in rows
+        if row["total"]
+    }
+
+
+def unbalanced_entries() -> list[tuple[int, str, int]]:
+    """(entry id, key, sum) of every entry whose lines do not sum to zero, or that has a line on
+    an account of another currency (sum reported as is)."""
+    sums = (
+        JournalLine.objects.values("entry_id", "entry__key")
+        .annotate(total=Sum("amount"))
+        .exclude(total=0)
+    )
+    bad = [(row["entry_id"], row["entry__key"], row["total"]) for row in sums]
+    foreign = (
+        JournalLine.objects.exclude(account__currency=F("entry__currency"))
+        .values_list("entry_id", "entry__key")
+        .distinct()
+    )
+    return bad + [(entry_id, key, 0) for entry_id, key in foreign]
+
+
+def entry_keys() -> set[str]:
+    return set(JournalEntry.objects.values_list("key", flat=True))

@@ -25,7 +25,7 @@ from core.reference import country_name
 from marketplace.models import unit_name
 from orders import labels
 from orders.models import Invoice, Order
-from orders.state import PaymentMethod
+from orders.payments.rails import rail_for
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def invoice_document(invoice: Invoice, *, locale: str = "en") -> InvoiceDocument
         for line in order.lines.all()
     ]
     percent = f"{format_decimal(Decimal(invoice.fee_bps) / 100, locale=to_locale(locale))} %"
-    paid_by_card = order.payment_method != PaymentMethod.INVOICE
+    paid_by_card = rail_for(order.payment_method).paid_up_front
     credits_number = invoice.credits.number if invoice.credits else ""
     if invoice.is_credit_note:
         settlement_note = _("Cancels invoice %(number)s.") % {"number": credits_number}

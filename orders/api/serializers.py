@@ -16,8 +16,9 @@ from orders.models import (
     OrderEvent,
     OrderLine,
 )
+from orders.payments import rails
 from orders.selectors import CartSummary, SellerGroup
-from orders.state import ACTIONS, OrderStatus, PaymentMethod, PaymentStatus, Side
+from orders.state import ACTIONS, OrderStatus, PaymentStatus, Side
 
 
 class CooperativeRefSerializer(serializers.ModelSerializer):
@@ -82,7 +83,7 @@ class CartSerializer(serializers.Serializer):
     line_count = serializers.IntegerField()
     has_problems = serializers.BooleanField()
     payment_methods = serializers.ListField(
-        child=serializers.ChoiceField(choices=PaymentMethod.choices),
+        child=serializers.ChoiceField(choices=rails.choices()),
         help_text="The payment methods this exchange offers now (`stripe` needs Stripe keys).",
     )
 
@@ -281,7 +282,7 @@ class NoteSerializer(serializers.Serializer):
 
 class CheckoutInputSerializer(serializers.Serializer):
     cooperative = serializers.SlugField()
-    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    payment_method = serializers.ChoiceField(choices=rails.choices())
     currency = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -29,6 +29,7 @@ from orders.payments.settlement import (
     order_closed,
     payment_payload,
     payment_refusal,
+    rail_for,
 )
 
 __all__ = [
@@ -46,4 +47,5 @@ __all__ = [
     "order_closed",
     "payment_payload",
     "payment_refusal",
+    "rail_for",
 ]

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.money import Money
-from orders import notifications
+from orders import books, notifications
 from orders.events import EventKind
 from orders.models import Order, OrderEvent
 from orders.payments import gateway
@@ -251,6 +251,7 @@ def _transfer_sent(transfer: Transfer, info: TransferInfo) -> Transfer:
         add_order_event(
             order, EventKind.TRANSFER_SENT, f"{amount} sent to the seller.", reference=info.id
         )
+        books.post(books.transfer_sent(transfer))
         if order.status in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
             # The order closed while this transfer was on its way: take it back.
             reversal, created = TransferReversal.objects.get_or_create(
@@ -289,6 +290,7 @@ class SettlementKind:
     event_kind: EventKind
     done_note: str
     refused_flag: str
+    posting: Callable[[Any], books.Posting]
 
 
 def _create_refund(refund: Refund) -> RefundInfo:
@@ -323,6 +325,7 @@ SETTLEMENT_KINDS: dict[type[Settlement], SettlementKind] = {
         event_kind=EventKind.REFUND_SUCCEEDED,
         done_note="{amount} refunded to the buyer's card.",
         refused_flag="The refund to the buyer failed ({error}): refund by hand or retry.",
+        posting=books.refund,
     ),
     TransferReversal: SettlementKind(
         call=_create_reversal,
@@ -333,6 +336,7 @@ SETTLEMENT_KINDS: dict[type[Settlement], SettlementKind] = {
             "Taking the seller's share back failed ({error}): the platform refunded the buyer; "
             "settle with the seller by hand."
         ),
+        posting=books.transfer_reversal,
     ),
 }
 
@@ -371,6 +375,7 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
         _record_done(
             row, stripe_id=info.id, status=RefundStatus.SUCCEEDED, succeeded_at=timezone.now()
         )
+        books.post(kind.posting(row))
         amount = Money(row.amount, row.currency)
         add_order_event(
             Order.objects.get(pk=order_id),

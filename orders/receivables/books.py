@@ -1,29 +1,28 @@
-"""What receivables post to the ledger (docs/ledger.md, "What each money event posts"), in the
-transaction of the event that moved the money."""
+"""What receivables post to the ledger, with the rules of `orders.books` (docs/ledger.md), in
+the transaction of the event that moved the money."""
 
-from ledger.models import AccountKind, EntryKind
-from ledger.services import LineSpec, account_for, entry_post
+from orders import books
 from orders.receivables.models import InvoicePayment
 
-INVOICE_RAIL = "invoice"
+
+def payment_posting(payment: InvoicePayment) -> books.Posting:
+    """A payment against an invoice: the buyer's money reached the seller and pays that much of
+    its debt (`orders.books.payment_recorded`, keyed by the payment row)."""
+    invoice = payment.invoice
+    return books.payment_recorded(
+        invoice.order,
+        amount=payment.amount,
+        key=f"invoice_payment:{payment.pk}",
+        memo=f"{invoice.number} {payment.reference}".strip(),
+        source=payment,
+        occurred_at=payment.created_at,
+    )
 
 
 def payment_recorded(payment: InvoicePayment) -> None:
-    """A payment against an invoice: the buyer's money left its bank for the seller's, and the
-    buyer's debt to the seller (the seller's receivable from it) shrinks by the amount."""
-    invoice = payment.invoice
-    order = invoice.order
-    seller, buyer, currency, amount = order.seller, order.buyer, invoice.currency, payment.amount
-    entry_post(
-        kind=EntryKind.PAYMENT_RECORDED,
-        currency=currency,
-        key=f"invoice_payment:{payment.pk}",
-        source=payment,
-        memo=f"{invoice.number} {payment.reference}".strip(),
-        lines=[
-            LineSpec(account_for(buyer, currency, AccountKind.BANK, INVOICE_RAIL), -amount),
-            LineSpec(account_for(seller, currency, AccountKind.BANK, INVOICE_RAIL), amount),
-            LineSpec(account_for(buyer, currency, AccountKind.PAYABLE), amount, seller),
-            LineSpec(account_for(seller, currency, AccountKind.RECEIVABLE), -amount, buyer),
-        ],
-    )
+    books.post(payment_posting(payment))
+
+
+def marked_paid_without_invoice(order: object) -> None:
+    """An order accepted before invoices existed, marked paid: its whole total."""
+    books.post(books.marked_paid(order))  # type: ignore[arg-type]

@@ -232,6 +232,7 @@ def invoice_pay_remaining(*, order: Order, actor: Any, note: str = "") -> None:
         order.paid_at = timezone.now()
         order.save(update_fields=["paid_at", "updated_at"])
         add_order_event(order, EventKind.MARKED_PAID, note, actor=actor, side=Side.SELLER)
+        books.marked_paid_without_invoice(order)
         notifications.notify_order_paid(order)
         return
     _order, invoice = _lock(invoice)

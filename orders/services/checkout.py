@@ -29,7 +29,7 @@ from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
 from orders.pricing import OrderTotals, line_total, order_totals
 from orders.rules import listing_unavailable, price_changed, quantity_problem
-from orders.state import OrderStatus, PaymentMethod
+from orders.state import OrderStatus
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
@@ -141,11 +141,13 @@ def _choose_currency(lines: list[CartLine], currency: str) -> str:
     return currencies[0]
 
 
-def _card_payable_lines(lines: list[CartLine], only_card_payable: bool) -> list[CartLine]:
+def _card_payable_lines(
+    lines: list[CartLine], only_card_payable: bool, rail: Any
+) -> list[CartLine]:
     """A card checkout includes only sellers Stripe can pay out. Others make it a 409 naming them,
     unless the buyer asked to check out only the sellers that take cards (the rest stay in the
     cart, for an invoice checkout)."""
-    unpayable = [line for line in lines if not payments.can_receive_card_payments(line.seller)]
+    unpayable = [line for line in lines if not rail.can_pay(line.seller, line.currency)]
     if not unpayable:
         return lines
     if only_card_payable:
@@ -270,13 +272,13 @@ def checkout_place(
     buyer = cart.cooperative if cart is not None else Cooperative.objects.get(pk=buyer.pk)
     ensure_active(buyer, "checkout")
     status, payment_status = payments.initial_statuses(payment_method)
+    rail = payments.rail_for(payment_method)
     lines = list(cart.lines.select_related("seller").order_by("seller_id", "id")) if cart else []
     if not lines:
         raise DomainError(_("Your cart is empty."), code="cart_empty")
     currency = _choose_currency(lines, currency)
     lines = [line for line in lines if line.currency == currency]
-    if payment_method == PaymentMethod.STRIPE:
-        lines = _card_payable_lines(lines, only_card_payable)
+    lines = _card_payable_lines(lines, only_card_payable, rail)
 
     listing_ids = sorted({line.listing_id for line in lines if line.listing_id})
     # Only the listings are locked; their sellers (for suspension) are read in the same statement.
@@ -311,7 +313,7 @@ def checkout_place(
         raise ValidationError(
             {"non_field_errors": [_("This checkout is too large for one payment.")]}
         )
-    if payment_method == PaymentMethod.STRIPE and checkout_total <= 0:
+    if rail.paid_up_front and checkout_total <= 0:
         raise DomainError(
             _("There is nothing to pay by card: choose invoice."), code="nothing_to_pay"
         )
@@ -343,7 +345,7 @@ def checkout_place(
     CartLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
     payments.checkout_placed(checkout)
     # Card orders reach their sellers once paid (see orders.payments.services).
-    notifications.notify_orders_placed(orders, tell_seller=payment_method != PaymentMethod.STRIPE)
+    notifications.notify_orders_placed(orders, tell_seller=not rail.paid_up_front)
     # What the response shows, as written: no need to read it back.
     _as_prefetched(checkout, orders=orders)
     return CheckoutResult(checkout, is_replay=False)

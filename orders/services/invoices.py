@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cooperatives.models import Cooperative
+from orders import books
 from orders.models import Invoice, InvoiceKind, InvoiceSequence, Order
 from orders.receivables.services import receivable_fields
 
@@ -54,7 +55,7 @@ def invoice_issue(*, order: Order, kind: str) -> Invoice:
     if kind == InvoiceKind.CREDIT_NOTE:
         credits = order.invoices.filter(kind=InvoiceKind.INVOICE).first()
     seller, buyer = order.seller, order.buyer
-    return Invoice.objects.create(
+    invoice = Invoice.objects.create(
         order=order,
         kind=kind,
         seller=seller,
@@ -81,3 +82,9 @@ def invoice_issue(*, order: Order, kind: str) -> Invoice:
         delivery_address=order.delivery_address,
         **receivable_fields(order, kind, timezone.localdate(now)),
     )
+    # The books follow the document, in its transaction: a credit note reverses the invoice.
+    if kind == InvoiceKind.CREDIT_NOTE:
+        books.post(books.credit_note(invoice))
+    else:
+        books.post(books.invoice_issued(invoice))
+    return invoice

@@ -28,7 +28,6 @@ from orders.services.invoices import invoice_issue
 from orders.state import (
     OPEN_STATUSES,
     OrderStatus,
-    PaymentMethod,
     Side,
     action_label,
     ensure_transition,
@@ -146,11 +145,8 @@ def _apply(order: Order, transition: Any, *, actor: Any, side: str, reason: str)
         note = invoice_issue(order=order, kind=InvoiceKind.CREDIT_NOTE)
         _event(order, EventKind.CREDIT_NOTE_ISSUED, actor, side, "", reference=note.number)
         invoice_credit(order=order, actor=actor)
-    if order.payment_method != PaymentMethod.INVOICE and transition.target in (
-        OrderStatus.CANCELLED,
-        OrderStatus.DECLINED,
-    ):
-        # A paid card order is refunded (and its transfer reversed) after commit.
+    if transition.target in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
+        # The rail settles what was paid (a card order: refunded, its transfer reversed).
         payments.order_closed(order)
     notifications.notify_order_transition(order, transition.action, side, reason)
     return order
@@ -213,7 +209,7 @@ def order_mark_paid_refusal(*, order: Order, actor: Any) -> DomainError | None:
         ensure_active(order.seller, "mark_paid")
     except DomainError as refusal:
         return refusal
-    if order.payment_method != PaymentMethod.INVOICE:
+    if not payments.rail_for(order.payment_method).seller_marks_paid:
         return DomainError(
             _("Card payments are marked paid by the payment provider."), code="not_invoiced"
         )

@@ -12,6 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from cooperatives.models import Cooperative
+from ledger.selectors import balances_for
+from orders.books_check import books_check
 from orders.models import (
     CartLine,
     Checkout,
@@ -108,6 +111,11 @@ def pay_while_transfers_fail(  # type: ignore[no-untyped-def]
         )
     assert response.status_code == 200
     return checkout_id
+
+
+def balances_everywhere() -> list:  # type: ignore[type-arg]
+    owners = [None, *Cooperative.objects.all()]
+    return [balance for owner in owners for balance in balances_for(owner)]
 
 
 def run(command: str) -> str:
@@ -502,6 +510,9 @@ def test_cancelling_paid_orders_refunds_each_share_and_never_more_than_the_charg
     checkout.refresh_from_db()
     assert checkout.payment_status == "refunded"
     assert all(order.status == "cancelled" for order in Order.objects.all())
+    # Every refund and reversal is in the books: nobody owes anybody, nothing is left in transit.
+    assert books_check() == []
+    assert {line.amount for line in balances_everywhere()} == {0}
 
 
 def test_an_order_cancelled_before_the_payment_succeeded_is_refunded_not_transferred(
@@ -520,6 +531,7 @@ def test_an_order_cancelled_before_the_payment_succeeded_is_refunded_not_transfe
     assert Transfer.objects.get().order_id == order_of(checkout, market["huella"]).pk
     assert Refund.objects.get().order_id == yerba_order.pk
     assert Refund.objects.get().status == "succeeded"
+    assert books_check() == []
 
 
 # -- transfer failures and retries

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from cooperatives.models import Cooperative
+from ledger.selectors import balances_for, entries_for
+from orders.books_check import books_check
 from orders.documents import invoice_html
 from orders.events import EventKind
 from orders.models import (
@@ -42,6 +44,12 @@ from tests.orders.stripe_helpers import (
 from tests.orders.test_concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def balance_of(owner, kind: str, rail: str = "") -> int:  # type: ignore[no-untyped-def]
+    return sum(
+        b.amount for b in balances_for(owner) if (b.account.kind, b.account.rail) == (kind, rail)
+    )
 
 
 @pytest.fixture
@@ -171,6 +179,17 @@ def test_full_flow_one_card_payment_two_transfers_one_refund_and_the_sums_balanc
     # Every delivered event was recorded once.
     delivered_ids = {d["event"] for d in standin.deliveries() if d["status"] == 200}
     assert set(StripeEvent.objects.values_list("stripe_event_id", flat=True)) == delivered_ids
+
+    # The books say the same: the platform's Stripe balance is the fee it kept, the seller of
+    # the order that stands got its share and owes no fee, nobody owes anybody, and the ledger
+    # re-derived from these rows finds no difference.
+    assert balance_of(None, "cash_in_transit", "stripe") == shirt_order.fee_amount
+    assert balance_of(huella, "bank", "stripe") == 19_700
+    assert balance_of(yerba, "bank", "stripe") == 0
+    assert balance_of(buyer, "bank", "stripe") == -20_000
+    for cooperative in (buyer, huella, yerba):
+        assert [r.balance for r in entries_for(cooperative)][-1:] in ([], [0])
+    assert books_check() == []
 
 
 def test_every_webhook_delivered_twice_and_in_reverse_order_has_one_effect(app_webhook, market):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.money import Money
-from orders import notifications
+from orders import books, notifications
 from orders.events import EventKind
 from orders.labels import payment_expires_at
 from orders.models import Checkout, Order
@@ -260,6 +260,7 @@ def _payment_succeed(
         order.paid_at = now
         order.save(update_fields=["paid_at", "updated_at"])
         add_order_event(order, EventKind.PAYMENT_SUCCEEDED, "Paid by card.", reference=intent.id)
+        books.post(books.card_payment(order, occurred_at=now))
         if order.status in OPEN_STATUSES:
             if order.seller_amount > 0:
                 transfer = Transfer.objects.create(

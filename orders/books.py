@@ -1,0 +1,280 @@
+"""What each money event of an order posts to the ledger (docs/ledger.md, "What each money event
+posts"): one balanced entry, in the transaction of the event, under a key derived from our ids
+so that posting again (a retried job, the data migration, a replayed webhook) writes nothing.
+
+Each rule is a pure function from the source rows to a `Posting` (no database write), so that
+`ledger_check` re-derives the books from the source records with the same rules and compares.
+T = the order's total, F = its solidarity fee, S = T − F, the seller's share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+
+from ledger.models import AccountKind, EntryKind, JournalEntry
+from ledger.services import LineSpec, account_for, entry_post, entry_reverse
+from orders.models import Invoice, Order
+
+STRIPE = "stripe"
+INVOICE = "invoice"
+PLATFORM = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a posting: the owner (a cooperative, None: the platform), the account's kind
+    and rail, the signed amount and the counterparty (a cooperative or None)."""
+
+    owner: Any
+    kind: str
+    amount: int
+    counterparty: Any = None
+    rail: str = ""
+
+    def negated(self) -> Line:
+        return replace(self, amount=-self.amount)
+
+
+@dataclass(frozen=True)
+class Posting:
+    """The entry an event posts. `reverses`: the posting whose opposite this one is."""
+
+    kind: str
+    currency: str
+    key: str
+    lines: tuple[Line, ...]
+    occurred_at: datetime | None = None
+    memo: str = ""
+    source: models.Model | None = None
+    reverses: Posting | None = field(default=None, repr=False)
+
+
+def _claim(order: Order, amount: int, rail: str = "") -> list[Line]:
+    """The seller is owed `amount` more by the buyer (negative: less), and the buyer owes it."""
+    return [
+        Line(order.seller, AccountKind.RECEIVABLE, amount, order.buyer, rail),
+        Line(order.buyer, AccountKind.PAYABLE, -amount, order.seller, rail),
+    ]
+
+
+def _fee(seller: Any, amount: int) -> list[Line]:
+    """The seller owes the platform `amount` more of fee (negative: less, it paid)."""
+    return [
+        Line(seller, AccountKind.FEE_PAYABLE, -amount),
+        Line(PLATFORM, AccountKind.FEE_RECEIVABLE, amount, seller),
+    ]
+
+
+def _cash(payer: Any, payee: Any, amount: int, rail: str) -> list[Line]:
+    """`amount` leaves the payer's money (None: the platform's balance on the rail) for the
+    payee's."""
+
+    def kind(owner: Any) -> str:
+        return AccountKind.CASH_IN_TRANSIT if owner is None else AccountKind.BANK
+
+    return [
+        Line(payer, kind(payer), -amount, rail=rail),
+        Line(payee, kind(payee), amount, rail=rail),
+    ]
+
+
+def _reversal(original: Posting, *, kind: str, key: str, **fields: Any) -> Posting:
+    return Posting(
+        kind=kind,
+        currency=original.currency,
+        key=key,
+        lines=tuple(line.negated() for line in original.lines),
+        reverses=original,
+        **fields,
+    )
+
+
+# -- the rules
+
+
+def invoice_issued(invoice: Invoice) -> Posting:
+    """Invoice issued: the seller is owed the total by the buyer and owes the fee."""
+    order = invoice.order
+    return Posting(
+        kind=EntryKind.INVOICE_ISSUED,
+        currency=invoice.currency,
+        key=f"invoice:{invoice.order_id}",
+        lines=(*_claim(order, invoice.total_amount), *_fee(order.seller, invoice.fee_amount)),
+        occurred_at=invoice.issued_at,
+        memo=invoice.number,
+        source=invoice,
+    )
+
+
+def credit_note(note: Invoice) -> Posting:
+    """Credit note: the invoice's entry reversed, claim and fee."""
+    invoice = note.credits or note.order.invoices.get(kind="invoice")
+    return _reversal(
+        invoice_issued(invoice),
+        kind=EntryKind.CREDIT_NOTE,
+        key=f"credit_note:{note.order_id}",
+        occurred_at=note.issued_at,
+        memo=note.number,
+        source=note,
+    )
+
+
+def card_payment(order: Order, *, occurred_at: datetime | None = None) -> Posting:
+    """Card payment succeeded (per order of the checkout): the buyer's money reaches the
+    platform's Stripe balance, its debt to the seller is paid, and the platform now holds the
+    total for the seller."""
+    total = order.total_amount
+    return Posting(
+        kind=EntryKind.CARD_PAYMENT_SUCCEEDED,
+        currency=order.currency,
+        key=f"card_payment:{order.pk}",
+        lines=(
+            *_cash(order.buyer, PLATFORM, total, STRIPE),
+            *_claim(order, -total),
+            Line(order.seller, AccountKind.RECEIVABLE, total, rail=STRIPE),
+            Line(PLATFORM, AccountKind.PAYABLE, -total, order.seller, STRIPE),
+        ),
+        occurred_at=occurred_at or order.paid_at,
+        memo=f"Order {order.pk}",
+        source=order,
+    )
+
+
+def refund(row: Any) -> Posting:
+    """Refund of a card order: its card payment reversed."""
+    return _reversal(
+        card_payment(row.order),
+        kind=EntryKind.REFUND,
+        key=f"refund:{row.pk}",
+        occurred_at=row.succeeded_at,
+        memo=f"Order {row.order_id}",
+        source=row,
+    )
+
+
+def transfer_sent(transfer: Any) -> Posting:
+    """Transfer sent: the seller's share leaves the platform's Stripe balance for the seller,
+    the platform owes the seller nothing more, and the fee it kept is the fee paid."""
+    order = transfer.order
+    total, share = order.total_amount, transfer.amount
+    return Posting(
+        kind=EntryKind.TRANSFER_SENT,
+        currency=order.currency,
+        key=f"transfer:{transfer.pk}",
+        lines=(
+            *_cash(PLATFORM, order.seller, share, STRIPE),
+            Line(PLATFORM, AccountKind.PAYABLE, total, order.seller, STRIPE),
+            Line(order.seller, AccountKind.RECEIVABLE, -total, rail=STRIPE),
+            *_fee(order.seller, -(total - share)),
+        ),
+        occurred_at=transfer.paid_at,
+        memo=f"Order {order.pk}",
+        source=transfer,
+    )
+
+
+def transfer_reversal(reversal: Any) -> Posting:
+    """Transfer reversed: the transfer's entry reversed."""
+    return _reversal(
+        transfer_sent(reversal.transfer),
+        kind=EntryKind.TRANSFER_REVERSAL,
+        key=f"reversal:{reversal.pk}",
+        occurred_at=reversal.succeeded_at,
+        memo=f"Order {reversal.transfer.order_id}",
+        source=reversal,
+    )
+
+
+def payment_recorded(
+    order: Order,
+    *,
+    amount: int,
+    key: str,
+    rail: str = INVOICE,
+    occurred_at: datetime | None = None,
+    memo: str = "",
+    source: Any = None,
+) -> Posting:
+    """A payment between the cooperatives (a bank transfer against the invoice): the buyer's
+    money reaches the seller and pays that much of its debt."""
+    return Posting(
+        kind=EntryKind.PAYMENT_RECORDED,
+        currency=order.currency,
+        key=key,
+        lines=(*_cash(order.buyer, order.seller, amount, rail), *_claim(order, -amount)),
+        occurred_at=occurred_at,
+        memo=memo or f"Order {order.pk}",
+        source=source or order,
+    )
+
+
+def marked_paid(order: Order) -> Posting:
+    """The seller marked an invoiced order paid: the whole total recorded as paid."""
+    return payment_recorded(
+        order, amount=order.total_amount, key=f"marked_paid:{order.pk}", occurred_at=order.paid_at
+    )
+
+
+def fee_paid(
+    *,
+    seller: Any,
+    currency: str,
+    amount: int,
+    key: str,
+    rail: str,
+    occurred_at: datetime | None = None,
+    memo: str = "",
+    source: Any = None,
+) -> Posting:
+    """The seller paid `amount` of its solidarity fee to the platform, by `rail`."""
+    return Posting(
+        kind=EntryKind.FEE_PAID,
+        currency=currency,
+        key=key,
+        lines=(*_cash(seller, PLATFORM, amount, rail), *_fee(seller, -amount)),
+        occurred_at=occurred_at,
+        memo=memo,
+        source=source,
+    )
+
+
+# -- posting
+
+
+def post(posting: Posting) -> JournalEntry:
+    """Post the entry (inside the caller's transaction); a reversal reverses the entry of its
+    original, posted first if it is missing (rows older than the ledger)."""
+    if posting.reverses is not None:
+        return entry_reverse(
+            entry=post(posting.reverses),
+            key=posting.key,
+            kind=posting.kind,
+            memo=posting.memo,
+            occurred_at=posting.occurred_at,
+            source=posting.source,
+        )
+    return entry_post(
+        kind=posting.kind,
+        currency=posting.currency,
+        key=posting.key,
+        lines=[
+            LineSpec(
+                account_for(line.owner, posting.currency, line.kind, line.rail),
+                line.amount,
+                line.counterparty,
+            )
+            for line in posting.lines
+        ],
+        occurred_at=posting.occurred_at,
+        memo=posting.memo,
+        source=posting.source,
+    )
+
+
+def post_all(postings: Iterable[Posting]) -> Iterator[JournalEntry]:
+    for posting in postings:
+        yield post(posting)
