@@ -10,9 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from ledger.models import AccountKind, EntryKind
 from ledger.selectors import totals_by_currency
-from ledger.services import LineSpec, account_for, entry_post
 from orders.models import Invoice, InvoiceKind, Order
 from orders.receivables import services
 from orders.receivables.models import InvoiceReminder
@@ -199,23 +197,7 @@ def test_aging_buckets_by_days_late(invoice, seller_owner, buyer_owner, seller_c
     assert buyer.json()["rows"][0]["31_60"] == 200_000
 
 
-def post_invoice_issued(invoice: Invoice) -> None:
-    """The entry the ledger lane posts when an invoice is issued (docs/ledger.md); the same key,
-    so once orders post it themselves this finds their entry and writes nothing."""
-    order, total = invoice.order, invoice.amount_due
-    entry_post(
-        kind=EntryKind.INVOICE_ISSUED,
-        currency=invoice.currency,
-        key=f"invoice:{invoice.pk}",
-        lines=[
-            LineSpec(account_for(order.seller, "ARS", AccountKind.RECEIVABLE), total, order.buyer),
-            LineSpec(account_for(order.buyer, "ARS", AccountKind.PAYABLE), -total, order.seller),
-        ],
-    )
-
-
 def test_the_statement_balance_is_what_is_left(invoice, seller_owner, seller_coop, buyer_coop):
-    post_invoice_issued(invoice)
     pay(seller_owner, invoice, 100_000)
     client = client_for(seller_owner)
     url = f"/api/v1/cooperatives/{seller_coop.slug}/statement/"
