@@ -12,34 +12,24 @@ from ledger.selectors import StatementRow
 from orders.documents import _pdf_text
 
 
-def statement_table(rows: Sequence[StatementRow]) -> list[dict[str, object]]:
-    """One dict per row: the fields every format shows."""
-    return [
-        {
-            "date": row.entry.occurred_at.date().isoformat(),
-            "kind": str(row.entry.get_kind_display()),
-            "memo": row.entry.memo,
-            "currency": row.currency,
-            "amount": row.amount,
-            "balance": row.balance,
-        }
-        for row in rows
-    ]
+def _major(amount: int, currency: str) -> str:
+    return str(Money(amount, currency).as_decimal())
 
 
 def statement_csv(rows: Sequence[StatementRow]) -> str:
+    """The statement as CSV, amounts in major units (1500.00)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["date", "kind", "memo", "currency", "amount", "balance"])
-    for item in statement_table(rows):
+    for row in rows:
         writer.writerow(
             [
-                item["date"],
-                item["kind"],
-                item["memo"],
-                item["currency"],
-                str(Money(int(item["amount"]), str(item["currency"])).as_decimal()),
-                str(Money(int(item["balance"]), str(item["currency"])).as_decimal()),
+                row.entry.occurred_at.date().isoformat(),
+                row.entry.kind,
+                row.entry.memo,
+                row.currency,
+                _major(row.amount, row.currency),
+                _major(row.balance, row.currency),
             ]
         )
     return out.getvalue()
