@@ -1,6 +1,8 @@
 """Receivables pages: a cooperative's invoices as seller and buyer with the aging, an invoice's
 page (what is due, how to pay, payments, notices and their forms), and the statement."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -104,53 +106,44 @@ def _form_failed(request: SignedInRequest, invoice_id: int, **forms: object) -> 
     return render(request, "frontend/receivables/invoice_detail.html", context)
 
 
+def _submit(
+    request: SignedInRequest, invoice_id: int, form_name: str, service: Callable, done: str
+) -> HttpResponse:
+    """Post a payment or a notice form: on success back to the invoice with `done`, else the
+    invoice page with the form's errors."""
+    invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
+    form_class = PaymentForm if form_name == "payment_form" else NoticeForm
+    form = form_class(request.POST, request.FILES, currency=invoice.currency)
+    if form.is_valid():
+        values = {**form.cleaned_data, "invoice": invoice, "actor": request.user}
+        if succeeded(attempt(request, lambda: service(**values), form=form)):
+            messages.success(request, done)
+            return redirect("frontend:invoice-detail", invoice_id=invoice.pk)
+    return _form_failed(request, invoice_id, **{form_name: form})
+
+
 @login_required
 @require_POST
 def payment_record(request: SignedInRequest, invoice_id: int) -> HttpResponse:
-    invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
-    form = PaymentForm(request.POST, currency=invoice.currency)
-    if form.is_valid():
-        done = attempt(
-            request,
-            lambda: services.invoice_payment_record(
-                invoice=invoice,
-                actor=request.user,
-                amount=form.cleaned_data["amount"],
-                paid_on=form.cleaned_data["paid_on"],
-                reference=form.cleaned_data["reference"],
-                rail=form.cleaned_data["rail"],
-            ),
-            form=form,
-        )
-        if succeeded(done):
-            messages.success(request, _("The payment is recorded."))
-            return redirect("frontend:invoice-detail", invoice_id=invoice.pk)
-    return _form_failed(request, invoice_id, payment_form=form)
+    return _submit(
+        request,
+        invoice_id,
+        "payment_form",
+        services.invoice_payment_record,
+        _("The payment is recorded."),
+    )
 
 
 @login_required
 @require_POST
 def notice_send(request: SignedInRequest, invoice_id: int) -> HttpResponse:
-    invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
-    form = NoticeForm(request.POST, request.FILES, currency=invoice.currency)
-    if form.is_valid():
-        done = attempt(
-            request,
-            lambda: services.payment_notice_send(
-                invoice=invoice,
-                actor=request.user,
-                amount=form.cleaned_data["amount"],
-                paid_on=form.cleaned_data["paid_on"],
-                reference=form.cleaned_data["reference"],
-                rail=form.cleaned_data["rail"],
-                proof=form.cleaned_data["proof"],
-            ),
-            form=form,
-        )
-        if succeeded(done):
-            messages.success(request, _("The seller is told; it confirms when it sees the money."))
-            return redirect("frontend:invoice-detail", invoice_id=invoice.pk)
-    return _form_failed(request, invoice_id, notice_form=form)
+    return _submit(
+        request,
+        invoice_id,
+        "notice_form",
+        services.payment_notice_send,
+        _("The seller is told; it confirms when it sees the money."),
+    )
 
 
 @login_required
@@ -185,18 +178,7 @@ def notice_decide(request: SignedInRequest, notice_id: int, decision: str) -> Ht
 @require_safe
 def notice_proof(request: SignedInRequest, notice_id: int) -> FileResponse:
     notice = selectors.notice_get_visible(user=request.user, notice_id=notice_id)
-    try:
-        handle = notice.proof.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("This proof's file is missing.") from exc
-    response = FileResponse(
-        handle,
-        content_type=notice.proof_content_type,
-        as_attachment=True,
-        filename=notice.proof_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return documents.proof_response(notice)
 
 
 def _statement(request: SignedInRequest, slug: str) -> tuple:

@@ -3,9 +3,13 @@
 import csv
 import io
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+if TYPE_CHECKING:
+    from django.http import FileResponse
 
 from core.money import Money
 from ledger.selectors import StatementRow
@@ -82,3 +86,22 @@ def statement_title(cooperative: object, counterparty: object | None) -> str:
         "cooperative": name,
         "counterparty": getattr(counterparty, "name", ""),
     }
+
+
+def proof_response(notice: object) -> "FileResponse":
+    """The notice's proof as an attachment, for the API and the page alike."""
+    from django.http import FileResponse, Http404
+
+    proof = notice.proof  # type: ignore[attr-defined]
+    try:
+        handle = proof.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("This proof's file is missing.") from exc
+    response = FileResponse(
+        handle,
+        content_type=notice.proof_content_type,  # type: ignore[attr-defined]
+        as_attachment=True,
+        filename=notice.proof_name,  # type: ignore[attr-defined]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -179,18 +179,7 @@ class PaymentNoticeProofView(APIView):
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         notice = selectors.notice_get_visible(user=request.user, notice_id=pk)
-        try:
-            handle = notice.proof.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404("This proof's file is missing.") from exc
-        response = FileResponse(
-            handle,
-            content_type=notice.proof_content_type,
-            as_attachment=True,
-            filename=notice.proof_name,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return documents.proof_response(notice)
 
 
 class AgingView(APIView):
