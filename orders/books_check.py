@@ -11,6 +11,8 @@ from ledger.selectors import BalanceKey
 from orders import books
 from orders.models import Invoice, InvoiceKind, Order
 from orders.payments.models import Refund, RefundStatus, Transfer, TransferReversal, TransferStatus
+from orders.receivables import books as receivable_books
+from orders.receivables.models import InvoicePayment
 from orders.state import PaymentMethod
 
 
@@ -24,12 +26,20 @@ def _invoices() -> Iterator[books.Posting]:
 
 
 def _payments() -> Iterator[books.Posting]:
+    """Card payments; invoice payments recorded against an invoice (orders.receivables); and an
+    invoiced order marked paid with no payment row (before receivables) as one whole payment."""
     paid = Order.objects.filter(paid_at__isnull=False).select_related("buyer", "seller")
+    recorded = set(InvoicePayment.objects.values_list("invoice__order_id", flat=True))
     for order in paid.order_by("pk"):
         if order.payment_method == PaymentMethod.STRIPE:
             yield books.card_payment(order)
-        else:
+        elif order.pk not in recorded:
             yield books.marked_paid(order)
+    payments = InvoicePayment.objects.select_related(
+        "invoice__order__buyer", "invoice__order__seller"
+    )
+    for payment in payments.order_by("pk"):
+        yield receivable_books.payment_posting(payment)
 
 
 def _settlements() -> Iterator[books.Posting]:

@@ -5,13 +5,16 @@ checkouts carry `demo-` idempotency keys, so a second run finds them and changes
 from collections import defaultdict
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from cooperatives.models import MANAGING_ROLES, Cooperative, Membership
 from cooperatives.state import VerificationStatus
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
 from orders import services
-from orders.models import CartLine, Checkout, Order
-from orders.state import PaymentMethod
+from orders.models import CartLine, Checkout, Invoice, InvoiceKind, Order
+from orders.receivables import services as receivables
+from orders.state import OrderStatus, PaymentMethod
 
 DEMO_KEY_PREFIX = "demo-"
 MAX_BUYERS = 2
@@ -139,4 +142,38 @@ def seed(out: Any) -> list[str]:
         services.message_post(
             order=first, actor=_manager(first.seller), body="Yes, we deliver on the 8th."
         )
+    _receivables(placed)
     return _summary(_demo_orders())
+
+
+DEMO_PROOF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _receivables(placed: list[Order]) -> None:
+    """Receivables to look at: one invoice paid in full, one paid in part, one paid in part with
+    the buyer's payment notice (and its proof) waiting for the seller."""
+    invoices = [
+        invoice
+        for order in placed
+        for invoice in Invoice.objects.filter(order=order, kind=InvoiceKind.INVOICE)
+        if Order.objects.get(pk=order.pk).status != OrderStatus.CANCELLED
+    ]
+    for index, invoice in enumerate(invoices[:3]):
+        seller, buyer = _manager(invoice.order.seller), _manager(invoice.order.buyer)
+        if seller is None or buyer is None:
+            continue
+        if index == 0:
+            services.order_mark_paid(order=invoice.order, actor=seller, note="Demo transfer")
+            continue
+        receivables.invoice_payment_record(
+            invoice=invoice, actor=seller, amount=invoice.amount_due // 3, reference="Demo 001"
+        )
+        if index == 2:
+            invoice.refresh_from_db()
+            receivables.payment_notice_send(
+                invoice=invoice,
+                actor=buyer,
+                amount=invoice.amount_left,
+                reference="Demo 002",
+                proof=SimpleUploadedFile("comprobante.pdf", DEMO_PROOF),
+            )

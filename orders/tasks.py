@@ -97,3 +97,13 @@ def ledger_check() -> int:
     for problem in problems:
         logger.error("ledger_check: %s", problem)
     return len(problems)
+
+
+@minga_task
+def send_invoice_reminders() -> int:
+    """Mark late invoices overdue and remind their buyers, once per invoice and kind (manage.py
+    send_invoice_reminders)."""
+    from orders.receivables.services import invoice_reminders_send
+
+    sent = invoice_reminders_send(today=None)
+    return sum(sent.values())

@@ -400,6 +400,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
     "ledger-check": {"task": "orders.tasks.ledger_check", "schedule": crontab(hour=3, minute=45)},
+    "send-invoice-reminders": {
+        "task": "orders.tasks.send_invoice_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "close-expired-quotes": {
         "task": "quotes.tasks.close_expired_quotes",
         "schedule": crontab(minute=20),

@@ -19,10 +19,11 @@ from cooperatives.permissions import ensure_active, is_moderator
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
 from marketplace import catalogue_version
 from marketplace.models import Listing
-from orders import books, notifications, payments, permissions
+from orders import notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import InvoiceKind, Message, Order, OrderEvent
 from orders.payments.execution import add_order_event
+from orders.receivables.services import invoice_credit, invoice_pay_remaining
 from orders.services.invoices import invoice_issue
 from orders.state import (
     OPEN_STATUSES,
@@ -143,6 +144,7 @@ def _apply(order: Order, transition: Any, *, actor: Any, side: str, reason: str)
     ):
         note = invoice_issue(order=order, kind=InvoiceKind.CREDIT_NOTE)
         _event(order, EventKind.CREDIT_NOTE_ISSUED, actor, side, "", reference=note.number)
+        invoice_credit(order=order, actor=actor)
     if transition.target in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
         # The rail settles what was paid (a card order: refunded, its transfer reversed).
         payments.order_closed(order)
@@ -226,17 +228,14 @@ def order_mark_paid_refusal(*, order: Order, actor: Any) -> DomainError | None:
 
 @transaction.atomic
 def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
-    """The seller confirms the bank transfer for an invoiced order."""
+    """The seller confirms the bank transfer for an invoiced order: what is left of its invoice
+    is recorded as paid (orders.receivables)."""
     note = _clean_reason(note)
     order = _lock(order)
     refusal = order_mark_paid_refusal(order=order, actor=actor)
     if refusal is not None:
         raise refusal
-    order.paid_at = timezone.now()
-    order.save(update_fields=["paid_at", "updated_at"])
-    _event(order, EventKind.MARKED_PAID, actor, Side.SELLER, note)
-    books.post(books.marked_paid(order))
-    notifications.notify_order_paid(order)
+    invoice_pay_remaining(order=order, actor=actor, note=note)
     return order
 
 

@@ -31,6 +31,9 @@ DEFAULT_PARAMS = {
     "line_id": "cart_line",
     "checkout_id": "checkout",
     "order_id": "order",
+    "invoice_id": "invoice",
+    "notice_id": "notice",
+    "decision": "=confirm",
     "pk": "order",
     "action": "=accept",
     "token_id": "=999999",  # an API key: nobody's in the world, so a 404 for everyone signed in

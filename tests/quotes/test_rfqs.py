@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from core.errors import DomainError, NotFound
 from marketplace.models import Listing
-from orders.models import Order
-from orders.services import rfq_award
+from orders.models import Invoice, InvoiceKind, Order
+from orders.services import order_accept, rfq_award
 from quotes import services
 from quotes.models import Quote, QuoteVersion
 from quotes.state import QuoteStatus, RfqStatus
@@ -190,3 +190,18 @@ def test_versions_are_never_rewritten():
         "no service changes a version"
     )
     assert QuoteVersion._meta.get_field("number").editable
+
+
+def test_the_invoice_of_an_awarded_order_falls_due_by_the_quoted_terms(
+    buyer_coop, buyer_owner, printers
+):
+    (a, a_owner), _, _ = printers
+    assert a.payment_terms_days != 60  # the seller's usual terms differ from the quote's
+    rfq = publish(buyer_coop, buyer_owner, [a])
+    quote = services.quote_submit(
+        rfq=rfq, seller=a, actor=a_owner, terms=terms(95_00, payment_terms_days=60)
+    )
+    (order,) = rfq_award(rfq=rfq, actor=buyer_owner, awards=[(quote.versions.get().pk, None)])
+    order_accept(order=order, actor=a_owner)
+    invoice = Invoice.objects.get(order=order, kind=InvoiceKind.INVOICE)
+    assert invoice.due_date == timezone.localdate(invoice.issued_at) + timedelta(days=60)
