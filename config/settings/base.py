@@ -56,8 +56,9 @@ INSTALLED_APPS = [
     "accounts",
     "cooperatives",
     "marketplace",
-    "moderation",
     "orders",
+    "clearing",
+    "moderation",
     "flows",
     "frontend",
 ]
