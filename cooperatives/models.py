@@ -96,6 +96,11 @@ class Cooperative(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
     stripe_account_id = models.CharField(max_length=64, blank=True)
     is_payouts_enabled = models.BooleanField(default=False)
+    payment_terms_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MaxValueValidator(365)],
+        help_text="Days a buyer has to pay this cooperative's invoices (the due date's default).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -20,6 +20,8 @@ class EventKind(models.TextChoices):
     INVOICE_ISSUED = "issue_invoice", _("Invoice issued")
     CREDIT_NOTE_ISSUED = "issue_credit_note", _("Credit note issued")
     MARKED_PAID = "mark_paid", _("Marked paid")
+    PAYMENT_RECORDED = "payment_recorded", _("Part of the invoice paid")
+    WRITTEN_OFF = "write_off", _("Invoice written off")
     # a person's attention
     FLAGGED = "flag", _("Put aside for a moderator")
     UNFLAGGED = "unflag", _("Flag cleared")

@@ -9,6 +9,7 @@ from cooperatives.models import Cooperative
 from core.money import Money
 from marketplace.models import Listing
 from orders.events import EventKind, event_label
+from orders.receivables.state import InvoiceStatus
 from orders.state import (
     OPEN_STATUSES,
     CheckoutStatus,
@@ -360,6 +361,13 @@ class Invoice(models.Model):
     buyer_city = models.CharField(max_length=120, blank=True)
     buyer_country = models.CharField(max_length=2)
     delivery_address = models.TextField(blank=True)
+    # As a receivable (orders/receivables): what the buyer owes, by when, and what it paid.
+    due_date = models.DateField(null=True, blank=True)
+    amount_due = models.BigIntegerField(default=0)
+    amount_paid = models.BigIntegerField(default=0)
+    status = models.CharField(
+        max_length=16, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN
+    )
 
     class Meta:
         ordering = ["seller_id", "year", "sequence"]
@@ -371,6 +379,13 @@ class Invoice(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=InvoiceKind.values), name="invoice_kind_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(amount_paid__gte=0, amount_paid__lte=F("amount_due")),
+                name="invoice_never_overpaid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=InvoiceStatus.values), name="invoice_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -380,6 +395,18 @@ class Invoice(models.Model):
     def is_credit_note(self) -> bool:
         return self.kind == InvoiceKind.CREDIT_NOTE
 
+    @property
+    def amount_left(self) -> int:
+        return self.amount_due - self.amount_paid
+
+
+# Receivables' records live beside their services; they are models of this app.
+from orders.receivables.models import (  # noqa: E402
+    InvoiceEvent,
+    InvoicePayment,
+    InvoiceReminder,
+    PaymentNotice,
+)
 
 # Card settlement's records live beside the payments code; they are models of this app.
 from orders.payments.models import (  # noqa: E402
@@ -393,6 +420,10 @@ from orders.payments.models import (  # noqa: E402
 )
 
 __all__ = [
+    "InvoiceEvent",
+    "InvoicePayment",
+    "InvoiceReminder",
+    "PaymentNotice",
     "MAX_AMOUNT",
     "MAX_CART_LINES",
     "MAX_QUANTITY",

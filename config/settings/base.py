@@ -56,9 +56,10 @@ INSTALLED_APPS = [
     "accounts",
     "cooperatives",
     "marketplace",
+    "ledger",
+    "moderation",
     "orders",
     "clearing",
-    "moderation",
     "flows",
     "frontend",
 ]

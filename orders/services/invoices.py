@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from cooperatives.models import Cooperative
 from orders.models import Invoice, InvoiceKind, InvoiceSequence, Order
+from orders.receivables.services import receivable_fields
 
 # Words that say "cooperative" in the languages of the exchange: they make poor prefixes.
 _GENERIC_WORDS = frozenset(
@@ -78,4 +79,5 @@ def invoice_issue(*, order: Order, kind: str) -> Invoice:
         buyer_city=buyer.city,
         buyer_country=buyer.country,
         delivery_address=order.delivery_address,
+        **receivable_fields(order, kind, timezone.localdate(now)),
     )

@@ -23,6 +23,7 @@ from orders import notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import InvoiceKind, Message, Order, OrderEvent
 from orders.payments.execution import add_order_event
+from orders.receivables.services import invoice_credit, invoice_pay_remaining
 from orders.services.invoices import invoice_issue
 from orders.state import (
     OPEN_STATUSES,
@@ -144,6 +145,7 @@ def _apply(order: Order, transition: Any, *, actor: Any, side: str, reason: str)
     ):
         note = invoice_issue(order=order, kind=InvoiceKind.CREDIT_NOTE)
         _event(order, EventKind.CREDIT_NOTE_ISSUED, actor, side, "", reference=note.number)
+        invoice_credit(order=order, actor=actor)
     if order.payment_method != PaymentMethod.INVOICE and transition.target in (
         OrderStatus.CANCELLED,
         OrderStatus.DECLINED,
@@ -230,16 +232,14 @@ def order_mark_paid_refusal(*, order: Order, actor: Any) -> DomainError | None:
 
 @transaction.atomic
 def order_mark_paid(*, order: Order, actor: Any, note: str = "") -> Order:
-    """The seller confirms the bank transfer for an invoiced order."""
+    """The seller confirms the bank transfer for an invoiced order: what is left of its invoice
+    is recorded as paid (orders.receivables)."""
     note = _clean_reason(note)
     order = _lock(order)
     refusal = order_mark_paid_refusal(order=order, actor=actor)
     if refusal is not None:
         raise refusal
-    order.paid_at = timezone.now()
-    order.save(update_fields=["paid_at", "updated_at"])
-    _event(order, EventKind.MARKED_PAID, actor, Side.SELLER, note)
-    notifications.notify_order_paid(order)
+    invoice_pay_remaining(order=order, actor=actor, note=note)
     return order
 
 

@@ -1,0 +1,144 @@
+"""The records of receivables (models of the orders app, imported by orders.models)."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from orders.receivables.state import (
+    InvoiceStatus,
+    NoticeStatus,
+    PaymentRail,
+    ReminderKind,
+)
+
+
+class InvoicePayment(models.Model):
+    """Money the seller says it received against an invoice; never more than what is left."""
+
+    invoice = models.ForeignKey("orders.Invoice", on_delete=models.PROTECT, related_name="payments")
+    amount = models.BigIntegerField()
+    paid_on = models.DateField()
+    reference = models.CharField(max_length=120, blank=True)
+    rail = models.CharField(max_length=20, choices=PaymentRail.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["invoice_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="invoicepayment_positive"),
+            models.CheckConstraint(
+                condition=Q(rail__in=PaymentRail.values), name="invoicepayment_rail_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["invoice", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="invoicepayment_idempotency_key_per_invoice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.invoice_id}"
+
+
+class InvoiceEvent(models.Model):
+    """Append-only: every status change of an invoice as a receivable."""
+
+    invoice = models.ForeignKey("orders.Invoice", on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    amount = models.BigIntegerField(default=0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["invoice_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status or '—'} → {self.to_status}"
+
+
+def proof_path(instance: "PaymentNotice", filename: str) -> str:
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        instance.proof_content_type, "webp"
+    )
+    return f"payment-proofs/{instance.invoice_id}/{secrets.token_hex(16)}.{extension}"
+
+
+def _private_storage():  # type: ignore[no-untyped-def]
+    from cooperatives.models import private_storage
+
+    return private_storage()
+
+
+class PaymentNotice(models.Model):
+    """The buyer says it paid, with a proof; the seller confirms it (recording the payment) or
+    rejects it with a reason."""
+
+    invoice = models.ForeignKey(
+        "orders.Invoice", on_delete=models.PROTECT, related_name="payment_notices"
+    )
+    amount = models.BigIntegerField()
+    paid_on = models.DateField()
+    reference = models.CharField(max_length=120, blank=True)
+    rail = models.CharField(max_length=20, choices=PaymentRail.choices)
+    proof = models.FileField(upload_to=proof_path, storage=_private_storage)
+    proof_name = models.CharField(max_length=255)
+    proof_content_type = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    payment = models.OneToOneField(
+        InvoicePayment, on_delete=models.PROTECT, null=True, blank=True, related_name="notice"
+    )
+
+    class Meta:
+        ordering = ["invoice_id", "sent_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="paymentnotice_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=NoticeStatus.values), name="paymentnotice_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Notice {self.pk} on invoice {self.invoice_id}"
+
+
+class InvoiceReminder(models.Model):
+    """One row per invoice and kind: the reminder was sent, and is never sent again."""
+
+    invoice = models.ForeignKey(
+        "orders.Invoice", on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "kind"], name="invoicereminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder of invoice {self.invoice_id}"
+
+
+__all__ = ["InvoiceEvent", "InvoicePayment", "InvoiceReminder", "InvoiceStatus", "PaymentNotice"]

@@ -1,0 +1,109 @@
+"""The lifecycle of an invoice as a receivable, and of a buyer's payment notice. The tables are
+the documentation; every move goes through `core.transitions.ensure_transition` and writes an
+`InvoiceEvent` (or decides a notice)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core import transitions
+
+
+class InvoiceStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PARTLY_PAID = "partly_paid", _("Partly paid")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+    WRITTEN_OFF = "written_off", _("Written off")
+    CREDITED = "credited", _("Credited")
+
+
+I = InvoiceStatus
+UNPAID = frozenset({I.OPEN, I.PARTLY_PAID, I.OVERDUE})
+# action -> (allowed from, to)
+INVOICE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "pay_part": (frozenset({I.OPEN, I.PARTLY_PAID}), I.PARTLY_PAID),
+    # A partial payment on an overdue invoice leaves it overdue (what is left is still late).
+    "pay_part_late": (frozenset({I.OVERDUE}), I.OVERDUE),
+    "pay": (UNPAID, I.PAID),
+    "fall_due": (frozenset({I.OPEN, I.PARTLY_PAID}), I.OVERDUE),
+    "write_off": (UNPAID, I.WRITTEN_OFF),
+    # Cancelling an invoiced order issues a credit note: the invoice is no longer owed.
+    "credit": (frozenset({*UNPAID, I.PAID}), I.CREDITED),
+}
+
+INVOICE_ACTION_LABELS = {
+    "pay_part": pgettext_lazy("invoice action", "record a payment on"),
+    "pay_part_late": pgettext_lazy("invoice action", "record a payment on"),
+    "pay": pgettext_lazy("invoice action", "record a payment on"),
+    "fall_due": pgettext_lazy("invoice action", "mark overdue"),
+    "write_off": pgettext_lazy("invoice action", "write off"),
+    "credit": pgettext_lazy("invoice action", "credit"),
+}
+
+
+def ensure_invoice_transition(action: str, current: str) -> str:
+    return transitions.ensure_transition(
+        INVOICE_TRANSITIONS,
+        action,
+        current,
+        statuses=InvoiceStatus,
+        refusal=_("Cannot %(action)s an invoice whose status is “%(current)s”."),
+        action_labels=INVOICE_ACTION_LABELS,
+    )
+
+
+def invoice_status_label(status: str) -> str:
+    return str(dict(InvoiceStatus.choices).get(status, status))
+
+
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the seller")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+NOTICE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "confirm": (frozenset({NoticeStatus.PENDING}), NoticeStatus.CONFIRMED),
+    "reject": (frozenset({NoticeStatus.PENDING}), NoticeStatus.REJECTED),
+}
+
+NOTICE_ACTION_LABELS = {
+    "confirm": pgettext_lazy("payment notice action", "confirm"),
+    "reject": pgettext_lazy("payment notice action", "reject"),
+}
+
+
+def ensure_notice_transition(action: str, current: str) -> str:
+    return transitions.ensure_transition(
+        NOTICE_TRANSITIONS,
+        action,
+        current,
+        statuses=NoticeStatus,
+        refusal=_("Cannot %(action)s a payment notice whose status is “%(current)s”."),
+        action_labels=NOTICE_ACTION_LABELS,
+    )
+
+
+class PaymentRail(models.TextChoices):
+    """How a payment against an invoice reached the seller."""
+
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    INSTANT_PAYMENT = "instant_payment", _("Instant payment (Pix, CVU…)")
+    CASH = "cash", _("Cash")
+    OTHER = "other", _("Other")
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_DUE = "before_due", _("Before the due date")
+    OVERDUE = "overdue", _("Overdue")
+
+
+AGING_BUCKETS: tuple[tuple[str, int | None, int | None], ...] = (
+    # (key, first day overdue, last day overdue); "current" is not yet due.
+    ("current", None, 0),
+    ("1_30", 1, 30),
+    ("31_60", 31, 60),
+    ("61_90", 61, 90),
+    ("90_plus", 91, None),
+)
