@@ -96,13 +96,17 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "own_listing": (409, "checkout: a cooperative cannot order from itself"),
     "below_minimum": (409, "checkout: below the listing's minimum order"),
     "insufficient_stock": (409, "checkout: more than the stock there is now"),
-    "idempotency_key_reused": (409, "checkout: the key was used for a different cart"),
+    "idempotency_key_reused": (
+        409,
+        "checkout or invoice payment: the key was used for a different cart or payment",
+    ),
     "idempotency_key_in_use": (409, "checkout: the same key is being placed right now"),
     "nothing_to_pay": (409, "checkout: nothing to pay by card; choose invoice"),
     "no_card_payable_seller": (409, "checkout: no seller in the cart takes cards"),
     "seller_not_card_payable": (409, "checkout: a seller in the cart does not take cards"),
     "not_invoiced": (409, "card payments are marked paid by the payment provider"),
     "already_paid": (409, "the order is already marked paid"),
+    "overpayment": (409, "invoice payment: more than is left to pay; nothing was recorded"),
     # Payments
     "payment_error": (409, "the card payment could not be made"),
     "payment_provider_error": (409, "the payment provider refused the request"),

@@ -12,6 +12,7 @@ from frontend.views import (
     orders,
     pages,
     payments,
+    receivables,
     reports,
 )
 from orders.models import InvoiceKind
@@ -79,6 +80,13 @@ PAGES: list[tuple[str, Callable[..., Any], str]] = [
     ("network/", reports.network, "network"),
     ("my/cooperatives/<slug:slug>/reports/", reports.trade, "trade-report"),
     ("my/cooperatives/<slug:slug>/reports/trade.csv", reports.trade_csv, "trade-csv"),
+    ("my/cooperatives/<slug:slug>/invoices/", receivables.invoice_list, "invoices"),
+    ("my/cooperatives/<slug:slug>/statement/", receivables.statement, "statement"),
+    ("invoices/<int:invoice_id>/", receivables.invoice_detail, "invoice-detail"),
+    ("invoices/<int:invoice_id>/payments/", receivables.payment_record, "invoice-payment"),
+    ("invoices/<int:invoice_id>/notices/", receivables.notice_send, "invoice-notice"),
+    ("payment-notices/<int:notice_id>/proof/", receivables.notice_proof, "notice-proof"),
+    ("payment-notices/<int:notice_id>/<str:decision>/", receivables.notice_decide, "notice-decide"),
     ("cooperatives/<slug:slug>/decisions/", decisions.decision_list, "decisions"),
     ("cooperatives/<slug:slug>/decisions/<int:decision_id>/appeal/", decisions.appeal, "appeal"),
     ("moderation/", moderation.listings, "moderation"),
@@ -116,6 +124,18 @@ urlpatterns: list[URLPattern] = [
         orders.invoice_pdf,
         CREDIT_NOTE,
         name="credit-note-pdf",
+    ),
+    path(
+        "my/cooperatives/<slug:slug>/statement.csv",
+        receivables.statement_file,
+        {"file_format": "csv"},
+        name="statement-csv",
+    ),
+    path(
+        "my/cooperatives/<slug:slug>/statement.pdf",
+        receivables.statement_file,
+        {"file_format": "pdf"},
+        name="statement-pdf",
     ),
     *[path(route, view, name=name) for route, view, name in PAGES],
 ]

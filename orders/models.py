@@ -401,13 +401,6 @@ class Invoice(models.Model):
 
 
 # Receivables' records live beside their services; they are models of this app.
-from orders.receivables.models import (  # noqa: E402
-    InvoiceEvent,
-    InvoicePayment,
-    InvoiceReminder,
-    PaymentNotice,
-)
-
 # Card settlement's records live beside the payments code; they are models of this app.
 from orders.payments.models import (  # noqa: E402
     Payment,
@@ -418,12 +411,14 @@ from orders.payments.models import (  # noqa: E402
     TransferReversal,
     TransferStatus,
 )
+from orders.receivables.models import (  # noqa: E402
+    InvoiceEvent,
+    InvoicePayment,
+    InvoiceReminder,
+    PaymentNotice,
+)
 
 __all__ = [
-    "InvoiceEvent",
-    "InvoicePayment",
-    "InvoiceReminder",
-    "PaymentNotice",
     "MAX_AMOUNT",
     "MAX_CART_LINES",
     "MAX_QUANTITY",
@@ -431,13 +426,17 @@ __all__ = [
     "CartLine",
     "Checkout",
     "Invoice",
+    "InvoiceEvent",
     "InvoiceKind",
+    "InvoicePayment",
+    "InvoiceReminder",
     "InvoiceSequence",
     "Message",
     "Order",
     "OrderEvent",
     "OrderLine",
     "Payment",
+    "PaymentNotice",
     "Refund",
     "RefundStatus",
     "StripeEvent",

@@ -1,10 +1,44 @@
 from django.urls import path
 
-from orders.api.views import cart, documents, orders, payments
+from orders.api.views import cart, documents, orders, payments, receivables
 from orders.models import InvoiceKind
 from orders.state import ACTIONS
 
 urlpatterns = [
+    path("invoices/", receivables.InvoiceListView.as_view(), name="invoice-list"),
+    path(
+        "invoices/<int:pk>/payments/",
+        receivables.InvoicePaymentView.as_view(),
+        name="invoice-payments",
+    ),
+    path(
+        "invoices/<int:pk>/payment-notices/",
+        receivables.PaymentNoticeCreateView.as_view(),
+        name="invoice-payment-notices",
+    ),
+    *[
+        path(
+            f"payment-notices/<int:pk>/{decision}/",
+            receivables.PaymentNoticeDecisionView.as_view(decision=decision),
+            name=f"payment-notice-{decision}",
+        )
+        for decision in ("confirm", "reject")
+    ],
+    path(
+        "payment-notices/<int:pk>/proof/",
+        receivables.PaymentNoticeProofView.as_view(),
+        name="payment-notice-proof",
+    ),
+    path(
+        "cooperatives/<slug:slug>/aging/",
+        receivables.AgingView.as_view(),
+        name="cooperative-aging",
+    ),
+    path(
+        "cooperatives/<slug:slug>/statement/",
+        receivables.StatementView.as_view(),
+        name="cooperative-statement",
+    ),
     path("cart/", cart.CartView.as_view(), name="cart"),
     path("cart/items/", cart.CartItemListView.as_view(), name="cart-item-list"),
     path("cart/items/<int:pk>/", cart.CartItemDetailView.as_view(), name="cart-item-detail"),

@@ -35,7 +35,6 @@ from orders.receivables.models import (
 from orders.receivables.state import (
     UNPAID,
     InvoiceStatus,
-    NoticeStatus,
     PaymentRail,
     ReminderKind,
     ensure_invoice_transition,
@@ -307,7 +306,7 @@ def invoices_mark_overdue(*, today: date | None = None) -> list[int]:
     marked = []
     for pk in late:
         with transaction.atomic():
-            order, invoice = _lock(Invoice.objects.get(pk=pk))
+            _order, invoice = _lock(Invoice.objects.get(pk=pk))
             if invoice.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTLY_PAID):
                 _move(invoice, "fall_due", actor=None)
                 marked.append(pk)

@@ -18,18 +18,18 @@ class InvoiceStatus(models.TextChoices):
     CREDITED = "credited", _("Credited")
 
 
-I = InvoiceStatus
-UNPAID = frozenset({I.OPEN, I.PARTLY_PAID, I.OVERDUE})
+IS = InvoiceStatus
+UNPAID = frozenset({IS.OPEN, IS.PARTLY_PAID, IS.OVERDUE})
 # action -> (allowed from, to)
 INVOICE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "pay_part": (frozenset({I.OPEN, I.PARTLY_PAID}), I.PARTLY_PAID),
+    "pay_part": (frozenset({IS.OPEN, IS.PARTLY_PAID}), IS.PARTLY_PAID),
     # A partial payment on an overdue invoice leaves it overdue (what is left is still late).
-    "pay_part_late": (frozenset({I.OVERDUE}), I.OVERDUE),
-    "pay": (UNPAID, I.PAID),
-    "fall_due": (frozenset({I.OPEN, I.PARTLY_PAID}), I.OVERDUE),
-    "write_off": (UNPAID, I.WRITTEN_OFF),
+    "pay_part_late": (frozenset({IS.OVERDUE}), IS.OVERDUE),
+    "pay": (UNPAID, IS.PAID),
+    "fall_due": (frozenset({IS.OPEN, IS.PARTLY_PAID}), IS.OVERDUE),
+    "write_off": (UNPAID, IS.WRITTEN_OFF),
     # Cancelling an invoiced order issues a credit note: the invoice is no longer owed.
-    "credit": (frozenset({*UNPAID, I.PAID}), I.CREDITED),
+    "credit": (frozenset({*UNPAID, IS.PAID}), IS.CREDITED),
 }
 
 INVOICE_ACTION_LABELS = {

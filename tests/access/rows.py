@@ -31,6 +31,9 @@ DEFAULT_PARAMS = {
     "line_id": "cart_line",
     "checkout_id": "checkout",
     "order_id": "order",
+    "invoice_id": "invoice",
+    "notice_id": "notice",
+    "decision": "=confirm",
     "pk": "order",
     "action": "=accept",
     "run_id": "=999999",  # a clearing run: the committee's only, so a 403 before any lookup

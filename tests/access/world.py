@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
@@ -29,7 +30,8 @@ from marketplace.services.images import encode_listing_image, store_listing_imag
 from moderation import services as moderation
 from moderation.models import Appeal, ModerationAction, Report
 from orders import services as orders
-from orders.models import CartLine, Checkout, Order
+from orders.models import CartLine, Checkout, Invoice, Order, PaymentNotice
+from orders.receivables import services as receivables
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory, UserFactory
 
 PERSONAS = ("anonymous", "outsider", "member", "admin", "owner", "moderator")
@@ -67,6 +69,9 @@ class World:
     decision: ModerationAction  # a rejection of coop's listing, not appealed
     appealed: ModerationAction  # a rejection of coop's listing, appealed
     appeal: Appeal
+    invoice: Invoice  # of `order`: coop is owed it by partner
+    purchase_invoice: Invoice  # coop bought from partner, and partner accepted
+    notice: PaymentNotice  # partner says it paid part of `invoice`; pending
 
     def user(self, persona: str) -> User | None:
         return None if persona == "anonymous" else getattr(self, persona)
@@ -161,6 +166,15 @@ def build_world() -> World:
         payment_method="invoice",
         delivery_address="Calle 2, Avellaneda",
     ).checkout
+    purchase = checkout.orders.get()
+    orders.order_accept(order=purchase, actor=partner_owner)
+    invoice = order.invoices.get(kind="invoice")
+    notice = receivables.payment_notice_send(
+        invoice=invoice,
+        actor=partner_owner,
+        amount=1,
+        proof=SimpleUploadedFile("proof.pdf", PDF_BYTES, content_type="application/pdf"),
+    )
     cart_line, _ = orders.cart_add_item(
         cooperative=coop, listing_id=partner_listing.pk, quantity=1, actor=owner
     )
@@ -213,4 +227,7 @@ def build_world() -> World:
         decision=decision,
         appealed=appealed,
         appeal=appeal,
+        invoice=invoice,
+        purchase_invoice=purchase.invoices.get(kind="invoice"),
+        notice=notice,
     )

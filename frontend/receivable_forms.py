@@ -1,0 +1,60 @@
+"""Forms of the receivables pages: an amount is typed in major units, in the reader's way."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core.money import AmountError, parse_amount
+from orders.receivables.state import InvoiceStatus, PaymentRail
+
+
+class _PaymentFields(forms.Form):
+    amount = forms.CharField(label=_("Amount"), max_length=40)
+    paid_on = forms.DateField(
+        label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    reference = forms.CharField(label=_("Reference"), max_length=120, required=False)
+    rail = forms.ChoiceField(
+        label=_("How it was paid"), choices=PaymentRail.choices, initial=PaymentRail.BANK_TRANSFER
+    )
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.fields["paid_on"].initial = timezone.localdate()
+
+    def clean_amount(self) -> int:
+        try:
+            return parse_amount(
+                self.cleaned_data["amount"], self.currency, get_language() or "en"
+            ).amount
+        except AmountError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class PaymentForm(_PaymentFields):
+    pass
+
+
+class NoticeForm(_PaymentFields):
+    proof = forms.FileField(label=_("Proof of payment (PDF or image)"))
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class InvoiceFilterForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Show"),
+        choices=[("seller", _("Receivables (we sold)")), ("buyer", _("Payables (we bought)"))],
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any")), *InvoiceStatus.choices], required=False
+    )

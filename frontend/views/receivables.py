@@ -1,0 +1,245 @@
+"""Receivables pages: a cooperative's invoices as seller and buyer with the aging, an invoice's
+page (what is due, how to pay, payments, notices and their forms), and the statement."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from cooperatives import selectors as cooperative_selectors
+from cooperatives.models import Cooperative
+from cooperatives.payout_validation import display_rows
+from frontend.receivable_forms import InvoiceFilterForm, NoticeForm, PaymentForm, RejectForm
+from frontend.views.common import SignedInRequest, attempt, succeeded
+from orders import permissions as order_permissions
+from orders.receivables import documents, selectors, services
+from orders.receivables.state import AGING_BUCKETS, UNPAID, NoticeStatus
+from orders.state import Side
+
+AGING_LABELS = {
+    "current": gettext_lazy("Not yet due"),
+    "1_30": gettext_lazy("1–30 days late"),
+    "31_60": gettext_lazy("31–60 days late"),
+    "61_90": gettext_lazy("61–90 days late"),
+    "90_plus": gettext_lazy("More than 90 days late"),
+}
+
+
+@login_required
+def invoice_list(request: SignedInRequest, slug: str) -> HttpResponse:
+    cooperative = cooperative_selectors.cooperative_get_visible(request.user, slug)
+    form = InvoiceFilterForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    role = values.get("role") or Side.SELLER
+    invoices = selectors.invoice_list(
+        user=request.user, cooperative=cooperative, role=role, status=values.get("status", "")
+    )
+    aging = selectors.aging(user=request.user, cooperative=cooperative, role=role)
+    return render(
+        request,
+        "frontend/receivables/invoice_list.html",
+        {
+            "cooperative": cooperative,
+            "form": form,
+            "role": role,
+            "invoices": invoices[:200],
+            "aging": [
+                {
+                    "currency": row.currency,
+                    "cells": [
+                        (AGING_LABELS[key], row.buckets[key]) for key, _f, _l in AGING_BUCKETS
+                    ],
+                    "total": row.total,
+                }
+                for row in aging
+            ],
+            "buckets": [AGING_LABELS[key] for key, _f, _l in AGING_BUCKETS],
+        },
+    )
+
+
+def _invoice_context(request: SignedInRequest, invoice_id: int) -> dict:
+    invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
+    order = invoice.order
+    sides = order_permissions.managing_sides_of(request.user, order)
+    details = cooperative_selectors.payout_details_of(order.seller)
+    is_unpaid = invoice.status in UNPAID
+    return {
+        "invoice": invoice,
+        "order": order,
+        "payments": invoice.payments.order_by("created_at", "id"),
+        "notices": selectors.notices_for(invoice),
+        "payout_rows": display_rows(details) if details and is_unpaid else [],
+        "can_record": Side.SELLER in sides and is_unpaid,
+        "can_notify": Side.BUYER in sides and is_unpaid,
+        "is_seller": Side.SELLER in sides,
+        "pending": NoticeStatus.PENDING,
+    }
+
+
+@login_required
+def invoice_detail(request: SignedInRequest, invoice_id: int) -> HttpResponse:
+    context = _invoice_context(request, invoice_id)
+    currency = context["invoice"].currency
+    context["payment_form"] = PaymentForm(currency=currency)
+    context["notice_form"] = NoticeForm(currency=currency)
+    context["reject_form"] = RejectForm()
+    return render(request, "frontend/receivables/invoice_detail.html", context)
+
+
+def _form_failed(request: SignedInRequest, invoice_id: int, **forms: object) -> HttpResponse:
+    context = _invoice_context(request, invoice_id)
+    currency = context["invoice"].currency
+    context.update(
+        {
+            "payment_form": PaymentForm(currency=currency),
+            "notice_form": NoticeForm(currency=currency),
+            "reject_form": RejectForm(),
+            **forms,
+        }
+    )
+    return render(request, "frontend/receivables/invoice_detail.html", context)
+
+
+@login_required
+@require_POST
+def payment_record(request: SignedInRequest, invoice_id: int) -> HttpResponse:
+    invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
+    form = PaymentForm(request.POST, currency=invoice.currency)
+    if form.is_valid():
+        done = attempt(
+            request,
+            lambda: services.invoice_payment_record(
+                invoice=invoice,
+                actor=request.user,
+                amount=form.cleaned_data["amount"],
+                paid_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+                rail=form.cleaned_data["rail"],
+            ),
+            form=form,
+        )
+        if succeeded(done):
+            messages.success(request, _("The payment is recorded."))
+            return redirect("frontend:invoice-detail", invoice_id=invoice.pk)
+    return _form_failed(request, invoice_id, payment_form=form)
+
+
+@login_required
+@require_POST
+def notice_send(request: SignedInRequest, invoice_id: int) -> HttpResponse:
+    invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
+    form = NoticeForm(request.POST, request.FILES, currency=invoice.currency)
+    if form.is_valid():
+        done = attempt(
+            request,
+            lambda: services.payment_notice_send(
+                invoice=invoice,
+                actor=request.user,
+                amount=form.cleaned_data["amount"],
+                paid_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+                rail=form.cleaned_data["rail"],
+                proof=form.cleaned_data["proof"],
+            ),
+            form=form,
+        )
+        if succeeded(done):
+            messages.success(request, _("The seller is told; it confirms when it sees the money."))
+            return redirect("frontend:invoice-detail", invoice_id=invoice.pk)
+    return _form_failed(request, invoice_id, notice_form=form)
+
+
+@login_required
+@require_POST
+def notice_decide(request: SignedInRequest, notice_id: int, decision: str) -> HttpResponse:
+    notice = selectors.notice_get_visible(user=request.user, notice_id=notice_id)
+    invoice_id = notice.invoice_id
+    if decision == "confirm":
+        done = attempt(
+            request, lambda: services.payment_notice_confirm(notice=notice, actor=request.user)
+        )
+        if succeeded(done):
+            messages.success(request, _("Confirmed: the payment is recorded."))
+        return redirect("frontend:invoice-detail", invoice_id=invoice_id)
+    if decision != "reject":
+        raise Http404("No such decision.")
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return _form_failed(request, invoice_id, reject_form=form)
+    done = attempt(
+        request,
+        lambda: services.payment_notice_reject(
+            notice=notice, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+    )
+    if succeeded(done):
+        messages.success(request, _("Rejected: the buyer is told why."))
+    return redirect("frontend:invoice-detail", invoice_id=invoice_id)
+
+
+@login_required
+@require_safe
+def notice_proof(request: SignedInRequest, notice_id: int) -> FileResponse:
+    notice = selectors.notice_get_visible(user=request.user, notice_id=notice_id)
+    try:
+        handle = notice.proof.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("This proof's file is missing.") from exc
+    response = FileResponse(
+        handle,
+        content_type=notice.proof_content_type,
+        as_attachment=True,
+        filename=notice.proof_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _statement(request: SignedInRequest, slug: str) -> tuple:
+    cooperative = cooperative_selectors.cooperative_get_visible(request.user, slug)
+    counterparty = None
+    if request.GET.get("counterparty"):
+        counterparty = Cooperative.objects.filter(slug=request.GET["counterparty"]).first()
+    currency = (request.GET.get("currency") or "").strip()[:3]
+    rows = selectors.statement(
+        user=request.user, cooperative=cooperative, counterparty=counterparty, currency=currency
+    )
+    return cooperative, counterparty, currency, rows
+
+
+@login_required
+def statement(request: SignedInRequest, slug: str) -> HttpResponse:
+    cooperative, counterparty, currency, rows = _statement(request, slug)
+    balances: dict[str, int] = {}
+    for row in rows:
+        balances[row.currency] = row.balance
+    return render(
+        request,
+        "frontend/receivables/statement.html",
+        {
+            "cooperative": cooperative,
+            "counterparty": counterparty,
+            "currency": currency,
+            "rows": rows,
+            "balances": sorted(balances.items()),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def statement_file(request: SignedInRequest, slug: str, file_format: str) -> HttpResponse:
+    cooperative, counterparty, _currency, rows = _statement(request, slug)
+    name = f"{cooperative.slug}-statement.{file_format}"
+    if file_format == "csv":
+        response = HttpResponse(documents.statement_csv(rows), content_type="text/csv")
+    else:
+        title = documents.statement_title(cooperative, counterparty)
+        pdf = documents.statement_pdf(rows, title=title, locale=get_language() or "en")
+        response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,264 @@
+"""Receivables API: invoices as what is owed, payments, the buyer's payment notices, aging and
+statements (docs/api.md, "Receivables")."""
+
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cooperatives.models import Cooperative
+from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED
+from orders.api.receivables import (
+    AgingQuerySerializer,
+    AgingSerializer,
+    InvoiceListQuerySerializer,
+    NoticeInputSerializer,
+    NoticeSerializer,
+    PaymentInputSerializer,
+    PaymentRecordedSerializer,
+    ReceivableSerializer,
+    RejectInputSerializer,
+    StatementQuerySerializer,
+    StatementRowSerializer,
+)
+from orders.api.views.common import request_locale
+from orders.receivables import documents, selectors, services
+
+PAYMENT_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A new random value (a UUID) per payment; a retry with the same key and body "
+    "returns the first payment (200) instead of recording it twice.",
+)
+DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
+
+
+def _cooperative(slug: str) -> Cooperative:
+    cooperative = Cooperative.objects.filter(slug=slug).first()
+    if cooperative is None:
+        raise Http404("No cooperative with this slug.")
+    return cooperative
+
+
+class InvoiceListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ReceivableSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        query = InvoiceListQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        return selectors.invoice_list(
+            user=self.request.user,
+            cooperative=_cooperative(values["cooperative"]),
+            role=values.get("role", ""),
+            status=values.get("status", ""),
+            currency=values.get("currency", ""),
+        )
+
+    @extend_schema(
+        parameters=[InvoiceListQuerySerializer],
+        responses={200: ReceivableSerializer(many=True), 400: INVALID, 404: NOT_FOUND},
+        description="A cooperative's invoices as seller (receivables) or buyer (payables), oldest "
+        "due first, with what is due, paid and left. For its members and moderators.",
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class InvoicePaymentView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=PaymentInputSerializer,
+        parameters=[PAYMENT_KEY],
+        responses={
+            201: PaymentRecordedSerializer,
+            200: OpenApiResponse(PaymentRecordedSerializer, description="A retry: the first."),
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        description="The seller records money received against the invoice, part or all of what "
+        "is left; more than is left is a 409 `overpayment` and nothing is recorded.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
+        data = PaymentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        recorded = services.invoice_payment_record(
+            invoice=invoice,
+            actor=request.user,
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            **data.validated_data,
+        )
+        invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
+        body = PaymentRecordedSerializer({"payment": recorded.payment, "invoice": invoice}).data
+        code = status.HTTP_200_OK if recorded.is_replay else status.HTTP_201_CREATED
+        return Response(body, status=code)
+
+
+class PaymentNoticeCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": NoticeInputSerializer},
+        responses={
+            201: NoticeSerializer,
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            429: THROTTLED,
+        },
+        description="The buyer tells the seller it paid, with a proof (PDF or image); the seller "
+        "confirms it (the payment is recorded) or rejects it.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
+        data = NoticeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        notice = services.payment_notice_send(
+            invoice=invoice, actor=request.user, **data.validated_data
+        )
+        return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+
+class PaymentNoticeDecisionView(APIView):
+    permission_classes = [IsAuthenticated]
+    decision = "confirm"
+
+    @extend_schema(
+        request=RejectInputSerializer,
+        responses={
+            200: NoticeSerializer,
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        description="The seller confirms the notice (its payment is recorded) or rejects it with "
+        "a reason (`reason` only for reject).",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        notice = selectors.notice_get_visible(user=request.user, notice_id=pk)
+        if self.decision == "reject":
+            data = RejectInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            notice = services.payment_notice_reject(
+                notice=notice, actor=request.user, reason=data.validated_data["reason"]
+            )
+        else:
+            notice = services.payment_notice_confirm(notice=notice, actor=request.user)
+        return Response(NoticeSerializer(notice).data)
+
+
+class PaymentNoticeProofView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            **{(200, content_type): OpenApiTypes.BINARY for content_type in DOCUMENT_TYPES},
+            404: NOT_FOUND,
+        },
+        description="The proof sent with the notice, as an attachment; for the two cooperatives "
+        "and moderators.",
+    )
+    def get(self, request: Request, pk: int) -> FileResponse:
+        notice = selectors.notice_get_visible(user=request.user, notice_id=pk)
+        try:
+            handle = notice.proof.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("This proof's file is missing.") from exc
+        response = FileResponse(
+            handle,
+            content_type=notice.proof_content_type,
+            as_attachment=True,
+            filename=notice.proof_name,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class AgingView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[AgingQuerySerializer],
+        responses={200: AgingSerializer, 400: INVALID, 404: NOT_FOUND},
+        description="What is left to pay on unpaid invoices, per currency, by days past due "
+        "(current, 1–30, 31–60, 61–90, 90+): as `seller` what buyers owe the cooperative, as "
+        "`buyer` what it owes. For members and moderators.",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        query = AgingQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        role = query.validated_data["role"]
+        today = timezone.localdate()
+        rows = selectors.aging(
+            user=request.user, cooperative=_cooperative(slug), role=role, today=today
+        )
+        return Response(AgingSerializer({"role": role, "as_of": today, "rows": rows}).data)
+
+
+class StatementView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def perform_content_negotiation(self, request: Any, force: bool = False) -> Any:
+        # `?format=csv|pdf` picks the file this view writes, not a DRF renderer.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        parameters=[StatementQuerySerializer],
+        responses={
+            200: StatementRowSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            400: INVALID,
+            404: NOT_FOUND,
+        },
+        description="The cooperative's statement from the ledger: every entry on what it is owed "
+        "or owes (with one counterparty, in one currency, between two days), with the running "
+        "balance. `format=csv` or `format=pdf` for the accountant. For members and moderators.",
+    )
+    def get(self, request: Request, slug: str) -> Response | HttpResponse:
+        query = StatementQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        cooperative = _cooperative(slug)
+        counterparty = None
+        if values.get("counterparty"):
+            counterparty = _cooperative(values["counterparty"])
+        rows = selectors.statement(
+            user=request.user,
+            cooperative=cooperative,
+            counterparty=counterparty,
+            currency=values.get("currency", ""),
+            date_from=values.get("from"),
+            date_to=values.get("to"),
+        )
+        name = f"{cooperative.slug}-statement"
+        if values["format"] == "csv":
+            response = HttpResponse(documents.statement_csv(rows), content_type="text/csv")
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            return response
+        if values["format"] == "pdf":
+            title = documents.statement_title(cooperative, counterparty)
+            pdf = documents.statement_pdf(rows, title=title, locale=request_locale(request))
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+            return response
+        return Response(StatementRowSerializer(rows, many=True).data)
