@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "quotes",
     "moderation",
     "orders",
+    "clearing",
     "flows",
     "frontend",
 ]

@@ -36,6 +36,7 @@ DEFAULT_PARAMS = {
     "decision": "=confirm",
     "pk": "order",
     "action": "=accept",
+    "run_id": "=999999",  # a clearing run: the committee's only, so a 403 before any lookup
     "token_id": "=999999",  # an API key: nobody's in the world, so a 404 for everyone signed in
 }
 

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from clearing.api import views
+
+urlpatterns = [
+    path("clearing/runs/", views.RunCreateView.as_view(), name="clearing-run-create"),
+    path("clearing/runs/<int:run_id>/", views.RunDetailView.as_view(), name="clearing-run-detail"),
+]

@@ -1,0 +1,57 @@
+"""Thin views: the credit committee proposes a clearing run and reads it (docs/api.md)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clearing import selectors, services
+from clearing.api.serializers import RunInputSerializer, RunSerializer
+from clearing.models import ClearingRun
+from clearing.permissions import IsCreditCommittee
+from core.api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
+
+FORBIDDEN = error("Only the credit committee may do this.")
+
+
+def _detail(run: ClearingRun) -> Response:
+    found = selectors.clearing_run_detail(run.pk)
+    return Response(RunSerializer(found).data)
+
+
+class RunCreateView(APIView):
+    permission_classes = [IsCreditCommittee]
+
+    @extend_schema(
+        request=RunInputSerializer,
+        responses={201: RunSerializer, 400: INVALID, 401: UNAUTHENTICATED, 403: FORBIDDEN},
+        description=(
+            "Propose a clearing run: the set-off that clears the most of the open invoices of "
+            "one currency while leaving every cooperative's net position unchanged."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        data = RunInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.clearing_run_propose(
+            currency=data.validated_data["currency"], actor=request.user
+        )
+        response = _detail(run)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+class RunDetailView(APIView):
+    permission_classes = [IsCreditCommittee]
+
+    @extend_schema(
+        responses={200: RunSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+        description="A clearing run: per invoice the set-off, per cooperative before and after.",
+    )
+    def get(self, request: Request, run_id: int) -> Response:
+        run = selectors.clearing_run_detail(run_id)
+        if run is None:
+            raise NotFound()
+        return Response(RunSerializer(run).data)
