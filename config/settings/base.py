@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cooperatives",
     "marketplace",
     "ledger",
+    "credit",
     "moderation",
     "orders",
     "clearing",
@@ -371,3 +372,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Mutual credit (docs/credit.md): a credit line deeper than this (minor units) needs a second
+# member of the credit committee to confirm it before it takes effect.
+CREDIT_FOUR_EYES_THRESHOLD = int(os.environ.get("CREDIT_FOUR_EYES_THRESHOLD", "100000000"))

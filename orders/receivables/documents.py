@@ -3,6 +3,7 @@
 import csv
 import io
 from collections.abc import Sequence
+from typing import cast
 
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -38,8 +39,8 @@ def statement_csv(rows: Sequence[StatementRow]) -> str:
                 item["kind"],
                 item["memo"],
                 item["currency"],
-                str(Money(int(item["amount"]), str(item["currency"])).as_decimal()),
-                str(Money(int(item["balance"]), str(item["currency"])).as_decimal()),
+                str(Money(cast(int, item["amount"]), str(item["currency"])).as_decimal()),
+                str(Money(cast(int, item["balance"]), str(item["currency"])).as_decimal()),
             ]
         )
     return out.getvalue()

@@ -19,6 +19,7 @@ from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLE
 from orders.api.receivables import (
     AgingQuerySerializer,
     AgingSerializer,
+    CreditPaymentInputSerializer,
     InvoiceListQuerySerializer,
     NoticeInputSerializer,
     NoticeSerializer,
@@ -103,6 +104,41 @@ class InvoicePaymentView(APIView):
             actor=request.user,
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             **data.validated_data,
+        )
+        invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
+        body = PaymentRecordedSerializer({"payment": recorded.payment, "invoice": invoice}).data
+        code = status.HTTP_200_OK if recorded.is_replay else status.HTTP_201_CREATED
+        return Response(body, status=code)
+
+
+class CreditPaymentView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CreditPaymentInputSerializer,
+        parameters=[PAYMENT_KEY],
+        responses={
+            201: PaymentRecordedSerializer,
+            200: OpenApiResponse(PaymentRecordedSerializer, description="A retry: the first."),
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        description="The buyer pays part or all of an open invoice in mutual credit (both "
+        "cooperatives joined the currency's credit system). 409 credit_line_exceeded or "
+        "credit_upper_limit_exceeded when a limit would be passed; nothing is half-paid.",
+    )
+    def post(self, request: Request) -> Response:
+        data = CreditPaymentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pk = data.validated_data["invoice"]
+        invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
+        recorded = services.invoice_pay_in_credit(
+            invoice=invoice,
+            actor=request.user,
+            amount=data.validated_data["amount"],
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
         invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
         body = PaymentRecordedSerializer({"payment": recorded.payment, "invoice": invoice}).data
