@@ -363,6 +363,8 @@ SPECTACULAR_SETTINGS = {
         "CheckoutStatusEnum": "orders.state.CheckoutStatus",
         "PaymentStatusEnum": "orders.state.PaymentStatus",
         "PaymentMethodEnum": "orders.state.PaymentMethod",
+        "PaymentRailEnum": "orders.receivables.state.PaymentRail",
+        "ManualPaymentRailEnum": "orders.receivables.state.MANUAL_RAILS",
     },
 }
 
