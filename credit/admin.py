@@ -1,10 +1,9 @@
 """Admin of mutual credit: systems and their terms are set up here; accounts, limits and the
 line log are read-only (limits change through the committee's service, with a reason)."""
 
-from typing import Any
-
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from credit.models import CreditAccount, CreditSystem, CreditTerms, LineLog, LineRequest
 
 
@@ -19,17 +18,6 @@ class TermsInline(admin.TabularInline):
 class CreditSystemAdmin(admin.ModelAdmin):
     list_display = ["name", "currency", "default_upper_limit"]
     inlines = [TermsInline]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CreditAccount)

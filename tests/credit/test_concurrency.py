@@ -67,9 +67,7 @@ def test_fifty_payments_at_once_against_room_for_ten(system, pair, committee):
     assert not [r for r in responses if isinstance(r, Exception)], responses
     codes = sorted(r.status_code for r in responses)
     assert codes == [201] * 10 + [409] * 40, codes
-    assert {r.json()["code"] for r in responses if r.status_code == 409} == {
-        "credit_line_exceeded"
-    }
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"credit_line_exceeded"}
     assert balance_of(buyer_account) == -10 * PRICE
     assert balance_of(CreditAccount.objects.get(cooperative=seller)) == 10 * PRICE
     assert system_total(system) == 0
