@@ -156,14 +156,15 @@ def clearing_run_execute(*, run: ClearingRun, actor: Any) -> ClearingRun:
                 order.buyer,
             ),
         ]
-    entry_post(
-        kind=EntryKind.SET_OFF,
-        currency=run.currency,
-        key=f"clearing_run:{run.pk}",
-        source=run,
-        memo=f"Clearing run #{run.pk}",
-        lines=lines,
-    )
+    if lines:  # a run that clears nothing moves nothing in the books
+        entry_post(
+            kind=EntryKind.SET_OFF,
+            currency=run.currency,
+            key=f"clearing_run:{run.pk}",
+            source=run,
+            memo=f"Clearing run #{run.pk}",
+            lines=lines,
+        )
     previous = run.status
     run.status = status
     run.executed_at = timezone.now()

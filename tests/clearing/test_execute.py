@@ -118,3 +118,11 @@ def test_the_service_is_idempotent_too(loop, committee_member):  # noqa: F811
     again = clearing_run_execute(run=run, actor=committee_member)
     assert again.status == "executed"
     assert JournalEntry.objects.filter(kind=EntryKind.SET_OFF).count() == 1
+
+
+def test_a_run_that_clears_nothing_executes_and_posts_nothing(committee_member):  # noqa: F811
+    run = clearing_run_propose(currency="ARS", actor=committee_member)
+    assert run.cleared_amount == 0
+    answer = execute(committee_member, run.pk)
+    assert answer.status_code == 200 and answer.json()["status"] == "executed"
+    assert not JournalEntry.objects.filter(kind=EntryKind.SET_OFF).exists()
