@@ -20,6 +20,10 @@ class ClearingRun(models.Model):
     volume_amount = models.BigIntegerField(default=0)
     cleared_amount = models.BigIntegerField(default=0)
     invoice_count = models.PositiveIntegerField(default=0)
+    executed_at = models.DateTimeField(null=True, blank=True)
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -101,3 +105,22 @@ class ClearingPosition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.cooperative_id}"
+
+
+class ClearingRunEvent(models.Model):
+    """A change of a run's status: who did it and when (kept for the record)."""
+
+    run = models.ForeignKey(ClearingRun, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16)
+    from_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.action}"

@@ -1,22 +1,5 @@
-"""Who may start and read clearing runs: the credit committee (docs/credit.md)."""
+"""Who may start, read and execute clearing runs: the credit committee (credit.permissions)."""
 
-from typing import Any
+from credit.permissions import CREDIT_COMMITTEE_GROUP, IsCreditCommittee, is_credit_committee
 
-from rest_framework.permissions import BasePermission
-
-# The people of this group (or superusers) are the credit committee.
-CREDIT_COMMITTEE_GROUP = "credit_committee"
-
-
-def is_credit_committee(user: Any) -> bool:
-    """Members of the `credit_committee` group, and superusers, are the committee."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return bool(user.is_superuser or user.groups.filter(name=CREDIT_COMMITTEE_GROUP).exists())
-
-
-class IsCreditCommittee(BasePermission):
-    message = "Only the credit committee may do this."
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return is_credit_committee(request.user)
+__all__ = ["CREDIT_COMMITTEE_GROUP", "IsCreditCommittee", "is_credit_committee"]

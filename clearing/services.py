@@ -5,12 +5,18 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clearing.models import ClearingItem, ClearingPosition, ClearingRun
+from clearing.models import ClearingItem, ClearingPosition, ClearingRun, ClearingRunEvent
 from clearing.solver import Obligation, clear
+from clearing.state import ensure_run_transition
+from core.errors import DomainError
 from core.reference import currency_codes
-from orders.models import Invoice, InvoiceKind
+from ledger.models import AccountKind, EntryKind
+from ledger.services import LineSpec, account_for, entry_post
+from orders.models import Invoice, InvoiceKind, Order
+from orders.receivables.services import invoice_setoff_record
 from orders.receivables.state import UNPAID
 
 
@@ -75,13 +81,100 @@ def clearing_run_propose(*, currency: str, actor: Any) -> ClearingRun:
     return run
 
 
+def _is_stale(item: ClearingItem, invoice: Invoice) -> bool:
+    return invoice.status not in UNPAID or invoice.amount_left != item.amount_left
+
+
 def clearing_run_stale_items(run: ClearingRun) -> list[ClearingItem]:
     """The items whose invoice changed since the proposal (paid, credited, written off, or its
     amount left moved): a run with any of them must not be executed as proposed."""
     items = list(run.items.select_related("invoice"))
-    return [
-        item
-        for item in items
-        if item.invoice.status not in UNPAID
-        or item.invoice.amount_due - item.invoice.amount_paid != item.amount_left
-    ]
+    return [item for item in items if _is_stale(item, item.invoice)]
+
+
+@transaction.atomic
+def clearing_run_execute(*, run: ClearingRun, actor: Any) -> ClearingRun:
+    """Execute a proposed run: each invoice's set-off is recorded as a payment on the `set_off`
+    rail and the whole run posts one balanced ledger entry (each debtor's payable and each
+    creditor's receivable go down by the same amounts). Refused as a whole, with nothing
+    written, when an invoice changed since the proposal. Executing an executed run again
+    changes nothing and answers the same run.
+
+    Locks: the run, then every order of its invoices and then the invoices, each in
+    primary-key order (the receivables services lock an order before its invoice)."""
+    run = ClearingRun.objects.select_for_update().get(pk=run.pk)
+    if run.executed_at is not None:
+        return run
+    status = ensure_run_transition("execute", run.status)
+    items = list(run.items.order_by("invoice_id"))
+    invoice_ids = [item.invoice_id for item in items]
+    order_ids = set(Invoice.objects.filter(pk__in=invoice_ids).values_list("order_id", flat=True))
+    orders = {
+        order.pk: order
+        for order in Order.objects.select_for_update(of=("self",))
+        .select_related("buyer", "seller")
+        .filter(pk__in=order_ids)
+        .order_by("pk")
+    }
+    invoices = {
+        invoice.pk: invoice
+        for invoice in Invoice.objects.select_for_update().filter(pk__in=invoice_ids).order_by("pk")
+    }
+    stale = [item for item in items if _is_stale(item, invoices[item.invoice_id])]
+    if stale:
+        numbers = ", ".join(invoices[item.invoice_id].number for item in stale)
+        raise DomainError(
+            _(
+                "Invoices changed since this proposal (%(numbers)s); nothing was set off. "
+                "Propose a new run from the current invoices."
+            )
+            % {"numbers": numbers},
+            code="clearing_stale",
+        )
+    lines: list[LineSpec] = []
+    for item in items:
+        invoice = invoices[item.invoice_id]
+        order = orders[invoice.order_id]
+        invoice.order = order
+        invoice_setoff_record(
+            order=order,
+            invoice=invoice,
+            actor=actor,
+            amount=item.setoff_amount,
+            reference=_("Clearing run #%(run)s") % {"run": run.pk},
+            key=f"clearing:{run.pk}",
+        )
+        lines += [
+            LineSpec(
+                account_for(order.buyer, run.currency, AccountKind.PAYABLE),
+                item.setoff_amount,
+                order.seller,
+            ),
+            LineSpec(
+                account_for(order.seller, run.currency, AccountKind.RECEIVABLE),
+                -item.setoff_amount,
+                order.buyer,
+            ),
+        ]
+    if lines:  # a run that clears nothing moves nothing in the books
+        entry_post(
+            kind=EntryKind.SET_OFF,
+            currency=run.currency,
+            key=f"clearing_run:{run.pk}",
+            source=run,
+            memo=f"Clearing run #{run.pk}",
+            lines=lines,
+        )
+    previous = run.status
+    run.status = status
+    run.executed_at = timezone.now()
+    run.executed_by = actor if getattr(actor, "is_authenticated", False) else None
+    run.save(update_fields=["status", "executed_at", "executed_by"])
+    ClearingRunEvent.objects.create(
+        run=run,
+        action="execute",
+        from_status=previous,
+        to_status=run.status,
+        actor=run.executed_by,
+    )
+    return run

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("moderation.api.urls")),
     path("", include("ledger.api.urls")),
     path("", include("orders.api.urls")),
+    path("", include("credit.api.urls")),
     path("", include("clearing.api.urls")),
     path("", include("flows.api.urls")),
 ]

@@ -6,6 +6,19 @@ from django.http import HttpRequest
 from core.models import EmailFailure, TaskFailure
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only services write."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class _FailureAdmin(admin.ModelAdmin):
     """Read-only: what could not be done, newest first."""
 

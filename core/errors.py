@@ -107,6 +107,22 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "not_invoiced": (409, "card payments are marked paid by the payment provider"),
     "already_paid": (409, "the order is already marked paid"),
     "overpayment": (409, "invoice payment: more than is left to pay; nothing was recorded"),
+    "clearing_stale": (
+        409,
+        "clearing run: an invoice changed since the proposal; nothing was set off",
+    ),
+    # Mutual credit (issue 18)
+    "credit_terms_outdated": (409, "credit: accept the current version of the terms"),
+    "credit_line_needs_second_member": (
+        409,
+        "credit line: a second committee member must confirm a line beyond the threshold",
+    ),
+    "credit_not_joined": (409, "credit payment: buyer or seller has not joined the system"),
+    "credit_line_exceeded": (409, "credit payment: the buyer would go below its credit line"),
+    "credit_upper_limit_exceeded": (
+        409,
+        "credit payment: the seller would go above its upper limit",
+    ),
     # Payments
     "payment_error": (409, "the card payment could not be made"),
     "payment_provider_error": (409, "the payment provider refused the request"),

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.money import AmountError, parse_amount
-from orders.receivables.state import InvoiceStatus, PaymentRail
+from orders.receivables.state import MANUAL_RAILS, InvoiceStatus, PaymentRail
 
 
 class _PaymentFields(forms.Form):
@@ -18,7 +18,7 @@ class _PaymentFields(forms.Form):
     )
     reference = forms.CharField(label=_("Reference"), max_length=120, required=False)
     rail = forms.ChoiceField(
-        label=_("How it was paid"), choices=PaymentRail.choices, initial=PaymentRail.BANK_TRANSFER
+        label=_("How it was paid"), choices=MANUAL_RAILS, initial=PaymentRail.BANK_TRANSFER
     )
 
     def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:

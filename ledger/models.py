@@ -49,6 +49,7 @@ class EntryKind(models.TextChoices):
     FEE_DUE = "fee_due", _("Solidarity fee due")
     FEE_PAID = "fee_paid", _("Solidarity fee paid")
     CREDIT_TRANSFER = "credit_transfer", _("Mutual credit transfer")
+    SET_OFF = "set_off", _("Set-off of invoices")
     REVERSAL = "reversal", _("Reversal")
 
 

@@ -44,6 +44,7 @@ class RunSerializer(serializers.ModelSerializer):
             "currency",
             "status",
             "created_at",
+            "executed_at",
             "invoice_count",
             "volume_amount",
             "cleared_amount",

@@ -5,4 +5,9 @@ from clearing.api import views
 urlpatterns = [
     path("clearing/runs/", views.RunCreateView.as_view(), name="clearing-run-create"),
     path("clearing/runs/<int:run_id>/", views.RunDetailView.as_view(), name="clearing-run-detail"),
+    path(
+        "clearing/runs/<int:run_id>/execute",
+        views.RunExecuteView.as_view(),
+        name="clearing-run-execute",
+    ),
 ]

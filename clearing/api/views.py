@@ -1,4 +1,4 @@
-"""Thin views: the credit committee proposes a clearing run and reads it (docs/api.md)."""
+"""Thin views: the credit committee proposes, reads and executes clearing runs (docs/api.md)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -14,6 +14,7 @@ from clearing.permissions import IsCreditCommittee
 from core.api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
 
 FORBIDDEN = error("Only the credit committee may do this.")
+STALE = error("Invoices changed since the proposal; nothing was set off.")
 
 
 def _detail(run: ClearingRun) -> Response:
@@ -55,3 +56,28 @@ class RunDetailView(APIView):
         if run is None:
             raise NotFound()
         return Response(RunSerializer(run).data)
+
+
+class RunExecuteView(APIView):
+    permission_classes = [IsCreditCommittee]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: RunSerializer,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: STALE,
+        },
+        description=(
+            "Execute a proposed run: every invoice's amount left goes down by its set-off and "
+            "the books record it. Refused with 409 clearing_stale when an invoice changed since "
+            "the proposal; executing an executed run again changes nothing."
+        ),
+    )
+    def post(self, request: Request, run_id: int) -> Response:
+        run = ClearingRun.objects.filter(pk=run_id).first()
+        if run is None:
+            raise NotFound()
+        return _detail(services.clearing_run_execute(run=run, actor=request.user))

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "marketplace",
     "ledger",
     "quotes",
+    "credit",
     "moderation",
     "orders",
     "clearing",
@@ -476,6 +477,8 @@ SPECTACULAR_SETTINGS = {
         "CheckoutStatusEnum": "orders.state.CheckoutStatus",
         "PaymentStatusEnum": "orders.state.PaymentStatus",
         "PaymentMethodEnum": "orders.state.PaymentMethod",
+        "PaymentRailEnum": "orders.receivables.state.PaymentRail",
+        "ManualPaymentRailEnum": "orders.receivables.state.MANUAL_RAILS",
     },
 }
 
@@ -485,3 +488,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Mutual credit (docs/credit.md): a credit line deeper than this (minor units) needs a second
+# member of the credit committee to confirm it before it takes effect.
+CREDIT_FOUR_EYES_THRESHOLD = int(os.environ.get("CREDIT_FOUR_EYES_THRESHOLD", "100000000"))

@@ -8,6 +8,7 @@ from orders.models import Invoice
 from orders.receivables.models import InvoicePayment, PaymentNotice
 from orders.receivables.state import (
     AGING_BUCKETS,
+    MANUAL_RAILS,
     InvoiceStatus,
     NoticeStatus,
     PaymentRail,
@@ -62,7 +63,7 @@ class PaymentInputSerializer(serializers.Serializer):
     amount = serializers.IntegerField(min_value=1, max_value=10**15, help_text="Minor units.")
     paid_on = serializers.DateField(required=False, help_text="Defaults to today.")
     reference = serializers.CharField(required=False, allow_blank=True, max_length=120, default="")
-    rail = serializers.ChoiceField(choices=PaymentRail.choices, default=PaymentRail.BANK_TRANSFER)
+    rail = serializers.ChoiceField(choices=MANUAL_RAILS, default=PaymentRail.BANK_TRANSFER)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
@@ -75,7 +76,7 @@ class NoticeInputSerializer(serializers.Serializer):
     amount = serializers.IntegerField(min_value=1, max_value=10**15, help_text="Minor units.")
     paid_on = serializers.DateField(required=False, help_text="Defaults to today.")
     reference = serializers.CharField(required=False, allow_blank=True, max_length=120, default="")
-    rail = serializers.ChoiceField(choices=PaymentRail.choices, default=PaymentRail.BANK_TRANSFER)
+    rail = serializers.ChoiceField(choices=MANUAL_RAILS, default=PaymentRail.BANK_TRANSFER)
     proof = serializers.FileField(help_text="A PDF or a JPEG, PNG or WebP image.")
 
 
@@ -152,3 +153,8 @@ class StatementRowSerializer(serializers.Serializer):
     currency = serializers.CharField()
     amount = serializers.IntegerField(help_text="+ owed to the cooperative, − owed by it.")
     balance = serializers.IntegerField(help_text="The running balance in the currency.")
+
+
+class CreditPaymentInputSerializer(serializers.Serializer):
+    invoice = serializers.IntegerField(help_text="The open invoice to pay (its id).")
+    amount = serializers.IntegerField(help_text="Minor units of the invoice's currency, > 0.")

@@ -6,6 +6,7 @@ from orders.state import ACTIONS
 
 urlpatterns = [
     path("invoices/", receivables.InvoiceListView.as_view(), name="invoice-list"),
+    path("credit/payments/", receivables.CreditPaymentView.as_view(), name="credit-payment"),
     path(
         "invoices/<int:pk>/payments/",
         receivables.InvoicePaymentView.as_view(),

@@ -33,6 +33,8 @@ from orders.receivables.models import (
     PaymentNotice,
 )
 from orders.receivables.state import (
+    MANUAL_RAILS,
+    SELF_POSTED_RAILS,
     UNPAID,
     InvoiceStatus,
     PaymentRail,
@@ -117,7 +119,7 @@ def _clean_payment(amount: Any, paid_on: Any, rail: str, today: date) -> None:
         )
     if not isinstance(paid_on, date) or paid_on > today:
         raise ValidationError({"paid_on": [_("The day it was paid; not a day in the future.")]})
-    if rail not in PaymentRail.values:
+    if rail not in dict(MANUAL_RAILS):
         raise ValidationError({"rail": [_("Choose how it was paid.")]})
 
 
@@ -162,7 +164,8 @@ def _replay(invoice: Invoice, key: str, values: dict[str, Any]) -> Recorded | No
 def _record(
     order: Order, invoice: Invoice, *, actor: Any, key: str, note: str, **values: Any
 ) -> InvoicePayment:
-    """Record a checked payment on the locked invoice: its status, events and books."""
+    """Record a checked payment on the locked invoice: its status, events and books (a set-off
+    is posted by its clearing run, one entry for all its invoices)."""
     payment = InvoicePayment.objects.create(
         invoice=invoice, recorded_by=actor, idempotency_key=key, **values
     )
@@ -175,7 +178,8 @@ def _record(
     else:
         action = "pay_part"
     _move(invoice, action, actor=actor, amount=amount, note=note)
-    books.payment_recorded(payment)
+    if payment.rail not in SELF_POSTED_RAILS:
+        books.payment_recorded(payment)
     if action == "pay":
         order.paid_at = timezone.now()
         order.save(update_fields=["paid_at", "updated_at"])
@@ -228,6 +232,50 @@ def invoice_payment_record(
         return replay
     _ensure_open_for(invoice, order, amount)
     return Recorded(_record(order, invoice, actor=actor, key=key, note=note, **values), False)
+
+
+def invoice_setoff_record(
+    *, order: Order, invoice: Invoice, actor: Any, amount: int, reference: str, key: str
+) -> InvoicePayment:
+    """A clearing run compensates `amount` of the invoice against other invoices. The caller
+    holds the locks of the order and the invoice, checked that the amount is still left, and
+    posts the run's one ledger entry (clearing.services)."""
+    values = {
+        "amount": amount,
+        "paid_on": timezone.localdate(),
+        "reference": reference,
+        "rail": PaymentRail.SET_OFF,
+    }
+    _ensure_open_for(invoice, order, amount)
+    return _record(order, invoice, actor=actor, key=key, note="", **values)
+
+
+@transaction.atomic
+def invoice_pay_in_credit(
+    *, invoice: Invoice, actor: Any, amount: int, idempotency_key: str = ""
+) -> Recorded:
+    """The buyer pays part or all of what is left of an open invoice with mutual credit: one
+    balanced entry moves the credits and shrinks the debt, or nothing happens (409 naming the
+    limit). The seller must have joined the currency's credit system. A retry with the same
+    Idempotency-Key and amount returns the first payment."""
+    key = _clean_text(idempotency_key, "idempotency_key", 255)
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+        raise ValidationError(
+            {"amount": [_("A whole number of minor units (cents), more than zero.")]}
+        )
+    order, invoice = _lock(invoice)
+    if not _manages(actor, order.buyer):
+        raise NotPermitted(_("Only the buyer's owners and admins pay its invoices."))
+    ensure_active(order.buyer, "checkout")
+    values: dict[str, Any] = {"amount": amount, "rail": PaymentRail.CREDIT}
+    replay = _replay(invoice, key, values)
+    if replay is not None:
+        return replay
+    _ensure_open_for(invoice, order, amount)
+    values.update(paid_on=timezone.localdate(), reference=_("Mutual credit"))
+    payment = _record(order, invoice, actor=actor, key=key, note="", **values)
+    books.credit_payment_posted(payment)
+    return Recorded(payment, False)
 
 
 def invoice_pay_remaining(*, order: Order, actor: Any, note: str = "") -> None:

@@ -92,6 +92,18 @@ class PaymentRail(models.TextChoices):
     INSTANT_PAYMENT = "instant_payment", _("Instant payment (Pix, CVU…)")
     CASH = "cash", _("Cash")
     OTHER = "other", _("Other")
+    # Compensated against other invoices by a clearing run (docs/credit.md): no money moved.
+    SET_OFF = "set_off", _("Set-off")
+    # Paid with mutual credit (docs/credit.md): the credit transfer's entry posts it.
+    CREDIT = "credit", _("Mutual credit")
+
+
+# Rails whose payments post their own ledger entry: a clearing run's set-off, a credit transfer.
+SELF_POSTED_RAILS = frozenset({PaymentRail.SET_OFF, PaymentRail.CREDIT})
+# What a person may say a payment came by: the others are recorded only by Minga itself.
+MANUAL_RAILS = [
+    (value, label) for value, label in PaymentRail.choices if value not in SELF_POSTED_RAILS
+]
 
 
 class ReminderKind(models.TextChoices):

@@ -37,6 +37,8 @@ DEFAULT_PARAMS = {
     "pk": "order",
     "action": "=accept",
     "run_id": "=999999",  # a clearing run: the committee's only, so a 403 before any lookup
+    "system_id": "=999999",  # a credit system: none in the world, so a 404 once signed in
+    "account_id": "=999999",  # a credit account: the committee's only, so a 403 before lookup
     "token_id": "=999999",  # an API key: nobody's in the world, so a 404 for everyone signed in
 }
 

@@ -19,6 +19,7 @@ from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLE
 from orders.api.receivables import (
     AgingQuerySerializer,
     AgingSerializer,
+    CreditPaymentInputSerializer,
     InvoiceListQuerySerializer,
     NoticeInputSerializer,
     NoticeSerializer,
@@ -41,6 +42,22 @@ PAYMENT_KEY = OpenApiParameter(
     "returns the first payment (200) instead of recording it twice.",
 )
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
+PAYMENT_RESPONSES = {
+    201: PaymentRecordedSerializer,
+    200: OpenApiResponse(PaymentRecordedSerializer, description="A retry: the first."),
+    400: INVALID,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CONFLICT,
+}
+
+
+def _payment_answer(request: Request, invoice_id: int, recorded: services.Recorded) -> Response:
+    """The payment and the invoice as it is now: 201, or 200 for a retry (the first payment)."""
+    invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
+    body = PaymentRecordedSerializer({"payment": recorded.payment, "invoice": invoice}).data
+    code = status.HTTP_200_OK if recorded.is_replay else status.HTTP_201_CREATED
+    return Response(body, status=code)
 
 
 def _cooperative(slug: str) -> Cooperative:
@@ -83,14 +100,7 @@ class InvoicePaymentView(APIView):
     @extend_schema(
         request=PaymentInputSerializer,
         parameters=[PAYMENT_KEY],
-        responses={
-            201: PaymentRecordedSerializer,
-            200: OpenApiResponse(PaymentRecordedSerializer, description="A retry: the first."),
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=PAYMENT_RESPONSES,
         description="The seller records money received against the invoice, part or all of what "
         "is left; more than is left is a 409 `overpayment` and nothing is recorded.",
     )
@@ -104,10 +114,32 @@ class InvoicePaymentView(APIView):
             idempotency_key=request.headers.get("Idempotency-Key", ""),
             **data.validated_data,
         )
+        return _payment_answer(request, pk, recorded)
+
+
+class CreditPaymentView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=CreditPaymentInputSerializer,
+        parameters=[PAYMENT_KEY],
+        responses=PAYMENT_RESPONSES,
+        description="The buyer pays part or all of an open invoice in mutual credit (both "
+        "cooperatives joined the currency's credit system). 409 credit_line_exceeded or "
+        "credit_upper_limit_exceeded when a limit would be passed; nothing is half-paid.",
+    )
+    def post(self, request: Request) -> Response:
+        data = CreditPaymentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pk = data.validated_data["invoice"]
         invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
-        body = PaymentRecordedSerializer({"payment": recorded.payment, "invoice": invoice}).data
-        code = status.HTTP_200_OK if recorded.is_replay else status.HTTP_201_CREATED
-        return Response(body, status=code)
+        recorded = services.invoice_pay_in_credit(
+            invoice=invoice,
+            actor=request.user,
+            amount=data.validated_data["amount"],
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+        )
+        return _payment_answer(request, pk, recorded)
 
 
 class PaymentNoticeCreateView(APIView):

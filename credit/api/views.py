@@ -1,0 +1,135 @@
+"""Thin views of mutual credit (docs/api.md, "Mutual credit"): the systems, joining one, a
+cooperative's accounts, and the committee setting a line. Credit payments of an invoice are an
+orders view (orders.api.views.receivables), since they pay an order's invoice."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cooperatives.models import Cooperative
+from cooperatives.permissions import role_in
+from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
+from credit import selectors, services
+from credit.api.serializers import (
+    AccountQuerySerializer,
+    AccountSerializer,
+    JoinInputSerializer,
+    LineInputSerializer,
+    LineRequestSerializer,
+    SystemSerializer,
+)
+from credit.models import CreditAccount, CreditSystem
+from credit.permissions import IsCreditCommittee, is_credit_committee
+
+
+def _cooperative(slug: str) -> Cooperative:
+    cooperative = Cooperative.objects.filter(slug=slug).first()
+    if cooperative is None:
+        raise Http404("No cooperative with this slug.")
+    return cooperative
+
+
+def _account_body(account: CreditAccount) -> Response:
+    found = selectors.credit_accounts_of(account.cooperative).get(pk=account.pk)
+    return Response(AccountSerializer(found).data)
+
+
+class SystemListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: SystemSerializer(many=True), 401: UNAUTHENTICATED},
+        description="The credit systems, one per currency, with their current terms.",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(SystemSerializer(selectors.credit_systems(), many=True).data)
+
+
+class SystemJoinView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=JoinInputSerializer,
+        responses={
+            201: AccountSerializer,
+            200: OpenApiResponse(AccountSerializer, description="Already a member: recorded."),
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        description="A cooperative joins the system by accepting its current terms (owners and "
+        "admins); 409 credit_terms_outdated when the version is not the current one.",
+    )
+    def post(self, request: Request, system_id: int) -> Response:
+        system = CreditSystem.objects.filter(pk=system_id).first()
+        if system is None:
+            raise Http404("No credit system with this id.")
+        data = JoinInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cooperative = _cooperative(data.validated_data["cooperative"])
+        account, opened = services.credit_system_join(
+            system=system,
+            cooperative=cooperative,
+            actor=request.user,
+            terms_version=data.validated_data["terms_version"],
+        )
+        response = _account_body(account)
+        response.status_code = status.HTTP_201_CREATED if opened else status.HTTP_200_OK
+        return response
+
+
+class AccountListView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[AccountQuerySerializer],
+        responses={
+            200: AccountSerializer(many=True),
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
+        },
+        description="A cooperative's credit accounts: balance, line, upper limit, available "
+        "credit and the log of its limits. For its members and the credit committee only.",
+    )
+    def get(self, request: Request) -> Response:
+        query = AccountQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        cooperative = _cooperative(query.validated_data["cooperative"])
+        if role_in(request.user, cooperative) is None and not is_credit_committee(request.user):
+            raise Http404("No cooperative with this slug.")
+        accounts = selectors.credit_accounts_of(cooperative)
+        return Response(AccountSerializer(accounts, many=True).data)
+
+
+class AccountLineView(APIView):
+    permission_classes = [IsCreditCommittee]
+
+    @extend_schema(
+        request=LineInputSerializer,
+        responses={
+            201: LineRequestSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        description="The credit committee sets an account's limits with a reason. A line deeper "
+        "than the four-eyes threshold stays `pending` until a second member sets the same "
+        "limits; otherwise it is `applied` at once.",
+    )
+    def post(self, request: Request, account_id: int) -> Response:
+        account = CreditAccount.objects.filter(pk=account_id).first()
+        if account is None:
+            raise Http404("No credit account with this id.")
+        data = LineInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        line = services.credit_line_set(account=account, actor=request.user, **data.validated_data)
+        return Response(LineRequestSerializer(line).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,38 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from credit.models import CreditSystem, CreditTerms
+from credit.permissions import CREDIT_COMMITTEE_GROUP
+from tests.clearing.test_runs import owner_of
+from tests.factories import CooperativeFactory, UserFactory
+
+
+@pytest.fixture
+def system():
+    system = CreditSystem.objects.create(
+        currency="ARS", name="Crédito Minga ARS", default_upper_limit=1_000_00
+    )
+    CreditTerms.objects.create(system=system, version=1, text="Primeros términos.")
+    CreditTerms.objects.create(system=system, version=2, text="Términos vigentes.")
+    return system
+
+
+def member_of_committee(name: str):
+    user = UserFactory(name=name)
+    user.groups.add(Group.objects.get_or_create(name=CREDIT_COMMITTEE_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def committee():
+    return member_of_committee("Ana Comité"), member_of_committee("Bruno Comité")
+
+
+@pytest.fixture
+def pair():
+    """A buyer and a seller cooperative, each with an owner."""
+    buyer, seller = (
+        CooperativeFactory(name="Coop Compradora"),
+        CooperativeFactory(name="Coop Vende"),
+    )
+    return (buyer, owner_of(buyer)), (seller, owner_of(seller))
