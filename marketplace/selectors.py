@@ -190,9 +190,13 @@ def _catalogue_imports(cooperative: Cooperative, user: Any) -> QuerySet[Catalogu
     return CatalogueImport.objects.filter(cooperative=cooperative, actor=user)
 
 
-def catalogue_import_of(cooperative: Cooperative, user: Any, import_id: int) -> CatalogueImport | None:
+def catalogue_import_of(
+    cooperative: Cooperative, user: Any, import_id: int
+) -> CatalogueImport | None:
     return _catalogue_imports(cooperative, user).filter(pk=import_id).first()
 
 
-def catalogue_import_by_token(cooperative: Cooperative, user: Any, token: str) -> CatalogueImport | None:
+def catalogue_import_by_token(
+    cooperative: Cooperative, user: Any, token: str
+) -> CatalogueImport | None:
     return _catalogue_imports(cooperative, user).filter(progress_token=token).first()

@@ -439,7 +439,9 @@ def catalogue_import_progress(request: SignedInRequest, slug: str, token: str) -
         polls = 0
     progress = import_progress.read(cooperative.pk, request.user.pk, token)
     finished = progress is not None and progress.stage in ("done", "failed")
-    job = selectors.catalogue_import_by_token(cooperative, request.user, token) if finished else None
+    job = (
+        selectors.catalogue_import_by_token(cooperative, request.user, token) if finished else None
+    )
     return render(
         request,
         "frontend/catalogue/_import_progress.html",

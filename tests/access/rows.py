@@ -34,6 +34,7 @@ DEFAULT_PARAMS = {
     "pk": "order",
     "action": "=accept",
     "token_id": "=999999",  # an API key: nobody's in the world, so a 404 for everyone signed in
+    "import_id": "=999999",  # a catalogue import: the world has none, so a 404 for everyone
 }
 
 
