@@ -42,7 +42,7 @@ def _enqueue(import_id: int) -> None:
     which sees the row whether or not an outer transaction committed yet."""
     from marketplace import tasks
 
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if tasks.catalogue_import.app.conf.task_always_eager:
         tasks.catalogue_import.delay(import_id)
     else:
         transaction.on_commit(lambda: tasks.catalogue_import.delay(import_id), robust=True)

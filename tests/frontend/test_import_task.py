@@ -17,12 +17,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _queued_tasks(settings):  # type: ignore[no-untyped-def]
+def _queued_tasks():  # type: ignore[no-untyped-def]
     """As with a broker: the task waits for the commit (which a test never reaches)."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    conf = tasks.catalogue_import.app.conf
+    eager, conf.task_always_eager = conf.task_always_eager, False
     cache.clear()
     yield
     cache.clear()
+    conf.task_always_eager = eager
 
 
 def upload(browser, slug: str, file: SimpleUploadedFile, headers=None):  # type: ignore[no-untyped-def]
