@@ -1,7 +1,8 @@
 """Several app servers (docs/deployment.md): two gunicorn instances on different ports share the
 same PostgreSQL, Redis and S3 stand-in, and a seller walks through them alternately. What one
-server did, the other sees: the session, an uploaded image, an import started on one, done by the Celery worker, reported by the other; a throttle;
-and a Stripe webhook received by one has its transfer done by a real Celery worker.
+server did, the other sees: the session, an uploaded image, an import (done by a real Celery
+worker, its progress reported by the other), a throttle; and a Stripe webhook received by one has
+its transfer done by the worker.
 
 Marked `servers` (and `postgres`): it runs in CI's PostgreSQL run and needs Redis
 (MINGA_TEST_REDIS_URL, as for the worker tests of tests/queue, whose fixtures it uses); without it
