@@ -68,16 +68,16 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-I = ImportStatus
+IS = ImportStatus
 
 # A redelivered task finds its import still "running" and starts it again: the import writes in
 # one transaction with the "done"/"failed" status, so a run that died left nothing behind.
 IMPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "start": (frozenset({I.QUEUED, I.RUNNING}), I.RUNNING),
-    "finish": (frozenset({I.RUNNING}), I.DONE),
-    "fail": (frozenset({I.RUNNING}), I.FAILED),
+    "start": (frozenset({IS.QUEUED, IS.RUNNING}), IS.RUNNING),
+    "finish": (frozenset({IS.RUNNING}), IS.DONE),
+    "fail": (frozenset({IS.RUNNING}), IS.FAILED),
 }
-IMPORT_FINISHED = frozenset({I.DONE, I.FAILED})
+IMPORT_FINISHED = frozenset({IS.DONE, IS.FAILED})
 
 
 def ensure_import_transition(action: str, current: str) -> str:
