@@ -92,6 +92,18 @@ def server_environment(s3: S3Server, var_dir: Path, **extra: str) -> dict[str, s
     }
 
 
+def queueing_environment(s3: S3Server, var_dir: Path, queue: str, **extra: str) -> dict[str, str]:
+    """The servers' environment, their tasks sent to the worker's queue (not run eagerly)."""
+    return server_environment(
+        s3,
+        var_dir,
+        CELERY_BROKER_URL=redis_url(),
+        CELERY_TASK_ALWAYS_EAGER="false",
+        CELERY_TASK_DEFAULT_QUEUE=queue,
+        **extra,
+    )
+
+
 class AppServer:
     def __init__(self, environment: dict[str, str], log: Path) -> None:
         self.port = _free_port()
@@ -171,13 +183,7 @@ def servers(
     _forget_throttles(client)
     s3_server.empty()
     worker = celery_worker_factory(**server_environment(s3_server, tmp_path))
-    environment = server_environment(
-        s3_server,
-        tmp_path,
-        CELERY_BROKER_URL=redis_url(),
-        CELERY_TASK_ALWAYS_EAGER="false",
-        CELERY_TASK_DEFAULT_QUEUE=worker.queue,
-    )
+    environment = queueing_environment(s3_server, tmp_path, worker.queue)
     try:
         with app_servers(environment, tmp_path) as started:
             yield started
@@ -297,12 +303,10 @@ def test_a_webhook_received_by_one_server_has_its_transfer_done_by_the_worker(
     buyer_owner: Any,
 ) -> None:
     worker = celery_worker_factory()
-    environment = server_environment(
+    environment = queueing_environment(
         s3_server,
         tmp_path,
-        CELERY_BROKER_URL=redis_url(),
-        CELERY_TASK_ALWAYS_EAGER="false",
-        CELERY_TASK_DEFAULT_QUEUE=worker.queue,
+        worker.queue,
         STRIPE_SECRET_KEY=stripe_standin.secret_key,
         STRIPE_PUBLISHABLE_KEY=stripe_standin.publishable_key,
         STRIPE_WEBHOOK_SECRET=stripe_standin.webhook_secret,
