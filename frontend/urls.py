@@ -37,6 +37,7 @@ PAGES: list[tuple[str, Callable[..., Any], str]] = [
     ("my/cooperatives/<slug:slug>/listings/catalogue.csv", catalogue.catalogue_export, "catalogue-export"),
     ("my/cooperatives/<slug:slug>/listings/import/", catalogue.catalogue_import, "catalogue-import"),
     ("my/cooperatives/<slug:slug>/listings/import/progress/<str:token>/", catalogue.catalogue_import_progress, "catalogue-import-progress"),
+    ("my/cooperatives/<slug:slug>/listings/import/<int:import_id>/", catalogue.catalogue_import_result, "catalogue-import-result"),
     ("my/listings/<int:listing_id>/", catalogue.listing_edit, "listing-edit"),
     ("my/price-preview/", catalogue.price_preview, "price-preview"),
     ("my/listings/<int:listing_id>/images/", catalogue.listing_images_add, "listing-images"),

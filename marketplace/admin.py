@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from marketplace import services
-from marketplace.models import Category, Listing, ListingEvent, ListingImage
+from marketplace.models import CatalogueImport, Category, Listing, ListingEvent, ListingImage
 
 
 class CategoryForm(forms.ModelForm):
@@ -116,13 +116,8 @@ class ListingImageAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(ListingEvent)
-class ListingEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "listing", "action", "from_status", "to_status", "actor"]
-    list_filter = ["action", "to_status", "from_status"]
-    search_fields = ["listing__title", "reason", "actor__email"]
-    list_select_related = ["listing", "actor"]
-    date_hierarchy = "at"
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the services only: the admin reads them."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -132,3 +127,31 @@ class ListingEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(ListingEvent)
+class ListingEventAdmin(_ReadOnlyAdmin):
+    list_display = ["at", "listing", "action", "from_status", "to_status", "actor"]
+    list_filter = ["action", "to_status", "from_status"]
+    search_fields = ["listing__title", "reason", "actor__email"]
+    list_select_related = ["listing", "actor"]
+    date_hierarchy = "at"
+
+
+@admin.register(CatalogueImport)
+class CatalogueImportAdmin(_ReadOnlyAdmin):
+    """Catalogue imports run by the worker (marketplace.tasks.catalogue_import)."""
+
+    list_display = [
+        "created_at",
+        "cooperative",
+        "actor",
+        "status",
+        "created",
+        "updated",
+        "error_code",
+    ]
+    list_filter = ["status"]
+    search_fields = ["cooperative__name", "actor__email"]
+    list_select_related = ["cooperative", "actor"]
+    date_hierarchy = "created_at"

@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cooperatives.models import Cooperative
+from cooperatives.models import Cooperative, private_storage
 from core.money import Money
 from core.text import validate_multi_line, validate_one_line
-from marketplace.state import ListingStatus
+from marketplace.state import ImportStatus, ListingStatus
 
 MAX_PRICE_AMOUNT = 10**12  # ten billion in a two-decimal currency: anything above is a typo
 MAX_STOCK = 10**9
@@ -292,3 +292,46 @@ class CatalogueVersion(models.Model):
 
     def __str__(self) -> str:
         return f"catalogue version {self.number} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+def catalogue_import_path(instance: "CatalogueImport", filename: str) -> str:
+    return f"catalogue-imports/{instance.cooperative_id}/{timezone.now():%Y/%m}/{filename}"
+
+
+class CatalogueImport(models.Model):
+    """One uploaded CSV catalogue, imported by the worker (marketplace.tasks.catalogue_import).
+    The file stays in the private storage; the result (counts, or the rows' errors) is kept here
+    for the page that shows it."""
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.CASCADE, related_name="catalogue_imports"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to=catalogue_import_path, storage=private_storage)
+    language = models.CharField(max_length=16)
+    progress_token = models.CharField(max_length=64, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    sent_back_to_review = models.PositiveIntegerField(default=0)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_message = models.TextField(blank=True)
+    row_errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} of {self.cooperative_id} ({self.status})"
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged

@@ -13,7 +13,7 @@ from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import is_moderator
 from cooperatives.state import VerificationStatus
 from marketplace import permissions
-from marketplace.models import Category, Listing, ListingEvent, ListingImage
+from marketplace.models import CatalogueImport, Category, Listing, ListingEvent, ListingImage
 from marketplace.search import RELEVANCE_ORDER, search_listings
 from marketplace.state import ListingStatus
 
@@ -183,3 +183,20 @@ def listings_export_for_cooperative(*, cooperative: Cooperative) -> dict[str, li
             )
         )
     }
+
+
+def _catalogue_imports(cooperative: Cooperative, user: Any) -> QuerySet[CatalogueImport]:
+    """The person's own imports into the cooperative (nobody else's progress or errors)."""
+    return CatalogueImport.objects.filter(cooperative=cooperative, actor=user)
+
+
+def catalogue_import_of(
+    cooperative: Cooperative, user: Any, import_id: int
+) -> CatalogueImport | None:
+    return _catalogue_imports(cooperative, user).filter(pk=import_id).first()
+
+
+def catalogue_import_by_token(
+    cooperative: Cooperative, user: Any, token: str
+) -> CatalogueImport | None:
+    return _catalogue_imports(cooperative, user).filter(progress_token=token).first()

@@ -57,3 +57,34 @@ def ensure_transition(action: str, current: str) -> str:
         refusal=_("Cannot %(action)s a listing whose status is “%(current)s”."),
         action_labels=ACTION_LABELS,
     )
+
+
+class ImportStatus(models.TextChoices):
+    """A catalogue import run by the worker (marketplace.tasks.catalogue_import)."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+IS = ImportStatus
+
+# A redelivered task finds its import still "running" and starts it again: the import writes in
+# one transaction with the "done"/"failed" status, so a run that died left nothing behind.
+IMPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "start": (frozenset({IS.QUEUED, IS.RUNNING}), IS.RUNNING),
+    "finish": (frozenset({IS.RUNNING}), IS.DONE),
+    "fail": (frozenset({IS.RUNNING}), IS.FAILED),
+}
+IMPORT_FINISHED = frozenset({IS.DONE, IS.FAILED})
+
+
+def ensure_import_transition(action: str, current: str) -> str:
+    return transitions.ensure_transition(
+        IMPORT_TRANSITIONS,
+        action,
+        current,
+        statuses=ImportStatus,
+        refusal=_("Cannot %(action)s an import whose status is “%(current)s”."),
+    )

@@ -37,9 +37,9 @@ from frontend.views.common import HtmxRequest, SignedInRequest, attempt, succeed
 from marketplace import http_cache, import_progress, permissions, selectors, services
 from marketplace.filters import ListingFilter
 from marketplace.import_progress import ImportProgress
-from marketplace.models import DeliveryMode, Listing, Unit, unit_name
+from marketplace.models import CatalogueImport, DeliveryMode, Listing, Unit, unit_name
 from marketplace.pagination import CappedPaginator
-from marketplace.state import ListingStatus
+from marketplace.state import ImportStatus, ListingStatus
 from moderation import services as moderation_services
 
 PAGE_SIZE = 24
@@ -337,54 +337,57 @@ def catalogue_export(request: SignedInRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _imported_message(job: CatalogueImport) -> str:
+    return _("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.") % {
+        "created": job.created,
+        "updated": job.updated,
+        "unchanged": job.unchanged,
+    }
+
+
 @login_required
 def catalogue_import(request: SignedInRequest, slug: str) -> HttpResponse:
-    """Upload a CSV; with htmx the page polls `catalogue_import_progress` meanwhile (the form
-    carries a token naming this upload). Without JavaScript it is a plain form post."""
+    """Upload a CSV: the file is kept and the worker imports it (marketplace.tasks). With htmx
+    the page polls `catalogue_import_progress` meanwhile (the form carries a token naming this
+    upload). When the import ran at once (no worker: tasks run eagerly) the page shows its result
+    as it comes; otherwise it goes to the import's own page, which shows progress and result."""
     cooperative = _managed(request, slug)
     form = CatalogueImportForm(request.POST or None, request.FILES or None)
-    row_errors: list[services.RowError] = []
+    row_errors: list[Any] = []
     posted_token = request.POST.get("progress_token", "")
-    progress_key = posted_token if import_progress.is_token(posted_token) else None
-
-    def report(stage: str, done: int, total: int) -> None:
-        if progress_key is not None:
-            import_progress.record(
-                cooperative.pk, request.user.pk, progress_key, ImportProgress(stage, done, total)
-            )
+    progress_key = posted_token if import_progress.is_token(posted_token) else ""
 
     if request.method == "POST" and form.is_valid():
         try:
-            result = attempt(
+            job = attempt(
                 request,
-                lambda: services.catalogue_import(
+                lambda: services.catalogue_import_start(
                     cooperative=cooperative,
                     actor=request.user,
-                    data=form.cleaned_data["file"].read(),
-                    progress=report,
+                    upload=form.cleaned_data["file"],
+                    progress_token=progress_key,
                 ),
                 form=form,
             )
         except services.CatalogueImportError as error:
             form.add_error("file", error.message)
-            row_errors = error.rows
-            report("failed", 0, 0)
-        else:
-            if succeeded(result):
-                rows = result.created + result.updated + result.unchanged
-                report("done", rows, rows)
-                messages.success(
-                    request,
-                    _("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
-                    % {
-                        "created": result.created,
-                        "updated": result.updated,
-                        "unchanged": result.unchanged,
-                    },
-                )
+        if not form.errors and succeeded(job):
+            job.refresh_from_db()
+            if job.status == ImportStatus.DONE:
+                messages.success(request, _imported_message(job))
                 url = reverse("frontend:my-listings", kwargs={"slug": cooperative.slug})
+            elif job.status == ImportStatus.FAILED:
+                form.add_error("file", job.error_message)
+                row_errors = job.row_errors
+                url = ""
+            else:
+                url = reverse("frontend:catalogue-import-result", args=[cooperative.slug, job.pk])
+            if url:
                 return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-            report("failed", 0, 0)
+        elif progress_key:
+            import_progress.record(
+                cooperative.pk, request.user.pk, progress_key, ImportProgress("failed", 0, 0)
+            )
     return render(
         request,
         "frontend/catalogue/import.html",
@@ -393,6 +396,28 @@ def catalogue_import(request: SignedInRequest, slug: str) -> HttpResponse:
             "form": form,
             "row_errors": row_errors,
             "progress_token": import_progress.new_token(),
+        },
+    )
+
+
+@require_safe
+@login_required
+def catalogue_import_result(request: SignedInRequest, slug: str, import_id: int) -> HttpResponse:
+    """One import of the person's, by the worker: its progress while it runs (polled with htmx;
+    without JavaScript the person reloads the page), then its counts or its rows' errors."""
+    cooperative = _managed(request, slug)
+    job = selectors.catalogue_import_of(cooperative, request.user, import_id)
+    if job is None:
+        raise Http404("No such import.")
+    return render(
+        request,
+        "frontend/catalogue/import_result.html",
+        {
+            "cooperative": cooperative,
+            "job": job,
+            "imported": _imported_message(job) if job.status == ImportStatus.DONE else "",
+            "token": job.progress_token,
+            "delay_ms": int(PROGRESS_POLL_SECONDS * 1000),
         },
     )
 
@@ -414,6 +439,9 @@ def catalogue_import_progress(request: SignedInRequest, slug: str, token: str) -
         polls = 0
     progress = import_progress.read(cooperative.pk, request.user.pk, token)
     finished = progress is not None and progress.stage in ("done", "failed")
+    job = (
+        selectors.catalogue_import_by_token(cooperative, request.user, token) if finished else None
+    )
     return render(
         request,
         "frontend/catalogue/_import_progress.html",
@@ -421,6 +449,8 @@ def catalogue_import_progress(request: SignedInRequest, slug: str, token: str) -
             "cooperative": cooperative,
             "token": token,
             "progress": progress,
+            "job": job,
+            "imported": _imported_message(job) if job and job.status == ImportStatus.DONE else "",
             "keep_polling": not finished and polls < PROGRESS_MAX_POLLS,
             "next_poll": polls + 1,
             "delay_ms": int(PROGRESS_POLL_SECONDS * 1000),

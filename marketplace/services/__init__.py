@@ -7,6 +7,7 @@ from marketplace.services.catalogue_csv import (
     catalogue_export,
     catalogue_import,
 )
+from marketplace.services.catalogue_imports import catalogue_import_run, catalogue_import_start
 from marketplace.services.categories import category_save
 from marketplace.services.images import (
     MAX_IMAGES_PER_LISTING,
@@ -31,6 +32,8 @@ __all__ = [
     "RowError",
     "catalogue_export",
     "catalogue_import",
+    "catalogue_import_run",
+    "catalogue_import_start",
     "category_save",
     "edit_needs_review",
     "listing_archive",

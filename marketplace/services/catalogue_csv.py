@@ -353,7 +353,7 @@ class _Plan:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _ensure_may_import(cooperative: Cooperative, actor: User | None, data: bytes) -> None:
+def ensure_may_import(cooperative: Cooperative, actor: User | None, data: bytes) -> None:
     """Owners and admins of an active cooperative, a file within the upload limit."""
     if actor is not None and not permissions.can_manage_listings(actor, cooperative):
         raise NotPermitted(_("Only owners and admins of the cooperative can import a catalogue."))
@@ -508,7 +508,7 @@ def catalogue_import(
 ) -> ImportResult:
     """Create and update listings from a CSV file, all or nothing. New rows become drafts;
     edits of published listings follow the review policy like any edit."""
-    _ensure_may_import(cooperative, actor, data)
+    ensure_may_import(cooperative, actor, data)
     header, rows = _read(_decode(data))
     plan = _plan(header, rows, cooperative=cooperative, actor=actor, progress=progress)
     _refuse_errors(plan.errors)

@@ -40,6 +40,7 @@ DEFAULT_PARAMS = {
     "system_id": "=999999",  # a credit system: none in the world, so a 404 once signed in
     "account_id": "=999999",  # a credit account: the committee's only, so a 403 before lookup
     "token_id": "=999999",  # an API key: nobody's in the world, so a 404 for everyone signed in
+    "import_id": "=999999",  # a catalogue import: the world has none, so a 404 for everyone
 }
 
 

@@ -1,7 +1,8 @@
 """Several app servers (docs/deployment.md): two gunicorn instances on different ports share the
 same PostgreSQL, Redis and S3 stand-in, and a seller walks through them alternately. What one
-server did, the other sees: the session, an uploaded image, an import's progress, a throttle;
-and a Stripe webhook received by one has its transfer done by a real Celery worker.
+server did, the other sees: the session, an uploaded image, an import (done by a real Celery
+worker, its progress reported by the other), a throttle; and a Stripe webhook received by one has
+its transfer done by the worker.
 
 Marked `servers` (and `postgres`): it runs in CI's PostgreSQL run and needs Redis
 (MINGA_TEST_REDIS_URL, as for the worker tests of tests/queue, whose fixtures it uses); without it
@@ -91,6 +92,18 @@ def server_environment(s3: S3Server, var_dir: Path, **extra: str) -> dict[str, s
     }
 
 
+def queueing_environment(s3: S3Server, var_dir: Path, queue: str, **extra: str) -> dict[str, str]:
+    """The servers' environment, their tasks sent to the worker's queue (not run eagerly)."""
+    return server_environment(
+        s3,
+        var_dir,
+        CELERY_BROKER_URL=redis_url(),
+        CELERY_TASK_ALWAYS_EAGER="false",
+        CELERY_TASK_DEFAULT_QUEUE=queue,
+        **extra,
+    )
+
+
 class AppServer:
     def __init__(self, environment: dict[str, str], log: Path) -> None:
         self.port = _free_port()
@@ -159,13 +172,20 @@ def _forget_throttles(client: Any) -> None:
 
 @pytest.fixture
 def servers(
-    transactional_db: Any, s3_server: S3Server, tmp_path: Path
+    transactional_db: Any,
+    celery_worker_factory: Any,  # noqa: F811
+    s3_server: S3Server,
+    tmp_path: Path,
 ) -> Iterator[list[AppServer]]:
+    """Two app servers and a Celery worker (the base profile, as the servers) on a queue of
+    this test's own."""
     client = _redis_or_skip(redis_url())
     _forget_throttles(client)
     s3_server.empty()
+    worker = celery_worker_factory(**server_environment(s3_server, tmp_path))
+    environment = queueing_environment(s3_server, tmp_path, worker.queue)
     try:
-        with app_servers(server_environment(s3_server, tmp_path), tmp_path) as started:
+        with app_servers(environment, tmp_path) as started:
             yield started
     finally:
         _forget_throttles(client)
@@ -247,10 +267,21 @@ def test_a_seller_walks_through_two_app_servers(
         headers={"Referer": one.url},
         timeout=TIMEOUT,
     )
+    # The server queued the import and sent the person to the import's own page.
     assert imported.status_code == 200, imported.text[-2000:]
-    progress = browser.get(f"{two.url}{base}/import/progress/{token}/", timeout=TIMEOUT)
-    assert progress.status_code == 200
-    assert '<progress id="import-progress-bar" max="3" value="3">' in progress.text
+    assert imported.history and imported.url.startswith(f"{one.url}{base}/import/")
+    assert "Catalogue import" in imported.text
+    result_path = imported.url.removeprefix(one.url)
+
+    def reported_by_two() -> str:
+        progress = browser.get(f"{two.url}{base}/import/progress/{token}/", timeout=TIMEOUT)
+        return progress.text if "Imported: 3 new" in progress.text else ""
+
+    # The worker imports the file; the other server reports its progress and result.
+    reported = wait_for(reported_by_two, timeout=120, what="the worker to import the catalogue")
+    assert '<progress id="import-progress-bar" max="3" value="3">' in reported
+    result = browser.get(f"{two.url}{result_path}", timeout=TIMEOUT)
+    assert "Imported: 3 new, 0 changed, 0 unchanged." in result.text
 
     # A throttle counts across both: sign-ins from this address alternate between the servers,
     # and the one made above already counted.
@@ -272,12 +303,10 @@ def test_a_webhook_received_by_one_server_has_its_transfer_done_by_the_worker(
     buyer_owner: Any,
 ) -> None:
     worker = celery_worker_factory()
-    environment = server_environment(
+    environment = queueing_environment(
         s3_server,
         tmp_path,
-        CELERY_BROKER_URL=redis_url(),
-        CELERY_TASK_ALWAYS_EAGER="false",
-        CELERY_TASK_DEFAULT_QUEUE=worker.queue,
+        worker.queue,
         STRIPE_SECRET_KEY=stripe_standin.secret_key,
         STRIPE_PUBLISHABLE_KEY=stripe_standin.publishable_key,
         STRIPE_WEBHOOK_SECRET=stripe_standin.webhook_secret,
