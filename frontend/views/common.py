@@ -1,7 +1,8 @@
 """What every page view shares: calling a service and showing what went wrong."""
 
 from collections.abc import Callable
-from typing import TypeGuard, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeGuard, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -112,3 +113,18 @@ def throttle_wait(request: HttpRequest, scope: str) -> int | None:
     if throttle.allow_request(request, _Scope(scope)):  # type: ignore[arg-type]
         return None
     return max(1, int(throttle.wait() or 1))
+
+
+@dataclass(frozen=True)
+class NarrowPage:
+    """What `frontend/narrow.html` shows (sign-in, sign-up, password reset, creating a
+    cooperative): the `title`, the heading (the title when empty), one paragraph of `intro`, and
+    the page's form when it has a `submit` label, posted to `action` (the page itself when
+    empty); the template that extends it adds the links under the form. Its context: `page`."""
+
+    title: Any
+    heading: Any = ""
+    intro: Any = ""
+    action: Any = ""
+    submit: Any = ""
+    multipart: bool = False

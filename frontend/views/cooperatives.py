@@ -9,9 +9,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -27,7 +28,7 @@ from frontend.forms import (
     VerificationForm,
 )
 from frontend.views.catalogue import seller_catalogue_page
-from frontend.views.common import HtmxRequest, SignedInRequest, attempt, succeeded
+from frontend.views.common import HtmxRequest, NarrowPage, SignedInRequest, attempt, succeeded
 
 PAGE_SIZE = 20
 PANEL_TEMPLATE = "frontend/cooperatives/_members_panel.html"
@@ -79,6 +80,15 @@ def my_cooperatives(request: SignedInRequest) -> HttpResponse:
     return render(request, "frontend/cooperatives/mine.html", {"memberships": memberships})
 
 
+CREATE = NarrowPage(
+    title=gettext_lazy("Create a cooperative"),
+    intro=gettext_lazy("You become its first owner. You can invite the other members next."),
+    action=reverse_lazy("frontend:create"),
+    submit=gettext_lazy("Create the cooperative"),
+    multipart=True,
+)
+
+
 @login_required
 def create(request: SignedInRequest) -> HttpResponse:
     form = CooperativeForm(request.POST or None, request.FILES or None)
@@ -95,7 +105,7 @@ def create(request: SignedInRequest) -> HttpResponse:
                 % {"name": cooperative.name},
             )
             return redirect("frontend:manage", slug=cooperative.slug)
-    return render(request, "frontend/cooperatives/create.html", {"form": form})
+    return render(request, "frontend/narrow.html", {"form": form, "page": CREATE})
 
 
 def _insider_cooperative(request: SignedInRequest, slug: str) -> Cooperative:
