@@ -46,24 +46,6 @@ SIGN_UP = NarrowPage(
     action=reverse_lazy("frontend:signup"),
     submit=gettext_lazy("Create account"),
 )
-SIGN_IN = NarrowPage(
-    title=gettext_lazy("Sign in"), action=reverse_lazy("frontend:login"), submit=gettext_lazy("Sign in")
-)
-PASSWORD_RESET = NarrowPage(
-    title=gettext_lazy("Forgot your password?"),
-    intro=gettext_lazy(
-        "Type the e-mail address of your account. We send it a link to choose a new password."
-    ),
-    action=reverse_lazy("frontend:password-reset"),
-    submit=gettext_lazy("Send me the link"),
-)
-PASSWORD_RESET_SENT = NarrowPage(
-    title=gettext_lazy("Check your e-mail"),
-    intro=gettext_lazy(
-        "If an account has this address, a link to choose a new password is on its way. It "
-        "works once, for a few hours."
-    ),
-)
 
 
 def _too_many(request: HttpRequest, wait: int) -> None:
@@ -106,7 +88,13 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 class SignInView(auth_views.LoginView):
     template_name = "frontend/accounts/signin.html"
-    extra_context = {"page": SIGN_IN}
+    extra_context = {
+        "page": NarrowPage(
+            title=gettext_lazy("Sign in"),
+            action=reverse_lazy("frontend:login"),
+            submit=gettext_lazy("Sign in"),
+        )
+    }
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
@@ -163,7 +151,17 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     form_class = QueuedPasswordResetForm
     template_name = "frontend/accounts/password_reset.html"
-    extra_context = {"page": PASSWORD_RESET}
+    extra_context = {
+        "page": NarrowPage(
+            title=gettext_lazy("Forgot your password?"),
+            intro=gettext_lazy(
+                "Type the e-mail address of your account. We send it a link to choose a new "
+                "password."
+            ),
+            action=reverse_lazy("frontend:password-reset"),
+            submit=gettext_lazy("Send me the link"),
+        )
+    }
     email_template_name = "frontend/accounts/password_reset_email.txt"
     subject_template_name = "frontend/accounts/password_reset_subject.txt"
     success_url = reverse_lazy("frontend:password-reset-sent")
@@ -184,7 +182,15 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):
     template_name = "frontend/accounts/password_reset_sent.html"
-    extra_context = {"page": PASSWORD_RESET_SENT}
+    extra_context = {
+        "page": NarrowPage(
+            title=gettext_lazy("Check your e-mail"),
+            intro=gettext_lazy(
+                "If an account has this address, a link to choose a new password is on its way. It "
+                "works once, for a few hours."
+            ),
+        )
+    }
 
 
 @method_decorator(sensitive_post_parameters("new_password1", "new_password2"), name="dispatch")

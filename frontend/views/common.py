@@ -8,7 +8,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 from rest_framework.throttling import ScopedRateThrottle
@@ -128,3 +129,26 @@ class NarrowPage:
     action: Any = ""
     submit: Any = ""
     multipart: bool = False
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A list with its filters beside it (the catalogue, the cooperatives' directory), shown by
+    `frontend/search_page.html` from its `search`: the `title`, the filter form's `label` and
+    `submit`, posted to `url` by GET (so filters work without JavaScript and every search has an
+    address), the `count_template` beside the filters and the `results_template`, the fragment
+    htmx asks for alone."""
+
+    title: Any
+    label: Any
+    submit: Any
+    url: Any
+    count_template: str
+    results_template: str
+
+    def response(self, request: HtmxRequest, context: dict[str, Any]) -> HttpResponse:
+        partial = request.htmx and not request.htmx.history_restore_request
+        template = self.results_template if partial else "frontend/search_page.html"
+        response = render(request, template, {**context, "search": self})
+        patch_vary_headers(response, ("HX-Request",))
+        return response

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -28,10 +27,26 @@ from frontend.forms import (
     VerificationForm,
 )
 from frontend.views.catalogue import seller_catalogue_page
-from frontend.views.common import HtmxRequest, NarrowPage, SignedInRequest, attempt, succeeded
+from frontend.views.common import (
+    HtmxRequest,
+    NarrowPage,
+    SearchPage,
+    SignedInRequest,
+    attempt,
+    succeeded,
+)
 
 PAGE_SIZE = 20
 PANEL_TEMPLATE = "frontend/cooperatives/_members_panel.html"
+
+DIRECTORY = SearchPage(
+    title=gettext_lazy("Cooperatives"),
+    label=gettext_lazy("Filter the cooperatives"),
+    submit=gettext_lazy("Filter"),
+    url=reverse_lazy("frontend:directory"),
+    count_template="frontend/cooperatives/_count.html",
+    results_template="frontend/cooperatives/_results.html",
+)
 
 
 def directory(request: HtmxRequest) -> HttpResponse:
@@ -43,13 +58,7 @@ def directory(request: HtmxRequest) -> HttpResponse:
     page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
     is_filtered = any(request.GET.get(name) for name in DirectoryFilterForm.base_fields)
     context = {"form": form, "page": page, "is_filtered": is_filtered}
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = (
-        "frontend/cooperatives/_results.html" if partial else "frontend/cooperatives/directory.html"
-    )
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return DIRECTORY.response(request, context)
 
 
 def profile(request: HtmxRequest, slug: str) -> HttpResponse:
