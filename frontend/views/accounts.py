@@ -43,7 +43,6 @@ SIGN_UP = NarrowPage(
         "You act on Minga as a member of your cooperative. Create your own account first; then "
         "create your cooperative or accept an invitation to join one."
     ),
-    action=reverse_lazy("frontend:signup"),
     submit=gettext_lazy("Create account"),
 )
 
@@ -91,7 +90,6 @@ class SignInView(auth_views.LoginView):
     extra_context = {
         "page": NarrowPage(
             title=gettext_lazy("Sign in"),
-            action=reverse_lazy("frontend:login"),
             submit=gettext_lazy("Sign in"),
         )
     }
@@ -158,7 +156,6 @@ class PasswordResetView(auth_views.PasswordResetView):
                 "Type the e-mail address of your account. We send it a link to choose a new "
                 "password."
             ),
-            action=reverse_lazy("frontend:password-reset"),
             submit=gettext_lazy("Send me the link"),
         )
     }

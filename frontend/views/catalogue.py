@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -43,7 +43,6 @@ from moderation import services as moderation_services
 
 PAGE_SIZE = 24
 MY_PAGE_SIZE = 50
-RESULTS_TEMPLATE = "frontend/catalogue/_results.html"
 
 
 def _page(queryset: Any, request: HtmxRequest, per_page: int = PAGE_SIZE) -> Page:
@@ -65,9 +64,7 @@ CATALOGUE = SearchPage(
     title=gettext_lazy("Catalogue"),
     label=gettext_lazy("Search and filter the catalogue"),
     submit=gettext_lazy("Search"),
-    url=reverse_lazy("frontend:catalogue"),
-    count_template="frontend/catalogue/_count.html",
-    results_template=RESULTS_TEMPLATE,
+    folder="frontend/catalogue",
 )
 
 

@@ -120,13 +120,12 @@ def throttle_wait(request: HttpRequest, scope: str) -> int | None:
 class NarrowPage:
     """What `frontend/narrow.html` shows (sign-in, sign-up, password reset, creating a
     cooperative): the `title`, the heading (the title when empty), one paragraph of `intro`, and
-    the page's form when it has a `submit` label, posted to `action` (the page itself when
-    empty); the template that extends it adds the links under the form. Its context: `page`."""
+    the page's form, posted to the page itself, when it has a `submit` label; the template that
+    extends it adds the links under the form. Its context: `page`."""
 
     title: Any
     heading: Any = ""
     intro: Any = ""
-    action: Any = ""
     submit: Any = ""
     multipart: bool = False
 
@@ -135,16 +134,22 @@ class NarrowPage:
 class SearchPage:
     """A list with its filters beside it (the catalogue, the cooperatives' directory), shown by
     `frontend/search_page.html` from its `search`: the `title`, the filter form's `label` and
-    `submit`, posted to `url` by GET (so filters work without JavaScript and every search has an
-    address), the `count_template` beside the filters and the `results_template`, the fragment
-    htmx asks for alone."""
+    `submit`, sent to the page itself by GET (so filters work without JavaScript and every search
+    has an address), and the `folder` of its `_count.html` (beside the filters) and
+    `_results.html` (the fragment htmx asks for alone)."""
 
     title: Any
     label: Any
     submit: Any
-    url: Any
-    count_template: str
-    results_template: str
+    folder: str
+
+    @property
+    def count_template(self) -> str:
+        return f"{self.folder}/_count.html"
+
+    @property
+    def results_template(self) -> str:
+        return f"{self.folder}/_results.html"
 
     def response(self, request: HtmxRequest, context: dict[str, Any]) -> HttpResponse:
         partial = request.htmx and not request.htmx.history_restore_request

@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -43,9 +43,7 @@ DIRECTORY = SearchPage(
     title=gettext_lazy("Cooperatives"),
     label=gettext_lazy("Filter the cooperatives"),
     submit=gettext_lazy("Filter"),
-    url=reverse_lazy("frontend:directory"),
-    count_template="frontend/cooperatives/_count.html",
-    results_template="frontend/cooperatives/_results.html",
+    folder="frontend/cooperatives",
 )
 
 
@@ -92,7 +90,6 @@ def my_cooperatives(request: SignedInRequest) -> HttpResponse:
 CREATE = NarrowPage(
     title=gettext_lazy("Create a cooperative"),
     intro=gettext_lazy("You become its first owner. You can invite the other members next."),
-    action=reverse_lazy("frontend:create"),
     submit=gettext_lazy("Create the cooperative"),
     multipart=True,
 )
