@@ -1,5 +1,7 @@
 """Reports, appeals and the append-only log of every moderation decision."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -66,13 +68,31 @@ EXACTLY_ONE_TARGET = Q(listing__isnull=False, cooperative__isnull=True) | Q(
 )
 
 
+class OnListingOrCooperative:
+    """A row about one listing or one cooperative (`EXACTLY_ONE_TARGET`): the action log and the
+    reports."""
+
+    listing: Any
+    listing_id: int | None
+    cooperative: Any
+
+    @property
+    def target(self) -> Listing | Cooperative:
+        return self.listing if self.listing_id else self.cooperative  # type: ignore[no-any-return]
+
+    @property
+    def affected_cooperative(self) -> Cooperative:
+        """The cooperative a decision is about: the listing's seller, or the cooperative itself."""
+        return self.listing.cooperative if self.listing_id else self.cooperative  # type: ignore[no-any-return]
+
+
 def target_status_label(code: str, *, is_listing: bool) -> str:
     """A listing's or a cooperative's status code as people read it ("Pendiente de revisión")."""
     choices = ListingStatus if is_listing else VerificationStatus
     return str(choices(code).label) if code in choices.values else code
 
 
-class ModerationAction(AppendOnlyModel):
+class ModerationAction(OnListingOrCooperative, AppendOnlyModel):
     """Who did what to which listing or cooperative, when, from which status to which, and why.
 
     Append-only: the model refuses updates and deletes, and on PostgreSQL a trigger refuses them
@@ -128,15 +148,6 @@ class ModerationAction(AppendOnlyModel):
         return f"{self.get_action_display()}: {self.target} ({self.created_at:%Y-%m-%d %H:%M})"
 
     @property
-    def target(self) -> Listing | Cooperative:
-        return self.listing if self.listing_id else self.cooperative  # type: ignore[return-value]
-
-    @property
-    def affected_cooperative(self) -> Cooperative:
-        """The cooperative a decision is about: the listing's seller, or the cooperative itself."""
-        return self.listing.cooperative if self.listing_id else self.cooperative  # type: ignore[union-attr,return-value]
-
-    @property
     def is_appealable_kind(self) -> bool:
         return self.action in APPEALABLE_ACTIONS
 
@@ -181,7 +192,7 @@ class Resolvable(models.Model):
         abstract = True
 
 
-class Report(Resolvable):
+class Report(OnListingOrCooperative, Resolvable):
     """A signed-in user's complaint about a listing or a cooperative."""
 
     reporter = models.ForeignKey(
@@ -238,14 +249,6 @@ class Report(Resolvable):
 
     def __str__(self) -> str:
         return f"Report {self.pk} on {self.target}: {self.get_reason_display()}"
-
-    @property
-    def target(self) -> Listing | Cooperative:
-        return self.listing if self.listing_id else self.cooperative  # type: ignore[return-value]
-
-    @property
-    def affected_cooperative(self) -> Cooperative:
-        return self.listing.cooperative if self.listing_id else self.cooperative  # type: ignore[union-attr,return-value]
 
     @property
     def outcome(self) -> str | None:

@@ -20,13 +20,31 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.models import normalize_email
 from frontend.forms import AccountForm, QueuedPasswordResetForm, SignInForm, SignUpForm
-from frontend.views.common import SignedInRequest, attempt, safe_next, succeeded, throttle_wait
+from frontend.views.common import (
+    NarrowPage,
+    SignedInRequest,
+    attempt,
+    safe_next,
+    succeeded,
+    throttle_wait,
+)
+
+SIGN_UP = NarrowPage(
+    title=gettext_lazy("Sign up"),
+    heading=gettext_lazy("Create your account"),
+    intro=gettext_lazy(
+        "You act on Minga as a member of your cooperative. Create your own account first; then "
+        "create your cooperative or accept an invitation to join one."
+    ),
+    submit=gettext_lazy("Create account"),
+)
 
 
 def _too_many(request: HttpRequest, wait: int) -> None:
@@ -46,7 +64,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and (wait := throttle_wait(request, "sign_up")):
         _too_many(request, wait)
-        context = {"form": SignUpForm(), "next": next_url}
+        context = {"form": SignUpForm(), "next": next_url, "page": SIGN_UP}
         return render(request, "frontend/accounts/signup.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         user = attempt(
@@ -63,11 +81,18 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="accounts.backends.EmailBackend")
             messages.success(request, _("Welcome to Minga, %(name)s.") % {"name": user.name})
             return redirect(next_url)
-    return render(request, "frontend/accounts/signup.html", {"form": form, "next": next_url})
+    context = {"form": form, "next": next_url, "page": SIGN_UP}
+    return render(request, "frontend/accounts/signup.html", context)
 
 
 class SignInView(auth_views.LoginView):
     template_name = "frontend/accounts/signin.html"
+    extra_context = {
+        "page": NarrowPage(
+            title=gettext_lazy("Sign in"),
+            submit=gettext_lazy("Sign in"),
+        )
+    }
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
@@ -124,6 +149,16 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     form_class = QueuedPasswordResetForm
     template_name = "frontend/accounts/password_reset.html"
+    extra_context = {
+        "page": NarrowPage(
+            title=gettext_lazy("Forgot your password?"),
+            intro=gettext_lazy(
+                "Type the e-mail address of your account. We send it a link to choose a new "
+                "password."
+            ),
+            submit=gettext_lazy("Send me the link"),
+        )
+    }
     email_template_name = "frontend/accounts/password_reset_email.txt"
     subject_template_name = "frontend/accounts/password_reset_subject.txt"
     success_url = reverse_lazy("frontend:password-reset-sent")
@@ -144,6 +179,15 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):
     template_name = "frontend/accounts/password_reset_sent.html"
+    extra_context = {
+        "page": NarrowPage(
+            title=gettext_lazy("Check your e-mail"),
+            intro=gettext_lazy(
+                "If an account has this address, a link to choose a new password is on its way. It "
+                "works once, for a few hours."
+            ),
+        )
+    }
 
 
 @method_decorator(sensitive_post_parameters("new_password1", "new_password2"), name="dispatch")
@@ -151,6 +195,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """A new password from the e-mailed link; the old one's API tokens and sessions stop working."""
 
     template_name = "frontend/accounts/password_reset_confirm.html"
+    extra_context = {"page": NarrowPage(title=gettext_lazy("Choose a new password"))}
     success_url = reverse_lazy("frontend:login")
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]

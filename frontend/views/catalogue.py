@@ -15,9 +15,8 @@ from django.core.paginator import Page
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -33,7 +32,7 @@ from frontend.catalogue_forms import (
     ListingImageForm,
     ListingReportForm,
 )
-from frontend.views.common import HtmxRequest, SignedInRequest, attempt, succeeded
+from frontend.views.common import HtmxRequest, SearchPage, SignedInRequest, attempt, succeeded
 from marketplace import http_cache, import_progress, permissions, selectors, services
 from marketplace.filters import ListingFilter
 from marketplace.import_progress import ImportProgress
@@ -44,7 +43,6 @@ from moderation import services as moderation_services
 
 PAGE_SIZE = 24
 MY_PAGE_SIZE = 50
-RESULTS_TEMPLATE = "frontend/catalogue/_results.html"
 
 
 def _page(queryset: Any, request: HtmxRequest, per_page: int = PAGE_SIZE) -> Page:
@@ -60,6 +58,14 @@ def _as_query(data: dict[str, Any]) -> QueryDict:
         else:
             query[name] = value
     return query
+
+
+CATALOGUE = SearchPage(
+    title=gettext_lazy("Catalogue"),
+    label=gettext_lazy("Search and filter the catalogue"),
+    submit=gettext_lazy("Search"),
+    folder="frontend/catalogue",
+)
 
 
 @http_cache.catalogue_page
@@ -84,11 +90,7 @@ def catalogue(request: HtmxRequest) -> HttpResponse:
         "is_filtered": form.is_filtered(),
         **http_cache.page_context(request),
     }
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = RESULTS_TEMPLATE if partial else "frontend/catalogue/browse.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return CATALOGUE.response(request, context)
 
 
 @http_cache.catalogue_page

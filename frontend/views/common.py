@@ -1,13 +1,15 @@
 """What every page view shares: calling a service and showing what went wrong."""
 
 from collections.abc import Callable
-from typing import TypeGuard, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeGuard, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 from rest_framework.throttling import ScopedRateThrottle
@@ -112,3 +114,46 @@ def throttle_wait(request: HttpRequest, scope: str) -> int | None:
     if throttle.allow_request(request, _Scope(scope)):  # type: ignore[arg-type]
         return None
     return max(1, int(throttle.wait() or 1))
+
+
+@dataclass(frozen=True)
+class NarrowPage:
+    """What `frontend/narrow.html` shows (sign-in, sign-up, password reset, creating a
+    cooperative): the `title`, the heading (the title when empty), one paragraph of `intro`, and
+    the page's form, posted to the page itself, when it has a `submit` label; the template that
+    extends it adds the links under the form. Its context: `page`."""
+
+    title: Any
+    heading: Any = ""
+    intro: Any = ""
+    submit: Any = ""
+    multipart: bool = False
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A list with its filters beside it (the catalogue, the cooperatives' directory), shown by
+    `frontend/search_page.html` from its `search`: the `title`, the filter form's `label` and
+    `submit`, sent to the page itself by GET (so filters work without JavaScript and every search
+    has an address), and the `folder` of its `_count.html` (beside the filters) and
+    `_results.html` (the fragment htmx asks for alone)."""
+
+    title: Any
+    label: Any
+    submit: Any
+    folder: str
+
+    @property
+    def count_template(self) -> str:
+        return f"{self.folder}/_count.html"
+
+    @property
+    def results_template(self) -> str:
+        return f"{self.folder}/_results.html"
+
+    def response(self, request: HtmxRequest, context: dict[str, Any]) -> HttpResponse:
+        partial = request.htmx and not request.htmx.history_restore_request
+        template = self.results_template if partial else "frontend/search_page.html"
+        response = render(request, template, {**context, "search": self})
+        patch_vary_headers(response, ("HX-Request",))
+        return response

@@ -10,8 +10,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -27,10 +27,24 @@ from frontend.forms import (
     VerificationForm,
 )
 from frontend.views.catalogue import seller_catalogue_page
-from frontend.views.common import HtmxRequest, SignedInRequest, attempt, succeeded
+from frontend.views.common import (
+    HtmxRequest,
+    NarrowPage,
+    SearchPage,
+    SignedInRequest,
+    attempt,
+    succeeded,
+)
 
 PAGE_SIZE = 20
 PANEL_TEMPLATE = "frontend/cooperatives/_members_panel.html"
+
+DIRECTORY = SearchPage(
+    title=gettext_lazy("Cooperatives"),
+    label=gettext_lazy("Filter the cooperatives"),
+    submit=gettext_lazy("Filter"),
+    folder="frontend/cooperatives",
+)
 
 
 def directory(request: HtmxRequest) -> HttpResponse:
@@ -42,13 +56,7 @@ def directory(request: HtmxRequest) -> HttpResponse:
     page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
     is_filtered = any(request.GET.get(name) for name in DirectoryFilterForm.base_fields)
     context = {"form": form, "page": page, "is_filtered": is_filtered}
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = (
-        "frontend/cooperatives/_results.html" if partial else "frontend/cooperatives/directory.html"
-    )
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return DIRECTORY.response(request, context)
 
 
 def profile(request: HtmxRequest, slug: str) -> HttpResponse:
@@ -79,6 +87,14 @@ def my_cooperatives(request: SignedInRequest) -> HttpResponse:
     return render(request, "frontend/cooperatives/mine.html", {"memberships": memberships})
 
 
+CREATE = NarrowPage(
+    title=gettext_lazy("Create a cooperative"),
+    intro=gettext_lazy("You become its first owner. You can invite the other members next."),
+    submit=gettext_lazy("Create the cooperative"),
+    multipart=True,
+)
+
+
 @login_required
 def create(request: SignedInRequest) -> HttpResponse:
     form = CooperativeForm(request.POST or None, request.FILES or None)
@@ -95,7 +111,7 @@ def create(request: SignedInRequest) -> HttpResponse:
                 % {"name": cooperative.name},
             )
             return redirect("frontend:manage", slug=cooperative.slug)
-    return render(request, "frontend/cooperatives/create.html", {"form": form})
+    return render(request, "frontend/narrow.html", {"form": form, "page": CREATE})
 
 
 def _insider_cooperative(request: SignedInRequest, slug: str) -> Cooperative:
