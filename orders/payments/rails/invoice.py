@@ -5,6 +5,8 @@ reconciled here; the books get `invoice_issued`, `payment_recorded` (mark paid) 
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from orders.state import CheckoutStatus, PaymentMethod, PaymentStatus
 
 
@@ -19,6 +21,7 @@ class InvoiceRail:
         "payment_recorded",
         "credit_note",
     )
+    choice_help: Any = _("Invoice: each seller invoices you and you pay by bank transfer")
 
     def is_available(self) -> bool:
         return True
@@ -46,3 +49,8 @@ class InvoiceRail:
 
     def order_closed(self, order: Any) -> None:
         return None
+
+    def paid_posting(self, order: Any) -> Any:
+        from orders import books
+
+        return books.marked_paid(order)
