@@ -475,7 +475,7 @@ SPECTACULAR_SETTINGS = {
         "InvoiceKindEnum": "orders.models.InvoiceKind",
         "CheckoutStatusEnum": "orders.state.CheckoutStatus",
         "PaymentStatusEnum": "orders.state.PaymentStatus",
-        "PaymentMethodEnum": "orders.state.PaymentMethod",
+        "PaymentMethodEnum": "orders.payments.rails.choices",
     },
 }
 

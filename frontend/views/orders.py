@@ -296,7 +296,9 @@ def checkout(request: SignedInRequest) -> HttpResponse:
                 actor=request.user,
                 idempotency_key=request.POST.get("checkout_key", ""),
                 payment_method=(
-                    card if data["payment_method"] == CARD_PAYABLE_ONLY else data["payment_method"]
+                    str(card)
+                    if data["payment_method"] == CARD_PAYABLE_ONLY
+                    else data["payment_method"]
                 ),
                 only_card_payable=data["payment_method"] == CARD_PAYABLE_ONLY,
                 currency=data["currency"],

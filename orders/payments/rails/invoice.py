@@ -7,12 +7,12 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from orders.state import CheckoutStatus, PaymentMethod, PaymentStatus
+from orders.state import CheckoutStatus, PaymentStatus
 
 
 class InvoiceRail:
     code: str = "invoice"
-    label: Any = PaymentMethod.INVOICE.label
+    label: Any = _("Invoice (bank transfer between cooperatives)")
     paid_up_front: bool = False
     seller_marks_paid: bool = True
     ledger_events: tuple[str, ...] = (

@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 from orders.payments import gateway
-from orders.state import CheckoutStatus, PaymentMethod, PaymentStatus
+from orders.state import CheckoutStatus, PaymentStatus
 
 
 class StripeRail:
     code: str = "stripe"
-    label: Any = PaymentMethod.STRIPE.label
+    label: Any = gettext_lazy("Card (Stripe)")
     paid_up_front: bool = True
     seller_marks_paid: bool = False
     ledger_events: tuple[str, ...] = (
