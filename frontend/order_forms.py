@@ -7,8 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import MAX_QUANTITY
+from orders.payments.rails import RAILS
 from orders.services.orders import MAX_MESSAGE_LENGTH, MAX_REASON_LENGTH
-from orders.state import OrderStatus, PaymentMethod, Side
+from orders.state import OrderStatus, Side
 
 
 class CartAddForm(forms.Form):
@@ -25,10 +26,9 @@ class CartQuantityForm(forms.Form):
 
 # The page's choice for a card checkout of only the sellers that take cards (the service's
 # `only_card_payable`): offered when the cart mixes sellers that do and sellers that do not.
+# Each rail's own choice reads its `choice_help`.
 CARD_PAYABLE_ONLY = "stripe_payable"
 PAYMENT_LABELS: dict[str, Any] = {
-    PaymentMethod.INVOICE: _("Invoice: each seller invoices you and you pay by bank transfer"),
-    PaymentMethod.STRIPE: _("Card: pay the whole cart at once now"),
     CARD_PAYABLE_ONLY: _(
         "Card for the sellers that take cards, now; the other sellers' lines stay in the cart "
         "for an invoice checkout"
@@ -54,9 +54,7 @@ class CheckoutForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    payment_method = forms.ChoiceField(
-        label=_("How you pay"), widget=forms.RadioSelect, initial=PaymentMethod.INVOICE
-    )
+    payment_method = forms.ChoiceField(label=_("How you pay"), widget=forms.RadioSelect)
 
     def __init__(
         self, *args: Any, currencies: list[str], methods: list[str], **kwargs: Any
@@ -71,7 +69,8 @@ class CheckoutForm(forms.Form):
                 "One checkout holds one currency; the other lines stay in the cart."
             )
         cast(forms.ChoiceField, self.fields["payment_method"]).choices = [
-            (method, PAYMENT_LABELS.get(method, method)) for method in methods
+            (method, RAILS[method].choice_help if method in RAILS else PAYMENT_LABELS[method])
+            for method in methods
         ]
 
 

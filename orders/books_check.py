@@ -11,9 +11,9 @@ from ledger.selectors import BalanceKey
 from orders import books
 from orders.models import Invoice, InvoiceKind, Order
 from orders.payments.models import Refund, RefundStatus, Transfer, TransferReversal, TransferStatus
+from orders.payments.rails import rail_for
 from orders.receivables import books as receivable_books
 from orders.receivables.models import InvoicePayment
-from orders.state import PaymentMethod
 
 
 def _invoices() -> Iterator[books.Posting]:
@@ -31,10 +31,9 @@ def _payments() -> Iterator[books.Posting]:
     paid = Order.objects.filter(paid_at__isnull=False).select_related("buyer", "seller")
     recorded = set(InvoicePayment.objects.values_list("invoice__order_id", flat=True))
     for order in paid.order_by("pk"):
-        if order.payment_method == PaymentMethod.STRIPE:
-            yield books.card_payment(order)
-        elif order.pk not in recorded:
-            yield books.marked_paid(order)
+        rail = rail_for(order.payment_method)
+        if not rail.seller_marks_paid or order.pk not in recorded:
+            yield rail.paid_posting(order)
     payments = InvoicePayment.objects.select_related(
         "invoice__order__buyer", "invoice__order__seller"
     )

@@ -13,8 +13,9 @@ from marketplace.models import Listing
 from marketplace.state import ListingStatus
 from orders import services
 from orders.models import CartLine, Checkout, Invoice, InvoiceKind, Order
+from orders.payments.rails.invoice import InvoiceRail
 from orders.receivables import services as receivables
-from orders.state import OrderStatus, PaymentMethod
+from orders.state import OrderStatus
 
 DEMO_KEY_PREFIX = "demo-"
 MAX_BUYERS = 2
@@ -117,7 +118,7 @@ def seed(out: Any) -> list[str]:
                 buyer=buyer,
                 actor=actor,
                 idempotency_key=f"{DEMO_KEY_PREFIX}{buyer.slug}-{currency}",
-                payment_method=PaymentMethod.INVOICE,
+                payment_method=InvoiceRail.code,
                 currency=currency,
                 delivery_address=f"{buyer.address or buyer.city or buyer.name}, {buyer.country}",
                 note="Demo order: please deliver on a weekday morning.",

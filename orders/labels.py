@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Checkout, Order
-from orders.state import OPEN_STATUSES, CheckoutStatus, OrderStatus, PaymentMethod, PaymentStatus
+from orders.payments.rails import rail_for
+from orders.state import OPEN_STATUSES, CheckoutStatus, OrderStatus, PaymentStatus
 
 
 class PaymentState(models.TextChoices):
@@ -61,7 +62,7 @@ def payment_expires_at(created_at: datetime) -> datetime:
 def payment_state(order_status: str, facts: PaymentFacts) -> PaymentState:
     """The one rule of what an order's payment is called."""
     is_open = order_status in OPEN_STATUSES or order_status == OrderStatus.COMPLETED
-    if facts.method == PaymentMethod.INVOICE:
+    if not rail_for(facts.method).paid_up_front:
         if facts.is_paid:
             return PaymentState.PAID
         return PaymentState.INVOICE_UNPAID if is_open else PaymentState.NONE
@@ -92,7 +93,7 @@ def _refund_status(order: Order) -> str:
 def facts_of(order: Order, *, now: datetime | None = None) -> PaymentFacts:
     """The facts of a stored order (its checkout and refund come with it: `select_related`)."""
     checkout = order.checkout
-    is_card_unpaid = checkout.payment_method != PaymentMethod.INVOICE and (
+    is_card_unpaid = rail_for(checkout.payment_method).paid_up_front and (
         checkout.payment_status in (PaymentStatus.PENDING, PaymentStatus.FAILED)
     )
     is_expired = is_card_unpaid and (

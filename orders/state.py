@@ -109,11 +109,6 @@ def ensure_transition(action: str, current: str) -> Transition:
     return transition
 
 
-class PaymentMethod(models.TextChoices):
-    INVOICE = "invoice", _("Invoice (bank transfer between cooperatives)")
-    STRIPE = "stripe", _("Card (Stripe)")
-
-
 class CheckoutStatus(models.TextChoices):
     """`placed`: the orders exist and sellers can act. Card payments start `awaiting_payment`."""
 

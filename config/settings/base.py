@@ -476,7 +476,7 @@ SPECTACULAR_SETTINGS = {
         "InvoiceKindEnum": "orders.models.InvoiceKind",
         "CheckoutStatusEnum": "orders.state.CheckoutStatus",
         "PaymentStatusEnum": "orders.state.PaymentStatus",
-        "PaymentMethodEnum": "orders.state.PaymentMethod",
+        "PaymentMethodEnum": "orders.payments.rails.choices",
         "PaymentRailEnum": "orders.receivables.state.PaymentRail",
         "ManualPaymentRailEnum": "orders.receivables.state.MANUAL_RAILS",
     },

@@ -42,7 +42,7 @@ from frontend.views.payments import how_to_pay
 from orders import documents, payments, permissions, selectors, services
 from orders.events import DOCUMENT_KINDS
 from orders.models import Invoice, InvoiceKind, Order
-from orders.state import ACTIONS, PaymentMethod, PaymentStatus, find_transition
+from orders.state import ACTIONS, PaymentStatus, find_transition
 
 PAGE_SIZE = 20
 
@@ -272,19 +272,19 @@ def checkout(request: SignedInRequest) -> HttpResponse:
     # (a post is judged by the service, which names the sellers that cannot).
     methods = payments.available_methods()
     payable = [group.is_card_payable for group in summary.groups]
-    if PaymentMethod.STRIPE in methods and (
-        request.method == "POST" or (any(payable) and not all(payable))
-    ):
+    # The card rail is the one paid up front: its sellers' `can_pay` is `group.is_card_payable`.
+    card = next((method for method in methods if payments.rail_for(method).paid_up_front), None)
+    if card and (request.method == "POST" or (any(payable) and not all(payable))):
         methods = [*methods, CARD_PAYABLE_ONLY]
     if request.method != "POST" and not any(payable):
-        methods = [method for method in methods if method != PaymentMethod.STRIPE]
+        methods = [method for method in methods if method != card]
     form = CheckoutForm(
         request.POST if request.method == "POST" else None,
         currencies=currencies,
         methods=methods,
         initial={
             "delivery_address": _default_address(cooperative),
-            "payment_method": PaymentMethod.INVOICE,
+            "payment_method": methods[0],
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -296,7 +296,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
                 actor=request.user,
                 idempotency_key=request.POST.get("checkout_key", ""),
                 payment_method=(
-                    PaymentMethod.STRIPE
+                    str(card)
                     if data["payment_method"] == CARD_PAYABLE_ONLY
                     else data["payment_method"]
                 ),
@@ -320,7 +320,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
                     ),
                 )
             if (
-                placed.payment_method == PaymentMethod.STRIPE
+                payments.rail_for(placed.payment_method).paid_up_front
                 and placed.payment_status != PaymentStatus.SUCCEEDED
             ):
                 return redirect(f"/checkout/{placed.pk}/pay/")
@@ -336,7 +336,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
             "managed": managed,
             "summary": summary,
             "form": form,
-            "offers_card": PaymentMethod.STRIPE in methods,
+            "offers_card": card in methods,
             # A new Idempotency-Key for every form shown: one form, sent twice, orders once.
             "checkout_key": uuid.uuid4().hex,
         },
@@ -346,7 +346,11 @@ def checkout(request: SignedInRequest) -> HttpResponse:
 @login_required
 def checkout_result(request: SignedInRequest, checkout_id: int) -> HttpResponse:
     placed = selectors.checkout_get_visible(user=request.user, checkout_id=checkout_id)
-    return render(request, "frontend/orders/checkout_result.html", {"checkout": placed})
+    return render(
+        request,
+        "frontend/orders/checkout_result.html",
+        {"checkout": placed, "rail": payments.rail_for(placed.payment_method)},
+    )
 
 
 # Orders --------------------------------------------------------------------------------------
@@ -433,6 +437,7 @@ def _order_context(
     sides = permissions.sides_of(user, order)
     return {
         "order": order,
+        "rail": payments.rail_for(order.payment_method),
         "sides": sides,
         "actions": actions,
         "can_mark_paid": services.order_mark_paid_refusal(order=order, actor=user) is None,

@@ -18,7 +18,7 @@ from core.errors import DomainError
 from orders import labels, payments, permissions, selectors
 from orders.models import Checkout
 from orders.payments.services import seller_account_sync, seller_onboarding_link
-from orders.state import CheckoutStatus, PaymentMethod, PaymentStatus
+from orders.state import CheckoutStatus, PaymentStatus
 
 # What the pay page shows: exactly one of these. Only `confirming` changes by itself (Stripe's
 # webhook), so only it polls; paid and refused are final.
@@ -63,7 +63,7 @@ def checkout_pay(request: HttpRequest, pk: int) -> HttpResponse:
         "checkout": checkout,
         "orders": list(checkout.orders.all()),
         "card_payment": getattr(checkout, "payment", None)
-        if checkout.payment_method == PaymentMethod.STRIPE
+        if payments.rail_for(checkout.payment_method).paid_up_front
         else None,
         "payment": payment,
         "state": state,

@@ -33,7 +33,7 @@ from orders.payments.services import (
     seller_card_status,
     seller_onboarding_link,
 )
-from orders.state import OrderStatus, PaymentMethod, Side
+from orders.state import OrderStatus, Side
 
 
 def _cooperative(request: SignedInRequest, slug: str) -> Cooperative:
@@ -149,7 +149,7 @@ def how_to_pay(user: Any, order: Order) -> dict[str, Any] | None:
     """The order page's "How to pay": the seller's payout details while an invoiced order waits
     for its transfer; when the seller has none yet, the buyer is told and the seller prompted."""
     if (
-        order.payment_method != PaymentMethod.INVOICE
+        not payments.rail_for(order.payment_method).seller_marks_paid
         or order.paid_at is not None
         or order.status in (OrderStatus.CANCELLED, OrderStatus.DECLINED)
     ):

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -95,6 +95,12 @@ class CartSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=rails.choices()),
         help_text="The payment methods this exchange offers now (`stripe` needs Stripe keys).",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the registry as it is now (a rail registered later is offered too)
+        child = cast(serializers.ListField, self.fields["payment_methods"]).child
+        cast(serializers.ChoiceField, child).choices = rails.choices()
 
     @extend_schema_field(AmountSerializer(many=True))
     def get_totals(self, summary: CartSummary) -> list[dict[str, Any]]:
@@ -312,6 +318,12 @@ class CheckoutInputSerializer(serializers.Serializer):
         "as it is). Without `lines`, the cart's lines are ordered.",
     )
     payment_method = serializers.ChoiceField(choices=rails.choices())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the registry as it is now (a rail registered later is accepted too)
+        cast(serializers.ChoiceField, self.fields["payment_method"]).choices = rails.choices()
+
     currency = serializers.CharField(
         required=False,
         allow_blank=True,

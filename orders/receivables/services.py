@@ -25,6 +25,7 @@ from orders import notifications
 from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Invoice, InvoiceKind, Order
 from orders.payments.execution import add_order_event
+from orders.payments.rails import rail_for
 from orders.receivables import books
 from orders.receivables.models import (
     InvoiceEvent,
@@ -42,7 +43,7 @@ from orders.receivables.state import (
     ensure_invoice_transition,
     ensure_notice_transition,
 )
-from orders.state import PaymentMethod, Side
+from orders.state import Side
 
 MAX_REFERENCE_LENGTH = 120
 MAX_REASON_LENGTH = 2000
@@ -62,7 +63,7 @@ def receivable_fields(order: Order, kind: str, issued_on: date) -> dict[str, Any
     is accepted, so its invoice is paid); a credit note nothing."""
     if kind == InvoiceKind.CREDIT_NOTE:
         return {"amount_due": 0, "amount_paid": 0, "status": InvoiceStatus.CREDITED}
-    is_paid = order.payment_method != PaymentMethod.INVOICE
+    is_paid = rail_for(order.payment_method).paid_up_front
     return {
         "due_date": issued_on + timedelta(days=_payment_terms_days(order)),
         "amount_due": order.total_amount,
@@ -124,7 +125,7 @@ def _clean_payment(amount: Any, paid_on: Any, rail: str, today: date) -> None:
 
 
 def _ensure_open_for(invoice: Invoice, order: Order, amount: int) -> None:
-    if invoice.kind != InvoiceKind.INVOICE or order.payment_method != PaymentMethod.INVOICE:
+    if invoice.kind != InvoiceKind.INVOICE or not rail_for(order.payment_method).seller_marks_paid:
         raise DomainError(
             _("Card payments are marked paid by the payment provider."), code="not_invoiced"
         )

@@ -22,9 +22,9 @@ from core.errors import DomainError
 from core.money import Money
 from orders import notifications, payments
 from orders.models import MAX_AMOUNT, Checkout, Order
+from orders.payments.rails.invoice import InvoiceRail
 from orders.pricing import line_total, order_totals
 from orders.services.checkout import _create_orders
-from orders.state import PaymentMethod
 from quotes.models import Rfq, StandingOrderDraft
 from quotes.services import draft_decide as standing_draft_decide
 from quotes.services import rfq_lock_for_award
@@ -115,14 +115,14 @@ def _place_agreed(
     total = sum(t.total.amount for t in totals)
     if total > MAX_AMOUNT:
         raise DomainError(_("This award is too large for one payment."), code="conflict")
-    status, payment_status = payments.initial_statuses(PaymentMethod.INVOICE)
+    status, payment_status = payments.initial_statuses(InvoiceRail.code)
     checkout = Checkout.objects.create(
         buyer=buyer,
         created_by=actor,
         idempotency_key=key,
         request_fingerprint=hashlib.sha256(json.dumps(fingerprint).encode()).hexdigest(),
         status=status,
-        payment_method=PaymentMethod.INVOICE,
+        payment_method=InvoiceRail.code,
         payment_status=payment_status,
         currency=currency,
         total_amount=total,

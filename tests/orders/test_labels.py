@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from orders.labels import PaymentFacts, combined_label, order_label, payment_state
 from orders.models import Checkout, Order
-from orders.state import OrderStatus, PaymentMethod, PaymentStatus
+from orders.state import OrderStatus, PaymentStatus
 
 O, P = OrderStatus, PaymentStatus  # noqa: E741
 OPEN = {O.PLACED: "Placed", O.ACCEPTED: "Accepted", O.FULFILLED: "Fulfilled"}
@@ -30,7 +30,7 @@ def _expected(order_status: str, payment_status: str) -> str:
 
 
 def _facts(payment_status: str, **extra: object) -> PaymentFacts:
-    method = PaymentMethod.INVOICE if payment_status == P.BY_INVOICE else PaymentMethod.STRIPE
+    method = "invoice" if payment_status == P.BY_INVOICE else "stripe"
     values: dict = {"is_paid": payment_status in (P.SUCCEEDED, P.REFUNDED), **extra}
     return PaymentFacts(method=method, payment_status=payment_status, **values)
 
@@ -89,7 +89,7 @@ def test_a_stored_card_order_is_awaiting_payment_until_the_grace_period_ends(
         idempotency_key="k",
         request_fingerprint="f",
         status="awaiting_payment",
-        payment_method=PaymentMethod.STRIPE,
+        payment_method="stripe",
         payment_status=P.PENDING,
         currency="EUR",
         total_amount=1000,
@@ -99,7 +99,7 @@ def test_a_stored_card_order_is_awaiting_payment_until_the_grace_period_ends(
         checkout=checkout,
         buyer=buyer_coop,
         seller=seller_coop,
-        payment_method=PaymentMethod.STRIPE,
+        payment_method="stripe",
         currency="EUR",
         total_amount=1000,
         fee_bps=100,

@@ -52,3 +52,27 @@ def test_the_orders_services_never_ask_which_rail(path):
     source = (Path(django_settings.BASE_DIR) / path).read_text()
     assert "PaymentMethod." not in source
     assert '"stripe"' not in source and '"invoice"' not in source
+
+
+def test_no_code_outside_the_rails_asks_which_rail():
+    """Issue #17: callers ask `rail_for(code)` for what they need, never compare the code."""
+    base = Path(django_settings.BASE_DIR)
+    needles = (
+        "PaymentMethod.",
+        "PaymentMethod,",
+        '== "stripe"',
+        '== "invoice"',
+        '!= "stripe"',
+        '!= "invoice"',
+    )
+    offending = []
+    apps = [d for d in base.iterdir() if (d / "__init__.py").exists() and d.name != "tests"]
+    for app in apps:
+        for path in app.rglob("*"):
+            if path.suffix not in (".py", ".html") or "migrations" in path.parts:
+                continue
+            if path.is_relative_to(base / "orders/payments/rails"):
+                continue
+            text = path.read_text()
+            offending += [f"{path.relative_to(base)}: {n}" for n in needles if n in text]
+    assert offending == []

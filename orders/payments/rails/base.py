@@ -15,6 +15,8 @@ class Rail(Protocol):
     seller_marks_paid: bool
     # The `books` rules of the money events this rail posts (docs/ledger.md).
     ledger_events: tuple[str, ...]
+    # The checkout page's words for choosing it (translated).
+    choice_help: Any
 
     def is_available(self) -> bool:
         """Whether buyers may choose it now (configured)."""
@@ -43,3 +45,7 @@ class Rail(Protocol):
 
     def order_closed(self, order: Any) -> None:
         """Inside the transaction that cancels or declines the order: refunds and reversals."""
+
+    def paid_posting(self, order: Any) -> Any:
+        """The ledger posting (`orders.books`) of a paid order that has no payment row of its own
+        (the books check rebuilds the ledger from it)."""

@@ -5,12 +5,14 @@ reconciled here; the books get `invoice_issued`, `payment_recorded` (mark paid) 
 
 from typing import Any
 
-from orders.state import CheckoutStatus, PaymentMethod, PaymentStatus
+from django.utils.translation import gettext_lazy as _
+
+from orders.state import CheckoutStatus, PaymentStatus
 
 
 class InvoiceRail:
     code: str = "invoice"
-    label: Any = PaymentMethod.INVOICE.label
+    label: Any = _("Invoice (bank transfer between cooperatives)")
     paid_up_front: bool = False
     seller_marks_paid: bool = True
     ledger_events: tuple[str, ...] = (
@@ -19,6 +21,7 @@ class InvoiceRail:
         "payment_recorded",
         "credit_note",
     )
+    choice_help: Any = _("Invoice: each seller invoices you and you pay by bank transfer")
 
     def is_available(self) -> bool:
         return True
@@ -46,3 +49,8 @@ class InvoiceRail:
 
     def order_closed(self, order: Any) -> None:
         return None
+
+    def paid_posting(self, order: Any) -> Any:
+        from orders import books
+
+        return books.marked_paid(order)

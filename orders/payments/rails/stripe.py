@@ -6,15 +6,16 @@ services import the registry. The books get `card_payment`, `transfer_sent`, `re
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 from orders.payments import gateway
-from orders.state import CheckoutStatus, PaymentMethod, PaymentStatus
+from orders.state import CheckoutStatus, PaymentStatus
 
 
 class StripeRail:
     code: str = "stripe"
-    label: Any = PaymentMethod.STRIPE.label
+    label: Any = gettext_lazy("Card (Stripe)")
     paid_up_front: bool = True
     seller_marks_paid: bool = False
     ledger_events: tuple[str, ...] = (
@@ -23,6 +24,7 @@ class StripeRail:
         "refund",
         "transfer_reversal",
     )
+    choice_help: Any = gettext_lazy("Card: pay the whole cart at once now")
 
     def is_available(self) -> bool:
         return gateway.is_configured()
@@ -71,3 +73,8 @@ class StripeRail:
         from orders.payments.services import order_closed
 
         order_closed(order)
+
+    def paid_posting(self, order: Any) -> Any:
+        from orders import books
+
+        return books.card_payment(order)

@@ -28,6 +28,7 @@ from orders.payments.models import (
     TransferReversal,
     TransferStatus,
 )
+from orders.payments.rails.stripe import StripeRail
 from orders.payments.services.payments import (
     PAID_STATUSES,
     is_payment_overdue,
@@ -36,7 +37,6 @@ from orders.payments.services.payments import (
 from orders.state import (
     CheckoutStatus,
     OrderStatus,
-    PaymentMethod,
     PaymentStatus,
     ensure_payment_transition,
 )
@@ -56,8 +56,7 @@ def check_order_transition(order: Order, action: str) -> None:
 
 
 def is_order_paid_or_invoiced(order: Order) -> bool:
-    if order.payment_method != PaymentMethod.STRIPE:
-        return True
+    """A card order (the card rail asks): whether its checkout's payment went through."""
     return order.checkout.payment_status in PAID_STATUSES
 
 
@@ -65,9 +64,8 @@ def order_closed(order: Order) -> None:
     """A card order was cancelled or declined (the order row is locked by the caller). Once paid,
     the buyer gets its total back and the seller's transfer is reversed (or never sent), each as
     a row written now and sent to Stripe after commit. Unpaid: the checkout is released after
-    commit; if its payment succeeded meanwhile, the payment's handler refunds this order."""
-    if order.payment_method != PaymentMethod.STRIPE:
-        return
+    commit; if its payment succeeded meanwhile, the payment's handler refunds this order. Only
+    the card rail calls it (`StripeRail.order_closed`)."""
     payment_status = (
         Checkout.objects.filter(pk=order.checkout_id).values_list("payment_status", flat=True).get()
     )
@@ -178,7 +176,7 @@ def checkouts_expire_overdue(*, now: datetime | None = None) -> RunReport:
     why."""
     now = now or timezone.now()
     candidates = Checkout.objects.filter(
-        payment_method=PaymentMethod.STRIPE,
+        payment_method=StripeRail.code,
         status=CheckoutStatus.AWAITING_PAYMENT,
         payment_status__in=(PaymentStatus.PENDING, PaymentStatus.FAILED),
     ).order_by("pk")
