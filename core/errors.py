@@ -107,6 +107,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "not_invoiced": (409, "card payments are marked paid by the payment provider"),
     "already_paid": (409, "the order is already marked paid"),
     "overpayment": (409, "invoice payment: more than is left to pay; nothing was recorded"),
+    "fee_overpayment": (409, "fee payment: more than the seller owes; nothing was recorded"),
     # Payments
     "payment_error": (409, "the card payment could not be made"),
     "payment_provider_error": (409, "the payment provider refused the request"),

@@ -141,4 +141,49 @@ class InvoiceReminder(models.Model):
         return f"{self.kind} reminder of invoice {self.invoice_id}"
 
 
-__all__ = ["InvoiceEvent", "InvoicePayment", "InvoiceReminder", "InvoiceStatus", "PaymentNotice"]
+class FeePayment(models.Model):
+    """Money a seller sent the platform against the solidarity fee it owes in that currency
+    (invoice orders' fees; card orders' fees are kept from the transfer). Recorded by a platform
+    treasurer when the transfer arrives; never more than is owed (docs/receivables.md, "The
+    solidarity fee")."""
+
+    seller = models.ForeignKey(
+        "cooperatives.Cooperative", on_delete=models.PROTECT, related_name="fee_payments"
+    )
+    currency = models.CharField(max_length=3)
+    amount = models.BigIntegerField()
+    paid_on = models.DateField()
+    reference = models.CharField(max_length=120, blank=True)
+    rail = models.CharField(max_length=20, choices=PaymentRail.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["seller_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="feepayment_positive"),
+            models.CheckConstraint(
+                condition=Q(rail__in=PaymentRail.values), name="feepayment_rail_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["seller", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="feepayment_idempotency_key_per_seller",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} fee from {self.seller_id}"
+
+
+__all__ = [
+    "FeePayment",
+    "InvoiceEvent",
+    "InvoicePayment",
+    "InvoiceReminder",
+    "InvoiceStatus",
+    "PaymentNotice",
+]
