@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from orders import labels, services
-from orders.receivables import fees
 from orders.models import (
     Cart,
     CartLine,
@@ -24,6 +23,7 @@ from orders.models import (
     OrderEvent,
     OrderLine,
 )
+from orders.receivables import fees
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -285,7 +285,7 @@ class FeePaymentForm(forms.ModelForm):
         fields = ("seller", "currency", "amount", "paid_on", "reference", "rail")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         seller, currency, amount = (data.get(name) for name in ("seller", "currency", "amount"))
         if seller and currency and amount:
             owed = fees.fee_owed(seller, currency.upper())

@@ -26,12 +26,14 @@ def _month(request: SignedInRequest) -> date:
         return timezone.localdate().replace(day=1)
 
 
-def _statement(
-    request: SignedInRequest, slug: str
-) -> tuple[Cooperative, date, list[fees.FeeRow]]:
+def _statement(request: SignedInRequest, slug: str) -> tuple[Cooperative, date, list[fees.FeeRow]]:
     cooperative = cooperative_selectors.cooperative_get_visible(request.user, slug)
     month = _month(request)
-    return cooperative, month, fees.fee_statement(user=request.user, seller=cooperative, month=month)
+    return (
+        cooperative,
+        month,
+        fees.fee_statement(user=request.user, seller=cooperative, month=month),
+    )
 
 
 @require_safe

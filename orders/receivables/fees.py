@@ -161,9 +161,7 @@ def fee_statement(*, user: Any, seller: Cooperative, month: date) -> list[FeeRow
     if not (is_member(user, seller) or is_treasurer(user)):
         raise Http404("No cooperative with this slug.")
     first, last = month_bounds(month)
-    rows = entries_for(
-        seller, date_from=first, date_to=last, kinds=[AccountKind.FEE_PAYABLE]
-    )
+    rows = entries_for(seller, date_from=first, date_to=last, kinds=[AccountKind.FEE_PAYABLE])
     return [
         FeeRow(
             day=timezone.localdate(row.entry.occurred_at),

@@ -8,7 +8,6 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 
-
 from orders.books_check import books_check
 from orders.models import FeePayment, Order
 from orders.receivables.fees import TREASURERS_GROUP, fee_owed

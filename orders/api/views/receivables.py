@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -322,6 +321,6 @@ class FeePaymentView(APIView):
             **data.validated_data,
         )
         payment = recorded.payment
-        payment.owed = fees.fee_owed(seller, payment.currency)
+        payment.owed = fees.fee_owed(seller, payment.currency)  # type: ignore[attr-defined]
         code = status.HTTP_200_OK if recorded.is_replay else status.HTTP_201_CREATED
         return Response(FeePaymentSerializer(payment).data, status=code)
