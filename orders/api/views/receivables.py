@@ -49,6 +49,18 @@ PAYMENT_KEY = OpenApiParameter(
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
 
 
+def _recorded_responses(serializer: type) -> dict:
+    """A payment recorded (201), or replayed by its Idempotency-Key (200), or refused."""
+    return {
+        201: serializer,
+        200: OpenApiResponse(serializer, description="A retry: the first."),
+        400: INVALID,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+        409: CONFLICT,
+    }
+
+
 def _cooperative(slug: str) -> Cooperative:
     cooperative = Cooperative.objects.filter(slug=slug).first()
     if cooperative is None:
@@ -89,14 +101,7 @@ class InvoicePaymentView(APIView):
     @extend_schema(
         request=PaymentInputSerializer,
         parameters=[PAYMENT_KEY],
-        responses={
-            201: PaymentRecordedSerializer,
-            200: OpenApiResponse(PaymentRecordedSerializer, description="A retry: the first."),
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=_recorded_responses(PaymentRecordedSerializer),
         description="The seller records money received against the invoice, part or all of what "
         "is left; more than is left is a 409 `overpayment` and nothing is recorded.",
     )
@@ -298,14 +303,7 @@ class FeePaymentView(APIView):
     @extend_schema(
         request=FeePaymentInputSerializer,
         parameters=[PAYMENT_KEY],
-        responses={
-            201: FeePaymentSerializer,
-            200: OpenApiResponse(FeePaymentSerializer, description="A retry: the first."),
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses=_recorded_responses(FeePaymentSerializer),
         description="A platform treasurer records the seller's payment of its solidarity fee; "
         "more than it owes in that currency is a 409 `fee_overpayment`, nothing recorded.",
     )
