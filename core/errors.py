@@ -123,6 +123,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         409,
         "credit payment: the seller would go above its upper limit",
     ),
+    "fee_overpayment": (409, "fee payment: more than the seller owes; nothing was recorded"),
     # Payments
     "payment_error": (409, "the card payment could not be made"),
     "payment_provider_error": (409, "the payment provider refused the request"),

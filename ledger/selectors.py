@@ -1,6 +1,7 @@
 """Reads of the books: balances (always summed from the lines, never stored), statements with a
 running balance, and the journal a cooperative's members may read."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -53,9 +54,14 @@ def _at(day: date | datetime, *, end: bool) -> dict[str, date | datetime]:
 
 
 def _claim_lines(
-    cooperative: Cooperative, counterparty: Cooperative | None, currency: str | None
+    cooperative: Cooperative,
+    counterparty: Cooperative | None,
+    currency: str | None,
+    kinds: Iterable[str] | None = None,
 ) -> QuerySet[JournalLine]:
-    lines = JournalLine.objects.filter(account__owner=cooperative, account__kind__in=CLAIM_KINDS)
+    lines = JournalLine.objects.filter(
+        account__owner=cooperative, account__kind__in=list(kinds or CLAIM_KINDS)
+    )
     if counterparty is not None:
         lines = lines.filter(counterparty=counterparty)
     if currency:
@@ -69,11 +75,13 @@ def entries_for(
     currency: str | None = None,
     date_from: date | datetime | None = None,
     date_to: date | datetime | None = None,
+    kinds: Iterable[str] | None = None,
 ) -> list[StatementRow]:
     """A cooperative's statement (with one counterparty, or all): each entry touching its claim
-    accounts in time order, with the running balance per currency, starting from the balance
-    before `date_from` (dates are whole days, date-times exact)."""
-    lines = _claim_lines(cooperative, counterparty, currency)
+    accounts (or only those of `kinds`, e.g. its `fee_payable`) in time order, with the running
+    balance per currency, starting from the balance before `date_from` (dates are whole days,
+    date-times exact)."""
+    lines = _claim_lines(cooperative, counterparty, currency, kinds)
     balances: dict[str, int] = {}
     if date_from is not None:
         before = lines.exclude(**_at(date_from, end=False))

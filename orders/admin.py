@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -15,6 +16,7 @@ from orders.models import (
     Cart,
     CartLine,
     Checkout,
+    FeePayment,
     Invoice,
     InvoiceSequence,
     Message,
@@ -22,6 +24,7 @@ from orders.models import (
     OrderEvent,
     OrderLine,
 )
+from orders.receivables import fees
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -262,3 +265,66 @@ class InvoiceSequenceAdmin(ReadOnlyAdmin):
 
 # Card settlement's records (Payment, Transfer, Refund, TransferReversal, StripeEvent).
 from orders.payments import admin as payments_admin  # noqa: E402, F401
+
+
+class FeePaymentForm(forms.ModelForm):
+    class Meta:
+        model = FeePayment
+        fields = ("seller", "currency", "amount", "paid_on", "reference", "rail")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        seller, currency, amount = (data.get(name) for name in ("seller", "currency", "amount"))
+        if seller and currency and amount:
+            owed = fees.fee_owed(seller, currency.upper())
+            if amount > owed:
+                raise ValidationError(
+                    _(
+                        "That is more than the fee owed in %(currency)s (%(owed)s minor units); "
+                        "nothing was recorded."
+                    )
+                    % {"currency": currency.upper(), "owed": max(owed, 0)}
+                )
+        return data
+
+
+@admin.register(FeePayment)
+class FeePaymentAdmin(admin.ModelAdmin):
+    """A treasurer adds a seller's fee payment here (through `fee_payment_record`: the ledger
+    entry is posted, more than is owed is refused); once recorded it is read-only."""
+
+    list_display = ["id", "seller", "currency", "amount", "paid_on", "rail", "reference"]
+    list_filter = ["currency", "rail"]
+    list_select_related = ("seller",)
+    search_fields = ["seller__name", "reference"]
+    form = FeePaymentForm
+    add_fields = ("seller", "currency", "amount", "paid_on", "reference", "rail")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return self.add_fields
+        return (*self.add_fields, "recorded_by", "created_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if obj is None else self.get_fields(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return fees.is_treasurer(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and fees.is_treasurer(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: FeePayment, form: Any, change: bool) -> None:
+        recorded = fees.fee_payment_record(
+            seller=obj.seller,
+            actor=request.user,
+            currency=obj.currency,
+            amount=obj.amount,
+            paid_on=obj.paid_on,
+            reference=obj.reference,
+            rail=obj.rail,
+        )
+        obj.pk = recorded.payment.pk

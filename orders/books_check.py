@@ -54,9 +54,23 @@ def _settlements() -> Iterator[books.Posting]:
         yield books.transfer_reversal(reversal)
 
 
+def _fees() -> Iterator[books.Posting]:
+    """The solidarity fee paid by the sellers, recorded by a treasurer (orders.receivables.fees)."""
+    from orders.receivables.fees import fee_posting
+    from orders.receivables.models import FeePayment
+
+    for payment in FeePayment.objects.select_related("seller").order_by("pk"):
+        yield fee_posting(payment)
+
+
 # Every kind of source record, in the order its entries depend on each other. A new money event
 # (a rail's payments, the fee settled) adds its generator here.
-SOURCES: list[Callable[[], Iterator[books.Posting]]] = [_invoices, _payments, _settlements]
+SOURCES: list[Callable[[], Iterator[books.Posting]]] = [
+    _invoices,
+    _payments,
+    _settlements,
+    _fees,
+]
 
 
 def postings_from_records() -> Iterator[books.Posting]:

@@ -11,7 +11,7 @@ from cooperatives.models import MANAGING_ROLES, Cooperative, Membership
 from cooperatives.state import VerificationStatus
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
-from orders import services
+from orders import demo_fees, services
 from orders.models import CartLine, Checkout, Invoice, InvoiceKind, Order
 from orders.payments.rails.invoice import InvoiceRail
 from orders.receivables import services as receivables
@@ -144,6 +144,7 @@ def seed(out: Any) -> list[str]:
             order=first, actor=_manager(first.seller), body="Yes, we deliver on the 8th."
         )
     _receivables(placed)
+    demo_fees.seed_fees(placed)
     return _summary(_demo_orders())
 
 

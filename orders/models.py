@@ -427,6 +427,7 @@ from orders.payments.models import (  # noqa: E402
     TransferStatus,
 )
 from orders.receivables.models import (  # noqa: E402
+    FeePayment,
     InvoiceEvent,
     InvoicePayment,
     InvoiceReminder,
@@ -440,6 +441,7 @@ __all__ = [
     "Cart",
     "CartLine",
     "Checkout",
+    "FeePayment",
     "Invoice",
     "InvoiceEvent",
     "InvoiceKind",

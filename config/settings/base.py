@@ -262,6 +262,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Minga <no-reply@minga.localhost>")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How sellers pay the platform their solidarity fee (shown as text on their fees page).
+PLATFORM_BANK_DETAILS = os.environ.get(
+    "PLATFORM_BANK_DETAILS", "Minga platform, IBAN ES00 0000 0000 0000 0000 0000, BIC MINGESXX"
+)
 
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")

@@ -17,7 +17,7 @@ from cooperatives.payout_validation import display_rows
 from frontend.receivable_forms import InvoiceFilterForm, NoticeForm, PaymentForm, RejectForm
 from frontend.views.common import SignedInRequest, attempt, succeeded
 from orders import permissions as order_permissions
-from orders.receivables import documents, selectors, services
+from orders.receivables import documents, fees, selectors, services
 from orders.receivables.state import AGING_BUCKETS, UNPAID, NoticeStatus
 from orders.state import Side
 
@@ -59,6 +59,7 @@ def invoice_list(request: SignedInRequest, slug: str) -> HttpResponse:
                 for row in aging
             ],
             "buckets": [AGING_LABELS[key] for key, _f, _l in AGING_BUCKETS],
+            "fees_owed": sorted(fees.fees_owed(cooperative).items()) if role == Side.SELLER else [],
         },
     )
 

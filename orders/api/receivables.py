@@ -158,3 +158,51 @@ class StatementRowSerializer(serializers.Serializer):
 class CreditPaymentInputSerializer(serializers.Serializer):
     invoice = serializers.IntegerField(help_text="The open invoice to pay (its id).")
     amount = serializers.IntegerField(help_text="Minor units of the invoice's currency, > 0.")
+
+
+class FeeQuerySerializer(serializers.Serializer):
+    month = serializers.RegexField(
+        r"^\d{4}-(0[1-9]|1[0-2])$", required=False, help_text="YYYY-MM; this month when left out."
+    )
+
+
+class FeeOwedSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    owed = serializers.IntegerField(help_text="Minor units the seller owes (negative: paid ahead).")
+
+
+class FeeRowSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    kind = serializers.CharField(help_text="The ledger entry's kind: invoice_issued, fee_paid…")
+    memo = serializers.CharField()
+    currency = serializers.CharField()
+    due = serializers.IntegerField(help_text="Fee that fell due (minor units).")
+    paid = serializers.IntegerField(help_text="Fee paid or kept from a transfer (minor units).")
+    owed = serializers.IntegerField(help_text="What is owed after this line, in its currency.")
+
+
+class FeeStatementSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    owed = FeeOwedSerializer(many=True)
+    how_to_pay = serializers.CharField(help_text="The platform's bank details.")
+    rows = FeeRowSerializer(many=True)
+
+
+class FeePaymentInputSerializer(serializers.Serializer):
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$")
+    amount = serializers.IntegerField(min_value=1, max_value=10**15, help_text="Minor units.")
+    paid_on = serializers.DateField(required=False, help_text="Defaults to today.")
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=120, default="")
+    rail = serializers.ChoiceField(choices=MANUAL_RAILS, default=PaymentRail.BANK_TRANSFER)
+
+
+class FeePaymentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    seller = serializers.SlugField(source="seller.slug")
+    currency = serializers.CharField()
+    amount = serializers.IntegerField()
+    paid_on = serializers.DateField()
+    reference = serializers.CharField()
+    rail = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    owed = serializers.IntegerField(help_text="What the seller still owes in this currency.")

@@ -40,6 +40,12 @@ urlpatterns = [
         receivables.StatementView.as_view(),
         name="cooperative-statement",
     ),
+    path("cooperatives/<slug:slug>/fees/", receivables.FeeStatementView.as_view(), name="fees"),
+    path(
+        "cooperatives/<slug:slug>/fee-payments/",
+        receivables.FeePaymentView.as_view(),
+        name="fee-payments",
+    ),
     path("cart/", cart.CartView.as_view(), name="cart"),
     path("cart/items/", cart.CartItemListView.as_view(), name="cart-item-list"),
     path("cart/items/<int:pk>/", cart.CartItemDetailView.as_view(), name="cart-item-detail"),

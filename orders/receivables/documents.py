@@ -3,7 +3,7 @@
 import csv
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -105,3 +105,23 @@ def proof_response(notice: object) -> "FileResponse":
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def fee_statement_csv(rows: Sequence[Any]) -> str:
+    """The seller's fee statement (orders.receivables.fees.FeeRow) as CSV, in major units."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["date", "kind", "memo", "currency", "due", "paid", "owed"])
+    for row in rows:
+        writer.writerow(
+            [
+                row.day.isoformat(),
+                row.kind,
+                row.memo,
+                row.currency,
+                _major(row.due, row.currency),
+                _major(row.paid, row.currency),
+                _major(row.owed, row.currency),
+            ]
+        )
+    return out.getvalue()

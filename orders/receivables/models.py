@@ -14,10 +14,22 @@ from orders.receivables.state import (
 )
 
 
-class InvoicePayment(models.Model):
-    """Money the seller says it received against an invoice; never more than what is left."""
+def payment_constraints(name: str, scope: str) -> list[models.BaseConstraint]:
+    """More than zero, a known rail, an Idempotency-Key used once per `scope`."""
+    return [
+        models.CheckConstraint(condition=Q(amount__gt=0), name=f"{name}_positive"),
+        models.CheckConstraint(condition=Q(rail__in=PaymentRail.values), name=f"{name}_rail_valid"),
+        models.UniqueConstraint(
+            fields=[scope, "idempotency_key"],
+            condition=~Q(idempotency_key=""),
+            name=f"{name}_idempotency_key_per_{scope}",
+        ),
+    ]
 
-    invoice = models.ForeignKey("orders.Invoice", on_delete=models.PROTECT, related_name="payments")
+
+class RecordedPayment(models.Model):
+    """What every recorded payment holds: how much, when, by which rail, who recorded it."""
+
     amount = models.BigIntegerField()
     paid_on = models.DateField()
     reference = models.CharField(max_length=120, blank=True)
@@ -29,18 +41,17 @@ class InvoicePayment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
+
+
+class InvoicePayment(RecordedPayment):
+    """Money the seller says it received against an invoice; never more than what is left."""
+
+    invoice = models.ForeignKey("orders.Invoice", on_delete=models.PROTECT, related_name="payments")
+
+    class Meta:
         ordering = ["invoice_id", "created_at", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="invoicepayment_positive"),
-            models.CheckConstraint(
-                condition=Q(rail__in=PaymentRail.values), name="invoicepayment_rail_valid"
-            ),
-            models.UniqueConstraint(
-                fields=["invoice", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="invoicepayment_idempotency_key_per_invoice",
-            ),
-        ]
+        constraints = payment_constraints("invoicepayment", "invoice")
 
     def __str__(self) -> str:
         return f"{self.amount} on {self.invoice_id}"
@@ -141,4 +152,30 @@ class InvoiceReminder(models.Model):
         return f"{self.kind} reminder of invoice {self.invoice_id}"
 
 
-__all__ = ["InvoiceEvent", "InvoicePayment", "InvoiceReminder", "InvoiceStatus", "PaymentNotice"]
+class FeePayment(RecordedPayment):
+    """Money a seller sent the platform against the solidarity fee it owes in that currency
+    (invoice orders' fees; card orders' fees are kept from the transfer). Recorded by a platform
+    treasurer when the transfer arrives; never more than is owed (docs/receivables.md, "The
+    solidarity fee")."""
+
+    seller = models.ForeignKey(
+        "cooperatives.Cooperative", on_delete=models.PROTECT, related_name="fee_payments"
+    )
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["seller_id", "created_at", "id"]
+        constraints = payment_constraints("feepayment", "seller")
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} fee from {self.seller_id}"
+
+
+__all__ = [
+    "FeePayment",
+    "InvoiceEvent",
+    "InvoicePayment",
+    "InvoiceReminder",
+    "InvoiceStatus",
+    "PaymentNotice",
+]

@@ -1,8 +1,10 @@
 """Receivables API: invoices as what is owed, payments, the buyer's payment notices, aging and
 statements (docs/api.md, "Receivables")."""
 
+from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +22,10 @@ from orders.api.receivables import (
     AgingQuerySerializer,
     AgingSerializer,
     CreditPaymentInputSerializer,
+    FeePaymentInputSerializer,
+    FeePaymentSerializer,
+    FeeQuerySerializer,
+    FeeStatementSerializer,
     InvoiceListQuerySerializer,
     NoticeInputSerializer,
     NoticeSerializer,
@@ -31,7 +37,7 @@ from orders.api.receivables import (
     StatementRowSerializer,
 )
 from orders.api.views.common import request_locale
-from orders.receivables import documents, selectors, services
+from orders.receivables import documents, fees, selectors, services
 
 PAYMENT_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -42,14 +48,6 @@ PAYMENT_KEY = OpenApiParameter(
     "returns the first payment (200) instead of recording it twice.",
 )
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
-PAYMENT_RESPONSES = {
-    201: PaymentRecordedSerializer,
-    200: OpenApiResponse(PaymentRecordedSerializer, description="A retry: the first."),
-    400: INVALID,
-    403: FORBIDDEN,
-    404: NOT_FOUND,
-    409: CONFLICT,
-}
 
 
 def _payment_answer(request: Request, invoice_id: int, recorded: services.Recorded) -> Response:
@@ -58,6 +56,18 @@ def _payment_answer(request: Request, invoice_id: int, recorded: services.Record
     body = PaymentRecordedSerializer({"payment": recorded.payment, "invoice": invoice}).data
     code = status.HTTP_200_OK if recorded.is_replay else status.HTTP_201_CREATED
     return Response(body, status=code)
+
+
+def _recorded_responses(serializer: type) -> dict:
+    """A payment recorded (201), or replayed by its Idempotency-Key (200), or refused."""
+    return {
+        201: serializer,
+        200: OpenApiResponse(serializer, description="A retry: the first."),
+        400: INVALID,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+        409: CONFLICT,
+    }
 
 
 def _cooperative(slug: str) -> Cooperative:
@@ -100,7 +110,7 @@ class InvoicePaymentView(APIView):
     @extend_schema(
         request=PaymentInputSerializer,
         parameters=[PAYMENT_KEY],
-        responses=PAYMENT_RESPONSES,
+        responses=_recorded_responses(PaymentRecordedSerializer),
         description="The seller records money received against the invoice, part or all of what "
         "is left; more than is left is a 409 `overpayment` and nothing is recorded.",
     )
@@ -123,7 +133,7 @@ class CreditPaymentView(APIView):
     @extend_schema(
         request=CreditPaymentInputSerializer,
         parameters=[PAYMENT_KEY],
-        responses=PAYMENT_RESPONSES,
+        responses=_recorded_responses(PaymentRecordedSerializer),
         description="The buyer pays part or all of an open invoice in mutual credit (both "
         "cooperatives joined the currency's credit system). 409 credit_line_exceeded or "
         "credit_upper_limit_exceeded when a limit would be passed; nothing is half-paid.",
@@ -283,3 +293,63 @@ class StatementView(APIView):
             response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
             return response
         return Response(StatementRowSerializer(rows, many=True).data)
+
+
+def _month(value: str) -> date:
+    if not value:
+        return timezone.localdate().replace(day=1)
+    year, month = value.split("-")
+    return date(int(year), int(month), 1)
+
+
+class FeeStatementView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[FeeQuerySerializer],
+        responses={200: FeeStatementSerializer, 400: INVALID, 404: NOT_FOUND},
+        description="The seller's solidarity fee: what it owes per currency (from the ledger), "
+        "how to pay it, and the month's statement (each fee due and paid, with what is owed "
+        "after it). For the seller's members and the platform's treasurers.",
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        query = FeeQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        seller = _cooperative(slug)
+        month = _month(query.validated_data.get("month", ""))
+        rows = fees.fee_statement(user=request.user, seller=seller, month=month)
+        owed = [{"currency": c, "owed": v} for c, v in fees.fees_owed(seller).items()]
+        body = {
+            "month": month.strftime("%Y-%m"),
+            "owed": owed,
+            "how_to_pay": settings.PLATFORM_BANK_DETAILS,
+            "rows": rows,
+        }
+        return Response(FeeStatementSerializer(body).data)
+
+
+class FeePaymentView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=FeePaymentInputSerializer,
+        parameters=[PAYMENT_KEY],
+        responses=_recorded_responses(FeePaymentSerializer),
+        description="A platform treasurer records the seller's payment of its solidarity fee; "
+        "more than it owes in that currency is a 409 `fee_overpayment`, nothing recorded.",
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        seller = _cooperative(slug)
+        fees.ensure_treasurer(request.user)
+        data = FeePaymentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        recorded = fees.fee_payment_record(
+            seller=seller,
+            actor=request.user,
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            **data.validated_data,
+        )
+        payment = recorded.payment
+        payment.owed = fees.fee_owed(seller, payment.currency)  # type: ignore[attr-defined]
+        code = status.HTTP_200_OK if recorded.is_replay else status.HTTP_201_CREATED
+        return Response(FeePaymentSerializer(payment).data, status=code)
