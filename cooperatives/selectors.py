@@ -191,3 +191,9 @@ def cooperative_get_for_member(*, user: Any, slug: str) -> Cooperative:
     if cooperative is None or not is_member(user, cooperative):
         raise Http404("No cooperative with this slug among yours.")
     return cooperative
+
+
+def cooperative_find_by_slug(slug: str) -> Cooperative | None:
+    """Any cooperative by its slug, or None: for filters over rows the caller already sees (a
+    statement's counterparty), never to show the cooperative itself."""
+    return Cooperative.objects.filter(slug=slug).first()

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cooperatives import selectors as cooperative_selectors
-from cooperatives.models import Cooperative
 from cooperatives.payout_validation import display_rows
 from frontend.receivable_forms import InvoiceFilterForm, NoticeForm, PaymentForm, RejectForm
 from frontend.views.common import SignedInRequest, attempt, succeeded
@@ -186,7 +185,7 @@ def _statement(request: SignedInRequest, slug: str) -> tuple:
     cooperative = cooperative_selectors.cooperative_get_visible(request.user, slug)
     counterparty = None
     if request.GET.get("counterparty"):
-        counterparty = Cooperative.objects.filter(slug=request.GET["counterparty"]).first()
+        counterparty = cooperative_selectors.cooperative_find_by_slug(request.GET["counterparty"])
     currency = (request.GET.get("currency") or "").strip()[:3]
     rows = selectors.statement(
         user=request.user, cooperative=cooperative, counterparty=counterparty, currency=currency

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
+from cooperatives.selectors import cooperative_find_by_slug
 from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED
 from orders.api.receivables import (
     AgingQuerySerializer,
@@ -71,7 +72,7 @@ def _recorded_responses(serializer: type) -> dict:
 
 
 def _cooperative(slug: str) -> Cooperative:
-    cooperative = Cooperative.objects.filter(slug=slug).first()
+    cooperative = cooperative_find_by_slug(slug)
     if cooperative is None:
         raise Http404("No cooperative with this slug.")
     return cooperative
