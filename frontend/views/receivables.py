@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -176,7 +177,7 @@ def notice_decide(request: SignedInRequest, notice_id: int, decision: str) -> Ht
 
 @login_required
 @require_safe
-def notice_proof(request: SignedInRequest, notice_id: int) -> FileResponse:
+def notice_proof(request: SignedInRequest, notice_id: int) -> HttpResponseBase:
     notice = selectors.notice_get_visible(user=request.user, notice_id=notice_id)
     return documents.proof_response(notice)
 

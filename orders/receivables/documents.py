@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 if TYPE_CHECKING:
-    from django.http import FileResponse
+    from django.http.response import HttpResponseBase
 
 from core.money import Money
 from ledger.selectors import StatementRow
@@ -88,11 +88,22 @@ def statement_title(cooperative: object, counterparty: object | None) -> str:
     }
 
 
-def proof_response(notice: object) -> "FileResponse":
-    """The notice's proof as an attachment, for the API and the page alike."""
+def proof_response(notice: object) -> "HttpResponseBase":
+    """The notice's proof as an attachment, for the API and the page alike (after their
+    permission check): in a private bucket, a redirect to a short-lived signed URL, like
+    verification documents; on the local disk, the bytes."""
     from django.http import FileResponse, Http404
 
+    from core.storage import SignedS3Storage, signed_redirect
+
     proof = notice.proof  # type: ignore[attr-defined]
+    if isinstance(proof.storage, SignedS3Storage):
+        return signed_redirect(
+            proof.storage,
+            str(proof.name),
+            content_type=notice.proof_content_type,  # type: ignore[attr-defined]
+            download_name=notice.proof_name,  # type: ignore[attr-defined]
+        )
     try:
         handle = proof.open("rb")
     except FileNotFoundError as exc:

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+import requests
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -210,3 +211,22 @@ def test_the_statement_balance_is_what_is_left(invoice, seller_owner, seller_coo
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-")
     assert client.get(url, {"format": "xml"}).status_code == 400
+
+
+def test_a_proof_in_the_private_bucket_is_handed_out_by_signed_url_only(
+    s3_storages, invoice, buyer_owner, seller_owner, outsider
+):
+    from tests.s3_standin import PRIVATE_BUCKET
+
+    sent = send_notice(buyer_owner, invoice)
+    assert sent.status_code == 201, sent.content
+    (key,) = s3_storages.keys(PRIVATE_BUCKET)
+    assert requests.get(f"{s3_storages.url}/{PRIVATE_BUCKET}/{key}", timeout=10).status_code == 403
+    url = f"/api/v1/payment-notices/{sent.json()['id']}/proof/"
+    assert client_for(outsider).get(url).status_code == 404
+    answer = client_for(seller_owner).get(url)
+    assert answer.status_code == 302
+    fetched = requests.get(answer["Location"], timeout=10)
+    assert fetched.status_code == 200
+    assert fetched.content.startswith(b"%PDF-")
+    assert "comprobante.pdf" in fetched.headers["Content-Disposition"]

@@ -5,7 +5,8 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -215,12 +216,16 @@ class PaymentNoticeProofView(APIView):
     @extend_schema(
         responses={
             **{(200, content_type): OpenApiTypes.BINARY for content_type in DOCUMENT_TYPES},
+            302: OpenApiResponse(
+                description="With object storage (docs/deployment.md): a redirect to the "
+                "proof at a signed URL that works for a few minutes."
+            ),
             404: NOT_FOUND,
         },
         description="The proof sent with the notice, as an attachment; for the two cooperatives "
         "and moderators.",
     )
-    def get(self, request: Request, pk: int) -> FileResponse:
+    def get(self, request: Request, pk: int) -> HttpResponseBase:
         notice = selectors.notice_get_visible(user=request.user, notice_id=pk)
         return documents.proof_response(notice)
 
