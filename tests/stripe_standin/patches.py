@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import string
+
 from localstripe import resources as ls
 from localstripe import webhooks as ls_webhooks
 from localstripe.errors import UserError
@@ -184,7 +187,19 @@ def _pi_list(cls, url, limit=None, starting_after=None, created=None, customer=N
     )
 
 
+_ids = random.SystemRandom()
+_ID_ALPHABET = string.ascii_letters + string.digits
+
+
+def _random_id(length: int) -> str:
+    """localstripe's ids from a generator of their own: the global `random` is re-seeded by
+    hypothesis for every example of a property test, which made the stand-in (a thread of the same
+    process) hand out the same object ids again (a 409 "Conflict" from its store)."""
+    return "".join(_ids.choice(_ID_ALPHABET) for _ in range(length))
+
+
 def patch_localstripe() -> None:
+    ls.random_id = _random_id
     ls.Store.try_load_from_disk = lambda self: None
     ls.Store.dump_to_disk = lambda self: None
     ls.PaymentIntent.__init__ = _pi_init
