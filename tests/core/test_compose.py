@@ -1,13 +1,17 @@
-"""docker-compose.yml and the Dockerfile cannot run here (no Docker daemon, no compose plugin);
-these tests read them instead, so a renamed setting or a forgotten variable is caught before anyone
+"""docker-compose.yml and the Dockerfile cannot run here (no Docker daemon); these tests read them
+instead, and have `docker compose config` (or Debian's docker-compose v1) check the file, so a renamed setting or a forgotten variable is caught before anyone
 types `docker compose up`. The file is validated against the Compose Specification's JSON schema,
 the one `docker compose config` checks it with (tests/core/compose-spec.json, from
 github.com/compose-spec/compose-spec, schema/compose-spec.json at 170098b, Apache-2.0)."""
 
 import json
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 from django.conf import settings
 from jsonschema import Draft7Validator
@@ -221,3 +225,51 @@ def test_the_redis_client_is_installed_for_the_cache_compose_configures():
 
     client = RedisCache("redis://redis:6379/0", {})._cache  # imports redis; connects lazily
     assert client._servers == ["redis://redis:6379/0"]
+
+
+def compose_command() -> list[str] | None:
+    """`docker compose` where the plugin is installed, else Debian's `docker-compose` (v1.29, which
+    reads the Compose Specification too); None on a machine with neither."""
+    docker = shutil.which("docker")
+    if (
+        docker
+        and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0
+    ):
+        return [docker, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
+
+
+def compose_config(
+    command: list[str], compose_file: Path, *arguments: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*command, "--project-directory", str(ROOT), "-f", str(compose_file), "config", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COMPOSE_PROJECT_NAME": "minga"},
+    )
+
+
+def test_compose_config_accepts_the_file_and_refuses_a_broken_copy(tmp_path):
+    """`docker compose config` itself (or docker-compose v1's), not only the schema: CI installs
+    Debian's docker-compose and sets MINGA_REQUIRE_COMPOSE, so there this test cannot skip."""
+    command = compose_command()
+    if command is None:
+        if os.environ.get("MINGA_REQUIRE_COMPOSE"):
+            pytest.fail(
+                "MINGA_REQUIRE_COMPOSE is set but neither `docker compose` nor docker-compose is installed"
+            )
+        pytest.skip("no docker compose here (apt-get install docker-compose)")
+    checked = compose_config(command, ROOT / "docker-compose.yml", "--services")
+    assert checked.returncode == 0, checked.stderr
+    assert set(checked.stdout.split()) == set(SERVICES)
+
+    broken = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    broken["services"]["app"]["depends_on"]["cache"] = {"condition": "service_healthy"}
+    broken_file = tmp_path / "docker-compose.yml"
+    broken_file.write_text(yaml.safe_dump(broken))
+    refused = compose_config(command, broken_file, "-q")
+    assert refused.returncode != 0
+    assert "cache" in refused.stderr
