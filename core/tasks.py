@@ -8,6 +8,9 @@
   TASK_RETRY_BACKOFF_MAX_SECONDS) and, when the retries are spent, records a `TaskFailure` that
   admins see in the Django admin. Run eagerly (no broker), it does not retry: it is recorded at
   once.
+- A task whose failure a person is waiting on says so with `@minga_task(on_give_up=service)`:
+  when the retries are spent, `service` is called with the task's arguments (an idempotent write
+  that tells the person, e.g. marks their import failed), so nothing waits forever.
 """
 
 import logging
@@ -27,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 class MingaTask(Task):  # type: ignore[misc]
     autoretry_for = (Exception,)
+    on_give_up: Callable[..., Any] | None = None
     retry_backoff = True
     retry_jitter = True
 
@@ -48,6 +52,11 @@ class MingaTask(Task):  # type: ignore[misc]
         arguments = ", ".join(
             [repr(arg) for arg in args or ()] + [f"{k}={v!r}" for k, v in (kwargs or {}).items()]
         )
+        if self.on_give_up is not None:
+            try:
+                self.on_give_up(*(args or ()), **(kwargs or {}))
+            except Exception:  # the failure record below still tells the admins
+                logger.exception("%s could not tell about its failure", self.name)
         try:
             TaskFailure.objects.create(
                 task=self.name[:200],
@@ -59,9 +68,17 @@ class MingaTask(Task):  # type: ignore[misc]
             logger.exception("Could not record the failed task %s", self.name)
 
 
-def minga_task(function: Callable[..., Any]) -> Any:
-    """`@shared_task` with Minga's retries and failure record (the rules above)."""
-    return shared_task(base=MingaTask)(function)
+def minga_task(
+    function: Callable[..., Any] | None = None, *, on_give_up: Callable[..., Any] | None = None
+) -> Any:
+    """`@shared_task` with Minga's retries and failure record (the rules above); as
+    `@minga_task(on_give_up=...)`, also what tells the person when the retries are spent."""
+
+    def register(body: Callable[..., Any]) -> Any:
+        options = {} if on_give_up is None else {"on_give_up": staticmethod(on_give_up)}
+        return shared_task(base=MingaTask, **options)(body)
+
+    return register if function is None else register(function)
 
 
 SENT_KEEP_SECONDS = 2 * 24 * 60 * 60

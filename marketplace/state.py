@@ -76,6 +76,8 @@ IMPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "start": (frozenset({IS.QUEUED, IS.RUNNING}), IS.RUNNING),
     "finish": (frozenset({IS.RUNNING}), IS.DONE),
     "fail": (frozenset({IS.RUNNING}), IS.FAILED),
+    # The task crashed and its retries are spent (marketplace.tasks): tell the person.
+    "give_up": (frozenset({IS.QUEUED, IS.RUNNING}), IS.FAILED),
 }
 IMPORT_FINISHED = frozenset({IS.DONE, IS.FAILED})
 

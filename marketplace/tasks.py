@@ -1,10 +1,10 @@
 """Background tasks of the catalogue (core.tasks says the rules every task follows)."""
 
 from core.tasks import minga_task
-from marketplace.services.catalogue_imports import catalogue_import_run
+from marketplace.services.catalogue_imports import catalogue_import_give_up, catalogue_import_run
 
 
-@minga_task
+@minga_task(on_give_up=catalogue_import_give_up)
 def catalogue_import(import_id: int) -> str:
     """Import an uploaded CSV catalogue (a `CatalogueImport`); idempotent, see
     marketplace.services.catalogue_imports."""

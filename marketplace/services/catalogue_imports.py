@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from cooperatives.models import Cooperative
@@ -113,4 +114,27 @@ def catalogue_import_run(import_id: int) -> CatalogueImport | None:
         _report(job, "failed", 0, 0)
     else:
         _report(job, "done", job.rows, job.rows)
+    return job
+
+
+def catalogue_import_give_up(import_id: int) -> CatalogueImport | None:
+    """The import crashed on our side and its task will not try again (a stored file that cannot
+    be read, a lost database...): mark it failed, in the uploader's language, so the page stops
+    waiting. Nothing was written: the listings and a finished status commit together."""
+    with transaction.atomic():
+        job = _locked(import_id)
+        if job is None:
+            return None
+        with translation.override(job.language):
+            job.error_code = "import_crashed"
+            job.error_message = str(
+                _(
+                    "The import stopped on an error of ours and nothing was changed. Try again; "
+                    "if it happens again, tell the Minga team."
+                )
+            )
+        job.status = ensure_import_transition("give_up", job.status)
+        job.finished_at = timezone.now()
+        job.save()
+    _report(job, "failed", 0, 0)
     return job

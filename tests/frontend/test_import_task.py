@@ -114,3 +114,30 @@ def test_a_redelivered_running_import_runs_again_once(seller_owner, seller_coop)
     assert tasks.catalogue_import.apply(args=[job.pk]).get() == "done"
     assert tasks.catalogue_import.apply(args=[job.pk]).get() == "nothing to do"
     assert Listing.objects.filter(cooperative=seller_coop, sku__startswith="BULK-").count() == 2
+
+
+def test_an_import_that_crashes_is_failed_for_its_uploader_not_left_running(
+    seller_owner, seller_coop
+):
+    from core.models import TaskFailure
+
+    ListingFactory(cooperative=seller_coop, title="Yerba mate", currency="ARS")
+    browser = browser_for(seller_owner)
+    upload(
+        browser,
+        seller_coop.slug,
+        csv_of_new_rows(browser, seller_coop.slug, 2),
+        {"Accept-Language": "es"},
+    )
+    job = CatalogueImport.objects.get()
+    job.file.delete(save=False)  # the stored upload is gone: every attempt fails the same way
+    tasks.catalogue_import.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and job.error_code == "import_crashed"
+    assert "nada cambió" in job.error_message
+    assert TaskFailure.objects.get().task == "marketplace.tasks.catalogue_import"
+    page = text(browser.get(f"/my/cooperatives/{seller_coop.slug}/listings/import/{job.pk}/"))
+    assert "being imported" not in page and "error" in page.lower()
+    progress_url = f"/my/cooperatives/{seller_coop.slug}/listings/import/progress/{TOKEN}/"
+    assert "hx-trigger" not in browser.get(progress_url).content.decode()
+    assert not Listing.objects.filter(sku__startswith="BULK-").exists()
