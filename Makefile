@@ -49,7 +49,7 @@ run: demo
 # (nothing collected, e.g. PYTEST_ARGS names a folder without fault tests) is not a failure.
 PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -p no:xdist $(PYTEST_ARGS) -m faults || [ $$? -eq 5 ]
 
 # Before a release: the schema fuzzing of `make test` (tests/fuzz, 10 examples per operation) with
