@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oscarsite.settings")
+os.environ["DJANGO_SETTINGS_MODULE"] = "oscarsite.settings"  # not the caller's (Minga's)
 
 import django
 

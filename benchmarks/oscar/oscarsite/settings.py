@@ -16,6 +16,7 @@ ROOT_URLCONF = "oscarsite.urls"
 WSGI_APPLICATION = "oscarsite.wsgi.application"
 SITE_ID = 1
 USE_TZ = True
+TIME_ZONE = "UTC"
 LANGUAGE_CODE = "en"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
