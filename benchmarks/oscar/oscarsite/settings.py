@@ -36,15 +36,8 @@ DATABASES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "django.contrib.sites",
-    "django.contrib.flatpages",
+DJANGO_APPS = "admin auth contenttypes sessions messages staticfiles sites flatpages"
+INSTALLED_APPS = [f"django.contrib.{name}" for name in DJANGO_APPS.split()] + [
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "oscar.apps.checkout.apps.CheckoutConfig",
@@ -97,24 +90,27 @@ MIDDLEWARE = [
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
 ]
 
+# Oscar's documented template settings (the API renders none; Oscar's checks want them).
+CONTEXT_PROCESSORS = [
+    f"django.{name}"
+    for name in (
+        "template.context_processors.debug",
+        "template.context_processors.request",
+        "contrib.auth.context_processors.auth",
+        "template.context_processors.i18n",
+        "contrib.messages.context_processors.messages",
+    )
+] + [
+    "oscar.apps.search.context_processors.search_form",
+    "oscar.apps.checkout.context_processors.checkout",
+    "oscar.apps.communication.notifications.context_processors.notifications",
+    "oscar.core.context_processors.metadata",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.debug",
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.template.context_processors.i18n",
-                "django.contrib.messages.context_processors.messages",
-                "oscar.apps.search.context_processors.search_form",
-                "oscar.apps.checkout.context_processors.checkout",
-                "oscar.apps.communication.notifications.context_processors.notifications",
-                "oscar.core.context_processors.metadata",
-            ],
-        },
+        "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
     }
 ]
 
