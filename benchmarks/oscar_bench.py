@@ -193,6 +193,18 @@ def comparison(report: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def target_check(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """#20's target: the signed-in list (every response built) at least 2x oscar-api's req/s."""
+    signed_in = next((row for row in rows if row["reader"] == "signed_in"), None)
+    if signed_in is None or signed_in["ratio"] is None:
+        return None
+    return {
+        "target": "signed-in list >= 2x oscar-api's req/s",
+        "measured": f"{signed_in['ratio']:.2f}x",
+        "met": signed_in["ratio"] >= 2,
+    }
+
+
 def markdown(report: dict[str, Any]) -> str:
     def cell(value: float | None, form: str) -> str:
         return "—" if value is None else format(value, form)
@@ -216,6 +228,13 @@ def markdown(report: dict[str, Any]) -> str:
             f" | {cell(row['minga_p50_1c_ms'], '.1f')} | {cell(row['oscar_p50_1c_ms'], '.1f')}"
             f" | {row['oscar_errors']} |"
         )
+    target = report["oscar"].get("target")
+    if target:
+        lines += [
+            "",
+            f"Target (#20): {target['target']}: {target['measured']}"
+            f" ({'met' if target['met'] else '**no**'}).",
+        ]
     if report["oscar"].get("seed_seconds"):
         lines += [
             "",
@@ -243,4 +262,5 @@ def report_beside(
         return ""
     report["oscar"] = measure(oscar, args, settings)
     report["oscar"]["comparison"] = comparison(report)
+    report["oscar"]["target"] = target_check(report["oscar"]["comparison"])
     return markdown(report)

@@ -38,6 +38,18 @@ def test_ratio_is_minga_over_oscar_for_each_kind_of_reader():
     assert rows["signed_in"]["oscar_p50_1c_ms"] == 24.0
     assert rows["signed_in"]["oscar_errors"] == 3
     assert rows["anonymous"]["minga_p50_1c_ms"] is None  # no `list_1c` row in this run
+    data["oscar"]["comparison"] = list(rows.values())
+    data["oscar"]["target"] = oscar_bench.target_check(data["oscar"]["comparison"])
+    assert "Target (#20): signed-in list >= 2x oscar-api's req/s: 0.50x (**no**)." in (
+        oscar_bench.markdown(data)
+    )
+
+
+def test_the_target_is_met_from_twice_oscar_apis_rate():
+    data = report({"list_signed_in": row(240, 7)}, OSCAR_ROWS)
+    assert oscar_bench.target_check(oscar_bench.comparison(data))["met"] is True
+    data = report({"list_signed_in": row(239, 7)}, OSCAR_ROWS)
+    assert oscar_bench.target_check(oscar_bench.comparison(data))["met"] is False
 
 
 def test_a_minga_row_missing_from_the_run_shows_oscar_alone():
@@ -45,6 +57,7 @@ def test_a_minga_row_missing_from_the_run_shows_oscar_alone():
     data["oscar"]["comparison"] = oscar_bench.comparison(data)
     signed_in = next(r for r in data["oscar"]["comparison"] if r["reader"] == "signed_in")
     assert signed_in["ratio"] is None
+    assert oscar_bench.target_check(data["oscar"]["comparison"]) is None
     table = oscar_bench.markdown(data)
     assert "| signed in | `list_signed_in` (not in this run) | — | 120 | — |" in table
     assert "| anonymous | `list` | 300 | 150 | 2.00x |" in table
