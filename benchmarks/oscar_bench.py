@@ -10,6 +10,7 @@ in, at one connection (latency) and at the run's connections (throughput); `mark
 rows with the ratio Minga / oscar-api. Nothing here imports Oscar: it runs in the other venv.
 """
 
+import json
 import os
 import secrets
 import subprocess  # nosec B404: the oscar venv's python and gunicorn, fixed programs
@@ -107,7 +108,7 @@ def sign_in(base_url: str, password: str) -> str:
     """django-oscar-api's login (POST /api/login/): the session cookie, as a browser keeps it."""
     request = urllib.request.Request(  # noqa: S310  (our loopback server)
         base_url + "/api/login/",
-        data=f'{{"username": "bench", "password": "{password}"}}'.encode(),
+        data=json.dumps({"username": "bench", "password": password}).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )
