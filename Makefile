@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PIP_AUDIT_SERVICE ?= pypi
 
-.PHONY: install translations messages run test lint format check-deploy migrate demo bench bench-clearing bench-scaling soak wrk clean audit bandit pip-audit
+.PHONY: install translations messages run test lint format check-deploy migrate demo bench bench-oscar-install bench-clearing bench-scaling soak wrk clean audit bandit pip-audit
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Minga needs Python 3.11 or newer"'
@@ -107,8 +107,24 @@ wrk:
 			--no-install-recommends wrk; } \
 		|| { echo "wrk is missing: apt-get install wrk (as root)"; exit 1; }; }
 
+# `make bench` measures django-oscar-api's product list beside Minga's (benchmarks/oscar_bench.py)
+# when its own virtualenv installs; BENCH_ARGS=--no-oscar leaves it out.
 bench: install wrk bench-clearing
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/run.py bench $(BENCH_ARGS)
+	@$(MAKE) --no-print-directory bench-oscar-install \
+		|| echo "django-oscar-api did not install: measuring Minga alone"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/run.py bench \
+		$$(test -f $(OSCAR_STAMP) && echo --with-oscar) $(BENCH_ARGS)
+
+# django-oscar-api and its Oscar shop (benchmarks/oscar/) in their own virtualenv, never in Minga's.
+OSCAR_VENV := .venv-oscar
+OSCAR_STAMP := $(OSCAR_VENV)/.installed
+$(OSCAR_STAMP): benchmarks/oscar/requirements.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer"'
+	$(PYTHON) -m venv $(OSCAR_VENV)
+	$(OSCAR_VENV)/bin/python -m pip install --quiet -r benchmarks/oscar/requirements.txt
+	@touch $(OSCAR_STAMP)
+
+bench-oscar-install: $(OSCAR_STAMP)
 
 # The clearing solver on 10,000 random invoices among 1,000 cooperatives (in memory, no database;
 # CLEARING_ARGS="--invoices N --cooperatives N --runs N"); fails past the 10 s target.
@@ -125,4 +141,4 @@ soak: install wrk
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python benchmarks/run.py soak $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(OSCAR_VENV) var .pytest_cache .ruff_cache .mypy_cache
