@@ -49,6 +49,11 @@ def _cooperative_ids(user: Any) -> list[int]:
     )
 
 
+def _by_role(role: str, *, as_buyer: Q, as_seller: Q) -> Q:
+    """One side's rows (`buyer` or `seller`), or both sides' when no role is named."""
+    return as_buyer if role == BUYER else as_seller if role == SELLER else as_buyer | as_seller
+
+
 def _check_member(user: Any, cooperative: Cooperative) -> None:
     if not is_member(user, cooperative):
         raise Http404("No cooperative with this slug among yours.")
@@ -87,10 +92,11 @@ def rfq_list_for_cooperative(
     """The requests one cooperative sees: its own (role `buyer`), those it may answer (role
     `seller`), or both; newest first. For its members only."""
     _check_member(user, cooperative)
-    own = Q(buyer=cooperative)
-    answerable = rfq_seen_as_seller([cooperative.pk])
-    condition = own if role == BUYER else answerable if role == SELLER else own | answerable
-    queryset = Rfq.objects.filter(condition)
+    queryset = Rfq.objects.filter(
+        _by_role(
+            role, as_buyer=Q(buyer=cooperative), as_seller=rfq_seen_as_seller([cooperative.pk])
+        )
+    )
     if status:
         queryset = queryset.filter(status=status)
     return _rfq_rows(queryset)
@@ -229,10 +235,9 @@ def agreement_list_for_cooperative(
     """A cooperative's agreements as seller, as buyer (itself or a group it belongs to), or both;
     newest first, with their price rows."""
     _check_member(user, cooperative)
-    as_seller = Q(seller=cooperative)
-    as_buyer = _agreements_of([cooperative.pk])
-    condition = as_seller if role == SELLER else as_buyer if role == BUYER else as_seller | as_buyer
-    queryset = Agreement.objects.filter(condition)
+    queryset = Agreement.objects.filter(
+        _by_role(role, as_buyer=_agreements_of([cooperative.pk]), as_seller=Q(seller=cooperative))
+    )
     if status:
         queryset = queryset.filter(status=status)
     return _agreement_rows(queryset)
@@ -293,8 +298,9 @@ def standing_order_list_for_cooperative(
     """A cooperative's standing orders as buyer, as the agreement's seller, or both, with their
     lines and drafts."""
     _check_member(user, cooperative)
-    as_buyer, as_seller = Q(buyer=cooperative), Q(agreement__seller=cooperative)
-    condition = as_buyer if role == BUYER else as_seller if role == SELLER else as_buyer | as_seller
+    condition = _by_role(
+        role, as_buyer=Q(buyer=cooperative), as_seller=Q(agreement__seller=cooperative)
+    )
     return _standing_rows(StandingOrder.objects.filter(condition))
 
 

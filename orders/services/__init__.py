@@ -1,9 +1,8 @@
 """Every write of the orders app. Import from here: `from orders import services`."""
 
 from orders.services.awards import (
-    AwardResult,
+    AwardedOrders,
     rfq_award,
-    rfq_award_result,
     standing_draft_confirm,
 )
 from orders.services.cart import cart_add_item, cart_remove_item, cart_update_item
@@ -35,7 +34,7 @@ from orders.services.orders import (
 from orders.services.people import orders_anonymise_actor
 
 __all__ = [
-    "AwardResult",
+    "AwardedOrders",
     "CheckoutConflict",
     "CheckoutResult",
     "IdempotencyKeyReused",
@@ -64,6 +63,5 @@ __all__ = [
     "orders_anonymise_actor",
     "orders_flag_for_suspended_cooperative",
     "rfq_award",
-    "rfq_award_result",
     "standing_draft_confirm",
 ]

@@ -51,6 +51,12 @@ class AwardLine:
     listing_id: int | None = None
 
 
+class AwardedOrders(list[Order]):
+    """The orders of an award; `is_replay` says an earlier, identical award made them."""
+
+    is_replay = False
+
+
 @transaction.atomic
 def rfq_award(
     *,
@@ -58,38 +64,20 @@ def rfq_award(
     actor: Any,
     awards: list[tuple[int, int | None]],
     idempotency_key: str | None = None,
-) -> list[Order]:
+) -> AwardedOrders:
     """Award one quote version (or split across several): one order per version at its quoted
     unit prices, payment terms and credit share, paid by invoice. Idempotent: the same award
-    again returns the same orders."""
-    return rfq_award_result(
-        rfq=rfq, actor=actor, awards=awards, idempotency_key=idempotency_key
-    ).orders
-
-
-@dataclass(frozen=True)
-class AwardResult:
-    orders: list[Order]
-    is_replay: bool
-
-
-@transaction.atomic
-def rfq_award_result(
-    *,
-    rfq: Rfq,
-    actor: Any,
-    awards: list[tuple[int, int | None]],
-    idempotency_key: str | None = None,
-) -> AwardResult:
-    """`rfq_award`, saying whether it was a replay. With an `idempotency_key` (the API's
-    header), a key already used by the buyer for a different request is a 422, as at checkout."""
+    again returns the same orders (`is_replay`). With an `idempotency_key` (the API's header), a
+    key the buyer already used for a different request is a 422, as at checkout."""
     ensure_email_confirmed(actor)
     key = _check_key(idempotency_key) if idempotency_key is not None else ""
     body = sorted([version_id, quantity or 0] for version_id, quantity in awards)
     rfq, chosen, is_replay = rfq_lock_for_award(rfq=rfq, actor=actor, awards=awards)
     if is_replay:
         made = Order.objects.filter(quote_version__in=[v for v, _q in chosen]).order_by("pk")
-        return AwardResult(list(made), is_replay=True)
+        replayed = AwardedOrders(made)
+        replayed.is_replay = True
+        return replayed
     if key:
         _replay(rfq.buyer, key, _fingerprint(body))  # the key, used for another request: 422
     ensure_active(rfq.buyer, "checkout")
@@ -123,7 +111,7 @@ def rfq_award_result(
         order.payment_terms_days = version.payment_terms_days
         order.credit_share_bps = version.credit_share_bps
         order.save(update_fields=["quote_version", "payment_terms_days", "credit_share_bps"])
-    return AwardResult(orders, is_replay=False)
+    return AwardedOrders(orders)
 
 
 def _refuse_short(lines: list[AwardLine], listings: dict[int, Listing], buyer: Any) -> None:

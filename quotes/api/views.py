@@ -2,11 +2,12 @@
 `quotes.selectors` decides what a caller sees (404 otherwise), `quotes.services` writes. Awarding
 and confirming a standing draft make orders: they live in `orders.api.views.quotes`."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get_for_member
-from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
+from core.api.responses import INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED, WRITE_REFUSALS
 from core.api.throttling import ScopedWriteRateThrottle
 from core.errors import NotPermitted
 from quotes import selectors, services
@@ -40,8 +41,6 @@ from quotes.api.serializers import (
 )
 from quotes.models import Agreement
 
-WRITE = {400: INVALID, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
-
 
 def _query(serializer_class: type, request: Request) -> dict[str, Any]:
     query = serializer_class(data=request.query_params)
@@ -53,36 +52,49 @@ def _cooperative(request: Request, slug: str) -> Cooperative:
     return cooperative_get_for_member(user=request.user, slug=slug)
 
 
+class CooperativeListView(generics.ListAPIView):
+    """A list of one of the caller's cooperatives (`?cooperative=`, else 404), narrowed by the
+    other query parameters, which are the selector's keywords."""
+
+    permission_classes = [IsAuthenticated]
+    filter_backends: list = []
+    query_serializer: type = ListQuerySerializer
+    select: Callable[..., Any]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        query = _query(self.query_serializer, self.request)
+        cooperative = _cooperative(self.request, query.pop("cooperative"))
+        return type(self).select(user=self.request.user, cooperative=cooperative, **query)
+
+
+def _list_schema(query: type, serializer: type, description: str) -> Any:
+    return extend_schema_view(
+        get=extend_schema(
+            parameters=[query],
+            responses={200: serializer(many=True), 400: INVALID, 404: NOT_FOUND},
+            description=description,
+        )
+    )
+
+
 # --- requests for quotes ------------------------------------------------------------------
 
 
-class RfqListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated]
-    serializer_class = RfqSerializer
-    filter_backends: list = []
+@_list_schema(
+    RfqListQuerySerializer,
+    RfqSerializer,
+    "The requests one of your cooperatives sees: its own (`role=buyer`), those "
+    "it may answer (`role=seller`: invited, or open to its category and region), or both.",
+)
+class RfqListView(CooperativeListView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = _query(RfqListQuerySerializer, self.request)
-        return selectors.rfq_list_for_cooperative(
-            user=self.request.user,
-            cooperative=_cooperative(self.request, query["cooperative"]),
-            role=query.get("role", ""),
-            status=query.get("status", ""),
-        )
-
-    @extend_schema(
-        parameters=[RfqListQuerySerializer],
-        responses={200: RfqSerializer(many=True), 400: INVALID, 404: NOT_FOUND},
-        description="The requests one of your cooperatives sees: its own (`role=buyer`), those "
-        "it may answer (`role=seller`: invited, or open to its category and region), or both.",
-    )
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
+    serializer_class = RfqSerializer
+    query_serializer = RfqListQuerySerializer
+    select = staticmethod(selectors.rfq_list_for_cooperative)
 
     @extend_schema(
         request={"application/json": RfqInputSerializer, "multipart/form-data": RfqInputSerializer},
-        responses={201: RfqSerializer, **WRITE},
+        responses={201: RfqSerializer, **WRITE_REFUSALS},
         description="Publish a request for quotes, privately to named cooperatives or openly to "
         "a category (and region); the sellers it reaches are told by e-mail. Owners and admins.",
     )
@@ -109,6 +121,13 @@ class RfqDetailView(APIView):
         return Response(RfqSerializer(access.rfq).data)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        responses={200: QuoteSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        description="The request's quotes with their versions, side by side: every quote for "
+        "the buyer, its own for a seller.",
+    )
+)
 class QuoteListView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = QuoteSerializer
@@ -119,16 +138,8 @@ class QuoteListView(generics.ListAPIView):
         return selectors.quote_list(access=access)
 
     @extend_schema(
-        responses={200: QuoteSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
-        description="The request's quotes with their versions, side by side: every quote for "
-        "the buyer, its own for a seller.",
-    )
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
         request=QuoteInputSerializer,
-        responses={201: QuoteSerializer, **WRITE},
+        responses={201: QuoteSerializer, **WRITE_REFUSALS},
         description="Answer the request with a quote (its version 1). Owners and admins of an "
         "invited or matching seller; one quote per seller (then counter).",
     )
@@ -151,7 +162,7 @@ class QuoteCounterView(APIView):
 
     @extend_schema(
         request=QuoteTermsSerializer,
-        responses={201: QuoteSerializer, **WRITE},
+        responses={201: QuoteSerializer, **WRITE_REFUSALS},
         description="Answer with a new immutable version, from either side; at most the "
         "request's `max_counters` times (then 409 `counter_limit_reached`).",
     )
@@ -169,7 +180,7 @@ class QuoteWithdrawView(APIView):
 
     @extend_schema(
         request=None,
-        responses={200: QuoteSerializer, **WRITE},
+        responses={200: QuoteSerializer, **WRITE_REFUSALS},
         description="The seller takes its quote back while it is live.",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -179,6 +190,14 @@ class QuoteWithdrawView(APIView):
         return Response(QuoteSerializer(quote).data)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[ThreadQuerySerializer],
+        responses={200: RfqMessageSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        description="The thread between the buyer and one seller, oldest first; no one else "
+        "reads it. The buyer names the seller (`?seller=`).",
+    )
+)
 class RfqMessageListView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
     throttle_classes = [ScopedWriteRateThrottle]
@@ -199,17 +218,8 @@ class RfqMessageListView(generics.ListAPIView):
         return selectors.message_list(access=access, seller=seller)
 
     @extend_schema(
-        parameters=[ThreadQuerySerializer],
-        responses={200: RfqMessageSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
-        description="The thread between the buyer and one seller, oldest first; no one else "
-        "reads it. The buyer names the seller (`?seller=`).",
-    )
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
         request=RfqMessageInputSerializer,
-        responses={201: RfqMessageSerializer, **WRITE, 429: THROTTLED},
+        responses={201: RfqMessageSerializer, **WRITE_REFUSALS, 429: THROTTLED},
         description="Write in the thread with one seller (the buyer names it as `seller`).",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -229,32 +239,20 @@ class RfqMessageListView(generics.ListAPIView):
 # --- agreements ---------------------------------------------------------------------------
 
 
-class AgreementListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated]
+@_list_schema(
+    AgreementListQuerySerializer,
+    AgreementSerializer,
+    "One of your cooperatives' agreements, as seller, as buyer (itself or a "
+    "buyer group it belongs to), or both; newest first, with their price rows.",
+)
+class AgreementListView(CooperativeListView):
     serializer_class = AgreementSerializer
-    filter_backends: list = []
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = _query(AgreementListQuerySerializer, self.request)
-        return selectors.agreement_list_for_cooperative(
-            user=self.request.user,
-            cooperative=_cooperative(self.request, query["cooperative"]),
-            role=query.get("role", ""),
-            status=query.get("status", ""),
-        )
-
-    @extend_schema(
-        parameters=[AgreementListQuerySerializer],
-        responses={200: AgreementSerializer(many=True), 400: INVALID, 404: NOT_FOUND},
-        description="One of your cooperatives' agreements, as seller, as buyer (itself or a "
-        "buyer group it belongs to), or both; newest first, with their price rows.",
-    )
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
+    query_serializer = AgreementListQuerySerializer
+    select = staticmethod(selectors.agreement_list_for_cooperative)
 
     @extend_schema(
         request=AgreementInputSerializer,
-        responses={201: AgreementSerializer, **WRITE},
+        responses={201: AgreementSerializer, **WRITE_REFUSALS},
         description="The seller proposes an agreement to one buyer or a buyer group it "
         "manages (a new version with `replaces`); proposing is the seller's acceptance.",
     )
@@ -294,7 +292,7 @@ class AgreementAcceptView(APIView):
 
     @extend_schema(
         request=AgreementAcceptSerializer,
-        responses={200: AgreementSerializer, **WRITE},
+        responses={200: AgreementSerializer, **WRITE_REFUSALS},
         description="The buyer accepts (for a group agreement, any member's owner or admin): "
         "it then prices that buyer's cart, and the version it replaces stops applying.",
     )
@@ -319,7 +317,7 @@ class AgreementEndView(APIView):
 
     @extend_schema(
         request=None,
-        responses={200: AgreementSerializer, **WRITE},
+        responses={200: AgreementSerializer, **WRITE_REFUSALS},
         description="Either side ends the agreement; prices fall back to the public ones.",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -336,31 +334,20 @@ def _agreement(request: Request, agreement: Agreement) -> Response:
 # --- standing orders ----------------------------------------------------------------------
 
 
-class StandingOrderListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated]
+@_list_schema(
+    ListQuerySerializer,
+    StandingOrderSerializer,
+    "One of your cooperatives' standing orders, as buyer or as the agreement's "
+    "seller, with their lines and drafts (a line short of stock is flagged).",
+)
+class StandingOrderListView(CooperativeListView):
     serializer_class = StandingOrderSerializer
-    filter_backends: list = []
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = _query(ListQuerySerializer, self.request)
-        return selectors.standing_order_list_for_cooperative(
-            user=self.request.user,
-            cooperative=_cooperative(self.request, query["cooperative"]),
-            role=query.get("role", ""),
-        )
-
-    @extend_schema(
-        parameters=[ListQuerySerializer],
-        responses={200: StandingOrderSerializer(many=True), 400: INVALID, 404: NOT_FOUND},
-        description="One of your cooperatives' standing orders, as buyer or as the agreement's "
-        "seller, with their lines and drafts (a line short of stock is flagged).",
-    )
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
+    query_serializer = ListQuerySerializer
+    select = staticmethod(selectors.standing_order_list_for_cooperative)
 
     @extend_schema(
         request=StandingOrderInputSerializer,
-        responses={201: StandingOrderSerializer, **WRITE},
+        responses={201: StandingOrderSerializer, **WRITE_REFUSALS},
         description="The buyer sets up a weekly or monthly order under an active agreement; "
         "each period is drafted once, to confirm or skip.",
     )
@@ -394,7 +381,7 @@ class DraftSkipView(APIView):
     @extend_schema(
         request=None,
         parameters=[DRAFT],
-        responses={200: StandingOrderSerializer, **WRITE},
+        responses={200: StandingOrderSerializer, **WRITE_REFUSALS},
         description="The buyer skips one period's draft: no order for that period.",
     )
     def post(self, request: Request, pk: int, draft: int) -> Response:

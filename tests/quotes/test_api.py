@@ -1,7 +1,7 @@
 """The quotes API as its clients meet it: who gets a 404, the 409s and their codes, awards at
 the quoted price, the split award, the agreed terms on a normal checkout's invoice."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -13,6 +13,7 @@ from quotes import services
 from quotes.models import BuyerGroup
 from tests.conftest import client_for
 from tests.factories import ListingFactory
+from tests.quotes import helpers
 from tests.quotes.helpers import publish, seller, terms
 
 pytestmark = pytest.mark.django_db
@@ -257,91 +258,61 @@ def test_agreement_propose_accept_end_over_the_api(
     assert again.status_code == 409
 
 
+@pytest.mark.parametrize(
+    ("quantity", "unit_price", "terms_days", "credit_share"),
+    [(12, 40_00, 45, 5000), (2, 50_00, None, None)],  # from 10 units the agreement prices it
+)
 def test_checkout_priced_by_an_agreement_carries_its_terms_to_the_invoice(
-    federation, seller_coop, seller_owner, buyer_coop, buyer_owner
+    federation,
+    seller_coop,
+    seller_owner,
+    buyer_coop,
+    buyer_owner,
+    quantity,
+    unit_price,
+    terms_days,
+    credit_share,
 ):
     listing, group = federation
-    agreement = services.agreement_propose(
-        seller=seller_coop,
-        actor=seller_owner,
+    seller_coop.payment_terms_days = 15
+    seller_coop.save()
+    tiers = [{"listing": listing, "min_quantity": 10, "fixed_price_amount": 40_00}]
+    helpers.agreement(
+        seller_coop,
+        seller_owner,
+        listing,
+        (buyer_coop, buyer_owner),
         buyer_group=group,
-        name="FACTA 2027",
-        currency="ARS",
-        valid_from=date(2026, 1, 1),
-        valid_until=date(2099, 12, 31),
-        payment_terms_days=45,
         credit_share_bps=5000,
-        prices=[{"listing": listing, "min_quantity": 10, "fixed_price_amount": 40_00}],
+        prices=tiers,
     )
-    services.agreement_accept(agreement=agreement, buyer=buyer_coop, actor=buyer_owner)
     placed = client_for(buyer_owner).post(
         "/api/v1/checkout/",
         {
             "cooperative": buyer_coop.slug,
             "payment_method": "invoice",
-            "lines": [{"listing": listing.pk, "quantity": 12}],
+            "lines": [{"listing": listing.pk, "quantity": quantity}],
         },
         format="json",
         HTTP_IDEMPOTENCY_KEY="agreed-terms",
     )
     assert placed.status_code == 201, placed.json()
     order = Order.objects.get(buyer=buyer_coop)
-    assert order.lines.get().unit_price_amount == 40_00
-    assert (order.payment_terms_days, order.credit_share_bps) == (45, 5000)
+    assert order.lines.get().unit_price_amount == unit_price
+    assert (order.payment_terms_days, order.credit_share_bps) == (terms_days, credit_share)
     order_accept(order=order, actor=seller_owner)
     invoice = Invoice.objects.get(order=order, kind="invoice")
     accepted_on = timezone.localdate(order.accepted_at)
-    assert invoice.due_date == accepted_on + timedelta(days=45)
-
-
-def test_checkout_below_the_agreements_tiers_keeps_the_sellers_terms(
-    federation, seller_coop, seller_owner, buyer_coop, buyer_owner
-):
-    listing, group = federation
-    agreement = services.agreement_propose(
-        seller=seller_coop,
-        actor=seller_owner,
-        buyer_group=group,
-        name="FACTA 2027",
-        currency="ARS",
-        valid_from=date(2026, 1, 1),
-        valid_until=date(2099, 12, 31),
-        payment_terms_days=45,
-        prices=[{"listing": listing, "min_quantity": 10, "fixed_price_amount": 40_00}],
-    )
-    services.agreement_accept(agreement=agreement, buyer=buyer_coop, actor=buyer_owner)
-    placed = client_for(buyer_owner).post(
-        "/api/v1/checkout/",
-        {
-            "cooperative": buyer_coop.slug,
-            "payment_method": "invoice",
-            "lines": [{"listing": listing.pk, "quantity": 2}],
-        },
-        format="json",
-        HTTP_IDEMPOTENCY_KEY="public-terms",
-    )
-    assert placed.status_code == 201, placed.json()
-    order = Order.objects.get(buyer=buyer_coop)
-    assert order.lines.get().unit_price_amount == 50_00
-    assert order.payment_terms_days is None
+    assert invoice.due_date == accepted_on + timedelta(days=terms_days or 15)
 
 
 def test_standing_order_over_the_api(
     federation, seller_coop, seller_owner, buyer_coop, buyer_owner
 ):
     listing, group = federation
-    agreement = services.agreement_propose(
-        seller=seller_coop,
-        actor=seller_owner,
-        buyer_group=group,
-        name="FACTA 2027",
-        currency="ARS",
-        valid_from=date(2026, 1, 1),
-        valid_until=date(2099, 12, 31),
-        payment_terms_days=45,
-        prices=[{"listing": listing, "fixed_price_amount": 40_00}],
+    agreement = helpers.agreement(
+        seller_coop, seller_owner, listing, (buyer_coop, buyer_owner), buyer_group=group
     )
-    services.agreement_accept(agreement=agreement, buyer=buyer_coop, actor=buyer_owner)
     client = client_for(buyer_owner)
     made = client.post(
         "/api/v1/standing-orders/",

@@ -1,7 +1,7 @@
 """What each cooperative sees of requests, quotes, threads, agreements and standing orders, and
 the constant query counts of their lists."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.http import Http404
@@ -10,6 +10,7 @@ from django.utils import timezone
 from quotes import selectors, services
 from quotes.models import BuyerGroup, StandingOrder, StandingOrderLine
 from tests.factories import CategoryFactory, ListingFactory, MembershipFactory
+from tests.quotes import helpers
 from tests.quotes.helpers import publish, seller, terms
 
 pytestmark = pytest.mark.django_db
@@ -139,17 +140,7 @@ def agreements(seller_coop, seller_owner, buyer_coop, buyer_owner):  # type: ign
     group.members.add(member)
 
     def propose(**extra):  # type: ignore[no-untyped-def]
-        return services.agreement_propose(
-            seller=seller_coop,
-            actor=seller_owner,
-            name="Yerba 2027",
-            currency="ARS",
-            valid_from=date(2026, 1, 1),
-            valid_until=date(2027, 12, 31),
-            payment_terms_days=30,
-            prices=[{"listing": listing, "fixed_price_amount": 40_00}],
-            **extra,
-        )
+        return helpers.agreement(seller_coop, seller_owner, listing, **extra)
 
     direct, federation = propose(buyer=buyer_coop), propose(buyer_group=group)
     return direct, federation, (member, member_owner), listing

@@ -1,14 +1,22 @@
 """The two quotes actions that make orders (orders sit above quotes): awarding a request and
 confirming a standing order's draft. Visibility comes from `quotes.selectors` (404 otherwise)."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
+from core.api.responses import (
+    CONFLICT,
+    FORBIDDEN,
+    INVALID,
+    NOT_FOUND,
+    THROTTLED,
+    UNAUTHENTICATED,
+    WRITE_REFUSALS,
+)
 from core.api.throttling import ScopedWriteRateThrottle
 from orders import selectors, services
 from orders.api.serializers import OrderSummarySerializer
@@ -16,6 +24,7 @@ from orders.api.views.cart import IDEMPOTENCY_KEY
 from orders.models import Order
 from quotes import selectors as quotes
 from quotes.api.serializers import AwardInputSerializer
+from quotes.api.views import DRAFT
 
 
 def _orders(request: Request, orders: list[Order]) -> list[dict[str, object]]:
@@ -54,19 +63,16 @@ class RfqAwardView(APIView):
         access = quotes.rfq_get_visible(user=request.user, rfq_id=pk)
         data = AwardInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.rfq_award_result(
+        orders = services.rfq_award(
             rfq=access.rfq,
             actor=request.user,
             awards=[(a["version"], a.get("quantity")) for a in data.validated_data["awards"]],
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
-        body = _orders(request, result.orders)
-        if result.is_replay:
+        body = _orders(request, orders)
+        if orders.is_replay:
             return Response(body, headers={"Idempotent-Replayed": "true"})
         return Response(body, status=status.HTTP_201_CREATED)
-
-
-DRAFT = OpenApiParameter("draft", int, OpenApiParameter.PATH, description="A draft's id.")
 
 
 class DraftConfirmView(APIView):
@@ -75,13 +81,7 @@ class DraftConfirmView(APIView):
     @extend_schema(
         request=None,
         parameters=[DRAFT],
-        responses={
-            201: OrderSummarySerializer(many=True),
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={201: OrderSummarySerializer(many=True), **WRITE_REFUSALS},
         description="The buyer confirms one period's draft: an order at the drafted (agreed) "
         "prices and the agreement's payment terms, taking the listings' stock. Once only.",
     )
