@@ -66,6 +66,13 @@ class CooperativeListView(generics.ListAPIView):
         cooperative = _cooperative(self.request, query.pop("cooperative"))
         return type(self).select(user=self.request.user, cooperative=cooperative, **query)
 
+    def valid_input(self, serializer_class: type) -> tuple[Cooperative, dict[str, Any]]:
+        """The posted body, valid (else 400), and the caller's cooperative it names (else 404)."""
+        data = serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        return _cooperative(self.request, values.pop("cooperative")), values
+
 
 def _list_schema(query: type, serializer: type, description: str) -> Any:
     return extend_schema_view(
@@ -99,12 +106,8 @@ class RfqListView(CooperativeListView):
         "a category (and region); the sellers it reaches are told by e-mail. Owners and admins.",
     )
     def post(self, request: Request) -> Response:
-        data = RfqInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        rfq = services.rfq_publish(
-            buyer=_cooperative(request, values.pop("cooperative")), actor=request.user, **values
-        )
+        buyer, values = self.valid_input(RfqInputSerializer)
+        rfq = services.rfq_publish(buyer=buyer, actor=request.user, **values)
         access = selectors.rfq_get_visible(user=request.user, rfq_id=rfq.pk)
         return Response(RfqSerializer(access.rfq).data, status=status.HTTP_201_CREATED)
 
@@ -257,10 +260,7 @@ class AgreementListView(CooperativeListView):
         "manages (a new version with `replaces`); proposing is the seller's acceptance.",
     )
     def post(self, request: Request) -> Response:
-        data = AgreementInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        seller = _cooperative(request, values.pop("cooperative"))
+        seller, values = self.valid_input(AgreementInputSerializer)
         replaces = values.pop("replaces", None)
         if replaces is not None and replaces.seller_id != seller.pk:
             raise Http404("No agreement with this id.")
@@ -352,10 +352,7 @@ class StandingOrderListView(CooperativeListView):
         "each period is drafted once, to confirm or skip.",
     )
     def post(self, request: Request) -> Response:
-        data = StandingOrderInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        buyer = _cooperative(request, values.pop("cooperative"))
+        buyer, values = self.valid_input(StandingOrderInputSerializer)
         agreement = selectors.agreement_get_visible(
             user=request.user, agreement_id=values.pop("agreement")
         )
