@@ -22,6 +22,7 @@ from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import is_member, prime_roles
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
+from quotes import permissions
 from quotes.models import (
     Agreement,
     AgreementPrice,
@@ -199,6 +200,11 @@ def message_list(*, access: RfqAccess, seller: Cooperative | None) -> QuerySet[R
     a seller reads only its own thread (naming another is a 404)."""
     if seller is None or not (access.is_buyer or seller.pk in access.seller_ids):
         raise Http404("No such thread.")
+    if access.is_buyer and not (
+        permissions.is_invited(access.rfq, seller)
+        or Quote.objects.filter(rfq=access.rfq, seller=seller).exists()
+    ):
+        raise Http404("No such thread.")  # a cooperative the request never reached
     return (
         RfqMessage.objects.filter(rfq=access.rfq, seller=seller)
         .select_related("author", "seller")

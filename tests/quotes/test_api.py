@@ -181,7 +181,7 @@ def test_withdraw_is_the_sellers_and_ends_the_quote(buyer_coop, buyer_owner, pri
 
 
 def test_messages_thread_between_buyer_and_one_seller(buyer_coop, buyer_owner, printers):
-    (a, a_owner), (b, b_owner), _c = printers
+    (a, a_owner), (b, b_owner), (stranger, _stranger_owner) = printers
     rfq = publish(buyer_coop, buyer_owner, [a, b])
     path = f"/api/v1/rfqs/{rfq.pk}/messages/"
     assert client_for(a_owner).post(path, {"body": "¿Gramaje?"}, format="json").status_code == 201
@@ -194,6 +194,7 @@ def test_messages_thread_between_buyer_and_one_seller(buyer_coop, buyer_owner, p
     ]
     assert client_for(b_owner).get(path).json()["results"] == []
     assert client_for(b_owner).get(f"{path}?seller={a.slug}").status_code == 404
+    assert client_for(buyer_owner).get(f"{path}?seller={stranger.slug}").status_code == 404
 
 
 def test_publish_request_in_the_readers_language(buyer_coop, buyer_owner, printers):

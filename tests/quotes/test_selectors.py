@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from quotes import selectors, services
-from quotes.models import BuyerGroup, StandingOrder, StandingOrderLine
+from quotes.models import BuyerGroup
 from tests.factories import CategoryFactory, ListingFactory, MembershipFactory
 from tests.quotes import helpers
 from tests.quotes.helpers import publish, seller, terms
@@ -182,13 +182,14 @@ def test_standing_orders_and_drafts_for_buyer_and_seller(
 ):
     direct, _federation, (member, member_owner), listing = agreements
     services.agreement_accept(agreement=direct, buyer=buyer_coop, actor=buyer_owner)
-    standing = StandingOrder.objects.create(
-        agreement=direct,
+    standing = services.standing_order_create(
         buyer=buyer_coop,
+        actor=buyer_owner,
+        agreement=direct,
         schedule="weekly",
         starts_on=timezone.localdate() - timedelta(weeks=2),
+        lines=[(listing.pk, 3)],
     )
-    StandingOrderLine.objects.create(standing_order=standing, listing=listing, quantity=3)
     services.standing_orders_draft()
     with django_assert_num_queries(3):  # standing orders, lines, drafts
         (row,) = selectors.standing_order_list_for_cooperative(
