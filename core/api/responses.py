@@ -17,3 +17,6 @@ CONFLICT = error("Not allowed in the current state; `code` says why.")
 INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per invalid field.")
 UNAUTHENTICATED = error("Sign in first.")
 THROTTLED = error("Too many requests; try again later.")
+
+# The refusals of a write to an object: invalid, sign in, not allowed, not visible, wrong state.
+WRITE_REFUSALS = {400: INVALID, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}

@@ -1,6 +1,10 @@
 """Every write of the orders app. Import from here: `from orders import services`."""
 
-from orders.services.awards import rfq_award, standing_draft_confirm
+from orders.services.awards import (
+    AwardedOrders,
+    rfq_award,
+    standing_draft_confirm,
+)
 from orders.services.cart import cart_add_item, cart_remove_item, cart_update_item
 from orders.services.checkout import (
     CheckoutConflict,
@@ -30,6 +34,7 @@ from orders.services.orders import (
 from orders.services.people import orders_anonymise_actor
 
 __all__ = [
+    "AwardedOrders",
     "CheckoutConflict",
     "CheckoutResult",
     "IdempotencyKeyReused",

@@ -20,11 +20,20 @@ from accounts.services import ensure_email_confirmed
 from cooperatives.permissions import ensure_active
 from core.errors import DomainError
 from core.money import Money
+from marketplace.models import Listing
 from orders import notifications, payments
 from orders.models import MAX_AMOUNT, Checkout, Order
 from orders.payments.rails.invoice import InvoiceRail
 from orders.pricing import line_total, order_totals
-from orders.services.checkout import _create_orders
+from orders.rules import listing_unavailable, quantity_problem
+from orders.services.checkout import (
+    CheckoutConflict,
+    _check_key,
+    _create_orders,
+    _lock_listings_by_id,
+    _replay,
+    _take_stock,
+)
 from quotes.models import Rfq, StandingOrderDraft
 from quotes.services import draft_decide as standing_draft_decide
 from quotes.services import rfq_lock_for_award
@@ -32,24 +41,45 @@ from quotes.services import rfq_lock_for_award
 
 @dataclass(frozen=True)
 class AwardLine:
-    """A quote line in the shape an order line is made from (no listing: no stock to take)."""
+    """A quote or draft line in the shape an order line is made from. A quote line is free text
+    (no listing: no stock to take); a standing draft's line names its listing."""
 
     title: str
     unit: str
     unit_price_amount: int
     quantity: int
-    listing_id: None = None
+    listing_id: int | None = None
+
+
+class AwardedOrders(list[Order]):
+    """The orders of an award; `is_replay` says an earlier, identical award made them."""
+
+    is_replay = False
 
 
 @transaction.atomic
-def rfq_award(*, rfq: Rfq, actor: Any, awards: list[tuple[int, int | None]]) -> list[Order]:
+def rfq_award(
+    *,
+    rfq: Rfq,
+    actor: Any,
+    awards: list[tuple[int, int | None]],
+    idempotency_key: str | None = None,
+) -> AwardedOrders:
     """Award one quote version (or split across several): one order per version at its quoted
     unit prices, payment terms and credit share, paid by invoice. Idempotent: the same award
-    again returns the same orders."""
+    again returns the same orders (`is_replay`). With an `idempotency_key` (the API's header), a
+    key the buyer already used for a different request is a 422, as at checkout."""
     ensure_email_confirmed(actor)
+    key = _check_key(idempotency_key) if idempotency_key is not None else ""
+    body = sorted([version_id, quantity or 0] for version_id, quantity in awards)
     rfq, chosen, is_replay = rfq_lock_for_award(rfq=rfq, actor=actor, awards=awards)
     if is_replay:
-        return list(Order.objects.filter(quote_version__in=[v for v, _q in chosen]).order_by("pk"))
+        made = Order.objects.filter(quote_version__in=[v for v, _q in chosen]).order_by("pk")
+        replayed = AwardedOrders(made)
+        replayed.is_replay = True
+        return replayed
+    if key:
+        _replay(rfq.buyer, key, _fingerprint(body))  # the key, used for another request: 422
     ensure_active(rfq.buyer, "checkout")
     plans = [
         (
@@ -67,11 +97,10 @@ def rfq_award(*, rfq: Rfq, actor: Any, awards: list[tuple[int, int | None]]) -> 
         )
         for version, quantity in chosen
     ]
-    body = sorted([version.pk, quantity or 0] for version, quantity in chosen)
     orders = _place_agreed(
         buyer=rfq.buyer,
         actor=actor,
-        key=f"rfq-{rfq.pk}-award",
+        key=key or f"rfq-{rfq.pk}-award",
         fingerprint=body,
         plans=plans,
         delivery_address=rfq.delivery_place,
@@ -82,7 +111,39 @@ def rfq_award(*, rfq: Rfq, actor: Any, awards: list[tuple[int, int | None]]) -> 
         order.payment_terms_days = version.payment_terms_days
         order.credit_share_bps = version.credit_share_bps
         order.save(update_fields=["quote_version", "payment_terms_days", "credit_share_bps"])
-    return orders
+    return AwardedOrders(orders)
+
+
+def _refuse_short(lines: list[AwardLine], listings: dict[int, Listing], buyer: Any) -> None:
+    """A draft's line whose listing is gone or short of stock now refuses the confirmation (409,
+    naming the lines, as checkout does): nothing is ordered silently short. Skip the period, or
+    wait for the seller's stock."""
+    problems: list[dict[str, Any]] = []
+    for line in lines:
+        if line.listing_id is None:
+            continue
+        listing = listings.get(line.listing_id)
+        problem = listing_unavailable(listing, buyer) or quantity_problem(
+            listing,  # type: ignore[arg-type]
+            line.quantity,
+        )
+        if problem is not None:
+            problems.append(
+                {
+                    "id": None,
+                    "listing": line.listing_id,
+                    "title": line.title,
+                    "code": problem.code,
+                    "detail": f"“{line.title}”: {problem.detail}",
+                }
+            )
+    if problems:
+        detail = " ".join(problem["detail"] for problem in problems)
+        raise CheckoutConflict(detail, code=problems[0]["code"], lines=problems)
+
+
+def _fingerprint(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body).encode()).hexdigest()
 
 
 def _place_agreed(
@@ -94,6 +155,7 @@ def _place_agreed(
     plans: list[tuple[Any, str, list[AwardLine]]],
     delivery_address: str,
     note: str,
+    listings: dict[int, Listing] | None = None,
 ) -> list[Order]:
     """Orders at agreed prices (one per plan: seller, currency, lines), paid by invoice, through
     checkout's own order creation; the sellers and the buyer are told after commit."""
@@ -120,7 +182,7 @@ def _place_agreed(
         buyer=buyer,
         created_by=actor,
         idempotency_key=key,
-        request_fingerprint=hashlib.sha256(json.dumps(fingerprint).encode()).hexdigest(),
+        request_fingerprint=_fingerprint(fingerprint),
         status=status,
         payment_method=InvoiceRail.code,
         payment_status=payment_status,
@@ -130,10 +192,12 @@ def _place_agreed(
         delivery_address=delivery_address,
         note=note,
     )
+    if listings:
+        _take_stock([line for _s, _c, lines in plans for line in lines], listings)  # type: ignore[misc]
     orders = _create_orders(
         checkout,
         [(seller, lines, t) for (seller, _c, lines), t in zip(plans, totals, strict=True)],  # type: ignore[misc]
-        {},
+        listings or {},
         actor,
     )
     payments.checkout_placed(checkout)
@@ -155,9 +219,12 @@ def standing_draft_confirm(*, draft: StandingOrderDraft, actor: Any) -> list[Ord
             unit=line["unit"],
             unit_price_amount=line["unit_price_amount"],
             quantity=line["quantity"],
+            listing_id=line["listing"],
         )
         for line in draft.lines
     ]
+    listings = _lock_listings_by_id([line.listing_id for line in lines if line.listing_id])
+    _refuse_short(lines, listings, standing.buyer)
     orders = _place_agreed(
         buyer=standing.buyer,
         actor=actor,
@@ -166,6 +233,7 @@ def standing_draft_confirm(*, draft: StandingOrderDraft, actor: Any) -> list[Ord
         plans=[(agreement.seller, agreement.currency, lines)],
         delivery_address="",
         note=_("Standing order under %(agreement)s") % {"agreement": agreement.name},
+        listings=listings,
     )
     for order in orders:
         order.payment_terms_days = agreement.payment_terms_days

@@ -295,7 +295,7 @@ def checkout_place(
         currency = _requested_currency(chosen, currency)
         chosen = _card_payable_lines(chosen, only_card_payable, rail)
     _refuse_problems(chosen, listings, buyer)
-    agreed.apply_agreements(chosen, listings, buyer)
+    terms = agreed.apply_agreements(chosen, listings, buyer)
     plans = _plan_orders(chosen, listings, currency, payment_method)
     try:
         # No savepoint: a conflict here ends the whole checkout, which rolls back anyway.
@@ -320,7 +320,7 @@ def checkout_place(
         ) from exc
 
     _take_stock(chosen, listings)
-    orders = _create_orders(checkout, plans, listings, actor)
+    orders = _create_orders(checkout, plans, listings, actor, terms=terms)
     if lines is None:
         CartLine.objects.filter(pk__in=[line.pk for line in chosen]).delete()
     _placed(checkout, orders)
@@ -516,6 +516,8 @@ def _create_orders(
     plans: list[tuple[Cooperative, list[CartLine], OrderTotals]],
     listings: dict[int, Listing],
     actor: Any,
+    *,
+    terms: dict[int, agreed.AgreedTerms] | None = None,
 ) -> list[Order]:
     """One order per seller, their lines and `place` events: three statements whatever the
     number of sellers. The orders come back with their lines, events and (no) invoices."""
@@ -535,6 +537,7 @@ def _create_orders(
                 delivery_address=checkout.delivery_address,
                 note=checkout.note,
                 placed_by=actor,
+                **(terms[seller.pk]._asdict() if terms and seller.pk in terms else {}),
             )
             for seller, _seller_lines, totals in plans
         ]

@@ -1,12 +1,12 @@
 """Shared builders for the quotes tests: a request, its sellers, their quotes."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from quotes import services
-from quotes.models import Rfq
+from quotes.models import Agreement, Rfq
 from quotes.services import QuoteLineInput, QuoteTerms
 from tests.factories import CooperativeFactory, MembershipFactory
 
@@ -43,3 +43,21 @@ def publish(buyer: Any, actor: Any, invited: list[Any], **extra: Any) -> Rfq:
     }
     values.update(extra)
     return services.rfq_publish(buyer=buyer, actor=actor, **values)
+
+
+def agreement(seller: Any, actor: Any, listing: Any, accept: Any = None, **extra: Any) -> Agreement:
+    """An agreement of the seller's (to `buyer=` or `buyer_group=`): 40.00 for the listing, 45
+    days; accepted when `accept` is (buyer, its owner)."""
+    values: dict[str, Any] = {
+        "name": "FACTA 2027",
+        "currency": listing.currency,
+        "valid_from": date(2026, 1, 1),
+        "valid_until": date(2099, 12, 31),
+        "payment_terms_days": 45,
+        "prices": [{"listing": listing, "fixed_price_amount": 40_00}],
+    }
+    values.update(extra)
+    made = services.agreement_propose(seller=seller, actor=actor, **values)
+    if accept is not None:
+        made = services.agreement_accept(agreement=made, buyer=accept[0], actor=accept[1])
+    return made

@@ -6,8 +6,10 @@ import pytest
 from django.utils import timezone
 
 from core.errors import TransitionNotAllowed
+from marketplace.models import Listing
 from orders.models import Order
 from orders.services import standing_draft_confirm
+from orders.services.checkout import CheckoutConflict
 from quotes import services
 from quotes.models import StandingOrder, StandingOrderLine
 from tests.factories import ListingFactory
@@ -48,6 +50,8 @@ def test_eight_weeks_with_one_skip_make_seven_orders(standing, buyer_owner):
     assert len(drafts) == 8
     # Stock 5 < 10 wanted: the line is flagged, not dropped.
     assert all(d.has_out_of_stock and d.lines[0]["is_out_of_stock"] for d in drafts)
+    listing = standing.lines.get().listing
+    Listing.objects.filter(pk=listing.pk).update(stock=100)  # the seller restocked
     services.draft_decide(draft=drafts[3], actor=buyer_owner, action="skip")
     for draft in drafts[:3] + drafts[4:]:
         standing_draft_confirm(draft=draft, actor=buyer_owner)
@@ -60,3 +64,18 @@ def test_eight_weeks_with_one_skip_make_seven_orders(standing, buyer_owner):
     with pytest.raises(TransitionNotAllowed):
         standing_draft_confirm(draft=drafts[0], actor=buyer_owner)
     assert Order.objects.count() == 7
+    listing.refresh_from_db()
+    assert listing.stock == 100 - 7 * 10  # each confirmation took its stock
+
+
+def test_a_draft_short_of_stock_is_refused_and_stays_to_decide(standing, buyer_owner):
+    services.standing_orders_draft()
+    draft = standing.drafts.order_by("period_start").first()
+    assert draft.has_out_of_stock  # flagged when drafted: 10 wanted, 5 in stock
+    with pytest.raises(CheckoutConflict) as refused:
+        standing_draft_confirm(draft=draft, actor=buyer_owner)
+    assert refused.value.code == "insufficient_stock"
+    assert refused.value.lines[0]["listing"] == standing.lines.get().listing_id
+    draft.refresh_from_db()
+    assert draft.status == "drafted" and not Order.objects.exists()
+    assert standing.lines.get().listing.stock == 5
