@@ -1,0 +1,238 @@
+"""Forms of the requests-for-quotes, agreements and standing-orders pages. They check what a
+person typed (amounts in major units, the reader's way); the quotes services enforce the rules."""
+
+from datetime import datetime, time
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core.money import AmountError, parse_amount
+from frontend.catalogue_forms import amount_input, category_choices
+from frontend.forms import MultipleFileField
+from frontend.widgets import LongSelect
+from marketplace.models import Unit
+from quotes.models import MAX_QUANTITY, Schedule, Visibility
+from quotes.services.rfqs import MAX_ATTACHMENTS
+
+QUOTE_LINE_ROWS = 3
+
+
+def _date(label: Any, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+
+
+def _amount(typed: str, currency: str) -> int:
+    try:
+        return parse_amount(typed, currency, get_language() or "en").amount
+    except AmountError as error:
+        raise forms.ValidationError(str(error)) from error
+
+
+class RfqForm(forms.Form):
+    """A request for quotes. The picker of invited cooperatives is a search field whose button
+    (`find`) posts the form back with the matches as checkboxes: it works without JavaScript."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    specification = forms.CharField(
+        label=_("Specification"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
+    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, initial=Unit.PIECE)
+    delivery_place = forms.CharField(label=_("Delivery place"), max_length=300)
+    delivery_date = _date(_("Delivery date"))
+    answers_due = _date(
+        _("Answers by"), help_text=_("Quotes are taken until the end of this day.")
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may answer"),
+        widget=forms.RadioSelect,
+        initial=Visibility.PRIVATE,
+        choices=[
+            (Visibility.PRIVATE, _("Only the cooperatives I choose")),
+            (Visibility.OPEN, _("Any cooperative selling in a category (and region)")),
+        ],
+    )
+    find = forms.CharField(
+        label=_("Find cooperatives to ask"),
+        max_length=100,
+        required=False,
+        help_text=_("A name, sector, city or country code; then press “Search”."),
+    )
+    invited = forms.MultipleChoiceField(
+        label=_("Cooperatives asked"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=LongSelect)
+    region = forms.CharField(
+        label=_("Region"),
+        max_length=120,
+        required=False,
+        help_text=_("Leave it empty to ask sellers of every region."),
+    )
+    is_split = forms.BooleanField(
+        label=_("The award may be split across several quotes"), required=False
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args: Any, invitable: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["invited"]).choices = [
+            (str(c.pk), f"{c.name} ({c.city}, {c.country})") for c in invitable
+        ]
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices("—")
+        self.fields["attachments"].help_text = _(
+            "Drawings or specifications: PDF or images, up to %(count)s files."
+        ) % {"count": MAX_ATTACHMENTS}
+
+    def answers_due_at(self) -> datetime:
+        day = self.cleaned_data["answers_due"]
+        return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+class QuoteLineForm(forms.Form):
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, required=False
+    )
+    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, initial=Unit.PIECE)
+    unit_price = forms.CharField(
+        label=_("Unit price"), max_length=40, required=False, widget=amount_input()
+    )
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("description") or data.get("quantity") or data.get("unit_price"))
+
+
+QuoteLineFormSet = forms.formset_factory(QuoteLineForm, extra=0, max_num=50)
+
+
+class QuoteForm(forms.Form):
+    """A version of a quote: the terms here, the lines in a `QuoteLineFormSet` beside it."""
+
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    valid_until = _date(_("Valid until"))
+    lead_time_days = forms.IntegerField(
+        label=_("Lead time (days)"), min_value=0, max_value=3650
+    )
+    payment_terms_days = forms.IntegerField(
+        label=_("Payment terms (days)"),
+        min_value=0,
+        max_value=365,
+        help_text=_("The invoice is due this many days after it is issued."),
+    )
+    credit_share = forms.IntegerField(
+        label=_("Share sold on credit (%)"), min_value=0, max_value=100, initial=0
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data["currency"]).upper()
+
+
+def line_rows(formset: Any, currency: str) -> list[tuple[str, int, str, int]]:
+    """The filled rows of a valid line formset as (description, quantity, unit, unit price in
+    minor units); a row half filled is an error on that row."""
+    rows = []
+    for form in formset.forms:
+        if form.is_blank():
+            continue
+        data = form.cleaned_data
+        if not (data.get("description") and data.get("quantity") and data.get("unit_price")):
+            form.add_error(None, _("Fill the description, quantity and unit price of the line."))
+            continue
+        try:
+            price = _amount(data["unit_price"], currency)
+        except forms.ValidationError as error:
+            form.add_error("unit_price", error)
+            continue
+        rows.append((data["description"], data["quantity"], data["unit"], price))
+    return rows
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AgreementForm(forms.Form):
+    """A seller's proposal: for one buyer cooperative (by its address name), a name, terms and
+    one price row (a listing or category, from a quantity, fixed price or discount)."""
+
+    buyer = forms.SlugField(
+        label=_("Buyer cooperative"),
+        max_length=80,
+        required=False,
+        help_text=_("The last part of its profile's address, like consumo-montevideo-solidario."),
+    )
+    buyer_group = forms.ChoiceField(label=_("Or a buyer group"), required=False)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    valid_from = _date(_("Valid from"))
+    valid_until = _date(_("Valid until"))
+    payment_terms_days = forms.IntegerField(
+        label=_("Payment terms (days)"), min_value=0, max_value=365
+    )
+    credit_share = forms.IntegerField(
+        label=_("Share sold on credit (%)"), min_value=0, max_value=100, initial=0
+    )
+    listing = forms.ChoiceField(label=_("Listing"), required=False, widget=LongSelect)
+    category = forms.ChoiceField(label=_("Or a category"), required=False, widget=LongSelect)
+    min_quantity = forms.IntegerField(
+        label=_("From quantity"), min_value=1, max_value=MAX_QUANTITY, initial=1
+    )
+    fixed_price = forms.CharField(
+        label=_("Fixed unit price"), max_length=40, required=False, widget=amount_input()
+    )
+    discount = forms.IntegerField(
+        label=_("Or a discount (%)"), min_value=1, max_value=100, required=False
+    )
+
+    def __init__(
+        self, *args: Any, listings: list[Any], groups: list[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["listing"]).choices = [
+            ("", "—"),
+            *[(str(item.pk), item.title) for item in listings],
+        ]
+        cast(forms.ChoiceField, self.fields["buyer_group"]).choices = [
+            ("", "—"),
+            *[(str(group.pk), group.name) for group in groups],
+        ]
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices("—")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("listing")) == bool(data.get("category")):
+            self.add_error("listing", _("Choose a listing or a category."))
+        if bool(data.get("fixed_price")) == bool(data.get("discount")):
+            self.add_error("fixed_price", _("Give a fixed unit price or a discount."))
+        elif data.get("fixed_price") and data.get("currency"):
+            try:
+                data["fixed_price_amount"] = _amount(data["fixed_price"], data["currency"].upper())
+            except forms.ValidationError as error:
+                self.add_error("fixed_price", error)
+        return data
+
+
+class StandingOrderForm(forms.Form):
+    agreement = forms.ChoiceField(label=_("Agreement"))
+    schedule = forms.ChoiceField(label=_("Every"), choices=Schedule.choices)
+    starts_on = _date(_("First order on"))
+    listing = forms.ChoiceField(label=_("Listing"), widget=LongSelect)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
+
+    def __init__(self, *args: Any, agreements: list[Any], listings: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["agreement"]).choices = [
+            (str(a.pk), a.name) for a in agreements
+        ]
+        cast(forms.ChoiceField, self.fields["listing"]).choices = [
+            (str(item.pk), item.title) for item in listings
+        ]
