@@ -14,7 +14,7 @@ from frontend.catalogue_forms import amount_input, category_choices
 from frontend.forms import MultipleFileField
 from frontend.widgets import LongSelect
 from marketplace.models import Unit
-from quotes.models import MAX_QUANTITY, Schedule, Visibility
+from quotes.models import MAX_QUANTITY, Visibility
 from quotes.services.rfqs import MAX_ATTACHMENTS
 
 QUOTE_LINE_ROWS = 3
@@ -158,81 +158,3 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-class AgreementForm(forms.Form):
-    """A seller's proposal: for one buyer cooperative (by its address name), a name, terms and
-    one price row (a listing or category, from a quantity, fixed price or discount)."""
-
-    buyer = forms.SlugField(
-        label=_("Buyer cooperative"),
-        max_length=80,
-        required=False,
-        help_text=_("The last part of its profile's address, like consumo-montevideo-solidario."),
-    )
-    buyer_group = forms.ChoiceField(label=_("Or a buyer group"), required=False)
-    name = forms.CharField(label=_("Name"), max_length=200)
-    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
-    valid_from = _date(_("Valid from"))
-    valid_until = _date(_("Valid until"))
-    payment_terms_days = forms.IntegerField(
-        label=_("Payment terms (days)"), min_value=0, max_value=365
-    )
-    credit_share = forms.IntegerField(
-        label=_("Share sold on credit (%)"), min_value=0, max_value=100, initial=0
-    )
-    listing = forms.ChoiceField(label=_("Listing"), required=False, widget=LongSelect)
-    category = forms.ChoiceField(label=_("Or a category"), required=False, widget=LongSelect)
-    min_quantity = forms.IntegerField(
-        label=_("From quantity"), min_value=1, max_value=MAX_QUANTITY, initial=1
-    )
-    fixed_price = forms.CharField(
-        label=_("Fixed unit price"), max_length=40, required=False, widget=amount_input()
-    )
-    discount = forms.IntegerField(
-        label=_("Or a discount (%)"), min_value=1, max_value=100, required=False
-    )
-
-    def __init__(
-        self, *args: Any, listings: list[Any], groups: list[Any], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["listing"]).choices = [
-            ("", "—"),
-            *[(str(item.pk), item.title) for item in listings],
-        ]
-        cast(forms.ChoiceField, self.fields["buyer_group"]).choices = [
-            ("", "—"),
-            *[(str(group.pk), group.name) for group in groups],
-        ]
-        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices("—")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if bool(data.get("listing")) == bool(data.get("category")):
-            self.add_error("listing", _("Choose a listing or a category."))
-        if bool(data.get("fixed_price")) == bool(data.get("discount")):
-            self.add_error("fixed_price", _("Give a fixed unit price or a discount."))
-        elif data.get("fixed_price") and data.get("currency"):
-            try:
-                data["fixed_price_amount"] = _amount(data["fixed_price"], data["currency"].upper())
-            except forms.ValidationError as error:
-                self.add_error("fixed_price", error)
-        return data
-
-
-class StandingOrderForm(forms.Form):
-    agreement = forms.ChoiceField(label=_("Agreement"))
-    schedule = forms.ChoiceField(label=_("Every"), choices=Schedule.choices)
-    starts_on = _date(_("First order on"))
-    listing = forms.ChoiceField(label=_("Listing"), widget=LongSelect)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
-
-    def __init__(self, *args: Any, agreements: list[Any], listings: list[Any], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["agreement"]).choices = [
-            (str(a.pk), a.name) for a in agreements
-        ]
-        cast(forms.ChoiceField, self.fields["listing"]).choices = [
-            (str(item.pk), item.title) for item in listings
-        ]

@@ -59,7 +59,7 @@ def test_the_demo_buyer_asks_three_printers_counters_awards_and_the_order_keeps_
     demo_rfq = Rfq.objects.get(status="awarded")  # the seeded one, awarded and invoiced
     ana = sign_in("ana@minga.test")
     seeded = text(ana.get(f"/rfqs/{demo_rfq.pk}/"))
-    assert "Pedido #" in seeded and "vence el" in seeded
+    assert "Pedido n.º" in seeded and "vence el" in seeded
 
     # Publish: find the printers with the picker (a plain POST, no JavaScript), then send.
     new = f"/my/cooperatives/{BUYER}/rfqs/new/"
