@@ -43,9 +43,7 @@ class RfqForm(forms.Form):
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, initial=Unit.PIECE)
     delivery_place = forms.CharField(label=_("Delivery place"), max_length=300)
     delivery_date = _date(_("Delivery date"))
-    answers_due = _date(
-        _("Answers by"), help_text=_("Quotes are taken until the end of this day.")
-    )
+    answers_due = _date(_("Answers by"), help_text=_("Quotes are taken until the end of this day."))
     visibility = forms.ChoiceField(
         label=_("Who may answer"),
         widget=forms.RadioSelect,
@@ -114,9 +112,7 @@ class QuoteForm(forms.Form):
 
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
     valid_until = _date(_("Valid until"))
-    lead_time_days = forms.IntegerField(
-        label=_("Lead time (days)"), min_value=0, max_value=3650
-    )
+    lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, max_value=3650)
     payment_terms_days = forms.IntegerField(
         label=_("Payment terms (days)"),
         min_value=0,

@@ -1,266 +1,373 @@
-"""Reads of requests for quotes, quotes, agreements and standing orders: who sees what.
+"""Reads of requests for quotes, quotes, messages, agreements and standing orders, shared by the
+API and the pages. Who may see what is decided here, once:
 
-A request is seen by the buyer's members and by the members of a seller it is for (named on a
-private request; selling in its category, and region when it names one, for an open one);
-anyone else gets a 404. A quote, its versions and its thread: the buyer and that seller only.
+- a request: its buyer's members; the members of a cooperative it privately invites; for an open
+  request, the members of a cooperative with a published listing in its category (or below), in
+  its region when it names one; and any cooperative that already quoted on it;
+- its quotes: the buyer sees all of them, a seller only its own;
+- a messages thread (request, seller): the buyer and that seller, no one else;
+- an agreement: its seller and its buyer (or the members of its buyer group);
+- a standing order and its drafts: its buyer and the agreement's seller.
+
+Anything else is a 404. Each list runs a constant number of queries, whatever its length.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from cooperatives.models import Cooperative
-from cooperatives.permissions import can_manage_cooperative, is_member
+from cooperatives.models import Cooperative, Membership
+from cooperatives.permissions import is_member, prime_roles
 from cooperatives.state import VerificationStatus
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
 from quotes.models import (
     Agreement,
+    AgreementPrice,
+    BuyerGroup,
     Quote,
     QuoteVersion,
     Rfq,
     RfqMessage,
     StandingOrder,
     StandingOrderDraft,
+    StandingOrderLine,
     Visibility,
 )
+
+BUYER, SELLER = "buyer", "seller"
+
+
+def _cooperative_ids(user: Any) -> list[int]:
+    if not (user and user.is_authenticated):
+        return []
+    return list(
+        Membership.objects.filter(user=user)
+        .order_by("cooperative_id")
+        .values_list("cooperative_id", flat=True)
+    )
+
+
+def _check_member(user: Any, cooperative: Cooperative) -> None:
+    if not is_member(user, cooperative):
+        raise Http404("No cooperative with this slug among yours.")
+
+
+# Requests for quotes ---------------------------------------------------------------------------
+
+
+def rfq_seen_as_seller(cooperative_ids: list[int]) -> Q:
+    """The requests these cooperatives see as sellers (invited, matching an open one, quoted)."""
+    invited = Rfq.invited.through.objects.filter(
+        rfq_id=OuterRef("pk"), cooperative_id__in=cooperative_ids
+    )
+    in_category = Listing.objects.filter(
+        cooperative_id__in=cooperative_ids,
+        status=ListingStatus.PUBLISHED,
+        category__path__startswith=OuterRef("category__path"),
+    )
+    in_region = in_category.filter(cooperative__region__iexact=OuterRef("region"))
+    quoted = Quote.objects.filter(rfq_id=OuterRef("pk"), seller_id__in=cooperative_ids)
+    return (
+        Q(visibility=Visibility.PRIVATE, pk__in=invited.values("rfq_id"))
+        | Q(Exists(in_category), visibility=Visibility.OPEN, region="")
+        | Q(Exists(in_region), ~Q(region=""), visibility=Visibility.OPEN)
+        | Q(Exists(quoted))
+    ) & ~Q(buyer_id__in=cooperative_ids)
+
+
+def _rfq_rows(queryset: QuerySet[Rfq]) -> QuerySet[Rfq]:
+    return queryset.select_related("buyer", "category").order_by("-created_at", "-id")
+
+
+def rfq_list_for_cooperative(
+    *, user: Any, cooperative: Cooperative, role: str = "", status: str = ""
+) -> QuerySet[Rfq]:
+    """The requests one cooperative sees: its own (role `buyer`), those it may answer (role
+    `seller`), or both; newest first. For its members only."""
+    _check_member(user, cooperative)
+    own = Q(buyer=cooperative)
+    answerable = rfq_seen_as_seller([cooperative.pk])
+    condition = own if role == BUYER else answerable if role == SELLER else own | answerable
+    queryset = Rfq.objects.filter(condition)
+    if status:
+        queryset = queryset.filter(status=status)
+    return _rfq_rows(queryset)
+
+
+@dataclass
+class RfqAccess:
+    """A request as one person sees it: as the buyer (all quotes, every thread), or as the
+    seller cooperatives of theirs that may answer it (their own quote and thread only)."""
+
+    rfq: Rfq
+    is_buyer: bool
+    sellers: list[Cooperative] = field(default_factory=list)
+
+    @property
+    def seller_ids(self) -> list[int]:
+        return [seller.pk for seller in self.sellers]
+
+    def seller_for(self, slug: str = "") -> Cooperative | None:
+        """The seller cooperative of the person's that this request concerns (by slug when the
+        person has several)."""
+        for seller in self.sellers:
+            if not slug or seller.slug == slug:
+                return seller
+        return None
+
+
+def rfq_get_visible(*, user: Any, rfq_id: int) -> RfqAccess:
+    """The request with the side the person sees it from; 404 for anyone else."""
+    ids = _cooperative_ids(user)
+    rfq = _rfq_rows(Rfq.objects.filter(pk=rfq_id)).prefetch_related("attachments").first()
+    if rfq is None or not ids:
+        raise Http404("No request with this id.")
+    if rfq.buyer_id in ids:
+        return RfqAccess(rfq, is_buyer=True)
+    seller_ids = list(
+        Rfq.objects.filter(pk=rfq.pk)
+        .filter(rfq_seen_as_seller(ids))
+        .values_list("pk", flat=True)[:1]
+    )
+    if not seller_ids:
+        raise Http404("No request with this id.")
+    sellers = [
+        cooperative
+        for cooperative in Cooperative.objects.filter(pk__in=ids).order_by("pk")
+        if Rfq.objects.filter(pk=rfq.pk).filter(rfq_seen_as_seller([cooperative.pk])).exists()
+    ]
+    return RfqAccess(rfq, is_buyer=False, sellers=sellers)
+
+
+def _versions() -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch(
+        "versions",
+        queryset=QuoteVersion.objects.select_related("created_by")
+        .prefetch_related("lines")
+        .order_by("number"),
+    )
+
+
+def quote_list(*, access: RfqAccess) -> QuerySet[Quote]:
+    """The quotes of a request the person may read: all for the buyer, a seller only its own;
+    each with its versions (oldest first) and their lines."""
+    queryset = Quote.objects.filter(rfq=access.rfq)
+    if not access.is_buyer:
+        queryset = queryset.filter(seller_id__in=access.seller_ids)
+    return (
+        queryset.select_related("seller", "rfq", "awarded_version")
+        .prefetch_related(_versions())
+        .order_by("pk")
+    )
+
+
+def quote_get_visible(*, user: Any, quote_id: int) -> Quote:
+    """One quote for its request's buyer or its own seller; 404 for anyone else."""
+    rfq_id = Quote.objects.filter(pk=quote_id).values_list("rfq_id", flat=True).first()
+    if rfq_id is None:
+        raise Http404("No quote with this id.")
+    try:
+        access = rfq_get_visible(user=user, rfq_id=rfq_id)
+    except Http404 as exc:
+        raise Http404("No quote with this id.") from exc
+    quote = quote_list(access=access).filter(pk=quote_id).first()
+    if quote is None:
+        raise Http404("No quote with this id.")
+    return quote
+
+
+def quote_versions(quote: Quote) -> list[QuoteVersion]:
+    """A quote's versions, oldest first (prefetched by `quote_list`)."""
+    return list(quote.versions.all())
+
+
+def quote_latest_version(quote: Quote) -> QuoteVersion | None:
+    versions = quote_versions(quote)
+    return versions[-1] if versions else None
+
+
+def message_list(*, access: RfqAccess, seller: Cooperative | None) -> QuerySet[RfqMessage]:
+    """The thread between the buyer and one seller, oldest first. The buyer names the seller;
+    a seller reads only its own thread (naming another is a 404)."""
+    if seller is None or not (access.is_buyer or seller.pk in access.seller_ids):
+        raise Http404("No such thread.")
+    return (
+        RfqMessage.objects.filter(rfq=access.rfq, seller=seller)
+        .select_related("author", "seller")
+        .order_by("created_at", "id")
+    )
+
+
+# Agreements ------------------------------------------------------------------------------------
+
+
+def _agreement_rows(queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    return (
+        queryset.select_related("seller", "buyer", "buyer_group")
+        .prefetch_related(
+            Prefetch(
+                "prices",
+                queryset=AgreementPrice.objects.select_related("listing", "category"),
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def _agreements_of(cooperative_ids: list[int]) -> Q:
+    in_group = BuyerGroup.members.through.objects.filter(
+        buyergroup_id=OuterRef("buyer_group_id"), cooperative_id__in=cooperative_ids
+    )
+    return Q(buyer_id__in=cooperative_ids) | Q(Exists(in_group), buyer_group__isnull=False)
+
+
+def agreement_list_for_cooperative(
+    *, user: Any, cooperative: Cooperative, role: str = "", status: str = ""
+) -> QuerySet[Agreement]:
+    """A cooperative's agreements as seller, as buyer (itself or a group it belongs to), or both;
+    newest first, with their price rows."""
+    _check_member(user, cooperative)
+    as_seller = Q(seller=cooperative)
+    as_buyer = _agreements_of([cooperative.pk])
+    condition = as_seller if role == SELLER else as_buyer if role == BUYER else as_seller | as_buyer
+    queryset = Agreement.objects.filter(condition)
+    if status:
+        queryset = queryset.filter(status=status)
+    return _agreement_rows(queryset)
+
+
+def agreement_get_visible(*, user: Any, agreement_id: int) -> Agreement:
+    """One agreement for the members of its seller and of its buyer (or buyer group)."""
+    ids = _cooperative_ids(user)
+    agreement = (
+        _agreement_rows(Agreement.objects.filter(pk=agreement_id))
+        .filter(Q(seller_id__in=ids) | _agreements_of(ids))
+        .first()
+        if ids
+        else None
+    )
+    if agreement is None:
+        raise Http404("No agreement with this id.")
+    return agreement
+
+
+def agreement_buyer_for(*, user: Any, agreement: Agreement) -> Cooperative | None:
+    """The person's cooperative that is the agreement's buyer (or a member of its group)."""
+    ids = _cooperative_ids(user)
+    if agreement.buyer_id:
+        return agreement.buyer if agreement.buyer_id in ids else None
+    return (
+        Cooperative.objects.filter(pk__in=ids, buyer_group_memberships=agreement.buyer_group_id)
+        .order_by("pk")
+        .first()
+    )
+
+
+def buyer_group_list(*, user: Any, cooperative: Cooperative) -> QuerySet[BuyerGroup]:
+    """The buyer groups a seller manages, with their members."""
+    _check_member(user, cooperative)
+    return (
+        BuyerGroup.objects.filter(seller=cooperative).prefetch_related("members").order_by("name")
+    )
+
+
+# Standing orders -------------------------------------------------------------------------------
+
+
+def _standing_rows(queryset: QuerySet[StandingOrder]) -> QuerySet[StandingOrder]:
+    return (
+        queryset.select_related("buyer", "agreement__seller")
+        .prefetch_related(
+            Prefetch("lines", queryset=StandingOrderLine.objects.select_related("listing")),
+            Prefetch("drafts", queryset=StandingOrderDraft.objects.order_by("period_start")),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def standing_order_list_for_cooperative(
+    *, user: Any, cooperative: Cooperative, role: str = ""
+) -> QuerySet[StandingOrder]:
+    """A cooperative's standing orders as buyer, as the agreement's seller, or both, with their
+    lines and drafts."""
+    _check_member(user, cooperative)
+    as_buyer, as_seller = Q(buyer=cooperative), Q(agreement__seller=cooperative)
+    condition = as_buyer if role == BUYER else as_seller if role == SELLER else as_buyer | as_seller
+    return _standing_rows(StandingOrder.objects.filter(condition))
+
+
+def standing_order_get_visible(*, user: Any, standing_order_id: int) -> StandingOrder:
+    ids = _cooperative_ids(user)
+    standing = (
+        _standing_rows(StandingOrder.objects.filter(pk=standing_order_id))
+        .filter(Q(buyer_id__in=ids) | Q(agreement__seller_id__in=ids))
+        .first()
+        if ids
+        else None
+    )
+    if standing is None:
+        raise Http404("No standing order with this id.")
+    prime_roles(user, [standing.buyer_id, standing.agreement.seller_id])
+    return standing
+
+
+def draft_get_visible(*, user: Any, standing_order_id: int, draft_id: int) -> StandingOrderDraft:
+    """One period's draft of a standing order the person sees (its buyer or seller)."""
+    standing = standing_order_get_visible(user=user, standing_order_id=standing_order_id)
+    draft = next((d for d in standing.drafts.all() if d.pk == draft_id), None)
+    if draft is None:
+        raise Http404("No draft order with this id.")
+    draft.standing_order = standing
+    return draft
+
+
+# What the pages add ----------------------------------------------------------------------------
 
 PICKER_LIMIT = 30
 
 
-def rfqs_for_seller(cooperative: Cooperative) -> QuerySet[Rfq]:
-    """The requests this cooperative may answer: those naming it, and the open ones of its
-    categories (and region)."""
-    selling = Exists(
-        Listing.objects.filter(
-            cooperative=cooperative,
-            status=ListingStatus.PUBLISHED,
-            category__path__startswith=OuterRef("category__path"),
-        )
-    )
-    open_here = Q(visibility=Visibility.OPEN) & (Q(region="") | Q(region__iexact=cooperative.region))
-    return (
-        Rfq.objects.exclude(buyer=cooperative)
-        .filter(Q(visibility=Visibility.PRIVATE, invited=cooperative) | (open_here & selling))
-        .select_related("buyer")
-        .distinct()
-        .order_by("-created_at", "-id")
-    )
+def rfq_get_as_seller(*, user: Any, rfq_id: int, slug: str) -> RfqAccess:
+    """The request as the person's seller cooperative `slug` sees it, even when the person also
+    belongs to the buyer (a member of both opens the seller's side from the seller's list); 404
+    when that cooperative may not answer it or is not theirs."""
+    ids = _cooperative_ids(user)
+    seller = Cooperative.objects.filter(pk__in=ids, slug=slug).first() if ids else None
+    rfq = _rfq_rows(Rfq.objects.filter(pk=rfq_id)).prefetch_related("attachments").first()
+    if seller is None or rfq is None or not rfq_concerns_seller(rfq, seller):
+        raise Http404("No request with this id.")
+    return RfqAccess(rfq, is_buyer=False, sellers=[seller])
 
 
-def rfqs_of_buyer(cooperative: Cooperative) -> QuerySet[Rfq]:
-    return (
-        Rfq.objects.filter(buyer=cooperative)
-        .prefetch_related("quotes")
-        .order_by("-created_at", "-id")
-    )
+def rfq_concerns_seller(rfq: Rfq, seller: Cooperative) -> bool:
+    """Whether the request is for this seller (invited, matching an open one, or quoted)."""
+    return Rfq.objects.filter(pk=rfq.pk).filter(rfq_seen_as_seller([seller.pk])).exists()
 
 
-@dataclass(frozen=True)
-class RfqView:
-    """A request as one person sees it: as the buyer, or as the one seller of theirs it is for."""
-
-    rfq: Rfq
-    is_buyer: bool
-    seller: Cooperative | None
-    can_act: bool  # owner or admin of the side they see it from
-
-
-def _sellers_of(user: Any, rfq: Rfq) -> list[Cooperative]:
-    if not (user and user.is_authenticated):
-        return []
-    mine = Cooperative.objects.filter(memberships__user=user).exclude(pk=rfq.buyer_id)
-    return [c for c in mine.order_by("pk") if rfqs_for_seller(c).filter(pk=rfq.pk).exists()]
-
-
-def rfq_get_visible(*, user: Any, rfq_id: int, seller_slug: str = "") -> RfqView:
-    """The request as the buyer's member sees it, or as a member of a seller it is for (the one
-    named by `seller_slug` when the person belongs to several); else a 404."""
-    rfq = (
-        Rfq.objects.select_related("buyer", "category")
-        .prefetch_related("attachments", "invited")
-        .filter(pk=rfq_id)
-        .first()
-    )
-    if rfq is None:
-        raise Http404("No such request.")
-    if is_member(user, rfq.buyer) and not seller_slug:
-        return RfqView(rfq, True, None, can_manage_cooperative(user, rfq.buyer))
-    sellers = _sellers_of(user, rfq)
-    if seller_slug:
-        sellers = [s for s in sellers if s.slug == seller_slug]
-    if not sellers:
-        raise Http404("No such request.")
-    return RfqView(rfq, False, sellers[0], can_manage_cooperative(user, sellers[0]))
-
-
-def _latest_versions() -> Prefetch:
-    return Prefetch(
-        "versions",
-        queryset=QuoteVersion.objects.prefetch_related("lines").order_by("-number"),
-    )
-
-
-def quotes_of(rfq: Rfq, seller: Cooperative | None = None) -> list[Quote]:
-    """The request's quotes (only `seller`'s when given), each with its versions newest first
-    (`quote.versions.all()[0]` is the latest)."""
-    queryset = Quote.objects.filter(rfq=rfq).select_related("seller")
-    if seller is not None:
-        queryset = queryset.filter(seller=seller)
-    return list(queryset.prefetch_related(_latest_versions()).order_by("pk"))
-
-
-@dataclass(frozen=True)
-class QuoteView:
-    quote: Quote
-    is_buyer: bool
-    can_act: bool
-
-
-def quote_get_visible(*, user: Any, quote_id: int) -> QuoteView:
-    """A quote for the buyer's members and the seller's members; anyone else a 404."""
-    quote = (
-        Quote.objects.select_related("rfq__buyer", "seller")
-        .prefetch_related(_latest_versions())
-        .filter(pk=quote_id)
-        .first()
-    )
-    if quote is None:
-        raise Http404("No such quote.")
-    if is_member(user, quote.rfq.buyer):
-        return QuoteView(quote, True, can_manage_cooperative(user, quote.rfq.buyer))
-    if is_member(user, quote.seller):
-        return QuoteView(quote, False, can_manage_cooperative(user, quote.seller))
-    raise Http404("No such quote.")
-
-
-def thread_of(rfq: Rfq, seller: Cooperative) -> QuerySet[RfqMessage]:
-    """The messages between the buyer and one seller (the caller checked who may read them)."""
-    return RfqMessage.objects.filter(rfq=rfq, seller=seller).select_related("author")
-
-
-def seller_for_thread(*, view: RfqView, slug: str) -> Cooperative:
-    """Whose thread a post goes to: the viewer's own cooperative for a seller; for the buyer, a
-    seller the request is for, named by slug (anyone else: 404)."""
-    if not view.is_buyer:
-        assert view.seller is not None
-        return view.seller
-    candidates = Cooperative.objects.filter(slug=slug).exclude(pk=view.rfq.buyer_id).first()
-    if candidates is None or not rfqs_for_seller(candidates).filter(pk=view.rfq.pk).exists():
-        raise Http404("No such seller for this request.")
-    return candidates
-
-
-def cooperatives_to_invite(*, search: str, exclude: Cooperative, chosen: list[int]) -> list[Cooperative]:
+def cooperatives_to_invite(
+    *, search: str, exclude: Cooperative, chosen: list[int]
+) -> list[Cooperative]:
     """The picker of a private request: the cooperatives already chosen, then up to
-    PICKER_LIMIT others whose name, sector, city or country matches `search` (none suspended)."""
+    PICKER_LIMIT others whose name, sector, city, region or country matches `search` (no
+    suspended one)."""
     visible = Cooperative.objects.exclude(pk=exclude.pk).exclude(
         verification_status=VerificationStatus.SUSPENDED
     )
     picked = list(visible.filter(pk__in=chosen).order_by("name"))
-    found: list[Cooperative] = []
     words = search.strip()
-    if words:
-        found = list(
-            visible.filter(
-                Q(name__icontains=words)
-                | Q(sector__icontains=words)
-                | Q(city__icontains=words)
-                | Q(region__icontains=words)
-                | Q(country__iexact=words)
-            )
-            .exclude(pk__in=chosen)
-            .order_by("name")[:PICKER_LIMIT]
+    if not words:
+        return picked
+    found = (
+        visible.filter(
+            Q(name__icontains=words)
+            | Q(sector__icontains=words)
+            | Q(city__icontains=words)
+            | Q(region__icontains=words)
+            | Q(country__iexact=words)
         )
-    return picked + found
-
-
-def agreements_of(cooperative: Cooperative) -> QuerySet[Agreement]:
-    """The agreements where the cooperative sells, buys, or belongs to the buyer group."""
-    return (
-        Agreement.objects.filter(
-            Q(seller=cooperative) | Q(buyer=cooperative) | Q(buyer_group__members=cooperative)
-        )
-        .select_related("seller", "buyer", "buyer_group")
-        .prefetch_related("prices__listing", "prices__category")
-        .distinct()
-        .order_by("-created_at", "-id")
+        .exclude(pk__in=chosen)
+        .order_by("name")[:PICKER_LIMIT]
     )
-
-
-def agreement_get_visible(*, user: Any, agreement_id: int) -> Agreement:
-    agreement = (
-        Agreement.objects.select_related("seller", "buyer", "buyer_group")
-        .prefetch_related("prices__listing", "prices__category", "buyer_group__members")
-        .filter(pk=agreement_id)
-        .first()
-    )
-    if agreement is None:
-        raise Http404("No such agreement.")
-    sides = [agreement.seller]
-    if agreement.buyer is not None:
-        sides.append(agreement.buyer)
-    elif agreement.buyer_group is not None:
-        sides.extend(agreement.buyer_group.members.all())
-    if not any(is_member(user, side) for side in sides):
-        raise Http404("No such agreement.")
-    return agreement
-
-
-def agreement_buyers_managed_by(user: Any, agreement: Agreement) -> list[Cooperative]:
-    """The agreement's buyer cooperatives (the buyer, or the group's members) whose owner or
-    admin this person is: the ones they may accept or end it for."""
-    if agreement.buyer is not None:
-        buyers = [agreement.buyer]
-    elif agreement.buyer_group is not None:
-        buyers = list(agreement.buyer_group.members.all().order_by("pk"))
-    else:
-        buyers = []
-    return [buyer for buyer in buyers if can_manage_cooperative(user, buyer)]
-
-
-def standing_orders_of(cooperative: Cooperative) -> QuerySet[StandingOrder]:
-    """The standing orders the cooperative buys with, or sells under, with their drafts."""
-    return (
-        StandingOrder.objects.filter(Q(buyer=cooperative) | Q(agreement__seller=cooperative))
-        .select_related("agreement__seller", "buyer")
-        .prefetch_related(
-            "lines__listing",
-            Prefetch("drafts", queryset=StandingOrderDraft.objects.order_by("-period_start")),
-        )
-        .order_by("-created_at", "-id")
-    )
-
-
-def draft_get_visible(*, user: Any, draft_id: int) -> StandingOrderDraft:
-    draft = (
-        StandingOrderDraft.objects.select_related(
-            "standing_order__buyer", "standing_order__agreement__seller"
-        )
-        .filter(pk=draft_id)
-        .first()
-    )
-    if draft is None or not is_member(user, draft.standing_order.buyer):
-        raise Http404("No such draft order.")
-    return draft
-
-
-__all__ = [
-    "RfqView",
-    "QuoteView",
-    "agreement_buyers_managed_by",
-    "agreement_get_visible",
-    "agreements_of",
-    "cooperatives_to_invite",
-    "draft_get_visible",
-    "quote_get_visible",
-    "quotes_of",
-    "rfq_get_visible",
-    "rfqs_for_seller",
-    "rfqs_of_buyer",
-    "seller_for_thread",
-    "standing_orders_of",
-    "thread_of",
-]
+    return picked + list(found)

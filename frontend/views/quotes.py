@@ -3,6 +3,7 @@ quotes, the thread), a quote's versions with the counter form, the side-by-side 
 the award. Reads go through `quotes.selectors`, writes through the services; post, redirect, get.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -15,8 +16,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cooperatives.permissions import can_manage_cooperative
-from cooperatives.selectors import cooperative_get_for_member
+from cooperatives.models import Cooperative
+from cooperatives.permissions import can_manage_cooperative, is_member
+from cooperatives.selectors import cooperative_find_by_slug, cooperative_get_for_member
 from core.money import Money, default_currency
 from frontend.quote_forms import (
     QUOTE_LINE_ROWS,
@@ -31,7 +33,7 @@ from marketplace.selectors import category_find
 from orders import selectors as order_selectors
 from orders.services import rfq_award
 from quotes import selectors, services
-from quotes.models import QuoteVersion
+from quotes.models import Quote, QuoteVersion, Rfq
 from quotes.services import QuoteLineInput, QuoteTerms
 from quotes.state import LIVE_QUOTE, RfqStatus
 
@@ -48,8 +50,12 @@ def rfq_list(request: SignedInRequest, slug: str) -> HttpResponse:
         "frontend/quotes/rfq_list.html",
         {
             "cooperative": cooperative,
-            "as_buyer": selectors.rfqs_of_buyer(cooperative)[:100],
-            "as_seller": selectors.rfqs_for_seller(cooperative)[:100],
+            "as_buyer": selectors.rfq_list_for_cooperative(
+                user=request.user, cooperative=cooperative, role=selectors.BUYER
+            )[:100],
+            "as_seller": selectors.rfq_list_for_cooperative(
+                user=request.user, cooperative=cooperative, role=selectors.SELLER
+            )[:100],
             "can_publish": can_manage_cooperative(request.user, cooperative),
         },
     )
@@ -65,9 +71,9 @@ def rfq_create(request: SignedInRequest, slug: str) -> HttpResponse:
         search=search, exclude=cooperative, chosen=_chosen_ids(request)
     )
     if request.method != "POST" or "search" in request.POST:
-        data = request.POST if request.method == "POST" else None
-        form = RfqForm(data, invitable=invitable)
-        if data is not None:
+        posted = request.POST if request.method == "POST" else None
+        form = RfqForm(posted, invitable=invitable)
+        if posted is not None:
             form.errors.clear()  # only searching: say nothing of the fields not filled yet
         return _rfq_form(request, cooperative, form)
     form = RfqForm(request.POST, request.FILES, invitable=invitable)
@@ -162,9 +168,53 @@ def _posted_terms(form: QuoteForm, formset: Any) -> QuoteTerms | None:
     )
 
 
-def _rfq_context(request: SignedInRequest, view: selectors.RfqView) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RfqView:
+    """A request as one person sees it: as the buyer, or as the one seller of theirs it is for
+    (`?as=<slug>` picks it when the person belongs to the buyer too, or to several sellers)."""
+
+    access: selectors.RfqAccess
+    seller: Cooperative | None
+    can_act: bool  # an owner or admin of the side it is seen from
+
+    @property
+    def rfq(self) -> Rfq:
+        return self.access.rfq
+
+    @property
+    def is_buyer(self) -> bool:
+        return self.access.is_buyer
+
+
+def _rfq_view(request: SignedInRequest, rfq_id: int, slug: str = "") -> RfqView:
+    if slug:
+        access = selectors.rfq_get_as_seller(user=request.user, rfq_id=rfq_id, slug=slug)
+    else:
+        access = selectors.rfq_get_visible(user=request.user, rfq_id=rfq_id)
+    if access.is_buyer:
+        return RfqView(access, None, can_manage_cooperative(request.user, access.rfq.buyer))
+    seller = access.seller_for()
+    assert seller is not None
+    return RfqView(access, seller, can_manage_cooperative(request.user, seller))
+
+
+def _buyer_view(request: SignedInRequest, rfq_id: int) -> RfqView:
+    view = _rfq_view(request, rfq_id)
+    if not view.is_buyer:
+        raise Http404("No such request.")
+    return view
+
+
+def _newest_first(quote: Quote) -> list[QuoteVersion]:
+    return list(reversed(selectors.quote_versions(quote)))
+
+
+def _rfq_context(request: SignedInRequest, view: RfqView) -> dict[str, Any]:
     rfq = view.rfq
-    quotes = selectors.quotes_of(rfq, None if view.is_buyer else view.seller)
+    quotes = [
+        {"quote": quote, "latest": selectors.quote_latest_version(quote)}
+        for quote in selectors.quote_list(access=view.access)
+    ]
     context: dict[str, Any] = {
         "view": view,
         "rfq": rfq,
@@ -175,8 +225,8 @@ def _rfq_context(request: SignedInRequest, view: selectors.RfqView) -> dict[str,
     }
     if not view.is_buyer:
         assert view.seller is not None
-        context["thread"] = selectors.thread_of(rfq, view.seller)
-        context["own_quote"] = quotes[0] if quotes else None
+        context["thread"] = selectors.message_list(access=view.access, seller=view.seller)
+        context["own"] = quotes[0] if quotes else None
         if not quotes and view.can_act and rfq.status == RfqStatus.OPEN:
             form, formset = _terms_forms(request, None, _currency_of(view.seller))
             context.update({"quote_form": form, "line_formset": formset})
@@ -189,19 +239,15 @@ def _currency_of(cooperative: Any) -> str:
 
 @login_required
 def rfq_detail(request: SignedInRequest, rfq_id: int) -> HttpResponse:
-    view = selectors.rfq_get_visible(
-        user=request.user, rfq_id=rfq_id, seller_slug=request.GET.get("as", "")
-    )
+    view = _rfq_view(request, rfq_id, request.GET.get("as", ""))
     return render(request, "frontend/quotes/rfq_detail.html", _rfq_context(request, view))
 
 
 @login_required
 @require_POST
 def quote_submit(request: SignedInRequest, rfq_id: int) -> HttpResponse:
-    view = selectors.rfq_get_visible(
-        user=request.user, rfq_id=rfq_id, seller_slug=request.POST.get("as", "")
-    )
-    if view.is_buyer or view.seller is None:
+    view = _rfq_view(request, rfq_id, request.POST.get("as", ""))
+    if view.seller is None:
         raise Http404("No such request.")
     form, formset = _terms_forms(request, None, "")
     terms = _posted_terms(form, formset)
@@ -225,11 +271,11 @@ def quote_submit(request: SignedInRequest, rfq_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def rfq_message(request: SignedInRequest, rfq_id: int) -> HttpResponse:
-    view = selectors.rfq_get_visible(
-        user=request.user, rfq_id=rfq_id, seller_slug=request.POST.get("as", "")
-    )
+    view = _rfq_view(request, rfq_id, request.POST.get("as", ""))
     form = MessageForm(request.POST)
-    seller = selectors.seller_for_thread(view=view, slug=request.POST.get("seller", ""))
+    seller = view.seller or cooperative_find_by_slug(request.POST.get("seller", ""))
+    if seller is None or not selectors.rfq_concerns_seller(view.rfq, seller):
+        raise Http404("No such thread.")
     if form.is_valid():
         done = attempt(
             request,
@@ -242,16 +288,38 @@ def rfq_message(request: SignedInRequest, rfq_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Write a message."))
     if view.is_buyer:
-        quote = next(iter(selectors.quotes_of(view.rfq, seller)), None)
+        quote = selectors.quote_list(access=view.access).filter(seller=seller).first()
         if quote is not None:
             return redirect("frontend:quote", quote_id=quote.pk)
         return redirect("frontend:rfq", rfq_id=rfq_id)
     return redirect(f"{reverse('frontend:rfq', args=[rfq_id])}?as={seller.slug}")
 
 
-def _quote_context(request: SignedInRequest, view: selectors.QuoteView) -> dict[str, Any]:
+@dataclass(frozen=True)
+class QuoteView:
+    """A quote as one person sees it: from the seller's side when they belong to the seller
+    (even if also to the buyer), else from the buyer's."""
+
+    quote: Quote
+    is_buyer: bool
+    can_act: bool
+
+
+def _thread(request: SignedInRequest, quote: Quote) -> Any:
+    access = selectors.rfq_get_visible(user=request.user, rfq_id=quote.rfq_id)
+    return selectors.message_list(access=access, seller=quote.seller)
+
+
+def _quote_view(request: SignedInRequest, quote_id: int) -> QuoteView:
+    quote = selectors.quote_get_visible(user=request.user, quote_id=quote_id)
+    if is_member(request.user, quote.seller):
+        return QuoteView(quote, False, can_manage_cooperative(request.user, quote.seller))
+    return QuoteView(quote, True, can_manage_cooperative(request.user, quote.rfq.buyer))
+
+
+def _quote_context(request: SignedInRequest, view: QuoteView) -> dict[str, Any]:
     quote = view.quote
-    versions = list(quote.versions.all())
+    versions = _newest_first(quote)
     is_live = quote.status in LIVE_QUOTE and quote.rfq.status == RfqStatus.OPEN
     counters_left = quote.rfq.max_counters + 1 - len(versions)
     context: dict[str, Any] = {
@@ -259,7 +327,7 @@ def _quote_context(request: SignedInRequest, view: selectors.QuoteView) -> dict[
         "quote": quote,
         "rfq": quote.rfq,
         "versions": versions,
-        "thread": selectors.thread_of(quote.rfq, quote.seller),
+        "thread": _thread(request, quote),
         "message_form": MessageForm(),
         "counters_left": max(0, counters_left),
         "can_counter": view.can_act and is_live and counters_left > 0,
@@ -273,14 +341,14 @@ def _quote_context(request: SignedInRequest, view: selectors.QuoteView) -> dict[
 
 @login_required
 def quote_detail(request: SignedInRequest, quote_id: int) -> HttpResponse:
-    view = selectors.quote_get_visible(user=request.user, quote_id=quote_id)
+    view = _quote_view(request, quote_id)
     return render(request, "frontend/quotes/quote_detail.html", _quote_context(request, view))
 
 
 @login_required
 @require_POST
 def quote_counter(request: SignedInRequest, quote_id: int) -> HttpResponse:
-    view = selectors.quote_get_visible(user=request.user, quote_id=quote_id)
+    view = _quote_view(request, quote_id)
     form, formset = _terms_forms(request, None, "")
     terms = _posted_terms(form, formset)
     if terms is not None:
@@ -290,9 +358,7 @@ def quote_counter(request: SignedInRequest, quote_id: int) -> HttpResponse:
             form=form,
         )
         if succeeded(done):
-            messages.success(
-                request, _("Version %(number)s is sent.") % {"number": done.number}
-            )
+            messages.success(request, _("Version %(number)s is sent.") % {"number": done.number})
             return redirect("frontend:quote", quote_id=quote_id)
     context = _quote_context(request, view)
     context.update({"quote_form": form, "line_formset": formset})
@@ -302,7 +368,7 @@ def quote_counter(request: SignedInRequest, quote_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def quote_withdraw(request: SignedInRequest, quote_id: int) -> HttpResponse:
-    view = selectors.quote_get_visible(user=request.user, quote_id=quote_id)
+    view = _quote_view(request, quote_id)
     done = attempt(request, lambda: services.quote_withdraw(quote=view.quote, actor=request.user))
     if succeeded(done):
         messages.success(request, _("Your quote is withdrawn."))
@@ -311,18 +377,14 @@ def quote_withdraw(request: SignedInRequest, quote_id: int) -> HttpResponse:
 
 @login_required
 def rfq_compare(request: SignedInRequest, rfq_id: int) -> HttpResponse:
-    view = selectors.rfq_get_visible(user=request.user, rfq_id=rfq_id)
-    if not view.is_buyer:
-        raise Http404("No such request.")
-    quotes = selectors.quotes_of(view.rfq)
+    view = _buyer_view(request, rfq_id)
     columns = [
         {
             "quote": quote,
-            "version": quote.versions.all()[0],
+            "version": selectors.quote_latest_version(quote),
             "is_awardable": quote.status in LIVE_QUOTE,
         }
-        for quote in quotes
-        if quote.versions.all()
+        for quote in selectors.quote_list(access=view.access)
     ]
     return render(
         request,
@@ -339,9 +401,7 @@ def rfq_compare(request: SignedInRequest, rfq_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def rfq_award_view(request: SignedInRequest, rfq_id: int) -> HttpResponse:
-    view = selectors.rfq_get_visible(user=request.user, rfq_id=rfq_id)
-    if not view.is_buyer:
-        raise Http404("No such request.")
+    view = _buyer_view(request, rfq_id)
     awards: list[tuple[int, int | None]] = []
     for value in request.POST.getlist("version"):
         if not value.isdigit():
@@ -361,4 +421,3 @@ def rfq_award_view(request: SignedInRequest, rfq_id: int) -> HttpResponse:
         % {"count": len(orders)},
     )
     return redirect("frontend:rfq", rfq_id=rfq_id)
-

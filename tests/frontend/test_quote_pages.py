@@ -209,9 +209,7 @@ def test_an_agreement_is_accepted_and_ended_from_its_page(buyer_coop, buyer_owne
     assert stranger.get(f"/agreements/{agreement.pk}/").status_code == 404
 
 
-def test_a_standing_order_draft_shows_the_flag_and_is_confirmed_or_skipped(
-    buyer_coop, buyer_owner
-):
+def test_a_standing_order_draft_shows_the_flag_and_is_confirmed_or_skipped(buyer_coop, buyer_owner):
     dairy, dairy_owner = seller("Tambo", "UY")
     listing = ListingFactory(cooperative=dairy, currency="UYU", stock=1)
     agreement = services.agreement_propose(
@@ -242,11 +240,17 @@ def test_a_standing_order_draft_shows_the_flag_and_is_confirmed_or_skipped(
     )
     assert "Sin stock" in page
     older, newer = StandingOrderDraft.objects.order_by("period_start")
-    browser.post(f"/standing-orders/drafts/{older.pk}/skip/")
-    browser.post(f"/standing-orders/drafts/{newer.pk}/confirm/")
+    seller_browser = browser_for(dairy_owner)
+    refused = seller_browser.post(f"/standing-orders/{standing.pk}/drafts/{newer.pk}/skip/")
+    assert refused["Location"] == f"/my/cooperatives/{dairy.slug}/standing-orders/"
+    browser.post(f"/standing-orders/{standing.pk}/drafts/{older.pk}/skip/")
+    browser.post(f"/standing-orders/{standing.pk}/drafts/{newer.pk}/confirm/")
     older.refresh_from_db()
     newer.refresh_from_db()
     assert (older.status, newer.status) == (DraftStatus.SKIPPED, DraftStatus.CONFIRMED)
     order = Order.objects.get(buyer=buyer_coop)
     assert order.payment_terms_days == 15
-    assert browser_for(dairy_owner).post(f"/standing-orders/drafts/{newer.pk}/skip/").status_code == 404
+    stranger = browser_for(seller("Otra")[1])
+    assert (
+        stranger.post(f"/standing-orders/{standing.pk}/drafts/{newer.pk}/skip/").status_code == 404
+    )
