@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import can_manage_cooperative, is_member
@@ -22,6 +22,7 @@ from quotes.state import AgreementStatus, DraftStatus
 
 
 @login_required
+@require_safe
 def agreement_list(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = cooperative_get_for_member(user=request.user, slug=slug)
     return render(
@@ -43,6 +44,7 @@ def _managed_buyer(request: SignedInRequest, agreement: Agreement) -> Cooperativ
 
 
 @login_required
+@require_safe
 def agreement_detail(request: SignedInRequest, agreement_id: int) -> HttpResponse:
     agreement = selectors.agreement_get_visible(user=request.user, agreement_id=agreement_id)
     buyer = _managed_buyer(request, agreement)
@@ -86,6 +88,7 @@ def agreement_action(request: SignedInRequest, agreement_id: int, action: str) -
 
 
 @login_required
+@require_safe
 def standing_order_list(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = cooperative_get_for_member(user=request.user, slug=slug)
     return render(

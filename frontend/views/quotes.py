@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import can_manage_cooperative, is_member
@@ -43,6 +43,7 @@ def _chosen_ids(request: SignedInRequest) -> list[int]:
 
 
 @login_required
+@require_safe
 def rfq_list(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = cooperative_get_for_member(user=request.user, slug=slug)
     return render(
@@ -238,6 +239,7 @@ def _currency_of(cooperative: Any) -> str:
 
 
 @login_required
+@require_safe
 def rfq_detail(request: SignedInRequest, rfq_id: int) -> HttpResponse:
     view = _rfq_view(request, rfq_id, request.GET.get("as", ""))
     return render(request, "frontend/quotes/rfq_detail.html", _rfq_context(request, view))
@@ -340,6 +342,7 @@ def _quote_context(request: SignedInRequest, view: QuoteView) -> dict[str, Any]:
 
 
 @login_required
+@require_safe
 def quote_detail(request: SignedInRequest, quote_id: int) -> HttpResponse:
     view = _quote_view(request, quote_id)
     return render(request, "frontend/quotes/quote_detail.html", _quote_context(request, view))
@@ -376,6 +379,7 @@ def quote_withdraw(request: SignedInRequest, quote_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def rfq_compare(request: SignedInRequest, rfq_id: int) -> HttpResponse:
     view = _buyer_view(request, rfq_id)
     columns = [
