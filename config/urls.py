@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("cooperatives.api.urls")),
     path("", include("marketplace.api.urls")),
+    path("", include("quotes.api.urls")),
     path("", include("moderation.api.urls")),
     path("", include("ledger.api.urls")),
     path("", include("orders.api.urls")),

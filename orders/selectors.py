@@ -205,6 +205,11 @@ def order_get_visible(*, user: Any, order_id: int) -> Order:
     return order
 
 
+def order_list_by_ids(*, user: Any, order_ids: list[int]) -> QuerySet[Order]:
+    """These orders as the user may see them (an award's or a standing draft's), by id."""
+    return _with_details(order_list_visible_to(user).filter(pk__in=order_ids)).order_by("pk")
+
+
 def message_list(*, user: Any, order: Order) -> QuerySet[Message]:
     if not permissions.can_read_messages(user, order):
         raise Http404("No order with this id.")

@@ -16,6 +16,13 @@ from core.reference import clean_site_language, country_codes
 from core.text import validate_multi_line, validate_one_line
 
 
+class CooperativeRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cooperative
+        fields = ["id", "slug", "name", "country"]
+        read_only_fields = fields
+
+
 class CooperativeSerializer(serializers.ModelSerializer):
     """The public profile. Contact details that are for members only are added by the private form."""
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperatives.models import Cooperative
+from cooperatives.api.serializers import CooperativeRefSerializer
 from cooperatives.permissions import prime_roles
 from orders import labels, permissions
 from orders.models import (
@@ -20,13 +20,6 @@ from orders.models import (
 from orders.payments import rails
 from orders.selectors import CartSummary, SellerGroup
 from orders.state import ACTIONS, OrderStatus, PaymentStatus, Side
-
-
-class CooperativeRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Cooperative
-        fields = ["id", "slug", "name", "country"]
-        read_only_fields = fields
 
 
 class AmountSerializer(serializers.Serializer):
@@ -232,6 +225,8 @@ class OrderSummarySerializer(serializers.ModelSerializer):
             "credit_note_number",
             "is_flagged",
             "seller_suspended",
+            "payment_terms_days",
+            "credit_share_bps",
             "placed_at",
             "accepted_at",
             "fulfilled_at",

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from orders.api.views import cart, documents, orders, payments, receivables
+from orders.api.views import cart, documents, orders, payments, quotes, receivables
 from orders.models import InvoiceKind
 from orders.state import ACTIONS
+from quotes.api.urls import action
 
 urlpatterns = [
+    *action("rfqs/<int:pk>/award", quotes.RfqAwardView, "rfq-award"),
+    *action(
+        "standing-orders/<int:pk>/drafts/<int:draft>/confirm",
+        quotes.DraftConfirmView,
+        "standing-draft-confirm",
+    ),
     path("invoices/", receivables.InvoiceListView.as_view(), name="invoice-list"),
     path("credit/payments/", receivables.CreditPaymentView.as_view(), name="credit-payment"),
     path(

@@ -1,6 +1,11 @@
 """Every write of the orders app. Import from here: `from orders import services`."""
 
-from orders.services.awards import rfq_award, standing_draft_confirm
+from orders.services.awards import (
+    AwardResult,
+    rfq_award,
+    rfq_award_result,
+    standing_draft_confirm,
+)
 from orders.services.cart import cart_add_item, cart_remove_item, cart_update_item
 from orders.services.checkout import (
     CheckoutConflict,
@@ -30,6 +35,7 @@ from orders.services.orders import (
 from orders.services.people import orders_anonymise_actor
 
 __all__ = [
+    "AwardResult",
     "CheckoutConflict",
     "CheckoutResult",
     "IdempotencyKeyReused",
@@ -58,5 +64,6 @@ __all__ = [
     "orders_anonymise_actor",
     "orders_flag_for_suspended_cooperative",
     "rfq_award",
+    "rfq_award_result",
     "standing_draft_confirm",
 ]

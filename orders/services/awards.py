@@ -24,7 +24,7 @@ from orders import notifications, payments
 from orders.models import MAX_AMOUNT, Checkout, Order
 from orders.payments.rails.invoice import InvoiceRail
 from orders.pricing import line_total, order_totals
-from orders.services.checkout import _create_orders
+from orders.services.checkout import _check_key, _create_orders, _replay
 from quotes.models import Rfq, StandingOrderDraft
 from quotes.services import draft_decide as standing_draft_decide
 from quotes.services import rfq_lock_for_award
@@ -42,14 +42,46 @@ class AwardLine:
 
 
 @transaction.atomic
-def rfq_award(*, rfq: Rfq, actor: Any, awards: list[tuple[int, int | None]]) -> list[Order]:
+def rfq_award(
+    *,
+    rfq: Rfq,
+    actor: Any,
+    awards: list[tuple[int, int | None]],
+    idempotency_key: str | None = None,
+) -> list[Order]:
     """Award one quote version (or split across several): one order per version at its quoted
     unit prices, payment terms and credit share, paid by invoice. Idempotent: the same award
     again returns the same orders."""
+    return rfq_award_result(
+        rfq=rfq, actor=actor, awards=awards, idempotency_key=idempotency_key
+    ).orders
+
+
+@dataclass(frozen=True)
+class AwardResult:
+    orders: list[Order]
+    is_replay: bool
+
+
+@transaction.atomic
+def rfq_award_result(
+    *,
+    rfq: Rfq,
+    actor: Any,
+    awards: list[tuple[int, int | None]],
+    idempotency_key: str | None = None,
+) -> AwardResult:
+    """`rfq_award`, saying whether it was a replay. With an `idempotency_key` (the API's
+    header), a key already used by the buyer for a different request is a 422, as at checkout."""
     ensure_email_confirmed(actor)
+    key = _check_key(idempotency_key) if idempotency_key is not None else ""
+    body = sorted([version_id, quantity or 0] for version_id, quantity in awards)
     rfq, chosen, is_replay = rfq_lock_for_award(rfq=rfq, actor=actor, awards=awards)
     if is_replay:
-        return list(Order.objects.filter(quote_version__in=[v for v, _q in chosen]).order_by("pk"))
+        made = Order.objects.filter(quote_version__in=[v for v, _q in chosen]).order_by("pk")
+        return AwardResult(list(made), is_replay=True)
+    if key:
+        _replay(rfq.buyer, key, _fingerprint(body))  # the key, used for another request: 422
     ensure_active(rfq.buyer, "checkout")
     plans = [
         (
@@ -67,11 +99,10 @@ def rfq_award(*, rfq: Rfq, actor: Any, awards: list[tuple[int, int | None]]) -> 
         )
         for version, quantity in chosen
     ]
-    body = sorted([version.pk, quantity or 0] for version, quantity in chosen)
     orders = _place_agreed(
         buyer=rfq.buyer,
         actor=actor,
-        key=f"rfq-{rfq.pk}-award",
+        key=key or f"rfq-{rfq.pk}-award",
         fingerprint=body,
         plans=plans,
         delivery_address=rfq.delivery_place,
@@ -82,7 +113,11 @@ def rfq_award(*, rfq: Rfq, actor: Any, awards: list[tuple[int, int | None]]) -> 
         order.payment_terms_days = version.payment_terms_days
         order.credit_share_bps = version.credit_share_bps
         order.save(update_fields=["quote_version", "payment_terms_days", "credit_share_bps"])
-    return orders
+    return AwardResult(orders, is_replay=False)
+
+
+def _fingerprint(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body).encode()).hexdigest()
 
 
 def _place_agreed(
@@ -120,7 +155,7 @@ def _place_agreed(
         buyer=buyer,
         created_by=actor,
         idempotency_key=key,
-        request_fingerprint=hashlib.sha256(json.dumps(fingerprint).encode()).hexdigest(),
+        request_fingerprint=_fingerprint(fingerprint),
         status=status,
         payment_method=InvoiceRail.code,
         payment_status=payment_status,

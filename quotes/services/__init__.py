@@ -17,7 +17,7 @@ from quotes.services.rfqs import (
     rfq_lock_for_award,
     rfq_publish,
 )
-from quotes.services.standing import draft_decide, standing_orders_draft
+from quotes.services.standing import draft_decide, standing_order_create, standing_orders_draft
 
 __all__ = [
     "QuoteLineInput",
@@ -34,5 +34,6 @@ __all__ = [
     "quotes_close_expired",
     "rfq_lock_for_award",
     "rfq_publish",
+    "standing_order_create",
     "standing_orders_draft",
 ]

@@ -86,7 +86,7 @@ def agreement_propose(
     return agreement
 
 
-def _buyer_ids(agreement: Agreement) -> list[int]:
+def agreement_buyer_ids(agreement: Agreement) -> list[int]:
     if agreement.buyer_id:
         return [agreement.buyer_id]
     return list(agreement.buyer_group.members.values_list("pk", flat=True))  # type: ignore[union-attr]
@@ -98,7 +98,7 @@ def agreement_accept(*, agreement: Agreement, buyer: Cooperative, actor: Any) ->
     the version it replaces stops applying."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     forget_roles(actor)
-    if buyer.pk not in _buyer_ids(agreement) or not is_member(actor, buyer):
+    if buyer.pk not in agreement_buyer_ids(agreement) or not is_member(actor, buyer):
         raise NotFound(_("No such agreement."))
     if not can_manage_cooperative(actor, buyer):
         raise NotPermitted(_("Only owners and admins can accept an agreement."))
@@ -130,8 +130,10 @@ def agreement_end(*, agreement: Agreement, actor: Any) -> Agreement:
     """Either side ends the agreement; prices fall back to the public ones."""
     agreement = Agreement.objects.select_for_update().select_related("seller").get(pk=agreement.pk)
     forget_roles(actor)
-    sides = [agreement.seller, *Cooperative.objects.filter(pk__in=_buyer_ids(agreement))]
+    sides = [agreement.seller, *Cooperative.objects.filter(pk__in=agreement_buyer_ids(agreement))]
     if not any(can_manage_cooperative(actor, side) for side in sides):
+        if any(is_member(actor, side) for side in sides):
+            raise NotPermitted(_("Only owners and admins can end an agreement."))
         raise NotFound(_("No such agreement."))
     before = agreement.status
     agreement.status = ensure_agreement_transition("end", before)

@@ -286,6 +286,8 @@ def quote_submit(*, rfq: Rfq, seller: Cooperative, actor: Any, terms: QuoteTerms
     rfq = _lock_open_rfq(rfq)
     forget_roles(actor)
     if not permissions.can_quote(actor, rfq, seller):
+        if is_member(actor, seller) and permissions.is_invited(rfq, seller):
+            raise NotPermitted(_("Only owners and admins can quote for the cooperative."))
         raise NotFound(_("No such request."))
     ensure_active(seller, "quote")
     if rfq.answers_due_at <= timezone.now():

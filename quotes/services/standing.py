@@ -8,15 +8,74 @@ in the draft, never dropped.
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cooperatives.models import Cooperative
 from cooperatives.permissions import can_manage_cooperative, forget_roles, is_member
 from core.errors import NotFound, NotPermitted
-from quotes.models import Schedule, StandingOrder, StandingOrderDraft
-from quotes.services.agreements import agreement_unit_price
+from marketplace.models import Listing
+from marketplace.state import ListingStatus
+from quotes.models import (
+    Agreement,
+    Schedule,
+    StandingOrder,
+    StandingOrderDraft,
+    StandingOrderLine,
+)
+from quotes.services.agreements import agreement_buyer_ids, agreement_unit_price
 from quotes.state import AgreementStatus, DraftStatus, ensure_draft_transition
+
+
+@transaction.atomic
+def standing_order_create(
+    *,
+    buyer: Cooperative,
+    actor: Any,
+    agreement: Agreement,
+    schedule: str,
+    starts_on: date,
+    lines: list[tuple[int, int]],
+    ends_on: date | None = None,
+) -> StandingOrder:
+    """The buyer sets up a repeated order of the agreement's seller's listings; the job drafts
+    one order per period from `starts_on`."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    forget_roles(actor)
+    if buyer.pk not in agreement_buyer_ids(agreement):
+        raise NotFound(_("No such agreement."))
+    if not can_manage_cooperative(actor, buyer):
+        raise NotPermitted(_("Only owners and admins can set up a standing order."))
+    errors: dict[str, list[str]] = {}
+    if agreement.status != AgreementStatus.ACTIVE:
+        errors["agreement"] = [_("A standing order needs an agreement both sides accepted.")]
+    if schedule not in Schedule.values:
+        errors["schedule"] = [_("Choose weekly or monthly.")]
+    if ends_on is not None and ends_on < starts_on:
+        errors["ends_on"] = [_("The standing order must end after it starts.")]
+    wanted = dict(lines)
+    listings = Listing.objects.filter(
+        pk__in=wanted, cooperative_id=agreement.seller_id, status=ListingStatus.PUBLISHED
+    ).values_list("pk", flat=True)
+    if not wanted or len(wanted) != len(lines) or set(listings) != set(wanted):
+        errors["lines"] = [_("Order published listings of the agreement's seller, each once.")]
+    if errors:
+        raise ValidationError(errors)
+    standing = StandingOrder.objects.create(
+        agreement=agreement,
+        buyer=buyer,
+        schedule=schedule,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
+    )
+    StandingOrderLine.objects.bulk_create(
+        StandingOrderLine(standing_order=standing, listing_id=listing, quantity=quantity)
+        for listing, quantity in sorted(wanted.items())
+    )
+    return standing
 
 
 def periods(standing: StandingOrder, until: date) -> list[date]:
@@ -106,4 +165,10 @@ def draft_decide(*, draft: StandingOrderDraft, actor: Any, action: str) -> Stand
     return draft
 
 
-__all__ = ["DraftStatus", "draft_decide", "periods", "standing_orders_draft"]
+__all__ = [
+    "DraftStatus",
+    "draft_decide",
+    "periods",
+    "standing_order_create",
+    "standing_orders_draft",
+]

@@ -33,6 +33,7 @@ DEFAULT_PARAMS = {
     "order_id": "order",
     "invoice_id": "invoice",
     "notice_id": "notice",
+    "draft": "standing_draft",  # a standing order's draft: coop's, as buyer
     "decision": "=confirm",
     "pk": "order",
     "action": "=accept",

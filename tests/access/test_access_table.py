@@ -227,6 +227,17 @@ def upload(kind: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("catalogue.csv", f"{header}\n".encode(), content_type="text/csv")
 
 
+def _filled(value: object, world: World) -> object:
+    """`{w...}` names filled in strings, also inside lists and objects (a quote's lines)."""
+    if isinstance(value, str):
+        return value.format(w=world)
+    if isinstance(value, list):
+        return [_filled(item, world) for item in value]
+    if isinstance(value, dict):
+        return {key: _filled(item, world) for key, item in value.items()}
+    return value
+
+
 def row_body(row: Row | None, world: World) -> dict[str, object]:
     if row is None or row.body is None:
         return {}
@@ -235,7 +246,7 @@ def row_body(row: Row | None, world: World) -> dict[str, object]:
         if isinstance(value, str) and value.startswith("<") and value.endswith(">"):
             body[key] = upload(value[1:-1])
         else:
-            body[key] = value.format(w=world) if isinstance(value, str) else value
+            body[key] = _filled(value, world)
     return body
 
 

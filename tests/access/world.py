@@ -7,6 +7,7 @@ unrelated cooperative; a moderator who belongs to none; and nobody signed in.
 
 import itertools
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -32,6 +33,8 @@ from moderation.models import Appeal, ModerationAction, Report
 from orders import services as orders
 from orders.models import CartLine, Checkout, Invoice, Order, PaymentNotice
 from orders.receivables import services as receivables
+from quotes import services as quotes
+from quotes.models import Agreement, Quote, QuoteVersion, Rfq, StandingOrder, StandingOrderDraft
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory, UserFactory
 
 PERSONAS = ("anonymous", "outsider", "member", "admin", "owner", "moderator")
@@ -72,6 +75,14 @@ class World:
     invoice: Invoice  # of `order`: coop is owed it by partner
     purchase_invoice: Invoice  # coop bought from partner, and partner accepted
     notice: PaymentNotice  # partner says it paid part of `invoice`; pending
+    rfq: Rfq  # partner asks coop (privately) for quotes; coop quoted
+    quote: Quote  # coop's answer to `rfq`
+    own_rfq: Rfq  # coop asks partner for quotes; partner quoted
+    own_quote_version: QuoteVersion  # partner's answer to `own_rfq`
+    agreement: Agreement  # coop sells to partner under it; active
+    offer: Agreement  # partner proposes to sell to coop; not yet accepted
+    standing: StandingOrder  # coop buys from partner weekly under an active agreement
+    standing_draft: StandingOrderDraft  # its first period, awaiting confirmation
 
     def user(self, persona: str) -> User | None:
         return None if persona == "anonymous" else getattr(self, persona)
@@ -111,6 +122,76 @@ def _pending_listing(coop: Cooperative) -> Listing:
     return ListingFactory(
         cooperative=coop, status="pending_review", published_at=None, submitted_at=timezone.now()
     )
+
+
+def _quotes(
+    coop: Cooperative,
+    owner: User,
+    partner: Cooperative,
+    partner_owner: User,
+    listing: Listing,
+    partner_listing: Listing,
+) -> dict[str, Any]:
+    """Requests for quotes both ways, agreements both ways, a standing order with one draft."""
+    today = timezone.localdate()
+    request = {
+        "title": "Impresión de folletos",
+        "specification": "A5, color",
+        "quantity": 100,
+        "unit": "unit",
+        "delivery_place": "Montevideo",
+        "delivery_date": today + timedelta(days=30),
+        "answers_due_at": timezone.now() + timedelta(days=7),
+        "visibility": "private",
+    }
+    terms = quotes.QuoteTerms(
+        currency="UYU",
+        valid_until=today + timedelta(days=30),
+        lead_time_days=5,
+        payment_terms_days=30,
+        lines=[quotes.QuoteLineInput("Folletos", 100, "unit", 1_00)],
+    )
+    rfq = quotes.rfq_publish(buyer=partner, actor=partner_owner, invited=[coop], **request)
+    quote = quotes.quote_submit(rfq=rfq, seller=coop, actor=owner, terms=terms)
+    own_rfq = quotes.rfq_publish(buyer=coop, actor=owner, invited=[partner], **request)
+    own_quote = quotes.quote_submit(rfq=own_rfq, seller=partner, actor=partner_owner, terms=terms)
+
+    def agree(seller: Cooperative, actor: User, buyer: Cooperative, item: Listing) -> Agreement:
+        return quotes.agreement_propose(
+            seller=seller,
+            actor=actor,
+            buyer=buyer,
+            name=f"Acuerdo {seller.name}",
+            currency=item.currency,
+            valid_from=today - timedelta(days=30),
+            valid_until=today + timedelta(days=365),
+            payment_terms_days=45,
+            prices=[{"listing": item, "discount_bps": 1000}],
+        )
+
+    agreement = agree(coop, owner, partner, listing)
+    quotes.agreement_accept(agreement=agreement, buyer=partner, actor=partner_owner)
+    purchase_agreement = agree(partner, partner_owner, coop, partner_listing)
+    quotes.agreement_accept(agreement=purchase_agreement, buyer=coop, actor=owner)
+    standing = quotes.standing_order_create(
+        buyer=coop,
+        actor=owner,
+        agreement=purchase_agreement,
+        schedule="weekly",
+        starts_on=today,
+        lines=[(partner_listing.pk, 1)],
+    )
+    quotes.standing_orders_draft(today=today)
+    return {
+        "rfq": rfq,
+        "quote": quote,
+        "own_rfq": own_rfq,
+        "own_quote_version": own_quote.versions.get(),
+        "agreement": agreement,
+        "offer": agree(partner, partner_owner, coop, partner_listing),
+        "standing": standing,
+        "standing_draft": standing.drafts.get(),
+    }
 
 
 def build_world() -> World:
@@ -199,7 +280,10 @@ def build_world() -> World:
     )
     appeal = moderation.appeal_file(decision=appealed, actor=owner, statement="Please look again.")
 
+    quoting = _quotes(coop, owner, partner, partner_owner, listing, partner_listing)
+
     return World(
+        **quoting,
         coop=coop,
         partner=partner,
         owner=owner,

@@ -1,0 +1,91 @@
+"""The two quotes actions that make orders (orders sit above quotes): awarding a request and
+confirming a standing order's draft. Visibility comes from `quotes.selectors` (404 otherwise)."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
+from core.api.throttling import ScopedWriteRateThrottle
+from orders import selectors, services
+from orders.api.serializers import OrderSummarySerializer
+from orders.api.views.cart import IDEMPOTENCY_KEY
+from orders.models import Order
+from quotes import selectors as quotes
+from quotes.api.serializers import AwardInputSerializer
+
+
+def _orders(request: Request, orders: list[Order]) -> list[dict[str, object]]:
+    found = selectors.order_list_by_ids(user=request.user, order_ids=[o.pk for o in orders])
+    return OrderSummarySerializer(found, many=True).data  # type: ignore[return-value]
+
+
+class RfqAwardView(APIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedWriteRateThrottle]
+    throttle_scope = "checkout"
+
+    @extend_schema(
+        request=AwardInputSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: OrderSummarySerializer(many=True),
+            200: OpenApiResponse(
+                OrderSummarySerializer(many=True), description="A retry: the same orders."
+            ),
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            422: OpenApiResponse(description="The Idempotency-Key was used for another request."),
+            429: THROTTLED,
+        },
+        description="The buyer's owner or admin awards the latest version of one quote, or "
+        "splits the award across several (`quantity`: part of a one-line quote): one order per "
+        "version, by invoice, at the quoted unit prices, payment terms and credit share. An "
+        "older version is a 409 `quote_version_outdated`; a different award of an awarded "
+        "request a 409 `rfq_already_awarded`; the same award again returns the same orders.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        access = quotes.rfq_get_visible(user=request.user, rfq_id=pk)
+        data = AwardInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.rfq_award_result(
+            rfq=access.rfq,
+            actor=request.user,
+            awards=[(a["version"], a.get("quantity")) for a in data.validated_data["awards"]],
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
+        )
+        body = _orders(request, result.orders)
+        if result.is_replay:
+            return Response(body, headers={"Idempotent-Replayed": "true"})
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+DRAFT = OpenApiParameter("draft", int, OpenApiParameter.PATH, description="A draft's id.")
+
+
+class DraftConfirmView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        parameters=[DRAFT],
+        responses={
+            201: OrderSummarySerializer(many=True),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        description="The buyer confirms one period's draft: an order at the drafted (agreed) "
+        "prices and the agreement's payment terms, taking the listings' stock. Once only.",
+    )
+    def post(self, request: Request, pk: int, draft: int) -> Response:
+        found = quotes.draft_get_visible(user=request.user, standing_order_id=pk, draft_id=draft)
+        orders = services.standing_draft_confirm(draft=found, actor=request.user)
+        return Response(_orders(request, orders), status=status.HTTP_201_CREATED)

@@ -1,0 +1,404 @@
+"""Requests for quotes, quotes, their threads, agreements and standing orders over HTTP. Thin:
+`quotes.selectors` decides what a caller sees (404 otherwise), `quotes.services` writes. Awarding
+and confirming a standing draft make orders: they live in `orders.api.views.quotes`."""
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cooperatives.models import Cooperative
+from cooperatives.selectors import cooperative_get_for_member
+from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
+from core.api.throttling import ScopedWriteRateThrottle
+from core.errors import NotPermitted
+from quotes import selectors, services
+from quotes.api.serializers import (
+    AgreementAcceptSerializer,
+    AgreementInputSerializer,
+    AgreementListQuerySerializer,
+    AgreementSerializer,
+    ListQuerySerializer,
+    QuoteInputSerializer,
+    QuoteSerializer,
+    QuoteTermsSerializer,
+    RfqInputSerializer,
+    RfqListQuerySerializer,
+    RfqMessageInputSerializer,
+    RfqMessageSerializer,
+    RfqSerializer,
+    StandingOrderInputSerializer,
+    StandingOrderSerializer,
+    ThreadQuerySerializer,
+)
+from quotes.models import Agreement
+
+WRITE = {400: INVALID, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+
+
+def _query(serializer_class: type, request: Request) -> dict[str, Any]:
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)
+
+
+def _cooperative(request: Request, slug: str) -> Cooperative:
+    return cooperative_get_for_member(user=request.user, slug=slug)
+
+
+# --- requests for quotes ------------------------------------------------------------------
+
+
+class RfqListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = RfqSerializer
+    filter_backends: list = []
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        query = _query(RfqListQuerySerializer, self.request)
+        return selectors.rfq_list_for_cooperative(
+            user=self.request.user,
+            cooperative=_cooperative(self.request, query["cooperative"]),
+            role=query.get("role", ""),
+            status=query.get("status", ""),
+        )
+
+    @extend_schema(
+        parameters=[RfqListQuerySerializer],
+        responses={200: RfqSerializer(many=True), 400: INVALID, 404: NOT_FOUND},
+        description="The requests one of your cooperatives sees: its own (`role=buyer`), those "
+        "it may answer (`role=seller`: invited, or open to its category and region), or both.",
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request={"application/json": RfqInputSerializer, "multipart/form-data": RfqInputSerializer},
+        responses={201: RfqSerializer, **WRITE},
+        description="Publish a request for quotes, privately to named cooperatives or openly to "
+        "a category (and region); the sellers it reaches are told by e-mail. Owners and admins.",
+    )
+    def post(self, request: Request) -> Response:
+        data = RfqInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        rfq = services.rfq_publish(
+            buyer=_cooperative(request, values.pop("cooperative")), actor=request.user, **values
+        )
+        access = selectors.rfq_get_visible(user=request.user, rfq_id=rfq.pk)
+        return Response(RfqSerializer(access.rfq).data, status=status.HTTP_201_CREATED)
+
+
+class RfqDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: RfqSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        description="One request, for its buyer and the sellers it reaches.",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        access = selectors.rfq_get_visible(user=request.user, rfq_id=pk)
+        return Response(RfqSerializer(access.rfq).data)
+
+
+class QuoteListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = QuoteSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        access = selectors.rfq_get_visible(user=self.request.user, rfq_id=self.kwargs["pk"])
+        return selectors.quote_list(access=access)
+
+    @extend_schema(
+        responses={200: QuoteSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        description="The request's quotes with their versions, side by side: every quote for "
+        "the buyer, its own for a seller.",
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=QuoteInputSerializer,
+        responses={201: QuoteSerializer, **WRITE},
+        description="Answer the request with a quote (its version 1). Owners and admins of an "
+        "invited or matching seller; one quote per seller (then counter).",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        access = selectors.rfq_get_visible(user=request.user, rfq_id=pk)
+        data = QuoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        seller = access.seller_for(data.validated_data.get("cooperative", ""))
+        if seller is None:
+            raise Http404("No request with this id.")
+        quote = services.quote_submit(
+            rfq=access.rfq, seller=seller, actor=request.user, terms=data.terms()
+        )
+        quote = selectors.quote_get_visible(user=request.user, quote_id=quote.pk)
+        return Response(QuoteSerializer(quote).data, status=status.HTTP_201_CREATED)
+
+
+class QuoteCounterView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=QuoteTermsSerializer,
+        responses={201: QuoteSerializer, **WRITE},
+        description="Answer with a new immutable version, from either side; at most the "
+        "request's `max_counters` times (then 409 `counter_limit_reached`).",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        quote = selectors.quote_get_visible(user=request.user, quote_id=pk)
+        data = QuoteTermsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.quote_counter(quote=quote, actor=request.user, terms=data.terms())
+        quote = selectors.quote_get_visible(user=request.user, quote_id=pk)
+        return Response(QuoteSerializer(quote).data, status=status.HTTP_201_CREATED)
+
+
+class QuoteWithdrawView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={200: QuoteSerializer, **WRITE},
+        description="The seller takes its quote back while it is live.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        quote = selectors.quote_get_visible(user=request.user, quote_id=pk)
+        services.quote_withdraw(quote=quote, actor=request.user)
+        quote = selectors.quote_get_visible(user=request.user, quote_id=pk)
+        return Response(QuoteSerializer(quote).data)
+
+
+class RfqMessageListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedWriteRateThrottle]
+    throttle_scope = "messages"
+    serializer_class = RfqMessageSerializer
+    filter_backends: list = []
+
+    def _thread(self, seller_slug: str) -> tuple[selectors.RfqAccess, Cooperative | None]:
+        access = selectors.rfq_get_visible(user=self.request.user, rfq_id=self.kwargs["pk"])
+        if access.is_buyer:
+            seller = Cooperative.objects.filter(slug=seller_slug).first() if seller_slug else None
+        else:
+            seller = access.seller_for(seller_slug)
+        return access, seller
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        access, seller = self._thread(_query(ThreadQuerySerializer, self.request).get("seller", ""))
+        return selectors.message_list(access=access, seller=seller)
+
+    @extend_schema(
+        parameters=[ThreadQuerySerializer],
+        responses={200: RfqMessageSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        description="The thread between the buyer and one seller, oldest first; no one else "
+        "reads it. The buyer names the seller (`?seller=`).",
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=RfqMessageInputSerializer,
+        responses={201: RfqMessageSerializer, **WRITE, 429: THROTTLED},
+        description="Write in the thread with one seller (the buyer names it as `seller`).",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = RfqMessageInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        access, seller = self._thread(data.validated_data.get("seller", ""))
+        selectors.message_list(access=access, seller=seller)  # 404 for anyone else's thread
+        message = services.message_post(
+            rfq=access.rfq,
+            seller=seller,  # type: ignore[arg-type]
+            actor=request.user,
+            body=data.validated_data["body"],
+        )
+        return Response(RfqMessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+# --- agreements ---------------------------------------------------------------------------
+
+
+class AgreementListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = AgreementSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        query = _query(AgreementListQuerySerializer, self.request)
+        return selectors.agreement_list_for_cooperative(
+            user=self.request.user,
+            cooperative=_cooperative(self.request, query["cooperative"]),
+            role=query.get("role", ""),
+            status=query.get("status", ""),
+        )
+
+    @extend_schema(
+        parameters=[AgreementListQuerySerializer],
+        responses={200: AgreementSerializer(many=True), 400: INVALID, 404: NOT_FOUND},
+        description="One of your cooperatives' agreements, as seller, as buyer (itself or a "
+        "buyer group it belongs to), or both; newest first, with their price rows.",
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=AgreementInputSerializer,
+        responses={201: AgreementSerializer, **WRITE},
+        description="The seller proposes an agreement to one buyer or a buyer group it "
+        "manages (a new version with `replaces`); proposing is the seller's acceptance.",
+    )
+    def post(self, request: Request) -> Response:
+        data = AgreementInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        seller = _cooperative(request, values.pop("cooperative"))
+        replaces = values.pop("replaces", None)
+        if replaces is not None and replaces.seller_id != seller.pk:
+            raise Http404("No agreement with this id.")
+        agreement = services.agreement_propose(
+            seller=seller,
+            actor=request.user,
+            replaces=replaces,
+            prices=[dict(price) for price in values.pop("prices")],
+            **values,
+        )
+        agreement = selectors.agreement_get_visible(user=request.user, agreement_id=agreement.pk)
+        return Response(AgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
+
+
+class AgreementDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses={200: AgreementSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        description="One agreement, for its seller and its buyer (or the buyer group's members).",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        agreement = selectors.agreement_get_visible(user=request.user, agreement_id=pk)
+        return Response(AgreementSerializer(agreement).data)
+
+
+class AgreementAcceptView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=AgreementAcceptSerializer,
+        responses={200: AgreementSerializer, **WRITE},
+        description="The buyer accepts (for a group agreement, any member's owner or admin): "
+        "it then prices that buyer's cart, and the version it replaces stops applying.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        agreement = selectors.agreement_get_visible(user=request.user, agreement_id=pk)
+        data = AgreementAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        slug = data.validated_data.get("cooperative")
+        buyer = (
+            _cooperative(request, slug)
+            if slug
+            else selectors.agreement_buyer_for(user=request.user, agreement=agreement)
+        )
+        if buyer is None:
+            raise NotPermitted(_("Only the buyer accepts an agreement; the seller did."))
+        services.agreement_accept(agreement=agreement, buyer=buyer, actor=request.user)
+        return _agreement(request, agreement)
+
+
+class AgreementEndView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={200: AgreementSerializer, **WRITE},
+        description="Either side ends the agreement; prices fall back to the public ones.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        agreement = selectors.agreement_get_visible(user=request.user, agreement_id=pk)
+        services.agreement_end(agreement=agreement, actor=request.user)
+        return _agreement(request, agreement)
+
+
+def _agreement(request: Request, agreement: Agreement) -> Response:
+    agreement = selectors.agreement_get_visible(user=request.user, agreement_id=agreement.pk)
+    return Response(AgreementSerializer(agreement).data)
+
+
+# --- standing orders ----------------------------------------------------------------------
+
+
+class StandingOrderListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated]
+    serializer_class = StandingOrderSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        query = _query(ListQuerySerializer, self.request)
+        return selectors.standing_order_list_for_cooperative(
+            user=self.request.user,
+            cooperative=_cooperative(self.request, query["cooperative"]),
+            role=query.get("role", ""),
+        )
+
+    @extend_schema(
+        parameters=[ListQuerySerializer],
+        responses={200: StandingOrderSerializer(many=True), 400: INVALID, 404: NOT_FOUND},
+        description="One of your cooperatives' standing orders, as buyer or as the agreement's "
+        "seller, with their lines and drafts (a line short of stock is flagged).",
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=StandingOrderInputSerializer,
+        responses={201: StandingOrderSerializer, **WRITE},
+        description="The buyer sets up a weekly or monthly order under an active agreement; "
+        "each period is drafted once, to confirm or skip.",
+    )
+    def post(self, request: Request) -> Response:
+        data = StandingOrderInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        buyer = _cooperative(request, values.pop("cooperative"))
+        agreement = selectors.agreement_get_visible(
+            user=request.user, agreement_id=values.pop("agreement")
+        )
+        standing = services.standing_order_create(
+            buyer=buyer,
+            actor=request.user,
+            agreement=agreement,
+            lines=[(line["listing"], line["quantity"]) for line in values.pop("lines")],
+            **values,
+        )
+        standing = selectors.standing_order_get_visible(
+            user=request.user, standing_order_id=standing.pk
+        )
+        return Response(StandingOrderSerializer(standing).data, status=status.HTTP_201_CREATED)
+
+
+DRAFT = OpenApiParameter("draft", int, OpenApiParameter.PATH, description="A draft's id.")
+
+
+class DraftSkipView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        parameters=[DRAFT],
+        responses={200: StandingOrderSerializer, **WRITE},
+        description="The buyer skips one period's draft: no order for that period.",
+    )
+    def post(self, request: Request, pk: int, draft: int) -> Response:
+        found = selectors.draft_get_visible(user=request.user, standing_order_id=pk, draft_id=draft)
+        services.draft_decide(draft=found, actor=request.user, action="skip")
+        standing = selectors.standing_order_get_visible(user=request.user, standing_order_id=pk)
+        return Response(StandingOrderSerializer(standing).data)
