@@ -251,6 +251,9 @@ def quote_submit(request: SignedInRequest, rfq_id: int) -> HttpResponse:
     view = _rfq_view(request, rfq_id, request.POST.get("as", ""))
     if view.seller is None:
         raise Http404("No such request.")
+    if not view.can_act:
+        messages.error(request, _("The owners and admins of your cooperative answer requests."))
+        return redirect(f"{reverse('frontend:rfq', args=[rfq_id])}?as={view.seller.slug}")
     form, formset = _terms_forms(request, None, "")
     terms = _posted_terms(form, formset)
     if terms is not None:
