@@ -24,6 +24,10 @@ def _date(label: Any, **kwargs: Any) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
 
 
+def _optional(label: Any, help_text: Any) -> forms.CharField:
+    return forms.CharField(label=label, max_length=120, required=False, help_text=help_text)
+
+
 def _amount(typed: str, currency: str) -> int:
     try:
         return parse_amount(typed, currency, get_language() or "en").amount
@@ -53,22 +57,15 @@ class RfqForm(forms.Form):
             (Visibility.OPEN, _("Any cooperative selling in a category (and region)")),
         ],
     )
-    find = forms.CharField(
-        label=_("Find cooperatives to ask"),
-        max_length=100,
-        required=False,
-        help_text=_("A name, sector, city or country code; then press “Search”."),
+    find = _optional(
+        _("Find cooperatives to ask"),
+        _("A name, sector, city or country code; then press “Search”."),
     )
     invited = forms.MultipleChoiceField(
         label=_("Cooperatives asked"), required=False, widget=forms.CheckboxSelectMultiple
     )
     category = forms.ChoiceField(label=_("Category"), required=False, widget=LongSelect)
-    region = forms.CharField(
-        label=_("Region"),
-        max_length=120,
-        required=False,
-        help_text=_("Leave it empty to ask sellers of every region."),
-    )
+    region = _optional(_("Region"), _("Leave it empty to ask sellers of every region."))
     is_split = forms.BooleanField(
         label=_("The award may be split across several quotes"), required=False
     )
@@ -84,9 +81,20 @@ class RfqForm(forms.Form):
             "Drawings or specifications: PDF or images, up to %(count)s files."
         ) % {"count": MAX_ATTACHMENTS}
 
-    def answers_due_at(self) -> datetime:
-        day = self.cleaned_data["answers_due"]
-        return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+    def service_values(self) -> dict[str, Any]:
+        """What `rfq_publish` takes as typed (the caller adds the invited and the category):
+        the answers are due at the end of the chosen day."""
+        data = self.cleaned_data
+        typed = ("title", "specification", "quantity", "unit", "delivery_place", "delivery_date")
+        return {name: data[name] for name in typed} | {
+            "answers_due_at": timezone.make_aware(
+                datetime.combine(data["answers_due"], time(23, 59, 59))
+            ),
+            "visibility": data["visibility"],
+            "region": data["region"],
+            "is_single_award": not data["is_split"],
+            "attachments": data["attachments"],
+        }
 
 
 class QuoteLineForm(forms.Form):

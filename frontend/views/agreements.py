@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import can_manage_cooperative, is_member
-from cooperatives.selectors import cooperative_get_for_member
-from frontend.views.common import SignedInRequest, attempt, succeeded
+from frontend.views.common import SignedInRequest, attempt, member_page, succeeded
 from orders.services import standing_draft_confirm
 from quotes import selectors, services
 from quotes.models import Agreement
@@ -24,15 +23,14 @@ from quotes.state import AgreementStatus, DraftStatus
 @login_required
 @require_safe
 def agreement_list(request: SignedInRequest, slug: str) -> HttpResponse:
-    cooperative = cooperative_get_for_member(user=request.user, slug=slug)
-    return render(
+    return member_page(
         request,
+        slug,
         "frontend/quotes/agreement_list.html",
-        {
-            "cooperative": cooperative,
+        lambda cooperative: {
             "agreements": selectors.agreement_list_for_cooperative(
                 user=request.user, cooperative=cooperative
-            )[:100],
+            )[:100]
         },
     )
 
@@ -90,12 +88,11 @@ def agreement_action(request: SignedInRequest, agreement_id: int, action: str) -
 @login_required
 @require_safe
 def standing_order_list(request: SignedInRequest, slug: str) -> HttpResponse:
-    cooperative = cooperative_get_for_member(user=request.user, slug=slug)
-    return render(
+    return member_page(
         request,
+        slug,
         "frontend/quotes/standing_orders.html",
-        {
-            "cooperative": cooperative,
+        lambda cooperative: {
             "standing_orders": selectors.standing_order_list_for_cooperative(
                 user=request.user, cooperative=cooperative
             )[:50],

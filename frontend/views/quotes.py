@@ -3,6 +3,7 @@ quotes, the thread), a quote's versions with the counter form, the side-by-side 
 the award. Reads go through `quotes.selectors`, writes through the services; post, redirect, get.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ from frontend.quote_forms import (
     RfqForm,
     line_rows,
 )
-from frontend.views.common import SignedInRequest, attempt, succeeded
+from frontend.views.common import SignedInRequest, attempt, member_page, succeeded
 from marketplace.selectors import category_find
 from orders import selectors as order_selectors
 from orders.services import rfq_award
@@ -45,21 +46,15 @@ def _chosen_ids(request: SignedInRequest) -> list[int]:
 @login_required
 @require_safe
 def rfq_list(request: SignedInRequest, slug: str) -> HttpResponse:
-    cooperative = cooperative_get_for_member(user=request.user, slug=slug)
-    return render(
-        request,
-        "frontend/quotes/rfq_list.html",
-        {
-            "cooperative": cooperative,
-            "as_buyer": selectors.rfq_list_for_cooperative(
-                user=request.user, cooperative=cooperative, role=selectors.BUYER
-            )[:100],
-            "as_seller": selectors.rfq_list_for_cooperative(
-                user=request.user, cooperative=cooperative, role=selectors.SELLER
-            )[:100],
-            "can_publish": can_manage_cooperative(request.user, cooperative),
-        },
-    )
+    def reads(cooperative: Cooperative) -> dict[str, Any]:
+        return {
+            side: selectors.rfq_list_for_cooperative(
+                user=request.user, cooperative=cooperative, role=role
+            )[:100]
+            for side, role in (("as_buyer", selectors.BUYER), ("as_seller", selectors.SELLER))
+        } | {"can_publish": can_manage_cooperative(request.user, cooperative)}
+
+    return member_page(request, slug, "frontend/quotes/rfq_list.html", reads)
 
 
 @login_required
@@ -80,25 +75,15 @@ def rfq_create(request: SignedInRequest, slug: str) -> HttpResponse:
     form = RfqForm(request.POST, request.FILES, invitable=invitable)
     if form.is_valid():
         data = form.cleaned_data
-        chosen = {c.pk: c for c in invitable}
+        chosen = {str(c.pk): c for c in invitable}
         rfq = attempt(
             request,
             lambda: services.rfq_publish(
                 buyer=cooperative,
                 actor=request.user,
-                title=data["title"],
-                specification=data["specification"],
-                quantity=data["quantity"],
-                unit=data["unit"],
-                delivery_place=data["delivery_place"],
-                delivery_date=data["delivery_date"],
-                answers_due_at=form.answers_due_at(),
-                visibility=data["visibility"],
-                invited=[chosen[int(pk)] for pk in data["invited"] if int(pk) in chosen],
+                invited=[chosen[pk] for pk in data["invited"] if pk in chosen],
                 category=category_find(data["category"]) if data["category"] else None,
-                region=data["region"],
-                is_single_award=not data["is_split"],
-                attachments=data["attachments"],
+                **form.service_values(),
             ),
             form=form,
         )
@@ -210,6 +195,26 @@ def _newest_first(quote: Quote) -> list[QuoteVersion]:
     return list(reversed(selectors.quote_versions(quote)))
 
 
+def _send_version(
+    request: SignedInRequest,
+    send: Callable[[QuoteTerms], Any],
+    done: Callable[[Any], str],
+    success_url: str,
+    page: Callable[[], tuple[str, dict[str, Any]]],
+) -> HttpResponse:
+    """Post a version of a quote (a first answer or a counter): on success say `done(result)`
+    and go to `success_url`; else the `page` again with the form, its errors and what was typed."""
+    form, formset = _terms_forms(request, None, "")
+    terms = _posted_terms(form, formset)
+    if terms is not None:
+        result = attempt(request, lambda: send(terms), form=form)
+        if succeeded(result):
+            messages.success(request, done(result))
+            return redirect(success_url)
+    template, context = page()
+    return render(request, template, {**context, "quote_form": form, "line_formset": formset})
+
+
 def _rfq_context(request: SignedInRequest, view: RfqView) -> dict[str, Any]:
     rfq = view.rfq
     quotes = [
@@ -254,23 +259,16 @@ def quote_submit(request: SignedInRequest, rfq_id: int) -> HttpResponse:
     if not view.can_act:
         messages.error(request, _("The owners and admins of your cooperative answer requests."))
         return redirect(f"{reverse('frontend:rfq', args=[rfq_id])}?as={view.seller.slug}")
-    form, formset = _terms_forms(request, None, "")
-    terms = _posted_terms(form, formset)
-    if terms is not None:
-        seller = view.seller
-        done = attempt(
-            request,
-            lambda: services.quote_submit(
-                rfq=view.rfq, seller=seller, actor=request.user, terms=terms
-            ),
-            form=form,
-        )
-        if succeeded(done):
-            messages.success(request, _("Your quote is sent to the buyer."))
-            return redirect(f"{reverse('frontend:rfq', args=[rfq_id])}?as={seller.slug}")
-    context = _rfq_context(request, view)
-    context.update({"quote_form": form, "line_formset": formset})
-    return render(request, "frontend/quotes/rfq_detail.html", context)
+    seller = view.seller
+    return _send_version(
+        request,
+        lambda terms: services.quote_submit(
+            rfq=view.rfq, seller=seller, actor=request.user, terms=terms
+        ),
+        lambda _quote: _("Your quote is sent to the buyer."),
+        f"{reverse('frontend:rfq', args=[rfq_id])}?as={seller.slug}",
+        lambda: ("frontend/quotes/rfq_detail.html", _rfq_context(request, view)),
+    )
 
 
 @login_required
@@ -355,20 +353,13 @@ def quote_detail(request: SignedInRequest, quote_id: int) -> HttpResponse:
 @require_POST
 def quote_counter(request: SignedInRequest, quote_id: int) -> HttpResponse:
     view = _quote_view(request, quote_id)
-    form, formset = _terms_forms(request, None, "")
-    terms = _posted_terms(form, formset)
-    if terms is not None:
-        done = attempt(
-            request,
-            lambda: services.quote_counter(quote=view.quote, actor=request.user, terms=terms),
-            form=form,
-        )
-        if succeeded(done):
-            messages.success(request, _("Version %(number)s is sent.") % {"number": done.number})
-            return redirect("frontend:quote", quote_id=quote_id)
-    context = _quote_context(request, view)
-    context.update({"quote_form": form, "line_formset": formset})
-    return render(request, "frontend/quotes/quote_detail.html", context)
+    return _send_version(
+        request,
+        lambda terms: services.quote_counter(quote=view.quote, actor=request.user, terms=terms),
+        lambda version: _("Version %(number)s is sent.") % {"number": version.number},
+        reverse("frontend:quote", args=[quote_id]),
+        lambda: ("frontend/quotes/quote_detail.html", _quote_context(request, view)),
+    )
 
 
 @login_required
