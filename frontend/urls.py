@@ -106,7 +106,6 @@ PAGES: list[tuple[str, Callable[..., Any], str]] = [
     ("my/cooperatives/<slug:slug>/agreements/", agreements.agreement_list, "agreements"),
     ("agreements/<int:agreement_id>/", agreements.agreement_detail, "agreement"),
     ("agreements/<int:agreement_id>/<str:action>/", agreements.agreement_action, "agreement-action"),
-    ("my/cooperatives/<slug:slug>/standing-orders/", agreements.standing_order_list, "standing-orders"),
     ("standing-orders/<int:standing_order_id>/drafts/<int:draft_id>/<str:action>/", agreements.draft_decide, "draft-decide"),
     ("cooperatives/<slug:slug>/decisions/", decisions.decision_list, "decisions"),
     ("cooperatives/<slug:slug>/decisions/<int:decision_id>/appeal/", decisions.appeal, "appeal"),

@@ -23,6 +23,7 @@ from quotes.state import AgreementStatus, DraftStatus
 @login_required
 @require_safe
 def agreement_list(request: SignedInRequest, slug: str) -> HttpResponse:
+    """A cooperative's agreements, and its standing orders with their drafts."""
     return member_page(
         request,
         slug,
@@ -30,7 +31,12 @@ def agreement_list(request: SignedInRequest, slug: str) -> HttpResponse:
         lambda cooperative: {
             "agreements": selectors.agreement_list_for_cooperative(
                 user=request.user, cooperative=cooperative
-            )[:100]
+            )[:100],
+            "standing_orders": selectors.standing_order_list_for_cooperative(
+                user=request.user, cooperative=cooperative
+            )[:50],
+            "can_decide": can_manage_cooperative(request.user, cooperative),
+            "drafted": DraftStatus.DRAFTED,
         },
     )
 
@@ -86,23 +92,6 @@ def agreement_action(request: SignedInRequest, agreement_id: int, action: str) -
 
 
 @login_required
-@require_safe
-def standing_order_list(request: SignedInRequest, slug: str) -> HttpResponse:
-    return member_page(
-        request,
-        slug,
-        "frontend/quotes/standing_orders.html",
-        lambda cooperative: {
-            "standing_orders": selectors.standing_order_list_for_cooperative(
-                user=request.user, cooperative=cooperative
-            )[:50],
-            "can_decide": can_manage_cooperative(request.user, cooperative),
-            "drafted": DraftStatus.DRAFTED,
-        },
-    )
-
-
-@login_required
 @require_POST
 def draft_decide(
     request: SignedInRequest, standing_order_id: int, draft_id: int, action: str
@@ -127,4 +116,4 @@ def draft_decide(
     service, text = outcomes[action]
     if succeeded(attempt(request, service)):
         messages.success(request, text)
-    return redirect("frontend:standing-orders", slug=side.slug)
+    return redirect("frontend:agreements", slug=side.slug)

@@ -3,6 +3,7 @@ else), quoting and countering through the forms, the comparison, the award, and 
 and draft actions. The whole walk on the demo is tests/frontend/test_quote_demo_walk.py."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -17,6 +18,21 @@ from tests.frontend.ordering import form_inputs
 from tests.quotes.helpers import publish, seller, terms
 
 pytestmark = pytest.mark.django_db
+
+
+def propose(seller_coop: Any, actor: Any, name: str, prices: list, **party: Any) -> Any:
+    """An agreement in pesos for 2026–2027, 15 days to pay, for `buyer` or `buyer_group`."""
+    dates = {"valid_from": date(2026, 1, 1), "valid_until": date(2027, 12, 31)}
+    return services.agreement_propose(
+        seller=seller_coop,
+        actor=actor,
+        name=name,
+        currency="UYU",
+        payment_terms_days=15,
+        prices=prices,
+        **dates,
+        **party,
+    )
 
 
 @pytest.fixture
@@ -183,17 +199,8 @@ def test_an_agreement_is_accepted_and_ended_from_its_page(buyer_coop, buyer_owne
     listing = ListingFactory(cooperative=dairy, currency="UYU")
     group = BuyerGroup.objects.create(seller=dairy, name="FCPU")
     group.members.add(buyer_coop)
-    agreement = services.agreement_propose(
-        seller=dairy,
-        actor=dairy_owner,
-        name="FCPU 2027",
-        currency="UYU",
-        valid_from=date(2026, 1, 1),
-        valid_until=date(2027, 12, 31),
-        payment_terms_days=30,
-        buyer_group=group,
-        prices=[{"listing": listing, "min_quantity": 50, "discount_bps": 1500}],
-    )
+    prices = [{"listing": listing, "min_quantity": 50, "discount_bps": 1500}]
+    agreement = propose(dairy, dairy_owner, "FCPU 2027", prices, buyer_group=group)
     browser = browser_for(buyer_owner)
     listed = text(browser.get(f"/my/cooperatives/{buyer_coop.slug}/agreements/"))
     assert "FCPU 2027" in listed
@@ -212,17 +219,8 @@ def test_an_agreement_is_accepted_and_ended_from_its_page(buyer_coop, buyer_owne
 def test_a_standing_order_draft_shows_the_flag_and_is_confirmed_or_skipped(buyer_coop, buyer_owner):
     dairy, dairy_owner = seller("Tambo", "UY")
     listing = ListingFactory(cooperative=dairy, currency="UYU", stock=1)
-    agreement = services.agreement_propose(
-        seller=dairy,
-        actor=dairy_owner,
-        name="Leche 2027",
-        currency="UYU",
-        valid_from=date(2026, 1, 1),
-        valid_until=date(2027, 12, 31),
-        payment_terms_days=15,
-        buyer=buyer_coop,
-        prices=[{"listing": listing, "discount_bps": 1000}],
-    )
+    prices = [{"listing": listing, "discount_bps": 1000}]
+    agreement = propose(dairy, dairy_owner, "Leche 2027", prices, buyer=buyer_coop)
     services.agreement_accept(agreement=agreement, buyer=buyer_coop, actor=buyer_owner)
     standing = StandingOrder.objects.create(
         agreement=agreement,
@@ -234,15 +232,13 @@ def test_a_standing_order_draft_shows_the_flag_and_is_confirmed_or_skipped(buyer
     assert services.standing_orders_draft() == 2
     browser = browser_for(buyer_owner)
     page = text(
-        browser.get(
-            f"/my/cooperatives/{buyer_coop.slug}/standing-orders/", HTTP_ACCEPT_LANGUAGE="es"
-        )
+        browser.get(f"/my/cooperatives/{buyer_coop.slug}/agreements/", HTTP_ACCEPT_LANGUAGE="es")
     )
     assert "Sin stock" in page
     older, newer = StandingOrderDraft.objects.order_by("period_start")
     seller_browser = browser_for(dairy_owner)
     refused = seller_browser.post(f"/standing-orders/{standing.pk}/drafts/{newer.pk}/skip/")
-    assert refused["Location"] == f"/my/cooperatives/{dairy.slug}/standing-orders/"
+    assert refused["Location"] == f"/my/cooperatives/{dairy.slug}/agreements/"
     browser.post(f"/standing-orders/{standing.pk}/drafts/{older.pk}/skip/")
     browser.post(f"/standing-orders/{standing.pk}/drafts/{newer.pk}/confirm/")
     older.refresh_from_db()
