@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from orders.models import Order
 from quotes import services
-from quotes.models import BuyerGroup, Quote, StandingOrder, StandingOrderDraft
+from quotes.models import BuyerGroup, Quote, StandingOrderDraft
 from quotes.state import AgreementStatus, DraftStatus, QuoteStatus
 from tests.factories import ListingFactory, MembershipFactory
 from tests.frontend.helpers import browser_for, messages_of, text
@@ -222,13 +222,14 @@ def test_a_standing_order_draft_shows_the_flag_and_is_confirmed_or_skipped(buyer
     prices = [{"listing": listing, "discount_bps": 1000}]
     agreement = propose(dairy, dairy_owner, "Leche 2027", prices, buyer=buyer_coop)
     services.agreement_accept(agreement=agreement, buyer=buyer_coop, actor=buyer_owner)
-    standing = StandingOrder.objects.create(
-        agreement=agreement,
+    standing = services.standing_order_create(
         buyer=buyer_coop,
+        actor=buyer_owner,
+        agreement=agreement,
         schedule="weekly",
         starts_on=timezone.localdate() - timedelta(days=7),
+        lines=[(listing.pk, 10)],
     )
-    standing.lines.create(listing=listing, quantity=10)
     assert services.standing_orders_draft() == 2
     browser = browser_for(buyer_owner)
     page = text(
