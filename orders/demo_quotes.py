@@ -1,7 +1,8 @@
 """Demo requests for quotes and an agreement, through the real services: the Uruguayan consumer
-cooperative asks three cooperatives to print its assembly leaflets, the buyer counters the
-Argentine printer, which answers, and the request is awarded to it (an order at the quoted price
-and terms); a federation agreement prices the dairy cooperative's products for its members.
+cooperative asks three printing cooperatives (Argentine, Uruguayan, Brazilian) to print its
+assembly leaflets, the buyer counters the Argentine printer, which answers, and the request is
+awarded to it (an order at the quoted price and terms, accepted, so its invoice is due 60 days
+later); a federation agreement prices the dairy cooperative's products for its members.
 Idempotent: a second run finds the demo request and changes nothing."""
 
 from datetime import date, timedelta
@@ -13,13 +14,13 @@ from cooperatives.models import Cooperative
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
 from orders.demo import _manager
-from orders.services import cart_add_item, rfq_award
+from orders.services import cart_add_item, order_accept, rfq_award
 from quotes import services as quotes
 from quotes.models import BuyerGroup, Rfq
 from quotes.services import QuoteLineInput, QuoteTerms
 
 BUYER = "consumo-montevideo-solidario"
-PRINTERS = ("grafica-estrella-del-sur", "recicla-vida", "textil-hilos-del-sur")
+PRINTERS = ("grafica-estrella-del-sur", "grafica-la-comuna", "grafica-novo-horizonte")
 DAIRY = "tambo-las-piedras"
 TITLE = "Impresión de 2.000 folletos para la asamblea anual"
 # Each printer's first unit price (UYU minor units), lead time and payment terms.
@@ -33,13 +34,13 @@ def _terms(price: int, lead: int, days: int, credit_bps: int = 0) -> QuoteTerms:
         lead_time_days=lead,
         payment_terms_days=days,
         credit_share_bps=credit_bps,
-        lines=[QuoteLineInput("Folleto A5 color, papel reciclado 150 g", 2000, "unit", price)],
+        lines=[QuoteLineInput("Folleto A5 color, papel reciclado 150 g", 2000, "piece", price)],
     )
 
 
 def seed(out: Any) -> list[str]:
     found = {c.slug: c for c in Cooperative.objects.filter(slug__in=(BUYER, DAIRY, *PRINTERS))}
-    if len(found) < 5 or Rfq.objects.filter(title=TITLE).exists():
+    if len(found) < len(PRINTERS) + 2 or Rfq.objects.filter(title=TITLE).exists():
         return []
     buyer, actor = found[BUYER], _manager(found[BUYER])
     rfq = quotes.rfq_publish(
@@ -48,7 +49,7 @@ def seed(out: Any) -> list[str]:
         title=TITLE,
         specification="A5, color, ambas caras, papel reciclado de 150 g.",
         quantity=2000,
-        unit="unit",
+        unit="piece",
         delivery_place="Montevideo, Ciudad Vieja",
         delivery_date=timezone.localdate() + timedelta(days=30),
         answers_due_at=timezone.now() + timedelta(days=7),
@@ -67,6 +68,8 @@ def seed(out: Any) -> list[str]:
         quote=printer, actor=_manager(found[PRINTERS[0]]), terms=_terms(13_00, 10, 60, 2500)
     )
     orders = rfq_award(rfq=rfq, actor=actor, awards=[(answer.pk, None)])
+    # The printer accepts: the invoice is issued, due 60 days later as quoted.
+    order_accept(order=orders[0], actor=_manager(found[PRINTERS[0]]))
     notes = [
         f"Demo request for quotes: “{TITLE}”, awarded to {found[PRINTERS[0]].name} "
         f"(order {orders[0].pk}, 60 days, 25 % on credit)."

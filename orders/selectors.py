@@ -187,6 +187,17 @@ def order_list_for_cooperative(
     )
 
 
+def orders_of_rfq(rfq: Any) -> list[Order]:
+    """The orders an awarded request for quotes became (one per awarded quote version), with the
+    seller, lines, invoices and the version's terms; the caller checked who may see the request."""
+    return list(
+        Order.objects.filter(quote_version__quote__rfq=rfq)
+        .select_related("seller", "quote_version")
+        .prefetch_related("lines", "invoices")
+        .order_by("pk")
+    )
+
+
 def order_get_visible(*, user: Any, order_id: int) -> Order:
     order = _with_details(Order.objects.filter(pk=order_id)).first()
     if order is None or not permissions.can_view_order(user, order):

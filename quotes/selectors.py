@@ -20,6 +20,7 @@ from django.http import Http404
 
 from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import is_member, prime_roles
+from cooperatives.state import VerificationStatus
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
 from quotes import permissions
@@ -333,3 +334,52 @@ def draft_get_visible(*, user: Any, standing_order_id: int, draft_id: int) -> St
         raise Http404("No draft order with this id.")
     draft.standing_order = standing
     return draft
+
+
+# What the pages add ----------------------------------------------------------------------------
+
+PICKER_LIMIT = 30
+
+
+def rfq_get_as_seller(*, user: Any, rfq_id: int, slug: str) -> RfqAccess:
+    """The request as the person's seller cooperative `slug` sees it, even when the person also
+    belongs to the buyer (a member of both opens the seller's side from the seller's list); 404
+    when that cooperative may not answer it or is not theirs."""
+    ids = _cooperative_ids(user)
+    seller = Cooperative.objects.filter(pk__in=ids, slug=slug).first() if ids else None
+    rfq = _rfq_rows(Rfq.objects.filter(pk=rfq_id)).prefetch_related("attachments").first()
+    if seller is None or rfq is None or not rfq_concerns_seller(rfq, seller):
+        raise Http404("No request with this id.")
+    return RfqAccess(rfq, is_buyer=False, sellers=[seller])
+
+
+def rfq_concerns_seller(rfq: Rfq, seller: Cooperative) -> bool:
+    """Whether the request is for this seller (invited, matching an open one, or quoted)."""
+    return Rfq.objects.filter(pk=rfq.pk).filter(rfq_seen_as_seller([seller.pk])).exists()
+
+
+def cooperatives_to_invite(
+    *, search: str, exclude: Cooperative, chosen: list[int]
+) -> list[Cooperative]:
+    """The picker of a private request: the cooperatives already chosen, then up to
+    PICKER_LIMIT others whose name, sector, city, region or country matches `search` (no
+    suspended one)."""
+    visible = Cooperative.objects.exclude(pk=exclude.pk).exclude(
+        verification_status=VerificationStatus.SUSPENDED
+    )
+    picked = list(visible.filter(pk__in=chosen).order_by("name"))
+    words = search.strip()
+    if not words:
+        return picked
+    found = (
+        visible.filter(
+            Q(name__icontains=words)
+            | Q(sector__icontains=words)
+            | Q(city__icontains=words)
+            | Q(region__icontains=words)
+            | Q(country__iexact=words)
+        )
+        .exclude(pk__in=chosen)
+        .order_by("name")[:PICKER_LIMIT]
+    )
+    return picked + list(found)

@@ -15,6 +15,8 @@ from django_htmx.middleware import HtmxDetails
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.models import User
+from cooperatives.models import Cooperative
+from cooperatives.selectors import cooperative_get_for_member
 from core.errors import DomainError
 from frontend.forms import apply_errors
 
@@ -87,6 +89,18 @@ def submit(
     if succeeded(result):
         messages.success(request, done(result))
     return redirect(back)
+
+
+def member_page(
+    request: HttpRequest,
+    slug: str,
+    template: str,
+    reads: Callable[[Cooperative], dict[str, Any]],
+) -> HttpResponse:
+    """A page of one of the person's own cooperatives (anyone else: 404): `template` rendered
+    with the `cooperative` and what `reads(cooperative)` gives."""
+    cooperative = cooperative_get_for_member(user=request.user, slug=slug)
+    return render(request, template, {"cooperative": cooperative, **reads(cooperative)})
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

@@ -34,6 +34,13 @@ DEFAULT_PARAMS = {
     "invoice_id": "invoice",
     "notice_id": "notice",
     "draft": "standing_draft",  # a standing order's draft: coop's, as buyer
+    # The quote pages (frontend): partner's request to coop, coop's quote, coop's agreement as
+    # seller, coop's standing order as buyer and its draft.
+    "rfq_id": "rfq",
+    "quote_id": "quote",
+    "agreement_id": "agreement",
+    "standing_order_id": "standing",
+    "draft_id": "standing_draft",
     "decision": "=confirm",
     "pk": "order",
     "action": "=accept",
