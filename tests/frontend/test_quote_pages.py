@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from marketplace.models import Listing
 from orders.models import Order
 from quotes import services
 from quotes.models import BuyerGroup, Quote, StandingOrderDraft
@@ -241,6 +242,11 @@ def test_a_standing_order_draft_shows_the_flag_and_is_confirmed_or_skipped(buyer
     refused = seller_browser.post(f"/standing-orders/{standing.pk}/drafts/{newer.pk}/skip/")
     assert refused["Location"] == f"/my/cooperatives/{dairy.slug}/agreements/"
     browser.post(f"/standing-orders/{standing.pk}/drafts/{older.pk}/skip/")
+    # Confirming takes the stock, as checkout does: refused while the line is short.
+    browser.post(f"/standing-orders/{standing.pk}/drafts/{newer.pk}/confirm/")
+    newer.refresh_from_db()
+    assert newer.status == DraftStatus.DRAFTED
+    Listing.objects.filter(pk=listing.pk).update(stock=20)
     browser.post(f"/standing-orders/{standing.pk}/drafts/{newer.pk}/confirm/")
     older.refresh_from_db()
     newer.refresh_from_db()
