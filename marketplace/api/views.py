@@ -114,6 +114,8 @@ class ListingDetailView(APIView):
     @extend_schema(responses={200: ListingDetailSerializer, 404: NOT_FOUND})
     def get(self, request: Request, listing_id: int) -> Response:
         listing = selectors.listing_get_visible(request.user, listing_id)
+        # Who else is given this answer from the cache (marketplace/http_cache.py).
+        request._request.catalogue_audience = listing.cooperative_id  # type: ignore[attr-defined]
         return Response(ListingDetailSerializer(listing, context={"request": request}).data)
 
     @extend_schema(
