@@ -138,3 +138,26 @@ def test_catalogue_page_queries_do_not_grow_with_the_page(
         full, cards_on_full = page_queries("/catalogue/")
     assert (cards_on_short, cards_on_full) == (12, 24)
     assert full == short
+
+
+def test_keyset_pages_walk_the_catalogue_without_a_count(
+    many_listings, django_assert_max_num_queries
+):
+    """`cursor=` pages follow `next` to the end, each listing once, in the page-number order,
+    with no count query (one query fewer than a numbered page) however deep."""
+    client = APIClient()
+    numbered = client.get("/api/v1/listings/?page_size=100").json()["results"]
+    for ordering in ("", "&ordering=price_amount", "&ordering=-price_amount"):
+        expected = [item["id"] for item in client.get(f"/api/v1/listings/?page_size=100{ordering}").json()["results"]]
+        url, seen = f"/api/v1/listings/?cursor=&page_size=25{ordering}", []
+        while url:
+            with django_assert_max_num_queries(LIST_BUDGET - 1):
+                body = client.get(url).json()
+            assert body["count"] is None and body["previous"] is None
+            seen += [item["id"] for item in body["results"]]
+            url = body["next"]
+        assert seen == expected
+    assert len(numbered) == 60
+    refused = client.get("/api/v1/listings/?cursor=&search=yerba")
+    assert refused.status_code == 400 and "cursor" in refused.json()
+    assert client.get("/api/v1/listings/?cursor=bm90LWpzb24").status_code == 400
