@@ -66,7 +66,7 @@ def credentials(base_url: str) -> tuple[str, str]:
     user = reader(password)
     token = f"Token {user_token(user=user)}"
     opener = urllib.request.build_opener(_NoRedirect)
-    with opener.open(base_url + "/signin/", timeout=30) as page:  # noqa: S310  # nosec B310
+    with opener.open(base_url + "/signin/", timeout=30) as page:  # nosec B310
         cookies = _cookies(page)
         html = page.read().decode()
     csrf_cookie = cookies.get(settings.CSRF_COOKIE_NAME, "")
@@ -88,15 +88,13 @@ def credentials(base_url: str) -> tuple[str, str]:
         },
     )
     try:
-        response = opener.open(request, timeout=30)  # noqa: S310  # nosec B310
+        response = opener.open(request, timeout=30)  # nosec B310
     except urllib.error.HTTPError as redirect:  # the 302 after signing in
         response = redirect
     session = _cookies(response).get(settings.SESSION_COOKIE_NAME)
     if not session:
         raise RuntimeError(f"the bench reader could not sign in (HTTP {response.status})")
-    cookie = (
-        f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf_cookie}"
-    )
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf_cookie}"
     return token, cookie
 
 

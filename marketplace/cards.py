@@ -189,10 +189,16 @@ class CardRow:
 def card_rows(ids: list[int]) -> list[CardRow]:
     """The page's listings by id: one query for the stored cards and what is read live; cards
     found empty are built from the listings in full (two more queries) and rebuilt after."""
-    rows = [CardRow(values[0], values) for values in Listing.objects.filter(pk__in=ids).values_list(*ROW_FIELDS)]
+    rows = [
+        CardRow(values[0], values)
+        for values in Listing.objects.filter(pk__in=ids).values_list(*ROW_FIELDS)
+    ]
     missing = [row.pk for row in rows if row.values[1] is None]
     if missing:
-        built = {listing.pk: build(listing) for listing in _with_images(Listing.objects.filter(pk__in=missing))}
+        built = {
+            listing.pk: build(listing)
+            for listing in _with_images(Listing.objects.filter(pk__in=missing))
+        }
         for row in rows:
             if row.values[1] is None:
                 row.rebuilt = built.get(row.pk)

@@ -29,10 +29,9 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
-
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
-from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from marketplace import catalogue_version, selectors
 
@@ -119,9 +118,7 @@ def _reader(request: HttpRequest, is_page: bool) -> Any:
     401). For pages, the session's user."""
     if is_page:
         return getattr(request, "user", None)
-    drf_request = Request(
-        request, authenticators=[auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
-    )
+    drf_request = Request(request, authenticators=APIView().get_authenticators())
     try:
         user = drf_request.user
     except APIException:
@@ -151,65 +148,81 @@ def _cached_view(view: View, *, is_page: bool, private_params: tuple[str, ...]) 
             if reader is None or any(name in request.GET for name in private_params):
                 return _private(view(request, *args, **kwargs))
         version = catalogue_version.current()  # before the data: see catalogue_version
-        variant = (
-            "page" if is_page else "api",
-            request.build_absolute_uri(),  # scheme and host too: links in the body use them
-            translation.get_language(),
-            request.META.get("HTTP_ACCEPT", ""),
-            request.META.get("HTTP_HX_REQUEST", ""),
-            request.META.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
-        )
-        content_key = _fingerprint(version.number, variant)
-        token_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") if is_page else ""
-        etag = f'W/"{_fingerprint(content_key, token_cookie) if is_page else content_key}"'
-        last_modified = None if is_page else _last_modified(version)
-        public = not is_page and reader is None
-
-        seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
-        key = f"catalogue:response:{content_key}"
-        stored = cache.get(key) if seconds else None
-        if reader is not None and stored is not None and not _shared_with(reader, stored[2]):
-            return _private(view(request, *args, **kwargs))
-        if _not_modified(request, etag, version, use_dates=not is_page):
-            if reader is None or stored is not None:  # a signed-in reader's copy: known shared
-                response: HttpResponse = HttpResponseNotModified()
-                _finish(response, etag=etag, last_modified=last_modified, public=public)
-                return response
-        if stored is not None:
-            content, headers, _audience = stored
-            response = HttpResponse(content, status=200)
-            for name, value in headers.items():
-                response[name] = value
-        else:
-            request._catalogue_cached = True  # type: ignore[attr-defined]
-            response = view(request, *args, **kwargs)
-            if response.streaming:
-                return _private(response)
-            render = getattr(response, "render", None)
-            if callable(render):
-                render()  # a DRF or template response: its content is needed now
-            user = getattr(request, "user", None)  # DRF sets it after authenticating
-            audience = getattr(request, "catalogue_audience", None)
-            if (
-                response.status_code != 200
-                or not (is_page or response.get("Content-Type", "").startswith("application/json"))
-                or (is_page and user is not None and user.is_authenticated)
-                or (reader is not None and not _shared_with(reader, audience))
-            ):
-                # Errors, the browsable API (a page of its own) and answers that are this
-                # reader's own are built every time.
-                _with_token(request, response, is_page)
-                return _private(response)
-            if seconds:
-                headers = {
-                    name: response[name] for name in KEPT_HEADERS if response.has_header(name)
-                }
-                cache.set(key, (response.content, headers, audience), seconds)
-        _with_token(request, response, is_page)
-        _finish(response, etag=etag, last_modified=last_modified, public=public)
-        return response
+        read = catalogue_version.READ_BY_REQUEST.set(version)
+        try:
+            return _answer(request, view, args, kwargs, is_page, reader, version)
+        finally:
+            catalogue_version.READ_BY_REQUEST.reset(read)
 
     return wrapped
+
+
+def _answer(
+    request: HttpRequest,
+    view: View,
+    args: Any,
+    kwargs: Any,
+    is_page: bool,
+    reader: Any,
+    version: catalogue_version.Version,
+) -> HttpResponse:
+    variant = (
+        "page" if is_page else "api",
+        request.build_absolute_uri(),  # scheme and host too: links in the body use them
+        translation.get_language(),
+        request.META.get("HTTP_ACCEPT", ""),
+        request.META.get("HTTP_HX_REQUEST", ""),
+        request.META.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
+    )
+    content_key = _fingerprint(version.number, variant)
+    token_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") if is_page else ""
+    etag = f'W/"{_fingerprint(content_key, token_cookie) if is_page else content_key}"'
+    last_modified = None if is_page else _last_modified(version)
+    public = not is_page and reader is None
+
+    seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
+    key = f"catalogue:response:{content_key}"
+    stored = cache.get(key) if seconds else None
+    if reader is not None and stored is not None and not _shared_with(reader, stored[2]):
+        return _private(view(request, *args, **kwargs))
+    # A signed-in reader's copy is known to be shared only when the cache holds it.
+    if (reader is None or stored is not None) and _not_modified(
+        request, etag, version, use_dates=not is_page
+    ):
+        response: HttpResponse = HttpResponseNotModified()
+        _finish(response, etag=etag, last_modified=last_modified, public=public)
+        return response
+    if stored is not None:
+        content, headers, _audience = stored
+        response = HttpResponse(content, status=200)
+        for name, value in headers.items():
+            response[name] = value
+    else:
+        request._catalogue_cached = True  # type: ignore[attr-defined]
+        response = view(request, *args, **kwargs)
+        if response.streaming:
+            return _private(response)
+        render = getattr(response, "render", None)
+        if callable(render):
+            render()  # a DRF or template response: its content is needed now
+        user = getattr(request, "user", None)  # DRF sets it after authenticating
+        audience = getattr(request, "catalogue_audience", None)
+        if (
+            response.status_code != 200
+            or not (is_page or response.get("Content-Type", "").startswith("application/json"))
+            or (is_page and user is not None and user.is_authenticated)
+            or (reader is not None and not _shared_with(reader, audience))
+        ):
+            # Errors, the browsable API (a page of its own) and answers that are this
+            # reader's own are built every time.
+            _with_token(request, response, is_page)
+            return _private(response)
+        if seconds:
+            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            cache.set(key, (response.content, headers, audience), seconds)
+    _with_token(request, response, is_page)
+    _finish(response, etag=etag, last_modified=last_modified, public=public)
+    return response
 
 
 def shared_part(request: HttpRequest, name: str, build: Callable[[], str]) -> str:
@@ -232,7 +245,11 @@ def shared_part(request: HttpRequest, name: str, build: Callable[[], str]) -> st
     key = f"catalogue:part:{_fingerprint(version.number, variant)}"
     text = cache.get(key)
     if text is None:
-        text = build()
+        read = catalogue_version.READ_BY_REQUEST.set(version)
+        try:
+            text = build()
+        finally:
+            catalogue_version.READ_BY_REQUEST.reset(read)
         cache.set(key, text, seconds)
     return str(text)
 

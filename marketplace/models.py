@@ -162,7 +162,7 @@ class Listing(models.Model):
     # What a list shows of the listing itself, stored ready to write into a response
     # (marketplace/cards.py). Empty when stale: every save empties it in the same statement,
     # and it is rebuilt once the change is committed.
-    card = models.TextField(null=True, blank=True, editable=False)
+    card = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001 (NULL: not built)
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -214,6 +214,9 @@ class Listing(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Any saved field may be on the card: empty it in the same statement (cards.stale_on_save
         # rebuilds it after the commit).
@@ -222,9 +225,6 @@ class Listing(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "card"}
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return self.title
 
     @property
     def price(self) -> Money:

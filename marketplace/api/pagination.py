@@ -28,7 +28,7 @@ class ListingPagination(StandardPagination):
     cursor_query_param = "cursor"
     # The orderings a cursor can follow: the sort field and whether it goes down. A search's
     # relevance has no stable key to continue from.
-    KEYSETS = {
+    KEYSETS: dict[tuple[str, ...], tuple[str, bool]] = {
         ("-published_at", "-id"): ("published_at", True),
         ("price_amount", "id"): ("price_amount", False),
         ("-price_amount", "-id"): ("price_amount", True),
@@ -58,7 +58,7 @@ class ListingPagination(StandardPagination):
     def _keyset_page(self, queryset: QuerySet, request: Request) -> list[cards.CardRow]:
         """The page after the cursor's row: one narrow query for page_size + 1 ids (the extra
         one says whether there is a next page), no count."""
-        keyset = self.KEYSETS.get(tuple(queryset.query.order_by))
+        keyset = self.KEYSETS.get(tuple(str(key) for key in queryset.query.order_by))
         if keyset is None or "status" in request.query_params:
             raise self._refuse()
         field, descending = keyset
@@ -90,6 +90,7 @@ class ListingPagination(StandardPagination):
 
     def _envelope(self) -> dict[str, Any]:
         if self.keyset:
+            assert self.request is not None
             url = self.request.build_absolute_uri()
             return {
                 "count": None,

@@ -2,7 +2,6 @@ import json
 from typing import Any
 
 from django.conf import settings
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.utils import translation
@@ -19,8 +18,8 @@ from cooperatives.selectors import cooperative_get_visible
 from core.api.parsers import FormParser, JSONParser
 from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
 from core.uploads import check_size
-from marketplace import permissions as rules
 from marketplace import cards, selectors, services
+from marketplace import permissions as rules
 from marketplace.api.pagination import ListingPagination
 from marketplace.api.serializers import (
     CatalogueImportErrorSerializer,
@@ -66,7 +65,7 @@ class ListingListView(generics.ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.listing_list_visible_to(self.request.user)
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
         """The page's stored cards written straight into the body (marketplace/cards.py): no
         serialiser, no JSON encoding of 24 dictionaries. Other formats (the browsable API) get
         the same data parsed back."""

@@ -328,3 +328,27 @@ def test_the_catalogue_page_shares_its_results_not_its_header(  # type: ignore[n
         for text in (mine, theirs)
     }
     assert len(tokens) == 2  # each sign-out form carries its reader's own token
+
+
+def test_counts_are_kept_per_version(listing, seller_coop, coffee, buyer_owner):  # type: ignore[no-untyped-def]
+    """A built page (a new URL each time here) counts its filters once per catalogue version."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _token_client(buyer_owner)
+
+    def count_queries(url):  # type: ignore[no-untyped-def]
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(url).json()
+        queries = [query["sql"] for query in captured.captured_queries]
+        return sum("COUNT(" in sql.upper() for sql in queries), body
+
+    assert count_queries(f"{LIST}?fresh=1")[0] == 1
+    counted, body = count_queries(f"{LIST}?fresh=2")
+    assert counted == 0
+    assert body["count"] == 1
+    ListingFactory(cooperative=seller_coop, category=coffee)
+    catalogue_version.bump()  # what its commit does
+    counted, body = count_queries(f"{LIST}?fresh=3")
+    assert body["count"] == 2
+    assert counted == 1

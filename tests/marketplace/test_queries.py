@@ -85,7 +85,7 @@ def test_a_page_of_stale_cards_still_answers_in_constant_queries(
     many_listings, django_assert_max_num_queries
 ):
     Listing.objects.update(card=None)
-    small, body = queries_for(fresh_client(None), "/api/v1/listings/?page_size=5")
+    small, _body = queries_for(fresh_client(None), "/api/v1/listings/?page_size=5")
     with django_assert_max_num_queries(STALE_CARDS_BUDGET):
         large, stale = queries_for(fresh_client(None), "/api/v1/listings/?page_size=50")
     assert large == small
@@ -131,7 +131,9 @@ def test_catalogue_page_queries_do_not_grow_with_the_page(
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200
-        return len(captured.captured_queries), response.content.decode().count('class="card listing-card"')
+        return len(captured.captured_queries), response.content.decode().count(
+            'class="card listing-card"'
+        )
 
     short, cards_on_short = page_queries("/catalogue/?page=3")  # 60 listings: 12 on page 3
     with django_assert_max_num_queries(PAGE_BUDGET + (PAGE_SIGNED_IN if persona else 0)):
@@ -148,7 +150,10 @@ def test_keyset_pages_walk_the_catalogue_without_a_count(
     client = APIClient()
     numbered = client.get("/api/v1/listings/?page_size=100").json()["results"]
     for ordering in ("", "&ordering=price_amount", "&ordering=-price_amount"):
-        expected = [item["id"] for item in client.get(f"/api/v1/listings/?page_size=100{ordering}").json()["results"]]
+        expected = [
+            item["id"]
+            for item in client.get(f"/api/v1/listings/?page_size=100{ordering}").json()["results"]
+        ]
         url, seen = f"/api/v1/listings/?cursor=&page_size=25{ordering}", []
         while url:
             with django_assert_max_num_queries(LIST_BUDGET - 1):
