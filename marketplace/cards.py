@@ -225,8 +225,7 @@ class Renderer:
         except LookupError:
             self.language = settings.LANGUAGE_CODE
         self.host = request.build_absolute_uri("/")[:-1]
-        self._sellers: dict[int, str] = {}
-        self._categories: dict[int, str] = {}
+        self._written: dict[tuple[str, int], str] = {}
 
     def _thumbnail(self, url: str) -> str:
         if not url:
@@ -235,33 +234,31 @@ class Renderer:
             return dumps(self.host + url)
         return dumps(self.request.build_absolute_uri(url))
 
-    def _seller(self, values: tuple[Any, ...]) -> str:
-        text = self._sellers.get(values[5])
-        if text is None:
-            text = self._sellers[values[5]] = dumps(
-                {
-                    "slug": values[6],
-                    "name": values[7],
-                    "country": values[8],
-                    "is_verified": values[9] == "verified",
-                    "is_recuperated": values[10],
-                }
-            )
-        return text
+    def _seller(self, values: tuple[Any, ...]) -> dict[str, Any]:
+        return {
+            "slug": values[6],
+            "name": values[7],
+            "country": values[8],
+            "is_verified": values[9] == "verified",
+            "is_recuperated": values[10],
+        }
 
-    def _category(self, values: tuple[Any, ...]) -> str:
-        text = self._categories.get(values[11])
-        if text is None:
-            text = self._categories[values[11]] = dumps(
-                {
-                    "id": values[11],
-                    "slug": values[12],
-                    "name": values[13],
-                    "label": _category_label(values, self.language),
-                    "path": values[16],
-                }
-            )
-        return text
+    def _category(self, values: tuple[Any, ...]) -> dict[str, Any]:
+        return {
+            "id": values[11],
+            "slug": values[12],
+            "name": values[13],
+            "label": _category_label(values, self.language),
+            "path": values[16],
+        }
+
+    def _once(self, kind: str, key: int, values: tuple[Any, ...]) -> str:
+        """A seller's or category's JSON, written once per page (many cards share them)."""
+        found = self._written.get((kind, key))
+        if found is None:
+            make = self._seller if kind == "seller" else self._category
+            found = self._written[(kind, key)] = dumps(make(values))
+        return found
 
     def card(self, row: CardRow) -> str:
         values = row.values
@@ -270,8 +267,8 @@ class Renderer:
         price_display = json.loads(prices).get(self.language)
         stock = values[2]
         return (
-            f'{{"id":{row.pk},"cooperative":{dumps(values[6])},"seller":{self._seller(values)},'
-            f'{own},"category":{self._category(values)},"price_display":{dumps(price_display)},'
+            f'{{"id":{row.pk},"cooperative":{dumps(values[6])},"seller":{self._once("seller", values[5], values)},'
+            f'{own},"category":{self._once("category", values[11], values)},"price_display":{dumps(price_display)},'
             f'"stock":{"null" if stock is None else int(stock)},'
             f'"is_made_to_order":{"true" if stock is None else "false"},'
             f'"status":{dumps(values[3])},"updated_at":{dumps(_datetime(values[4]))},'

@@ -7,9 +7,10 @@ import pytest
 from django.test import RequestFactory
 from django.utils import translation
 
+from cooperatives.models import Cooperative
 from marketplace import cards, services
 from marketplace.api.serializers import ListingSerializer
-from marketplace.models import Listing, ListingImage
+from marketplace.models import Category, Listing, ListingImage
 from marketplace.selectors import listing_rows
 from tests.factories import ListingFactory
 
@@ -33,10 +34,11 @@ def _serialized(listing_id: int, language: str) -> dict:
 
 @pytest.fixture
 def listing(seller_coop, coffee):  # type: ignore[no-untyped-def]
-    coffee.name_es, coffee.name_pt_br = "Café", "Cafés"
-    coffee.save()
-    seller_coop.verification_status, seller_coop.is_recuperated = "verified", True
-    seller_coop.save()
+    Category.objects.filter(pk=coffee.pk).update(name_es="Café", name_pt_br="Cafés")
+    Cooperative.objects.filter(pk=seller_coop.pk).update(
+        verification_status="verified", is_recuperated=True
+    )
+    seller_coop.refresh_from_db()
     listing = ListingFactory(
         cooperative=seller_coop,
         category=coffee,

@@ -222,6 +222,8 @@ class Command(BaseCommand):
                 f"FROM cooperatives_cooperative c WHERE {originals}",
                 [prefix],
             )
+            # The load's foreign keys are deferred: check them now, or the table cannot be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE marketplace_listing DISABLE TRIGGER USER")
             cursor.execute(
                 f"INSERT INTO marketplace_listing (cooperative_id, {columns}) "  # noqa: S608  # nosec B608
