@@ -8,6 +8,8 @@ it, through HTTP to a running server (runserver or gunicorn). Prints median and 
 in-process on PostgreSQL, the CPU time one request costs (this process plus its database
 backend, from /proc): on a machine shared with other work the latency grows with the
 contention, the CPU cost does not. --wait-idle waits for a quiet CPU before each request type.
+--signed-in sends them as the bench reader (benchmarks/signed_in.py; a session, in process
+only) and adds the HTML catalogue page; --only keeps the requests whose name contains a word.
 """
 
 import argparse
@@ -105,6 +107,8 @@ def main() -> None:
         help="Before each request type, wait until this share of the CPU is idle (e.g. 0.8).",
     )
     parser.add_argument("--idle-timeout", type=float, default=120, help="Seconds to wait at most.")
+    parser.add_argument("--signed-in", action="store_true", help="as the bench reader")
+    parser.add_argument("--only", default="", help="comma-separated words of request names")
     args = parser.parse_args()
 
     import django
@@ -125,6 +129,8 @@ def main() -> None:
         if response.status_code == 500:
             raise OperationalError("server error")
         assert response.status_code == 200, (path, response.status_code, response.content[:300])
+        if not response["Content-Type"].startswith("application/json"):
+            return {"count": "page"}
         return response.json()
 
     published = Listing.objects.filter(status="published").count()
@@ -133,6 +139,19 @@ def main() -> None:
     )
     detail_id = visible.values_list("pk", flat=True).first()
     scenarios = [*SCENARIOS, ("detail", f"/api/v1/listings/{detail_id}/")]
+    if args.signed_in:
+        from accounts.models import User
+
+        reader = User.objects.filter(email="bench-reader@example.org").first()
+        if reader is None:
+            from benchmarks import signed_in
+
+            reader = signed_in.reader("not-used-to-sign-in")
+        client.force_login(reader)
+        scenarios.append(("HTML catalogue page", "/catalogue/"))
+    if args.only:
+        words = args.only.split(",")
+        scenarios = [(name, path) for name, path in scenarios if any(w in name for w in words)]
     print(f"{connection.vendor}, {published} published listings, {args.runs} runs each")
     print(
         f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'results':>8}"

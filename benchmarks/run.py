@@ -117,12 +117,27 @@ def ensure_catalogue(listings: int, cooperatives: int) -> float | None:
     have_cooperatives = Cooperative.objects.filter(slug__startswith="bulk-").count()
     if have_listings == listings and have_cooperatives == cooperatives:
         log(f"database holds {listings} listings of {cooperatives} cooperatives already")
+        from marketplace import cards
+
+        if Listing.objects.filter(card__isnull=True).exists():  # seeded before stored cards
+            started = time.monotonic()
+            built = cards.rebuild_all()
+            log(f"built {built} stored cards in {time.monotonic() - started:.0f} s")
         return None
-    log(f"seeding {listings} listings of {cooperatives} cooperatives (seed_bulk)")
+    # A million listings: the first tenth seeded, then copied in SQL (seed_bulk --replicate).
+    replicate = 10 if listings >= 1_000_000 and not listings % 10 and not cooperatives % 10 else 1
+    log(
+        f"seeding {listings} listings of {cooperatives} cooperatives (seed_bulk"
+        + (f", {replicate} copies in SQL)" if replicate > 1 else ")")
+    )
     reset_orders()
     started = time.monotonic()
     call_command(
-        "seed_bulk", listings=listings, cooperatives=cooperatives, reset=have_cooperatives > 0
+        "seed_bulk",
+        listings=listings,
+        cooperatives=cooperatives,
+        reset=have_cooperatives > 0,
+        replicate=replicate,
     )
     seconds = time.monotonic() - started
     record_seed_time(listings, cooperatives, seconds)
@@ -272,8 +287,10 @@ class Server:
         self.stop()
 
 
-def fetch(base_url: str, path: str) -> tuple[int, bytes]:
-    request = urllib.request.Request(base_url + path, headers={"Accept-Language": "en"})  # noqa: S310
+def fetch(base_url: str, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(  # noqa: S310
+        base_url + path, headers={"Accept-Language": "en", **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  # nosec B310
             return response.status, response.read()
@@ -290,6 +307,57 @@ class Scenario:
     key: str
     paths: list[str]
     what: str
+    headers: dict[str, str] | None = None  # one header at most (wrk_report.lua)
+    connections: int | None = None  # instead of --connections
+
+
+SIGNED_IN_KEYS = ("list_signed_in_1c", "list_signed_in", "html_signed_in_1c", "html_signed_in")
+
+
+def signed_in_scenarios(base_url: str, connections: int) -> list[Scenario]:
+    """Issue #20 item 3: the bench reader (benchmarks/signed_in.py), signed in with a token (API)
+    or a session (page), every answer built (each path new to the cache); at one connection
+    for the latency, at `connections` (32 in the issue) for the throughput."""
+    from benchmarks import signed_in
+
+    token, cookie = signed_in.credentials(base_url)
+    api = {"Authorization": token}
+    page = {"Cookie": cookie}
+    built = "signed in, every response built"
+    return [
+        Scenario(
+            "signed-in list, built, 1 connection",
+            "list_signed_in_1c",
+            signed_in.built_paths("/api/v1/listings/"),
+            built,
+            api,
+            1,
+        ),
+        Scenario(
+            f"signed-in list, built, {connections} connections",
+            "list_signed_in",
+            signed_in.built_paths("/api/v1/listings/"),
+            built,
+            api,
+            connections,
+        ),
+        Scenario(
+            "signed-in HTML catalogue, built, 1 connection",
+            "html_signed_in_1c",
+            signed_in.built_paths("/catalogue/"),
+            built,
+            page,
+            1,
+        ),
+        Scenario(
+            f"signed-in HTML catalogue, built, {connections} connections",
+            "html_signed_in",
+            signed_in.built_paths("/catalogue/"),
+            built,
+            page,
+            connections,
+        ),
+    ]
 
 
 def read_scenarios() -> list[Scenario]:
@@ -352,9 +420,9 @@ def read_scenarios() -> list[Scenario]:
 def warm_up(base_url: str, scenario: Scenario) -> dict[str, Any]:
     """A few requests per path before measuring; the first answer's status and result count."""
     info: dict[str, Any] = {}
-    for path in scenario.paths[:20]:
+    for path in scenario.paths[-20:]:  # the end of the list: wrk starts from the beginning
         for _ in range(2):
-            status, body = fetch(base_url, path)
+            status, body = fetch(base_url, path, scenario.headers)
         if "status" not in info:
             info["status"] = status
             try:
@@ -369,8 +437,14 @@ def warm_up(base_url: str, scenario: Scenario) -> dict[str, Any]:
 
 def measure(base_url: str, scenario: Scenario, args: argparse.Namespace) -> dict[str, Any]:
     info = warm_up(base_url, scenario)
+    connections = scenario.connections or args.connections
     result = run_wrk(
-        base_url, scenario.paths, seconds=args.seconds, connections=args.connections, threads=2
+        base_url,
+        scenario.paths,
+        seconds=args.seconds,
+        connections=connections,
+        threads=2,
+        headers=scenario.headers,
     )
     log(
         f"{scenario.name}: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms,"
@@ -382,6 +456,7 @@ def measure(base_url: str, scenario: Scenario, args: argparse.Namespace) -> dict
         "path": scenario.paths[0],
         "what": scenario.what,
         "first_answer": info,
+        "connections": connections,
         **result.as_dict(),
     }
 
@@ -497,6 +572,13 @@ def target_checks(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     if "deep_page" in results and "list" in results:
         ratio = results["deep_page"]["p50_ms"] / max(results["list"]["p50_ms"], 0.001)
         check("deep page p50 within 20% of page 1", f"{ratio:.2f}x", ratio <= 1.2)
+    for key, target, limit in (
+        ("list_signed_in_1c", "signed-in list, built: p50 < 8 ms at 1 connection", 8.0),
+        ("html_signed_in_1c", "signed-in HTML catalogue, built: p50 < 15 ms at 1 connection", 15.0),
+    ):
+        if key in results:
+            p50 = results[key]["p50_ms"]
+            check(target, f"{p50:.1f} ms", p50 < limit)
     if "checkout" in results:
         result = results["checkout"]
         check(
@@ -584,8 +666,8 @@ def command_bench(args: argparse.Namespace) -> int:
     settings = server_settings()
     args.connections = args.connections or default_connections(settings)
     scenarios = read_scenarios()
-    if args.only:
-        wanted = set(args.only.split(",")) | {"baseline"}
+    wanted = set(args.only.split(",")) | {"baseline"} if args.only else None
+    if wanted:
         scenarios = [scenario for scenario in scenarios if scenario.key in wanted]
     report: dict[str, Any] = {
         "listings": args.listings,
@@ -595,6 +677,12 @@ def command_bench(args: argparse.Namespace) -> int:
         "results": {},
     }
     with Server(url, settings) as server:
+        if wanted is None or wanted & set(SIGNED_IN_KEYS):
+            scenarios += [
+                scenario
+                for scenario in signed_in_scenarios(server.base_url, args.signed_in_connections)
+                if wanted is None or scenario.key in wanted
+            ]
         for scenario in scenarios:
             report["results"][scenario.key] = measure(server.base_url, scenario, args)
         if not args.only or "checkout" in args.only.split(","):
@@ -870,6 +958,12 @@ def main(argv: list[str] | None = None) -> int:
     bench = commands.add_parser("bench", help="every scenario at one size")
     common(bench, float(os.environ.get("BENCH_SECONDS") or 10))
     bench.add_argument("--only", default="", help="comma-separated scenario keys")
+    bench.add_argument(
+        "--signed-in-connections",
+        type=int,
+        default=int(os.environ.get("BENCH_SIGNED_IN_CONNECTIONS") or 32),
+        help="wrk connections of the signed-in throughput scenarios (issue #20: 32)",
+    )
     bench.add_argument("--name", default="", help="results file name (default bench-<size>)")
     bench.add_argument(
         "--checkout-cart",

@@ -1,6 +1,7 @@
 """Money is an integer of minor units plus an ISO 4217 code; this type owns arithmetic, rounding,
 the one conversion between major and minor units, and how people read and type amounts."""
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -8,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import (
     NumberFormatError,
     format_currency,
+    get_currency_precision,
     get_decimal_symbol,
     get_group_symbol,
     get_territory_currencies,
@@ -50,6 +52,25 @@ SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
 MAX_AMOUNT = 10**15
 # A price that changes by this factor or more is confirmed by the seller (is_price_jump).
 PRICE_JUMP = 50
+
+
+@functools.lru_cache(maxsize=256)
+def _format_parts(babel_locale: str, currency: str) -> tuple[str, str, int] | None:
+    """The group and decimal symbols of the locale and the currency's decimals, when Babel's
+    PATTERN output is just those (latin digits, the currency's own decimals); None otherwise."""
+    try:
+        group, decimal = get_group_symbol(babel_locale), get_decimal_symbol(babel_locale)
+        digits = currency_decimals(currency)
+    except (ValueError, LookupError):
+        return None
+    if get_currency_precision(currency) != digits:
+        return None
+    value = Decimal("1234567.5") if digits else Decimal("1234567")
+    sample = format_currency(value, currency, format=PATTERN, locale=babel_locale)
+    expected = f"{currency}\u00a01{group}234{group}567" + (
+        f"{decimal}5{'0' * (digits - 1)}" if digits else ""
+    )
+    return (group, decimal, digits) if sample == expected else None
 
 
 def number_locale(language: str) -> str:
@@ -147,9 +168,20 @@ class Money:
         `BRL 1.250,50` (es, pt-BR), `BRL 1,250.50` (en), `JPY 1.250` (no decimals). Without a
         locale, the active language's."""
         language = locale or translation.get_language() or "en"
-        return format_currency(
-            self.as_decimal(), self.currency, format=PATTERN, locale=number_locale(language)
-        )
+        babel_locale = number_locale(language)
+        parts = _format_parts(babel_locale, self.currency) if self.amount >= 0 else None
+        if parts is None:
+            return format_currency(
+                self.as_decimal(), self.currency, format=PATTERN, locale=babel_locale
+            )
+        # What Babel writes for PATTERN, without its pattern machinery (a catalogue page formats
+        # dozens of prices; tests/core/test_money.py pins both to the same text).
+        group, decimal, digits = parts
+        major, minor = divmod(self.amount, 10**digits)
+        text = f"{major:,}".replace(",", group) if group != "," else f"{major:,}"
+        if digits:
+            text = f"{text}{decimal}{minor:0{digits}d}"
+        return f"{self.currency}\u00a0{text}"
 
     def format_input(self, locale: str | None = None) -> str:
         """The amount as a person types it back into a form: `1.250,50` in es, `1,250.50` in en."""

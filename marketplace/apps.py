@@ -16,8 +16,18 @@ class MarketplaceConfig(AppConfig):
         from django.db.models.signals import post_delete, post_migrate, post_save
 
         from cooperatives.models import Cooperative
-        from marketplace import catalogue_version
+        from marketplace import cards, catalogue_version
         from marketplace.models import Category, Listing, ListingImage
+
+        # Stored cards (marketplace/cards.py): a save empties the listing's card; rebuild it
+        # after the commit. Connected before the version bump below, so the rebuild runs first.
+        post_save.connect(cards.stale_on_save, sender=Listing, dispatch_uid="minga_card_listing")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                cards.stale_on_image,
+                sender=ListingImage,
+                dispatch_uid=f"minga_card_image_{signal is post_save}",
+            )
 
         # Any saved or deleted row a catalogue reader sees makes cached catalogue pages stale.
         # (Bulk updates of these tables call catalogue_version.changed() themselves.)

@@ -8,6 +8,7 @@ wait on it while they hold their own locks. A reader reads the version *before* 
 response built from older data can only be stored under an older version.
 """
 
+import contextvars
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,13 @@ ROW_ID = 1
 class Version:
     number: int
     changed_at: datetime
+
+
+# The version a catalogue request read before its data (marketplace/http_cache.py), for what
+# is cached under it while the request is built (the capped counts, marketplace/pagination.py).
+READ_BY_REQUEST: contextvars.ContextVar[Version | None] = contextvars.ContextVar(
+    "catalogue_version_read_by_request", default=None
+)
 
 
 def current() -> Version:

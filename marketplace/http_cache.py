@@ -29,8 +29,11 @@ from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
-from marketplace import catalogue_version
+from marketplace import catalogue_version, selectors
 
 # Stands for the reader's CSRF token in a cached page (see module docstring).
 CSRF_PLACEHOLDER = "minga-csrf-token-placeholder"
@@ -108,74 +111,156 @@ def _with_token(request: HttpRequest, response: HttpResponse, is_page: bool) -> 
         response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), token)
 
 
-def _cached_view(view: View, *, is_page: bool) -> View:
+def _reader(request: HttpRequest, is_page: bool) -> Any:
+    """The signed-in reader, authenticated once. For the API, DRF's own authenticators (the
+    token's language is activated as usual) and the view's DRF request then reuses the result
+    instead of looking the credentials up again; None when they are refused (the view answers,
+    401). For pages, the session's user."""
+    if is_page:
+        return getattr(request, "user", None)
+    drf_request = Request(request, authenticators=APIView().get_authenticators())
+    try:
+        user = drf_request.user
+    except APIException:
+        return None
+    request._force_auth_user = user  # type: ignore[attr-defined]
+    request._force_auth_token = drf_request.auth  # type: ignore[attr-defined]
+    return user
+
+
+def _shared_with(user: Any, audience: int | None) -> bool:
+    """Whether a stored public answer is also this reader's: `audience` is the listing's seller
+    for one listing (whose members see more of it), None for the catalogue."""
+    return selectors.sees_public_catalogue(user, seller_id=audience)
+
+
+def _cached_view(view: View, *, is_page: bool, private_params: tuple[str, ...]) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in SAFE_METHODS:
             return view(request, *args, **kwargs)
+        reader = None
         if not is_anonymous(request):
-            return _private(view(request, *args, **kwargs))
+            # Signed in: a page carries its reader's header (catalogue pages share their body
+            # through `shared_part` instead); the API shares the public answer with every
+            # reader who would be given the same one (`_shared_with`).
+            reader = None if is_page else _reader(request, is_page)
+            if reader is None or any(name in request.GET for name in private_params):
+                return _private(view(request, *args, **kwargs))
         version = catalogue_version.current()  # before the data: see catalogue_version
-        variant = (
-            "page" if is_page else "api",
-            request.build_absolute_uri(),  # scheme and host too: links in the body use them
-            translation.get_language(),
-            request.META.get("HTTP_ACCEPT", ""),
-            request.META.get("HTTP_HX_REQUEST", ""),
-            request.META.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
-        )
-        content_key = _fingerprint(version.number, variant)
-        reader = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") if is_page else ""
-        etag = f'W/"{_fingerprint(content_key, reader) if is_page else content_key}"'
-        last_modified = None if is_page else _last_modified(version)
-        if _not_modified(request, etag, version, use_dates=not is_page):
-            response: HttpResponse = HttpResponseNotModified()
-            _finish(response, etag=etag, last_modified=last_modified, public=not is_page)
-            return response
-
-        seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
-        key = f"catalogue:response:{content_key}"
-        stored = cache.get(key) if seconds else None
-        if stored is not None:
-            content, headers = stored
-            response = HttpResponse(content, status=200)
-            for name, value in headers.items():
-                response[name] = value
-        else:
-            request._catalogue_cached = True  # type: ignore[attr-defined]
-            response = view(request, *args, **kwargs)
-            if response.streaming:
-                return _private(response)
-            render = getattr(response, "render", None)
-            if callable(render):
-                render()  # a DRF or template response: its content is needed now
-            user = getattr(request, "user", None)  # DRF sets it after authenticating
-            signed_in = bool(user is not None and user.is_authenticated)
-            if (
-                signed_in
-                or response.status_code != 200
-                or not (is_page or response.get("Content-Type", "").startswith("application/json"))
-            ):
-                # Errors, and the browsable API (a page of its own), are built every time.
-                _with_token(request, response, is_page)
-                return _private(response)
-            if seconds:
-                headers = {
-                    name: response[name] for name in KEPT_HEADERS if response.has_header(name)
-                }
-                cache.set(key, (response.content, headers), seconds)
-        _with_token(request, response, is_page)
-        _finish(response, etag=etag, last_modified=last_modified, public=not is_page)
-        return response
+        read = catalogue_version.READ_BY_REQUEST.set(version)
+        try:
+            return _answer(request, view, args, kwargs, is_page, reader, version)
+        finally:
+            catalogue_version.READ_BY_REQUEST.reset(read)
 
     return wrapped
 
 
-def catalogue_api(view: View) -> View:
-    """For a DRF view of the public catalogue (wrap the result of `as_view()`)."""
-    return _cached_view(view, is_page=False)
+def _answer(
+    request: HttpRequest,
+    view: View,
+    args: Any,
+    kwargs: Any,
+    is_page: bool,
+    reader: Any,
+    version: catalogue_version.Version,
+) -> HttpResponse:
+    variant = (
+        "page" if is_page else "api",
+        request.build_absolute_uri(),  # scheme and host too: links in the body use them
+        translation.get_language(),
+        request.META.get("HTTP_ACCEPT", ""),
+        request.META.get("HTTP_HX_REQUEST", ""),
+        request.META.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
+    )
+    content_key = _fingerprint(version.number, variant)
+    token_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") if is_page else ""
+    etag = f'W/"{_fingerprint(content_key, token_cookie) if is_page else content_key}"'
+    last_modified = None if is_page else _last_modified(version)
+    public = not is_page and reader is None
+
+    seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
+    key = f"catalogue:response:{content_key}"
+    stored = cache.get(key) if seconds else None
+    if reader is not None and stored is not None and not _shared_with(reader, stored[2]):
+        return _private(view(request, *args, **kwargs))
+    # A signed-in reader's copy is known to be shared only when the cache holds it.
+    if (reader is None or stored is not None) and _not_modified(
+        request, etag, version, use_dates=not is_page
+    ):
+        response: HttpResponse = HttpResponseNotModified()
+        _finish(response, etag=etag, last_modified=last_modified, public=public)
+        return response
+    if stored is not None:
+        content, headers, _audience = stored
+        response = HttpResponse(content, status=200)
+        for name, value in headers.items():
+            response[name] = value
+    else:
+        request._catalogue_cached = True  # type: ignore[attr-defined]
+        response = view(request, *args, **kwargs)
+        if response.streaming:
+            return _private(response)
+        render = getattr(response, "render", None)
+        if callable(render):
+            render()  # a DRF or template response: its content is needed now
+        user = getattr(request, "user", None)  # DRF sets it after authenticating
+        audience = getattr(request, "catalogue_audience", None)
+        if (
+            response.status_code != 200
+            or not (is_page or response.get("Content-Type", "").startswith("application/json"))
+            or (is_page and user is not None and user.is_authenticated)
+            or (reader is not None and not _shared_with(reader, audience))
+        ):
+            # Errors, the browsable API (a page of its own) and answers that are this
+            # reader's own are built every time.
+            _with_token(request, response, is_page)
+            return _private(response)
+        if seconds:
+            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            cache.set(key, (response.content, headers, audience), seconds)
+    _with_token(request, response, is_page)
+    _finish(response, etag=etag, last_modified=last_modified, public=public)
+    return response
+
+
+def shared_part(request: HttpRequest, name: str, build: Callable[[], str]) -> str:
+    """The part of a catalogue page that is the same for every reader who sees the public
+    catalogue (the filters and results, not the header with the reader's name, cart and
+    language), kept in the cache under the catalogue's version like whole responses. Built for
+    readers who see more (moderators, members of a suspended seller). It must hold nothing of
+    the reader's own: no CSRF token (the filters are a GET form), no messages."""
+    seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
+    if not seconds or not selectors.sees_public_catalogue(getattr(request, "user", None)):
+        return build()
+    version = catalogue_version.current()
+    variant = (
+        name,
+        request.build_absolute_uri(),
+        translation.get_language(),
+        request.META.get("HTTP_HX_REQUEST", ""),
+        request.META.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
+    )
+    key = f"catalogue:part:{_fingerprint(version.number, variant)}"
+    text = cache.get(key)
+    if text is None:
+        read = catalogue_version.READ_BY_REQUEST.set(version)
+        try:
+            text = build()
+        finally:
+            catalogue_version.READ_BY_REQUEST.reset(read)
+        cache.set(key, text, seconds)
+    return str(text)
+
+
+def catalogue_api(view: View, *, private_params: tuple[str, ...] = ()) -> View:
+    """For a DRF view of the public catalogue (wrap the result of `as_view()`). A view of one
+    listing sets `request.catalogue_audience` to its seller's id (see `_shared_with`); requests
+    with any of `private_params` are each reader's own (a member's `status=draft`)."""
+    return _cached_view(view, is_page=False, private_params=private_params)
 
 
 def catalogue_page(view: View) -> View:
     """For a page of the public catalogue; its template context must include `page_context`."""
-    return _cached_view(view, is_page=True)
+    return _cached_view(view, is_page=True, private_params=())

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -157,6 +159,10 @@ class Listing(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What a list shows of the listing itself, stored ready to write into a response
+    # (marketplace/cards.py). Empty when stale: every save empties it in the same statement,
+    # and it is rebuilt once the change is committed.
+    card = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001 (NULL: not built)
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -210,6 +216,15 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Any saved field may be on the card: empty it in the same statement (cards.stale_on_save
+        # rebuilds it after the commit).
+        self.card = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "card"}
+        super().save(*args, **kwargs)
 
     @property
     def price(self) -> Money:

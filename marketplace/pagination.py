@@ -9,24 +9,29 @@ catalogue:
   query; its count stops at SEARCH_CANDIDATE_LIMIT, the number of candidates it ranks.
 """
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
 
+from marketplace import catalogue_version
+
 
 class CappedPaginator(Paginator):
-    """`fetch_rows(ids)` reads the page's rows in full; by default the list's own queryset."""
+    """`fetch_rows(ids)` reads the page's rows (anything with a `pk`); by default the list's own
+    queryset."""
 
     def __init__(
         self,
         object_list: Any,
         per_page: int,
         *args: Any,
-        fetch_rows: Callable[[list[int]], QuerySet] | None = None,
+        fetch_rows: Callable[[list[int]], Iterable[Any]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(object_list, per_page, *args, **kwargs)
@@ -41,8 +46,23 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
+        """Capped; kept in the cache under the catalogue version the request read first, so
+        the same filters are counted once per version whoever asks (signed-in readers, whose
+        pages are built, included)."""
         queryset: QuerySet = self.object_list  # type: ignore[assignment]
-        return queryset.order_by().values("pk")[: self.limit + 1].count()
+        counted = queryset.order_by().values("pk")[: self.limit + 1]
+        version = catalogue_version.READ_BY_REQUEST.get()
+        seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
+        if version is None or not seconds:
+            return counted.count()
+        sql, params = counted.query.sql_with_params()
+        digest = hashlib.sha256(repr((version.number, sql, params)).encode()).hexdigest()[:32]
+        key = f"catalogue:count:{digest}"
+        found = cache.get(key)
+        if found is None:
+            found = counted.count()
+            cache.set(key, found, seconds)
+        return int(found)
 
     @property
     def is_capped(self) -> bool:

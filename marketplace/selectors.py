@@ -37,9 +37,32 @@ def member_cooperative_ids(user: Any) -> list[int]:
         return []
     cached = user.__dict__.get("_member_cooperative_ids")
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).values_list("cooperative_id", flat=True))
+        rows = list(
+            Membership.objects.filter(user=user).values_list(
+                "cooperative_id", "cooperative__verification_status"
+            )
+        )
+        cached = [pk for pk, _status in rows]
         user.__dict__["_member_cooperative_ids"] = cached
+        user.__dict__["_in_suspended_cooperative"] = any(
+            status == VerificationStatus.SUSPENDED for _pk, status in rows
+        )
     return cached
+
+
+def sees_public_catalogue(user: Any, *, seller_id: int | None = None) -> bool:
+    """Whether the user sees exactly what an anonymous reader sees: of the catalogue (a
+    moderator or a member of a suspended seller sees more), or of one seller's listing (its
+    members and moderators also read its status_reason). The user's memberships: one query,
+    cached on the user, which the catalogue's own visibility check reads too."""
+    if not (user and user.is_authenticated):
+        return True
+    if is_moderator(user):
+        return False
+    if seller_id is not None:
+        return seller_id not in member_cooperative_ids(user)
+    member_cooperative_ids(user)  # also notes whether one of them is suspended
+    return not user.__dict__["_in_suspended_cooperative"]
 
 
 def listing_list_visible_to(user: Any) -> QuerySet[Listing]:

@@ -71,26 +71,30 @@ CATALOGUE = SearchPage(
 @http_cache.catalogue_page
 def catalogue(request: HtmxRequest) -> HttpResponse:
     """A GET form, so filters work without JavaScript and every search has a URL; htmx asks for
-    the results fragment only. The API's FilterSet decides what the filters mean."""
-    form = CatalogueFilterForm(request.GET or None)
-    form.is_valid()
-    filters = ListingFilter(
-        _as_query(form.filter_data()), queryset=selectors.listing_list_visible_to(request.user)
+    the results fragment only. The API's FilterSet decides what the filters mean. The filters
+    and results are the same for every reader who sees the public catalogue: kept in the cache
+    apart from the reader's header (http_cache.shared_part)."""
+
+    def build() -> dict[str, Any]:
+        form = CatalogueFilterForm(request.GET or None)
+        form.is_valid()
+        visible = selectors.listing_list_visible_to(request.user)
+        filters = ListingFilter(_as_query(form.filter_data()), queryset=visible)
+        if filters.is_valid():
+            page = _page(filters.qs, request)
+        else:
+            for name, errors in filters.errors.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+            page = _page(visible.none(), request)
+        return {"form": form, "page": page, "is_filtered": form.is_filtered()}
+
+    return CATALOGUE.shared_response(
+        request,
+        build,
+        share=http_cache.shared_part,
+        page_context=http_cache.page_context(request),
     )
-    if filters.is_valid():
-        page = _page(filters.qs, request)
-    else:
-        for name, errors in filters.errors.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-        page = _page(selectors.listing_list_visible_to(request.user).none(), request)
-    context = {
-        "form": form,
-        "page": page,
-        "is_filtered": form.is_filtered(),
-        **http_cache.page_context(request),
-    }
-    return CATALOGUE.response(request, context)
 
 
 @http_cache.catalogue_page

@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django_htmx.middleware import HtmxDetails
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -169,5 +171,32 @@ class SearchPage:
         partial = request.htmx and not request.htmx.history_restore_request
         template = self.results_template if partial else "frontend/search_page.html"
         response = render(request, template, {**context, "search": self})
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+
+    def shared_response(
+        self,
+        request: HtmxRequest,
+        build: Callable[[], dict[str, Any]],
+        *,
+        share: Callable[[HtmxRequest, str, Callable[[], str]], str],
+        page_context: dict[str, Any],
+    ) -> HttpResponse:
+        """The same page when its filters and results are the same for every reader: they are
+        rendered alone (`search_page_content.html`, or the results fragment htmx asks for) by
+        `share(request, name, render)`, which may answer from a cache, and the reader's own
+        header, messages and language switcher around them."""
+        partial = request.htmx and not request.htmx.history_restore_request
+        template = self.results_template if partial else "frontend/search_page_content.html"
+        content = share(
+            request,
+            template,
+            lambda: render_to_string(template, {**build(), "search": self}, request),
+        )
+        if partial:
+            response = HttpResponse(content)
+        else:
+            context = {**page_context, "search": self, "shared_content": mark_safe(content)}  # noqa: S308 (rendered by our template)
+            response = render(request, "frontend/search_page.html", context)
         patch_vary_headers(response, ("HX-Request",))
         return response

@@ -5,7 +5,11 @@ from marketplace.http_cache import catalogue_api
 
 urlpatterns = [
     path("categories/", catalogue_api(views.CategoryTreeView.as_view()), name="category-tree"),
-    path("listings/", catalogue_api(views.ListingListView.as_view()), name="listing-list"),
+    path(
+        "listings/",
+        catalogue_api(views.ListingListView.as_view(), private_params=("status",)),
+        name="listing-list",
+    ),
     path(
         "listings/<int:listing_id>/",
         catalogue_api(views.ListingDetailView.as_view()),

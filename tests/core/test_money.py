@@ -118,3 +118,23 @@ def test_a_price_jump_is_a_factor_of_fifty_either_way():
     assert is_price_jump(old, Money(25, "BRL"))
     assert not is_price_jump(old, Money(60_000, "BRL"))
     assert not is_price_jump(old, Money(125_000, "USD"))  # another currency: nothing to compare
+
+
+@pytest.mark.parametrize("language", ["en", "es", "pt-br", "de", "fr", "ar"])
+@pytest.mark.parametrize("currency", ["ARS", "BRL", "UYU", "USD", "EUR", "JPY", "CLP", "KWD"])
+def test_the_quick_price_format_is_babels(language, currency):
+    """Money.format writes PATTERN without Babel's pattern machinery when it can: the same text."""
+    import random
+
+    from babel.numbers import format_currency
+
+    from core.money import PATTERN, Money, number_locale
+
+    rng = random.Random(20)
+    amounts = [0, 1, 9, 10, 99, 100, 999, 1000, 123456, 10**12, *rng.sample(range(10**13), 40)]
+    for amount in amounts:
+        money = Money(amount, currency)
+        expected = format_currency(
+            money.as_decimal(), currency, format=PATTERN, locale=number_locale(language)
+        )
+        assert money.format(language) == expected

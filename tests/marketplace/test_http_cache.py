@@ -11,7 +11,7 @@ from accounts.services import user_token
 from marketplace import catalogue_version, services
 from marketplace.models import Category
 from tests.conftest import client_for
-from tests.factories import ListingFactory
+from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
 from tests.orders.conftest import place_order
 
 pytestmark = pytest.mark.django_db
@@ -118,17 +118,83 @@ def test_links_in_a_cached_list_name_the_host_that_was_asked(seller_coop, coffee
         assert body["next"].startswith(f"http://{host}/api/v1/listings/")
 
 
-def test_signed_in_readers_get_private_uncached_responses(listing, buyer_owner, commits):  # type: ignore[no-untyped-def]
-    token_client = APIClient()
-    token_client.credentials(HTTP_AUTHORIZATION=f"Token {user_token(user=buyer_owner)}")
-    response = token_client.get(LIST)
-    assert response.status_code == 200
-    assert "private" in response["Cache-Control"]
-    assert "public" not in response["Cache-Control"]
-    assert not response.has_header("ETag")
+def _token_client(user):  # type: ignore[no-untyped-def]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {user_token(user=user)}")
+    return client
 
-    forced = client_for(buyer_owner).get(LIST)
-    assert "private" in forced["Cache-Control"] and not forced.has_header("ETag")
+
+def _quietly_retitle(listing, title):  # type: ignore[no-untyped-def]
+    """Change the row without bumping the version: whoever still reads the old title was served
+    the cached copy."""
+    from marketplace.models import Listing
+
+    Listing.objects.filter(pk=listing.pk).update(title=title)
+
+
+def test_signed_in_readers_are_served_the_public_answer(listing, buyer_owner, seller_member):  # type: ignore[no-untyped-def]
+    anonymous = APIClient().get(LIST)
+    _quietly_retitle(listing, "Changed quietly")
+    for client in (_token_client(buyer_owner), client_for(seller_member)):
+        response = client.get(LIST)
+        assert response.status_code == 200
+        assert response.content == anonymous.content  # from the cache
+        assert response["ETag"] == anonymous["ETag"]
+        assert "private" in response["Cache-Control"]
+        assert "public" not in response["Cache-Control"]
+        assert client.get(LIST, HTTP_IF_NONE_MATCH=anonymous["ETag"]).status_code == 304
+    detail = f"/api/v1/listings/{listing.pk}/"
+    cache.clear()
+    first = _token_client(buyer_owner).get(detail)  # built for a signed-in reader, then shared
+    _quietly_retitle(listing, "Changed again")
+    assert APIClient().get(detail).content == first.content
+
+
+def test_a_bad_token_is_refused_even_when_the_answer_is_cached(listing):  # type: ignore[no-untyped-def]
+    APIClient().get(LIST)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert client.get(LIST).status_code == 401
+
+
+def test_readers_who_see_more_get_their_own_answers(  # type: ignore[no-untyped-def]
+    listing, seller_coop, coffee, seller_member, moderator, buyer_owner
+):
+    """A moderator and the members of a suspended seller see listings the public does not; a
+    seller's members read its listing's status_reason; `status=` lists are each member's own.
+    None of these is served the public copy, and none is stored for others."""
+    from cooperatives.models import Cooperative
+    from cooperatives.state import VerificationStatus
+    from marketplace.models import Listing
+
+    hidden = ListingFactory(
+        cooperative=CooperativeFactory(verification_status=VerificationStatus.SUSPENDED),
+        category=coffee,
+        title="Of a suspended seller",
+    )
+    suspended_member = MembershipFactory(cooperative=hidden.cooperative).user
+    assert titles(APIClient().get(LIST)) == ["Yerba de la huerta"]
+    assert "Of a suspended seller" in titles(client_for(moderator).get(LIST))
+    assert "Of a suspended seller" in titles(_token_client(suspended_member).get(LIST))
+    assert titles(_token_client(buyer_owner).get(LIST)) == ["Yerba de la huerta"]
+    assert titles(APIClient().get(LIST)) == ["Yerba de la huerta"]
+
+    Listing.objects.filter(pk=listing.pk).update(status_reason="Reinstated after an appeal")
+    detail = f"/api/v1/listings/{listing.pk}/"
+    cache.clear()
+    assert APIClient().get(detail).json()["status_reason"] == ""
+    assert client_for(seller_member).get(detail).json()["status_reason"] == (
+        "Reinstated after an appeal"
+    )
+    assert client_for(moderator).get(detail).json()["status_reason"]
+    assert APIClient().get(detail).json()["status_reason"] == ""
+    assert _token_client(buyer_owner).get(detail).json()["status_reason"] == ""
+
+    draft = ListingFactory(cooperative=seller_coop, category=coffee, status="draft", title="Draft")
+    mine = client_for(seller_member).get(f"{LIST}?status=draft")
+    assert titles(mine) == ["Draft"] and "no-cache" in mine["Cache-Control"]
+    assert titles(_token_client(buyer_owner).get(f"{LIST}?status=draft")) == []
+    assert Cooperative.objects.filter(pk=draft.cooperative_id).exists()
 
 
 def test_last_modified_answers_if_modified_since(listing):  # type: ignore[no-untyped-def]
@@ -218,3 +284,71 @@ def test_a_signed_in_reader_of_the_page_is_not_served_the_anonymous_copy(listing
     assert page.status_code == 200
     assert "private" in page["Cache-Control"] and not page.has_header("ETag")
     assert buyer_owner.name in page.content.decode()  # "Signed in as …": built for this reader
+
+
+def test_the_catalogue_page_shares_its_results_not_its_header(  # type: ignore[no-untyped-def]
+    listing, buyer_owner, seller_member
+):
+    """Two signed-in readers and an anonymous one: the filters and results come from one cached
+    copy, each header (name, cart, sign-out form with its token, language) is the reader's own."""
+    from orders.services.cart import cart_add_item
+
+    buyer_owner.name, seller_member.name = "Ana Compradora", "Beto Vendedor"
+    buyer_owner.language = "es"
+    buyer_owner.save()
+    seller_member.save()
+    cart_add_item(
+        cooperative=buyer_owner.memberships.get().cooperative,
+        listing_id=listing.pk,
+        quantity=2,
+        actor=buyer_owner,
+    )
+    first = Client()
+    first.force_login(seller_member)
+    page = first.get("/catalogue/")
+    assert "Yerba de la huerta" in page.content.decode()
+    _quietly_retitle(listing, "Changed quietly")
+
+    second = Client()
+    second.force_login(buyer_owner)
+    theirs = second.get("/catalogue/").content.decode()
+    anonymous = Client().get("/catalogue/").content.decode()
+    mine = first.get("/catalogue/").content.decode()
+    assert "Yerba de la huerta" in mine and "Changed quietly" not in mine  # the cached part
+    assert "Beto Vendedor" in mine and "Ana Compradora" not in mine
+    assert 'class="count"' not in mine  # Beto's cooperative's cart is empty
+    assert "Ana Compradora" in theirs and "Beto Vendedor" not in theirs
+    assert '<span class="count" aria-hidden="true">1</span>' in theirs
+    assert 'lang="es"' in theirs  # Ana reads the site in Spanish: her own cached copy
+    assert "Changed quietly" in theirs  # built for Spanish: no Spanish copy was cached
+    assert "Ana Compradora" not in anonymous and "Beto Vendedor" not in anonymous
+    assert "Sign in" in anonymous and "Sign out" not in anonymous
+    tokens = {
+        _unmask_cipher_token(text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0])
+        for text in (mine, theirs)
+    }
+    assert len(tokens) == 2  # each sign-out form carries its reader's own token
+
+
+def test_counts_are_kept_per_version(listing, seller_coop, coffee, buyer_owner):  # type: ignore[no-untyped-def]
+    """A built page (a new URL each time here) counts its filters once per catalogue version."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _token_client(buyer_owner)
+
+    def count_queries(url):  # type: ignore[no-untyped-def]
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(url).json()
+        queries = [query["sql"] for query in captured.captured_queries]
+        return sum("COUNT(" in sql.upper() for sql in queries), body
+
+    assert count_queries(f"{LIST}?fresh=1")[0] == 1
+    counted, body = count_queries(f"{LIST}?fresh=2")
+    assert counted == 0
+    assert body["count"] == 1
+    ListingFactory(cooperative=seller_coop, category=coffee)
+    catalogue_version.bump()  # what its commit does
+    counted, body = count_queries(f"{LIST}?fresh=3")
+    assert body["count"] == 2
+    assert counted == 1

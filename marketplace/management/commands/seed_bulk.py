@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cooperatives.models import Cooperative, LegalForm, Sector
-from marketplace import catalogue_version
+from marketplace import cards, catalogue_version
 from marketplace.catalogue_words import (
     DESCRIPTIONS,
     ITEMS,
@@ -123,6 +123,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="Remove earlier bulk data before seeding."
         )
+        parser.add_argument(
+            "--replicate",
+            type=int,
+            default=1,
+            help="PostgreSQL: seed 1/N of the catalogue, then copy it N-1 times in SQL (sellers "
+            "`bulk-r<k>-…` with the same names, listings with their search vectors and cards): "
+            "1,000,000 listings in minutes instead of an hour.",
+        )
 
     def _step(self, message: str) -> None:
         self.stdout.write(f"[{time.monotonic() - self.started:7.1f}s] {message}")
@@ -137,6 +145,13 @@ class Command(BaseCommand):
             self._reset()
         elif Cooperative.objects.filter(slug__startswith=PREFIX).exists():
             raise CommandError("Bulk data exists already; run again with --reset to replace it.")
+        replicate = options["replicate"]
+        if replicate > 1:
+            if connection.vendor != "postgresql":
+                raise CommandError("--replicate needs PostgreSQL.")
+            if listings % replicate or cooperatives % replicate:
+                raise CommandError("--replicate must divide --listings and --cooperatives.")
+            listings, cooperatives = listings // replicate, cooperatives // replicate
         categories = {category.slug: category for category in Category.objects.all()}
         missing = sorted({item.category for item in ITEMS} - set(categories))
         if missing:
@@ -151,6 +166,12 @@ class Command(BaseCommand):
                 catalogue_version.changed()
                 created += len(batch)
                 self._step(f"{created}/{listings} listings")
+            built = cards.rebuild_all()  # the stored cards the list writes (marketplace/cards.py)
+            self._step(f"{built} cards built")
+            for copy in range(2, replicate + 1):
+                self._replicate(copy)
+                self._step(f"copy {copy} of {replicate}: {copy * listings} listings")
+            listings, cooperatives = listings * replicate, cooperatives * replicate
             if rebuild:
                 with connection.cursor() as cursor:
                     # Django's foreign keys are deferred: check them now, or no index can be built.
@@ -173,6 +194,47 @@ class Command(BaseCommand):
                 f"Seeded {listings} listings of {cooperatives} cooperatives in {total:.1f} s."
             )
         )
+
+    def _replicate(self, copy: int) -> None:
+        """One more copy of the seeded sellers and their listings, in two INSERT … SELECT
+        statements. The copies keep the names (so the search vectors, which hold the seller's
+        name, are copied as they are, with the user triggers off for the statement) and the
+        cards (which hold no id)."""
+        seller_columns = [
+            field.column
+            for field in Cooperative._meta.concrete_fields
+            if field.column not in ("id", "slug")
+        ]
+        listing_columns = [
+            field.column
+            for field in Listing._meta.concrete_fields
+            if field.column not in ("id", "cooperative_id")
+        ] + ["search_vector"]
+        sellers = ", ".join(f'"{column}"' for column in seller_columns)
+        columns = ", ".join(f'"{column}"' for column in listing_columns)
+        copied = ", ".join(f'l."{column}"' for column in listing_columns)
+        prefix = f"{PREFIX}r{copy}-"
+        originals = f"c.slug LIKE '{PREFIX}%%' AND c.slug NOT LIKE '{PREFIX}r%%'"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO cooperatives_cooperative ({sellers}, slug) "  # noqa: S608  # nosec B608: our column names
+                f"SELECT {sellers}, %s || substr(c.slug, {len(PREFIX) + 1}) "
+                f"FROM cooperatives_cooperative c WHERE {originals}",
+                [prefix],
+            )
+            # The load's foreign keys are deferred: check them now, or the table cannot be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE marketplace_listing DISABLE TRIGGER USER")
+            cursor.execute(
+                f"INSERT INTO marketplace_listing (cooperative_id, {columns}) "  # noqa: S608  # nosec B608
+                f"SELECT n.id, {copied} FROM marketplace_listing l "
+                "JOIN cooperatives_cooperative c ON c.id = l.cooperative_id "
+                "JOIN cooperatives_cooperative n "
+                f"ON n.slug = %s || substr(c.slug, {len(PREFIX) + 1}) WHERE {originals}",
+                [prefix],
+            )
+            cursor.execute("ALTER TABLE marketplace_listing ENABLE TRIGGER USER")
+        catalogue_version.changed()
 
     def _drop_search_indexes(self) -> list[str]:
         """PostgreSQL builds an index in one pass much faster than it grows one row by row: drop
