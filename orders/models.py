@@ -431,6 +431,7 @@ from orders.receivables.models import (  # noqa: E402
     InvoiceEvent,
     InvoicePayment,
     InvoiceReminder,
+    OrderCreditPayment,
     PaymentNotice,
 )
 
@@ -447,6 +448,7 @@ __all__ = [
     "InvoiceKind",
     "InvoicePayment",
     "InvoiceReminder",
+    "OrderCreditPayment",
     "InvoiceSequence",
     "Message",
     "Order",
