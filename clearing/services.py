@@ -16,9 +16,9 @@ from clearing.solver import Obligation, clear
 from clearing.state import RunStatus, ensure_run_transition
 from cooperatives.models import Cooperative
 from core.errors import DomainError
+from core.reference import currency_codes
 from credit.models import CreditSystem
 from credit.selectors import consenting_cooperatives
-from core.reference import currency_codes
 from ledger.models import AccountKind, EntryKind
 from ledger.services import LineSpec, account_for, entry_post
 from orders.models import Invoice, InvoiceKind, Order
@@ -101,7 +101,9 @@ def _refuse_without_consent(run: ClearingRun, items: list[ClearingItem]) -> None
     parties = {item.debtor_id for item in items} | {item.creditor_id for item in items}
     withdrawn = sorted(parties - set(consenting_cooperatives(run.currency, lock=True)))
     if withdrawn:
-        names = ", ".join(Cooperative.objects.filter(pk__in=withdrawn).values_list("name", flat=True))
+        names = ", ".join(
+            Cooperative.objects.filter(pk__in=withdrawn).values_list("name", flat=True)
+        )
         raise DomainError(
             _(
                 "%(names)s withdrew consent to clearing since this proposal; nothing was set "

@@ -89,8 +89,8 @@ def credit_consent_set(*, account: CreditAccount, actor: Any, consent: Any) -> C
     proposed before refuses to execute."""
     if not isinstance(consent, bool):
         raise ValidationError({"clearing_consent": [_("Yes or no.")]})
-    account = CreditAccount.objects.select_for_update().select_related("cooperative").get(
-        pk=account.pk
+    account = (
+        CreditAccount.objects.select_for_update().select_related("cooperative").get(pk=account.pk)
     )
     if role_in(actor, account.cooperative) not in MANAGING_ROLES:
         raise NotPermitted(_("Only the cooperative's owners and admins decide this."))

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from credit.selectors import suggested_lower_limit
 from credit.models import CreditAccount, CreditSystem, LineLog, LineRequest
+from credit.selectors import suggested_lower_limit
 
 
 class SystemSerializer(serializers.ModelSerializer):

@@ -34,7 +34,9 @@ FULL_SHARE_BPS = 10_000
 
 def clean_credit_amount(amount: Any, field: str = "amount") -> int:
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-        raise ValidationError({field: [_("A whole number of minor units (cents), more than zero.")]})
+        raise ValidationError(
+            {field: [_("A whole number of minor units (cents), more than zero.")]}
+        )
     return amount
 
 
@@ -44,15 +46,17 @@ def order_credit_max(order: Order) -> int:
     if order.credit_share_bps is not None:
         return order.total_amount * order.credit_share_bps // FULL_SHARE_BPS
     lines = list(order.lines.all())
-    overrides = dict(
-        Listing.objects.filter(pk__in=[line.listing_id for line in lines if line.listing_id])
-        .exclude(credit_share_bps=None)
-        .values_list("pk", "credit_share_bps")
-    )
+    listed = Listing.objects.filter(
+        pk__in=[line.listing_id for line in lines if line.listing_id]
+    ).values_list("pk", "credit_share_bps")
+    overrides: dict[int | None, int] = {pk: bps for pk, bps in listed if bps is not None}
     seller_bps = order.seller.credit_share_bps
     return sum(
-        line.line_total_amount * overrides.get(line.listing_id, seller_bps) // FULL_SHARE_BPS
-        for line in lines
+        (
+            line.line_total_amount * overrides.get(line.listing_id, seller_bps) // FULL_SHARE_BPS
+            for line in lines
+        ),
+        0,
     )
 
 

@@ -28,8 +28,8 @@ from marketplace.state import ListingStatus
 from orders import agreed, notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
-from orders.receivables.credit import order_credit_record
 from orders.pricing import OrderTotals, line_total, order_totals
+from orders.receivables.credit import order_credit_record
 from orders.rules import listing_unavailable, price_changed, quantity_problem
 from orders.state import OrderStatus
 

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from clearing.services import clearing_run_execute, clearing_run_propose
 from credit.models import CreditAccount, LineLog
-from tests.clearing.test_runs import consenting, invoice, loop  # noqa: F401  (the fixture)
+from tests.clearing.test_runs import invoice, loop  # noqa: F401  (the fixture)
 from tests.conftest import client_for
 from tests.credit.test_credit import join, pay, set_line
 
@@ -21,7 +21,7 @@ def accounts_of(user, cooperative):
 
 
 def test_the_suggested_line_is_a_share_of_the_years_sales(system, pair):
-    (buyer, buyer_owner), (seller, seller_owner) = pair
+    (buyer, _buyer_owner), (seller, seller_owner) = pair
     join(seller_owner, system, seller)
     assert accounts_of(seller_owner, seller).json()[0]["suggested_lower_limit"] == 0
     invoice(buyer, seller, 1_200_00)
@@ -73,12 +73,16 @@ def test_postgresql_refuses_changes_to_the_line_log(system, pair, committee):
 
 
 def test_the_public_figures_show_circulation_and_clearing_totals_only(
-    loop, system, pair, committee, client  # noqa: F811
+    loop,  # noqa: F811
+    system,
+    pair,
+    committee,
+    client,
 ):
-    (ar, _uy, br), invoices = loop
+    (ar, _uy, br), _invoices = loop
     run = clearing_run_propose(currency="ARS", actor=committee[0])
     run = clearing_run_execute(run=run, actor=committee[0])
-    (buyer, buyer_owner), (seller, seller_owner) = pair
+    (buyer, buyer_owner), (seller, _seller_owner) = pair
     for cooperative, owner in pair:
         join(owner, system, cooperative)
     seller.credit_share_bps = 10_000

@@ -11,7 +11,6 @@ from credit.services import balance_of
 from ledger.models import EntryKind, JournalEntry
 from orders.models import Invoice, InvoiceKind, Order
 from orders.receivables.models import InvoicePayment, OrderCreditPayment
-from tests.clearing.test_runs import owner_of
 from tests.conftest import client_for
 from tests.credit.test_credit import join, set_line
 from tests.factories import ListingFactory
@@ -126,11 +125,20 @@ def test_a_listing_overrides_the_cooperatives_share(market):
 def test_the_seller_sets_its_share_on_its_profile(market):
     _buyer, buyer_owner, seller, seller_owner, _listing = market
     url = f"/api/v1/cooperatives/{seller.slug}/"
-    assert client_for(seller_owner).patch(url, {"credit_share_bps": 2_500}, format="json").json()[
-        "credit_share_bps"
-    ] == 2_500
-    assert client_for(seller_owner).patch(url, {"credit_share_bps": -1}, format="json").status_code == 400
-    assert client_for(buyer_owner).patch(url, {"credit_share_bps": 0}, format="json").status_code == 403
+    assert (
+        client_for(seller_owner)
+        .patch(url, {"credit_share_bps": 2_500}, format="json")
+        .json()["credit_share_bps"]
+        == 2_500
+    )
+    assert (
+        client_for(seller_owner).patch(url, {"credit_share_bps": -1}, format="json").status_code
+        == 400
+    )
+    assert (
+        client_for(buyer_owner).patch(url, {"credit_share_bps": 0}, format="json").status_code
+        == 403
+    )
     assert client_for(buyer_owner).get(url).json()["credit_share_bps"] == 2_500
 
 
@@ -184,7 +192,7 @@ def test_a_cancellation_the_seller_cannot_give_back_is_refused(system, pair, mar
 
 
 def test_an_agreed_share_on_the_order_is_the_sellers_share(market):
-    buyer, buyer_owner, seller, _seller_owner, listing = market
+    buyer, buyer_owner, _seller, _seller_owner, listing = market
     add_to_cart(buyer_owner, buyer, listing, 1)
     order_id = checkout(buyer_owner, buyer).json()["orders"][0]["id"]
     Order.objects.filter(pk=order_id).update(credit_share_bps=1_000)  # as an agreement sets it
