@@ -14,6 +14,9 @@ from orders.receivables.models import InvoicePayment, OrderCreditPayment
 from tests.conftest import client_for
 from tests.credit.test_credit import join, set_line
 from tests.factories import ListingFactory
+from tests.frontend.helpers import browser_for, text
+from tests.frontend.ordering import add_to_cart as add_page_line
+from tests.frontend.ordering import checkout_form, form_inputs
 from tests.orders.conftest import act, add_to_cart, checkout
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +225,40 @@ def test_an_invoice_of_a_seller_that_takes_no_credit_is_refused(market):
     act(seller_owner, order_id, "accept")
     answer = pay_order(buyer_owner, order_id, 1_00)  # the order's invoice, once issued
     assert answer.status_code == 409 and answer.json()["code"] == "credit_not_accepted"
+
+
+def test_the_checkout_page_offers_credit_per_seller_and_settles_it(market):
+    buyer, buyer_owner, seller, _seller_owner, listing = market
+    browser = browser_for(buyer_owner)
+    browser.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
+    add_page_line(browser, buyer, listing, quantity=2)  # 800,00: the seller takes up to 400,00
+    form = checkout_form(browser, buyer)
+    field = f"credit_{seller.slug}"
+    assert field in form
+    page = text(browser.get(f"/checkout/?cooperative={buyer.slug}"))
+    assert "Pagado en crédito mutuo a Coop Vende" in page
+    assert "400,00" in page and "500,00" in page  # the seller's most, the buyer's available
+
+    form[field] = "1.000,00"  # more than the seller takes: shown on the page, nothing ordered
+    refused = browser.post("/checkout/", form)
+    assert refused.status_code in (200, 409) and not Order.objects.exists()
+    form = checkout_form(browser, buyer)
+    form[field] = "150,50"
+    placed = browser.post("/checkout/", form)
+    assert placed.status_code == 302, text(placed)
+    assert balances(buyer, seller) == (-150_50, 150_50)
+
+
+def test_the_seller_chooses_its_share_on_its_profile_page(market):
+    _buyer, _buyer_owner, seller, seller_owner, _listing = market
+    browser = browser_for(seller_owner)
+    browser.defaults["HTTP_ACCEPT_LANGUAGE"] = "pt-br"
+    page = browser.get(f"/my/cooperatives/{seller.slug}/edit/")
+    assert page.status_code == 200
+    form = form_inputs(text(page), f"/my/cooperatives/{seller.slug}/edit/")
+    assert form["credit_share_bps"] == "5000"
+    form["credit_share_bps"] = "2500"
+    saved = browser.post(f"/my/cooperatives/{seller.slug}/edit/", form)
+    assert saved.status_code == 302, text(saved)
+    seller.refresh_from_db()
+    assert seller.credit_share_bps == 2_500
