@@ -26,6 +26,8 @@ from credit.api.serializers import (
 from credit.models import CreditAccount, CreditSystem
 from credit.permissions import IsCreditCommittee, is_credit_committee
 
+REFUSALS = ((400, INVALID), (401, UNAUTHENTICATED), (403, FORBIDDEN), (404, NOT_FOUND))
+
 
 def _cooperative(slug: str) -> Cooperative:
     cooperative = Cooperative.objects.filter(slug=slug).first()
@@ -114,13 +116,8 @@ class AccountDetailView(APIView):
 
     @extend_schema(
         request=ConsentInputSerializer,
-        responses={
-            200: AccountSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        # The refusals of a member's change of its own cooperative's account.
+        responses={200: AccountSerializer} | {code: refusal for code, refusal in REFUSALS},
         description="The cooperative's owners and admins give or withdraw its standing consent "
         "to clearing (`clearing_consent`). Withdrawn, its invoices stay out of the next runs and "
         "a run proposed before answers 409 clearing_stale on execution. 404 for an account the "

@@ -2,7 +2,7 @@
 whatever writes to it (admin, ORM, raw SQL), like the ledger's journal (ledger/0002). SQLite
 relies on the model's refusal (core.append_only.AppendOnlyModel)."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 CREATE = """
 CREATE OR REPLACE FUNCTION credit_linelog_append_only() RETURNS trigger AS $$
@@ -36,4 +36,12 @@ def drop_trigger(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("credit", "0001_initial")]
 
-    operations = [migrations.RunPython(create_trigger, drop_trigger)]
+    operations = [
+        migrations.RunPython(create_trigger, drop_trigger),
+        # When a cooperative last gave or withdrew its consent to clearing (docs/credit.md).
+        migrations.AddField(
+            model_name="creditaccount",
+            name="consent_changed_at",
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+    ]
