@@ -219,8 +219,9 @@ class CooperativeForm(forms.Form):
     def profile(self) -> dict[str, Any]:
         """What the services take: every field; the logo only when one was uploaded."""
         data = dict(self.cleaned_data)
-        if data.get("logo") is None:
-            data.pop("logo", None)
+        for optional in ("logo", "credit_share_bps"):  # not sent: left as it is
+            if data.get(optional) is None:
+                data.pop(optional, None)
         return data
 
 
