@@ -24,11 +24,19 @@ class ClearingRun(models.Model):
     executed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # "YYYY-MM" for the monthly run of the periodic job (one per currency and month); blank for
+    # a run the committee started.
+    period = models.CharField(max_length=7, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("clearing run")
         constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "period"],
+                condition=~Q(period=""),
+                name="clearingrun_once_per_period",
+            ),
             models.CheckConstraint(
                 condition=Q(cleared_amount__gte=0, cleared_amount__lte=F("volume_amount")),
                 name="clearingrun_cleared_within_volume",

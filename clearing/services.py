@@ -1,33 +1,46 @@
 """Clearing runs: the proposal of the optimal set-off over the open invoices of one currency."""
 
+import logging
+from datetime import date
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clearing.models import ClearingItem, ClearingPosition, ClearingRun, ClearingRunEvent
 from clearing.solver import Obligation, clear
-from clearing.state import ensure_run_transition
+from clearing.state import RunStatus, ensure_run_transition
+from cooperatives.models import Cooperative
 from core.errors import DomainError
 from core.reference import currency_codes
+from credit.models import CreditSystem
+from credit.selectors import consenting_cooperatives
 from ledger.models import AccountKind, EntryKind
 from ledger.services import LineSpec, account_for, entry_post
 from orders.models import Invoice, InvoiceKind, Order
 from orders.receivables.services import invoice_setoff_record
 from orders.receivables.state import UNPAID
 
+logger = logging.getLogger(__name__)
+
 
 def _open_invoices(currency: str) -> list[Invoice]:
-    """The invoices of a currency that still leave something owed, oldest due first."""
+    """The invoices of a currency that still leave something owed, between two cooperatives
+    that consent to clearing (members of the currency's credit system who have not withdrawn
+    their consent), oldest due first."""
+    consenting = consenting_cooperatives(currency)
     return list(
         Invoice.objects.filter(
             kind=InvoiceKind.INVOICE,
             currency=currency,
             status__in=UNPAID,
             amount_due__gt=F("amount_paid"),
+            order__buyer__in=consenting,
+            order__seller__in=consenting,
         )
         .select_related("order")
         .order_by(F("due_date").asc(nulls_last=True), "id")
@@ -35,9 +48,10 @@ def _open_invoices(currency: str) -> list[Invoice]:
 
 
 @transaction.atomic
-def clearing_run_propose(*, currency: str, actor: Any) -> ClearingRun:
+def clearing_run_propose(*, currency: str, actor: Any, period: str = "") -> ClearingRun:
     """Compute and store the set-off that clears the most of the open invoices of `currency`
-    while leaving every cooperative's net position unchanged (clearing/solver.py)."""
+    while leaving every cooperative's net position unchanged (clearing/solver.py). `period`
+    names the month of the periodic job's run (one per currency and month)."""
     if currency not in currency_codes():
         raise ValidationError({"currency": [_("Choose a currency from the list.")]})
     invoices = _open_invoices(currency)
@@ -54,6 +68,7 @@ def clearing_run_propose(*, currency: str, actor: Any) -> ClearingRun:
         volume_amount=result.volume_before,
         cleared_amount=result.cleared,
         invoice_count=len(invoices),
+        period=period,
     )
     ClearingItem.objects.bulk_create(
         ClearingItem(
@@ -79,6 +94,24 @@ def clearing_run_propose(*, currency: str, actor: Any) -> ClearingRun:
         for cooperative, position in result.positions.items()
     )
     return run
+
+
+def _refuse_without_consent(run: ClearingRun, items: list[ClearingItem]) -> None:
+    """A participant that withdrew its consent after the proposal makes the run stale."""
+    parties = {item.debtor_id for item in items} | {item.creditor_id for item in items}
+    withdrawn = sorted(parties - set(consenting_cooperatives(run.currency, lock=True)))
+    if withdrawn:
+        names = ", ".join(
+            Cooperative.objects.filter(pk__in=withdrawn).values_list("name", flat=True)
+        )
+        raise DomainError(
+            _(
+                "%(names)s withdrew consent to clearing since this proposal; nothing was set "
+                "off. Propose a new run."
+            )
+            % {"names": names},
+            code="clearing_stale",
+        )
 
 
 def _is_stale(item: ClearingItem, invoice: Invoice) -> bool:
@@ -120,6 +153,7 @@ def clearing_run_execute(*, run: ClearingRun, actor: Any) -> ClearingRun:
         invoice.pk: invoice
         for invoice in Invoice.objects.select_for_update().filter(pk__in=invoice_ids).order_by("pk")
     }
+    _refuse_without_consent(run, items)
     stale = [item for item in items if _is_stale(item, invoices[item.invoice_id])]
     if stale:
         numbers = ", ".join(invoices[item.invoice_id].number for item in stale)
@@ -178,3 +212,26 @@ def clearing_run_execute(*, run: ClearingRun, actor: Any) -> ClearingRun:
         actor=run.executed_by,
     )
     return run
+
+
+def clearing_runs_monthly(*, today: date | None = None) -> list[ClearingRun]:
+    """The periodic job (clearing.tasks.clearing_run_monthly): per currency with a credit
+    system, the month's run is proposed once (a unique row per currency and month) and, when
+    `CLEARING_AUTO_EXECUTE` is set, executed; otherwise the committee reviews and executes it.
+    Running it again in the same month changes nothing."""
+    period = (today or timezone.localdate()).strftime("%Y-%m")
+    runs = []
+    for currency in CreditSystem.objects.order_by("currency").values_list("currency", flat=True):
+        run = ClearingRun.objects.filter(currency=currency, period=period).first()
+        if run is None:
+            try:
+                run = clearing_run_propose(currency=currency, actor=None, period=period)
+            except IntegrityError:  # another worker proposed it meanwhile
+                run = ClearingRun.objects.get(currency=currency, period=period)
+        if settings.CLEARING_AUTO_EXECUTE and run.status == RunStatus.PROPOSED:
+            try:
+                run = clearing_run_execute(run=run, actor=None)
+            except DomainError:
+                logger.warning("Clearing run %s is stale; left for the committee", run.pk)
+        runs.append(run)
+    return runs

@@ -101,6 +101,12 @@ class Cooperative(models.Model):
         validators=[MaxValueValidator(365)],
         help_text="Days a buyer has to pay this cooperative's invoices (the due date's default).",
     )
+    # The share of a price it accepts in mutual credit, in basis points (docs/credit.md).
+    credit_share_bps = models.PositiveIntegerField(
+        default=0,
+        validators=[MaxValueValidator(10_000)],
+        help_text="Share of a price this cooperative accepts in mutual credit (0-10000 bps).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,6 +120,10 @@ class Cooperative(models.Model):
             models.CheckConstraint(
                 condition=models.Q(verification_status__in=VerificationStatus.values),
                 name="cooperative_verification_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(credit_share_bps__lte=10_000),
+                name="cooperative_credit_share_range",
             ),
         ]
 

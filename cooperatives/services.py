@@ -56,6 +56,7 @@ PROFILE_FIELDS = (
     "tax_id",
     "address",
     "is_recuperated",
+    "credit_share_bps",
 )
 MAX_VERIFICATION_DOCUMENTS = 5
 VERIFICATION_REFUSALS = {

@@ -123,6 +123,12 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
         409,
         "credit payment: the seller would go above its upper limit",
     ),
+    "credit_not_accepted": (409, "credit payment: the seller accepts no part of this in credit"),
+    "credit_share_exceeded": (
+        409,
+        "credit payment: more than the share of the order the seller accepts in credit",
+    ),
+    "credit_order_not_open": (409, "credit payment: the order is no longer open to payment"),
     "fee_overpayment": (409, "fee payment: more than the seller owes; nothing was recorded"),
     # Payments
     "payment_error": (409, "the card payment could not be made"),

@@ -67,7 +67,9 @@ class CreditAccount(models.Model):
     ledger_account = models.OneToOneField(Account, on_delete=models.PROTECT, related_name="+")
     lower_limit = models.BigIntegerField(default=0)
     upper_limit = models.BigIntegerField(default=0)
+    # Standing consent to clearing, given on joining and revocable (docs/credit.md, "Consent").
     clearing_consent = models.BooleanField(default=True)
+    consent_changed_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

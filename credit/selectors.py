@@ -1,10 +1,17 @@
 """Reads of mutual credit: the systems with their current terms, a cooperative's accounts with
 balance, available credit and the log of its limits."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
 
 from cooperatives.models import Cooperative
 from credit.models import CreditAccount, CreditSystem, CreditTerms, LineLog
+from ledger.models import AccountKind, EntryKind, JournalLine
+
+FULL_SHARE_BPS = 10_000
 
 
 def credit_systems() -> QuerySet[CreditSystem]:
@@ -32,3 +39,38 @@ def system_total(system: CreditSystem) -> int:
         total=Sum("ledger_account__lines__amount")
     )["total"]
     return int(total or 0)
+
+
+def sales_last_year(cooperative: Cooperative, currency: str) -> int:
+    """What the cooperative sold in `currency` over the last 365 days, read from its books: the
+    invoices it issued less their credit notes (an order is invoiced when accepted; a cancelled
+    one is credited)."""
+    since = timezone.now() - timedelta(days=365)
+    total = JournalLine.objects.filter(
+        account__owner=cooperative,
+        account__currency=currency,
+        account__kind=AccountKind.RECEIVABLE,
+        account__rail="",
+        entry__kind__in=[EntryKind.INVOICE_ISSUED, EntryKind.CREDIT_NOTE],
+        entry__occurred_at__gte=since,
+    ).aggregate(total=Sum("amount"))["total"]
+    return max(int(total or 0), 0)
+
+
+def suggested_lower_limit(account: CreditAccount) -> int:
+    """The credit line Minga suggests (≤ 0): `CREDIT_SUGGESTED_LINE_SHARE_BPS` of the year's
+    sales (833: about one month's), at most `CREDIT_SUGGESTED_LINE_CAP` (docs/credit.md)."""
+    share = int(getattr(settings, "CREDIT_SUGGESTED_LINE_SHARE_BPS", 833))
+    cap = int(getattr(settings, "CREDIT_SUGGESTED_LINE_CAP", 1_000_000_00))
+    sales = sales_last_year(account.cooperative, account.system.currency)
+    return -min(sales * share // FULL_SHARE_BPS, cap)
+
+
+def consenting_cooperatives(currency: str, *, lock: bool = False) -> list[int]:
+    """The ids of the cooperatives whose invoices in `currency` may be cleared: members of its
+    credit system that have not withdrawn their consent. With `lock`, their accounts are
+    locked (primary-key order) so that consent cannot be withdrawn while a run executes."""
+    accounts = CreditAccount.objects.filter(system__currency=currency, clearing_consent=True)
+    if lock:
+        accounts = accounts.select_for_update().order_by("pk")
+    return list(accounts.values_list("cooperative_id", flat=True))

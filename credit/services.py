@@ -82,6 +82,25 @@ def credit_system_join(
     return account, opened
 
 
+@transaction.atomic
+def credit_consent_set(*, account: CreditAccount, actor: Any, consent: Any) -> CreditAccount:
+    """The cooperative's owners and admins give or withdraw its standing consent to clearing
+    (docs/credit.md, "Consent"). Withdrawn, its invoices stay out of the next runs and a run
+    proposed before refuses to execute."""
+    if not isinstance(consent, bool):
+        raise ValidationError({"clearing_consent": [_("Yes or no.")]})
+    account = (
+        CreditAccount.objects.select_for_update().select_related("cooperative").get(pk=account.pk)
+    )
+    if role_in(actor, account.cooperative) not in MANAGING_ROLES:
+        raise NotPermitted(_("Only the cooperative's owners and admins decide this."))
+    if account.clearing_consent != consent:
+        account.clearing_consent = consent
+        account.consent_changed_at = timezone.now()
+        account.save(update_fields=["clearing_consent", "consent_changed_at"])
+    return account
+
+
 def _clean_limits(lower: Any, upper: Any, reason: str) -> str:
     errors: dict[str, list[str]] = {}
     if isinstance(lower, bool) or not isinstance(lower, int) or not -MAX_LIMIT <= lower <= 0:

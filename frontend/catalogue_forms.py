@@ -21,6 +21,7 @@ from core.money import (
     price_jump_message,
 )
 from core.reference import country_choices
+from frontend.credit_fields import credit_share_field, set_share_choices
 from frontend.widgets import LongSelect
 from marketplace import selectors
 from marketplace.models import MAX_STOCK, DeliveryMode, Listing, ListingKind, Unit, unit_name
@@ -203,6 +204,7 @@ class ListingForm(forms.Form):
     regions_served = forms.CharField(
         label=_("Regions served"), required=False, max_length=300, help_text=_("Optional.")
     )
+    credit_share_bps = credit_share_field(inherit=True)
 
     def __init__(
         self, *args: Any, cooperative: Cooperative, listing: Listing | None = None, **kwargs: Any
@@ -211,6 +213,11 @@ class ListingForm(forms.Form):
             kwargs.setdefault("initial", {"currency": default_currency(cooperative.country)})
         super().__init__(*args, **kwargs)
         self.listing = listing
+        set_share_choices(
+            self.fields["credit_share_bps"],
+            self.initial.get("credit_share_bps"),
+            inherit_from=cooperative.credit_share_bps,
+        )
         cast(forms.ChoiceField, self.fields["category"]).choices = category_choices(None)
         cast(forms.ChoiceField, self.fields["currency"]).choices = _currencies(
             None, cooperative.country
@@ -274,6 +281,7 @@ class ListingForm(forms.Form):
             "lead_time_days": listing.lead_time_days,
             "delivery_modes": listing.delivery_modes,
             "regions_served": listing.regions_served,
+            "credit_share_bps": listing.credit_share_bps,
         }
 
     def fields_for_service(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from cooperatives.services import MAX_VERIFICATION_DOCUMENTS
 from core.email import send_email
 from core.reference import country_choices, time_zone_choices
 from core.uploads import check_size
+from frontend.credit_fields import credit_share_field, set_share_choices
 from frontend.widgets import LongSelect
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -187,6 +188,7 @@ class CooperativeForm(forms.Form):
         help_text=_("CUIT, RUT, CNPJ, NIF… Shown to your members and to moderators only."),
     )
     address = forms.CharField(label=_("Address (members only)"), max_length=300, required=False)
+    credit_share_bps = credit_share_field()
     logo = forms.FileField(
         label=_("Logo"),
         required=False,
@@ -203,6 +205,8 @@ class CooperativeForm(forms.Form):
             ("", str(_("The country's zone"))),
             *time_zone_choices(),
         ]
+        self.initial.setdefault("credit_share_bps", 0)
+        set_share_choices(self.fields["credit_share_bps"], self.initial["credit_share_bps"])
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")
@@ -215,8 +219,9 @@ class CooperativeForm(forms.Form):
     def profile(self) -> dict[str, Any]:
         """What the services take: every field; the logo only when one was uploaded."""
         data = dict(self.cleaned_data)
-        if data.get("logo") is None:
-            data.pop("logo", None)
+        for optional in ("logo", "credit_share_bps"):  # not sent: left as it is
+            if data.get(optional) is None:
+                data.pop(optional, None)
         return data
 
 

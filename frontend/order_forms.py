@@ -4,10 +4,13 @@ orders services enforce the rules."""
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
+from core.money import AmountError, Money, parse_amount
 from orders.models import MAX_QUANTITY
 from orders.payments.rails import RAILS
+from orders.selectors import CreditOffer
 from orders.services.orders import MAX_MESSAGE_LENGTH, MAX_REASON_LENGTH
 from orders.state import OrderStatus, Side
 
@@ -57,9 +60,31 @@ class CheckoutForm(forms.Form):
     payment_method = forms.ChoiceField(label=_("How you pay"), widget=forms.RadioSelect)
 
     def __init__(
-        self, *args: Any, currencies: list[str], methods: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        currencies: list[str],
+        methods: list[str],
+        credit_offers: list[CreditOffer] = (),  # type: ignore[assignment]
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.credit_offers = list(credit_offers)
+        for offer in self.credit_offers:
+            words = {
+                "seller": offer.seller.name,
+                "most": Money(offer.most, offer.currency).format(),
+                "available": Money(offer.available, offer.currency).format(),
+            }
+            self.fields[f"credit_{offer.seller.slug}"] = forms.CharField(
+                label=_("Paid in mutual credit to %(seller)s") % words,
+                required=False,
+                max_length=40,
+                help_text=_(
+                    "Up to %(most)s: the share %(seller)s accepts in credit. Your available "
+                    "credit: %(available)s. The rest of its order is paid by invoice."
+                )
+                % words,
+            )
         cast(forms.ChoiceField, self.fields["currency"]).choices = [(c, c) for c in currencies]
         if len(currencies) == 1:
             self.fields["currency"].widget = forms.HiddenInput()
@@ -72,6 +97,26 @@ class CheckoutForm(forms.Form):
             (method, RAILS[method].choice_help if method in RAILS else PAYMENT_LABELS[method])
             for method in methods
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        credit: dict[str, int] = {}
+        for offer in self.credit_offers:
+            name = f"credit_{offer.seller.slug}"
+            typed = (data.get(name) or "").strip()
+            if not typed:
+                continue
+            try:
+                amount = parse_amount(typed, offer.currency, to_locale(get_language() or "en"))
+            except AmountError as error:
+                self.add_error(name, str(error))
+                continue
+            if amount.amount < 0:
+                self.add_error(name, _("Zero or more."))
+            elif amount.amount:
+                credit[offer.seller.slug] = amount.amount
+        data["credit"] = credit
+        return data
 
 
 class OrderActionForm(forms.Form):

@@ -142,6 +142,10 @@ class Listing(models.Model):
     lead_time_days = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(365)]
     )
+    # The seller's accepted credit share for this listing (bps); null: the cooperative's.
+    credit_share_bps = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10_000)]
+    )
     delivers_pickup = models.BooleanField(default=False)
     delivers_shipping = models.BooleanField(default=False)
     delivers_on_site = models.BooleanField(default=False)

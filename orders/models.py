@@ -431,6 +431,7 @@ from orders.receivables.models import (  # noqa: E402
     InvoiceEvent,
     InvoicePayment,
     InvoiceReminder,
+    OrderCreditPayment,
     PaymentNotice,
 )
 
@@ -450,6 +451,7 @@ __all__ = [
     "InvoiceSequence",
     "Message",
     "Order",
+    "OrderCreditPayment",
     "OrderEvent",
     "OrderLine",
     "Payment",

@@ -14,6 +14,7 @@ from cooperatives.permissions import is_member, is_moderator
 # "My cooperative by slug, else 404" has one home; the order pages read it from here too.
 from cooperatives.selectors import cooperative_get_for_member as cooperative_get_for_member
 from core.money import Money
+from credit.selectors import credit_accounts_of
 from marketplace.models import Listing
 from orders import agreed, payments, permissions
 from orders.models import Cart, CartLine, Checkout, Invoice, Message, Order, OrderEvent
@@ -402,3 +403,42 @@ def checkout_get_for_buyer(*, user: Any, checkout_id: int) -> Checkout:
     if checkout is None or not is_member(user, checkout.buyer):
         raise Http404("No checkout with this id.")
     return checkout
+
+
+@dataclass(frozen=True)
+class CreditOffer:
+    """On the checkout page: how much of a seller's order the buyer may pay in credit."""
+
+    seller: Cooperative
+    currency: str
+    most: int  # the seller's accepted share of its order (minor units)
+    available: int  # the buyer's available credit in the currency
+
+
+def checkout_credit_offers(summary: CartSummary) -> list[CreditOffer]:
+    """Per seller of the cart that accepts part of its order in credit, in a currency where the
+    buyer has credit available (docs/credit.md); the service judges again on checkout."""
+    available = {
+        account.system.currency: int(getattr(account, "balance", 0) or 0) - account.lower_limit
+        for account in credit_accounts_of(summary.cooperative)
+    }
+    offers = []
+    for group in summary.groups:
+        for currency in group.totals:
+            if available.get(currency, 0) <= 0:
+                continue
+            most = sum(
+                view.line_total.amount
+                * (
+                    view.line.listing.credit_share_bps
+                    if view.line.listing is not None
+                    and view.line.listing.credit_share_bps is not None
+                    else group.seller.credit_share_bps
+                )
+                // 10_000
+                for view in group.lines
+                if view.line.currency == currency
+            )
+            if most > 0:
+                offers.append(CreditOffer(group.seller, currency, most, available[currency]))
+    return offers

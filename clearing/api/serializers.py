@@ -51,3 +51,19 @@ class RunSerializer(serializers.ModelSerializer):
             "items",
             "positions",
         ]
+
+
+class TransparencyQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(
+        min_value=2000, max_value=2100, required=False, help_text="This year when left out."
+    )
+
+
+class CreditMonthSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    month = serializers.DateField(help_text="The month's first day.")
+    circulation = serializers.IntegerField(help_text="Credits moved between accounts.")
+    cleared = serializers.IntegerField(help_text="Debt cancelled by set-off (minor units).")
+    transfers_saved = serializers.IntegerField(
+        help_text="Invoices closed entirely by set-off: bank transfers nobody had to make."
+    )

@@ -1,13 +1,13 @@
 from django.urls import path
 
 from clearing.api import views
+from core.api.routes import slash_optional
 
 urlpatterns = [
     path("clearing/runs/", views.RunCreateView.as_view(), name="clearing-run-create"),
+    path("clearing/transparency/", views.TransparencyView.as_view(), name="clearing-transparency"),
     path("clearing/runs/<int:run_id>/", views.RunDetailView.as_view(), name="clearing-run-detail"),
-    path(
-        "clearing/runs/<int:run_id>/execute",
-        views.RunExecuteView.as_view(),
-        name="clearing-run-execute",
+    *slash_optional(
+        "clearing/runs/<int:run_id>/execute", views.RunExecuteView, "clearing-run-execute"
     ),
 ]

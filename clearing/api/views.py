@@ -1,14 +1,21 @@
 """Thin views: the credit committee proposes, reads and executes clearing runs (docs/api.md)."""
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clearing import selectors, services
-from clearing.api.serializers import RunInputSerializer, RunSerializer
+from clearing.api.serializers import (
+    CreditMonthSerializer,
+    RunInputSerializer,
+    RunSerializer,
+    TransparencyQuerySerializer,
+)
 from clearing.models import ClearingRun
 from clearing.permissions import IsCreditCommittee
 from core.api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
@@ -81,3 +88,21 @@ class RunExecuteView(APIView):
         if run is None:
             raise NotFound()
         return _detail(services.clearing_run_execute(run=run, actor=request.user))
+
+
+class TransparencyView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[TransparencyQuerySerializer],
+        responses={200: CreditMonthSerializer(many=True), 400: INVALID},
+        description="Public: per currency and month of a year, how much credit circulated, how "
+        "much debt was cleared by set-off and the bank transfers it saved. Totals only, never "
+        "one cooperative's figures; may lag by a few minutes.",
+    )
+    def get(self, request: Request) -> Response:
+        query = TransparencyQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data.get("year") or timezone.localdate().year
+        months = selectors.credit_transparency(year=year)
+        return Response(CreditMonthSerializer(months, many=True).data)

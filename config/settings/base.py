@@ -418,6 +418,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "quotes.tasks.draft_standing_orders",
         "schedule": crontab(minute=40),
     },
+    "monthly-clearing": {
+        "task": "clearing.tasks.clearing_run_monthly",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -496,3 +500,10 @@ LOGGING = {
 # Mutual credit (docs/credit.md): a credit line deeper than this (minor units) needs a second
 # member of the credit committee to confirm it before it takes effect.
 CREDIT_FOUR_EYES_THRESHOLD = int(os.environ.get("CREDIT_FOUR_EYES_THRESHOLD", "100000000"))
+# The suggested credit line: this share (basis points) of a cooperative's sales over the last
+# twelve months in the currency (833: about one month's), never deeper than the cap (minor units).
+CREDIT_SUGGESTED_LINE_SHARE_BPS = int(os.environ.get("CREDIT_SUGGESTED_LINE_SHARE_BPS", "833"))
+CREDIT_SUGGESTED_LINE_CAP = int(os.environ.get("CREDIT_SUGGESTED_LINE_CAP", "100000000"))
+# The monthly clearing run (clearing.tasks.clearing_run_monthly) proposes a run per currency;
+# with this set it also executes it (otherwise the committee reviews and executes it).
+CLEARING_AUTO_EXECUTE = os.environ.get("CLEARING_AUTO_EXECUTE", "").lower() in ("1", "true", "yes")

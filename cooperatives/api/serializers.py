@@ -56,6 +56,7 @@ class CooperativeSerializer(serializers.ModelSerializer):
             "verified_at",
             "logo_url",
             "is_payouts_enabled",
+            "credit_share_bps",
             "created_at",
         ]
         read_only_fields = fields
@@ -131,6 +132,12 @@ class CooperativeWriteSerializer(serializers.Serializer):
         max_length=300, required=False, allow_blank=True, validators=[validate_one_line]
     )
     is_recuperated = serializers.BooleanField(required=False)
+    credit_share_bps = serializers.IntegerField(
+        min_value=0,
+        max_value=10_000,
+        required=False,
+        help_text="Share of a price accepted in mutual credit, in basis points (10000 = 100 %).",
+    )
     # A FileField, not an ImageField: the service judges the content (core.uploads.open_image)
     # and names the problem (too large, too many pixels, truncated) instead of one vague message.
     logo = serializers.FileField(

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from credit.models import CreditAccount, CreditSystem, LineLog, LineRequest
+from credit.selectors import suggested_lower_limit
 
 
 class SystemSerializer(serializers.ModelSerializer):
@@ -50,6 +51,9 @@ class AccountSerializer(serializers.ModelSerializer):
     balance = serializers.SerializerMethodField()
     available = serializers.SerializerMethodField()
     terms_version = serializers.SerializerMethodField()
+    suggested_lower_limit = serializers.SerializerMethodField(
+        help_text="The line Minga suggests from the year's sales (docs/credit.md), ≤ 0."
+    )
     log = LineLogSerializer(many=True, read_only=True)
 
     class Meta:
@@ -63,8 +67,10 @@ class AccountSerializer(serializers.ModelSerializer):
             "lower_limit",
             "upper_limit",
             "available",
+            "suggested_lower_limit",
             "terms_version",
             "clearing_consent",
+            "consent_changed_at",
             "joined_at",
             "log",
         ]
@@ -74,6 +80,9 @@ class AccountSerializer(serializers.ModelSerializer):
 
     def get_available(self, account: CreditAccount) -> int:
         return self.get_balance(account) - account.lower_limit
+
+    def get_suggested_lower_limit(self, account: CreditAccount) -> int:
+        return suggested_lower_limit(account)
 
     def get_terms_version(self, account: CreditAccount) -> int | None:
         versions = [acceptance.terms.version for acceptance in account.acceptances.all()]
@@ -98,3 +107,9 @@ class LineRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = LineRequest
         fields = ["id", "lower_limit", "upper_limit", "reason", "status", "created_at"]
+
+
+class ConsentInputSerializer(serializers.Serializer):
+    clearing_consent = serializers.BooleanField(
+        help_text="Whether the cooperative's open invoices take part in clearing runs."
+    )

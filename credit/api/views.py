@@ -17,6 +17,7 @@ from credit import selectors, services
 from credit.api.serializers import (
     AccountQuerySerializer,
     AccountSerializer,
+    ConsentInputSerializer,
     JoinInputSerializer,
     LineInputSerializer,
     LineRequestSerializer,
@@ -24,6 +25,8 @@ from credit.api.serializers import (
 )
 from credit.models import CreditAccount, CreditSystem
 from credit.permissions import IsCreditCommittee, is_credit_committee
+
+REFUSALS = ((400, INVALID), (401, UNAUTHENTICATED), (403, FORBIDDEN), (404, NOT_FOUND))
 
 
 def _cooperative(slug: str) -> Cooperative:
@@ -106,6 +109,32 @@ class AccountListView(APIView):
             raise Http404("No cooperative with this slug.")
         accounts = selectors.credit_accounts_of(cooperative)
         return Response(AccountSerializer(accounts, many=True).data)
+
+
+class AccountDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ConsentInputSerializer,
+        # The refusals of a member's change of its own cooperative's account.
+        responses={200: AccountSerializer} | {code: refusal for code, refusal in REFUSALS},
+        description="The cooperative's owners and admins give or withdraw its standing consent "
+        "to clearing (`clearing_consent`). Withdrawn, its invoices stay out of the next runs and "
+        "a run proposed before answers 409 clearing_stale on execution. 404 for an account the "
+        "caller's cooperatives do not hold.",
+    )
+    def patch(self, request: Request, account_id: int) -> Response:
+        account = CreditAccount.objects.select_related("cooperative").filter(pk=account_id).first()
+        if account is None or role_in(request.user, account.cooperative) is None:
+            raise Http404("No credit account with this id.")
+        data = ConsentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        account = services.credit_consent_set(
+            account=account,
+            actor=request.user,
+            consent=data.validated_data["clearing_consent"],
+        )
+        return _account_body(account)
 
 
 class AccountLineView(APIView):

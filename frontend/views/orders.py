@@ -282,6 +282,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         currencies=currencies,
         methods=methods,
+        credit_offers=selectors.checkout_credit_offers(summary),
         initial={
             "delivery_address": _default_address(cooperative),
             "payment_method": methods[0],
@@ -304,6 +305,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
                 currency=data["currency"],
                 delivery_address=data["delivery_address"],
                 note=data["note"],
+                credit=data["credit"],
             ),
             form=form,
         )

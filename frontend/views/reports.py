@@ -11,6 +11,7 @@ from django.utils.translation import get_language, pgettext_lazy, to_locale
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from clearing.selectors import credit_transparency
 from cooperatives.models import Sector
 from cooperatives.selectors import cooperative_get_visible, membership_list_for_user
 from core.reference import country_name
@@ -185,5 +186,6 @@ def network(request: HtmxRequest) -> HttpResponse:
             "currency": currency,
             "currencies": network.currencies,
             "sections": sections,
+            "credit_months": credit_transparency(year=year),
         },
     )

@@ -143,6 +143,7 @@ class ListingSerializer(serializers.ModelSerializer):
             "stock",
             "is_made_to_order",
             "lead_time_days",
+            "credit_share_bps",
             "delivery_modes",
             "countries_served",
             "regions_served",
@@ -199,6 +200,7 @@ class ListingSerializer(serializers.ModelSerializer):
             "stock": listing.stock,
             "is_made_to_order": listing.is_made_to_order,
             "lead_time_days": listing.lead_time_days,
+            "credit_share_bps": listing.credit_share_bps,
             "delivery_modes": [str(mode) for mode in listing.delivery_modes],
             "countries_served": listing.countries_served,
             "regions_served": listing.regions_served,
@@ -291,6 +293,13 @@ class ListingWriteSerializer(serializers.Serializer):
         help_text="Units available now (capacity for services); null means made to order.",
     )
     lead_time_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
+    credit_share_bps = serializers.IntegerField(
+        min_value=0,
+        max_value=10_000,
+        required=False,
+        allow_null=True,
+        help_text="Share of the price accepted in mutual credit (bps); null: the cooperative's.",
+    )
     delivery_modes = serializers.ListField(
         child=serializers.ChoiceField(choices=DeliveryMode.choices),
         required=False,

@@ -40,6 +40,7 @@ EDITABLE_FIELDS = (
     "min_order_quantity",
     "stock",
     "lead_time_days",
+    "credit_share_bps",
     "delivery_modes",
     "countries_served",
     "regions_served",

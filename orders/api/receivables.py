@@ -1,6 +1,7 @@
 """Serializers of the receivables API (invoices as receivables, payments, notices, aging,
 statements)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from orders.api.serializers import CooperativeRefSerializer
@@ -156,8 +157,29 @@ class StatementRowSerializer(serializers.Serializer):
 
 
 class CreditPaymentInputSerializer(serializers.Serializer):
-    invoice = serializers.IntegerField(help_text="The open invoice to pay (its id).")
+    invoice = serializers.IntegerField(
+        required=False, help_text="The open invoice to pay (its id); or `order`."
+    )
+    order = serializers.IntegerField(
+        required=False,
+        help_text="The order to pay (its id): its invoice once issued, else the order itself.",
+    )
     amount = serializers.IntegerField(help_text="Minor units of the invoice's currency, > 0.")
+
+    def validate(self, attrs: dict) -> dict:
+        if ("invoice" in attrs) == ("order" in attrs):
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("Send either an invoice or an order.")]}
+            )
+        return attrs
+
+
+class CreditPaymentRecordedSerializer(serializers.Serializer):
+    payment = InvoicePaymentSerializer()
+    invoice = ReceivableSerializer(
+        allow_null=True, help_text="The invoice as it is now; null while the order has none."
+    )
+    order = serializers.IntegerField()
 
 
 class FeeQuerySerializer(serializers.Serializer):

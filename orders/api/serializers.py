@@ -8,6 +8,7 @@ from cooperatives.api.serializers import CooperativeRefSerializer
 from cooperatives.permissions import prime_roles
 from orders import labels, permissions
 from orders.models import (
+    MAX_AMOUNT,
     MAX_CART_LINES,
     MAX_QUANTITY,
     Checkout,
@@ -302,6 +303,15 @@ class CheckoutLineInputSerializer(serializers.Serializer):
     )
 
 
+class CheckoutCreditInputSerializer(serializers.Serializer):
+    seller = serializers.SlugField(help_text="The seller cooperative of one order (its slug).")
+    credit_amount = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        help_text="Minor units of that order paid in mutual credit at once (the rest by invoice).",
+    )
+
+
 class CheckoutInputSerializer(serializers.Serializer):
     cooperative = serializers.SlugField()
     lines = CheckoutLineInputSerializer(  # type: ignore[call-arg]  # DRF's ListSerializer takes the lengths
@@ -313,6 +323,14 @@ class CheckoutInputSerializer(serializers.Serializer):
         "as it is). Without `lines`, the cart's lines are ordered.",
     )
     payment_method = serializers.ChoiceField(choices=rails.choices())
+    credit = CheckoutCreditInputSerializer(  # type: ignore[call-arg]
+        many=True,
+        required=False,
+        max_length=MAX_CART_LINES,
+        help_text="Per seller, the part of its order paid in mutual credit (invoice checkouts): "
+        "at most the seller's accepted credit share and the buyer's available credit; refused "
+        "as a whole (409) otherwise.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,8 @@
 """What receivables post to the ledger, with the rules of `orders.books` (docs/ledger.md), in
 the transaction of the event that moved the money."""
 
+from typing import Any
+
 from credit.services import credit_transfer
 from ledger.models import AccountKind
 from ledger.services import LineSpec, account_for
@@ -31,22 +33,34 @@ def marked_paid_without_invoice(order: object) -> None:
     books.post(books.marked_paid(order))  # type: ignore[arg-type]
 
 
-def credit_payment_posted(payment: InvoicePayment) -> None:
-    """A payment in mutual credit: the buyer's credits go to the seller and the buyer's debt to
-    the seller shrinks, in one entry (credit.services checks both limits first)."""
-    invoice = payment.invoice
-    order = invoice.order
-    seller, buyer, currency, amount = order.seller, order.buyer, invoice.currency, payment.amount
+def credit_posted(order: Any, amount: int, *, key: str, source: Any, memo: str) -> None:
+    """Credits move from the buyer to the seller (`amount` > 0) or back (< 0, a refund) and the
+    buyer's debt to the seller shrinks or grows by as much, in one entry (credit.services checks
+    both limits first and refuses the whole entry otherwise)."""
+    seller, buyer, currency = order.seller, order.buyer, order.currency
+    payer, payee = (buyer, seller) if amount > 0 else (seller, buyer)
     credit_transfer(
         currency=currency,
-        payer=buyer,
-        payee=seller,
-        amount=amount,
-        key=f"invoice_payment:{payment.pk}",
-        source=payment,
-        memo=f"{invoice.number}",
+        payer=payer,
+        payee=payee,
+        amount=abs(amount),
+        key=key,
+        source=source,
+        memo=memo,
         extra_lines=[
             LineSpec(account_for(buyer, currency, AccountKind.PAYABLE), amount, seller),
             LineSpec(account_for(seller, currency, AccountKind.RECEIVABLE), -amount, buyer),
         ],
+    )
+
+
+def credit_payment_posted(payment: InvoicePayment) -> None:
+    """A payment of an invoice in mutual credit (key `invoice_payment:{id}`)."""
+    invoice = payment.invoice
+    credit_posted(
+        invoice.order,
+        payment.amount,
+        key=f"invoice_payment:{payment.pk}",
+        source=payment,
+        memo=f"{invoice.number}",
     )

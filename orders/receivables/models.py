@@ -57,6 +57,21 @@ class InvoicePayment(RecordedPayment):
         return f"{self.amount} on {self.invoice_id}"
 
 
+class OrderCreditPayment(RecordedPayment):
+    """Part of an order settled in mutual credit before its invoice exists (at checkout, or by
+    `POST /credit/payments/` with `order`): its credit transfer is posted at once (key
+    `order_credit:{id}`) and the invoice, once issued, counts it as paid (docs/credit.md)."""
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["order_id", "created_at", "id"]
+        constraints = payment_constraints("ordercreditpayment", "order")
+
+    def __str__(self) -> str:
+        return f"{self.amount} in credit on order {self.order_id}"
+
+
 class InvoiceEvent(models.Model):
     """Append-only: every status change of an invoice as a receivable."""
 

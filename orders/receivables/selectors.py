@@ -11,7 +11,7 @@ from django.utils import timezone
 from cooperatives.models import Cooperative
 from cooperatives.permissions import is_member, is_moderator
 from ledger import selectors as ledger_selectors
-from orders.models import Invoice, InvoiceKind
+from orders.models import Invoice, InvoiceKind, Order
 from orders.permissions import can_view_order
 from orders.receivables.models import PaymentNotice
 from orders.receivables.state import AGING_BUCKETS, UNPAID
@@ -52,6 +52,11 @@ def invoice_get_visible(*, user: Any, invoice_id: int) -> Invoice:
     if invoice is None or not can_view_order(user, invoice.order):
         raise Http404("No invoice with this id.")
     return invoice
+
+
+def invoice_of(order: Order) -> Invoice | None:
+    """The order's invoice (not its credit note), or None before the seller accepts."""
+    return order.invoices.filter(kind=InvoiceKind.INVOICE).first()
 
 
 def notice_get_visible(*, user: Any, notice_id: int) -> PaymentNotice:

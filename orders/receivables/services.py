@@ -26,7 +26,7 @@ from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Invoice, InvoiceKind, Order
 from orders.payments.execution import add_order_event
 from orders.payments.rails import rail_for
-from orders.receivables import books
+from orders.receivables import books, credit
 from orders.receivables.models import (
     InvoiceEvent,
     InvoicePayment,
@@ -64,11 +64,17 @@ def receivable_fields(order: Order, kind: str, issued_on: date) -> dict[str, Any
     if kind == InvoiceKind.CREDIT_NOTE:
         return {"amount_due": 0, "amount_paid": 0, "status": InvoiceStatus.CREDITED}
     is_paid = rail_for(order.payment_method).paid_up_front
+    # Part of an invoice order may have been paid in mutual credit before the invoice.
+    paid = order.total_amount if is_paid else credit.order_credit_before_invoice(order)
+    if is_paid or (paid and paid == order.total_amount):
+        status = InvoiceStatus.PAID
+    else:
+        status = InvoiceStatus.PARTLY_PAID if paid else InvoiceStatus.OPEN
     return {
         "due_date": issued_on + timedelta(days=_payment_terms_days(order)),
         "amount_due": order.total_amount,
-        "amount_paid": order.total_amount if is_paid else 0,
-        "status": InvoiceStatus.PAID if is_paid else InvoiceStatus.OPEN,
+        "amount_paid": paid,
+        "status": status,
     }
 
 
@@ -260,10 +266,7 @@ def invoice_pay_in_credit(
     limit). The seller must have joined the currency's credit system. A retry with the same
     Idempotency-Key and amount returns the first payment."""
     key = _clean_text(idempotency_key, "idempotency_key", 255)
-    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
-        raise ValidationError(
-            {"amount": [_("A whole number of minor units (cents), more than zero.")]}
-        )
+    credit.clean_credit_amount(amount)
     order, invoice = _lock(invoice)
     if not _manages(actor, order.buyer):
         raise NotPermitted(_("Only the buyer's owners and admins pay its invoices."))
@@ -273,6 +276,7 @@ def invoice_pay_in_credit(
     if replay is not None:
         return replay
     _ensure_open_for(invoice, order, amount)
+    credit.ensure_credit_share(order, amount)
     values.update(paid_on=timezone.localdate(), reference=_("Mutual credit"))
     payment = _record(order, invoice, actor=actor, key=key, note="", **values)
     books.credit_payment_posted(payment)

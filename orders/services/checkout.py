@@ -29,6 +29,7 @@ from orders import agreed, notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
 from orders.pricing import OrderTotals, line_total, order_totals
+from orders.receivables.credit import order_credit_record
 from orders.rules import listing_unavailable, price_changed, quantity_problem
 from orders.state import OrderStatus
 
@@ -71,6 +72,7 @@ def checkout_fingerprint(
     note: str,
     only_card_payable: bool = False,
     lines: "list[RequestedLine] | None" = None,
+    credit: dict[str, int] | None = None,
 ) -> str:
     """A digest of what was asked, to tell a retry from a different request under the same key."""
     body: dict[str, Any] = {
@@ -84,6 +86,8 @@ def checkout_fingerprint(
         body["only_card_payable"] = True
     if lines is not None:  # likewise absent for a checkout of the cart
         body["lines"] = [[line.listing, line.quantity, line.unit_price_amount] for line in lines]
+    if credit:  # likewise absent for a checkout with no part in credit
+        body["credit"] = sorted(credit.items())
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -257,9 +261,12 @@ def checkout_place(
     note: str = "",
     only_card_payable: bool = False,
     lines: list[RequestedLine] | None = None,
+    credit: dict[str, int] | None = None,
 ) -> CheckoutResult:
     """Order the buyer's cart lines in one currency (or, with `lines`, exactly those listings,
     leaving the cart alone): one order per seller, stock taken, fee computed, cart lines removed.
+    With `credit` (seller slug -> minor units), that part of each seller's order is paid in
+    mutual credit at once, or the whole checkout is refused.
     The same key and request return the first result. Card checkouts record their payment here;
     the PaymentIntent is created after commit. A pipeline of small steps, each named below."""
     if not permissions.can_checkout(actor, buyer):
@@ -275,6 +282,7 @@ def checkout_place(
         note=note,
         only_card_payable=only_card_payable,
         lines=lines,
+        credit=credit,
     )
     cart, buyer = _lock_buyer(buyer, with_cart=lines is None)
     # Read after taking the lock: a request with the same key that held it has committed by now.
@@ -323,6 +331,7 @@ def checkout_place(
     orders = _create_orders(checkout, plans, listings, actor, terms=terms)
     if lines is None:
         CartLine.objects.filter(pk__in=[line.pk for line in chosen]).delete()
+    _settle_in_credit(orders, credit or {}, rail, actor)
     _placed(checkout, orders)
     return CheckoutResult(checkout, is_replay=False)
 
@@ -483,6 +492,33 @@ def _plan_orders(
             _("There is nothing to pay by card: choose invoice."), code="nothing_to_pay"
         )
     return plans
+
+
+def _settle_in_credit(orders: list[Order], credit: dict[str, int], rail: Any, actor: Any) -> None:
+    """Pay the asked part of each seller's order in mutual credit (an invoice checkout's; the
+    rest stays due on the invoice), within the seller's share and both limits: one entry per
+    order, and any refusal ends the whole checkout (nothing is half-posted)."""
+    asked = {slug: amount for slug, amount in credit.items() if amount}
+    if not asked:
+        return
+    if not rail.seller_marks_paid:
+        raise ValidationError(
+            {"credit": [_("Part of an order is paid in credit only with an invoice checkout.")]}
+        )
+    by_seller = {order.seller.slug: order for order in orders}
+    unknown = sorted(set(asked) - set(by_seller))
+    if unknown:
+        raise ValidationError(
+            {
+                "credit": [
+                    _("This checkout has no order from %(sellers)s.")
+                    % {"sellers": ", ".join(unknown)}
+                ]
+            }
+        )
+    for order in orders:  # in seller order, as the orders were made
+        if order.seller.slug in asked:
+            order_credit_record(order=order, actor=actor, amount=asked[order.seller.slug])
 
 
 def _placed(checkout: Checkout, orders: list[Order]) -> None:

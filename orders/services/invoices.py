@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from cooperatives.models import Cooperative
 from orders import books
 from orders.models import Invoice, InvoiceKind, InvoiceSequence, Order
+from orders.receivables.credit import invoice_count_order_credit
 from orders.receivables.services import receivable_fields
 
 # Words that say "cooperative" in the languages of the exchange: they make poor prefixes.
@@ -87,4 +88,5 @@ def invoice_issue(*, order: Order, kind: str) -> Invoice:
         books.post(books.credit_note(invoice))
     else:
         books.post(books.invoice_issued(invoice))
+        invoice_count_order_credit(invoice)
     return invoice

@@ -23,6 +23,7 @@ from orders import notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import InvoiceKind, Message, Order, OrderEvent
 from orders.payments.execution import add_order_event
+from orders.receivables.credit import order_credit_refund
 from orders.receivables.services import invoice_credit, invoice_pay_remaining
 from orders.services.invoices import invoice_issue
 from orders.state import (
@@ -148,6 +149,7 @@ def _apply(order: Order, transition: Any, *, actor: Any, side: str, reason: str)
     if transition.target in (OrderStatus.CANCELLED, OrderStatus.DECLINED):
         # The rail settles what was paid (a card order: refunded, its transfer reversed).
         payments.order_closed(order)
+        order_credit_refund(order)
     notifications.notify_order_transition(order, transition.action, side, reason)
     return order
 

@@ -28,7 +28,7 @@ def net_positions(coops):
 
 
 def execute(user, run_id):
-    return client_for(user).post(f"/api/v1/clearing/runs/{run_id}/execute", format="json")
+    return client_for(user).post(f"/api/v1/clearing/runs/{run_id}/execute/", format="json")
 
 
 def test_execution_clears_the_loop_and_keeps_net_positions(loop, committee_member):  # noqa: F811

@@ -7,6 +7,9 @@ from django.core.exceptions import ValidationError
 from clearing.models import ClearingPosition
 from clearing.services import clearing_run_propose, clearing_run_stale_items
 from cooperatives.models import Role
+from credit.models import CreditAccount, CreditSystem
+from ledger.models import AccountKind
+from ledger.services import account_for
 from orders.models import Invoice, InvoiceKind
 from orders.receivables.services import invoice_payment_record
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
@@ -17,6 +20,23 @@ pytestmark = pytest.mark.django_db
 
 def owner_of(cooperative):
     return MembershipFactory(cooperative=cooperative, role=Role.OWNER).user
+
+
+def consenting(*cooperatives, currency="ARS"):
+    """Members of the currency's credit system, consenting to clearing (as joining gives)."""
+    system, _ = CreditSystem.objects.get_or_create(
+        currency=currency, defaults={"name": f"Crédito Minga {currency}"}
+    )
+    return [
+        CreditAccount.objects.get_or_create(
+            system=system,
+            cooperative=cooperative,
+            defaults={
+                "ledger_account": account_for(cooperative, currency, AccountKind.CREDIT, "credit")
+            },
+        )[0]
+        for cooperative in cooperatives
+    ]
 
 
 def invoice(buyer, seller, price, currency="ARS") -> Invoice:
@@ -34,6 +54,7 @@ def loop():
     first = invoice(ar, uy, 500_00)
     second = invoice(uy, br, 500_00)
     third = invoice(br, ar, 300_00)
+    consenting(ar, uy, br)
     return (ar, uy, br), (first, second, third)
 
 
@@ -62,6 +83,7 @@ def test_a_proposal_clears_the_loop_as_far_as_net_positions_allow(loop, moderato
 def test_other_currencies_and_settled_invoices_stay_out(loop, moderator):
     (ar, uy, _br), invoices = loop
     invoice(uy, ar, 100_00, currency="UYU")
+    consenting(uy, ar, currency="UYU")
     paid = invoices[2]
     invoice_payment_record(
         invoice=paid, actor=owner_of(ar), amount=paid.amount_due - paid.amount_paid

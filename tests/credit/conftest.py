@@ -9,8 +9,8 @@ from tests.factories import CooperativeFactory, UserFactory
 
 @pytest.fixture
 def system():
-    system = CreditSystem.objects.create(
-        currency="ARS", name="Crédito Minga ARS", default_upper_limit=1_000_00
+    system, _ = CreditSystem.objects.update_or_create(  # the clearing tests' loop may have one
+        currency="ARS", defaults={"name": "Crédito Minga ARS", "default_upper_limit": 1_000_00}
     )
     CreditTerms.objects.create(system=system, version=1, text="Primeros términos.")
     CreditTerms.objects.create(system=system, version=2, text="Términos vigentes.")

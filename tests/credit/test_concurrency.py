@@ -44,6 +44,8 @@ def test_fifty_payments_at_once_against_room_for_ten(system, pair, committee):
     (buyer, buyer_owner), (seller, seller_owner) = pair
     join(buyer_owner, system, buyer)
     join(seller_owner, system, seller)
+    seller.credit_share_bps = 10_000  # it takes the whole price in credit
+    seller.save(update_fields=["credit_share_bps"])
     buyer_account = CreditAccount.objects.get(cooperative=buyer)
     set_line(committee[0], buyer_account, -10 * PRICE, 0)
     invoices = fifty_invoices(buyer, seller)

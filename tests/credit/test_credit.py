@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def join(user, system, cooperative, version=2):
     return client_for(user).post(
-        f"/api/v1/credit/systems/{system.pk}/join",
+        f"/api/v1/credit/systems/{system.pk}/join/",
         {"cooperative": cooperative.slug, "terms_version": version},
         format="json",
     )
@@ -27,7 +27,7 @@ def join(user, system, cooperative, version=2):
 
 def set_line(user, account, lower, upper, reason="Comercio de un año."):
     return client_for(user).post(
-        f"/api/v1/credit/accounts/{account.pk}/line",
+        f"/api/v1/credit/accounts/{account.pk}/line/",
         {"lower_limit": lower, "upper_limit": upper, "reason": reason},
         format="json",
     )
@@ -115,8 +115,11 @@ def test_the_committee_sets_lines_with_four_eyes_above_the_threshold(system, pai
 
 @pytest.fixture
 def members(system, pair, committee):
-    """Both joined; the buyer has a line of −500.00, the seller an upper limit of 1,000.00."""
+    """Both joined; the buyer has a line of −500.00, the seller an upper limit of 1,000.00 and
+    takes the whole price in credit."""
     (buyer, buyer_owner), (seller, seller_owner) = pair
+    seller.credit_share_bps = 10_000
+    seller.save(update_fields=["credit_share_bps"])
     join(buyer_owner, system, buyer)
     join(seller_owner, system, seller)
     set_line(committee[0], CreditAccount.objects.get(cooperative=buyer), -500_00, 1_000_00)
@@ -169,6 +172,8 @@ def test_a_payment_past_the_sellers_upper_limit_is_refused(system, members, comm
 def test_a_seller_that_has_not_joined_takes_no_credit(system, pair):
     (buyer, buyer_owner), (seller, _) = pair
     join(buyer_owner, system, buyer)
+    seller.credit_share_bps = 10_000  # it would take credit, but has no account to take it in
+    seller.save(update_fields=["credit_share_bps"])
     bill = invoice(buyer, seller, 100_00)
     refused = pay(buyer_owner, bill.pk, 10_00)
     assert refused.status_code == 409

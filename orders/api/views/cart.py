@@ -154,6 +154,8 @@ class CheckoutView(APIView):
         buyer = member_cooperative(request.user, values.pop("cooperative"))
         if "lines" in values:
             values["lines"] = [services.RequestedLine(**line) for line in values["lines"]]
+        if "credit" in values:
+            values["credit"] = {row["seller"]: row["credit_amount"] for row in values["credit"]}
         try:
             result = services.checkout_place(
                 buyer=buyer,

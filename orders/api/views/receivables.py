@@ -24,6 +24,7 @@ from orders.api.receivables import (
     AgingQuerySerializer,
     AgingSerializer,
     CreditPaymentInputSerializer,
+    CreditPaymentRecordedSerializer,
     FeePaymentInputSerializer,
     FeePaymentSerializer,
     FeeQuerySerializer,
@@ -39,7 +40,8 @@ from orders.api.receivables import (
     StatementRowSerializer,
 )
 from orders.api.views.common import request_locale
-from orders.receivables import documents, fees, selectors, services
+from orders.receivables import credit, documents, fees, selectors, services
+from orders.selectors import order_get_visible
 
 PAYMENT_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -58,6 +60,13 @@ def _payment_answer(request: Request, invoice_id: int, recorded: services.Record
     body = PaymentRecordedSerializer({"payment": recorded.payment, "invoice": invoice}).data
     code = status.HTTP_200_OK if recorded.is_replay else status.HTTP_201_CREATED
     return Response(body, status=code)
+
+
+def _credit_answer(payment: Any, invoice: Any, order_id: int, is_replay: bool) -> Response:
+    body = CreditPaymentRecordedSerializer(
+        {"payment": payment, "invoice": invoice, "order": order_id}
+    ).data
+    return Response(body, status=status.HTTP_200_OK if is_replay else status.HTTP_201_CREATED)
 
 
 def _recorded_responses(serializer: type) -> dict:
@@ -135,23 +144,34 @@ class CreditPaymentView(APIView):
     @extend_schema(
         request=CreditPaymentInputSerializer,
         parameters=[PAYMENT_KEY],
-        responses=_recorded_responses(PaymentRecordedSerializer),
-        description="The buyer pays part or all of an open invoice in mutual credit (both "
-        "cooperatives joined the currency's credit system). 409 credit_line_exceeded or "
-        "credit_upper_limit_exceeded when a limit would be passed; nothing is half-paid.",
+        responses=_recorded_responses(CreditPaymentRecordedSerializer),
+        description="The buyer pays part or all of an open invoice, or of a placed order not "
+        "invoiced yet, in mutual credit (both cooperatives joined the currency's credit system; "
+        "the seller accepts that share in credit). 409 credit_line_exceeded, "
+        "credit_upper_limit_exceeded, credit_not_joined, credit_not_accepted or "
+        "credit_share_exceeded; nothing is half-paid. 404 for an invoice or order the caller "
+        "may not see.",
     )
     def post(self, request: Request) -> Response:
         data = CreditPaymentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        pk = data.validated_data["invoice"]
-        invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
+        values = data.validated_data
+        key = request.headers.get("Idempotency-Key", "")
+        if "order" in values:
+            order = order_get_visible(user=request.user, order_id=values["order"])
+            invoice = selectors.invoice_of(order)
+            if invoice is None:
+                payment, is_replay = credit.order_pay_in_credit(
+                    order=order, actor=request.user, amount=values["amount"], idempotency_key=key
+                )
+                return _credit_answer(payment, None, order.pk, is_replay)
+        else:
+            invoice = selectors.invoice_get_visible(user=request.user, invoice_id=values["invoice"])
         recorded = services.invoice_pay_in_credit(
-            invoice=invoice,
-            actor=request.user,
-            amount=data.validated_data["amount"],
-            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            invoice=invoice, actor=request.user, amount=values["amount"], idempotency_key=key
         )
-        return _payment_answer(request, pk, recorded)
+        invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice.pk)
+        return _credit_answer(recorded.payment, invoice, invoice.order_id, recorded.is_replay)
 
 
 class PaymentNoticeCreateView(APIView):

@@ -1,0 +1,194 @@
+"""Orders settled in mutual credit (docs/credit.md, "Selling and buying for credit"): how much of
+an order its seller accepts in credit, paying part of an order before its invoice exists (at
+checkout or later), counting that part on the invoice once issued, and giving the credits back
+when the order is declined or cancelled.
+
+Every movement is one balanced ledger entry through `credit.services.credit_transfer`, which
+refuses (409) a payment that would take the buyer below its line or the seller above its upper
+limit; the caller's transaction then rolls back whole, so nothing is half-posted. Locks: the
+order (the caller's, or taken here), then its invoice, then the credit accounts."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cooperatives.models import MANAGING_ROLES
+from cooperatives.permissions import ensure_active, role_in
+from core.errors import DomainError, NotPermitted
+from core.money import Money
+from marketplace.models import Listing
+from orders.models import MAX_AMOUNT, Invoice, Order
+from orders.payments.rails import rail_for
+from orders.receivables import books
+from orders.receivables.models import InvoicePayment, OrderCreditPayment
+from orders.receivables.selectors import invoice_of
+from orders.receivables.state import PaymentRail
+from orders.state import OrderStatus
+
+FULL_SHARE_BPS = 10_000
+
+
+def clean_credit_amount(amount: Any, field: str = "amount") -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+        raise ValidationError(
+            {field: [_("A whole number of minor units (cents), more than zero.")]}
+        )
+    return amount
+
+
+def order_credit_max(order: Order) -> int:
+    """The most of the order its seller accepts in credit: the share agreed on the order (a
+    quote or an agreement), else per line the listing's share or, without one, the seller's."""
+    if order.credit_share_bps is not None:
+        return order.total_amount * order.credit_share_bps // FULL_SHARE_BPS
+    lines = list(order.lines.all())
+    listed = Listing.objects.filter(
+        pk__in=[line.listing_id for line in lines if line.listing_id]
+    ).values_list("pk", "credit_share_bps")
+    overrides: dict[int | None, int] = {pk: bps for pk, bps in listed if bps is not None}
+    seller_bps = order.seller.credit_share_bps
+    return sum(
+        (
+            line.line_total_amount * overrides.get(line.listing_id, seller_bps) // FULL_SHARE_BPS
+            for line in lines
+        ),
+        0,
+    )
+
+
+def order_credit_paid(order: Order) -> int:
+    """What the buyer paid of the order in credit so far (before and after its invoice)."""
+    invoice = invoice_of(order)
+    if invoice is None:
+        payments: Any = OrderCreditPayment.objects.filter(order=order)
+    else:
+        payments = InvoicePayment.objects.filter(invoice=invoice, rail=PaymentRail.CREDIT)
+    return int(payments.aggregate(total=Sum("amount"))["total"] or 0)
+
+
+def ensure_credit_share(order: Order, amount: int) -> None:
+    """Refuse (409) a credit payment past the share of the order its seller accepts."""
+    most = order_credit_max(order)
+    if most <= 0:
+        raise DomainError(
+            _("%(seller)s accepts no part of this order in mutual credit; nothing was paid.")
+            % {"seller": order.seller.name},
+            code="credit_not_accepted",
+        )
+    paid = order_credit_paid(order)
+    if paid + amount > most:
+        raise DomainError(
+            _(
+                "%(seller)s accepts at most %(most)s of this order in mutual credit "
+                "(%(left)s left); nothing was paid."
+            )
+            % {
+                "seller": order.seller.name,
+                "most": Money(most, order.currency).format(),
+                "left": Money(max(most - paid, 0), order.currency).format(),
+            },
+            code="credit_share_exceeded",
+        )
+
+
+def order_credit_record(
+    *, order: Order, actor: Any, amount: int, idempotency_key: str = ""
+) -> tuple[OrderCreditPayment, bool]:
+    """Pay `amount` of an order that has no invoice yet in credit (the caller holds the order's
+    lock and judged the actor): the share, then both limits, then one entry. Returns the
+    payment and whether it is the replay of an earlier one with the same key."""
+    amount = clean_credit_amount(amount)
+    if idempotency_key:
+        first = OrderCreditPayment.objects.filter(order=order, idempotency_key=idempotency_key)
+        if first.exists():
+            payment = first.get()
+            if payment.amount != amount:
+                raise DomainError(
+                    _("This Idempotency-Key was used for a different payment."),
+                    code="idempotency_key_reused",
+                )
+            return payment, True
+    if not rail_for(order.payment_method).seller_marks_paid:
+        raise DomainError(
+            _("Card payments are marked paid by the payment provider."), code="not_invoiced"
+        )
+    if order.status != OrderStatus.PLACED:
+        raise DomainError(
+            _("This order is no longer open to payment; nothing was paid."),
+            code="credit_order_not_open",
+        )
+    ensure_credit_share(order, amount)
+    payment = OrderCreditPayment.objects.create(
+        order=order,
+        amount=amount,
+        paid_on=timezone.localdate(),
+        reference=_("Mutual credit"),
+        rail=PaymentRail.CREDIT,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        idempotency_key=idempotency_key,
+    )
+    books.credit_posted(
+        order, amount, key=f"order_credit:{payment.pk}", source=payment, memo=f"#{order.pk}"
+    )
+    return payment, False
+
+
+@transaction.atomic
+def order_pay_in_credit(
+    *, order: Order, actor: Any, amount: Any, idempotency_key: str = ""
+) -> tuple[OrderCreditPayment, bool]:
+    """The buyer's owners and admins pay part of a placed order (not yet invoiced) in credit."""
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("buyer", "seller")
+        .get(pk=order.pk)
+    )
+    if role_in(actor, order.buyer) not in MANAGING_ROLES:
+        raise NotPermitted(_("Only the buyer's owners and admins pay its orders."))
+    ensure_active(order.buyer, "checkout")
+    return order_credit_record(
+        order=order, actor=actor, amount=amount, idempotency_key=idempotency_key
+    )
+
+
+def invoice_count_order_credit(invoice: Invoice) -> None:
+    """A newly issued invoice lists what was paid of its order in credit before it (its
+    `amount_paid` already counts it, `receivable_fields`): one credit payment per earlier one,
+    posting nothing (their entries were posted when they were paid)."""
+    earlier = list(OrderCreditPayment.objects.filter(order_id=invoice.order_id).order_by("pk"))
+    InvoicePayment.objects.bulk_create(
+        InvoicePayment(
+            invoice=invoice,
+            amount=payment.amount,
+            paid_on=payment.paid_on,
+            reference=payment.reference,
+            rail=PaymentRail.CREDIT,
+            recorded_by=payment.recorded_by,
+            idempotency_key=f"order_credit:{payment.pk}",
+        )
+        for payment in earlier
+    )
+    if earlier and invoice.amount_left == 0:
+        order = invoice.order
+        order.paid_at = timezone.now()
+        order.save(update_fields=["paid_at", "updated_at"])
+
+
+def order_credit_before_invoice(order: Order) -> int:
+    total = OrderCreditPayment.objects.filter(order=order).aggregate(total=Sum("amount"))
+    return int(total["total"] or 0)
+
+
+def order_credit_refund(order: Order) -> None:
+    """A declined or cancelled order gives the buyer its credits back, as one entry (the caller
+    holds the order's lock). Refused (409, the whole cancellation with it) when the seller has
+    spent them and would go below its line, or the buyer would pass its upper limit."""
+    paid = order_credit_paid(order)
+    if paid:
+        books.credit_posted(
+            order, -paid, key=f"credit_refund:{order.pk}", source=order, memo=f"#{order.pk}"
+        )
