@@ -10,4 +10,9 @@ urlpatterns = [
         views.RunExecuteView.as_view(),
         name="clearing-run-execute",
     ),
+    path(
+        "clearing/runs/<int:run_id>/statements/<slug:slug>/",
+        views.StatementView.as_view(),
+        name="clearing-run-statement",
+    ),
 ]

@@ -68,7 +68,7 @@ def rfq_award(*, rfq: Rfq, actor: Any, awards: list[tuple[int, int | None]]) -> 
         for version, quantity in chosen
     ]
     body = sorted([version.pk, quantity or 0] for version, quantity in chosen)
-    orders = _place_agreed(
+    orders = place_agreed(
         buyer=rfq.buyer,
         actor=actor,
         key=f"rfq-{rfq.pk}-award",
@@ -85,7 +85,7 @@ def rfq_award(*, rfq: Rfq, actor: Any, awards: list[tuple[int, int | None]]) -> 
     return orders
 
 
-def _place_agreed(
+def place_agreed(
     *,
     buyer: Any,
     actor: Any,
@@ -158,7 +158,7 @@ def standing_draft_confirm(*, draft: StandingOrderDraft, actor: Any) -> list[Ord
         )
         for line in draft.lines
     ]
-    orders = _place_agreed(
+    orders = place_agreed(
         buyer=standing.buyer,
         actor=actor,
         key=f"standing-{standing.pk}-{draft.period_start.isoformat()}",
