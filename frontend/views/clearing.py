@@ -44,8 +44,8 @@ def runs(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@require_safe
 @login_required
+@require_safe
 def run_detail(request: SignedInRequest, run_id: int) -> HttpResponse:
     _committee(request)
     run = selectors.clearing_run_detail(run_id)
@@ -64,8 +64,8 @@ def run_detail(request: SignedInRequest, run_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def run_execute(request: SignedInRequest, run_id: int) -> HttpResponse:
     _committee(request)
     run = selectors.clearing_run_detail(run_id)
@@ -80,15 +80,15 @@ def run_execute(request: SignedInRequest, run_id: int) -> HttpResponse:
     return redirect("frontend:clearing-run", run_id=run.pk)
 
 
-@require_safe
 @login_required
+@require_safe
 def statement(request: SignedInRequest, run_id: int, slug: str) -> HttpResponse:
     found = selectors.setoff_statement_visible(request.user, run_id, slug)
     return render(request, "frontend/clearing/statement.html", {"statement": found})
 
 
-@require_safe
 @login_required
+@require_safe
 def statement_pdf(request: SignedInRequest, run_id: int, slug: str) -> HttpResponse:
     found = selectors.setoff_statement_visible(request.user, run_id, slug)
     return documents.setoff_statement_response(found, locale=get_language() or "en")

@@ -34,8 +34,8 @@ def _may_manage(user: object, cooperative: Cooperative) -> bool:
     return role_in(user, cooperative) in MANAGING_ROLES
 
 
-@require_safe
 @login_required
+@require_safe
 def credit_home(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = cooperative_selectors.cooperative_get_visible(request.user, slug, _may_read)
     accounts = {account.system_id: account for account in selectors.credit_accounts_of(cooperative)}
@@ -98,8 +98,8 @@ def _account(request: SignedInRequest, slug: str, currency: str) -> tuple:
     return cooperative, account, selectors.credit_history(account)
 
 
-@require_safe
 @login_required
+@require_safe
 def credit_account(request: SignedInRequest, slug: str, currency: str) -> HttpResponse:
     cooperative, account, history = _account(request, slug, currency)
     balance = int(getattr(account, "balance", 0) or 0)
@@ -119,8 +119,8 @@ def credit_account(request: SignedInRequest, slug: str, currency: str) -> HttpRe
     )
 
 
-@require_safe
 @login_required
+@require_safe
 def credit_account_csv(request: SignedInRequest, slug: str, currency: str) -> HttpResponse:
     cooperative, account, history = _account(request, slug, currency)
     response = HttpResponse(documents.statement_csv(history), content_type="text/csv")
@@ -129,8 +129,8 @@ def credit_account_csv(request: SignedInRequest, slug: str, currency: str) -> Ht
     return response
 
 
-@require_POST
 @login_required
+@require_POST
 def invoice_pay_in_credit(request: SignedInRequest, invoice_id: int) -> HttpResponse:
     invoice = receivable_selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
     form = CreditPayForm(request.POST, currency=invoice.currency)
@@ -157,8 +157,8 @@ def _committee(request: SignedInRequest) -> None:
         raise Http404("Only the credit committee.")
 
 
-@require_safe
 @login_required
+@require_safe
 def committee(request: SignedInRequest) -> HttpResponse:
     _committee(request)
     return render(
@@ -216,8 +216,8 @@ def committee_account(request: SignedInRequest, account_id: int) -> HttpResponse
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def committee_confirm(request: SignedInRequest, request_id: int) -> HttpResponse:
     """The second member confirms a pending line: the same limits, the first member's reason."""
     _committee(request)
