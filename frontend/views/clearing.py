@@ -14,6 +14,7 @@ from clearing import documents, selectors, services
 from clearing.permissions import is_credit_committee
 from clearing.state import RunStatus
 from credit import selectors as credit_selectors
+from frontend import credit_tables as tables
 from frontend.credit_forms import RunForm
 from frontend.views.common import SignedInRequest, attempt, succeeded
 
@@ -40,7 +41,9 @@ def runs(request: SignedInRequest) -> HttpResponse:
             messages.success(request, _("The proposal is ready: check it, then execute it."))
             return redirect("frontend:clearing-run", run_id=run.pk)
     return render(
-        request, "frontend/clearing/runs.html", {"form": form, "runs": selectors.clearing_runs()}
+        request,
+        "frontend/clearing/runs.html",
+        {"form": form, "runs": tables.runs_table(selectors.clearing_runs())},
     )
 
 
@@ -51,15 +54,16 @@ def run_detail(request: SignedInRequest, run_id: int) -> HttpResponse:
     run = selectors.clearing_run_detail(run_id)
     if run is None:
         raise Http404("No such clearing run.")
+    is_proposed = run.status == RunStatus.PROPOSED
     return render(
         request,
         "frontend/clearing/run.html",
         {
             "run": run,
-            "is_proposed": run.status == RunStatus.PROPOSED,
-            "stale": services.clearing_run_stale_items(run)
-            if run.status == RunStatus.PROPOSED
-            else [],
+            "is_proposed": is_proposed,
+            "stale": services.clearing_run_stale_items(run) if is_proposed else [],
+            "positions": tables.positions_table(run, executed=not is_proposed),
+            "items": tables.items_table(run),
         },
     )
 
@@ -84,7 +88,11 @@ def run_execute(request: SignedInRequest, run_id: int) -> HttpResponse:
 @require_safe
 def statement(request: SignedInRequest, run_id: int, slug: str) -> HttpResponse:
     found = selectors.setoff_statement_visible(request.user, run_id, slug)
-    return render(request, "frontend/clearing/statement.html", {"statement": found})
+    return render(
+        request,
+        "frontend/clearing/statement.html",
+        {"statement": found, "table": tables.statement_table(found)},
+    )
 
 
 @login_required

@@ -19,6 +19,7 @@ from cooperatives.permissions import role_in
 from credit import selectors, services
 from credit.models import CreditSystem
 from credit.permissions import is_credit_committee
+from frontend import credit_tables as tables
 from frontend.credit_forms import CreditPayForm, JoinForm, LineForm
 from frontend.views.common import SignedInRequest, attempt, succeeded
 from orders.receivables import documents
@@ -111,7 +112,7 @@ def credit_account(request: SignedInRequest, slug: str, currency: str) -> HttpRe
             "account": account,
             "balance": balance,
             "available": balance - account.lower_limit,
-            "history": list(reversed(history)),
+            "history": tables.history_table(history),
             "terms_version": max(
                 (acceptance.terms.version for acceptance in account.acceptances.all()), default=0
             ),
@@ -166,7 +167,7 @@ def committee(request: SignedInRequest) -> HttpResponse:
         "frontend/credit/committee.html",
         {
             "systems": [
-                (system, selectors.credit_accounts_in(system))
+                (system, tables.accounts_table(system, selectors.credit_accounts_in(system)))
                 for system in selectors.credit_systems()
             ],
             "pending": selectors.line_requests_pending(),
