@@ -19,6 +19,7 @@ from cooperatives.permissions import role_in
 from credit import selectors, services
 from credit.models import CreditSystem
 from credit.permissions import is_credit_committee
+from credit.state import LineRequestStatus
 from frontend import credit_tables as tables
 from frontend.credit_forms import CreditPayForm, JoinForm, LineForm
 from frontend.views.common import SignedInRequest, attempt, succeeded
@@ -199,7 +200,7 @@ def committee_account(request: SignedInRequest, account_id: int) -> HttpResponse
             messages.success(
                 request,
                 _("The new limits apply.")
-                if line.status == "applied"
+                if line.status == LineRequestStatus.APPLIED
                 else _("Recorded: a second member of the committee must confirm this line."),
             )
             return redirect("frontend:credit-committee-account", account_id=account.pk)
