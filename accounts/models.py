@@ -71,10 +71,16 @@ class User(AbstractBaseUser, PermissionsMixin):
             return False
         if self.is_superuser:
             return True
-        cached = getattr(self, "_is_moderator", None)
+        return MODERATORS_GROUP in self.group_names
+
+    @property
+    def group_names(self) -> frozenset[str]:
+        """The names of the user's groups, read once per user object (the menu asks for the
+        moderators and the credit committee on every page)."""
+        cached = getattr(self, "_group_names", None)
         if cached is None:
-            cached = self.groups.filter(name=MODERATORS_GROUP).exists()
-            self._is_moderator = cached
+            cached = frozenset(self.groups.values_list("name", flat=True))
+            self._group_names = cached
         return cached
 
 

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from accounts.models import MODERATORS_GROUP, User, normalize_email
 from cooperatives import services
 from cooperatives.models import (
+    MANAGING_ROLES,
     Cooperative,
     Membership,
     Role,
@@ -211,6 +212,17 @@ def _seed_cooperative(spec: DemoCooperative, moderator: User, created_people: li
             note="Adjuntamos el estatuto y el acta de la última asamblea.",
         )
     return True
+
+
+def manager_of(cooperative: Cooperative) -> User | None:
+    """The cooperative's first owner (else admin): who acts for it in the demo."""
+    membership = (
+        Membership.objects.filter(cooperative=cooperative, role__in=MANAGING_ROLES)
+        .select_related("user")
+        .order_by("role", "id")
+        .first()
+    )
+    return membership.user if membership else None
 
 
 def seed(out: TextIO) -> list[str]:

@@ -11,7 +11,7 @@ def is_credit_committee(user: Any) -> bool:
     """Members of the `credit_committee` group, and superusers, are the committee."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return bool(user.is_superuser or user.groups.filter(name=CREDIT_COMMITTEE_GROUP).exists())
+    return bool(user.is_superuser or CREDIT_COMMITTEE_GROUP in user.group_names)
 
 
 class IsCreditCommittee(BasePermission):

@@ -49,11 +49,17 @@ def balance_of(account: CreditAccount) -> int:
 
 @transaction.atomic
 def credit_system_join(
-    *, system: CreditSystem, cooperative: Cooperative, actor: Any, terms_version: Any
+    *,
+    system: CreditSystem,
+    cooperative: Cooperative,
+    actor: Any,
+    terms_version: Any,
+    clearing_consent: bool = True,
 ) -> tuple[CreditAccount, bool]:
     """The cooperative accepts the system's current terms: its account is opened (limits: the
-    line 0, the system's default upper limit) or, already a member, the acceptance of the new
-    version is recorded. Returns the account and whether it was opened now."""
+    line 0, the system's default upper limit; taking part in clearing unless it says no) or,
+    already a member, the acceptance of the new version is recorded. Returns the account and
+    whether it was opened now."""
     if role_in(actor, cooperative) not in MANAGING_ROLES:
         raise NotPermitted(_("Only the cooperative's owners and admins accept credit terms."))
     ensure_active(cooperative, "join")
@@ -75,6 +81,7 @@ def credit_system_join(
             ),
             lower_limit=0,
             upper_limit=system.default_upper_limit,
+            clearing_consent=clearing_consent,
         )
     TermsAcceptance.objects.get_or_create(
         account=account, terms=terms, defaults={"accepted_by": actor}

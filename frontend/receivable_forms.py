@@ -11,6 +11,14 @@ from core.money import AmountError, parse_amount
 from orders.receivables.state import MANUAL_RAILS, InvoiceStatus, PaymentRail
 
 
+def minor_units(typed: str, currency: str) -> int:
+    """An amount typed in major units the reader's way, in minor units; else the field's error."""
+    try:
+        return parse_amount(typed, currency, get_language() or "en").amount
+    except AmountError as error:
+        raise forms.ValidationError(str(error)) from error
+
+
 class _PaymentFields(forms.Form):
     amount = forms.CharField(label=_("Amount"), max_length=40)
     paid_on = forms.DateField(
@@ -27,12 +35,7 @@ class _PaymentFields(forms.Form):
         self.fields["paid_on"].initial = timezone.localdate()
 
     def clean_amount(self) -> int:
-        try:
-            return parse_amount(
-                self.cleaned_data["amount"], self.currency, get_language() or "en"
-            ).amount
-        except AmountError as error:
-            raise forms.ValidationError(str(error)) from error
+        return minor_units(self.cleaned_data["amount"], self.currency)
 
 
 class PaymentForm(_PaymentFields):

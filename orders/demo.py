@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cooperatives.models import MANAGING_ROLES, Cooperative, Membership
+from cooperatives.demo import manager_of as _manager
+from cooperatives.models import Cooperative
 from cooperatives.state import VerificationStatus
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
@@ -29,16 +30,6 @@ STORYLINES: tuple[tuple[str, ...], ...] = (
     ("accept", "fulfil"),
     ("cancel",),
 )
-
-
-def _manager(cooperative: Cooperative) -> Any:
-    membership = (
-        Membership.objects.filter(cooperative=cooperative, role__in=MANAGING_ROLES)
-        .select_related("user")
-        .order_by("role", "id")
-        .first()
-    )
-    return membership.user if membership else None
 
 
 def _demo_orders() -> list[Order]:

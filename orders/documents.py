@@ -6,6 +6,7 @@ its built-in Helvetica in the Windows-1252 encoding, which covers the Latin scri
 sign of the exchange's languages; a character outside it prints as "?".
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -168,20 +169,43 @@ def _pdf_text(text: Any) -> str:
     return value.encode("cp1252", "replace").decode("cp1252")
 
 
-def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
-    doc = invoice_document(invoice, locale=locale)
+def pdf_document(title: str, *, author: str = "", size: int = 18) -> FPDF:
+    """A new A4 document (every PDF of Minga: invoices, statements, set-off statements) in the
+    core font's encoding, with `title` as its metadata and its heading, ready for the body."""
     pdf = FPDF(format="A4")
     pdf.core_fonts_encoding = "windows-1252"
-    pdf.set_title(_pdf_text(f"{doc.title} {doc.number}"))
-    pdf.set_author(_pdf_text(doc.seller.name))
+    pdf.set_title(_pdf_text(title))
+    if author:
+        pdf.set_author(_pdf_text(author))
     pdf.set_creator("Minga")
     pdf.add_page()
     pdf.set_auto_page_break(auto=True, margin=15)
-    width = pdf.epw
-
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(width, 10, _pdf_text(f"{doc.title} {doc.number}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", size)
+    pdf.cell(pdf.epw, 10, _pdf_text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
+    return pdf
+
+
+def pdf_table(
+    pdf: FPDF,
+    headings: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    col_widths: tuple[int, ...],
+    text_align: tuple[str, ...],
+) -> None:
+    """A table with a heading row, each cell printable in the core font."""
+    with pdf.table(col_widths=col_widths, text_align=text_align, line_height=6) as table:
+        for cells in (headings, *rows):
+            row = table.row()
+            for cell in cells:
+                row.cell(_pdf_text(cell))
+
+
+def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
+    doc = invoice_document(invoice, locale=locale)
+    pdf = pdf_document(f"{doc.title} {doc.number}", author=doc.seller.name)
+    width = pdf.epw
     pdf.cell(
         width,
         6,
@@ -223,18 +247,16 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
     pdf.ln(4)
 
     pdf.set_font("Helvetica", "", 10)
-    with pdf.table(
+    pdf_table(
+        pdf,
+        (_("Description"), _("Quantity"), _("Unit"), _("Unit price"), _("Amount")),
+        (
+            (line.title, line.quantity, line.unit, line.unit_price, line.amount)
+            for line in doc.lines
+        ),
         col_widths=(50, 12, 12, 23, 23),
         text_align=("LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT"),
-        line_height=6,
-    ) as table:
-        header = table.row()
-        for title in (_("Description"), _("Quantity"), _("Unit"), _("Unit price"), _("Amount")):
-            header.cell(_pdf_text(title))
-        for line in doc.lines:
-            row = table.row()
-            for cell in (line.title, line.quantity, line.unit, line.unit_price, line.amount):
-                row.cell(_pdf_text(cell))
+    )
     pdf.ln(4)
 
     for label, value, style in (

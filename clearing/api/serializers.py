@@ -67,3 +67,35 @@ class CreditMonthSerializer(serializers.Serializer):
     transfers_saved = serializers.IntegerField(
         help_text="Invoices closed entirely by set-off: bank transfers nobody had to make."
     )
+
+
+class StatementQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(
+        choices=["json", "pdf"], default="json", help_text="`pdf` for the printable record."
+    )
+
+
+class StatementLineSerializer(serializers.Serializer):
+    invoice = serializers.IntegerField(source="invoice.id")
+    invoice_number = serializers.CharField(source="invoice.number")
+    counterparty = serializers.CharField(source="counterparty.slug")
+    side = serializers.SerializerMethodField(
+        help_text="`receivable`: the counterparty owed it to us; `payable`: we owed it."
+    )
+    amount_before = serializers.IntegerField(help_text="Left to pay before the run.")
+    setoff_amount = serializers.IntegerField(help_text="Compensated by the run.")
+    amount_after = serializers.IntegerField(help_text="Left to pay after the run.")
+
+    def get_side(self, line: object) -> str:
+        return "receivable" if getattr(line, "is_owed_to_us", False) else "payable"
+
+
+class StatementSerializer(serializers.Serializer):
+    run = serializers.IntegerField(source="run.id")
+    currency = serializers.CharField(source="run.currency")
+    executed_at = serializers.DateTimeField(source="run.executed_at")
+    cooperative = serializers.CharField(source="cooperative.slug")
+    position = PositionSerializer()
+    owed_setoff = serializers.IntegerField(help_text="Set off of what was owed to it.")
+    owing_setoff = serializers.IntegerField(help_text="Set off of what it owed.")
+    lines = StatementLineSerializer(many=True)

@@ -10,4 +10,9 @@ urlpatterns = [
     *slash_optional(
         "clearing/runs/<int:run_id>/execute", views.RunExecuteView, "clearing-run-execute"
     ),
+    path(
+        "clearing/runs/<int:run_id>/statements/<slug:slug>/",
+        views.StatementView.as_view(),
+        name="clearing-run-statement",
+    ),
 ]

@@ -1,24 +1,31 @@
 """Thin views: the credit committee proposes, reads and executes clearing runs (docs/api.md)."""
 
+from typing import Any
+
+from django.http import HttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clearing import selectors, services
+from clearing import documents, selectors, services
 from clearing.api.serializers import (
     CreditMonthSerializer,
     RunInputSerializer,
     RunSerializer,
+    StatementQuerySerializer,
+    StatementSerializer,
     TransparencyQuerySerializer,
 )
 from clearing.models import ClearingRun
 from clearing.permissions import IsCreditCommittee
 from core.api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
+from orders.api.views.common import request_locale
 
 FORBIDDEN = error("Only the credit committee may do this.")
 STALE = error("Invoices changed since the proposal; nothing was set off.")
@@ -106,3 +113,34 @@ class TransparencyView(APIView):
         year = query.validated_data.get("year") or timezone.localdate().year
         months = selectors.credit_transparency(year=year)
         return Response(CreditMonthSerializer(months, many=True).data)
+
+
+class StatementView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # `?format=pdf` picks the file this view writes, not a DRF renderer.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        parameters=[StatementQuerySerializer],
+        responses={
+            200: StatementSerializer,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
+        },
+        description=(
+            "A participant's set-off statement of an executed run: each invoice set off, with "
+            "its counterparty, number and amounts before and after; `format=pdf` for the "
+            "printable record. For the cooperative's members, the credit committee and staff."
+        ),
+    )
+    def get(self, request: Request, run_id: int, slug: str) -> Response | HttpResponse:
+        query = StatementQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        statement = selectors.setoff_statement_visible(request.user, run_id, slug)
+        if query.validated_data["format"] == "pdf":
+            return documents.setoff_statement_response(statement, locale=request_locale(request))
+        return Response(StatementSerializer(statement).data)

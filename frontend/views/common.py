@@ -200,3 +200,33 @@ class SearchPage:
             response = render(request, "frontend/search_page.html", context)
         patch_vary_headers(response, ("HX-Request",))
         return response
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a `Table`: its text (already formatted for the reader), a link, and whether it
+    is a number (aligned right)."""
+
+    text: Any
+    url: str = ""
+    is_num: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of rows read row by row, drawn by `frontend/includes/table.html`: a heading per
+    column (`(text, is_num)`), the first cell of a row as its header, on phones each row a card
+    with each cell labelled by its column, or, `scroll`, a table that scrolls inside its region
+    (labelled by `labelled_by`, a heading's id); `empty` when it has no rows."""
+
+    labelled_by: str
+    headings: list[tuple[Any, bool]]
+    rows: list[list[Cell]]
+    empty: Any
+    scroll: bool = False
+
+    @property
+    def lines(self) -> list[list[tuple[Cell, Any]]]:
+        """Each row's cells with the heading of their column (the phone's label)."""
+        labels = [text for text, _is_num in self.headings]
+        return [list(zip(row, labels, strict=True)) for row in self.rows]

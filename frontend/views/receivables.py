@@ -1,6 +1,7 @@
 """Receivables pages: a cooperative's invoices as seller and buyer with the aging, an invoice's
 page (what is due, how to pay, payments, notices and their forms), and the statement."""
 
+import uuid
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cooperatives import selectors as cooperative_selectors
 from cooperatives.payout_validation import display_rows
+from credit import selectors as credit_selectors
+from frontend.credit_forms import CreditPayForm
 from frontend.receivable_forms import InvoiceFilterForm, NoticeForm, PaymentForm, RejectForm
 from frontend.views.common import SignedInRequest, attempt, succeeded
 from orders import permissions as order_permissions
@@ -70,6 +73,7 @@ def _invoice_context(request: SignedInRequest, invoice_id: int) -> dict:
     sides = order_permissions.managing_sides_of(request.user, order)
     details = cooperative_selectors.payout_details_of(order.seller)
     is_unpaid = invoice.status in UNPAID
+    can_notify = Side.BUYER in sides and is_unpaid
     return {
         "invoice": invoice,
         "order": order,
@@ -77,7 +81,13 @@ def _invoice_context(request: SignedInRequest, invoice_id: int) -> dict:
         "notices": selectors.notices_for(invoice),
         "payout_rows": display_rows(details) if details and is_unpaid else [],
         "can_record": Side.SELLER in sides and is_unpaid,
-        "can_notify": Side.BUYER in sides and is_unpaid,
+        "can_notify": can_notify,
+        # Paying in credit (docs/pages.md): offered to the buyer when the seller takes credit.
+        "credit": credit_selectors.credit_offer(order.buyer, order.seller, invoice.currency)
+        if can_notify
+        else None,
+        "credit_form": CreditPayForm(currency=invoice.currency),
+        "payment_key": uuid.uuid4().hex,
         "is_seller": Side.SELLER in sides,
         "pending": NoticeStatus.PENDING,
     }

@@ -97,7 +97,7 @@ def rfq_award(
         )
         for version, quantity in chosen
     ]
-    orders = _place_agreed(
+    orders = place_agreed(
         buyer=rfq.buyer,
         actor=actor,
         key=key or f"rfq-{rfq.pk}-award",
@@ -146,7 +146,7 @@ def _fingerprint(body: Any) -> str:
     return hashlib.sha256(json.dumps(body).encode()).hexdigest()
 
 
-def _place_agreed(
+def place_agreed(
     *,
     buyer: Any,
     actor: Any,
@@ -225,7 +225,7 @@ def standing_draft_confirm(*, draft: StandingOrderDraft, actor: Any) -> list[Ord
     ]
     listings = _lock_listings_by_id([line.listing_id for line in lines if line.listing_id])
     _refuse_short(lines, listings, standing.buyer)
-    orders = _place_agreed(
+    orders = place_agreed(
         buyer=standing.buyer,
         actor=actor,
         key=f"standing-{standing.pk}-{draft.period_start.isoformat()}",

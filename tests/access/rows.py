@@ -49,6 +49,8 @@ DEFAULT_PARAMS = {
     "account_id": "=999999",  # a credit account: the committee's only, so a 403 before lookup
     "token_id": "=999999",  # an API key: nobody's in the world, so a 404 for everyone signed in
     "import_id": "=999999",  # a catalogue import: the world has none, so a 404 for everyone
+    "currency": "=ARS",  # a credit system's currency: the world has none, so a 404 once signed in
+    "request_id": "=999999",  # a pending credit line: the committee's only, none in the world
 }
 
 

@@ -13,6 +13,8 @@ DEMO_MODULES = [
     "moderation.demo",
     "orders.demo",
     "orders.demo_quotes",
+    "credit.demo",
+    "clearing.demo",
 ]
 
 
