@@ -23,6 +23,9 @@ SYSTEMS = {
     "UYU": ("Crédito Minga UYU", 200_000_00, 20_000_00),
     "BRL": ("Crédito Minga BRL", 25_000_00, 2_500_00),
 }
+# The share of a price the loop's members accept in credit (basis points): all of it, from
+# another member; a cooperative's own page changes it.
+MEMBER_CREDIT_SHARE_BPS = 10_000
 TERMS = (
     "1. Un crédito vale una unidad de la moneda del sistema. / One credit is one unit of the "
     "system's currency.\n"
@@ -44,6 +47,9 @@ def seed(out: Any) -> list[str]:
     for person in committee:
         person.groups.add(group)
     members = list(Cooperative.objects.filter(slug__in=MEMBERS).order_by("pk"))
+    Cooperative.objects.filter(pk__in=[c.pk for c in members], credit_share_bps=0).update(
+        credit_share_bps=MEMBER_CREDIT_SHARE_BPS
+    )
     for currency, (name, upper, line) in SYSTEMS.items():
         system, _new = CreditSystem.objects.get_or_create(
             currency=currency, defaults={"name": name, "default_upper_limit": upper}
