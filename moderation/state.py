@@ -22,35 +22,22 @@ class AppealStatus(models.TextChoices):
     OVERTURNED = "overturned", _("Overturned: the decision was reversed")
 
 
-# action -> (allowed from, to)
-REPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "resolve": (frozenset({ReportStatus.OPEN}), ReportStatus.RESOLVED),
-    "dismiss": (frozenset({ReportStatus.OPEN}), ReportStatus.DISMISSED),
-}
+REPORT_LIFECYCLE = transitions.Lifecycle(
+    ReportStatus,
+    refusal=_("This report is already closed: “%(current)s”."),
+    table={
+        "resolve": ({ReportStatus.OPEN}, ReportStatus.RESOLVED),
+        "dismiss": ({ReportStatus.OPEN}, ReportStatus.DISMISSED),
+    },
+)
+ensure_report_transition = REPORT_LIFECYCLE.ensure
 
-APPEAL_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "uphold": (frozenset({AppealStatus.OPEN}), AppealStatus.UPHELD),
-    "overturn": (frozenset({AppealStatus.OPEN}), AppealStatus.OVERTURNED),
-}
-
-
-def ensure_report_transition(action: str, current: str) -> str:
-    """Return the status that `action` leads a report to from `current`, or refuse it."""
-    return transitions.ensure_transition(
-        REPORT_TRANSITIONS,
-        action,
-        current,
-        statuses=ReportStatus,
-        refusal=_("This report is already closed: “%(current)s”."),
-    )
-
-
-def ensure_appeal_transition(action: str, current: str) -> str:
-    """Return the status that `action` leads an appeal to from `current`, or refuse it."""
-    return transitions.ensure_transition(
-        APPEAL_TRANSITIONS,
-        action,
-        current,
-        statuses=AppealStatus,
-        refusal=_("This appeal was already decided: “%(current)s”."),
-    )
+APPEAL_LIFECYCLE = transitions.Lifecycle(
+    AppealStatus,
+    refusal=_("This appeal was already decided: “%(current)s”."),
+    table={
+        "uphold": ({AppealStatus.OPEN}, AppealStatus.UPHELD),
+        "overturn": ({AppealStatus.OPEN}, AppealStatus.OVERTURNED),
+    },
+)
+ensure_appeal_transition = APPEAL_LIFECYCLE.ensure
