@@ -220,10 +220,9 @@ ORDER_EXPORT_FIELDS = (
     "closed_at",
     "paid_at",
 )
-INVOICE_EXPORT_FIELDS = (
-    "number",
-    "kind",
-    "issued_at",
+# What an invoice states: its figures and both parties as they were when it was issued (the API's
+# invoice and the cooperative export show these, each with its own identifying fields first).
+INVOICE_STATEMENT_FIELDS = (
     "currency",
     "total_amount",
     "fee_bps",
@@ -241,6 +240,7 @@ INVOICE_EXPORT_FIELDS = (
     "buyer_country",
     "delivery_address",
 )
+INVOICE_EXPORT_FIELDS = ("number", "kind", "issued_at", *INVOICE_STATEMENT_FIELDS)
 
 
 def _order_export(order: Order, *, with_events: bool) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from cooperatives.selectors import cooperative_get_for_member
 from core.api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED
+from core.api.serializers import validated
 from ledger import selectors
 from ledger.api.serializers import JournalEntrySerializer, JournalQuerySerializer
 
@@ -16,11 +17,8 @@ class JournalListView(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = JournalQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        cooperative = cooperative_get_for_member(
-            user=self.request.user, slug=query.validated_data["cooperative"]
-        )
+        query = validated(JournalQuerySerializer, self.request.query_params)
+        cooperative = cooperative_get_for_member(user=self.request.user, slug=query["cooperative"])
         return selectors.journal_for(cooperative)
 
     @extend_schema(

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
 from core.api.responses import INVALID, NOT_FOUND
+from core.api.serializers import validated
 from orders import charts, documents, permissions, reports, selectors
 from orders.api.serializers import (
     OrderInvoiceSerializer,
@@ -83,9 +84,8 @@ YEAR_PARAM = ReportQuerySerializer
 
 
 def _report(request: Request, slug: str) -> dict:
-    query = ReportQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    year = query.validated_data.get("year") or datetime.date.today().year
+    query = validated(ReportQuerySerializer, request.query_params)
+    year = query.get("year") or datetime.date.today().year
     cooperative = Cooperative.objects.filter(slug=slug).first()
     if cooperative is None:
         raise Http404("No cooperative with this slug.")

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_find_by_slug
 from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED
+from core.api.serializers import validated
 from orders.api.receivables import (
     AgingQuerySerializer,
     AgingSerializer,
@@ -85,9 +86,8 @@ class InvoiceListView(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = InvoiceListQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        values = query.validated_data
+        query = validated(InvoiceListQuerySerializer, self.request.query_params)
+        values = query
         return selectors.invoice_list(
             user=self.request.user,
             cooperative=_cooperative(values["cooperative"]),
@@ -118,13 +118,12 @@ class InvoicePaymentView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
-        data = PaymentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(PaymentInputSerializer, request.data)
         recorded = services.invoice_payment_record(
             invoice=invoice,
             actor=request.user,
             idempotency_key=request.headers.get("Idempotency-Key", ""),
-            **data.validated_data,
+            **data,
         )
         return _payment_answer(request, pk, recorded)
 
@@ -141,14 +140,13 @@ class CreditPaymentView(APIView):
         "credit_upper_limit_exceeded when a limit would be passed; nothing is half-paid.",
     )
     def post(self, request: Request) -> Response:
-        data = CreditPaymentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        pk = data.validated_data["invoice"]
+        data = validated(CreditPaymentInputSerializer, request.data)
+        pk = data["invoice"]
         invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
         recorded = services.invoice_pay_in_credit(
             invoice=invoice,
             actor=request.user,
-            amount=data.validated_data["amount"],
+            amount=data["amount"],
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
         return _payment_answer(request, pk, recorded)
@@ -173,11 +171,8 @@ class PaymentNoticeCreateView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
-        data = NoticeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        notice = services.payment_notice_send(
-            invoice=invoice, actor=request.user, **data.validated_data
-        )
+        data = validated(NoticeInputSerializer, request.data)
+        notice = services.payment_notice_send(invoice=invoice, actor=request.user, **data)
         return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
@@ -200,10 +195,9 @@ class PaymentNoticeDecisionView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         notice = selectors.notice_get_visible(user=request.user, notice_id=pk)
         if self.decision == "reject":
-            data = RejectInputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
+            data = validated(RejectInputSerializer, request.data)
             notice = services.payment_notice_reject(
-                notice=notice, actor=request.user, reason=data.validated_data["reason"]
+                notice=notice, actor=request.user, reason=data["reason"]
             )
         else:
             notice = services.payment_notice_confirm(notice=notice, actor=request.user)
@@ -241,9 +235,8 @@ class AgingView(APIView):
         "`buyer` what it owes. For members and moderators.",
     )
     def get(self, request: Request, slug: str) -> Response:
-        query = AgingQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        role = query.validated_data["role"]
+        query = validated(AgingQuerySerializer, request.query_params)
+        role = query["role"]
         today = timezone.localdate()
         rows = selectors.aging(
             user=request.user, cooperative=_cooperative(slug), role=role, today=today
@@ -272,9 +265,8 @@ class StatementView(APIView):
         "balance. `format=csv` or `format=pdf` for the accountant. For members and moderators.",
     )
     def get(self, request: Request, slug: str) -> Response | HttpResponse:
-        query = StatementQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        values = query.validated_data
+        query = validated(StatementQuerySerializer, request.query_params)
+        values = query
         cooperative = _cooperative(slug)
         counterparty = None
         if values.get("counterparty"):
@@ -319,10 +311,9 @@ class FeeStatementView(APIView):
         "after it). For the seller's members and the platform's treasurers.",
     )
     def get(self, request: Request, slug: str) -> Response:
-        query = FeeQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = validated(FeeQuerySerializer, request.query_params)
         seller = _cooperative(slug)
-        month = _month(query.validated_data.get("month", ""))
+        month = _month(query.get("month", ""))
         rows = fees.fee_statement(user=request.user, seller=seller, month=month)
         owed = [{"currency": c, "owed": v} for c, v in fees.fees_owed(seller).items()]
         body = {
@@ -347,13 +338,12 @@ class FeePaymentView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         seller = _cooperative(slug)
         fees.ensure_treasurer(request.user)
-        data = FeePaymentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(FeePaymentInputSerializer, request.data)
         recorded = fees.fee_payment_record(
             seller=seller,
             actor=request.user,
             idempotency_key=request.headers.get("Idempotency-Key", ""),
-            **data.validated_data,
+            **data,
         )
         payment = recorded.payment
         payment.owed = fees.fee_owed(seller, payment.currency)  # type: ignore[attr-defined]
