@@ -6,6 +6,7 @@ its built-in Helvetica in the Windows-1252 encoding, which covers the Latin scri
 sign of the exchange's languages; a character outside it prints as "?".
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -162,30 +163,57 @@ def invoice_html(invoice: Invoice, *, locale: str = "en") -> str:
     )
 
 
-def _pdf_text(text: Any) -> str:
+def pdf_text(text: Any) -> str:
     """Babel puts (narrow) no-break spaces in amounts; the core font wants Windows-1252."""
     value = str(text).replace("\u202f", " ").replace("\u00a0", " ")
     return value.encode("cp1252", "replace").decode("cp1252")
 
 
-def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
-    doc = invoice_document(invoice, locale=locale)
+def new_pdf(title: str, *, author: str = "") -> FPDF:
+    """An A4 document of Minga's with its first page, in the core fonts (Windows-1252)."""
     pdf = FPDF(format="A4")
     pdf.core_fonts_encoding = "windows-1252"
-    pdf.set_title(_pdf_text(f"{doc.title} {doc.number}"))
-    pdf.set_author(_pdf_text(doc.seller.name))
+    pdf.set_title(pdf_text(title))
+    if author:
+        pdf.set_author(pdf_text(author))
     pdf.set_creator("Minga")
     pdf.add_page()
     pdf.set_auto_page_break(auto=True, margin=15)
+    return pdf
+
+
+def pdf_table(
+    pdf: FPDF,
+    columns: Sequence[tuple[str, int, str]],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """A table of `rows` under the headings of `columns`: (heading, width, "LEFT" or "RIGHT")."""
+    with pdf.table(
+        col_widths=tuple(width for _heading, width, _align in columns),
+        text_align=tuple(align for _heading, _width, align in columns),
+        line_height=6,
+    ) as table:
+        header = table.row()
+        for heading, _width, _align in columns:
+            header.cell(pdf_text(heading))
+        for values in rows:
+            row = table.row()
+            for value in values:
+                row.cell(pdf_text(value))
+
+
+def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
+    doc = invoice_document(invoice, locale=locale)
+    pdf = new_pdf(f"{doc.title} {doc.number}", author=doc.seller.name)
     width = pdf.epw
 
     pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(width, 10, _pdf_text(f"{doc.title} {doc.number}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 10, pdf_text(f"{doc.title} {doc.number}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     pdf.cell(
         width,
         6,
-        _pdf_text(
+        pdf_text(
             _("Issued on %(date)s · Order #%(id)s") % {"date": doc.issued_on, "id": doc.order_id}
         ),
         new_x="LMARGIN",
@@ -195,7 +223,7 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
         pdf.cell(
             width,
             6,
-            _pdf_text(_("Cancels invoice %(number)s") % {"number": doc.credits_number}),
+            pdf_text(_("Cancels invoice %(number)s") % {"number": doc.credits_number}),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -206,35 +234,38 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
     for index, (heading, party) in enumerate(((_("Seller"), doc.seller), (_("Buyer"), doc.buyer))):
         pdf.set_xy(pdf.l_margin + index * half, top)
         pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(half, 6, _pdf_text(heading), new_x="LEFT", new_y="NEXT")
+        pdf.cell(half, 6, pdf_text(heading), new_x="LEFT", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
         details = [party.name]
         if party.tax_id:
             details.append(_("Tax id: %(tax_id)s") % {"tax_id": party.tax_id})
         details += [v for v in (party.address, party.city, party.country) if v]
         for value in details:
-            pdf.cell(half, 5, _pdf_text(value), new_x="LEFT", new_y="NEXT")
+            pdf.cell(half, 5, pdf_text(value), new_x="LEFT", new_y="NEXT")
     pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + 40))
     if doc.delivery_address:
         pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(width, 6, _pdf_text(_("Delivery:")), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width, 6, pdf_text(_("Delivery:")), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(width, 5, _pdf_text(doc.delivery_address), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5, pdf_text(doc.delivery_address), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
     pdf.set_font("Helvetica", "", 10)
-    with pdf.table(
-        col_widths=(50, 12, 12, 23, 23),
-        text_align=("LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT"),
-        line_height=6,
-    ) as table:
-        header = table.row()
-        for title in (_("Description"), _("Quantity"), _("Unit"), _("Unit price"), _("Amount")):
-            header.cell(_pdf_text(title))
-        for line in doc.lines:
-            row = table.row()
-            for cell in (line.title, line.quantity, line.unit, line.unit_price, line.amount):
-                row.cell(_pdf_text(cell))
+    columns = (
+        (_("Description"), 50, "LEFT"),
+        (_("Quantity"), 12, "RIGHT"),
+        (_("Unit"), 12, "LEFT"),
+        (_("Unit price"), 23, "RIGHT"),
+        (_("Amount"), 23, "RIGHT"),
+    )
+    pdf_table(
+        pdf,
+        columns,
+        (
+            (line.title, line.quantity, line.unit, line.unit_price, line.amount)
+            for line in doc.lines
+        ),
+    )
     pdf.ln(4)
 
     for label, value, style in (
@@ -243,17 +274,17 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
         (_("Seller receives"), doc.seller_amount, ""),
     ):
         pdf.set_font("Helvetica", style, 10)
-        pdf.cell(width * 0.75, 6, _pdf_text(label), align="R")
-        pdf.cell(width * 0.25, 6, _pdf_text(value), align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width * 0.75, 6, pdf_text(label), align="R")
+        pdf.cell(width * 0.25, 6, pdf_text(value), align="R", new_x="LMARGIN", new_y="NEXT")
     if doc.payout_rows or doc.payout_missing:
         pdf.ln(4)
         pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(width, 6, _pdf_text(_("How to pay")), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width, 6, pdf_text(_("How to pay")), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
         for label, value in doc.payout_rows:
-            pdf.multi_cell(width, 5, _pdf_text(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 5, pdf_text(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
         if doc.payout_missing:
-            pdf.multi_cell(width, 5, _pdf_text(doc.payout_missing), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 5, pdf_text(doc.payout_missing), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("Helvetica", "", 9)
     note = " ".join(
@@ -265,5 +296,5 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
         )
         if part
     )
-    pdf.multi_cell(width, 5, _pdf_text(note))
+    pdf.multi_cell(width, 5, pdf_text(note))
     return bytes(pdf.output())

@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 if TYPE_CHECKING:
     from django.http.response import HttpResponseBase
 
 from core.money import Money
 from ledger.selectors import StatementRow
-from orders.documents import _pdf_text
+from orders.documents import new_pdf, pdf_table, pdf_text
 
 
 def _major(amount: int, currency: str) -> str:
@@ -40,41 +39,39 @@ def statement_csv(rows: Sequence[StatementRow]) -> str:
 
 
 def statement_pdf(rows: Sequence[StatementRow], *, title: str, locale: str = "en") -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.core_fonts_encoding = "windows-1252"
-    pdf.set_title(_pdf_text(title))
-    pdf.set_creator("Minga")
-    pdf.add_page()
-    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf = new_pdf(title)
     pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(pdf.epw, 10, _pdf_text(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(pdf.epw, 10, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(
         pdf.epw,
         5,
-        _pdf_text(_("Positive amounts are owed to the cooperative; negative, owed by it.")),
+        pdf_text(_("Positive amounts are owed to the cooperative; negative, owed by it.")),
         new_x="LMARGIN",
         new_y="NEXT",
     )
     pdf.ln(2)
-    with pdf.table(
-        col_widths=(20, 30, 40, 25, 25),
-        text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"),
-        line_height=6,
-    ) as table:
-        header = table.row()
-        for heading in (_("Date"), _("Entry"), _("Reference"), _("Amount"), _("Balance")):
-            header.cell(_pdf_text(heading))
-        for row in rows:
-            cells = table.row()
-            for value in (
+    columns = (
+        (_("Date"), 20, "LEFT"),
+        (_("Entry"), 30, "LEFT"),
+        (_("Reference"), 40, "LEFT"),
+        (_("Amount"), 25, "RIGHT"),
+        (_("Balance"), 25, "RIGHT"),
+    )
+    pdf_table(
+        pdf,
+        columns,
+        (
+            (
                 row.entry.occurred_at.date().isoformat(),
                 row.entry.get_kind_display(),
                 row.entry.memo,
                 Money(row.amount, row.currency).format(locale),
                 Money(row.balance, row.currency).format(locale),
-            ):
-                cells.cell(_pdf_text(value))
+            )
+            for row in rows
+        ),
+    )
     return bytes(pdf.output())
 
 

@@ -146,8 +146,7 @@ class CheckoutView(APIView):
         "the payment succeeded.",
     )
     def post(self, request: Request) -> Response:
-        data = validated(CheckoutInputSerializer, request.data)
-        values = dict(data)
+        values = validated(CheckoutInputSerializer, request.data)
         buyer = member_cooperative(request.user, values.pop("cooperative"))
         if "lines" in values:
             values["lines"] = [services.RequestedLine(**line) for line in values["lines"]]

@@ -86,8 +86,7 @@ class InvoiceListView(generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = validated(InvoiceListQuerySerializer, self.request.query_params)
-        values = query
+        values = validated(InvoiceListQuerySerializer, self.request.query_params)
         return selectors.invoice_list(
             user=self.request.user,
             cooperative=_cooperative(values["cooperative"]),
@@ -265,8 +264,7 @@ class StatementView(APIView):
         "balance. `format=csv` or `format=pdf` for the accountant. For members and moderators.",
     )
     def get(self, request: Request, slug: str) -> Response | HttpResponse:
-        query = validated(StatementQuerySerializer, request.query_params)
-        values = query
+        values = validated(StatementQuerySerializer, request.query_params)
         cooperative = _cooperative(slug)
         counterparty = None
         if values.get("counterparty"):
