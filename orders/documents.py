@@ -184,19 +184,15 @@ def new_pdf(title: str, *, author: str = "") -> FPDF:
 
 def pdf_table(
     pdf: FPDF,
-    columns: Sequence[tuple[str, int, str]],
     rows: Iterable[Sequence[Any]],
+    *,
+    headings: Sequence[str],
+    widths: Sequence[int],
+    align: Sequence[str],
 ) -> None:
-    """A table of `rows` under the headings of `columns`: (heading, width, "LEFT" or "RIGHT")."""
-    with pdf.table(
-        col_widths=tuple(width for _heading, width, _align in columns),
-        text_align=tuple(align for _heading, _width, align in columns),
-        line_height=6,
-    ) as table:
-        header = table.row()
-        for heading, _width, _align in columns:
-            header.cell(pdf_text(heading))
-        for values in rows:
+    """A table of `rows` under `headings`, its columns `widths` wide, each "LEFT" or "RIGHT"."""
+    with pdf.table(col_widths=tuple(widths), text_align=tuple(align), line_height=6) as table:
+        for values in (headings, *rows):
             row = table.row()
             for value in values:
                 row.cell(pdf_text(value))
@@ -251,20 +247,15 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
     pdf.ln(4)
 
     pdf.set_font("Helvetica", "", 10)
-    columns = (
-        (_("Description"), 50, "LEFT"),
-        (_("Quantity"), 12, "RIGHT"),
-        (_("Unit"), 12, "LEFT"),
-        (_("Unit price"), 23, "RIGHT"),
-        (_("Amount"), 23, "RIGHT"),
-    )
     pdf_table(
         pdf,
-        columns,
         (
             (line.title, line.quantity, line.unit, line.unit_price, line.amount)
             for line in doc.lines
         ),
+        headings=(_("Description"), _("Quantity"), _("Unit"), _("Unit price"), _("Amount")),
+        widths=(50, 12, 12, 23, 23),
+        align=("LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT"),
     )
     pdf.ln(4)
 

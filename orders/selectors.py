@@ -16,7 +16,7 @@ from cooperatives.selectors import cooperative_get_for_member as cooperative_get
 from core.money import Money
 from marketplace.models import Listing
 from orders import agreed, payments, permissions
-from orders.models import Cart, CartLine, Checkout, Invoice, Message, Order, OrderEvent
+from orders.models import Cart, CartLine, Checkout, Invoice, InvoiceKind, Message, Order, OrderEvent
 from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
 from orders.state import Side
 
@@ -192,6 +192,20 @@ def order_get_visible(*, user: Any, order_id: int) -> Order:
     if order is None or not permissions.can_view_order(user, order):
         raise Http404("No order with this id.")
     return order
+
+
+def document_get_visible(*, user: Any, order_id: int, kind: str) -> Invoice:
+    """The order's invoice or credit note (`kind`), for those who may see its invoices (the API's
+    and the pages' one rule); a 404 otherwise, or when the order has none."""
+    order = order_get_visible(user=user, order_id=order_id)
+    if not permissions.can_view_invoice(user, order):
+        raise Http404("No order with this id.")
+    for invoice in order.invoices.all():
+        if invoice.kind == kind:
+            invoice.order = order
+            return invoice
+    name = "credit note" if kind == InvoiceKind.CREDIT_NOTE else "invoice"
+    raise Http404(f"This order has no {name}.")
 
 
 def message_list(*, user: Any, order: Order) -> QuerySet[Message]:

@@ -51,16 +51,8 @@ def statement_pdf(rows: Sequence[StatementRow], *, title: str, locale: str = "en
         new_y="NEXT",
     )
     pdf.ln(2)
-    columns = (
-        (_("Date"), 20, "LEFT"),
-        (_("Entry"), 30, "LEFT"),
-        (_("Reference"), 40, "LEFT"),
-        (_("Amount"), 25, "RIGHT"),
-        (_("Balance"), 25, "RIGHT"),
-    )
     pdf_table(
         pdf,
-        columns,
         (
             (
                 row.entry.occurred_at.date().isoformat(),
@@ -71,6 +63,9 @@ def statement_pdf(rows: Sequence[StatementRow], *, title: str, locale: str = "en
             )
             for row in rows
         ),
+        headings=(_("Date"), _("Entry"), _("Reference"), _("Amount"), _("Balance")),
+        widths=(20, 30, 40, 25, 25),
+        align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"),
     )
     return bytes(pdf.output())
 

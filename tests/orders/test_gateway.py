@@ -65,6 +65,15 @@ def transfer_source(backend, *, cooperative_id: int, checkout_id: int, amount: i
     return intent, source
 
 
+def transfers_of(group: str, *, since: timedelta) -> list[str]:
+    """The ids of the transfers of `group` Stripe lists as made within `since` (newest first)."""
+    now = datetime.now(UTC)
+    listed = gateway.list_transfers(
+        created_gte=now - since, created_lte=now + timedelta(minutes=1), transfer_group=group
+    )
+    return [t.id for t in listed]
+
+
 def sign(payload: bytes, secret: str, timestamp: int) -> str:
     digest = hmac.new(secret.encode(), b"%d.%s" % (timestamp, payload), hashlib.sha256)
     return f"t={timestamp},v1={digest.hexdigest()}"
@@ -264,13 +273,7 @@ def test_same_order_transferred_twice_makes_one_transfer(stripe_backend):
     second = gateway.create_transfer(**arguments)
     assert second.id == first.id
 
-    now = datetime.now(UTC)
-    transfers = gateway.list_transfers(
-        created_gte=now - timedelta(hours=1),
-        created_lte=now + timedelta(minutes=1),
-        transfer_group="checkout-3002",
-    )
-    assert [t.id for t in transfers] == [first.id]
+    assert transfers_of("checkout-3002", since=timedelta(hours=1)) == [first.id]
 
 
 def test_same_order_with_another_amount_is_refused_not_paid_twice(stripe_backend):
@@ -604,13 +607,7 @@ def test_lost_answer_is_replayed_not_paid_twice(stripe_standin):
     stripe_standin.clear_faults()
     # ...and the next run, with the same key, gets that transfer instead of a second one.
     transfer = gateway.create_transfer(**arguments)
-    now = datetime.now(UTC)
-    listed = gateway.list_transfers(
-        created_gte=now - timedelta(minutes=5),
-        created_lte=now + timedelta(minutes=1),
-        transfer_group="checkout-8003",
-    )
-    assert [t.id for t in listed] == [transfer.id]
+    assert transfers_of("checkout-8003", since=timedelta(minutes=5)) == [transfer.id]
 
     # One lost answer is absorbed by the client's own retry.
     stripe_standin.fail("drop_after", path="/v1/transfers", count=1)
