@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +17,7 @@ from cooperatives.selectors import cooperative_get_visible
 from core.api.filters import FilterBackend
 from core.api.responses import CONFLICT, INVALID, NOT_FOUND, UNAUTHENTICATED, error
 from core.api.serializers import validated
+from core.api.views import DescribedListView
 from marketplace.models import Listing
 from moderation import selectors, services
 from moderation.api.filters import ModerationActionFilter
@@ -57,25 +58,6 @@ DECISION_ERRORS = {
 }
 
 
-class DescribedListView(generics.ListAPIView):
-    """A list whose schema follows from its attributes: `query_class` (the query parameters, if
-    any), `serializer_class` (one item), `errors` and `description`."""
-
-    filter_backends: list[type] = []
-    query_class: type | None = None
-    errors: dict[int, Any] = {}
-    description = ""
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.description and cls.serializer_class is not None:
-            extend_schema(
-                parameters=[cls.query_class] if cls.query_class else None,
-                responses={200: cls.serializer_class(many=True), **cls.errors},
-                description=cls.description,
-            )(cls)
-
-
 class ModeratorListView(DescribedListView):
     """A moderators' list; its serializer knows where the moderator has a conflict of interest."""
 
@@ -94,10 +76,7 @@ class StatusQueueView(ModeratorListView):
     queue: Callable[..., QuerySet[Any]]
 
     def get_queryset(self) -> QuerySet[Any]:
-        assert self.query_class is not None
-        return type(self).queue(
-            status=validated(self.query_class, self.request.query_params)["status"]
-        )
+        return type(self).queue(status=self.query()["status"])
 
 
 # Listings -----------------------------------------------------------------------------------

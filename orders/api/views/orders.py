@@ -10,6 +10,7 @@ from cooperatives.models import Cooperative
 from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
 from core.api.serializers import validated
 from core.api.throttling import ScopedWriteRateThrottle
+from core.api.views import DescribedListView
 from orders import selectors, services
 from orders.api.serializers import (
     MessageInputSerializer,
@@ -22,13 +23,18 @@ from orders.api.serializers import (
 )
 
 
-class OrderListView(generics.ListAPIView):
+class OrderListView(DescribedListView):
     permission_classes = [IsAuthenticated]
     serializer_class = OrderSummarySerializer
-    filter_backends: list = []
+    query_class = OrderListQuerySerializer
+    errors = {400: INVALID, 404: NOT_FOUND}
+    description = (
+        "Orders of one cooperative, as buyer, as seller, or both, newest first. "
+        "For its members and moderators."
+    )
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = validated(OrderListQuerySerializer, self.request.query_params)
+        query = self.query()
         cooperative = Cooperative.objects.filter(slug=query["cooperative"]).first()
         if cooperative is None:
             raise Http404("No cooperative with this slug.")
@@ -38,15 +44,6 @@ class OrderListView(generics.ListAPIView):
             role=query.get("role", ""),
             status=query.get("status", ""),
         )
-
-    @extend_schema(
-        parameters=[OrderListQuerySerializer],
-        responses={200: OrderSummarySerializer(many=True), 400: INVALID, 404: NOT_FOUND},
-        description="Orders of one cooperative, as buyer, as seller, or both, newest first. "
-        "For its members and moderators.",
-    )
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
 
 
 class OrderDetailView(APIView):

@@ -10,7 +10,7 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -21,6 +21,7 @@ from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_find_by_slug
 from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED
 from core.api.serializers import validated
+from core.api.views import DescribedListView
 from orders.api.receivables import (
     AgingQuerySerializer,
     AgingSerializer,
@@ -80,13 +81,18 @@ def _cooperative(slug: str) -> Cooperative:
     return cooperative
 
 
-class InvoiceListView(generics.ListAPIView):
+class InvoiceListView(DescribedListView):
     permission_classes = [IsAuthenticated]
     serializer_class = ReceivableSerializer
-    filter_backends: list = []
+    query_class = InvoiceListQuerySerializer
+    errors = {400: INVALID, 404: NOT_FOUND}
+    description = (
+        "A cooperative's invoices as seller (receivables) or buyer (payables), oldest "
+        "due first, with what is due, paid and left. For its members and moderators."
+    )
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        values = validated(InvoiceListQuerySerializer, self.request.query_params)
+        values = self.query()
         return selectors.invoice_list(
             user=self.request.user,
             cooperative=_cooperative(values["cooperative"]),
@@ -94,15 +100,6 @@ class InvoiceListView(generics.ListAPIView):
             status=values.get("status", ""),
             currency=values.get("currency", ""),
         )
-
-    @extend_schema(
-        parameters=[InvoiceListQuerySerializer],
-        responses={200: ReceivableSerializer(many=True), 400: INVALID, 404: NOT_FOUND},
-        description="A cooperative's invoices as seller (receivables) or buyer (payables), oldest "
-        "due first, with what is due, paid and left. For its members and moderators.",
-    )
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
 
 
 class InvoicePaymentView(APIView):
