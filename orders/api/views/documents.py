@@ -8,7 +8,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cooperatives.models import Cooperative
 from core.api.responses import INVALID, NOT_FOUND
 from core.api.serializers import validated
 from orders import charts, documents, reports, selectors
@@ -17,7 +16,7 @@ from orders.api.serializers import (
     ReportQuerySerializer,
     TradeReportSerializer,
 )
-from orders.api.views.common import request_locale
+from orders.api.views.common import cooperative_named, request_locale
 from orders.models import InvoiceKind
 
 
@@ -76,9 +75,7 @@ YEAR_PARAM = ReportQuerySerializer
 def _report(request: Request, slug: str) -> dict:
     query = validated(ReportQuerySerializer, request.query_params)
     year = query.get("year") or datetime.date.today().year
-    cooperative = Cooperative.objects.filter(slug=slug).first()
-    if cooperative is None:
-        raise Http404("No cooperative with this slug.")
+    cooperative = cooperative_named(slug)
     return reports.trade_report(user=request.user, cooperative=cooperative, year=year)
 
 

@@ -1,4 +1,3 @@
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
@@ -6,7 +5,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cooperatives.models import Cooperative
 from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
 from core.api.serializers import validated
 from core.api.throttling import ScopedWriteRateThrottle
@@ -21,6 +19,7 @@ from orders.api.serializers import (
     OrderSummarySerializer,
     ReasonSerializer,
 )
+from orders.api.views.common import cooperative_named
 
 
 class OrderListView(DescribedListView):
@@ -35,9 +34,7 @@ class OrderListView(DescribedListView):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         query = self.query()
-        cooperative = Cooperative.objects.filter(slug=query["cooperative"]).first()
-        if cooperative is None:
-            raise Http404("No cooperative with this slug.")
+        cooperative = cooperative_named(query["cooperative"])
         return selectors.order_list_for_cooperative(
             user=self.request.user,
             cooperative=cooperative,

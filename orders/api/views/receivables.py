@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -17,8 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cooperatives.models import Cooperative
-from cooperatives.selectors import cooperative_find_by_slug
 from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED
 from core.api.serializers import validated
 from core.api.views import DescribedListView
@@ -40,7 +38,7 @@ from orders.api.receivables import (
     StatementQuerySerializer,
     StatementRowSerializer,
 )
-from orders.api.views.common import request_locale
+from orders.api.views.common import cooperative_named, request_locale
 from orders.receivables import documents, fees, selectors, services
 
 PAYMENT_KEY = OpenApiParameter(
@@ -74,13 +72,6 @@ def _recorded_responses(serializer: type) -> dict:
     }
 
 
-def _cooperative(slug: str) -> Cooperative:
-    cooperative = cooperative_find_by_slug(slug)
-    if cooperative is None:
-        raise Http404("No cooperative with this slug.")
-    return cooperative
-
-
 class InvoiceListView(DescribedListView):
     permission_classes = [IsAuthenticated]
     serializer_class = ReceivableSerializer
@@ -95,7 +86,7 @@ class InvoiceListView(DescribedListView):
         values = self.query()
         return selectors.invoice_list(
             user=self.request.user,
-            cooperative=_cooperative(values["cooperative"]),
+            cooperative=cooperative_named(values["cooperative"]),
             role=values.get("role", ""),
             status=values.get("status", ""),
             currency=values.get("currency", ""),
@@ -235,7 +226,7 @@ class AgingView(APIView):
         role = query["role"]
         today = timezone.localdate()
         rows = selectors.aging(
-            user=request.user, cooperative=_cooperative(slug), role=role, today=today
+            user=request.user, cooperative=cooperative_named(slug), role=role, today=today
         )
         return Response(AgingSerializer({"role": role, "as_of": today, "rows": rows}).data)
 
@@ -262,10 +253,10 @@ class StatementView(APIView):
     )
     def get(self, request: Request, slug: str) -> Response | HttpResponse:
         values = validated(StatementQuerySerializer, request.query_params)
-        cooperative = _cooperative(slug)
+        cooperative = cooperative_named(slug)
         counterparty = None
         if values.get("counterparty"):
-            counterparty = _cooperative(values["counterparty"])
+            counterparty = cooperative_named(values["counterparty"])
         rows = selectors.statement(
             user=request.user,
             cooperative=cooperative,
@@ -307,7 +298,7 @@ class FeeStatementView(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         query = validated(FeeQuerySerializer, request.query_params)
-        seller = _cooperative(slug)
+        seller = cooperative_named(slug)
         month = _month(query.get("month", ""))
         rows = fees.fee_statement(user=request.user, seller=seller, month=month)
         owed = [{"currency": c, "owed": v} for c, v in fees.fees_owed(seller).items()]
@@ -331,7 +322,7 @@ class FeePaymentView(APIView):
         "more than it owes in that currency is a 409 `fee_overpayment`, nothing recorded.",
     )
     def post(self, request: Request, slug: str) -> Response:
-        seller = _cooperative(slug)
+        seller = cooperative_named(slug)
         fees.ensure_treasurer(request.user)
         data = validated(FeePaymentInputSerializer, request.data)
         recorded = fees.fee_payment_record(
