@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from clearing.selectors import SetoffStatement
 from core.money import Money
-from orders.documents import _pdf_text, pdf_document, pdf_table
+from orders.documents import new_pdf, pdf_table, pdf_text
 
 
 def setoff_statement_title(statement: SetoffStatement) -> str:
@@ -24,7 +24,8 @@ def setoff_statement_pdf(statement: SetoffStatement, *, locale: str = "en") -> b
     def money(amount: int) -> str:
         return Money(amount, run.currency).format(locale)
 
-    pdf = pdf_document(setoff_statement_title(statement), size=14)
+    pdf = new_pdf(setoff_statement_title(statement), heading=14)
+    pdf.set_font("Helvetica", "", 10)
     executed = timezone.localtime(run.executed_at) if run.executed_at else None
     for text in (
         _(
@@ -38,18 +39,10 @@ def setoff_statement_pdf(statement: SetoffStatement, *, locale: str = "en") -> b
         _("Owed by the cooperative: %(before)s before, %(after)s after.")
         % {"before": money(position.owing_before), "after": money(position.owing_after)},
     ):
-        pdf.multi_cell(pdf.epw, 5, _pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(pdf.epw, 5, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf_table(
         pdf,
-        (
-            _("Invoice"),
-            _("Counterparty"),
-            _("Side"),
-            _("Before"),
-            _("Set off"),
-            _("After"),
-        ),
         (
             (
                 line.invoice.number,
@@ -61,14 +54,22 @@ def setoff_statement_pdf(statement: SetoffStatement, *, locale: str = "en") -> b
             )
             for line in statement.lines
         ),
-        col_widths=(22, 38, 20, 22, 22, 22),
-        text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
+        headings=(
+            _("Invoice"),
+            _("Counterparty"),
+            _("Side"),
+            _("Before"),
+            _("Set off"),
+            _("After"),
+        ),
+        widths=(22, 38, 20, 22, 22, 22),
+        align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
     )
     pdf.ln(4)
     pdf.multi_cell(
         pdf.epw,
         5,
-        _pdf_text(
+        pdf_text(
             _("Total set off: %(owed)s owed to the cooperative, %(owing)s owed by it.")
             % {"owed": money(statement.owed_setoff), "owing": money(statement.owing_setoff)}
         ),
@@ -76,7 +77,7 @@ def setoff_statement_pdf(statement: SetoffStatement, *, locale: str = "en") -> b
         new_y="NEXT",
     )
     pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(pdf.epw, 5, _pdf_text(_("Issued through Minga.")))
+    pdf.multi_cell(pdf.epw, 5, pdf_text(_("Issued through Minga.")))
     return bytes(pdf.output())
 
 

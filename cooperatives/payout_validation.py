@@ -66,6 +66,14 @@ def _compact(value: str) -> str:
     return SEPARATORS.sub("", value or "")
 
 
+def _shaped(value: str, shape: re.Pattern[str], message: Any, code: str) -> str:
+    """The value without separators, in capitals, when it has the shape; a refusal otherwise."""
+    compact = _compact(value).upper()
+    if not shape.fullmatch(compact):
+        raise ValidationError(message, code=code)
+    return compact
+
+
 def _weighted_check_digit(digits: str, weights: tuple[int, ...]) -> int:
     total = sum(int(digit) * weight for digit, weight in zip(digits, weights, strict=True))
     return (10 - total % 10) % 10
@@ -130,15 +138,14 @@ def clean_cpf(value: str) -> str:
 
 
 CNPJ_WEIGHTS = [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]
+CNPJ_SHAPE = re.compile(r"[0-9A-Z]{12}[0-9]{2}")
 
 
 def clean_cnpj(value: str) -> str:
     """A Brazilian organisation's CNPJ: 14 characters, the last two check digits. The first 12 may
     hold capital letters (the alphanumeric CNPJ issued from July 2026), valued as their ASCII code
     minus 48, as the Receita Federal defines."""
-    number = _compact(value).upper()
-    if not re.fullmatch(r"[0-9A-Z]{12}[0-9]{2}", number):
-        raise ValidationError(_("A CNPJ has 14 characters."), code="cnpj_length")
+    number = _shaped(value, CNPJ_SHAPE, _("A CNPJ has 14 characters."), "cnpj_length")
     first = _mod11_digit(number[:12], CNPJ_WEIGHTS)
     second = _mod11_digit(number[:13], [6, *CNPJ_WEIGHTS])
     if len(set(number)) == 1 or number[12:] != f"{first}{second}":
@@ -213,12 +220,12 @@ def _iban_number(iban: str) -> int:
 
 def clean_iban(value: str) -> str:
     """An IBAN: country, two check digits, the account; the ISO 13616 mod-97 checksum holds."""
-    iban = _compact(value).upper()
-    if not IBAN_SHAPE.fullmatch(iban):
-        raise ValidationError(
-            _("An IBAN starts with the country code and two digits (e.g. ES91 2100 ...)."),
-            code="iban_shape",
-        )
+    iban = _shaped(
+        value,
+        IBAN_SHAPE,
+        _("An IBAN starts with the country code and two digits (e.g. ES91 2100 ...)."),
+        "iban_shape",
+    )
     expected = IBAN_LENGTHS.get(iban[:2])
     if expected is not None and len(iban) != expected:
         raise ValidationError(
@@ -240,13 +247,12 @@ def format_iban(iban: str) -> str:
 
 
 def clean_bic(value: str) -> str:
-    bic = _compact(value).upper()
-    if not BIC_SHAPE.fullmatch(bic):
-        raise ValidationError(
-            _("A BIC (SWIFT code) has 8 or 11 letters and digits (e.g. CAIXESBBXXX)."),
-            code="bic_invalid",
-        )
-    return bic
+    return _shaped(
+        value,
+        BIC_SHAPE,
+        _("A BIC (SWIFT code) has 8 or 11 letters and digits (e.g. CAIXESBBXXX)."),
+        "bic_invalid",
+    )
 
 
 # The fields of a set of payout details, and which of them each kind of country asks for.

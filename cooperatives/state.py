@@ -16,38 +16,30 @@ class VerificationStatus(models.TextChoices):
 
 S = VerificationStatus
 
-# action -> (allowed from, to)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "request_verification": (frozenset({S.UNVERIFIED}), S.PENDING),
-    "verify": (frozenset({S.PENDING, S.UNVERIFIED}), S.VERIFIED),
-    "reject": (frozenset({S.PENDING}), S.UNVERIFIED),
-    "suspend": (frozenset({S.UNVERIFIED, S.PENDING, S.VERIFIED}), S.SUSPENDED),
-    # Reinstating gives back what the suspension took, and no more: a cooperative that was
-    # verified before is verified again; any other goes back to unverified (the suspension closed
-    # its pending request). The moderation service picks the row from the suspension's log entry.
-    "reinstate": (frozenset({S.SUSPENDED}), S.VERIFIED),
-    "reinstate_unverified": (frozenset({S.SUSPENDED}), S.UNVERIFIED),
-}
-
-
-# The actions as people say them, for messages ("Cannot %(action)s a cooperative …").
-ACTION_LABELS = {
-    "request_verification": pgettext_lazy("cooperative action", "ask to verify"),
-    "verify": pgettext_lazy("cooperative action", "verify"),
-    "reject": pgettext_lazy("cooperative action", "reject the verification of"),
-    "suspend": pgettext_lazy("cooperative action", "suspend"),
-    "reinstate": pgettext_lazy("cooperative action", "reinstate"),
-    "reinstate_unverified": pgettext_lazy("cooperative action", "reinstate"),
-}
-
-
-def ensure_transition(action: str, current: str) -> str:
-    """Return the status that `action` leads to from `current`, or refuse it."""
-    return transitions.ensure_transition(
-        TRANSITIONS,
-        action,
-        current,
-        statuses=VerificationStatus,
-        refusal=_("Cannot %(action)s a cooperative whose status is “%(current)s”."),
-        action_labels=ACTION_LABELS,
-    )
+# A status changes only through LIFECYCLE.ensure (the table is `action -> (allowed from, to)`).
+LIFECYCLE = transitions.Lifecycle(
+    VerificationStatus,
+    refusal=_("Cannot %(action)s a cooperative whose status is “%(current)s”."),
+    table={
+        "request_verification": ({S.UNVERIFIED}, S.PENDING),
+        "verify": ({S.PENDING, S.UNVERIFIED}, S.VERIFIED),
+        "reject": ({S.PENDING}, S.UNVERIFIED),
+        "suspend": ({S.UNVERIFIED, S.PENDING, S.VERIFIED}, S.SUSPENDED),
+        # Reinstating gives back what the suspension took, and no more: a cooperative that was
+        # verified before is verified again; any other goes back to unverified (the suspension
+        # closed its pending request). The moderation service picks the row from the suspension's
+        # log entry.
+        "reinstate": ({S.SUSPENDED}, S.VERIFIED),
+        "reinstate_unverified": ({S.SUSPENDED}, S.UNVERIFIED),
+    },
+    # The actions as people say them, for messages ("Cannot %(action)s a cooperative …").
+    labels={
+        "request_verification": pgettext_lazy("cooperative action", "ask to verify"),
+        "verify": pgettext_lazy("cooperative action", "verify"),
+        "reject": pgettext_lazy("cooperative action", "reject the verification of"),
+        "suspend": pgettext_lazy("cooperative action", "suspend"),
+        "reinstate": pgettext_lazy("cooperative action", "reinstate"),
+        "reinstate_unverified": pgettext_lazy("cooperative action", "reinstate"),
+    },
+)
+ensure_transition = LIFECYCLE.ensure

@@ -5,7 +5,7 @@ A lifecycle is a table `action -> (allowed from, to)`; a status changes only thr
 `transition_not_allowed` whose message names the action and the current status as people say
 them (the app's translated labels), never their codes."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from django.db.models import TextChoices
@@ -40,3 +40,39 @@ def ensure_transition(
             }
         )
     return target
+
+
+class Lifecycle:
+    """A lifecycle declared once, in its app's `state.py`: its statuses, the refusal (a translated
+    text with `%(action)s` and/or `%(current)s`), its table `action -> (allowed from, to)` and the
+    actions as people say them. `ensure` is the app's `ensure_*_transition`."""
+
+    def __init__(
+        self,
+        statuses: type[TextChoices],
+        *,
+        refusal: "str | _StrPromise",
+        table: Mapping[str, tuple[Iterable[str], str]],
+        labels: "Mapping[str, str | _StrPromise] | None" = None,
+    ) -> None:
+        self.statuses = statuses
+        self.refusal = refusal
+        self.table: dict[str, tuple[frozenset[str], str]] = {
+            action: (frozenset(allowed_from), target)
+            for action, (allowed_from, target) in table.items()
+        }
+        self.labels = dict(labels or {})
+
+    def ensure(self, action: str, current: str) -> str:
+        """The status `action` leads to from `current`, or a 409 naming both as people say them."""
+        return ensure_transition(
+            self.table,
+            action,
+            current,
+            statuses=self.statuses,
+            refusal=self.refusal,
+            action_labels=self.labels,
+        )
+
+    def allows(self, action: str, current: str) -> bool:
+        return current in self.table[action][0]

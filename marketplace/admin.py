@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdmin
 from marketplace import services
 from marketplace.models import CatalogueImport, Category, Listing, ListingEvent, ListingImage
 
@@ -116,21 +117,8 @@ class ListingImageAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the services only: the admin reads them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(ListingEvent)
-class ListingEventAdmin(_ReadOnlyAdmin):
+class ListingEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "listing", "action", "from_status", "to_status", "actor"]
     list_filter = ["action", "to_status", "from_status"]
     search_fields = ["listing__title", "reason", "actor__email"]
@@ -139,7 +127,7 @@ class ListingEventAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(CatalogueImport)
-class CatalogueImportAdmin(_ReadOnlyAdmin):
+class CatalogueImportAdmin(ReadOnlyAdmin):
     """Catalogue imports run by the worker (marketplace.tasks.catalogue_import)."""
 
     list_display = [

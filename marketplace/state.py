@@ -18,45 +18,36 @@ class ListingStatus(models.TextChoices):
 
 S = ListingStatus
 
-# action -> (allowed from, to)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "submit_for_review": (frozenset({S.DRAFT, S.REJECTED}), S.PENDING_REVIEW),
-    "publish_directly": (frozenset({S.DRAFT, S.REJECTED}), S.PUBLISHED),
-    "approve": (frozenset({S.PENDING_REVIEW}), S.PUBLISHED),
-    "reject": (frozenset({S.PENDING_REVIEW}), S.REJECTED),
-    # An appeal against a rejection that a second moderator upholds publishes the listing.
-    "overturn_rejection": (frozenset({S.REJECTED}), S.PUBLISHED),
-    "suspend": (frozenset({S.PUBLISHED, S.PENDING_REVIEW}), S.SUSPENDED),
-    "reinstate": (frozenset({S.SUSPENDED}), S.PUBLISHED),
-    "send_back_to_review": (frozenset({S.PUBLISHED}), S.PENDING_REVIEW),
-    "archive": (frozenset({S.DRAFT, S.PENDING_REVIEW, S.PUBLISHED, S.REJECTED}), S.ARCHIVED),
-}
-
-
-# The actions as people say them, for messages ("Cannot %(action)s a listing …").
-ACTION_LABELS = {
-    "submit_for_review": pgettext_lazy("listing action", "submit for review"),
-    "publish_directly": pgettext_lazy("listing action", "publish"),
-    "approve": pgettext_lazy("listing action", "approve"),
-    "reject": pgettext_lazy("listing action", "reject"),
-    "overturn_rejection": pgettext_lazy("listing action", "overturn the rejection of"),
-    "suspend": pgettext_lazy("listing action", "suspend"),
-    "reinstate": pgettext_lazy("listing action", "reinstate"),
-    "send_back_to_review": pgettext_lazy("listing action", "send back to review"),
-    "archive": pgettext_lazy("listing action", "archive"),
-}
-
-
-def ensure_transition(action: str, current: str) -> str:
-    """Return the status that `action` leads to from `current`, or refuse it."""
-    return transitions.ensure_transition(
-        TRANSITIONS,
-        action,
-        current,
-        statuses=ListingStatus,
-        refusal=_("Cannot %(action)s a listing whose status is “%(current)s”."),
-        action_labels=ACTION_LABELS,
-    )
+# A status changes only through LIFECYCLE.ensure (the table is `action -> (allowed from, to)`).
+LIFECYCLE = transitions.Lifecycle(
+    ListingStatus,
+    refusal=_("Cannot %(action)s a listing whose status is “%(current)s”."),
+    table={
+        "submit_for_review": ({S.DRAFT, S.REJECTED}, S.PENDING_REVIEW),
+        "publish_directly": ({S.DRAFT, S.REJECTED}, S.PUBLISHED),
+        "approve": ({S.PENDING_REVIEW}, S.PUBLISHED),
+        "reject": ({S.PENDING_REVIEW}, S.REJECTED),
+        # An appeal against a rejection that a second moderator upholds publishes the listing.
+        "overturn_rejection": ({S.REJECTED}, S.PUBLISHED),
+        "suspend": ({S.PUBLISHED, S.PENDING_REVIEW}, S.SUSPENDED),
+        "reinstate": ({S.SUSPENDED}, S.PUBLISHED),
+        "send_back_to_review": ({S.PUBLISHED}, S.PENDING_REVIEW),
+        "archive": ({S.DRAFT, S.PENDING_REVIEW, S.PUBLISHED, S.REJECTED}, S.ARCHIVED),
+    },
+    # The actions as people say them, for messages ("Cannot %(action)s a listing …").
+    labels={
+        "submit_for_review": pgettext_lazy("listing action", "submit for review"),
+        "publish_directly": pgettext_lazy("listing action", "publish"),
+        "approve": pgettext_lazy("listing action", "approve"),
+        "reject": pgettext_lazy("listing action", "reject"),
+        "overturn_rejection": pgettext_lazy("listing action", "overturn the rejection of"),
+        "suspend": pgettext_lazy("listing action", "suspend"),
+        "reinstate": pgettext_lazy("listing action", "reinstate"),
+        "send_back_to_review": pgettext_lazy("listing action", "send back to review"),
+        "archive": pgettext_lazy("listing action", "archive"),
+    },
+)
+ensure_transition = LIFECYCLE.ensure
 
 
 class ImportStatus(models.TextChoices):
@@ -72,21 +63,16 @@ IS = ImportStatus
 
 # A redelivered task finds its import still "running" and starts it again: the import writes in
 # one transaction with the "done"/"failed" status, so a run that died left nothing behind.
-IMPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "start": (frozenset({IS.QUEUED, IS.RUNNING}), IS.RUNNING),
-    "finish": (frozenset({IS.RUNNING}), IS.DONE),
-    "fail": (frozenset({IS.RUNNING}), IS.FAILED),
-    # The task crashed and its retries are spent (marketplace.tasks): tell the person.
-    "give_up": (frozenset({IS.QUEUED, IS.RUNNING}), IS.FAILED),
-}
+IMPORT_LIFECYCLE = transitions.Lifecycle(
+    ImportStatus,
+    refusal=_("Cannot %(action)s an import whose status is “%(current)s”."),
+    table={
+        "start": ({IS.QUEUED, IS.RUNNING}, IS.RUNNING),
+        "finish": ({IS.RUNNING}, IS.DONE),
+        "fail": ({IS.RUNNING}, IS.FAILED),
+        # The task crashed and its retries are spent (marketplace.tasks): tell the person.
+        "give_up": ({IS.QUEUED, IS.RUNNING}, IS.FAILED),
+    },
+)
 IMPORT_FINISHED = frozenset({IS.DONE, IS.FAILED})
-
-
-def ensure_import_transition(action: str, current: str) -> str:
-    return transitions.ensure_transition(
-        IMPORT_TRANSITIONS,
-        action,
-        current,
-        statuses=ImportStatus,
-        refusal=_("Cannot %(action)s an import whose status is “%(current)s”."),
-    )
+ensure_import_transition = IMPORT_LIFECYCLE.ensure

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 
 from accounts.models import User
 from cooperatives.permissions import is_moderator
+from core.admin import ReadOnlyAdmin
 from core.errors import DomainError
 from moderation import services
 from moderation.models import (
@@ -81,7 +82,7 @@ def _with_reason(
     return TemplateResponse(request, "admin/moderation/reason_form.html", context)
 
 
-class ModeratorOnlyAdmin(admin.ModelAdmin):
+class ModeratorOnlyAdmin(ReadOnlyAdmin):
     """Moderators see these screens; nobody adds, edits or deletes rows through them."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -89,15 +90,6 @@ class ModeratorOnlyAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_moderator(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ModerationAction)

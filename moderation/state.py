@@ -4,10 +4,15 @@ Listings and cooperatives keep their own tables (`marketplace.state`, `cooperati
 moderation services drive them.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import transitions
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class ReportStatus(models.TextChoices):
@@ -22,35 +27,26 @@ class AppealStatus(models.TextChoices):
     OVERTURNED = "overturned", _("Overturned: the decision was reversed")
 
 
-# action -> (allowed from, to)
-REPORT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "resolve": (frozenset({ReportStatus.OPEN}), ReportStatus.RESOLVED),
-    "dismiss": (frozenset({ReportStatus.OPEN}), ReportStatus.DISMISSED),
-}
-
-APPEAL_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "uphold": (frozenset({AppealStatus.OPEN}), AppealStatus.UPHELD),
-    "overturn": (frozenset({AppealStatus.OPEN}), AppealStatus.OVERTURNED),
-}
-
-
-def ensure_report_transition(action: str, current: str) -> str:
-    """Return the status that `action` leads a report to from `current`, or refuse it."""
-    return transitions.ensure_transition(
-        REPORT_TRANSITIONS,
-        action,
-        current,
-        statuses=ReportStatus,
-        refusal=_("This report is already closed: “%(current)s”."),
-    )
+def _closed_by(
+    statuses: type[ReportStatus] | type[AppealStatus],
+    refusal: "str | _StrPromise",
+    closes: dict[str, str],
+) -> transitions.Lifecycle:
+    """An item that is open until one decision closes it (reports and appeals, the
+    `models.Resolvable` rows): each action leads from open to its own closed status."""
+    table = {action: ({statuses.OPEN}, target) for action, target in closes.items()}
+    return transitions.Lifecycle(statuses, refusal=refusal, table=table)
 
 
-def ensure_appeal_transition(action: str, current: str) -> str:
-    """Return the status that `action` leads an appeal to from `current`, or refuse it."""
-    return transitions.ensure_transition(
-        APPEAL_TRANSITIONS,
-        action,
-        current,
-        statuses=AppealStatus,
-        refusal=_("This appeal was already decided: “%(current)s”."),
-    )
+REPORT_LIFECYCLE = _closed_by(
+    ReportStatus,
+    _("This report is already closed: “%(current)s”."),
+    {"resolve": ReportStatus.RESOLVED, "dismiss": ReportStatus.DISMISSED},
+)
+APPEAL_LIFECYCLE = _closed_by(
+    AppealStatus,
+    _("This appeal was already decided: “%(current)s”."),
+    {"uphold": AppealStatus.UPHELD, "overturn": AppealStatus.OVERTURNED},
+)
+ensure_report_transition = REPORT_LIFECYCLE.ensure
+ensure_appeal_transition = APPEAL_LIFECYCLE.ensure

@@ -163,53 +163,53 @@ def invoice_html(invoice: Invoice, *, locale: str = "en") -> str:
     )
 
 
-def _pdf_text(text: Any) -> str:
+def pdf_text(text: Any) -> str:
     """Babel puts (narrow) no-break spaces in amounts; the core font wants Windows-1252."""
     value = str(text).replace("\u202f", " ").replace("\u00a0", " ")
     return value.encode("cp1252", "replace").decode("cp1252")
 
 
-def pdf_document(title: str, *, author: str = "", size: int = 18) -> FPDF:
-    """A new A4 document (every PDF of Minga: invoices, statements, set-off statements) in the
-    core font's encoding, with `title` as its metadata and its heading, ready for the body."""
+def new_pdf(title: str, *, author: str = "", heading: int = 18) -> FPDF:
+    """An A4 document of Minga's (invoices, statements, set-off statements) with its first page,
+    in the core fonts (Windows-1252), opening with `title` in bold at size `heading`."""
     pdf = FPDF(format="A4")
     pdf.core_fonts_encoding = "windows-1252"
-    pdf.set_title(_pdf_text(title))
+    pdf.set_title(pdf_text(title))
     if author:
-        pdf.set_author(_pdf_text(author))
+        pdf.set_author(pdf_text(author))
     pdf.set_creator("Minga")
     pdf.add_page()
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_font("Helvetica", "B", size)
-    pdf.cell(pdf.epw, 10, _pdf_text(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font("Helvetica", "B", heading)
+    pdf.cell(pdf.epw, 10, pdf_text(title), new_x="LMARGIN", new_y="NEXT")
     return pdf
 
 
 def pdf_table(
     pdf: FPDF,
-    headings: Sequence[Any],
     rows: Iterable[Sequence[Any]],
     *,
-    col_widths: tuple[int, ...],
-    text_align: tuple[str, ...],
+    headings: Sequence[str],
+    widths: Sequence[int],
+    align: Sequence[str],
 ) -> None:
-    """A table with a heading row, each cell printable in the core font."""
-    with pdf.table(col_widths=col_widths, text_align=text_align, line_height=6) as table:
-        for cells in (headings, *rows):
+    """A table of `rows` under `headings`, its columns `widths` wide, each "LEFT" or "RIGHT"."""
+    with pdf.table(col_widths=tuple(widths), text_align=tuple(align), line_height=6) as table:
+        for values in (headings, *rows):
             row = table.row()
-            for cell in cells:
-                row.cell(_pdf_text(cell))
+            for value in values:
+                row.cell(pdf_text(value))
 
 
 def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
     doc = invoice_document(invoice, locale=locale)
-    pdf = pdf_document(f"{doc.title} {doc.number}", author=doc.seller.name)
+    pdf = new_pdf(f"{doc.title} {doc.number}", author=doc.seller.name)
     width = pdf.epw
+    pdf.set_font("Helvetica", "", 10)
     pdf.cell(
         width,
         6,
-        _pdf_text(
+        pdf_text(
             _("Issued on %(date)s · Order #%(id)s") % {"date": doc.issued_on, "id": doc.order_id}
         ),
         new_x="LMARGIN",
@@ -219,7 +219,7 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
         pdf.cell(
             width,
             6,
-            _pdf_text(_("Cancels invoice %(number)s") % {"number": doc.credits_number}),
+            pdf_text(_("Cancels invoice %(number)s") % {"number": doc.credits_number}),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -230,32 +230,32 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
     for index, (heading, party) in enumerate(((_("Seller"), doc.seller), (_("Buyer"), doc.buyer))):
         pdf.set_xy(pdf.l_margin + index * half, top)
         pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(half, 6, _pdf_text(heading), new_x="LEFT", new_y="NEXT")
+        pdf.cell(half, 6, pdf_text(heading), new_x="LEFT", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
         details = [party.name]
         if party.tax_id:
             details.append(_("Tax id: %(tax_id)s") % {"tax_id": party.tax_id})
         details += [v for v in (party.address, party.city, party.country) if v]
         for value in details:
-            pdf.cell(half, 5, _pdf_text(value), new_x="LEFT", new_y="NEXT")
+            pdf.cell(half, 5, pdf_text(value), new_x="LEFT", new_y="NEXT")
     pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + 40))
     if doc.delivery_address:
         pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(width, 6, _pdf_text(_("Delivery:")), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width, 6, pdf_text(_("Delivery:")), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(width, 5, _pdf_text(doc.delivery_address), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5, pdf_text(doc.delivery_address), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
     pdf.set_font("Helvetica", "", 10)
     pdf_table(
         pdf,
-        (_("Description"), _("Quantity"), _("Unit"), _("Unit price"), _("Amount")),
         (
             (line.title, line.quantity, line.unit, line.unit_price, line.amount)
             for line in doc.lines
         ),
-        col_widths=(50, 12, 12, 23, 23),
-        text_align=("LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT"),
+        headings=(_("Description"), _("Quantity"), _("Unit"), _("Unit price"), _("Amount")),
+        widths=(50, 12, 12, 23, 23),
+        align=("LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT"),
     )
     pdf.ln(4)
 
@@ -265,17 +265,17 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
         (_("Seller receives"), doc.seller_amount, ""),
     ):
         pdf.set_font("Helvetica", style, 10)
-        pdf.cell(width * 0.75, 6, _pdf_text(label), align="R")
-        pdf.cell(width * 0.25, 6, _pdf_text(value), align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width * 0.75, 6, pdf_text(label), align="R")
+        pdf.cell(width * 0.25, 6, pdf_text(value), align="R", new_x="LMARGIN", new_y="NEXT")
     if doc.payout_rows or doc.payout_missing:
         pdf.ln(4)
         pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(width, 6, _pdf_text(_("How to pay")), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width, 6, pdf_text(_("How to pay")), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 10)
         for label, value in doc.payout_rows:
-            pdf.multi_cell(width, 5, _pdf_text(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 5, pdf_text(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")
         if doc.payout_missing:
-            pdf.multi_cell(width, 5, _pdf_text(doc.payout_missing), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 5, pdf_text(doc.payout_missing), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("Helvetica", "", 9)
     note = " ".join(
@@ -287,5 +287,5 @@ def invoice_pdf(invoice: Invoice, *, locale: str = "en") -> bytes:
         )
         if part
     )
-    pdf.multi_cell(width, 5, _pdf_text(note))
+    pdf.multi_cell(width, 5, pdf_text(note))
     return bytes(pdf.output())

@@ -17,7 +17,7 @@ from core.money import Money
 from credit.selectors import credit_accounts_of
 from marketplace.models import Listing
 from orders import agreed, payments, permissions
-from orders.models import Cart, CartLine, Checkout, Invoice, Message, Order, OrderEvent
+from orders.models import Cart, CartLine, Checkout, Invoice, InvoiceKind, Message, Order, OrderEvent
 from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
 from orders.state import Side
 
@@ -211,6 +211,20 @@ def order_list_by_ids(*, user: Any, order_ids: list[int]) -> QuerySet[Order]:
     return _with_details(order_list_visible_to(user).filter(pk__in=order_ids)).order_by("pk")
 
 
+def document_get_visible(*, user: Any, order_id: int, kind: str) -> Invoice:
+    """The order's invoice or credit note (`kind`), for those who may see its invoices (the API's
+    and the pages' one rule); a 404 otherwise, or when the order has none."""
+    order = order_get_visible(user=user, order_id=order_id)
+    if not permissions.can_view_invoice(user, order):
+        raise Http404("No order with this id.")
+    for invoice in order.invoices.all():
+        if invoice.kind == kind:
+            invoice.order = order
+            return invoice
+    name = "credit note" if kind == InvoiceKind.CREDIT_NOTE else "invoice"
+    raise Http404(f"This order has no {name}.")
+
+
 def message_list(*, user: Any, order: Order) -> QuerySet[Message]:
     if not permissions.can_read_messages(user, order):
         raise Http404("No order with this id.")
@@ -237,10 +251,9 @@ ORDER_EXPORT_FIELDS = (
     "closed_at",
     "paid_at",
 )
-INVOICE_EXPORT_FIELDS = (
-    "number",
-    "kind",
-    "issued_at",
+# What an invoice states: its figures and both parties as they were when it was issued (the API's
+# invoice and the cooperative export show these, each with its own identifying fields first).
+INVOICE_STATEMENT_FIELDS = (
     "currency",
     "total_amount",
     "fee_bps",
@@ -258,6 +271,7 @@ INVOICE_EXPORT_FIELDS = (
     "buyer_country",
     "delivery_address",
 )
+INVOICE_EXPORT_FIELDS = ("number", "kind", "issued_at", *INVOICE_STATEMENT_FIELDS)
 
 
 def _order_export(order: Order, *, with_events: bool) -> dict[str, Any]:

@@ -129,27 +129,19 @@ class PaymentStatus(models.TextChoices):
 
 P = PaymentStatus
 
-# For the card gateway: action -> (allowed from, to). Invoice settlement never moves.
-PAYMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "succeed": (frozenset({P.PENDING, P.FAILED}), P.SUCCEEDED),
-    "fail": (frozenset({P.PENDING}), P.FAILED),
-    "refund": (frozenset({P.SUCCEEDED}), P.REFUNDED),
-}
-
-
-PAYMENT_ACTION_LABELS = {
-    "succeed": pgettext_lazy("payment action", "confirm"),
-    "fail": pgettext_lazy("payment action", "mark as failed"),
-    "refund": pgettext_lazy("payment action", "refund"),
-}
-
-
-def ensure_payment_transition(action: str, current: str) -> str:
-    return transitions.ensure_transition(
-        PAYMENT_TRANSITIONS,
-        action,
-        current,
-        statuses=PaymentStatus,
-        refusal=_("Cannot %(action)s a payment whose status is “%(current)s”."),
-        action_labels=PAYMENT_ACTION_LABELS,
-    )
+# For the card gateway; invoice settlement never moves.
+PAYMENT_LIFECYCLE = transitions.Lifecycle(
+    PaymentStatus,
+    refusal=_("Cannot %(action)s a payment whose status is “%(current)s”."),
+    table={
+        "succeed": ({P.PENDING, P.FAILED}, P.SUCCEEDED),
+        "fail": ({P.PENDING}, P.FAILED),
+        "refund": ({P.SUCCEEDED}, P.REFUNDED),
+    },
+    labels={
+        "succeed": pgettext_lazy("payment action", "confirm"),
+        "fail": pgettext_lazy("payment action", "mark as failed"),
+        "refund": pgettext_lazy("payment action", "refund"),
+    },
+)
+ensure_payment_transition = PAYMENT_LIFECYCLE.ensure

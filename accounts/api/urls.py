@@ -1,12 +1,12 @@
-from django.urls import path
-
 from accounts.api import views
+from core.api.routes import routes
 
-urlpatterns = [
-    path("auth/register/", views.RegisterView.as_view(), name="auth-register"),
-    path("auth/token/", views.TokenView.as_view(), name="auth-token"),
-    path("auth/tokens/", views.TokenListView.as_view(), name="auth-tokens"),
-    path("auth/tokens/<int:token_id>/", views.TokenDetailView.as_view(), name="auth-token-detail"),
-    path("auth/login/", views.LoginView.as_view(), name="auth-login"),
-    path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
-]
+# fmt: off
+urlpatterns = routes([
+    ("auth/register/", views.RegisterView, "auth-register"),
+    ("auth/token/", views.TokenView, "auth-token"),
+    ("auth/tokens/", views.TokenListView, "auth-tokens"),
+    ("auth/tokens/<int:token_id>/", views.TokenDetailView, "auth-token-detail"),
+    ("auth/login/", views.LoginView, "auth-login"),
+    ("auth/logout/", views.LogoutView, "auth-logout"),
+])

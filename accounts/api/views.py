@@ -21,7 +21,7 @@ from accounts.api.serializers import (
 )
 from accounts.models import ApiToken, User
 from core.api.responses import THROTTLED, error
-from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from core.api.serializers import ErrorSerializer, ValidationErrorSerializer, validated
 
 LOCKED_OR_THROTTLED = error(
     "Too many requests (`throttled`), or too many failed sign-ins for this e-mail "
@@ -42,12 +42,11 @@ class RegisterView(AuthThrottled):
         responses={201: RegisterOutputSerializer, 400: ValidationErrorSerializer, 429: THROTTLED},
     )
     def post(self, request: Request) -> Response:
-        data = RegisterInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(RegisterInputSerializer, request.data)
         user = services.user_register(
-            email=data.validated_data["email"],
-            password=data.validated_data["password"],
-            name=data.validated_data["name"],
+            email=data["email"],
+            password=data["password"],
+            name=data["name"],
             language=getattr(request, "LANGUAGE_CODE", ""),
         )
         body = {"id": user.pk, "email": user.email, "name": user.name}
@@ -58,14 +57,13 @@ class RegisterView(AuthThrottled):
 def _authenticate(
     request: Request, serializer: type[CredentialsSerializer] = CredentialsSerializer
 ) -> tuple[User, dict]:
-    data = serializer(data=request.data)
-    data.is_valid(raise_exception=True)
+    data = validated(serializer, request.data)
     user = services.user_authenticate(
-        email=data.validated_data["email"],
-        password=data.validated_data["password"],
+        email=data["email"],
+        password=data["password"],
         request=request._request,
     )
-    return user, data.validated_data
+    return user, data
 
 
 class TokenView(AuthThrottled):
@@ -155,11 +153,10 @@ class LogoutView(APIView):
         'and `{"everywhere": true}` revokes every key of yours.',
     )
     def post(self, request: Request) -> Response:
-        data = LogoutInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(LogoutInputSerializer, request.data)
         if isinstance(request.auth, ApiToken):
             services.token_revoke(token=request.auth, actor=request.user)  # type: ignore[arg-type]
-        if data.validated_data["everywhere"] and request.user.is_authenticated:
+        if data["everywhere"] and request.user.is_authenticated:
             services.tokens_revoke_all_for(request.user, reason="signed out everywhere")  # type: ignore[arg-type]
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,48 +1,16 @@
-from django.urls import path
-
 from cooperatives.api import views
+from core.api.routes import routes
 
-urlpatterns = [
-    path("cooperatives/", views.CooperativeListView.as_view(), name="cooperative-list"),
-    path(
-        "cooperatives/<slug:slug>/",
-        views.CooperativeDetailView.as_view(),
-        name="cooperative-detail",
-    ),
-    path("cooperatives/<slug:slug>/members/", views.MemberListView.as_view(), name="member-list"),
-    path(
-        "cooperatives/<slug:slug>/members/<int:membership_id>/",
-        views.MemberDetailView.as_view(),
-        name="member-detail",
-    ),
-    path(
-        "cooperatives/<slug:slug>/invitations/",
-        views.InvitationListView.as_view(),
-        name="invitation-list",
-    ),
-    path(
-        "cooperatives/<slug:slug>/invitations/<int:invitation_id>/",
-        views.InvitationDetailView.as_view(),
-        name="invitation-detail",
-    ),
-    path(
-        "invitations/<str:token>/accept/",
-        views.InvitationAcceptView.as_view(),
-        name="invitation-accept",
-    ),
-    path(
-        "cooperatives/<slug:slug>/payout-details/",
-        views.PayoutDetailsView.as_view(),
-        name="payout-details",
-    ),
-    path(
-        "cooperatives/<slug:slug>/verification/",
-        views.VerificationView.as_view(),
-        name="cooperative-verification",
-    ),
-    path(
-        "cooperatives/<slug:slug>/verification/documents/<int:document_id>/",
-        views.VerificationDocumentView.as_view(),
-        name="verification-document",
-    ),
-]
+# fmt: off
+urlpatterns = routes([
+    ("cooperatives/", views.CooperativeListView, "cooperative-list"),
+    ("cooperatives/<slug:slug>/", views.CooperativeDetailView, "cooperative-detail"),
+    ("cooperatives/<slug:slug>/members/", views.MemberListView, "member-list"),
+    ("cooperatives/<slug:slug>/members/<int:membership_id>/", views.MemberDetailView, "member-detail"),
+    ("cooperatives/<slug:slug>/invitations/", views.InvitationListView, "invitation-list"),
+    ("cooperatives/<slug:slug>/invitations/<int:invitation_id>/", views.InvitationDetailView, "invitation-detail"),
+    ("invitations/<str:token>/accept/", views.InvitationAcceptView, "invitation-accept"),
+    ("cooperatives/<slug:slug>/payout-details/", views.PayoutDetailsView, "payout-details"),
+    ("cooperatives/<slug:slug>/verification/", views.VerificationView, "cooperative-verification"),
+    ("cooperatives/<slug:slug>/verification/documents/<int:document_id>/", views.VerificationDocumentView, "verification-document"),
+])

@@ -29,6 +29,7 @@ from cooperatives.api.serializers import (
 from cooperatives.models import Cooperative, Invitation, Membership, PayoutDetails
 from core.api.parsers import FormParser, JSONParser
 from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
+from core.api.serializers import validated
 from core.errors import NotPermitted
 from core.storage import SignedS3Storage, signed_redirect
 from core.uploads import IMAGE_CONTENT_TYPES
@@ -69,9 +70,8 @@ class CooperativeListView(generics.ListAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = CooperativeWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        cooperative = services.cooperative_create(actor=_actor(request), **data.validated_data)  # type: ignore[arg-type]
+        data = validated(CooperativeWriteSerializer, request.data)
+        cooperative = services.cooperative_create(actor=_actor(request), **data)  # type: ignore[arg-type]
         return Response(
             CooperativePrivateSerializer(cooperative, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -143,12 +143,11 @@ class MemberListView(generics.GenericAPIView):
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         if not rules.can_view_private_data(request.user, cooperative):
             raise Http404("No cooperative with this slug.")
-        data = InvitationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(InvitationInputSerializer, request.data)
         invitation = services.invitation_create(
             cooperative=cooperative,
             actor=_actor(request),
-            **data.validated_data,  # type: ignore[arg-type]
+            **data,  # type: ignore[arg-type]
         )
         return Response(
             InvitationSerializer(invitation, context={"can_manage": True}).data,
@@ -174,11 +173,10 @@ class MemberDetailView(APIView):
         membership = selectors.membership_get(
             user=request.user, cooperative=cooperative, membership_id=membership_id
         )
-        data = MemberRoleSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(MemberRoleSerializer, request.data)
         membership = services.membership_change_role(
             membership=membership,
-            role=data.validated_data["role"],
+            role=data["role"],
             actor=_actor(request),
         )
         return Response(MemberSerializer(membership).data)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework import serializers
 
 
@@ -13,3 +15,11 @@ class ValidationErrorSerializer(serializers.Serializer):
 
     field_name = serializers.ListField(child=serializers.CharField(), required=False)  # type: ignore[assignment]
     non_field_errors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    """The input `serializer_class` validates from `data` (a request's body or query), or a 400
+    naming each invalid field."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -1,13 +1,9 @@
-from django.urls import path
-
+from core.api.routes import routes
 from flows.api import views
 
-urlpatterns = [
-    path("me/", views.MeView.as_view(), name="me"),
-    path("me/export/", views.MeExportView.as_view(), name="me-export"),
-    path(
-        "cooperatives/<slug:slug>/export/",
-        views.CooperativeExportView.as_view(),
-        name="cooperative-export",
-    ),
-]
+# fmt: off
+urlpatterns = routes([
+    ("me/", views.MeView, "me"),
+    ("me/export/", views.MeExportView, "me-export"),
+    ("cooperatives/<slug:slug>/export/", views.CooperativeExportView, "cooperative-export"),
+])

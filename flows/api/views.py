@@ -18,7 +18,7 @@ from accounts.models import User
 from cooperatives import selectors
 from cooperatives.api.serializers import CooperativeExportSerializer
 from core.api.responses import FORBIDDEN, NOT_FOUND, THROTTLED, error
-from core.api.serializers import ValidationErrorSerializer
+from core.api.serializers import ValidationErrorSerializer, validated
 from flows import cooperatives, people
 
 
@@ -42,11 +42,10 @@ class MeView(AccountMeView):
         '"Former member" instead of your name; reports you filed stay without your name.',
     )
     def delete(self, request: Request) -> Response:
-        data = AccountDeleteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(AccountDeleteSerializer, request.data)
         people.user_delete(
             user=request.user,  # type: ignore[arg-type]
-            password=data.validated_data["password"],
+            password=data["password"],
             request=request._request,
         )
         logout(request._request)

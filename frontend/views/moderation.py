@@ -130,12 +130,12 @@ def _decisions(
 
 
 def listing_decisions(listing: Listing) -> list[dict[str, Any]]:
-    return _decisions(listing_state.TRANSITIONS, LISTING_DECISIONS, listing.status)
+    return _decisions(listing_state.LIFECYCLE.table, LISTING_DECISIONS, listing.status)
 
 
 def cooperative_decisions(cooperative: Cooperative) -> list[dict[str, Any]]:
     return _decisions(
-        cooperative_state.TRANSITIONS, COOPERATIVE_DECISIONS, cooperative.verification_status
+        cooperative_state.LIFECYCLE.table, COOPERATIVE_DECISIONS, cooperative.verification_status
     )
 
 

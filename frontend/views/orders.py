@@ -41,7 +41,7 @@ from frontend.views.common import SignedInRequest, attempt, safe_next, succeeded
 from frontend.views.payments import how_to_pay
 from orders import documents, payments, permissions, selectors, services
 from orders.events import DOCUMENT_KINDS
-from orders.models import Invoice, InvoiceKind, Order
+from orders.models import InvoiceKind, Order
 from orders.state import ACTIONS, PaymentStatus, find_transition
 
 PAGE_SIZE = 20
@@ -542,20 +542,9 @@ def message_post(request: SignedInRequest, order_id: int) -> HttpResponse:
 # Invoices ------------------------------------------------------------------------------------
 
 
-def _document(request: SignedInRequest, order_id: int, kind: str) -> Invoice:
-    order = selectors.order_get_visible(user=request.user, order_id=order_id)
-    if not permissions.can_view_invoice(request.user, order):
-        raise Http404("No order with this id.")
-    for invoice in order.invoices.all():
-        if invoice.kind == kind:
-            invoice.order = order
-            return invoice
-    raise Http404("This order has no such document.")
-
-
 @login_required
 def invoice(request: SignedInRequest, order_id: int, kind: str) -> HttpResponse:
-    document = _document(request, order_id, kind)
+    document = selectors.document_get_visible(user=request.user, order_id=order_id, kind=kind)
     return render(
         request,
         "frontend/orders/invoice.html",
@@ -569,7 +558,7 @@ def invoice(request: SignedInRequest, order_id: int, kind: str) -> HttpResponse:
 
 @login_required
 def invoice_pdf(request: SignedInRequest, order_id: int, kind: str) -> HttpResponse:
-    document = _document(request, order_id, kind)
+    document = selectors.document_get_visible(user=request.user, order_id=order_id, kind=kind)
     response = HttpResponse(
         documents.invoice_pdf(document, locale=_locale()), content_type="application/pdf"
     )

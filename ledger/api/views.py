@@ -1,38 +1,22 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
-from rest_framework.response import Response
 
 from cooperatives.selectors import cooperative_get_for_member
 from core.api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED
+from core.api.views import DescribedListView
 from ledger import selectors
 from ledger.api.serializers import JournalEntrySerializer, JournalQuerySerializer
 
 
-class JournalListView(generics.ListAPIView):
+class JournalListView(DescribedListView):
     permission_classes = [IsAuthenticated]
     serializer_class = JournalEntrySerializer
-    filter_backends: list = []
+    query_class = JournalQuerySerializer
+    errors = {400: INVALID, 401: UNAUTHENTICATED, 404: NOT_FOUND}
+    description = (
+        "The journal entries of one of your cooperatives, newest first, each with "
+        "the cooperative's own lines (integer minor units, debit +, credit −). Members only."
+    )
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = JournalQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        cooperative = cooperative_get_for_member(
-            user=self.request.user, slug=query.validated_data["cooperative"]
-        )
-        return selectors.journal_for(cooperative)
-
-    @extend_schema(
-        parameters=[JournalQuerySerializer],
-        responses={
-            200: JournalEntrySerializer(many=True),
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            404: NOT_FOUND,
-        },
-        description="The journal entries of one of your cooperatives, newest first, each with "
-        "the cooperative's own lines (integer minor units, debit +, credit −). Members only.",
-    )
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
+        slug = self.query()["cooperative"]
+        return selectors.journal_for(cooperative_get_for_member(user=self.request.user, slug=slug))

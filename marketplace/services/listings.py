@@ -25,7 +25,7 @@ from marketplace.models import (
     Listing,
     ListingEvent,
 )
-from marketplace.state import TRANSITIONS, ListingStatus, ensure_transition
+from marketplace.state import LIFECYCLE, ListingStatus, ensure_transition
 
 EDITABLE_FIELDS = (
     "kind",
@@ -396,7 +396,7 @@ def listing_transition(
     take `action` and that the lifecycle table allows it, set the status (published_at on first
     publication, status_reason), write a ListingEvent. `actor=None` is the system itself.
     Reject and suspend need a reason."""
-    if action not in TRANSITIONS:
+    if action not in LIFECYCLE.table:
         raise ValueError(f"Unknown listing action {action!r}")
     locked = _transition_locked(_lock(listing), action=action, actor=actor, reason=reason)
     for name in ("status", "status_reason", "submitted_at", "published_at", "updated_at"):

@@ -1,56 +1,28 @@
-from django.urls import path
-
+from core.api.routes import routes
 from moderation.api import views
 
 LISTING_DECISIONS = ["approve", "reject", "suspend", "reinstate"]
 COOPERATIVE_DECISIONS = ["verify", "reject", "suspend", "reinstate"]
 
-urlpatterns = [
-    path("reports/", views.ReportCreateView.as_view(), name="report-create"),
-    path("appeals/", views.AppealListCreateView.as_view(), name="appeal-list"),
-    path("decisions/", views.DecisionListView.as_view(), name="decision-list"),
-    path(
-        "moderation/listings/",
-        views.ReviewQueueView.as_view(),
-        name="moderation-listing-queue",
-    ),
+# fmt: off
+urlpatterns = routes([
+    ("reports/", views.ReportCreateView, "report-create"),
+    ("appeals/", views.AppealListCreateView, "appeal-list"),
+    ("decisions/", views.DecisionListView, "decision-list"),
+    ("moderation/listings/", views.ReviewQueueView, "moderation-listing-queue"),
     *[
-        path(
-            f"moderation/listings/<int:listing_id>/{decision}/",
-            views.ListingDecisionView.as_view(decision=decision),
-            name=f"moderation-listing-{decision}",
-        )
+        (f"moderation/listings/<int:listing_id>/{decision}/", views.ListingDecisionView, f"moderation-listing-{decision}", {"decision": decision})
         for decision in LISTING_DECISIONS
     ],
     *[
-        path(
-            f"moderation/cooperatives/<slug:slug>/{decision}/",
-            views.CooperativeDecisionView.as_view(decision=decision),
-            name=f"moderation-cooperative-{decision}",
-        )
+        (f"moderation/cooperatives/<slug:slug>/{decision}/", views.CooperativeDecisionView, f"moderation-cooperative-{decision}", {"decision": decision})
         for decision in COOPERATIVE_DECISIONS
     ],
-    path(
-        "moderation/verification-requests/",
-        views.VerificationQueueView.as_view(),
-        name="moderation-verification-queue",
-    ),
-    path("moderation/reports/", views.ReportQueueView.as_view(), name="moderation-report-queue"),
-    path(
-        "moderation/reports/<int:report_id>/resolve/",
-        views.ReportResolveView.as_view(),
-        name="moderation-report-resolve",
-    ),
-    path("moderation/actions/", views.ActionListView.as_view(), name="moderation-action-list"),
-    path(
-        "moderation/actions/<int:action_id>/",
-        views.ActionDetailView.as_view(),
-        name="moderation-action-detail",
-    ),
-    path("moderation/appeals/", views.AppealQueueView.as_view(), name="moderation-appeal-queue"),
-    path(
-        "moderation/appeals/<int:appeal_id>/resolve/",
-        views.AppealResolveView.as_view(),
-        name="moderation-appeal-resolve",
-    ),
-]
+    ("moderation/verification-requests/", views.VerificationQueueView, "moderation-verification-queue"),
+    ("moderation/reports/", views.ReportQueueView, "moderation-report-queue"),
+    ("moderation/reports/<int:report_id>/resolve/", views.ReportResolveView, "moderation-report-resolve"),
+    ("moderation/actions/", views.ActionListView, "moderation-action-list"),
+    ("moderation/actions/<int:action_id>/", views.ActionDetailView, "moderation-action-detail"),
+    ("moderation/appeals/", views.AppealQueueView, "moderation-appeal-queue"),
+    ("moderation/appeals/<int:appeal_id>/resolve/", views.AppealResolveView, "moderation-appeal-resolve"),
+])

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +16,8 @@ from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get_visible
 from core.api.filters import FilterBackend
 from core.api.responses import CONFLICT, INVALID, NOT_FOUND, UNAUTHENTICATED, error
+from core.api.serializers import validated
+from core.api.views import DescribedListView
 from marketplace.models import Listing
 from moderation import selectors, services
 from moderation.api.filters import ModerationActionFilter
@@ -56,36 +58,6 @@ DECISION_ERRORS = {
 }
 
 
-def _valid(serializer_class: type, data: Any) -> dict[str, Any]:
-    """The validated input, or a 400 naming the fields."""
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data  # type: ignore[no-any-return]
-
-
-def _query(serializer_class: type, request: Request) -> dict[str, Any]:
-    return _valid(serializer_class, request.query_params)
-
-
-class DescribedListView(generics.ListAPIView):
-    """A list whose schema follows from its attributes: `query_class` (the query parameters, if
-    any), `serializer_class` (one item), `errors` and `description`."""
-
-    filter_backends: list[type] = []
-    query_class: type | None = None
-    errors: dict[int, Any] = {}
-    description = ""
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.description and cls.serializer_class is not None:
-            extend_schema(
-                parameters=[cls.query_class] if cls.query_class else None,
-                responses={200: cls.serializer_class(many=True), **cls.errors},
-                description=cls.description,
-            )(cls)
-
-
 class ModeratorListView(DescribedListView):
     """A moderators' list; its serializer knows where the moderator has a conflict of interest."""
 
@@ -104,8 +76,7 @@ class StatusQueueView(ModeratorListView):
     queue: Callable[..., QuerySet[Any]]
 
     def get_queryset(self) -> QuerySet[Any]:
-        assert self.query_class is not None
-        return type(self).queue(status=_query(self.query_class, self.request)["status"])
+        return type(self).queue(status=self.query()["status"])
 
 
 # Listings -----------------------------------------------------------------------------------
@@ -120,7 +91,7 @@ class ReviewQueueView(ModeratorListView):
     )
 
     def get_queryset(self) -> QuerySet[Any]:
-        query = _query(ReviewQueueQuerySerializer, self.request)
+        query = validated(ReviewQueueQuerySerializer, self.request.query_params)
         queryset = selectors.listing_review_queue(status=query["status"])
         if query.get("cooperative"):
             queryset = queryset.filter(cooperative__slug=query["cooperative"])
@@ -144,7 +115,7 @@ class DecisionView(APIView):
     def post(self, request: Request, **key: Any) -> Response:
         (value,) = key.values()
         target = type(self).find(value)
-        data = _valid(self.get_serializer_class(), request.data)
+        data = validated(self.get_serializer_class(), request.data)
         action = services.decide(
             target=target,
             decision=self.decision,
@@ -206,7 +177,7 @@ class ReportCreateView(APIView):
         description="Report a published listing or a cooperative to the moderators.",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(ReportInputSerializer, request.data)
+        data = validated(ReportInputSerializer, request.data)
         report = services.report_create(actor=request.user, **data)  # type: ignore[arg-type]
         return Response(ReportCreatedSerializer(report).data, status=status.HTTP_201_CREATED)
 
@@ -217,7 +188,7 @@ class ReportQueueView(ModeratorListView):
     description = "Reports grouped by reported item, the most reported first."
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        query = _query(ReportQueueQuerySerializer, request)
+        query = validated(ReportQueueQuerySerializer, request.query_params)
         keys = self.paginate_queryset(selectors.report_group_keys(status=query["status"]))
         groups = selectors.report_groups(list(keys or []), status=query["status"])
         return self.get_paginated_response(self.get_serializer(groups, many=True).data)
@@ -233,7 +204,7 @@ class ReportResolveView(APIView):
     )
     def post(self, request: Request, report_id: int) -> Response:
         report = selectors.report_get_for_moderation(report_id)
-        data = _valid(ReportResolveInputSerializer, request.data)
+        data = validated(ReportResolveInputSerializer, request.data)
         reports = services.report_resolve(
             report=report,
             actor=request.user,  # type: ignore[arg-type]
@@ -269,7 +240,7 @@ class ActionDetailView(APIView):
 
 
 def _followed_cooperative(request: Request) -> Cooperative | None:
-    slug = _query(CooperativeQuerySerializer, request).get("cooperative")
+    slug = validated(CooperativeQuerySerializer, request.query_params).get("cooperative")
     return cooperative_get_visible(request.user, slug) if slug else None
 
 
@@ -304,7 +275,7 @@ class AppealListCreateView(MemberListView):
         "cooperative concerned.",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(AppealInputSerializer, request.data)
+        data = validated(AppealInputSerializer, request.data)
         appeal = services.appeal_file(
             decision=selectors.action_get(data["action"]),
             actor=request.user,  # type: ignore[arg-type]
@@ -340,7 +311,7 @@ class AppealResolveView(APIView):
     )
     def post(self, request: Request, appeal_id: int) -> Response:
         appeal = selectors.appeal_get_for_moderation(appeal_id)
-        data = _valid(AppealResolveInputSerializer, request.data)
+        data = validated(AppealResolveInputSerializer, request.data)
         appeal = services.appeal_resolve(
             appeal=appeal,
             actor=request.user,  # type: ignore[arg-type]

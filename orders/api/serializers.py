@@ -19,7 +19,7 @@ from orders.models import (
     OrderLine,
 )
 from orders.payments import rails
-from orders.selectors import CartSummary, SellerGroup
+from orders.selectors import INVOICE_STATEMENT_FIELDS, CartSummary, SellerGroup
 from orders.state import ACTIONS, OrderStatus, PaymentStatus, Side
 
 
@@ -471,22 +471,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "sequence",
             "issued_at",
             "credits",
-            "currency",
-            "total_amount",
-            "fee_bps",
-            "fee_amount",
-            "seller_amount",
-            "seller_name",
-            "seller_tax_id",
-            "seller_address",
-            "seller_city",
-            "seller_country",
-            "buyer_name",
-            "buyer_tax_id",
-            "buyer_address",
-            "buyer_city",
-            "buyer_country",
-            "delivery_address",
+            *INVOICE_STATEMENT_FIELDS,
             "pdf_url",
             "html_url",
         ]

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 from core.money import Money
 from ledger.selectors import StatementRow
-from orders.documents import _pdf_text, pdf_document, pdf_table
+from orders.documents import new_pdf, pdf_table, pdf_text
 
 
 def _major(amount: int, currency: str) -> str:
@@ -39,19 +39,18 @@ def statement_csv(rows: Sequence[StatementRow]) -> str:
 
 
 def statement_pdf(rows: Sequence[StatementRow], *, title: str, locale: str = "en") -> bytes:
-    pdf = pdf_document(title, size=16)
+    pdf = new_pdf(title, heading=16)
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(
         pdf.epw,
         5,
-        _pdf_text(_("Positive amounts are owed to the cooperative; negative, owed by it.")),
+        pdf_text(_("Positive amounts are owed to the cooperative; negative, owed by it.")),
         new_x="LMARGIN",
         new_y="NEXT",
     )
     pdf.ln(2)
     pdf_table(
         pdf,
-        (_("Date"), _("Entry"), _("Reference"), _("Amount"), _("Balance")),
         (
             (
                 row.entry.occurred_at.date().isoformat(),
@@ -62,8 +61,9 @@ def statement_pdf(rows: Sequence[StatementRow], *, title: str, locale: str = "en
             )
             for row in rows
         ),
-        col_widths=(20, 30, 40, 25, 25),
-        text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"),
+        headings=(_("Date"), _("Entry"), _("Reference"), _("Amount"), _("Balance")),
+        widths=(20, 30, 40, 25, 25),
+        align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"),
     )
     return bytes(pdf.output())
 

@@ -187,27 +187,20 @@ def _record(
     _move(invoice, action, actor=actor, amount=amount, note=note)
     if payment.rail not in SELF_POSTED_RAILS:
         books.payment_recorded(payment)
-    if action == "pay":
+    is_paid = action == "pay"
+    if is_paid:
         order.paid_at = timezone.now()
         order.save(update_fields=["paid_at", "updated_at"])
-        add_order_event(
-            order,
-            EventKind.MARKED_PAID,
-            note,
-            reference=values.get("reference", ""),
-            actor=actor,
-            side=Side.SELLER,
-        )
+    add_order_event(
+        order,
+        EventKind.MARKED_PAID if is_paid else EventKind.PAYMENT_RECORDED,
+        note,
+        reference=values.get("reference", ""),
+        actor=actor,
+        side=Side.SELLER,
+    )
+    if is_paid:
         notifications.notify_order_paid(order)
-    else:
-        add_order_event(
-            order,
-            EventKind.PAYMENT_RECORDED,
-            note,
-            reference=values.get("reference", ""),
-            actor=actor,
-            side=Side.SELLER,
-        )
     return payment
 
 

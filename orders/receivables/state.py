@@ -1,5 +1,5 @@
 """The lifecycle of an invoice as a receivable, and of a buyer's payment notice. The tables are
-the documentation; every move goes through `core.transitions.ensure_transition` and writes an
+the documentation; every move goes through a `core.transitions.Lifecycle` and writes an
 `InvoiceEvent` (or decides a notice)."""
 
 from django.db import models
@@ -20,41 +20,30 @@ class InvoiceStatus(models.TextChoices):
 
 IS = InvoiceStatus
 UNPAID = frozenset({IS.OPEN, IS.PARTLY_PAID, IS.OVERDUE})
-# action -> (allowed from, to)
-INVOICE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "pay_part": (frozenset({IS.OPEN, IS.PARTLY_PAID}), IS.PARTLY_PAID),
-    # A partial payment on an overdue invoice leaves it overdue (what is left is still late).
-    "pay_part_late": (frozenset({IS.OVERDUE}), IS.OVERDUE),
-    "pay": (UNPAID, IS.PAID),
-    "fall_due": (frozenset({IS.OPEN, IS.PARTLY_PAID}), IS.OVERDUE),
-    "write_off": (UNPAID, IS.WRITTEN_OFF),
-    # Cancelling an invoiced order issues a credit note: the invoice is no longer owed.
-    "credit": (frozenset({*UNPAID, IS.PAID}), IS.CREDITED),
-}
-
-INVOICE_ACTION_LABELS = {
-    "pay_part": pgettext_lazy("invoice action", "record a payment on"),
-    "pay_part_late": pgettext_lazy("invoice action", "record a payment on"),
-    "pay": pgettext_lazy("invoice action", "record a payment on"),
-    "fall_due": pgettext_lazy("invoice action", "mark overdue"),
-    "write_off": pgettext_lazy("invoice action", "write off"),
-    "credit": pgettext_lazy("invoice action", "credit"),
-}
-
-
-def ensure_invoice_transition(action: str, current: str) -> str:
-    return transitions.ensure_transition(
-        INVOICE_TRANSITIONS,
-        action,
-        current,
-        statuses=InvoiceStatus,
-        refusal=_("Cannot %(action)s an invoice whose status is “%(current)s”."),
-        action_labels=INVOICE_ACTION_LABELS,
-    )
-
-
-def invoice_status_label(status: str) -> str:
-    return str(dict(InvoiceStatus.choices).get(status, status))
+# A status changes only through INVOICE_LIFECYCLE.ensure (`action -> (allowed from, to)`).
+INVOICE_LIFECYCLE = transitions.Lifecycle(
+    InvoiceStatus,
+    refusal=_("Cannot %(action)s an invoice whose status is “%(current)s”."),
+    table={
+        "pay_part": ({IS.OPEN, IS.PARTLY_PAID}, IS.PARTLY_PAID),
+        # A partial payment on an overdue invoice leaves it overdue (what is left is still late).
+        "pay_part_late": ({IS.OVERDUE}, IS.OVERDUE),
+        "pay": (UNPAID, IS.PAID),
+        "fall_due": ({IS.OPEN, IS.PARTLY_PAID}, IS.OVERDUE),
+        "write_off": (UNPAID, IS.WRITTEN_OFF),
+        # Cancelling an invoiced order issues a credit note: the invoice is no longer owed.
+        "credit": ({*UNPAID, IS.PAID}, IS.CREDITED),
+    },
+    labels={
+        "pay_part": pgettext_lazy("invoice action", "record a payment on"),
+        "pay_part_late": pgettext_lazy("invoice action", "record a payment on"),
+        "pay": pgettext_lazy("invoice action", "record a payment on"),
+        "fall_due": pgettext_lazy("invoice action", "mark overdue"),
+        "write_off": pgettext_lazy("invoice action", "write off"),
+        "credit": pgettext_lazy("invoice action", "credit"),
+    },
+)
+ensure_invoice_transition = INVOICE_LIFECYCLE.ensure
 
 
 class NoticeStatus(models.TextChoices):
@@ -63,26 +52,19 @@ class NoticeStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-NOTICE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "confirm": (frozenset({NoticeStatus.PENDING}), NoticeStatus.CONFIRMED),
-    "reject": (frozenset({NoticeStatus.PENDING}), NoticeStatus.REJECTED),
-}
-
-NOTICE_ACTION_LABELS = {
-    "confirm": pgettext_lazy("payment notice action", "confirm"),
-    "reject": pgettext_lazy("payment notice action", "reject"),
-}
-
-
-def ensure_notice_transition(action: str, current: str) -> str:
-    return transitions.ensure_transition(
-        NOTICE_TRANSITIONS,
-        action,
-        current,
-        statuses=NoticeStatus,
-        refusal=_("Cannot %(action)s a payment notice whose status is “%(current)s”."),
-        action_labels=NOTICE_ACTION_LABELS,
-    )
+NOTICE_LIFECYCLE = transitions.Lifecycle(
+    NoticeStatus,
+    refusal=_("Cannot %(action)s a payment notice whose status is “%(current)s”."),
+    table={
+        "confirm": ({NoticeStatus.PENDING}, NoticeStatus.CONFIRMED),
+        "reject": ({NoticeStatus.PENDING}, NoticeStatus.REJECTED),
+    },
+    labels={
+        "confirm": pgettext_lazy("payment notice action", "confirm"),
+        "reject": pgettext_lazy("payment notice action", "reject"),
+    },
+)
+ensure_notice_transition = NOTICE_LIFECYCLE.ensure
 
 
 class PaymentRail(models.TextChoices):

@@ -123,15 +123,7 @@ def _apply(order: Order, transition: Any, *, actor: Any, side: str, reason: str)
     elif transition.target in (OrderStatus.COMPLETED, OrderStatus.DECLINED, OrderStatus.CANCELLED):
         order.closed_at = now
     order.save(update_fields=["status", "accepted_at", "fulfilled_at", "closed_at", "updated_at"])
-    OrderEvent.objects.create(
-        order=order,
-        action=EventKind(transition.action),
-        from_status=previous,
-        to_status=order.status,
-        actor=actor,
-        actor_side=side,
-        note=reason,
-    )
+    _status_event(order, transition.action, previous, actor=actor, side=side, note=reason)
     if transition.restores_stock:
         _restore_stock(order)
     # Every accepted order is invoiced by its seller, whatever settles it (a card order is
@@ -163,17 +155,24 @@ def order_cancel_unpaid(*, order: Order, reason: str) -> Order:
     order.status = transition.target
     order.closed_at = timezone.now()
     order.save(update_fields=["status", "closed_at", "updated_at"])
-    OrderEvent.objects.create(
-        order=order,
-        action=EventKind(transition.action),
-        from_status=previous,
-        to_status=order.status,
-        actor=None,
-        actor_side="",
-        note=reason,
-    )
+    _status_event(order, transition.action, previous, actor=None, side="", note=reason)
     _restore_stock(order)
     return order
+
+
+def _status_event(
+    order: Order, action: str, previous: str, *, actor: Any, side: str, note: str
+) -> OrderEvent:
+    """The timeline line of a status change: from `previous` to the order's status now."""
+    return OrderEvent.objects.create(
+        order=order,
+        action=EventKind(action),
+        from_status=previous,
+        to_status=order.status,
+        actor=actor,
+        actor_side=side,
+        note=note,
+    )
 
 
 def _event(

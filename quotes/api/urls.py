@@ -1,18 +1,7 @@
-from typing import Any
+from django.urls import path
 
-from django.urls import URLPattern, path
-
+from core.api.routes import slash_optional as action
 from quotes.api import views
-
-
-def action(route: str, view: Any, name: str) -> list[URLPattern]:
-    """An action's URL, with and without its trailing slash (`.../accept/` and `.../accept`);
-    the schema documents the first."""
-    return [
-        path(f"{route}/", view.as_view(), name=name),
-        path(route, view.as_view(schema=None), name=f"{name}-bare"),
-    ]
-
 
 urlpatterns = [
     path("rfqs/", views.RfqListView.as_view(), name="rfq-list"),

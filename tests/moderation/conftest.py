@@ -53,3 +53,19 @@ def pending_listing(seller_coop):
 @pytest.fixture
 def published_listing(seller_coop):
     return ListingFactory(cooperative=seller_coop, status="published", title="Bolsas de tela")
+
+
+@pytest.fixture
+def assert_constant_queries(django_assert_max_num_queries):
+    """A queue or log whose query count does not grow with its page: `fill(n)` adds n rows; with
+    two the page takes at most `limit` queries, and with `rows` it takes no more than with two."""
+
+    def check(client, url, fill, *, limit, rows):
+        fill(2)
+        with django_assert_max_num_queries(limit) as small:
+            client.get(url)
+        fill(rows - 2)
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            assert len(client.get(url).json()["results"]) == rows
+
+    return check

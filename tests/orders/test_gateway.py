@@ -51,6 +51,29 @@ def payable_seller(backend, *, cooperative_id: int) -> str:  # type: ignore[no-u
     return account.id
 
 
+def transfer_source(backend, *, cooperative_id: int, checkout_id: int, amount: int):  # type: ignore[no-untyped-def]
+    """A payable seller and a paid intent: the intent, and the arguments every transfer to that
+    seller from the intent's charge shares (add `order_id` and `amount`)."""
+    destination = payable_seller(backend, cooperative_id=cooperative_id)
+    intent = paid_intent(backend, checkout_id=checkout_id, amount=amount)
+    source = dict(
+        currency=backend.currency,
+        destination=destination,
+        transfer_group=f"checkout-{checkout_id}",
+        source_transaction=intent.latest_charge,
+    )
+    return intent, source
+
+
+def transfers_of(group: str, *, since: timedelta) -> list[str]:
+    """The ids of the transfers of `group` Stripe lists as made within `since` (newest first)."""
+    now = datetime.now(UTC)
+    listed = gateway.list_transfers(
+        created_gte=now - since, created_lte=now + timedelta(minutes=1), transfer_group=group
+    )
+    return [t.id for t in listed]
+
+
 def sign(payload: bytes, secret: str, timestamp: int) -> str:
     digest = hmac.new(secret.encode(), b"%d.%s" % (timestamp, payload), hashlib.sha256)
     return f"t={timestamp},v1={digest.hexdigest()}"
@@ -223,17 +246,13 @@ def test_amounts_are_positive_integers_of_minor_units(stripe_standin, amount):
 
 
 def test_transfer_from_the_charge_pays_the_seller(stripe_backend):
-    destination = payable_seller(stripe_backend, cooperative_id=31)
-    intent = paid_intent(stripe_backend, checkout_id=3001, amount=10_000)
+    intent, source = transfer_source(
+        stripe_backend, cooperative_id=31, checkout_id=3001, amount=10_000
+    )
+    destination = source["destination"]
 
     transfer = gateway.create_transfer(
-        order_id=501,
-        amount=9_850,
-        currency=stripe_backend.currency,
-        destination=destination,
-        transfer_group="checkout-3001",
-        source_transaction=intent.latest_charge,
-        metadata={"checkout_id": 3001},
+        order_id=501, amount=9_850, metadata={"checkout_id": 3001}, **source
     )
     assert transfer.id.startswith("tr_")
     assert (transfer.amount, transfer.currency) == (9_850, stripe_backend.currency)
@@ -246,53 +265,30 @@ def test_transfer_from_the_charge_pays_the_seller(stripe_backend):
 
 
 def test_same_order_transferred_twice_makes_one_transfer(stripe_backend):
-    destination = payable_seller(stripe_backend, cooperative_id=32)
-    intent = paid_intent(stripe_backend, checkout_id=3002, amount=4_000)
-    arguments = dict(
-        order_id=502,
-        amount=3_940,
-        currency=stripe_backend.currency,
-        destination=destination,
-        transfer_group="checkout-3002",
-        source_transaction=intent.latest_charge,
+    _intent, source = transfer_source(
+        stripe_backend, cooperative_id=32, checkout_id=3002, amount=4_000
     )
+    arguments = dict(order_id=502, amount=3_940, **source)
     first = gateway.create_transfer(**arguments)
     second = gateway.create_transfer(**arguments)
     assert second.id == first.id
 
-    now = datetime.now(UTC)
-    transfers = gateway.list_transfers(
-        created_gte=now - timedelta(hours=1),
-        created_lte=now + timedelta(minutes=1),
-        transfer_group="checkout-3002",
-    )
-    assert [t.id for t in transfers] == [first.id]
+    assert transfers_of("checkout-3002", since=timedelta(hours=1)) == [first.id]
 
 
 def test_same_order_with_another_amount_is_refused_not_paid_twice(stripe_backend):
-    destination = payable_seller(stripe_backend, cooperative_id=33)
-    intent = paid_intent(stripe_backend, checkout_id=3003, amount=4_000)
-    common = dict(
-        order_id=503,
-        currency=stripe_backend.currency,
-        destination=destination,
-        transfer_group="checkout-3003",
-        source_transaction=intent.latest_charge,
+    _intent, source = transfer_source(
+        stripe_backend, cooperative_id=33, checkout_id=3003, amount=4_000
     )
-    gateway.create_transfer(amount=1_000, **common)
+    gateway.create_transfer(order_id=503, amount=1_000, **source)
     with pytest.raises(PaymentProviderError) as refused:
-        gateway.create_transfer(amount=2_000, **common)
+        gateway.create_transfer(order_id=503, amount=2_000, **source)
     assert refused.value.status_code == 409
 
 
 def test_transfers_never_exceed_the_charge_they_come_from(stripe_standin):
-    destination = payable_seller(stripe_standin, cooperative_id=34)
-    intent = paid_intent(stripe_standin, checkout_id=3004, amount=1_000)
-    source = dict(
-        currency="EUR",
-        destination=destination,
-        transfer_group="checkout-3004",
-        source_transaction=intent.latest_charge,
+    _intent, source = transfer_source(
+        stripe_standin, cooperative_id=34, checkout_id=3004, amount=1_000
     )
     gateway.create_transfer(order_id=504, amount=700, **source)
     with pytest.raises(PaymentProviderError) as refused:
@@ -302,21 +298,16 @@ def test_transfers_never_exceed_the_charge_they_come_from(stripe_standin):
 
 def test_transfer_to_a_restricted_seller_fails_and_succeeds_once_fixed(stripe_standin):
     stripe_standin.register_webhook(stripe_standin.sink_url)
-    destination = payable_seller(stripe_standin, cooperative_id=35)
-    intent = paid_intent(stripe_standin, checkout_id=3005, amount=2_000)
+    _intent, source = transfer_source(
+        stripe_standin, cooperative_id=35, checkout_id=3005, amount=2_000
+    )
+    destination = source["destination"]
     stripe_standin.restrict(destination)
     event = received(stripe_standin, "account.updated", destination)
     assert event.data["payouts_enabled"] is False
     assert not gateway.retrieve_account(destination).can_receive_transfers
 
-    arguments = dict(
-        order_id=506,
-        amount=1_970,
-        currency="EUR",
-        destination=destination,
-        transfer_group="checkout-3005",
-        source_transaction=intent.latest_charge,
-    )
+    arguments = dict(order_id=506, amount=1_970, **source)
     with pytest.raises(PaymentProviderError) as refused:
         gateway.create_transfer(**arguments)
     assert refused.value.stripe_code == "insufficient_capabilities_for_transfer"
@@ -406,16 +397,10 @@ def test_refund_webhook_names_the_charge(stripe_standin):
 
 
 def test_transfer_reversal_takes_back_part_of_a_transfer_once(stripe_backend):
-    destination = payable_seller(stripe_backend, cooperative_id=36)
-    intent = paid_intent(stripe_backend, checkout_id=5001, amount=5_000)
-    transfer = gateway.create_transfer(
-        order_id=601,
-        amount=4_925,
-        currency=stripe_backend.currency,
-        destination=destination,
-        transfer_group="checkout-5001",
-        source_transaction=intent.latest_charge,
+    _intent, source = transfer_source(
+        stripe_backend, cooperative_id=36, checkout_id=5001, amount=5_000
     )
+    transfer = gateway.create_transfer(order_id=601, amount=4_925, **source)
     reversal = gateway.create_transfer_reversal(
         reversal_id=81, transfer_id=transfer.id, currency=transfer.currency, amount=2_000
     )
@@ -459,17 +444,11 @@ def test_dispute_webhook_leads_to_the_dispute_and_its_charge(stripe_standin):
 
 
 def test_lists_return_what_was_created_in_the_range(stripe_backend):
-    destination = payable_seller(stripe_backend, cooperative_id=37)
     before = datetime.now(UTC) - timedelta(seconds=2)
-    intent = paid_intent(stripe_backend, checkout_id=6001, amount=2_500)
-    transfer = gateway.create_transfer(
-        order_id=701,
-        amount=2_000,
-        currency=stripe_backend.currency,
-        destination=destination,
-        transfer_group="checkout-6001",
-        source_transaction=intent.latest_charge,
+    intent, source = transfer_source(
+        stripe_backend, cooperative_id=37, checkout_id=6001, amount=2_500
     )
+    transfer = gateway.create_transfer(order_id=701, amount=2_000, **source)
     refund = gateway.create_refund(
         refund_id=91, currency=intent.currency, payment_intent_id=intent.id, amount=500
     )
@@ -617,16 +596,10 @@ def test_one_failed_attempt_is_retried_by_the_client(stripe_standin):
 
 
 def test_lost_answer_is_replayed_not_paid_twice(stripe_standin):
-    destination = payable_seller(stripe_standin, cooperative_id=38)
-    intent = paid_intent(stripe_standin, checkout_id=8003, amount=5_000)
-    arguments = dict(
-        order_id=801,
-        amount=4_925,
-        currency="EUR",
-        destination=destination,
-        transfer_group="checkout-8003",
-        source_transaction=intent.latest_charge,
+    _intent, source = transfer_source(
+        stripe_standin, cooperative_id=38, checkout_id=8003, amount=5_000
     )
+    arguments = dict(order_id=801, amount=4_925, **source)
     # Stripe makes the transfer but every answer is lost: the caller sees "unavailable"...
     stripe_standin.fail("drop_after", path="/v1/transfers")
     with pytest.raises(PaymentProviderUnavailable):
@@ -634,13 +607,7 @@ def test_lost_answer_is_replayed_not_paid_twice(stripe_standin):
     stripe_standin.clear_faults()
     # ...and the next run, with the same key, gets that transfer instead of a second one.
     transfer = gateway.create_transfer(**arguments)
-    now = datetime.now(UTC)
-    listed = gateway.list_transfers(
-        created_gte=now - timedelta(minutes=5),
-        created_lte=now + timedelta(minutes=1),
-        transfer_group="checkout-8003",
-    )
-    assert [t.id for t in listed] == [transfer.id]
+    assert transfers_of("checkout-8003", since=timedelta(minutes=5)) == [transfer.id]
 
     # One lost answer is absorbed by the client's own retry.
     stripe_standin.fail("drop_after", path="/v1/transfers", count=1)

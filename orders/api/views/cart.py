@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
+from core.api.serializers import validated
 from core.api.throttling import ScopedWriteRateThrottle
 from orders import payments, selectors, services
 from orders.api.serializers import (
@@ -33,9 +34,8 @@ class CartView(APIView):
         "Lines whose listing went away or changed price are flagged.",
     )
     def get(self, request: Request) -> Response:
-        query = CartQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        cooperative = member_cooperative(request.user, query.validated_data["cooperative"])
+        query = validated(CartQuerySerializer, request.query_params)
+        cooperative = member_cooperative(request.user, query["cooperative"])
         summary = selectors.cart_summary(user=request.user, cooperative=cooperative)
         return Response(CartSerializer(summary).data)
 
@@ -57,13 +57,12 @@ class CartItemListView(APIView):
         "Any member of the buyer cooperative may fill its cart.",
     )
     def post(self, request: Request) -> Response:
-        data = CartItemInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        cooperative = member_cooperative(request.user, data.validated_data["cooperative"])
+        data = validated(CartItemInputSerializer, request.data)
+        cooperative = member_cooperative(request.user, data["cooperative"])
         line, created = services.cart_add_item(
             cooperative=cooperative,
-            listing_id=data.validated_data["listing"],
-            quantity=data.validated_data["quantity"],
+            listing_id=data["listing"],
+            quantity=data["quantity"],
             actor=request.user,
         )
         return Response(
@@ -83,13 +82,12 @@ class CartItemDetailView(APIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         line = selectors.cart_line_get(user=request.user, line_id=pk)
-        data = CartItemUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(CartItemUpdateSerializer, request.data)
         services.cart_update_item(
             line=line,
             actor=request.user,
-            quantity=data.validated_data.get("quantity"),
-            confirm_price=data.validated_data["confirm_price"],
+            quantity=data.get("quantity"),
+            confirm_price=data["confirm_price"],
         )
         line = selectors.cart_line_get(user=request.user, line_id=pk)
         return Response(CartLineSerializer(selectors.cart_line_view(line)).data)
@@ -148,9 +146,7 @@ class CheckoutView(APIView):
         "the payment succeeded.",
     )
     def post(self, request: Request) -> Response:
-        data = CheckoutInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(CheckoutInputSerializer, request.data)
         buyer = member_cooperative(request.user, values.pop("cooperative"))
         if "lines" in values:
             values["lines"] = [services.RequestedLine(**line) for line in values["lines"]]

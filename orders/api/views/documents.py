@@ -8,28 +8,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cooperatives.models import Cooperative
 from core.api.responses import INVALID, NOT_FOUND
-from orders import charts, documents, permissions, reports, selectors
+from core.api.serializers import validated
+from orders import charts, documents, reports, selectors
 from orders.api.serializers import (
     OrderInvoiceSerializer,
     ReportQuerySerializer,
     TradeReportSerializer,
 )
-from orders.api.views.common import request_locale
-from orders.models import Invoice, InvoiceKind, Order
-
-
-def _document(request: Request, pk: int, kind: str) -> Invoice:
-    order: Order = selectors.order_get_visible(user=request.user, order_id=pk)
-    if not permissions.can_view_invoice(request.user, order):
-        raise Http404("No order with this id.")
-    for invoice in order.invoices.all():
-        if invoice.kind == kind:
-            invoice.order = order
-            return invoice
-    name = "credit note" if kind == InvoiceKind.CREDIT_NOTE else "invoice"
-    raise Http404(f"This order has no {name}.")
+from orders.api.views.common import cooperative_named, request_locale
+from orders.models import InvoiceKind
 
 
 class InvoiceView(APIView):
@@ -41,7 +29,9 @@ class InvoiceView(APIView):
         "its credit note if the order was cancelled afterwards.",
     )
     def get(self, request: Request, pk: int) -> Response:
-        invoice = _document(request, pk, InvoiceKind.INVOICE)
+        invoice = selectors.document_get_visible(
+            user=request.user, order_id=pk, kind=InvoiceKind.INVOICE
+        )
         credit_note = next(
             (i for i in invoice.order.invoices.all() if i.kind == InvoiceKind.CREDIT_NOTE), None
         )
@@ -65,7 +55,7 @@ class DocumentFileView(APIView):
         description="The document as a PDF, or as an HTML page made to be printed.",
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
-        invoice = _document(request, pk, self.kind)
+        invoice = selectors.document_get_visible(user=request.user, order_id=pk, kind=self.kind)
         locale = request_locale(request)
         if self.file_format == "html":
             return HttpResponse(
@@ -83,12 +73,9 @@ YEAR_PARAM = ReportQuerySerializer
 
 
 def _report(request: Request, slug: str) -> dict:
-    query = ReportQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    year = query.validated_data.get("year") or datetime.date.today().year
-    cooperative = Cooperative.objects.filter(slug=slug).first()
-    if cooperative is None:
-        raise Http404("No cooperative with this slug.")
+    query = validated(ReportQuerySerializer, request.query_params)
+    year = query.get("year") or datetime.date.today().year
+    cooperative = cooperative_named(slug)
     return reports.trade_report(user=request.user, cooperative=cooperative, year=year)
 
 

@@ -1,4 +1,3 @@
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
@@ -6,9 +5,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cooperatives.models import Cooperative
 from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
+from core.api.serializers import validated
 from core.api.throttling import ScopedWriteRateThrottle
+from core.api.views import DescribedListView
 from orders import selectors, services
 from orders.api.serializers import (
     MessageInputSerializer,
@@ -19,34 +19,28 @@ from orders.api.serializers import (
     OrderSummarySerializer,
     ReasonSerializer,
 )
+from orders.api.views.common import cooperative_named
 
 
-class OrderListView(generics.ListAPIView):
+class OrderListView(DescribedListView):
     permission_classes = [IsAuthenticated]
     serializer_class = OrderSummarySerializer
-    filter_backends: list = []
+    query_class = OrderListQuerySerializer
+    errors = {400: INVALID, 404: NOT_FOUND}
+    description = (
+        "Orders of one cooperative, as buyer, as seller, or both, newest first. "
+        "For its members and moderators."
+    )
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = OrderListQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        cooperative = Cooperative.objects.filter(slug=query.validated_data["cooperative"]).first()
-        if cooperative is None:
-            raise Http404("No cooperative with this slug.")
+        query = self.query()
+        cooperative = cooperative_named(query["cooperative"])
         return selectors.order_list_for_cooperative(
             user=self.request.user,
             cooperative=cooperative,
-            role=query.validated_data.get("role", ""),
-            status=query.validated_data.get("status", ""),
+            role=query.get("role", ""),
+            status=query.get("status", ""),
         )
-
-    @extend_schema(
-        parameters=[OrderListQuerySerializer],
-        responses={200: OrderSummarySerializer(many=True), 400: INVALID, 404: NOT_FOUND},
-        description="Orders of one cooperative, as buyer, as seller, or both, newest first. "
-        "For its members and moderators.",
-    )
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
 
 
 class OrderDetailView(APIView):
@@ -81,13 +75,12 @@ class OrderTransitionView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         order = selectors.order_get_visible(user=request.user, order_id=pk)
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ReasonSerializer, request.data)
         services.order_transition(
             order=order,
             action=self.order_action,
             actor=request.user,
-            reason=data.validated_data["reason"],
+            reason=data["reason"],
         )
         order = selectors.order_get_visible(user=request.user, order_id=pk)
         return Response(OrderDetailSerializer(order, context={"request": request}).data)
@@ -108,9 +101,8 @@ class OrderMarkPaidView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         order = selectors.order_get_visible(user=request.user, order_id=pk)
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.order_mark_paid(order=order, actor=request.user, note=data.validated_data["note"])
+        data = validated(NoteSerializer, request.data)
+        services.order_mark_paid(order=order, actor=request.user, note=data["note"])
         order = selectors.order_get_visible(user=request.user, order_id=pk)
         return Response(OrderDetailSerializer(order, context={"request": request}).data)
 
@@ -141,9 +133,6 @@ class MessageListView(generics.ListAPIView):
     def post(self, request: Request, pk: int) -> Response:
         order = selectors.order_get_visible(user=request.user, order_id=pk)
         selectors.message_list(user=request.user, order=order)  # 404 for moderators too
-        data = MessageInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        message = services.message_post(
-            order=order, actor=request.user, body=data.validated_data["body"]
-        )
+        data = validated(MessageInputSerializer, request.data)
+        message = services.message_post(order=order, actor=request.user, body=data["body"])
         return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)

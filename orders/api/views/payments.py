@@ -1,4 +1,3 @@
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -7,9 +6,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cooperatives.models import Cooperative
 from core.api.responses import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
 from core.api.serializers import ErrorSerializer
+from orders.api.views.common import cooperative_named
 from orders.payments import gateway
 from orders.payments.services import seller_onboarding_link
 from orders.payments.webhooks import handle_event
@@ -53,9 +52,7 @@ class StripeOnboardingView(APIView):
         "cooperative still sells by invoice, and card checkouts leave it out.",
     )
     def post(self, request: Request, slug: str) -> Response:
-        cooperative = Cooperative.objects.filter(slug=slug).first()
-        if cooperative is None:
-            raise Http404("No cooperative with this slug.")
+        cooperative = cooperative_named(slug)
         # Stripe sends the seller back to the address this request reached (its host is one of
         # ALLOWED_HOSTS, or Django refused the request), not to SITE_URL.
         url = seller_onboarding_link(

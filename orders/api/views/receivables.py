@@ -5,21 +5,21 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cooperatives.models import Cooperative
-from cooperatives.selectors import cooperative_find_by_slug
 from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED
+from core.api.serializers import validated
+from core.api.views import DescribedListView
 from orders.api.receivables import (
     AgingQuerySerializer,
     AgingSerializer,
@@ -39,7 +39,7 @@ from orders.api.receivables import (
     StatementQuerySerializer,
     StatementRowSerializer,
 )
-from orders.api.views.common import request_locale
+from orders.api.views.common import cooperative_named, request_locale
 from orders.receivables import credit, documents, fees, selectors, services
 from orders.selectors import order_get_visible
 
@@ -81,38 +81,25 @@ def _recorded_responses(serializer: type) -> dict:
     }
 
 
-def _cooperative(slug: str) -> Cooperative:
-    cooperative = cooperative_find_by_slug(slug)
-    if cooperative is None:
-        raise Http404("No cooperative with this slug.")
-    return cooperative
-
-
-class InvoiceListView(generics.ListAPIView):
+class InvoiceListView(DescribedListView):
     permission_classes = [IsAuthenticated]
     serializer_class = ReceivableSerializer
-    filter_backends: list = []
+    query_class = InvoiceListQuerySerializer
+    errors = {400: INVALID, 404: NOT_FOUND}
+    description = (
+        "A cooperative's invoices as seller (receivables) or buyer (payables), oldest "
+        "due first, with what is due, paid and left. For its members and moderators."
+    )
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = InvoiceListQuerySerializer(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        values = query.validated_data
+        values = self.query()
         return selectors.invoice_list(
             user=self.request.user,
-            cooperative=_cooperative(values["cooperative"]),
+            cooperative=cooperative_named(values["cooperative"]),
             role=values.get("role", ""),
             status=values.get("status", ""),
             currency=values.get("currency", ""),
         )
-
-    @extend_schema(
-        parameters=[InvoiceListQuerySerializer],
-        responses={200: ReceivableSerializer(many=True), 400: INVALID, 404: NOT_FOUND},
-        description="A cooperative's invoices as seller (receivables) or buyer (payables), oldest "
-        "due first, with what is due, paid and left. For its members and moderators.",
-    )
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
 
 
 class InvoicePaymentView(APIView):
@@ -127,13 +114,12 @@ class InvoicePaymentView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
-        data = PaymentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(PaymentInputSerializer, request.data)
         recorded = services.invoice_payment_record(
             invoice=invoice,
             actor=request.user,
             idempotency_key=request.headers.get("Idempotency-Key", ""),
-            **data.validated_data,
+            **data,
         )
         return _payment_answer(request, pk, recorded)
 
@@ -153,9 +139,7 @@ class CreditPaymentView(APIView):
         "may not see.",
     )
     def post(self, request: Request) -> Response:
-        data = CreditPaymentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(CreditPaymentInputSerializer, request.data)
         key = request.headers.get("Idempotency-Key", "")
         if "order" in values:
             order = order_get_visible(user=request.user, order_id=values["order"])
@@ -193,11 +177,8 @@ class PaymentNoticeCreateView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
-        data = NoticeInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        notice = services.payment_notice_send(
-            invoice=invoice, actor=request.user, **data.validated_data
-        )
+        data = validated(NoticeInputSerializer, request.data)
+        notice = services.payment_notice_send(invoice=invoice, actor=request.user, **data)
         return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
@@ -220,10 +201,9 @@ class PaymentNoticeDecisionView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         notice = selectors.notice_get_visible(user=request.user, notice_id=pk)
         if self.decision == "reject":
-            data = RejectInputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
+            data = validated(RejectInputSerializer, request.data)
             notice = services.payment_notice_reject(
-                notice=notice, actor=request.user, reason=data.validated_data["reason"]
+                notice=notice, actor=request.user, reason=data["reason"]
             )
         else:
             notice = services.payment_notice_confirm(notice=notice, actor=request.user)
@@ -261,12 +241,11 @@ class AgingView(APIView):
         "`buyer` what it owes. For members and moderators.",
     )
     def get(self, request: Request, slug: str) -> Response:
-        query = AgingQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        role = query.validated_data["role"]
+        query = validated(AgingQuerySerializer, request.query_params)
+        role = query["role"]
         today = timezone.localdate()
         rows = selectors.aging(
-            user=request.user, cooperative=_cooperative(slug), role=role, today=today
+            user=request.user, cooperative=cooperative_named(slug), role=role, today=today
         )
         return Response(AgingSerializer({"role": role, "as_of": today, "rows": rows}).data)
 
@@ -292,13 +271,11 @@ class StatementView(APIView):
         "balance. `format=csv` or `format=pdf` for the accountant. For members and moderators.",
     )
     def get(self, request: Request, slug: str) -> Response | HttpResponse:
-        query = StatementQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        values = query.validated_data
-        cooperative = _cooperative(slug)
+        values = validated(StatementQuerySerializer, request.query_params)
+        cooperative = cooperative_named(slug)
         counterparty = None
         if values.get("counterparty"):
-            counterparty = _cooperative(values["counterparty"])
+            counterparty = cooperative_named(values["counterparty"])
         rows = selectors.statement(
             user=request.user,
             cooperative=cooperative,
@@ -339,10 +316,9 @@ class FeeStatementView(APIView):
         "after it). For the seller's members and the platform's treasurers.",
     )
     def get(self, request: Request, slug: str) -> Response:
-        query = FeeQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        seller = _cooperative(slug)
-        month = _month(query.validated_data.get("month", ""))
+        query = validated(FeeQuerySerializer, request.query_params)
+        seller = cooperative_named(slug)
+        month = _month(query.get("month", ""))
         rows = fees.fee_statement(user=request.user, seller=seller, month=month)
         owed = [{"currency": c, "owed": v} for c, v in fees.fees_owed(seller).items()]
         body = {
@@ -365,15 +341,14 @@ class FeePaymentView(APIView):
         "more than it owes in that currency is a 409 `fee_overpayment`, nothing recorded.",
     )
     def post(self, request: Request, slug: str) -> Response:
-        seller = _cooperative(slug)
+        seller = cooperative_named(slug)
         fees.ensure_treasurer(request.user)
-        data = FeePaymentInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(FeePaymentInputSerializer, request.data)
         recorded = fees.fee_payment_record(
             seller=seller,
             actor=request.user,
             idempotency_key=request.headers.get("Idempotency-Key", ""),
-            **data.validated_data,
+            **data,
         )
         payment = recorded.payment
         payment.owed = fees.fee_owed(seller, payment.currency)  # type: ignore[attr-defined]
