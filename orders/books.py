@@ -243,24 +243,12 @@ def fee_paid(
     )
 
 
-def credit_parties(order: Order, amount: int) -> tuple[Any, Any]:
-    """Who pays and who is paid when `amount` of the order moves in credit (< 0: given back)."""
-    return (order.buyer, order.seller) if amount > 0 else (order.seller, order.buyer)
-
-
-def credit_payment(
-    order: Order,
-    amount: int,
-    *,
-    key: str,
-    occurred_at: datetime | None = None,
-    memo: str = "",
-    source: Any = None,
-) -> Posting:
+def credit_payment(order: Order, amount: int, *, key: str, **fields: Any) -> Posting:
     """Credits move from the buyer's credit account to the seller's (`amount` > 0) or back (< 0,
     given back on decline or cancel), and the buyer's debt to the seller shrinks or grows by as
-    much (docs/credit.md). credit.services checks both limits before it is posted."""
-    payer, payee = credit_parties(order, amount)
+    much (docs/credit.md). credit.services checks both limits before it is posted. `fields`:
+    occurred_at, memo, source."""
+    payer, payee = (order.buyer, order.seller) if amount > 0 else (order.seller, order.buyer)
     moved = abs(amount)
     return Posting(
         kind=EntryKind.CREDIT_TRANSFER,
@@ -271,9 +259,7 @@ def credit_payment(
             Line(payee, AccountKind.CREDIT, moved, payer, CREDIT_RAIL),
             *_claim(order, -amount),
         ),
-        occurred_at=occurred_at,
-        memo=memo,
-        source=source,
+        **fields,
     )
 
 
