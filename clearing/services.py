@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clearing.books import run_posting
 from clearing.models import ClearingItem, ClearingPosition, ClearingRun, ClearingRunEvent
 from clearing.solver import Obligation, clear
 from clearing.state import RunStatus, ensure_run_transition
@@ -19,8 +20,7 @@ from core.errors import DomainError
 from core.reference import currency_codes
 from credit.models import CreditSystem
 from credit.selectors import consenting_cooperatives
-from ledger.models import AccountKind, EntryKind
-from ledger.services import LineSpec, account_for, entry_post
+from orders import books
 from orders.models import Invoice, InvoiceKind, Order
 from orders.receivables.services import invoice_setoff_record
 from orders.receivables.state import UNPAID
@@ -165,40 +165,21 @@ def clearing_run_execute(*, run: ClearingRun, actor: Any) -> ClearingRun:
             % {"numbers": numbers},
             code="clearing_stale",
         )
-    lines: list[LineSpec] = []
     for item in items:
         invoice = invoices[item.invoice_id]
-        order = orders[invoice.order_id]
-        invoice.order = order
+        invoice.order = orders[invoice.order_id]
+        item.invoice = invoice
         invoice_setoff_record(
-            order=order,
+            order=invoice.order,
             invoice=invoice,
             actor=actor,
             amount=item.setoff_amount,
             reference=_("Clearing run #%(run)s") % {"run": run.pk},
             key=f"clearing:{run.pk}",
         )
-        lines += [
-            LineSpec(
-                account_for(order.buyer, run.currency, AccountKind.PAYABLE),
-                item.setoff_amount,
-                order.seller,
-            ),
-            LineSpec(
-                account_for(order.seller, run.currency, AccountKind.RECEIVABLE),
-                -item.setoff_amount,
-                order.buyer,
-            ),
-        ]
-    if lines:  # a run that clears nothing moves nothing in the books
-        entry_post(
-            kind=EntryKind.SET_OFF,
-            currency=run.currency,
-            key=f"clearing_run:{run.pk}",
-            source=run,
-            memo=f"Clearing run #{run.pk}",
-            lines=lines,
-        )
+    posting = run_posting(run, items)
+    if posting is not None:  # a run that clears nothing moves nothing in the books
+        books.post(posting)
     previous = run.status
     run.status = status
     run.executed_at = timezone.now()

@@ -6,7 +6,6 @@ the payee above its upper limit.
 Locks: credit accounts in primary-key order, after whatever the caller locked (an order and its
 invoice, for an invoice paid in credit)."""
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -28,8 +27,8 @@ from credit.models import (
 )
 from credit.permissions import is_credit_committee
 from credit.state import LineRequestStatus, ensure_line_transition
-from ledger.models import AccountKind, EntryKind, JournalEntry
-from ledger.services import LineSpec, account_for, entry_post
+from ledger.models import AccountKind
+from ledger.services import account_for
 
 CREDIT_RAIL = "credit"
 MAX_LIMIT = 10**15
@@ -182,21 +181,14 @@ def credit_line_set(
     return request
 
 
-def credit_transfer(
-    *,
-    currency: str,
-    payer: Cooperative,
-    payee: Cooperative,
-    amount: int,
-    key: str,
-    memo: str = "",
-    source: Any = None,
-    extra_lines: Sequence[LineSpec] = (),
-) -> JournalEntry:
-    """Move `amount` credits from the payer's account to the payee's as one balanced entry
-    (with the caller's `extra_lines`, e.g. the invoice's payable and receivable), in the
-    caller's transaction. Refused as a whole (409) when either has not joined, or the payer
-    would go below its line or the payee above its upper limit."""
+def credit_transfer_check(
+    *, currency: str, payer: Cooperative, payee: Cooperative, amount: int
+) -> None:
+    """Lock both credit accounts (primary-key order) and refuse (409) moving `amount` credits
+    from the payer to the payee when either has not joined, or the payer would go below its
+    line or the payee above its upper limit. The caller then posts the transfer's one balanced
+    entry in its transaction (`orders.books.credit_payment`, with the invoice's payable and
+    receivable)."""
     system = CreditSystem.objects.filter(currency=currency).first()
     accounts = {
         account.cooperative_id: account
@@ -230,15 +222,3 @@ def credit_transfer(
             % {"cooperative": payee.name},
             code="credit_upper_limit_exceeded",
         )
-    return entry_post(
-        kind=EntryKind.CREDIT_TRANSFER,
-        currency=currency,
-        key=key,
-        memo=memo,
-        source=source,
-        lines=[
-            LineSpec(paying.ledger_account, -amount, payee),
-            LineSpec(paid.ledger_account, amount, payer),
-            *extra_lines,
-        ],
-    )

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models
 
+from credit.services import CREDIT_RAIL
 from ledger.models import AccountKind, EntryKind, JournalEntry
 from ledger.services import LineSpec, account_for, entry_post, entry_reverse
 from orders.models import Invoice, Order
@@ -237,6 +238,44 @@ def fee_paid(
         key=key,
         lines=(*_cash(seller, PLATFORM, amount, rail), *_fee(seller, -amount)),
         occurred_at=occurred_at,
+        memo=memo,
+        source=source,
+    )
+
+
+def credit_payment(order: Order, amount: int, *, key: str, **fields: Any) -> Posting:
+    """Credits move from the buyer's credit account to the seller's (`amount` > 0) or back (< 0,
+    given back on decline or cancel), and the buyer's debt to the seller shrinks or grows by as
+    much (docs/credit.md). credit.services checks both limits before it is posted. `fields`:
+    occurred_at, memo, source."""
+    payer, payee = (order.buyer, order.seller) if amount > 0 else (order.seller, order.buyer)
+    moved = abs(amount)
+    return Posting(
+        kind=EntryKind.CREDIT_TRANSFER,
+        currency=order.currency,
+        key=key,
+        lines=(
+            Line(payer, AccountKind.CREDIT, -moved, payee, CREDIT_RAIL),
+            Line(payee, AccountKind.CREDIT, moved, payer, CREDIT_RAIL),
+            *_claim(order, -amount),
+        ),
+        **fields,
+    )
+
+
+def set_off(
+    *, currency: str, key: str, setoffs: Iterable[tuple[Order, int]], memo: str, source: Any
+) -> Posting | None:
+    """A clearing run executed: per order of its invoices, with A its set-off, the buyer's debt
+    and the seller's claim shrink by A; no money moves. None when nothing is set off."""
+    lines = [line for order, amount in setoffs for line in _claim(order, -amount)]
+    if not lines:
+        return None
+    return Posting(
+        kind=EntryKind.SET_OFF,
+        currency=currency,
+        key=key,
+        lines=tuple(lines),
         memo=memo,
         source=source,
     )

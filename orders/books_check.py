@@ -1,5 +1,6 @@
 """`ledger_check`: the books re-derived from the source records (invoices, card payments,
-transfers, refunds, reversals, payments marked) with the rules of `orders.books`, put beside the
+transfers, refunds, reversals, payments marked, payments in credit and their refunds, and the
+clearing runs that `clearing.apps` adds) with the rules of `orders.books`, put beside the
 books as posted, and the books checked on their own (every entry balanced, every currency summing
 to zero). Every difference is one line of the report."""
 
@@ -14,6 +15,8 @@ from orders.payments.models import Refund, RefundStatus, Transfer, TransferRever
 from orders.payments.rails import rail_for
 from orders.receivables import books as receivable_books
 from orders.receivables.models import InvoicePayment
+from orders.receivables.state import PaymentRail
+from orders.state import OrderStatus
 
 
 def _invoices() -> Iterator[books.Posting]:
@@ -38,7 +41,33 @@ def _payments() -> Iterator[books.Posting]:
         "invoice__order__buyer", "invoice__order__seller"
     )
     for payment in payments.order_by("pk"):
-        yield receivable_books.payment_posting(payment)
+        posting = receivable_books.payment_posting(payment)
+        if posting is not None:
+            yield posting
+
+
+def _credit() -> Iterator[books.Posting]:
+    """Orders paid in part in credit before their invoice (checkout, or later), and the credits
+    given back when such an order, or one whose invoice was paid in credit, is declined or
+    cancelled (orders.receivables.credit)."""
+    from orders.receivables.credit import order_credit_paid
+    from orders.receivables.models import OrderCreditPayment
+
+    payments = OrderCreditPayment.objects.select_related("order__buyer", "order__seller")
+    for payment in payments.order_by("pk"):
+        yield receivable_books.order_credit_posting(payment)
+    credited = set(OrderCreditPayment.objects.values_list("order_id", flat=True)) | set(
+        InvoicePayment.objects.filter(rail=PaymentRail.CREDIT).values_list(
+            "invoice__order_id", flat=True
+        )
+    )
+    closed = Order.objects.filter(
+        pk__in=credited, status__in=(OrderStatus.DECLINED, OrderStatus.CANCELLED)
+    ).select_related("buyer", "seller")
+    for order in closed.order_by("pk"):
+        paid = order_credit_paid(order)
+        if paid:
+            yield receivable_books.credit_refund_posting(order, paid)
 
 
 def _settlements() -> Iterator[books.Posting]:
@@ -70,7 +99,14 @@ SOURCES: list[Callable[[], Iterator[books.Posting]]] = [
     _payments,
     _settlements,
     _fees,
+    _credit,
 ]
+
+
+def add_source(source: Callable[[], Iterator[books.Posting]]) -> None:
+    """A higher layer's records (clearing runs, clearing.apps) join the check, once."""
+    if source not in SOURCES:
+        SOURCES.append(source)
 
 
 def postings_from_records() -> Iterator[books.Posting]:

@@ -3,9 +3,9 @@ an order its seller accepts in credit, paying part of an order before its invoic
 checkout or later), counting that part on the invoice once issued, and giving the credits back
 when the order is declined or cancelled.
 
-Every movement is one balanced ledger entry through `credit.services.credit_transfer`, which
-refuses (409) a payment that would take the buyer below its line or the seller above its upper
-limit; the caller's transaction then rolls back whole, so nothing is half-posted. Locks: the
+Every movement is one balanced ledger entry (the rule `orders.books.credit_payment`), posted
+once `credit.services.credit_transfer_check` allows it: it refuses (409) a payment that would
+take the buyer below its line or the seller above its upper limit; the caller's transaction then rolls back whole, so nothing is half-posted. Locks: the
 order (the caller's, or taken here), then its invoice, then the credit accounts."""
 
 from typing import Any
@@ -131,9 +131,7 @@ def order_credit_record(
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
         idempotency_key=idempotency_key,
     )
-    books.credit_posted(
-        order, amount, key=f"order_credit:{payment.pk}", source=payment, memo=f"#{order.pk}"
-    )
+    books.credit_posted(books.order_credit_posting(payment))
     return payment, False
 
 
@@ -189,6 +187,4 @@ def order_credit_refund(order: Order) -> None:
     spent them and would go below its line, or the buyer would pass its upper limit."""
     paid = order_credit_paid(order)
     if paid:
-        books.credit_posted(
-            order, -paid, key=f"credit_refund:{order.pk}", source=order, memo=f"#{order.pk}"
-        )
+        books.credit_posted(books.credit_refund_posting(order, paid))

@@ -3,7 +3,7 @@ of their orders in credit, credit payments of orders and invoices, acceptances, 
 cancellations, payments marked and clearing runs, through the services, among three
 cooperatives with random shares and limits. Whatever is refused and whatever goes through:
 the system's balances sum to zero, every account stays within its limits, every entry
-balances and every currency's books sum to zero."""
+balances, every currency's books sum to zero and `ledger_check` finds nothing."""
 
 import itertools
 
@@ -22,6 +22,7 @@ from ledger.models import AccountKind
 from ledger.selectors import totals_by_currency, unbalanced_entries
 from ledger.services import account_for
 from orders import services
+from orders.books_check import books_check
 from orders.models import Order
 from orders.receivables.credit import order_pay_in_credit
 from orders.receivables.selectors import invoice_of
@@ -141,4 +142,5 @@ def test_random_credit_trade_keeps_every_system_at_zero_and_every_account_within
                 assert account.lower_limit <= balance_of(account) <= account.upper_limit
         assert unbalanced_entries() == []
         assert set(totals_by_currency().values()) <= {0}
+        assert books_check() == []  # posted and re-derived with the same rules
         transaction.set_rollback(True)
