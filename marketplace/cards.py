@@ -68,6 +68,7 @@ def build(listing: Listing) -> str:
         "unit": listing.unit,
         "min_order_quantity": listing.min_order_quantity,
         "lead_time_days": listing.lead_time_days,
+        "credit_share_bps": listing.credit_share_bps,
         "delivery_modes": [str(mode) for mode in listing.delivery_modes],
         "countries_served": listing.countries_served,
         "regions_served": listing.regions_served,

@@ -52,7 +52,9 @@ class AgreementListQuerySerializer(ListQuerySerializer):
 
 class RfqSerializer(serializers.ModelSerializer):
     buyer = CooperativeRefSerializer()
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
+    category = serializers.SlugRelatedField(  # type: ignore[var-annotated]
+        slug_field="slug", read_only=True, allow_null=True
+    )
     attachments = serializers.SerializerMethodField()
 
     class Meta:

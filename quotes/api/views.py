@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get_for_member
+from core.api.parsers import FormParser, JSONParser
 from core.api.responses import INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED, WRITE_REFUSALS
 from core.api.throttling import ScopedWriteRateThrottle
 from core.errors import NotPermitted
@@ -94,7 +95,7 @@ def _list_schema(query: type, serializer: type, description: str) -> Any:
     "it may answer (`role=seller`: invited, or open to its category and region), or both.",
 )
 class RfqListView(CooperativeListView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]  # the project's safe JSON and form
     serializer_class = RfqSerializer
     query_serializer = RfqListQuerySerializer
     select = staticmethod(selectors.rfq_list_for_cooperative)

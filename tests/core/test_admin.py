@@ -147,6 +147,7 @@ def test_cooperative_inline_cannot_drop_every_owner(staff, seller_owner, seller_
         "country": seller_coop.country,
         "city": seller_coop.city,
         "payment_terms_days": str(seller_coop.payment_terms_days),
+        "credit_share_bps": str(seller_coop.credit_share_bps),
         "memberships-TOTAL_FORMS": "1",
         "memberships-INITIAL_FORMS": "1",
         "memberships-MIN_NUM_FORMS": "0",
