@@ -7,14 +7,11 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from ledger.models import EntryKind, JournalEntry
 from ledger.selectors import balances_for, entries_for, totals_by_currency
 from orders.books_check import books_check
 from orders.models import Invoice, Order
-from tests.migrations import migrate_to_latest
 from tests.orders.conftest import act, place_order
 
 pytestmark = pytest.mark.django_db
@@ -88,41 +85,3 @@ def test_ledger_check_reports_every_difference_and_exits_1(
     assert f"no entry for marked_paid:{order['id']}" in report
     assert f"cooperative {seller_coop.pk} bank/invoice ARS: the books say 0" in report
     assert "differs from the records in" in report
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_data_migration_posts_the_books_of_older_rows(
-    listing, seller_coop, seller_admin, buyer_coop, buyer_admin
-):
-    paid = place_order(buyer_admin, buyer_coop, listing, 2)
-    act(seller_admin, paid["id"], "accept")
-    act(seller_admin, paid["id"], "mark-paid")
-    credited = place_order(buyer_admin, buyer_coop, listing, 1)
-    act(seller_admin, credited["id"], "accept")
-    act(seller_admin, credited["id"], "cancel", reason="Out of cloth.")
-    # A payment recorded live is keyed by its payment row (`invoice_payment:{id}`); the migration,
-    # which runs before payment rows exist, posts it as the order's `marked_paid:{id}`: compare
-    # the entries by kind and lines, and let ledger_check say the books match the records.
-    posted = sorted(
-        (e.kind, tuple(sorted(e.lines.values_list("amount", flat=True))))
-        for e in JournalEntry.objects.all()
-    )
-    assert len(posted) == 4
-    try:
-        # Back to before the ledger (its tables dropped), then forward: the migration posts.
-        executor = MigrationExecutor(connection)
-        executor.migrate(
-            [
-                ("orders", "0001_squashed"),
-                ("ledger", None),
-            ]
-        )
-        assert "ledger_journalentry" not in connection.introspection.table_names()
-    finally:
-        migrate_to_latest()
-    again = sorted(
-        (e.kind, tuple(sorted(e.lines.values_list("amount", flat=True))))
-        for e in JournalEntry.objects.all()
-    )
-    assert again == posted
-    assert books_check() == []
