@@ -196,7 +196,7 @@ class SearchPage:
         if partial:
             response = HttpResponse(content)
         else:
-            context = {**page_context, "search": self, "shared_content": mark_safe(content)}  # noqa: S308 (rendered by our template)
+            context = {**page_context, "search": self, "shared_content": mark_safe(content)}  # noqa: S308  # nosec B308 B703 (our template rendered it, autoescaped)
             response = render(request, "frontend/search_page.html", context)
         patch_vary_headers(response, ("HX-Request",))
         return response
