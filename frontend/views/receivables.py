@@ -21,6 +21,7 @@ from frontend.receivable_forms import InvoiceFilterForm, NoticeForm, PaymentForm
 from frontend.views.common import SignedInRequest, attempt, succeeded
 from orders import permissions as order_permissions
 from orders.receivables import documents, fees, selectors, services
+from orders.receivables.credit import order_credit_max
 from orders.receivables.state import AGING_BUCKETS, UNPAID, NoticeStatus
 from orders.state import Side
 
@@ -82,9 +83,10 @@ def _invoice_context(request: SignedInRequest, invoice_id: int) -> dict:
         "payout_rows": display_rows(details) if details and is_unpaid else [],
         "can_record": Side.SELLER in sides and is_unpaid,
         "can_notify": can_notify,
-        # Paying in credit (docs/pages.md): offered to the buyer when the seller takes credit.
+        # Paying in credit (docs/pages.md): offered to the buyer when the seller takes credit
+        # for this order (the share the payment service enforces), not merely joined the system.
         "credit": credit_selectors.credit_offer(order.buyer, order.seller, invoice.currency)
-        if can_notify
+        if can_notify and order_credit_max(order) > 0
         else None,
         "credit_form": CreditPayForm(currency=invoice.currency),
         "payment_key": uuid.uuid4().hex,

@@ -146,6 +146,9 @@ def test_the_invoice_page_offers_credit_only_when_the_seller_takes_it(system):
     browser = spanish(owner_of(buyer))
     assert f"/invoices/{bill.pk}/credit/" not in text(browser.get(f"/invoices/{bill.pk}/"))
     joined(system, seller)
+    # Joined, but it accepts no share of its prices in credit yet: nothing to offer.
+    assert f"/invoices/{bill.pk}/credit/" not in text(browser.get(f"/invoices/{bill.pk}/"))
+    type(seller).objects.filter(pk=seller.pk).update(credit_share_bps=5_000)
     page = text(browser.get(f"/invoices/{bill.pk}/"))
     assert f"/my/cooperatives/{buyer.slug}/credit/ARS/join/" in page  # join first
     joined(system, buyer)

@@ -10,7 +10,10 @@ from orders.books_check import books_check
 
 
 class Command(BaseCommand):
-    help = "Check the ledger against the orders, payments, transfers and refunds; exit 1 on any difference."
+    help = (
+        "Check the ledger against the orders, payments, transfers, refunds, fee payments, credit "
+        "payments and clearing runs; exit 1 on any difference."
+    )
 
     def handle(self, *args: object, **options: Any) -> None:
         problems = books_check()
