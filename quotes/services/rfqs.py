@@ -362,9 +362,11 @@ def message_post(*, rfq: Rfq, seller: Cooperative, actor: Any, body: str) -> Rfq
     """A message in the thread of the buyer and one seller; no one else reads it."""
     if not body.strip():
         raise ValidationError({"body": [_("Write a message.")]})
+    if not permissions.is_invited(rfq, seller):  # a thread only with a seller the request is for
+        raise NotFound(_("No such request."))
     if is_member(actor, rfq.buyer):
         side = Side.BUYER
-    elif is_member(actor, seller) and permissions.is_invited(rfq, seller):
+    elif is_member(actor, seller):
         side = Side.SELLER
     else:
         raise NotFound(_("No such request."))

@@ -12,7 +12,7 @@ from marketplace.models import Listing
 from orders.models import Invoice, InvoiceKind, Order
 from orders.services import order_accept, rfq_award
 from quotes import services
-from quotes.models import Quote, QuoteVersion
+from quotes.models import Quote, QuoteVersion, RfqMessage
 from quotes.state import QuoteStatus, RfqStatus
 from tests.factories import CategoryFactory, ListingFactory
 from tests.quotes.helpers import publish, seller, terms
@@ -183,6 +183,13 @@ def test_messages_are_between_the_buyer_and_one_seller(buyer_coop, buyer_owner, 
         services.message_post(rfq=rfq, seller=c, actor=c_owner, body="hola")
     with pytest.raises(NotFound):
         services.message_post(rfq=rfq, seller=a, actor=b_owner, body="hola")
+    # The buyer writes to the sellers its request is for, not to a cooperative it did not invite.
+    services.message_post(rfq=rfq, seller=b, actor=buyer_owner, body="¿Plazo?")
+    with pytest.raises(NotFound):
+        services.message_post(rfq=rfq, seller=c, actor=buyer_owner, body="hola")
+    with pytest.raises(NotFound):
+        services.message_post(rfq=rfq, seller=buyer_coop, actor=buyer_owner, body="hola")
+    assert not RfqMessage.objects.filter(rfq=rfq, seller__in=[c, buyer_coop]).exists()
 
 
 def test_versions_are_never_rewritten():
