@@ -5,7 +5,7 @@ is `orders.services.awards.rfq_award` (orders sit above quotes); it calls `rfq_l
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -39,6 +39,7 @@ from quotes.models import (
     Visibility,
 )
 from quotes.pricing import local_today
+from quotes.services.events import log_status_change
 from quotes.state import (
     LIVE_QUOTE,
     QuoteStatus,
@@ -71,6 +72,12 @@ class QuoteTerms:
     credit_share_bps: int = 0
     note: str = ""
 
+    def offer(self) -> dict[str, Any]:
+        """The terms a version stores on its own row: all but the lines (rows of their own)."""
+        return {
+            term.name: getattr(self, term.name) for term in fields(self) if term.name != "lines"
+        }
+
 
 def _event(
     rfq: Rfq,
@@ -81,14 +88,8 @@ def _event(
     quote: Quote | None = None,
     note: str = "",
 ) -> QuoteEvent:
-    return QuoteEvent.objects.create(
-        rfq=rfq,
-        quote=quote,
-        action=action,
-        from_status=before,
-        to_status=after,
-        actor=actor,
-        note=note,
+    return log_status_change(
+        QuoteEvent, action, before, after, actor, rfq=rfq, quote=quote, note=note
     )
 
 
@@ -249,14 +250,9 @@ def _write_version(
         quote=quote,
         number=number,
         author_side=side,
-        currency=terms.currency,
         total_amount=total,
-        valid_until=terms.valid_until,
-        lead_time_days=terms.lead_time_days,
-        payment_terms_days=terms.payment_terms_days,
-        credit_share_bps=terms.credit_share_bps,
-        note=terms.note,
         created_by=actor,
+        **terms.offer(),
     )
     QuoteLine.objects.bulk_create(
         QuoteLine(
