@@ -12,6 +12,6 @@ def log_status_change(
 ) -> Event:
     """One row of history: what `action` took `about` (its request, quote or agreement) from
     `before` to `after`, and who did it (None: the periodic job)."""
-    return model.objects.create(
+    return model._default_manager.create(
         action=action, from_status=before, to_status=after, actor=actor, **about
     )
