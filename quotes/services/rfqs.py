@@ -72,11 +72,18 @@ class QuoteTerms:
     credit_share_bps: int = 0
     note: str = ""
 
+    @property
+    def total_amount(self) -> int:
+        """The sum of the lines, in minor units of `currency`."""
+        return sum(line.quantity * line.unit_price_amount for line in self.lines)
+
     def offer(self) -> dict[str, Any]:
-        """The terms a version stores on its own row: all but the lines (rows of their own)."""
-        return {
+        """What a version stores on its own row: every term but the lines (rows of their own),
+        and their total."""
+        terms = {
             term.name: getattr(self, term.name) for term in fields(self) if term.name != "lines"
         }
+        return {**terms, "total_amount": self.total_amount}
 
 
 def _event(
@@ -218,8 +225,8 @@ def tell_sellers(rfq: Rfq, seller_ids: list[int]) -> int:
     return send_emails(emails)
 
 
-def _clean_terms(terms: QuoteTerms) -> int:
-    """Validate a version's terms (a message per field); return its total in minor units."""
+def _clean_terms(terms: QuoteTerms) -> None:
+    """Validate a version's terms (a message per field)."""
     errors: dict[str, list[str]] = {}
     if terms.currency not in currency_codes():
         errors["currency"] = [_("Use an ISO 4217 currency code, like UYU or ARS.")]
@@ -240,17 +247,15 @@ def _clean_terms(terms: QuoteTerms) -> int:
         errors["lead_time_days"] = [_("The lead time is between 0 and 3650 days.")]
     if errors:
         raise ValidationError(errors)
-    return sum(line.quantity * line.unit_price_amount for line in terms.lines)
 
 
 def _write_version(
-    quote: Quote, number: int, side: str, terms: QuoteTerms, actor: Any, total: int
+    quote: Quote, number: int, side: str, terms: QuoteTerms, actor: Any
 ) -> QuoteVersion:
     version = QuoteVersion.objects.create(
         quote=quote,
         number=number,
         author_side=side,
-        total_amount=total,
         created_by=actor,
         **terms.offer(),
     )
@@ -278,7 +283,7 @@ def _lock_open_rfq(rfq: Rfq) -> Rfq:
 @transaction.atomic
 def quote_submit(*, rfq: Rfq, seller: Cooperative, actor: Any, terms: QuoteTerms) -> Quote:
     """An invited (or matching) seller answers a request with its first version."""
-    total = _clean_terms(terms)
+    _clean_terms(terms)
     rfq = _lock_open_rfq(rfq)
     forget_roles(actor)
     if not permissions.can_quote(actor, rfq, seller):
@@ -294,7 +299,7 @@ def quote_submit(*, rfq: Rfq, seller: Cooperative, actor: Any, terms: QuoteTerms
             code="quote_exists",
         )
     quote = Quote.objects.create(rfq=rfq, seller=seller, status=QuoteStatus.SUBMITTED)
-    _write_version(quote, 1, Side.SELLER, terms, actor, total)
+    _write_version(quote, 1, Side.SELLER, terms, actor)
     _event(rfq, "quote", "", QuoteStatus.SUBMITTED, actor, quote)
     return quote
 
@@ -312,7 +317,7 @@ def _side(actor: Any, quote: Quote) -> str:
 @transaction.atomic
 def quote_counter(*, quote: Quote, actor: Any, terms: QuoteTerms) -> QuoteVersion:
     """Either side answers with a new immutable version, a bounded number of times."""
-    total = _clean_terms(terms)
+    _clean_terms(terms)
     _lock_open_rfq(quote.rfq)
     quote = (
         Quote.objects.select_for_update().select_related("rfq__buyer", "seller").get(pk=quote.pk)
@@ -332,7 +337,7 @@ def quote_counter(*, quote: Quote, actor: Any, terms: QuoteTerms) -> QuoteVersio
     before = quote.status
     quote.status = ensure_quote_transition("counter" if side == Side.BUYER else "answer", before)
     quote.save(update_fields=["status", "updated_at"])
-    version = _write_version(quote, latest + 1, side, terms, actor, total)
+    version = _write_version(quote, latest + 1, side, terms, actor)
     _event(quote.rfq, "counter", before, quote.status, actor, quote)
     return version
 
