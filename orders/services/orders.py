@@ -154,14 +154,8 @@ def _status_event(
     order: Order, action: str, previous: str, *, actor: Any, side: str, note: str
 ) -> OrderEvent:
     """The timeline line of a status change: from `previous` to the order's status now."""
-    return OrderEvent.objects.create(
-        order=order,
-        action=EventKind(action),
-        from_status=previous,
-        to_status=order.status,
-        actor=actor,
-        actor_side=side,
-        note=note,
+    return add_order_event(
+        order, EventKind(action), note, actor=actor, side=side, previous=previous
     )
 
 
