@@ -87,17 +87,9 @@ class QuoteTerms:
 
 
 def _event(
-    rfq: Rfq,
-    action: str,
-    before: str,
-    after: str,
-    actor: Any,
-    quote: Quote | None = None,
-    note: str = "",
+    rfq: Rfq, action: str, before: str, after: str, actor: Any, quote: Quote | None = None
 ) -> QuoteEvent:
-    return log_status_change(
-        QuoteEvent, action, before, after, actor, rfq=rfq, quote=quote, note=note
-    )
+    return log_status_change(QuoteEvent, action, before, after, actor, rfq=rfq, quote=quote)
 
 
 def seller_zone(seller: Cooperative) -> str:
