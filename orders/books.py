@@ -224,26 +224,18 @@ def marked_paid(order: Order) -> Posting:
     )
 
 
-def fee_paid(
-    *,
-    seller: Any,
-    currency: str,
-    amount: int,
-    key: str,
-    rail: str,
-    occurred_at: datetime | None = None,
-    memo: str = "",
-    source: Any = None,
-) -> Posting:
-    """The seller paid `amount` of its solidarity fee to the platform, by `rail`."""
+def fee_paid(payment: Any) -> Posting:
+    """A treasurer recorded the seller's payment of part of its solidarity fee (a
+    `FeePayment`): its money reaches the platform by bank transfer and it owes that much less."""
+    seller, amount = payment.seller, payment.amount
     return Posting(
         kind=EntryKind.FEE_PAID,
-        currency=currency,
-        key=key,
-        lines=(*_cash(seller, PLATFORM, amount, rail), *_fee(seller, -amount)),
-        occurred_at=occurred_at,
-        memo=memo,
-        source=source,
+        currency=payment.currency,
+        key=f"fee_payment:{payment.pk}",
+        lines=(*_cash(seller, PLATFORM, amount, INVOICE), *_fee(seller, -amount)),
+        occurred_at=payment.created_at,
+        memo=f"Solidarity fee {payment.reference}".strip(),
+        source=payment,
     )
 
 

@@ -47,16 +47,8 @@ def fee_owed(seller: Cooperative, currency: str) -> int:
 
 
 def fee_posting(payment: FeePayment) -> books.Posting:
-    return books.fee_paid(
-        seller=payment.seller,
-        currency=payment.currency,
-        amount=payment.amount,
-        key=f"fee_payment:{payment.pk}",
-        rail=books.INVOICE,
-        occurred_at=payment.created_at,
-        memo=f"Solidarity fee {payment.reference}".strip(),
-        source=payment,
-    )
+    """The entry of a recorded fee payment (`orders.books.fee_paid`, its rule)."""
+    return books.fee_paid(payment)
 
 
 @dataclass(frozen=True)
