@@ -97,22 +97,11 @@ def _lines(order: Order) -> str:
     )
 
 
-def notify_order_placed(
-    order: Order,
-    actor: Any,
-    *,
-    tell_seller: bool = True,
-    tell_buyer: bool = True,
-    is_paid: bool = False,
-) -> None:
-    """Card orders tell the seller only once the payment succeeded (`is_paid`)."""
-    notify_orders_placed([order], tell_seller=tell_seller, tell_buyer=tell_buyer, is_paid=is_paid)
-
-
 def notify_orders_placed(
     orders: list[Order], *, tell_seller: bool = True, tell_buyer: bool = True, is_paid: bool = False
 ) -> None:
-    """The orders of one checkout: each seller hears of its order, the buyer of each order."""
+    """The orders of one checkout: each seller hears of its order, the buyer of each order (a
+    card order's seller only once it is paid, `is_paid`)."""
     notices: list[tuple[Cooperative, Compose]] = []
     for order in orders:
         lines = functools.cache(functools.partial(_lines, order))  # read once, in any language

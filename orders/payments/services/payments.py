@@ -262,6 +262,7 @@ def _payment_succeed(
         update_fields=["stripe_charge_id", "succeeded_at", "failure_message", "updated_at"]
     )
     work = Work()
+    placed: list[Order] = []  # still open: their sellers hear of them now, paid
     for order in checkout_orders_locked(checkout):
         order.paid_at = now
         order.save(update_fields=["paid_at", "updated_at"])
@@ -277,13 +278,14 @@ def _payment_succeed(
                     destination=order.seller.stripe_account_id,
                 )
                 work.transfers.append(transfer.pk)
-            notifications.notify_order_placed(order, None, tell_buyer=False, is_paid=True)
+            placed.append(order)
         else:
             # Cancelled or declined while the payment was pending: the buyer gets it back.
             refund = Refund.objects.create(
                 order=order, payment=payment, amount=order.total_amount, currency=order.currency
             )
             work.refunds.append(refund.pk)
+    notifications.notify_orders_placed(placed, tell_buyer=False, is_paid=True)
     notifications.notify_payment_received(checkout)
     return f"paid: {len(work.transfers)} transfers, {len(work.refunds)} refunds", work
 
