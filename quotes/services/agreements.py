@@ -93,16 +93,27 @@ def agreement_buyer_ids(agreement: Agreement) -> list[int]:
     return list(agreement.buyer_group.members.values_list("pk", flat=True))  # type: ignore[union-attr]
 
 
-@transaction.atomic
-def agreement_accept(*, agreement: Agreement, buyer: Cooperative, actor: Any) -> Agreement:
-    """The buyer (or, for a group, any member's owner or admin) accepts; it then applies, and
-    the version it replaces stops applying."""
+def agreement_lock_for_buyer(
+    agreement: Agreement, buyer: Cooperative, actor: Any, refusal: str
+) -> Agreement:
+    """The agreement, locked, acted on for `buyer` (one of its buyers) by an owner or admin of
+    it: a 404 to whoever is not a member of that buyer, `refusal` (a 403) to its other members."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     forget_roles(actor)
     if buyer.pk not in agreement_buyer_ids(agreement) or not is_member(actor, buyer):
         raise NotFound(_("No such agreement."))
     if not can_manage_cooperative(actor, buyer):
-        raise NotPermitted(_("Only owners and admins can accept an agreement."))
+        raise NotPermitted(refusal)
+    return agreement
+
+
+@transaction.atomic
+def agreement_accept(*, agreement: Agreement, buyer: Cooperative, actor: Any) -> Agreement:
+    """The buyer (or, for a group, any member's owner or admin) accepts; it then applies, and
+    the version it replaces stops applying."""
+    agreement = agreement_lock_for_buyer(
+        agreement, buyer, actor, _("Only owners and admins can accept an agreement.")
+    )
     _move(agreement, "accept", actor, buyer_accepted_at=timezone.now())
     if agreement.series:
         older = (
