@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from clearing.state import RunStatus
+from core.models import one_of_choices
 
 
 class ClearingRun(models.Model):
@@ -41,9 +42,7 @@ class ClearingRun(models.Model):
                 condition=Q(cleared_amount__gte=0, cleared_amount__lte=F("volume_amount")),
                 name="clearingrun_cleared_within_volume",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=RunStatus.values), name="clearingrun_status_valid"
-            ),
+            one_of_choices("status", RunStatus, name="clearingrun_status_valid"),
         ]
 
     def __str__(self) -> str:

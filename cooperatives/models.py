@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.state import VerificationStatus
+from core.models import one_of_choices, private_file_name
 from core.reference import validate_country_code, validate_time_zone
 from core.text import validate_multi_line, validate_one_line
 
@@ -117,8 +118,9 @@ class Cooperative(models.Model):
             models.Index(fields=["verification_status"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(verification_status__in=VerificationStatus.values),
+            one_of_choices(
+                "verification_status",
+                VerificationStatus,
                 name="cooperative_verification_status_valid",
             ),
             models.CheckConstraint(
@@ -153,9 +155,7 @@ class Membership(models.Model):
         ordering = ["cooperative_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "cooperative"], name="membership_unique"),
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="membership_role_valid"
-            ),
+            one_of_choices("role", Role, name="membership_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -247,10 +247,8 @@ class VerificationRequest(models.Model):
 
 
 def document_path(instance: "VerificationDocument", filename: str) -> str:
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
-        instance.content_type, "webp"
-    )
-    return f"verification/{instance.request.cooperative_id}/{secrets.token_hex(16)}.{extension}"
+    folder = f"verification/{instance.request.cooperative_id}"
+    return private_file_name(folder, instance.content_type)
 
 
 def private_storage():  # type: ignore[no-untyped-def]

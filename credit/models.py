@@ -8,6 +8,7 @@ from django.db.models import F, Q
 
 from cooperatives.models import Cooperative
 from core.append_only import AppendOnlyModel
+from core.models import one_of_choices
 from credit.state import LineRequestStatus
 from ledger.models import Account
 
@@ -135,9 +136,7 @@ class LineRequest(models.Model):
                 condition=Q(lower_limit__lte=0, upper_limit__gte=0),
                 name="linerequest_limits_around_zero",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=LineRequestStatus.values), name="linerequest_status_valid"
-            ),
+            one_of_choices("status", LineRequestStatus, name="linerequest_status_valid"),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("requested_by")),
                 name="linerequest_four_eyes",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cooperatives.models import Cooperative, private_storage
-from core.money import Money
+from core.models import MoneyOf, one_of_choices
 from core.text import validate_multi_line, validate_one_line
 from marketplace.state import ImportStatus, ListingStatus
 
@@ -208,9 +208,7 @@ class Listing(models.Model):
                 condition=models.Q(stock__isnull=True) | models.Q(stock__gte=0),
                 name="listing_stock_not_negative",
             ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=ListingStatus.values), name="listing_status_valid"
-            ),
+            one_of_choices("status", ListingStatus, name="listing_status_valid"),
             models.UniqueConstraint(
                 fields=["cooperative", "sku"],
                 condition=~models.Q(sku=""),
@@ -230,9 +228,7 @@ class Listing(models.Model):
             kwargs["update_fields"] = {*update_fields, "card"}
         super().save(*args, **kwargs)
 
-    @property
-    def price(self) -> Money:
-        return Money(self.price_amount, self.currency)
+    price = MoneyOf("price_amount")
 
     @property
     def delivery_modes(self) -> list[str]:

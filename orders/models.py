@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cooperatives.models import Cooperative
+from core.models import MoneyOf, one_of_choices
 from core.money import Money
 from marketplace.models import Listing
 from orders.events import EventKind, event_label
@@ -72,9 +73,7 @@ class CartLine(models.Model):
     def __str__(self) -> str:
         return f"{self.quantity} × {self.title}"
 
-    @property
-    def unit_price(self) -> Money:
-        return Money(self.unit_price_amount, self.currency)
+    unit_price = MoneyOf("unit_price_amount")
 
     @property
     def line_total(self) -> Money:
@@ -118,21 +117,14 @@ class Checkout(models.Model):
                 ),
                 name="checkout_amounts_consistent",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=CheckoutStatus.values), name="checkout_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(payment_status__in=PaymentStatus.values),
-                name="checkout_payment_status_valid",
-            ),
+            one_of_choices("status", CheckoutStatus, name="checkout_status_valid"),
+            one_of_choices("payment_status", PaymentStatus, name="checkout_payment_status_valid"),
         ]
 
     def __str__(self) -> str:
         return f"Checkout {self.pk} of {self.buyer}"
 
-    @property
-    def total(self) -> Money:
-        return Money(self.total_amount, self.currency)
+    total = MoneyOf("total_amount")
 
 
 class Order(models.Model):
@@ -190,9 +182,7 @@ class Order(models.Model):
             models.Index(fields=["status", "fulfilled_at"], name="order_status_fulfilled"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=OrderStatus.values), name="order_status_valid"
-            ),
+            one_of_choices("status", OrderStatus, name="order_status_valid"),
             models.CheckConstraint(
                 condition=~Q(buyer=F("seller")), name="order_buyer_is_not_seller"
             ),
@@ -216,17 +206,9 @@ class Order(models.Model):
     def __str__(self) -> str:
         return f"Order {self.pk} ({self.buyer} ← {self.seller})"
 
-    @property
-    def total(self) -> Money:
-        return Money(self.total_amount, self.currency)
-
-    @property
-    def fee(self) -> Money:
-        return Money(self.fee_amount, self.currency)
-
-    @property
-    def seller_share(self) -> Money:
-        return Money(self.seller_amount, self.currency)
+    total = MoneyOf("total_amount")
+    fee = MoneyOf("fee_amount")
+    seller_share = MoneyOf("seller_amount")
 
     @property
     def is_paid(self) -> bool:
@@ -294,11 +276,7 @@ class OrderEvent(models.Model):
 
     class Meta:
         ordering = ["order_id", "created_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=EventKind.values), name="orderevent_action_valid"
-            )
-        ]
+        constraints = [one_of_choices("action", EventKind, name="orderevent_action_valid")]
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status or '—'} → {self.to_status}"
@@ -391,16 +369,12 @@ class Invoice(models.Model):
                 fields=["seller", "year", "sequence"], name="invoice_sequence_unique"
             ),
             models.UniqueConstraint(fields=["order", "kind"], name="invoice_one_kind_per_order"),
-            models.CheckConstraint(
-                condition=Q(kind__in=InvoiceKind.values), name="invoice_kind_valid"
-            ),
+            one_of_choices("kind", InvoiceKind, name="invoice_kind_valid"),
             models.CheckConstraint(
                 condition=Q(amount_paid__gte=0, amount_paid__lte=F("amount_due")),
                 name="invoice_never_overpaid",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=InvoiceStatus.values), name="invoice_status_valid"
-            ),
+            one_of_choices("status", InvoiceStatus, name="invoice_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from cooperatives.models import Cooperative
-from core.money import Money
+from core.models import MoneyOf, exactly_one_of, one_of_choices
 from marketplace.models import Category, Listing
 from quotes.state import AgreementStatus, DraftStatus, QuoteStatus, RfqStatus
 
@@ -63,12 +63,8 @@ class Rfq(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=RfqStatus.values), name="rfq_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(visibility__in=Visibility.values), name="rfq_visibility_valid"
-            ),
+            one_of_choices("status", RfqStatus, name="rfq_status_valid"),
+            one_of_choices("visibility", Visibility, name="rfq_visibility_valid"),
         ]
 
     def __str__(self) -> str:
@@ -104,9 +100,7 @@ class Quote(models.Model):
         ordering = ["rfq_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["rfq", "seller"], name="quote_one_per_seller"),
-            models.CheckConstraint(
-                condition=Q(status__in=QuoteStatus.values), name="quote_status_valid"
-            ),
+            one_of_choices("status", QuoteStatus, name="quote_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -146,9 +140,7 @@ class QuoteVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.quote} v{self.number}"
 
-    @property
-    def total(self) -> Money:
-        return Money(self.total_amount, self.currency)
+    total = MoneyOf("total_amount")
 
 
 class QuoteLine(models.Model):
@@ -265,17 +257,14 @@ class Agreement(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(buyer__isnull=False, buyer_group__isnull=True)
-                | Q(buyer__isnull=True, buyer_group__isnull=False),
+                condition=exactly_one_of("buyer", "buyer_group"),
                 name="agreement_one_buyer_or_group",
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__gte=models.F("valid_from")),
                 name="agreement_dates_in_order",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"
-            ),
+            one_of_choices("status", AgreementStatus, name="agreement_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -301,13 +290,11 @@ class AgreementPrice(models.Model):
         ordering = ["agreement_id", "min_quantity", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(listing__isnull=False, category__isnull=True)
-                | Q(listing__isnull=True, category__isnull=False),
+                condition=exactly_one_of("listing", "category"),
                 name="agreementprice_listing_or_category",
             ),
             models.CheckConstraint(
-                condition=Q(fixed_price_amount__isnull=False, discount_bps__isnull=True)
-                | Q(fixed_price_amount__isnull=True, discount_bps__isnull=False),
+                condition=exactly_one_of("fixed_price_amount", "discount_bps"),
                 name="agreementprice_fixed_or_discount",
             ),
         ]
@@ -380,9 +367,7 @@ class StandingOrderDraft(models.Model):
             models.UniqueConstraint(
                 fields=["standing_order", "period_start"], name="draft_one_per_period"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=DraftStatus.values), name="draft_status_valid"
-            ),
+            one_of_choices("status", DraftStatus, name="draft_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,10 @@
 """The records of receivables (models of the orders app, imported by orders.models)."""
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.models import one_of_choices, private_file_name
 from orders.receivables.state import (
     InvoiceStatus,
     NoticeStatus,
@@ -18,7 +17,7 @@ def payment_constraints(name: str, scope: str) -> list[models.BaseConstraint]:
     """More than zero, a known rail, an Idempotency-Key used once per `scope`."""
     return [
         models.CheckConstraint(condition=Q(amount__gt=0), name=f"{name}_positive"),
-        models.CheckConstraint(condition=Q(rail__in=PaymentRail.values), name=f"{name}_rail_valid"),
+        one_of_choices("rail", PaymentRail, name=f"{name}_rail_valid"),
         models.UniqueConstraint(
             fields=[scope, "idempotency_key"],
             condition=~Q(idempotency_key=""),
@@ -94,10 +93,7 @@ class InvoiceEvent(models.Model):
 
 
 def proof_path(instance: "PaymentNotice", filename: str) -> str:
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
-        instance.proof_content_type, "webp"
-    )
-    return f"payment-proofs/{instance.invoice_id}/{secrets.token_hex(16)}.{extension}"
+    return private_file_name(f"payment-proofs/{instance.invoice_id}", instance.proof_content_type)
 
 
 def _private_storage():  # type: ignore[no-untyped-def]
@@ -140,9 +136,7 @@ class PaymentNotice(models.Model):
         ordering = ["invoice_id", "sent_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="paymentnotice_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=NoticeStatus.values), name="paymentnotice_status_valid"
-            ),
+            one_of_choices("status", NoticeStatus, name="paymentnotice_status_valid"),
         ]
 
     def __str__(self) -> str:
