@@ -3,6 +3,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 
 from core.errors import DomainError
@@ -29,6 +30,12 @@ def apply_to_each(
             done += 1
     if done:
         modeladmin.message_user(request, f"Done for {done} of them.", messages.SUCCESS)
+
+
+def every_field(model: type[models.Model], *, but: Iterable[str] = ()) -> tuple[str, ...]:
+    """A record shown whole: its columns in their declared order, but the id and `but`."""
+    left_out = {"id", *but}
+    return tuple(field.name for field in model._meta.fields if field.name not in left_out)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -3,10 +3,23 @@
 import secrets
 from typing import Any, overload
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from core.money import Money
+
+
+def acting_user(*, blank: bool = False) -> "models.ForeignKey[Any, Any]":
+    """The person who did something (created, recorded, decided it): the record outlives their
+    account (the column becomes NULL) and the user has no reverse accessor for it."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=blank,
+        related_name="+",
+    )
 
 
 def one_of_choices(

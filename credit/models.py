@@ -8,7 +8,7 @@ from django.db.models import F, Q
 
 from cooperatives.models import Cooperative
 from core.append_only import AppendOnlyModel
-from core.models import one_of_choices
+from core.models import acting_user, one_of_choices
 from credit.state import LineRequestStatus
 from ledger.models import Account
 
@@ -94,9 +94,7 @@ class TermsAcceptance(models.Model):
 
     account = models.ForeignKey(CreditAccount, on_delete=models.CASCADE, related_name="acceptances")
     terms = models.ForeignKey(CreditTerms, on_delete=models.PROTECT, related_name="+")
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    accepted_by = acting_user()
     accepted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -120,12 +118,8 @@ class LineRequest(models.Model):
     status = models.CharField(
         max_length=16, choices=LineRequestStatus.choices, default=LineRequestStatus.PENDING
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    requested_by = acting_user()
+    approved_by = acting_user(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

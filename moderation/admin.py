@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 
 from accounts.models import User
 from cooperatives.permissions import is_moderator
-from core.admin import ReadOnlyAdmin, apply_to_each
+from core.admin import ReadOnlyAdmin, apply_to_each, every_field
 from moderation import services
 from moderation.models import (
     Appeal,
@@ -99,18 +99,7 @@ class ModerationActionAdmin(ModeratorOnlyAdmin):
     search_fields = ["reason", "actor__email", "listing__title", "cooperative__name"]
     date_hierarchy = "created_at"
     actions = None
-    fields = readonly_fields = (
-        "created_at",
-        "actor",
-        "action",
-        "listing",
-        "cooperative",
-        "report",
-        "appeal",
-        "from_status",
-        "to_status",
-        "reason",
-    )
+    fields = readonly_fields = every_field(ModerationAction)
 
 
 @admin.register(ListingModeration)

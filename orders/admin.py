@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin, apply_to_each
+from core.admin import ReadOnlyAdmin, apply_to_each, every_field
 from orders import labels, services
 from orders.models import (
     Cart,
@@ -90,16 +90,7 @@ class OrderLineInline(ReadOnlyInline):
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    readonly_fields = (
-        "created_at",
-        "action",
-        "from_status",
-        "to_status",
-        "actor",
-        "actor_side",
-        "note",
-        "reference",
-    )
+    readonly_fields = every_field(OrderEvent, but=["order"])
     fields = readonly_fields
 
 
@@ -152,28 +143,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ("buyer", "seller", "checkout", "refund")
     search_fields = ["id", "buyer__name", "seller__name"]
     date_hierarchy = "placed_at"
-    readonly_fields = (
-        "checkout",
-        "buyer",
-        "seller",
-        "status",
-        "payment_method",
-        "currency",
-        "total_amount",
-        "fee_bps",
-        "fee_amount",
-        "seller_amount",
-        "delivery_address",
-        "note",
-        "placed_by",
-        "placed_at",
-        "accepted_at",
-        "fulfilled_at",
-        "closed_at",
-        "paid_at",
-        "is_flagged",
-        "flag_reason",
-    )
+    readonly_fields = every_field(Order)
     fields = readonly_fields
     inlines = [OrderLineInline, OrderEventInline, InvoiceInline]
     actions = [

@@ -1,12 +1,11 @@
 """Carts, checkouts, orders and what hangs off them. Money is integers of minor units + currency."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
 from cooperatives.models import Cooperative
-from core.models import MoneyOf, one_of_choices
+from core.models import MoneyOf, acting_user, one_of_choices
 from core.money import Money
 from marketplace.models import Listing
 from orders.events import EventKind, event_label
@@ -51,9 +50,7 @@ class CartLine(models.Model):
     )
     unit_price_amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    added_by = acting_user()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,9 +84,7 @@ class Checkout(models.Model):
     """
 
     buyer = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="checkouts")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = acting_user()
     idempotency_key = models.CharField(max_length=255)
     request_fingerprint = models.CharField(max_length=64)
     status = models.CharField(max_length=20, choices=CheckoutStatus.choices)
@@ -150,9 +145,7 @@ class Order(models.Model):
     seller_amount = models.BigIntegerField()
     delivery_address = models.TextField(blank=True, max_length=1000)
     note = models.TextField(blank=True, max_length=2000)
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    placed_by = acting_user()
     placed_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     fulfilled_at = models.DateTimeField(null=True, blank=True)
@@ -261,9 +254,7 @@ class OrderEvent(models.Model):
     action = models.CharField(max_length=32, choices=EventKind.choices)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    actor = acting_user(blank=True)
     actor_side = models.CharField(max_length=16, blank=True, help_text="buyer, seller or empty.")
     note = models.TextField(blank=True)
     reference = models.CharField(
@@ -288,9 +279,7 @@ class OrderEvent(models.Model):
 
 class Message(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    author = acting_user()
     author_side = models.CharField(max_length=16)
     body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)

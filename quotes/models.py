@@ -5,13 +5,12 @@ Payment terms (days until due, the share of the total sold on credit) are stored
 version and the agreement, and copied to the order they become (`orders.Order.payment_terms_days`).
 """
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from cooperatives.models import Cooperative
-from core.models import MoneyOf, exactly_one_of, one_of_choices
+from core.models import MoneyOf, acting_user, exactly_one_of, one_of_choices
 from marketplace.models import Category, Listing
 from quotes.state import AgreementStatus, DraftStatus, QuoteStatus, RfqStatus
 
@@ -54,9 +53,7 @@ class Rfq(models.Model):
         default=MAX_COUNTERS, validators=[MaxValueValidator(10)]
     )
     status = models.CharField(max_length=12, choices=RfqStatus.choices, default=RfqStatus.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -120,9 +117,7 @@ class QuoteVersion(models.Model):
     payment_terms_days = models.PositiveSmallIntegerField(validators=[MaxValueValidator(365)])
     credit_share_bps = models.PositiveIntegerField(default=0, validators=BPS)
     note = models.TextField(blank=True, max_length=2000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -171,9 +166,7 @@ class StatusEvent(models.Model):
     action = models.CharField(max_length=16)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    actor = acting_user()
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -200,9 +193,7 @@ class RfqMessage(models.Model):
     rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="messages")
     seller = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="+")
     author_side = models.CharField(max_length=8, choices=Side.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    author = acting_user()
     body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -323,9 +314,7 @@ class StandingOrder(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

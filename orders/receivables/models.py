@@ -1,10 +1,9 @@
 """The records of receivables (models of the orders app, imported by orders.models)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from core.models import one_of_choices, private_file_name
+from core.models import acting_user, one_of_choices, private_file_name
 from orders.receivables.state import (
     InvoiceStatus,
     NoticeStatus,
@@ -33,9 +32,7 @@ class RecordedPayment(models.Model):
     paid_on = models.DateField()
     reference = models.CharField(max_length=120, blank=True)
     rail = models.CharField(max_length=20, choices=PaymentRail.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = acting_user()
     idempotency_key = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -79,9 +76,7 @@ class InvoiceEvent(models.Model):
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
     amount = models.BigIntegerField(default=0)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    actor = acting_user(blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -119,13 +114,9 @@ class PaymentNotice(models.Model):
     status = models.CharField(
         max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
     )
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    sent_by = acting_user()
     sent_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = acting_user(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
     payment = models.OneToOneField(
