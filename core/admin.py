@@ -38,6 +38,19 @@ def every_field(model: type[models.Model], *, but: Iterable[str] = ()) -> tuple[
     return tuple(field.name for field in model._meta.fields if field.name not in left_out)
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows of a record that only services write, shown under it."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records that only services write."""
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin, apply_to_each, every_field
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, apply_to_each, every_field
 from orders import labels, services
 from orders.models import (
     Cart,
@@ -25,17 +25,6 @@ from orders.models import (
     OrderLine,
 )
 from orders.receivables import fees
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class CartLineInline(ReadOnlyInline):
