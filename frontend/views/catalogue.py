@@ -85,7 +85,13 @@ def catalogue(request: HtmxRequest) -> HttpResponse:
     apart from the reader's header (http_cache.shared_part)."""
 
     def build() -> dict[str, Any]:
-        form = CatalogueFilterForm(request.GET or None)
+        if not CatalogueFilterForm.is_filtering(request.GET):
+            # No filter set: the fields are the same for everyone (written once, see
+            # `unfiltered_fields`), the list is the whole visible catalogue.
+            visible = selectors.listing_list_visible_to(request.user)
+            page = _page(ListingFilter(QueryDict(), queryset=visible).qs, request)
+            return {"filter_fields": CatalogueFilterForm.unfiltered_fields(), "page": page}
+        form = CatalogueFilterForm(request.GET)
         form.is_valid()
         visible = selectors.listing_list_visible_to(request.user)
         filters = ListingFilter(_as_query(form.filter_data()), queryset=visible)

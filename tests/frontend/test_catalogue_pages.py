@@ -402,3 +402,29 @@ def test_the_filter_form_keeps_the_chosen_country_currency_and_category(client, 
         assert options.count(" selected>") == 1
         assert f'<option value="{chosen}" selected>' in options
     assert "Café de altura" in body
+
+
+def test_the_unfiltered_form_follows_the_categories_language_and_count(client, catalogue, coffee):  # type: ignore[no-untyped-def]
+    # The fields of the unfiltered form are written once per language and category tree
+    # (CatalogueFilterForm.unfiltered_fields); the count in their summary is each page's own.
+    def count(body: str) -> str:
+        found = re.search(r'<span id="filter-count" class="filter-count">(.*?)</span>', body, re.S)
+        assert found
+        return found.group(1).strip()
+
+    body = client.get("/catalogue/").content.decode()
+    assert '<option value="coffee">\u2003Coffee</option>' in body
+    assert 'value="tea"' not in body
+    before = count(body)
+    CategoryFactory(name="Tea", slug="tea", path="/tea/")
+    coffee.name_es = "Café"
+    coffee.save()
+    ListingFactory(cooperative=catalogue["mate"].cooperative, title="Otra yerba")
+    body = client.get("/catalogue/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<option value="coffee">\u2003Café</option>' in body
+    assert '<option value="tea">Tea</option>' in body
+    assert "Filtros" in body
+    assert count(body) != before
+    body = client.get("/catalogue/").content.decode()
+    assert '<option value="coffee">\u2003Coffee</option>' in body
+    assert '<option value="tea">Tea</option>' in body
