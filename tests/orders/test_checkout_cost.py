@@ -17,13 +17,13 @@ from tests.orders.conftest import add_to_cart, checkout
 pytestmark = pytest.mark.django_db
 
 # The buyer cooperative with the person's role; in the transaction: the cart lock, the key, the
-# lines, the listings' lock, the checkout, the stock, the orders, their lines, their events, the
-# cart lines; then the person's roles in the sellers (the orders' actions) and, after commit, the
-# e-mails' recipients. 15 here (a savepoint and its release stand for BEGIN and COMMIT; token
-# authentication adds one outside tests). One is left for the catalogue version's bump after
-# commit. One reads the agreements in force between the buyer and the cart's sellers (issue #19:
-# agreed prices). Raise it only with a reason in docs/orders.md.
-CHECKOUT_QUERIES = 17
+# lines, the listings' lock (with the person's roles in the sellers, for the orders' actions),
+# the agreements in force between the buyer and the cart's sellers (issue #19: agreed prices),
+# the checkout, the stock, the orders, their lines, their events, the cart lines; after commit,
+# the catalogue version's bump and the e-mails' recipients. A savepoint and its release stand
+# for BEGIN and COMMIT (a token's authentication is cached). Raise it only with a reason in
+# docs/orders.md.
+CHECKOUT_QUERIES = 16
 
 
 def fill_cart(buyer: Any, user: Any, *, sellers: int, lines_per_seller: int) -> None:
