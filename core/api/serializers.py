@@ -50,9 +50,10 @@ def _fresh_copy(field: Field) -> Field:
     argument (flags, labels, choices), which DRF's fields never change; only a field holding
     other fields (a nested serializer, a list's child) needs its parts copied, since binding
     a field changes it."""
+    args, kwargs = field._args, field._kwargs  # type: ignore[attr-defined]  # set by Field.__new__
     holds_fields = isinstance(field, serializers.BaseSerializer) or any(
-        isinstance(value, Field) for value in field._kwargs.values()
+        isinstance(value, Field) for value in kwargs.values()
     )
     if holds_fields:
         return copy.deepcopy(field)
-    return field.__class__(*field._args, **field._kwargs)
+    return field.__class__(*args, **kwargs)

@@ -382,7 +382,7 @@ def _lock_listings_by_id(listing_ids: list[int], actor: Any = None) -> dict[int,
     locked = {listing.pk: listing for listing in listings}
     if with_roles:
         for listing in locked.values():
-            remember_role(actor, listing.cooperative_id, listing.actor_role)
+            remember_role(actor, listing.cooperative_id, listing.actor_role)  # type: ignore[attr-defined]
     return locked
 
 
