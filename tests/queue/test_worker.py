@@ -9,18 +9,8 @@ import pytest
 import redis
 
 from orders.models import Transfer
-from orders.payments.execution import transfer_group
 from tests.conftest import client_for
-from tests.orders.stripe_helpers import (
-    add,
-    card_checkout,
-    eur_listing,
-    event_ids,
-    intent_id,
-    new_seller,
-    onboard,
-    relay,
-)
+from tests.orders.stripe_helpers import card_paid_at_stripe, relay, transfers_at_stripe
 from tests.queue.conftest import redis_url, wait_for
 
 pytestmark = [
@@ -32,24 +22,12 @@ pytestmark = [
 
 
 def paid_by_webhook(standin: Any, buyer: Any, buyer_owner: Any) -> tuple[int, Any]:
-    """A seller onboarded, a card checkout paid at Stripe, and its success webhook relayed to the
-    app; returns the checkout id and the seller."""
-    standin.register_webhook(standin.sink_url)
-    standin.hold_webhooks()
-    seller, owner = new_seller("Yerba del Sur")
-    onboard(standin, seller, owner)
-    add(buyer_owner, buyer, eur_listing(seller, 5_050), 2)
-    checkout_id = card_checkout(buyer_owner, buyer).json()["id"]
-    pi = intent_id(checkout_id)
-    standin.confirm_payment_intent(pi)
-    (event_id,) = event_ids(standin, "payment_intent.succeeded", pi)
+    """A card checkout paid at Stripe, and its success webhook relayed to the app; returns the
+    checkout id and the seller."""
+    checkout_id, seller, event_id = card_paid_at_stripe(standin, buyer, buyer_owner)
     response = relay(standin, client_for(buyer_owner), event_id)
     assert response.status_code == 200, response.content
     return checkout_id, seller
-
-
-def transfers_at_stripe(standin: Any, checkout_id: int) -> list[dict[str, Any]]:
-    return standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout_id))["data"]
 
 
 def test_the_worker_sends_the_transfer_a_webhook_committed(
