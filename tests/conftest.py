@@ -1,10 +1,12 @@
 """Personas and markers shared by every test folder."""
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -61,6 +63,16 @@ def _no_catalogue_response_cache(settings) -> None:  # type: ignore[no-untyped-d
 def _require_postgres_when_asked(request: pytest.FixtureRequest) -> None:
     if os.environ.get("MINGA_REQUIRE_POSTGRES") and "postgres" in request.keywords:
         assert connection.vendor == "postgresql", "this run must use PostgreSQL"
+
+
+@pytest.fixture
+def fresh_cache() -> Iterator[None]:
+    """An empty cache before and after the test: throttle counters, upload counts and cached
+    figures live in the cache, which outlives a test's database rollback. A test file asks for it
+    with `pytest.mark.usefixtures("fresh_cache")`."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 cooperatives, the trade records stay for the cooperatives without their name."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -15,18 +14,11 @@ from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory
 from tests.orders.conftest import act, place_order
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 PASSWORD = "a long passphrase 42"
 ME = "/api/v1/me/"
 EXPORT = "/api/v1/me/export/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def with_password(user: User) -> User:

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
@@ -28,14 +27,9 @@ from tests.conftest import client_for
 from tests.cooperatives.helpers import gif_bytes, jpeg_bytes, pdf_upload, png_bytes, truncated_jpeg
 from tests.factories import MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 NEW_COOP = {"name": "Cooperativa Nueva", "legal_form": "worker", "sector": "food", "country": "UY"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> None:
-    cache.clear()
 
 
 def _files(root: Path) -> int:

@@ -2,7 +2,6 @@
 upload's request checks and saves the rows; without JavaScript the form works as before."""
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from marketplace import import_progress
@@ -10,15 +9,8 @@ from marketplace.models import Listing
 from tests.factories import ListingFactory
 from tests.frontend.helpers import browser_for, messages_of, text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 TOKEN = "a" * 22
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():  # type: ignore[no-untyped-def]
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def csv_of_new_rows(browser, slug: str, count: int) -> SimpleUploadedFile:  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@ listings in each status of the review lifecycle."""
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import MODERATORS_GROUP
@@ -12,11 +11,8 @@ from tests.factories import ListingFactory, MembershipFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_history():
-    """Throttle counters live in the cache, which outlives a test's database rollback."""
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_throttle_history(fresh_cache):
+    """Every moderation test starts with no throttle counted (`fresh_cache`, tests/conftest.py)."""
 
 
 def make_moderator(**fields):
