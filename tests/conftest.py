@@ -5,14 +5,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import MODERATORS_GROUP
 from cooperatives.models import Role
-from tests.factories import CooperativeFactory, MembershipFactory, UserFactory
+from tests.factories import CooperativeFactory, MembershipFactory, UserFactory, user_in_group
 
 # The Stripe stand-in's fixtures: stripe_standin_server, stripe_standin, stripe_backend.
 # The S3 stand-in's: s3_server, s3_storages.
@@ -115,13 +114,18 @@ buyer_member = _member("buyer_member", "buyer_coop", Role.MEMBER)
 
 
 @pytest.fixture
+def spanish_seller(stripe_standin):  # type: ignore[no-untyped-def]
+    """A seller in a country where Stripe Connect has accounts, and its owner; the stand-in
+    runs."""
+    cooperative = CooperativeFactory(name="Textil Madrid", country="ES")
+    return cooperative, MembershipFactory(cooperative=cooperative, role=Role.OWNER).user
+
+
+@pytest.fixture
 def outsider(db):  # type: ignore[no-untyped-def]
     return UserFactory(name="Outsider")
 
 
 @pytest.fixture
 def moderator(db):  # type: ignore[no-untyped-def]
-    user = UserFactory(name="Moderator")
-    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    user.groups.add(group)
-    return user
+    return user_in_group(MODERATORS_GROUP, name="Moderator")

@@ -2,12 +2,11 @@
 listings in each status of the review lifecycle."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import MODERATORS_GROUP
 from cooperatives.models import Role
-from tests.factories import ListingFactory, MembershipFactory, UserFactory
+from tests.factories import ListingFactory, MembershipFactory, user_in_group
 
 
 @pytest.fixture(autouse=True)
@@ -16,10 +15,7 @@ def _fresh_throttle_history(fresh_cache):
 
 
 def make_moderator(**fields):
-    user = UserFactory(**fields)
-    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    user.groups.add(group)
-    return user
+    return user_in_group(MODERATORS_GROUP, **fields)
 
 
 @pytest.fixture
