@@ -3,6 +3,7 @@ sent by the worker, and a worker killed in the middle of a transfer leaves it to
 once when a worker comes back."""
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,20 +31,29 @@ def paid_by_webhook(standin: Any, buyer: Any, buyer_owner: Any) -> tuple[int, An
     return checkout_id, seller
 
 
+def transfer_sent_by_the_worker(
+    standin: Any, checkout_id: int, worker_log: Path, timeout: int
+) -> dict[str, Any]:
+    """Once the worker has paid the checkout's seller (and logged the task): the one transfer
+    Stripe holds for the checkout."""
+    transfer = Transfer.objects.get(order__checkout_id=checkout_id)
+    wait_for(
+        lambda: Transfer.objects.filter(pk=transfer.pk, status="paid").exists(),
+        timeout=timeout,
+        what="the worker to pay the seller",
+    )
+    (sent,) = transfers_at_stripe(standin, checkout_id)
+    assert "orders.tasks.settle" in worker_log.read_text()
+    return sent
+
+
 def test_the_worker_sends_the_transfer_a_webhook_committed(
     celery_worker: Any, stripe_standin: Any, buyer_coop: Any, buyer_owner: Any
 ) -> None:
     checkout_id, seller = paid_by_webhook(stripe_standin, buyer_coop, buyer_owner)
     # The webhook answered without calling Stripe; the worker does it.
-    transfer = Transfer.objects.get(order__checkout_id=checkout_id)
-    wait_for(
-        lambda: Transfer.objects.filter(pk=transfer.pk, status="paid").exists(),
-        timeout=60,
-        what="the worker to pay the seller",
-    )
-    (sent,) = transfers_at_stripe(stripe_standin, checkout_id)
+    sent = transfer_sent_by_the_worker(stripe_standin, checkout_id, celery_worker.log, timeout=60)
     assert (sent["destination"], sent["amount"]) == (seller.stripe_account_id, 10_100 - 152)
-    assert "orders.tasks.settle" in celery_worker.log.read_text()
 
 
 def test_a_worker_killed_in_the_middle_of_a_transfer_leaves_it_done_exactly_once(
