@@ -10,6 +10,7 @@ from cooperatives.models import Membership, Role
 from moderation import services as moderation
 from moderation.models import ModerationAction, Report
 from orders.models import Invoice, Message, Order, OrderEvent
+from tests.accounts.helpers import register
 from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory
 from tests.orders.conftest import act, place_order
@@ -128,11 +129,7 @@ def test_after_deletion_nobody_signs_in_and_the_address_is_free(trade):
         "/api/v1/auth/token/", {"email": ana.email, "password": PASSWORD}, format="json"
     )
     assert token.status_code == 400
-    again = APIClient().post(
-        "/api/v1/auth/register/",
-        {"email": ana.email, "password": PASSWORD, "name": "Ana otra vez"},
-        format="json",
-    )
+    again = register(APIClient(), email=ana.email, password=PASSWORD, name="Ana otra vez")
     assert again.status_code == 201
 
 

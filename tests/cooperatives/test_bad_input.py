@@ -23,6 +23,7 @@ from cooperatives.models import (
     VerificationRequest,
 )
 from cooperatives.state import VerificationStatus
+from tests.accounts.helpers import register
 from tests.conftest import client_for
 from tests.cooperatives.helpers import gif_bytes, jpeg_bytes, pdf_upload, png_bytes, truncated_jpeg
 from tests.factories import MembershipFactory, UserFactory
@@ -160,11 +161,7 @@ def test_a_member_of_another_cooperative_is_not_found_through_this_one(  # type:
 
 def test_duplicate_email_at_registration(api, outsider):  # type: ignore[no-untyped-def]
     before = state()
-    response = api.post(
-        "/api/v1/auth/register/",
-        {"email": outsider.email.upper(), "password": "a-long-passphrase-42", "name": "X"},
-        format="json",
-    )
+    response = register(api, email=outsider.email.upper(), name="X")
     assert_refused(response, 400, field="email")
     assert state() == before
 
