@@ -276,24 +276,42 @@ def test_same_order_transferred_twice_makes_one_transfer(stripe_backend):
     assert transfers_of("checkout-3002", since=timedelta(hours=1)) == [first.id]
 
 
-def test_same_order_with_another_amount_is_refused_not_paid_twice(stripe_backend):
+def refusal_of_second_transfer(  # type: ignore[no-untyped-def]
+    backend, *, cooperative_id: int, checkout_id: int, charged: int, first, second
+) -> PaymentProviderError:
+    """From a paid charge of `charged`, a first transfer (order id, amount) is made and a second
+    one refused: Stripe's refusal."""
     _intent, source = transfer_source(
-        stripe_backend, cooperative_id=33, checkout_id=3003, amount=4_000
+        backend, cooperative_id=cooperative_id, checkout_id=checkout_id, amount=charged
     )
-    gateway.create_transfer(order_id=503, amount=1_000, **source)
+    gateway.create_transfer(order_id=first[0], amount=first[1], **source)
     with pytest.raises(PaymentProviderError) as refused:
-        gateway.create_transfer(order_id=503, amount=2_000, **source)
-    assert refused.value.status_code == 409
+        gateway.create_transfer(order_id=second[0], amount=second[1], **source)
+    return refused.value
+
+
+def test_same_order_with_another_amount_is_refused_not_paid_twice(stripe_backend):
+    refusal = refusal_of_second_transfer(
+        stripe_backend,
+        cooperative_id=33,
+        checkout_id=3003,
+        charged=4_000,
+        first=(503, 1_000),
+        second=(503, 2_000),
+    )
+    assert refusal.status_code == 409
 
 
 def test_transfers_never_exceed_the_charge_they_come_from(stripe_standin):
-    _intent, source = transfer_source(
-        stripe_standin, cooperative_id=34, checkout_id=3004, amount=1_000
+    refusal = refusal_of_second_transfer(
+        stripe_standin,
+        cooperative_id=34,
+        checkout_id=3004,
+        charged=1_000,
+        first=(504, 700),
+        second=(505, 301),
     )
-    gateway.create_transfer(order_id=504, amount=700, **source)
-    with pytest.raises(PaymentProviderError) as refused:
-        gateway.create_transfer(order_id=505, amount=301, **source)
-    assert refused.value.stripe_code == "balance_insufficient"
+    assert refusal.stripe_code == "balance_insufficient"
 
 
 def test_transfer_to_a_restricted_seller_fails_and_succeeds_once_fixed(stripe_standin):
