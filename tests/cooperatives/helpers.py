@@ -28,6 +28,7 @@ from tests.factories import CooperativeFactory, MembershipFactory, UserFactory
 PASSWORD = "correct horse battery staple"
 PERSONAS = ["anonymous", "outsider", "member", "admin", "owner", "moderator"]
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+CBU = "2850590940090418135201"  # an Argentine bank account (Banco Macro's published example)
 
 # Private data of the world's cooperative: a non-member must never read any of these.
 SECRET_TAX_ID = "30-71234567-8"

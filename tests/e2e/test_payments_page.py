@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from orders import services as order_services
+from tests.cooperatives.helpers import CBU
 from tests.factories import ListingFactory
 from tests.frontend.ordering import place_order
 
-CBU = "2850590940090418135201"
 WORDS = {
     "es": {
         "holder": "Titular de la cuenta",

@@ -12,14 +12,13 @@ from cooperatives.services import payout_details_update
 from orders import services as order_services
 from orders.models import Checkout
 from tests.conftest import client_for
+from tests.cooperatives.helpers import CBU
 from tests.factories import CooperativeFactory, ListingFactory
 from tests.frontend.helpers import HTMX, browser_for, messages_of, text
 from tests.frontend.ordering import add_to_cart, checkout_form, place_order
 from tests.orders.test_invoices import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-CBU = "2850590940090418135201"
 
 
 def page_url(cooperative) -> str:  # type: ignore[no-untyped-def]
