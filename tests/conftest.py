@@ -1,17 +1,18 @@
 """Personas and markers shared by every test folder."""
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import MODERATORS_GROUP
 from cooperatives.models import Role
-from tests.factories import CooperativeFactory, MembershipFactory, UserFactory
+from tests.factories import CooperativeFactory, MembershipFactory, UserFactory, user_in_group
 
 # The Stripe stand-in's fixtures: stripe_standin_server, stripe_standin, stripe_backend.
 # The S3 stand-in's: s3_server, s3_storages.
@@ -74,6 +75,16 @@ def _require_postgres_when_asked(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
+def fresh_cache() -> Iterator[None]:
+    """An empty cache before and after the test: throttle counters, upload counts and cached
+    figures live in the cache, which outlives a test's database rollback. A test file asks for it
+    with `pytest.mark.usefixtures("fresh_cache")`."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def api() -> APIClient:
     return APIClient()
 
@@ -113,13 +124,18 @@ buyer_member = _member("buyer_member", "buyer_coop", Role.MEMBER)
 
 
 @pytest.fixture
+def spanish_seller(stripe_standin):  # type: ignore[no-untyped-def]
+    """A seller in a country where Stripe Connect has accounts, and its owner; the stand-in
+    runs."""
+    cooperative = CooperativeFactory(name="Textil Madrid", country="ES")
+    return cooperative, MembershipFactory(cooperative=cooperative, role=Role.OWNER).user
+
+
+@pytest.fixture
 def outsider(db):  # type: ignore[no-untyped-def]
     return UserFactory(name="Outsider")
 
 
 @pytest.fixture
 def moderator(db):  # type: ignore[no-untyped-def]
-    user = UserFactory(name="Moderator")
-    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    user.groups.add(group)
-    return user
+    return user_in_group(MODERATORS_GROUP, name="Moderator")

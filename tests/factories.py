@@ -1,4 +1,7 @@
+from typing import Any
+
 import factory
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
@@ -20,6 +23,13 @@ class UserFactory(DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create:
             obj.save()
+
+
+def user_in_group(group: str, **fields: Any) -> User:
+    """A person in the named permission group (moderators, treasurers, the credit committee)."""
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return user
 
 
 class CooperativeFactory(DjangoModelFactory):

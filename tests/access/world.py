@@ -5,12 +5,10 @@ The six personas relate to `coop`: its member, admin and owner; an outsider who 
 unrelated cooperative; a moderator who belongs to none; and nobody signed in.
 """
 
-import itertools
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -35,12 +33,17 @@ from orders.models import CartLine, Checkout, Invoice, Order, PaymentNotice
 from orders.receivables import services as receivables
 from quotes import services as quotes
 from quotes.models import Agreement, Quote, QuoteVersion, Rfq, StandingOrder, StandingOrderDraft
-from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    CooperativeFactory,
+    ListingFactory,
+    MembershipFactory,
+    user_in_group,
+)
+from tests.frontend.ordering import place_order
+from tests.quotes.helpers import weekly_standing_order
 
 PERSONAS = ("anonymous", "outsider", "member", "admin", "owner", "moderator")
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-_keys = itertools.count(1)
 
 
 @dataclass
@@ -99,25 +102,6 @@ class World:
         return getattr(obj, "pk", obj)
 
 
-def _moderator(name: str) -> User:
-    user = UserFactory(name=name)
-    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    user.groups.add(group)
-    return user
-
-
-def _place_order(buyer: Cooperative, actor: User, listing: Listing) -> Order:
-    orders.cart_add_item(cooperative=buyer, listing_id=listing.pk, quantity=1, actor=actor)
-    result = orders.checkout_place(
-        buyer=buyer,
-        actor=actor,
-        idempotency_key=f"access-table-{next(_keys)}",
-        payment_method="invoice",
-        delivery_address="Calle 1, Montevideo",
-    )
-    return result.checkout.orders.get()
-
-
 def _pending_listing(coop: Cooperative) -> Listing:
     return ListingFactory(
         cooperative=coop, status="pending_review", published_at=None, submitted_at=timezone.now()
@@ -173,14 +157,7 @@ def _quotes(
     quotes.agreement_accept(agreement=agreement, buyer=partner, actor=partner_owner)
     purchase_agreement = agree(partner, partner_owner, coop, partner_listing)
     quotes.agreement_accept(agreement=purchase_agreement, buyer=coop, actor=owner)
-    standing = quotes.standing_order_create(
-        buyer=coop,
-        actor=owner,
-        agreement=purchase_agreement,
-        schedule="weekly",
-        starts_on=today,
-        lines=[(partner_listing.pk, 1)],
-    )
+    standing = weekly_standing_order(purchase_agreement, coop, owner, partner_listing, 1, today)
     quotes.standing_orders_draft(today=today)
     return {
         "rfq": rfq,
@@ -212,8 +189,8 @@ def build_world() -> World:
     partner_owner = MembershipFactory(cooperative=partner, role=Role.OWNER).user
     elsewhere = CooperativeFactory(name="Cooperativa Lejana", country="BR")
     outsider = MembershipFactory(cooperative=elsewhere, role=Role.OWNER).user
-    moderator = _moderator("Moderator")
-    decider = _moderator("Deciding Moderator")
+    moderator = user_in_group(MODERATORS_GROUP, name="Moderator")
+    decider = user_in_group(MODERATORS_GROUP, name="Deciding Moderator")
 
     listing = ListingFactory(cooperative=coop, stock=100)
     draft = ListingFactory(cooperative=coop, status="draft", published_at=None)
@@ -228,26 +205,19 @@ def build_world() -> World:
     pending = _pending_listing(coop)
     suspended = ListingFactory(cooperative=coop, status="suspended")
 
-    order = _place_order(partner, partner_owner, listing)
+    order = place_order(partner_owner, partner, listing, quantity=1)
     orders.order_accept(order=order, actor=owner)
-    cancelled_order = _place_order(partner, partner_owner, listing)
+    cancelled_order = place_order(partner_owner, partner, listing, quantity=1)
     orders.order_accept(order=cancelled_order, actor=owner)
     orders.order_cancel(order=cancelled_order, actor=owner, reason="Out of cloth.")
-    placed_order = _place_order(partner, partner_owner, listing)
-    fulfilled_order = _place_order(partner, partner_owner, listing)
+    placed_order = place_order(partner_owner, partner, listing, quantity=1)
+    fulfilled_order = place_order(partner_owner, partner, listing, quantity=1)
     orders.order_accept(order=fulfilled_order, actor=owner)
     orders.order_fulfil(order=fulfilled_order, actor=owner)
     orders.message_post(order=order, actor=owner, body="Sale el lunes.")
 
-    orders.cart_add_item(cooperative=coop, listing_id=partner_listing.pk, quantity=1, actor=owner)
-    checkout = orders.checkout_place(
-        buyer=coop,
-        actor=owner,
-        idempotency_key=f"access-table-{next(_keys)}",
-        payment_method="invoice",
-        delivery_address="Calle 2, Avellaneda",
-    ).checkout
-    purchase = checkout.orders.get()
+    purchase = place_order(owner, coop, partner_listing, quantity=1)
+    checkout = purchase.checkout
     orders.order_accept(order=purchase, actor=partner_owner)
     invoice = order.invoices.get(kind="invoice")
     notice = receivables.payment_notice_send(

@@ -1,15 +1,9 @@
 import pytest
 
 from accounts.models import User
+from tests.accounts.helpers import STRONG, register
 
 pytestmark = pytest.mark.django_db
-
-STRONG = "a-long-enough-passphrase-42"
-
-
-def register(api, **overrides):  # type: ignore[no-untyped-def]
-    body = {"email": "ana@huella.coop", "password": STRONG, "name": "Ana Pérez", **overrides}
-    return api.post("/api/v1/auth/register/", body, format="json")
 
 
 def test_register_returns_token_that_authenticates(api):

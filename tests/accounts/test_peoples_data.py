@@ -2,7 +2,6 @@
 cooperatives, the trade records stay for the cooperatives without their name."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -11,22 +10,16 @@ from cooperatives.models import Membership, Role
 from moderation import services as moderation
 from moderation.models import ModerationAction, Report
 from orders.models import Invoice, Message, Order, OrderEvent
+from tests.accounts.helpers import register
 from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory
 from tests.orders.conftest import act, place_order
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 PASSWORD = "a long passphrase 42"
 ME = "/api/v1/me/"
 EXPORT = "/api/v1/me/export/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def with_password(user: User) -> User:
@@ -136,11 +129,7 @@ def test_after_deletion_nobody_signs_in_and_the_address_is_free(trade):
         "/api/v1/auth/token/", {"email": ana.email, "password": PASSWORD}, format="json"
     )
     assert token.status_code == 400
-    again = APIClient().post(
-        "/api/v1/auth/register/",
-        {"email": ana.email, "password": PASSWORD, "name": "Ana otra vez"},
-        format="json",
-    )
+    again = register(APIClient(), email=ana.email, password=PASSWORD, name="Ana otra vez")
     assert again.status_code == 201
 
 

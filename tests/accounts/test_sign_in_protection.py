@@ -4,7 +4,6 @@ and the sign-in page count together, and a locked address refuses even the right
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -13,20 +12,12 @@ from rest_framework.throttling import ScopedRateThrottle
 from accounts.models import LoginAttempt
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 PASSWORD = "a long passphrase 42"
 TOKEN = "/api/v1/auth/token/"
 LOGIN = "/api/v1/auth/login/"
 REGISTER = "/api/v1/auth/register/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    """Throttle counters live in the cache, which outlives a test's database rollback."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,21 +1,18 @@
 """The clearing runs API: the committee proposes and reads a run; nobody else may."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from clearing.permissions import CREDIT_COMMITTEE_GROUP
 from tests.clearing.test_runs import loop  # noqa: F401  (the fixture)
 from tests.conftest import client_for
-from tests.factories import UserFactory
+from tests.factories import user_in_group
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def committee_member():
-    user = UserFactory(name="Comité de crédito")
-    user.groups.add(Group.objects.get_or_create(name=CREDIT_COMMITTEE_GROUP)[0])
-    return user
+    return user_in_group(CREDIT_COMMITTEE_GROUP, name="Comité de crédito")
 
 
 def test_the_committee_proposes_and_reads_a_run(loop, committee_member):  # noqa: F811

@@ -1,4 +1,5 @@
-"""A small world for API tests: one cooperative with a person in each role, and the outsiders."""
+"""A small world for API tests: one cooperative with a person in each role, and the outsiders;
+and the directory of cooperatives the API and page tests filter."""
 
 import io
 from dataclasses import dataclass
@@ -13,17 +14,21 @@ from accounts.models import User
 from cooperatives.models import (
     Cooperative,
     Invitation,
+    LegalForm,
     Membership,
     Role,
+    Sector,
     VerificationDocument,
     VerificationRequest,
 )
+from cooperatives.state import VerificationStatus
 from tests.conftest import client_for
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import CooperativeFactory, MembershipFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
 PERSONAS = ["anonymous", "outsider", "member", "admin", "owner", "moderator"]
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+CBU = "2850590940090418135201"  # an Argentine bank account (Banco Macro's published example)
 
 # Private data of the world's cooperative: a non-member must never read any of these.
 SECRET_TAX_ID = "30-71234567-8"
@@ -78,6 +83,39 @@ def build_world(
     )
     document.file.save("document", ContentFile(PDF_BYTES), save=True)
     return World(coop, owner, admin, member, target, outsider, moderator, invitation, document)
+
+
+def directory_of_four() -> dict[str, Cooperative]:
+    """The directory the API and page tests filter: a textile cooperative in Avellaneda, a
+    verified recuperated print shop in Buenos Aires, a dairy in Montevideo (whose description
+    speaks of cheese) and a suspended cooperative that only its members find."""
+    return {
+        "huella": CooperativeFactory(
+            name="Textil La Huella", country="AR", city="Avellaneda", sector=Sector.TEXTILES
+        ),
+        "chilavert": CooperativeFactory(
+            name="Gráfica Chilavert",
+            country="AR",
+            city="Buenos Aires",
+            sector=Sector.PRINTING,
+            legal_form=LegalForm.RECUPERATED,
+            is_recuperated=True,
+            verification_status=VerificationStatus.VERIFIED,
+        ),
+        "conaprole": CooperativeFactory(
+            name="Lechería del Sur",
+            country="UY",
+            city="Montevideo",
+            sector=Sector.FOOD,
+            legal_form=LegalForm.PRODUCER,
+            description="Leche y quesos de tambos familiares.",
+        ),
+        "suspended": CooperativeFactory(
+            name="Cooperativa Suspendida",
+            country="AR",
+            verification_status=VerificationStatus.SUSPENDED,
+        ),
+    }
 
 
 def pdf_upload(name: str = "statute.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:

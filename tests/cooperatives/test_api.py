@@ -3,9 +3,9 @@
 import pytest
 from django.core.files.base import ContentFile
 
-from cooperatives.models import Invitation, LegalForm, Role, Sector
-from cooperatives.state import VerificationStatus
+from cooperatives.models import Invitation, Role
 from tests.conftest import client_for
+from tests.cooperatives.helpers import directory_of_four
 from tests.factories import CooperativeFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,33 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def directory(db):  # type: ignore[no-untyped-def]
-    return {
-        "huella": CooperativeFactory(
-            name="Textil La Huella", country="AR", city="Avellaneda", sector=Sector.TEXTILES
-        ),
-        "chilavert": CooperativeFactory(
-            name="Gráfica Chilavert",
-            country="AR",
-            city="Buenos Aires",
-            sector=Sector.PRINTING,
-            legal_form=LegalForm.RECUPERATED,
-            is_recuperated=True,
-            verification_status=VerificationStatus.VERIFIED,
-        ),
-        "conaprole": CooperativeFactory(
-            name="Lechería del Sur",
-            country="UY",
-            city="Montevideo",
-            sector=Sector.FOOD,
-            legal_form=LegalForm.PRODUCER,
-            description="Leche y quesos de tambos familiares.",
-        ),
-        "suspended": CooperativeFactory(
-            name="Cooperativa Suspendida",
-            country="AR",
-            verification_status=VerificationStatus.SUSPENDED,
-        ),
-    }
+    return directory_of_four()
 
 
 def slugs(response) -> list[str]:  # type: ignore[no-untyped-def]

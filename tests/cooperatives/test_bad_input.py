@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
@@ -24,18 +23,14 @@ from cooperatives.models import (
     VerificationRequest,
 )
 from cooperatives.state import VerificationStatus
+from tests.accounts.helpers import register
 from tests.conftest import client_for
 from tests.cooperatives.helpers import gif_bytes, jpeg_bytes, pdf_upload, png_bytes, truncated_jpeg
 from tests.factories import MembershipFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 NEW_COOP = {"name": "Cooperativa Nueva", "legal_form": "worker", "sector": "food", "country": "UY"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> None:
-    cache.clear()
 
 
 def _files(root: Path) -> int:
@@ -166,11 +161,7 @@ def test_a_member_of_another_cooperative_is_not_found_through_this_one(  # type:
 
 def test_duplicate_email_at_registration(api, outsider):  # type: ignore[no-untyped-def]
     before = state()
-    response = api.post(
-        "/api/v1/auth/register/",
-        {"email": outsider.email.upper(), "password": "a-long-passphrase-42", "name": "X"},
-        format="json",
-    )
+    response = register(api, email=outsider.email.upper(), name="X")
     assert_refused(response, 400, field="email")
     assert state() == before
 

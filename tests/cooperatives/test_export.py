@@ -9,14 +9,7 @@ from tests.conftest import client_for
 from tests.factories import ListingFactory
 from tests.orders.conftest import act, place_order
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def url(cooperative) -> str:  # type: ignore[no-untyped-def]

@@ -5,10 +5,9 @@ import pytest
 
 from cooperatives.models import PayoutDetails
 from tests.conftest import client_for
+from tests.cooperatives.helpers import CBU
 
 pytestmark = pytest.mark.django_db
-
-CBU = "2850590940090418135201"
 
 
 def url(cooperative) -> str:  # type: ignore[no-untyped-def]

@@ -20,8 +20,8 @@ from cooperatives.payout_validation import (
     is_cvu,
     validate_payout_details,
 )
+from tests.cooperatives.helpers import CBU
 
-VALID_CBU = "2850590940090418135201"  # Banco Macro's published example
 VALID_CVU = "0000003110001000000004"  # a CVU (starts with 000), check digits 1 and 4
 
 
@@ -31,26 +31,26 @@ def messages(exc: pytest.ExceptionInfo[ValidationError]) -> str:
 
 class TestCbu:
     def test_a_cbu_and_a_cvu_with_right_check_digits_pass(self) -> None:
-        assert clean_cbu("285 0590 9400 9041 8135 201") == VALID_CBU
+        assert clean_cbu("285 0590 9400 9041 8135 201") == CBU
         assert clean_cbu(VALID_CVU) == VALID_CVU
-        assert is_cvu(VALID_CVU) and not is_cvu(VALID_CBU)
+        assert is_cvu(VALID_CVU) and not is_cvu(CBU)
 
     def test_a_wrong_first_check_digit_is_named(self) -> None:
         with pytest.raises(ValidationError) as exc:
-            clean_cbu(VALID_CBU[:7] + "4" + VALID_CBU[8:])
+            clean_cbu(CBU[:7] + "4" + CBU[8:])
         assert "digit 8" in messages(exc)
 
     def test_a_wrong_second_check_digit_is_named(self) -> None:
         with pytest.raises(ValidationError) as exc:
-            clean_cbu(VALID_CBU[:21] + "4")
+            clean_cbu(CBU[:21] + "4")
         assert "digit 22" in messages(exc)
 
     def test_a_swapped_pair_of_digits_is_caught(self) -> None:
-        swapped = VALID_CBU[:8] + VALID_CBU[9] + VALID_CBU[8] + VALID_CBU[10:]
+        swapped = CBU[:8] + CBU[9] + CBU[8] + CBU[10:]
         with pytest.raises(ValidationError):
             clean_cbu(swapped)
 
-    @pytest.mark.parametrize("value", ["123", VALID_CBU + "0", "28505909400904181352OI"])
+    @pytest.mark.parametrize("value", ["123", CBU + "0", "28505909400904181352OI"])
     def test_anything_but_22_digits_is_refused(self, value: str) -> None:
         with pytest.raises(ValidationError) as exc:
             clean_cbu(value)

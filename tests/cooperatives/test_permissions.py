@@ -69,7 +69,9 @@ def test_superusers_are_moderators_and_inactive_moderators_are_not(moderator):  
     assert rules.is_moderator(moderator) is False
 
 
-INVITE = {
+# Who may invite someone to a role, and remove someone who holds it: owners any role, admins
+# admins and members.
+MANAGE_ROLE = {
     Role.MEMBER: row(F, F, F, T, T, F),
     Role.ADMIN: row(F, F, F, T, T, F),
     Role.OWNER: row(F, F, F, F, T, F),
@@ -77,9 +79,12 @@ INVITE = {
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("role", list(INVITE))
-def test_who_invites_which_role(people, seller_coop, role, persona):  # type: ignore[no-untyped-def]
-    assert rules.can_invite_member(people[persona], seller_coop, role) is INVITE[role][persona]
+@pytest.mark.parametrize("role", list(MANAGE_ROLE))
+def test_who_invites_and_removes_which_role(people, seller_coop, role, persona):  # type: ignore[no-untyped-def]
+    target = MembershipFactory(cooperative=seller_coop, role=role)
+    expected = MANAGE_ROLE[role][persona]
+    assert rules.can_invite_member(people[persona], seller_coop, role) is expected
+    assert rules.can_remove_member(people[persona], target) is expected
 
 
 # (role of the member being changed, new role) → who may do it
@@ -98,20 +103,6 @@ def test_who_changes_which_role(people, seller_coop, current, new, persona):  # 
     target = MembershipFactory(cooperative=seller_coop, role=current)
     expected = CHANGE_ROLE[(current, new)][persona]
     assert rules.can_change_role(people[persona], target, new) is expected
-
-
-REMOVE = {
-    Role.MEMBER: row(F, F, F, T, T, F),
-    Role.ADMIN: row(F, F, F, T, T, F),
-    Role.OWNER: row(F, F, F, F, T, F),
-}
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("role", list(REMOVE))
-def test_who_removes_whom(people, seller_coop, role, persona):  # type: ignore[no-untyped-def]
-    target = MembershipFactory(cooperative=seller_coop, role=role)
-    assert rules.can_remove_member(people[persona], target) is REMOVE[role][persona]
 
 
 @pytest.mark.parametrize("persona", ["member", "admin", "owner"])

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from cooperatives.models import Cooperative, Invitation, Membership, Role, VerificationRequest
 from cooperatives.state import VerificationStatus
@@ -22,12 +21,7 @@ from tests.cooperatives.helpers import (
     build_world,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> None:
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture

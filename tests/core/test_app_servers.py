@@ -27,17 +27,13 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from PIL import Image
 
-from orders.models import Transfer
 from tests.factories import CategoryFactory, ListingFactory, MembershipFactory, UserFactory
+from tests.frontend.helpers import catalogue_of_new_rows
 from tests.orders.stripe_helpers import (
     WEBHOOK,
-    add,
-    card_checkout,
-    eur_listing,
-    event_ids,
-    intent_id,
-    new_seller,
-    onboard,
+    card_paid_at_stripe,
+    sink_delivery,
+    transfers_at_stripe,
 )
 from tests.queue.conftest import (  # the fixtures of a real Celery worker
     _redis_or_skip,
@@ -45,7 +41,7 @@ from tests.queue.conftest import (  # the fixtures of a real Celery worker
     redis_url,
     wait_for,
 )
-from tests.queue.test_worker import transfers_at_stripe
+from tests.queue.test_worker import transfer_sent_by_the_worker
 from tests.s3_standin import MEDIA_BUCKET, S3Server
 
 pytestmark = [
@@ -252,18 +248,11 @@ def test_a_seller_walks_through_two_app_servers(
     token = "p" * 22
     base = f"/my/cooperatives/{coop.slug}/listings"
     exported = browser.get(f"{two.url}{base}/catalogue.csv", timeout=TIMEOUT)
-    header, row = exported.content.decode("utf-8-sig").splitlines()[:2]
-    columns = header.split(",")
-    lines = [header]
-    for number in range(3):
-        values = row.split(",")
-        values[columns.index("id")] = ""
-        values[columns.index("sku")] = f"NEW-{number}"
-        lines.append(",".join(values))
+    rows = catalogue_of_new_rows(exported.content, 3, sku="NEW-{}")
     imported = browser.post(
         f"{one.url}{base}/import/",
         data={"progress_token": token, "csrfmiddlewaretoken": str(browser.cookies["csrftoken"])},
-        files={"file": ("c.csv", "\n".join(lines).encode(), "text/csv")},
+        files={"file": ("c.csv", rows.encode(), "text/csv")},
         headers={"Referer": one.url},
         timeout=TIMEOUT,
     )
@@ -314,50 +303,27 @@ def test_a_webhook_received_by_one_server_has_its_transfer_done_by_the_worker(
         STRIPE_IDEMPOTENCY_NAMESPACE="",
     )
     with app_servers(environment, tmp_path) as (one, two):
-        stripe_standin.register_webhook(stripe_standin.sink_url)
-        stripe_standin.hold_webhooks()
-        seller, owner = new_seller("Yerba del Sur")
-        onboard(stripe_standin, seller, owner)
-        add(buyer_owner, buyer_coop, eur_listing(seller, 5_050), 2)
-        checkout_id = card_checkout(buyer_owner, buyer_coop).json()["id"]
-        payment_intent = intent_id(checkout_id)
-        stripe_standin.confirm_payment_intent(payment_intent)
-        (event_id,) = event_ids(stripe_standin, "payment_intent.succeeded", payment_intent)
-        delivery = next(
-            attempt
-            for attempt in stripe_standin.deliver(event_id)
-            if attempt["url"] == stripe_standin.sink_url
-        )
+        checkout_id, seller, event_id = card_paid_at_stripe(stripe_standin, buyer_coop, buyer_owner)
+        delivery = sink_delivery(stripe_standin, event_id)
+
+        def delivered_to(server: AppServer) -> requests.Response:
+            return requests.post(
+                f"{server.url}{WEBHOOK}",
+                data=delivery["payload"],
+                headers={
+                    "Content-Type": "application/json",
+                    "Stripe-Signature": delivery["signature"],
+                },
+                timeout=TIMEOUT,
+            )
+
         # Stripe reaches one server; that server answers without calling Stripe.
-        received = requests.post(
-            f"{one.url}{WEBHOOK}",
-            data=delivery["payload"],
-            headers={
-                "Content-Type": "application/json",
-                "Stripe-Signature": delivery["signature"],
-            },
-            timeout=TIMEOUT,
-        )
+        received = delivered_to(one)
         assert received.status_code == 200, received.text
-        transfer = Transfer.objects.get(order__checkout_id=checkout_id)
-        wait_for(
-            lambda: Transfer.objects.filter(pk=transfer.pk, status="paid").exists(),
-            timeout=120,
-            what="the worker to pay the seller",
-        )
-        (sent,) = transfers_at_stripe(stripe_standin, checkout_id)
+        sent = transfer_sent_by_the_worker(stripe_standin, checkout_id, worker.log, timeout=120)
         assert sent["destination"] == seller.stripe_account_id
-        assert "orders.tasks.settle" in worker.log.read_text()
         # The same delivery again, now to the other server: nothing more is sent.
-        again = requests.post(
-            f"{two.url}{WEBHOOK}",
-            data=delivery["payload"],
-            headers={
-                "Content-Type": "application/json",
-                "Stripe-Signature": delivery["signature"],
-            },
-            timeout=TIMEOUT,
-        )
+        again = delivered_to(two)
         assert again.status_code == 200, again.text
         time.sleep(2)
         assert len(transfers_at_stripe(stripe_standin, checkout_id)) == 1

@@ -36,14 +36,18 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _production_check(*options: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`manage.py check` under the production settings, with a strong secret key unless `env`
+    names another."""
+    env = {"SECRET_KEY": secrets.token_urlsafe(64), **env}
+    return _manage("check", *options, DJANGO_SETTINGS_MODULE="config.settings.production", **env)
+
+
 def test_check_deploy_prints_no_warning():
-    result = _manage(
-        "check",
+    result = _production_check(
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(64),
         DEBUG="true",  # the production profile ignores it
     )
     output = result.stdout + result.stderr
@@ -53,20 +57,9 @@ def test_check_deploy_prints_no_warning():
 
 
 def test_production_refuses_to_start_without_a_strong_secret_key():
-    result = _manage(
-        "check", DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY="short"
-    )
+    result = _production_check(SECRET_KEY="short")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
-
-
-def _production_check(**env: str) -> subprocess.CompletedProcess[str]:
-    return _manage(
-        "check",
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        **env,
-    )
 
 
 def test_production_refuses_to_start_without_a_shared_cache():
@@ -87,15 +80,7 @@ BUCKETS = {"AWS_STORAGE_BUCKET_NAME": "minga-media", "MINGA_S3_PRIVATE_BUCKET": 
 
 
 def test_production_takes_object_storage_with_two_buckets():
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        **BUCKETS,
-    )
+    result = _production_check("--deploy", "--fail-level", "WARNING", **BUCKETS)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -14,6 +14,7 @@ from cooperatives.models import Role
 from core.api.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 from core.views import bad_request
 from marketplace.models import Listing
+from tests.accounts.helpers import register
 from tests.conftest import client_for
 from tests.factories import CategoryFactory, CooperativeFactory, MembershipFactory
 
@@ -215,11 +216,7 @@ def test_a_nul_in_an_authorization_header_is_a_400(api: Any) -> None:
 
 
 def test_a_nul_in_a_json_field_is_a_400_naming_it(api: Any) -> None:
-    response = api.post(
-        "/api/v1/auth/register/",
-        {"email": "nul@example.coop", "password": "correct horse battery", "name": "A\x00B"},
-        format="json",
-    )
+    response = register(api, email="nul@example.coop", name="A\x00B")
     assert response.status_code == 400
     assert "name" in response.json()
 

@@ -15,6 +15,7 @@ from cooperatives.models import Cooperative, Role
 from core.email import Email, deliver_emails
 from core.models import EmailFailure
 from core.text import one_line, one_line_problem
+from tests.accounts.helpers import register
 from tests.conftest import client_for
 from tests.factories import CategoryFactory, ListingFactory, MembershipFactory, UserFactory
 
@@ -76,11 +77,7 @@ def test_creating_a_cooperative_refuses_them(outsider: Any) -> None:
 
 
 def test_registration_and_profile_refuse_them(api: Any, outsider: Any) -> None:
-    response = api.post(
-        "/api/v1/auth/register/",
-        {"email": "new@example.coop", "password": "correct horse battery", "name": "Ana\u202e"},
-        format="json",
-    )
+    response = register(api, email="new@example.coop", name="Ana\u202e")
     assert response.status_code == 400
     assert "name" in response.json()
     assert not User.objects.filter(email="new@example.coop").exists()

@@ -9,7 +9,6 @@ import zlib
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
@@ -19,7 +18,7 @@ from tests.conftest import client_for
 from tests.cooperatives.helpers import PDF_BYTES
 from tests.factories import ListingFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def chunk(kind: bytes, payload: bytes) -> bytes:
@@ -65,14 +64,6 @@ def jpeg(width: int, height: int) -> bytes:
 
 def as_upload(data: bytes, name: str = "picture.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="image/png")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counts():
-    """Upload counts live in the cache, which outlives a test's database rollback."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,10 +1,9 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from credit.models import CreditSystem, CreditTerms
 from credit.permissions import CREDIT_COMMITTEE_GROUP
 from tests.clearing.test_runs import owner_of
-from tests.factories import CooperativeFactory, UserFactory
+from tests.factories import CooperativeFactory, user_in_group
 
 
 @pytest.fixture
@@ -18,9 +17,7 @@ def system():
 
 
 def member_of_committee(name: str):
-    user = UserFactory(name=name)
-    user.groups.add(Group.objects.get_or_create(name=CREDIT_COMMITTEE_GROUP)[0])
-    return user
+    return user_in_group(CREDIT_COMMITTEE_GROUP, name=name)
 
 
 @pytest.fixture

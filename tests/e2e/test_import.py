@@ -6,6 +6,7 @@ import re
 from django.test import Client
 
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
+from tests.frontend.helpers import catalogue_of_new_rows
 
 
 def test_a_seller_imports_a_catalogue_and_the_page_follows_its_progress(new_context, db, tmp_path):  # type: ignore[no-untyped-def]
@@ -15,17 +16,9 @@ def test_a_seller_imports_a_catalogue_and_the_page_follows_its_progress(new_cont
     client = Client()
     client.force_login(owner)
     exported = client.get(f"/my/cooperatives/{cooperative.slug}/listings/catalogue.csv")
-    header, row = exported.content.decode("utf-8-sig").splitlines()[:2]
-    columns = header.split(",")
-    lines = [header]
-    for number in range(600):
-        values = row.split(",")
-        values[columns.index("id")] = ""
-        values[columns.index("sku")] = f"LOTE-{number}"
-        values[columns.index("title")] = f"Yerba lote {number}"
-        lines.append(",".join(values))
+    rows = catalogue_of_new_rows(exported.content, 600, sku="LOTE-{}", title="Yerba lote {}")
     path = tmp_path / "catalogue.csv"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path.write_text(rows, encoding="utf-8")
 
     page = new_context(user=owner).new_page()
     polled: list[str] = []

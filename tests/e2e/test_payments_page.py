@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from orders import services as order_services
-from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
+from tests.cooperatives.helpers import CBU
+from tests.factories import ListingFactory
 from tests.frontend.ordering import place_order
 
-CBU = "2850590940090418135201"
 WORDS = {
     "es": {
         "holder": "Titular de la cuenta",
@@ -75,13 +75,6 @@ def test_a_seller_enters_its_cbu_on_a_phone_and_the_buyers_invoice_shows_it(
     assert CBU in section.inner_text() and "HUELLA.TEXTIL" in section.inner_text()
     buyer.goto(f"/orders/{order.pk}/")
     assert CBU in buyer.locator(".how-to-pay").inner_text()
-
-
-@pytest.fixture
-def spanish_seller(stripe_standin):  # type: ignore[no-untyped-def]
-    cooperative = CooperativeFactory(name="Textil Madrid", country="ES")
-    owner = MembershipFactory(cooperative=cooperative, role="owner").user
-    return cooperative, owner
 
 
 def test_the_stripe_button_works_under_the_csp_with_and_without_javascript(

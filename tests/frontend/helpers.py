@@ -27,6 +27,23 @@ def pdf_upload(name: str = "estatuto.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
 
 
+def catalogue_of_new_rows(export: bytes, count: int, sku: str, title: str = "") -> str:
+    """A catalogue CSV to import: the header of a cooperative's export (`export`, its bytes) and
+    its first row copied `count` times as new listings (no id; the SKU, and the title when given,
+    from `str.format` with the row's number)."""
+    header, row = export.decode("utf-8-sig").splitlines()[:2]
+    columns = header.split(",")
+    lines = [header]
+    for number in range(count):
+        values = row.split(",")
+        values[columns.index("id")] = ""
+        values[columns.index("sku")] = sku.format(number)
+        if title:
+            values[columns.index("title")] = title.format(number)
+        lines.append(",".join(values))
+    return "\n".join(lines)
+
+
 def text(response) -> str:  # type: ignore[no-untyped-def]
     return response.content.decode()
 

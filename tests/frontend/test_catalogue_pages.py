@@ -4,6 +4,7 @@ catalogue on its profile, and "my listings" with images, submission and the CSV 
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,7 +14,14 @@ from marketplace import cards, services
 from marketplace.models import Listing
 from moderation.models import Report
 from tests.factories import CategoryFactory, CooperativeFactory, ListingFactory, MembershipFactory
-from tests.frontend.helpers import HTMX, browser_for, messages_of, png_upload, text
+from tests.frontend.helpers import (
+    HTMX,
+    browser_for,
+    catalogue_of_new_rows,
+    messages_of,
+    png_upload,
+    text,
+)
 
 
 @pytest.fixture
@@ -374,17 +382,8 @@ def test_export_then_import_with_errors_shows_the_lines_and_saves_nothing(
 def test_a_good_import_creates_drafts(seller_owner, seller_coop, catalogue):
     browser = browser_for(seller_owner)
     exported = browser.get(f"/my/cooperatives/{seller_coop.slug}/listings/catalogue.csv")
-    header, row = exported.content.decode("utf-8-sig").splitlines()[:2]
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    columns = header.split(",")
-    values = row.split(",")
-    values[columns.index("id")] = ""
-    values[columns.index("sku")] = "NEW-1"
-    values[columns.index("title")] = "Yerba importada"
-    upload = SimpleUploadedFile(
-        "c.csv", (header + "\n" + ",".join(values) + "\n").encode(), content_type="text/csv"
-    )
+    rows = catalogue_of_new_rows(exported.content, 1, sku="NEW-{}", title="Yerba importada")
+    upload = SimpleUploadedFile("c.csv", rows.encode(), content_type="text/csv")
     response = browser.post(
         f"/my/cooperatives/{seller_coop.slug}/listings/import/", {"file": upload}, follow=True
     )

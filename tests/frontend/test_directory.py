@@ -1,7 +1,6 @@
 import pytest
 
-from cooperatives.models import LegalForm, Sector
-from cooperatives.state import VerificationStatus
+from tests.cooperatives.helpers import directory_of_four
 from tests.factories import CooperativeFactory, MembershipFactory
 from tests.frontend.helpers import HTMX, browser_for, elements, text
 
@@ -10,38 +9,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def network(db):  # type: ignore[no-untyped-def]
-    return {
-        "imprenta": CooperativeFactory(
-            name="Imprenta Recuperada del Oeste",
-            country="AR",
-            sector=Sector.PRINTING,
-            legal_form=LegalForm.RECUPERATED,
-            is_recuperated=True,
-            verification_status=VerificationStatus.VERIFIED,
-            city="Morón",
-        ),
-        "catadores": CooperativeFactory(
-            name="Catadores do Leste",
-            country="BR",
-            sector=Sector.RECYCLING,
-            legal_form=LegalForm.WORKER,
-            city="Recife",
-            description="Coleta seletiva e triagem.",
-        ),
-        "almacen": CooperativeFactory(
-            name="Almacén Popular",
-            country="UY",
-            sector=Sector.FOOD,
-            legal_form=LegalForm.CONSUMER,
-            verification_status=VerificationStatus.VERIFIED,
-            city="Salto",
-        ),
-        "suspended": CooperativeFactory(
-            name="Cooperativa Suspendida",
-            country="AR",
-            verification_status=VerificationStatus.SUSPENDED,
-        ),
-    }
+    return directory_of_four()
 
 
 def names_in(response) -> set[str]:  # type: ignore[no-untyped-def]
@@ -51,11 +19,7 @@ def names_in(response) -> set[str]:  # type: ignore[no-untyped-def]
 def test_directory_lists_visible_cooperatives_with_badges(client, network):
     response = client.get("/cooperatives/")
     assert response.status_code == 200
-    assert names_in(response) == {
-        "Imprenta Recuperada del Oeste",
-        "Catadores do Leste",
-        "Almacén Popular",
-    }
+    assert names_in(response) == {"Textil La Huella", "Gráfica Chilavert", "Lechería del Sur"}
     html = text(response)
     assert 'class="badge badge-verified"' in html
     assert 'class="badge badge-recuperated"' in html
@@ -65,14 +29,14 @@ def test_directory_lists_visible_cooperatives_with_badges(client, network):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("country=br", {"Catadores do Leste"}),
-        ("sector=food", {"Almacén Popular"}),
-        ("legal_form=recuperated", {"Imprenta Recuperada del Oeste"}),
-        ("verified=true", {"Imprenta Recuperada del Oeste", "Almacén Popular"}),
-        ("recuperated=true", {"Imprenta Recuperada del Oeste"}),
-        ("search=triagem", {"Catadores do Leste"}),
-        ("search=salto", {"Almacén Popular"}),
-        ("country=AR&verified=true&recuperated=true", {"Imprenta Recuperada del Oeste"}),
+        ("country=uy", {"Lechería del Sur"}),
+        ("sector=textiles", {"Textil La Huella"}),
+        ("legal_form=recuperated", {"Gráfica Chilavert"}),
+        ("verified=false", {"Textil La Huella", "Lechería del Sur"}),
+        ("recuperated=true", {"Gráfica Chilavert"}),
+        ("search=quesos", {"Lechería del Sur"}),
+        ("search=avellaneda", {"Textil La Huella"}),
+        ("country=AR&verified=true&recuperated=true", {"Gráfica Chilavert"}),
     ],
 )
 def test_filters_work_as_a_plain_get_form(client, network, query, expected):
@@ -82,12 +46,12 @@ def test_filters_work_as_a_plain_get_form(client, network, query, expected):
 
 
 def test_the_filter_form_keeps_what_was_chosen(client, network):
-    html = text(client.get("/cooperatives/?country=BR&verified=true&search=leste"))
-    assert '<option value="BR" selected>' in html
+    html = text(client.get("/cooperatives/?country=UY&verified=true&search=sur"))
+    assert '<option value="UY" selected>' in html
     inputs = {attrs.get("name"): attrs for tag, attrs in elements(html).tags if tag == "input"}
     assert "checked" in inputs["verified"] and inputs["verified"]["value"] == "true"
     assert "checked" not in inputs["recuperated"]
-    assert inputs["search"]["value"] == "leste"
+    assert inputs["search"]["value"] == "sur"
 
 
 def test_nonsense_filters_are_ignored_not_a_server_error(client, network):
@@ -101,7 +65,7 @@ def test_htmx_gets_only_the_results_and_the_url_keeps_the_filters(client, networ
     html = text(response)
     assert response.status_code == 200
     assert "<html" not in html and html.lstrip().startswith('<section id="results"')
-    assert "Almacén Popular" in html and "Catadores do Leste" not in html
+    assert "Lechería del Sur" in html and "Textil La Huella" not in html
     assert "HX-Request" in response["Vary"]
     full = text(client.get("/cooperatives/"))
     assert 'hx-push-url="true"' in full and 'hx-target="#results"' in full

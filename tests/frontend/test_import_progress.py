@@ -2,38 +2,22 @@
 upload's request checks and saves the rows; without JavaScript the form works as before."""
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from marketplace import import_progress
 from marketplace.models import Listing
 from tests.factories import ListingFactory
-from tests.frontend.helpers import browser_for, messages_of, text
+from tests.frontend.helpers import browser_for, catalogue_of_new_rows, messages_of, text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 TOKEN = "a" * 22
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():  # type: ignore[no-untyped-def]
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def csv_of_new_rows(browser, slug: str, count: int) -> SimpleUploadedFile:  # type: ignore[no-untyped-def]
     """`count` new listings, made from the first row of the cooperative's own export."""
     exported = browser.get(f"/my/cooperatives/{slug}/listings/catalogue.csv")
-    header, row = exported.content.decode("utf-8-sig").splitlines()[:2]
-    columns = header.split(",")
-    lines = [header]
-    for number in range(count):
-        values = row.split(",")
-        values[columns.index("id")] = ""
-        values[columns.index("sku")] = f"BULK-{number}"
-        values[columns.index("title")] = f"Yerba {number}"
-        lines.append(",".join(values))
-    return SimpleUploadedFile("c.csv", "\n".join(lines).encode(), content_type="text/csv")
+    rows = catalogue_of_new_rows(exported.content, count, sku="BULK-{}", title="Yerba {}")
+    return SimpleUploadedFile("c.csv", rows.encode(), content_type="text/csv")
 
 
 def test_the_import_page_polls_its_progress_while_the_upload_runs(seller_owner, seller_coop):

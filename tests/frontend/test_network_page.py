@@ -12,14 +12,7 @@ from tests.factories import CooperativeFactory, ListingFactory, MembershipFactor
 from tests.frontend.helpers import text
 from tests.frontend.ordering import place_order
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():  # type: ignore[no-untyped-def]
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture

@@ -12,14 +12,13 @@ from cooperatives.services import payout_details_update
 from orders import services as order_services
 from orders.models import Checkout
 from tests.conftest import client_for
-from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
+from tests.cooperatives.helpers import CBU
+from tests.factories import CooperativeFactory, ListingFactory
 from tests.frontend.helpers import HTMX, browser_for, messages_of, text
 from tests.frontend.ordering import add_to_cart, checkout_form, place_order
 from tests.orders.test_invoices import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-CBU = "2850590940090418135201"
 
 
 def page_url(cooperative) -> str:  # type: ignore[no-untyped-def]
@@ -180,13 +179,6 @@ def test_card_is_not_offered_when_no_seller_takes_cards(buyer_coop, buyer_owner,
     page = text(browser.get(f"/checkout/?cooperative={buyer_coop.slug}"))
     assert 'value="stripe"' not in page
     assert "Card payment available" not in page
-
-
-@pytest.fixture
-def spanish_seller(stripe_standin):  # type: ignore[no-untyped-def]
-    cooperative = CooperativeFactory(name="Textil Madrid", country="ES")
-    owner = MembershipFactory(cooperative=cooperative, role="owner").user
-    return cooperative, owner
 
 
 def test_the_card_button_answers_a_link_not_a_redirect_and_stripe_comes_back_to_this_host(

@@ -16,7 +16,7 @@ from quotes.state import AgreementStatus, DraftStatus, QuoteStatus
 from tests.factories import ListingFactory, MembershipFactory
 from tests.frontend.helpers import browser_for, messages_of, text
 from tests.frontend.ordering import form_inputs
-from tests.quotes.helpers import publish, seller, terms
+from tests.quotes.helpers import publish, seller, terms, weekly_standing_order
 
 pytestmark = pytest.mark.django_db
 
@@ -223,14 +223,8 @@ def test_a_standing_order_draft_shows_the_flag_and_is_confirmed_or_skipped(buyer
     prices = [{"listing": listing, "discount_bps": 1000}]
     agreement = propose(dairy, dairy_owner, "Leche 2027", prices, buyer=buyer_coop)
     services.agreement_accept(agreement=agreement, buyer=buyer_coop, actor=buyer_owner)
-    standing = services.standing_order_create(
-        buyer=buyer_coop,
-        actor=buyer_owner,
-        agreement=agreement,
-        schedule="weekly",
-        starts_on=timezone.localdate() - timedelta(days=7),
-        lines=[(listing.pk, 10)],
-    )
+    last_week = timezone.localdate() - timedelta(days=7)
+    standing = weekly_standing_order(agreement, buyer_coop, buyer_owner, listing, 10, last_week)
     assert services.standing_orders_draft() == 2
     browser = browser_for(buyer_owner)
     page = text(

@@ -10,70 +10,55 @@ from tests.factories import CooperativeFactory, ListingFactory
 pytestmark = pytest.mark.django_db
 
 
+# The catalogue the filters are checked on, one listing a row: its seller, category, price,
+# stock (None: made to order), the ways it reaches the buyer and how many days ago it was
+# published; then its words, which the search reads.
+LISTINGS = {
+    "cafe": ("huella", "coffee", 100_000, "ARS", 10, {"pickup"}, 3),
+    "yerba": ("ceibo", "coffee", 50_000, "ARS", 0, {"shipping"}, 1),
+    "harina": ("ceibo", "food", 30_000, "UYU", None, {"pickup"}, 2),
+    "web": ("quilombo", "textiles", 800_000, "BRL", None, {"remote"}, 0),
+}
+WORDS = {  # title, description
+    "cafe": ("Café orgánico de altura", "Tostado medio"),
+    "yerba": ("Yerba mate suave", "Sin palo, ideal para el mate de la mañana"),
+    "harina": ("Harina integral", "Molida a piedra, para pan con café"),
+    "web": ("Diseño de tienda en línea", "Sitio web para cooperativas"),
+}
+SERVICES = {"web": {"kind": "service", "unit": "hour"}}  # the others are products
+
+
 @pytest.fixture
 def catalogue(food, coffee, textiles):  # type: ignore[no-untyped-def]
     now = timezone.now()
-    huella = CooperativeFactory(
-        name="La Huella", country="AR", is_recuperated=True, verification_status="verified"
-    )
-    ceibo = CooperativeFactory(name="El Ceibo", country="UY")
-    quilombo = CooperativeFactory(
-        name="Quilombo Digital", country="BR", verification_status="verified"
-    )
-    make = ListingFactory
-    return {
-        "cafe": make(
-            cooperative=huella,
-            category=coffee,
-            title="Café orgánico de altura",
-            description="Tostado medio",
-            price_amount=100_000,
-            currency="ARS",
-            stock=10,
-            delivers_pickup=True,
-            delivers_shipping=False,
-            published_at=now - timedelta(days=3),
+    sellers = {
+        "huella": CooperativeFactory(
+            name="La Huella", country="AR", is_recuperated=True, verification_status="verified"
         ),
-        "yerba": make(
-            cooperative=ceibo,
-            category=coffee,
-            title="Yerba mate suave",
-            description="Sin palo, ideal para el mate de la mañana",
-            price_amount=50_000,
-            currency="ARS",
-            stock=0,
-            delivers_pickup=False,
-            delivers_shipping=True,
-            published_at=now - timedelta(days=1),
-        ),
-        "harina": make(
-            cooperative=ceibo,
-            category=food,
-            title="Harina integral",
-            description="Molida a piedra, para pan con café",
-            price_amount=30_000,
-            currency="UYU",
-            stock=None,
-            delivers_pickup=True,
-            delivers_shipping=False,
-            published_at=now - timedelta(days=2),
-        ),
-        "web": make(
-            cooperative=quilombo,
-            category=textiles,
-            kind="service",
-            title="Diseño de tienda en línea",
-            description="Sitio web para cooperativas",
-            price_amount=800_000,
-            currency="BRL",
-            unit="hour",
-            stock=None,
-            delivers_pickup=False,
-            delivers_shipping=False,
-            delivers_remote=True,
-            published_at=now,
+        "ceibo": CooperativeFactory(name="El Ceibo", country="UY"),
+        "quilombo": CooperativeFactory(
+            name="Quilombo Digital", country="BR", verification_status="verified"
         ),
     }
+    categories = {"food": food, "coffee": coffee, "textiles": textiles}
+    listings = {}
+    for key, (seller, category, price, currency, stock, ways, days_old) in LISTINGS.items():
+        title, description = WORDS[key]
+        listings[key] = ListingFactory(
+            cooperative=sellers[seller],
+            category=categories[category],
+            title=title,
+            description=description,
+            price_amount=price,
+            currency=currency,
+            stock=stock,
+            delivers_pickup="pickup" in ways,
+            delivers_shipping="shipping" in ways,
+            delivers_remote="remote" in ways,
+            published_at=now - timedelta(days=days_old),
+            **SERVICES.get(key, {}),
+        )
+    return listings
 
 
 def ids(api, query):  # type: ignore[no-untyped-def]

@@ -2,28 +2,20 @@
 listings in each status of the review lifecycle."""
 
 import pytest
-from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import MODERATORS_GROUP
 from cooperatives.models import Role
-from tests.factories import ListingFactory, MembershipFactory, UserFactory
+from tests.factories import ListingFactory, MembershipFactory, user_in_group
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_history():
-    """Throttle counters live in the cache, which outlives a test's database rollback."""
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_throttle_history(fresh_cache):
+    """Every moderation test starts with no throttle counted (`fresh_cache`, tests/conftest.py)."""
 
 
 def make_moderator(**fields):
-    user = UserFactory(**fields)
-    group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
-    user.groups.add(group)
-    return user
+    return user_in_group(MODERATORS_GROUP, **fields)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from typing import Any
 
 from cooperatives.models import Cooperative, Role
 from orders.models import Checkout, Payment
+from orders.payments.execution import transfer_group
 from orders.payments.services import seller_account_sync
 from tests.conftest import client_for
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
@@ -77,11 +78,15 @@ def event_ids(standin: Any, type: str | None = None, object_id: str | None = Non
     ]
 
 
+def sink_delivery(standin: Any, event_id: str) -> dict[str, Any]:
+    """The stand-in's delivery of the event to its sink: the bytes and signature Stripe sends."""
+    return next(a for a in standin.deliver(event_id) if a["url"] == standin.sink_url)
+
+
 def relay(standin: Any, client: Any, event_id: str) -> Any:
     """Have the stand-in deliver (sign) the event to its sink, and post that delivery to the app
     through the test client: the bytes and signature Stripe would send."""
-    attempts = standin.deliver(event_id)
-    attempt = next(a for a in attempts if a["url"] == standin.sink_url)
+    attempt = sink_delivery(standin, event_id)
     return client.post(
         WEBHOOK,
         data=attempt["payload"],
@@ -102,3 +107,23 @@ def deliver_pending(standin: Any) -> list[dict[str, Any]]:
             return attempts
         for event in waiting:
             attempts.extend(standin.deliver(event["id"]))
+
+
+def card_paid_at_stripe(standin: Any, buyer: Cooperative, buyer_owner: Any) -> tuple[int, Any, str]:
+    """A seller onboarded, and a card checkout of two of its 50.50 EUR listings paid at Stripe with
+    its events held; returns the checkout id, the seller and the payment's success event id."""
+    standin.register_webhook(standin.sink_url)
+    standin.hold_webhooks()
+    seller, owner = new_seller("Yerba del Sur")
+    onboard(standin, seller, owner)
+    add(buyer_owner, buyer, eur_listing(seller, 5_050), 2)
+    checkout_id = card_checkout(buyer_owner, buyer).json()["id"]
+    payment_intent = intent_id(checkout_id)
+    standin.confirm_payment_intent(payment_intent)
+    (event_id,) = event_ids(standin, "payment_intent.succeeded", payment_intent)
+    return checkout_id, seller, event_id
+
+
+def transfers_at_stripe(standin: Any, checkout_id: int) -> list[dict[str, Any]]:
+    """The transfers Stripe holds for the checkout's group."""
+    return standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout_id))["data"]

@@ -65,16 +65,20 @@ def checkout_call(cooperative: Any, user_id: int) -> Callable[[], Any]:
     return call
 
 
+def fill_cart(cooperative, user_id: int, listings, quantity: int) -> None:  # type: ignore[no-untyped-def]
+    """A racer's cart: `quantity` of each listing, added in the order given."""
+    actor = User.objects.get(pk=user_id)
+    for listing in listings:
+        services.cart_add_item(
+            cooperative=cooperative, listing_id=listing.pk, quantity=quantity, actor=actor
+        )
+
+
 def test_forty_buyers_race_for_ten_in_stock():
     listing = ListingFactory(cooperative=CooperativeFactory(name="Vendedora escasa"), stock=10)
     racers = buyers(40)
     for cooperative, user_id in racers:
-        services.cart_add_item(
-            cooperative=cooperative,
-            listing_id=listing.pk,
-            quantity=1,
-            actor=User.objects.get(pk=user_id),
-        )
+        fill_cart(cooperative, user_id, [listing], quantity=1)
 
     responses = run_at_once([checkout_call(c, u) for c, u in racers])
 
@@ -96,13 +100,7 @@ def test_carts_holding_two_listings_in_opposite_orders_do_not_deadlock():
     racers = buyers(20)
     for index, (cooperative, user_id) in enumerate(racers):
         order = (first, second) if index % 2 == 0 else (second, first)
-        for listing in order:
-            services.cart_add_item(
-                cooperative=cooperative,
-                listing_id=listing.pk,
-                quantity=2,
-                actor=User.objects.get(pk=user_id),
-            )
+        fill_cart(cooperative, user_id, order, quantity=2)
 
     responses = run_at_once([checkout_call(c, u) for c, u in racers])
 

@@ -6,13 +6,12 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 
 from orders.books_check import books_check
 from orders.models import FeePayment, Order
 from orders.receivables.fees import TREASURERS_GROUP, fee_owed
 from tests.conftest import client_for
-from tests.factories import UserFactory
+from tests.factories import user_in_group
 from tests.orders.conftest import act, place_order
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def treasurer(db):  # type: ignore[no-untyped-def]
-    user = UserFactory(name="Tesorería Minga")
-    group, _ = Group.objects.get_or_create(name=TREASURERS_GROUP)
-    user.groups.add(group)
-    return user
+    return user_in_group(TREASURERS_GROUP, name="Tesorería Minga")
 
 
 @pytest.fixture

@@ -125,13 +125,18 @@ def test_connected_account_is_created_once_and_onboarded_through_its_link(stripe
     assert stripe_standin.follow_account_link(url) == "https://minga.example/stripe/refresh/"
 
 
-def test_stale_account_link_sends_the_seller_to_the_refresh_page(stripe_standin):
-    account = gateway.create_connected_account(cooperative_id=5, email="a@b.coop", country="UY")
-    url = gateway.create_account_link(
-        account_id=account.id,
+def onboarding_link(account_id: str) -> str:
+    """The account's onboarding link, coming back to minga.example's refresh and return pages."""
+    return gateway.create_account_link(
+        account_id=account_id,
         refresh_url="https://minga.example/refresh/",
         return_url="https://minga.example/return/",
     )
+
+
+def test_stale_account_link_sends_the_seller_to_the_refresh_page(stripe_standin):
+    account = gateway.create_connected_account(cooperative_id=5, email="a@b.coop", country="UY")
+    url = onboarding_link(account.id)
     stripe_standin.expire_account_link(url)
     assert stripe_standin.follow_account_link(url) == "https://minga.example/refresh/"
     assert not gateway.retrieve_account(account.id).payouts_enabled
@@ -139,11 +144,7 @@ def test_stale_account_link_sends_the_seller_to_the_refresh_page(stripe_standin)
 
 def test_seller_leaving_onboarding_early_returns_without_payouts(stripe_standin):
     account = gateway.create_connected_account(cooperative_id=6, email="a@b.coop", country="BR")
-    url = gateway.create_account_link(
-        account_id=account.id,
-        refresh_url="https://minga.example/refresh/",
-        return_url="https://minga.example/return/",
-    )
+    url = onboarding_link(account.id)
     assert (
         stripe_standin.follow_account_link(url, complete=False) == "https://minga.example/return/"
     )
@@ -152,11 +153,7 @@ def test_seller_leaving_onboarding_early_returns_without_payouts(stripe_standin)
 
 def test_account_link_for_unknown_account_is_refused(stripe_standin):
     with pytest.raises(PaymentProviderError):
-        gateway.create_account_link(
-            account_id="acct_doesnotexist",
-            refresh_url="https://minga.example/refresh/",
-            return_url="https://minga.example/return/",
-        )
+        onboarding_link("acct_doesnotexist")
 
 
 # -- Payments
@@ -276,24 +273,29 @@ def test_same_order_transferred_twice_makes_one_transfer(stripe_backend):
     assert transfers_of("checkout-3002", since=timedelta(hours=1)) == [first.id]
 
 
+def refusal_of_second_transfer(source, first: tuple[int, int], second: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """A first transfer from the charge (`source`: see transfer_source) is made, a second one
+    refused (each an order id and an amount): Stripe's refusal."""
+    gateway.create_transfer(order_id=first[0], amount=first[1], **source)
+    with pytest.raises(PaymentProviderError) as refused:
+        gateway.create_transfer(order_id=second[0], amount=second[1], **source)
+    return refused.value
+
+
 def test_same_order_with_another_amount_is_refused_not_paid_twice(stripe_backend):
     _intent, source = transfer_source(
         stripe_backend, cooperative_id=33, checkout_id=3003, amount=4_000
     )
-    gateway.create_transfer(order_id=503, amount=1_000, **source)
-    with pytest.raises(PaymentProviderError) as refused:
-        gateway.create_transfer(order_id=503, amount=2_000, **source)
-    assert refused.value.status_code == 409
+    refusal = refusal_of_second_transfer(source, first=(503, 1_000), second=(503, 2_000))
+    assert refusal.status_code == 409
 
 
 def test_transfers_never_exceed_the_charge_they_come_from(stripe_standin):
     _intent, source = transfer_source(
         stripe_standin, cooperative_id=34, checkout_id=3004, amount=1_000
     )
-    gateway.create_transfer(order_id=504, amount=700, **source)
-    with pytest.raises(PaymentProviderError) as refused:
-        gateway.create_transfer(order_id=505, amount=301, **source)
-    assert refused.value.stripe_code == "balance_insufficient"
+    refusal = refusal_of_second_transfer(source, first=(504, 700), second=(505, 301))
+    assert refusal.stripe_code == "balance_insufficient"
 
 
 def test_transfer_to_a_restricted_seller_fails_and_succeeds_once_fixed(stripe_standin):
@@ -333,26 +335,21 @@ def test_transfer_keys_count_attempts(settings):
 
 def test_refund_returns_part_of_the_payment_once(stripe_backend):
     intent = paid_intent(stripe_backend, checkout_id=4001, amount=10_000)
-    refund = gateway.create_refund(
+    arguments = dict(
         refund_id=71,
         currency=intent.currency,
         payment_intent_id=intent.id,
         amount=3_000,
         reason="requested_by_customer",
     )
+    refund = gateway.create_refund(**arguments)
     assert refund.id.startswith("re_")
     assert (refund.amount, refund.currency) == (3_000, stripe_backend.currency)
     assert refund.payment_intent == intent.id and refund.charge == intent.latest_charge
     assert refund.metadata == {"refund_id": "71"}
     assert refund.reason == "requested_by_customer"
 
-    retried = gateway.create_refund(
-        refund_id=71,
-        currency=intent.currency,
-        payment_intent_id=intent.id,
-        amount=3_000,
-        reason="requested_by_customer",
-    )
+    retried = gateway.create_refund(**arguments)
     assert retried.id == refund.id
     assert gateway.retrieve_charge(intent.latest_charge).amount_refunded == 3_000
 

@@ -79,6 +79,18 @@ def market(buyer_coop, buyer_owner):  # type: ignore[no-untyped-def]
     }
 
 
+def card_checkout_from_both_sellers(standin, market, quantities: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """Both sellers onboarded, and the buyer's card checkout of their listings (`quantities`, in
+    the order of `market["listings"]`): the checkout id and its payment intent."""
+    buyer, buyer_owner = market["buyer"], market["buyer_owner"]
+    for seller, owner in market["sellers"]:
+        onboard(standin, seller, owner)
+    for listing, quantity in zip(market["listings"], quantities, strict=True):
+        add(buyer_owner, buyer, listing, quantity)
+    checkout_id = card_checkout(buyer_owner, buyer).json()["id"]
+    return checkout_id, intent_id(checkout_id)
+
+
 def test_full_flow_one_card_payment_two_transfers_one_refund_and_the_sums_balance(
     app_webhook, market
 ):
@@ -194,14 +206,8 @@ def test_full_flow_one_card_payment_two_transfers_one_refund_and_the_sums_balanc
 
 def test_every_webhook_delivered_twice_and_in_reverse_order_has_one_effect(app_webhook, market):
     standin = app_webhook
-    buyer, buyer_owner = market["buyer"], market["buyer_owner"]
-    for seller, owner in market["sellers"]:
-        onboard(standin, seller, owner)
-    shirts, yerba_kilo = market["listings"]
-    add(buyer_owner, buyer, shirts, 1)
-    add(buyer_owner, buyer, yerba_kilo, 1)
-    checkout_id = card_checkout(buyer_owner, buyer).json()["id"]
-    pi = intent_id(checkout_id)
+    buyer_owner = market["buyer_owner"]
+    checkout_id, pi = card_checkout_from_both_sellers(standin, market, (1, 1))
     standin.confirm_payment_intent(pi, succeed=False)  # a declined card first
     standin.confirm_payment_intent(pi)  # then one that works
 
@@ -313,15 +319,9 @@ def test_racing_deliveries_repairs_retries_and_a_cancel_still_move_each_amount_o
     standin = stripe_standin
     standin.register_webhook(standin.sink_url)
     standin.hold_webhooks()
-    buyer, buyer_owner = market["buyer"], market["buyer_owner"]
+    buyer_owner = market["buyer_owner"]
     (huella, _), (yerba, _) = market["sellers"]
-    for seller, owner in market["sellers"]:
-        onboard(standin, seller, owner)
-    shirts, kilo = market["listings"]
-    add(buyer_owner, buyer, shirts, 1)
-    add(buyer_owner, buyer, kilo, 2)
-    checkout_id = card_checkout(buyer_owner, buyer).json()["id"]
-    pi = intent_id(checkout_id)
+    checkout_id, pi = card_checkout_from_both_sellers(standin, market, (1, 2))
     standin.confirm_payment_intent(pi)
     (event_id,) = [e["id"] for e in standin.events("payment_intent.succeeded")]
     (attempt,) = standin.deliver(event_id)

@@ -130,3 +130,35 @@ def test_command_line_serves_the_stand_in_for_docker_compose(stripe_standin_serv
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "params", "status", "message"),
+    [
+        ("GET", "/v1/transfers", {"customer": "cus_1"}, 400, "Unexpected customer"),
+        ("GET", "/v1/refunds", {"destination": "acct_1"}, 400, "Unexpected destination"),
+        ("GET", "/v1/payment_intents", {"charge": "ch_1"}, 400, "Unexpected charge"),
+        ("GET", "/v1/accounts", {"transfer_group": "c-1"}, 400, "Unexpected transfer_group"),
+        ("GET", "/v1/disputes", {"customer": "cus_1"}, 400, "Unexpected customer"),
+        ("POST", "/v1/disputes", {"charge": "ch_1"}, 405, "Method Not Allowed"),
+        ("DELETE", "/v1/transfers/tr_1", {}, 405, "Method Not Allowed"),
+    ],
+)
+def test_what_stripe_refuses_the_standin_refuses(
+    stripe_standin, method, path, params, status, message
+):  # type: ignore[no-untyped-def]
+    """A list takes only the filters Stripe's does; a method Stripe lacks is a 405."""
+    response = stripe_standin.api(method, path, **params)
+    assert response.status_code == status, response.text
+    assert message in response.json()["error"]["message"]
+
+
+def test_lists_filter_on_the_attributes_they_name(stripe_standin):
+    first = paid_intent(stripe_standin, 4)
+    paid_intent(stripe_standin, 5)
+    listed = stripe_standin.api_get("/v1/refunds", payment_intent=first.id)["data"]
+    assert listed == []
+    gateway.create_refund(refund_id=2, payment_intent_id=first.id, amount=100, currency="eur")
+    (refund,) = stripe_standin.api_get("/v1/refunds", payment_intent=first.id)["data"]
+    assert refund["amount"] == 100
+    assert len(stripe_standin.api_get("/v1/payment_intents")["data"]) == 2

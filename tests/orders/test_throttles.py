@@ -1,21 +1,13 @@
 """Checkout and messages are throttled per person; reading is never throttled."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.throttling import ScopedRateThrottle
 
 from orders.models import Message
 from tests.conftest import client_for
 from tests.orders.conftest import add_to_cart, checkout, place_order
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def test_message_floods_hit_the_throttle_but_reading_does_not(

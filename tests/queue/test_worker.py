@@ -3,24 +3,15 @@ sent by the worker, and a worker killed in the middle of a transfer leaves it to
 once when a worker comes back."""
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
 
 from orders.models import Transfer
-from orders.payments.execution import transfer_group
 from tests.conftest import client_for
-from tests.orders.stripe_helpers import (
-    add,
-    card_checkout,
-    eur_listing,
-    event_ids,
-    intent_id,
-    new_seller,
-    onboard,
-    relay,
-)
+from tests.orders.stripe_helpers import card_paid_at_stripe, relay, transfers_at_stripe
 from tests.queue.conftest import redis_url, wait_for
 
 pytestmark = [
@@ -32,24 +23,28 @@ pytestmark = [
 
 
 def paid_by_webhook(standin: Any, buyer: Any, buyer_owner: Any) -> tuple[int, Any]:
-    """A seller onboarded, a card checkout paid at Stripe, and its success webhook relayed to the
-    app; returns the checkout id and the seller."""
-    standin.register_webhook(standin.sink_url)
-    standin.hold_webhooks()
-    seller, owner = new_seller("Yerba del Sur")
-    onboard(standin, seller, owner)
-    add(buyer_owner, buyer, eur_listing(seller, 5_050), 2)
-    checkout_id = card_checkout(buyer_owner, buyer).json()["id"]
-    pi = intent_id(checkout_id)
-    standin.confirm_payment_intent(pi)
-    (event_id,) = event_ids(standin, "payment_intent.succeeded", pi)
+    """A card checkout paid at Stripe, and its success webhook relayed to the app; returns the
+    checkout id and the seller."""
+    checkout_id, seller, event_id = card_paid_at_stripe(standin, buyer, buyer_owner)
     response = relay(standin, client_for(buyer_owner), event_id)
     assert response.status_code == 200, response.content
     return checkout_id, seller
 
 
-def transfers_at_stripe(standin: Any, checkout_id: int) -> list[dict[str, Any]]:
-    return standin.api_get("/v1/transfers", transfer_group=transfer_group(checkout_id))["data"]
+def transfer_sent_by_the_worker(
+    standin: Any, checkout_id: int, worker_log: Path, timeout: int
+) -> dict[str, Any]:
+    """Once the worker has paid the checkout's seller (and logged the task): the one transfer
+    Stripe holds for the checkout."""
+    transfer = Transfer.objects.get(order__checkout_id=checkout_id)
+    wait_for(
+        lambda: Transfer.objects.filter(pk=transfer.pk, status="paid").exists(),
+        timeout=timeout,
+        what="the worker to pay the seller",
+    )
+    (sent,) = transfers_at_stripe(standin, checkout_id)
+    assert "orders.tasks.settle" in worker_log.read_text()
+    return sent
 
 
 def test_the_worker_sends_the_transfer_a_webhook_committed(
@@ -57,15 +52,8 @@ def test_the_worker_sends_the_transfer_a_webhook_committed(
 ) -> None:
     checkout_id, seller = paid_by_webhook(stripe_standin, buyer_coop, buyer_owner)
     # The webhook answered without calling Stripe; the worker does it.
-    transfer = Transfer.objects.get(order__checkout_id=checkout_id)
-    wait_for(
-        lambda: Transfer.objects.filter(pk=transfer.pk, status="paid").exists(),
-        timeout=60,
-        what="the worker to pay the seller",
-    )
-    (sent,) = transfers_at_stripe(stripe_standin, checkout_id)
+    sent = transfer_sent_by_the_worker(stripe_standin, checkout_id, celery_worker.log, timeout=60)
     assert (sent["destination"], sent["amount"]) == (seller.stripe_account_id, 10_100 - 152)
-    assert "orders.tasks.settle" in celery_worker.log.read_text()
 
 
 def test_a_worker_killed_in_the_middle_of_a_transfer_leaves_it_done_exactly_once(

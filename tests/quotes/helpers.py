@@ -6,7 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from quotes import services
-from quotes.models import Agreement, Rfq
+from quotes.models import Agreement, Rfq, StandingOrder
 from quotes.services import QuoteLineInput, QuoteTerms
 from tests.factories import CooperativeFactory, MembershipFactory
 
@@ -61,3 +61,17 @@ def agreement(seller: Any, actor: Any, listing: Any, accept: Any = None, **extra
     if accept is not None:
         made = services.agreement_accept(agreement=made, buyer=accept[0], actor=accept[1])
     return made
+
+
+def weekly_standing_order(
+    agreement: Agreement, buyer: Any, actor: Any, listing: Any, quantity: int, starts_on: date
+) -> StandingOrder:
+    """A weekly standing order of the buyer's, under the agreement: `quantity` of the listing."""
+    return services.standing_order_create(
+        buyer=buyer,
+        actor=actor,
+        agreement=agreement,
+        schedule="weekly",
+        starts_on=starts_on,
+        lines=[(listing.pk, quantity)],
+    )

@@ -18,6 +18,7 @@ from quotes.pricing import Tier, best_price
 from quotes.services.agreements import price_reason
 from quotes.state import AgreementStatus
 from tests.factories import ListingFactory
+from tests.quotes import helpers
 
 tiers = st.lists(
     st.builds(
@@ -61,21 +62,18 @@ def agreement(db, seller_coop, seller_owner, buyer_coop, buyer_owner):  # type: 
     )
     group = BuyerGroup.objects.create(seller=seller_coop, name="FACTA")
     group.members.add(buyer_coop)
-    made = services.agreement_propose(
-        seller=seller_coop,
-        actor=seller_owner,
-        name="FACTA 2027",
-        currency="ARS",
-        valid_from=date(2026, 1, 1),
+    made = helpers.agreement(
+        seller_coop,
+        seller_owner,
+        listing,
+        accept=(buyer_coop, buyer_owner),
         valid_until=date(2027, 12, 31),
-        payment_terms_days=45,
         buyer_group=group,
         prices=[
             {"listing": listing, "discount_bps": 1000},
             {"listing": listing, "min_quantity": 500, "fixed_price_amount": 80_00},
         ],
     )
-    services.agreement_accept(agreement=made, buyer=buyer_coop, actor=buyer_owner)
     return made, listing
 
 

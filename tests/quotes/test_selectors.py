@@ -11,7 +11,7 @@ from quotes import selectors, services
 from quotes.models import BuyerGroup
 from tests.factories import CategoryFactory, ListingFactory, MembershipFactory
 from tests.quotes import helpers
-from tests.quotes.helpers import publish, seller, terms
+from tests.quotes.helpers import publish, seller, terms, weekly_standing_order
 
 pytestmark = pytest.mark.django_db
 
@@ -182,14 +182,8 @@ def test_standing_orders_and_drafts_for_buyer_and_seller(
 ):
     direct, _federation, (member, member_owner), listing = agreements
     services.agreement_accept(agreement=direct, buyer=buyer_coop, actor=buyer_owner)
-    standing = services.standing_order_create(
-        buyer=buyer_coop,
-        actor=buyer_owner,
-        agreement=direct,
-        schedule="weekly",
-        starts_on=timezone.localdate() - timedelta(weeks=2),
-        lines=[(listing.pk, 3)],
-    )
+    two_weeks_ago = timezone.localdate() - timedelta(weeks=2)
+    standing = weekly_standing_order(direct, buyer_coop, buyer_owner, listing, 3, two_weeks_ago)
     services.standing_orders_draft()
     with django_assert_num_queries(3):  # standing orders, lines, drafts
         (row,) = selectors.standing_order_list_for_cooperative(

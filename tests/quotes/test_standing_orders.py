@@ -13,6 +13,7 @@ from orders.services.checkout import CheckoutConflict
 from quotes import services
 from quotes.models import StandingOrder, StandingOrderLine
 from tests.factories import ListingFactory
+from tests.quotes import helpers
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +21,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def standing(seller_coop, seller_owner, buyer_coop, buyer_owner):  # type: ignore[no-untyped-def]
     listing = ListingFactory(cooperative=seller_coop, price_amount=50_00, currency="ARS", stock=5)
-    agreement = services.agreement_propose(
-        seller=seller_coop,
-        actor=seller_owner,
+    agreement = helpers.agreement(
+        seller_coop,
+        seller_owner,
+        listing,
+        accept=(buyer_coop, buyer_owner),
         name="Yerba 2027",
-        currency="ARS",
-        valid_from=date(2026, 1, 1),
         valid_until=date(2027, 12, 31),
         payment_terms_days=30,
         credit_share_bps=2500,
         buyer=buyer_coop,
-        prices=[{"listing": listing, "fixed_price_amount": 40_00}],
     )
-    services.agreement_accept(agreement=agreement, buyer=buyer_coop, actor=buyer_owner)
     order = StandingOrder.objects.create(
         agreement=agreement,
         buyer=buyer_coop,

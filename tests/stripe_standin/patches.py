@@ -7,9 +7,8 @@ import string
 
 from localstripe import resources as ls
 from localstripe import webhooks as ls_webhooks
-from localstripe.errors import UserError
 
-from tests.stripe_standin.state import as_int, bad_request, emit, list_of
+from tests.stripe_standin.state import as_int, bad_request, emit, listed_by
 from tests.stripe_standin.webhooks import schedule_webhook
 
 _original_pi_init = ls.PaymentIntent.__init__
@@ -154,39 +153,6 @@ def _refund_init(
     emit("charge.refunded", charge_obj)
 
 
-@classmethod
-def _refund_list(
-    cls,
-    url,
-    charge=None,
-    payment_intent=None,
-    limit=None,
-    starting_after=None,
-    created=None,
-    **kwargs,
-):
-    if kwargs:
-        raise UserError(400, "Unexpected " + ", ".join(kwargs.keys()))
-    return list_of(
-        cls,
-        url,
-        limit=limit,
-        starting_after=starting_after,
-        created=created,
-        charge=charge,
-        payment_intent=payment_intent,
-    )
-
-
-@classmethod
-def _pi_list(cls, url, limit=None, starting_after=None, created=None, customer=None, **kwargs):
-    if kwargs:
-        raise UserError(400, "Unexpected " + ", ".join(kwargs.keys()))
-    return list_of(
-        cls, url, limit=limit, starting_after=starting_after, created=created, customer=customer
-    )
-
-
 _ids = random.SystemRandom()
 _ID_ALPHABET = string.ascii_letters + string.digits
 
@@ -206,12 +172,12 @@ def patch_localstripe() -> None:
     ls.PaymentIntent._export = _pi_export
     ls.PaymentIntent._create_charge = _pi_create_charge
     ls.PaymentIntent._api_confirm = _pi_api_confirm
-    ls.PaymentIntent._api_list_all = _pi_list
+    ls.PaymentIntent._api_list_all = listed_by("customer")
     ls.PaymentIntent.amount_received = property(_pi_amount_received)
     ls.PaymentMethod._try_get_canonical_test_article = _canonical_pm
     ls.PaymentMethod._charging_is_declined = _charging_is_declined
     ls.Refund.__init__ = _refund_init
-    ls.Refund._api_list_all = _refund_list
+    ls.Refund._api_list_all = listed_by("charge", "payment_intent")
     ls.schedule_webhook = schedule_webhook
     ls_webhooks.schedule_webhook = schedule_webhook
     # localstripe's server registers the bound methods listed in `extra_apis` when imported.

@@ -15,6 +15,8 @@ from tests.stripe_standin.state import (
     bad_request,
     emit,
     list_of,
+    listed_by,
+    not_allowed,
 )
 
 
@@ -156,11 +158,7 @@ class Account(ls.StripeObject):
             notify=notify,
         )
 
-    @classmethod
-    def _api_list_all(cls, url, limit=None, starting_after=None, created=None, **kwargs):
-        if kwargs:
-            raise UserError(400, "Unexpected " + ", ".join(kwargs.keys()))
-        return list_of(cls, url, limit=limit, starting_after=starting_after, created=created)
+    _api_list_all = listed_by()
 
 
 class Transfer(ls.StripeObject):
@@ -272,32 +270,8 @@ class Transfer(ls.StripeObject):
     def reversed(self) -> bool:
         return self.amount_reversed >= self.amount
 
-    @classmethod
-    def _api_list_all(
-        cls,
-        url,
-        limit=None,
-        starting_after=None,
-        created=None,
-        destination=None,
-        transfer_group=None,
-        **kwargs,
-    ):
-        if kwargs:
-            raise UserError(400, "Unexpected " + ", ".join(kwargs.keys()))
-        return list_of(
-            cls,
-            url,
-            limit=limit,
-            starting_after=starting_after,
-            created=created,
-            destination=destination,
-            transfer_group=transfer_group,
-        )
-
-    @classmethod
-    def _api_delete(cls, id):
-        raise UserError(405, "Method Not Allowed")
+    _api_list_all = listed_by("destination", "transfer_group")
+    _api_delete = not_allowed
 
 
 class TransferReversal(ls.StripeObject):
@@ -349,9 +323,7 @@ class TransferReversal(ls.StripeObject):
         self.balance_transaction = "txn_" + ls.random_id(24)
         emit("transfer.reversed", transfer_obj)
 
-    @classmethod
-    def _api_list_all(cls, url, limit=None, starting_after=None, **kwargs):
-        raise UserError(405, "Method Not Allowed")
+    _api_list_all = not_allowed
 
 
 class Dispute(ls.StripeObject):
@@ -386,37 +358,5 @@ class Dispute(ls.StripeObject):
         }
         charge_obj.disputed = True
 
-    @classmethod
-    def _api_create(cls, **data):
-        raise UserError(405, "Method Not Allowed")
-
-    @classmethod
-    def _api_update(cls, id, **data):
-        raise UserError(405, "Method Not Allowed")
-
-    @classmethod
-    def _api_delete(cls, id):
-        raise UserError(405, "Method Not Allowed")
-
-    @classmethod
-    def _api_list_all(
-        cls,
-        url,
-        limit=None,
-        starting_after=None,
-        created=None,
-        charge=None,
-        payment_intent=None,
-        **kwargs,
-    ):
-        if kwargs:
-            raise UserError(400, "Unexpected " + ", ".join(kwargs.keys()))
-        return list_of(
-            cls,
-            url,
-            limit=limit,
-            starting_after=starting_after,
-            created=created,
-            charge=charge,
-            payment_intent=payment_intent,
-        )
+    _api_create = _api_update = _api_delete = not_allowed
+    _api_list_all = listed_by("charge", "payment_intent")

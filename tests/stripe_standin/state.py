@@ -175,6 +175,27 @@ def list_of(
     return result
 
 
+def listed_by(*filters: str) -> classmethod:
+    """An `_api_list_all` for a resource: its objects newest first (`list_of`), filtered on
+    `created` and on the named attributes; any other parameter is a 400, as at Stripe."""
+
+    def api_list_all(cls, url, limit=None, starting_after=None, created=None, **params):
+        unexpected = [name for name in params if name not in filters]
+        if unexpected:
+            raise UserError(400, "Unexpected " + ", ".join(unexpected))
+        return list_of(
+            cls, url, limit=limit, starting_after=starting_after, created=created, **params
+        )
+
+    return classmethod(api_list_all)
+
+
+@classmethod
+def not_allowed(cls, *args: Any, **kwargs: Any) -> None:
+    """A method Stripe does not offer on a resource (a 405, as at Stripe)."""
+    raise UserError(405, "Method Not Allowed")
+
+
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None):
     return web.json_response(
         data,
