@@ -24,11 +24,13 @@ from clearing.api.serializers import (
 )
 from clearing.models import ClearingRun
 from clearing.permissions import IsCreditCommittee
-from core.api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
+from core.api.responses import INVALID, error, refusals
 from orders.api.views.common import request_locale
 
 FORBIDDEN = error("Only the credit committee may do this.")
 STALE = error("Invoices changed since the proposal; nothing was set off.")
+# Reading or executing a run: sign in, be on the committee, name a run that exists.
+RUN_REFUSALS = {**refusals(401, 403, 404), 403: FORBIDDEN}
 
 
 def _detail(run: ClearingRun) -> Response:
@@ -41,7 +43,7 @@ class RunCreateView(APIView):
 
     @extend_schema(
         request=RunInputSerializer,
-        responses={201: RunSerializer, 400: INVALID, 401: UNAUTHENTICATED, 403: FORBIDDEN},
+        responses={201: RunSerializer, **refusals(400, 401), 403: FORBIDDEN},
         description=(
             "Propose a clearing run: the set-off that clears the most of the open invoices of "
             "one currency while leaving every cooperative's net position unchanged."
@@ -62,7 +64,7 @@ class RunDetailView(APIView):
     permission_classes = [IsCreditCommittee]
 
     @extend_schema(
-        responses={200: RunSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: RunSerializer, **RUN_REFUSALS},
         description="A clearing run: per invoice the set-off, per cooperative before and after.",
     )
     def get(self, request: Request, run_id: int) -> Response:
@@ -77,13 +79,7 @@ class RunExecuteView(APIView):
 
     @extend_schema(
         request=None,
-        responses={
-            200: RunSerializer,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: STALE,
-        },
+        responses={200: RunSerializer, **RUN_REFUSALS, 409: STALE},
         description=(
             "Execute a proposed run: every invoice's amount left goes down by its set-off and "
             "the books record it. Refused with 409 clearing_stale when an invoice changed since "
@@ -127,9 +123,7 @@ class StatementView(APIView):
         responses={
             200: StatementSerializer,
             (200, "application/pdf"): OpenApiTypes.BINARY,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            404: NOT_FOUND,
+            **refusals(400, 401, 404),
         },
         description=(
             "A participant's set-off statement of an executed run: each invoice set off, with "

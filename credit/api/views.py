@@ -12,7 +12,11 @@ from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import role_in
-from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
+from core.api.responses import (
+    UNAUTHENTICATED,
+    WRITE_REFUSALS,
+    refusals,
+)
 from credit import selectors, services
 from credit.api.serializers import (
     AccountQuerySerializer,
@@ -25,8 +29,6 @@ from credit.api.serializers import (
 )
 from credit.models import CreditAccount, CreditSystem
 from credit.permissions import IsCreditCommittee, is_credit_committee
-
-REFUSALS = ((400, INVALID), (401, UNAUTHENTICATED), (403, FORBIDDEN), (404, NOT_FOUND))
 
 
 def _cooperative(slug: str) -> Cooperative:
@@ -60,11 +62,7 @@ class SystemJoinView(APIView):
         responses={
             201: AccountSerializer,
             200: OpenApiResponse(AccountSerializer, description="Already a member: recorded."),
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_REFUSALS,
         },
         description="A cooperative joins the system by accepting its current terms (owners and "
         "admins); 409 credit_terms_outdated when the version is not the current one.",
@@ -92,12 +90,7 @@ class AccountListView(APIView):
 
     @extend_schema(
         parameters=[AccountQuerySerializer],
-        responses={
-            200: AccountSerializer(many=True),
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            404: NOT_FOUND,
-        },
+        responses={200: AccountSerializer(many=True), **refusals(400, 401, 404)},
         description="A cooperative's credit accounts: balance, line, upper limit, available "
         "credit and the log of its limits. For its members and the credit committee only.",
     )
@@ -117,7 +110,7 @@ class AccountDetailView(APIView):
     @extend_schema(
         request=ConsentInputSerializer,
         # The refusals of a member's change of its own cooperative's account.
-        responses={200: AccountSerializer} | {code: refusal for code, refusal in REFUSALS},
+        responses={200: AccountSerializer, **refusals(400, 401, 403, 404)},
         description="The cooperative's owners and admins give or withdraw its standing consent "
         "to clearing (`clearing_consent`). Withdrawn, its invoices stay out of the next runs and "
         "a run proposed before answers 409 clearing_stale on execution. 404 for an account the "
@@ -142,14 +135,7 @@ class AccountLineView(APIView):
 
     @extend_schema(
         request=LineInputSerializer,
-        responses={
-            201: LineRequestSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={201: LineRequestSerializer, **WRITE_REFUSALS},
         description="The credit committee sets an account's limits with a reason. A line deeper "
         "than the four-eyes threshold stays `pending` until a second member sets the same "
         "limits; otherwise it is `applied` at once.",

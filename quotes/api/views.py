@@ -18,7 +18,11 @@ from rest_framework.views import APIView
 from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get_for_member
 from core.api.parsers import FormParser, JSONParser
-from core.api.responses import INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED, WRITE_REFUSALS
+from core.api.responses import (
+    THROTTLED,
+    WRITE_REFUSALS,
+    refusals,
+)
 from core.api.throttling import ScopedWriteRateThrottle
 from core.errors import NotPermitted
 from quotes import selectors, services
@@ -79,7 +83,7 @@ def _list_schema(query: type, serializer: type, description: str) -> Any:
     return extend_schema_view(
         get=extend_schema(
             parameters=[query],
-            responses={200: serializer(many=True), 400: INVALID, 404: NOT_FOUND},
+            responses={200: serializer(many=True), **refusals(400, 404)},
             description=description,
         )
     )
@@ -117,7 +121,7 @@ class RfqDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: RfqSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        responses={200: RfqSerializer, **refusals(401, 404)},
         description="One request, for its buyer and the sellers it reaches.",
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -127,7 +131,7 @@ class RfqDetailView(APIView):
 
 @extend_schema_view(
     get=extend_schema(
-        responses={200: QuoteSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        responses={200: QuoteSerializer(many=True), **refusals(401, 404)},
         description="The request's quotes with their versions, side by side: every quote for "
         "the buyer, its own for a seller.",
     )
@@ -197,7 +201,7 @@ class QuoteWithdrawView(APIView):
 @extend_schema_view(
     get=extend_schema(
         parameters=[ThreadQuerySerializer],
-        responses={200: RfqMessageSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        responses={200: RfqMessageSerializer(many=True), **refusals(401, 404)},
         description="The thread between the buyer and one seller, oldest first; no one else "
         "reads it. The buyer names the seller (`?seller=`).",
     )
@@ -280,7 +284,7 @@ class AgreementDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: AgreementSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        responses={200: AgreementSerializer, **refusals(401, 404)},
         description="One agreement, for its seller and its buyer (or the buyer group's members).",
     )
     def get(self, request: Request, pk: int) -> Response:

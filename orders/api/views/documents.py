@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.responses import INVALID, NOT_FOUND
+from core.api.responses import INVALID, NOT_FOUND, refusals
 from core.api.serializers import validated
 from orders import charts, documents, reports, selectors
 from orders.api.serializers import (
@@ -84,7 +84,7 @@ class TradeReportView(APIView):
 
     @extend_schema(
         parameters=[YEAR_PARAM],
-        responses={200: TradeReportSerializer, 400: INVALID, 404: NOT_FOUND},
+        responses={200: TradeReportSerializer, **refusals(400, 404)},
         description="Sales and purchases per month and per partner cooperative, per currency. "
         "Declined and cancelled orders are left out. For members and moderators.",
     )
@@ -97,7 +97,7 @@ class TradeReportCsvView(APIView):
 
     @extend_schema(
         parameters=[YEAR_PARAM],
-        responses={(200, "text/csv"): OpenApiTypes.STR, 400: INVALID, 404: NOT_FOUND},
+        responses={(200, "text/csv"): OpenApiTypes.STR, **refusals(400, 404)},
         description="The same report as CSV (amounts in major units, e.g. 1250.00).",
     )
     def get(self, request: Request, slug: str) -> HttpResponse:

@@ -5,7 +5,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
+from core.api.responses import (
+    NOT_FOUND,
+    refusals,
+)
 from core.api.serializers import validated
 from core.api.throttling import ScopedWriteRateThrottle
 from core.api.views import DescribedListView
@@ -26,7 +29,7 @@ class OrderListView(DescribedListView):
     permission_classes = [IsAuthenticated]
     serializer_class = OrderSummarySerializer
     query_class = OrderListQuerySerializer
-    errors = {400: INVALID, 404: NOT_FOUND}
+    errors = refusals(400, 404)
     description = (
         "Orders of one cooperative, as buyer, as seller, or both, newest first. "
         "For its members and moderators."
@@ -47,7 +50,7 @@ class OrderDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={200: OrderDetailSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        responses={200: OrderDetailSerializer, **refusals(401, 404)},
         description="Lines, totals, fee, status, events and the actions open to you.",
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -63,13 +66,7 @@ class OrderTransitionView(APIView):
 
     @extend_schema(
         request=ReasonSerializer,
-        responses={
-            200: OrderDetailSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={200: OrderDetailSerializer, **refusals(400, 403, 404, 409)},
         description="A lifecycle transition; 409 when the order's status does not allow it. "
         "Cancelling an accepted order needs a reason.",
     )
@@ -91,12 +88,7 @@ class OrderMarkPaidView(APIView):
 
     @extend_schema(
         request=NoteSerializer,
-        responses={
-            200: OrderDetailSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={200: OrderDetailSerializer, **refusals(403, 404, 409)},
         description="The seller confirms the bank transfer for an invoiced order.",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -127,7 +119,7 @@ class MessageListView(generics.ListAPIView):
 
     @extend_schema(
         request=MessageInputSerializer,
-        responses={201: MessageSerializer, 400: INVALID, 404: NOT_FOUND, 429: THROTTLED},
+        responses={201: MessageSerializer, **refusals(400, 404, 429)},
         description="Write in the thread; the other cooperative's members get an e-mail.",
     )
     def post(self, request: Request, pk: int) -> Response:

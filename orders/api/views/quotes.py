@@ -8,15 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.responses import (
-    CONFLICT,
-    FORBIDDEN,
-    INVALID,
-    NOT_FOUND,
-    THROTTLED,
-    UNAUTHENTICATED,
-    WRITE_REFUSALS,
-)
+from core.api.responses import THROTTLED, WRITE_REFUSALS
 from core.api.throttling import ScopedWriteRateThrottle
 from orders import selectors, services
 from orders.api.serializers import OrderSummarySerializer
@@ -45,11 +37,7 @@ class RfqAwardView(APIView):
             200: OpenApiResponse(
                 OrderSummarySerializer(many=True), description="A retry: the same orders."
             ),
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_REFUSALS,
             422: OpenApiResponse(description="The Idempotency-Key was used for another request."),
             429: THROTTLED,
         },

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED
+from core.api.responses import NOT_FOUND, refusals
 from core.api.serializers import validated
 from core.api.views import DescribedListView
 from orders.api.receivables import (
@@ -74,10 +74,7 @@ def _recorded_responses(serializer: type) -> dict:
     return {
         201: serializer,
         200: OpenApiResponse(serializer, description="A retry: the first."),
-        400: INVALID,
-        403: FORBIDDEN,
-        404: NOT_FOUND,
-        409: CONFLICT,
+        **refusals(400, 403, 404, 409),
     }
 
 
@@ -85,7 +82,7 @@ class InvoiceListView(DescribedListView):
     permission_classes = [IsAuthenticated]
     serializer_class = ReceivableSerializer
     query_class = InvoiceListQuerySerializer
-    errors = {400: INVALID, 404: NOT_FOUND}
+    errors = refusals(400, 404)
     description = (
         "A cooperative's invoices as seller (receivables) or buyer (payables), oldest "
         "due first, with what is due, paid and left. For its members and moderators."
@@ -164,14 +161,7 @@ class PaymentNoticeCreateView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": NoticeInputSerializer},
-        responses={
-            201: NoticeSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-            429: THROTTLED,
-        },
+        responses={201: NoticeSerializer, **refusals(400, 403, 404, 409, 429)},
         description="The buyer tells the seller it paid, with a proof (PDF or image); the seller "
         "confirms it (the payment is recorded) or rejects it.",
     )
@@ -188,13 +178,7 @@ class PaymentNoticeDecisionView(APIView):
 
     @extend_schema(
         request=RejectInputSerializer,
-        responses={
-            200: NoticeSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={200: NoticeSerializer, **refusals(400, 403, 404, 409)},
         description="The seller confirms the notice (its payment is recorded) or rejects it with "
         "a reason (`reason` only for reject).",
     )
@@ -235,7 +219,7 @@ class AgingView(APIView):
 
     @extend_schema(
         parameters=[AgingQuerySerializer],
-        responses={200: AgingSerializer, 400: INVALID, 404: NOT_FOUND},
+        responses={200: AgingSerializer, **refusals(400, 404)},
         description="What is left to pay on unpaid invoices, per currency, by days past due "
         "(current, 1–30, 31–60, 61–90, 90+): as `seller` what buyers owe the cooperative, as "
         "`buyer` what it owes. For members and moderators.",
@@ -263,8 +247,7 @@ class StatementView(APIView):
             200: StatementRowSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/pdf"): OpenApiTypes.BINARY,
-            400: INVALID,
-            404: NOT_FOUND,
+            **refusals(400, 404),
         },
         description="The cooperative's statement from the ledger: every entry on what it is owed "
         "or owes (with one counterparty, in one currency, between two days), with the running "
@@ -310,7 +293,7 @@ class FeeStatementView(APIView):
 
     @extend_schema(
         parameters=[FeeQuerySerializer],
-        responses={200: FeeStatementSerializer, 400: INVALID, 404: NOT_FOUND},
+        responses={200: FeeStatementSerializer, **refusals(400, 404)},
         description="The seller's solidarity fee: what it owes per currency (from the ledger), "
         "how to pay it, and the month's statement (each fee due and paid, with what is owed "
         "after it). For the seller's members and the platform's treasurers.",
