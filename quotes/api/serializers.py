@@ -190,11 +190,13 @@ class QuoteTermsSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     lines = QuoteLineInputSerializer(many=True, allow_empty=False, max_length=50)  # type: ignore[call-arg]
 
-    def terms(self) -> QuoteTerms:
-        values = dict(self.validated_data)
-        values.pop("cooperative", None)
-        lines = [QuoteLineInput(**line) for line in values.pop("lines")]
-        return QuoteTerms(lines=lines, **values)
+
+def quote_terms(validated: dict[str, Any]) -> QuoteTerms:
+    """The terms a `QuoteTermsSerializer` validated, as the services take them."""
+    values = dict(validated)
+    values.pop("cooperative", None)
+    lines = [QuoteLineInput(**line) for line in values.pop("lines")]
+    return QuoteTerms(lines=lines, **values)
 
 
 class QuoteInputSerializer(QuoteTermsSerializer):

@@ -24,6 +24,7 @@ from core.api.responses import (
     refusals,
 )
 from core.api.throttling import ScopedWriteRateThrottle
+from core.api.views import ActionView
 from core.errors import NotPermitted
 from quotes import selectors, services
 from quotes.api.serializers import (
@@ -43,8 +44,8 @@ from quotes.api.serializers import (
     StandingOrderInputSerializer,
     StandingOrderSerializer,
     ThreadQuerySerializer,
+    quote_terms,
 )
-from quotes.models import Agreement
 
 
 def _query(serializer_class: type, request: Request) -> dict[str, Any]:
@@ -159,43 +160,43 @@ class QuoteListView(generics.ListAPIView):
         if seller is None:
             raise Http404("No request with this id.")
         quote = services.quote_submit(
-            rfq=access.rfq, seller=seller, actor=request.user, terms=data.terms()
+            rfq=access.rfq,
+            seller=seller,
+            actor=request.user,
+            terms=quote_terms(data.validated_data),
         )
         quote = selectors.quote_get_visible(user=request.user, quote_id=quote.pk)
         return Response(QuoteSerializer(quote).data, status=status.HTTP_201_CREATED)
 
 
-class QuoteCounterView(APIView):
-    permission_classes = [IsAuthenticated]
+class QuoteAction(ActionView):
+    """An action on a quote the caller may see; the answer is the quote as it is after it."""
 
-    @extend_schema(
-        request=QuoteTermsSerializer,
-        responses={201: QuoteSerializer, **WRITE_REFUSALS},
-        description="Answer with a new immutable version, from either side; at most the "
-        "request's `max_counters` times (then 409 `counter_limit_reached`).",
+    serializer_class = QuoteSerializer
+
+    def target(self) -> Any:
+        return selectors.quote_get_visible(user=self.request.user, quote_id=self.kwargs["pk"])
+
+
+class QuoteCounterView(QuoteAction):
+    input_class = QuoteTermsSerializer
+    created = True
+    description = (
+        "Answer with a new immutable version, from either side; at most the "
+        "request's `max_counters` times (then 409 `counter_limit_reached`)."
     )
-    def post(self, request: Request, pk: int) -> Response:
-        quote = selectors.quote_get_visible(user=request.user, quote_id=pk)
-        data = QuoteTermsSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.quote_counter(quote=quote, actor=request.user, terms=data.terms())
-        quote = selectors.quote_get_visible(user=request.user, quote_id=pk)
-        return Response(QuoteSerializer(quote).data, status=status.HTTP_201_CREATED)
+
+    def act(self, quote: Any, data: dict[str, Any]) -> Any:
+        services.quote_counter(quote=quote, actor=self.request.user, terms=quote_terms(data))
+        return self.target()
 
 
-class QuoteWithdrawView(APIView):
-    permission_classes = [IsAuthenticated]
+class QuoteWithdrawView(QuoteAction):
+    description = "The seller takes its quote back while it is live."
 
-    @extend_schema(
-        request=None,
-        responses={200: QuoteSerializer, **WRITE_REFUSALS},
-        description="The seller takes its quote back while it is live.",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        quote = selectors.quote_get_visible(user=request.user, quote_id=pk)
-        services.quote_withdraw(quote=quote, actor=request.user)
-        quote = selectors.quote_get_visible(user=request.user, quote_id=pk)
-        return Response(QuoteSerializer(quote).data)
+    def act(self, quote: Any, data: dict[str, Any]) -> Any:
+        services.quote_withdraw(quote=quote, actor=self.request.user)
+        return self.target()
 
 
 @extend_schema_view(
@@ -292,48 +293,43 @@ class AgreementDetailView(APIView):
         return Response(AgreementSerializer(agreement).data)
 
 
-class AgreementAcceptView(APIView):
-    permission_classes = [IsAuthenticated]
+class AgreementAction(ActionView):
+    """An action on an agreement the caller may see; the answer is the agreement after it."""
 
-    @extend_schema(
-        request=AgreementAcceptSerializer,
-        responses={200: AgreementSerializer, **WRITE_REFUSALS},
-        description="The buyer accepts (for a group agreement, any member's owner or admin): "
-        "it then prices that buyer's cart, and the version it replaces stops applying.",
+    serializer_class = AgreementSerializer
+
+    def target(self) -> Any:
+        return selectors.agreement_get_visible(
+            user=self.request.user, agreement_id=self.kwargs["pk"]
+        )
+
+
+class AgreementAcceptView(AgreementAction):
+    input_class = AgreementAcceptSerializer
+    description = (
+        "The buyer accepts (for a group agreement, any member's owner or admin): "
+        "it then prices that buyer's cart, and the version it replaces stops applying."
     )
-    def post(self, request: Request, pk: int) -> Response:
-        agreement = selectors.agreement_get_visible(user=request.user, agreement_id=pk)
-        data = AgreementAcceptSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        slug = data.validated_data.get("cooperative")
+
+    def act(self, agreement: Any, data: dict[str, Any]) -> Any:
+        slug = data.get("cooperative")
         buyer = (
-            _cooperative(request, slug)
+            _cooperative(self.request, slug)
             if slug
-            else selectors.agreement_buyer_for(user=request.user, agreement=agreement)
+            else selectors.agreement_buyer_for(user=self.request.user, agreement=agreement)
         )
         if buyer is None:
             raise NotPermitted(_("Only the buyer accepts an agreement; the seller did."))
-        services.agreement_accept(agreement=agreement, buyer=buyer, actor=request.user)
-        return _agreement(request, agreement)
+        services.agreement_accept(agreement=agreement, buyer=buyer, actor=self.request.user)
+        return self.target()
 
 
-class AgreementEndView(APIView):
-    permission_classes = [IsAuthenticated]
+class AgreementEndView(AgreementAction):
+    description = "Either side ends the agreement; prices fall back to the public ones."
 
-    @extend_schema(
-        request=None,
-        responses={200: AgreementSerializer, **WRITE_REFUSALS},
-        description="Either side ends the agreement; prices fall back to the public ones.",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        agreement = selectors.agreement_get_visible(user=request.user, agreement_id=pk)
-        services.agreement_end(agreement=agreement, actor=request.user)
-        return _agreement(request, agreement)
-
-
-def _agreement(request: Request, agreement: Agreement) -> Response:
-    agreement = selectors.agreement_get_visible(user=request.user, agreement_id=agreement.pk)
-    return Response(AgreementSerializer(agreement).data)
+    def act(self, agreement: Any, data: dict[str, Any]) -> Any:
+        services.agreement_end(agreement=agreement, actor=self.request.user)
+        return self.target()
 
 
 # --- standing orders ----------------------------------------------------------------------
@@ -377,17 +373,25 @@ class StandingOrderListView(CooperativeListView):
 DRAFT = OpenApiParameter("draft", int, OpenApiParameter.PATH, description="A draft's id.")
 
 
-class DraftSkipView(APIView):
-    permission_classes = [IsAuthenticated]
+class DraftAction(ActionView):
+    """An action on one period's draft of a standing order the caller may see."""
 
-    @extend_schema(
-        request=None,
-        parameters=[DRAFT],
-        responses={200: StandingOrderSerializer, **WRITE_REFUSALS},
-        description="The buyer skips one period's draft: no order for that period.",
-    )
-    def post(self, request: Request, pk: int, draft: int) -> Response:
-        found = selectors.draft_get_visible(user=request.user, standing_order_id=pk, draft_id=draft)
-        services.draft_decide(draft=found, actor=request.user, action="skip")
-        standing = selectors.standing_order_get_visible(user=request.user, standing_order_id=pk)
-        return Response(StandingOrderSerializer(standing).data)
+    parameters = [DRAFT]
+
+    def target(self) -> Any:
+        return selectors.draft_get_visible(
+            user=self.request.user,
+            standing_order_id=self.kwargs["pk"],
+            draft_id=self.kwargs["draft"],
+        )
+
+
+class DraftSkipView(DraftAction):
+    serializer_class = StandingOrderSerializer
+    description = "The buyer skips one period's draft: no order for that period."
+
+    def act(self, draft: Any, data: dict[str, Any]) -> Any:
+        services.draft_decide(draft=draft, actor=self.request.user, action="skip")
+        return selectors.standing_order_get_visible(
+            user=self.request.user, standing_order_id=self.kwargs["pk"]
+        )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
@@ -11,7 +13,7 @@ from core.api.responses import (
 )
 from core.api.serializers import validated
 from core.api.throttling import ScopedWriteRateThrottle
-from core.api.views import DescribedListView
+from core.api.views import ActionView, DescribedListView
 from orders import selectors, services
 from orders.api.serializers import (
     MessageInputSerializer,
@@ -58,45 +60,45 @@ class OrderDetailView(APIView):
         return Response(OrderDetailSerializer(order, context={"request": request}).data)
 
 
-class OrderTransitionView(APIView):
+class OrderAction(ActionView):
+    """An action on an order the caller may see; the answer is the order as it is after it,
+    with the actions then open to the caller."""
+
+    serializer_class = OrderDetailSerializer
+
+    def target(self) -> Any:
+        return selectors.order_get_visible(user=self.request.user, order_id=self.kwargs["pk"])
+
+    def answer_context(self) -> dict[str, Any]:
+        return {"request": self.request}
+
+
+class OrderTransitionView(OrderAction):
     """POST /orders/{id}/<action>/: one lifecycle transition (see orders/state.py)."""
 
-    permission_classes = [IsAuthenticated]
     order_action = ""
-
-    @extend_schema(
-        request=ReasonSerializer,
-        responses={200: OrderDetailSerializer, **refusals(400, 403, 404, 409)},
-        description="A lifecycle transition; 409 when the order's status does not allow it. "
-        "Cancelling an accepted order needs a reason.",
+    input_class = ReasonSerializer
+    errors = refusals(400, 403, 404, 409)
+    description = (
+        "A lifecycle transition; 409 when the order's status does not allow it. "
+        "Cancelling an accepted order needs a reason."
     )
-    def post(self, request: Request, pk: int) -> Response:
-        order = selectors.order_get_visible(user=request.user, order_id=pk)
-        data = validated(ReasonSerializer, request.data)
+
+    def act(self, order: Any, data: dict[str, Any]) -> Any:
         services.order_transition(
-            order=order,
-            action=self.order_action,
-            actor=request.user,
-            reason=data["reason"],
+            order=order, action=self.order_action, actor=self.request.user, reason=data["reason"]
         )
-        order = selectors.order_get_visible(user=request.user, order_id=pk)
-        return Response(OrderDetailSerializer(order, context={"request": request}).data)
+        return self.target()
 
 
-class OrderMarkPaidView(APIView):
-    permission_classes = [IsAuthenticated]
+class OrderMarkPaidView(OrderAction):
+    input_class = NoteSerializer
+    errors = refusals(403, 404, 409)
+    description = "The seller confirms the bank transfer for an invoiced order."
 
-    @extend_schema(
-        request=NoteSerializer,
-        responses={200: OrderDetailSerializer, **refusals(403, 404, 409)},
-        description="The seller confirms the bank transfer for an invoiced order.",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        order = selectors.order_get_visible(user=request.user, order_id=pk)
-        data = validated(NoteSerializer, request.data)
-        services.order_mark_paid(order=order, actor=request.user, note=data["note"])
-        order = selectors.order_get_visible(user=request.user, order_id=pk)
-        return Response(OrderDetailSerializer(order, context={"request": request}).data)
+    def act(self, order: Any, data: dict[str, Any]) -> Any:
+        services.order_mark_paid(order=order, actor=self.request.user, note=data["note"])
+        return self.target()
 
 
 class MessageListView(generics.ListAPIView):
