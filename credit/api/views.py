@@ -2,6 +2,8 @@
 cooperative's accounts, and the committee setting a line. Credit payments of an invoice are an
 orders view (orders.api.views.receivables), since they pay an order's invoice."""
 
+from typing import Any
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -17,6 +19,7 @@ from core.api.responses import (
     WRITE_REFUSALS,
     refusals,
 )
+from core.api.views import ActionView
 from credit import selectors, services
 from credit.api.serializers import (
     AccountQuerySerializer,
@@ -130,21 +133,22 @@ class AccountDetailView(APIView):
         return _account_body(account)
 
 
-class AccountLineView(APIView):
+class AccountLineView(ActionView):
     permission_classes = [IsCreditCommittee]
-
-    @extend_schema(
-        request=LineInputSerializer,
-        responses={201: LineRequestSerializer, **WRITE_REFUSALS},
-        description="The credit committee sets an account's limits with a reason. A line deeper "
+    input_class = LineInputSerializer
+    serializer_class = LineRequestSerializer
+    created = True
+    description = (
+        "The credit committee sets an account's limits with a reason. A line deeper "
         "than the four-eyes threshold stays `pending` until a second member sets the same "
-        "limits; otherwise it is `applied` at once.",
+        "limits; otherwise it is `applied` at once."
     )
-    def post(self, request: Request, account_id: int) -> Response:
-        account = CreditAccount.objects.filter(pk=account_id).first()
+
+    def target(self) -> CreditAccount:
+        account = CreditAccount.objects.filter(pk=self.kwargs["account_id"]).first()
         if account is None:
             raise Http404("No credit account with this id.")
-        data = LineInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        line = services.credit_line_set(account=account, actor=request.user, **data.validated_data)
-        return Response(LineRequestSerializer(line).data, status=status.HTTP_201_CREATED)
+        return account
+
+    def act(self, account: CreditAccount, data: dict[str, Any]) -> Any:
+        return services.credit_line_set(account=account, actor=self.request.user, **data)

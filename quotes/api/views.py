@@ -13,7 +13,6 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get_for_member
@@ -23,8 +22,9 @@ from core.api.responses import (
     WRITE_REFUSALS,
     refusals,
 )
+from core.api.serializers import validated
 from core.api.throttling import ScopedWriteRateThrottle
-from core.api.views import ActionView
+from core.api.views import ActionView, DescribedListView, DetailView, ObjectView
 from core.errors import NotPermitted
 from quotes import selectors, services
 from quotes.api.serializers import (
@@ -48,61 +48,41 @@ from quotes.api.serializers import (
 )
 
 
-def _query(serializer_class: type, request: Request) -> dict[str, Any]:
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return dict(query.validated_data)
-
-
 def _cooperative(request: Request, slug: str) -> Cooperative:
     return cooperative_get_for_member(user=request.user, slug=slug)
 
 
-class CooperativeListView(generics.ListAPIView):
+class CooperativeListView(DescribedListView):
     """A list of one of the caller's cooperatives (`?cooperative=`, else 404), narrowed by the
     other query parameters, which are the selector's keywords."""
 
     permission_classes = [IsAuthenticated]
-    filter_backends: list = []
-    query_serializer: type = ListQuerySerializer
+    query_class = ListQuerySerializer
+    errors = refusals(400, 404)
     select: Callable[..., Any]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = _query(self.query_serializer, self.request)
+        query = self.query()
         cooperative = _cooperative(self.request, query.pop("cooperative"))
         return type(self).select(user=self.request.user, cooperative=cooperative, **query)
 
     def valid_input(self, serializer_class: type) -> tuple[Cooperative, dict[str, Any]]:
         """The posted body, valid (else 400), and the caller's cooperative it names (else 404)."""
-        data = serializer_class(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(serializer_class, self.request.data)
         return _cooperative(self.request, values.pop("cooperative")), values
-
-
-def _list_schema(query: type, serializer: type, description: str) -> Any:
-    return extend_schema_view(
-        get=extend_schema(
-            parameters=[query],
-            responses={200: serializer(many=True), **refusals(400, 404)},
-            description=description,
-        )
-    )
 
 
 # --- requests for quotes ------------------------------------------------------------------
 
 
-@_list_schema(
-    RfqListQuerySerializer,
-    RfqSerializer,
-    "The requests one of your cooperatives sees: its own (`role=buyer`), those "
-    "it may answer (`role=seller`: invited, or open to its category and region), or both.",
-)
 class RfqListView(CooperativeListView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]  # the project's safe JSON and form
     serializer_class = RfqSerializer
-    query_serializer = RfqListQuerySerializer
+    query_class = RfqListQuerySerializer
+    description = (
+        "The requests one of your cooperatives sees: its own (`role=buyer`), those "
+        "it may answer (`role=seller`: invited, or open to its category and region), or both."
+    )
     select = staticmethod(selectors.rfq_list_for_cooperative)
 
     @extend_schema(
@@ -118,16 +98,12 @@ class RfqListView(CooperativeListView):
         return Response(RfqSerializer(access.rfq).data, status=status.HTTP_201_CREATED)
 
 
-class RfqDetailView(APIView):
-    permission_classes = [IsAuthenticated]
+class RfqDetailView(DetailView):
+    serializer_class = RfqSerializer
+    description = "One request, for its buyer and the sellers it reaches."
 
-    @extend_schema(
-        responses={200: RfqSerializer, **refusals(401, 404)},
-        description="One request, for its buyer and the sellers it reaches.",
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        access = selectors.rfq_get_visible(user=request.user, rfq_id=pk)
-        return Response(RfqSerializer(access.rfq).data)
+    def target(self) -> Any:
+        return selectors.rfq_get_visible(user=self.request.user, rfq_id=self.kwargs["pk"]).rfq
 
 
 @extend_schema_view(
@@ -223,7 +199,9 @@ class RfqMessageListView(generics.ListAPIView):
         return access, seller
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        access, seller = self._thread(_query(ThreadQuerySerializer, self.request).get("seller", ""))
+        access, seller = self._thread(
+            validated(ThreadQuerySerializer, self.request.query_params).get("seller", "")
+        )
         return selectors.message_list(access=access, seller=seller)
 
     @extend_schema(
@@ -248,15 +226,13 @@ class RfqMessageListView(generics.ListAPIView):
 # --- agreements ---------------------------------------------------------------------------
 
 
-@_list_schema(
-    AgreementListQuerySerializer,
-    AgreementSerializer,
-    "One of your cooperatives' agreements, as seller, as buyer (itself or a "
-    "buyer group it belongs to), or both; newest first, with their price rows.",
-)
 class AgreementListView(CooperativeListView):
     serializer_class = AgreementSerializer
-    query_serializer = AgreementListQuerySerializer
+    query_class = AgreementListQuerySerializer
+    description = (
+        "One of your cooperatives' agreements, as seller, as buyer (itself or a "
+        "buyer group it belongs to), or both; newest first, with their price rows."
+    )
     select = staticmethod(selectors.agreement_list_for_cooperative)
 
     @extend_schema(
@@ -281,20 +257,9 @@ class AgreementListView(CooperativeListView):
         return Response(AgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
-class AgreementDetailView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        responses={200: AgreementSerializer, **refusals(401, 404)},
-        description="One agreement, for its seller and its buyer (or the buyer group's members).",
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        agreement = selectors.agreement_get_visible(user=request.user, agreement_id=pk)
-        return Response(AgreementSerializer(agreement).data)
-
-
-class AgreementAction(ActionView):
-    """An action on an agreement the caller may see; the answer is the agreement after it."""
+class AgreementObject(ObjectView):
+    """An agreement the caller may see: its seller's, its buyer's (or the buyer group's
+    members')."""
 
     serializer_class = AgreementSerializer
 
@@ -302,6 +267,14 @@ class AgreementAction(ActionView):
         return selectors.agreement_get_visible(
             user=self.request.user, agreement_id=self.kwargs["pk"]
         )
+
+
+class AgreementDetailView(AgreementObject, DetailView):
+    description = "One agreement, for its seller and its buyer (or the buyer group's members)."
+
+
+class AgreementAction(AgreementObject, ActionView):
+    """An action on the agreement; the answer is the agreement as it is after it."""
 
 
 class AgreementAcceptView(AgreementAction):
@@ -335,15 +308,12 @@ class AgreementEndView(AgreementAction):
 # --- standing orders ----------------------------------------------------------------------
 
 
-@_list_schema(
-    ListQuerySerializer,
-    StandingOrderSerializer,
-    "One of your cooperatives' standing orders, as buyer or as the agreement's "
-    "seller, with their lines and drafts (a line short of stock is flagged).",
-)
 class StandingOrderListView(CooperativeListView):
     serializer_class = StandingOrderSerializer
-    query_serializer = ListQuerySerializer
+    description = (
+        "One of your cooperatives' standing orders, as buyer or as the agreement's "
+        "seller, with their lines and drafts (a line short of stock is flagged)."
+    )
     select = staticmethod(selectors.standing_order_list_for_cooperative)
 
     @extend_schema(

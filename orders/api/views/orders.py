@@ -5,7 +5,6 @@ from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.api.responses import (
     NOT_FOUND,
@@ -13,7 +12,7 @@ from core.api.responses import (
 )
 from core.api.serializers import validated
 from core.api.throttling import ScopedWriteRateThrottle
-from core.api.views import ActionView, DescribedListView
+from core.api.views import ActionView, DescribedListView, DetailView, ObjectView
 from orders import selectors, services
 from orders.api.serializers import (
     MessageInputSerializer,
@@ -48,21 +47,8 @@ class OrderListView(DescribedListView):
         )
 
 
-class OrderDetailView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        responses={200: OrderDetailSerializer, **refusals(401, 404)},
-        description="Lines, totals, fee, status, events and the actions open to you.",
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        order = selectors.order_get_visible(user=request.user, order_id=pk)
-        return Response(OrderDetailSerializer(order, context={"request": request}).data)
-
-
-class OrderAction(ActionView):
-    """An action on an order the caller may see; the answer is the order as it is after it,
-    with the actions then open to the caller."""
+class OrderObject(ObjectView):
+    """An order the caller may see, answered with the actions open to the caller."""
 
     serializer_class = OrderDetailSerializer
 
@@ -71,6 +57,14 @@ class OrderAction(ActionView):
 
     def answer_context(self) -> dict[str, Any]:
         return {"request": self.request}
+
+
+class OrderDetailView(OrderObject, DetailView):
+    description = "Lines, totals, fee, status, events and the actions open to you."
+
+
+class OrderAction(OrderObject, ActionView):
+    """An action on the order; the answer is the order as it is after it."""
 
 
 class OrderTransitionView(OrderAction):

@@ -17,9 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cooperatives.models import Cooperative
 from core.api.responses import NOT_FOUND, refusals
 from core.api.serializers import validated
-from core.api.views import DescribedListView
+from core.api.views import DescribedListView, FileFormatView
 from orders.api.receivables import (
     AgingQuerySerializer,
     AgingSerializer,
@@ -39,7 +40,7 @@ from orders.api.receivables import (
     StatementQuerySerializer,
     StatementRowSerializer,
 )
-from orders.api.views.common import cooperative_named, request_locale
+from orders.api.views.common import CooperativeReportView, cooperative_named, request_locale
 from orders.receivables import credit, documents, fees, selectors, services
 from orders.selectors import order_get_visible
 
@@ -214,32 +215,25 @@ class PaymentNoticeProofView(APIView):
         return documents.proof_response(notice)
 
 
-class AgingView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        parameters=[AgingQuerySerializer],
-        responses={200: AgingSerializer, **refusals(400, 404)},
-        description="What is left to pay on unpaid invoices, per currency, by days past due "
+class AgingView(CooperativeReportView):
+    query_class = AgingQuerySerializer
+    serializer_class = AgingSerializer
+    description = (
+        "What is left to pay on unpaid invoices, per currency, by days past due "
         "(current, 1–30, 31–60, 61–90, 90+): as `seller` what buyers owe the cooperative, as "
-        "`buyer` what it owes. For members and moderators.",
+        "`buyer` what it owes. For members and moderators."
     )
-    def get(self, request: Request, slug: str) -> Response:
-        query = validated(AgingQuerySerializer, request.query_params)
-        role = query["role"]
-        today = timezone.localdate()
+
+    def report(self, cooperative: Cooperative, query: dict[str, Any]) -> Any:
+        role, today = query["role"], timezone.localdate()
         rows = selectors.aging(
-            user=request.user, cooperative=cooperative_named(slug), role=role, today=today
+            user=self.request.user, cooperative=cooperative, role=role, today=today
         )
-        return Response(AgingSerializer({"role": role, "as_of": today, "rows": rows}).data)
+        return {"role": role, "as_of": today, "rows": rows}
 
 
-class StatementView(APIView):
+class StatementView(FileFormatView):
     permission_classes = [IsAuthenticated]
-
-    def perform_content_negotiation(self, request: Any, force: bool = False) -> Any:
-        # `?format=csv|pdf` picks the file this view writes, not a DRF renderer.
-        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
         parameters=[StatementQuerySerializer],
@@ -288,29 +282,25 @@ def _month(value: str) -> date:
     return date(int(year), int(month), 1)
 
 
-class FeeStatementView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        parameters=[FeeQuerySerializer],
-        responses={200: FeeStatementSerializer, **refusals(400, 404)},
-        description="The seller's solidarity fee: what it owes per currency (from the ledger), "
+class FeeStatementView(CooperativeReportView):
+    query_class = FeeQuerySerializer
+    serializer_class = FeeStatementSerializer
+    description = (
+        "The seller's solidarity fee: what it owes per currency (from the ledger), "
         "how to pay it, and the month's statement (each fee due and paid, with what is owed "
-        "after it). For the seller's members and the platform's treasurers.",
+        "after it). For the seller's members and the platform's treasurers."
     )
-    def get(self, request: Request, slug: str) -> Response:
-        query = validated(FeeQuerySerializer, request.query_params)
-        seller = cooperative_named(slug)
+
+    def report(self, seller: Cooperative, query: dict[str, Any]) -> Any:
         month = _month(query.get("month", ""))
-        rows = fees.fee_statement(user=request.user, seller=seller, month=month)
+        rows = fees.fee_statement(user=self.request.user, seller=seller, month=month)
         owed = [{"currency": c, "owed": v} for c, v in fees.fees_owed(seller).items()]
-        body = {
+        return {
             "month": month.strftime("%Y-%m"),
             "owed": owed,
             "how_to_pay": settings.PLATFORM_BANK_DETAILS,
             "rows": rows,
         }
-        return Response(FeeStatementSerializer(body).data)
 
 
 class FeePaymentView(APIView):
