@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from core.api.responses import WRITE_REFUSALS, refusals
 from core.api.serializers import validated
+from core.api.throttling import ScopedWriteRateThrottle
 
 
 class DescribedListView(generics.ListAPIView):
@@ -37,6 +38,16 @@ class DescribedListView(generics.ListAPIView):
     def query(self) -> dict[str, Any]:
         assert self.query_class is not None
         return validated(self.query_class, self.request.query_params)
+
+
+class MessageThreadView(generics.ListAPIView):
+    """A thread of messages between two parties (an order's, a request for quotes'): read by its
+    parties, oldest first; writing in it counts toward the `messages` rate, reading never does."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedWriteRateThrottle]
+    throttle_scope = "messages"
+    filter_backends: list[type] = []
 
 
 class ObjectView(APIView):

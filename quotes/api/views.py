@@ -8,7 +8,7 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -23,8 +23,7 @@ from core.api.responses import (
     refusals,
 )
 from core.api.serializers import validated
-from core.api.throttling import ScopedWriteRateThrottle
-from core.api.views import ActionView, DescribedListView, DetailView, ObjectView
+from core.api.views import ActionView, DescribedListView, DetailView, MessageThreadView, ObjectView
 from core.errors import NotPermitted
 from quotes import selectors, services
 from quotes.api.serializers import (
@@ -106,17 +105,14 @@ class RfqDetailView(DetailView):
         return selectors.rfq_get_visible(user=self.request.user, rfq_id=self.kwargs["pk"]).rfq
 
 
-@extend_schema_view(
-    get=extend_schema(
-        responses={200: QuoteSerializer(many=True), **refusals(401, 404)},
-        description="The request's quotes with their versions, side by side: every quote for "
-        "the buyer, its own for a seller.",
-    )
-)
-class QuoteListView(generics.ListAPIView):
+class QuoteListView(DescribedListView):
     permission_classes = [IsAuthenticated]
     serializer_class = QuoteSerializer
-    filter_backends: list = []
+    errors = refusals(401, 404)
+    description = (
+        "The request's quotes with their versions, side by side: every quote for "
+        "the buyer, its own for a seller."
+    )
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         access = selectors.rfq_get_visible(user=self.request.user, rfq_id=self.kwargs["pk"])
@@ -183,12 +179,8 @@ class QuoteWithdrawView(QuoteAction):
         "reads it. The buyer names the seller (`?seller=`).",
     )
 )
-class RfqMessageListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedWriteRateThrottle]
-    throttle_scope = "messages"
+class RfqMessageListView(MessageThreadView):
     serializer_class = RfqMessageSerializer
-    filter_backends: list = []
 
     def _thread(self, seller_slug: str) -> tuple[selectors.RfqAccess, Cooperative | None]:
         access = selectors.rfq_get_visible(user=self.request.user, rfq_id=self.kwargs["pk"])

@@ -1,7 +1,7 @@
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,8 +11,7 @@ from core.api.responses import (
     refusals,
 )
 from core.api.serializers import validated
-from core.api.throttling import ScopedWriteRateThrottle
-from core.api.views import ActionView, DescribedListView, DetailView, ObjectView
+from core.api.views import ActionView, DescribedListView, DetailView, MessageThreadView, ObjectView
 from orders import selectors, services
 from orders.api.serializers import (
     MessageInputSerializer,
@@ -95,12 +94,8 @@ class OrderMarkPaidView(OrderAction):
         return self.target()
 
 
-class MessageListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedWriteRateThrottle]
-    throttle_scope = "messages"
+class MessageListView(MessageThreadView):
     serializer_class = MessageSerializer
-    filter_backends: list = []
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         order = selectors.order_get_visible(user=self.request.user, order_id=self.kwargs["pk"])

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from cooperatives.models import Cooperative
 from core.api.responses import NOT_FOUND, refusals
 from core.api.serializers import validated
-from core.api.views import DescribedListView, FileFormatView
+from core.api.views import DescribedListView, FileFormatView, ObjectView
 from orders.api.receivables import (
     AgingQuerySerializer,
     AgingSerializer,
@@ -55,28 +55,36 @@ PAYMENT_KEY = OpenApiParameter(
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
 
 
-def _payment_answer(request: Request, invoice_id: int, recorded: services.Recorded) -> Response:
-    """The payment and the invoice as it is now: 201, or 200 for a retry (the first payment)."""
-    invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
-    body = PaymentRecordedSerializer({"payment": recorded.payment, "invoice": invoice}).data
-    code = status.HTTP_200_OK if recorded.is_replay else status.HTTP_201_CREATED
-    return Response(body, status=code)
+class PaymentRecordView(ObjectView):
+    """A payment recorded once per Idempotency-Key: `target()` finds what it pays (404), the
+    body is validated by `input_class` (400), and `record(target, data, key)` records it, or
+    finds the payment first recorded with this key, and returns what to answer and whether it is
+    such a retry: 201, or 200 for a retry. The schema follows from these and `description`."""
 
+    input_class: type
+    description = ""
 
-def _credit_answer(payment: Any, invoice: Any, order_id: int, is_replay: bool) -> Response:
-    body = CreditPaymentRecordedSerializer(
-        {"payment": payment, "invoice": invoice, "order": order_id}
-    ).data
-    return Response(body, status=status.HTTP_200_OK if is_replay else status.HTTP_201_CREATED)
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        extend_schema(
+            request=cls.input_class,
+            parameters=[PAYMENT_KEY],
+            responses={
+                201: cls.serializer_class,
+                200: OpenApiResponse(cls.serializer_class, description="A retry: the first."),
+                **refusals(400, 403, 404, 409),
+            },
+            description=cls.description,
+        )(cls)
 
+    def record(self, target: Any, data: dict[str, Any], key: str) -> tuple[Any, bool]:
+        raise NotImplementedError
 
-def _recorded_responses(serializer: type) -> dict:
-    """A payment recorded (201), or replayed by its Idempotency-Key (200), or refused."""
-    return {
-        201: serializer,
-        200: OpenApiResponse(serializer, description="A retry: the first."),
-        **refusals(400, 403, 404, 409),
-    }
+    def post(self, request: Request, **kwargs: Any) -> Response:
+        target = self.target()
+        data = validated(self.input_class, request.data)
+        result, is_replay = self.record(target, data, request.headers.get("Idempotency-Key", ""))
+        return self.answer(result, status.HTTP_200_OK if is_replay else status.HTTP_201_CREATED)
 
 
 class InvoiceListView(DescribedListView):
@@ -100,60 +108,54 @@ class InvoiceListView(DescribedListView):
         )
 
 
-class InvoicePaymentView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=PaymentInputSerializer,
-        parameters=[PAYMENT_KEY],
-        responses=_recorded_responses(PaymentRecordedSerializer),
-        description="The seller records money received against the invoice, part or all of what "
-        "is left; more than is left is a 409 `overpayment` and nothing is recorded.",
+class InvoicePaymentView(PaymentRecordView):
+    input_class = PaymentInputSerializer
+    serializer_class = PaymentRecordedSerializer
+    description = (
+        "The seller records money received against the invoice, part or all of what "
+        "is left; more than is left is a 409 `overpayment` and nothing is recorded."
     )
-    def post(self, request: Request, pk: int) -> Response:
-        invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
-        data = validated(PaymentInputSerializer, request.data)
+
+    def target(self) -> Any:
+        return selectors.invoice_get_visible(user=self.request.user, invoice_id=self.kwargs["pk"])
+
+    def record(self, invoice: Any, data: dict[str, Any], key: str) -> tuple[Any, bool]:
         recorded = services.invoice_payment_record(
-            invoice=invoice,
-            actor=request.user,
-            idempotency_key=request.headers.get("Idempotency-Key", ""),
-            **data,
+            invoice=invoice, actor=self.request.user, idempotency_key=key, **data
         )
-        return _payment_answer(request, pk, recorded)
+        return {"payment": recorded.payment, "invoice": self.target()}, recorded.is_replay
 
 
-class CreditPaymentView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=CreditPaymentInputSerializer,
-        parameters=[PAYMENT_KEY],
-        responses=_recorded_responses(CreditPaymentRecordedSerializer),
-        description="The buyer pays part or all of an open invoice, or of a placed order not "
+class CreditPaymentView(PaymentRecordView):
+    input_class = CreditPaymentInputSerializer
+    serializer_class = CreditPaymentRecordedSerializer
+    description = (
+        "The buyer pays part or all of an open invoice, or of a placed order not "
         "invoiced yet, in mutual credit (both cooperatives joined the currency's credit system; "
         "the seller accepts that share in credit). 409 credit_line_exceeded, "
         "credit_upper_limit_exceeded, credit_not_joined, credit_not_accepted or "
         "credit_share_exceeded; nothing is half-paid. 404 for an invoice or order the caller "
-        "may not see.",
+        "may not see."
     )
-    def post(self, request: Request) -> Response:
-        values = validated(CreditPaymentInputSerializer, request.data)
-        key = request.headers.get("Idempotency-Key", "")
+
+    def record(self, nothing: None, values: dict[str, Any], key: str) -> tuple[Any, bool]:
+        user, amount = self.request.user, values["amount"]
         if "order" in values:
-            order = order_get_visible(user=request.user, order_id=values["order"])
+            order = order_get_visible(user=user, order_id=values["order"])
             invoice = selectors.invoice_of(order)
             if invoice is None:
                 payment, is_replay = credit.order_pay_in_credit(
-                    order=order, actor=request.user, amount=values["amount"], idempotency_key=key
+                    order=order, actor=user, amount=amount, idempotency_key=key
                 )
-                return _credit_answer(payment, None, order.pk, is_replay)
+                return {"payment": payment, "invoice": None, "order": order.pk}, is_replay
         else:
-            invoice = selectors.invoice_get_visible(user=request.user, invoice_id=values["invoice"])
+            invoice = selectors.invoice_get_visible(user=user, invoice_id=values["invoice"])
         recorded = services.invoice_pay_in_credit(
-            invoice=invoice, actor=request.user, amount=values["amount"], idempotency_key=key
+            invoice=invoice, actor=user, amount=amount, idempotency_key=key
         )
-        invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice.pk)
-        return _credit_answer(recorded.payment, invoice, invoice.order_id, recorded.is_replay)
+        invoice = selectors.invoice_get_visible(user=user, invoice_id=invoice.pk)
+        body = {"payment": recorded.payment, "invoice": invoice, "order": invoice.order_id}
+        return body, recorded.is_replay
 
 
 class PaymentNoticeCreateView(APIView):
@@ -303,27 +305,23 @@ class FeeStatementView(CooperativeReportView):
         }
 
 
-class FeePaymentView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=FeePaymentInputSerializer,
-        parameters=[PAYMENT_KEY],
-        responses=_recorded_responses(FeePaymentSerializer),
-        description="A platform treasurer records the seller's payment of its solidarity fee; "
-        "more than it owes in that currency is a 409 `fee_overpayment`, nothing recorded.",
+class FeePaymentView(PaymentRecordView):
+    input_class = FeePaymentInputSerializer
+    serializer_class = FeePaymentSerializer
+    description = (
+        "A platform treasurer records the seller's payment of its solidarity fee; "
+        "more than it owes in that currency is a 409 `fee_overpayment`, nothing recorded."
     )
-    def post(self, request: Request, slug: str) -> Response:
-        seller = cooperative_named(slug)
-        fees.ensure_treasurer(request.user)
-        data = validated(FeePaymentInputSerializer, request.data)
+
+    def target(self) -> Cooperative:
+        seller = cooperative_named(self.kwargs["slug"])
+        fees.ensure_treasurer(self.request.user)
+        return seller
+
+    def record(self, seller: Cooperative, data: dict[str, Any], key: str) -> tuple[Any, bool]:
         recorded = fees.fee_payment_record(
-            seller=seller,
-            actor=request.user,
-            idempotency_key=request.headers.get("Idempotency-Key", ""),
-            **data,
+            seller=seller, actor=self.request.user, idempotency_key=key, **data
         )
         payment = recorded.payment
         payment.owed = fees.fee_owed(seller, payment.currency)  # type: ignore[attr-defined]
-        code = status.HTTP_200_OK if recorded.is_replay else status.HTTP_201_CREATED
-        return Response(FeePaymentSerializer(payment).data, status=code)
+        return payment, recorded.is_replay
