@@ -24,7 +24,7 @@ from clearing.api.serializers import (
 from clearing.models import ClearingRun
 from clearing.permissions import IsCreditCommittee
 from core.api.responses import INVALID, error, refusals
-from core.api.views import ActionView, FileFormatView
+from core.api.views import ActionView, FileFormatView, first_or_404
 from orders.api.views.common import request_locale
 
 FORBIDDEN = error("Only the credit committee may do this.")
@@ -74,10 +74,7 @@ class RunExecuteView(ActionView):
     )
 
     def target(self) -> ClearingRun:
-        run = ClearingRun.objects.filter(pk=self.kwargs["run_id"]).first()
-        if run is None:
-            raise NotFound()
-        return run
+        return first_or_404(ClearingRun.objects.filter(pk=self.kwargs["run_id"]))
 
     def act(self, run: ClearingRun, data: dict[str, Any]) -> Any:
         run = services.clearing_run_execute(run=run, actor=self.request.user)

@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,6 +14,14 @@ from rest_framework.views import APIView
 from core.api.responses import WRITE_REFUSALS, refusals
 from core.api.serializers import validated
 from core.api.throttling import ScopedWriteRateThrottle
+
+
+def first_or_404(queryset: QuerySet[Any], detail: str | None = None) -> Any:
+    """The first row of `queryset`, or a 404 whose `detail` says what is missing."""
+    found = queryset.first()
+    if found is None:
+        raise NotFound(detail)
+    return found
 
 
 class DescribedListView(generics.ListAPIView):
@@ -92,8 +102,8 @@ class DetailView(ObjectView):
 class ActionView(ObjectView):
     """A POST that acts on the object, in three steps every action takes in this order:
     `target()` finds it (404), `input_class` validates the body (400; no body when None), and
-    `act(target, data)` calls the service and returns what to answer, 201 with `created`, else
-    200. The schema follows from these attributes, `errors`, `parameters` and `description`, as
+    `act(target, data)` calls the service and returns what to answer (None: the object as it is
+    after the action, found again), 201 with `created`, else 200. The schema follows from these attributes, `errors`, `parameters` and `description`, as
     a list's does (`DescribedListView`)."""
 
     input_class: type | None = None
@@ -117,13 +127,14 @@ class ActionView(ObjectView):
     def success_status(cls) -> int:
         return status.HTTP_201_CREATED if cls.created else status.HTTP_200_OK
 
-    def act(self, target: Any, data: dict[str, Any]) -> Any:
+    def act(self, target: Any, data: dict[str, Any]) -> Any | None:
         raise NotImplementedError
 
     def post(self, request: Request, **kwargs: Any) -> Response:
         target = self.target()
         data = validated(self.input_class, request.data) if self.input_class else {}
-        return self.answer(self.act(target, data), self.success_status())
+        result = self.act(target, data)
+        return self.answer(self.target() if result is None else result, self.success_status())
 
 
 class FileFormatView(APIView):

@@ -19,7 +19,7 @@ from core.api.responses import (
     WRITE_REFUSALS,
     refusals,
 )
-from core.api.views import ActionView
+from core.api.views import ActionView, first_or_404
 from credit import selectors, services
 from credit.api.serializers import (
     AccountQuerySerializer,
@@ -35,10 +35,7 @@ from credit.permissions import IsCreditCommittee, is_credit_committee
 
 
 def _cooperative(slug: str) -> Cooperative:
-    cooperative = Cooperative.objects.filter(slug=slug).first()
-    if cooperative is None:
-        raise Http404("No cooperative with this slug.")
-    return cooperative
+    return first_or_404(Cooperative.objects.filter(slug=slug), "No cooperative with this slug.")
 
 
 def _account_body(account: CreditAccount) -> Response:
@@ -71,9 +68,9 @@ class SystemJoinView(APIView):
         "admins); 409 credit_terms_outdated when the version is not the current one.",
     )
     def post(self, request: Request, system_id: int) -> Response:
-        system = CreditSystem.objects.filter(pk=system_id).first()
-        if system is None:
-            raise Http404("No credit system with this id.")
+        system = first_or_404(
+            CreditSystem.objects.filter(pk=system_id), "No credit system with this id."
+        )
         data = JoinInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cooperative = _cooperative(data.validated_data["cooperative"])
@@ -145,10 +142,8 @@ class AccountLineView(ActionView):
     )
 
     def target(self) -> CreditAccount:
-        account = CreditAccount.objects.filter(pk=self.kwargs["account_id"]).first()
-        if account is None:
-            raise Http404("No credit account with this id.")
-        return account
+        accounts = CreditAccount.objects.filter(pk=self.kwargs["account_id"])
+        return first_or_404(accounts, "No credit account with this id.")
 
     def act(self, account: CreditAccount, data: dict[str, Any]) -> Any:
         return services.credit_line_set(account=account, actor=self.request.user, **data)

@@ -158,17 +158,15 @@ class QuoteCounterView(QuoteAction):
         "request's `max_counters` times (then 409 `counter_limit_reached`)."
     )
 
-    def act(self, quote: Any, data: dict[str, Any]) -> Any:
+    def act(self, quote: Any, data: dict[str, Any]) -> None:
         services.quote_counter(quote=quote, actor=self.request.user, terms=quote_terms(data))
-        return self.target()
 
 
 class QuoteWithdrawView(QuoteAction):
     description = "The seller takes its quote back while it is live."
 
-    def act(self, quote: Any, data: dict[str, Any]) -> Any:
+    def act(self, quote: Any, data: dict[str, Any]) -> None:
         services.quote_withdraw(quote=quote, actor=self.request.user)
-        return self.target()
 
 
 @extend_schema_view(
@@ -276,7 +274,7 @@ class AgreementAcceptView(AgreementAction):
         "it then prices that buyer's cart, and the version it replaces stops applying."
     )
 
-    def act(self, agreement: Any, data: dict[str, Any]) -> Any:
+    def act(self, agreement: Any, data: dict[str, Any]) -> None:
         slug = data.get("cooperative")
         buyer = (
             _cooperative(self.request, slug)
@@ -286,15 +284,13 @@ class AgreementAcceptView(AgreementAction):
         if buyer is None:
             raise NotPermitted(_("Only the buyer accepts an agreement; the seller did."))
         services.agreement_accept(agreement=agreement, buyer=buyer, actor=self.request.user)
-        return self.target()
 
 
 class AgreementEndView(AgreementAction):
     description = "Either side ends the agreement; prices fall back to the public ones."
 
-    def act(self, agreement: Any, data: dict[str, Any]) -> Any:
+    def act(self, agreement: Any, data: dict[str, Any]) -> None:
         services.agreement_end(agreement=agreement, actor=self.request.user)
-        return self.target()
 
 
 # --- standing orders ----------------------------------------------------------------------

@@ -77,11 +77,10 @@ class OrderTransitionView(OrderAction):
         "Cancelling an accepted order needs a reason."
     )
 
-    def act(self, order: Any, data: dict[str, Any]) -> Any:
+    def act(self, order: Any, data: dict[str, Any]) -> None:
         services.order_transition(
             order=order, action=self.order_action, actor=self.request.user, reason=data["reason"]
         )
-        return self.target()
 
 
 class OrderMarkPaidView(OrderAction):
@@ -89,9 +88,8 @@ class OrderMarkPaidView(OrderAction):
     errors = refusals(403, 404, 409)
     description = "The seller confirms the bank transfer for an invoiced order."
 
-    def act(self, order: Any, data: dict[str, Any]) -> Any:
+    def act(self, order: Any, data: dict[str, Any]) -> None:
         services.order_mark_paid(order=order, actor=self.request.user, note=data["note"])
-        return self.target()
 
 
 class MessageListView(MessageThreadView):
