@@ -6,7 +6,6 @@ from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -24,45 +23,37 @@ from clearing.api.serializers import (
 )
 from clearing.models import ClearingRun
 from clearing.permissions import IsCreditCommittee
-from core.api.responses import INVALID, NOT_FOUND, UNAUTHENTICATED, error
+from core.api.responses import INVALID, error, refusals
+from core.api.views import ActionView, FileFormatView, first_or_404
 from orders.api.views.common import request_locale
 
 FORBIDDEN = error("Only the credit committee may do this.")
 STALE = error("Invoices changed since the proposal; nothing was set off.")
+# Reading or executing a run: sign in, be on the committee, name a run that exists.
+RUN_REFUSALS = {**refusals(401, 403, 404), 403: FORBIDDEN}
 
 
-def _detail(run: ClearingRun) -> Response:
-    found = selectors.clearing_run_detail(run.pk)
-    return Response(RunSerializer(found).data)
-
-
-class RunCreateView(APIView):
+class RunCreateView(ActionView):
     permission_classes = [IsCreditCommittee]
-
-    @extend_schema(
-        request=RunInputSerializer,
-        responses={201: RunSerializer, 400: INVALID, 401: UNAUTHENTICATED, 403: FORBIDDEN},
-        description=(
-            "Propose a clearing run: the set-off that clears the most of the open invoices of "
-            "one currency while leaving every cooperative's net position unchanged."
-        ),
+    input_class = RunInputSerializer
+    serializer_class = RunSerializer
+    created = True
+    errors = {**refusals(400, 401), 403: FORBIDDEN}
+    description = (
+        "Propose a clearing run: the set-off that clears the most of the open invoices of "
+        "one currency while leaving every cooperative's net position unchanged."
     )
-    def post(self, request: Request) -> Response:
-        data = RunInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        run = services.clearing_run_propose(
-            currency=data.validated_data["currency"], actor=request.user
-        )
-        response = _detail(run)
-        response.status_code = status.HTTP_201_CREATED
-        return response
+
+    def act(self, nothing: None, data: dict[str, Any]) -> Any:
+        run = services.clearing_run_propose(currency=data["currency"], actor=self.request.user)
+        return selectors.clearing_run_detail(run.pk)
 
 
 class RunDetailView(APIView):
     permission_classes = [IsCreditCommittee]
 
     @extend_schema(
-        responses={200: RunSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: RunSerializer, **RUN_REFUSALS},
         description="A clearing run: per invoice the set-off, per cooperative before and after.",
     )
     def get(self, request: Request, run_id: int) -> Response:
@@ -72,29 +63,22 @@ class RunDetailView(APIView):
         return Response(RunSerializer(run).data)
 
 
-class RunExecuteView(APIView):
+class RunExecuteView(ActionView):
     permission_classes = [IsCreditCommittee]
-
-    @extend_schema(
-        request=None,
-        responses={
-            200: RunSerializer,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: STALE,
-        },
-        description=(
-            "Execute a proposed run: every invoice's amount left goes down by its set-off and "
-            "the books record it. Refused with 409 clearing_stale when an invoice changed since "
-            "the proposal; executing an executed run again changes nothing."
-        ),
+    serializer_class = RunSerializer
+    errors = {**RUN_REFUSALS, 409: STALE}
+    description = (
+        "Execute a proposed run: every invoice's amount left goes down by its set-off and "
+        "the books record it. Refused with 409 clearing_stale when an invoice changed since "
+        "the proposal; executing an executed run again changes nothing."
     )
-    def post(self, request: Request, run_id: int) -> Response:
-        run = ClearingRun.objects.filter(pk=run_id).first()
-        if run is None:
-            raise NotFound()
-        return _detail(services.clearing_run_execute(run=run, actor=request.user))
+
+    def target(self) -> ClearingRun:
+        return first_or_404(ClearingRun.objects.filter(pk=self.kwargs["run_id"]))
+
+    def act(self, run: ClearingRun, data: dict[str, Any]) -> Any:
+        run = services.clearing_run_execute(run=run, actor=self.request.user)
+        return selectors.clearing_run_detail(run.pk)
 
 
 class TransparencyView(APIView):
@@ -115,21 +99,15 @@ class TransparencyView(APIView):
         return Response(CreditMonthSerializer(months, many=True).data)
 
 
-class StatementView(APIView):
+class StatementView(FileFormatView):
     permission_classes = [IsAuthenticated]
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        # `?format=pdf` picks the file this view writes, not a DRF renderer.
-        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
         parameters=[StatementQuerySerializer],
         responses={
             200: StatementSerializer,
             (200, "application/pdf"): OpenApiTypes.BINARY,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            404: NOT_FOUND,
+            **refusals(400, 401, 404),
         },
         description=(
             "A participant's set-off statement of an executed run: each invoice set off, with "

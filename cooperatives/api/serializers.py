@@ -12,19 +12,18 @@ from cooperatives.payout_validation import (
     validate_payout_details,
 )
 from core.api.fields import OptionalEmailField, OptionalURLField
-from core.api.serializers import FieldsBuiltOnce
+from core.api.serializers import FieldsBuiltOnce, ReadOnlyModelSerializer
 from core.reference import clean_site_language, country_codes
 from core.text import validate_multi_line, validate_one_line
 
 
-class CooperativeRefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class CooperativeRefSerializer(FieldsBuiltOnce, ReadOnlyModelSerializer):
     class Meta:
         model = Cooperative
         fields = ["id", "slug", "name", "country"]
-        read_only_fields = fields
 
 
-class CooperativeSerializer(serializers.ModelSerializer):
+class CooperativeSerializer(ReadOnlyModelSerializer):
     """The public profile. Contact details that are for members only are added by the private form."""
 
     is_verified = serializers.BooleanField(read_only=True)
@@ -60,7 +59,6 @@ class CooperativeSerializer(serializers.ModelSerializer):
             "credit_share_bps",
             "created_at",
         ]
-        read_only_fields = fields
 
     def get_logo_url(self, cooperative: Cooperative) -> str | None:
         if not cooperative.logo:
@@ -75,7 +73,6 @@ class CooperativePrivateSerializer(CooperativeSerializer):
 
     class Meta(CooperativeSerializer.Meta):
         fields = [*CooperativeSerializer.Meta.fields, "tax_id", "address"]
-        read_only_fields = fields
 
 
 class CountryCodeField(serializers.ChoiceField):
@@ -150,7 +147,7 @@ class CooperativeWriteSerializer(serializers.Serializer):
         return clean_site_language(value)
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ReadOnlyModelSerializer):
     user_id = serializers.IntegerField(source="user.id", read_only=True)
     name = serializers.CharField(source="user.name", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
@@ -158,7 +155,6 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "user_id", "name", "email", "role", "created_at"]
-        read_only_fields = fields
 
 
 class CooperativeExportSerializer(serializers.Serializer):
@@ -187,7 +183,7 @@ class InvitationInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ReadOnlyModelSerializer):
     """An open invitation. Its token (the secret in the e-mailed link) is shown to those who
     may manage members (context `can_manage`); other members see null."""
 
@@ -197,7 +193,6 @@ class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invitation
         fields = ["id", "cooperative", "email", "role", "token", "created_at", "expires_at"]
-        read_only_fields = fields
 
     def get_token(self, invitation: Invitation) -> str | None:
         return invitation.token if self.context.get("can_manage") else None

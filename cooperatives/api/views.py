@@ -28,7 +28,7 @@ from cooperatives.api.serializers import (
 )
 from cooperatives.models import Cooperative, Invitation, Membership, PayoutDetails
 from core.api.parsers import FormParser, JSONParser
-from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
+from core.api.responses import NOT_FOUND, UNAUTHENTICATED, refusals
 from core.api.serializers import validated
 from core.errors import NotPermitted
 from core.storage import SignedS3Storage, signed_redirect
@@ -62,12 +62,7 @@ class CooperativeListView(generics.ListAPIView):
 
     @extend_schema(
         request=CooperativeWriteSerializer,
-        responses={
-            201: CooperativePrivateSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: UNAUTHENTICATED,
-        },
+        responses={201: CooperativePrivateSerializer, **refusals(400, 401), 403: UNAUTHENTICATED},
     )
     def post(self, request: Request) -> Response:
         data = validated(CooperativeWriteSerializer, request.data)
@@ -104,7 +99,7 @@ class CooperativeDetailView(APIView):
 
     @extend_schema(
         request=CooperativeWriteSerializer(partial=True),
-        responses={200: CooperativePrivateSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: CooperativePrivateSerializer, **refusals(400, 403, 404)},
     )
     def patch(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
@@ -136,7 +131,7 @@ class MemberListView(generics.GenericAPIView):
 
     @extend_schema(
         request=InvitationInputSerializer,
-        responses={201: InvitationSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={201: InvitationSerializer, **refusals(400, 403, 404)},
         description="Invite a person by e-mail; they join when they accept the invitation.",
     )
     def post(self, request: Request, slug: str) -> Response:
@@ -160,13 +155,7 @@ class MemberDetailView(APIView):
 
     @extend_schema(
         request=MemberRoleSerializer,
-        responses={
-            200: MemberSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={200: MemberSerializer, **refusals(400, 403, 404, 409)},
     )
     def patch(self, request: Request, slug: str, membership_id: int) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
@@ -181,7 +170,7 @@ class MemberDetailView(APIView):
         )
         return Response(MemberSerializer(membership).data)
 
-    @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT})
+    @extend_schema(responses={204: None, **refusals(403, 404, 409)})
     def delete(self, request: Request, slug: str, membership_id: int) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         membership = selectors.membership_get(
@@ -209,7 +198,7 @@ class InvitationListView(generics.GenericAPIView):
 class InvitationDetailView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND})
+    @extend_schema(responses={204: None, **refusals(403, 404)})
     def delete(self, request: Request, slug: str, invitation_id: int) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
         invitation = selectors.invitation_get_open(
@@ -224,7 +213,7 @@ class InvitationAcceptView(APIView):
 
     @extend_schema(
         request=None,
-        responses={201: MemberSerializer, 403: FORBIDDEN, 409: CONFLICT, 401: UNAUTHENTICATED},
+        responses={201: MemberSerializer, **refusals(403, 409, 401)},
     )
     def post(self, request: Request, token: str) -> Response:
         membership = services.invitation_accept(token=token, actor=_actor(request))
@@ -244,13 +233,7 @@ class VerificationView(APIView):
 
     @extend_schema(
         request=VerificationInputSerializer,
-        responses={
-            201: VerificationRequestSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={201: VerificationRequestSerializer, **refusals(400, 403, 404, 409)},
     )
     def post(self, request: Request, slug: str) -> Response:
         cooperative = selectors.cooperative_get_visible(request.user, slug)
@@ -337,7 +320,7 @@ class PayoutDetailsView(APIView):
 
     @extend_schema(
         request=PayoutDetailsSerializer,
-        responses={200: PayoutDetailsSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: PayoutDetailsSerializer, **refusals(400, 403, 404)},
         description="Owners and admins change the details (any subset; checked whole: CBU/CVU "
         "check digits, alias, PIX key by type, IBAN mod-97, BIC). 400 names each refused field.",
     )

@@ -18,5 +18,21 @@ INVALID = OpenApiResponse(ValidationErrorSerializer, description="A message per 
 UNAUTHENTICATED = error("Sign in first.")
 THROTTLED = error("Too many requests; try again later.")
 
+REFUSALS = {
+    400: INVALID,
+    401: UNAUTHENTICATED,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: CONFLICT,
+    429: THROTTLED,
+}
+
+
+def refusals(*statuses: int) -> dict[int, OpenApiResponse]:
+    """The shared answers of these error statuses, in this order, for an operation's
+    `responses`: each view names the refusals it can answer, their bodies are stated here."""
+    return {status: REFUSALS[status] for status in statuses}
+
+
 # The refusals of a write to an object: invalid, sign in, not allowed, not visible, wrong state.
-WRITE_REFUSALS = {400: INVALID, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
+WRITE_REFUSALS = refusals(400, 401, 403, 404, 409)

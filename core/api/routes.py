@@ -17,6 +17,12 @@ def routes(table: list[Row]) -> list[URLPattern]:
     ]
 
 
+def one_per(values: Any, kwarg: str, route: str, view: Any, name: str) -> list[Row]:
+    """A row per value of the view's `kwarg` (a decision, an action: one view serves them all),
+    the value standing for `{}` in the route and the name."""
+    return [(route.format(value), view, name.format(value), {kwarg: value}) for value in values]
+
+
 def slash_optional(route: str, view: Any, name: str) -> list[URLPattern]:
     """The contract's path, ending in a slash (the one in the schema), and the same path without
     it, answered alike for the clients written against the first routes (left out of the

@@ -2,6 +2,8 @@
 cooperative's accounts, and the committee setting a line. Credit payments of an invoice are an
 orders view (orders.api.views.receivables), since they pay an order's invoice."""
 
+from typing import Any
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -12,7 +14,12 @@ from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import role_in
-from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, UNAUTHENTICATED
+from core.api.responses import (
+    UNAUTHENTICATED,
+    WRITE_REFUSALS,
+    refusals,
+)
+from core.api.views import ActionView, first_or_404
 from credit import selectors, services
 from credit.api.serializers import (
     AccountQuerySerializer,
@@ -26,14 +33,9 @@ from credit.api.serializers import (
 from credit.models import CreditAccount, CreditSystem
 from credit.permissions import IsCreditCommittee, is_credit_committee
 
-REFUSALS = ((400, INVALID), (401, UNAUTHENTICATED), (403, FORBIDDEN), (404, NOT_FOUND))
-
 
 def _cooperative(slug: str) -> Cooperative:
-    cooperative = Cooperative.objects.filter(slug=slug).first()
-    if cooperative is None:
-        raise Http404("No cooperative with this slug.")
-    return cooperative
+    return first_or_404(Cooperative.objects.filter(slug=slug), "No cooperative with this slug.")
 
 
 def _account_body(account: CreditAccount) -> Response:
@@ -60,19 +62,15 @@ class SystemJoinView(APIView):
         responses={
             201: AccountSerializer,
             200: OpenApiResponse(AccountSerializer, description="Already a member: recorded."),
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_REFUSALS,
         },
         description="A cooperative joins the system by accepting its current terms (owners and "
         "admins); 409 credit_terms_outdated when the version is not the current one.",
     )
     def post(self, request: Request, system_id: int) -> Response:
-        system = CreditSystem.objects.filter(pk=system_id).first()
-        if system is None:
-            raise Http404("No credit system with this id.")
+        system = first_or_404(
+            CreditSystem.objects.filter(pk=system_id), "No credit system with this id."
+        )
         data = JoinInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cooperative = _cooperative(data.validated_data["cooperative"])
@@ -92,12 +90,7 @@ class AccountListView(APIView):
 
     @extend_schema(
         parameters=[AccountQuerySerializer],
-        responses={
-            200: AccountSerializer(many=True),
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            404: NOT_FOUND,
-        },
+        responses={200: AccountSerializer(many=True), **refusals(400, 401, 404)},
         description="A cooperative's credit accounts: balance, line, upper limit, available "
         "credit and the log of its limits. For its members and the credit committee only.",
     )
@@ -117,7 +110,7 @@ class AccountDetailView(APIView):
     @extend_schema(
         request=ConsentInputSerializer,
         # The refusals of a member's change of its own cooperative's account.
-        responses={200: AccountSerializer} | {code: refusal for code, refusal in REFUSALS},
+        responses={200: AccountSerializer, **refusals(400, 401, 403, 404)},
         description="The cooperative's owners and admins give or withdraw its standing consent "
         "to clearing (`clearing_consent`). Withdrawn, its invoices stay out of the next runs and "
         "a run proposed before answers 409 clearing_stale on execution. 404 for an account the "
@@ -137,28 +130,20 @@ class AccountDetailView(APIView):
         return _account_body(account)
 
 
-class AccountLineView(APIView):
+class AccountLineView(ActionView):
     permission_classes = [IsCreditCommittee]
-
-    @extend_schema(
-        request=LineInputSerializer,
-        responses={
-            201: LineRequestSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
-        description="The credit committee sets an account's limits with a reason. A line deeper "
+    input_class = LineInputSerializer
+    serializer_class = LineRequestSerializer
+    created = True
+    description = (
+        "The credit committee sets an account's limits with a reason. A line deeper "
         "than the four-eyes threshold stays `pending` until a second member sets the same "
-        "limits; otherwise it is `applied` at once.",
+        "limits; otherwise it is `applied` at once."
     )
-    def post(self, request: Request, account_id: int) -> Response:
-        account = CreditAccount.objects.filter(pk=account_id).first()
-        if account is None:
-            raise Http404("No credit account with this id.")
-        data = LineInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        line = services.credit_line_set(account=account, actor=request.user, **data.validated_data)
-        return Response(LineRequestSerializer(line).data, status=status.HTTP_201_CREATED)
+
+    def target(self) -> CreditAccount:
+        accounts = CreditAccount.objects.filter(pk=self.kwargs["account_id"])
+        return first_or_404(accounts, "No credit account with this id.")
+
+    def act(self, account: CreditAccount, data: dict[str, Any]) -> Any:
+        return services.credit_line_set(account=account, actor=self.request.user, **data)

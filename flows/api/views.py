@@ -17,7 +17,7 @@ from accounts.api.views import MeView as AccountMeView
 from accounts.models import User
 from cooperatives import selectors
 from cooperatives.api.serializers import CooperativeExportSerializer
-from core.api.responses import FORBIDDEN, NOT_FOUND, THROTTLED, error
+from core.api.responses import THROTTLED, error, refusals
 from core.api.serializers import ValidationErrorSerializer, validated
 from flows import cooperatives, people
 
@@ -82,8 +82,7 @@ class CooperativeExportView(APIView):
     @extend_schema(
         responses={
             200: CooperativeExportSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **refusals(403, 404),
             429: error("Too many exports; try later."),
         },
         description="Everything Minga holds about the cooperative, for its owners: profile, "

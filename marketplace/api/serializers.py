@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cooperatives.permissions import is_member, is_moderator
+from core.api.serializers import ReadOnlyModelSerializer
 from core.reference import currency_codes
 from core.text import validate_multi_line, validate_one_line
 from marketplace import selectors
@@ -54,13 +55,12 @@ class CategoryNodeSerializer(serializers.Serializer):
         return CategoryNodeSerializer(node.children, many=True, context=self.context).data  # type: ignore[return-value]
 
 
-class CategorySummarySerializer(serializers.ModelSerializer):
+class CategorySummarySerializer(ReadOnlyModelSerializer):
     label = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta:
         model = Category
         fields = ["id", "slug", "name", "label", "path"]
-        read_only_fields = fields
 
     def get_label(self, category: Category) -> str:
         return selectors.category_label(category)
@@ -74,7 +74,7 @@ class SellerSummarySerializer(serializers.Serializer):
     is_recuperated = serializers.BooleanField()
 
 
-class ListingImageSerializer(serializers.ModelSerializer):
+class ListingImageSerializer(ReadOnlyModelSerializer):
     url = serializers.SerializerMethodField()
     thumbnail_small_url = serializers.SerializerMethodField()
     thumbnail_large_url = serializers.SerializerMethodField()
@@ -91,7 +91,6 @@ class ListingImageSerializer(serializers.ModelSerializer):
             "alt_text",
             "position",
         ]
-        read_only_fields = fields
 
     def _url(self, file: Any) -> str | None:
         return _absolute(self.context.get("request"), file.url) if file else None
@@ -106,7 +105,7 @@ class ListingImageSerializer(serializers.ModelSerializer):
         return self._url(image.thumbnail_large)
 
 
-class ListingSerializer(serializers.ModelSerializer):
+class ListingSerializer(ReadOnlyModelSerializer):
     """A listing as lists show it: the price formatted for the reader, the seller and a thumbnail."""
 
     cooperative = serializers.SlugField(source="cooperative.slug", read_only=True)
@@ -153,7 +152,6 @@ class ListingSerializer(serializers.ModelSerializer):
             "updated_at",
             "thumbnail_url",
         ]
-        read_only_fields = fields
 
     def get_price_display(self, listing: Listing) -> str:
         return listing.price.format(translation.get_language() or settings.LANGUAGE_CODE)
@@ -225,7 +223,6 @@ class ListingDetailSerializer(ListingSerializer):
 
     class Meta(ListingSerializer.Meta):
         fields = [*ListingSerializer.Meta.fields, "images", "status_reason", "submitted_at"]
-        read_only_fields = fields
 
     def to_representation(self, listing: Listing) -> dict[str, Any]:
         data = super().to_representation(listing)
@@ -342,13 +339,12 @@ class ListingImageUpdateSerializer(serializers.Serializer):
     )
 
 
-class ListingEventSerializer(serializers.ModelSerializer):
+class ListingEventSerializer(ReadOnlyModelSerializer):
     actor = serializers.SerializerMethodField()
 
     class Meta:
         model = ListingEvent
         fields = ["id", "action", "from_status", "to_status", "reason", "actor", "at"]
-        read_only_fields = fields
 
     def get_actor(self, event: ListingEvent) -> str | None:
         return event.actor.name if event.actor else None

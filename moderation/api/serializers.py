@@ -6,6 +6,7 @@ from rest_framework import serializers
 from cooperatives.models import Cooperative, VerificationRequest
 from cooperatives.state import VerificationStatus
 from core.api.fields import QueryChoiceField
+from core.api.serializers import ReadOnlyModelSerializer
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
 from moderation import selectors
@@ -150,7 +151,7 @@ class ListingBriefSerializer(serializers.Serializer):
     cooperative = CooperativeBriefSerializer()
 
 
-class ModerationActionSerializer(serializers.ModelSerializer):
+class ModerationActionSerializer(ReadOnlyModelSerializer):
     """A row of the log, as moderators see it."""
 
     actor = UserBriefSerializer()
@@ -173,7 +174,6 @@ class ModerationActionSerializer(serializers.ModelSerializer):
             "reason",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class PriorDecisionSerializer(serializers.Serializer):
@@ -219,7 +219,7 @@ class ReviewQueueListingSerializer(serializers.Serializer):
         return listing.cooperative_id not in self.context["conflicts"]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ReadOnlyModelSerializer):
     reporter = UserBriefSerializer(allow_null=True)
     outcome = serializers.ChoiceField(choices=ReportOutcome.choices, allow_null=True)
 
@@ -239,10 +239,9 @@ class ReportSerializer(serializers.ModelSerializer):
             "resolution_note",
             "decision",
         ]
-        read_only_fields = fields
 
 
-class ReportCreatedSerializer(serializers.ModelSerializer):
+class ReportCreatedSerializer(ReadOnlyModelSerializer):
     """What the reporter gets back."""
 
     # null when a listing was reported (the schema said a string: the fuzzing's finding).
@@ -253,7 +252,6 @@ class ReportCreatedSerializer(serializers.ModelSerializer):
     class Meta:
         model = Report
         fields = ["id", "listing", "cooperative", "reason", "details", "status", "created_at"]
-        read_only_fields = fields
 
 
 class ReportGroupSerializer(serializers.Serializer):
@@ -326,7 +324,7 @@ class AppealDecisionSerializer(serializers.Serializer):
         return {"id": decision.listing.pk, "title": decision.listing.title}  # type: ignore[union-attr]
 
 
-class AppealSerializer(serializers.ModelSerializer):
+class AppealSerializer(ReadOnlyModelSerializer):
     """An appeal as the appellant's cooperative sees it."""
 
     decision = AppealDecisionSerializer()
@@ -344,7 +342,6 @@ class AppealSerializer(serializers.ModelSerializer):
             "resolved_at",
             "resolution_note",
         ]
-        read_only_fields = fields
 
 
 class ModeratorAppealSerializer(AppealSerializer):
@@ -365,7 +362,6 @@ class ModeratorAppealSerializer(AppealSerializer):
             "resolved_by",
             "can_decide",
         ]
-        read_only_fields = fields
 
     def get_can_decide(self, appeal: Appeal) -> bool:
         user = self.context["request"].user
@@ -381,7 +377,7 @@ class AppealBriefSerializer(serializers.Serializer):
     resolution_note = serializers.CharField()
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ReadOnlyModelSerializer):
     """A decision about the seller's cooperative or its listings, and whether it can be appealed."""
 
     action = serializers.ChoiceField(choices=ActionKind.choices)
@@ -406,7 +402,6 @@ class DecisionSerializer(serializers.ModelSerializer):
             "is_appealable",
             "appeal_deadline",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_listing(self, decision: ModerationAction) -> dict[str, Any] | None:

@@ -1,4 +1,4 @@
-from core.api.routes import routes
+from core.api.routes import one_per, routes
 from moderation.api import views
 
 LISTING_DECISIONS = ["approve", "reject", "suspend", "reinstate"]
@@ -10,14 +10,8 @@ urlpatterns = routes([
     ("appeals/", views.AppealListCreateView, "appeal-list"),
     ("decisions/", views.DecisionListView, "decision-list"),
     ("moderation/listings/", views.ReviewQueueView, "moderation-listing-queue"),
-    *[
-        (f"moderation/listings/<int:listing_id>/{decision}/", views.ListingDecisionView, f"moderation-listing-{decision}", {"decision": decision})
-        for decision in LISTING_DECISIONS
-    ],
-    *[
-        (f"moderation/cooperatives/<slug:slug>/{decision}/", views.CooperativeDecisionView, f"moderation-cooperative-{decision}", {"decision": decision})
-        for decision in COOPERATIVE_DECISIONS
-    ],
+    *one_per(LISTING_DECISIONS, "decision", "moderation/listings/<int:listing_id>/{}/", views.ListingDecisionView, "moderation-listing-{}"),
+    *one_per(COOPERATIVE_DECISIONS, "decision", "moderation/cooperatives/<slug:slug>/{}/", views.CooperativeDecisionView, "moderation-cooperative-{}"),
     ("moderation/verification-requests/", views.VerificationQueueView, "moderation-verification-queue"),
     ("moderation/reports/", views.ReportQueueView, "moderation-report-queue"),
     ("moderation/reports/<int:report_id>/resolve/", views.ReportResolveView, "moderation-report-resolve"),

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get_visible
 from core.api.filters import FilterBackend
-from core.api.responses import CONFLICT, INVALID, NOT_FOUND, UNAUTHENTICATED, error
+from core.api.responses import NOT_FOUND, UNAUTHENTICATED, WRITE_REFUSALS, error, refusals
 from core.api.serializers import validated
 from core.api.views import DescribedListView
 from marketplace.models import Listing
@@ -49,13 +49,7 @@ from moderation.permissions import IsModerator
 FORBIDDEN = error("Not a moderator, or a conflict of interest.")
 THROTTLED = error("Too many reports; try again later.")
 MODERATOR_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN}
-DECISION_ERRORS = {
-    400: INVALID,
-    401: UNAUTHENTICATED,
-    403: FORBIDDEN,
-    404: NOT_FOUND,
-    409: CONFLICT,
-}
+DECISION_ERRORS = {**WRITE_REFUSALS, 403: FORBIDDEN}  # with the moderators' own 403
 
 
 class ModeratorListView(DescribedListView):
@@ -168,12 +162,7 @@ class ReportCreateView(APIView):
 
     @extend_schema(
         request=ReportInputSerializer,
-        responses={
-            201: ReportCreatedSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            429: THROTTLED,
-        },
+        responses={201: ReportCreatedSerializer, **refusals(400, 401), 429: THROTTLED},
         description="Report a published listing or a cooperative to the moderators.",
     )
     def post(self, request: Request) -> Response:
@@ -249,7 +238,7 @@ class MemberListView(DescribedListView):
 
     permission_classes = [IsAuthenticated]
     query_class = CooperativeQuerySerializer
-    errors = {401: UNAUTHENTICATED, 404: NOT_FOUND}
+    errors = refusals(401, 404)
     list_for: Callable[[Any, Cooperative | None], QuerySet[Any]]
 
     def get_queryset(self) -> QuerySet[Any]:
@@ -262,7 +251,7 @@ class AppealListCreateView(MemberListView):
 
     @extend_schema(
         parameters=[CooperativeQuerySerializer],
-        responses={200: AppealSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        responses={200: AppealSerializer(many=True), **refusals(401, 404)},
         description="Your cooperatives' appeals and their outcomes, newest first.",
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

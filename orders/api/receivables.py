@@ -4,6 +4,7 @@ statements)."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.serializers import ReadOnlyModelSerializer
 from orders.api.serializers import CooperativeRefSerializer
 from orders.models import Invoice
 from orders.receivables.models import InvoicePayment, PaymentNotice
@@ -28,14 +29,13 @@ class InvoiceListQuerySerializer(serializers.Serializer):
     currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False)
 
 
-class InvoicePaymentSerializer(serializers.ModelSerializer):
+class InvoicePaymentSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = InvoicePayment
         fields = ["id", "amount", "paid_on", "reference", "rail", "created_at"]
-        read_only_fields = fields
 
 
-class ReceivableSerializer(serializers.ModelSerializer):
+class ReceivableSerializer(ReadOnlyModelSerializer):
     order = serializers.IntegerField(source="order_id")
     buyer = CooperativeRefSerializer(source="order.buyer")
     seller = CooperativeRefSerializer(source="order.seller")
@@ -57,7 +57,6 @@ class ReceivableSerializer(serializers.ModelSerializer):
             "amount_left",
             "status",
         ]
-        read_only_fields = fields
 
 
 class PaymentInputSerializer(serializers.Serializer):
@@ -81,7 +80,7 @@ class NoticeInputSerializer(serializers.Serializer):
     proof = serializers.FileField(help_text="A PDF or a JPEG, PNG or WebP image.")
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(ReadOnlyModelSerializer):
     invoice = serializers.IntegerField(source="invoice_id")
     status = serializers.ChoiceField(choices=NoticeStatus.choices)
     payment = serializers.IntegerField(source="payment_id", allow_null=True)
@@ -102,7 +101,6 @@ class NoticeSerializer(serializers.ModelSerializer):
             "reason",
             "payment",
         ]
-        read_only_fields = fields
 
 
 class RejectInputSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from cooperatives.api.serializers import CooperativeRefSerializer
 from cooperatives.permissions import prime_roles
-from core.api.serializers import FieldsBuiltOnce
+from core.api.serializers import FieldsBuiltOnce, ReadOnlyModelSerializer
 from orders import labels, permissions
 from orders.models import (
     MAX_AMOUNT,
@@ -129,7 +129,7 @@ class CartItemUpdateSerializer(serializers.Serializer):
 # --- orders -------------------------------------------------------------------------------
 
 
-class OrderLineSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class OrderLineSerializer(FieldsBuiltOnce, ReadOnlyModelSerializer):
     class Meta:
         model = OrderLine
         fields = [
@@ -141,10 +141,9 @@ class OrderLineSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "quantity",
             "line_total_amount",
         ]
-        read_only_fields = fields
 
 
-class OrderEventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class OrderEventSerializer(FieldsBuiltOnce, ReadOnlyModelSerializer):
     actor = serializers.SerializerMethodField()
     action_label = serializers.CharField(
         source="label", read_only=True, help_text="The kind (`action`) in the reader's language."
@@ -164,7 +163,6 @@ class OrderEventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "reference",
             "created_at",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_actor(self, event: OrderEvent) -> str | None:
@@ -179,7 +177,7 @@ def _document_number(order: Order, kind: str) -> str | None:
     return None
 
 
-class OrderSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class OrderSummarySerializer(FieldsBuiltOnce, ReadOnlyModelSerializer):
     buyer = CooperativeRefSerializer()
     seller = CooperativeRefSerializer()
     lines = OrderLineSerializer(many=True)
@@ -235,7 +233,6 @@ class OrderSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "closed_at",
             "lines",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.ChoiceField(choices=labels.PaymentState.choices))
     def get_payment_state(self, order: Order) -> str:
@@ -266,7 +263,6 @@ class OrderDetailSerializer(OrderSummarySerializer):
             "events",
             "actions",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))
     def get_actions(self, order: Order) -> list[str]:
@@ -363,7 +359,7 @@ class PaymentSerializer(serializers.Serializer):
     publishable_key = serializers.CharField()
 
 
-class CheckoutSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+class CheckoutSerializer(FieldsBuiltOnce, ReadOnlyModelSerializer):
     orders = serializers.SerializerMethodField()
     payment = serializers.SerializerMethodField()
 
@@ -383,7 +379,6 @@ class CheckoutSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
             "orders",
             "payment",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(OrderDetailSerializer(many=True))
     def get_orders(self, checkout: Checkout) -> list[dict[str, Any]]:
@@ -436,13 +431,12 @@ class CheckoutConflictSerializer(serializers.Serializer):
 # --- messages, invoices, reports ----------------------------------------------------------
 
 
-class MessageSerializer(serializers.ModelSerializer):
+class MessageSerializer(ReadOnlyModelSerializer):
     author = serializers.SerializerMethodField()
 
     class Meta:
         model = Message
         fields = ["id", "author", "author_side", "body", "created_at"]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_author(self, message: Message) -> str | None:
@@ -453,7 +447,7 @@ class MessageInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=5000)
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
+class InvoiceSerializer(ReadOnlyModelSerializer):
     credits: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="number",
         read_only=True,
@@ -476,7 +470,6 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "pdf_url",
             "html_url",
         ]
-        read_only_fields = fields
 
     def _url(self, invoice: Invoice, suffix: str) -> str:
         name = "credit-note" if invoice.is_credit_note else "invoice"
@@ -499,7 +492,6 @@ class OrderInvoiceSerializer(InvoiceSerializer):
 
     class Meta(InvoiceSerializer.Meta):
         fields = [*InvoiceSerializer.Meta.fields, "is_paid", "credit_note"]
-        read_only_fields = fields
 
     @extend_schema_field(InvoiceSerializer(allow_null=True))
     def get_credit_note(self, invoice: Invoice) -> dict[str, Any] | None:

@@ -1,4 +1,4 @@
-from core.api.routes import routes, slash_optional
+from core.api.routes import one_per, routes, slash_optional
 from orders.api.views import cart, documents, orders, payments, quotes, receivables
 from orders.models import InvoiceKind
 from orders.state import ACTIONS
@@ -14,10 +14,7 @@ urlpatterns = [
     ("credit/payments/", receivables.CreditPaymentView, "credit-payment"),
     ("invoices/<int:pk>/payments/", receivables.InvoicePaymentView, "invoice-payments"),
     ("invoices/<int:pk>/payment-notices/", receivables.PaymentNoticeCreateView, "invoice-payment-notices"),
-    *[
-        (f"payment-notices/<int:pk>/{decision}/", receivables.PaymentNoticeDecisionView, f"payment-notice-{decision}", {"decision": decision})
-        for decision in ("confirm", "reject")
-    ],
+    *one_per(("confirm", "reject"), "decision", "payment-notices/<int:pk>/{}/", receivables.PaymentNoticeDecisionView, "payment-notice-{}"),
     ("payment-notices/<int:pk>/proof/", receivables.PaymentNoticeProofView, "payment-notice-proof"),
     ("cooperatives/<slug:slug>/aging/", receivables.AgingView, "cooperative-aging"),
     ("cooperatives/<slug:slug>/statement/", receivables.StatementView, "cooperative-statement"),
@@ -29,10 +26,7 @@ urlpatterns = [
     ("checkout/", cart.CheckoutView, "checkout"),
     ("orders/", orders.OrderListView, "order-list"),
     ("orders/<int:pk>/", orders.OrderDetailView, "order-detail"),
-    *[
-        (f"orders/<int:pk>/{action}/", orders.OrderTransitionView, f"order-{action}", {"order_action": action})
-        for action in ACTIONS
-    ],
+    *one_per(ACTIONS, "order_action", "orders/<int:pk>/{}/", orders.OrderTransitionView, "order-{}"),
     ("orders/<int:pk>/mark-paid/", orders.OrderMarkPaidView, "order-mark-paid"),
     ("orders/<int:pk>/messages/", orders.MessageListView, "order-messages"),
     ("orders/<int:pk>/invoice/", documents.InvoiceView, "order-invoice"),

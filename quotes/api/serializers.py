@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from cooperatives.api.serializers import CooperativeRefSerializer
 from cooperatives.models import Cooperative
+from core.api.serializers import ReadOnlyModelSerializer
 from marketplace.models import Category, Listing
 from quotes.models import (
     MAX_QUANTITY,
@@ -50,7 +51,7 @@ class AgreementListQuerySerializer(ListQuerySerializer):
 # --- requests and quotes ------------------------------------------------------------------
 
 
-class RfqSerializer(serializers.ModelSerializer):
+class RfqSerializer(ReadOnlyModelSerializer):
     buyer = CooperativeRefSerializer()
     category = serializers.SlugRelatedField(  # type: ignore[var-annotated]
         slug_field="slug", read_only=True, allow_null=True
@@ -79,7 +80,6 @@ class RfqSerializer(serializers.ModelSerializer):
             "closed_at",
             "attachments",
         ]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_attachments(self, rfq: Rfq) -> list[str]:
@@ -124,14 +124,13 @@ class RfqInputSerializer(serializers.Serializer):
         return found
 
 
-class QuoteLineSerializer(serializers.ModelSerializer):
+class QuoteLineSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = QuoteLine
         fields = ["position", "description", "quantity", "unit", "unit_price_amount"]
-        read_only_fields = fields
 
 
-class QuoteVersionSerializer(serializers.ModelSerializer):
+class QuoteVersionSerializer(ReadOnlyModelSerializer):
     lines = QuoteLineSerializer(many=True)
 
     class Meta:
@@ -150,10 +149,9 @@ class QuoteVersionSerializer(serializers.ModelSerializer):
             "created_at",
             "lines",
         ]
-        read_only_fields = fields
 
 
-class QuoteSerializer(serializers.ModelSerializer):
+class QuoteSerializer(ReadOnlyModelSerializer):
     seller = CooperativeRefSerializer()
     versions = QuoteVersionSerializer(many=True, help_text="Oldest first; award the last.")
     status = serializers.ChoiceField(choices=QuoteStatus.choices)
@@ -171,7 +169,6 @@ class QuoteSerializer(serializers.ModelSerializer):
             "updated_at",
             "versions",
         ]
-        read_only_fields = fields
 
 
 class QuoteLineInputSerializer(serializers.Serializer):
@@ -190,11 +187,13 @@ class QuoteTermsSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     lines = QuoteLineInputSerializer(many=True, allow_empty=False, max_length=50)  # type: ignore[call-arg]
 
-    def terms(self) -> QuoteTerms:
-        values = dict(self.validated_data)
-        values.pop("cooperative", None)
-        lines = [QuoteLineInput(**line) for line in values.pop("lines")]
-        return QuoteTerms(lines=lines, **values)
+
+def quote_terms(validated: dict[str, Any]) -> QuoteTerms:
+    """The terms a `QuoteTermsSerializer` validated, as the services take them."""
+    values = dict(validated)
+    values.pop("cooperative", None)
+    lines = [QuoteLineInput(**line) for line in values.pop("lines")]
+    return QuoteTerms(lines=lines, **values)
 
 
 class QuoteInputSerializer(QuoteTermsSerializer):
@@ -220,14 +219,13 @@ class AwardInputSerializer(serializers.Serializer):
     awards = AwardItemSerializer(many=True, allow_empty=False, max_length=50)  # type: ignore[call-arg]
 
 
-class RfqMessageSerializer(serializers.ModelSerializer):
+class RfqMessageSerializer(ReadOnlyModelSerializer):
     author = serializers.SerializerMethodField()
     seller = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
 
     class Meta:
         model = RfqMessage
         fields = ["id", "seller", "author", "author_side", "body", "created_at"]
-        read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_author(self, message: RfqMessage) -> str | None:
@@ -267,11 +265,10 @@ class AgreementPriceSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class BuyerGroupRefSerializer(serializers.ModelSerializer):
+class BuyerGroupRefSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = BuyerGroup
         fields = ["id", "name"]
-        read_only_fields = fields
 
 
 AGREEMENT_TERMS = [
@@ -287,7 +284,7 @@ AGREEMENT_TERMS = [
 ]
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(ReadOnlyModelSerializer):
     seller = CooperativeRefSerializer()
     buyer = CooperativeRefSerializer(allow_null=True)
     buyer_group = BuyerGroupRefSerializer(allow_null=True)
@@ -309,7 +306,6 @@ class AgreementSerializer(serializers.ModelSerializer):
             "created_at",
             "prices",
         ]
-        read_only_fields = fields
 
 
 class AgreementInputSerializer(serializers.ModelSerializer):
@@ -352,14 +348,13 @@ class StandingOrderLineSerializer(serializers.ModelSerializer):
         fields = ["listing", "title", "quantity"]
 
 
-class StandingOrderDraftSerializer(serializers.ModelSerializer):
+class StandingOrderDraftSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = StandingOrderDraft
         fields = ["id", "period_start", "status", "lines", "has_out_of_stock", "decided_at"]
-        read_only_fields = fields
 
 
-class StandingOrderSerializer(serializers.ModelSerializer):
+class StandingOrderSerializer(ReadOnlyModelSerializer):
     buyer = CooperativeRefSerializer()
     seller = CooperativeRefSerializer(source="agreement.seller")
     lines = StandingOrderLineSerializer(many=True)
@@ -380,7 +375,6 @@ class StandingOrderSerializer(serializers.ModelSerializer):
             "lines",
             "drafts",
         ]
-        read_only_fields = fields
 
 
 class StandingOrderLineInputSerializer(serializers.Serializer):

@@ -8,18 +8,22 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get_for_member
 from core.api.parsers import FormParser, JSONParser
-from core.api.responses import INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED, WRITE_REFUSALS
-from core.api.throttling import ScopedWriteRateThrottle
+from core.api.responses import (
+    THROTTLED,
+    WRITE_REFUSALS,
+    refusals,
+)
+from core.api.serializers import validated
+from core.api.views import ActionView, DescribedListView, DetailView, MessageThreadView, ObjectView
 from core.errors import NotPermitted
 from quotes import selectors, services
 from quotes.api.serializers import (
@@ -39,65 +43,45 @@ from quotes.api.serializers import (
     StandingOrderInputSerializer,
     StandingOrderSerializer,
     ThreadQuerySerializer,
+    quote_terms,
 )
-from quotes.models import Agreement
-
-
-def _query(serializer_class: type, request: Request) -> dict[str, Any]:
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return dict(query.validated_data)
 
 
 def _cooperative(request: Request, slug: str) -> Cooperative:
     return cooperative_get_for_member(user=request.user, slug=slug)
 
 
-class CooperativeListView(generics.ListAPIView):
+class CooperativeListView(DescribedListView):
     """A list of one of the caller's cooperatives (`?cooperative=`, else 404), narrowed by the
     other query parameters, which are the selector's keywords."""
 
     permission_classes = [IsAuthenticated]
-    filter_backends: list = []
-    query_serializer: type = ListQuerySerializer
+    query_class = ListQuerySerializer
+    errors = refusals(400, 404)
     select: Callable[..., Any]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = _query(self.query_serializer, self.request)
+        query = self.query()
         cooperative = _cooperative(self.request, query.pop("cooperative"))
         return type(self).select(user=self.request.user, cooperative=cooperative, **query)
 
     def valid_input(self, serializer_class: type) -> tuple[Cooperative, dict[str, Any]]:
         """The posted body, valid (else 400), and the caller's cooperative it names (else 404)."""
-        data = serializer_class(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = validated(serializer_class, self.request.data)
         return _cooperative(self.request, values.pop("cooperative")), values
-
-
-def _list_schema(query: type, serializer: type, description: str) -> Any:
-    return extend_schema_view(
-        get=extend_schema(
-            parameters=[query],
-            responses={200: serializer(many=True), 400: INVALID, 404: NOT_FOUND},
-            description=description,
-        )
-    )
 
 
 # --- requests for quotes ------------------------------------------------------------------
 
 
-@_list_schema(
-    RfqListQuerySerializer,
-    RfqSerializer,
-    "The requests one of your cooperatives sees: its own (`role=buyer`), those "
-    "it may answer (`role=seller`: invited, or open to its category and region), or both.",
-)
 class RfqListView(CooperativeListView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]  # the project's safe JSON and form
     serializer_class = RfqSerializer
-    query_serializer = RfqListQuerySerializer
+    query_class = RfqListQuerySerializer
+    description = (
+        "The requests one of your cooperatives sees: its own (`role=buyer`), those "
+        "it may answer (`role=seller`: invited, or open to its category and region), or both."
+    )
     select = staticmethod(selectors.rfq_list_for_cooperative)
 
     @extend_schema(
@@ -113,29 +97,22 @@ class RfqListView(CooperativeListView):
         return Response(RfqSerializer(access.rfq).data, status=status.HTTP_201_CREATED)
 
 
-class RfqDetailView(APIView):
-    permission_classes = [IsAuthenticated]
+class RfqDetailView(DetailView):
+    serializer_class = RfqSerializer
+    description = "One request, for its buyer and the sellers it reaches."
 
-    @extend_schema(
-        responses={200: RfqSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
-        description="One request, for its buyer and the sellers it reaches.",
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        access = selectors.rfq_get_visible(user=request.user, rfq_id=pk)
-        return Response(RfqSerializer(access.rfq).data)
+    def target(self) -> Any:
+        return selectors.rfq_get_visible(user=self.request.user, rfq_id=self.kwargs["pk"]).rfq
 
 
-@extend_schema_view(
-    get=extend_schema(
-        responses={200: QuoteSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
-        description="The request's quotes with their versions, side by side: every quote for "
-        "the buyer, its own for a seller.",
-    )
-)
-class QuoteListView(generics.ListAPIView):
+class QuoteListView(DescribedListView):
     permission_classes = [IsAuthenticated]
     serializer_class = QuoteSerializer
-    filter_backends: list = []
+    errors = refusals(401, 404)
+    description = (
+        "The request's quotes with their versions, side by side: every quote for "
+        "the buyer, its own for a seller."
+    )
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         access = selectors.rfq_get_visible(user=self.request.user, rfq_id=self.kwargs["pk"])
@@ -155,59 +132,53 @@ class QuoteListView(generics.ListAPIView):
         if seller is None:
             raise Http404("No request with this id.")
         quote = services.quote_submit(
-            rfq=access.rfq, seller=seller, actor=request.user, terms=data.terms()
+            rfq=access.rfq,
+            seller=seller,
+            actor=request.user,
+            terms=quote_terms(data.validated_data),
         )
         quote = selectors.quote_get_visible(user=request.user, quote_id=quote.pk)
         return Response(QuoteSerializer(quote).data, status=status.HTTP_201_CREATED)
 
 
-class QuoteCounterView(APIView):
-    permission_classes = [IsAuthenticated]
+class QuoteAction(ActionView):
+    """An action on a quote the caller may see; the answer is the quote as it is after it."""
 
-    @extend_schema(
-        request=QuoteTermsSerializer,
-        responses={201: QuoteSerializer, **WRITE_REFUSALS},
-        description="Answer with a new immutable version, from either side; at most the "
-        "request's `max_counters` times (then 409 `counter_limit_reached`).",
+    serializer_class = QuoteSerializer
+
+    def target(self) -> Any:
+        return selectors.quote_get_visible(user=self.request.user, quote_id=self.kwargs["pk"])
+
+
+class QuoteCounterView(QuoteAction):
+    input_class = QuoteTermsSerializer
+    created = True
+    description = (
+        "Answer with a new immutable version, from either side; at most the "
+        "request's `max_counters` times (then 409 `counter_limit_reached`)."
     )
-    def post(self, request: Request, pk: int) -> Response:
-        quote = selectors.quote_get_visible(user=request.user, quote_id=pk)
-        data = QuoteTermsSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.quote_counter(quote=quote, actor=request.user, terms=data.terms())
-        quote = selectors.quote_get_visible(user=request.user, quote_id=pk)
-        return Response(QuoteSerializer(quote).data, status=status.HTTP_201_CREATED)
+
+    def act(self, quote: Any, data: dict[str, Any]) -> None:
+        services.quote_counter(quote=quote, actor=self.request.user, terms=quote_terms(data))
 
 
-class QuoteWithdrawView(APIView):
-    permission_classes = [IsAuthenticated]
+class QuoteWithdrawView(QuoteAction):
+    description = "The seller takes its quote back while it is live."
 
-    @extend_schema(
-        request=None,
-        responses={200: QuoteSerializer, **WRITE_REFUSALS},
-        description="The seller takes its quote back while it is live.",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        quote = selectors.quote_get_visible(user=request.user, quote_id=pk)
-        services.quote_withdraw(quote=quote, actor=request.user)
-        quote = selectors.quote_get_visible(user=request.user, quote_id=pk)
-        return Response(QuoteSerializer(quote).data)
+    def act(self, quote: Any, data: dict[str, Any]) -> None:
+        services.quote_withdraw(quote=quote, actor=self.request.user)
 
 
 @extend_schema_view(
     get=extend_schema(
         parameters=[ThreadQuerySerializer],
-        responses={200: RfqMessageSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        responses={200: RfqMessageSerializer(many=True), **refusals(401, 404)},
         description="The thread between the buyer and one seller, oldest first; no one else "
         "reads it. The buyer names the seller (`?seller=`).",
     )
 )
-class RfqMessageListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedWriteRateThrottle]
-    throttle_scope = "messages"
+class RfqMessageListView(MessageThreadView):
     serializer_class = RfqMessageSerializer
-    filter_backends: list = []
 
     def _thread(self, seller_slug: str) -> tuple[selectors.RfqAccess, Cooperative | None]:
         access = selectors.rfq_get_visible(user=self.request.user, rfq_id=self.kwargs["pk"])
@@ -218,7 +189,9 @@ class RfqMessageListView(generics.ListAPIView):
         return access, seller
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        access, seller = self._thread(_query(ThreadQuerySerializer, self.request).get("seller", ""))
+        access, seller = self._thread(
+            validated(ThreadQuerySerializer, self.request.query_params).get("seller", "")
+        )
         return selectors.message_list(access=access, seller=seller)
 
     @extend_schema(
@@ -243,15 +216,13 @@ class RfqMessageListView(generics.ListAPIView):
 # --- agreements ---------------------------------------------------------------------------
 
 
-@_list_schema(
-    AgreementListQuerySerializer,
-    AgreementSerializer,
-    "One of your cooperatives' agreements, as seller, as buyer (itself or a "
-    "buyer group it belongs to), or both; newest first, with their price rows.",
-)
 class AgreementListView(CooperativeListView):
     serializer_class = AgreementSerializer
-    query_serializer = AgreementListQuerySerializer
+    query_class = AgreementListQuerySerializer
+    description = (
+        "One of your cooperatives' agreements, as seller, as buyer (itself or a "
+        "buyer group it belongs to), or both; newest first, with their price rows."
+    )
     select = staticmethod(selectors.agreement_list_for_cooperative)
 
     @extend_schema(
@@ -276,74 +247,61 @@ class AgreementListView(CooperativeListView):
         return Response(AgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
-class AgreementDetailView(APIView):
-    permission_classes = [IsAuthenticated]
+class AgreementObject(ObjectView):
+    """An agreement the caller may see: its seller's, its buyer's (or the buyer group's
+    members')."""
 
-    @extend_schema(
-        responses={200: AgreementSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
-        description="One agreement, for its seller and its buyer (or the buyer group's members).",
+    serializer_class = AgreementSerializer
+
+    def target(self) -> Any:
+        return selectors.agreement_get_visible(
+            user=self.request.user, agreement_id=self.kwargs["pk"]
+        )
+
+
+class AgreementDetailView(AgreementObject, DetailView):
+    description = "One agreement, for its seller and its buyer (or the buyer group's members)."
+
+
+class AgreementAction(AgreementObject, ActionView):
+    """An action on the agreement; the answer is the agreement as it is after it."""
+
+
+class AgreementAcceptView(AgreementAction):
+    input_class = AgreementAcceptSerializer
+    description = (
+        "The buyer accepts (for a group agreement, any member's owner or admin): "
+        "it then prices that buyer's cart, and the version it replaces stops applying."
     )
-    def get(self, request: Request, pk: int) -> Response:
-        agreement = selectors.agreement_get_visible(user=request.user, agreement_id=pk)
-        return Response(AgreementSerializer(agreement).data)
 
-
-class AgreementAcceptView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=AgreementAcceptSerializer,
-        responses={200: AgreementSerializer, **WRITE_REFUSALS},
-        description="The buyer accepts (for a group agreement, any member's owner or admin): "
-        "it then prices that buyer's cart, and the version it replaces stops applying.",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        agreement = selectors.agreement_get_visible(user=request.user, agreement_id=pk)
-        data = AgreementAcceptSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        slug = data.validated_data.get("cooperative")
+    def act(self, agreement: Any, data: dict[str, Any]) -> None:
+        slug = data.get("cooperative")
         buyer = (
-            _cooperative(request, slug)
+            _cooperative(self.request, slug)
             if slug
-            else selectors.agreement_buyer_for(user=request.user, agreement=agreement)
+            else selectors.agreement_buyer_for(user=self.request.user, agreement=agreement)
         )
         if buyer is None:
             raise NotPermitted(_("Only the buyer accepts an agreement; the seller did."))
-        services.agreement_accept(agreement=agreement, buyer=buyer, actor=request.user)
-        return _agreement(request, agreement)
+        services.agreement_accept(agreement=agreement, buyer=buyer, actor=self.request.user)
 
 
-class AgreementEndView(APIView):
-    permission_classes = [IsAuthenticated]
+class AgreementEndView(AgreementAction):
+    description = "Either side ends the agreement; prices fall back to the public ones."
 
-    @extend_schema(
-        request=None,
-        responses={200: AgreementSerializer, **WRITE_REFUSALS},
-        description="Either side ends the agreement; prices fall back to the public ones.",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        agreement = selectors.agreement_get_visible(user=request.user, agreement_id=pk)
-        services.agreement_end(agreement=agreement, actor=request.user)
-        return _agreement(request, agreement)
-
-
-def _agreement(request: Request, agreement: Agreement) -> Response:
-    agreement = selectors.agreement_get_visible(user=request.user, agreement_id=agreement.pk)
-    return Response(AgreementSerializer(agreement).data)
+    def act(self, agreement: Any, data: dict[str, Any]) -> None:
+        services.agreement_end(agreement=agreement, actor=self.request.user)
 
 
 # --- standing orders ----------------------------------------------------------------------
 
 
-@_list_schema(
-    ListQuerySerializer,
-    StandingOrderSerializer,
-    "One of your cooperatives' standing orders, as buyer or as the agreement's "
-    "seller, with their lines and drafts (a line short of stock is flagged).",
-)
 class StandingOrderListView(CooperativeListView):
     serializer_class = StandingOrderSerializer
-    query_serializer = ListQuerySerializer
+    description = (
+        "One of your cooperatives' standing orders, as buyer or as the agreement's "
+        "seller, with their lines and drafts (a line short of stock is flagged)."
+    )
     select = staticmethod(selectors.standing_order_list_for_cooperative)
 
     @extend_schema(
@@ -373,17 +331,25 @@ class StandingOrderListView(CooperativeListView):
 DRAFT = OpenApiParameter("draft", int, OpenApiParameter.PATH, description="A draft's id.")
 
 
-class DraftSkipView(APIView):
-    permission_classes = [IsAuthenticated]
+class DraftAction(ActionView):
+    """An action on one period's draft of a standing order the caller may see."""
 
-    @extend_schema(
-        request=None,
-        parameters=[DRAFT],
-        responses={200: StandingOrderSerializer, **WRITE_REFUSALS},
-        description="The buyer skips one period's draft: no order for that period.",
-    )
-    def post(self, request: Request, pk: int, draft: int) -> Response:
-        found = selectors.draft_get_visible(user=request.user, standing_order_id=pk, draft_id=draft)
-        services.draft_decide(draft=found, actor=request.user, action="skip")
-        standing = selectors.standing_order_get_visible(user=request.user, standing_order_id=pk)
-        return Response(StandingOrderSerializer(standing).data)
+    parameters = [DRAFT]
+
+    def target(self) -> Any:
+        return selectors.draft_get_visible(
+            user=self.request.user,
+            standing_order_id=self.kwargs["pk"],
+            draft_id=self.kwargs["draft"],
+        )
+
+
+class DraftSkipView(DraftAction):
+    serializer_class = StandingOrderSerializer
+    description = "The buyer skips one period's draft: no order for that period."
+
+    def act(self, draft: Any, data: dict[str, Any]) -> Any:
+        services.draft_decide(draft=draft, actor=self.request.user, action="skip")
+        return selectors.standing_order_get_visible(
+            user=self.request.user, standing_order_id=self.kwargs["pk"]
+        )

@@ -1,9 +1,16 @@
 from typing import Any
 
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_find_by_slug, cooperative_get_for_member
+from core.api.responses import refusals
+from core.api.serializers import validated
 
 
 def member_cooperative(user: Any, slug: str) -> Cooperative:
@@ -23,3 +30,30 @@ def cooperative_named(slug: str) -> Cooperative:
 def request_locale(request: object) -> str:
     user = getattr(request, "user", None)
     return getattr(user, "language", "") or getattr(request, "LANGUAGE_CODE", "") or "en"
+
+
+class CooperativeReportView(APIView):
+    """A cooperative's figures (aging, fees, trade): the query validated by `query_class` (400),
+    the cooperative the path names (404), and what `report(cooperative, query)` finds for the
+    caller, answered as one `serializer_class`; the schema follows from these and
+    `description`."""
+
+    permission_classes = [IsAuthenticated]
+    query_class: type
+    serializer_class: type
+    description = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        extend_schema(
+            parameters=[cls.query_class],
+            responses={200: cls.serializer_class, **refusals(400, 404)},
+            description=cls.description,
+        )(cls)
+
+    def report(self, cooperative: Cooperative, query: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def get(self, request: Request, slug: str) -> Response:
+        query = validated(self.query_class, request.query_params)
+        return Response(self.serializer_class(self.report(cooperative_named(slug), query)).data)

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -8,7 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.responses import INVALID, NOT_FOUND
+from cooperatives.models import Cooperative
+from core.api.responses import INVALID, NOT_FOUND, refusals
 from core.api.serializers import validated
 from orders import charts, documents, reports, selectors
 from orders.api.serializers import (
@@ -16,7 +18,7 @@ from orders.api.serializers import (
     ReportQuerySerializer,
     TradeReportSerializer,
 )
-from orders.api.views.common import cooperative_named, request_locale
+from orders.api.views.common import CooperativeReportView, cooperative_named, request_locale
 from orders.models import InvoiceKind
 
 
@@ -72,24 +74,26 @@ class DocumentFileView(APIView):
 YEAR_PARAM = ReportQuerySerializer
 
 
+def _trade(user: Any, cooperative: Cooperative, query: dict[str, Any]) -> dict:
+    year = query.get("year") or datetime.date.today().year
+    return reports.trade_report(user=user, cooperative=cooperative, year=year)
+
+
 def _report(request: Request, slug: str) -> dict:
     query = validated(ReportQuerySerializer, request.query_params)
-    year = query.get("year") or datetime.date.today().year
-    cooperative = cooperative_named(slug)
-    return reports.trade_report(user=request.user, cooperative=cooperative, year=year)
+    return _trade(request.user, cooperative_named(slug), query)
 
 
-class TradeReportView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        parameters=[YEAR_PARAM],
-        responses={200: TradeReportSerializer, 400: INVALID, 404: NOT_FOUND},
-        description="Sales and purchases per month and per partner cooperative, per currency. "
-        "Declined and cancelled orders are left out. For members and moderators.",
+class TradeReportView(CooperativeReportView):
+    query_class = YEAR_PARAM
+    serializer_class = TradeReportSerializer
+    description = (
+        "Sales and purchases per month and per partner cooperative, per currency. "
+        "Declined and cancelled orders are left out. For members and moderators."
     )
-    def get(self, request: Request, slug: str) -> Response:
-        return Response(TradeReportSerializer(_report(request, slug)).data)
+
+    def report(self, cooperative: Cooperative, query: dict[str, Any]) -> Any:
+        return _trade(self.request.user, cooperative, query)
 
 
 class TradeReportCsvView(APIView):
@@ -97,7 +101,7 @@ class TradeReportCsvView(APIView):
 
     @extend_schema(
         parameters=[YEAR_PARAM],
-        responses={(200, "text/csv"): OpenApiTypes.STR, 400: INVALID, 404: NOT_FOUND},
+        responses={(200, "text/csv"): OpenApiTypes.STR, **refusals(400, 404)},
         description="The same report as CSV (amounts in major units, e.g. 1250.00).",
     )
     def get(self, request: Request, slug: str) -> HttpResponse:

@@ -1,14 +1,17 @@
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
+from core.api.responses import (
+    NOT_FOUND,
+    refusals,
+)
 from core.api.serializers import validated
-from core.api.throttling import ScopedWriteRateThrottle
-from core.api.views import DescribedListView
+from core.api.views import ActionView, DescribedListView, DetailView, MessageThreadView, ObjectView
 from orders import selectors, services
 from orders.api.serializers import (
     MessageInputSerializer,
@@ -26,7 +29,7 @@ class OrderListView(DescribedListView):
     permission_classes = [IsAuthenticated]
     serializer_class = OrderSummarySerializer
     query_class = OrderListQuerySerializer
-    errors = {400: INVALID, 404: NOT_FOUND}
+    errors = refusals(400, 404)
     description = (
         "Orders of one cooperative, as buyer, as seller, or both, newest first. "
         "For its members and moderators."
@@ -43,76 +46,54 @@ class OrderListView(DescribedListView):
         )
 
 
-class OrderDetailView(APIView):
-    permission_classes = [IsAuthenticated]
+class OrderObject(ObjectView):
+    """An order the caller may see, answered with the actions open to the caller."""
 
-    @extend_schema(
-        responses={200: OrderDetailSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
-        description="Lines, totals, fee, status, events and the actions open to you.",
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        order = selectors.order_get_visible(user=request.user, order_id=pk)
-        return Response(OrderDetailSerializer(order, context={"request": request}).data)
+    serializer_class = OrderDetailSerializer
+
+    def target(self) -> Any:
+        return selectors.order_get_visible(user=self.request.user, order_id=self.kwargs["pk"])
+
+    def answer_context(self) -> dict[str, Any]:
+        return {"request": self.request}
 
 
-class OrderTransitionView(APIView):
+class OrderDetailView(OrderObject, DetailView):
+    description = "Lines, totals, fee, status, events and the actions open to you."
+
+
+class OrderAction(OrderObject, ActionView):
+    """An action on the order; the answer is the order as it is after it."""
+
+
+class OrderTransitionView(OrderAction):
     """POST /orders/{id}/<action>/: one lifecycle transition (see orders/state.py)."""
 
-    permission_classes = [IsAuthenticated]
     order_action = ""
-
-    @extend_schema(
-        request=ReasonSerializer,
-        responses={
-            200: OrderDetailSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
-        description="A lifecycle transition; 409 when the order's status does not allow it. "
-        "Cancelling an accepted order needs a reason.",
+    input_class = ReasonSerializer
+    errors = refusals(400, 403, 404, 409)
+    description = (
+        "A lifecycle transition; 409 when the order's status does not allow it. "
+        "Cancelling an accepted order needs a reason."
     )
-    def post(self, request: Request, pk: int) -> Response:
-        order = selectors.order_get_visible(user=request.user, order_id=pk)
-        data = validated(ReasonSerializer, request.data)
+
+    def act(self, order: Any, data: dict[str, Any]) -> None:
         services.order_transition(
-            order=order,
-            action=self.order_action,
-            actor=request.user,
-            reason=data["reason"],
+            order=order, action=self.order_action, actor=self.request.user, reason=data["reason"]
         )
-        order = selectors.order_get_visible(user=request.user, order_id=pk)
-        return Response(OrderDetailSerializer(order, context={"request": request}).data)
 
 
-class OrderMarkPaidView(APIView):
-    permission_classes = [IsAuthenticated]
+class OrderMarkPaidView(OrderAction):
+    input_class = NoteSerializer
+    errors = refusals(403, 404, 409)
+    description = "The seller confirms the bank transfer for an invoiced order."
 
-    @extend_schema(
-        request=NoteSerializer,
-        responses={
-            200: OrderDetailSerializer,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
-        description="The seller confirms the bank transfer for an invoiced order.",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        order = selectors.order_get_visible(user=request.user, order_id=pk)
-        data = validated(NoteSerializer, request.data)
-        services.order_mark_paid(order=order, actor=request.user, note=data["note"])
-        order = selectors.order_get_visible(user=request.user, order_id=pk)
-        return Response(OrderDetailSerializer(order, context={"request": request}).data)
+    def act(self, order: Any, data: dict[str, Any]) -> None:
+        services.order_mark_paid(order=order, actor=self.request.user, note=data["note"])
 
 
-class MessageListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedWriteRateThrottle]
-    throttle_scope = "messages"
+class MessageListView(MessageThreadView):
     serializer_class = MessageSerializer
-    filter_backends: list = []
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         order = selectors.order_get_visible(user=self.request.user, order_id=self.kwargs["pk"])
@@ -127,7 +108,7 @@ class MessageListView(generics.ListAPIView):
 
     @extend_schema(
         request=MessageInputSerializer,
-        responses={201: MessageSerializer, 400: INVALID, 404: NOT_FOUND, 429: THROTTLED},
+        responses={201: MessageSerializer, **refusals(400, 404, 429)},
         description="Write in the thread; the other cooperative's members get an e-mail.",
     )
     def post(self, request: Request, pk: int) -> Response:

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.responses import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
+from core.api.responses import refusals
 from core.api.serializers import ErrorSerializer
 from orders.api.views.common import cooperative_named
 from orders.payments import gateway
@@ -36,9 +36,7 @@ class StripeOnboardingView(APIView):
         request=None,
         responses={
             200: OnboardingLinkSerializer,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **refusals(401, 403, 404),
             409: OpenApiResponse(
                 ErrorSerializer,
                 description="Card payments are not configured here (`payments_not_configured`), "

@@ -1,6 +1,8 @@
 """The two quotes actions that make orders (orders sit above quotes): awarding a request and
 confirming a standing order's draft. Visibility comes from `quotes.selectors` (404 otherwise)."""
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -8,15 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.responses import (
-    CONFLICT,
-    FORBIDDEN,
-    INVALID,
-    NOT_FOUND,
-    THROTTLED,
-    UNAUTHENTICATED,
-    WRITE_REFUSALS,
-)
+from core.api.responses import THROTTLED, WRITE_REFUSALS
 from core.api.throttling import ScopedWriteRateThrottle
 from orders import selectors, services
 from orders.api.serializers import OrderSummarySerializer
@@ -24,12 +18,12 @@ from orders.api.views.cart import IDEMPOTENCY_KEY
 from orders.models import Order
 from quotes import selectors as quotes
 from quotes.api.serializers import AwardInputSerializer
-from quotes.api.views import DRAFT
+from quotes.api.views import DraftAction
 
 
-def _orders(request: Request, orders: list[Order]) -> list[dict[str, object]]:
-    found = selectors.order_list_by_ids(user=request.user, order_ids=[o.pk for o in orders])
-    return OrderSummarySerializer(found, many=True).data  # type: ignore[return-value]
+def _visible(request: Request, orders: list[Order]) -> Any:
+    """The orders an action made, as the caller sees them."""
+    return selectors.order_list_by_ids(user=request.user, order_ids=[o.pk for o in orders])
 
 
 class RfqAwardView(APIView):
@@ -45,11 +39,7 @@ class RfqAwardView(APIView):
             200: OpenApiResponse(
                 OrderSummarySerializer(many=True), description="A retry: the same orders."
             ),
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_REFUSALS,
             422: OpenApiResponse(description="The Idempotency-Key was used for another request."),
             429: THROTTLED,
         },
@@ -69,23 +59,21 @@ class RfqAwardView(APIView):
             awards=[(a["version"], a.get("quantity")) for a in data.validated_data["awards"]],
             idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
-        body = _orders(request, orders)
+        body = OrderSummarySerializer(_visible(request, orders), many=True).data
         if orders.is_replay:
             return Response(body, headers={"Idempotent-Replayed": "true"})
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class DraftConfirmView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=None,
-        parameters=[DRAFT],
-        responses={201: OrderSummarySerializer(many=True), **WRITE_REFUSALS},
-        description="The buyer confirms one period's draft: an order at the drafted (agreed) "
-        "prices and the agreement's payment terms, taking the listings' stock. Once only.",
+class DraftConfirmView(DraftAction):
+    serializer_class = OrderSummarySerializer
+    many = True
+    created = True
+    description = (
+        "The buyer confirms one period's draft: an order at the drafted (agreed) "
+        "prices and the agreement's payment terms, taking the listings' stock. Once only."
     )
-    def post(self, request: Request, pk: int, draft: int) -> Response:
-        found = quotes.draft_get_visible(user=request.user, standing_order_id=pk, draft_id=draft)
-        orders = services.standing_draft_confirm(draft=found, actor=request.user)
-        return Response(_orders(request, orders), status=status.HTTP_201_CREATED)
+
+    def act(self, draft: Any, data: dict[str, Any]) -> Any:
+        orders = services.standing_draft_confirm(draft=draft, actor=self.request.user)
+        return _visible(self.request, orders)

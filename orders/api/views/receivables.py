@@ -17,9 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED
+from cooperatives.models import Cooperative
+from core.api.responses import NOT_FOUND, refusals
 from core.api.serializers import validated
-from core.api.views import DescribedListView
+from core.api.views import DescribedListView, FileFormatView, ObjectView
 from orders.api.receivables import (
     AgingQuerySerializer,
     AgingSerializer,
@@ -39,7 +40,7 @@ from orders.api.receivables import (
     StatementQuerySerializer,
     StatementRowSerializer,
 )
-from orders.api.views.common import cooperative_named, request_locale
+from orders.api.views.common import CooperativeReportView, cooperative_named, request_locale
 from orders.receivables import credit, documents, fees, selectors, services
 from orders.selectors import order_get_visible
 
@@ -54,38 +55,43 @@ PAYMENT_KEY = OpenApiParameter(
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
 
 
-def _payment_answer(request: Request, invoice_id: int, recorded: services.Recorded) -> Response:
-    """The payment and the invoice as it is now: 201, or 200 for a retry (the first payment)."""
-    invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
-    body = PaymentRecordedSerializer({"payment": recorded.payment, "invoice": invoice}).data
-    code = status.HTTP_200_OK if recorded.is_replay else status.HTTP_201_CREATED
-    return Response(body, status=code)
+class PaymentRecordView(ObjectView):
+    """A payment recorded once per Idempotency-Key: `target()` finds what it pays (404), the
+    body is validated by `input_class` (400), and `record(target, data, key)` records it, or
+    finds the payment first recorded with this key, and returns what to answer and whether it is
+    such a retry: 201, or 200 for a retry. The schema follows from these and `description`."""
 
+    input_class: type
+    description = ""
 
-def _credit_answer(payment: Any, invoice: Any, order_id: int, is_replay: bool) -> Response:
-    body = CreditPaymentRecordedSerializer(
-        {"payment": payment, "invoice": invoice, "order": order_id}
-    ).data
-    return Response(body, status=status.HTTP_200_OK if is_replay else status.HTTP_201_CREATED)
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        extend_schema(
+            request=cls.input_class,
+            parameters=[PAYMENT_KEY],
+            responses={
+                201: cls.serializer_class,
+                200: OpenApiResponse(cls.serializer_class, description="A retry: the first."),
+                **refusals(400, 403, 404, 409),
+            },
+            description=cls.description,
+        )(cls)
 
+    def record(self, target: Any, data: dict[str, Any], key: str) -> tuple[Any, bool]:
+        raise NotImplementedError
 
-def _recorded_responses(serializer: type) -> dict:
-    """A payment recorded (201), or replayed by its Idempotency-Key (200), or refused."""
-    return {
-        201: serializer,
-        200: OpenApiResponse(serializer, description="A retry: the first."),
-        400: INVALID,
-        403: FORBIDDEN,
-        404: NOT_FOUND,
-        409: CONFLICT,
-    }
+    def post(self, request: Request, **kwargs: Any) -> Response:
+        target = self.target()
+        data = validated(self.input_class, request.data)
+        result, is_replay = self.record(target, data, request.headers.get("Idempotency-Key", ""))
+        return self.answer(result, status.HTTP_200_OK if is_replay else status.HTTP_201_CREATED)
 
 
 class InvoiceListView(DescribedListView):
     permission_classes = [IsAuthenticated]
     serializer_class = ReceivableSerializer
     query_class = InvoiceListQuerySerializer
-    errors = {400: INVALID, 404: NOT_FOUND}
+    errors = refusals(400, 404)
     description = (
         "A cooperative's invoices as seller (receivables) or buyer (payables), oldest "
         "due first, with what is due, paid and left. For its members and moderators."
@@ -102,60 +108,54 @@ class InvoiceListView(DescribedListView):
         )
 
 
-class InvoicePaymentView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=PaymentInputSerializer,
-        parameters=[PAYMENT_KEY],
-        responses=_recorded_responses(PaymentRecordedSerializer),
-        description="The seller records money received against the invoice, part or all of what "
-        "is left; more than is left is a 409 `overpayment` and nothing is recorded.",
+class InvoicePaymentView(PaymentRecordView):
+    input_class = PaymentInputSerializer
+    serializer_class = PaymentRecordedSerializer
+    description = (
+        "The seller records money received against the invoice, part or all of what "
+        "is left; more than is left is a 409 `overpayment` and nothing is recorded."
     )
-    def post(self, request: Request, pk: int) -> Response:
-        invoice = selectors.invoice_get_visible(user=request.user, invoice_id=pk)
-        data = validated(PaymentInputSerializer, request.data)
+
+    def target(self) -> Any:
+        return selectors.invoice_get_visible(user=self.request.user, invoice_id=self.kwargs["pk"])
+
+    def record(self, invoice: Any, data: dict[str, Any], key: str) -> tuple[Any, bool]:
         recorded = services.invoice_payment_record(
-            invoice=invoice,
-            actor=request.user,
-            idempotency_key=request.headers.get("Idempotency-Key", ""),
-            **data,
+            invoice=invoice, actor=self.request.user, idempotency_key=key, **data
         )
-        return _payment_answer(request, pk, recorded)
+        return {"payment": recorded.payment, "invoice": self.target()}, recorded.is_replay
 
 
-class CreditPaymentView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=CreditPaymentInputSerializer,
-        parameters=[PAYMENT_KEY],
-        responses=_recorded_responses(CreditPaymentRecordedSerializer),
-        description="The buyer pays part or all of an open invoice, or of a placed order not "
+class CreditPaymentView(PaymentRecordView):
+    input_class = CreditPaymentInputSerializer
+    serializer_class = CreditPaymentRecordedSerializer
+    description = (
+        "The buyer pays part or all of an open invoice, or of a placed order not "
         "invoiced yet, in mutual credit (both cooperatives joined the currency's credit system; "
         "the seller accepts that share in credit). 409 credit_line_exceeded, "
         "credit_upper_limit_exceeded, credit_not_joined, credit_not_accepted or "
         "credit_share_exceeded; nothing is half-paid. 404 for an invoice or order the caller "
-        "may not see.",
+        "may not see."
     )
-    def post(self, request: Request) -> Response:
-        values = validated(CreditPaymentInputSerializer, request.data)
-        key = request.headers.get("Idempotency-Key", "")
+
+    def record(self, nothing: None, values: dict[str, Any], key: str) -> tuple[Any, bool]:
+        user, amount = self.request.user, values["amount"]
         if "order" in values:
-            order = order_get_visible(user=request.user, order_id=values["order"])
+            order = order_get_visible(user=user, order_id=values["order"])
             invoice = selectors.invoice_of(order)
             if invoice is None:
                 payment, is_replay = credit.order_pay_in_credit(
-                    order=order, actor=request.user, amount=values["amount"], idempotency_key=key
+                    order=order, actor=user, amount=amount, idempotency_key=key
                 )
-                return _credit_answer(payment, None, order.pk, is_replay)
+                return {"payment": payment, "invoice": None, "order": order.pk}, is_replay
         else:
-            invoice = selectors.invoice_get_visible(user=request.user, invoice_id=values["invoice"])
+            invoice = selectors.invoice_get_visible(user=user, invoice_id=values["invoice"])
         recorded = services.invoice_pay_in_credit(
-            invoice=invoice, actor=request.user, amount=values["amount"], idempotency_key=key
+            invoice=invoice, actor=user, amount=amount, idempotency_key=key
         )
-        invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice.pk)
-        return _credit_answer(recorded.payment, invoice, invoice.order_id, recorded.is_replay)
+        invoice = selectors.invoice_get_visible(user=user, invoice_id=invoice.pk)
+        body = {"payment": recorded.payment, "invoice": invoice, "order": invoice.order_id}
+        return body, recorded.is_replay
 
 
 class PaymentNoticeCreateView(APIView):
@@ -164,14 +164,7 @@ class PaymentNoticeCreateView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": NoticeInputSerializer},
-        responses={
-            201: NoticeSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-            429: THROTTLED,
-        },
+        responses={201: NoticeSerializer, **refusals(400, 403, 404, 409, 429)},
         description="The buyer tells the seller it paid, with a proof (PDF or image); the seller "
         "confirms it (the payment is recorded) or rejects it.",
     )
@@ -188,13 +181,7 @@ class PaymentNoticeDecisionView(APIView):
 
     @extend_schema(
         request=RejectInputSerializer,
-        responses={
-            200: NoticeSerializer,
-            400: INVALID,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        responses={200: NoticeSerializer, **refusals(400, 403, 404, 409)},
         description="The seller confirms the notice (its payment is recorded) or rejects it with "
         "a reason (`reason` only for reject).",
     )
@@ -230,32 +217,25 @@ class PaymentNoticeProofView(APIView):
         return documents.proof_response(notice)
 
 
-class AgingView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        parameters=[AgingQuerySerializer],
-        responses={200: AgingSerializer, 400: INVALID, 404: NOT_FOUND},
-        description="What is left to pay on unpaid invoices, per currency, by days past due "
+class AgingView(CooperativeReportView):
+    query_class = AgingQuerySerializer
+    serializer_class = AgingSerializer
+    description = (
+        "What is left to pay on unpaid invoices, per currency, by days past due "
         "(current, 1–30, 31–60, 61–90, 90+): as `seller` what buyers owe the cooperative, as "
-        "`buyer` what it owes. For members and moderators.",
+        "`buyer` what it owes. For members and moderators."
     )
-    def get(self, request: Request, slug: str) -> Response:
-        query = validated(AgingQuerySerializer, request.query_params)
-        role = query["role"]
-        today = timezone.localdate()
+
+    def report(self, cooperative: Cooperative, query: dict[str, Any]) -> Any:
+        role, today = query["role"], timezone.localdate()
         rows = selectors.aging(
-            user=request.user, cooperative=cooperative_named(slug), role=role, today=today
+            user=self.request.user, cooperative=cooperative, role=role, today=today
         )
-        return Response(AgingSerializer({"role": role, "as_of": today, "rows": rows}).data)
+        return {"role": role, "as_of": today, "rows": rows}
 
 
-class StatementView(APIView):
+class StatementView(FileFormatView):
     permission_classes = [IsAuthenticated]
-
-    def perform_content_negotiation(self, request: Any, force: bool = False) -> Any:
-        # `?format=csv|pdf` picks the file this view writes, not a DRF renderer.
-        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
         parameters=[StatementQuerySerializer],
@@ -263,8 +243,7 @@ class StatementView(APIView):
             200: StatementRowSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/pdf"): OpenApiTypes.BINARY,
-            400: INVALID,
-            404: NOT_FOUND,
+            **refusals(400, 404),
         },
         description="The cooperative's statement from the ledger: every entry on what it is owed "
         "or owes (with one counterparty, in one currency, between two days), with the running "
@@ -305,52 +284,44 @@ def _month(value: str) -> date:
     return date(int(year), int(month), 1)
 
 
-class FeeStatementView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        parameters=[FeeQuerySerializer],
-        responses={200: FeeStatementSerializer, 400: INVALID, 404: NOT_FOUND},
-        description="The seller's solidarity fee: what it owes per currency (from the ledger), "
+class FeeStatementView(CooperativeReportView):
+    query_class = FeeQuerySerializer
+    serializer_class = FeeStatementSerializer
+    description = (
+        "The seller's solidarity fee: what it owes per currency (from the ledger), "
         "how to pay it, and the month's statement (each fee due and paid, with what is owed "
-        "after it). For the seller's members and the platform's treasurers.",
+        "after it). For the seller's members and the platform's treasurers."
     )
-    def get(self, request: Request, slug: str) -> Response:
-        query = validated(FeeQuerySerializer, request.query_params)
-        seller = cooperative_named(slug)
+
+    def report(self, seller: Cooperative, query: dict[str, Any]) -> Any:
         month = _month(query.get("month", ""))
-        rows = fees.fee_statement(user=request.user, seller=seller, month=month)
+        rows = fees.fee_statement(user=self.request.user, seller=seller, month=month)
         owed = [{"currency": c, "owed": v} for c, v in fees.fees_owed(seller).items()]
-        body = {
+        return {
             "month": month.strftime("%Y-%m"),
             "owed": owed,
             "how_to_pay": settings.PLATFORM_BANK_DETAILS,
             "rows": rows,
         }
-        return Response(FeeStatementSerializer(body).data)
 
 
-class FeePaymentView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=FeePaymentInputSerializer,
-        parameters=[PAYMENT_KEY],
-        responses=_recorded_responses(FeePaymentSerializer),
-        description="A platform treasurer records the seller's payment of its solidarity fee; "
-        "more than it owes in that currency is a 409 `fee_overpayment`, nothing recorded.",
+class FeePaymentView(PaymentRecordView):
+    input_class = FeePaymentInputSerializer
+    serializer_class = FeePaymentSerializer
+    description = (
+        "A platform treasurer records the seller's payment of its solidarity fee; "
+        "more than it owes in that currency is a 409 `fee_overpayment`, nothing recorded."
     )
-    def post(self, request: Request, slug: str) -> Response:
-        seller = cooperative_named(slug)
-        fees.ensure_treasurer(request.user)
-        data = validated(FeePaymentInputSerializer, request.data)
+
+    def target(self) -> Cooperative:
+        seller = cooperative_named(self.kwargs["slug"])
+        fees.ensure_treasurer(self.request.user)
+        return seller
+
+    def record(self, seller: Cooperative, data: dict[str, Any], key: str) -> tuple[Any, bool]:
         recorded = fees.fee_payment_record(
-            seller=seller,
-            actor=request.user,
-            idempotency_key=request.headers.get("Idempotency-Key", ""),
-            **data,
+            seller=seller, actor=self.request.user, idempotency_key=key, **data
         )
         payment = recorded.payment
         payment.owed = fees.fee_owed(seller, payment.currency)  # type: ignore[attr-defined]
-        code = status.HTTP_200_OK if recorded.is_replay else status.HTTP_201_CREATED
-        return Response(FeePaymentSerializer(payment).data, status=code)
+        return payment, recorded.is_replay
