@@ -4,15 +4,13 @@ include: each cell formatted for the reader (money and times as the templates' f
 from collections.abc import Iterable, Sequence
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clearing.models import ClearingRun
 from clearing.selectors import SetoffStatement
 from credit.models import CreditAccount, CreditSystem
 from frontend.templatetags.minga import money, when
-from frontend.views.common import Cell, Table
+from frontend.views.common import Cell, Table, short_date
 from ledger.selectors import StatementRow
 
 
@@ -28,7 +26,7 @@ def history_table(rows: Sequence[StatementRow]) -> Table:
         ],
         rows=[
             [
-                Cell(date_format(timezone.localtime(row.entry.occurred_at), "SHORT_DATE_FORMAT")),
+                Cell(short_date(row.entry.occurred_at)),
                 Cell(" · ".join(filter(None, [row.entry.get_kind_display(), row.entry.memo]))),
                 Cell(money(row.amount, row.currency), is_num=True),
                 Cell(money(row.balance, row.currency), is_num=True),
@@ -126,7 +124,8 @@ def positions_table(run: ClearingRun, *, executed: bool) -> Table:
             for position in run.positions.all()
         ],
         empty=_("No open invoice in this currency."),
-        scroll=True,
+        stack=False,
+        region=True,
     )
 
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, TypeGuard, TypeVar
 
 from django import forms
@@ -10,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django_htmx.middleware import HtmxDetails
@@ -202,6 +205,16 @@ class SearchPage:
         return response
 
 
+def short_date(value: date | None) -> str:
+    """A day (of a time: in the reader's zone) as the templates' `date:"SHORT_DATE_FORMAT"`
+    writes it; empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
 @dataclass(frozen=True)
 class Cell:
     """One cell of a `Table`: its text (already formatted for the reader), a link, and whether it
@@ -215,15 +228,17 @@ class Cell:
 @dataclass(frozen=True)
 class Table:
     """A table of rows read row by row, drawn by `frontend/includes/table.html`: a heading per
-    column (`(text, is_num)`), the first cell of a row as its header, on phones each row a card
-    with each cell labelled by its column, or, `scroll`, a table that scrolls inside its region
-    (labelled by `labelled_by`, a heading's id); `empty` when it has no rows."""
+    column (`(text, is_num)`), the first cell of a row as its header, on phones (`stack`) each row
+    a card with each cell labelled by its column, else a table that scrolls sideways; `region`,
+    its scroll box is a region labelled by `labelled_by` (a heading's id) that the keyboard can
+    reach; `empty` when it has no rows."""
 
     labelled_by: str
     headings: list[tuple[Any, bool]]
     rows: list[list[Cell]]
     empty: Any
-    scroll: bool = False
+    stack: bool = True
+    region: bool = False
 
     @property
     def lines(self) -> list[list[tuple[Cell, Any]]]:

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,20 +18,13 @@ from cooperatives.payout_validation import display_rows
 from credit import selectors as credit_selectors
 from frontend.credit_forms import CreditPayForm
 from frontend.receivable_forms import InvoiceFilterForm, NoticeForm, PaymentForm, RejectForm
+from frontend.receivable_tables import aging_table, invoices_table, statement_table
 from frontend.views.common import SignedInRequest, attempt, succeeded
 from orders import permissions as order_permissions
 from orders.receivables import documents, fees, selectors, services
 from orders.receivables.credit import order_credit_max
-from orders.receivables.state import AGING_BUCKETS, UNPAID, NoticeStatus
+from orders.receivables.state import UNPAID, NoticeStatus
 from orders.state import Side
-
-AGING_LABELS = {
-    "current": gettext_lazy("Not yet due"),
-    "1_30": gettext_lazy("1–30 days late"),
-    "31_60": gettext_lazy("31–60 days late"),
-    "61_90": gettext_lazy("61–90 days late"),
-    "90_plus": gettext_lazy("More than 90 days late"),
-}
 
 
 @login_required
@@ -51,18 +44,8 @@ def invoice_list(request: SignedInRequest, slug: str) -> HttpResponse:
             "cooperative": cooperative,
             "form": form,
             "role": role,
-            "invoices": invoices[:200],
-            "aging": [
-                {
-                    "currency": row.currency,
-                    "cells": [
-                        (AGING_LABELS[key], row.buckets[key]) for key, _f, _l in AGING_BUCKETS
-                    ],
-                    "total": row.total,
-                }
-                for row in aging
-            ],
-            "buckets": [AGING_LABELS[key] for key, _f, _l in AGING_BUCKETS],
+            "invoices": invoices_table(invoices[:200], role=role),
+            "aging": aging_table(aging),
             "fees_owed": sorted(fees.fees_owed(cooperative).items()) if role == Side.SELLER else [],
         },
     )
@@ -219,7 +202,7 @@ def statement(request: SignedInRequest, slug: str) -> HttpResponse:
             "cooperative": cooperative,
             "counterparty": counterparty,
             "currency": currency,
-            "rows": rows,
+            "rows": statement_table(rows),
             "balances": sorted(balances.items()),
             "query": request.GET.urlencode(),
         },

@@ -1,0 +1,130 @@
+"""The tables of the receivables pages (aging, invoices, statement, solidarity fee), as
+`frontend.views.common.Table`s drawn by one include: each cell formatted for the reader."""
+
+from collections.abc import Iterable, Sequence
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from frontend.templatetags.minga import money
+from frontend.views.common import Cell, Table, short_date
+from ledger.selectors import StatementRow
+from orders.models import Invoice
+from orders.receivables.fees import FeeRow
+from orders.receivables.selectors import AgingRow
+from orders.receivables.state import AGING_BUCKETS
+from orders.state import Side
+
+AGING_LABELS = {
+    "current": gettext_lazy("Not yet due"),
+    "1_30": gettext_lazy("1–30 days late"),
+    "31_60": gettext_lazy("31–60 days late"),
+    "61_90": gettext_lazy("61–90 days late"),
+    "90_plus": gettext_lazy("More than 90 days late"),
+}
+
+
+def aging_table(rows: Iterable[AgingRow]) -> Table:
+    """What is left to pay per currency, by how late it is."""
+    return Table(
+        labelled_by="aging-heading",
+        headings=[
+            (_("Currency"), False),
+            *((AGING_LABELS[key], True) for key, _first, _last in AGING_BUCKETS),
+            (_("Total"), True),
+        ],
+        rows=[
+            [
+                Cell(row.currency),
+                *(
+                    Cell(money(row.buckets[key], row.currency), is_num=True)
+                    for key, _first, _last in AGING_BUCKETS
+                ),
+                Cell(money(row.total, row.currency), is_num=True),
+            ]
+            for row in rows
+        ],
+        empty=_("Nothing is left to pay."),
+        region=True,
+    )
+
+
+def invoices_table(invoices: Iterable[Invoice], *, role: str) -> Table:
+    """The cooperative's invoices as `role`, each with the other side and what is left."""
+    return Table(
+        labelled_by="invoices-heading",
+        headings=[
+            (_("Invoice"), False),
+            (_("With"), False),
+            (_("Due"), False),
+            (_("Status"), False),
+            (_("Due amount"), True),
+            (_("Paid"), True),
+            (_("Left"), True),
+        ],
+        rows=[
+            [
+                Cell(invoice.number, reverse("frontend:invoice-detail", args=[invoice.pk])),
+                Cell(invoice.order.seller.name if role == Side.BUYER else invoice.order.buyer.name),
+                Cell(short_date(invoice.due_date)),
+                Cell(invoice.get_status_display()),
+                Cell(money(invoice.amount_due, invoice.currency), is_num=True),
+                Cell(money(invoice.amount_paid, invoice.currency), is_num=True),
+                Cell(money(invoice.amount_left, invoice.currency), is_num=True),
+            ]
+            for invoice in invoices
+        ],
+        empty=_("No invoices here."),
+    )
+
+
+def statement_table(rows: Sequence[StatementRow]) -> Table:
+    """The cooperative's receivables statement, oldest first, with the balance after each entry."""
+    return Table(
+        labelled_by="",
+        headings=[
+            (_("Date"), False),
+            (_("Entry"), False),
+            (_("Reference"), False),
+            (_("Amount"), True),
+            (_("Balance"), True),
+        ],
+        rows=[
+            [
+                Cell(short_date(row.entry.occurred_at)),
+                Cell(row.entry.get_kind_display()),
+                Cell(row.entry.memo),
+                Cell(money(row.amount, row.currency), is_num=True),
+                Cell(money(row.balance, row.currency), is_num=True),
+            ]
+            for row in rows
+        ],
+        empty=_("No entries yet."),
+    )
+
+
+def fee_table(rows: Iterable[FeeRow]) -> Table:
+    """A month of the solidarity fee: what fell due, what was paid, and what is owed after."""
+    return Table(
+        labelled_by="fee-statement-heading",
+        headings=[
+            (_("Date"), False),
+            (_("Reference"), False),
+            (_("Fee due"), True),
+            (_("Fee paid"), True),
+            (_("Owed"), True),
+        ],
+        rows=[
+            [
+                Cell(short_date(row.day)),
+                Cell(row.memo),
+                Cell(money(row.due, row.currency) if row.due else "", is_num=True),
+                Cell(money(row.paid, row.currency) if row.paid else "", is_num=True),
+                Cell(money(row.owed, row.currency), is_num=True),
+            ]
+            for row in rows
+        ],
+        empty=_("No fee this month."),
+        region=True,
+    )
