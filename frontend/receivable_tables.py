@@ -27,21 +27,16 @@ AGING_LABELS = {
 
 def aging_table(rows: Iterable[AgingRow]) -> Table:
     """What is left to pay per currency, by how late it is."""
+    keys = [key for key, _first, _last in AGING_BUCKETS]
     return Table(
         labelled_by="aging-heading",
-        headings=[
-            (_("Currency"), False),
-            *((AGING_LABELS[key], True) for key, _first, _last in AGING_BUCKETS),
-            (_("Total"), True),
-        ],
+        headings=[_("Currency"), *(AGING_LABELS[key] for key in keys), _("Total")],
+        numbers=len(keys) + 1,
         rows=[
             [
-                Cell(row.currency),
-                *(
-                    Cell(money(row.buckets[key], row.currency), is_num=True)
-                    for key, _first, _last in AGING_BUCKETS
-                ),
-                Cell(money(row.total, row.currency), is_num=True),
+                row.currency,
+                *(money(row.buckets[key], row.currency) for key in keys),
+                money(row.total, row.currency),
             ]
             for row in rows
         ],
@@ -55,23 +50,24 @@ def invoices_table(invoices: Iterable[Invoice], *, role: str) -> Table:
     return Table(
         labelled_by="invoices-heading",
         headings=[
-            (_("Invoice"), False),
-            (_("With"), False),
-            (_("Due"), False),
-            (_("Status"), False),
-            (_("Due amount"), True),
-            (_("Paid"), True),
-            (_("Left"), True),
+            _("Invoice"),
+            _("With"),
+            _("Due"),
+            _("Status"),
+            _("Due amount"),
+            _("Paid"),
+            _("Left"),
         ],
+        numbers=3,
         rows=[
             [
                 Cell(invoice.number, reverse("frontend:invoice-detail", args=[invoice.pk])),
-                Cell(invoice.order.seller.name if role == Side.BUYER else invoice.order.buyer.name),
-                Cell(short_date(invoice.due_date)),
-                Cell(invoice.get_status_display()),
-                Cell(money(invoice.amount_due, invoice.currency), is_num=True),
-                Cell(money(invoice.amount_paid, invoice.currency), is_num=True),
-                Cell(money(invoice.amount_left, invoice.currency), is_num=True),
+                invoice.order.seller.name if role == Side.BUYER else invoice.order.buyer.name,
+                short_date(invoice.due_date),
+                invoice.get_status_display(),
+                money(invoice.amount_due, invoice.currency),
+                money(invoice.amount_paid, invoice.currency),
+                money(invoice.amount_left, invoice.currency),
             ]
             for invoice in invoices
         ],
@@ -83,20 +79,15 @@ def statement_table(rows: Sequence[StatementRow]) -> Table:
     """The cooperative's receivables statement, oldest first, with the balance after each entry."""
     return Table(
         labelled_by="",
-        headings=[
-            (_("Date"), False),
-            (_("Entry"), False),
-            (_("Reference"), False),
-            (_("Amount"), True),
-            (_("Balance"), True),
-        ],
+        headings=[_("Date"), _("Entry"), _("Reference"), _("Amount"), _("Balance")],
+        numbers=2,
         rows=[
             [
-                Cell(short_date(row.entry.occurred_at)),
-                Cell(row.entry.get_kind_display()),
-                Cell(row.entry.memo),
-                Cell(money(row.amount, row.currency), is_num=True),
-                Cell(money(row.balance, row.currency), is_num=True),
+                short_date(row.entry.occurred_at),
+                row.entry.get_kind_display(),
+                row.entry.memo,
+                money(row.amount, row.currency),
+                money(row.balance, row.currency),
             ]
             for row in rows
         ],
@@ -108,20 +99,15 @@ def fee_table(rows: Iterable[FeeRow]) -> Table:
     """A month of the solidarity fee: what fell due, what was paid, and what is owed after."""
     return Table(
         labelled_by="fee-statement-heading",
-        headings=[
-            (_("Date"), False),
-            (_("Reference"), False),
-            (_("Fee due"), True),
-            (_("Fee paid"), True),
-            (_("Owed"), True),
-        ],
+        headings=[_("Date"), _("Reference"), _("Fee due"), _("Fee paid"), _("Owed")],
+        numbers=3,
         rows=[
             [
-                Cell(short_date(row.day)),
-                Cell(row.memo),
-                Cell(money(row.due, row.currency) if row.due else "", is_num=True),
-                Cell(money(row.paid, row.currency) if row.paid else "", is_num=True),
-                Cell(money(row.owed, row.currency), is_num=True),
+                short_date(row.day),
+                row.memo,
+                money(row.due, row.currency) if row.due else "",
+                money(row.paid, row.currency) if row.paid else "",
+                money(row.owed, row.currency),
             ]
             for row in rows
         ],

@@ -217,31 +217,44 @@ def short_date(value: date | None) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """One cell of a `Table`: its text (already formatted for the reader), a link, and whether it
-    is a number (aligned right)."""
+    """A cell of a `Table` that links somewhere: its text (already formatted for the reader) and
+    the address; any other cell is its text alone."""
 
     text: Any
     url: str = ""
-    is_num: bool = False
 
 
 @dataclass(frozen=True)
 class Table:
     """A table of rows read row by row, drawn by `frontend/includes/table.html`: a heading per
-    column (`(text, is_num)`), the first cell of a row as its header, on phones (`stack`) each row
-    a card with each cell labelled by its column, else a table that scrolls sideways; `region`,
-    its scroll box is a region labelled by `labelled_by` (a heading's id) that the keyboard can
-    reach; `empty` when it has no rows."""
+    column, the last `numbers` columns figures (aligned right), the first cell of a row as its
+    header; each cell its text, formatted for the reader, or a `Cell` that links. On phones
+    (`stack`) each row is a card with each cell labelled by its column, else the table scrolls
+    sideways; `region`, its scroll box is a region labelled by `labelled_by` (a heading's id)
+    that the keyboard can reach; `empty` when it has no rows."""
 
     labelled_by: str
-    headings: list[tuple[Any, bool]]
-    rows: list[list[Cell]]
+    headings: list[Any]
+    rows: list[list[Any]]
     empty: Any
+    numbers: int = 0
     stack: bool = True
     region: bool = False
 
     @property
-    def lines(self) -> list[list[tuple[Cell, Any]]]:
-        """Each row's cells with the heading of their column (the phone's label)."""
-        labels = [text for text, _is_num in self.headings]
-        return [list(zip(row, labels, strict=True)) for row in self.rows]
+    def columns(self) -> list[tuple[Any, bool]]:
+        """Each heading, and whether its column holds figures."""
+        first_number = len(self.headings) - self.numbers
+        return [(text, index >= first_number) for index, text in enumerate(self.headings)]
+
+    @property
+    def lines(self) -> list[list[tuple[Cell, Any, bool]]]:
+        """Each row's cells with the heading of their column (the phone's label) and whether it
+        is a figure."""
+        return [
+            [
+                (cell if isinstance(cell, Cell) else Cell(cell), text, is_num)
+                for cell, (text, is_num) in zip(row, self.columns, strict=True)
+            ]
+            for row in self.rows
+        ]
