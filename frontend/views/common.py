@@ -77,6 +77,20 @@ def attempt(
     return FAILED
 
 
+def act(
+    request: HttpRequest,
+    service: Callable[[], T],
+    done: str | Callable[[T], str],
+    back: str,
+) -> HttpResponse:
+    """A button that asks a service for one thing: success says `done` (a text, or made from the
+    result), a refusal says why; either way the person goes back to `back` (an address)."""
+    result = attempt(request, service)
+    if succeeded(result):
+        messages.success(request, done(result) if callable(done) else done)
+    return redirect(back)
+
+
 def submit(
     request: HttpRequest,
     form: forms.Form,
@@ -90,10 +104,26 @@ def submit(
     if not form.is_valid():
         messages.error(request, invalid)
         return redirect(back)
-    result = attempt(request, service)
-    if succeeded(result):
-        messages.success(request, done(result))
-    return redirect(back)
+    return act(request, service, done, back)
+
+
+def post_form(
+    request: HttpRequest,
+    form: forms.Form,
+    service: Callable[[], T],
+    done: str | Callable[[T], str],
+    then: str | Callable[[T], str],
+) -> HttpResponse | None:
+    """A page's own form: posted and valid, `service` is called (a refusal shows on the form)
+    and, once it succeeded, the person reads `done` on the page `then` (each a text, or made
+    from the result). None: the page is to be shown (again) with its form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    result = attempt(request, service, form=form)
+    if not succeeded(result):
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(then(result) if callable(then) else then)
 
 
 def member_page(
