@@ -94,15 +94,18 @@ def act(
 def submit(
     request: HttpRequest,
     form: forms.Form,
-    back: str,
-    invalid: str,
     service: Callable[[], T],
-    done: Callable[[T], str],
+    done: str | Callable[[T], str],
+    back: str,
+    *,
+    invalid: str = "",
 ) -> HttpResponse:
-    """A small form posted from a list or a record: an invalid form (`invalid`) or a refusal is a
-    message, a success says `done(result)`; either way the person goes back to `back`."""
+    """A small form posted from a list or a record: an invalid form (`invalid`, else the form's
+    own errors) or a refusal is a message, a success says `done`; either way the person goes back
+    to `back`."""
     if not form.is_valid():
-        messages.error(request, invalid)
+        errors = (str(error) for field_errors in form.errors.values() for error in field_errors)
+        messages.error(request, invalid or " ".join(errors))
         return redirect(back)
     return act(request, service, done, back)
 

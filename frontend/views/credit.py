@@ -5,10 +5,9 @@ an invoice in credit, and the credit committee's pages (accounts, lines, four ey
 
 import uuid
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -23,7 +22,7 @@ from credit.permissions import is_credit_committee
 from credit.state import LineRequestStatus
 from frontend import credit_tables as tables
 from frontend.credit_forms import CreditPayForm, JoinForm, LineForm
-from frontend.views.common import SignedInRequest, act, post_form
+from frontend.views.common import SignedInRequest, act, post_form, submit
 from orders.receivables import documents
 from orders.receivables import selectors as receivable_selectors
 from orders.receivables import services as receivable_services
@@ -132,12 +131,9 @@ def credit_account_csv(request: SignedInRequest, slug: str, currency: str) -> Ht
 def invoice_pay_in_credit(request: SignedInRequest, invoice_id: int) -> HttpResponse:
     invoice = receivable_selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
     form = CreditPayForm(request.POST, currency=invoice.currency)
-    back = reverse("frontend:invoice-detail", args=[invoice.pk])
-    if not form.is_valid():
-        messages.error(request, " ".join(str(error) for error in form.errors.get("amount", [])))
-        return redirect(back)
-    return act(
+    return submit(
         request,
+        form,
         lambda: receivable_services.invoice_pay_in_credit(
             invoice=invoice,
             actor=request.user,
@@ -146,7 +142,7 @@ def invoice_pay_in_credit(request: SignedInRequest, invoice_id: int) -> HttpResp
             idempotency_key=request.POST.get("payment_key") or uuid.uuid4().hex,
         ),
         _("Paid in credit: the seller's balance went up by as much."),
-        back,
+        reverse("frontend:invoice-detail", args=[invoice.pk]),
     )
 
 
