@@ -1,12 +1,14 @@
 """Small template filters and tags of the pages."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, to_locale
 
@@ -189,3 +191,44 @@ def list_or_empty(parser: template.base.Parser, token: template.base.Token) -> L
     body = parser.parse(("endlist_or_empty",))
     parser.delete_first_token()
     return ListOrEmptyNode(parser.compile_filter(bits[1]), bits[3].split(","), options, body)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A column heading of `table_head`, with how its column reads."""
+
+    text: Any
+    is_num: bool = False
+    is_hidden: bool = False
+
+
+@register.filter
+def num(text: Any) -> Heading:
+    """`_("Amount")|num` in `table_head`: a column of figures, aligned right."""
+    return Heading(text, is_num=True)
+
+
+@register.filter
+def visually_hidden(text: Any) -> Heading:
+    """`_("Actions")|visually_hidden` in `table_head`: a heading only screen readers read."""
+    return Heading(text, is_hidden=True)
+
+
+def _column_heading(heading: Any) -> str:
+    heading = heading if isinstance(heading, Heading) else Heading(heading)
+    text = heading.text
+    if heading.is_hidden:
+        text = format_html('<span class="visually-hidden">{}</span>', text)
+    if heading.is_num:
+        return format_html('<th scope="col" class="num">{}</th>', text)
+    return format_html('<th scope="col">{}</th>', text)
+
+
+@register.simple_tag
+def table_head(*headings: Any) -> str:
+    """`{% table_head _("Order") _("Total")|num %}`: the `<thead>` of a table whose rows the
+    template writes, one `<th scope="col">` a heading."""
+    return format_html(
+        "<thead><tr>{}</tr></thead>",
+        format_html_join("", "{}", ((_column_heading(heading),) for heading in headings)),
+    )

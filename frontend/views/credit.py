@@ -4,6 +4,7 @@ account page (balance, limits, available credit, history with CSV, the log of it
 an invoice in credit, and the credit committee's pages (accounts, lines, four eyes)."""
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -17,7 +18,7 @@ from cooperatives import selectors as cooperative_selectors
 from cooperatives.models import MANAGING_ROLES, Cooperative
 from cooperatives.permissions import role_in
 from credit import selectors, services
-from credit.models import CreditSystem
+from credit.models import CreditAccount, CreditSystem
 from credit.permissions import is_credit_committee
 from credit.state import LineRequestStatus
 from frontend import credit_tables as tables
@@ -95,19 +96,22 @@ def _account(request: SignedInRequest, slug: str, currency: str) -> tuple:
     return cooperative, account, selectors.credit_history(account)
 
 
+def _standing(account: CreditAccount) -> dict[str, Any]:
+    """An account with its balance and what it may still spend (down to its credit line)."""
+    balance = int(getattr(account, "balance", 0) or 0)
+    return {"account": account, "balance": balance, "available": balance - account.lower_limit}
+
+
 @login_required
 @require_safe
 def credit_account(request: SignedInRequest, slug: str, currency: str) -> HttpResponse:
     cooperative, account, history = _account(request, slug, currency)
-    balance = int(getattr(account, "balance", 0) or 0)
     return render(
         request,
         "frontend/credit/account.html",
         {
             "cooperative": cooperative,
-            "account": account,
-            "balance": balance,
-            "available": balance - account.lower_limit,
+            **_standing(account),
             "history": tables.history_table(history),
             "terms_version": max(
                 (acceptance.terms.version for acceptance in account.acceptances.all()), default=0
@@ -195,14 +199,11 @@ def committee_account(request: SignedInRequest, account_id: int) -> HttpResponse
     )
     if posted:
         return posted
-    balance = int(getattr(account, "balance", 0) or 0)
     return render(
         request,
         "frontend/credit/committee_account.html",
         {
-            "account": account,
-            "balance": balance,
-            "available": balance - account.lower_limit,
+            **_standing(account),
             "form": form,
             "pending": selectors.line_requests_pending().filter(account=account),
         },

@@ -109,8 +109,13 @@ def _switch_choices(
     ]
 
 
+def _url_for(name: str, cooperative: Cooperative) -> str:
+    """A page that shows one of the person's cooperatives, chosen by `?cooperative=`."""
+    return f"{reverse(name)}?{urlencode({'cooperative': cooperative.slug})}"
+
+
 def _cart_url(cooperative: Cooperative) -> str:
-    return f"{reverse('frontend:cart')}?{urlencode({'cooperative': cooperative.slug})}"
+    return _url_for("frontend:cart", cooperative)
 
 
 # Cart ----------------------------------------------------------------------------------------
@@ -403,6 +408,7 @@ def order_list(request: SignedInRequest) -> HttpResponse:
             for order in page.object_list
         ]
         context["is_filtered"] = bool(role or status)
+        context["unfiltered_url"] = _url_for("frontend:order-list", cooperative)
     return render(request, "frontend/orders/order_list.html", context)
 
 
