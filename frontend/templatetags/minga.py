@@ -1,6 +1,5 @@
 """Small template filters and tags of the pages."""
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -193,42 +192,35 @@ def list_or_empty(parser: template.base.Parser, token: template.base.Token) -> L
     return ListOrEmptyNode(parser.compile_filter(bits[1]), bits[3].split(","), options, body)
 
 
-@dataclass(frozen=True)
-class Heading:
-    """A column heading of `table_head`, with how its column reads."""
-
-    text: Any
-    is_num: bool = False
-    is_hidden: bool = False
+HEADING_KINDS = {"num", "hidden"}
 
 
-@register.filter
-def num(text: Any) -> Heading:
-    """`_("Amount")|num` in `table_head`: a column of figures, aligned right."""
-    return Heading(text, is_num=True)
-
-
-@register.filter
-def visually_hidden(text: Any) -> Heading:
-    """`_("Actions")|visually_hidden` in `table_head`: a heading only screen readers read."""
-    return Heading(text, is_hidden=True)
-
-
-def _column_heading(heading: Any) -> str:
-    heading = heading if isinstance(heading, Heading) else Heading(heading)
-    text = heading.text
-    if heading.is_hidden:
+def _column_heading(text: Any, kind: str) -> str:
+    if kind == "hidden":
         text = format_html('<span class="visually-hidden">{}</span>', text)
-    if heading.is_num:
+    if kind == "num":
         return format_html('<th scope="col" class="num">{}</th>', text)
     return format_html('<th scope="col">{}</th>', text)
 
 
-@register.simple_tag
-def table_head(*headings: Any) -> str:
-    """`{% table_head _("Order") _("Total")|num %}`: the `<thead>` of a table whose rows the
-    template writes, one `<th scope="col">` a heading."""
-    return format_html(
-        "<thead><tr>{}</tr></thead>",
-        format_html_join("", "{}", ((_column_heading(heading),) for heading in headings)),
-    )
+class TableHeadNode(template.Node):
+    def __init__(self, headings: list[tuple[template.base.FilterExpression, str]]) -> None:
+        self.headings = headings
+
+    def render(self, context: template.Context) -> str:
+        cells = ((_column_heading(text.resolve(context), kind),) for text, kind in self.headings)
+        return format_html("<thead><tr>{}</tr></thead>", format_html_join("", "{}", cells))
+
+
+@register.tag
+def table_head(parser: template.base.Parser, token: template.base.Token) -> TableHeadNode:
+    """`{% table_head _("Order") num=_("Total") hidden=_("Actions") %}`: the `<thead>` of a
+    table whose rows the template writes, one `<th scope="col">` a heading; `num=` a column of
+    figures (aligned right), `hidden=` a heading only screen readers read."""
+    headings = []
+    for bit in token.split_contents()[1:]:
+        kind, sep, text = bit.partition("=")
+        if not sep or kind not in HEADING_KINDS:
+            kind, text = "", bit
+        headings.append((parser.compile_filter(text), kind))
+    return TableHeadNode(headings)

@@ -38,6 +38,7 @@ from frontend.order_forms import (
     OrderFilterForm,
 )
 from frontend.views.common import (
+    NarrowPage,
     SignedInRequest,
     act,
     attempt,
@@ -53,6 +54,7 @@ from orders.models import InvoiceKind, Order
 from orders.state import ACTIONS, PaymentStatus, find_transition
 
 PAGE_SIZE = 20
+CHECKOUT_NOT_ALLOWED = NarrowPage(title=gettext_lazy("Check out"))
 
 ACTION_LABELS = {
     "accept": gettext_lazy("Accept the order"),
@@ -267,7 +269,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
         return render(
             request,
             "frontend/orders/checkout_not_allowed.html",
-            {"cooperative": cooperative, "managed": managed},
+            {"cooperative": cooperative, "managed": managed, "page": CHECKOUT_NOT_ALLOWED},
             status=403,  # a refusal, as the API's; the page explains who may check out
         )
     summary = selectors.cart_summary(user=request.user, cooperative=cooperative)
