@@ -47,38 +47,41 @@ class AppealForm(forms.Form):
     )
 
 
-class ListingQueueFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[
-            (ListingStatus.PENDING_REVIEW, _("Waiting for review")),
-            (ListingStatus.PUBLISHED, _("Published")),
-            (ListingStatus.SUSPENDED, _("Suspended")),
-            (ListingStatus.REJECTED, _("Rejected")),
-        ],
-    )
+class StatusFilterForm(forms.Form):
+    """A queue's filter: one optional status, among the class's `choices`."""
+
+    choices: Any = ()
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["status"]).choices = self.choices
 
 
-class ReportQueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=ReportStatus.choices)
+class ListingQueueFilterForm(StatusFilterForm):
+    choices = [
+        (ListingStatus.PENDING_REVIEW, _("Waiting for review")),
+        (ListingStatus.PUBLISHED, _("Published")),
+        (ListingStatus.SUSPENDED, _("Suspended")),
+        (ListingStatus.REJECTED, _("Rejected")),
+    ]
 
 
-class AppealQueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=AppealStatus.choices)
+class ReportQueueFilterForm(StatusFilterForm):
+    choices = ReportStatus.choices
 
 
-class CooperativeStatusFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[
-            (VerificationStatus.SUSPENDED, _("Suspended")),
-            (VerificationStatus.PENDING, _("Verification pending")),
-            (VerificationStatus.UNVERIFIED, _("Unverified")),
-            (VerificationStatus.VERIFIED, _("Verified")),
-        ],
-    )
+class AppealQueueFilterForm(StatusFilterForm):
+    choices = AppealStatus.choices
+
+
+class CooperativeStatusFilterForm(StatusFilterForm):
+    choices = [
+        (VerificationStatus.SUSPENDED, _("Suspended")),
+        (VerificationStatus.PENDING, _("Verification pending")),
+        (VerificationStatus.UNVERIFIED, _("Unverified")),
+        (VerificationStatus.VERIFIED, _("Verified")),
+    ]
 
 
 class ActionLogFilterForm(forms.Form):
