@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from clearing.models import ClearingRun
 from clearing.selectors import SetoffStatement
 from credit.models import CreditAccount, CreditSystem
-from frontend.templatetags.minga import money, when
+from frontend.templatetags.minga import amounts, money, when
 from frontend.views.common import Cell, Table, short_date
 from ledger.selectors import StatementRow
 
@@ -24,8 +24,7 @@ def history_table(rows: Sequence[StatementRow]) -> Table:
             [
                 short_date(row.entry.occurred_at),
                 " · ".join(filter(None, [row.entry.get_kind_display(), row.entry.memo])),
-                money(row.amount, row.currency),
-                money(row.balance, row.currency),
+                *amounts(row.currency, row.amount, row.balance),
             ]
             for row in reversed(rows)
         ],
@@ -46,9 +45,12 @@ def accounts_table(system: CreditSystem, accounts: Iterable[CreditAccount]) -> T
                     account.cooperative.name,
                     reverse("frontend:credit-committee-account", args=[account.pk]),
                 ),
-                money(getattr(account, "balance", 0) or 0, currency),
-                money(account.lower_limit, currency),
-                money(account.upper_limit, currency),
+                *amounts(
+                    currency,
+                    getattr(account, "balance", 0) or 0,
+                    account.lower_limit,
+                    account.upper_limit,
+                ),
             ]
             for account in accounts
         ],
@@ -99,14 +101,12 @@ def positions_table(run: ClearingRun, *, executed: bool) -> Table:
                     if executed
                     else "",
                 ),
-                *(
-                    money(amount, run.currency)
-                    for amount in (
-                        position.owed_before,
-                        position.owing_before,
-                        position.owed_after,
-                        position.owing_after,
-                    )
+                *amounts(
+                    run.currency,
+                    position.owed_before,
+                    position.owing_before,
+                    position.owed_after,
+                    position.owing_after,
                 ),
             ]
             for position in run.positions.all()
@@ -126,8 +126,7 @@ def items_table(run: ClearingRun) -> Table:
             [
                 item.invoice.number,
                 f"{item.debtor.name} → {item.creditor.name}",
-                money(item.amount_left, run.currency),
-                money(item.setoff_amount, run.currency),
+                *amounts(run.currency, item.amount_left, item.setoff_amount),
             ]
             for item in run.items.all()
         ],
@@ -146,9 +145,7 @@ def statement_table(statement: SetoffStatement) -> Table:
                 line.invoice.number,
                 f"{line.counterparty.name} · "
                 + (_("Owed to us") if line.is_owed_to_us else _("Owed by us")),
-                money(line.amount_before, currency),
-                money(line.setoff_amount, currency),
-                money(line.amount_after, currency),
+                *amounts(currency, line.amount_before, line.setoff_amount, line.amount_after),
             ]
             for line in statement.lines
         ],

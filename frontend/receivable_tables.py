@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from frontend.templatetags.minga import money
+from frontend.templatetags.minga import amounts, money
 from frontend.views.common import Cell, Table, short_date
 from ledger.selectors import StatementRow
 from orders.models import Invoice
@@ -35,8 +35,7 @@ def aging_table(rows: Iterable[AgingRow]) -> Table:
         rows=[
             [
                 row.currency,
-                *(money(row.buckets[key], row.currency) for key in keys),
-                money(row.total, row.currency),
+                *amounts(row.currency, *(row.buckets[key] for key in keys), row.total),
             ]
             for row in rows
         ],
@@ -65,9 +64,9 @@ def invoices_table(invoices: Iterable[Invoice], *, role: str) -> Table:
                 invoice.order.seller.name if role == Side.BUYER else invoice.order.buyer.name,
                 short_date(invoice.due_date),
                 invoice.get_status_display(),
-                money(invoice.amount_due, invoice.currency),
-                money(invoice.amount_paid, invoice.currency),
-                money(invoice.amount_left, invoice.currency),
+                *amounts(
+                    invoice.currency, invoice.amount_due, invoice.amount_paid, invoice.amount_left
+                ),
             ]
             for invoice in invoices
         ],
@@ -86,8 +85,7 @@ def statement_table(rows: Sequence[StatementRow]) -> Table:
                 short_date(row.entry.occurred_at),
                 row.entry.get_kind_display(),
                 row.entry.memo,
-                money(row.amount, row.currency),
-                money(row.balance, row.currency),
+                *amounts(row.currency, row.amount, row.balance),
             ]
             for row in rows
         ],

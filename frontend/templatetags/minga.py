@@ -88,6 +88,11 @@ def money(amount: int | None, currency: str) -> str:
     return Money(int(amount), currency).format(_locale())
 
 
+def amounts(currency: str, *values: int | None) -> list[str]:
+    """Several amounts of one currency, each formatted as `money` does (a table's figures)."""
+    return [money(value, currency) for value in values]
+
+
 @register.filter
 def units(quantity: int, unit: str) -> str:
     """`3|units:"lot"` → "3 lotes": a quantity with its unit in the reader's language."""
