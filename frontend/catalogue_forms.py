@@ -22,7 +22,7 @@ from core.money import (
 )
 from core.reference import country_choices
 from frontend.credit_fields import credit_share_field, set_share_choices
-from frontend.forms import search_field
+from frontend.forms import optional_choice, search_field
 from frontend.widgets import LongSelect
 from marketplace import selectors
 from marketplace.models import MAX_STOCK, DeliveryMode, Listing, ListingKind, Unit, unit_name
@@ -84,11 +84,7 @@ class CatalogueFilterForm(forms.Form):
 
     search = search_field(_("Words from the title, description, category or seller."))
     category = forms.ChoiceField(label=_("Category"), required=False, widget=LongSelect)
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        required=False,
-        choices=[("", _("Products and services")), *ListingKind.choices],
-    )
+    kind = optional_choice(_("Kind"), _("Products and services"), ListingKind.choices)
     country = forms.ChoiceField(label=_("Seller's country"), required=False, widget=LongSelect)
     currency = forms.ChoiceField(label=_("Currency"), required=False, widget=LongSelect)
     min_price = forms.CharField(

@@ -35,6 +35,15 @@ def search_field(help_text: Any) -> forms.CharField:
     )
 
 
+def optional_choice(
+    label: Any, empty_label: Any, choices: Any, **options: Any
+) -> forms.ChoiceField:
+    """An optional choice among `choices`; the first option, `empty_label`, chooses none."""
+    return forms.ChoiceField(
+        label=label, required=False, choices=[("", empty_label), *choices], **options
+    )
+
+
 def note_field(
     label: Any, *, max_length: int = 2000, rows: int = 3, **options: Any
 ) -> forms.CharField:
@@ -138,14 +147,8 @@ class DirectoryFilterForm(forms.Form):
 
     search = search_field(_("Name, city, region or description."))
     country = forms.ChoiceField(label=_("Country"), required=False)
-    sector = forms.ChoiceField(
-        label=_("Sector"), required=False, choices=[("", _("Any sector")), *Sector.choices]
-    )
-    legal_form = forms.ChoiceField(
-        label=_("Legal form"),
-        required=False,
-        choices=[("", _("Any legal form")), *LegalForm.choices],
-    )
+    sector = optional_choice(_("Sector"), _("Any sector"), Sector.choices)
+    legal_form = optional_choice(_("Legal form"), _("Any legal form"), LegalForm.choices)
     verified = forms.BooleanField(
         label=_("Verified only"),
         label_suffix="",  # the box comes first: "☐ Verified only", no colon
@@ -199,10 +202,10 @@ class CooperativeForm(forms.Form):
         rows=6,
         help_text=_("What you make or offer, how you work, whom you work with."),
     )
-    description_language = forms.ChoiceField(
-        label=_("Language of the description"),
-        required=False,
-        choices=[("", _("Not stated")), *settings.LANGUAGES],
+    description_language = optional_choice(
+        _("Language of the description"),
+        _("Not stated"),
+        settings.LANGUAGES,
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.state import VerificationStatus
+from frontend.forms import optional_choice
 from marketplace.state import ListingStatus
 from moderation.models import ActionKind, AppealOutcome, ReportOutcome
 from moderation.services import COOPERATIVE_ACTIONS, LISTING_ACTIONS
@@ -88,9 +89,7 @@ class ActionLogFilterForm(forms.Form):
     """The log's filters; the same names as `GET /api/v1/moderation/actions/`."""
 
     moderator = forms.ChoiceField(label=_("Moderator"), required=False)
-    action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("Any action")), *ActionKind.choices]
-    )
+    action = optional_choice(_("Action"), _("Any action"), ActionKind.choices)
     cooperative = forms.SlugField(
         label=_("Cooperative (slug)"),
         required=False,

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from frontend.forms import minor_units
+from frontend.forms import minor_units, optional_choice
 from orders.receivables.state import MANUAL_RAILS, InvoiceStatus, PaymentRail
 
 
@@ -49,6 +49,4 @@ class InvoiceFilterForm(forms.Form):
         choices=[("seller", _("Receivables (we sold)")), ("buyer", _("Payables (we bought)"))],
         required=False,
     )
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any")), *InvoiceStatus.choices], required=False
-    )
+    status = optional_choice(_("Status"), _("Any"), InvoiceStatus.choices)
