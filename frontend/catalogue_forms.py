@@ -22,7 +22,7 @@ from core.money import (
 )
 from core.reference import country_choices
 from frontend.credit_fields import credit_share_field, set_share_choices
-from frontend.forms import optional_choice, search_field
+from frontend.forms import optional_choice, search_field, with_empty
 from frontend.widgets import LongSelect
 from marketplace import selectors
 from marketplace.models import MAX_STOCK, DeliveryMode, Listing, ListingKind, Unit, unit_name
@@ -112,10 +112,9 @@ class CatalogueFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["category"]).choices = category_choices(
             str(_("Every category"))
         )
-        cast(forms.ChoiceField, self.fields["country"]).choices = [
-            ("", str(_("Any country"))),
-            *country_choices(_locale()),
-        ]
+        cast(forms.ChoiceField, self.fields["country"]).choices = with_empty(
+            str(_("Any country")), country_choices(_locale())
+        )
         cast(forms.ChoiceField, self.fields["currency"]).choices = _currencies(
             str(_("Any currency"))
         )

@@ -35,12 +35,17 @@ def search_field(help_text: Any) -> forms.CharField:
     )
 
 
+def with_empty(empty_label: Any, choices: Any) -> list[tuple[str, Any]]:
+    """`choices` after a first option, `empty_label`, that chooses none."""
+    return [("", empty_label), *choices]
+
+
 def optional_choice(
     label: Any, empty_label: Any, choices: Any, **options: Any
 ) -> forms.ChoiceField:
     """An optional choice among `choices`; the first option, `empty_label`, chooses none."""
     return forms.ChoiceField(
-        label=label, required=False, choices=[("", empty_label), *choices], **options
+        label=label, required=False, choices=with_empty(empty_label, choices), **options
     )
 
 
@@ -76,7 +81,7 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
 
 def _countries(blank_label: str | None) -> list[tuple[str, str]]:
     choices = country_choices(get_language() or settings.LANGUAGE_CODE)
-    return [("", blank_label), *choices] if blank_label is not None else choices
+    return with_empty(blank_label, choices) if blank_label is not None else choices
 
 
 class SignUpForm(forms.Form):
@@ -230,10 +235,9 @@ class CooperativeForm(forms.Form):
         cast(forms.ChoiceField, self.fields["country"]).choices = _countries(
             str(_("Choose a country"))
         )
-        cast(forms.ChoiceField, self.fields["time_zone"]).choices = [
-            ("", str(_("The country's zone"))),
-            *time_zone_choices(),
-        ]
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = with_empty(
+            str(_("The country's zone")), time_zone_choices()
+        )
         self.initial.setdefault("credit_share_bps", 0)
         set_share_choices(self.fields["credit_share_bps"], self.initial["credit_share_bps"])
 

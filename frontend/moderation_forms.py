@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.state import VerificationStatus
-from frontend.forms import optional_choice
+from frontend.forms import optional_choice, with_empty
 from marketplace.state import ListingStatus
 from moderation.models import ActionKind, AppealOutcome, ReportOutcome
 from moderation.services import COOPERATIVE_ACTIONS, LISTING_ACTIONS
@@ -105,7 +105,6 @@ class ActionLogFilterForm(forms.Form):
 
     def __init__(self, *args: Any, moderators: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["moderator"]).choices = [
-            ("", _("Anyone")),
-            *moderators,
-        ]
+        cast(forms.ChoiceField, self.fields["moderator"]).choices = with_empty(
+            _("Anyone"), moderators
+        )
