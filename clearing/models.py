@@ -1,29 +1,25 @@
 """A clearing run: the proposal of a multilateral set-off over the open invoices of one currency
 (docs/credit.md), kept as it was computed so that it can be shown, checked and executed."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from clearing.state import RunStatus
+from core.models import acting_user, one_of_choices
 
 
 class ClearingRun(models.Model):
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.PROPOSED)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    proposed_by = acting_user(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Minor units: what the included invoices left owed, and how much of it the set-off clears.
     volume_amount = models.BigIntegerField(default=0)
     cleared_amount = models.BigIntegerField(default=0)
     invoice_count = models.PositiveIntegerField(default=0)
     executed_at = models.DateTimeField(null=True, blank=True)
-    executed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    executed_by = acting_user(blank=True)
     # "YYYY-MM" for the monthly run of the periodic job (one per currency and month); blank for
     # a run the committee started.
     period = models.CharField(max_length=7, blank=True, default="")
@@ -41,9 +37,7 @@ class ClearingRun(models.Model):
                 condition=Q(cleared_amount__gte=0, cleared_amount__lte=F("volume_amount")),
                 name="clearingrun_cleared_within_volume",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=RunStatus.values), name="clearingrun_status_valid"
-            ),
+            one_of_choices("status", RunStatus, name="clearingrun_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -122,9 +116,7 @@ class ClearingRunEvent(models.Model):
     action = models.CharField(max_length=16)
     from_status = models.CharField(max_length=16)
     to_status = models.CharField(max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = acting_user(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,18 +11,10 @@ class RunStatus(models.TextChoices):
     EXECUTED = "executed", _("Executed")
 
 
-# action -> (allowed from, to).
-RUN_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "execute": (frozenset({RunStatus.PROPOSED}), RunStatus.EXECUTED),
-}
-
-
-def ensure_run_transition(action: str, current: str) -> str:
-    return transitions.ensure_transition(
-        RUN_TRANSITIONS,
-        action,
-        current,
-        statuses=RunStatus,
-        refusal=_("A clearing run cannot be %(action)s while it is %(current)s."),
-        action_labels={"execute": _("executed")},
-    )
+RUN_LIFECYCLE = transitions.Lifecycle(
+    RunStatus,
+    refusal=_("A clearing run cannot be %(action)s while it is %(current)s."),
+    table={"execute": ({RunStatus.PROPOSED}, RunStatus.EXECUTED)},
+    labels={"execute": _("executed")},
+)
+ensure_run_transition = RUN_LIFECYCLE.ensure

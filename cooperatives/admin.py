@@ -150,8 +150,7 @@ class InvitationAdmin(admin.ModelAdmin):
 class VerificationDocumentInline(admin.TabularInline):
     model = VerificationDocument
     extra = 0
-    fields = ["original_name", "content_type", "size", "uploaded_at"]
-    readonly_fields = ["original_name", "content_type", "size", "uploaded_at"]
+    fields = readonly_fields = ("original_name", "content_type", "size", "uploaded_at")
 
 
 @admin.register(VerificationRequest)

@@ -8,7 +8,7 @@ logos are validated and re-encoded and the creator becomes the first owner.
 import io
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
@@ -52,18 +52,15 @@ class DemoCooperative:
 # details of those that have them).
 DATA = Path(__file__).parent / "demo_data" / "cooperatives.json"
 ROWS: list[dict[str, Any]] = json.loads(DATA.read_text(encoding="utf-8"))
-COOPERATIVES: list[DemoCooperative] = [
-    DemoCooperative(
-        slug=row["slug"],
-        initials=row["initials"],
-        colour=row["colour"],
-        emblem=row["emblem"],
-        verification=row["verification"],
-        profile=row["profile"],
-        people=[(email, name, role) for email, name, role in row["people"]],
-    )
-    for row in ROWS
-]
+
+
+def _demo_cooperative(row: dict[str, Any]) -> DemoCooperative:
+    """A row of the file as a `DemoCooperative` (its payout details are read apart, below)."""
+    named = {field.name: row[field.name] for field in fields(DemoCooperative)}
+    return DemoCooperative(**{**named, "people": [tuple(person) for person in row["people"]]})
+
+
+COOPERATIVES: list[DemoCooperative] = [_demo_cooperative(row) for row in ROWS]
 
 # A tiny but well-formed one-page PDF, standing in for a cooperative's statutes.
 DEMO_PDF = (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.state import VerificationStatus
+from core.models import acting_user, one_of_choices, private_file_name
 from core.reference import validate_country_code, validate_time_zone
 from core.text import validate_multi_line, validate_one_line
 
@@ -117,8 +118,9 @@ class Cooperative(models.Model):
             models.Index(fields=["verification_status"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(verification_status__in=VerificationStatus.values),
+            one_of_choices(
+                "verification_status",
+                VerificationStatus,
                 name="cooperative_verification_status_valid",
             ),
             models.CheckConstraint(
@@ -153,9 +155,7 @@ class Membership(models.Model):
         ordering = ["cooperative_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["user", "cooperative"], name="membership_unique"),
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="membership_role_valid"
-            ),
+            one_of_choices("role", Role, name="membership_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -177,15 +177,11 @@ class Invitation(models.Model):
     email = models.EmailField()
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     token = models.CharField(max_length=64, unique=True, default=invitation_token)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    invited_by = acting_user()
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(default=invitation_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    accepted_by = acting_user(blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -220,16 +216,12 @@ class VerificationRequest(models.Model):
     cooperative = models.ForeignKey(
         Cooperative, on_delete=models.CASCADE, related_name="verification_requests"
     )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    submitted_by = acting_user()
     note = models.TextField(blank=True, max_length=2000)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = acting_user(blank=True)
     decision_reason = models.TextField(blank=True)
 
     class Meta:
@@ -247,10 +239,8 @@ class VerificationRequest(models.Model):
 
 
 def document_path(instance: "VerificationDocument", filename: str) -> str:
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
-        instance.content_type, "webp"
-    )
-    return f"verification/{instance.request.cooperative_id}/{secrets.token_hex(16)}.{extension}"
+    folder = f"verification/{instance.request.cooperative_id}"
+    return private_file_name(folder, instance.content_type)
 
 
 def private_storage():  # type: ignore[no-untyped-def]
@@ -299,9 +289,7 @@ class PayoutDetails(models.Model):
     bic = models.CharField(max_length=11, blank=True)
     notes = models.CharField(max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = acting_user(blank=True)
 
     class Meta:
         verbose_name_plural = "payout details"

@@ -265,21 +265,9 @@ TEXT_LIMITS = {
     "account_number": 40,
     "notes": 500,
 }
-FIELDS = (
-    "account_holder",
-    "holder_tax_id",
-    "cbu",
-    "alias",
-    "pix_key_type",
-    "pix_key",
-    "bank_name",
-    "bank_code",
-    "branch",
-    "account_number",
-    "iban",
-    "bic",
-    "notes",
-)
+HOLDER = ("account_holder", "holder_tax_id")
+BANK_ACCOUNT = ("bank_name", "bank_code", "branch", "account_number")
+FIELDS = (*HOLDER, "cbu", "alias", "pix_key_type", "pix_key", *BANK_ACCOUNT, "iban", "bic", "notes")
 
 
 def scheme_for(country: str) -> str:
@@ -417,27 +405,8 @@ def display_rows(details: Any) -> list[tuple[str, str]]:
 
 
 SCHEME_FIELDS = {
-    "ar": ("account_holder", "holder_tax_id", "cbu", "alias", "notes"),
-    "br": (
-        "account_holder",
-        "holder_tax_id",
-        "pix_key_type",
-        "pix_key",
-        "bank_name",
-        "bank_code",
-        "branch",
-        "account_number",
-        "notes",
-    ),
-    "iban": ("account_holder", "holder_tax_id", "iban", "bic", "bank_name", "notes"),
-    "account": (
-        "account_holder",
-        "holder_tax_id",
-        "bank_name",
-        "branch",
-        "account_number",
-        "iban",
-        "bic",
-        "notes",
-    ),
+    "ar": (*HOLDER, "cbu", "alias", "notes"),
+    "br": (*HOLDER, "pix_key_type", "pix_key", *BANK_ACCOUNT, "notes"),
+    "iban": (*HOLDER, "iban", "bic", "bank_name", "notes"),
+    "account": (*HOLDER, "bank_name", "branch", "account_number", "iban", "bic", "notes"),
 }

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 
 from cooperatives.models import Cooperative
 from core.append_only import AppendOnlyModel
+from core.models import acting_user, one_of_choices
 from credit.state import LineRequestStatus
 from ledger.models import Account
 
@@ -93,9 +94,7 @@ class TermsAcceptance(models.Model):
 
     account = models.ForeignKey(CreditAccount, on_delete=models.CASCADE, related_name="acceptances")
     terms = models.ForeignKey(CreditTerms, on_delete=models.PROTECT, related_name="+")
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    accepted_by = acting_user()
     accepted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -119,12 +118,8 @@ class LineRequest(models.Model):
     status = models.CharField(
         max_length=16, choices=LineRequestStatus.choices, default=LineRequestStatus.PENDING
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    requested_by = acting_user()
+    approved_by = acting_user(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -135,9 +130,7 @@ class LineRequest(models.Model):
                 condition=Q(lower_limit__lte=0, upper_limit__gte=0),
                 name="linerequest_limits_around_zero",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=LineRequestStatus.values), name="linerequest_status_valid"
-            ),
+            one_of_choices("status", LineRequestStatus, name="linerequest_status_valid"),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("requested_by")),
                 name="linerequest_four_eyes",

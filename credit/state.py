@@ -12,17 +12,10 @@ class LineRequestStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
 
 
-LINE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "approve": (frozenset({LineRequestStatus.PENDING}), LineRequestStatus.APPLIED),
-}
-
-
-def ensure_line_transition(action: str, current: str) -> str:
-    return transitions.ensure_transition(
-        LINE_TRANSITIONS,
-        action,
-        current,
-        statuses=LineRequestStatus,
-        refusal=_("A credit line change cannot be %(action)s while it is %(current)s."),
-        action_labels={"approve": _("approved")},
-    )
+LINE_LIFECYCLE = transitions.Lifecycle(
+    LineRequestStatus,
+    refusal=_("A credit line change cannot be %(action)s while it is %(current)s."),
+    table={"approve": ({LineRequestStatus.PENDING}, LineRequestStatus.APPLIED)},
+    labels={"approve": _("approved")},
+)
+ensure_line_transition = LINE_LIFECYCLE.ensure

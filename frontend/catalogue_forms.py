@@ -2,11 +2,14 @@
 the API's own FilterSet (marketplace.filters.ListingFilter); listing forms check what a person
 typed and hand it to marketplace.services, which enforce the rules."""
 
+from functools import lru_cache
 from typing import Any, cast
 
 from django import forms
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +56,12 @@ def amount_input(**attrs: str) -> forms.TextInput:
     return forms.TextInput(
         attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false", **attrs}
     )
+
+
+@lru_cache(maxsize=8)
+def _countries(locale: str) -> tuple[tuple[str, str], ...]:
+    """The countries by name in a language (sorting them through Babel costs a page ~1 ms)."""
+    return tuple(country_choices(locale))
 
 
 def category_choices(empty: str | None) -> list[tuple[str, str]]:
@@ -107,13 +116,15 @@ class CatalogueFilterForm(forms.Form):
     )
     ordering = forms.ChoiceField(label=_("Order by"), required=False, choices=ORDERING_LABELS)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, categories: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices(
-            str(_("Every category"))
+        cast(forms.ChoiceField, self.fields["category"]).choices = (
+            categories if categories is not None else category_choices(str(_("Every category")))
         )
         cast(forms.ChoiceField, self.fields["country"]).choices = with_empty(
-            str(_("Any country")), country_choices(_locale())
+            str(_("Any country")), _countries(_locale())
         )
         cast(forms.ChoiceField, self.fields["currency"]).choices = _currencies(
             str(_("Any currency"))
@@ -149,7 +160,43 @@ class CatalogueFilterForm(forms.Form):
         return out
 
     def is_filtered(self) -> bool:
-        return any(self.data.get(name) for name in self.base_fields)
+        return self.is_filtering(self.data)
+
+    @classmethod
+    def is_filtering(cls, data: Any) -> bool:
+        """Whether a query sets any filter (a page number alone does not)."""
+        return any(data.get(name) for name in cls.base_fields)
+
+    @classmethod
+    def unfiltered_fields(cls) -> tuple[SafeString, SafeString]:
+        """The fields of the form with no filter set, as `frontend/includes/filter_fields.html`
+        writes them, in two parts: before and after the result count in the filters' summary.
+        The same for every reader in a language while the categories stay the same, so they are
+        written once per language and category tree (this process's memory), not per page."""
+        categories = category_choices(str(_("Every category")))
+        return _unfiltered_fields(get_language() or "", tuple(categories))
+
+
+class _CountMark:
+    """Stands for the result count while the unfiltered fields are written (a template object
+    for `{% include %}`)."""
+
+    MARK = "\x00filter-count\x00"
+
+    def render(self, _context: Any) -> str:
+        return self.MARK
+
+
+@lru_cache(maxsize=16)
+def _unfiltered_fields(
+    _language: str, categories: tuple[tuple[str, str], ...]
+) -> tuple[SafeString, SafeString]:
+    form = CatalogueFilterForm(categories=list(categories))
+    html = render_to_string(
+        "frontend/includes/filter_fields.html", {"form": form, "count_template": _CountMark()}
+    )
+    before, after = html.split(_CountMark.MARK)
+    return mark_safe(before), mark_safe(after)  # noqa: S308  # nosec B308 B703 (our template wrote it, autoescaped)
 
 
 class ListingForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperatives.models import Cooperative
 from core.append_only import AppendOnlyError, AppendOnlyModel  # noqa: F401 (AppendOnlyError: re-exported)
+from core.models import one_of_choices
 
 
 class AccountKind(models.TextChoices):
@@ -75,9 +76,7 @@ class Account(models.Model):
                 condition=Q(owner__isnull=True),
                 name="ledger_platform_account_unique",
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=AccountKind.values), name="ledger_account_kind_valid"
-            ),
+            one_of_choices("kind", AccountKind, name="ledger_account_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -111,9 +110,7 @@ class JournalEntry(AppendOnlyModel):
         verbose_name_plural = "journal entries"
         indexes = [models.Index(fields=["source_type", "source_id"], name="ledger_entry_source")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=EntryKind.values), name="ledger_entry_kind_valid"
-            ),
+            one_of_choices("kind", EntryKind, name="ledger_entry_kind_valid"),
             models.CheckConstraint(
                 condition=Q(source_type__isnull=True, source_id__isnull=True)
                 | Q(source_type__isnull=False, source_id__isnull=False),

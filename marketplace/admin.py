@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from marketplace import services
 from marketplace.models import CatalogueImport, Category, Listing, ListingEvent, ListingImage
 
@@ -47,18 +47,9 @@ class ListingImageInline(admin.TabularInline):
         return False  # images go through the API, which validates and re-encodes them
 
 
-class ListingEventInline(admin.TabularInline):
+class ListingEventInline(ReadOnlyInline):
     model = ListingEvent
-    extra = 0
-    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
-    readonly_fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    fields = readonly_fields = ("at", "action", "from_status", "to_status", "actor", "reason")
 
 
 @admin.register(Listing)

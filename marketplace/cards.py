@@ -3,8 +3,8 @@ into a response (docs/catalogue.md, "Stored cards").
 
 A listing's `card` column holds the part of its list entry that only the listing itself decides
 (title, description, prices formatted in every site language, delivery modes, dates, the cover's
-thumbnail): three lines, the thumbnail's URL, the price displays by language (JSON) and the
-JSON members of the rest. What others decide or what changes without a save is read live with
+thumbnail): four lines, the thumbnail's URL, the price displays by language (JSON), the JSON
+members of the rest, and the cover the catalogue page shows (its URL and alternative text, JSON). What others decide or what changes without a save is read live with
 the page's rows, in the same query: the seller (name, country, verification), the category (its
 labels), the stock and the status. So a seller's rename or a moderator's suspension of a seller
 needs no card rebuilt, and a checkout, which takes stock in one bulk UPDATE, neither.
@@ -55,6 +55,16 @@ def _thumbnail(listing: Listing) -> str:
     return str(images[0].thumbnail_small.url)
 
 
+def _cover(listing: Listing) -> list[str]:
+    """The page's picture of the listing: the first image's small thumbnail (the image itself
+    when it has none) and its alternative text; empty when the listing has no image."""
+    images = list(listing.images.all())
+    if not images:
+        return ["", ""]
+    cover = images[0]
+    return [str((cover.thumbnail_small or cover.image).url), cover.alt_text]
+
+
 def build(listing: Listing) -> str:
     """The card of a listing read with its images (prefetched in position order)."""
     own = {
@@ -76,7 +86,7 @@ def build(listing: Listing) -> str:
         "created_at": _datetime(listing.created_at),
     }
     prices = {language: listing.price.format(language) for language in _LANGUAGES}
-    return "\n".join((_thumbnail(listing), dumps(prices), dumps(own)[1:-1]))
+    return "\n".join((_thumbnail(listing), dumps(prices), dumps(own)[1:-1], dumps(_cover(listing))))
 
 
 def _with_images(queryset: Any) -> Any:
@@ -186,6 +196,30 @@ class CardRow:
     values: tuple[Any, ...]
     rebuilt: str | None = None  # the card built for this answer when the stored one was empty
 
+    def lines(self) -> list[str]:
+        """The stored card's four lines (see `build`)."""
+        stored = self.rebuilt if self.values[1] is None else self.values[1]
+        return str(stored).split("\n", 3)
+
+    @property
+    def stock(self) -> int | None:
+        return self.values[2]  # type: ignore[no-any-return]
+
+    @property
+    def seller(self) -> "Seller":
+        return Seller(*self.values[6:11])
+
+
+@dataclass(frozen=True, slots=True)
+class Seller:
+    """A card's seller as read live with it (`ROW_FIELDS`)."""
+
+    slug: str
+    name: str
+    country: str
+    verification_status: str
+    is_recuperated: bool
+
 
 def card_rows(ids: list[int]) -> list[CardRow]:
     """The page's listings by id: one query for the stored cards and what is read live; cards
@@ -263,8 +297,7 @@ class Renderer:
 
     def card(self, row: CardRow) -> str:
         values = row.values
-        stored = row.rebuilt if values[1] is None else values[1]
-        thumbnail, prices, own = str(stored).split("\n", 2)
+        thumbnail, prices, own, _cover = row.lines()
         price_display = json.loads(prices).get(self.language)
         stock = values[2]
         return (

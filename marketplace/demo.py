@@ -90,14 +90,18 @@ def _items_for(cooperative: Cooperative, categories: dict[str, Category]) -> lis
     return own or list(ITEMS)
 
 
+def made_up_title(item: Item, language: str, variant: int, place: str = "") -> str:
+    """A made-up listing's title: the item's name in `language`, one of the variants of its kind
+    (`variant` counts round them) and, when given, a place."""
+    variants = (PRODUCT_VARIANTS if item.kind == "product" else SERVICE_VARIANTS)[language]
+    parts = (item.title(language), variants[variant % len(variants)], place)
+    return " ".join(part for part in parts if part)[:200]
+
+
 def _fields(item: Item, cooperative: Cooperative, rng: random.Random, index: int) -> dict[str, Any]:
     language = language_for(cooperative.country)
-    variants = (PRODUCT_VARIANTS if item.kind == "product" else SERVICE_VARIANTS)[language]
-    variant = variants[index % len(variants)]
     place = rng.choice(PLACES.get(cooperative.country, [""]))
-    title = " ".join(part for part in (item.title(language), variant) if part)
-    if item.kind == "product" and place and rng.random() < 0.5:
-        title = f"{title} {place}"
+    is_placed = item.kind == "product" and bool(place) and rng.random() < 0.5
     currency = currency_for(cooperative.country)
     modes = (
         ["remote"] if item.category in {"software-development", "web-design", "translation"} else []
@@ -105,7 +109,7 @@ def _fields(item: Item, cooperative: Cooperative, rng: random.Random, index: int
     modes = modes or rng.sample(["pickup", "shipping", "on_site"], rng.randint(1, 2))
     return {
         "kind": item.kind,
-        "title": title[:200],
+        "title": made_up_title(item, language, index, place if is_placed else ""),
         "description": " ".join(rng.sample(DESCRIPTIONS[language], 2)),
         "language": language,
         "category": item.category,

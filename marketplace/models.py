@@ -1,6 +1,5 @@
 from typing import Any
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -8,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cooperatives.models import Cooperative, private_storage
-from core.money import Money
+from core.models import MoneyOf, acting_user, one_of_choices
 from core.text import validate_multi_line, validate_one_line
 from marketplace.state import ImportStatus, ListingStatus
 
@@ -158,9 +157,7 @@ class Listing(models.Model):
     status_reason = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # What a list shows of the listing itself, stored ready to write into a response
@@ -208,9 +205,7 @@ class Listing(models.Model):
                 condition=models.Q(stock__isnull=True) | models.Q(stock__gte=0),
                 name="listing_stock_not_negative",
             ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=ListingStatus.values), name="listing_status_valid"
-            ),
+            one_of_choices("status", ListingStatus, name="listing_status_valid"),
             models.UniqueConstraint(
                 fields=["cooperative", "sku"],
                 condition=~models.Q(sku=""),
@@ -230,9 +225,7 @@ class Listing(models.Model):
             kwargs["update_fields"] = {*update_fields, "card"}
         super().save(*args, **kwargs)
 
-    @property
-    def price(self) -> Money:
-        return Money(self.price_amount, self.currency)
+    price = MoneyOf("price_amount")
 
     @property
     def delivery_modes(self) -> list[str]:
@@ -284,9 +277,7 @@ class ListingEvent(models.Model):
     """One change of a listing's status: who, when, from, to and why. Append-only."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    actor = acting_user(blank=True)
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16, choices=ListingStatus.choices)
@@ -325,9 +316,7 @@ class CatalogueImport(models.Model):
     cooperative = models.ForeignKey(
         Cooperative, on_delete=models.CASCADE, related_name="catalogue_imports"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    actor = acting_user()
     file = models.FileField(upload_to=catalogue_import_path, storage=private_storage)
     language = models.CharField(max_length=16)
     progress_token = models.CharField(max_length=64, blank=True, db_index=True)

@@ -12,7 +12,7 @@ from django.utils import translation
 from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import is_moderator
 from cooperatives.state import VerificationStatus
-from marketplace import permissions
+from marketplace import cards, permissions
 from marketplace.models import CatalogueImport, Category, Listing, ListingEvent, ListingImage
 from marketplace.search import RELEVANCE_ORDER, search_listings
 from marketplace.state import ListingStatus
@@ -86,6 +86,13 @@ def listing_rows(ids: list[int]) -> QuerySet[Listing]:
     """Listings by id with what cards show (seller, category, images). No visibility check: for
     ids that a visibility-checked query returned."""
     return _with_related(Listing.objects.filter(pk__in=ids))
+
+
+def listing_card_rows(ids: list[int]) -> list[cards.CardRow]:
+    """Listings by id as their stored cards, with the seller and stock read live (one query;
+    marketplace/cards.py). No visibility check: for ids that a visibility-checked query
+    returned."""
+    return cards.card_rows(ids)
 
 
 def listing_get_visible(user: Any, listing_id: int) -> Listing:

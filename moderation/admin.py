@@ -6,17 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from accounts.models import User
 from cooperatives.permissions import is_moderator
-from core.admin import ReadOnlyAdmin
-from core.errors import DomainError
+from core.admin import ReadOnlyAdmin, apply_to_each, every_field
 from moderation import services
 from moderation.models import (
     Appeal,
@@ -39,24 +37,6 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), max_length=2000)
 
 
-def _run(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, objects: Any, apply: Callable[[Any], Any]
-) -> None:
-    """Apply a service to each selected object; report each refusal without stopping the rest."""
-    done = 0
-    for obj in objects:
-        try:
-            apply(obj)
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.detail}", messages.ERROR)
-        except ValidationError as exc:
-            modeladmin.message_user(request, f"{obj}: {' '.join(exc.messages)}", messages.ERROR)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, f"Done for {done} of them.", messages.SUCCESS)
-
-
 def _with_reason(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
@@ -68,7 +48,8 @@ def _with_reason(
     """An admin action that first asks for the reason the cooperative will read."""
     form = ReasonForm(request.POST if "apply" in request.POST else None)
     if form.is_valid():
-        _run(modeladmin, request, queryset, lambda obj: apply(obj, form.cleaned_data["reason"]))
+        reason = form.cleaned_data["reason"]
+        apply_to_each(modeladmin, request, queryset, lambda obj: apply(obj, reason))
         return None
     context = {
         **modeladmin.admin_site.each_context(request),
@@ -80,6 +61,24 @@ def _with_reason(
         "opts": modeladmin.model._meta,
     }
     return TemplateResponse(request, "admin/moderation/reason_form.html", context)
+
+
+def _decision_action(decision: str, description: str, reason_title: str = "") -> Any:
+    """An admin action taking `decision` on each selected listing or cooperative through the one
+    decision service; with a `reason_title` it first asks for the reason the cooperative reads."""
+
+    def take(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        def decide(target: Any, reason: str = "") -> Any:
+            return services.decide(
+                target=target, decision=decision, actor=_actor(request), reason=reason
+            )
+
+        if reason_title:
+            return _with_reason(modeladmin, request, queryset, title=reason_title, apply=decide)
+        return apply_to_each(modeladmin, request, queryset, decide)
+
+    take.__name__ = decision
+    return admin.action(description=description)(take)
 
 
 class ModeratorOnlyAdmin(ReadOnlyAdmin):
@@ -100,18 +99,7 @@ class ModerationActionAdmin(ModeratorOnlyAdmin):
     search_fields = ["reason", "actor__email", "listing__title", "cooperative__name"]
     date_hierarchy = "created_at"
     actions = None
-    fields = readonly_fields = (
-        "created_at",
-        "actor",
-        "action",
-        "listing",
-        "cooperative",
-        "report",
-        "appeal",
-        "from_status",
-        "to_status",
-        "reason",
-    )
+    fields = readonly_fields = every_field(ModerationAction)
 
 
 @admin.register(ListingModeration)
@@ -128,45 +116,16 @@ class ListingModerationAdmin(ModeratorOnlyAdmin):
         "status",
         "status_reason",
     )
-    actions = ["approve", "reject", "suspend", "reinstate"]
-
-    @admin.action(description="Approve the selected listings")
-    def approve(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: services.listing_approve(listing=o, actor=_actor(request)),
-        )
-
-    @admin.action(description="Reject the selected listings (asks for a reason)")
-    def reject(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
-        return _with_reason(
-            self,
-            request,
-            queryset,
-            title="Reject listings",
-            apply=lambda o, r: services.listing_reject(listing=o, actor=_actor(request), reason=r),
-        )
-
-    @admin.action(description="Suspend the selected listings (asks for a reason)")
-    def suspend(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
-        return _with_reason(
-            self,
-            request,
-            queryset,
-            title="Suspend listings",
-            apply=lambda o, r: services.listing_suspend(listing=o, actor=_actor(request), reason=r),
-        )
-
-    @admin.action(description="Reinstate the selected listings")
-    def reinstate(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: services.listing_reinstate(listing=o, actor=_actor(request)),
-        )
+    actions = [
+        _decision_action("approve", "Approve the selected listings"),
+        _decision_action(
+            "reject", "Reject the selected listings (asks for a reason)", "Reject listings"
+        ),
+        _decision_action(
+            "suspend", "Suspend the selected listings (asks for a reason)", "Suspend listings"
+        ),
+        _decision_action("reinstate", "Reinstate the selected listings"),
+    ]
 
 
 @admin.register(CooperativeModeration)
@@ -182,53 +141,20 @@ class CooperativeModerationAdmin(ModeratorOnlyAdmin):
         "tax_id",
         "verification_status",
     )
-    actions = ["verify", "reject", "suspend", "reinstate"]
-
-    @admin.action(description="Verify the selected cooperatives")
-    def verify(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: services.cooperative_verify(cooperative=o, actor=_actor(request)),
-        )
-
-    @admin.action(description="Reject the verification of the selected cooperatives (reason)")
-    def reject(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
-        return _with_reason(
-            self,
-            request,
-            queryset,
-            title="Reject verification",
-            apply=lambda o, r: services.cooperative_reject(
-                cooperative=o,
-                actor=_actor(request),
-                reason=r,
-            ),
-        )
-
-    @admin.action(description="Suspend the selected cooperatives (asks for a reason)")
-    def suspend(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
-        return _with_reason(
-            self,
-            request,
-            queryset,
-            title="Suspend cooperatives",
-            apply=lambda o, r: services.cooperative_suspend(
-                cooperative=o,
-                actor=_actor(request),
-                reason=r,
-            ),
-        )
-
-    @admin.action(description="Reinstate the selected cooperatives")
-    def reinstate(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: services.cooperative_reinstate(cooperative=o, actor=_actor(request)),
-        )
+    actions = [
+        _decision_action("verify", "Verify the selected cooperatives"),
+        _decision_action(
+            "reject",
+            "Reject the verification of the selected cooperatives (reason)",
+            "Reject verification",
+        ),
+        _decision_action(
+            "suspend",
+            "Suspend the selected cooperatives (asks for a reason)",
+            "Suspend cooperatives",
+        ),
+        _decision_action("reinstate", "Reinstate the selected cooperatives"),
+    ]
 
 
 @admin.register(Report)
@@ -259,7 +185,7 @@ class ReportAdmin(ModeratorOnlyAdmin):
             if report.status == ReportStatus.OPEN:
                 services.report_resolve(report=report, actor=_actor(request), outcome=outcome)
 
-        _run(self, request, queryset.filter(status=ReportStatus.OPEN), resolve)
+        apply_to_each(self, request, queryset.filter(status=ReportStatus.OPEN), resolve)
 
     @admin.action(description="Dismiss the selected reports (and others on the same item)")
     def dismiss(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cooperatives.models import Cooperative
 from cooperatives.state import VerificationStatus
 from core.append_only import AppendOnlyError, AppendOnlyModel  # noqa: F401 (AppendOnlyError: re-exported)
+from core.models import exactly_one_of, one_of_choices
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
 from moderation.state import AppealStatus, ReportStatus
@@ -63,9 +64,15 @@ SELLER_VISIBLE_ACTIONS = DECISION_ACTIONS | {
     ActionKind.APPEAL_OVERTURN,
 }
 
-EXACTLY_ONE_TARGET = Q(listing__isnull=False, cooperative__isnull=True) | Q(
-    listing__isnull=True, cooperative__isnull=False
-)
+EXACTLY_ONE_TARGET = exactly_one_of("listing", "cooperative")
+
+
+def _target(model: type[models.Model], related_name: str) -> Any:
+    """The listing or the cooperative a row is about (`EXACTLY_ONE_TARGET`): the other is NULL, and
+    neither is deleted while the row names it."""
+    return models.ForeignKey(
+        model, on_delete=models.PROTECT, null=True, blank=True, related_name=related_name
+    )
 
 
 class OnListingOrCooperative:
@@ -106,20 +113,8 @@ class ModerationAction(OnListingOrCooperative, AppendOnlyModel):
         help_text="The moderator who decided (for a filed appeal, the appellant).",
     )
     action = models.CharField(max_length=32, choices=ActionKind.choices)
-    listing = models.ForeignKey(
-        Listing,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="moderation_actions",
-    )
-    cooperative = models.ForeignKey(
-        Cooperative,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="moderation_actions",
-    )
+    listing = _target(Listing, "moderation_actions")
+    cooperative = _target(Cooperative, "moderation_actions")
     report = models.ForeignKey(
         "Report", on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
     )
@@ -139,9 +134,7 @@ class ModerationAction(OnListingOrCooperative, AppendOnlyModel):
             models.CheckConstraint(
                 condition=EXACTLY_ONE_TARGET, name="moderation_action_exactly_one_target"
             ),
-            models.CheckConstraint(
-                condition=Q(action__in=ActionKind.values), name="moderation_action_kind_valid"
-            ),
+            one_of_choices("action", ActionKind, name="moderation_action_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -198,12 +191,8 @@ class Report(OnListingOrCooperative, Resolvable):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="reports"
     )
-    listing = models.ForeignKey(
-        Listing, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
-    )
-    cooperative = models.ForeignKey(
-        Cooperative, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
-    )
+    listing = _target(Listing, "reports")
+    cooperative = _target(Cooperative, "reports")
     reason = models.CharField(max_length=32, choices=ReportReason.choices)
     details = models.TextField(max_length=2000, blank=True)
     status = models.CharField(
@@ -223,12 +212,8 @@ class Report(OnListingOrCooperative, Resolvable):
         indexes = [models.Index(fields=["status", "created_at"], name="report_status_created")]
         constraints = [
             models.CheckConstraint(condition=EXACTLY_ONE_TARGET, name="report_exactly_one_target"),
-            models.CheckConstraint(
-                condition=Q(reason__in=ReportReason.values), name="report_reason_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=ReportStatus.values), name="report_status_valid"
-            ),
+            one_of_choices("reason", ReportReason, name="report_reason_valid"),
+            one_of_choices("status", ReportStatus, name="report_status_valid"),
             models.CheckConstraint(
                 condition=Q(status=ReportStatus.OPEN, resolved_by__isnull=True)
                 | (~Q(status=ReportStatus.OPEN) & Q(resolved_by__isnull=False)),
@@ -285,9 +270,7 @@ class Appeal(Resolvable):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=AppealStatus.values), name="appeal_status_valid"
-            ),
+            one_of_choices("status", AppealStatus, name="appeal_status_valid"),
             models.CheckConstraint(
                 condition=Q(resolved_by__isnull=True) | ~Q(resolved_by=F("decided_by")),
                 name="appeal_resolver_is_not_the_decider",

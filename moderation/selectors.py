@@ -334,6 +334,11 @@ def appeal_deadline(decision: ModerationAction) -> datetime | None:
     return decision.created_at + timedelta(days=settings.MODERATION_APPEAL_WINDOW_DAYS)
 
 
+# Where a report or an appeal stands, in its author's export: its status and the course every
+# resolvable has (`Resolvable`: filed, resolved, the moderator's note; not who resolved it).
+EXPORTED_COURSE = ("status", "created_at", "resolved_at", "resolution_note")
+
+
 def moderation_export_for_user(*, user: Any) -> dict[str, list[Any]]:
     """What moderation holds that a person wrote: the reports they filed, the appeals they made."""
     reports = Report.objects.filter(reporter=user).order_by("created_at", "id")
@@ -341,28 +346,11 @@ def moderation_export_for_user(*, user: Any) -> dict[str, list[Any]]:
     return {
         "reports": list(
             reports.values(
-                "id",
-                "listing_id",
-                "cooperative__slug",
-                "reason",
-                "details",
-                "status",
-                "created_at",
-                "resolved_at",
-                "resolution_note",
+                "id", "listing_id", "cooperative__slug", "reason", "details", *EXPORTED_COURSE
             )
         ),
         "appeals": list(
-            appeals.values(
-                "id",
-                "decision_id",
-                "cooperative__slug",
-                "statement",
-                "status",
-                "created_at",
-                "resolved_at",
-                "resolution_note",
-            )
+            appeals.values("id", "decision_id", "cooperative__slug", "statement", *EXPORTED_COURSE)
         ),
     }
 

@@ -1,16 +1,16 @@
 """The Django admin shows statuses read-only; its actions call the same services as the API."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdmin
-from core.errors import DomainError
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, apply_to_each, every_field
 from orders import labels, services
 from orders.models import (
     Cart,
@@ -25,17 +25,6 @@ from orders.models import (
     OrderLine,
 )
 from orders.receivables import fees
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class CartLineInline(ReadOnlyInline):
@@ -90,16 +79,7 @@ class OrderLineInline(ReadOnlyInline):
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    readonly_fields = (
-        "created_at",
-        "action",
-        "from_status",
-        "to_status",
-        "actor",
-        "actor_side",
-        "note",
-        "reference",
-    )
+    readonly_fields = every_field(OrderEvent, but=["order"])
     fields = readonly_fields
 
 
@@ -110,32 +90,27 @@ class InvoiceInline(ReadOnlyInline):
     show_change_link = True
 
 
-def _run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, call: Any) -> None:
-    done = 0
-    for order in queryset.order_by("pk"):
-        try:
-            call(order)
-            done += 1
-        except (DomainError, ValidationError) as exc:
-            detail = getattr(exc, "detail", None) or "; ".join(getattr(exc, "messages", [str(exc)]))
-            modeladmin.message_user(request, f"Order {order.pk}: {detail}", messages.ERROR)
-    if done:
-        modeladmin.message_user(request, f"{done} order(s) updated.", messages.SUCCESS)
+def _order_action(name: str, description: str, call: Callable[[Order, Any], Any]) -> Any:
+    """An admin action that calls a service, `call(order, user)`, on each selected order (in
+    primary-key order, the order the services lock them in)."""
+
+    def run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        apply_to_each(
+            modeladmin, request, queryset.order_by("pk"), lambda order: call(order, request.user)
+        )
+
+    run.__name__ = name
+    return admin.action(description=description)(run)
 
 
 def _transition_action(action: str) -> Any:
-    def run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-        _run(
-            modeladmin,
-            request,
-            queryset,
-            lambda order: services.order_transition(
-                order=order, action=action, actor=request.user, reason="From the admin."
-            ),
-        )
-
-    run.__name__ = f"order_{action}"
-    return admin.action(description=f"{action.capitalize()} (as a member of the cooperative)")(run)
+    return _order_action(
+        f"order_{action}",
+        f"{action.capitalize()} (as a member of the cooperative)",
+        lambda order, user: services.order_transition(
+            order=order, action=action, actor=user, reason="From the admin."
+        ),
+    )
 
 
 @admin.register(Order)
@@ -157,28 +132,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ("buyer", "seller", "checkout", "refund")
     search_fields = ["id", "buyer__name", "seller__name"]
     date_hierarchy = "placed_at"
-    readonly_fields = (
-        "checkout",
-        "buyer",
-        "seller",
-        "status",
-        "payment_method",
-        "currency",
-        "total_amount",
-        "fee_bps",
-        "fee_amount",
-        "seller_amount",
-        "delivery_address",
-        "note",
-        "placed_by",
-        "placed_at",
-        "accepted_at",
-        "fulfilled_at",
-        "closed_at",
-        "paid_at",
-        "is_flagged",
-        "flag_reason",
-    )
+    readonly_fields = every_field(Order)
     fields = readonly_fields
     inlines = [OrderLineInline, OrderEventInline, InvoiceInline]
     actions = [
@@ -186,8 +140,18 @@ class OrderAdmin(admin.ModelAdmin):
             _transition_action(action)
             for action in ("accept", "decline", "fulfil", "complete", "cancel")
         ],
-        "flag",
-        "unflag",
+        _order_action(
+            "flag",
+            "Flag for a person to settle (moderators)",
+            lambda order, user: services.order_flag(
+                order=order, reason="Flagged from the admin.", actor=user
+            ),
+        ),
+        _order_action(
+            "unflag",
+            "Clear the flag (moderators)",
+            lambda order, user: services.order_unflag(order=order, actor=user),
+        ),
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -199,26 +163,6 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    @admin.action(description="Flag for a person to settle (moderators)")
-    def flag(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _run(
-            self,
-            request,
-            queryset,
-            lambda order: services.order_flag(
-                order=order, reason="Flagged from the admin.", actor=request.user
-            ),
-        )
-
-    @admin.action(description="Clear the flag (moderators)")
-    def unflag(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _run(
-            self,
-            request,
-            queryset,
-            lambda order: services.order_unflag(order=order, actor=request.user),
-        )
 
 
 @admin.register(OrderEvent)
@@ -266,11 +210,14 @@ class InvoiceSequenceAdmin(ReadOnlyAdmin):
 # Card settlement's records (Payment, Transfer, Refund, TransferReversal, StripeEvent).
 from orders.payments import admin as payments_admin  # noqa: E402, F401
 
+# What a treasurer types for a fee payment: the form's fields and `fee_payment_record`'s arguments.
+FEE_PAYMENT_FIELDS = ("seller", "currency", "amount", "paid_on", "reference", "rail")
+
 
 class FeePaymentForm(forms.ModelForm):
     class Meta:
         model = FeePayment
-        fields = ("seller", "currency", "amount", "paid_on", "reference", "rail")
+        fields = FEE_PAYMENT_FIELDS
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -298,12 +245,11 @@ class FeePaymentAdmin(admin.ModelAdmin):
     list_select_related = ("seller",)
     search_fields = ["seller__name", "reference"]
     form = FeePaymentForm
-    add_fields = ("seller", "currency", "amount", "paid_on", "reference", "rail")
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
-            return self.add_fields
-        return (*self.add_fields, "recorded_by", "created_at")
+            return FEE_PAYMENT_FIELDS
+        return (*FEE_PAYMENT_FIELDS, "recorded_by", "created_at")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return () if obj is None else self.get_fields(request, obj)
@@ -318,13 +264,6 @@ class FeePaymentAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: FeePayment, form: Any, change: bool) -> None:
-        recorded = fees.fee_payment_record(
-            seller=obj.seller,
-            actor=request.user,
-            currency=obj.currency,
-            amount=obj.amount,
-            paid_on=obj.paid_on,
-            reference=obj.reference,
-            rail=obj.rail,
-        )
+        typed = {field: getattr(obj, field) for field in FEE_PAYMENT_FIELDS}
+        recorded = fees.fee_payment_record(actor=request.user, **typed)
         obj.pk = recorded.payment.pk

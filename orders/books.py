@@ -94,6 +94,19 @@ def _reversal(original: Posting, *, kind: str, key: str, **fields: Any) -> Posti
     )
 
 
+def _undone_by(row: Any, original: Posting, *, kind: str, key_prefix: str) -> Posting:
+    """A Stripe movement (a refund, a transfer reversal) that undoes `original` once it
+    succeeded: the original reversed, with its memo, keyed by the movement's id."""
+    return _reversal(
+        original,
+        kind=kind,
+        key=f"{key_prefix}:{row.pk}",
+        occurred_at=row.succeeded_at,
+        memo=original.memo,
+        source=row,
+    )
+
+
 # -- the rules
 
 
@@ -147,14 +160,7 @@ def card_payment(order: Order, *, occurred_at: datetime | None = None) -> Postin
 
 def refund(row: Any) -> Posting:
     """Refund of a card order: its card payment reversed."""
-    return _reversal(
-        card_payment(row.order),
-        kind=EntryKind.REFUND,
-        key=f"refund:{row.pk}",
-        occurred_at=row.succeeded_at,
-        memo=f"Order {row.order_id}",
-        source=row,
-    )
+    return _undone_by(row, card_payment(row.order), kind=EntryKind.REFUND, key_prefix="refund")
 
 
 def transfer_sent(transfer: Any) -> Posting:
@@ -180,13 +186,11 @@ def transfer_sent(transfer: Any) -> Posting:
 
 def transfer_reversal(reversal: Any) -> Posting:
     """Transfer reversed: the transfer's entry reversed."""
-    return _reversal(
+    return _undone_by(
+        reversal,
         transfer_sent(reversal.transfer),
         kind=EntryKind.TRANSFER_REVERSAL,
-        key=f"reversal:{reversal.pk}",
-        occurred_at=reversal.succeeded_at,
-        memo=f"Order {reversal.transfer.order_id}",
-        source=reversal,
+        key_prefix="reversal",
     )
 
 
@@ -220,26 +224,18 @@ def marked_paid(order: Order) -> Posting:
     )
 
 
-def fee_paid(
-    *,
-    seller: Any,
-    currency: str,
-    amount: int,
-    key: str,
-    rail: str,
-    occurred_at: datetime | None = None,
-    memo: str = "",
-    source: Any = None,
-) -> Posting:
-    """The seller paid `amount` of its solidarity fee to the platform, by `rail`."""
+def fee_paid(payment: Any) -> Posting:
+    """A treasurer recorded the seller's payment of part of its solidarity fee (a
+    `FeePayment`): its money reaches the platform by bank transfer and it owes that much less."""
+    seller, amount = payment.seller, payment.amount
     return Posting(
         kind=EntryKind.FEE_PAID,
-        currency=currency,
-        key=key,
-        lines=(*_cash(seller, PLATFORM, amount, rail), *_fee(seller, -amount)),
-        occurred_at=occurred_at,
-        memo=memo,
-        source=source,
+        currency=payment.currency,
+        key=f"fee_payment:{payment.pk}",
+        lines=(*_cash(seller, PLATFORM, amount, INVOICE), *_fee(seller, -amount)),
+        occurred_at=payment.created_at,
+        memo=f"Solidarity fee {payment.reference}".strip(),
+        source=payment,
     )
 
 

@@ -1,11 +1,11 @@
 """Carts, checkouts, orders and what hangs off them. Money is integers of minor units + currency."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
 from cooperatives.models import Cooperative
+from core.models import MoneyOf, acting_user, one_of_choices
 from core.money import Money
 from marketplace.models import Listing
 from orders.events import EventKind, event_label
@@ -50,9 +50,7 @@ class CartLine(models.Model):
     )
     unit_price_amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    added_by = acting_user()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -72,9 +70,7 @@ class CartLine(models.Model):
     def __str__(self) -> str:
         return f"{self.quantity} × {self.title}"
 
-    @property
-    def unit_price(self) -> Money:
-        return Money(self.unit_price_amount, self.currency)
+    unit_price = MoneyOf("unit_price_amount")
 
     @property
     def line_total(self) -> Money:
@@ -88,9 +84,7 @@ class Checkout(models.Model):
     """
 
     buyer = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="checkouts")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = acting_user()
     idempotency_key = models.CharField(max_length=255)
     request_fingerprint = models.CharField(max_length=64)
     status = models.CharField(max_length=20, choices=CheckoutStatus.choices)
@@ -118,21 +112,14 @@ class Checkout(models.Model):
                 ),
                 name="checkout_amounts_consistent",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=CheckoutStatus.values), name="checkout_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(payment_status__in=PaymentStatus.values),
-                name="checkout_payment_status_valid",
-            ),
+            one_of_choices("status", CheckoutStatus, name="checkout_status_valid"),
+            one_of_choices("payment_status", PaymentStatus, name="checkout_payment_status_valid"),
         ]
 
     def __str__(self) -> str:
         return f"Checkout {self.pk} of {self.buyer}"
 
-    @property
-    def total(self) -> Money:
-        return Money(self.total_amount, self.currency)
+    total = MoneyOf("total_amount")
 
 
 class Order(models.Model):
@@ -158,9 +145,7 @@ class Order(models.Model):
     seller_amount = models.BigIntegerField()
     delivery_address = models.TextField(blank=True, max_length=1000)
     note = models.TextField(blank=True, max_length=2000)
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    placed_by = acting_user()
     placed_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     fulfilled_at = models.DateTimeField(null=True, blank=True)
@@ -190,9 +175,7 @@ class Order(models.Model):
             models.Index(fields=["status", "fulfilled_at"], name="order_status_fulfilled"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=OrderStatus.values), name="order_status_valid"
-            ),
+            one_of_choices("status", OrderStatus, name="order_status_valid"),
             models.CheckConstraint(
                 condition=~Q(buyer=F("seller")), name="order_buyer_is_not_seller"
             ),
@@ -216,17 +199,9 @@ class Order(models.Model):
     def __str__(self) -> str:
         return f"Order {self.pk} ({self.buyer} ← {self.seller})"
 
-    @property
-    def total(self) -> Money:
-        return Money(self.total_amount, self.currency)
-
-    @property
-    def fee(self) -> Money:
-        return Money(self.fee_amount, self.currency)
-
-    @property
-    def seller_share(self) -> Money:
-        return Money(self.seller_amount, self.currency)
+    total = MoneyOf("total_amount")
+    fee = MoneyOf("fee_amount")
+    seller_share = MoneyOf("seller_amount")
 
     @property
     def is_paid(self) -> bool:
@@ -279,9 +254,7 @@ class OrderEvent(models.Model):
     action = models.CharField(max_length=32, choices=EventKind.choices)
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    actor = acting_user(blank=True)
     actor_side = models.CharField(max_length=16, blank=True, help_text="buyer, seller or empty.")
     note = models.TextField(blank=True)
     reference = models.CharField(
@@ -294,11 +267,7 @@ class OrderEvent(models.Model):
 
     class Meta:
         ordering = ["order_id", "created_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=EventKind.values), name="orderevent_action_valid"
-            )
-        ]
+        constraints = [one_of_choices("action", EventKind, name="orderevent_action_valid")]
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status or '—'} → {self.to_status}"
@@ -310,9 +279,7 @@ class OrderEvent(models.Model):
 
 class Message(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    author = acting_user()
     author_side = models.CharField(max_length=16)
     body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -391,16 +358,12 @@ class Invoice(models.Model):
                 fields=["seller", "year", "sequence"], name="invoice_sequence_unique"
             ),
             models.UniqueConstraint(fields=["order", "kind"], name="invoice_one_kind_per_order"),
-            models.CheckConstraint(
-                condition=Q(kind__in=InvoiceKind.values), name="invoice_kind_valid"
-            ),
+            one_of_choices("kind", InvoiceKind, name="invoice_kind_valid"),
             models.CheckConstraint(
                 condition=Q(amount_paid__gte=0, amount_paid__lte=F("amount_due")),
                 name="invoice_never_overpaid",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=InvoiceStatus.values), name="invoice_status_valid"
-            ),
+            one_of_choices("status", InvoiceStatus, name="invoice_status_valid"),
         ]
 
     def __str__(self) -> str:

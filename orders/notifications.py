@@ -97,22 +97,11 @@ def _lines(order: Order) -> str:
     )
 
 
-def notify_order_placed(
-    order: Order,
-    actor: Any,
-    *,
-    tell_seller: bool = True,
-    tell_buyer: bool = True,
-    is_paid: bool = False,
-) -> None:
-    """Card orders tell the seller only once the payment succeeded (`is_paid`)."""
-    notify_orders_placed([order], tell_seller=tell_seller, tell_buyer=tell_buyer, is_paid=is_paid)
-
-
 def notify_orders_placed(
     orders: list[Order], *, tell_seller: bool = True, tell_buyer: bool = True, is_paid: bool = False
 ) -> None:
-    """The orders of one checkout: each seller hears of its order, the buyer of each order."""
+    """The orders of one checkout: each seller hears of its order, the buyer of each order (a
+    card order's seller only once it is paid, `is_paid`)."""
     notices: list[tuple[Cooperative, Compose]] = []
     for order in orders:
         lines = functools.cache(functools.partial(_lines, order))  # read once, in any language
@@ -174,43 +163,56 @@ PAST = {
 CHANGED = gettext_lazy("Order #%(number)s changed by %(party)s")
 
 
+# Who hears of a transition one side made (an automatic one, no side, tells both), and how the
+# order's new status reads to them.
+TOLD_OF_TRANSITION = (
+    ("seller", "buyer", gettext_lazy("Your order #%(number)s to %(seller)s is now %(status)s.")),
+    ("buyer", "seller", gettext_lazy("The order #%(number)s from %(buyer)s is now %(status)s.")),
+)
+
+
 def notify_order_transition(order: Order, action: str, side: str, reason: str) -> None:
     """Tell the other side; an automatic transition (no side) tells both."""
+    for acting, told, status_line in TOLD_OF_TRANSITION:
+        if side in ("", acting):
+            _tell_transition(
+                order,
+                action,
+                reason,
+                told=getattr(order, told),
+                party=getattr(order, acting) if side else None,
+                status_line=status_line,
+            )
+
+
+def _tell_transition(
+    order: Order,
+    action: str,
+    reason: str,
+    *,
+    told: Cooperative,
+    party: Cooperative | None,
+    status_line: Any,
+) -> None:
+    """One side hears what `party` (None: Minga, automatically) did to the order, and why."""
     subject = PAST.get(action, CHANGED)
 
-    def why() -> str:
-        return "\n\n" + _("Reason: %(reason)s") % {"reason": reason} if reason else ""
+    def compose() -> tuple[str, str]:
+        why = "\n\n" + _("Reason: %(reason)s") % {"reason": reason} if reason else ""
+        return (
+            subject % {"number": order.pk, "party": party.name if party else "Minga"},
+            status_line
+            % {
+                "number": order.pk,
+                "seller": order.seller.name,
+                "buyer": order.buyer.name,
+                "status": labels.order_label(order),
+            }
+            + why
+            + _signature(order),
+        )
 
-    if side in ("", "seller"):
-        notify_cooperative(
-            order.buyer,
-            lambda: (
-                subject % {"number": order.pk, "party": order.seller.name if side else "Minga"},
-                _("Your order #%(number)s to %(seller)s is now %(status)s.")
-                % {
-                    "number": order.pk,
-                    "seller": order.seller.name,
-                    "status": labels.order_label(order),
-                }
-                + why()
-                + _signature(order),
-            ),
-        )
-    if side in ("", "buyer"):
-        notify_cooperative(
-            order.seller,
-            lambda: (
-                subject % {"number": order.pk, "party": order.buyer.name if side else "Minga"},
-                _("The order #%(number)s from %(buyer)s is now %(status)s.")
-                % {
-                    "number": order.pk,
-                    "buyer": order.buyer.name,
-                    "status": labels.order_label(order),
-                }
-                + why()
-                + _signature(order),
-            ),
-        )
+    notify_cooperative(told, compose)
 
 
 def notify_order_paid(order: Order) -> None:
@@ -253,49 +255,58 @@ def checkout_pay_url(checkout: Any) -> str:
     return f"{settings.SITE_URL}/checkout/{checkout.pk}/pay/"
 
 
-def notify_payment_received(checkout: Any) -> None:
+def _tell_checkout_buyer(checkout: Any, subject: Any, body: Callable[[str], str]) -> None:
+    """The buyer hears about its card checkout: `subject` names it (`number`), `body` is
+    given its total written for the reader."""
     notify_cooperative(
         checkout.buyer,
         lambda: (
-            _("Card payment for checkout #%(number)s received") % {"number": checkout.pk},
+            subject % {"number": checkout.pk},
+            body(checkout.total.format(_reader())) + "\n\n— Minga",
+        ),
+    )
+
+
+def notify_payment_received(checkout: Any) -> None:
+    _tell_checkout_buyer(
+        checkout,
+        gettext_lazy("Card payment for checkout #%(number)s received"),
+        lambda total: (
             _(
                 "Your card payment of %(total)s succeeded. Each seller has been told about its order."
             )
-            % {"total": checkout.total.format(_reader())}
-            + "\n\n— Minga",
+            % {"total": total}
         ),
     )
 
 
 def notify_payment_failed(checkout: Any, reason: str, expires_at: Any) -> None:
     deadline = expires_at.strftime("%Y-%m-%d %H:%M %Z")
-    notify_cooperative(
-        checkout.buyer,
-        lambda: (
-            _("Card payment for checkout #%(number)s failed") % {"number": checkout.pk},
+    _tell_checkout_buyer(
+        checkout,
+        gettext_lazy("Card payment for checkout #%(number)s failed"),
+        lambda total: (
             _("The card payment of %(total)s did not go through: %(reason)s")
-            % {"total": checkout.total.format(_reader()), "reason": reason}
+            % {"total": total, "reason": reason}
             + "\n\n"
             + _("Try again with another card before %(deadline)s: %(url)s")
             % {"deadline": deadline, "url": checkout_pay_url(checkout)}
             + "\n"
             + _("After that the orders are cancelled and the goods released.")
-            + "\n\n— Minga",
         ),
     )
 
 
 def notify_checkout_expired(checkout: Any) -> None:
-    notify_cooperative(
-        checkout.buyer,
-        lambda: (
-            _("Checkout #%(number)s cancelled: not paid") % {"number": checkout.pk},
+    _tell_checkout_buyer(
+        checkout,
+        gettext_lazy("Checkout #%(number)s cancelled: not paid"),
+        lambda total: (
             _(
                 "The card payment of %(total)s did not succeed in time, so the orders of this "
                 "checkout are cancelled and the goods released. Nothing was charged."
             )
-            % {"total": checkout.total.format(_reader())}
-            + "\n\n— Minga",
+            % {"total": total}
         ),
     )
 

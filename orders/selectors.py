@@ -233,16 +233,14 @@ def message_list(*, user: Any, order: Order) -> QuerySet[Message]:
 
 # Data exports (a person's, a cooperative's) --------------------------------------------------
 
+# What an order charges: its currency, total and how the total splits (fee, seller's share).
+ORDER_FIGURES = ("currency", "total_amount", "fee_bps", "fee_amount", "seller_amount")
 ORDER_EXPORT_FIELDS = (
     "id",
     "checkout_id",
     "status",
     "payment_method",
-    "currency",
-    "total_amount",
-    "fee_bps",
-    "fee_amount",
-    "seller_amount",
+    *ORDER_FIGURES,
     "delivery_address",
     "note",
     "placed_at",
@@ -253,24 +251,28 @@ ORDER_EXPORT_FIELDS = (
 )
 # What an invoice states: its figures and both parties as they were when it was issued (the API's
 # invoice and the cooperative export show these, each with its own identifying fields first).
+INVOICE_PARTIES = ("seller", "buyer")
+PARTY_DETAILS = ("name", "tax_id", "address", "city", "country")
 INVOICE_STATEMENT_FIELDS = (
-    "currency",
-    "total_amount",
-    "fee_bps",
-    "fee_amount",
-    "seller_amount",
-    "seller_name",
-    "seller_tax_id",
-    "seller_address",
-    "seller_city",
-    "seller_country",
-    "buyer_name",
-    "buyer_tax_id",
-    "buyer_address",
-    "buyer_city",
-    "buyer_country",
+    *ORDER_FIGURES,
+    *(f"{party}_{detail}" for party in INVOICE_PARTIES for detail in PARTY_DETAILS),
     "delivery_address",
 )
+
+
+def invoice_statement(order: Order) -> dict[str, Any]:
+    """`INVOICE_STATEMENT_FIELDS` as the order and its parties hold them now: what an invoice
+    issued now copies, so that it keeps stating them whatever changes later."""
+    statement = {name: getattr(order, name) for name in ORDER_FIGURES}
+    for party in INVOICE_PARTIES:
+        cooperative = getattr(order, party)
+        statement.update(
+            {f"{party}_{detail}": getattr(cooperative, detail) for detail in PARTY_DETAILS}
+        )
+    statement["delivery_address"] = order.delivery_address
+    return statement
+
+
 INVOICE_EXPORT_FIELDS = ("number", "kind", "issued_at", *INVOICE_STATEMENT_FIELDS)
 
 

@@ -5,13 +5,12 @@ Payment terms (days until due, the share of the total sold on credit) are stored
 version and the agreement, and copied to the order they become (`orders.Order.payment_terms_days`).
 """
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from cooperatives.models import Cooperative
-from core.money import Money
+from core.models import MoneyOf, acting_user, exactly_one_of, one_of_choices
 from marketplace.models import Category, Listing
 from quotes.state import AgreementStatus, DraftStatus, QuoteStatus, RfqStatus
 
@@ -54,21 +53,15 @@ class Rfq(models.Model):
         default=MAX_COUNTERS, validators=[MaxValueValidator(10)]
     )
     status = models.CharField(max_length=12, choices=RfqStatus.choices, default=RfqStatus.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=RfqStatus.values), name="rfq_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(visibility__in=Visibility.values), name="rfq_visibility_valid"
-            ),
+            one_of_choices("status", RfqStatus, name="rfq_status_valid"),
+            one_of_choices("visibility", Visibility, name="rfq_visibility_valid"),
         ]
 
     def __str__(self) -> str:
@@ -104,9 +97,7 @@ class Quote(models.Model):
         ordering = ["rfq_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["rfq", "seller"], name="quote_one_per_seller"),
-            models.CheckConstraint(
-                condition=Q(status__in=QuoteStatus.values), name="quote_status_valid"
-            ),
+            one_of_choices("status", QuoteStatus, name="quote_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -126,9 +117,7 @@ class QuoteVersion(models.Model):
     payment_terms_days = models.PositiveSmallIntegerField(validators=[MaxValueValidator(365)])
     credit_share_bps = models.PositiveIntegerField(default=0, validators=BPS)
     note = models.TextField(blank=True, max_length=2000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -146,9 +135,7 @@ class QuoteVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.quote} v{self.number}"
 
-    @property
-    def total(self) -> Money:
-        return Money(self.total_amount, self.currency)
+    total = MoneyOf("total_amount")
 
 
 class QuoteLine(models.Model):
@@ -179,9 +166,7 @@ class StatusEvent(models.Model):
     action = models.CharField(max_length=16)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    actor = acting_user()
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -208,9 +193,7 @@ class RfqMessage(models.Model):
     rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="messages")
     seller = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="+")
     author_side = models.CharField(max_length=8, choices=Side.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    author = acting_user()
     body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -265,17 +248,14 @@ class Agreement(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(buyer__isnull=False, buyer_group__isnull=True)
-                | Q(buyer__isnull=True, buyer_group__isnull=False),
+                condition=exactly_one_of("buyer", "buyer_group"),
                 name="agreement_one_buyer_or_group",
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__gte=models.F("valid_from")),
                 name="agreement_dates_in_order",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=AgreementStatus.values), name="agreement_status_valid"
-            ),
+            one_of_choices("status", AgreementStatus, name="agreement_status_valid"),
         ]
 
     def __str__(self) -> str:
@@ -301,13 +281,11 @@ class AgreementPrice(models.Model):
         ordering = ["agreement_id", "min_quantity", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(listing__isnull=False, category__isnull=True)
-                | Q(listing__isnull=True, category__isnull=False),
+                condition=exactly_one_of("listing", "category"),
                 name="agreementprice_listing_or_category",
             ),
             models.CheckConstraint(
-                condition=Q(fixed_price_amount__isnull=False, discount_bps__isnull=True)
-                | Q(fixed_price_amount__isnull=True, discount_bps__isnull=False),
+                condition=exactly_one_of("fixed_price_amount", "discount_bps"),
                 name="agreementprice_fixed_or_discount",
             ),
         ]
@@ -336,9 +314,7 @@ class StandingOrder(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = acting_user()
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -380,9 +356,7 @@ class StandingOrderDraft(models.Model):
             models.UniqueConstraint(
                 fields=["standing_order", "period_start"], name="draft_one_per_period"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=DraftStatus.values), name="draft_status_valid"
-            ),
+            one_of_choices("status", DraftStatus, name="draft_status_valid"),
         ]
 
     def __str__(self) -> str:

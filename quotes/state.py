@@ -1,15 +1,11 @@
 """The lifecycles of requests for quotes, quotes, agreements and standing-order drafts.
 The tables are the documentation; a move not in a table is a 409 `transition_not_allowed`."""
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import transitions
-
-Table = dict[str, tuple[frozenset[str], str]]
 
 
 class RfqStatus(models.TextChoices):
@@ -44,33 +40,7 @@ class DraftStatus(models.TextChoices):
 R, Q, A, D = RfqStatus, QuoteStatus, AgreementStatus, DraftStatus
 LIVE_QUOTE = frozenset({Q.SUBMITTED, Q.COUNTERED})
 
-RFQ_TRANSITIONS: Table = {
-    "award": (frozenset({R.OPEN}), R.AWARDED),
-    "cancel": (frozenset({R.OPEN}), R.CANCELLED),
-    "expire": (frozenset({R.OPEN}), R.EXPIRED),
-}
-
-QUOTE_TRANSITIONS: Table = {
-    # Each counter is a new immutable version; the quote's status says who spoke last.
-    "counter": (LIVE_QUOTE, Q.COUNTERED),
-    "answer": (LIVE_QUOTE, Q.SUBMITTED),
-    "award": (LIVE_QUOTE, Q.AWARDED),
-    "pass_over": (LIVE_QUOTE, Q.NOT_AWARDED),
-    "withdraw": (LIVE_QUOTE, Q.WITHDRAWN),
-    "expire": (LIVE_QUOTE, Q.EXPIRED),
-}
-
-AGREEMENT_TRANSITIONS: Table = {
-    "accept": (frozenset({A.PROPOSED}), A.ACTIVE),
-    "end": (frozenset({A.PROPOSED, A.ACTIVE}), A.ENDED),
-    "supersede": (frozenset({A.PROPOSED, A.ACTIVE}), A.SUPERSEDED),
-}
-
-DRAFT_TRANSITIONS: Table = {
-    "confirm": (frozenset({D.DRAFTED}), D.CONFIRMED),
-    "skip": (frozenset({D.DRAFTED}), D.SKIPPED),
-}
-
+# The actions as people say them, for messages ("Cannot %(action)s a quote …"), in every table.
 ACTION_LABELS = {
     "award": pgettext_lazy("quotes action", "award"),
     "cancel": pgettext_lazy("quotes action", "cancel"),
@@ -86,29 +56,51 @@ ACTION_LABELS = {
     "skip": pgettext_lazy("quotes action", "skip"),
 }
 
-
-def _ensure(table: Table, statuses: type[models.TextChoices], refusal: Any) -> Any:
-    def ensure(action: str, current: str) -> str:
-        return transitions.ensure_transition(
-            table, action, current, statuses=statuses, refusal=refusal, action_labels=ACTION_LABELS
-        )
-
-    return ensure
-
-
-ensure_rfq_transition = _ensure(
-    RFQ_TRANSITIONS, RfqStatus, _("Cannot %(action)s a request whose status is “%(current)s”.")
+# A status changes only through a LIFECYCLE's `ensure` (each table is `action -> (from, to)`).
+RFQ_LIFECYCLE = transitions.Lifecycle(
+    RfqStatus,
+    refusal=_("Cannot %(action)s a request whose status is “%(current)s”."),
+    table={
+        "award": ({R.OPEN}, R.AWARDED),
+        "cancel": ({R.OPEN}, R.CANCELLED),
+        "expire": ({R.OPEN}, R.EXPIRED),
+    },
+    labels=ACTION_LABELS,
 )
-ensure_quote_transition = _ensure(
-    QUOTE_TRANSITIONS, QuoteStatus, _("Cannot %(action)s a quote whose status is “%(current)s”.")
+QUOTE_LIFECYCLE = transitions.Lifecycle(
+    QuoteStatus,
+    refusal=_("Cannot %(action)s a quote whose status is “%(current)s”."),
+    table={
+        # Each counter is a new immutable version; the quote's status says who spoke last.
+        "counter": (LIVE_QUOTE, Q.COUNTERED),
+        "answer": (LIVE_QUOTE, Q.SUBMITTED),
+        "award": (LIVE_QUOTE, Q.AWARDED),
+        "pass_over": (LIVE_QUOTE, Q.NOT_AWARDED),
+        "withdraw": (LIVE_QUOTE, Q.WITHDRAWN),
+        "expire": (LIVE_QUOTE, Q.EXPIRED),
+    },
+    labels=ACTION_LABELS,
 )
-ensure_agreement_transition = _ensure(
-    AGREEMENT_TRANSITIONS,
+AGREEMENT_LIFECYCLE = transitions.Lifecycle(
     AgreementStatus,
-    _("Cannot %(action)s an agreement whose status is “%(current)s”."),
+    refusal=_("Cannot %(action)s an agreement whose status is “%(current)s”."),
+    table={
+        "accept": ({A.PROPOSED}, A.ACTIVE),
+        "end": ({A.PROPOSED, A.ACTIVE}, A.ENDED),
+        "supersede": ({A.PROPOSED, A.ACTIVE}, A.SUPERSEDED),
+    },
+    labels=ACTION_LABELS,
 )
-ensure_draft_transition = _ensure(
-    DRAFT_TRANSITIONS,
+DRAFT_LIFECYCLE = transitions.Lifecycle(
     DraftStatus,
-    _("Cannot %(action)s a draft order whose status is “%(current)s”."),
+    refusal=_("Cannot %(action)s a draft order whose status is “%(current)s”."),
+    table={
+        "confirm": ({D.DRAFTED}, D.CONFIRMED),
+        "skip": ({D.DRAFTED}, D.SKIPPED),
+    },
+    labels=ACTION_LABELS,
 )
+ensure_rfq_transition = RFQ_LIFECYCLE.ensure
+ensure_quote_transition = QUOTE_LIFECYCLE.ensure
+ensure_agreement_transition = AGREEMENT_LIFECYCLE.ensure
+ensure_draft_transition = DRAFT_LIFECYCLE.ensure

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from accounts.models import MODERATORS_GROUP
@@ -44,6 +45,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after_each_test() -> Any:
+    """A page request activates its reader's language for the thread (LocaleMiddleware), and it
+    stays active after the response: without this, a test after a Spanish page would read its
+    own messages in Spanish, and results would depend on the order tests run in."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

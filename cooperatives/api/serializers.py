@@ -12,11 +12,12 @@ from cooperatives.payout_validation import (
     validate_payout_details,
 )
 from core.api.fields import OptionalEmailField, OptionalURLField
+from core.api.serializers import FieldsBuiltOnce
 from core.reference import clean_site_language, country_codes
 from core.text import validate_multi_line, validate_one_line
 
 
-class CooperativeRefSerializer(serializers.ModelSerializer):
+class CooperativeRefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Cooperative
         fields = ["id", "slug", "name", "country"]

@@ -5,6 +5,7 @@ Reads go through marketplace.selectors, writes through marketplace.services; the
 filters with the API's own ListingFilter and pages with its CappedPaginator.
 """
 
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -32,6 +33,7 @@ from frontend.catalogue_forms import (
     ListingImageForm,
     ListingReportForm,
 )
+from frontend.listing_cards import listing_cards
 from frontend.views.common import HtmxRequest, SearchPage, SignedInRequest, attempt, succeeded
 from marketplace import http_cache, import_progress, permissions, selectors, services
 from marketplace.filters import ListingFilter
@@ -45,8 +47,15 @@ PAGE_SIZE = 24
 MY_PAGE_SIZE = 50
 
 
-def _page(queryset: Any, request: HtmxRequest, per_page: int = PAGE_SIZE) -> Page:
-    paginator = CappedPaginator(queryset, per_page, fetch_rows=selectors.listing_rows)
+def _page(
+    queryset: Any,
+    request: HtmxRequest,
+    per_page: int = PAGE_SIZE,
+    fetch_rows: Callable[[list[int]], Iterable[Any]] = listing_cards,
+) -> Page:
+    """A page of listings shown as cards (`_cards.html`), or, with `selectors.listing_rows`,
+    as models for a seller's own list."""
+    paginator = CappedPaginator(queryset, per_page, fetch_rows=fetch_rows)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -76,7 +85,13 @@ def catalogue(request: HtmxRequest) -> HttpResponse:
     apart from the reader's header (http_cache.shared_part)."""
 
     def build() -> dict[str, Any]:
-        form = CatalogueFilterForm(request.GET or None)
+        if not CatalogueFilterForm.is_filtering(request.GET):
+            # No filter set: the fields are the same for everyone (written once, see
+            # `unfiltered_fields`), the list is the whole visible catalogue.
+            visible = selectors.listing_list_visible_to(request.user)
+            page = _page(ListingFilter(QueryDict(), queryset=visible).qs, request)
+            return {"filter_fields": CatalogueFilterForm.unfiltered_fields(), "page": page}
+        form = CatalogueFilterForm(request.GET)
         form.is_valid()
         visible = selectors.listing_list_visible_to(request.user)
         filters = ListingFilter(_as_query(form.filter_data()), queryset=visible)
@@ -168,7 +183,10 @@ def _managed_listing(request: SignedInRequest, listing_id: int) -> Listing:
 def my_listings(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = _managed(request, slug)
     page = _page(
-        selectors.listing_list_for_cooperative(request.user, cooperative), request, MY_PAGE_SIZE
+        selectors.listing_list_for_cooperative(request.user, cooperative),
+        request,
+        MY_PAGE_SIZE,
+        selectors.listing_rows,
     )
     return render(
         request,

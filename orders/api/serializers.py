@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from cooperatives.api.serializers import CooperativeRefSerializer
 from cooperatives.permissions import prime_roles
+from core.api.serializers import FieldsBuiltOnce
 from orders import labels, permissions
 from orders.models import (
     MAX_AMOUNT,
@@ -128,7 +129,7 @@ class CartItemUpdateSerializer(serializers.Serializer):
 # --- orders -------------------------------------------------------------------------------
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class OrderLineSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = OrderLine
         fields = [
@@ -143,7 +144,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderEventSerializer(serializers.ModelSerializer):
+class OrderEventSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
     action_label = serializers.CharField(
         source="label", read_only=True, help_text="The kind (`action`) in the reader's language."
@@ -178,7 +179,7 @@ def _document_number(order: Order, kind: str) -> str | None:
     return None
 
 
-class OrderSummarySerializer(serializers.ModelSerializer):
+class OrderSummarySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     buyer = CooperativeRefSerializer()
     seller = CooperativeRefSerializer()
     lines = OrderLineSerializer(many=True)
@@ -362,7 +363,7 @@ class PaymentSerializer(serializers.Serializer):
     publishable_key = serializers.CharField()
 
 
-class CheckoutSerializer(serializers.ModelSerializer):
+class CheckoutSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     orders = serializers.SerializerMethodField()
     payment = serializers.SerializerMethodField()
 

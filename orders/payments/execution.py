@@ -119,14 +119,16 @@ def add_order_event(
     reference: str = "",
     actor: Any = None,
     side: str = "",
+    previous: str | None = None,
 ) -> OrderEvent:
-    """A line in the order's timeline that changes no status; without an actor, written by Minga
+    """A line in the order's timeline: a status change from `previous` to the order's status
+    now, or (no `previous`) a line that changes no status; without an actor, written by Minga
     itself."""
     return OrderEvent.objects.create(
         order=order,
         action=kind,
         reference=reference,
-        from_status=order.status,
+        from_status=order.status if previous is None else previous,
         to_status=order.status,
         actor=actor,
         actor_side=side,

@@ -153,6 +153,11 @@ def order_pay_in_credit(
     )
 
 
+# What an invoice payment repeats of a credit payment its order had before the invoice: what
+# every recorded payment states (`RecordedPayment`), but its key, which names the credit payment.
+CARRIED_OVER = ("amount", "paid_on", "reference", "rail", "recorded_by")
+
+
 def invoice_count_order_credit(invoice: Invoice) -> None:
     """A newly issued invoice lists what was paid of its order in credit before it (its
     `amount_paid` already counts it, `receivable_fields`): one credit payment per earlier one,
@@ -161,12 +166,8 @@ def invoice_count_order_credit(invoice: Invoice) -> None:
     InvoicePayment.objects.bulk_create(
         InvoicePayment(
             invoice=invoice,
-            amount=payment.amount,
-            paid_on=payment.paid_on,
-            reference=payment.reference,
-            rail=PaymentRail.CREDIT,
-            recorded_by=payment.recorded_by,
             idempotency_key=f"order_credit:{payment.pk}",
+            **{name: getattr(payment, name) for name in CARRIED_OVER},
         )
         for payment in earlier
     )

@@ -20,7 +20,7 @@ from ledger.models import Account, AccountKind
 from ledger.selectors import account_balance, entries_for
 from orders import books
 from orders.receivables.models import FeePayment
-from orders.receivables.services import MAX_REFERENCE_LENGTH, _clean_payment, _clean_text
+from orders.receivables.services import MAX_REFERENCE_LENGTH, _clean_payment, clean_text
 
 # Members of this group (and superusers) record the sellers' fee payments.
 TREASURERS_GROUP = "platform_treasurers"
@@ -47,16 +47,8 @@ def fee_owed(seller: Cooperative, currency: str) -> int:
 
 
 def fee_posting(payment: FeePayment) -> books.Posting:
-    return books.fee_paid(
-        seller=payment.seller,
-        currency=payment.currency,
-        amount=payment.amount,
-        key=f"fee_payment:{payment.pk}",
-        rail=books.INVOICE,
-        occurred_at=payment.created_at,
-        memo=f"Solidarity fee {payment.reference}".strip(),
-        source=payment,
-    )
+    """The entry of a recorded fee payment (`orders.books.fee_paid`, its rule)."""
+    return books.fee_paid(payment)
 
 
 @dataclass(frozen=True)
@@ -82,8 +74,8 @@ def fee_payment_record(
     ensure_treasurer(actor)
     today = timezone.localdate()
     paid_on = paid_on or today
-    reference = _clean_text(reference, "reference", MAX_REFERENCE_LENGTH)
-    key = _clean_text(idempotency_key, "idempotency_key", 255)
+    reference = clean_text(reference, "reference", MAX_REFERENCE_LENGTH)
+    key = clean_text(idempotency_key, "idempotency_key", 255)
     currency = (currency or "").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
         raise ValidationError({"currency": [_("A three-letter currency code, such as EUR.")]})

@@ -1,11 +1,9 @@
 """The records of receivables (models of the orders app, imported by orders.models)."""
 
-import secrets
-
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.models import acting_user, one_of_choices, private_file_name
 from orders.receivables.state import (
     InvoiceStatus,
     NoticeStatus,
@@ -18,7 +16,7 @@ def payment_constraints(name: str, scope: str) -> list[models.BaseConstraint]:
     """More than zero, a known rail, an Idempotency-Key used once per `scope`."""
     return [
         models.CheckConstraint(condition=Q(amount__gt=0), name=f"{name}_positive"),
-        models.CheckConstraint(condition=Q(rail__in=PaymentRail.values), name=f"{name}_rail_valid"),
+        one_of_choices("rail", PaymentRail, name=f"{name}_rail_valid"),
         models.UniqueConstraint(
             fields=[scope, "idempotency_key"],
             condition=~Q(idempotency_key=""),
@@ -34,9 +32,7 @@ class RecordedPayment(models.Model):
     paid_on = models.DateField()
     reference = models.CharField(max_length=120, blank=True)
     rail = models.CharField(max_length=20, choices=PaymentRail.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = acting_user()
     idempotency_key = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -80,9 +76,7 @@ class InvoiceEvent(models.Model):
     from_status = models.CharField(max_length=16, blank=True)
     to_status = models.CharField(max_length=16)
     amount = models.BigIntegerField(default=0)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    actor = acting_user(blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -94,10 +88,7 @@ class InvoiceEvent(models.Model):
 
 
 def proof_path(instance: "PaymentNotice", filename: str) -> str:
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
-        instance.proof_content_type, "webp"
-    )
-    return f"payment-proofs/{instance.invoice_id}/{secrets.token_hex(16)}.{extension}"
+    return private_file_name(f"payment-proofs/{instance.invoice_id}", instance.proof_content_type)
 
 
 def _private_storage():  # type: ignore[no-untyped-def]
@@ -123,13 +114,9 @@ class PaymentNotice(models.Model):
     status = models.CharField(
         max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
     )
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    sent_by = acting_user()
     sent_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = acting_user(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
     payment = models.OneToOneField(
@@ -140,9 +127,7 @@ class PaymentNotice(models.Model):
         ordering = ["invoice_id", "sent_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="paymentnotice_positive"),
-            models.CheckConstraint(
-                condition=Q(status__in=NoticeStatus.values), name="paymentnotice_status_valid"
-            ),
+            one_of_choices("status", NoticeStatus, name="paymentnotice_status_valid"),
         ]
 
     def __str__(self) -> str:

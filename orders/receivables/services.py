@@ -112,7 +112,8 @@ def _ensure_seller(actor: Any, order: Order, what: str) -> None:
     ensure_active(order.seller, "mark_paid")
 
 
-def _clean_text(value: str, field: str, limit: int) -> str:
+def clean_text(value: str, field: str, limit: int) -> str:
+    """The text without its surrounding blanks, at most `limit` characters (else a 400 on `field`)."""
     value = (value or "").strip()
     if len(value) > limit:
         raise ValidationError({field: [_("At most %(limit)s characters.") % {"limit": limit}]})
@@ -220,9 +221,9 @@ def invoice_payment_record(
     A retry with the same Idempotency-Key and values returns the first payment."""
     today = timezone.localdate()
     paid_on = paid_on or today
-    reference = _clean_text(reference, "reference", MAX_REFERENCE_LENGTH)
-    note = _clean_text(note, "note", MAX_REASON_LENGTH)
-    key = _clean_text(idempotency_key, "idempotency_key", 255)
+    reference = clean_text(reference, "reference", MAX_REFERENCE_LENGTH)
+    note = clean_text(note, "note", MAX_REASON_LENGTH)
+    key = clean_text(idempotency_key, "idempotency_key", 255)
     _clean_payment(amount, paid_on, rail, today)
     order, invoice = _lock(invoice)
     _ensure_seller(actor, order, _("Only the seller's owners and admins record payments."))
@@ -258,7 +259,7 @@ def invoice_pay_in_credit(
     balanced entry moves the credits and shrinks the debt, or nothing happens (409 naming the
     limit). The seller must have joined the currency's credit system. A retry with the same
     Idempotency-Key and amount returns the first payment."""
-    key = _clean_text(idempotency_key, "idempotency_key", 255)
+    key = clean_text(idempotency_key, "idempotency_key", 255)
     credit.clean_credit_amount(amount)
     order, invoice = _lock(invoice)
     if not _manages(actor, order.buyer):
@@ -313,7 +314,7 @@ def invoice_credit(*, order: Order, actor: Any) -> None:
 
 @transaction.atomic
 def invoice_write_off(*, invoice: Invoice, actor: Any, reason: str) -> Invoice:
-    reason = _clean_text(reason, "reason", MAX_REASON_LENGTH)
+    reason = clean_text(reason, "reason", MAX_REASON_LENGTH)
     order, invoice = _lock(invoice)
     _ensure_seller(actor, order, _("Only the seller's owners and admins write invoices off."))
     if not reason:
@@ -384,7 +385,7 @@ def payment_notice_send(
     """The buyer tells the seller it paid, with a proof (a PDF or an image)."""
     today = timezone.localdate()
     paid_on = paid_on or today
-    reference = _clean_text(reference, "reference", MAX_REFERENCE_LENGTH)
+    reference = clean_text(reference, "reference", MAX_REFERENCE_LENGTH)
     _clean_payment(amount, paid_on, rail, today)
     order, invoice = _lock(invoice)
     if not _manages(actor, order.buyer):
@@ -459,7 +460,7 @@ def payment_notice_confirm(*, notice: PaymentNotice, actor: Any) -> PaymentNotic
 
 @transaction.atomic
 def payment_notice_reject(*, notice: PaymentNotice, actor: Any, reason: str) -> PaymentNotice:
-    reason = _clean_text(reason, "reason", MAX_REASON_LENGTH)
+    reason = clean_text(reason, "reason", MAX_REASON_LENGTH)
     if not reason:
         raise ValidationError({"reason": [_("Say why: the buyer reads it.")]})
     order, invoice, notice = _decide(notice, "reject", actor)

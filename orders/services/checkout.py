@@ -13,13 +13,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, OuterRef, Subquery, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.services import ensure_email_confirmed
-from cooperatives.models import Cooperative
-from cooperatives.permissions import ensure_active
+from cooperatives.models import Cooperative, Membership
+from cooperatives.permissions import ensure_active, remember_role
 from core.errors import DomainError, NotPermitted
 from core.money import Money
 from marketplace import catalogue_version
@@ -296,9 +296,9 @@ def checkout_place(
         chosen = _cart_lines(cart, currency)
         currency = chosen[0].currency
         chosen = _card_payable_lines(chosen, only_card_payable, rail)
-        listings = _lock_listings(chosen)
+        listings = _lock_listings(chosen, actor)
     else:
-        listings = _lock_listings_by_id([line.listing for line in lines])
+        listings = _lock_listings_by_id([line.listing for line in lines], actor)
         chosen = _requested_lines(lines, listings, buyer)
         currency = _requested_currency(chosen, currency)
         chosen = _card_payable_lines(chosen, only_card_payable, rail)
@@ -338,16 +338,18 @@ def checkout_place(
 
 def _lock_buyer(buyer: Cooperative, *, with_cart: bool) -> tuple[Cart | None, Cooperative]:
     """The buyer's cart row, locked (the buyer's row comes in the same statement, not locked),
-    when the checkout orders the cart; otherwise the buyer's row as it is now."""
+    when the checkout orders the cart. Otherwise no row of the buyer's is locked, and the one the
+    caller read in this request is used as it is (reading it again would not make the suspension
+    check any safer: a suspension never waits for checkouts)."""
+    if not with_cart:
+        return None, buyer
     cart = (
         Cart.objects.select_for_update(of=("self",))
         .select_related("cooperative")
         .filter(cooperative=buyer)
         .first()
-        if with_cart
-        else None
     )
-    return cart, cart.cooperative if cart is not None else Cooperative.objects.get(pk=buyer.pk)
+    return cart, cart.cooperative if cart is not None else buyer
 
 
 def _cart_lines(cart: Cart | None, currency: str) -> list[CartLine]:
@@ -359,20 +361,29 @@ def _cart_lines(cart: Cart | None, currency: str) -> list[CartLine]:
     return [line for line in lines if line.currency == currency]
 
 
-def _lock_listings(lines: list[CartLine]) -> dict[int, Listing]:
-    return _lock_listings_by_id([line.listing_id for line in lines if line.listing_id])
+def _lock_listings(lines: list[CartLine], actor: Any) -> dict[int, Listing]:
+    return _lock_listings_by_id([line.listing_id for line in lines if line.listing_id], actor)
 
 
-def _lock_listings_by_id(listing_ids: list[int]) -> dict[int, Listing]:
+def _lock_listings_by_id(listing_ids: list[int], actor: Any = None) -> dict[int, Listing]:
     """Lock the listings in primary-key order; their sellers (for suspension) come in the same
-    statement, not locked."""
-    return {
-        listing.pk: listing
-        for listing in Listing.objects.select_for_update(of=("self",))
+    statement, not locked, and so does the actor's role in each seller, which the response's
+    actions ask for (one query fewer than asking afterwards)."""
+    listings = (
+        Listing.objects.select_for_update(of=("self",))
         .select_related("cooperative")
         .filter(pk__in=sorted(set(listing_ids)))
         .order_by("pk")
-    }
+    )
+    with_roles = getattr(actor, "is_authenticated", False)
+    if with_roles:
+        roles = Membership.objects.filter(user=actor, cooperative=OuterRef("cooperative_id"))
+        listings = listings.annotate(actor_role=Subquery(roles.values("role")[:1]))
+    locked = {listing.pk: listing for listing in listings}
+    if with_roles:
+        for listing in locked.values():
+            remember_role(actor, listing.cooperative_id, listing.actor_role)  # type: ignore[attr-defined]
+    return locked
 
 
 def _requested_lines(

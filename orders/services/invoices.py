@@ -15,6 +15,7 @@ from orders import books
 from orders.models import Invoice, InvoiceKind, InvoiceSequence, Order
 from orders.receivables.credit import invoice_count_order_credit
 from orders.receivables.services import receivable_fields
+from orders.selectors import invoice_statement
 
 # Words that say "cooperative" in the languages of the exchange: they make poor prefixes.
 _GENERIC_WORDS = frozenset(
@@ -55,32 +56,16 @@ def invoice_issue(*, order: Order, kind: str) -> Invoice:
     credits = None
     if kind == InvoiceKind.CREDIT_NOTE:
         credits = order.invoices.filter(kind=InvoiceKind.INVOICE).first()
-    seller, buyer = order.seller, order.buyer
     invoice = Invoice.objects.create(
         order=order,
         kind=kind,
-        seller=seller,
+        seller=order.seller,
         year=year,
         sequence=sequence,
         number=number,
         credits=credits,
         issued_at=now,
-        currency=order.currency,
-        total_amount=order.total_amount,
-        fee_bps=order.fee_bps,
-        fee_amount=order.fee_amount,
-        seller_amount=order.seller_amount,
-        seller_name=seller.name,
-        seller_tax_id=seller.tax_id,
-        seller_address=seller.address,
-        seller_city=seller.city,
-        seller_country=seller.country,
-        buyer_name=buyer.name,
-        buyer_tax_id=buyer.tax_id,
-        buyer_address=buyer.address,
-        buyer_city=buyer.city,
-        buyer_country=buyer.country,
-        delivery_address=order.delivery_address,
+        **invoice_statement(order),
         **receivable_fields(order, kind, timezone.localdate(now)),
     )
     # The books follow the document, in its transaction: a credit note reverses the invoice.

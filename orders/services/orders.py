@@ -24,7 +24,7 @@ from orders.events import EventKind
 from orders.models import InvoiceKind, Message, Order, OrderEvent
 from orders.payments.execution import add_order_event
 from orders.receivables.credit import order_credit_refund
-from orders.receivables.services import invoice_credit, invoice_pay_remaining
+from orders.receivables.services import clean_text, invoice_credit, invoice_pay_remaining
 from orders.services.invoices import invoice_issue
 from orders.state import (
     OPEN_STATUSES,
@@ -59,17 +59,7 @@ def _restore_stock(order: Order) -> None:
 
 
 def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationError(
-            {
-                "reason": [
-                    _("At most %(MAX_REASON_LENGTH)s characters.")
-                    % {"MAX_REASON_LENGTH": MAX_REASON_LENGTH}
-                ]
-            }
-        )
-    return reason
+    return clean_text(reason, "reason", MAX_REASON_LENGTH)
 
 
 @transaction.atomic
@@ -164,14 +154,8 @@ def _status_event(
     order: Order, action: str, previous: str, *, actor: Any, side: str, note: str
 ) -> OrderEvent:
     """The timeline line of a status change: from `previous` to the order's status now."""
-    return OrderEvent.objects.create(
-        order=order,
-        action=EventKind(action),
-        from_status=previous,
-        to_status=order.status,
-        actor=actor,
-        actor_side=side,
-        note=note,
+    return add_order_event(
+        order, EventKind(action), note, actor=actor, side=side, previous=previous
     )
 
 
@@ -327,18 +311,9 @@ def message_post(*, order: Order, actor: Any, body: str) -> Message:
     sides = permissions.sides_of(actor, order)
     if not sides:
         raise NotPermitted(_("Only members of the two cooperatives write in this thread."))
-    body = (body or "").strip()
+    body = clean_text(body, "body", MAX_MESSAGE_LENGTH)
     if not body:
         raise ValidationError({"body": [_("Write something.")]})
-    if len(body) > MAX_MESSAGE_LENGTH:
-        raise ValidationError(
-            {
-                "body": [
-                    _("At most %(MAX_MESSAGE_LENGTH)s characters.")
-                    % {"MAX_MESSAGE_LENGTH": MAX_MESSAGE_LENGTH}
-                ]
-            }
-        )
     side = Side.BUYER.value if Side.BUYER.value in sides else Side.SELLER.value
     message = Message.objects.create(order=order, author=actor, author_side=side, body=body)
     notifications.notify_message(order, actor, side, body)

@@ -16,18 +16,19 @@ from core.errors import NotFound, NotPermitted
 from marketplace.models import Category, Listing
 from quotes.models import Agreement, AgreementEvent, AgreementPrice, BuyerGroup
 from quotes.pricing import Priced, Tier, best_price, is_in_force
+from quotes.services.events import log_status_change
 from quotes.services.rfqs import seller_zone
 from quotes.state import AgreementStatus, ensure_agreement_transition
 
 
-def _event(agreement: Agreement, action: str, before: str, actor: Any) -> None:
-    AgreementEvent.objects.create(
-        agreement=agreement,
-        action=action,
-        from_status=before,
-        to_status=agreement.status,
-        actor=actor,
-    )
+def _move(agreement: Agreement, action: str, actor: Any, **changes: Any) -> None:
+    """Take the agreement through `action` (if its lifecycle allows it), with `changes`, and log it."""
+    before = agreement.status
+    agreement.status = ensure_agreement_transition(action, before)
+    for name, value in changes.items():
+        setattr(agreement, name, value)
+    agreement.save(update_fields=["status", *changes])
+    log_status_change(AgreementEvent, action, before, agreement.status, actor, agreement=agreement)
 
 
 @transaction.atomic
@@ -82,7 +83,7 @@ def agreement_propose(
         seller_accepted_at=timezone.now(),
     )
     AgreementPrice.objects.bulk_create(AgreementPrice(agreement=agreement, **p) for p in prices)
-    _event(agreement, "propose", "", actor)
+    log_status_change(AgreementEvent, "propose", "", agreement.status, actor, agreement=agreement)
     return agreement
 
 
@@ -92,21 +93,28 @@ def agreement_buyer_ids(agreement: Agreement) -> list[int]:
     return list(agreement.buyer_group.members.values_list("pk", flat=True))  # type: ignore[union-attr]
 
 
-@transaction.atomic
-def agreement_accept(*, agreement: Agreement, buyer: Cooperative, actor: Any) -> Agreement:
-    """The buyer (or, for a group, any member's owner or admin) accepts; it then applies, and
-    the version it replaces stops applying."""
+def agreement_lock_for_buyer(
+    agreement: Agreement, buyer: Cooperative, actor: Any, refusal: str
+) -> Agreement:
+    """The agreement, locked, acted on for `buyer` (one of its buyers) by an owner or admin of
+    it: a 404 to whoever is not a member of that buyer, `refusal` (a 403) to its other members."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     forget_roles(actor)
     if buyer.pk not in agreement_buyer_ids(agreement) or not is_member(actor, buyer):
         raise NotFound(_("No such agreement."))
     if not can_manage_cooperative(actor, buyer):
-        raise NotPermitted(_("Only owners and admins can accept an agreement."))
-    before = agreement.status
-    agreement.status = ensure_agreement_transition("accept", before)
-    agreement.buyer_accepted_at = timezone.now()
-    agreement.save(update_fields=["status", "buyer_accepted_at"])
-    _event(agreement, "accept", before, actor)
+        raise NotPermitted(refusal)
+    return agreement
+
+
+@transaction.atomic
+def agreement_accept(*, agreement: Agreement, buyer: Cooperative, actor: Any) -> Agreement:
+    """The buyer (or, for a group, any member's owner or admin) accepts; it then applies, and
+    the version it replaces stops applying."""
+    agreement = agreement_lock_for_buyer(
+        agreement, buyer, actor, _("Only owners and admins can accept an agreement.")
+    )
+    _move(agreement, "accept", actor, buyer_accepted_at=timezone.now())
     if agreement.series:
         older = (
             Agreement.objects.select_for_update()
@@ -118,10 +126,7 @@ def agreement_accept(*, agreement: Agreement, buyer: Cooperative, actor: Any) ->
             .order_by("pk")
         )
         for previous in older:
-            prior = previous.status
-            previous.status = ensure_agreement_transition("supersede", prior)
-            previous.save(update_fields=["status"])
-            _event(previous, "supersede", prior, actor)
+            _move(previous, "supersede", actor)
     return agreement
 
 
@@ -135,10 +140,7 @@ def agreement_end(*, agreement: Agreement, actor: Any) -> Agreement:
         if any(is_member(actor, side) for side in sides):
             raise NotPermitted(_("Only owners and admins can end an agreement."))
         raise NotFound(_("No such agreement."))
-    before = agreement.status
-    agreement.status = ensure_agreement_transition("end", before)
-    agreement.save(update_fields=["status"])
-    _event(agreement, "end", before, actor)
+    _move(agreement, "end", actor)
     return agreement
 
 

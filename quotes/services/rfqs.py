@@ -5,7 +5,7 @@ is `orders.services.awards.rfq_award` (orders sit above quotes); it calls `rfq_l
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -39,6 +39,7 @@ from quotes.models import (
     Visibility,
 )
 from quotes.pricing import local_today
+from quotes.services.events import log_status_change
 from quotes.state import (
     LIVE_QUOTE,
     QuoteStatus,
@@ -71,25 +72,24 @@ class QuoteTerms:
     credit_share_bps: int = 0
     note: str = ""
 
+    @property
+    def total_amount(self) -> int:
+        """The sum of the lines, in minor units of `currency`."""
+        return sum(line.quantity * line.unit_price_amount for line in self.lines)
+
+    def offer(self) -> dict[str, Any]:
+        """What a version stores on its own row: every term but the lines (rows of their own),
+        and their total."""
+        terms = {
+            term.name: getattr(self, term.name) for term in fields(self) if term.name != "lines"
+        }
+        return {**terms, "total_amount": self.total_amount}
+
 
 def _event(
-    rfq: Rfq,
-    action: str,
-    before: str,
-    after: str,
-    actor: Any,
-    quote: Quote | None = None,
-    note: str = "",
+    rfq: Rfq, action: str, before: str, after: str, actor: Any, quote: Quote | None = None
 ) -> QuoteEvent:
-    return QuoteEvent.objects.create(
-        rfq=rfq,
-        quote=quote,
-        action=action,
-        from_status=before,
-        to_status=after,
-        actor=actor,
-        note=note,
-    )
+    return log_status_change(QuoteEvent, action, before, after, actor, rfq=rfq, quote=quote)
 
 
 def seller_zone(seller: Cooperative) -> str:
@@ -217,8 +217,8 @@ def tell_sellers(rfq: Rfq, seller_ids: list[int]) -> int:
     return send_emails(emails)
 
 
-def _clean_terms(terms: QuoteTerms) -> int:
-    """Validate a version's terms (a message per field); return its total in minor units."""
+def _clean_terms(terms: QuoteTerms) -> None:
+    """Validate a version's terms (a message per field)."""
     errors: dict[str, list[str]] = {}
     if terms.currency not in currency_codes():
         errors["currency"] = [_("Use an ISO 4217 currency code, like UYU or ARS.")]
@@ -239,24 +239,17 @@ def _clean_terms(terms: QuoteTerms) -> int:
         errors["lead_time_days"] = [_("The lead time is between 0 and 3650 days.")]
     if errors:
         raise ValidationError(errors)
-    return sum(line.quantity * line.unit_price_amount for line in terms.lines)
 
 
 def _write_version(
-    quote: Quote, number: int, side: str, terms: QuoteTerms, actor: Any, total: int
+    quote: Quote, number: int, side: str, terms: QuoteTerms, actor: Any
 ) -> QuoteVersion:
     version = QuoteVersion.objects.create(
         quote=quote,
         number=number,
         author_side=side,
-        currency=terms.currency,
-        total_amount=total,
-        valid_until=terms.valid_until,
-        lead_time_days=terms.lead_time_days,
-        payment_terms_days=terms.payment_terms_days,
-        credit_share_bps=terms.credit_share_bps,
-        note=terms.note,
         created_by=actor,
+        **terms.offer(),
     )
     QuoteLine.objects.bulk_create(
         QuoteLine(
@@ -282,7 +275,7 @@ def _lock_open_rfq(rfq: Rfq) -> Rfq:
 @transaction.atomic
 def quote_submit(*, rfq: Rfq, seller: Cooperative, actor: Any, terms: QuoteTerms) -> Quote:
     """An invited (or matching) seller answers a request with its first version."""
-    total = _clean_terms(terms)
+    _clean_terms(terms)
     rfq = _lock_open_rfq(rfq)
     forget_roles(actor)
     if not permissions.can_quote(actor, rfq, seller):
@@ -298,7 +291,7 @@ def quote_submit(*, rfq: Rfq, seller: Cooperative, actor: Any, terms: QuoteTerms
             code="quote_exists",
         )
     quote = Quote.objects.create(rfq=rfq, seller=seller, status=QuoteStatus.SUBMITTED)
-    _write_version(quote, 1, Side.SELLER, terms, actor, total)
+    _write_version(quote, 1, Side.SELLER, terms, actor)
     _event(rfq, "quote", "", QuoteStatus.SUBMITTED, actor, quote)
     return quote
 
@@ -316,7 +309,7 @@ def _side(actor: Any, quote: Quote) -> str:
 @transaction.atomic
 def quote_counter(*, quote: Quote, actor: Any, terms: QuoteTerms) -> QuoteVersion:
     """Either side answers with a new immutable version, a bounded number of times."""
-    total = _clean_terms(terms)
+    _clean_terms(terms)
     _lock_open_rfq(quote.rfq)
     quote = (
         Quote.objects.select_for_update().select_related("rfq__buyer", "seller").get(pk=quote.pk)
@@ -336,7 +329,7 @@ def quote_counter(*, quote: Quote, actor: Any, terms: QuoteTerms) -> QuoteVersio
     before = quote.status
     quote.status = ensure_quote_transition("counter" if side == Side.BUYER else "answer", before)
     quote.save(update_fields=["status", "updated_at"])
-    version = _write_version(quote, latest + 1, side, terms, actor, total)
+    version = _write_version(quote, latest + 1, side, terms, actor)
     _event(quote.rfq, "counter", before, quote.status, actor, quote)
     return version
 

@@ -25,7 +25,7 @@ from quotes.models import (
     StandingOrderDraft,
     StandingOrderLine,
 )
-from quotes.services.agreements import agreement_buyer_ids, agreement_unit_price
+from quotes.services.agreements import agreement_lock_for_buyer, agreement_unit_price
 from quotes.state import AgreementStatus, DraftStatus, ensure_draft_transition
 
 
@@ -42,12 +42,9 @@ def standing_order_create(
 ) -> StandingOrder:
     """The buyer sets up a repeated order of the agreement's seller's listings; the job drafts
     one order per period from `starts_on`."""
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    forget_roles(actor)
-    if buyer.pk not in agreement_buyer_ids(agreement):
-        raise NotFound(_("No such agreement."))
-    if not can_manage_cooperative(actor, buyer):
-        raise NotPermitted(_("Only owners and admins can set up a standing order."))
+    agreement = agreement_lock_for_buyer(
+        agreement, buyer, actor, _("Only owners and admins can set up a standing order.")
+    )
     errors: dict[str, list[str]] = {}
     if agreement.status != AgreementStatus.ACTIVE:
         errors["agreement"] = [_("A standing order needs an agreement both sides accepted.")]

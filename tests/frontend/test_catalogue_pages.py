@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cooperatives.models import Role
-from marketplace import services
+from cooperatives.models import Cooperative, Role
+from cooperatives.state import VerificationStatus
+from marketplace import cards, services
 from marketplace.models import Listing
 from moderation.models import Report
 from tests.factories import CategoryFactory, CooperativeFactory, ListingFactory, MembershipFactory
@@ -73,6 +74,29 @@ def test_the_catalogue_shows_published_listings_with_price_and_seller(client, ca
     assert "ARS\xa01,250.50" in html  # formatted for English readers
     assert catalogue["mate"].cooperative.name in html
     assert "Worker-recuperated" in html  # the badge of the Uruguayan seller
+
+
+def test_cards_show_the_cover_and_what_changed_without_a_save(client, moderator, catalogue):
+    """The page writes its cards from the stored cards (frontend/listing_cards.py): the cover
+    with its alternative text (the title when it has none), the unit in the reader's language;
+    the stock and the seller, which change without a save of the listing, show at once."""
+    mate, coffee = catalogue["mate"], catalogue["coffee"]
+    add_image(mate, alt_text="Bolsa de yerba")
+    add_image(coffee)
+    cards.rebuild_all()  # as after the commits (tests never commit)
+    Listing.objects.filter(pk=mate.pk).update(stock=0)  # a checkout took the last ones
+    Cooperative.objects.filter(pk=coffee.cooperative_id).update(
+        name="Cafetaleros Unidos", verification_status=VerificationStatus.SUSPENDED
+    )
+    html = text(client.get("/catalogue/", HTTP_ACCEPT_LANGUAGE="es"))
+    cover = re.search(r'<img src="(/media/listings/[^"]+)" alt="Bolsa de yerba"', html)
+    assert cover and cover.group(1).endswith("-400.webp")  # the small thumbnail
+    assert "Agotado" in html and "por kg" in html
+    assert "Cafetaleros Unidos" not in html  # a suspended seller leaves the public catalogue
+    client.force_login(moderator)
+    html = text(client.get("/catalogue/", HTTP_ACCEPT_LANGUAGE="es"))
+    assert 'alt="Café de altura"' in html
+    assert "Cafetaleros Unidos" in html and "Suspendida" in html
 
 
 def test_prices_follow_the_readers_language(client, catalogue):
@@ -140,10 +164,11 @@ def test_pages_of_results(client, seller_coop, settings):
 
 
 # The signed-in catalogue page, built: the session, its user, the category tree of the filters,
-# whether the reader moderates, their memberships, the count, the page's ids, its rows, their
-# images, and one for the page's frame. Pinned so that a new query shows up here (raise it only
-# with a reason in docs/catalogue.md).
-CATALOGUE_PAGE_QUERIES = 10
+# whether the reader moderates, their memberships, the count, the page's ids, its stored cards
+# with their sellers (frontend/listing_cards.py; was the rows and their images), and one for the
+# page's frame. Pinned so that a new query shows up here (raise it only with a reason in
+# docs/catalogue.md).
+CATALOGUE_PAGE_QUERIES = 9
 
 
 def test_the_catalogue_runs_the_same_queries_whatever_the_page_size(
@@ -157,9 +182,11 @@ def test_the_catalogue_runs_the_same_queries_whatever_the_page_size(
         return len(queries)
 
     ListingFactory.create_batch(2, cooperative=seller_coop, category=coffee)
+    cards.rebuild_all()  # as after the commits (tests never commit)
     few = count()
     for listing in ListingFactory.create_batch(20, cooperative=seller_coop, category=coffee):
         add_image(listing)
+    cards.rebuild_all()
     assert count() == few
     assert few <= CATALOGUE_PAGE_QUERIES, few
 
@@ -375,3 +402,29 @@ def test_the_filter_form_keeps_the_chosen_country_currency_and_category(client, 
         assert options.count(" selected>") == 1
         assert f'<option value="{chosen}" selected>' in options
     assert "Café de altura" in body
+
+
+def test_the_unfiltered_form_follows_the_categories_language_and_count(client, catalogue, coffee):  # type: ignore[no-untyped-def]
+    # The fields of the unfiltered form are written once per language and category tree
+    # (CatalogueFilterForm.unfiltered_fields); the count in their summary is each page's own.
+    def count(body: str) -> str:
+        found = re.search(r'<span id="filter-count" class="filter-count">(.*?)</span>', body, re.S)
+        assert found
+        return found.group(1).strip()
+
+    body = client.get("/catalogue/").content.decode()
+    assert '<option value="coffee">\u2003Coffee</option>' in body
+    assert 'value="tea"' not in body
+    before = count(body)
+    CategoryFactory(name="Tea", slug="tea", path="/tea/")
+    coffee.name_es = "Café"
+    coffee.save()
+    ListingFactory(cooperative=catalogue["mate"].cooperative, title="Otra yerba")
+    body = client.get("/catalogue/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<option value="coffee">\u2003Café</option>' in body
+    assert '<option value="tea">Tea</option>' in body
+    assert "Filtros" in body
+    assert count(body) != before
+    body = client.get("/catalogue/").content.decode()
+    assert '<option value="coffee">\u2003Coffee</option>' in body
+    assert '<option value="tea">Tea</option>' in body

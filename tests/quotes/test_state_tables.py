@@ -6,10 +6,10 @@ from core.errors import TransitionNotAllowed
 from quotes import state
 
 TABLES = [
-    (state.RFQ_TRANSITIONS, state.RfqStatus, state.ensure_rfq_transition),
-    (state.QUOTE_TRANSITIONS, state.QuoteStatus, state.ensure_quote_transition),
-    (state.AGREEMENT_TRANSITIONS, state.AgreementStatus, state.ensure_agreement_transition),
-    (state.DRAFT_TRANSITIONS, state.DraftStatus, state.ensure_draft_transition),
+    (state.RFQ_LIFECYCLE.table, state.RfqStatus, state.ensure_rfq_transition),
+    (state.QUOTE_LIFECYCLE.table, state.QuoteStatus, state.ensure_quote_transition),
+    (state.AGREEMENT_LIFECYCLE.table, state.AgreementStatus, state.ensure_agreement_transition),
+    (state.DRAFT_LIFECYCLE.table, state.DraftStatus, state.ensure_draft_transition),
 ]
 
 

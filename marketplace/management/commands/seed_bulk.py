@@ -19,14 +19,13 @@ from marketplace.catalogue_words import (
     DESCRIPTIONS,
     ITEMS,
     PLACES,
-    PRODUCT_VARIANTS,
     SECTOR_CATEGORY,
-    SERVICE_VARIANTS,
     Item,
     currency_for,
     language_for,
     local_price,
 )
+from marketplace.demo import made_up_title
 from marketplace.models import Category, Listing
 
 PREFIX = "bulk-"
@@ -104,6 +103,7 @@ RESET_SQL = [  # the listings count is the last statement's
     " cooperatives_cooperative c WHERE c.slug LIKE %s)",
 ]
 SECTORS = [choice for choice in Sector.values if choice != Sector.OTHER]
+VARIANTS_AT_MOST = 1_000  # a title variant is drawn below this and counted round the kind's list
 
 
 def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
@@ -322,10 +322,8 @@ class Command(BaseCommand):
         now: Any,
     ) -> Listing:
         language = language_for(seller.country)
-        variants = (PRODUCT_VARIANTS if item.kind == "product" else SERVICE_VARIANTS)[language]
-        parts = [item.title(language), rng.choice(variants)]
-        if rng.random() < 0.5:
-            parts.append(rng.choice(PLACES.get(seller.country, [""])))
+        variant = rng.randrange(VARIANTS_AT_MOST)
+        place = rng.choice(PLACES.get(seller.country, [""])) if rng.random() < 0.5 else ""
         status = _weighted(rng, STATUSES)
         currency = currency_for(seller.country)
         flags = [rng.random() < 0.5 for _ in range(4)]
@@ -334,7 +332,7 @@ class Command(BaseCommand):
         return Listing(
             cooperative=seller,
             kind=item.kind,
-            title=" ".join(part for part in parts if part)[:200],
+            title=made_up_title(item, language, variant, place),
             description=" ".join(rng.sample(DESCRIPTIONS[language], rng.randint(1, 3))),
             language=language,
             category=categories[item.category],

@@ -31,6 +31,7 @@ from orders.payments.models import (
 from orders.payments.rails.stripe import StripeRail
 from orders.payments.services.payments import (
     PAID_STATUSES,
+    checkout_orders_locked,
     is_payment_overdue,
     payment_apply_intent,
 )
@@ -159,7 +160,7 @@ def _checkout_cancel_unpaid(checkout_id: int) -> str:
     checkout.save(update_fields=["status", "payment_status", "updated_at"])
     minutes = settings.PAYMENT_GRACE_MINUTES
     cancelled = 0
-    for order in Order.objects.select_for_update().filter(checkout=checkout).order_by("pk"):
+    for order in checkout_orders_locked(checkout):
         if order.status == OrderStatus.PLACED:
             order_cancel_unpaid(
                 order=order,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -233,6 +234,17 @@ def payment_apply_intent(
     return f"no change: payment {checkout.payment_status}, Stripe says {intent.status}", Work()
 
 
+def checkout_orders_locked(checkout: Checkout) -> QuerySet[Order]:
+    """The checkout's orders with their parties, locked in primary-key order (the order every
+    service locks several orders in), their parties not locked."""
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .filter(checkout=checkout)
+        .select_related("buyer", "seller")
+        .order_by("pk")
+    )
+
+
 def _payment_succeed(
     checkout: Checkout, payment: Payment, intent: PaymentIntentInfo
 ) -> tuple[str, Work]:
@@ -250,13 +262,8 @@ def _payment_succeed(
         update_fields=["stripe_charge_id", "succeeded_at", "failure_message", "updated_at"]
     )
     work = Work()
-    orders = (
-        Order.objects.select_for_update(of=("self",))
-        .filter(checkout=checkout)
-        .select_related("buyer", "seller")
-        .order_by("pk")
-    )
-    for order in orders:
+    placed: list[Order] = []  # still open: their sellers hear of them now, paid
+    for order in checkout_orders_locked(checkout):
         order.paid_at = now
         order.save(update_fields=["paid_at", "updated_at"])
         add_order_event(order, EventKind.PAYMENT_SUCCEEDED, "Paid by card.", reference=intent.id)
@@ -271,13 +278,14 @@ def _payment_succeed(
                     destination=order.seller.stripe_account_id,
                 )
                 work.transfers.append(transfer.pk)
-            notifications.notify_order_placed(order, None, tell_buyer=False, is_paid=True)
+            placed.append(order)
         else:
             # Cancelled or declined while the payment was pending: the buyer gets it back.
             refund = Refund.objects.create(
                 order=order, payment=payment, amount=order.total_amount, currency=order.currency
             )
             work.refunds.append(refund.pk)
+    notifications.notify_orders_placed(placed, tell_buyer=False, is_paid=True)
     notifications.notify_payment_received(checkout)
     return f"paid: {len(work.transfers)} transfers, {len(work.refunds)} refunds", work
 
