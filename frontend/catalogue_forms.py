@@ -25,6 +25,7 @@ from core.money import (
 )
 from core.reference import country_choices
 from frontend.credit_fields import credit_share_field, set_share_choices
+from frontend.forms import optional_choice, search_field, with_empty
 from frontend.widgets import LongSelect
 from marketplace import selectors
 from marketplace.models import MAX_STOCK, DeliveryMode, Listing, ListingKind, Unit, unit_name
@@ -77,22 +78,22 @@ def category_choices(empty: str | None) -> list[tuple[str, str]]:
     return choices
 
 
+def delivery_modes_field(label: Any) -> forms.MultipleChoiceField:
+    """Any of the ways a listing reaches the buyer, ticked."""
+    return forms.MultipleChoiceField(
+        label=label,
+        required=False,
+        choices=DeliveryMode.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 class CatalogueFilterForm(forms.Form):
     """The catalogue's search and facets; prices are typed in the currency's major units."""
 
-    search = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-        help_text=_("Words from the title, description, category or seller."),
-    )
+    search = search_field(_("Words from the title, description, category or seller."))
     category = forms.ChoiceField(label=_("Category"), required=False, widget=LongSelect)
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        required=False,
-        choices=[("", _("Products and services")), *ListingKind.choices],
-    )
+    kind = optional_choice(_("Kind"), _("Products and services"), ListingKind.choices)
     country = forms.ChoiceField(label=_("Seller's country"), required=False, widget=LongSelect)
     currency = forms.ChoiceField(label=_("Currency"), required=False, widget=LongSelect)
     min_price = forms.CharField(
@@ -101,12 +102,7 @@ class CatalogueFilterForm(forms.Form):
     max_price = forms.CharField(
         label=_("Highest price"), required=False, max_length=40, widget=amount_input()
     )
-    delivery = forms.MultipleChoiceField(
-        label=_("Delivery"),
-        required=False,
-        choices=DeliveryMode.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    delivery = delivery_modes_field(_("Delivery"))
     in_stock = forms.BooleanField(
         label=_("Can be ordered now"), required=False, widget=forms.CheckboxInput(CHECKED)
     )
@@ -127,10 +123,9 @@ class CatalogueFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["category"]).choices = (
             categories if categories is not None else category_choices(str(_("Every category")))
         )
-        cast(forms.ChoiceField, self.fields["country"]).choices = [
-            ("", str(_("Any country"))),
-            *_countries(_locale()),
-        ]
+        cast(forms.ChoiceField, self.fields["country"]).choices = with_empty(
+            str(_("Any country")), _countries(_locale())
+        )
         cast(forms.ChoiceField, self.fields["currency"]).choices = _currencies(
             str(_("Any currency"))
         )
@@ -242,12 +237,7 @@ class ListingForm(forms.Form):
     lead_time_days = forms.IntegerField(
         label=_("Lead time in days"), min_value=0, max_value=365, initial=0
     )
-    delivery_modes = forms.MultipleChoiceField(
-        label=_("Delivery modes"),
-        required=False,
-        choices=DeliveryMode.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    delivery_modes = delivery_modes_field(_("Delivery modes"))
     regions_served = forms.CharField(
         label=_("Regions served"), required=False, max_length=300, help_text=_("Optional.")
     )

@@ -6,7 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from frontend.receivable_forms import minor_units
+from frontend.forms import minor_units
 
 
 class JoinForm(forms.Form):

@@ -4,15 +4,13 @@ include: each cell formatted for the reader (money and times as the templates' f
 from collections.abc import Iterable, Sequence
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clearing.models import ClearingRun
 from clearing.selectors import SetoffStatement
 from credit.models import CreditAccount, CreditSystem
-from frontend.templatetags.minga import money, when
-from frontend.views.common import Cell, Table
+from frontend.templatetags.minga import amounts, money, when
+from frontend.views.common import Cell, Table, short_date
 from ledger.selectors import StatementRow
 
 
@@ -20,18 +18,13 @@ def history_table(rows: Sequence[StatementRow]) -> Table:
     """A credit account's movements, newest first, with the balance after each."""
     return Table(
         labelled_by="history-heading",
-        headings=[
-            (_("Date"), False),
-            (_("Reference"), False),
-            (_("Amount"), True),
-            (_("Balance"), True),
-        ],
+        headings=[_("Date"), _("Reference"), _("Amount"), _("Balance")],
+        numbers=2,
         rows=[
             [
-                Cell(date_format(timezone.localtime(row.entry.occurred_at), "SHORT_DATE_FORMAT")),
-                Cell(" · ".join(filter(None, [row.entry.get_kind_display(), row.entry.memo]))),
-                Cell(money(row.amount, row.currency), is_num=True),
-                Cell(money(row.balance, row.currency), is_num=True),
+                short_date(row.entry.occurred_at),
+                " · ".join(filter(None, [row.entry.get_kind_display(), row.entry.memo])),
+                *amounts(row.currency, row.amount, row.balance),
             ]
             for row in reversed(rows)
         ],
@@ -44,21 +37,20 @@ def accounts_table(system: CreditSystem, accounts: Iterable[CreditAccount]) -> T
     currency = system.currency
     return Table(
         labelled_by=f"system-{system.pk}",
-        headings=[
-            (_("Cooperative"), False),
-            (_("Balance"), True),
-            (_("Credit line"), True),
-            (_("Upper limit"), True),
-        ],
+        headings=[_("Cooperative"), _("Balance"), _("Credit line"), _("Upper limit")],
+        numbers=3,
         rows=[
             [
                 Cell(
                     account.cooperative.name,
                     reverse("frontend:credit-committee-account", args=[account.pk]),
                 ),
-                Cell(money(getattr(account, "balance", 0) or 0, currency), is_num=True),
-                Cell(money(account.lower_limit, currency), is_num=True),
-                Cell(money(account.upper_limit, currency), is_num=True),
+                *amounts(
+                    currency,
+                    getattr(account, "balance", 0) or 0,
+                    account.lower_limit,
+                    account.upper_limit,
+                ),
             ]
             for account in accounts
         ],
@@ -69,23 +61,18 @@ def accounts_table(system: CreditSystem, accounts: Iterable[CreditAccount]) -> T
 def runs_table(runs: Sequence[ClearingRun]) -> Table:
     return Table(
         labelled_by="runs-heading",
-        headings=[
-            (_("Run"), False),
-            (_("Status"), False),
-            (_("Proposed"), False),
-            (_("Open invoices"), True),
-            (_("Set off"), True),
-        ],
+        headings=[_("Run"), _("Status"), _("Proposed"), _("Open invoices"), _("Set off")],
+        numbers=2,
         rows=[
             [
                 Cell(
                     _("#%(id)s %(currency)s") % {"id": run.pk, "currency": run.currency},
                     reverse("frontend:clearing-run", args=[run.pk]),
                 ),
-                Cell(run.get_status_display()),
-                Cell(when(run.created_at)),
-                Cell(run.invoice_count, is_num=True),
-                Cell(money(run.cleared_amount, run.currency), is_num=True),
+                run.get_status_display(),
+                when(run.created_at),
+                run.invoice_count,
+                money(run.cleared_amount, run.currency),
             ]
             for run in runs
         ],
@@ -99,12 +86,13 @@ def positions_table(run: ClearingRun, *, executed: bool) -> Table:
     return Table(
         labelled_by="positions-heading",
         headings=[
-            (_("Cooperative"), False),
-            (_("Owed to it, before"), True),
-            (_("Owing, before"), True),
-            (_("Owed to it, after"), True),
-            (_("Owing, after"), True),
+            _("Cooperative"),
+            _("Owed to it, before"),
+            _("Owing, before"),
+            _("Owed to it, after"),
+            _("Owing, after"),
         ],
+        numbers=4,
         rows=[
             [
                 Cell(
@@ -113,38 +101,32 @@ def positions_table(run: ClearingRun, *, executed: bool) -> Table:
                     if executed
                     else "",
                 ),
-                *(
-                    Cell(money(amount, run.currency), is_num=True)
-                    for amount in (
-                        position.owed_before,
-                        position.owing_before,
-                        position.owed_after,
-                        position.owing_after,
-                    )
+                *amounts(
+                    run.currency,
+                    position.owed_before,
+                    position.owing_before,
+                    position.owed_after,
+                    position.owing_after,
                 ),
             ]
             for position in run.positions.all()
         ],
         empty=_("No open invoice in this currency."),
-        scroll=True,
+        stack=False,
+        region=True,
     )
 
 
 def items_table(run: ClearingRun) -> Table:
     return Table(
         labelled_by="items-heading",
-        headings=[
-            (_("Invoice"), False),
-            (_("Owed by → to"), False),
-            (_("Left"), True),
-            (_("Set off"), True),
-        ],
+        headings=[_("Invoice"), _("Owed by → to"), _("Left"), _("Set off")],
+        numbers=2,
         rows=[
             [
-                Cell(item.invoice.number),
-                Cell(f"{item.debtor.name} → {item.creditor.name}"),
-                Cell(money(item.amount_left, run.currency), is_num=True),
-                Cell(money(item.setoff_amount, run.currency), is_num=True),
+                item.invoice.number,
+                f"{item.debtor.name} → {item.creditor.name}",
+                *amounts(run.currency, item.amount_left, item.setoff_amount),
             ]
             for item in run.items.all()
         ],
@@ -156,23 +138,14 @@ def statement_table(statement: SetoffStatement) -> Table:
     currency = statement.run.currency
     return Table(
         labelled_by="statement-heading",
-        headings=[
-            (_("Invoice"), False),
-            (_("Counterparty"), False),
-            (_("Before"), True),
-            (_("Set off"), True),
-            (_("After"), True),
-        ],
+        headings=[_("Invoice"), _("Counterparty"), _("Before"), _("Set off"), _("After")],
+        numbers=3,
         rows=[
             [
-                Cell(line.invoice.number),
-                Cell(
-                    f"{line.counterparty.name} · "
-                    + (_("Owed to us") if line.is_owed_to_us else _("Owed by us"))
-                ),
-                Cell(money(line.amount_before, currency), is_num=True),
-                Cell(money(line.setoff_amount, currency), is_num=True),
-                Cell(money(line.amount_after, currency), is_num=True),
+                line.invoice.number,
+                f"{line.counterparty.name} · "
+                + (_("Owed to us") if line.is_owed_to_us else _("Owed by us")),
+                *amounts(currency, line.amount_before, line.setoff_amount, line.amount_after),
             ]
             for line in statement.lines
         ],

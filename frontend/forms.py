@@ -14,6 +14,7 @@ from accounts.forms import LockoutAuthenticationForm
 from cooperatives.models import LegalForm, Role, Sector
 from cooperatives.services import MAX_VERIFICATION_DOCUMENTS
 from core.email import send_email
+from core.money import AmountError, parse_amount
 from core.reference import country_choices, time_zone_choices
 from core.uploads import check_size
 from frontend.credit_fields import credit_share_field, set_share_choices
@@ -21,6 +22,52 @@ from frontend.widgets import LongSelect
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 DOCUMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
+
+
+def search_field(help_text: Any) -> forms.CharField:
+    """The search box of a filter form: optional, a search input the browser does not fill."""
+    return forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=help_text,
+    )
+
+
+def with_empty(empty_label: Any, choices: Any) -> list[tuple[str, Any]]:
+    """`choices` after a first option, `empty_label`, that chooses none."""
+    return [("", empty_label), *choices]
+
+
+def optional_choice(
+    label: Any, empty_label: Any, choices: Any, **options: Any
+) -> forms.ChoiceField:
+    """An optional choice among `choices`; the first option, `empty_label`, chooses none."""
+    return forms.ChoiceField(
+        label=label, required=False, choices=with_empty(empty_label, choices), **options
+    )
+
+
+def note_field(
+    label: Any, *, max_length: int = 2000, rows: int = 3, **options: Any
+) -> forms.CharField:
+    """An optional text of a few lines (a note, a description)."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **options,
+    )
+
+
+def minor_units(typed: str, currency: str) -> int:
+    """An amount typed in major units the reader's way, in minor units; else the field's error."""
+    try:
+        return parse_amount(typed, currency, get_language() or "en").amount
+    except AmountError as error:
+        raise forms.ValidationError(str(error)) from error
 
 
 def apply_errors(form: forms.Form, error: ValidationError) -> None:
@@ -34,7 +81,7 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
 
 def _countries(blank_label: str | None) -> list[tuple[str, str]]:
     choices = country_choices(get_language() or settings.LANGUAGE_CODE)
-    return [("", blank_label), *choices] if blank_label is not None else choices
+    return with_empty(blank_label, choices) if blank_label is not None else choices
 
 
 class SignUpForm(forms.Form):
@@ -103,22 +150,10 @@ class SignInForm(LockoutAuthenticationForm):
 class DirectoryFilterForm(forms.Form):
     """The directory's filters; the same names as the API's query parameters."""
 
-    search = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-        help_text=_("Name, city, region or description."),
-    )
+    search = search_field(_("Name, city, region or description."))
     country = forms.ChoiceField(label=_("Country"), required=False)
-    sector = forms.ChoiceField(
-        label=_("Sector"), required=False, choices=[("", _("Any sector")), *Sector.choices]
-    )
-    legal_form = forms.ChoiceField(
-        label=_("Legal form"),
-        required=False,
-        choices=[("", _("Any legal form")), *LegalForm.choices],
-    )
+    sector = optional_choice(_("Sector"), _("Any sector"), Sector.choices)
+    legal_form = optional_choice(_("Legal form"), _("Any legal form"), LegalForm.choices)
     verified = forms.BooleanField(
         label=_("Verified only"),
         label_suffix="",  # the box comes first: "☐ Verified only", no colon
@@ -166,17 +201,16 @@ class CooperativeForm(forms.Form):
         required=False,
         help_text=_("The workers took over and run a company its former owners abandoned."),
     )
-    description = forms.CharField(
-        label=_("Description"),
+    description = note_field(
+        _("Description"),
         max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        rows=6,
         help_text=_("What you make or offer, how you work, whom you work with."),
     )
-    description_language = forms.ChoiceField(
-        label=_("Language of the description"),
-        required=False,
-        choices=[("", _("Not stated")), *settings.LANGUAGES],
+    description_language = optional_choice(
+        _("Language of the description"),
+        _("Not stated"),
+        settings.LANGUAGES,
     )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
@@ -201,10 +235,9 @@ class CooperativeForm(forms.Form):
         cast(forms.ChoiceField, self.fields["country"]).choices = _countries(
             str(_("Choose a country"))
         )
-        cast(forms.ChoiceField, self.fields["time_zone"]).choices = [
-            ("", str(_("The country's zone"))),
-            *time_zone_choices(),
-        ]
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = with_empty(
+            str(_("The country's zone")), time_zone_choices()
+        )
         self.initial.setdefault("credit_share_bps", 0)
         set_share_choices(self.fields["credit_share_bps"], self.initial["credit_share_bps"])
 
@@ -256,12 +289,7 @@ class VerificationForm(forms.Form):
     documents = MultipleFileField(
         label=_("Documents"),
     )
-    note = forms.CharField(
-        label=_("Note for the moderators"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = note_field(_("Note for the moderators"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cooperatives.state import VerificationStatus
+from frontend.forms import optional_choice, with_empty
 from marketplace.state import ListingStatus
 from moderation.models import ActionKind, AppealOutcome, ReportOutcome
 from moderation.services import COOPERATIVE_ACTIONS, LISTING_ACTIONS
@@ -47,47 +48,48 @@ class AppealForm(forms.Form):
     )
 
 
-class ListingQueueFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[
-            (ListingStatus.PENDING_REVIEW, _("Waiting for review")),
-            (ListingStatus.PUBLISHED, _("Published")),
-            (ListingStatus.SUSPENDED, _("Suspended")),
-            (ListingStatus.REJECTED, _("Rejected")),
-        ],
-    )
+class StatusFilterForm(forms.Form):
+    """A queue's filter: one optional status, among the class's `choices`."""
+
+    choices: Any = ()
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["status"]).choices = self.choices
 
 
-class ReportQueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=ReportStatus.choices)
+class ListingQueueFilterForm(StatusFilterForm):
+    choices = [
+        (ListingStatus.PENDING_REVIEW, _("Waiting for review")),
+        (ListingStatus.PUBLISHED, _("Published")),
+        (ListingStatus.SUSPENDED, _("Suspended")),
+        (ListingStatus.REJECTED, _("Rejected")),
+    ]
 
 
-class AppealQueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=AppealStatus.choices)
+class ReportQueueFilterForm(StatusFilterForm):
+    choices = ReportStatus.choices
 
 
-class CooperativeStatusFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[
-            (VerificationStatus.SUSPENDED, _("Suspended")),
-            (VerificationStatus.PENDING, _("Verification pending")),
-            (VerificationStatus.UNVERIFIED, _("Unverified")),
-            (VerificationStatus.VERIFIED, _("Verified")),
-        ],
-    )
+class AppealQueueFilterForm(StatusFilterForm):
+    choices = AppealStatus.choices
+
+
+class CooperativeStatusFilterForm(StatusFilterForm):
+    choices = [
+        (VerificationStatus.SUSPENDED, _("Suspended")),
+        (VerificationStatus.PENDING, _("Verification pending")),
+        (VerificationStatus.UNVERIFIED, _("Unverified")),
+        (VerificationStatus.VERIFIED, _("Verified")),
+    ]
 
 
 class ActionLogFilterForm(forms.Form):
     """The log's filters; the same names as `GET /api/v1/moderation/actions/`."""
 
     moderator = forms.ChoiceField(label=_("Moderator"), required=False)
-    action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("Any action")), *ActionKind.choices]
-    )
+    action = optional_choice(_("Action"), _("Any action"), ActionKind.choices)
     cooperative = forms.SlugField(
         label=_("Cooperative (slug)"),
         required=False,
@@ -103,7 +105,6 @@ class ActionLogFilterForm(forms.Form):
 
     def __init__(self, *args: Any, moderators: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["moderator"]).choices = [
-            ("", _("Anyone")),
-            *moderators,
-        ]
+        cast(forms.ChoiceField, self.fields["moderator"]).choices = with_empty(
+            _("Anyone"), moderators
+        )

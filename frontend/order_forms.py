@@ -8,6 +8,7 @@ from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from core.money import AmountError, Money, parse_amount
+from frontend.forms import note_field, optional_choice
 from orders.models import MAX_QUANTITY
 from orders.payments.rails import RAILS
 from orders.selectors import CreditOffer
@@ -51,12 +52,7 @@ class CheckoutForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
         help_text=_("Where the sellers deliver; leave it empty for pickup or remote services."),
     )
-    note = forms.CharField(
-        label=_("Note for the sellers"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    note = note_field(_("Note for the sellers"))
     payment_method = forms.ChoiceField(label=_("How you pay"), widget=forms.RadioSelect)
 
     def __init__(
@@ -148,11 +144,7 @@ class OrderFilterForm(forms.Form):
 
     cooperative = forms.ChoiceField(label=_("Cooperative"), required=False)
     role = forms.ChoiceField(label=_("Role"), required=False, choices=ROLE_CHOICES)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Any status")), *OrderStatus.choices],
-    )
+    status = optional_choice(_("Status"), _("Any status"), OrderStatus.choices)
 
     def __init__(self, *args: Any, cooperatives: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

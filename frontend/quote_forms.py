@@ -6,12 +6,10 @@ from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.money import AmountError, parse_amount
 from frontend.catalogue_forms import amount_input, category_choices
-from frontend.forms import MultipleFileField
+from frontend.forms import MultipleFileField, minor_units
 from frontend.widgets import LongSelect
 from marketplace.models import Unit
 from quotes.models import MAX_QUANTITY, Visibility
@@ -26,13 +24,6 @@ def _date(label: Any, **kwargs: Any) -> forms.DateField:
 
 def _optional(label: Any, help_text: Any) -> forms.CharField:
     return forms.CharField(label=label, max_length=120, required=False, help_text=help_text)
-
-
-def _amount(typed: str, currency: str) -> int:
-    try:
-        return parse_amount(typed, currency, get_language() or "en").amount
-    except AmountError as error:
-        raise forms.ValidationError(str(error)) from error
 
 
 class RfqForm(forms.Form):
@@ -150,7 +141,7 @@ def line_rows(formset: Any, currency: str) -> list[tuple[str, int, str, int]]:
             form.add_error(None, _("Fill the description, quantity and unit price of the line."))
             continue
         try:
-            price = _amount(data["unit_price"], currency)
+            price = minor_units(data["unit_price"], currency)
         except forms.ValidationError as error:
             form.add_error("unit_price", error)
             continue

@@ -4,19 +4,10 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.money import AmountError, parse_amount
+from frontend.forms import minor_units, optional_choice
 from orders.receivables.state import MANUAL_RAILS, InvoiceStatus, PaymentRail
-
-
-def minor_units(typed: str, currency: str) -> int:
-    """An amount typed in major units the reader's way, in minor units; else the field's error."""
-    try:
-        return parse_amount(typed, currency, get_language() or "en").amount
-    except AmountError as error:
-        raise forms.ValidationError(str(error)) from error
 
 
 class _PaymentFields(forms.Form):
@@ -58,6 +49,4 @@ class InvoiceFilterForm(forms.Form):
         choices=[("seller", _("Receivables (we sold)")), ("buyer", _("Payables (we bought)"))],
         required=False,
     )
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any")), *InvoiceStatus.choices], required=False
-    )
+    status = optional_choice(_("Status"), _("Any"), InvoiceStatus.choices)

@@ -1,11 +1,14 @@
-"""Small template filters of the pages."""
+"""Small template filters and tags of the pages."""
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, to_locale
 
 from cooperatives.selectors import membership_list_for_user
@@ -85,6 +88,11 @@ def money(amount: int | None, currency: str) -> str:
     return Money(int(amount), currency).format(_locale())
 
 
+def amounts(currency: str, *values: int | None) -> list[str]:
+    """Several amounts of one currency, each formatted as `money` does (a table's figures)."""
+    return [money(value, currency) for value in values]
+
+
 @register.filter
 def units(quantity: int, unit: str) -> str:
     """`3|units:"lot"` → "3 lotes": a quantity with its unit in the reader's language."""
@@ -141,3 +149,83 @@ def buyer_memberships(context: template.Context, listing: object) -> dict[str, o
 def when(value: datetime | None, format_name: str = "DATETIME_FORMAT") -> str:
     """A date and time in the reader's zone, always with the zone: `{{ event.created_at|when }}`."""
     return format_when(value, format_name)
+
+
+class ListOrEmptyNode(template.Node):
+    def __init__(
+        self,
+        items: template.base.FilterExpression,
+        names: list[str],
+        options: dict[str, template.base.FilterExpression],
+        body: template.NodeList,
+    ) -> None:
+        self.items, self.names, self.options, self.body = items, names, options, body
+
+    def render(self, context: template.Context) -> str:
+        options = {key: value.resolve(context) for key, value in self.options.items()}
+        items = list(self.items.resolve(context) or [])
+        if not items:
+            css = options.get("empty_class", "empty")
+            return format_html('<p class="{}">{}</p>', css, options.get("empty", ""))
+        lines = []
+        for item in items:
+            values = [item] if len(self.names) == 1 else list(item)
+            with context.push(dict(zip(self.names, values, strict=True))):
+                lines.append(self.body.render(context))
+        css = options.get("list_class", "plain")
+        return format_html('<ul class="{}">{}</ul>', css, mark_safe("".join(lines)))  # noqa: S308  # nosec B308 B703 (rendered by our templates, autoescaped)
+
+
+@register.tag
+def list_or_empty(parser: template.base.Parser, token: template.base.Token) -> ListOrEmptyNode:
+    """`{% list_or_empty rows as row empty=_("No rows.") %}<li>…</li>{% endlist_or_empty %}`:
+    a list of `rows`, the body once per row (`as key,value` unpacks a pair), or, with none, the
+    `empty` sentence in a paragraph. Options: `list_class` ("plain"), `empty_class` ("empty")."""
+    bits = token.split_contents()
+    if len(bits) < 4 or bits[2] != "as":
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes `items as name` and then key=value options"
+        )
+    options = {}
+    for bit in bits[4:]:
+        key, _sep, value = bit.partition("=")
+        if key not in {"empty", "list_class", "empty_class"}:
+            raise template.TemplateSyntaxError(f"{bits[0]} does not take {key!r}")
+        options[key] = parser.compile_filter(value)
+    body = parser.parse(("endlist_or_empty",))
+    parser.delete_first_token()
+    return ListOrEmptyNode(parser.compile_filter(bits[1]), bits[3].split(","), options, body)
+
+
+HEADING_KINDS = {"num", "hidden"}
+
+
+def _column_heading(text: Any, kind: str) -> str:
+    if kind == "hidden":
+        text = format_html('<span class="visually-hidden">{}</span>', text)
+    if kind == "num":
+        return format_html('<th scope="col" class="num">{}</th>', text)
+    return format_html('<th scope="col">{}</th>', text)
+
+
+class TableHeadNode(template.Node):
+    def __init__(self, headings: list[tuple[template.base.FilterExpression, str]]) -> None:
+        self.headings = headings
+
+    def render(self, context: template.Context) -> str:
+        cells = ((_column_heading(text.resolve(context), kind),) for text, kind in self.headings)
+        return format_html("<thead><tr>{}</tr></thead>", format_html_join("", "{}", cells))
+
+
+@register.tag
+def table_head(parser: template.base.Parser, token: template.base.Token) -> TableHeadNode:
+    """`{% table_head _("Order") num=_("Total") hidden=_("Actions") %}`: the `<thead>` of a
+    table whose rows the template writes, one `<th scope="col">` a heading; `num=` a column of
+    figures (aligned right), `hidden=` a heading only screen readers read."""
+    headings = []
+    for bit in token.split_contents()[1:]:
+        kind, sep, text = bit.partition("=")
+        if not sep or kind not in HEADING_KINDS:
+            kind, text = "", bit
+        headings.append((parser.compile_filter(text), kind))
+    return TableHeadNode(headings)

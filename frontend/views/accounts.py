@@ -31,6 +31,7 @@ from frontend.views.common import (
     NarrowPage,
     SignedInRequest,
     attempt,
+    post_form,
     safe_next,
     succeeded,
     throttle_wait,
@@ -235,20 +236,18 @@ def account(request: SignedInRequest) -> HttpResponse:
     if request.method != "POST":
         return _account_page(request)
     form = AccountForm(request.POST)
-    if form.is_valid():
-        done = attempt(
-            request,
-            lambda: services.user_update_profile(
-                user=request.user,
-                name=form.cleaned_data["name"],
-                time_zone=form.cleaned_data["time_zone"],
-            ),
-            form=form,
-        )
-        if succeeded(done):
-            messages.success(request, _("Your account is saved."))
-            return redirect("frontend:account")
-    return _account_page(request, form=form)
+    saved = post_form(
+        request,
+        form,
+        lambda: services.user_update_profile(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            time_zone=form.cleaned_data["time_zone"],
+        ),
+        done=_("Your account is saved."),
+        then=reverse("frontend:account"),
+    )
+    return saved or _account_page(request, form=form)
 
 
 @login_required

@@ -4,16 +4,16 @@ or skip (a line short of stock is flagged, never dropped)."""
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import can_manage_cooperative, is_member
-from frontend.views.common import SignedInRequest, attempt, member_page, succeeded
+from frontend.views.common import SignedInRequest, act, member_page
 from orders.services import standing_draft_confirm
 from quotes import selectors, services
 from quotes.models import Agreement
@@ -70,25 +70,25 @@ def agreement_detail(request: SignedInRequest, agreement_id: int) -> HttpRespons
 @require_POST
 def agreement_action(request: SignedInRequest, agreement_id: int, action: str) -> HttpResponse:
     agreement = selectors.agreement_get_visible(user=request.user, agreement_id=agreement_id)
+    back = reverse("frontend:agreement", args=[agreement_id])
     if action == "accept":
         buyer = selectors.agreement_buyer_for(user=request.user, agreement=agreement)
         if buyer is None:
             raise Http404("No such agreement.")
-        done = attempt(
+        return act(
             request,
             lambda: services.agreement_accept(agreement=agreement, buyer=buyer, actor=request.user),
+            _("The agreement is accepted: its prices apply in your cart."),
+            back,
         )
-        text = _("The agreement is accepted: its prices apply in your cart.")
-    elif action == "end":
-        done = attempt(
-            request, lambda: services.agreement_end(agreement=agreement, actor=request.user)
+    if action == "end":
+        return act(
+            request,
+            lambda: services.agreement_end(agreement=agreement, actor=request.user),
+            _("The agreement is ended: public prices apply again."),
+            back,
         )
-        text = _("The agreement is ended: public prices apply again.")
-    else:
-        raise Http404("No such action.")
-    if succeeded(done):
-        messages.success(request, text)
-    return redirect("frontend:agreement", agreement_id=agreement_id)
+    raise Http404("No such action.")
 
 
 @login_required
@@ -114,6 +114,4 @@ def draft_decide(
     if action not in outcomes:
         raise Http404("No such action.")
     service, text = outcomes[action]
-    if succeeded(attempt(request, service)):
-        messages.success(request, text)
-    return redirect("frontend:agreements", slug=side.slug)
+    return act(request, service, text, reverse("frontend:agreements", args=[side.slug]))

@@ -2,21 +2,22 @@
 run for a currency, reads the proposal (per invoice the set-off, per cooperative owed and owing
 before and after) and executes it; every participant reads and downloads its set-off statement."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from clearing import documents, selectors, services
+from clearing.models import ClearingRun
 from clearing.permissions import is_credit_committee
 from clearing.state import RunStatus
 from credit import selectors as credit_selectors
 from frontend import credit_tables as tables
 from frontend.credit_forms import RunForm
-from frontend.views.common import SignedInRequest, attempt, succeeded
+from frontend.views.common import SignedInRequest, act, post_form
 
 
 def _committee(request: SignedInRequest) -> None:
@@ -24,23 +25,30 @@ def _committee(request: SignedInRequest) -> None:
         raise Http404("Only the credit committee.")
 
 
+def _run(request: SignedInRequest, run_id: int) -> ClearingRun:
+    """A clearing run, for the credit committee only (anyone else: 404)."""
+    _committee(request)
+    run = selectors.clearing_run_detail(run_id)
+    if run is None:
+        raise Http404("No such clearing run.")
+    return run
+
+
 @login_required
 def runs(request: SignedInRequest) -> HttpResponse:
     _committee(request)
     currencies = [system.currency for system in credit_selectors.credit_systems()]
     form = RunForm(request.POST or None, currencies=currencies)
-    if request.method == "POST" and form.is_valid():
-        run = attempt(
-            request,
-            lambda: services.clearing_run_propose(
-                currency=form.cleaned_data["currency"], actor=request.user
-            ),
-            form=form,
-        )
-        if succeeded(run):
-            messages.success(request, _("The proposal is ready: check it, then execute it."))
-            return redirect("frontend:clearing-run", run_id=run.pk)
-    return render(
+    proposed = post_form(
+        request,
+        form,
+        lambda: services.clearing_run_propose(
+            currency=form.cleaned_data["currency"], actor=request.user
+        ),
+        done=_("The proposal is ready: check it, then execute it."),
+        then=lambda run: reverse("frontend:clearing-run", args=[run.pk]),
+    )
+    return proposed or render(
         request,
         "frontend/clearing/runs.html",
         {"form": form, "runs": tables.runs_table(selectors.clearing_runs())},
@@ -50,10 +58,7 @@ def runs(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_safe
 def run_detail(request: SignedInRequest, run_id: int) -> HttpResponse:
-    _committee(request)
-    run = selectors.clearing_run_detail(run_id)
-    if run is None:
-        raise Http404("No such clearing run.")
+    run = _run(request, run_id)
     is_proposed = run.status == RunStatus.PROPOSED
     return render(
         request,
@@ -71,17 +76,13 @@ def run_detail(request: SignedInRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_execute(request: SignedInRequest, run_id: int) -> HttpResponse:
-    _committee(request)
-    run = selectors.clearing_run_detail(run_id)
-    if run is None:
-        raise Http404("No such clearing run.")
-    done = attempt(request, lambda: services.clearing_run_execute(run=run, actor=request.user))
-    if succeeded(done):
-        messages.success(
-            request,
-            _("Executed: the invoices were set off and each participant has its statement."),
-        )
-    return redirect("frontend:clearing-run", run_id=run.pk)
+    run = _run(request, run_id)
+    return act(
+        request,
+        lambda: services.clearing_run_execute(run=run, actor=request.user),
+        _("Executed: the invoices were set off and each participant has its statement."),
+        reverse("frontend:clearing-run", args=[run.pk]),
+    )
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, TypeGuard, TypeVar
 
 from django import forms
@@ -10,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django_htmx.middleware import HtmxDetails
@@ -74,23 +77,56 @@ def attempt(
     return FAILED
 
 
+def act(
+    request: HttpRequest,
+    service: Callable[[], T],
+    done: str | Callable[[T], str],
+    back: str,
+) -> HttpResponse:
+    """A button that asks a service for one thing: success says `done` (a text, or made from the
+    result), a refusal says why; either way the person goes back to `back` (an address)."""
+    result = attempt(request, service)
+    if succeeded(result):
+        messages.success(request, done(result) if callable(done) else done)
+    return redirect(back)
+
+
 def submit(
     request: HttpRequest,
     form: forms.Form,
-    back: str,
-    invalid: str,
     service: Callable[[], T],
-    done: Callable[[T], str],
+    done: str | Callable[[T], str],
+    back: str,
+    *,
+    invalid: str = "",
 ) -> HttpResponse:
-    """A small form posted from a list or a record: an invalid form (`invalid`) or a refusal is a
-    message, a success says `done(result)`; either way the person goes back to `back`."""
+    """A small form posted from a list or a record: an invalid form (`invalid`, else the form's
+    own errors) or a refusal is a message, a success says `done`; either way the person goes back
+    to `back`."""
     if not form.is_valid():
-        messages.error(request, invalid)
+        errors = (str(error) for field_errors in form.errors.values() for error in field_errors)
+        messages.error(request, invalid or " ".join(errors))
         return redirect(back)
-    result = attempt(request, service)
-    if succeeded(result):
-        messages.success(request, done(result))
-    return redirect(back)
+    return act(request, service, done, back)
+
+
+def post_form(
+    request: HttpRequest,
+    form: forms.Form,
+    service: Callable[[], T],
+    done: str | Callable[[T], str],
+    then: str | Callable[[T], str],
+) -> HttpResponse | None:
+    """A page's own form: posted and valid, `service` is called (a refusal shows on the form)
+    and, once it succeeded, the person reads `done` on the page `then` (each a text, or made
+    from the result). None: the page is to be shown (again) with its form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    result = attempt(request, service, form=form)
+    if not succeeded(result):
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(then(result) if callable(then) else then)
 
 
 def member_page(
@@ -202,31 +238,56 @@ class SearchPage:
         return response
 
 
+def short_date(value: date | None) -> str:
+    """A day (of a time: in the reader's zone) as the templates' `date:"SHORT_DATE_FORMAT"`
+    writes it; empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
 @dataclass(frozen=True)
 class Cell:
-    """One cell of a `Table`: its text (already formatted for the reader), a link, and whether it
-    is a number (aligned right)."""
+    """A cell of a `Table` that links somewhere: its text (already formatted for the reader) and
+    the address; any other cell is its text alone."""
 
     text: Any
     url: str = ""
-    is_num: bool = False
 
 
 @dataclass(frozen=True)
 class Table:
     """A table of rows read row by row, drawn by `frontend/includes/table.html`: a heading per
-    column (`(text, is_num)`), the first cell of a row as its header, on phones each row a card
-    with each cell labelled by its column, or, `scroll`, a table that scrolls inside its region
-    (labelled by `labelled_by`, a heading's id); `empty` when it has no rows."""
+    column, the last `numbers` columns figures (aligned right), the first cell of a row as its
+    header; each cell its text, formatted for the reader, or a `Cell` that links. On phones
+    (`stack`) each row is a card with each cell labelled by its column, else the table scrolls
+    sideways; `region`, its scroll box is a region labelled by `labelled_by` (a heading's id)
+    that the keyboard can reach; `empty` when it has no rows."""
 
     labelled_by: str
-    headings: list[tuple[Any, bool]]
-    rows: list[list[Cell]]
+    headings: list[Any]
+    rows: list[list[Any]]
     empty: Any
-    scroll: bool = False
+    numbers: int = 0
+    stack: bool = True
+    region: bool = False
 
     @property
-    def lines(self) -> list[list[tuple[Cell, Any]]]:
-        """Each row's cells with the heading of their column (the phone's label)."""
-        labels = [text for text, _is_num in self.headings]
-        return [list(zip(row, labels, strict=True)) for row in self.rows]
+    def columns(self) -> list[tuple[Any, bool]]:
+        """Each heading, and whether its column holds figures."""
+        first_number = len(self.headings) - self.numbers
+        return [(text, index >= first_number) for index, text in enumerate(self.headings)]
+
+    @property
+    def lines(self) -> list[list[tuple[Cell, Any, bool]]]:
+        """Each row's cells with the heading of their column (the phone's label) and whether it
+        is a figure."""
+        return [
+            [
+                (cell if isinstance(cell, Cell) else Cell(cell), text, is_num)
+                for cell, (text, is_num) in zip(row, self.columns, strict=True)
+            ]
+            for row in self.rows
+        ]

@@ -33,6 +33,7 @@ from frontend.views.common import (
     SearchPage,
     SignedInRequest,
     attempt,
+    post_form,
     succeeded,
 )
 
@@ -98,20 +99,17 @@ CREATE = NarrowPage(
 @login_required
 def create(request: SignedInRequest) -> HttpResponse:
     form = CooperativeForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        cooperative = attempt(
-            request,
-            lambda: services.cooperative_create(actor=request.user, **form.profile()),
-            form=form,
-        )
-        if succeeded(cooperative):
-            messages.success(
-                request,
-                _("%(name)s is on Minga. Invite your members and ask to be verified.")
-                % {"name": cooperative.name},
-            )
-            return redirect("frontend:manage", slug=cooperative.slug)
-    return render(request, "frontend/narrow.html", {"form": form, "page": CREATE})
+    created = post_form(
+        request,
+        form,
+        lambda: services.cooperative_create(actor=request.user, **form.profile()),
+        done=lambda cooperative: (
+            _("%(name)s is on Minga. Invite your members and ask to be verified.")
+            % {"name": cooperative.name}
+        ),
+        then=lambda cooperative: reverse("frontend:manage", args=[cooperative.slug]),
+    )
+    return created or render(request, "frontend/narrow.html", {"form": form, "page": CREATE})
 
 
 def _insider_cooperative(request: SignedInRequest, slug: str) -> Cooperative:
@@ -200,18 +198,16 @@ def edit(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = _managed_cooperative(request, slug)
     initial = {field: getattr(cooperative, field) for field in services.PROFILE_FIELDS}
     form = CooperativeForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        updated = attempt(
-            request,
-            lambda: services.cooperative_update(
-                cooperative=cooperative, actor=request.user, **form.profile()
-            ),
-            form=form,
-        )
-        if succeeded(updated):
-            messages.success(request, _("The profile is saved."))
-            return redirect("frontend:manage", slug=cooperative.slug)
-    return render(
+    saved = post_form(
+        request,
+        form,
+        lambda: services.cooperative_update(
+            cooperative=cooperative, actor=request.user, **form.profile()
+        ),
+        done=_("The profile is saved."),
+        then=reverse("frontend:manage", args=[cooperative.slug]),
+    )
+    return saved or render(
         request, "frontend/cooperatives/edit.html", {"cooperative": cooperative, "form": form}
     )
 
@@ -317,24 +313,19 @@ def invitation_revoke(request: SignedInRequest, slug: str, invitation_id: int) -
 def verification(request: SignedInRequest, slug: str) -> HttpResponse:
     cooperative = _managed_cooperative(request, slug)
     form = VerificationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        submitted = attempt(
-            request,
-            lambda: services.verification_request_submit(
-                cooperative=cooperative,
-                actor=request.user,
-                documents=form.cleaned_data["documents"],
-                note=form.cleaned_data["note"],
-            ),
-            form=form,
-        )
-        if succeeded(submitted):
-            messages.success(
-                request,
-                _("Your documents are with the moderators. We will write when they decide."),
-            )
-            return redirect("frontend:manage", slug=cooperative.slug)
-    return render(
+    submitted = post_form(
+        request,
+        form,
+        lambda: services.verification_request_submit(
+            cooperative=cooperative,
+            actor=request.user,
+            documents=form.cleaned_data["documents"],
+            note=form.cleaned_data["note"],
+        ),
+        done=_("Your documents are with the moderators. We will write when they decide."),
+        then=reverse("frontend:manage", args=[cooperative.slug]),
+    )
+    return submitted or render(
         request,
         "frontend/cooperatives/verification.html",
         {

@@ -4,11 +4,12 @@ account page (balance, limits, available credit, history with CSV, the log of it
 an invoice in credit, and the credit committee's pages (accounts, lines, four eyes)."""
 
 import uuid
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -17,12 +18,12 @@ from cooperatives import selectors as cooperative_selectors
 from cooperatives.models import MANAGING_ROLES, Cooperative
 from cooperatives.permissions import role_in
 from credit import selectors, services
-from credit.models import CreditSystem
+from credit.models import CreditAccount, CreditSystem
 from credit.permissions import is_credit_committee
 from credit.state import LineRequestStatus
 from frontend import credit_tables as tables
 from frontend.credit_forms import CreditPayForm, JoinForm, LineForm
-from frontend.views.common import SignedInRequest, attempt, succeeded
+from frontend.views.common import SignedInRequest, act, post_form, submit
 from orders.receivables import documents
 from orders.receivables import selectors as receivable_selectors
 from orders.receivables import services as receivable_services
@@ -66,26 +67,21 @@ def credit_join(request: SignedInRequest, slug: str, currency: str) -> HttpRespo
     system = _system(currency)
     terms = next(iter(system.terms.all()), None)
     form = JoinForm(request.POST or None, initial={"terms_version": terms.version if terms else 0})
-    if request.method == "POST" and form.is_valid():
-        joined = attempt(
-            request,
-            lambda: services.credit_system_join(
-                system=system,
-                cooperative=cooperative,
-                actor=request.user,
-                terms_version=form.cleaned_data["terms_version"],
-                clearing_consent=form.cleaned_data["clearing_consent"],
-            ),
-            form=form,
-        )
-        if succeeded(joined):
-            messages.success(
-                request,
-                _("%(cooperative)s is a member of %(system)s.")
-                % {"cooperative": cooperative.name, "system": system.name},
-            )
-            return redirect("frontend:credit-account", slug=cooperative.slug, currency=currency)
-    return render(
+    joined = post_form(
+        request,
+        form,
+        lambda: services.credit_system_join(
+            system=system,
+            cooperative=cooperative,
+            actor=request.user,
+            terms_version=form.cleaned_data["terms_version"],
+            clearing_consent=form.cleaned_data["clearing_consent"],
+        ),
+        done=_("%(cooperative)s is a member of %(system)s.")
+        % {"cooperative": cooperative.name, "system": system.name},
+        then=reverse("frontend:credit-account", args=[cooperative.slug, currency]),
+    )
+    return joined or render(
         request,
         "frontend/credit/join.html",
         {"cooperative": cooperative, "system": system, "terms": terms, "form": form},
@@ -100,19 +96,22 @@ def _account(request: SignedInRequest, slug: str, currency: str) -> tuple:
     return cooperative, account, selectors.credit_history(account)
 
 
+def _standing(account: CreditAccount) -> dict[str, Any]:
+    """An account with its balance and what it may still spend (down to its credit line)."""
+    balance = int(getattr(account, "balance", 0) or 0)
+    return {"account": account, "balance": balance, "available": balance - account.lower_limit}
+
+
 @login_required
 @require_safe
 def credit_account(request: SignedInRequest, slug: str, currency: str) -> HttpResponse:
     cooperative, account, history = _account(request, slug, currency)
-    balance = int(getattr(account, "balance", 0) or 0)
     return render(
         request,
         "frontend/credit/account.html",
         {
             "cooperative": cooperative,
-            "account": account,
-            "balance": balance,
-            "available": balance - account.lower_limit,
+            **_standing(account),
             "history": tables.history_table(history),
             "terms_version": max(
                 (acceptance.terms.version for acceptance in account.acceptances.all()), default=0
@@ -136,11 +135,9 @@ def credit_account_csv(request: SignedInRequest, slug: str, currency: str) -> Ht
 def invoice_pay_in_credit(request: SignedInRequest, invoice_id: int) -> HttpResponse:
     invoice = receivable_selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
     form = CreditPayForm(request.POST, currency=invoice.currency)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(error) for error in form.errors.get("amount", [])))
-        return redirect("frontend:invoice-detail", invoice_id=invoice.pk)
-    paid = attempt(
+    return submit(
         request,
+        form,
         lambda: receivable_services.invoice_pay_in_credit(
             invoice=invoice,
             actor=request.user,
@@ -148,10 +145,9 @@ def invoice_pay_in_credit(request: SignedInRequest, invoice_id: int) -> HttpResp
             # The form's own key: a double click or a resent form pays once.
             idempotency_key=request.POST.get("payment_key") or uuid.uuid4().hex,
         ),
+        _("Paid in credit: the seller's balance went up by as much."),
+        reverse("frontend:invoice-detail", args=[invoice.pk]),
     )
-    if succeeded(paid):
-        messages.success(request, _("Paid in credit: the seller's balance went up by as much."))
-    return redirect("frontend:invoice-detail", invoice_id=invoice.pk)
 
 
 def _committee(request: SignedInRequest) -> None:
@@ -184,34 +180,30 @@ def committee_account(request: SignedInRequest, account_id: int) -> HttpResponse
         raise Http404("No such credit account.")
     currency = account.system.currency
     form = LineForm(request.POST or None, currency=currency)
-    if request.method == "POST" and form.is_valid():
-        line = attempt(
-            request,
-            lambda: services.credit_line_set(
-                account=account,
-                actor=request.user,
-                lower_limit=form.cleaned_data["line"],
-                upper_limit=form.cleaned_data["upper"],
-                reason=form.cleaned_data["reason"],
-            ),
-            form=form,
-        )
-        if succeeded(line):
-            messages.success(
-                request,
-                _("The new limits apply.")
-                if line.status == LineRequestStatus.APPLIED
-                else _("Recorded: a second member of the committee must confirm this line."),
-            )
-            return redirect("frontend:credit-committee-account", account_id=account.pk)
-    balance = int(getattr(account, "balance", 0) or 0)
+    posted = post_form(
+        request,
+        form,
+        lambda: services.credit_line_set(
+            account=account,
+            actor=request.user,
+            lower_limit=form.cleaned_data["line"],
+            upper_limit=form.cleaned_data["upper"],
+            reason=form.cleaned_data["reason"],
+        ),
+        done=lambda line: (
+            _("The new limits apply.")
+            if line.status == LineRequestStatus.APPLIED
+            else _("Recorded: a second member of the committee must confirm this line.")
+        ),
+        then=reverse("frontend:credit-committee-account", args=[account.pk]),
+    )
+    if posted:
+        return posted
     return render(
         request,
         "frontend/credit/committee_account.html",
         {
-            "account": account,
-            "balance": balance,
-            "available": balance - account.lower_limit,
+            **_standing(account),
             "form": form,
             "pending": selectors.line_requests_pending().filter(account=account),
         },
@@ -226,7 +218,7 @@ def committee_confirm(request: SignedInRequest, request_id: int) -> HttpResponse
     pending = selectors.line_requests_pending().filter(pk=request_id).first()
     if pending is None:
         raise Http404("No such pending line.")
-    done = attempt(
+    return act(
         request,
         lambda: services.credit_line_set(
             account=pending.account,
@@ -235,7 +227,6 @@ def committee_confirm(request: SignedInRequest, request_id: int) -> HttpResponse
             upper_limit=pending.upper_limit,
             reason=pending.reason,
         ),
+        _("Confirmed: the new limits apply."),
+        reverse("frontend:credit-committee"),
     )
-    if succeeded(done):
-        messages.success(request, _("Confirmed: the new limits apply."))
-    return redirect("frontend:credit-committee")

@@ -6,18 +6,18 @@ the page; owners and admins appeal. Sellers are not told which moderator decided
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get_visible
 from frontend.moderation_forms import AppealForm
-from frontend.views.common import SignedInRequest, attempt, succeeded
+from frontend.views.common import SignedInRequest, act
 from moderation import permissions, selectors, services
 from moderation.models import ModerationAction
 
@@ -80,18 +80,14 @@ def appeal(request: SignedInRequest, slug: str, decision_id: int) -> HttpRespons
     if not form.is_valid():
         return _render(request, cooperative, form, decision.pk)
     # A refusal (not an owner or admin, too late, no longer in force) is a message.
-    filed = attempt(
+    return act(
         request,
         lambda: services.appeal_file(
             decision=decision, actor=request.user, statement=form.cleaned_data["statement"]
         ),
+        _(
+            "Your appeal is with the moderators. Another moderator than the one who "
+            "decided will answer; we will write to you."
+        ),
+        reverse("frontend:decisions", args=[cooperative.slug]),
     )
-    if succeeded(filed):
-        messages.success(
-            request,
-            _(
-                "Your appeal is with the moderators. Another moderator than the one who "
-                "decided will answer; we will write to you."
-            ),
-        )
-    return redirect("frontend:decisions", slug=cooperative.slug)

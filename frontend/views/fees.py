@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from cooperatives import selectors as cooperative_selectors
 from cooperatives.models import Cooperative
+from frontend.receivable_tables import fee_table
 from frontend.views.common import SignedInRequest
 from orders.receivables import documents, fees
 
@@ -54,7 +55,7 @@ def fee_page(request: SignedInRequest, slug: str) -> HttpResponse:
             "month_value": month.strftime("%Y-%m"),
             "previous": previous.strftime("%Y-%m"),
             "following": following.strftime("%Y-%m"),
-            "rows": rows,
+            "rows": fee_table(rows),
         },
     )
 

@@ -321,7 +321,12 @@ def _decision_page(
         form = form_class(request.POST)
         back = safe_next(request, back)
         return submit(
-            request, form, back, str(invalid), lambda: act(found, user, form.cleaned_data), str
+            request,
+            form,
+            lambda: act(found, user, form.cleaned_data),
+            str,
+            back,
+            invalid=str(invalid),
         )
 
     return view

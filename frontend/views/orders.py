@@ -37,7 +37,16 @@ from frontend.order_forms import (
     OrderActionForm,
     OrderFilterForm,
 )
-from frontend.views.common import SignedInRequest, attempt, safe_next, succeeded
+from frontend.views.common import (
+    NarrowPage,
+    SignedInRequest,
+    act,
+    attempt,
+    post_form,
+    safe_next,
+    submit,
+    succeeded,
+)
 from frontend.views.payments import how_to_pay
 from orders import documents, payments, permissions, selectors, services
 from orders.events import DOCUMENT_KINDS
@@ -45,6 +54,7 @@ from orders.models import InvoiceKind, Order
 from orders.state import ACTIONS, PaymentStatus, find_transition
 
 PAGE_SIZE = 20
+CHECKOUT_NOT_ALLOWED = NarrowPage(title=gettext_lazy("Check out"))
 
 ACTION_LABELS = {
     "accept": gettext_lazy("Accept the order"),
@@ -101,8 +111,13 @@ def _switch_choices(
     ]
 
 
+def _url_for(name: str, cooperative: Cooperative) -> str:
+    """A page that shows one of the person's cooperatives, chosen by `?cooperative=`."""
+    return f"{reverse(name)}?{urlencode({'cooperative': cooperative.slug})}"
+
+
 def _cart_url(cooperative: Cooperative) -> str:
-    return f"{reverse('frontend:cart')}?{urlencode({'cooperative': cooperative.slug})}"
+    return _url_for("frontend:cart", cooperative)
 
 
 # Cart ----------------------------------------------------------------------------------------
@@ -193,49 +208,45 @@ def _line_and_cart(request: SignedInRequest, line_id: int) -> tuple[Any, str]:
 def cart_line_update(request: SignedInRequest, line_id: int) -> HttpResponse:
     line, back = _line_and_cart(request, line_id)
     form = CartQuantityForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(error) for error in form.errors["quantity"]))
-        return redirect(back)
-    updated = attempt(
+    return submit(
         request,
+        form,
         lambda: services.cart_update_item(
             line=line, actor=request.user, quantity=form.cleaned_data["quantity"]
         ),
-    )
-    if succeeded(updated):
-        messages.success(
-            request,
+        lambda updated: (
             _("%(title)s: quantity %(quantity)s.")
-            % {"title": updated.title, "quantity": updated.quantity},
-        )
-    return redirect(back)
+            % {"title": updated.title, "quantity": updated.quantity}
+        ),
+        back,
+    )
 
 
 @login_required
 @require_POST
 def cart_line_confirm_price(request: SignedInRequest, line_id: int) -> HttpResponse:
     line, back = _line_and_cart(request, line_id)
-    updated = attempt(
+    return act(
         request,
         lambda: services.cart_update_item(line=line, actor=request.user, confirm_price=True),
-    )
-    if succeeded(updated):
-        messages.success(
-            request,
+        lambda updated: (
             _("%(title)s: you accepted the price of %(price)s.")
-            % {"title": updated.title, "price": updated.unit_price.format(_locale())},
-        )
-    return redirect(back)
+            % {"title": updated.title, "price": updated.unit_price.format(_locale())}
+        ),
+        back,
+    )
 
 
 @login_required
 @require_POST
 def cart_line_remove(request: SignedInRequest, line_id: int) -> HttpResponse:
     line, back = _line_and_cart(request, line_id)
-    removed = attempt(request, lambda: services.cart_remove_item(line=line, actor=request.user))
-    if succeeded(removed):
-        messages.success(request, _("%(title)s is out of the cart.") % {"title": line.title})
-    return redirect(back)
+    return act(
+        request,
+        lambda: services.cart_remove_item(line=line, actor=request.user),
+        _("%(title)s is out of the cart.") % {"title": line.title},
+        back,
+    )
 
 
 # Checkout ------------------------------------------------------------------------------------
@@ -258,7 +269,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
         return render(
             request,
             "frontend/orders/checkout_not_allowed.html",
-            {"cooperative": cooperative, "managed": managed},
+            {"cooperative": cooperative, "managed": managed, "page": CHECKOUT_NOT_ALLOWED},
             status=403,  # a refusal, as the API's; the page explains who may check out
         )
     summary = selectors.cart_summary(user=request.user, cooperative=cooperative)
@@ -399,6 +410,7 @@ def order_list(request: SignedInRequest) -> HttpResponse:
             for order in page.object_list
         ]
         context["is_filtered"] = bool(role or status)
+        context["unfiltered_url"] = _url_for("frontend:order-list", cooperative)
     return render(request, "frontend/orders/order_list.html", context)
 
 
@@ -470,18 +482,15 @@ def order_action(request: SignedInRequest, order_id: int, action: str) -> HttpRe
         raise Http404("No such action.")
     order = selectors.order_get_visible(user=request.user, order_id=order_id)
     form = OrderActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(error) for error in form.errors["reason"]))
-        return redirect("frontend:order-detail", order_id=order.pk)
-    done = attempt(
+    return submit(
         request,
+        form,
         lambda: services.order_transition(
             order=order, action=action, actor=request.user, reason=form.cleaned_data["reason"]
         ),
+        DONE_MESSAGES[action] % {"id": order.pk},
+        reverse("frontend:order-detail", args=[order.pk]),
     )
-    if succeeded(done):
-        messages.success(request, DONE_MESSAGES[action] % {"id": order.pk})
-    return redirect("frontend:order-detail", order_id=order.pk)
 
 
 def _order_note_action(
@@ -491,9 +500,12 @@ def _order_note_action(
     order = selectors.order_get_visible(user=request.user, order_id=order_id)
     form = MarkPaidForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    if succeeded(attempt(request, lambda: service(order=order, actor=request.user, note=note))):
-        messages.success(request, done % {"id": order.pk})
-    return redirect("frontend:order-detail", order_id=order.pk)
+    return act(
+        request,
+        lambda: service(order=order, actor=request.user, note=note),
+        done % {"id": order.pk},
+        reverse("frontend:order-detail", args=[order.pk]),
+    )
 
 
 @login_required
@@ -523,18 +535,16 @@ def message_post(request: SignedInRequest, order_id: int) -> HttpResponse:
     if not permissions.can_read_messages(request.user, order):
         raise Http404("No order with this id.")
     form = MessageForm(request.POST)
-    if form.is_valid():
-        posted = attempt(
-            request,
-            lambda: services.message_post(
-                order=order, actor=request.user, body=form.cleaned_data["body"]
-            ),
-            form=form,
-        )
-        if succeeded(posted):
-            messages.success(request, _("Your message is sent."))
-            return redirect(reverse("frontend:order-detail", args=[order.pk]) + "#thread")
-    return render(
+    posted = post_form(
+        request,
+        form,
+        lambda: services.message_post(
+            order=order, actor=request.user, body=form.cleaned_data["body"]
+        ),
+        done=_("Your message is sent."),
+        then=reverse("frontend:order-detail", args=[order.pk]) + "#thread",
+    )
+    return posted or render(
         request, "frontend/orders/order_detail.html", _order_context(request, order, form)
     )
 

@@ -23,7 +23,7 @@ from cooperatives import permissions, selectors, services
 from cooperatives.models import Cooperative
 from cooperatives.payout_validation import FIELDS, display_rows
 from frontend.payout_forms import PayoutDetailsForm
-from frontend.views.common import SignedInRequest, attempt, succeeded
+from frontend.views.common import SignedInRequest, attempt, post_form, succeeded
 from orders import payments
 from orders import permissions as order_permissions
 from orders.models import Order
@@ -86,20 +86,18 @@ def payments_page(request: SignedInRequest, slug: str) -> HttpResponse:
             country=cooperative.country,
             initial=initial,
         )
-        if request.method == "POST" and form.is_valid():
-            valid_form = form
-            saved = attempt(
-                request,
-                lambda: services.payout_details_update(
-                    cooperative=cooperative, actor=request.user, **valid_form.cleaned_details
-                ),
-                form=form,
-            )
-            if succeeded(saved):
-                messages.success(
-                    request, _("Saved: buyers see these details on invoices and order pages.")
-                )
-                return redirect("frontend:payments", slug=cooperative.slug)
+        valid_form = form
+        saved = post_form(
+            request,
+            form,
+            lambda: services.payout_details_update(
+                cooperative=cooperative, actor=request.user, **valid_form.cleaned_details
+            ),
+            done=_("Saved: buyers see these details on invoices and order pages."),
+            then=reverse("frontend:payments", args=[cooperative.slug]),
+        )
+        if saved:
+            return saved
     elif request.method == "POST":
         messages.error(request, services.PAYOUT_EDIT_REFUSAL)
         return redirect("frontend:payments", slug=cooperative.slug)

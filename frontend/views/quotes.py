@@ -29,7 +29,14 @@ from frontend.quote_forms import (
     RfqForm,
     line_rows,
 )
-from frontend.views.common import SignedInRequest, attempt, member_page, succeeded
+from frontend.views.common import (
+    SignedInRequest,
+    act,
+    attempt,
+    member_page,
+    post_form,
+    succeeded,
+)
 from marketplace.selectors import category_find
 from orders import selectors as order_selectors
 from orders.services import rfq_award
@@ -73,24 +80,23 @@ def rfq_create(request: SignedInRequest, slug: str) -> HttpResponse:
             form.errors.clear()  # only searching: say nothing of the fields not filled yet
         return _rfq_form(request, cooperative, form)
     form = RfqForm(request.POST, request.FILES, invitable=invitable)
-    if form.is_valid():
-        data = form.cleaned_data
-        chosen = {str(c.pk): c for c in invitable}
-        rfq = attempt(
-            request,
-            lambda: services.rfq_publish(
-                buyer=cooperative,
-                actor=request.user,
-                invited=[chosen[pk] for pk in data["invited"] if pk in chosen],
-                category=category_find(data["category"]) if data["category"] else None,
-                **form.service_values(),
-            ),
-            form=form,
-        )
-        if succeeded(rfq):
-            messages.success(request, _("Your request is published: the sellers are told."))
-            return redirect("frontend:rfq", rfq_id=rfq.pk)
-    return _rfq_form(request, cooperative, form)
+    chosen = {str(c.pk): c for c in invitable}
+    published = post_form(
+        request,
+        form,
+        lambda: services.rfq_publish(
+            buyer=cooperative,
+            actor=request.user,
+            invited=[chosen[pk] for pk in form.cleaned_data["invited"] if pk in chosen],
+            category=category_find(form.cleaned_data["category"])
+            if form.cleaned_data["category"]
+            else None,
+            **form.service_values(),
+        ),
+        done=_("Your request is published: the sellers are told."),
+        then=lambda rfq: reverse("frontend:rfq", args=[rfq.pk]),
+    )
+    return published or _rfq_form(request, cooperative, form)
 
 
 def _rfq_form(request: SignedInRequest, cooperative: Any, form: RfqForm) -> HttpResponse:
@@ -366,10 +372,12 @@ def quote_counter(request: SignedInRequest, quote_id: int) -> HttpResponse:
 @require_POST
 def quote_withdraw(request: SignedInRequest, quote_id: int) -> HttpResponse:
     view = _quote_view(request, quote_id)
-    done = attempt(request, lambda: services.quote_withdraw(quote=view.quote, actor=request.user))
-    if succeeded(done):
-        messages.success(request, _("Your quote is withdrawn."))
-    return redirect("frontend:quote", quote_id=quote_id)
+    return act(
+        request,
+        lambda: services.quote_withdraw(quote=view.quote, actor=request.user),
+        _("Your quote is withdrawn."),
+        reverse("frontend:quote", args=[quote_id]),
+    )
 
 
 @login_required

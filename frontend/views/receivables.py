@@ -3,12 +3,13 @@ page (what is due, how to pay, payments, notices and their forms), and the state
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -18,20 +19,13 @@ from cooperatives.payout_validation import display_rows
 from credit import selectors as credit_selectors
 from frontend.credit_forms import CreditPayForm
 from frontend.receivable_forms import InvoiceFilterForm, NoticeForm, PaymentForm, RejectForm
-from frontend.views.common import SignedInRequest, attempt, succeeded
+from frontend.receivable_tables import aging_table, invoices_table, statement_table
+from frontend.views.common import SignedInRequest, act, post_form
 from orders import permissions as order_permissions
 from orders.receivables import documents, fees, selectors, services
 from orders.receivables.credit import order_credit_max
-from orders.receivables.state import AGING_BUCKETS, UNPAID, NoticeStatus
+from orders.receivables.state import UNPAID, NoticeStatus
 from orders.state import Side
-
-AGING_LABELS = {
-    "current": gettext_lazy("Not yet due"),
-    "1_30": gettext_lazy("1–30 days late"),
-    "31_60": gettext_lazy("31–60 days late"),
-    "61_90": gettext_lazy("61–90 days late"),
-    "90_plus": gettext_lazy("More than 90 days late"),
-}
 
 
 @login_required
@@ -51,18 +45,8 @@ def invoice_list(request: SignedInRequest, slug: str) -> HttpResponse:
             "cooperative": cooperative,
             "form": form,
             "role": role,
-            "invoices": invoices[:200],
-            "aging": [
-                {
-                    "currency": row.currency,
-                    "cells": [
-                        (AGING_LABELS[key], row.buckets[key]) for key, _f, _l in AGING_BUCKETS
-                    ],
-                    "total": row.total,
-                }
-                for row in aging
-            ],
-            "buckets": [AGING_LABELS[key] for key, _f, _l in AGING_BUCKETS],
+            "invoices": invoices_table(invoices[:200], role=role),
+            "aging": aging_table(aging),
             "fees_owed": sorted(fees.fees_owed(cooperative).items()) if role == Side.SELLER else [],
         },
     )
@@ -119,44 +103,41 @@ def _form_failed(request: SignedInRequest, invoice_id: int, **forms: object) -> 
     return render(request, "frontend/receivables/invoice_detail.html", context)
 
 
-def _submit(
-    request: SignedInRequest, invoice_id: int, form_name: str, service: Callable, done: str
-) -> HttpResponse:
-    """Post a payment or a notice form: on success back to the invoice with `done`, else the
-    invoice page with the form's errors."""
-    invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
-    form_class = PaymentForm if form_name == "payment_form" else NoticeForm
-    form = form_class(request.POST, request.FILES, currency=invoice.currency)
-    if form.is_valid():
-        values = {**form.cleaned_data, "invoice": invoice, "actor": request.user}
-        if succeeded(attempt(request, lambda: service(**values), form=form)):
-            messages.success(request, done)
-            return redirect("frontend:invoice-detail", invoice_id=invoice.pk)
-    return _form_failed(request, invoice_id, **{form_name: form})
+def _invoice_form(
+    form_name: str, form_class: type[PaymentForm] | type[NoticeForm], service: Callable, done: Any
+) -> Callable[..., HttpResponse]:
+    """The view that posts a payment or a notice form (`form_name` in the invoice page): on
+    success back to the invoice with `done`, else the invoice page with the form's errors."""
+
+    @login_required
+    @require_POST
+    def view(request: SignedInRequest, invoice_id: int) -> HttpResponse:
+        invoice = selectors.invoice_get_visible(user=request.user, invoice_id=invoice_id)
+        form = form_class(request.POST, request.FILES, currency=invoice.currency)
+        posted = post_form(
+            request,
+            form,
+            lambda: service(**form.cleaned_data, invoice=invoice, actor=request.user),
+            done=str(done),
+            then=reverse("frontend:invoice-detail", args=[invoice.pk]),
+        )
+        return posted or _form_failed(request, invoice_id, **{form_name: form})
+
+    return view
 
 
-@login_required
-@require_POST
-def payment_record(request: SignedInRequest, invoice_id: int) -> HttpResponse:
-    return _submit(
-        request,
-        invoice_id,
-        "payment_form",
-        services.invoice_payment_record,
-        _("The payment is recorded."),
-    )
-
-
-@login_required
-@require_POST
-def notice_send(request: SignedInRequest, invoice_id: int) -> HttpResponse:
-    return _submit(
-        request,
-        invoice_id,
-        "notice_form",
-        services.payment_notice_send,
-        _("The seller is told; it confirms when it sees the money."),
-    )
+payment_record = _invoice_form(
+    "payment_form",
+    PaymentForm,
+    services.invoice_payment_record,
+    gettext_lazy("The payment is recorded."),
+)
+notice_send = _invoice_form(
+    "notice_form",
+    NoticeForm,
+    services.payment_notice_send,
+    gettext_lazy("The seller is told; it confirms when it sees the money."),
+)
 
 
 @login_required
@@ -164,27 +145,27 @@ def notice_send(request: SignedInRequest, invoice_id: int) -> HttpResponse:
 def notice_decide(request: SignedInRequest, notice_id: int, decision: str) -> HttpResponse:
     notice = selectors.notice_get_visible(user=request.user, notice_id=notice_id)
     invoice_id = notice.invoice_id
+    back = reverse("frontend:invoice-detail", args=[invoice_id])
     if decision == "confirm":
-        done = attempt(
-            request, lambda: services.payment_notice_confirm(notice=notice, actor=request.user)
+        return act(
+            request,
+            lambda: services.payment_notice_confirm(notice=notice, actor=request.user),
+            _("Confirmed: the payment is recorded."),
+            back,
         )
-        if succeeded(done):
-            messages.success(request, _("Confirmed: the payment is recorded."))
-        return redirect("frontend:invoice-detail", invoice_id=invoice_id)
     if decision != "reject":
         raise Http404("No such decision.")
     form = RejectForm(request.POST)
     if not form.is_valid():
         return _form_failed(request, invoice_id, reject_form=form)
-    done = attempt(
+    return act(
         request,
         lambda: services.payment_notice_reject(
             notice=notice, actor=request.user, reason=form.cleaned_data["reason"]
         ),
+        _("Rejected: the buyer is told why."),
+        back,
     )
-    if succeeded(done):
-        messages.success(request, _("Rejected: the buyer is told why."))
-    return redirect("frontend:invoice-detail", invoice_id=invoice_id)
 
 
 @login_required
@@ -219,7 +200,7 @@ def statement(request: SignedInRequest, slug: str) -> HttpResponse:
             "cooperative": cooperative,
             "counterparty": counterparty,
             "currency": currency,
-            "rows": rows,
+            "rows": statement_table(rows),
             "balances": sorted(balances.items()),
             "query": request.GET.urlencode(),
         },
