@@ -32,6 +32,7 @@ def test_an_owner_withdraws_the_consent_then_gives_it_again(account):
     page = text(browser.get(page_of(account)))
     assert "Clearing de facturas" in page and "Retirar el consentimiento" in page
     assert "una propuesta ya hecha que las incluye no se ejecuta" in page
+    assert 'name="clearing_consent" value="False"' in page  # the button asks to withdraw
 
     withdrawn = consent_post(browser, account, False)
     assert withdrawn.status_code == 302 and withdrawn["Location"] == page_of(account)
@@ -42,6 +43,7 @@ def test_an_owner_withdraws_the_consent_then_gives_it_again(account):
     assert not account.clearing_consent and account.consent_changed_at is not None
     page = text(browser.get(page_of(account)))
     assert "Dar el consentimiento de nuevo" in page and "Retirar el consentimiento" not in page
+    assert 'name="clearing_consent" value="True"' in page
 
     given = consent_post(browser, account, True)
     assert messages_of(given) == [
