@@ -21,6 +21,17 @@ class JoinForm(forms.Form):
     terms_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class ConsentForm(forms.Form):
+    """The account page's clearing button: the state it asks for, yes or no (hidden; the
+    button's words say which)."""
+
+    clearing_consent = forms.TypedChoiceField(
+        choices=[("True", "yes"), ("False", "no")],
+        coerce=lambda value: value == "True",
+        widget=forms.HiddenInput,
+    )
+
+
 class CreditPayForm(forms.Form):
     amount = forms.CharField(
         label=_("Amount to pay in credit"),

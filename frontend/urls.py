@@ -112,6 +112,7 @@ PAGES: list[tuple[str, Callable[..., Any], str]] = [
     ("my/cooperatives/<slug:slug>/credit/", credit.credit_home, "credit"),
     ("my/cooperatives/<slug:slug>/credit/<str:currency>/", credit.credit_account, "credit-account"),
     ("my/cooperatives/<slug:slug>/credit/<str:currency>/join/", credit.credit_join, "credit-join"),
+    ("my/cooperatives/<slug:slug>/credit/<str:currency>/consent/", credit.credit_consent, "credit-consent"),
     ("my/cooperatives/<slug:slug>/credit/<str:currency>/history.csv", credit.credit_account_csv, "credit-account-csv"),
     ("invoices/<int:invoice_id>/credit/", credit.invoice_pay_in_credit, "invoice-pay-credit"),
     ("credit/committee/", credit.committee, "credit-committee"),

@@ -22,7 +22,7 @@ from credit.models import CreditAccount, CreditSystem
 from credit.permissions import is_credit_committee
 from credit.state import LineRequestStatus
 from frontend import credit_tables as tables
-from frontend.credit_forms import CreditPayForm, JoinForm, LineForm
+from frontend.credit_forms import ConsentForm, CreditPayForm, JoinForm, LineForm
 from frontend.views.common import SignedInRequest, act, post_form, submit
 from orders.receivables import documents
 from orders.receivables import selectors as receivable_selectors
@@ -88,11 +88,18 @@ def credit_join(request: SignedInRequest, slug: str, currency: str) -> HttpRespo
     )
 
 
-def _account(request: SignedInRequest, slug: str, currency: str) -> tuple:
+def _account_of(
+    request: SignedInRequest, slug: str, currency: str
+) -> tuple[Cooperative, CreditAccount]:
     cooperative = cooperative_selectors.cooperative_get_visible(request.user, slug, _may_read)
     account = selectors.credit_account_of(cooperative, currency)
     if account is None:
         raise Http404("The cooperative has not joined this credit system.")
+    return cooperative, account
+
+
+def _account(request: SignedInRequest, slug: str, currency: str) -> tuple:
+    cooperative, account = _account_of(request, slug, currency)
     return cooperative, account, selectors.credit_history(account)
 
 
@@ -116,7 +123,31 @@ def credit_account(request: SignedInRequest, slug: str, currency: str) -> HttpRe
             "terms_version": max(
                 (acceptance.terms.version for acceptance in account.acceptances.all()), default=0
             ),
+            "can_manage": _may_manage(request.user, cooperative),
+            # The button asks for the other state: withdraw while taking part, else give again.
+            "consent_form": ConsentForm(initial={"clearing_consent": not account.clearing_consent}),
         },
+    )
+
+
+@login_required
+@require_POST
+def credit_consent(request: SignedInRequest, slug: str, currency: str) -> HttpResponse:
+    """Withdraw or give again the cooperative's consent to clearing; the service says who may."""
+    cooperative, account = _account_of(request, slug, currency)
+    form = ConsentForm(request.POST)
+    return submit(
+        request,
+        form,
+        lambda: services.credit_consent_set(
+            account=account, actor=request.user, consent=form.cleaned_data["clearing_consent"]
+        ),
+        lambda changed: (
+            _("Consent given: your invoices take part in clearing again.")
+            if changed.clearing_consent
+            else _("Consent withdrawn: your invoices are left out of clearing from now on.")
+        ),
+        reverse("frontend:credit-account", args=[cooperative.slug, currency]),
     )
 
 
