@@ -30,7 +30,7 @@ def consent_post(browser, account: CreditAccount, consent: bool):  # type: ignor
 def test_an_owner_withdraws_the_consent_then_gives_it_again(account):
     browser = spanish(owner_of(account.cooperative))
     page = text(browser.get(page_of(account)))
-    assert "Clearing de facturas" in page and "Retirar el consentimiento" in page
+    assert "Compensación de facturas" in page and "Retirar el consentimiento" in page
     assert "una propuesta ya hecha que las incluye no se ejecuta" in page
     assert 'name="clearing_consent" value="False"' in page  # the button asks to withdraw
 
