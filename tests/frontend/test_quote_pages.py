@@ -167,36 +167,8 @@ def test_the_thread_is_between_the_buyer_and_one_seller(world):
     assert "¿Papel de 150 g?" not in other_page
 
 
-def test_the_request_form_finds_cooperatives_without_javascript_and_publishes(
-    buyer_coop, buyer_owner
-):
-    a, _owner = seller("Gráfica Estrella")
-    browser = browser_for(buyer_owner)
-    url = f"/my/cooperatives/{buyer_coop.slug}/rfqs/new/"
-    found = browser.post(url, {"find": "Estrella", "search": "1"}, HTTP_ACCEPT_LANGUAGE="es")
-    assert found.status_code == 200 and "Gráfica Estrella" in text(found)
-    assert "Este campo es obligatorio" not in text(found)
-    published = browser.post(
-        url,
-        {
-            "title": "Carteles",
-            "specification": "A2",
-            "quantity": "50",
-            "unit": "piece",
-            "delivery_place": "Montevideo",
-            "delivery_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
-            "answers_due": (timezone.localdate() + timedelta(days=5)).isoformat(),
-            "visibility": "private",
-            "invited": [str(a.pk)],
-        },
-    )
-    assert published.status_code == 302
-    assert browser_for(_owner).get(published["Location"]).status_code == 200
-    members_only = MembershipFactory(cooperative=buyer_coop, role="member").user
-    assert browser_for(members_only).get(url).status_code == 404
-
-
 def _request_fields(invited: Any, attachments: list) -> dict[str, Any]:
+    """The new-request form filled in: 50 posters asked privately of `invited`, these files."""
     return {
         "title": "Carteles",
         "specification": "A2, ver el plano",
@@ -209,6 +181,22 @@ def _request_fields(invited: Any, attachments: list) -> dict[str, Any]:
         "invited": [str(invited.pk)],
         "attachments": attachments,
     }
+
+
+def test_the_request_form_finds_cooperatives_without_javascript_and_publishes(
+    buyer_coop, buyer_owner
+):
+    a, _owner = seller("Gráfica Estrella")
+    browser = browser_for(buyer_owner)
+    url = f"/my/cooperatives/{buyer_coop.slug}/rfqs/new/"
+    found = browser.post(url, {"find": "Estrella", "search": "1"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert found.status_code == 200 and "Gráfica Estrella" in text(found)
+    assert "Este campo es obligatorio" not in text(found)
+    published = browser.post(url, _request_fields(a, []))
+    assert published.status_code == 302
+    assert browser_for(_owner).get(published["Location"]).status_code == 200
+    members_only = MembershipFactory(cooperative=buyer_coop, role="member").user
+    assert browser_for(members_only).get(url).status_code == 404
 
 
 def test_files_sent_with_the_form_are_listed_and_downloaded_by_buyer_and_invited_only(

@@ -4,6 +4,7 @@ downloaded by the buyer's members and the sellers the request is for, a 404 for 
 import io
 
 import pytest
+import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -81,3 +82,20 @@ def test_the_stored_name_is_not_the_senders(attached):
     for attachment in rfq.attachments.all():
         stored = attachment.file.name.rsplit("/", 1)[-1]
         assert attachment.name not in stored and stored.endswith((".pdf", ".png"))
+
+
+def test_in_a_bucket_the_file_is_handed_out_by_signed_url_only(s3_storages, attached):
+    from tests.s3_standin import MEDIA_BUCKET
+
+    rfq, invited_owner = attached
+    pdf = rfq.attachments.order_by("pk").first()
+    assert (
+        requests.get(f"{s3_storages.url}/{MEDIA_BUCKET}/{pdf.file.name}", timeout=10).status_code
+        == 403
+    )
+    answer = client_for(invited_owner).get(f"/api/v1/rfqs/{rfq.pk}/attachments/{pdf.pk}/")
+    assert answer.status_code == 302
+    fetched = requests.get(answer["Location"], timeout=10)
+    assert fetched.status_code == 200 and fetched.content == PDF_BYTES
+    assert fetched.headers["Content-Type"] == "application/pdf"
+    assert 'filename="pliego.pdf"' in fetched.headers["Content-Disposition"]
