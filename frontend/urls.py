@@ -98,6 +98,7 @@ PAGES: list[tuple[str, Callable[..., Any], str]] = [
     ("my/cooperatives/<slug:slug>/rfqs/", quotes.rfq_list, "rfqs"),
     ("my/cooperatives/<slug:slug>/rfqs/new/", quotes.rfq_create, "rfq-create"),
     ("rfqs/<int:rfq_id>/", quotes.rfq_detail, "rfq"),
+    ("rfqs/<int:rfq_id>/attachments/<int:attachment_id>/", quotes.rfq_attachment, "rfq-attachment"),
     ("rfqs/<int:rfq_id>/quote/", quotes.quote_submit, "rfq-quote"),
     ("rfqs/<int:rfq_id>/messages/", quotes.rfq_message, "rfq-message"),
     ("rfqs/<int:rfq_id>/compare/", quotes.rfq_compare, "rfq-compare"),

@@ -10,7 +10,13 @@ from django.db import models
 from django.db.models import Q
 
 from cooperatives.models import Cooperative
-from core.models import MoneyOf, acting_user, exactly_one_of, one_of_choices
+from core.models import (
+    PRIVATE_FILE_EXTENSIONS,
+    MoneyOf,
+    acting_user,
+    exactly_one_of,
+    one_of_choices,
+)
 from marketplace.models import Category, Listing
 from quotes.state import AgreementStatus, DraftStatus, QuoteStatus, RfqStatus
 
@@ -68,6 +74,13 @@ class Rfq(models.Model):
         return self.title
 
 
+# The type of an attachment, by the extension of the name Minga stores it under (rfq_publish names
+# the file after the type the upload check found; the sender's name is only shown).
+ATTACHMENT_TYPES = {extension: kind for kind, extension in PRIVATE_FILE_EXTENSIONS.items()} | {
+    "webp": "image/webp"
+}
+
+
 class RfqAttachment(models.Model):
     rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="rfqs/%Y/%m/")
@@ -76,6 +89,11 @@ class RfqAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def content_type(self) -> str:
+        extension = str(self.file.name).rpartition(".")[2].lower()
+        return ATTACHMENT_TYPES.get(extension, "application/octet-stream")
 
 
 class Quote(models.Model):

@@ -31,6 +31,7 @@ from quotes.models import (
     Quote,
     QuoteVersion,
     Rfq,
+    RfqAttachment,
     RfqMessage,
     StandingOrder,
     StandingOrderDraft,
@@ -129,7 +130,7 @@ class RfqAccess:
 def rfq_get_visible(*, user: Any, rfq_id: int) -> RfqAccess:
     """The request with the side the person sees it from; 404 for anyone else."""
     ids = _cooperative_ids(user)
-    rfq = _rfq_rows(Rfq.objects.filter(pk=rfq_id)).prefetch_related("attachments").first()
+    rfq = _rfq_rows(Rfq.objects.filter(pk=rfq_id)).prefetch_related(_attachments()).first()
     if rfq is None or not ids:
         raise Http404("No request with this id.")
     if rfq.buyer_id in ids:
@@ -147,6 +148,19 @@ def rfq_get_visible(*, user: Any, rfq_id: int) -> RfqAccess:
         if Rfq.objects.filter(pk=rfq.pk).filter(rfq_seen_as_seller([cooperative.pk])).exists()
     ]
     return RfqAccess(rfq, is_buyer=False, sellers=sellers)
+
+
+def _attachments() -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch("attachments", queryset=RfqAttachment.objects.order_by("pk"))
+
+
+def attachment_get_visible(*, user: Any, rfq_id: int, attachment_id: int) -> RfqAttachment:
+    """A file attached to a request, for those who see the request; 404 for anyone else."""
+    rfq = rfq_get_visible(user=user, rfq_id=rfq_id).rfq
+    for attachment in rfq.attachments.all():
+        if attachment.pk == attachment_id:
+            return attachment
+    raise Http404("No attachment with this id.")
 
 
 def _versions() -> Prefetch:  # type: ignore[type-arg]
@@ -347,7 +361,7 @@ def rfq_get_as_seller(*, user: Any, rfq_id: int, slug: str) -> RfqAccess:
     when that cooperative may not answer it or is not theirs."""
     ids = _cooperative_ids(user)
     seller = Cooperative.objects.filter(pk__in=ids, slug=slug).first() if ids else None
-    rfq = _rfq_rows(Rfq.objects.filter(pk=rfq_id)).prefetch_related("attachments").first()
+    rfq = _rfq_rows(Rfq.objects.filter(pk=rfq_id)).prefetch_related(_attachments()).first()
     if seller is None or rfq is None or not rfq_concerns_seller(rfq, seller):
         raise Http404("No request with this id.")
     return RfqAccess(rfq, is_buyer=False, sellers=[seller])

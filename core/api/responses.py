@@ -1,9 +1,11 @@
 """The error answers of the OpenAPI schema, declared once for every app's views: the body is
 `{detail, code}` (codes: `core.errors.ERROR_CODES`) or a message per field."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 
 from core.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from core.uploads import IMAGE_CONTENT_TYPES
 
 
 def error(description: str) -> OpenApiResponse:
@@ -36,3 +38,21 @@ def refusals(*statuses: int) -> dict[int, OpenApiResponse]:
 
 # The refusals of a write to an object: invalid, sign in, not allowed, not visible, wrong state.
 WRITE_REFUSALS = refusals(400, 401, 403, 404, 409)
+
+
+# The types a private document may have (core.uploads.check_document accepts these).
+DOCUMENT_TYPES = ["application/pdf", *IMAGE_CONTENT_TYPES.values()]
+
+
+def private_file_responses(what: str) -> dict:  # type: ignore[type-arg]
+    """The answers of a view serving a private document (`core.storage.private_file_response`):
+    its bytes in the type it was stored with, or with object storage a redirect; 404 for anyone
+    who may not see it. `what` names it in the redirect's description."""
+    return {
+        **{(200, content_type): OpenApiTypes.BINARY for content_type in DOCUMENT_TYPES},
+        302: OpenApiResponse(
+            description="With object storage (docs/deployment.md): a redirect to the "
+            f"{what} at a signed URL that works for a few minutes."
+        ),
+        404: NOT_FOUND,
+    }

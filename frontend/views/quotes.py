@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from cooperatives.models import Cooperative
 from cooperatives.permissions import can_manage_cooperative, is_member
 from cooperatives.selectors import cooperative_find_by_slug, cooperative_get_for_member
 from core.money import Money, default_currency
+from core.storage import private_file_response
 from frontend.quote_forms import (
     QUOTE_LINE_ROWS,
     MessageForm,
@@ -254,6 +256,17 @@ def _currency_of(cooperative: Any) -> str:
 def rfq_detail(request: SignedInRequest, rfq_id: int) -> HttpResponse:
     view = _rfq_view(request, rfq_id, request.GET.get("as", ""))
     return render(request, "frontend/quotes/rfq_detail.html", _rfq_context(request, view))
+
+
+@login_required
+@require_safe
+def rfq_attachment(request: SignedInRequest, rfq_id: int, attachment_id: int) -> HttpResponseBase:
+    attachment = selectors.attachment_get_visible(
+        user=request.user, rfq_id=rfq_id, attachment_id=attachment_id
+    )
+    return private_file_response(
+        attachment.file, content_type=attachment.content_type, download_name=attachment.name
+    )
 
 
 @login_required

@@ -80,32 +80,14 @@ def statement_title(cooperative: object, counterparty: object | None) -> str:
 
 def proof_response(notice: object) -> "HttpResponseBase":
     """The notice's proof as an attachment, for the API and the page alike (after their
-    permission check): in a private bucket, a redirect to a short-lived signed URL, like
-    verification documents; on the local disk, the bytes."""
-    from django.http import FileResponse, Http404
+    permission check), like every private file (`core.storage.private_file_response`)."""
+    from core.storage import private_file_response
 
-    from core.storage import SignedS3Storage, signed_redirect
-
-    proof = notice.proof  # type: ignore[attr-defined]
-    if isinstance(proof.storage, SignedS3Storage):
-        return signed_redirect(
-            proof.storage,
-            str(proof.name),
-            content_type=notice.proof_content_type,  # type: ignore[attr-defined]
-            download_name=notice.proof_name,  # type: ignore[attr-defined]
-        )
-    try:
-        handle = proof.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("This proof's file is missing.") from exc
-    response = FileResponse(
-        handle,
+    return private_file_response(
+        notice.proof,  # type: ignore[attr-defined]
         content_type=notice.proof_content_type,  # type: ignore[attr-defined]
-        as_attachment=True,
-        filename=notice.proof_name,  # type: ignore[attr-defined]
+        download_name=notice.proof_name,  # type: ignore[attr-defined]
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def fee_statement_csv(rows: Sequence[Any]) -> str:

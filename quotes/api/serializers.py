@@ -20,6 +20,7 @@ from quotes.models import (
     QuoteLine,
     QuoteVersion,
     Rfq,
+    RfqAttachment,
     RfqMessage,
     Schedule,
     StandingOrder,
@@ -51,12 +52,31 @@ class AgreementListQuerySerializer(ListQuerySerializer):
 # --- requests and quotes ------------------------------------------------------------------
 
 
+class RfqAttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text="The name the file was sent with.")
+    size = serializers.SerializerMethodField(help_text="In bytes.")
+    content_type = serializers.CharField()
+    url = serializers.SerializerMethodField(
+        help_text="Download (the buyer's members and the sellers the request is for)."
+    )
+
+    def get_size(self, attachment: RfqAttachment) -> int:
+        return int(attachment.file.size)
+
+    def get_url(self, attachment: RfqAttachment) -> str:
+        path = f"/api/v1/rfqs/{attachment.rfq_id}/attachments/{attachment.pk}/"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class RfqSerializer(ReadOnlyModelSerializer):
     buyer = CooperativeRefSerializer()
     category = serializers.SlugRelatedField(  # type: ignore[var-annotated]
         slug_field="slug", read_only=True, allow_null=True
     )
     attachments = serializers.SerializerMethodField()
+    attachment_files = serializers.SerializerMethodField()
 
     class Meta:
         model = Rfq
@@ -79,13 +99,26 @@ class RfqSerializer(ReadOnlyModelSerializer):
             "created_at",
             "closed_at",
             "attachments",
+            "attachment_files",
         ]
+
+    @staticmethod
+    def _attached(rfq: Rfq) -> list[RfqAttachment]:
+        """The request's files when they were fetched with it (the detail), else none."""
+        cache = getattr(rfq, "_prefetched_objects_cache", {})
+        return list(cache.get("attachments", []))
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_attachments(self, rfq: Rfq) -> list[str]:
         """The attached files' names (detail only)."""
-        cache = getattr(rfq, "_prefetched_objects_cache", {})
-        return [a.name for a in cache["attachments"]] if "attachments" in cache else []
+        return [attachment.name for attachment in self._attached(rfq)]
+
+    @extend_schema_field(RfqAttachmentSerializer(many=True))
+    def get_attachment_files(self, rfq: Rfq) -> list[dict[str, Any]]:
+        """The attached files with their download addresses (detail only)."""
+        return RfqAttachmentSerializer(  # type: ignore[return-value]
+            self._attached(rfq), many=True, context=self.context
+        ).data
 
 
 class RfqInputSerializer(serializers.Serializer):

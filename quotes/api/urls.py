@@ -7,6 +7,7 @@ urlpatterns = [
     *routes([
         ("rfqs/", views.RfqListView, "rfq-list"),
         ("rfqs/<int:pk>/", views.RfqDetailView, "rfq-detail"),
+        ("rfqs/<int:pk>/attachments/<int:attachment_id>/", views.RfqAttachmentView, "rfq-attachment"),
         ("rfqs/<int:pk>/quotes/", views.QuoteListView, "rfq-quotes"),
         ("rfqs/<int:pk>/messages/", views.RfqMessageListView, "rfq-messages"),
         ("agreements/", views.AgreementListView, "agreement-list"),

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
@@ -13,6 +14,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get_for_member
@@ -20,11 +22,13 @@ from core.api.parsers import FormParser, JSONParser
 from core.api.responses import (
     THROTTLED,
     WRITE_REFUSALS,
+    private_file_responses,
     refusals,
 )
 from core.api.serializers import validated
 from core.api.views import ActionView, DescribedListView, DetailView, MessageThreadView, ObjectView
 from core.errors import NotPermitted
+from core.storage import private_file_response
 from quotes import selectors, services
 from quotes.api.serializers import (
     AgreementAcceptSerializer,
@@ -94,7 +98,8 @@ class RfqListView(CooperativeListView):
         buyer, values = self.valid_input(RfqInputSerializer)
         rfq = services.rfq_publish(buyer=buyer, actor=request.user, **values)
         access = selectors.rfq_get_visible(user=request.user, rfq_id=rfq.pk)
-        return Response(RfqSerializer(access.rfq).data, status=status.HTTP_201_CREATED)
+        body = RfqSerializer(access.rfq, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class RfqDetailView(DetailView):
@@ -103,6 +108,27 @@ class RfqDetailView(DetailView):
 
     def target(self) -> Any:
         return selectors.rfq_get_visible(user=self.request.user, rfq_id=self.kwargs["pk"]).rfq
+
+    def answer_context(self) -> dict[str, Any]:
+        return {"request": self.request}  # the files' download addresses are absolute
+
+
+class RfqAttachmentView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        responses=private_file_responses("file"),
+        description="A file attached to the request, as an attachment in the type it was checked "
+        "to be (a PDF or a JPEG, PNG or WebP image); for the buyer's members and the sellers the "
+        "request is for.",
+    )
+    def get(self, request: Request, pk: int, attachment_id: int) -> HttpResponseBase:
+        attachment = selectors.attachment_get_visible(
+            user=request.user, rfq_id=pk, attachment_id=attachment_id
+        )
+        return private_file_response(
+            attachment.file, content_type=attachment.content_type, download_name=attachment.name
+        )
 
 
 class QuoteListView(DescribedListView):

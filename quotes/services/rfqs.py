@@ -22,6 +22,7 @@ from cooperatives.permissions import ensure_active, forget_roles, is_member
 from core import uploads
 from core.email import Email, send_emails
 from core.errors import DomainError, NotFound, NotPermitted
+from core.models import private_file_name
 from core.reference import country_time_zone, currency_codes
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
@@ -122,6 +123,7 @@ def rfq_publish(
     ensure_active(buyer, "rfq")
     invited = [c for c in invited if c.pk != buyer.pk]
     files = list(attachments)
+    kinds: list[str] = []  # the content type of each file, once checked
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = [_("Give the request a title.")]
@@ -142,7 +144,7 @@ def rfq_publish(
     else:
         for upload in files:  # judged by content before anything is written
             try:
-                uploads.check_document(upload)
+                kinds.append(uploads.check_document(upload))
             except ValidationError as exc:
                 errors.setdefault("attachments", []).extend(exc.messages)
     if errors:
@@ -164,8 +166,10 @@ def rfq_publish(
     )
     if visibility == Visibility.PRIVATE:
         rfq.invited.set(invited)
-    for upload in files:
-        RfqAttachment.objects.create(rfq=rfq, file=upload, name=(upload.name or "file")[:200])
+    for upload, kind in zip(files, kinds, strict=True):
+        attachment = RfqAttachment(rfq=rfq, name=(upload.name or "file")[:200])
+        attachment.file.save(private_file_name(str(rfq.pk), kind), upload, save=False)
+        attachment.save()
     _event(rfq, "publish", "", RfqStatus.OPEN, actor)
     sellers = list(invited) if visibility == Visibility.PRIVATE else matching_sellers(rfq)
     transaction.on_commit(lambda: tell_sellers(rfq, [s.pk for s in sellers]))

@@ -34,9 +34,10 @@ DEFAULT_PARAMS = {
     "invoice_id": "invoice",
     "notice_id": "notice",
     "draft": "standing_draft",  # a standing order's draft: coop's, as buyer
-    # The quote pages (frontend): partner's request to coop, coop's quote, coop's agreement as
-    # seller, coop's standing order as buyer and its draft.
+    # The quote pages (frontend): partner's request to coop and its file, coop's quote, coop's
+    # agreement as seller, coop's standing order as buyer and its draft.
     "rfq_id": "rfq",
+    "attachment_id": "rfq_attachment",
     "quote_id": "quote",
     "agreement_id": "agreement",
     "standing_order_id": "standing",

@@ -32,7 +32,15 @@ from orders import services as orders
 from orders.models import CartLine, Checkout, Invoice, Order, PaymentNotice
 from orders.receivables import services as receivables
 from quotes import services as quotes
-from quotes.models import Agreement, Quote, QuoteVersion, Rfq, StandingOrder, StandingOrderDraft
+from quotes.models import (
+    Agreement,
+    Quote,
+    QuoteVersion,
+    Rfq,
+    RfqAttachment,
+    StandingOrder,
+    StandingOrderDraft,
+)
 from tests.factories import (
     CooperativeFactory,
     ListingFactory,
@@ -79,6 +87,7 @@ class World:
     purchase_invoice: Invoice  # coop bought from partner, and partner accepted
     notice: PaymentNotice  # partner says it paid part of `invoice`; pending
     rfq: Rfq  # partner asks coop (privately) for quotes; coop quoted
+    rfq_attachment: RfqAttachment  # the drawing attached to `rfq`
     quote: Quote  # coop's answer to `rfq`
     own_rfq: Rfq  # coop asks partner for quotes; partner quoted
     own_quote_version: QuoteVersion  # partner's answer to `own_rfq`
@@ -135,7 +144,10 @@ def _quotes(
         payment_terms_days=30,
         lines=[quotes.QuoteLineInput("Folletos", 100, "unit", 1_00)],
     )
-    rfq = quotes.rfq_publish(buyer=partner, actor=partner_owner, invited=[coop], **request)
+    drawing = SimpleUploadedFile("pliego.pdf", PDF_BYTES, content_type="application/pdf")
+    rfq = quotes.rfq_publish(
+        buyer=partner, actor=partner_owner, invited=[coop], attachments=[drawing], **request
+    )
     quote = quotes.quote_submit(rfq=rfq, seller=coop, actor=owner, terms=terms)
     own_rfq = quotes.rfq_publish(buyer=coop, actor=owner, invited=[partner], **request)
     own_quote = quotes.quote_submit(rfq=own_rfq, seller=partner, actor=partner_owner, terms=terms)
@@ -161,6 +173,7 @@ def _quotes(
     quotes.standing_orders_draft(today=today)
     return {
         "rfq": rfq,
+        "rfq_attachment": rfq.attachments.get(),
         "quote": quote,
         "own_rfq": own_rfq,
         "own_quote_version": own_quote.versions.get(),

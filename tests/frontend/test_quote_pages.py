@@ -6,15 +6,16 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from marketplace.models import Listing
 from orders.models import Order
 from quotes import services
-from quotes.models import BuyerGroup, Quote, StandingOrderDraft
+from quotes.models import BuyerGroup, Quote, Rfq, RfqAttachment, StandingOrderDraft
 from quotes.state import AgreementStatus, DraftStatus, QuoteStatus
 from tests.factories import ListingFactory, MembershipFactory
-from tests.frontend.helpers import browser_for, messages_of, text
+from tests.frontend.helpers import browser_for, messages_of, pdf_upload, png_upload, text
 from tests.frontend.ordering import form_inputs
 from tests.quotes.helpers import publish, seller, terms, weekly_standing_order
 
@@ -166,6 +167,22 @@ def test_the_thread_is_between_the_buyer_and_one_seller(world):
     assert "¿Papel de 150 g?" not in other_page
 
 
+def _request_fields(invited: Any, attachments: list) -> dict[str, Any]:
+    """The new-request form filled in: 50 posters asked privately of `invited`, these files."""
+    return {
+        "title": "Carteles",
+        "specification": "A2, ver el plano",
+        "quantity": "50",
+        "unit": "piece",
+        "delivery_place": "Montevideo",
+        "delivery_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "answers_due": (timezone.localdate() + timedelta(days=5)).isoformat(),
+        "visibility": "private",
+        "invited": [str(invited.pk)],
+        "attachments": attachments,
+    }
+
+
 def test_the_request_form_finds_cooperatives_without_javascript_and_publishes(
     buyer_coop, buyer_owner
 ):
@@ -175,24 +192,67 @@ def test_the_request_form_finds_cooperatives_without_javascript_and_publishes(
     found = browser.post(url, {"find": "Estrella", "search": "1"}, HTTP_ACCEPT_LANGUAGE="es")
     assert found.status_code == 200 and "Gráfica Estrella" in text(found)
     assert "Este campo es obligatorio" not in text(found)
-    published = browser.post(
-        url,
-        {
-            "title": "Carteles",
-            "specification": "A2",
-            "quantity": "50",
-            "unit": "piece",
-            "delivery_place": "Montevideo",
-            "delivery_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
-            "answers_due": (timezone.localdate() + timedelta(days=5)).isoformat(),
-            "visibility": "private",
-            "invited": [str(a.pk)],
-        },
-    )
+    published = browser.post(url, _request_fields(a, []))
     assert published.status_code == 302
     assert browser_for(_owner).get(published["Location"]).status_code == 200
     members_only = MembershipFactory(cooperative=buyer_coop, role="member").user
     assert browser_for(members_only).get(url).status_code == 404
+
+
+def test_files_sent_with_the_form_are_listed_and_downloaded_by_buyer_and_invited_only(
+    buyer_coop, buyer_owner, client
+):
+    invited, invited_owner = seller("Gráfica Estrella")
+    browser = browser_for(buyer_owner)
+    files = [pdf_upload("pliego técnico.pdf"), png_upload("plano.png")]
+    url = f"/my/cooperatives/{buyer_coop.slug}/rfqs/new/"
+    published = browser.post(url, _request_fields(invited, files))
+    assert published.status_code == 302, text(published)
+    rfq = Rfq.objects.get(title="Carteles")
+    pdf, png = rfq.attachments.order_by("pk")
+    links = [f"/rfqs/{rfq.pk}/attachments/{pdf.pk}/", f"/rfqs/{rfq.pk}/attachments/{png.pk}/"]
+    for person in (buyer_owner, invited_owner):
+        page = browser_for(person).get(published["Location"], HTTP_ACCEPT_LANGUAGE="es")
+        html = page.content.decode()
+        assert "Adjuntos" in html and "pliego técnico.pdf" in html and "plano.png" in html
+        assert all(f'href="{link}"' in html for link in links)
+        download = browser_for(person).get(links[0])
+        assert download.status_code == 200
+        assert b"".join(download.streaming_content) == b"%PDF-1.4\n%%EOF\n"
+        assert download["Content-Type"] == "application/pdf"
+        assert download["Content-Disposition"].startswith("attachment;")
+        assert download["X-Content-Type-Options"] == "nosniff"
+    _other, uninvited_owner = seller("Imprenta Lejana")
+    for person in (uninvited_owner, MembershipFactory().user):
+        assert browser_for(person).get(links[1]).status_code == 404
+    anonymous = client.get(links[1])
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/signin/")
+
+
+@pytest.mark.parametrize(
+    ("files", "refusal"),
+    [
+        ([pdf_upload("pliego.pdf")], "El archivo tiene"),  # too large for the limit set below
+        (
+            [SimpleUploadedFile("plano.exe", b"MZ\x90\x00", content_type="image/png")],
+            "Los documentos deben ser PDF o imágenes JPEG, PNG o WebP.",
+        ),
+        ([pdf_upload(f"hoja-{n}.pdf") for n in range(6)], "Adjunta como máximo 5 archivos."),
+    ],
+)
+def test_a_refused_file_is_said_on_the_form_in_spanish_and_nothing_is_stored(
+    buyer_coop, buyer_owner, settings, files, refusal
+):
+    if refusal == "El archivo tiene":
+        settings.MAX_UPLOAD_BYTES = 8
+    invited, _owner = seller("Gráfica Estrella")
+    url = f"/my/cooperatives/{buyer_coop.slug}/rfqs/new/"
+    refused = browser_for(buyer_owner).post(
+        url, _request_fields(invited, files), HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert refused.status_code == 200
+    assert refusal in text(refused)
+    assert not Rfq.objects.exists() and not RfqAttachment.objects.exists()
 
 
 def test_an_agreement_is_accepted_and_ended_from_its_page(buyer_coop, buyer_owner):
