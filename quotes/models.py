@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from cooperatives.models import Cooperative
+from cooperatives.models import Cooperative, private_storage
 from core.models import (
     PRIVATE_FILE_EXTENSIONS,
     MoneyOf,
@@ -83,7 +83,9 @@ ATTACHMENT_TYPES = {extension: kind for kind, extension in PRIVATE_FILE_EXTENSIO
 
 class RfqAttachment(models.Model):
     rfq = models.ForeignKey(Rfq, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="rfqs/%Y/%m/")
+    # Private, as verification documents and payment proofs are: served only through the
+    # download that checks who may read the request (quotes.selectors.attachment_get_visible).
+    file = models.FileField(upload_to="rfqs/%Y/%m/", storage=private_storage)
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 

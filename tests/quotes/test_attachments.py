@@ -85,12 +85,15 @@ def test_the_stored_name_is_not_the_senders(attached):
 
 
 def test_in_a_bucket_the_file_is_handed_out_by_signed_url_only(s3_storages, attached):
-    from tests.s3_standin import MEDIA_BUCKET
+    from tests.s3_standin import MEDIA_BUCKET, PRIVATE_BUCKET
 
     rfq, invited_owner = attached
     pdf = rfq.attachments.order_by("pk").first()
+    # In the private bucket, not the public media one; and there an unsigned read is refused.
+    assert pdf.file.name in s3_storages.keys(PRIVATE_BUCKET)
+    assert pdf.file.name not in s3_storages.keys(MEDIA_BUCKET)
     assert (
-        requests.get(f"{s3_storages.url}/{MEDIA_BUCKET}/{pdf.file.name}", timeout=10).status_code
+        requests.get(f"{s3_storages.url}/{PRIVATE_BUCKET}/{pdf.file.name}", timeout=10).status_code
         == 403
     )
     answer = client_for(invited_owner).get(f"/api/v1/rfqs/{rfq.pk}/attachments/{pdf.pk}/")
