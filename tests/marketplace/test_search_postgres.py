@@ -189,8 +189,8 @@ def test_a_corrected_search_names_each_lexeme_once(api, shelf):
 
 
 def test_a_correction_matches_every_configuration_of_its_words(api, shelf, seller_coop):
-    """"orgnico" is corrected to "orgânico"/"orgánico", whose Portuguese and Spanish stems find
-    a plural in a description, as a search for the word itself does."""
+    """The typo "orgnico" is corrected to "orgânico"/"orgánico", whose Portuguese and Spanish
+    stems find a plural in a description, as a search for the word itself does."""
     ListingFactory(
         cooperative=seller_coop, title="Farinha", description="Grãos orgânicos", language="pt-br"
     )
