@@ -69,6 +69,11 @@ class LineForm(forms.Form):
     def clean_upper(self) -> int:
         return abs(minor_units(self.cleaned_data["upper"], self.currency))
 
+    def service_values(self) -> dict[str, Any]:
+        """What `credit_line_set` takes, as typed: the limits in minor units and the reason."""
+        data = self.cleaned_data
+        return {"lower_limit": data["line"], "upper_limit": data["upper"], "reason": data["reason"]}
+
 
 class RunForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"))

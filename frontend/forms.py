@@ -286,6 +286,9 @@ class MultipleFileField(forms.FileField):
 
 
 class VerificationForm(forms.Form):
+    """What `verification_request_submit` takes besides the cooperative and the person, by the
+    same names."""
+
     documents = MultipleFileField(
         label=_("Documents"),
     )

@@ -209,6 +209,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 # The person's account: name, time zone, e-mail confirmation, password ----------------------
 
 
+ACCOUNT = NarrowPage(title=gettext_lazy("My account"))
+
+
 def _account_page(
     request: SignedInRequest,
     *,
@@ -221,6 +224,7 @@ def _account_page(
     # Django's form focuses the old password: on this page it would scroll past the rest.
     password_form.fields["old_password"].widget.attrs.pop("autofocus", None)
     context = {
+        "page": ACCOUNT,
         "form": form
         or AccountForm(initial={"name": user.name, "time_zone": user.time_zone or "UTC"}),
         "password_form": password_form,

@@ -2,8 +2,6 @@
 agreement's prices and terms with *accept* and *end*, and the standing orders' drafts to confirm
 or skip (a line short of stock is flagged, never dropped)."""
 
-from collections.abc import Callable
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -13,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from cooperatives.models import Cooperative
 from cooperatives.permissions import can_manage_cooperative, is_member
-from frontend.views.common import SignedInRequest, act, member_page
+from frontend.views.common import SignedInRequest, choose, member_page
 from orders.services import standing_draft_confirm
 from quotes import selectors, services
 from quotes.models import Agreement
@@ -70,25 +68,25 @@ def agreement_detail(request: SignedInRequest, agreement_id: int) -> HttpRespons
 @require_POST
 def agreement_action(request: SignedInRequest, agreement_id: int, action: str) -> HttpResponse:
     agreement = selectors.agreement_get_visible(user=request.user, agreement_id=agreement_id)
-    back = reverse("frontend:agreement", args=[agreement_id])
-    if action == "accept":
+
+    def accept() -> Agreement:
         buyer = selectors.agreement_buyer_for(user=request.user, agreement=agreement)
         if buyer is None:
             raise Http404("No such agreement.")
-        return act(
-            request,
-            lambda: services.agreement_accept(agreement=agreement, buyer=buyer, actor=request.user),
-            _("The agreement is accepted: its prices apply in your cart."),
-            back,
-        )
-    if action == "end":
-        return act(
-            request,
-            lambda: services.agreement_end(agreement=agreement, actor=request.user),
-            _("The agreement is ended: public prices apply again."),
-            back,
-        )
-    raise Http404("No such action.")
+        return services.agreement_accept(agreement=agreement, buyer=buyer, actor=request.user)
+
+    return choose(
+        request,
+        action,
+        {
+            "accept": (accept, _("The agreement is accepted: its prices apply in your cart.")),
+            "end": (
+                lambda: services.agreement_end(agreement=agreement, actor=request.user),
+                _("The agreement is ended: public prices apply again."),
+            ),
+        },
+        reverse("frontend:agreement", args=[agreement_id]),
+    )
 
 
 @login_required
@@ -101,17 +99,18 @@ def draft_decide(
     )
     standing = draft.standing_order
     side = standing.buyer if is_member(request.user, standing.buyer) else standing.agreement.seller
-    outcomes: dict[str, tuple[Callable[[], object], str]] = {
-        "confirm": (
-            lambda: standing_draft_confirm(draft=draft, actor=request.user),
-            _("Confirmed: the order is placed at the agreed prices."),
-        ),
-        "skip": (
-            lambda: services.draft_decide(draft=draft, actor=request.user, action="skip"),
-            _("Skipped: nothing is ordered for this period."),
-        ),
-    }
-    if action not in outcomes:
-        raise Http404("No such action.")
-    service, text = outcomes[action]
-    return act(request, service, text, reverse("frontend:agreements", args=[side.slug]))
+    return choose(
+        request,
+        action,
+        {
+            "confirm": (
+                lambda: standing_draft_confirm(draft=draft, actor=request.user),
+                _("Confirmed: the order is placed at the agreed prices."),
+            ),
+            "skip": (
+                lambda: services.draft_decide(draft=draft, actor=request.user, action="skip"),
+                _("Skipped: nothing is ordered for this period."),
+            ),
+        },
+        reverse("frontend:agreements", args=[side.slug]),
+    )

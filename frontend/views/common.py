@@ -8,7 +8,7 @@ from typing import Any, TypeGuard, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -127,6 +127,19 @@ def post_form(
         return None
     messages.success(request, done(result) if callable(done) else done)
     return redirect(then(result) if callable(then) else then)
+
+
+# A record's buttons by the name the URL gives each: its service call and what success says.
+Buttons = dict[str, tuple[Callable[[], Any], Any]]
+
+
+def choose(request: HttpRequest, choice: str, buttons: Buttons, back: str) -> HttpResponse:
+    """The button of `buttons` the URL names (`choice`; any other is a 404), pressed as `act`
+    presses one; then back to `back`."""
+    if choice not in buttons:
+        raise Http404("No such action.")
+    service, done = buttons[choice]
+    return act(request, service, done, back)
 
 
 def member_page(

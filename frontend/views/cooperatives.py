@@ -317,10 +317,7 @@ def verification(request: SignedInRequest, slug: str) -> HttpResponse:
         request,
         form,
         lambda: services.verification_request_submit(
-            cooperative=cooperative,
-            actor=request.user,
-            documents=form.cleaned_data["documents"],
-            note=form.cleaned_data["note"],
+            cooperative=cooperative, actor=request.user, **form.cleaned_data
         ),
         done=_("Your documents are with the moderators. We will write when they decide."),
         then=reverse("frontend:manage", args=[cooperative.slug]),

@@ -215,11 +215,7 @@ def committee_account(request: SignedInRequest, account_id: int) -> HttpResponse
         request,
         form,
         lambda: services.credit_line_set(
-            account=account,
-            actor=request.user,
-            lower_limit=form.cleaned_data["line"],
-            upper_limit=form.cleaned_data["upper"],
-            reason=form.cleaned_data["reason"],
+            account=account, actor=request.user, **form.service_values()
         ),
         done=lambda line: (
             _("The new limits apply.")

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -116,6 +116,24 @@ def _render(request: HttpRequest, template: str, tab: str, context: dict[str, An
     return render(request, template, context)
 
 
+def _queue(
+    request: HttpRequest,
+    template: str,
+    tab: str,
+    context: dict[str, Any],
+    *,
+    counted: Any,
+    empty: Any,
+    order: Any = "",
+) -> HttpResponse:
+    """A moderators' list (`frontend/moderation/queue.html`): above it, how many its `page`
+    holds (`counted`, a plural of `%(counter)s`) and, when worth saying, in what `order`; `empty`
+    when it holds none."""
+    count = counted % {"counter": context["page"].paginator.count}
+    context.update(count=f"{count} · {order}" if order else count, empty=empty)
+    return _render(request, template, tab, context)
+
+
 def _decisions(
     table: dict[str, tuple[frozenset[str], str]],
     labels: dict[str, tuple[Any, bool]],
@@ -155,11 +173,14 @@ def listings(request: HttpRequest) -> HttpResponse:
         }
         for listing in page.object_list
     ]
-    return _render(
+    return _queue(
         request,
         "frontend/moderation/listings.html",
         "moderation",
         {"form": form, "status": status, "page": page, "items": items},
+        counted=ngettext_lazy("%(counter)s listing", "%(counter)s listings", "counter"),
+        order=_("oldest submission first") if status == listing_state.S.PENDING_REVIEW else "",
+        empty=_("Nothing here. The queue is clear."),
     )
 
 
@@ -167,6 +188,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     user = _moderator(request)
     form, status = _status(ReportQueueFilterForm, request, ReportStatus.OPEN)
     conflicts = selectors.cooperative_ids_of(user)
+    is_open = status == ReportStatus.OPEN
     page = _page(request, selectors.report_group_keys(status=status))
     groups = selectors.report_groups(list(page.object_list), status=status)
     items = [
@@ -179,18 +201,21 @@ def reports(request: HttpRequest) -> HttpResponse:
         }
         for group in groups
     ]
-    return _render(
+    return _queue(
         request,
         "frontend/moderation/reports.html",
         "moderation-reports",
         {
             "form": form,
             "status": status,
-            "is_open": status == ReportStatus.OPEN,
+            "is_open": is_open,
             "page": page,
             "items": items,
             "outcomes": ReportOutcome.choices,
         },
+        counted=ngettext_lazy("%(counter)s reported item", "%(counter)s reported items", "counter"),
+        order=_("most reported first") if is_open else "",
+        empty=_("No reports here."),
     )
 
 
@@ -211,11 +236,16 @@ def verification(request: HttpRequest) -> HttpResponse:
         }
         for item in page.object_list
     ]
-    return _render(
+    return _queue(
         request,
         "frontend/moderation/verification.html",
         "moderation-verification",
         {"page": page, "items": items},
+        counted=ngettext_lazy(
+            "%(counter)s request waiting", "%(counter)s requests waiting", "counter"
+        ),
+        order=_("oldest first"),
+        empty=_("No verification requests are waiting."),
     )
 
 
@@ -232,7 +262,7 @@ def appeals(request: HttpRequest) -> HttpResponse:
         }
         for appeal in page.object_list
     ]
-    return _render(
+    return _queue(
         request,
         "frontend/moderation/appeals.html",
         "moderation-appeals",
@@ -243,6 +273,8 @@ def appeals(request: HttpRequest) -> HttpResponse:
             "items": items,
             "outcomes": AppealOutcome.choices,
         },
+        counted=ngettext_lazy("%(counter)s appeal", "%(counter)s appeals", "counter"),
+        empty=_("No appeals here."),
     )
 
 
@@ -250,7 +282,7 @@ def cooperatives(request: HttpRequest) -> HttpResponse:
     _moderator(request)
     form, status = _status(CooperativeStatusFilterForm, request, cooperative_state.S.SUSPENDED)
     page = _page(request, selectors.cooperative_list_for_moderation(status=status))
-    return _render(
+    return _queue(
         request,
         "frontend/moderation/cooperatives.html",
         "moderation-cooperatives",
@@ -261,6 +293,8 @@ def cooperatives(request: HttpRequest) -> HttpResponse:
             "items": page.object_list,
             "list_class": "coop-list",
         },
+        counted=ngettext_lazy("%(counter)s cooperative", "%(counter)s cooperatives", "counter"),
+        empty=_("No cooperative has this status."),
     )
 
 

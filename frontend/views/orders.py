@@ -211,9 +211,7 @@ def cart_line_update(request: SignedInRequest, line_id: int) -> HttpResponse:
     return submit(
         request,
         form,
-        lambda: services.cart_update_item(
-            line=line, actor=request.user, quantity=form.cleaned_data["quantity"]
-        ),
+        lambda: services.cart_update_item(line=line, actor=request.user, **form.cleaned_data),
         lambda updated: (
             _("%(title)s: quantity %(quantity)s.")
             % {"title": updated.title, "quantity": updated.quantity}
@@ -493,39 +491,33 @@ def order_action(request: SignedInRequest, order_id: int, action: str) -> HttpRe
     )
 
 
-def _order_note_action(
-    request: SignedInRequest, order_id: int, service: Callable[..., Any], done: str
-) -> HttpResponse:
-    """An action on an order that takes an optional note (the form's `note`), then its page."""
-    order = selectors.order_get_visible(user=request.user, order_id=order_id)
-    form = MarkPaidForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return act(
-        request,
-        lambda: service(order=order, actor=request.user, note=note),
-        done % {"id": order.pk},
-        reverse("frontend:order-detail", args=[order.pk]),
-    )
+def _order_note_action(service: Callable[..., Any], done: Any) -> Callable[..., HttpResponse]:
+    """The view of an action on an order that takes an optional note (the form's `note`):
+    `service(order=, actor=, note=)`, then the order's page says `done` (with its `id`)."""
+
+    @login_required
+    @require_POST
+    def view(request: SignedInRequest, order_id: int) -> HttpResponse:
+        order = selectors.order_get_visible(user=request.user, order_id=order_id)
+        form = MarkPaidForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        return act(
+            request,
+            lambda: service(order=order, actor=request.user, note=note),
+            done % {"id": order.pk},
+            reverse("frontend:order-detail", args=[order.pk]),
+        )
+
+    return view
 
 
-@login_required
-@require_POST
-def order_mark_paid(request: SignedInRequest, order_id: int) -> HttpResponse:
-    return _order_note_action(
-        request,
-        order_id,
-        services.order_mark_paid,
-        _("Order #%(id)s is marked paid; the buyer is told."),
-    )
-
-
-@login_required
-@require_POST
-def order_unflag(request: SignedInRequest, order_id: int) -> HttpResponse:
-    """A moderator settled what the flag was about."""
-    return _order_note_action(
-        request, order_id, services.order_unflag, _("The flag on order #%(id)s is cleared.")
-    )
+order_mark_paid = _order_note_action(
+    services.order_mark_paid, gettext_lazy("Order #%(id)s is marked paid; the buyer is told.")
+)
+# A moderator settled what the flag was about.
+order_unflag = _order_note_action(
+    services.order_unflag, gettext_lazy("The flag on order #%(id)s is cleared.")
+)
 
 
 @login_required
