@@ -50,6 +50,36 @@ class DescribedListView(generics.ListAPIView):
         return validated(self.query_class, self.request.query_params)
 
 
+class ListCreateView(DescribedListView):
+    """A list that also takes a POST making one item: `input_class` validates the body (400),
+    `create(data)` calls the service and returns the new item as the caller sees it, answered
+    201 in `serializer_class`. The POST's schema follows from `input_class` (or `create_request`,
+    to name its media types), `create_errors` and `create_description`, as the GET's does."""
+
+    input_class: type
+    create_request: Any = None
+    create_errors: dict[int, Any] = WRITE_REFUSALS
+    create_description = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.create_description:
+            extend_schema_view(
+                post=extend_schema(
+                    request=cls.create_request or cls.input_class,
+                    responses={201: cls.serializer_class, **cls.create_errors},
+                    description=cls.create_description,
+                )
+            )(cls)
+
+    def create(self, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        item = self.create(validated(self.input_class, request.data))
+        return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
+
+
 class MessageThreadView(generics.ListAPIView):
     """A thread of messages between two parties (an order's, a request for quotes'): read by its
     parties, oldest first; writing in it counts toward the `messages` rate, reading never does."""
