@@ -1,5 +1,6 @@
 """Views every app's API builds on."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -48,6 +49,23 @@ class DescribedListView(generics.ListAPIView):
     def query(self) -> dict[str, Any]:
         assert self.query_class is not None
         return validated(self.query_class, self.request.query_params)
+
+
+class OneCooperativeListView(DescribedListView):
+    """A list of one cooperative's items: `?cooperative=` names it, `cooperative(slug)` finds it
+    for the caller (else 404), and the other query parameters are `select`'s keywords."""
+
+    permission_classes = [IsAuthenticated]
+    errors = refusals(400, 404)
+    select: Callable[..., Any]
+
+    def cooperative(self, slug: str) -> Any:
+        raise NotImplementedError
+
+    def get_queryset(self) -> Any:
+        query = self.query()
+        cooperative = self.cooperative(query.pop("cooperative"))
+        return type(self).select(user=self.request.user, cooperative=cooperative, **query)
 
 
 class ListCreateView(DescribedListView):

@@ -2,7 +2,6 @@
 `quotes.selectors` decides what a caller sees (404 otherwise), `quotes.services` writes. Awarding
 and confirming a standing draft make orders: they live in `orders.api.views.quotes`."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
@@ -32,6 +31,7 @@ from core.api.views import (
     ListCreateView,
     MessageThreadView,
     ObjectView,
+    OneCooperativeListView,
 )
 from core.errors import NotPermitted
 from core.storage import private_file_response
@@ -61,24 +61,18 @@ def _cooperative(request: Request, slug: str) -> Cooperative:
     return cooperative_get_for_member(user=request.user, slug=slug)
 
 
-class CooperativeListView(ListCreateView):
-    """A list of one of the caller's cooperatives (`?cooperative=`, else 404), narrowed by the
-    other query parameters, which are the selector's keywords; a POST makes one for the
-    cooperative its body names (`cooperative`, one of the caller's, else 404)."""
+class CooperativeListView(OneCooperativeListView, ListCreateView):
+    """A list of one of the caller's cooperatives (`?cooperative=`, else 404); a POST makes one
+    for the cooperative its body names (`cooperative`, one of the caller's, else 404)."""
 
-    permission_classes = [IsAuthenticated]
     query_class = ListQuerySerializer
-    errors = refusals(400, 404)
-    select: Callable[..., Any]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = self.query()
-        cooperative = _cooperative(self.request, query.pop("cooperative"))
-        return type(self).select(user=self.request.user, cooperative=cooperative, **query)
+    def cooperative(self, slug: str) -> Cooperative:
+        return _cooperative(self.request, slug)
 
     def named_cooperative(self, data: dict[str, Any]) -> Cooperative:
         """The caller's cooperative a posted body names (else 404), taken out of `data`."""
-        return _cooperative(self.request, data.pop("cooperative"))
+        return self.cooperative(data.pop("cooperative"))
 
 
 # --- requests for quotes ------------------------------------------------------------------

@@ -14,6 +14,7 @@ from cooperatives.selectors import cooperative_find_by_slug, cooperative_get_for
 from core.api.responses import refusals
 from core.api.serializers import validated
 from core.api.throttling import ScopedWriteRateThrottle
+from core.api.views import OneCooperativeListView
 
 
 def member_cooperative(user: Any, slug: str) -> Cooperative:
@@ -28,6 +29,14 @@ def cooperative_named(slug: str) -> Cooperative:
     if cooperative is None:
         raise Http404("No cooperative with this slug.")
     return cooperative
+
+
+class CooperativeListView(OneCooperativeListView):
+    """A list of any cooperative's items (`?cooperative=`, 404 when no cooperative has the
+    slug); its selector decides who may see them (members and moderators)."""
+
+    def cooperative(self, slug: str) -> Cooperative:
+        return cooperative_named(slug)
 
 
 def request_locale(request: object) -> str:
