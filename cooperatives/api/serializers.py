@@ -3,7 +3,15 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cooperatives.models import Cooperative, Invitation, LegalForm, Membership, Role, Sector
+from cooperatives.models import (
+    Cooperative,
+    Invitation,
+    LegalForm,
+    Membership,
+    Role,
+    Sector,
+    VerificationDocument,
+)
 from cooperatives.payout_validation import (
     FIELDS,
     PixKeyType,
@@ -208,11 +216,10 @@ class VerificationInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class VerificationDocumentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    original_name = serializers.CharField()
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
+class VerificationDocumentSerializer(ReadOnlyModelSerializer):
+    class Meta:
+        model = VerificationDocument
+        fields = ["id", "original_name", "content_type", "size"]
 
 
 class VerificationRequestSerializer(serializers.Serializer):

@@ -42,6 +42,14 @@ def _actor(request: Request) -> User:
     return cast(User, request.user)
 
 
+def _membership(request: Request, slug: str, membership_id: int) -> Membership:
+    """A membership of a cooperative the caller may see, for the member panel (else 404)."""
+    cooperative = selectors.cooperative_get_visible(request.user, slug)
+    return selectors.membership_get(
+        user=request.user, cooperative=cooperative, membership_id=membership_id
+    )
+
+
 def _profile_serializer(request: Request, cooperative: Cooperative) -> CooperativeSerializer:
     cls = (
         CooperativePrivateSerializer
@@ -158,10 +166,7 @@ class MemberDetailView(APIView):
         responses={200: MemberSerializer, **refusals(400, 403, 404, 409)},
     )
     def patch(self, request: Request, slug: str, membership_id: int) -> Response:
-        cooperative = selectors.cooperative_get_visible(request.user, slug)
-        membership = selectors.membership_get(
-            user=request.user, cooperative=cooperative, membership_id=membership_id
-        )
+        membership = _membership(request, slug, membership_id)
         data = validated(MemberRoleSerializer, request.data)
         membership = services.membership_change_role(
             membership=membership,
@@ -172,10 +177,7 @@ class MemberDetailView(APIView):
 
     @extend_schema(responses={204: None, **refusals(403, 404, 409)})
     def delete(self, request: Request, slug: str, membership_id: int) -> Response:
-        cooperative = selectors.cooperative_get_visible(request.user, slug)
-        membership = selectors.membership_get(
-            user=request.user, cooperative=cooperative, membership_id=membership_id
-        )
+        membership = _membership(request, slug, membership_id)
         services.membership_remove(membership=membership, actor=_actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -1,5 +1,6 @@
 """Views every app's API builds on."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -48,6 +49,53 @@ class DescribedListView(generics.ListAPIView):
     def query(self) -> dict[str, Any]:
         assert self.query_class is not None
         return validated(self.query_class, self.request.query_params)
+
+
+class OneCooperativeListView(DescribedListView):
+    """A list of one cooperative's items: `?cooperative=` names it, `cooperative(slug)` finds it
+    for the caller (else 404), and the other query parameters are `select`'s keywords."""
+
+    permission_classes = [IsAuthenticated]
+    errors = refusals(400, 404)
+    select: Callable[..., Any]
+
+    def cooperative(self, slug: str) -> Any:
+        raise NotImplementedError
+
+    def get_queryset(self) -> Any:
+        query = self.query()
+        cooperative = self.cooperative(query.pop("cooperative"))
+        return type(self).select(user=self.request.user, cooperative=cooperative, **query)
+
+
+class ListCreateView(DescribedListView):
+    """A list that also takes a POST making one item: `input_class` validates the body (400),
+    `create(data)` calls the service and returns the new item as the caller sees it, answered
+    201 in `serializer_class`. The POST's schema follows from `input_class` (or `create_request`,
+    to name its media types), `create_errors` and `create_description`, as the GET's does."""
+
+    input_class: type
+    create_request: Any = None
+    create_errors: dict[int, Any] = WRITE_REFUSALS
+    create_description = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.create_description:
+            extend_schema_view(
+                post=extend_schema(
+                    request=cls.create_request or cls.input_class,
+                    responses={201: cls.serializer_class, **cls.create_errors},
+                    description=cls.create_description,
+                )
+            )(cls)
+
+    def create(self, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        item = self.create(validated(self.input_class, request.data))
+        return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
 
 
 class MessageThreadView(generics.ListAPIView):

@@ -3,6 +3,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cooperatives.api.serializers import VerificationDocumentSerializer
 from cooperatives.models import Cooperative, VerificationRequest
 from cooperatives.state import VerificationStatus
 from core.api.fields import QueryChoiceField
@@ -270,12 +271,11 @@ class ReportGroupSerializer(serializers.Serializer):
         return cooperative.pk not in self.context["conflicts"]  # type: ignore[union-attr]
 
 
-class VerificationDocumentLinkSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    original_name = serializers.CharField()
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
+class VerificationDocumentLinkSerializer(VerificationDocumentSerializer):
     url = serializers.SerializerMethodField(help_text="Download (moderators and members only).")
+
+    class Meta(VerificationDocumentSerializer.Meta):
+        fields = [*VerificationDocumentSerializer.Meta.fields, "url"]
 
     def get_url(self, document: Any) -> str:
         path = (

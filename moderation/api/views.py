@@ -17,7 +17,7 @@ from cooperatives.selectors import cooperative_get_visible
 from core.api.filters import FilterBackend
 from core.api.responses import NOT_FOUND, UNAUTHENTICATED, WRITE_REFUSALS, error, refusals
 from core.api.serializers import validated
-from core.api.views import DescribedListView
+from core.api.views import DescribedListView, ListCreateView
 from marketplace.models import Listing
 from moderation import selectors, services
 from moderation.api.filters import ModerationActionFilter
@@ -245,32 +245,22 @@ class MemberListView(DescribedListView):
         return type(self).list_for(self.request.user, _followed_cooperative(self.request))
 
 
-class AppealListCreateView(MemberListView):
+class AppealListCreateView(MemberListView, ListCreateView):
     serializer_class = AppealSerializer
+    description = "Your cooperatives' appeals and their outcomes, newest first."
     list_for = staticmethod(selectors.appeal_list_for_member)
-
-    @extend_schema(
-        parameters=[CooperativeQuerySerializer],
-        responses={200: AppealSerializer(many=True), **refusals(401, 404)},
-        description="Your cooperatives' appeals and their outcomes, newest first.",
+    input_class = AppealInputSerializer
+    create_errors = DECISION_ERRORS
+    create_description = (
+        "Appeal a rejection or suspension, once, as an owner or admin of the cooperative concerned."
     )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
 
-    @extend_schema(
-        request=AppealInputSerializer,
-        responses={201: AppealSerializer, **DECISION_ERRORS},
-        description="Appeal a rejection or suspension, once, as an owner or admin of the "
-        "cooperative concerned.",
-    )
-    def post(self, request: Request) -> Response:
-        data = validated(AppealInputSerializer, request.data)
-        appeal = services.appeal_file(
+    def create(self, data: dict[str, Any]) -> Any:
+        return services.appeal_file(
             decision=selectors.action_get(data["action"]),
-            actor=request.user,  # type: ignore[arg-type]
+            actor=self.request.user,  # type: ignore[arg-type]
             statement=data["statement"],
         )
-        return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
 
 class DecisionListView(MemberListView):

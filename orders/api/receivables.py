@@ -7,7 +7,7 @@ from rest_framework import serializers
 from core.api.serializers import ReadOnlyModelSerializer
 from orders.api.serializers import CooperativeRefSerializer
 from orders.models import Invoice
-from orders.receivables.models import InvoicePayment, PaymentNotice
+from orders.receivables.models import FeePayment, InvoicePayment, PaymentNotice
 from orders.receivables.state import (
     AGING_BUCKETS,
     MANUAL_RAILS,
@@ -216,13 +216,21 @@ class FeePaymentInputSerializer(serializers.Serializer):
     rail = serializers.ChoiceField(choices=MANUAL_RAILS, default=PaymentRail.BANK_TRANSFER)
 
 
-class FeePaymentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+class FeePaymentSerializer(ReadOnlyModelSerializer):
     seller = serializers.SlugField(source="seller.slug")
-    currency = serializers.CharField()
-    amount = serializers.IntegerField()
-    paid_on = serializers.DateField()
-    reference = serializers.CharField()
-    rail = serializers.CharField()
-    created_at = serializers.DateTimeField()
+    rail = serializers.CharField()  # the rail's code (the schema has always said a string)
     owed = serializers.IntegerField(help_text="What the seller still owes in this currency.")
+
+    class Meta:
+        model = FeePayment
+        fields = [
+            "id",
+            "seller",
+            "currency",
+            "amount",
+            "paid_on",
+            "reference",
+            "rail",
+            "created_at",
+            "owed",
+        ]

@@ -2,7 +2,6 @@
 `quotes.selectors` decides what a caller sees (404 otherwise), `quotes.services` writes. Awarding
 and confirming a standing draft make orders: they live in `orders.api.views.quotes`."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404
@@ -26,7 +25,14 @@ from core.api.responses import (
     refusals,
 )
 from core.api.serializers import validated
-from core.api.views import ActionView, DescribedListView, DetailView, MessageThreadView, ObjectView
+from core.api.views import (
+    ActionView,
+    DetailView,
+    ListCreateView,
+    MessageThreadView,
+    ObjectView,
+    OneCooperativeListView,
+)
 from core.errors import NotPermitted
 from core.storage import private_file_response
 from quotes import selectors, services
@@ -55,24 +61,18 @@ def _cooperative(request: Request, slug: str) -> Cooperative:
     return cooperative_get_for_member(user=request.user, slug=slug)
 
 
-class CooperativeListView(DescribedListView):
-    """A list of one of the caller's cooperatives (`?cooperative=`, else 404), narrowed by the
-    other query parameters, which are the selector's keywords."""
+class CooperativeListView(OneCooperativeListView, ListCreateView):
+    """A list of one of the caller's cooperatives (`?cooperative=`, else 404); a POST makes one
+    for the cooperative its body names (`cooperative`, one of the caller's, else 404)."""
 
-    permission_classes = [IsAuthenticated]
     query_class = ListQuerySerializer
-    errors = refusals(400, 404)
-    select: Callable[..., Any]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = self.query()
-        cooperative = _cooperative(self.request, query.pop("cooperative"))
-        return type(self).select(user=self.request.user, cooperative=cooperative, **query)
+    def cooperative(self, slug: str) -> Cooperative:
+        return _cooperative(self.request, slug)
 
-    def valid_input(self, serializer_class: type) -> tuple[Cooperative, dict[str, Any]]:
-        """The posted body, valid (else 400), and the caller's cooperative it names (else 404)."""
-        values = validated(serializer_class, self.request.data)
-        return _cooperative(self.request, values.pop("cooperative")), values
+    def named_cooperative(self, data: dict[str, Any]) -> Cooperative:
+        """The caller's cooperative a posted body names (else 404), taken out of `data`."""
+        return self.cooperative(data.pop("cooperative"))
 
 
 # --- requests for quotes ------------------------------------------------------------------
@@ -87,19 +87,20 @@ class RfqListView(CooperativeListView):
         "it may answer (`role=seller`: invited, or open to its category and region), or both."
     )
     select = staticmethod(selectors.rfq_list_for_cooperative)
-
-    @extend_schema(
-        request={"application/json": RfqInputSerializer, "multipart/form-data": RfqInputSerializer},
-        responses={201: RfqSerializer, **WRITE_REFUSALS},
-        description="Publish a request for quotes, privately to named cooperatives or openly to "
-        "a category (and region); the sellers it reaches are told by e-mail. Owners and admins.",
+    input_class = RfqInputSerializer
+    create_request = {
+        "application/json": RfqInputSerializer,
+        "multipart/form-data": RfqInputSerializer,
+    }
+    create_description = (
+        "Publish a request for quotes, privately to named cooperatives or openly to "
+        "a category (and region); the sellers it reaches are told by e-mail. Owners and admins."
     )
-    def post(self, request: Request) -> Response:
-        buyer, values = self.valid_input(RfqInputSerializer)
-        rfq = services.rfq_publish(buyer=buyer, actor=request.user, **values)
-        access = selectors.rfq_get_visible(user=request.user, rfq_id=rfq.pk)
-        body = RfqSerializer(access.rfq, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+
+    def create(self, data: dict[str, Any]) -> Any:
+        buyer = self.named_cooperative(data)
+        rfq = services.rfq_publish(buyer=buyer, actor=self.request.user, **data)
+        return selectors.rfq_get_visible(user=self.request.user, rfq_id=rfq.pk).rfq
 
 
 class RfqDetailView(DetailView):
@@ -131,7 +132,7 @@ class RfqAttachmentView(APIView):
         )
 
 
-class QuoteListView(DescribedListView):
+class QuoteListView(ListCreateView):
     permission_classes = [IsAuthenticated]
     serializer_class = QuoteSerializer
     errors = refusals(401, 404)
@@ -139,32 +140,27 @@ class QuoteListView(DescribedListView):
         "The request's quotes with their versions, side by side: every quote for "
         "the buyer, its own for a seller."
     )
+    input_class = QuoteInputSerializer
+    create_description = (
+        "Answer the request with a quote (its version 1). Owners and admins of an "
+        "invited or matching seller; one quote per seller (then counter)."
+    )
+
+    def access(self) -> Any:
+        return selectors.rfq_get_visible(user=self.request.user, rfq_id=self.kwargs["pk"])
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        access = selectors.rfq_get_visible(user=self.request.user, rfq_id=self.kwargs["pk"])
-        return selectors.quote_list(access=access)
+        return selectors.quote_list(access=self.access())
 
-    @extend_schema(
-        request=QuoteInputSerializer,
-        responses={201: QuoteSerializer, **WRITE_REFUSALS},
-        description="Answer the request with a quote (its version 1). Owners and admins of an "
-        "invited or matching seller; one quote per seller (then counter).",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        access = selectors.rfq_get_visible(user=request.user, rfq_id=pk)
-        data = QuoteInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        seller = access.seller_for(data.validated_data.get("cooperative", ""))
+    def create(self, data: dict[str, Any]) -> Any:
+        access = self.access()
+        seller = access.seller_for(data.get("cooperative", ""))
         if seller is None:
             raise Http404("No request with this id.")
         quote = services.quote_submit(
-            rfq=access.rfq,
-            seller=seller,
-            actor=request.user,
-            terms=quote_terms(data.validated_data),
+            rfq=access.rfq, seller=seller, actor=self.request.user, terms=quote_terms(data)
         )
-        quote = selectors.quote_get_visible(user=request.user, quote_id=quote.pk)
-        return Response(QuoteSerializer(quote).data, status=status.HTTP_201_CREATED)
+        return selectors.quote_get_visible(user=self.request.user, quote_id=quote.pk)
 
 
 class QuoteAction(ActionView):
@@ -250,27 +246,25 @@ class AgreementListView(CooperativeListView):
         "buyer group it belongs to), or both; newest first, with their price rows."
     )
     select = staticmethod(selectors.agreement_list_for_cooperative)
-
-    @extend_schema(
-        request=AgreementInputSerializer,
-        responses={201: AgreementSerializer, **WRITE_REFUSALS},
-        description="The seller proposes an agreement to one buyer or a buyer group it "
-        "manages (a new version with `replaces`); proposing is the seller's acceptance.",
+    input_class = AgreementInputSerializer
+    create_description = (
+        "The seller proposes an agreement to one buyer or a buyer group it "
+        "manages (a new version with `replaces`); proposing is the seller's acceptance."
     )
-    def post(self, request: Request) -> Response:
-        seller, values = self.valid_input(AgreementInputSerializer)
-        replaces = values.pop("replaces", None)
+
+    def create(self, data: dict[str, Any]) -> Any:
+        seller = self.named_cooperative(data)
+        replaces = data.pop("replaces", None)
         if replaces is not None and replaces.seller_id != seller.pk:
             raise Http404("No agreement with this id.")
         agreement = services.agreement_propose(
             seller=seller,
-            actor=request.user,
+            actor=self.request.user,
             replaces=replaces,
-            prices=[dict(price) for price in values.pop("prices")],
-            **values,
+            prices=[dict(price) for price in data.pop("prices")],
+            **data,
         )
-        agreement = selectors.agreement_get_visible(user=request.user, agreement_id=agreement.pk)
-        return Response(AgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
+        return selectors.agreement_get_visible(user=self.request.user, agreement_id=agreement.pk)
 
 
 class AgreementObject(ObjectView):
@@ -329,29 +323,27 @@ class StandingOrderListView(CooperativeListView):
         "seller, with their lines and drafts (a line short of stock is flagged)."
     )
     select = staticmethod(selectors.standing_order_list_for_cooperative)
-
-    @extend_schema(
-        request=StandingOrderInputSerializer,
-        responses={201: StandingOrderSerializer, **WRITE_REFUSALS},
-        description="The buyer sets up a weekly or monthly order under an active agreement; "
-        "each period is drafted once, to confirm or skip.",
+    input_class = StandingOrderInputSerializer
+    create_description = (
+        "The buyer sets up a weekly or monthly order under an active agreement; "
+        "each period is drafted once, to confirm or skip."
     )
-    def post(self, request: Request) -> Response:
-        buyer, values = self.valid_input(StandingOrderInputSerializer)
+
+    def create(self, data: dict[str, Any]) -> Any:
+        buyer = self.named_cooperative(data)
         agreement = selectors.agreement_get_visible(
-            user=request.user, agreement_id=values.pop("agreement")
+            user=self.request.user, agreement_id=data.pop("agreement")
         )
         standing = services.standing_order_create(
             buyer=buyer,
-            actor=request.user,
+            actor=self.request.user,
             agreement=agreement,
-            lines=[(line["listing"], line["quantity"]) for line in values.pop("lines")],
-            **values,
+            lines=[(line["listing"], line["quantity"]) for line in data.pop("lines")],
+            **data,
         )
-        standing = selectors.standing_order_get_visible(
-            user=request.user, standing_order_id=standing.pk
+        return selectors.standing_order_get_visible(
+            user=self.request.user, standing_order_id=standing.pk
         )
-        return Response(StandingOrderSerializer(standing).data, status=status.HTTP_201_CREATED)
 
 
 DRAFT = OpenApiParameter("draft", int, OpenApiParameter.PATH, description="A draft's id.")

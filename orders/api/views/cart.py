@@ -1,14 +1,12 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.responses import CONFLICT, FORBIDDEN, INVALID, NOT_FOUND, THROTTLED, UNAUTHENTICATED
+from core.api.responses import CONFLICT, INVALID, NOT_FOUND, THROTTLED, refusals
 from core.api.serializers import validated
-from core.api.throttling import ScopedWriteRateThrottle
 from orders import payments, selectors, services
 from orders.api.serializers import (
     CartItemInputSerializer,
@@ -20,7 +18,7 @@ from orders.api.serializers import (
     CheckoutInputSerializer,
     CheckoutSerializer,
 )
-from orders.api.views.common import member_cooperative
+from orders.api.views.common import IDEMPOTENCY_KEY, OrderingView, member_cooperative
 from orders.services import CheckoutConflict
 
 
@@ -29,7 +27,7 @@ class CartView(APIView):
 
     @extend_schema(
         parameters=[CartQuerySerializer],
-        responses={200: CartSerializer, 400: INVALID, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        responses={200: CartSerializer, **refusals(400, 401, 404)},
         description="The buyer cooperative's cart, grouped by seller, with totals per currency. "
         "Lines whose listing went away or changed price are flagged.",
     )
@@ -48,10 +46,7 @@ class CartItemListView(APIView):
         responses={
             200: OpenApiResponse(CartLineSerializer, description="Added to an existing line."),
             201: CartLineSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **refusals(400, 401, 404, 409),
         },
         description="Add a listing to the cart; adding it again adds to the line's quantity. "
         "Any member of the buyer cooperative may fill its cart.",
@@ -99,31 +94,14 @@ class CartItemDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description="A new random value (a UUID) per checkout; a retry with the same key and body "
-    "returns the first result (200) instead of ordering twice.",
-)
-
-
-class CheckoutView(APIView):
-    permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedWriteRateThrottle]
-    throttle_scope = "checkout"
-
+class CheckoutView(OrderingView):
     @extend_schema(
         request=CheckoutInputSerializer,
         parameters=[IDEMPOTENCY_KEY],
         responses={
             201: CheckoutSerializer,
             200: OpenApiResponse(CheckoutSerializer, description="A retry: the first result."),
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **refusals(400, 401, 403, 404),
             409: OpenApiResponse(
                 CheckoutConflictSerializer,
                 description="The cart cannot be ordered as it is; `lines` says which and why.",
@@ -156,7 +134,7 @@ class CheckoutView(APIView):
             result = services.checkout_place(
                 buyer=buyer,
                 actor=request.user,
-                idempotency_key=request.headers.get("Idempotency-Key", ""),
+                idempotency_key=self.idempotency_key(),
                 **values,
             )
         except CheckoutConflict as exc:
@@ -168,8 +146,4 @@ class CheckoutView(APIView):
         body = CheckoutSerializer(
             result.checkout, context={"request": request, "payment": payment}
         ).data
-        if result.is_replay:
-            return Response(
-                body, status=status.HTTP_200_OK, headers={"Idempotent-Replayed": "true"}
-            )
-        return Response(body, status=status.HTTP_201_CREATED)
+        return self.placed(body, is_replay=result.is_replay)

@@ -1,7 +1,9 @@
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,6 +13,8 @@ from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_find_by_slug, cooperative_get_for_member
 from core.api.responses import refusals
 from core.api.serializers import validated
+from core.api.throttling import ScopedWriteRateThrottle
+from core.api.views import OneCooperativeListView
 
 
 def member_cooperative(user: Any, slug: str) -> Cooperative:
@@ -25,6 +29,14 @@ def cooperative_named(slug: str) -> Cooperative:
     if cooperative is None:
         raise Http404("No cooperative with this slug.")
     return cooperative
+
+
+class CooperativeListView(OneCooperativeListView):
+    """A list of any cooperative's items (`?cooperative=`, 404 when no cooperative has the
+    slug); its selector decides who may see them (members and moderators)."""
+
+    def cooperative(self, slug: str) -> Cooperative:
+        return cooperative_named(slug)
 
 
 def request_locale(request: object) -> str:
@@ -57,3 +69,32 @@ class CooperativeReportView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         query = validated(self.query_class, request.query_params)
         return Response(self.serializer_class(self.report(cooperative_named(slug), query)).data)
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="A new random value (a UUID) per checkout; a retry with the same key and body "
+    "returns the first result (200) instead of ordering twice.",
+)
+
+
+class OrderingView(APIView):
+    """A POST that places orders (a checkout, an award): counted toward the `checkout` rate,
+    and done once per `Idempotency-Key` (`IDEMPOTENCY_KEY`), a retry answering the first
+    result."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [ScopedWriteRateThrottle]
+    throttle_scope = "checkout"
+
+    def idempotency_key(self) -> str:
+        return self.request.headers.get("Idempotency-Key", "")
+
+    def placed(self, body: Any, *, is_replay: bool) -> Response:
+        """201 with the new orders, or 200 with the first result when this is a retry."""
+        if is_replay:
+            return Response(body, headers={"Idempotent-Replayed": "true"})
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -2,7 +2,6 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -11,7 +10,7 @@ from core.api.responses import (
     refusals,
 )
 from core.api.serializers import validated
-from core.api.views import ActionView, DescribedListView, DetailView, MessageThreadView, ObjectView
+from core.api.views import ActionView, DetailView, MessageThreadView, ObjectView
 from orders import selectors, services
 from orders.api.serializers import (
     MessageInputSerializer,
@@ -22,28 +21,17 @@ from orders.api.serializers import (
     OrderSummarySerializer,
     ReasonSerializer,
 )
-from orders.api.views.common import cooperative_named
+from orders.api.views.common import CooperativeListView
 
 
-class OrderListView(DescribedListView):
-    permission_classes = [IsAuthenticated]
+class OrderListView(CooperativeListView):
     serializer_class = OrderSummarySerializer
     query_class = OrderListQuerySerializer
-    errors = refusals(400, 404)
     description = (
         "Orders of one cooperative, as buyer, as seller, or both, newest first. "
         "For its members and moderators."
     )
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        query = self.query()
-        cooperative = cooperative_named(query["cooperative"])
-        return selectors.order_list_for_cooperative(
-            user=self.request.user,
-            cooperative=cooperative,
-            role=query.get("role", ""),
-            status=query.get("status", ""),
-        )
+    select = staticmethod(selectors.order_list_for_cooperative)
 
 
 class OrderObject(ObjectView):

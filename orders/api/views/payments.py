@@ -1,13 +1,17 @@
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cooperatives.models import Cooperative
 from core.api.responses import refusals
 from core.api.serializers import ErrorSerializer
+from core.api.views import ActionView
 from orders.api.views.common import cooperative_named
 from orders.payments import gateway
 from orders.payments.services import seller_onboarding_link
@@ -29,36 +33,36 @@ UNAVAILABLE = OpenApiResponse(
 )
 
 
-class StripeOnboardingView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        request=None,
-        responses={
-            200: OnboardingLinkSerializer,
-            **refusals(401, 403, 404),
-            409: OpenApiResponse(
-                ErrorSerializer,
-                description="Card payments are not configured here (`payments_not_configured`), "
-                "the cooperative's country has no Stripe Connect accounts "
-                "(`card_payouts_unsupported_country`), or Stripe refused.",
-            ),
-            503: UNAVAILABLE,
-        },
-        description="Set up card payouts: creates the cooperative's Stripe Express account (once) "
+class StripeOnboardingView(ActionView):
+    serializer_class = OnboardingLinkSerializer
+    errors = {
+        **refusals(401, 403, 404),
+        409: OpenApiResponse(
+            ErrorSerializer,
+            description="Card payments are not configured here (`payments_not_configured`), "
+            "the cooperative's country has no Stripe Connect accounts "
+            "(`card_payouts_unsupported_country`), or Stripe refused.",
+        ),
+        503: UNAVAILABLE,
+    }
+    description = (
+        "Set up card payouts: creates the cooperative's Stripe Express account (once) "
         "and answers a fresh onboarding link. Owners and admins. Until Stripe enables payouts the "
-        "cooperative still sells by invoice, and card checkouts leave it out.",
+        "cooperative still sells by invoice, and card checkouts leave it out."
     )
-    def post(self, request: Request, slug: str) -> Response:
-        cooperative = cooperative_named(slug)
+
+    def target(self) -> Cooperative:
+        return cooperative_named(self.kwargs["slug"])
+
+    def act(self, cooperative: Cooperative, data: dict[str, Any]) -> dict[str, str]:
         # Stripe sends the seller back to the address this request reached (its host is one of
         # ALLOWED_HOSTS, or Django refused the request), not to SITE_URL.
         url = seller_onboarding_link(
             cooperative=cooperative,
-            actor=request.user,
-            base_url=request.build_absolute_uri("/"),
+            actor=self.request.user,
+            base_url=self.request.build_absolute_uri("/"),
         )
-        return Response({"url": url})
+        return {"url": url}
 
 
 class StripeWebhookView(APIView):

@@ -4,17 +4,13 @@ confirming a standing order's draft. Visibility comes from `quotes.selectors` (4
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.api.responses import THROTTLED, WRITE_REFUSALS
-from core.api.throttling import ScopedWriteRateThrottle
 from orders import selectors, services
 from orders.api.serializers import OrderSummarySerializer
-from orders.api.views.cart import IDEMPOTENCY_KEY
+from orders.api.views.common import IDEMPOTENCY_KEY, OrderingView
 from orders.models import Order
 from quotes import selectors as quotes
 from quotes.api.serializers import AwardInputSerializer
@@ -26,11 +22,7 @@ def _visible(request: Request, orders: list[Order]) -> Any:
     return selectors.order_list_by_ids(user=request.user, order_ids=[o.pk for o in orders])
 
 
-class RfqAwardView(APIView):
-    permission_classes = [IsAuthenticated]
-    throttle_classes = [ScopedWriteRateThrottle]
-    throttle_scope = "checkout"
-
+class RfqAwardView(OrderingView):
     @extend_schema(
         request=AwardInputSerializer,
         parameters=[IDEMPOTENCY_KEY],
@@ -57,12 +49,10 @@ class RfqAwardView(APIView):
             rfq=access.rfq,
             actor=request.user,
             awards=[(a["version"], a.get("quantity")) for a in data.validated_data["awards"]],
-            idempotency_key=request.headers.get("Idempotency-Key", ""),
+            idempotency_key=self.idempotency_key(),
         )
         body = OrderSummarySerializer(_visible(request, orders), many=True).data
-        if orders.is_replay:
-            return Response(body, headers={"Idempotent-Replayed": "true"})
-        return Response(body, status=status.HTTP_201_CREATED)
+        return self.placed(body, is_replay=orders.is_replay)
 
 
 class DraftConfirmView(DraftAction):

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from cooperatives.models import Cooperative
 from core.api.responses import NOT_FOUND, refusals
 from core.api.serializers import validated
-from core.api.views import DescribedListView, FileFormatView, ObjectView
+from core.api.views import FileFormatView, ObjectView
 from orders.api.receivables import (
     AgingQuerySerializer,
     AgingSerializer,
@@ -40,7 +40,12 @@ from orders.api.receivables import (
     StatementQuerySerializer,
     StatementRowSerializer,
 )
-from orders.api.views.common import CooperativeReportView, cooperative_named, request_locale
+from orders.api.views.common import (
+    CooperativeListView,
+    CooperativeReportView,
+    cooperative_named,
+    request_locale,
+)
 from orders.receivables import credit, documents, fees, selectors, services
 from orders.selectors import order_get_visible
 
@@ -87,25 +92,14 @@ class PaymentRecordView(ObjectView):
         return self.answer(result, status.HTTP_200_OK if is_replay else status.HTTP_201_CREATED)
 
 
-class InvoiceListView(DescribedListView):
-    permission_classes = [IsAuthenticated]
+class InvoiceListView(CooperativeListView):
     serializer_class = ReceivableSerializer
     query_class = InvoiceListQuerySerializer
-    errors = refusals(400, 404)
     description = (
         "A cooperative's invoices as seller (receivables) or buyer (payables), oldest "
         "due first, with what is due, paid and left. For its members and moderators."
     )
-
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        values = self.query()
-        return selectors.invoice_list(
-            user=self.request.user,
-            cooperative=cooperative_named(values["cooperative"]),
-            role=values.get("role", ""),
-            status=values.get("status", ""),
-            currency=values.get("currency", ""),
-        )
+    select = staticmethod(selectors.invoice_list)
 
 
 class InvoicePaymentView(PaymentRecordView):
