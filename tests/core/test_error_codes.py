@@ -15,8 +15,9 @@ from core.errors import ERROR_CODES
 ROOT = Path(settings.BASE_DIR)
 PACKAGES = ["core", "accounts", "cooperatives", "marketplace", "moderation", "orders", "flows"]
 PACKAGES += ["frontend", "config"]
-# Field-level validation (400, a message per field) carries codes that never reach the body.
-FIELD_ERRORS = {"ValidationError"}
+# Field-level validation (400, a message per field) carries codes that never reach the body:
+# a ValidationError, or core.reference's validators' one refusal.
+FIELD_ERRORS = {"ValidationError", "_refuse_unknown"}
 ROW = re.compile(r"^\| `([a-z_]+)` \| (\d{3}) \|", re.MULTILINE)
 
 
