@@ -29,14 +29,13 @@ class LockoutAuthenticationForm(AuthenticationForm):
                 )
             except services.AccountLocked as locked:
                 self.is_locked = True
-                minutes = max(1, -(-locked.retry_after // 60))
                 raise ValidationError(
                     _(
                         "Too many failed sign-ins for this e-mail address. For your safety, "
                         "signing in is paused: try again in %(minutes)s minutes."
                     ),
                     code="account_locked",
-                    params={"minutes": minutes},
+                    params={"minutes": locked.minutes},
                 ) from locked
             except ValidationError:
                 raise self.get_invalid_login_error() from None

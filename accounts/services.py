@@ -23,7 +23,7 @@ from accounts import token_cache, tokens
 from accounts.models import ApiToken, LoginAttempt, User, normalize_email
 from accounts.selectors import token_cache_key, token_cacheable
 from core.email import send_email
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound, TryLater
 from core.reference import validate_time_zone
 from core.text import clean_one_line
 
@@ -34,19 +34,16 @@ FORMER_MEMBER_NAME = "Former member"
 FORMER_MEMBER_EMAIL = "former-member@minga.invalid"
 
 
-class AccountLocked(DomainError):
+class AccountLocked(TryLater):
     """Too many failed sign-ins for an e-mail address: refused for a while, even the right password."""
 
-    status_code = 429
     code = "account_locked"
 
-    def __init__(self, *, retry_after: int) -> None:
-        minutes = max(1, math.ceil(retry_after / 60))
-        super().__init__(
+    def wait_detail(self, minutes: int) -> str:
+        return (
             f"Too many failed sign-ins for this e-mail address. Try again in {minutes} "
             f"minute{'s' if minutes != 1 else ''}."
         )
-        self.retry_after = retry_after
 
 
 @transaction.atomic

@@ -114,6 +114,15 @@ def _store_logo(cooperative: Cooperative, encoded: EncodedImage) -> None:
         transaction.on_commit(lambda: storage.delete(old_name))
 
 
+def _join(actor: User, cooperative: Cooperative, role: str) -> Membership:
+    """The actor becomes a member with this role: they take the cooperative's time zone if they
+    have none, and their cached roles are read again."""
+    membership = Membership.objects.create(user=actor, cooperative=cooperative, role=role)
+    user_adopt_time_zone(user=actor, time_zone=cooperative.time_zone)
+    permissions.forget_roles(actor)
+    return membership
+
+
 @transaction.atomic
 def cooperative_create(
     *, actor: User, slug: str = "", logo: UploadedFile | None = None, **profile: Any
@@ -139,9 +148,7 @@ def cooperative_create(
         raise ValidationError(
             {"slug": [_("The slug '%(slug)s' is already taken.") % {"slug": slug}]}
         ) from exc
-    Membership.objects.create(user=actor, cooperative=cooperative, role=Role.OWNER)
-    user_adopt_time_zone(user=actor, time_zone=cooperative.time_zone)
-    permissions.forget_roles(actor)
+    _join(actor, cooperative, Role.OWNER)
     if encoded_logo is not None:
         _store_logo(cooperative, encoded_logo)
         cooperative.save(update_fields=["logo"])
@@ -323,15 +330,10 @@ def invitation_accept(*, token: str, actor: User) -> Membership:
     if Membership.objects.filter(user=actor, cooperative=invitation.cooperative).exists():
         raise DomainError(_("You are already a member of this cooperative."), code="already_member")
     permissions.ensure_active(cooperative, "join")
-    membership = Membership.objects.create(
-        user=actor, cooperative=invitation.cooperative, role=invitation.role
-    )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    user_adopt_time_zone(user=actor, time_zone=cooperative.time_zone)
-    permissions.forget_roles(actor)
-    return membership
+    return _join(actor, cooperative, invitation.role)
 
 
 @transaction.atomic

@@ -1,18 +1,27 @@
 """Reference data from Babel (CLDR): country and currency codes, names and decimal digits."""
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel.numbers import get_currency_precision, get_territory_currencies
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 # CLDR territories with two letters that are not countries in ISO 3166-1: groupings (EU, UN),
 # pseudo-locales, "unknown", and codes ISO only reserves (Ascension, Canary Islands...).
 # Kosovo (XK) stays: it is user-assigned, but banks, Stripe and the EU use it.
 NOT_COUNTRIES = frozenset(
     {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"}
+)
+NOT_A_COUNTRY = gettext_lazy("'%(value)s' is not an ISO 3166-1 alpha-2 country code.")
+NOT_A_TIME_ZONE = gettext_lazy(
+    "'%(value)s' is not a time zone; use a name such as America/Montevideo."
 )
 
 
@@ -27,14 +36,16 @@ def country_codes() -> frozenset[str]:
     )
 
 
+def _refuse_unknown(value: str, known: frozenset[str], message: "_StrPromise", code: str) -> None:
+    """A model-field validator's refusal: `value` is none of the `known` codes or names, and the
+    message says which value it was."""
+    if value not in known:
+        raise ValidationError(message, code=code, params={"value": value})
+
+
 def validate_country_code(value: str) -> None:
     """A model-field validator: upper-case ISO 3166-1 alpha-2."""
-    if value not in country_codes():
-        raise ValidationError(
-            _("'%(value)s' is not an ISO 3166-1 alpha-2 country code."),
-            code="invalid_country",
-            params={"value": value},
-        )
+    _refuse_unknown(value, country_codes(), NOT_A_COUNTRY, code="invalid_country")
 
 
 def country_name(code: str, locale: str = "en") -> str:
@@ -125,12 +136,7 @@ def country_time_zone(country: str) -> str:
 
 def validate_time_zone(value: str) -> None:
     """A model-field validator: an IANA zone name such as America/Montevideo."""
-    if value not in time_zone_names():
-        raise ValidationError(
-            _("'%(value)s' is not a time zone; use a name such as America/Montevideo."),
-            code="invalid_time_zone",
-            params={"value": value},
-        )
+    _refuse_unknown(value, time_zone_names(), NOT_A_TIME_ZONE, code="invalid_time_zone")
 
 
 def time_zone_choices() -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from core.errors import DomainError
+from core.errors import TryLater
 
 ACCEPTED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 # Pillow inflates a PNG's compressed text and colour-profile chunks while it reads the header,
@@ -236,19 +236,13 @@ def check_document(upload: UploadedFile) -> str:
 # Rates ---------------------------------------------------------------------------------------
 
 
-class TooManyUploads(DomainError):
+class TooManyUploads(TryLater):
     """Over an upload rate (answered 429 with `Retry-After`, like DRF's throttles)."""
 
-    status_code = 429
-    code = "throttled"
-
-    def __init__(self, *, retry_after: int) -> None:
-        minutes = max(1, math.ceil(retry_after / 60))
-        super().__init__(
-            _("Too many uploads for now. Please try again in %(minutes)s minutes.")
-            % {"minutes": minutes}
-        )
-        self.retry_after = retry_after
+    def wait_detail(self, minutes: int) -> str:
+        return _("Too many uploads for now. Please try again in %(minutes)s minutes.") % {
+            "minutes": minutes
+        }
 
 
 class _UploadRate(SimpleRateThrottle):

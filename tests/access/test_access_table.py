@@ -33,7 +33,8 @@ from accounts.services import user_token
 from marketplace.services.catalogue_csv import COLUMNS as CSV_COLUMNS
 from tests.access.rows import DEFAULT_PARAMS, OUTCOMES, PERSONAS, Row, Rule
 from tests.access.table import RULES, TABLE
-from tests.access.world import PDF_BYTES, World, build_world
+from tests.access.world import World, build_world
+from tests.cooperatives.helpers import PDF_BYTES
 
 # The world is built once per module, so under pytest-xdist one worker runs the whole module.
 pytestmark = pytest.mark.xdist_group("access-table")

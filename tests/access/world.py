@@ -9,20 +9,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from accounts.models import MODERATORS_GROUP, User
-from cooperatives.models import (
-    Cooperative,
-    Invitation,
-    Membership,
-    Role,
-    VerificationDocument,
-    VerificationRequest,
-)
+from cooperatives.models import Cooperative, Invitation, Membership, Role, VerificationDocument
 from cooperatives.state import VerificationStatus
 from marketplace.models import Listing, ListingImage
 from marketplace.services.images import encode_listing_image, store_listing_image
@@ -41,6 +32,7 @@ from quotes.models import (
     StandingOrder,
     StandingOrderDraft,
 )
+from tests.cooperatives.helpers import pdf_upload, rejected_verification
 from tests.factories import (
     CooperativeFactory,
     ListingFactory,
@@ -51,7 +43,6 @@ from tests.frontend.ordering import place_order
 from tests.quotes.helpers import weekly_standing_order
 
 PERSONAS = ("anonymous", "outsider", "member", "admin", "owner", "moderator")
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @dataclass
@@ -144,7 +135,7 @@ def _quotes(
         payment_terms_days=30,
         lines=[quotes.QuoteLineInput("Folletos", 100, "unit", 1_00)],
     )
-    drawing = SimpleUploadedFile("pliego.pdf", PDF_BYTES, content_type="application/pdf")
+    drawing = pdf_upload("pliego.pdf")
     rfq = quotes.rfq_publish(
         buyer=partner, actor=partner_owner, invited=[coop], attachments=[drawing], **request
     )
@@ -237,7 +228,7 @@ def build_world() -> World:
         invoice=invoice,
         actor=partner_owner,
         amount=1,
-        proof=SimpleUploadedFile("proof.pdf", PDF_BYTES, content_type="application/pdf"),
+        proof=pdf_upload("proof.pdf"),
     )
     cart_line, _ = orders.cart_add_item(
         cooperative=coop, listing_id=partner_listing.pk, quantity=1, actor=owner
@@ -246,13 +237,7 @@ def build_world() -> World:
     invitation = Invitation.objects.create(
         cooperative=coop, email="someone-else@example.coop", role=Role.MEMBER, invited_by=owner
     )
-    request = VerificationRequest.objects.create(
-        cooperative=coop, submitted_by=owner, status=VerificationRequest.Status.REJECTED
-    )
-    document = VerificationDocument(
-        request=request, original_name="estatuto.pdf", content_type="application/pdf", size=10
-    )
-    document.file.save("document", ContentFile(PDF_BYTES), save=True)
+    document = rejected_verification(coop, owner, "estatuto.pdf")
 
     report = moderation.report_create(actor=partner_owner, listing=listing, reason="fraud")
     decision = moderation.listing_reject(

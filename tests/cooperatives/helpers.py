@@ -71,18 +71,24 @@ def build_world(
     invitation = Invitation.objects.create(
         cooperative=coop, email=SECRET_INVITEE, role=Role.MEMBER, invited_by=owner
     )
-    # A decided (rejected) request with its document: the cooperative may ask again.
+    document = rejected_verification(coop, owner, SECRET_DOCUMENT)
+    return World(coop, owner, admin, member, target, outsider, moderator, invitation, document)
+
+
+def rejected_verification(coop: Cooperative, owner: User, file_name: str) -> VerificationDocument:
+    """A decided (rejected) verification request of `coop` with its one PDF document, which this
+    returns: the cooperative may ask again."""
     request = VerificationRequest.objects.create(
         cooperative=coop, submitted_by=owner, status=VerificationRequest.Status.REJECTED
     )
     document = VerificationDocument(
         request=request,
-        original_name=SECRET_DOCUMENT,
+        original_name=file_name,
         content_type="application/pdf",
         size=len(PDF_BYTES),
     )
     document.file.save("document", ContentFile(PDF_BYTES), save=True)
-    return World(coop, owner, admin, member, target, outsider, moderator, invitation, document)
+    return document
 
 
 def directory_of_four() -> dict[str, Cooperative]:

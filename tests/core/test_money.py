@@ -1,18 +1,22 @@
 """Money as people read and type it: every currency unambiguous in every language, one parser
 that never guesses, one conversion between major and minor units."""
 
+import random
 import re
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_currency
 from django.utils import translation
 
 from core.money import (
+    PATTERN,
     AmountError,
     Money,
     currency_choices_for,
     default_currency,
     is_price_jump,
+    number_locale,
     parse_amount,
     to_major,
     to_minor,
@@ -124,12 +128,6 @@ def test_a_price_jump_is_a_factor_of_fifty_either_way():
 @pytest.mark.parametrize("currency", ["ARS", "BRL", "UYU", "USD", "EUR", "JPY", "CLP", "KWD"])
 def test_the_quick_price_format_is_babels(language, currency):
     """Money.format writes PATTERN without Babel's pattern machinery when it can: the same text."""
-    import random
-
-    from babel.numbers import format_currency
-
-    from core.money import PATTERN, Money, number_locale
-
     rng = random.Random(20)
     amounts = [0, 1, 9, 10, 99, 100, 999, 1000, 123456, 10**12, *rng.sample(range(10**13), 40)]
     for amount in amounts:

@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
+
+from moderation import services as moderation_services
+from orders import services as order_services
+from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
+from tests.frontend.ordering import place_order
+from tests.moderation.conftest import make_moderator
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -25,6 +32,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 PHONE = {"width": 360, "height": 740}
+LONG_NAME = "Cooperativa de Trabajo Textil y Confecciones Manos Unidas Limitada"
 
 
 def browser_required() -> bool:
@@ -116,3 +124,48 @@ def sign_in_cookie(context: Any, base_url: str, user: Any) -> None:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def full_scene(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The pages at their fullest, for the checks that run over every page (accessibility, a
+    phone's width): long names, an invoiced order, a cancelled one with its credit note, a line
+    in the buyer's cart, a pending listing, a report and a rejection."""
+    seller = CooperativeFactory(name=LONG_NAME, country="UY")
+    seller_owner = MembershipFactory(cooperative=seller, role="owner").user
+    MembershipFactory(cooperative=seller, role="member")
+    listing = ListingFactory(
+        cooperative=seller,
+        title="Remeras de algodón orgánico teñidas con tintes naturales, talles surtidos",
+        price_amount=1_234_567_00,
+        currency="UYU",
+        stock=500,
+    )
+    ListingFactory(cooperative=seller, title="Cuadernos A5", currency="UYU")
+    pending = ListingFactory(cooperative=seller, title="Buzos de frisa", pending_review=True)
+    rejected = ListingFactory(cooperative=seller, title="Medias", pending_review=True)
+    buyer = CooperativeFactory(name="Almacén Cooperativo del Sur y Anexos", country="AR")
+    buyer_owner = MembershipFactory(cooperative=buyer, role="owner").user
+    invoiced = place_order(buyer_owner, buyer, listing, quantity=12)
+    order_services.order_accept(order=invoiced, actor=seller_owner)
+    credited = place_order(buyer_owner, buyer, listing, quantity=3)
+    order_services.order_accept(order=credited, actor=seller_owner)
+    order_services.order_cancel(order=credited, actor=buyer_owner, reason="Nos equivocamos.")
+    order_services.cart_add_item(
+        cooperative=buyer, listing_id=listing.pk, quantity=2, actor=buyer_owner
+    )
+    moderator = make_moderator()
+    moderation_services.report_create(actor=buyer_owner, listing=listing, reason="misleading")
+    moderation_services.listing_reject(listing=rejected, actor=moderator, reason="Faltan fotos.")
+    cache.clear()  # the trade network's figures are cached
+    return {
+        "seller": seller,
+        "seller_owner": seller_owner,
+        "buyer": buyer,
+        "buyer_owner": buyer_owner,
+        "listing": listing,
+        "pending": pending,
+        "invoiced": invoiced,
+        "credited": credited,
+        "moderator": moderator,
+    }

@@ -4,60 +4,8 @@ scroll sideways. A failure names each page with the element that sticks out furt
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
-from moderation import services as moderation_services
-from orders import services as order_services
 from tests.e2e.phone import sideways_overflow
-from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
-from tests.frontend.ordering import place_order
-from tests.moderation.conftest import make_moderator
-
-LONG_NAME = "Cooperativa de Trabajo Textil y Confecciones Manos Unidas Limitada"
-
-
-@pytest.fixture
-def phone_scene(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """Long names, an invoiced order, a cancelled one with its credit note, a pending listing, a
-    report and a rejection: the pages at their fullest."""
-    seller = CooperativeFactory(name=LONG_NAME, country="UY")
-    seller_owner = MembershipFactory(cooperative=seller, role="owner").user
-    MembershipFactory(cooperative=seller, role="member")
-    listing = ListingFactory(
-        cooperative=seller,
-        title="Remeras de algodón orgánico teñidas con tintes naturales, talles surtidos",
-        price_amount=1_234_567_00,
-        currency="UYU",
-        stock=500,
-    )
-    ListingFactory(cooperative=seller, title="Cuadernos A5", currency="UYU")
-    pending = ListingFactory(cooperative=seller, title="Buzos de frisa", pending_review=True)
-    rejected = ListingFactory(cooperative=seller, title="Medias", pending_review=True)
-    buyer = CooperativeFactory(name="Almacén Cooperativo del Sur y Anexos", country="AR")
-    buyer_owner = MembershipFactory(cooperative=buyer, role="owner").user
-    invoiced = place_order(buyer_owner, buyer, listing, quantity=12)
-    order_services.order_accept(order=invoiced, actor=seller_owner)
-    credited = place_order(buyer_owner, buyer, listing, quantity=3)
-    order_services.order_accept(order=credited, actor=seller_owner)
-    order_services.order_cancel(order=credited, actor=buyer_owner, reason="Nos equivocamos.")
-    order_services.cart_add_item(
-        cooperative=buyer, listing_id=listing.pk, quantity=2, actor=buyer_owner
-    )
-    moderator = make_moderator()
-    moderation_services.report_create(actor=buyer_owner, listing=listing, reason="misleading")
-    moderation_services.listing_reject(listing=rejected, actor=moderator, reason="Faltan fotos.")
-    cache.clear()  # the trade network's figures are cached
-    return {
-        "seller": seller,
-        "seller_owner": seller_owner,
-        "buyer": buyer,
-        "buyer_owner": buyer_owner,
-        "listing": listing,
-        "pending": pending,
-        "invoiced": invoiced,
-        "credited": credited,
-        "moderator": moderator,
-    }
 
 
 def phone_pages(scene: dict[str, Any]) -> list[tuple[str, str]]:
@@ -106,19 +54,19 @@ def phone_pages(scene: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("locale", ["es", "pt-BR"])
-def test_no_page_of_the_flows_scrolls_sideways_on_a_360_px_phone(new_context, phone_scene, locale):  # type: ignore[no-untyped-def]
+def test_no_page_of_the_flows_scrolls_sideways_on_a_360_px_phone(new_context, full_scene, locale):  # type: ignore[no-untyped-def]
     people = {
         "anonymous": None,
-        "buyer": phone_scene["buyer_owner"],
-        "seller": phone_scene["seller_owner"],
-        "moderator": phone_scene["moderator"],
+        "buyer": full_scene["buyer_owner"],
+        "seller": full_scene["seller_owner"],
+        "moderator": full_scene["moderator"],
     }
     tabs = {
         who: new_context(user=user, locale=locale, phone=True).new_page()
         for who, user in people.items()
     }
     problems = []
-    for who, url in phone_pages(phone_scene):
+    for who, url in phone_pages(full_scene):
         page = tabs[who]
         response = page.goto(url)
         assert response is not None and response.ok, (who, url, response and response.status)
@@ -127,7 +75,7 @@ def test_no_page_of_the_flows_scrolls_sideways_on_a_360_px_phone(new_context, ph
     assert not problems, "\n".join(problems)
 
 
-def test_the_catalogue_filters_fold_behind_the_result_count_on_a_phone(new_context, phone_scene):  # type: ignore[no-untyped-def]
+def test_the_catalogue_filters_fold_behind_the_result_count_on_a_phone(new_context, full_scene):  # type: ignore[no-untyped-def]
     page = new_context(locale="es", phone=True).new_page()
     page.goto("/")
     page.get_by_role("searchbox", name="¿Qué necesita tu cooperativa?").fill("Remeras")

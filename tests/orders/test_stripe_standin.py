@@ -162,3 +162,22 @@ def test_lists_filter_on_the_attributes_they_name(stripe_standin):
     (refund,) = stripe_standin.api_get("/v1/refunds", payment_intent=first.id)["data"]
     assert refund["amount"] == 100
     assert len(stripe_standin.api_get("/v1/payment_intents")["data"]) == 2
+
+
+def test_a_refund_takes_back_at_most_what_is_left_of_the_charge(stripe_standin):
+    """As at Stripe: no amount named refunds all that is left; more than is left, or anything
+    once nothing is, is a 400 with Stripe's code."""
+    intent = paid_intent(stripe_standin, 6)
+
+    def refund(**amount: int) -> requests.Response:
+        return stripe_standin.api("POST", "/v1/refunds", payment_intent=intent.id, **amount)
+
+    assert refund(amount=600).json()["amount"] == 600
+    too_large = refund(amount=500)
+    assert too_large.status_code == 400
+    assert too_large.json()["error"]["code"] == "amount_too_large"
+    assert "(500) is greater than unrefunded amount on charge (400)" in too_large.text
+    assert refund().json()["amount"] == 400
+    used_up = refund(amount=1)
+    assert used_up.status_code == 400
+    assert used_up.json()["error"]["code"] == "charge_already_refunded"

@@ -8,7 +8,7 @@ import string
 from localstripe import resources as ls
 from localstripe import webhooks as ls_webhooks
 
-from tests.stripe_standin.state import as_int, bad_request, emit, listed_by
+from tests.stripe_standin.state import REFUND, bad_request, emit, listed_by
 from tests.stripe_standin.webhooks import schedule_webhook
 
 _original_pi_init = ls.PaymentIntent.__init__
@@ -121,20 +121,8 @@ def _refund_init(
                 code="charge_not_refundable",
             )
     if charge_obj is not None and charge_obj.status == "succeeded":
-        remaining = charge_obj.amount - charge_obj.amount_refunded
-        if remaining <= 0:
-            raise bad_request(
-                f"Charge {charge_obj.id} has already been refunded.",
-                code="charge_already_refunded",
-            )
-        amount = remaining if amount is None else as_int(amount)
-        if isinstance(amount, int) and amount > remaining:
-            raise bad_request(
-                f"Refund amount ({amount}) is greater than unrefunded amount on charge "
-                f"({remaining})",
-                code="amount_too_large",
-                param="amount",
-            )
+        left = charge_obj.amount - charge_obj.amount_refunded
+        amount = REFUND.amount(amount, left=left, of=charge_obj.id)
     if reason not in (None, "duplicate", "fraudulent", "requested_by_customer"):
         raise bad_request("Invalid reason", param="reason")
     _original_refund_init(

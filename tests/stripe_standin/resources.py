@@ -10,6 +10,7 @@ from localstripe.errors import UserError
 from tests.stripe_standin.state import (
     CURRENCY_BY_COUNTRY,
     EURO_COUNTRIES,
+    REVERSAL,
     as_bool,
     as_int,
     bad_request,
@@ -292,22 +293,10 @@ class TransferReversal(ls.StripeObject):
         transfer_obj = ls.store.get(f"transfer:{transfer}") if isinstance(transfer, str) else None
         if transfer_obj is None:
             raise bad_request(f"No such transfer: '{transfer}'", code="resource_missing")
-        remaining = transfer_obj.amount - transfer_obj.amount_reversed
-        if remaining <= 0:
-            raise bad_request(
-                f"Transfer {transfer} has already been fully reversed.",
-                code="transfer_already_reversed",
-            )
-        amount = remaining if amount is None else as_int(amount)
+        left = transfer_obj.amount - transfer_obj.amount_reversed
+        amount = REVERSAL.amount(amount, left=left, of=transfer)
         if not (isinstance(amount, int) and amount > 0):
             raise bad_request("Invalid positive integer", param="amount")
-        if amount > remaining:
-            raise bad_request(
-                f"Reversal amount ({amount}) is greater than the amount left on the transfer "
-                f"({remaining}).",
-                code="amount_too_large",
-                param="amount",
-            )
         if metadata is not None and not isinstance(metadata, dict):
             raise bad_request("Invalid metadata", param="metadata")
 

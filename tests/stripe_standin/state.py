@@ -122,6 +122,37 @@ def bad_request(message: str, *, code: str | None = None, param: str | None = No
     return UserError(400, message, contents)
 
 
+@dataclass(frozen=True)
+class TakingBack:
+    """A refund of a charge or a reversal of a transfer, in Stripe's words: what is left can be
+    taken back, all of it when no amount is named, never more."""
+
+    used_up: str  # the refusal once nothing is left, formatted with `of`, and its code
+    used_up_code: str
+    too_large: str  # formatted with `amount` and `left`
+
+    def amount(self, asked: Any, *, left: int, of: str) -> Any:
+        if left <= 0:
+            raise bad_request(self.used_up.format(of=of), code=self.used_up_code)
+        amount = left if asked is None else as_int(asked)
+        if isinstance(amount, int) and amount > left:
+            message = self.too_large.format(amount=amount, left=left)
+            raise bad_request(message, code="amount_too_large", param="amount")
+        return amount
+
+
+REFUND = TakingBack(
+    "Charge {of} has already been refunded.",
+    "charge_already_refunded",
+    "Refund amount ({amount}) is greater than unrefunded amount on charge ({left})",
+)
+REVERSAL = TakingBack(
+    "Transfer {of} has already been fully reversed.",
+    "transfer_already_reversed",
+    "Reversal amount ({amount}) is greater than the amount left on the transfer ({left}).",
+)
+
+
 def emit(event_type: str, obj: Any, **extra: Any) -> ls.Event:
     """Create an event for `obj` and schedule its delivery; `extra` sets envelope fields."""
     event = ls.Event(event_type, obj)

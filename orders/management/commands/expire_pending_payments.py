@@ -1,25 +1,26 @@
 """Cancel card checkouts whose payment never succeeded and put their stock back (cron, every few
-minutes). Stripe unreachable: exits with status 1 and the network error, so cron's mail says so."""
+minutes)."""
+
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 
+from orders.management.runs import SettlementRunCommand
+from orders.payments.execution import RunReport
 from orders.payments.services import checkouts_expire_overdue
 
 
-class Command(BaseCommand):
+class Command(SettlementRunCommand):
     help = (
         "Cancel the orders of card checkouts not paid within PAYMENT_GRACE_MINUTES (or with no "
         "open order left), cancel their PaymentIntents and put the stock back."
     )
 
-    def handle(self, *args: object, **options: object) -> None:
-        report = checkouts_expire_overdue()
-        for _kind, checkout_id, outcome in report.sent:
-            self.stdout.write(f"checkout {checkout_id}: {outcome}")
-        self.stdout.write(
+    def run(self, **options: Any) -> RunReport:
+        return checkouts_expire_overdue()
+
+    def summary(self, report: RunReport) -> str:
+        return (
             f"{len(report.sent)} unpaid card checkout(s) older than "
             f"{settings.PAYMENT_GRACE_MINUTES} minutes looked at."
         )
-        if report.unavailable is not None:
-            raise CommandError(report.stopped_reason())

@@ -1,15 +1,13 @@
 """Send again the transfers, transfer reversals and refunds not done yet (cron, every few minutes
-to every hour): the same rows and keys, so nothing is paid twice. Stripe unreachable: exits with
-status 1 and the network error, so cron's mail says so."""
+to every hour): the same rows and keys, so nothing is paid twice."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from orders.management.runs import SettlementRunCommand
+from orders.payments.execution import RunReport, settlement_retry
 
-from orders.payments.execution import settlement_retry
 
-
-class Command(BaseCommand):
+class Command(SettlementRunCommand):
     help = (
         "Retry pending and failed transfers to sellers, refunds to buyers and transfer reversals."
     )
@@ -21,10 +19,8 @@ class Command(BaseCommand):
             help="Leave rows Stripe refused (failed) alone; only send the ones never answered.",
         )
 
-    def handle(self, *args: object, **options: Any) -> None:
-        report = settlement_retry(include_failed=not options["pending_only"])
-        for kind, pk, status in report.sent:
-            self.stdout.write(f"{kind} {pk}: {status}")
-        self.stdout.write(f"Retried {len(report.sent)} row(s).")
-        if report.unavailable is not None:
-            raise CommandError(report.stopped_reason())
+    def run(self, **options: Any) -> RunReport:
+        return settlement_retry(include_failed=not options["pending_only"])
+
+    def summary(self, report: RunReport) -> str:
+        return f"Retried {len(report.sent)} row(s)."
