@@ -1,44 +1,12 @@
-"""The lifecycles of requests for quotes, quotes, agreements and standing-order drafts.
-The tables are the documentation; a move not in a table is a 409 `transition_not_allowed`."""
+"""The lifecycles of requests for quotes, quotes, agreements and standing-order drafts, each its
+statuses and its table. The tables are the documentation; a move not in a table is a 409
+`transition_not_allowed`, and a status changes only through a LIFECYCLE's `ensure`."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import transitions
-
-
-class RfqStatus(models.TextChoices):
-    OPEN = "open", _("Open for quotes")
-    AWARDED = "awarded", _("Awarded")
-    CANCELLED = "cancelled", _("Cancelled")
-    EXPIRED = "expired", _("Expired")
-
-
-class QuoteStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Quoted")
-    COUNTERED = "countered", _("Countered")
-    AWARDED = "awarded", _("Awarded")
-    NOT_AWARDED = "not_awarded", _("Not awarded")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
-
-
-class AgreementStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    ACTIVE = "active", _("Active")
-    ENDED = "ended", _("Ended")
-    SUPERSEDED = "superseded", _("Superseded")
-
-
-class DraftStatus(models.TextChoices):
-    DRAFTED = "drafted", _("Awaiting confirmation")
-    CONFIRMED = "confirmed", _("Confirmed")
-    SKIPPED = "skipped", _("Skipped")
-
-
-R, Q, A, D = RfqStatus, QuoteStatus, AgreementStatus, DraftStatus
-LIVE_QUOTE = frozenset({Q.SUBMITTED, Q.COUNTERED})
 
 # The actions as people say them, for messages ("Cannot %(action)s a quote …"), in every table.
 ACTION_LABELS = {
@@ -56,7 +24,15 @@ ACTION_LABELS = {
     "skip": pgettext_lazy("quotes action", "skip"),
 }
 
-# A status changes only through a LIFECYCLE's `ensure` (each table is `action -> (from, to)`).
+
+class RfqStatus(models.TextChoices):
+    OPEN = "open", _("Open for quotes")
+    AWARDED = "awarded", _("Awarded")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+R = RfqStatus
 RFQ_LIFECYCLE = transitions.Lifecycle(
     RfqStatus,
     refusal=_("Cannot %(action)s a request whose status is “%(current)s”."),
@@ -67,6 +43,20 @@ RFQ_LIFECYCLE = transitions.Lifecycle(
     },
     labels=ACTION_LABELS,
 )
+ensure_rfq_transition = RFQ_LIFECYCLE.ensure
+
+
+class QuoteStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Quoted")
+    COUNTERED = "countered", _("Countered")
+    AWARDED = "awarded", _("Awarded")
+    NOT_AWARDED = "not_awarded", _("Not awarded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+Q = QuoteStatus
+LIVE_QUOTE = frozenset({Q.SUBMITTED, Q.COUNTERED})
 QUOTE_LIFECYCLE = transitions.Lifecycle(
     QuoteStatus,
     refusal=_("Cannot %(action)s a quote whose status is “%(current)s”."),
@@ -81,6 +71,17 @@ QUOTE_LIFECYCLE = transitions.Lifecycle(
     },
     labels=ACTION_LABELS,
 )
+ensure_quote_transition = QUOTE_LIFECYCLE.ensure
+
+
+class AgreementStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+A = AgreementStatus
 AGREEMENT_LIFECYCLE = transitions.Lifecycle(
     AgreementStatus,
     refusal=_("Cannot %(action)s an agreement whose status is “%(current)s”."),
@@ -91,6 +92,16 @@ AGREEMENT_LIFECYCLE = transitions.Lifecycle(
     },
     labels=ACTION_LABELS,
 )
+ensure_agreement_transition = AGREEMENT_LIFECYCLE.ensure
+
+
+class DraftStatus(models.TextChoices):
+    DRAFTED = "drafted", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+D = DraftStatus
 DRAFT_LIFECYCLE = transitions.Lifecycle(
     DraftStatus,
     refusal=_("Cannot %(action)s a draft order whose status is “%(current)s”."),
@@ -100,7 +111,4 @@ DRAFT_LIFECYCLE = transitions.Lifecycle(
     },
     labels=ACTION_LABELS,
 )
-ensure_rfq_transition = RFQ_LIFECYCLE.ensure
-ensure_quote_transition = QUOTE_LIFECYCLE.ensure
-ensure_agreement_transition = AGREEMENT_LIFECYCLE.ensure
 ensure_draft_transition = DRAFT_LIFECYCLE.ensure
