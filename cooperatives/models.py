@@ -54,6 +54,13 @@ class Role(models.TextChoices):
 MANAGING_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 
 
+class Side(models.TextChoices):
+    """The role a cooperative plays in a trade: in an order, and in the versions of a quote."""
+
+    BUYER = "buyer", _("Buyer")
+    SELLER = "seller", _("Seller")
+
+
 def logo_path(instance: "Cooperative", filename: str) -> str:
     return f"cooperatives/{instance.slug}/logo-{secrets.token_hex(4)}.webp"
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cooperatives.models import Side
 from core import transitions
 from core.errors import TransitionNotAllowed
 
@@ -17,13 +18,6 @@ class OrderStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
-
-
-class Side(models.TextChoices):
-    """The role a cooperative plays in an order."""
-
-    BUYER = "buyer", _("Buyer")
-    SELLER = "seller", _("Seller")
 
 
 S = OrderStatus
