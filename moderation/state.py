@@ -28,11 +28,8 @@ class Closing(transitions.Lifecycle):
         refusal: "str | _StrPromise",
         closes: Mapping[str, tuple[str, str]],
     ) -> None:
-        super().__init__(
-            statuses,
-            refusal=refusal,
-            table={action: ({statuses.OPEN}, target) for action, target in closes.values()},
-        )
+        table = transitions.closing_table(statuses, dict(closes.values()))
+        super().__init__(statuses, refusal=refusal, table=table)
         self._actions = {outcome: action for outcome, (action, _target) in closes.items()}
         self._outcomes = {target: outcome for outcome, (_action, target) in closes.items()}
 

@@ -32,15 +32,10 @@ class RfqStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-R = RfqStatus
-RFQ_LIFECYCLE = transitions.Lifecycle(
+RFQ_LIFECYCLE = transitions.Lifecycle.closing(
     RfqStatus,
     refusal=_("Cannot %(action)s a request whose status is “%(current)s”."),
-    table={
-        "award": ({R.OPEN}, R.AWARDED),
-        "cancel": ({R.OPEN}, R.CANCELLED),
-        "expire": ({R.OPEN}, R.EXPIRED),
-    },
+    closes={"award": RfqStatus.AWARDED, "cancel": RfqStatus.CANCELLED, "expire": RfqStatus.EXPIRED},
     labels=ACTION_LABELS,
 )
 ensure_rfq_transition = RFQ_LIFECYCLE.ensure
@@ -101,14 +96,10 @@ class DraftStatus(models.TextChoices):
     SKIPPED = "skipped", _("Skipped")
 
 
-D = DraftStatus
-DRAFT_LIFECYCLE = transitions.Lifecycle(
+DRAFT_LIFECYCLE = transitions.Lifecycle.closing(
     DraftStatus,
     refusal=_("Cannot %(action)s a draft order whose status is “%(current)s”."),
-    table={
-        "confirm": ({D.DRAFTED}, D.CONFIRMED),
-        "skip": ({D.DRAFTED}, D.SKIPPED),
-    },
+    closes={"confirm": DraftStatus.CONFIRMED, "skip": DraftStatus.SKIPPED},
     labels=ACTION_LABELS,
 )
 ensure_draft_transition = DRAFT_LIFECYCLE.ensure

@@ -52,13 +52,10 @@ class NoticeStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-NOTICE_LIFECYCLE = transitions.Lifecycle(
+NOTICE_LIFECYCLE = transitions.Lifecycle.closing(
     NoticeStatus,
     refusal=_("Cannot %(action)s a payment notice whose status is “%(current)s”."),
-    table={
-        "confirm": ({NoticeStatus.PENDING}, NoticeStatus.CONFIRMED),
-        "reject": ({NoticeStatus.PENDING}, NoticeStatus.REJECTED),
-    },
+    closes={"confirm": NoticeStatus.CONFIRMED, "reject": NoticeStatus.REJECTED},
     labels={
         "confirm": pgettext_lazy("payment notice action", "confirm"),
         "reject": pgettext_lazy("payment notice action", "reject"),
