@@ -168,6 +168,12 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.role} of {self.cooperative}"
 
+    @property
+    def is_last_owner(self) -> bool:
+        """The only owner of its cooperative, which must never be left without one."""
+        others = self.cooperative.memberships.filter(role=Role.OWNER).exclude(pk=self.pk)
+        return self.role == Role.OWNER and not others.exists()
+
 
 def invitation_token() -> str:
     return secrets.token_urlsafe(32)
