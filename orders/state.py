@@ -121,16 +121,14 @@ class PaymentStatus(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
 
 
-P = PaymentStatus
-
 # For the card gateway; invoice settlement never moves.
 PAYMENT_LIFECYCLE = transitions.Lifecycle(
     PaymentStatus,
     refusal=_("Cannot %(action)s a payment whose status is “%(current)s”."),
     table={
-        "succeed": ({P.PENDING, P.FAILED}, P.SUCCEEDED),
-        "fail": ({P.PENDING}, P.FAILED),
-        "refund": ({P.SUCCEEDED}, P.REFUNDED),
+        "succeed": ({PaymentStatus.PENDING, PaymentStatus.FAILED}, PaymentStatus.SUCCEEDED),
+        "fail": ({PaymentStatus.PENDING}, PaymentStatus.FAILED),
+        "refund": ({PaymentStatus.SUCCEEDED}, PaymentStatus.REFUNDED),
     },
     labels={
         "succeed": pgettext_lazy("payment action", "confirm"),

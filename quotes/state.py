@@ -50,19 +50,18 @@ class QuoteStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
-Q = QuoteStatus
-LIVE_QUOTE = frozenset({Q.SUBMITTED, Q.COUNTERED})
+LIVE_QUOTE = frozenset({QuoteStatus.SUBMITTED, QuoteStatus.COUNTERED})
 QUOTE_LIFECYCLE = transitions.Lifecycle(
     QuoteStatus,
     refusal=_("Cannot %(action)s a quote whose status is “%(current)s”."),
     table={
         # Each counter is a new immutable version; the quote's status says who spoke last.
-        "counter": (LIVE_QUOTE, Q.COUNTERED),
-        "answer": (LIVE_QUOTE, Q.SUBMITTED),
-        "award": (LIVE_QUOTE, Q.AWARDED),
-        "pass_over": (LIVE_QUOTE, Q.NOT_AWARDED),
-        "withdraw": (LIVE_QUOTE, Q.WITHDRAWN),
-        "expire": (LIVE_QUOTE, Q.EXPIRED),
+        "counter": (LIVE_QUOTE, QuoteStatus.COUNTERED),
+        "answer": (LIVE_QUOTE, QuoteStatus.SUBMITTED),
+        "award": (LIVE_QUOTE, QuoteStatus.AWARDED),
+        "pass_over": (LIVE_QUOTE, QuoteStatus.NOT_AWARDED),
+        "withdraw": (LIVE_QUOTE, QuoteStatus.WITHDRAWN),
+        "expire": (LIVE_QUOTE, QuoteStatus.EXPIRED),
     },
     labels=ACTION_LABELS,
 )
@@ -76,14 +75,15 @@ class AgreementStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
-A = AgreementStatus
+# Proposed or in force: what an agreement is until it ends or another replaces it.
+LIVE_AGREEMENT = frozenset({AgreementStatus.PROPOSED, AgreementStatus.ACTIVE})
 AGREEMENT_LIFECYCLE = transitions.Lifecycle(
     AgreementStatus,
     refusal=_("Cannot %(action)s an agreement whose status is “%(current)s”."),
     table={
-        "accept": ({A.PROPOSED}, A.ACTIVE),
-        "end": ({A.PROPOSED, A.ACTIVE}, A.ENDED),
-        "supersede": ({A.PROPOSED, A.ACTIVE}, A.SUPERSEDED),
+        "accept": ({AgreementStatus.PROPOSED}, AgreementStatus.ACTIVE),
+        "end": (LIVE_AGREEMENT, AgreementStatus.ENDED),
+        "supersede": (LIVE_AGREEMENT, AgreementStatus.SUPERSEDED),
     },
     labels=ACTION_LABELS,
 )
