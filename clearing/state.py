@@ -11,10 +11,10 @@ class RunStatus(models.TextChoices):
     EXECUTED = "executed", _("Executed")
 
 
-RUN_LIFECYCLE = transitions.Lifecycle(
+RUN_LIFECYCLE = transitions.Lifecycle.closing(
     RunStatus,
     refusal=_("A clearing run cannot be %(action)s while it is %(current)s."),
-    table={"execute": ({RunStatus.PROPOSED}, RunStatus.EXECUTED)},
+    closes={"execute": RunStatus.EXECUTED},
     labels={"execute": _("executed")},
 )
 ensure_run_transition = RUN_LIFECYCLE.ensure

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
 
 from cooperatives.models import (
     Cooperative,
@@ -16,18 +15,7 @@ from cooperatives.models import (
     VerificationDocument,
     VerificationRequest,
 )
-
-LAST_OWNER = gettext_lazy("A cooperative always keeps an owner: name another owner first.")
-
-
-def _is_last_owner(membership: Membership) -> bool:
-    return (
-        membership.pk is not None
-        and membership.role == Role.OWNER
-        and not membership.cooperative.memberships.filter(role=Role.OWNER)
-        .exclude(pk=membership.pk)
-        .exists()
-    )
+from cooperatives.services import LAST_OWNER
 
 
 class MembershipInlineFormSet(BaseInlineFormSet):
@@ -66,7 +54,7 @@ class MembershipAdminForm(forms.ModelForm):
         role = self.cleaned_data["role"]
         if role != Role.OWNER and self.instance.pk is not None:
             stored = Membership.objects.select_related("cooperative").get(pk=self.instance.pk)
-            if _is_last_owner(stored):
+            if stored.is_last_owner:
                 raise ValidationError(LAST_OWNER)
         return role
 
@@ -119,7 +107,7 @@ class MembershipAdmin(admin.ModelAdmin):
         return ["user", "cooperative", "created_at"] if obj else ["created_at"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and _is_last_owner(obj):
+        if obj is not None and obj.is_last_owner:
             return False
         return super().has_delete_permission(request, obj)
 

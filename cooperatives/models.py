@@ -54,6 +54,13 @@ class Role(models.TextChoices):
 MANAGING_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 
 
+class Side(models.TextChoices):
+    """The role a cooperative plays in a trade: in an order, and in the versions of a quote."""
+
+    BUYER = "buyer", _("Buyer")
+    SELLER = "seller", _("Seller")
+
+
 def logo_path(instance: "Cooperative", filename: str) -> str:
     return f"cooperatives/{instance.slug}/logo-{secrets.token_hex(4)}.webp"
 
@@ -160,6 +167,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.role} of {self.cooperative}"
+
+    @property
+    def is_last_owner(self) -> bool:
+        """The only owner of its cooperative, which must never be left without one."""
+        others = self.cooperative.memberships.filter(role=Role.OWNER).exclude(pk=self.pk)
+        return self.role == Role.OWNER and not others.exists()
 
 
 def invitation_token() -> str:

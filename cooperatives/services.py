@@ -59,6 +59,8 @@ PROFILE_FIELDS = (
     "credit_share_bps",
 )
 MAX_VERIFICATION_DOCUMENTS = 5
+# Refused by the services and by the admin's membership forms (409 `last_owner`).
+LAST_OWNER = gettext_lazy("A cooperative always keeps an owner: name another owner first.")
 VERIFICATION_REFUSALS = {
     "pending": gettext_lazy(
         "A verification request is already waiting for a moderator's decision."
@@ -199,10 +201,6 @@ def _lock_membership(membership: Membership, cooperative: Cooperative) -> Member
     return locked
 
 
-def _other_owners_exist(cooperative: Cooperative, excluding: Membership) -> bool:
-    return cooperative.memberships.filter(role=Role.OWNER).exclude(pk=excluding.pk).exists()
-
-
 def _check_role(role: str) -> None:
     if role not in Role.values:
         raise ValidationError(
@@ -226,11 +224,8 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
     if not permissions.can_change_role(actor, membership, role):
         raise NotPermitted(_("You may not give or take this role."))
     permissions.ensure_active(cooperative, "change_member")
-    demotes_owner = membership.role == Role.OWNER and role != Role.OWNER
-    if demotes_owner and not _other_owners_exist(cooperative, membership):
-        raise DomainError(
-            _("A cooperative always keeps an owner: name another owner first."), code="last_owner"
-        )
+    if role != Role.OWNER and membership.is_last_owner:
+        raise DomainError(LAST_OWNER, code="last_owner")
     membership.role = role
     membership.save(update_fields=["role"])
     permissions.forget_roles(actor)
@@ -247,10 +242,8 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
         raise NotPermitted(_("You may not remove this member."))
     is_leaving = membership.user_id == actor.pk
     permissions.ensure_active(cooperative, "leave" if is_leaving else "change_member")
-    if membership.role == Role.OWNER and not _other_owners_exist(cooperative, membership):
-        raise DomainError(
-            _("A cooperative always keeps an owner: name another owner first."), code="last_owner"
-        )
+    if membership.is_last_owner:
+        raise DomainError(LAST_OWNER, code="last_owner")
     membership.delete()
     permissions.forget_roles(actor)
 

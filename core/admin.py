@@ -38,27 +38,25 @@ def every_field(model: type[models.Model], *, but: Iterable[str] = ()) -> tuple[
     return tuple(field.name for field in model._meta.fields if field.name not in left_out)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class _WrittenByServices:
+    """Rows that only services write: the admin neither adds nor changes them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(_WrittenByServices, admin.TabularInline):
     """Rows of a record that only services write, shown under it."""
 
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(_WrittenByServices, admin.ModelAdmin):
     """Records that only services write."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

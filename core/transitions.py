@@ -63,6 +63,20 @@ class Lifecycle:
         }
         self.labels = dict(labels or {})
 
+    @classmethod
+    def closing(
+        cls,
+        statuses: type[TextChoices],
+        *,
+        refusal: "str | _StrPromise",
+        closes: Mapping[str, str],
+        labels: "Mapping[str, str | _StrPromise] | None" = None,
+    ) -> "Lifecycle":
+        """A row that waits in its first status until one action closes it, each action to its
+        own status (`closes`: action -> status): a request for quotes, a draft order, a payment
+        notice, a credit line change, a clearing run, a report, an appeal."""
+        return cls(statuses, refusal=refusal, table=closing_table(statuses, closes), labels=labels)
+
     def ensure(self, action: str, current: str) -> str:
         """The status `action` leads to from `current`, or a 409 naming both as people say them."""
         return ensure_transition(
@@ -76,3 +90,9 @@ class Lifecycle:
 
     def allows(self, action: str, current: str) -> bool:
         return current in self.table[action][0]
+
+
+def closing_table(statuses: type[TextChoices], closes: Mapping[str, str]) -> Table:
+    """`action -> (allowed from, to)` of a lifecycle whose every action closes its first status."""
+    waiting = frozenset({next(iter(statuses))})
+    return {action: (waiting, target) for action, target in closes.items()}

@@ -12,10 +12,10 @@ class LineRequestStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
 
 
-LINE_LIFECYCLE = transitions.Lifecycle(
+LINE_LIFECYCLE = transitions.Lifecycle.closing(
     LineRequestStatus,
     refusal=_("A credit line change cannot be %(action)s while it is %(current)s."),
-    table={"approve": ({LineRequestStatus.PENDING}, LineRequestStatus.APPLIED)},
+    closes={"approve": LineRequestStatus.APPLIED},
     labels={"approve": _("approved")},
 )
 ensure_line_transition = LINE_LIFECYCLE.ensure

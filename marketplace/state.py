@@ -17,14 +17,16 @@ class ListingStatus(models.TextChoices):
 
 
 S = ListingStatus
+# A seller's listing that is not out yet, or was sent back: it may be submitted or published.
+SUBMITTABLE = frozenset({S.DRAFT, S.REJECTED})
 
 # A status changes only through LIFECYCLE.ensure (the table is `action -> (allowed from, to)`).
 LIFECYCLE = transitions.Lifecycle(
     ListingStatus,
     refusal=_("Cannot %(action)s a listing whose status is “%(current)s”."),
     table={
-        "submit_for_review": ({S.DRAFT, S.REJECTED}, S.PENDING_REVIEW),
-        "publish_directly": ({S.DRAFT, S.REJECTED}, S.PUBLISHED),
+        "submit_for_review": (SUBMITTABLE, S.PENDING_REVIEW),
+        "publish_directly": (SUBMITTABLE, S.PUBLISHED),
         "approve": ({S.PENDING_REVIEW}, S.PUBLISHED),
         "reject": ({S.PENDING_REVIEW}, S.REJECTED),
         # An appeal against a rejection that a second moderator upholds publishes the listing.
@@ -59,20 +61,19 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-IS = ImportStatus
-
+IMPORT_FINISHED = frozenset({ImportStatus.DONE, ImportStatus.FAILED})
+IMPORT_UNFINISHED = frozenset({ImportStatus.QUEUED, ImportStatus.RUNNING})
 # A redelivered task finds its import still "running" and starts it again: the import writes in
 # one transaction with the "done"/"failed" status, so a run that died left nothing behind.
 IMPORT_LIFECYCLE = transitions.Lifecycle(
     ImportStatus,
     refusal=_("Cannot %(action)s an import whose status is “%(current)s”."),
     table={
-        "start": ({IS.QUEUED, IS.RUNNING}, IS.RUNNING),
-        "finish": ({IS.RUNNING}, IS.DONE),
-        "fail": ({IS.RUNNING}, IS.FAILED),
+        "start": (IMPORT_UNFINISHED, ImportStatus.RUNNING),
+        "finish": ({ImportStatus.RUNNING}, ImportStatus.DONE),
+        "fail": ({ImportStatus.RUNNING}, ImportStatus.FAILED),
         # The task crashed and its retries are spent (marketplace.tasks): tell the person.
-        "give_up": ({IS.QUEUED, IS.RUNNING}, IS.FAILED),
+        "give_up": (IMPORT_UNFINISHED, ImportStatus.FAILED),
     },
 )
-IMPORT_FINISHED = frozenset({IS.DONE, IS.FAILED})
 ensure_import_transition = IMPORT_LIFECYCLE.ensure

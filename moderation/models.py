@@ -14,7 +14,13 @@ from core.append_only import AppendOnlyError, AppendOnlyModel  # noqa: F401 (App
 from core.models import exactly_one_of, one_of_choices
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
-from moderation.state import AppealStatus, ReportStatus
+from moderation.state import (  # noqa: F401 (AppealOutcome, ReportOutcome: re-exported)
+    REPORT_LIFECYCLE,
+    AppealOutcome,
+    AppealStatus,
+    ReportOutcome,
+    ReportStatus,
+)
 
 
 class ActionKind(models.TextChoices):
@@ -162,11 +168,6 @@ class ReportReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ReportOutcome(models.TextChoices):
-    DISMISSED = "dismissed", _("Dismissed: nothing to act on")
-    ACTION_TAKEN = "action_taken", _("Action taken")
-
-
 class Resolvable(models.Model):
     """What a moderator closes with a note: a report, an appeal (when, by whom, what they wrote)."""
 
@@ -237,15 +238,7 @@ class Report(OnListingOrCooperative, Resolvable):
 
     @property
     def outcome(self) -> str | None:
-        return {
-            ReportStatus.RESOLVED: ReportOutcome.ACTION_TAKEN,
-            ReportStatus.DISMISSED: ReportOutcome.DISMISSED,
-        }.get(self.status)  # type: ignore[call-overload]
-
-
-class AppealOutcome(models.TextChoices):
-    UPHELD = "upheld", _("Upheld: the decision stands")
-    OVERTURNED = "overturned", _("Overturned: the decision is reversed")
+        return REPORT_LIFECYCLE.outcome_of(self.status)
 
 
 class Appeal(Resolvable):

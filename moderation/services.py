@@ -39,6 +39,8 @@ from moderation.models import (
 from moderation.notifications import notify_after_commit, notify_cooperative
 from moderation.selectors import appeal_deadline
 from moderation.state import (
+    APPEAL_LIFECYCLE,
+    REPORT_LIFECYCLE,
     ReportStatus,
     ensure_appeal_transition,
     ensure_report_transition,
@@ -376,7 +378,7 @@ def report_resolve(
         .filter(target, Q(status=ReportStatus.OPEN) | Q(pk=report.pk))
         .order_by("pk")
     )
-    state_action = "resolve" if outcome == ReportOutcome.ACTION_TAKEN else "dismiss"
+    state_action = REPORT_LIFECYCLE.action_for(outcome)
     now = timezone.now()
     kind = ActionKind.REPORT_RESOLVE if state_action == "resolve" else ActionKind.REPORT_DISMISS
     for item in group:
@@ -504,7 +506,7 @@ def appeal_resolve(*, appeal: Appeal, actor: User, outcome: str, note: str) -> A
     decision = appeal.decision
     target = _lock_target(decision)
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    state_action = "overturn" if outcome == AppealOutcome.OVERTURNED else "uphold"
+    state_action = APPEAL_LIFECYCLE.action_for(outcome)
     appeal.status = ensure_appeal_transition(state_action, appeal.status)
     from_status = to_status = ""
     if state_action == "overturn":

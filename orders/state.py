@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cooperatives.models import Side
 from core import transitions
 from core.errors import TransitionNotAllowed
 
@@ -17,13 +18,6 @@ class OrderStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
-
-
-class Side(models.TextChoices):
-    """The role a cooperative plays in an order."""
-
-    BUYER = "buyer", _("Buyer")
-    SELLER = "seller", _("Seller")
 
 
 S = OrderStatus
@@ -127,16 +121,14 @@ class PaymentStatus(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
 
 
-P = PaymentStatus
-
 # For the card gateway; invoice settlement never moves.
 PAYMENT_LIFECYCLE = transitions.Lifecycle(
     PaymentStatus,
     refusal=_("Cannot %(action)s a payment whose status is “%(current)s”."),
     table={
-        "succeed": ({P.PENDING, P.FAILED}, P.SUCCEEDED),
-        "fail": ({P.PENDING}, P.FAILED),
-        "refund": ({P.SUCCEEDED}, P.REFUNDED),
+        "succeed": ({PaymentStatus.PENDING, PaymentStatus.FAILED}, PaymentStatus.SUCCEEDED),
+        "fail": ({PaymentStatus.PENDING}, PaymentStatus.FAILED),
+        "refund": ({PaymentStatus.SUCCEEDED}, PaymentStatus.REFUNDED),
     },
     labels={
         "succeed": pgettext_lazy("payment action", "confirm"),

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from cooperatives.models import Cooperative, private_storage
+from cooperatives.models import Cooperative, Side, private_storage
 from core.models import (
     PRIVATE_FILE_EXTENSIONS,
     MoneyOf,
@@ -23,11 +23,6 @@ from quotes.state import AgreementStatus, DraftStatus, QuoteStatus, RfqStatus
 MAX_QUANTITY = 1_000_000
 MAX_COUNTERS = 3
 BPS = [MinValueValidator(0), MaxValueValidator(10_000)]
-
-
-class Side(models.TextChoices):
-    BUYER = "buyer", "Buyer"
-    SELLER = "seller", "Seller"
 
 
 class Visibility(models.TextChoices):

@@ -1,44 +1,12 @@
-"""The lifecycles of requests for quotes, quotes, agreements and standing-order drafts.
-The tables are the documentation; a move not in a table is a 409 `transition_not_allowed`."""
+"""The lifecycles of requests for quotes, quotes, agreements and standing-order drafts, each its
+statuses and its table. The tables are the documentation; a move not in a table is a 409
+`transition_not_allowed`, and a status changes only through a LIFECYCLE's `ensure`."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import transitions
-
-
-class RfqStatus(models.TextChoices):
-    OPEN = "open", _("Open for quotes")
-    AWARDED = "awarded", _("Awarded")
-    CANCELLED = "cancelled", _("Cancelled")
-    EXPIRED = "expired", _("Expired")
-
-
-class QuoteStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Quoted")
-    COUNTERED = "countered", _("Countered")
-    AWARDED = "awarded", _("Awarded")
-    NOT_AWARDED = "not_awarded", _("Not awarded")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
-
-
-class AgreementStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    ACTIVE = "active", _("Active")
-    ENDED = "ended", _("Ended")
-    SUPERSEDED = "superseded", _("Superseded")
-
-
-class DraftStatus(models.TextChoices):
-    DRAFTED = "drafted", _("Awaiting confirmation")
-    CONFIRMED = "confirmed", _("Confirmed")
-    SKIPPED = "skipped", _("Skipped")
-
-
-R, Q, A, D = RfqStatus, QuoteStatus, AgreementStatus, DraftStatus
-LIVE_QUOTE = frozenset({Q.SUBMITTED, Q.COUNTERED})
 
 # The actions as people say them, for messages ("Cannot %(action)s a quote …"), in every table.
 ACTION_LABELS = {
@@ -56,51 +24,82 @@ ACTION_LABELS = {
     "skip": pgettext_lazy("quotes action", "skip"),
 }
 
-# A status changes only through a LIFECYCLE's `ensure` (each table is `action -> (from, to)`).
-RFQ_LIFECYCLE = transitions.Lifecycle(
+
+class RfqStatus(models.TextChoices):
+    OPEN = "open", _("Open for quotes")
+    AWARDED = "awarded", _("Awarded")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+
+
+RFQ_LIFECYCLE = transitions.Lifecycle.closing(
     RfqStatus,
     refusal=_("Cannot %(action)s a request whose status is “%(current)s”."),
-    table={
-        "award": ({R.OPEN}, R.AWARDED),
-        "cancel": ({R.OPEN}, R.CANCELLED),
-        "expire": ({R.OPEN}, R.EXPIRED),
-    },
+    closes={"award": RfqStatus.AWARDED, "cancel": RfqStatus.CANCELLED, "expire": RfqStatus.EXPIRED},
     labels=ACTION_LABELS,
 )
+ensure_rfq_transition = RFQ_LIFECYCLE.ensure
+
+
+class QuoteStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Quoted")
+    COUNTERED = "countered", _("Countered")
+    AWARDED = "awarded", _("Awarded")
+    NOT_AWARDED = "not_awarded", _("Not awarded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+LIVE_QUOTE = frozenset({QuoteStatus.SUBMITTED, QuoteStatus.COUNTERED})
 QUOTE_LIFECYCLE = transitions.Lifecycle(
     QuoteStatus,
     refusal=_("Cannot %(action)s a quote whose status is “%(current)s”."),
     table={
         # Each counter is a new immutable version; the quote's status says who spoke last.
-        "counter": (LIVE_QUOTE, Q.COUNTERED),
-        "answer": (LIVE_QUOTE, Q.SUBMITTED),
-        "award": (LIVE_QUOTE, Q.AWARDED),
-        "pass_over": (LIVE_QUOTE, Q.NOT_AWARDED),
-        "withdraw": (LIVE_QUOTE, Q.WITHDRAWN),
-        "expire": (LIVE_QUOTE, Q.EXPIRED),
+        "counter": (LIVE_QUOTE, QuoteStatus.COUNTERED),
+        "answer": (LIVE_QUOTE, QuoteStatus.SUBMITTED),
+        "award": (LIVE_QUOTE, QuoteStatus.AWARDED),
+        "pass_over": (LIVE_QUOTE, QuoteStatus.NOT_AWARDED),
+        "withdraw": (LIVE_QUOTE, QuoteStatus.WITHDRAWN),
+        "expire": (LIVE_QUOTE, QuoteStatus.EXPIRED),
     },
     labels=ACTION_LABELS,
 )
+ensure_quote_transition = QUOTE_LIFECYCLE.ensure
+
+
+class AgreementStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+# Proposed or in force: what an agreement is until it ends or another replaces it.
+LIVE_AGREEMENT = frozenset({AgreementStatus.PROPOSED, AgreementStatus.ACTIVE})
 AGREEMENT_LIFECYCLE = transitions.Lifecycle(
     AgreementStatus,
     refusal=_("Cannot %(action)s an agreement whose status is “%(current)s”."),
     table={
-        "accept": ({A.PROPOSED}, A.ACTIVE),
-        "end": ({A.PROPOSED, A.ACTIVE}, A.ENDED),
-        "supersede": ({A.PROPOSED, A.ACTIVE}, A.SUPERSEDED),
+        "accept": ({AgreementStatus.PROPOSED}, AgreementStatus.ACTIVE),
+        "end": (LIVE_AGREEMENT, AgreementStatus.ENDED),
+        "supersede": (LIVE_AGREEMENT, AgreementStatus.SUPERSEDED),
     },
     labels=ACTION_LABELS,
 )
-DRAFT_LIFECYCLE = transitions.Lifecycle(
+ensure_agreement_transition = AGREEMENT_LIFECYCLE.ensure
+
+
+class DraftStatus(models.TextChoices):
+    DRAFTED = "drafted", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+DRAFT_LIFECYCLE = transitions.Lifecycle.closing(
     DraftStatus,
     refusal=_("Cannot %(action)s a draft order whose status is “%(current)s”."),
-    table={
-        "confirm": ({D.DRAFTED}, D.CONFIRMED),
-        "skip": ({D.DRAFTED}, D.SKIPPED),
-    },
+    closes={"confirm": DraftStatus.CONFIRMED, "skip": DraftStatus.SKIPPED},
     labels=ACTION_LABELS,
 )
-ensure_rfq_transition = RFQ_LIFECYCLE.ensure
-ensure_quote_transition = QUOTE_LIFECYCLE.ensure
-ensure_agreement_transition = AGREEMENT_LIFECYCLE.ensure
 ensure_draft_transition = DRAFT_LIFECYCLE.ensure

@@ -18,21 +18,22 @@ class InvoiceStatus(models.TextChoices):
     CREDITED = "credited", _("Credited")
 
 
-IS = InvoiceStatus
-UNPAID = frozenset({IS.OPEN, IS.PARTLY_PAID, IS.OVERDUE})
+# Owed and not yet due (the "current" of the aging buckets); unpaid adds the overdue.
+NOT_YET_DUE = frozenset({InvoiceStatus.OPEN, InvoiceStatus.PARTLY_PAID})
+UNPAID = NOT_YET_DUE | {InvoiceStatus.OVERDUE}
 # A status changes only through INVOICE_LIFECYCLE.ensure (`action -> (allowed from, to)`).
 INVOICE_LIFECYCLE = transitions.Lifecycle(
     InvoiceStatus,
     refusal=_("Cannot %(action)s an invoice whose status is “%(current)s”."),
     table={
-        "pay_part": ({IS.OPEN, IS.PARTLY_PAID}, IS.PARTLY_PAID),
+        "pay_part": (NOT_YET_DUE, InvoiceStatus.PARTLY_PAID),
         # A partial payment on an overdue invoice leaves it overdue (what is left is still late).
-        "pay_part_late": ({IS.OVERDUE}, IS.OVERDUE),
-        "pay": (UNPAID, IS.PAID),
-        "fall_due": ({IS.OPEN, IS.PARTLY_PAID}, IS.OVERDUE),
-        "write_off": (UNPAID, IS.WRITTEN_OFF),
+        "pay_part_late": ({InvoiceStatus.OVERDUE}, InvoiceStatus.OVERDUE),
+        "pay": (UNPAID, InvoiceStatus.PAID),
+        "fall_due": (NOT_YET_DUE, InvoiceStatus.OVERDUE),
+        "write_off": (UNPAID, InvoiceStatus.WRITTEN_OFF),
         # Cancelling an invoiced order issues a credit note: the invoice is no longer owed.
-        "credit": ({*UNPAID, IS.PAID}, IS.CREDITED),
+        "credit": (UNPAID | {InvoiceStatus.PAID}, InvoiceStatus.CREDITED),
     },
     labels={
         "pay_part": pgettext_lazy("invoice action", "record a payment on"),
@@ -52,13 +53,10 @@ class NoticeStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-NOTICE_LIFECYCLE = transitions.Lifecycle(
+NOTICE_LIFECYCLE = transitions.Lifecycle.closing(
     NoticeStatus,
     refusal=_("Cannot %(action)s a payment notice whose status is “%(current)s”."),
-    table={
-        "confirm": ({NoticeStatus.PENDING}, NoticeStatus.CONFIRMED),
-        "reject": ({NoticeStatus.PENDING}, NoticeStatus.REJECTED),
-    },
+    closes={"confirm": NoticeStatus.CONFIRMED, "reject": NoticeStatus.REJECTED},
     labels={
         "confirm": pgettext_lazy("payment notice action", "confirm"),
         "reject": pgettext_lazy("payment notice action", "reject"),

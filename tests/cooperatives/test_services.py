@@ -303,14 +303,14 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner(monkeypatch):  #
 
     # Widen the window between "another owner exists" and the write: without the row lock both
     # requests would see the other still an owner, and both would succeed.
-    check = services._other_owners_exist
+    check = Membership.is_last_owner.fget
 
-    def slow_check(*args, **kwargs):  # type: ignore[no-untyped-def]
-        found = check(*args, **kwargs)
+    def slow_check(membership: Membership) -> bool:
+        found = check(membership)
         time.sleep(0.3)
         return found
 
-    monkeypatch.setattr(services, "_other_owners_exist", slow_check)
+    monkeypatch.setattr(Membership, "is_last_owner", property(slow_check))
 
     def demote(actor_membership: Membership, target: Membership):  # type: ignore[no-untyped-def]
         def job() -> None:

@@ -98,3 +98,22 @@ def test_the_public_checks_are_the_lifecycles():
 
 def test_an_archived_listing_is_final():
     assert all("archived" not in allowed for allowed, _ in listing_state.LIFECYCLE.table.values())
+
+
+# What a moderator chooses when closing a report or an appeal, the action it takes and the status
+# it leaves: (lifecycle, outcome, action, closed status).
+CLOSINGS = [
+    ("report", "action_taken", "resolve", "resolved"),
+    ("report", "dismissed", "dismiss", "dismissed"),
+    ("appeal", "upheld", "uphold", "upheld"),
+    ("appeal", "overturned", "overturn", "overturned"),
+]
+
+
+@pytest.mark.parametrize(("name", "outcome", "action", "closed"), CLOSINGS)
+def test_an_outcome_closes_by_its_own_action(name, outcome, action, closed):
+    lifecycle = LIFECYCLES[name][0]
+    assert lifecycle.action_for(outcome) == action
+    assert lifecycle.ensure(action, "open") == closed
+    assert lifecycle.outcome_of(closed) == outcome
+    assert lifecycle.outcome_of("open") is None
