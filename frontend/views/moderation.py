@@ -301,36 +301,42 @@ def cooperatives(request: HttpRequest) -> HttpResponse:
 # One listing, one cooperative ----------------------------------------------------------------
 
 
+def _about_one(
+    request: HttpRequest, tab: str, name: str, found: Any, log: Any, **context: Any
+) -> HttpResponse:
+    """The page of one listing or cooperative (`name`): it, and the last 50 entries of the log
+    about it, beside what the view adds (whether this moderator may decide, the decisions)."""
+    context.update({name: found, "log": log[:50]})
+    return _render(request, f"frontend/moderation/{name}.html", tab, context)
+
+
 def listing(request: HttpRequest, listing_id: int) -> HttpResponse:
     user = _moderator(request)
     found = selectors.listing_get_for_review(listing_id)
-    return _render(
+    log = selectors.action_list().filter(listing=found)
+    return _about_one(
         request,
-        "frontend/moderation/listing.html",
         "moderation",
-        {
-            "listing": found,
-            "can_decide": permissions.can_decide_on_listing(user, found),
-            "decisions": listing_decisions(found),
-            "log": selectors.action_list().filter(listing=found)[:50],
-        },
+        "listing",
+        found,
+        log,
+        can_decide=permissions.can_decide_on_listing(user, found),
+        decisions=listing_decisions(found),
     )
 
 
 def cooperative(request: HttpRequest, slug: str) -> HttpResponse:
     user = _moderator(request)
     found = selectors.cooperative_get_for_moderation(slug)
-    return _render(
+    return _about_one(
         request,
-        "frontend/moderation/cooperative.html",
         "moderation-cooperatives",
-        {
-            "cooperative": found,
-            "can_decide": permissions.can_decide_on_cooperative(user, found),
-            "decisions": cooperative_decisions(found),
-            "requests": verification_request_list(user=user, cooperative=found),
-            "log": selectors.decision_list_about(found)[:50],
-        },
+        "cooperative",
+        found,
+        selectors.decision_list_about(found),
+        can_decide=permissions.can_decide_on_cooperative(user, found),
+        decisions=cooperative_decisions(found),
+        requests=verification_request_list(user=user, cooperative=found),
     )
 
 

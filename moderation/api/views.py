@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.models import User
 from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get_visible
 from core.api.filters import FilterBackend
@@ -119,30 +120,40 @@ class DecisionView(APIView):
         return Response(ModerationActionSerializer(action).data)
 
 
-def _decision_schema(description: str) -> Callable[[type], type]:
-    return extend_schema(
-        responses={200: ModerationActionSerializer, **DECISION_ERRORS},
-        description=description,
-    )
+def _decides_on(
+    find: Callable[[Any], Listing | Cooperative], description: str
+) -> Callable[[type[DecisionView]], type[DecisionView]]:
+    """A decision view: what it decides on (`find`, by the URL's one key) and its description."""
+
+    def declare(view: type[DecisionView]) -> type[DecisionView]:
+        view.find = staticmethod(find)  # type: ignore[assignment]
+        return extend_schema(
+            responses={200: ModerationActionSerializer, **DECISION_ERRORS},
+            description=description,
+        )(view)
+
+    return declare
 
 
-@_decision_schema(
+@_decides_on(
+    selectors.listing_get_for_moderation,
     "Decide on a listing; the decision is logged and its cooperative e-mailed. "
-    "reject and suspend need a reason."
+    "reject and suspend need a reason.",
 )
 class ListingDecisionView(DecisionView):
-    find = staticmethod(selectors.listing_get_for_moderation)
+    """A moderator's decision on a listing (`decision` per URL)."""
 
 
 # Cooperatives -------------------------------------------------------------------------------
 
 
-@_decision_schema(
+@_decides_on(
+    selectors.cooperative_get_for_moderation,
     "Decide on a cooperative; the decision is logged and its owners and admins "
-    "e-mailed. reject and suspend need a reason."
+    "e-mailed. reject and suspend need a reason.",
 )
 class CooperativeDecisionView(DecisionView):
-    find = staticmethod(selectors.cooperative_get_for_moderation)
+    """A moderator's decision on a cooperative (`decision` per URL)."""
 
 
 class VerificationQueueView(StatusQueueView):
@@ -183,25 +194,40 @@ class ReportQueueView(ModeratorListView):
         return self.get_paginated_response(self.get_serializer(groups, many=True).data)
 
 
-class ReportResolveView(APIView):
-    permission_classes = [IsModerator]
+class ResolveView(APIView):
+    """A moderator closes one report or appeal, found by the URL's one key (`find`, 404 before the
+    body is read), with the outcome its body names (`input_class`); `resolve` asks the service and
+    says what to answer."""
 
-    @extend_schema(
-        request=ReportResolveInputSerializer,
-        responses={200: ReportSerializer(many=True), **DECISION_ERRORS},
-        description="Resolve a report and every other open report on the same item.",
-    )
-    def post(self, request: Request, report_id: int) -> Response:
-        report = selectors.report_get_for_moderation(report_id)
-        data = validated(ReportResolveInputSerializer, request.data)
-        reports = services.report_resolve(
-            report=report,
-            actor=request.user,  # type: ignore[arg-type]
-            outcome=data["outcome"],
-            note=data.get("note", ""),
-            decision=data.get("decision"),
-        )
-        return Response(ReportSerializer(reports, many=True).data)
+    permission_classes = [IsModerator]
+    find: Callable[[int], Any]
+    input_class: type[serializers.Serializer]
+
+    def post(self, request: Request, **key: int) -> Response:
+        (value,) = key.values()
+        found = type(self).find(value)
+        return Response(self.resolve(found, validated(self.input_class, request.data)))
+
+    @property
+    def moderator(self) -> User:
+        return self.request.user  # type: ignore[return-value]  # IsModerator: signed in
+
+    def resolve(self, found: Any, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+
+@extend_schema(
+    request=ReportResolveInputSerializer,
+    responses={200: ReportSerializer(many=True), **DECISION_ERRORS},
+    description="Resolve a report and every other open report on the same item.",
+)
+class ReportResolveView(ResolveView):
+    find = staticmethod(selectors.report_get_for_moderation)
+    input_class = ReportResolveInputSerializer
+
+    def resolve(self, found: Any, data: dict[str, Any]) -> Any:
+        reports = services.report_resolve(report=found, actor=self.moderator, **data)
+        return ReportSerializer(reports, many=True).data
 
 
 # The log ------------------------------------------------------------------------------------
@@ -279,24 +305,21 @@ class AppealQueueView(StatusQueueView):
     queue = staticmethod(selectors.appeal_queue)
 
 
-class AppealResolveView(APIView):
-    permission_classes = [IsModerator]
+@extend_schema(
+    request=AppealResolveInputSerializer,
+    responses={200: ModeratorAppealSerializer, **DECISION_ERRORS},
+    description="Uphold or overturn an appeal; overturning reverses the decision. Not by the "
+    "moderator who decided.",
+)
+class AppealResolveView(ResolveView):
+    find = staticmethod(selectors.appeal_get_for_moderation)
+    input_class = AppealResolveInputSerializer
 
-    @extend_schema(
-        request=AppealResolveInputSerializer,
-        responses={200: ModeratorAppealSerializer, **DECISION_ERRORS},
-        description="Uphold or overturn an appeal; overturning reverses the decision. Not by the "
-        "moderator who decided.",
-    )
-    def post(self, request: Request, appeal_id: int) -> Response:
-        appeal = selectors.appeal_get_for_moderation(appeal_id)
-        data = validated(AppealResolveInputSerializer, request.data)
-        appeal = services.appeal_resolve(
-            appeal=appeal,
-            actor=request.user,  # type: ignore[arg-type]
-            outcome=data["outcome"],
-            note=data["note"],
-        )
+    def resolve(self, found: Any, data: dict[str, Any]) -> Any:
+        appeal = services.appeal_resolve(appeal=found, actor=self.moderator, **data)
         appeal = selectors.appeal_get_for_moderation(appeal.pk)
-        context = {"request": request, "conflicts": selectors.cooperative_ids_of(request.user)}
-        return Response(ModeratorAppealSerializer(appeal, context=context).data)
+        context = {
+            "request": self.request,
+            "conflicts": selectors.cooperative_ids_of(self.moderator),
+        }
+        return ModeratorAppealSerializer(appeal, context=context).data

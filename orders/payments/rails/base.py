@@ -13,8 +13,6 @@ class Rail(Protocol):
     paid_up_front: bool
     # The seller records the payment itself ("mark paid"); otherwise the rail confirms it.
     seller_marks_paid: bool
-    # The `books` rules of the money events this rail posts (docs/ledger.md).
-    ledger_events: tuple[str, ...]
     # The checkout page's words for choosing it (translated).
     choice_help: Any
 
@@ -49,3 +47,37 @@ class Rail(Protocol):
     def paid_posting(self, order: Any) -> Any:
         """The ledger posting (`orders.books`) of a paid order that has no payment row of its own
         (the books check rebuilds the ledger from it)."""
+
+
+class OffPlatformRail:
+    """What a rail does at a step where no money moves through Minga: always available, can pay
+    anyone, starts nothing, refuses nothing, lets the seller act at once and undoes nothing; the
+    seller records the payment. A rail whose money moves outside the platform (the invoice rail)
+    states only what is its own; a rail that moves money (the card rail) answers every step."""
+
+    paid_up_front: bool = False
+    seller_marks_paid: bool = True
+
+    def is_available(self) -> bool:
+        return True
+
+    def can_pay(self, seller: Any, currency: str) -> bool:
+        return True
+
+    def checkout_placed(self, checkout: Any) -> None:
+        return None
+
+    def payment_payload(self, checkout: Any) -> dict[str, str] | None:
+        return None
+
+    def payment_refusal(self, checkout: Any) -> str | None:
+        return None
+
+    def check_order_transition(self, order: Any, action: str) -> None:
+        return None
+
+    def is_order_payable_now(self, order: Any) -> bool:
+        return True
+
+    def order_closed(self, order: Any) -> None:
+        return None

@@ -18,12 +18,6 @@ class StripeRail:
     label: Any = gettext_lazy("Card (Stripe)")
     paid_up_front: bool = True
     seller_marks_paid: bool = False
-    ledger_events: tuple[str, ...] = (
-        "card_payment",
-        "transfer_sent",
-        "refund",
-        "transfer_reversal",
-    )
     choice_help: Any = gettext_lazy("Card: pay the whole cart at once now")
 
     def is_available(self) -> bool:
