@@ -139,7 +139,7 @@ def test_bad_lines_are_a_400_naming_the_field(buyer_coop, buyer_owner, make_body
 
 
 def test_a_checkout_with_lines_costs_fewer_queries_whatever_its_size(
-    buyer_coop, buyer_owner, django_capture_on_commit_callbacks
+    buyer_coop, buyer_owner, django_capture_on_commit_callbacks, order_emails_queued
 ):
     counts = {}
     for size in (1, 4):
