@@ -21,13 +21,13 @@ from tests.orders.conftest import add_to_cart, checkout, place_order, send_queue
 pytestmark = pytest.mark.django_db
 
 # The buyer cooperative with the person's role; in the transaction: the cart lock, the key, the
-# lines, the listings' lock (with the person's roles in the sellers, for the orders' actions),
-# the agreements in force between the buyer and the cart's sellers (issue #19: agreed prices),
-# the checkout, the stock, the orders, their lines, their events, the cart lines; after commit,
-# the catalogue version's bump (the e-mails' recipients are read by the worker, which gets the
-# orders' ids). A savepoint and its release stand for BEGIN and COMMIT (a token's
-# authentication is cached). Raise it only with a reason in docs/orders.md.
-CHECKOUT_QUERIES = 15
+# lines, the listings' lock (with the person's roles in the sellers, for the orders' actions,
+# and whether the buyer has an agreement with each: the agreements themselves, issue #19, are
+# read only then), the checkout, the stock, the orders, their lines, their events, the cart
+# lines; after commit, the catalogue version's bump (the e-mails' recipients are read by the
+# worker, which gets the orders' ids). A savepoint and its release stand for BEGIN and COMMIT
+# (a token's authentication is cached). Raise it only with a reason in docs/orders.md.
+CHECKOUT_QUERIES = 14
 
 
 def fill_cart(buyer: Any, user: Any, *, sellers: int, lines_per_seller: int) -> None:
