@@ -11,6 +11,8 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from core import tasks as core_tasks
+from core.models import EmailFailure
 from orders import tasks
 from orders.api.serializers import OrderDetailSerializer
 from orders.models import CartLine, Order
@@ -161,3 +163,24 @@ def test_the_request_queues_only_ids_and_the_worker_mails_each_order_once(
     assert f"New order #{order['id']} from {buyer_coop.name}" in subjects
     tasks.send_orders_placed(*args, **kwargs)  # redelivered: the batch was sent
     assert len(mail.outbox) == 2
+
+
+def test_with_the_broker_down_the_order_emails_are_recorded_as_not_sent(
+    buyer_coop, buyer_owner, seller_owner, listing, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The request cannot hand the ids to the worker: it composes the e-mails itself, and
+    `core.email` records each one admins must see (as for any e-mail the broker refused)."""
+
+    def broker_down(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.send_orders_placed, "delay", broker_down)
+    monkeypatch.setattr(core_tasks.send_emails, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place_order(buyer_owner, buyer_coop, listing)
+
+    assert Order.objects.filter(pk=order["id"]).exists()
+    assert mail.outbox == []
+    assert sorted(EmailFailure.objects.values_list("recipient", flat=True)) == sorted(
+        [seller_owner.email, buyer_owner.email]
+    )
