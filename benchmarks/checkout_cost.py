@@ -48,6 +48,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="cProfile: functions whose path matches")
     parser.add_argument("--sort", default="cumulative", help="cProfile order: tottime...")
     parser.add_argument("--top", type=int, default=45, help="cProfile: how many functions")
+    parser.add_argument("--dump", default="", help="cProfile: also write the stats to this file")
     parser.add_argument(
         "--queries", action="store_true", help="print the SQL of one of each request"
     )
@@ -166,6 +167,8 @@ def main() -> None:
     if args.profile:
         restrictions: list[str | int] = [args.only] if args.only else []
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(*restrictions, args.top)
+        if args.dump:
+            profiler.dump_stats(args.dump)  # for pstats' print_callees / print_callers
 
 
 if __name__ == "__main__":

@@ -3,9 +3,16 @@ force between its seller and the buyer (`quotes`), else the public price the car
 
 from typing import Any, NamedTuple
 
+from django.db.models import Exists, OuterRef
+
 from cooperatives.models import Cooperative
 from marketplace.models import Listing
-from quotes.services.agreements import agreement_prices, agreement_unit_price, price_reason
+from quotes.services.agreements import (
+    agreement_prices,
+    agreement_unit_price,
+    agreements_active_for,
+    price_reason,
+)
 
 
 class AgreedTerms(NamedTuple):
@@ -29,7 +36,14 @@ def apply_agreements(
     per seller whose lines an agreement priced, that agreement's payment terms for the order
     (the agreement that priced the most of it, when two did). The same number of queries for
     one line or a hundred."""
-    priced_lines = [line for line in lines if line.listing_id in listings]
+    priced_lines = [
+        line
+        for line in lines
+        if line.listing_id in listings
+        and getattr(listings[line.listing_id], "may_have_agreement", True)
+    ]
+    if not priced_lines:
+        return {}  # no agreement with these sellers (`with_agreement_flag`): no query
     prices = agreement_prices(
         buyer=buyer, lines=[(listings[line.listing_id], line.quantity) for line in priced_lines]
     )
@@ -46,6 +60,17 @@ def apply_agreements(
         agreement = max(by_agreement, key=lambda a: (by_agreement[a], -a.pk))
         terms[seller_id] = AgreedTerms(agreement.payment_terms_days, agreement.credit_share_bps)
     return terms
+
+
+def with_agreement_flag(listings: Any, buyer: Cooperative) -> Any:
+    """The listings' query, each listing annotated `may_have_agreement`: whether an active
+    agreement between its seller and the buyer exists, so that `apply_agreements` skips the
+    agreements' own query for the many buyers who have none (in the same statement)."""
+    return listings.annotate(
+        may_have_agreement=Exists(
+            agreements_active_for(buyer).filter(seller_id=OuterRef("cooperative_id"))
+        )
+    )
 
 
 def price_views(views: list[Any], buyer: Cooperative) -> None:

@@ -5,6 +5,8 @@ Each member gets the message in their own language (`User.language`, else the si
 is composed once per language, not once per person."""
 
 import functools
+import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +24,8 @@ from orders import labels
 from orders.models import Order
 
 Compose = Callable[[], tuple[str, str]]
+
+logger = logging.getLogger(__name__)
 
 
 def order_url(order: Order) -> str:
@@ -59,23 +63,31 @@ def notify_cooperatives(notices: list[tuple[Cooperative, Compose]], *, exclude: 
     connection to send them all. A failure there is logged; it cannot undo what was committed."""
 
     def send() -> None:
-        recipients = members_recipients(
-            sorted({cooperative.pk for cooperative, _compose in notices}), exclude=exclude
-        )
-        messages = []
-        for cooperative, compose in notices:
-            rendered: dict[str, tuple[str, str]] = {}
-            for email, language in recipients.get(cooperative.pk, []):
-                language = language or settings.LANGUAGE_CODE
-                if language not in rendered:
-                    with translation.override(language):
-                        rendered[language] = compose()
-                subject, body = rendered[language]
-                messages.append(Email(to=email, subject=subject, body=body))
-        send_emails(messages)
+        send_emails(compose_notices(notices, exclude=exclude))
 
     if notices:
         transaction.on_commit(send, robust=True)
+
+
+def compose_notices(
+    notices: list[tuple[Cooperative, Compose]], *, exclude: Any = None
+) -> list[Email]:
+    """The e-mails of these notices: one query for the recipients of all the cooperatives, each
+    message composed once per language."""
+    recipients = members_recipients(
+        sorted({cooperative.pk for cooperative, _compose in notices}), exclude=exclude
+    )
+    messages = []
+    for cooperative, compose in notices:
+        rendered: dict[str, tuple[str, str]] = {}
+        for email, language in recipients.get(cooperative.pk, []):
+            language = language or settings.LANGUAGE_CODE
+            if language not in rendered:
+                with translation.override(language):
+                    rendered[language] = compose()
+            subject, body = rendered[language]
+            messages.append(Email(to=email, subject=subject, body=body))
+    return messages
 
 
 def notify_cooperative(cooperative: Cooperative, compose: Compose, *, exclude: Any = None) -> None:
@@ -101,7 +113,40 @@ def notify_orders_placed(
     orders: list[Order], *, tell_seller: bool = True, tell_buyer: bool = True, is_paid: bool = False
 ) -> None:
     """The orders of one checkout: each seller hears of its order, the buyer of each order (a
-    card order's seller only once it is paid, `is_paid`)."""
+    card order's seller only once it is paid, `is_paid`). Only the orders' ids leave the request,
+    after commit: the worker reads the orders and the recipients and composes the e-mails
+    (`orders.tasks.send_orders_placed`), off the path of the checkout that placed them."""
+    if not orders or not (tell_seller or tell_buyer):
+        return
+    from orders import tasks  # orders.tasks imports this module when it runs
+
+    order_ids = sorted(order.pk for order in orders)
+    flags = {"tell_seller": tell_seller, "tell_buyer": tell_buyer, "is_paid": is_paid}
+
+    def enqueue() -> None:
+        try:
+            tasks.send_orders_placed.delay(order_ids, batch=uuid.uuid4().hex, **flags)
+        except Exception:  # the broker is down: composed here, recorded as core.email does
+            logger.exception("Could not queue the e-mails of orders %s", order_ids)
+            send_emails(orders_placed_emails(order_ids, **flags))
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+def orders_placed_emails(
+    order_ids: list[int],
+    *,
+    tell_seller: bool = True,
+    tell_buyer: bool = True,
+    is_paid: bool = False,
+) -> list[Email]:
+    """The e-mails of `notify_orders_placed`, composed from the orders as stored."""
+    orders = (
+        Order.objects.filter(pk__in=order_ids)
+        .select_related("buyer", "seller")
+        .prefetch_related("lines")
+        .order_by("pk")
+    )
     notices: list[tuple[Cooperative, Compose]] = []
     for order in orders:
         lines = functools.cache(functools.partial(_lines, order))  # read once, in any language
@@ -109,7 +154,7 @@ def notify_orders_placed(
             notices.append((order.seller, _placed_for_seller(order, lines, is_paid=is_paid)))
         if tell_buyer:
             notices.append((order.buyer, _placed_for_buyer(order, lines)))
-    notify_cooperatives(notices)
+    return compose_notices(notices)
 
 
 def _money(order: Order) -> str:

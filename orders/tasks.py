@@ -6,6 +6,7 @@ as `pending` rows; the periodic jobs of CELERY_BEAT_SCHEDULE are the management 
 (the commands stay as manual tools)."""
 
 import logging
+from dataclasses import asdict
 from datetime import timedelta
 
 from django.utils import timezone
@@ -33,6 +34,26 @@ def settle(
         reversals=reversals,
         expire_checkouts=expire_checkouts,
     ).run()
+
+
+@minga_task
+def send_orders_placed(
+    order_ids: list[int],
+    tell_seller: bool = True,
+    tell_buyer: bool = True,
+    is_paid: bool = False,
+    batch: str = "",
+) -> int:
+    """E-mail the sellers and buyers of these just-placed orders (orders.notifications
+    `notify_orders_placed`: the request enqueues only the ids, naming the batch). A batch is
+    delivered once: a second run (a retry, a redelivery) sends nothing more."""
+    from core.tasks import send_emails
+    from orders.notifications import orders_placed_emails
+
+    emails = orders_placed_emails(
+        order_ids, tell_seller=tell_seller, tell_buyer=tell_buyer, is_paid=is_paid
+    )
+    return send_emails([asdict(email) for email in emails], batch=batch)  # type: ignore[no-any-return]
 
 
 def _raise_if_stopped(report: object) -> None:

@@ -35,6 +35,21 @@ from orders.state import OrderStatus
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
+# What checkout reads of the locked listings and their sellers (the rules, the prices, the rails,
+# the orders and their answer), not their descriptions, stored cards or profiles: a field left
+# out costs a query when read, so a new reader of one adds it here.
+LOCKED_COLUMNS = (
+    *("kind", "title", "unit", "price_amount", "currency", "min_order_quantity", "stock"),
+    *("status", "category_id", "credit_share_bps", "cooperative_id"),
+    *(
+        f"cooperative__{name}"
+        for name in (
+            *("name", "slug", "country", "time_zone", "verification_status"),
+            *("stripe_account_id", "is_payouts_enabled", "payment_terms_days", "credit_share_bps"),
+        )
+    ),
+)
+
 
 class CheckoutConflict(DomainError):
     """The cart cannot be ordered as it is; `lines` names each line and what is wrong with it."""
@@ -296,9 +311,9 @@ def checkout_place(
         chosen = _cart_lines(cart, currency)
         currency = chosen[0].currency
         chosen = _card_payable_lines(chosen, only_card_payable, rail)
-        listings = _lock_listings(chosen, actor)
+        listings = _lock_listings(chosen, actor, buyer)
     else:
-        listings = _lock_listings_by_id([line.listing for line in lines], actor)
+        listings = _lock_listings_by_id([line.listing for line in lines], actor, buyer)
         chosen = _requested_lines(lines, listings, buyer)
         currency = _requested_currency(chosen, currency)
         chosen = _card_payable_lines(chosen, only_card_payable, rail)
@@ -361,20 +376,28 @@ def _cart_lines(cart: Cart | None, currency: str) -> list[CartLine]:
     return [line for line in lines if line.currency == currency]
 
 
-def _lock_listings(lines: list[CartLine], actor: Any) -> dict[int, Listing]:
-    return _lock_listings_by_id([line.listing_id for line in lines if line.listing_id], actor)
+def _lock_listings(lines: list[CartLine], actor: Any, buyer: Cooperative) -> dict[int, Listing]:
+    return _lock_listings_by_id(
+        [line.listing_id for line in lines if line.listing_id], actor, buyer
+    )
 
 
-def _lock_listings_by_id(listing_ids: list[int], actor: Any = None) -> dict[int, Listing]:
+def _lock_listings_by_id(
+    listing_ids: list[int], actor: Any = None, buyer: Cooperative | None = None
+) -> dict[int, Listing]:
     """Lock the listings in primary-key order; their sellers (for suspension) come in the same
     statement, not locked, and so does the actor's role in each seller, which the response's
-    actions ask for (one query fewer than asking afterwards)."""
+    actions ask for (one query fewer than asking afterwards), and, given the buyer, whether it
+    has an agreement with each seller (most have none: their agreements are not read)."""
     listings = (
         Listing.objects.select_for_update(of=("self",))
         .select_related("cooperative")
+        .only(*LOCKED_COLUMNS)
         .filter(pk__in=sorted(set(listing_ids)))
         .order_by("pk")
     )
+    if buyer is not None:
+        listings = agreed.with_agreement_flag(listings, buyer)
     with_roles = getattr(actor, "is_authenticated", False)
     if with_roles:
         roles = Membership.objects.filter(user=actor, cooperative=OuterRef("cooperative_id"))

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,6 +151,14 @@ def agreement_unit_price(
     return agreement_prices(buyer=buyer, lines=[(listing, quantity)], now=now)[0]
 
 
+def agreements_active_for(buyer: Cooperative) -> QuerySet[Agreement]:
+    """The active agreements that may price the buyer's lines: its own and its buyer groups'
+    (whether each is in force today is for the caller to judge, in the seller's local day)."""
+    return Agreement.objects.filter(status=AgreementStatus.ACTIVE).filter(
+        Q(buyer=buyer) | Q(buyer_group__members=buyer)
+    )
+
+
 def agreement_prices(
     *, buyer: Cooperative, lines: list[tuple[Listing, int]], now: datetime | None = None
 ) -> list[tuple[Priced, Agreement | None]]:
@@ -162,10 +170,8 @@ def agreement_prices(
     seller_ids = {listing.cooperative_id for listing, _quantity in lines}
     agreements = [
         agreement
-        for agreement in Agreement.objects.filter(
-            seller_id__in=seller_ids, status=AgreementStatus.ACTIVE
-        )
-        .filter(Q(buyer=buyer) | Q(buyer_group__members=buyer))
+        for agreement in agreements_active_for(buyer)
+        .filter(seller_id__in=seller_ids)
         .select_related("seller")
         .prefetch_related(
             Prefetch("prices", queryset=AgreementPrice.objects.select_related("category"))

@@ -5,10 +5,29 @@ from typing import Any
 
 import pytest
 
+from orders import tasks
 from tests.conftest import client_for
 from tests.factories import ListingFactory
 
 _keys = itertools.count(1)
+
+
+@pytest.fixture
+def order_emails_queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
+    """What the request hands the worker for the order e-mails (only ids), kept instead of run,
+    so that a query count is the request's own; `send_queued_order_emails` then runs it as the
+    worker would."""
+    queued: list[tuple[Any, Any]] = []
+    monkeypatch.setattr(
+        tasks.send_orders_placed, "delay", lambda *args, **kwargs: queued.append((args, kwargs))
+    )
+    return queued
+
+
+def send_queued_order_emails(queued: list[tuple[Any, Any]]) -> None:
+    for args, kwargs in queued:
+        tasks.send_orders_placed(*args, **kwargs)
+    queued.clear()
 
 
 @pytest.fixture

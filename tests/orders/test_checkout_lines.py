@@ -14,6 +14,7 @@ from orders.models import CartLine, Checkout, Order
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
 from tests.orders.conftest import add_to_cart, checkout
 from tests.orders.test_checkout_cost import CHECKOUT_QUERIES
+from tests.quotes import helpers
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_bad_lines_are_a_400_naming_the_field(buyer_coop, buyer_owner, make_body
 
 
 def test_a_checkout_with_lines_costs_fewer_queries_whatever_its_size(
-    buyer_coop, buyer_owner, django_capture_on_commit_callbacks
+    buyer_coop, buyer_owner, django_capture_on_commit_callbacks, order_emails_queued
 ):
     counts = {}
     for size in (1, 4):
@@ -155,3 +156,34 @@ def test_a_checkout_with_lines_costs_fewer_queries_whatever_its_size(
     assert counts[1] == counts[4], counts
     # No cart lock, no cart lines read or deleted, and the buyer read once (by the view).
     assert counts[1] <= CHECKOUT_QUERIES - 3, counts
+
+
+def test_only_a_buyer_with_an_agreement_has_the_agreements_read_and_pays_their_price(
+    buyer_coop, buyer_owner, django_capture_on_commit_callbacks, order_emails_queued
+):
+    """The listings' lock says whether the buyer has an agreement with each seller: without
+    one, the agreements are not read (two queries fewer); with one, its price applies as before."""
+    public, agreed = seller_listing(stock=50), seller_listing(stock=50)
+    seller_owner = agreed.cooperative.memberships.get().user
+    helpers.agreement(
+        agreed.cooperative,
+        seller_owner,
+        agreed,
+        accept=(buyer_coop, buyer_owner),
+        buyer=buyer_coop,
+        prices=[{"listing": agreed, "fixed_price_amount": 2_000}],
+    )
+
+    counts, prices = [], []
+    for listing in (public, agreed):
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = checkout(buyer_owner, buyer_coop, lines=lines((listing, 1)))
+        assert response.status_code == 201, response.content
+        counts.append(len(queries))
+        prices.append(response.json()["orders"][0]["lines"][0]["unit_price_amount"])
+
+    assert prices == [2_500, 2_000]
+    assert counts[1] == counts[0] + 2, counts  # the agreements, and their prices
