@@ -40,12 +40,32 @@ def _badges(language: str, verification_status: str, is_recuperated: bool) -> Sa
     return SafeString(badges)  # nosec B703  # our template's output, autoescaped
 
 
+class _Link:
+    """A page's links to one kind of page, reversed once: the URL with `arg` in its place.
+    (Reversing two URLs per card was a tenth of a built catalogue page.)"""
+
+    MARK = "9876543210"  # an id and a slug alike
+
+    def __init__(self, name: str) -> None:
+        self.before, self.after = reverse(name, args=[self.MARK]).split(self.MARK)
+
+    def to(self, arg: object) -> str:
+        return f"{self.before}{arg}{self.after}"
+
+
+class _Links:
+    def __init__(self) -> None:
+        self.listing = _Link("frontend:listing")
+        self.profile = _Link("frontend:profile")
+
+
 class ListingCard:
     """One listing of a page; `{{ card }}` in a template writes it (`__html__`)."""
 
-    def __init__(self, row: CardRow) -> None:
+    def __init__(self, row: CardRow, links: _Links) -> None:
         self.row = row
         self.pk = row.pk
+        self.links = links
 
     def _picture(self, title: str, cover: str) -> SafeString:
         url, alt_text = json.loads(cover)
@@ -62,7 +82,7 @@ class ListingCard:
     def _seller(self, seller: Seller, language: str) -> SafeString:
         return format_html(
             '<p class="meta"><a href="{}">{}</a> · {}</p><p class="badges">{}</p>',
-            reverse("frontend:profile", args=[seller.slug]),
+            self.links.profile.to(seller.slug),
             seller.name,
             country_name(seller.country),
             _badges(language, seller.verification_status, seller.is_recuperated),
@@ -80,7 +100,7 @@ class ListingCard:
             '<li class="card listing-card">{}<div><h3 class="listing-title"><a href="{}">{}</a>'
             '</h3><p class="price">{} <span class="meta">{}</span></p>{}{}</div></li>',
             self._picture(title, cover),
-            reverse("frontend:listing", args=[self.pk]),
+            self.links.listing.to(self.pk),
             title,
             price,
             _("per %(unit)s") % {"unit": unit_name(fields["unit"])},
@@ -94,4 +114,5 @@ class ListingCard:
 
 def listing_cards(ids: list[int]) -> list[ListingCard]:
     """A page's cards by listing id (`CappedPaginator`'s `fetch_rows`)."""
-    return [ListingCard(row) for row in selectors.listing_card_rows(ids)]
+    links = _Links()
+    return [ListingCard(row, links) for row in selectors.listing_card_rows(ids)]
