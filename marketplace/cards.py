@@ -196,10 +196,14 @@ class CardRow:
     values: tuple[Any, ...]
     rebuilt: str | None = None  # the card built for this answer when the stored one was empty
 
+    @property
+    def text(self) -> str:
+        """The stored card (see `build`)."""
+        return str(self.rebuilt if self.values[1] is None else self.values[1])
+
     def lines(self) -> list[str]:
         """The stored card's four lines (see `build`)."""
-        stored = self.rebuilt if self.values[1] is None else self.values[1]
-        return str(stored).split("\n", 3)
+        return self.text.split("\n", 3)
 
     @property
     def stock(self) -> int | None:
