@@ -315,6 +315,4 @@ def _category_json(language: str, values: tuple[Any, ...]) -> str:
         label = name_es
     elif language.startswith("pt") and name_pt_br:
         label = name_pt_br
-    return dumps(
-        {"id": category_id, "slug": slug, "name": name, "label": str(label), "path": path}
-    )
+    return dumps({"id": category_id, "slug": slug, "name": name, "label": str(label), "path": path})

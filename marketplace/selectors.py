@@ -3,9 +3,13 @@ queries constant whatever the number of listings it returns."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import IntegerField, Prefetch, Q, QuerySet, Value
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import translation
 
@@ -37,22 +41,29 @@ def _read_reader(user: Any) -> None:
     they moderate). Every built catalogue request asks both; they were two queries."""
     if "_member_cooperative_ids" in user.__dict__:
         return
-    memberships = (
-        Membership.objects.filter(user=user)
-        .order_by()
-        .values_list("cooperative_id", "cooperative__verification_status")
-    )
-    groups = (
-        user.groups.order_by()
-        .annotate(no_cooperative=Value(None, output_field=IntegerField()))
-        .values_list("no_cooperative", "name")
-    )
-    rows = list(memberships.union(groups, all=True))
+    with connection.cursor() as cursor:
+        cursor.execute(_reader_sql(), [user.pk, user.pk])
+        rows = cursor.fetchall()
     # A membership always names its cooperative; a group row names none.
     user.remember_group_names(name for pk, name in rows if pk is None)
     user.__dict__["_member_cooperative_ids"] = [pk for pk, _status in rows if pk is not None]
     user.__dict__["_in_suspended_cooperative"] = any(
         pk is not None and status == VerificationStatus.SUSPENDED for pk, status in rows
+    )
+
+
+@lru_cache(maxsize=1)
+def _reader_sql() -> str:
+    """`_read_reader`'s statement, written by hand once: built by the ORM, the union cost
+    more to compile on each request than to run."""
+    membership, cooperative = Membership._meta, Cooperative._meta
+    user_groups = get_user_model()._meta.get_field("groups").remote_field.through._meta
+    group = Group._meta
+    return (
+        f"SELECT m.cooperative_id, c.verification_status FROM {membership.db_table} m"  # noqa: S608  # nosec B608: our table names, values as parameters
+        f" JOIN {cooperative.db_table} c ON c.id = m.cooperative_id WHERE m.user_id = %s"
+        f" UNION ALL SELECT NULL, g.name FROM {group.db_table} g"
+        f" JOIN {user_groups.db_table} ug ON ug.group_id = g.id WHERE ug.user_id = %s"
     )
 
 
@@ -77,7 +88,6 @@ def sees_public_catalogue(user: Any, *, seller_id: int | None = None) -> bool:
         return False
     if seller_id is not None:
         return seller_id not in member_cooperative_ids(user)
-    member_cooperative_ids(user)  # also notes whether one of them is suspended
     return not user.__dict__["_in_suspended_cooperative"]
 
 
