@@ -225,13 +225,33 @@ class Seller:
     is_recuperated: bool
 
 
+def _row_values(ids: list[int]) -> list[tuple[Any, ...]]:
+    """`Listing.objects.filter(pk__in=ids).values_list(*ROW_FIELDS)`, its statement compiled
+    once per number of ids on each database connection (compiling it cost more than running
+    it): the same SQL and the same conversion of the values."""
+    if not ids:
+        return []
+    statements: dict[int, Any] = connection.__dict__.setdefault("_minga_card_rows", {})
+    found = statements.get(len(ids))
+    if found is None:
+        stand_ins = list(range(-len(ids), 0))  # no listing has these ids: only their places
+        queryset = Listing.objects.filter(pk__in=stand_ins).values_list(*ROW_FIELDS)
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if list(params) != stand_ins:  # pragma: no cover - Django writes `IN (%s, ...)`
+            raise RuntimeError("The card rows' statement must take the ids alone.")
+        found = statements[len(ids)] = (sql, compiler)
+    sql, compiler = found
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        fetched = cursor.fetchall()
+    return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+
+
 def card_rows(ids: list[int]) -> list[CardRow]:
     """The page's listings by id: one query for the stored cards and what is read live; cards
     found empty are built from the listings in full (two more queries) and rebuilt after."""
-    rows = [
-        CardRow(values[0], values)
-        for values in Listing.objects.filter(pk__in=ids).values_list(*ROW_FIELDS)
-    ]
+    rows = [CardRow(values[0], values) for values in _row_values(ids)]
     missing = [row.pk for row in rows if row.values[1] is None]
     if missing:
         built = {
