@@ -57,7 +57,7 @@ def _reader_sql() -> str:
     """`_read_reader`'s statement, written by hand once: built by the ORM, the union cost
     more to compile on each request than to run."""
     membership, cooperative = Membership._meta, Cooperative._meta
-    user_groups = get_user_model()._meta.get_field("groups").remote_field.through._meta
+    user_groups = get_user_model().groups.through._meta
     group = Group._meta
     return (
         f"SELECT m.cooperative_id, c.verification_status FROM {membership.db_table} m"  # noqa: S608  # nosec B608: our table names, values as parameters
