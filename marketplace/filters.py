@@ -178,7 +178,7 @@ class ListingFilter(django_filters.FilterSet):
         """What the filters answer for a query that names none of them (`sets_a_filter`):
         the published listings, newest first. Without building the FilterSet and its form,
         which copy every filter and field per request: a third of a built list's time
-        (docs/catalogue.md, "Built signed-in requests")."""
+        (benchmarks/README.md, "Session 7, lane built")."""
         return selectors.listing_order(
             queryset.filter(status=ListingStatus.PUBLISHED), "", searching=False
         )
