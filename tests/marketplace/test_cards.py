@@ -134,8 +134,8 @@ def test_a_card_written_once_still_follows_the_readers_time_zone(listing, zone, 
     settings.ALLOWED_HOSTS = ["*"]
     request = RequestFactory().get("/api/v1/listings/", HTTP_HOST="other.example.org")
     with translation.override("es"):
-        other_host = json.loads(
-            cards.Renderer(request, "es").cards(cards.card_rows([listing.pk]))
-        )[0]
+        other_host = json.loads(cards.Renderer(request, "es").cards(cards.card_rows([listing.pk])))[
+            0
+        ]
     assert other_host["thumbnail_url"].startswith("http://other.example.org/")
     assert {**other_host, "thumbnail_url": None} == {**first, "thumbnail_url": None}

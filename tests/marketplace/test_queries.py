@@ -171,9 +171,7 @@ def test_keyset_pages_walk_the_catalogue_without_a_count(
     assert client.get("/api/v1/listings/?cursor=bm90LWpzb24").status_code == 400
 
 
-def test_a_signed_in_reader_costs_one_query_more_than_an_anonymous_one(
-    many_listings, buyer_member
-):
+def test_a_signed_in_reader_costs_one_query_more_than_an_anonymous_one(many_listings, buyer_member):
     """Their memberships and groups together; and a query that names no filter builds no
     FilterSet, whose category and search lookups it does not need (marketplace/filters.py)."""
     url = "/api/v1/listings/?page_size=50&fresh=1"
