@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -27,7 +28,7 @@ from core.reference import country_choices
 from frontend.credit_fields import credit_share_field, set_share_choices
 from frontend.forms import optional_choice, search_field, with_empty
 from frontend.widgets import LongSelect
-from marketplace import selectors
+from marketplace import catalogue_version, selectors
 from marketplace.models import MAX_STOCK, DeliveryMode, Listing, ListingKind, Unit, unit_name
 from moderation.models import ReportReason
 
@@ -173,8 +174,22 @@ class CatalogueFilterForm(forms.Form):
         writes them, in two parts: before and after the result count in the filters' summary.
         The same for every reader in a language while the categories stay the same, so they are
         written once per language and category tree (this process's memory), not per page."""
-        categories = category_choices(str(_("Every category")))
-        return _unfiltered_fields(get_language() or "", tuple(categories))
+        language = get_language() or ""
+        version = catalogue_version.READ_BY_REQUEST.get()
+        if version is not None and settings.CATALOGUE_RESPONSE_CACHE_SECONDS:
+            # The request read the catalogue's version before its data, and a category saved,
+            # moved or deleted bumps it: the tree need not be read again while it stands
+            # (with the response cache off, the version is not relied on: read the tree).
+            categories = _categories_at(version.number, language)
+        else:
+            categories = tuple(category_choices(str(_("Every category"))))
+        return _unfiltered_fields(language, categories)
+
+
+@lru_cache(maxsize=8)
+def _categories_at(_version: int, _language: str) -> tuple[tuple[str, str], ...]:
+    """The category choices of the filter form at a catalogue version, in a language."""
+    return tuple(category_choices(str(_("Every category"))))
 
 
 class _CountMark:

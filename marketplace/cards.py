@@ -22,14 +22,14 @@ it never stores a card built from data older than the row it lands on.
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.fields import DateTimeField
 
 from marketplace.models import Listing, ListingImage
@@ -196,10 +196,14 @@ class CardRow:
     values: tuple[Any, ...]
     rebuilt: str | None = None  # the card built for this answer when the stored one was empty
 
+    @property
+    def text(self) -> str:
+        """The stored card (see `build`)."""
+        return str(self.rebuilt if self.values[1] is None else self.values[1])
+
     def lines(self) -> list[str]:
         """The stored card's four lines (see `build`)."""
-        stored = self.rebuilt if self.values[1] is None else self.values[1]
-        return str(stored).split("\n", 3)
+        return self.text.split("\n", 3)
 
     @property
     def stock(self) -> int | None:
@@ -221,13 +225,34 @@ class Seller:
     is_recuperated: bool
 
 
+def _row_values(ids: list[int]) -> list[tuple[Any, ...]]:
+    """`Listing.objects.filter(pk__in=ids).values_list(*ROW_FIELDS)`, its statement compiled
+    once per number of ids on each database connection (compiling it cost more than running
+    it): the same SQL and the same conversion of the values."""
+    if not ids:
+        return []
+    database = connections[router.db_for_read(Listing)]  # this thread's connection
+    statements: dict[int, Any] = database.__dict__.setdefault("_minga_card_rows", {})
+    found = statements.get(len(ids))
+    if found is None:
+        stand_ins = list(range(-len(ids), 0))  # no listing has these ids: only their places
+        queryset = Listing.objects.filter(pk__in=stand_ins).values_list(*ROW_FIELDS)
+        compiler = queryset.query.get_compiler(connection=database)
+        sql, params = compiler.as_sql()
+        if list(params) != stand_ins:  # pragma: no cover - Django writes `IN (%s, ...)`
+            raise RuntimeError("The card rows' statement must take the ids alone.")
+        found = statements[len(ids)] = (sql, compiler)
+    sql, compiler = found
+    with database.cursor() as cursor:
+        cursor.execute(sql, ids)
+        fetched = cursor.fetchall()
+    return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+
+
 def card_rows(ids: list[int]) -> list[CardRow]:
     """The page's listings by id: one query for the stored cards and what is read live; cards
     found empty are built from the listings in full (two more queries) and rebuilt after."""
-    rows = [
-        CardRow(values[0], values)
-        for values in Listing.objects.filter(pk__in=ids).values_list(*ROW_FIELDS)
-    ]
+    rows = [CardRow(values[0], values) for values in _row_values(ids)]
     missing = [row.pk for row in rows if row.values[1] is None]
     if missing:
         built = {
@@ -241,15 +266,6 @@ def card_rows(ids: list[int]) -> list[CardRow]:
     return rows
 
 
-def _category_label(values: tuple[Any, ...], language: str) -> str:
-    name, name_es, name_pt_br = values[13], values[14], values[15]
-    if language.startswith("es") and name_es:
-        return str(name_es)
-    if language.startswith("pt") and name_pt_br:
-        return str(name_pt_br)
-    return str(name)
-
-
 class Renderer:
     """Writes a page of `CardRow`s as the list's JSON, for one request (its language and host)."""
 
@@ -260,7 +276,7 @@ class Renderer:
         except LookupError:
             self.language = settings.LANGUAGE_CODE
         self.host = request.build_absolute_uri("/")[:-1]
-        self._written: dict[tuple[str, int], str] = {}
+        self.zone = timezone.get_current_timezone_name()  # of the dates written
 
     def _thumbnail(self, url: str) -> str:
         if not url:
@@ -269,45 +285,55 @@ class Renderer:
             return dumps(self.host + url)
         return dumps(self.request.build_absolute_uri(url))
 
-    def _seller(self, values: tuple[Any, ...]) -> dict[str, Any]:
-        return {
-            "slug": values[6],
-            "name": values[7],
-            "country": values[8],
-            "is_verified": values[9] == "verified",
-            "is_recuperated": values[10],
-        }
-
-    def _category(self, values: tuple[Any, ...]) -> dict[str, Any]:
-        return {
-            "id": values[11],
-            "slug": values[12],
-            "name": values[13],
-            "label": _category_label(values, self.language),
-            "path": values[16],
-        }
-
-    def _once(self, kind: str, key: int, values: tuple[Any, ...]) -> str:
-        """A seller's or category's JSON, written once per page (many cards share them)."""
-        found = self._written.get((kind, key))
-        if found is None:
-            make = self._seller if kind == "seller" else self._category
-            found = self._written[(kind, key)] = dumps(make(values))
-        return found
-
     def card(self, row: CardRow) -> str:
-        values = row.values
-        thumbnail, prices, own, _cover = row.lines()
-        price_display = json.loads(prices).get(self.language)
-        stock = values[2]
+        thumbnail = row.text.split("\n", 1)[0]
         return (
-            f'{{"id":{row.pk},"cooperative":{dumps(values[6])},"seller":{self._once("seller", values[5], values)},'
-            f'{own},"category":{self._once("category", values[11], values)},"price_display":{dumps(price_display)},'
-            f'"stock":{"null" if stock is None else int(stock)},'
-            f'"is_made_to_order":{"true" if stock is None else "false"},'
-            f'"status":{dumps(values[3])},"updated_at":{dumps(_datetime(values[4]))},'
+            f"{_card_json(self.language, self.zone, row.values, row.rebuilt)}"
             f'"thumbnail_url":{self._thumbnail(thumbnail)}}}'
         )
 
     def cards(self, rows: Iterable[CardRow]) -> str:
         return "[" + ",".join(self.card(row) for row in rows) + "]"
+
+
+@lru_cache(maxsize=4096)
+def _card_json(language: str, zone: str, values: tuple[Any, ...], rebuilt: str | None) -> str:
+    """A list entry but its thumbnail's URL (which names the request's host), from everything
+    it shows (the row as read live, the language, the time zone of its dates): written once per
+    process for the same inputs. The thumbnail is appended per request."""
+    row = CardRow(values[0], values, rebuilt)
+    _thumbnail, prices, own, _cover = row.lines()
+    price_display = json.loads(prices).get(language)
+    stock = values[2]
+    return (
+        f'{{"id":{row.pk},"cooperative":{dumps(values[6])},"seller":{_seller_json(values[6:11])},'
+        f'{own},"category":{_category_json(language, values[11:17])},"price_display":{dumps(price_display)},'
+        f'"stock":{"null" if stock is None else int(stock)},'
+        f'"is_made_to_order":{"true" if stock is None else "false"},'
+        f'"status":{dumps(values[3])},"updated_at":{dumps(_datetime(values[4]))},'
+    )
+
+
+@lru_cache(maxsize=1024)
+def _seller_json(values: tuple[Any, ...]) -> str:
+    slug, name, country, verification_status, is_recuperated = values
+    return dumps(
+        {
+            "slug": slug,
+            "name": name,
+            "country": country,
+            "is_verified": verification_status == "verified",
+            "is_recuperated": is_recuperated,
+        }
+    )
+
+
+@lru_cache(maxsize=1024)
+def _category_json(language: str, values: tuple[Any, ...]) -> str:
+    category_id, slug, name, name_es, name_pt_br, path = values
+    label = name
+    if language.startswith("es") and name_es:
+        label = name_es
+    elif language.startswith("pt") and name_pt_br:
+        label = name_pt_br
+    return dumps({"id": category_id, "slug": slug, "name": name, "label": str(label), "path": path})

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
@@ -55,7 +56,10 @@ class CappedPaginator(Paginator):
         seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
         if version is None or not seconds:
             return counted.count()
-        sql, params = counted.query.sql_with_params()
+        try:
+            sql, params = counted.query.sql_with_params()
+        except EmptyResultSet:  # `.none()`, e.g. the page of refused filters: nothing to count
+            return 0
         digest = hashlib.sha256(repr((version.number, sql, params)).encode()).hexdigest()[:32]
         key = f"catalogue:count:{digest}"
         found = cache.get(key)

@@ -3,8 +3,12 @@ queries constant whatever the number of listings it returns."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import translation
@@ -31,23 +35,45 @@ def _with_related(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
     )
 
 
+def _read_reader(user: Any) -> None:
+    """What the catalogue asks of a signed-in reader, in one query kept on the user object:
+    the cooperatives they belong to (with whether one is suspended) and their groups (whether
+    they moderate). Every built catalogue request asks both; they were two queries."""
+    if "_member_cooperative_ids" in user.__dict__:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_reader_sql(), [user.pk, user.pk])
+        rows = cursor.fetchall()
+    # A membership always names its cooperative; a group row names none.
+    user.remember_group_names(name for pk, name in rows if pk is None)
+    user.__dict__["_member_cooperative_ids"] = [pk for pk, _status in rows if pk is not None]
+    user.__dict__["_in_suspended_cooperative"] = any(
+        pk is not None and status == VerificationStatus.SUSPENDED for pk, status in rows
+    )
+
+
+@lru_cache(maxsize=1)
+def _reader_sql() -> str:
+    """`_read_reader`'s statement, written by hand once: built by the ORM, the union cost
+    more to compile on each request than to run."""
+    membership, cooperative = Membership._meta, Cooperative._meta
+    user_groups = get_user_model().groups.through._meta
+    group = Group._meta
+    return (
+        f"SELECT m.cooperative_id, c.verification_status FROM {membership.db_table} m"  # noqa: S608  # nosec B608: our table names, values as parameters
+        f" JOIN {cooperative.db_table} c ON c.id = m.cooperative_id WHERE m.user_id = %s"
+        f" UNION ALL SELECT NULL, g.name FROM {group.db_table} g"
+        f" JOIN {user_groups.db_table} ug ON ug.group_id = g.id WHERE ug.user_id = %s"
+    )
+
+
 def member_cooperative_ids(user: Any) -> list[int]:
-    """The cooperatives the user belongs to (one query, cached on the user object)."""
+    """The cooperatives the user belongs to (one query with their groups, kept on the user
+    object: `_read_reader`)."""
     if not (user and user.is_authenticated):
         return []
-    cached = user.__dict__.get("_member_cooperative_ids")
-    if cached is None:
-        rows = list(
-            Membership.objects.filter(user=user).values_list(
-                "cooperative_id", "cooperative__verification_status"
-            )
-        )
-        cached = [pk for pk, _status in rows]
-        user.__dict__["_member_cooperative_ids"] = cached
-        user.__dict__["_in_suspended_cooperative"] = any(
-            status == VerificationStatus.SUSPENDED for _pk, status in rows
-        )
-    return cached
+    _read_reader(user)
+    return list(user.__dict__["_member_cooperative_ids"])
 
 
 def sees_public_catalogue(user: Any, *, seller_id: int | None = None) -> bool:
@@ -57,11 +83,11 @@ def sees_public_catalogue(user: Any, *, seller_id: int | None = None) -> bool:
     cached on the user, which the catalogue's own visibility check reads too."""
     if not (user and user.is_authenticated):
         return True
+    _read_reader(user)
     if is_moderator(user):
         return False
     if seller_id is not None:
         return seller_id not in member_cooperative_ids(user)
-    member_cooperative_ids(user)  # also notes whether one of them is suspended
     return not user.__dict__["_in_suspended_cooperative"]
 
 
@@ -69,6 +95,8 @@ def listing_list_visible_to(user: Any) -> QuerySet[Listing]:
     """Published listings of cooperatives in good standing; plus every listing of the user's own
     cooperatives; moderators see everything."""
     queryset = _with_related(Listing.objects.all())
+    if user and user.is_authenticated:
+        _read_reader(user)
     if is_moderator(user):
         return queryset
     # "Not one of the (few) suspended sellers" as a subquery rather than a join: PostgreSQL

@@ -89,7 +89,7 @@ def catalogue(request: HtmxRequest) -> HttpResponse:
             # No filter set: the fields are the same for everyone (written once, see
             # `unfiltered_fields`), the list is the whole visible catalogue.
             visible = selectors.listing_list_visible_to(request.user)
-            page = _page(ListingFilter(QueryDict(), queryset=visible).qs, request)
+            page = _page(ListingFilter.unfiltered(visible), request)
             return {"filter_fields": CatalogueFilterForm.unfiltered_fields(), "page": page}
         form = CatalogueFilterForm(request.GET)
         form.is_valid()

@@ -65,6 +65,11 @@ class ListingListView(generics.ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.listing_list_visible_to(self.request.user)
 
+    def filter_queryset(self, queryset: Any) -> Any:
+        if not ListingFilter.sets_a_filter(self.request.query_params):
+            return ListingFilter.unfiltered(queryset)  # the same answer, no FilterSet built
+        return super().filter_queryset(queryset)
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
         """The page's stored cards written straight into the body (marketplace/cards.py): no
         serialiser, no JSON encoding of 24 dictionaries. Other formats (the browsable API) get

@@ -5,7 +5,7 @@ import json
 
 import pytest
 from django.test import RequestFactory
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cooperatives.models import Cooperative
 from marketplace import cards, services
@@ -117,3 +117,25 @@ def test_the_rebuild_runs_after_the_commit(
     assert callbacks
     card = Listing.objects.get(pk=listing.pk).card
     assert card is not None and "Mate cocido" in card
+
+
+@pytest.mark.parametrize("zone", ["America/Sao_Paulo", "Asia/Kolkata"])
+def test_a_card_written_once_still_follows_the_readers_time_zone(listing, zone, settings):  # type: ignore[no-untyped-def]
+    """A card's JSON is written once per process for the same row, language and time zone
+    (`cards._card_json`): a reader in another zone gets the live `updated_at` in theirs, as the
+    serializer writes it, and the thumbnail names the host each reader asked."""
+    cards.rebuild([listing.pk])
+    first = _rendered(listing.pk, "es")
+    assert first == _serialized(listing.pk, "es")
+    with timezone.override(zone):
+        theirs = _rendered(listing.pk, "es")
+        assert theirs["updated_at"] == _serialized(listing.pk, "es")["updated_at"]
+    assert theirs["updated_at"] != first["updated_at"]
+    settings.ALLOWED_HOSTS = ["*"]
+    request = RequestFactory().get("/api/v1/listings/", HTTP_HOST="other.example.org")
+    with translation.override("es"):
+        other_host = json.loads(cards.Renderer(request, "es").cards(cards.card_rows([listing.pk])))[
+            0
+        ]
+    assert other_host["thumbnail_url"].startswith("http://other.example.org/")
+    assert {**other_host, "thumbnail_url": None} == {**first, "thumbnail_url": None}

@@ -215,3 +215,21 @@ class TestPagination:
         ListingFactory.create_batch(5, cooperative=seller_coop, category=coffee)
         body = api.get("/api/v1/listings/?page_size=2").json()
         assert (body["count"], body["count_is_capped"], len(body["results"])) == (3, True, 2)
+
+
+@pytest.mark.parametrize("persona", [None, "buyer_member", "seller_member", "moderator"])
+def test_a_query_naming_no_filter_is_answered_as_the_filters_answer_it(request, persona):  # type: ignore[no-untyped-def]
+    """The list skips building the FilterSet when no filter is named (`sets_a_filter`): the
+    same query as the FilterSet's for an empty query, for every kind of reader."""
+    from django.http import QueryDict
+
+    from marketplace import selectors
+    from marketplace.filters import ListingFilter
+
+    user = request.getfixturevalue(persona) if persona else None
+    visible = selectors.listing_list_visible_to(user)
+    built = ListingFilter(QueryDict(), queryset=visible).qs
+    assert str(ListingFilter.unfiltered(visible).query) == str(built.query)
+    assert not ListingFilter.sets_a_filter(QueryDict("page=2&page_size=5&fresh=1&format=json"))
+    for name in ListingFilter.base_filters:
+        assert ListingFilter.sets_a_filter(QueryDict(f"{name}="))

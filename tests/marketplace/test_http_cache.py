@@ -11,7 +11,12 @@ from accounts.services import user_token
 from marketplace import catalogue_version, services
 from marketplace.models import Category
 from tests.conftest import client_for
-from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
+from tests.factories import (
+    CategoryFactory,
+    CooperativeFactory,
+    ListingFactory,
+    MembershipFactory,
+)
 from tests.orders.conftest import place_order
 
 pytestmark = pytest.mark.django_db
@@ -352,3 +357,41 @@ def test_counts_are_kept_per_version(listing, seller_coop, coffee, buyer_owner):
     counted, body = count_queries(f"{LIST}?fresh=3")
     assert body["count"] == 2
     assert counted == 1
+
+
+def test_a_page_of_refused_filters_answers_with_the_response_cache_on(listing, buyer_owner):  # type: ignore[no-untyped-def]
+    """Its list is empty (`.none()`): counted 0, not a 500 while making the count's cache key."""
+    client = Client()
+    client.force_login(buyer_owner)
+    for reader in (Client(), client):
+        response = reader.get("/catalogue/?country=BR&min_price=abc")
+        assert response.status_code == 200
+        assert "Yerba de la huerta" not in response.content.decode()
+
+
+def test_the_unfiltered_form_reads_the_categories_once_per_version(listing, buyer_owner, food):  # type: ignore[no-untyped-def]
+    """A built page (a new URL each time) takes the filter form's categories from the version
+    it read; a category added and its bump show it at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(buyer_owner)
+
+    def page(url):  # type: ignore[no-untyped-def]
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(url).content.decode()
+        tables = [query["sql"] for query in captured.captured_queries]
+        return sum('FROM "marketplace_category"' in sql for sql in tables), html
+
+    page("/catalogue/?fresh=1")
+    read, html = page("/catalogue/?fresh=2")
+    assert read == 0
+    assert "Test coffee" in html
+    CategoryFactory(
+        name="Hierbas nuevas", slug="hierbas-nuevas", parent=food, path="/test-food/hierbas-nuevas/"
+    )
+    catalogue_version.bump()  # what its commit does
+    read, html = page("/catalogue/?fresh=3")
+    assert read == 1
+    assert "Hierbas nuevas" in html
