@@ -3,6 +3,7 @@ where a seller proposes one, one agreement's prices and terms with *accept* and 
 where its buyer sets up a standing order, and the standing orders' drafts to confirm or skip (a
 line short of stock is flagged, never dropped)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -84,6 +85,39 @@ def _chosen_buyer(request: SignedInRequest) -> list[int]:
     return [named.pk] if named is not None else []
 
 
+def _rows(
+    formset_class: Any, request: SignedInRequest, prefix: str, count: int, listings: Any
+) -> Any:
+    """The rows of a page's form (prices, lines): `count` empty ones at first, else as posted;
+    each chooses among `listings`."""
+    posted = request.POST if request.method == "POST" else None
+    return formset_class(
+        posted,
+        prefix=prefix,
+        initial=None if posted is not None else [{}] * count,
+        form_kwargs={"listings": listings},
+    )
+
+
+def _post_with_rows(
+    request: SignedInRequest,
+    form: Any,
+    formset: Any,
+    read_rows: Callable[[], list[Any]],
+    service: Callable[[list[Any]], Any],
+    **outcome: Any,
+) -> HttpResponse | None:
+    """`post_form` for a form with rows beside it: once both are valid, `read_rows()` reads the
+    filled rows (a row half filled is an error on that row) and, when no row is wrong,
+    `service(rows)` is called; `outcome` is post_form's `done` and `then`."""
+    if request.method != "POST" or not (form.is_valid() and formset.is_valid()):
+        return None
+    rows = read_rows()
+    if any(row_form.errors for row_form in formset.forms):
+        return None
+    return post_form(request, form, lambda: service(rows), **outcome)
+
+
 @login_required
 def agreement_propose(request: SignedInRequest, slug: str) -> HttpResponse:
     """The seller's owners and admins propose an agreement to one buyer or a buyer group."""
@@ -105,35 +139,30 @@ def agreement_propose(request: SignedInRequest, slug: str) -> HttpResponse:
             "buyer": str(chosen[0]) if chosen else "",
         },
     )
-    formset = AgreementPriceFormSet(
-        posted,
-        prefix="prices",
-        initial=None if posted else [{}] * PRICE_ROWS,
-        form_kwargs={"listings": listings},
-    )
+    formset = _rows(AgreementPriceFormSet, request, "prices", PRICE_ROWS, listings)
     if posted is not None and "search" in posted:
         form.errors.clear()  # only searching: say nothing of the fields not filled yet
-    elif posted is not None and form.is_valid() and formset.is_valid():
-        rows = price_rows(formset, form.cleaned_data["currency"])
-        if not any(price_form.errors for price_form in formset.forms):
-            by_pk = {str(c.pk): c for c in buyers}
-            group = {str(g.pk): g for g in groups}.get(form.cleaned_data.get("buyer_group", ""))
-            proposed = post_form(
-                request,
-                form,
-                lambda: services.agreement_propose(
-                    seller=seller,
-                    actor=request.user,
-                    buyer=by_pk.get(form.cleaned_data["buyer"]),
-                    buyer_group=group,
-                    prices=rows,
-                    **form.terms(),
-                ),
-                done=_("The agreement is proposed: the buyer accepts it on its page."),
-                then=lambda agreement: reverse("frontend:agreement", args=[agreement.pk]),
-            )
-            if proposed is not None:
-                return proposed
+    else:
+        by_pk = {str(c.pk): c for c in buyers}
+        by_group = {str(g.pk): g for g in groups}
+        proposed = _post_with_rows(
+            request,
+            form,
+            formset,
+            lambda: price_rows(formset, form.cleaned_data["currency"]),
+            lambda rows: services.agreement_propose(
+                seller=seller,
+                actor=request.user,
+                buyer=by_pk.get(form.cleaned_data["buyer"]),
+                buyer_group=by_group.get(form.cleaned_data.get("buyer_group", "")),
+                prices=rows,
+                **form.terms(),
+            ),
+            done=_("The agreement is proposed: the buyer accepts it on its page."),
+            then=lambda agreement: reverse("frontend:agreement", args=[agreement.pk]),
+        )
+        if proposed is not None:
+            return proposed
     return render(
         request,
         "frontend/quotes/agreement_form.html",
@@ -175,32 +204,25 @@ def standing_order_create(request: SignedInRequest, agreement_id: int) -> HttpRe
     buyer = _managed_buyer(request, agreement)
     if buyer is None:
         raise Http404("No such agreement.")
-    posted = request.POST if request.method == "POST" else None
-    form = StandingOrderForm(posted, initial={"starts_on": timezone.localdate()})
-    formset = StandingLineFormSet(
-        posted,
-        prefix="lines",
-        initial=None if posted else [{}] * STANDING_LINE_ROWS,
-        form_kwargs={"listings": _published(request.user, agreement.seller)},
+    form = StandingOrderForm(
+        request.POST if request.method == "POST" else None,
+        initial={"starts_on": timezone.localdate()},
     )
-    if posted is not None and form.is_valid() and formset.is_valid():
-        lines = standing_lines(formset)
-        if not any(line_form.errors for line_form in formset.forms):
-            created = post_form(
-                request,
-                form,
-                lambda: services.standing_order_create(
-                    buyer=buyer,
-                    actor=request.user,
-                    agreement=agreement,
-                    lines=lines,
-                    **form.cleaned_data,
-                ),
-                done=_("The standing order is set up: each period is drafted for you to confirm."),
-                then=reverse("frontend:agreements", args=[buyer.slug]),
-            )
-            if created is not None:
-                return created
+    listings = _published(request.user, agreement.seller)
+    formset = _rows(StandingLineFormSet, request, "lines", STANDING_LINE_ROWS, listings)
+    created = _post_with_rows(
+        request,
+        form,
+        formset,
+        lambda: standing_lines(formset),
+        lambda lines: services.standing_order_create(
+            buyer=buyer, actor=request.user, agreement=agreement, lines=lines, **form.cleaned_data
+        ),
+        done=_("The standing order is set up: each period is drafted for you to confirm."),
+        then=reverse("frontend:agreements", args=[buyer.slug]),
+    )
+    if created is not None:
+        return created
     return render(
         request,
         "frontend/quotes/standing_order_form.html",
