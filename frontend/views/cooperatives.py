@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.models import User
 from cooperatives import permissions, selectors, services
 from cooperatives.api.filters import CooperativeFilter
-from cooperatives.models import Cooperative, Membership, Role
+from cooperatives.models import MANAGING_ROLES, Cooperative, Membership, Role
 from frontend.forms import (
     CooperativeForm,
     DirectoryFilterForm,
@@ -78,6 +78,11 @@ def profile(request: HtmxRequest, slug: str) -> HttpResponse:
             "role": permissions.role_in(request.user, cooperative),
             "can_manage": permissions.can_manage_cooperative(request.user, cooperative),
             "listings": seller_catalogue_page(request, cooperative),
+            "propose_as": [
+                membership.cooperative
+                for membership in selectors.membership_list_for_user(request.user)
+                if membership.role in MANAGING_ROLES and membership.cooperative_id != cooperative.pk
+            ],
         },
     )
 

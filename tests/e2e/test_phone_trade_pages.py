@@ -1,6 +1,7 @@
 """The pages of trade between regular partners, on a 360 px phone in Spanish and in Portuguese:
 credit (the account, its history, the committee), clearing (an executed run, a set-off statement),
-requests for quotes (the list, a request, a quote, the comparison), agreements and the receivables
+requests for quotes (the list, a request, a quote, the comparison), agreements (with the pages
+that propose one and set up a standing order) and the receivables
 (invoices, statement, fees) of the `make run` demo. None may scroll sideways; a failure names each
 page with the element that sticks out furthest."""
 
@@ -49,6 +50,7 @@ def trade_pages(demo: dict[str, Any]) -> list[tuple[str, str]]:
         ("buyer", f"/rfqs/{rfq.pk}/compare/"),
         ("buyer", f"/quotes/{quote.pk}/"),
         ("buyer", f"/my/cooperatives/{buyer}/agreements/"),
+        ("buyer", f"/my/cooperatives/{buyer}/agreements/new/"),
         ("buyer", f"/my/cooperatives/{buyer}/credit/"),
         ("printer", f"/my/cooperatives/{printer}/rfqs/"),
         ("printer", f"/rfqs/{rfq.pk}/"),
@@ -64,6 +66,7 @@ def trade_pages(demo: dict[str, Any]) -> list[tuple[str, str]]:
     ]
     if demo["agreement"] is not None:
         pages.append(("buyer", f"/agreements/{demo['agreement'].pk}/"))
+        pages.append(("buyer", f"/agreements/{demo['agreement'].pk}/standing-order/"))
     if demo["invoice"] is not None:
         pages.append(("printer", f"/invoices/{demo['invoice'].pk}/"))
     return pages
