@@ -149,7 +149,7 @@ def _password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _user(email: str, name: str, created: list[str], **extra: Any) -> User:
+def demo_user(email: str, name: str, created: list[str], **extra: Any) -> User:
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create(
@@ -186,7 +186,7 @@ def _verify_for_demo(cooperative: Cooperative, owner: User, moderator: User) -> 
 def _seed_cooperative(spec: DemoCooperative, moderator: User, created_people: list[str]) -> bool:
     if Cooperative.objects.filter(slug=spec.slug).exists():
         return False
-    people = [(_user(email, name, created_people), role) for email, name, role in spec.people]
+    people = [(demo_user(email, name, created_people), role) for email, name, role in spec.people]
     owner = people[0][0]
     logo = SimpleUploadedFile(
         "logo.png", draw_logo(spec.initials, spec.colour, spec.emblem), "image/png"
@@ -225,8 +225,8 @@ def manager_of(cooperative: Cooperative) -> User | None:
 def seed(out: TextIO) -> list[str]:
     """Create what is missing of the demo cooperatives and accounts; return the lines to print."""
     created_people: list[str] = []
-    _user(ADMIN_EMAIL, "Minga Admin", created_people, is_staff=True, is_superuser=True)
-    moderator = _user(MODERATOR_EMAIL, "Inés Moderadora", created_people)
+    demo_user(ADMIN_EMAIL, "Minga Admin", created_people, is_staff=True, is_superuser=True)
+    moderator = demo_user(MODERATOR_EMAIL, "Inés Moderadora", created_people)
     group, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
     moderator.groups.add(group)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 
-from cooperatives.demo import DEMO_PASSWORD, _user, manager_of
+from cooperatives.demo import DEMO_PASSWORD, demo_user, manager_of
 from cooperatives.models import Cooperative
 from credit import services
 from credit.models import CreditAccount, CreditSystem, CreditTerms
@@ -43,7 +43,7 @@ TERMS = (
 def seed(out: Any) -> list[str]:
     created: list[str] = []
     group, _created = Group.objects.get_or_create(name=CREDIT_COMMITTEE_GROUP)
-    committee = [_user(email, name, created) for email, name in COMMITTEE]
+    committee = [demo_user(email, name, created) for email, name in COMMITTEE]
     for person in committee:
         person.groups.add(group)
     members = list(Cooperative.objects.filter(slug__in=MEMBERS).order_by("pk"))

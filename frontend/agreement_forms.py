@@ -9,8 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from frontend.catalogue_forms import amount_input, category_choices
-from frontend.forms import minor_units, with_empty
-from frontend.quote_forms import _date
+from frontend.forms import date_field, minor_units, with_empty
 from frontend.widgets import LongSelect
 from marketplace.selectors import category_find
 from quotes.models import MAX_QUANTITY, Schedule
@@ -57,9 +56,9 @@ class AgreementForm(forms.Form):
     )
     buyer_group = forms.ChoiceField(label=_("Or one of your buyer groups"), required=False)
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
-    valid_from = _date(_("Valid from"))
-    valid_until = _date(_("Valid until"))
-    review_on = _date(_("Review on"), required=False)
+    valid_from = date_field(_("Valid from"))
+    valid_until = date_field(_("Valid until"))
+    review_on = date_field(_("Review on"), required=False)
     payment_terms_days = forms.IntegerField(
         label=_("Payment terms (days)"),
         min_value=0,
@@ -176,8 +175,8 @@ class StandingOrderForm(forms.Form):
         initial=Schedule.WEEKLY,
         choices=[(Schedule.WEEKLY, _("Every week")), (Schedule.MONTHLY, _("Every month"))],
     )
-    starts_on = _date(_("First period starts on"))
-    ends_on = _date(_("Last period starts by"), required=False)
+    starts_on = date_field(_("First period starts on"))
+    ends_on = date_field(_("Last period starts by"), required=False)
 
 
 class StandingLineForm(forms.Form):

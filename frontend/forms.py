@@ -24,6 +24,11 @@ IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 DOCUMENT_ACCEPT = "application/pdf,image/jpeg,image/png,image/webp"
 
 
+def date_field(label: Any, **kwargs: Any) -> forms.DateField:
+    """A date the browser's date picker fills in (the ISO date it sends is what the form reads)."""
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+
+
 def search_field(help_text: Any) -> forms.CharField:
     """The search box of a filter form: optional, a search input the browser does not fill."""
     return forms.CharField(

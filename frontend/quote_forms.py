@@ -9,17 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from frontend.catalogue_forms import amount_input, category_choices
-from frontend.forms import MultipleFileField, minor_units
+from frontend.forms import MultipleFileField, date_field, minor_units
 from frontend.widgets import LongSelect
 from marketplace.models import Unit
 from quotes.models import MAX_QUANTITY, Visibility
 from quotes.services.rfqs import MAX_ATTACHMENTS
 
 QUOTE_LINE_ROWS = 3
-
-
-def _date(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
 
 
 def _optional(label: Any, help_text: Any) -> forms.CharField:
@@ -37,8 +33,10 @@ class RfqForm(forms.Form):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, initial=Unit.PIECE)
     delivery_place = forms.CharField(label=_("Delivery place"), max_length=300)
-    delivery_date = _date(_("Delivery date"))
-    answers_due = _date(_("Answers by"), help_text=_("Quotes are taken until the end of this day."))
+    delivery_date = date_field(_("Delivery date"))
+    answers_due = date_field(
+        _("Answers by"), help_text=_("Quotes are taken until the end of this day.")
+    )
     visibility = forms.ChoiceField(
         label=_("Who may answer"),
         widget=forms.RadioSelect,
@@ -110,7 +108,7 @@ class QuoteForm(forms.Form):
     """A version of a quote: the terms here, the lines in a `QuoteLineFormSet` beside it."""
 
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
-    valid_until = _date(_("Valid until"))
+    valid_until = date_field(_("Valid until"))
     lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, max_value=3650)
     payment_terms_days = forms.IntegerField(
         label=_("Payment terms (days)"),

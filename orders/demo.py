@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cooperatives.demo import manager_of as _manager
+from cooperatives.demo import manager_of
 from cooperatives.models import Cooperative
 from cooperatives.state import VerificationStatus
 from marketplace.models import Listing
@@ -83,13 +83,13 @@ def seed(out: Any) -> list[str]:
             for cooperative in Cooperative.objects.exclude(
                 verification_status=VerificationStatus.SUSPENDED
             ).order_by("pk")
-            if _manager(cooperative) is not None
+            if manager_of(cooperative) is not None
         ),
         key=lambda cooperative: (cooperative.pk in by_seller, cooperative.pk),
     )
     placed: list[Order] = []
     for index, buyer in enumerate(buyers[:MAX_BUYERS]):
-        actor = _manager(buyer)
+        actor = manager_of(buyer)
         sellers = _sellers_for(buyer, by_seller)
         # Rotate so that two buyers do not order the same listings.
         for seller_id in sellers:
@@ -118,7 +118,7 @@ def seed(out: Any) -> list[str]:
     for order, storyline in zip(placed, STORYLINES * len(placed), strict=False):
         for action in storyline:
             side = order.buyer if action in ("complete", "cancel") else order.seller
-            actor = _manager(side)
+            actor = manager_of(side)
             if actor is None:
                 break
             services.order_transition(
@@ -128,11 +128,11 @@ def seed(out: Any) -> list[str]:
         first = placed[0]
         services.message_post(
             order=first,
-            actor=_manager(first.buyer),
+            actor=manager_of(first.buyer),
             body="Hello! Could you deliver before the 10th? Thank you.",
         )
         services.message_post(
-            order=first, actor=_manager(first.seller), body="Yes, we deliver on the 8th."
+            order=first, actor=manager_of(first.seller), body="Yes, we deliver on the 8th."
         )
     _receivables(placed)
     demo_fees.seed_fees(placed)
@@ -152,7 +152,7 @@ def _receivables(placed: list[Order]) -> None:
         if Order.objects.get(pk=order.pk).status != OrderStatus.CANCELLED
     ]
     for index, invoice in enumerate(invoices[:3]):
-        seller, buyer = _manager(invoice.order.seller), _manager(invoice.order.buyer)
+        seller, buyer = manager_of(invoice.order.seller), manager_of(invoice.order.buyer)
         if seller is None or buyer is None:
             continue
         if index == 0:

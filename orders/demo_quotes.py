@@ -10,10 +10,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from cooperatives.demo import manager_of
 from cooperatives.models import Cooperative
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
-from orders.demo import _manager
 from orders.services import cart_add_item, order_accept, rfq_award
 from quotes import services as quotes
 from quotes.models import BuyerGroup, Rfq
@@ -42,7 +42,7 @@ def seed(out: Any) -> list[str]:
     found = {c.slug: c for c in Cooperative.objects.filter(slug__in=(BUYER, DAIRY, *PRINTERS))}
     if len(found) < len(PRINTERS) + 2 or Rfq.objects.filter(title=TITLE).exists():
         return []
-    buyer, actor = found[BUYER], _manager(found[BUYER])
+    buyer, actor = found[BUYER], manager_of(found[BUYER])
     rfq = quotes.rfq_publish(
         buyer=buyer,
         actor=actor,
@@ -58,18 +58,18 @@ def seed(out: Any) -> list[str]:
     )
     quotes_by_seller = {
         slug: quotes.quote_submit(
-            rfq=rfq, seller=found[slug], actor=_manager(found[slug]), terms=_terms(*OFFERS[slug])
+            rfq=rfq, seller=found[slug], actor=manager_of(found[slug]), terms=_terms(*OFFERS[slug])
         )
         for slug in PRINTERS
     }
     printer = quotes_by_seller[PRINTERS[0]]
     quotes.quote_counter(quote=printer, actor=actor, terms=_terms(12_50, 10, 60, 2500))
     answer = quotes.quote_counter(
-        quote=printer, actor=_manager(found[PRINTERS[0]]), terms=_terms(13_00, 10, 60, 2500)
+        quote=printer, actor=manager_of(found[PRINTERS[0]]), terms=_terms(13_00, 10, 60, 2500)
     )
     orders = rfq_award(rfq=rfq, actor=actor, awards=[(answer.pk, None)])
     # The printer accepts: the invoice is issued, due 60 days later as quoted.
-    order_accept(order=orders[0], actor=_manager(found[PRINTERS[0]]))
+    order_accept(order=orders[0], actor=manager_of(found[PRINTERS[0]]))
     notes = [
         f"Demo request for quotes: “{TITLE}”, awarded to {found[PRINTERS[0]].name} "
         f"(order {orders[0].pk}, 60 days, 25 % on credit)."
@@ -83,7 +83,7 @@ def _agreement(dairy: Cooperative, buyer: Cooperative, buyer_actor: Any) -> list
         .order_by("pk")
         .first()
     )
-    seller_actor = _manager(dairy)
+    seller_actor = manager_of(dairy)
     if listing is None or seller_actor is None:
         return []
     group = BuyerGroup.objects.create(seller=dairy, name="Federación de consumo (FCPU)")

@@ -24,9 +24,9 @@ from core.text import MULTI_LINE_MESSAGE, multi_line_problem
 from marketplace import catalogue_version, permissions
 from marketplace.models import MAX_PRICE_AMOUNT, Category, Listing, ListingEvent
 from marketplace.services.listings import (
-    _send_back_if_needed,
     apply_changes,
     build_listing,
+    send_back_if_needed,
 )
 from marketplace.state import ListingStatus
 
@@ -490,7 +490,7 @@ def _update_listings(
         listing.updated_at = now
         listing.save()
         status_before = listing.status
-        if _send_back_if_needed(listing, changed=changed, actor=actor).status != status_before:
+        if send_back_if_needed(listing, changed=changed, actor=actor).status != status_before:
             sent_back += 1
         if progress and (done % 200 == 0 or done == len(to_update)):
             progress("write", done, len(to_update))

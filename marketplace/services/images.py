@@ -17,7 +17,7 @@ from core.text import clean_one_line
 from core.uploads import EncodedImage, encode_webp, open_image, upload_rate_check
 from marketplace import permissions
 from marketplace.models import Listing, ListingImage
-from marketplace.services.listings import _lock, _send_back_if_needed
+from marketplace.services.listings import listing_lock, send_back_if_needed
 from marketplace.state import ListingStatus
 
 MAX_IMAGES_PER_LISTING = 10
@@ -85,7 +85,7 @@ def listing_image_add(
         raise ValidationError({"image": exc.messages}) from exc
     encoded = encode_listing_image(validated.image)
     with transaction.atomic():
-        locked = _lock(listing)
+        locked = listing_lock(listing)
         _check_editable(locked, None)
         count = locked.images.count()
         if count >= MAX_IMAGES_PER_LISTING:
@@ -101,7 +101,7 @@ def listing_image_add(
         image = store_listing_image(
             locked, encoded, alt_text=alt_text, position=0 if last is None else last + 1
         )
-        _send_back_if_needed(locked, changed={"images"}, actor=actor)
+        send_back_if_needed(locked, changed={"images"}, actor=actor)
     return image
 
 
@@ -121,7 +121,7 @@ def listing_image_update(
     position: int | None = None,
 ) -> ListingImage:
     """Change an image's alt text or move it (position 0 is the cover shown in lists)."""
-    listing = _lock(image.listing)
+    listing = listing_lock(image.listing)
     _check_editable(listing, actor)
     images = list(listing.images.select_for_update().order_by("position", "id"))
     current = next((candidate for candidate in images if candidate.pk == image.pk), None)
@@ -142,7 +142,7 @@ def listing_image_update(
 @transaction.atomic
 def listing_image_delete(*, image: ListingImage, actor: User | None) -> None:
     """Remove an image; its files go once the transaction commits."""
-    listing = _lock(image.listing)
+    listing = listing_lock(image.listing)
     _check_editable(listing, actor)
     image = ListingImage.objects.select_for_update().get(pk=image.pk)
     files: list[Any] = [image.image, image.thumbnail_large, image.thumbnail_small]

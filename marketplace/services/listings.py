@@ -257,7 +257,7 @@ def _record(
     )
 
 
-def _lock(listing: Listing) -> Listing:
+def listing_lock(listing: Listing) -> Listing:
     locked = Listing.objects.select_for_update(of=("self",)).select_related("cooperative")
     return locked.get(pk=listing.pk)
 
@@ -291,9 +291,7 @@ def listing_create(*, cooperative: Cooperative, actor: User | None, **fields: An
     return listing
 
 
-def _send_back_if_needed(
-    listing: Listing, *, changed: Iterable[str], actor: User | None
-) -> Listing:
+def send_back_if_needed(listing: Listing, *, changed: Iterable[str], actor: User | None) -> Listing:
     reviewed = sorted(set(changed) & (REVIEWED_FIELDS | {"images"}))
     if (
         reviewed
@@ -318,7 +316,7 @@ def listing_update(
     changes by a factor of 50 or more needs `confirm_price_change`."""
     if actor is not None and not permissions.can_edit_listing(actor, listing):
         raise NotPermitted(_("Only owners and admins of the cooperative can edit its listings."))
-    locked = _lock(listing)
+    locked = listing_lock(listing)
     ensure_active(locked.cooperative, "edit_listing")
     if locked.status == ListingStatus.ARCHIVED:
         raise DomainError(_("Archived listings cannot be edited."), code="listing_archived")
@@ -327,7 +325,7 @@ def listing_update(
     if not changed:
         return locked
     _save(locked)
-    return _send_back_if_needed(locked, changed=changed, actor=actor)
+    return send_back_if_needed(locked, changed=changed, actor=actor)
 
 
 def _check_price_jump(listing: Listing, changes: dict[str, Any], *, confirmed: bool) -> None:
@@ -344,7 +342,7 @@ def _check_price_jump(listing: Listing, changes: dict[str, Any], *, confirmed: b
 def listing_submit(*, listing: Listing, actor: User | None) -> Listing:
     """A draft (or a rejected listing, once fixed) goes to review, or straight to the catalogue
     where the review policy allows it."""
-    locked = _lock(listing)
+    locked = listing_lock(listing)
     if actor is not None and not permissions.can_edit_listing(actor, locked):
         raise NotPermitted(_("Only owners and admins of the cooperative can submit its listings."))
     if actor is not None:
@@ -398,7 +396,7 @@ def listing_transition(
     Reject and suspend need a reason."""
     if action not in LIFECYCLE.table:
         raise ValueError(f"Unknown listing action {action!r}")
-    locked = _transition_locked(_lock(listing), action=action, actor=actor, reason=reason)
+    locked = _transition_locked(listing_lock(listing), action=action, actor=actor, reason=reason)
     for name in ("status", "status_reason", "submitted_at", "published_at", "updated_at"):
         setattr(listing, name, getattr(locked, name))
     return locked

@@ -20,7 +20,7 @@ from ledger.models import Account, AccountKind
 from ledger.selectors import account_balance, entries_for
 from orders import books
 from orders.receivables.models import FeePayment
-from orders.receivables.services import MAX_REFERENCE_LENGTH, _clean_payment, clean_text
+from orders.receivables.services import MAX_REFERENCE_LENGTH, check_payment, clean_text
 
 # Members of this group (and superusers) record the sellers' fee payments.
 TREASURERS_GROUP = "platform_treasurers"
@@ -79,7 +79,7 @@ def fee_payment_record(
     currency = (currency or "").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
         raise ValidationError({"currency": [_("A three-letter currency code, such as EUR.")]})
-    _clean_payment(amount, paid_on, rail, today)
+    check_payment(amount, paid_on, rail, today)
     # The seller's row is the lock: two treasurers never both pay the same fee.
     seller = Cooperative.objects.select_for_update().get(pk=seller.pk)
     values = {

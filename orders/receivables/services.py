@@ -120,7 +120,7 @@ def clean_text(value: str, field: str, limit: int) -> str:
     return value
 
 
-def _clean_payment(amount: Any, paid_on: Any, rail: str, today: date) -> None:
+def check_payment(amount: Any, paid_on: Any, rail: str, today: date) -> None:
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
         raise ValidationError(
             {"amount": [_("A whole number of minor units (cents), more than zero.")]}
@@ -224,7 +224,7 @@ def invoice_payment_record(
     reference = clean_text(reference, "reference", MAX_REFERENCE_LENGTH)
     note = clean_text(note, "note", MAX_REASON_LENGTH)
     key = clean_text(idempotency_key, "idempotency_key", 255)
-    _clean_payment(amount, paid_on, rail, today)
+    check_payment(amount, paid_on, rail, today)
     order, invoice = _lock(invoice)
     _ensure_seller(actor, order, _("Only the seller's owners and admins record payments."))
     values = {"amount": amount, "paid_on": paid_on, "reference": reference, "rail": rail}
@@ -386,7 +386,7 @@ def payment_notice_send(
     today = timezone.localdate()
     paid_on = paid_on or today
     reference = clean_text(reference, "reference", MAX_REFERENCE_LENGTH)
-    _clean_payment(amount, paid_on, rail, today)
+    check_payment(amount, paid_on, rail, today)
     order, invoice = _lock(invoice)
     if not _manages(actor, order.buyer):
         raise NotPermitted(_("Only the buyer's owners and admins send payment notices."))

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.core.test_deploy_check import _manage
+from tests.core.test_deploy_check import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +14,8 @@ ENGINE = "print(__import__('django.conf').conf.settings.SESSION_ENGINE)"
 
 
 def test_sessions_are_cached_only_with_a_cache_every_server_shares():
-    shared = _manage("shell", "-c", ENGINE, DJANGO_SETTINGS_MODULE="config.settings.base")
-    alone = _manage(
+    shared = run_manage("shell", "-c", ENGINE, DJANGO_SETTINGS_MODULE="config.settings.base")
+    alone = run_manage(
         "shell", "-c", ENGINE, DJANGO_SETTINGS_MODULE="config.settings.base", REDIS_URL=""
     )
     # The last line: the shell may first say what it imported.

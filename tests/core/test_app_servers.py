@@ -36,8 +36,8 @@ from tests.orders.stripe_helpers import (
     transfers_at_stripe,
 )
 from tests.queue.conftest import (  # the fixtures of a real Celery worker
-    _redis_or_skip,
     celery_worker_factory,  # noqa: F401
+    redis_or_skip,
     redis_url,
     wait_for,
 )
@@ -175,7 +175,7 @@ def servers(
 ) -> Iterator[list[AppServer]]:
     """Two app servers and a Celery worker (the base profile, as the servers) on a queue of
     this test's own."""
-    client = _redis_or_skip(redis_url())
+    client = redis_or_skip(redis_url())
     _forget_throttles(client)
     s3_server.empty()
     worker = celery_worker_factory(**server_environment(s3_server, tmp_path))

@@ -16,7 +16,7 @@ SERVICES = {
 }
 
 
-def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -40,7 +40,7 @@ def _production_check(*options: str, **env: str) -> subprocess.CompletedProcess[
     """`manage.py check` under the production settings, with a strong secret key unless `env`
     names another."""
     env = {"SECRET_KEY": secrets.token_urlsafe(64), **env}
-    return _manage("check", *options, DJANGO_SETTINGS_MODULE="config.settings.production", **env)
+    return run_manage("check", *options, DJANGO_SETTINGS_MODULE="config.settings.production", **env)
 
 
 def test_check_deploy_prints_no_warning():
@@ -106,9 +106,9 @@ def test_production_refuses_serving_files_from_disk_while_they_are_in_buckets():
 
 
 def test_every_profile_refuses_a_private_bucket_alone_or_a_signed_url_lasting_too_long():
-    alone = _manage("check", MINGA_S3_PRIVATE_BUCKET="minga-private")
+    alone = run_manage("check", MINGA_S3_PRIVATE_BUCKET="minga-private")
     assert alone.returncode != 0
     assert "without AWS_STORAGE_BUCKET_NAME" in alone.stderr
-    too_long = _manage("check", MINGA_S3_SIGNED_URL_SECONDS="604801", **BUCKETS)
+    too_long = run_manage("check", MINGA_S3_SIGNED_URL_SECONDS="604801", **BUCKETS)
     assert too_long.returncode != 0
     assert "between 1 and 604800" in too_long.stderr

@@ -103,7 +103,7 @@ class Worker:
             self.kill()
 
 
-def _redis_or_skip(url: str) -> Any:
+def redis_or_skip(url: str) -> Any:
     import redis
 
     client = redis.Redis.from_url(url)
@@ -133,7 +133,7 @@ def celery_worker_factory(
     if connection.vendor != "postgresql":
         pytest.skip("a worker process shares the test database: needs PostgreSQL")
     url = redis_url()
-    client = _redis_or_skip(url)
+    client = redis_or_skip(url)
     queue = f"minga-test-{uuid.uuid4().hex[:10]}"
     base_env = {
         **os.environ,
