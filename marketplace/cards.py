@@ -26,12 +26,13 @@ from functools import lru_cache, partial
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, router, transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from rest_framework.fields import DateTimeField
 
+from marketplace import statements
 from marketplace.models import Listing, ListingImage
 
 _DATETIME = DateTimeField()
@@ -231,22 +232,13 @@ def _row_values(ids: list[int]) -> list[tuple[Any, ...]]:
     it): the same SQL and the same conversion of the values."""
     if not ids:
         return []
-    database = connections[router.db_for_read(Listing)]  # this thread's connection
-    statements: dict[int, Any] = database.__dict__.setdefault("_minga_card_rows", {})
-    found = statements.get(len(ids))
-    if found is None:
-        stand_ins = list(range(-len(ids), 0))  # no listing has these ids: only their places
-        queryset = Listing.objects.filter(pk__in=stand_ins).values_list(*ROW_FIELDS)
-        compiler = queryset.query.get_compiler(connection=database)
-        sql, params = compiler.as_sql()
-        if list(params) != stand_ins:  # pragma: no cover - Django writes `IN (%s, ...)`
-            raise RuntimeError("The card rows' statement must take the ids alone.")
-        found = statements[len(ids)] = (sql, compiler)
-    sql, compiler = found
-    with database.cursor() as cursor:
-        cursor.execute(sql, ids)
-        fetched = cursor.fetchall()
-    return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+    stand_ins = list(range(-len(ids), 0))  # no listing has these ids: only their places
+    return statements.rows(
+        Listing,
+        ("card rows", len(ids)),
+        lambda: Listing.objects.filter(pk__in=stand_ins).values_list(*ROW_FIELDS),
+        params=ids,
+    )
 
 
 def card_rows(ids: list[int]) -> list[CardRow]:

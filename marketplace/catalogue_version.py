@@ -37,13 +37,22 @@ READ_BY_REQUEST: contextvars.ContextVar[Version | None] = contextvars.ContextVar
 
 
 def current() -> Version:
-    """The version now (one primary-key read)."""
+    """The version now (one primary-key read, `.first()`'s statement compiled once)."""
+    from marketplace import statements
     from marketplace.models import CatalogueVersion
 
-    row = CatalogueVersion.objects.filter(pk=ROW_ID).values_list("number", "changed_at").first()
-    if row is None:
+    found = statements.rows(
+        CatalogueVersion,
+        "catalogue version",  # read before every catalogue answer: compiled once
+        lambda: (
+            CatalogueVersion.objects.filter(pk=ROW_ID)
+            .values_list("number", "changed_at")
+            .order_by("pk")[:1]
+        ),
+    )
+    if not found:
         return Version(0, datetime(2000, 1, 1, tzinfo=UTC))
-    return Version(*row)
+    return Version(*found[0])
 
 
 def bump() -> None:

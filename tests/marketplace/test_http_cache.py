@@ -395,3 +395,26 @@ def test_the_unfiltered_form_reads_the_categories_once_per_version(listing, buye
     read, html = page("/catalogue/?fresh=3")
     assert read == 1
     assert "Hierbas nuevas" in html
+
+
+def test_the_version_read_compiled_once_answers_as_the_orm(listing):  # type: ignore[no-untyped-def]
+    """`current()` runs `.first()`'s statement compiled once per connection: after later bumps
+    and with no row at all it still answers what the ORM reads, converted the same way."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from marketplace.models import CatalogueVersion
+
+    def orm() -> tuple:
+        return CatalogueVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
+
+    catalogue_version.bump()
+    assert tuple(vars(catalogue_version.current()).values()) == orm()
+    catalogue_version.bump()
+    with CaptureQueriesContext(connection) as queries:
+        version = catalogue_version.current()
+    assert (version.number, version.changed_at) == orm()
+    assert version.changed_at.tzinfo is not None
+    assert len(queries) == 1 and "LIMIT 1" in queries[0]["sql"]
+    CatalogueVersion.objects.all().delete()
+    assert catalogue_version.current().number == 0
