@@ -57,14 +57,19 @@ class FieldsBuiltOnce:
 
 
 def _fresh_copy(field: Field) -> Field:
-    """A new, unbound field made with the same arguments. DRF's deep copy also copies each
-    argument (flags, labels, choices), which DRF's fields never change; only a field holding
-    other fields (a nested serializer, a list's child) needs its parts copied, since binding
-    a field changes it."""
-    args, kwargs = field._args, field._kwargs  # type: ignore[attr-defined]  # set by Field.__new__
+    """A new, unbound field in the state the class's built one is in. DRF's deep copy makes
+    each field again from copies of its arguments (flags, labels, choices, validators), which
+    these read-only answers never change. A field that holds no other field gets a copy of the
+    built one's attributes: the built field is never bound (only its copies are), and binding
+    sets attributes of the copy (its name, parent, source, label) without changing any value
+    the two share; running `__init__` again was most of the cost. A field holding other fields
+    (a nested serializer, a list's child) is deep-copied, since binding changes those parts."""
+    kwargs = field._kwargs  # type: ignore[attr-defined]  # set by Field.__new__
     holds_fields = isinstance(field, serializers.BaseSerializer) or any(
         isinstance(value, Field) for value in kwargs.values()
     )
     if holds_fields:
         return copy.deepcopy(field)
-    return field.__class__(*args, **kwargs)
+    fresh = object.__new__(field.__class__)
+    fresh.__dict__.update(field.__dict__)
+    return fresh

@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from core import tasks as core_tasks
+from core.api.serializers import _MODEL_FIELDS
 from core.models import EmailFailure
 from orders import tasks
 from orders.api.serializers import OrderDetailSerializer
@@ -138,6 +139,28 @@ def test_serializers_made_together_keep_each_reader_s_own_actions(
     assert for_seller.data["actions"] == ["accept", "decline"]
     assert for_buyer.data["actions"] == ["cancel"]
     assert fields_of[0]["lines"] is not fields_of[1]["lines"]
+
+
+def test_each_serializer_binds_copies_and_the_fields_built_for_the_class_stay_unbound(
+    buyer_coop, buyer_owner, seller_owner, listing
+):
+    """A field holding no other field is copied from the one built for the class without being
+    made again: each serializer's copy is its own and bound to it, and the built field, which
+    every later copy starts from, is never bound (its name and parent stay unset)."""
+    order = Order.objects.get(pk=place_order(buyer_owner, buyer_coop, listing)["id"])
+    request = RequestFactory().get("/")
+    request.user = buyer_owner
+    first = OrderDetailSerializer(order, context={"request": request})
+    second = OrderDetailSerializer(order, context={"request": request})
+    assert first.data == second.data
+
+    built = _MODEL_FIELDS[OrderDetailSerializer]
+    assert built and all(field.parent is None for field in built.values())
+    assert all(field.field_name is None for field in built.values())
+    for name in built:
+        assert len({id(first.fields[name]), id(second.fields[name]), id(built[name])}) == 3
+        assert (first.fields[name].parent, second.fields[name].parent) == (first, second)
+        assert first.fields[name].field_name == name
 
 
 def test_the_request_queues_only_ids_and_the_worker_mails_each_order_once(
