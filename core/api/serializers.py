@@ -38,7 +38,7 @@ def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict
     return dict(serializer.validated_data)
 
 
-_MODEL_FIELDS: dict[type, dict[str, Field]] = {}
+FIELDS_BUILT_ONCE: dict[type, dict[str, Field]] = {}
 
 
 class FieldsBuiltOnce:
@@ -50,9 +50,9 @@ class FieldsBuiltOnce:
     on the request or its context."""
 
     def get_fields(self) -> dict[str, Field]:
-        built = _MODEL_FIELDS.get(type(self))
+        built = FIELDS_BUILT_ONCE.get(type(self))
         if built is None:
-            built = _MODEL_FIELDS[type(self)] = super().get_fields()  # type: ignore[misc]
+            built = FIELDS_BUILT_ONCE[type(self)] = super().get_fields()  # type: ignore[misc]
         return {name: _fresh_copy(field) for name, field in built.items()}
 
 

@@ -28,11 +28,11 @@ from orders.pricing import line_total, order_totals
 from orders.rules import listing_unavailable, quantity_problem
 from orders.services.checkout import (
     CheckoutConflict,
-    _check_key,
-    _create_orders,
-    _lock_listings_by_id,
-    _replay,
-    _take_stock,
+    check_idempotency_key,
+    create_orders,
+    lock_listings_by_id,
+    replayed_checkout,
+    take_stock,
 )
 from quotes.models import Rfq, StandingOrderDraft
 from quotes.services import draft_decide as standing_draft_decide
@@ -70,7 +70,7 @@ def rfq_award(
     again returns the same orders (`is_replay`). With an `idempotency_key` (the API's header), a
     key the buyer already used for a different request is a 422, as at checkout."""
     ensure_email_confirmed(actor)
-    key = _check_key(idempotency_key) if idempotency_key is not None else ""
+    key = check_idempotency_key(idempotency_key) if idempotency_key is not None else ""
     body = sorted([version_id, quantity or 0] for version_id, quantity in awards)
     rfq, chosen, is_replay = rfq_lock_for_award(rfq=rfq, actor=actor, awards=awards)
     if is_replay:
@@ -79,7 +79,9 @@ def rfq_award(
         replayed.is_replay = True
         return replayed
     if key:
-        _replay(rfq.buyer, key, _fingerprint(body))  # the key, used for another request: 422
+        replayed_checkout(
+            rfq.buyer, key, _fingerprint(body)
+        )  # the key, used for another request: 422
     ensure_active(rfq.buyer, "checkout")
     plans = [
         (
@@ -193,8 +195,8 @@ def place_agreed(
         note=note,
     )
     if listings:
-        _take_stock([line for _s, _c, lines in plans for line in lines], listings)  # type: ignore[misc]
-    orders = _create_orders(
+        take_stock([line for _s, _c, lines in plans for line in lines], listings)  # type: ignore[misc]
+    orders = create_orders(
         checkout,
         [(seller, lines, t) for (seller, _c, lines), t in zip(plans, totals, strict=True)],  # type: ignore[misc]
         listings or {},
@@ -223,7 +225,7 @@ def standing_draft_confirm(*, draft: StandingOrderDraft, actor: Any) -> list[Ord
         )
         for line in draft.lines
     ]
-    listings = _lock_listings_by_id([line.listing_id for line in lines if line.listing_id])
+    listings = lock_listings_by_id([line.listing_id for line in lines if line.listing_id])
     _refuse_short(lines, listings, standing.buyer)
     orders = place_agreed(
         buyer=standing.buyer,

@@ -107,7 +107,7 @@ def checkout_fingerprint(
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def _replay(buyer: Cooperative, key: str, fingerprint: str) -> Checkout | None:
+def replayed_checkout(buyer: Cooperative, key: str, fingerprint: str) -> Checkout | None:
     """The buyer's checkout with this key, if any (the pair is unique). A plain statement, not
     the ORM's: nearly every checkout finds none, and building the query cost more than running
     it."""
@@ -129,7 +129,7 @@ def _replay_sql() -> str:
     return f"SELECT * FROM {table} WHERE buyer_id = %s AND idempotency_key = %s"  # noqa: S608  # nosec B608: our table name, values as parameters
 
 
-def _check_key(key: str) -> str:
+def check_idempotency_key(key: str) -> str:
     key = (key or "").strip()
     if not key:
         raise ValidationError(
@@ -298,7 +298,7 @@ def checkout_place(
     if not permissions.can_checkout(actor, buyer):
         raise NotPermitted(_("Only owners and admins of the cooperative can check out its cart."))
     ensure_email_confirmed(actor)
-    key = _check_key(idempotency_key)
+    key = check_idempotency_key(idempotency_key)
     currency = (currency or "").strip().upper()
     fingerprint = checkout_fingerprint(
         buyer=buyer,
@@ -312,7 +312,7 @@ def checkout_place(
     )
     cart, buyer = _lock_buyer(buyer, with_cart=lines is None)
     # Read after taking the lock: a request with the same key that held it has committed by now.
-    existing = _replay(buyer, key, fingerprint)
+    existing = replayed_checkout(buyer, key, fingerprint)
     if existing is not None:
         return CheckoutResult(existing, is_replay=True)
     ensure_active(buyer, "checkout")
@@ -324,7 +324,7 @@ def checkout_place(
         chosen = _card_payable_lines(chosen, only_card_payable, rail)
         listings = _lock_listings(chosen, actor, buyer)
     else:
-        listings = _lock_listings_by_id([line.listing for line in lines], actor, buyer)
+        listings = lock_listings_by_id([line.listing for line in lines], actor, buyer)
         chosen = _requested_lines(lines, listings, buyer)
         currency = _requested_currency(chosen, currency)
         chosen = _card_payable_lines(chosen, only_card_payable, rail)
@@ -353,8 +353,8 @@ def checkout_place(
             code="idempotency_key_in_use",
         ) from exc
 
-    _take_stock(chosen, listings)
-    orders = _create_orders(checkout, plans, listings, actor, terms=terms)
+    take_stock(chosen, listings)
+    orders = create_orders(checkout, plans, listings, actor, terms=terms)
     if lines is None:
         CartLine.objects.filter(pk__in=[line.pk for line in chosen]).delete()
     _settle_in_credit(orders, credit or {}, rail, actor)
@@ -388,12 +388,10 @@ def _cart_lines(cart: Cart | None, currency: str) -> list[CartLine]:
 
 
 def _lock_listings(lines: list[CartLine], actor: Any, buyer: Cooperative) -> dict[int, Listing]:
-    return _lock_listings_by_id(
-        [line.listing_id for line in lines if line.listing_id], actor, buyer
-    )
+    return lock_listings_by_id([line.listing_id for line in lines if line.listing_id], actor, buyer)
 
 
-def _lock_listings_by_id(
+def lock_listings_by_id(
     listing_ids: list[int], actor: Any = None, buyer: Cooperative | None = None
 ) -> dict[int, Listing]:
     """Lock the listings in primary-key order; their sellers (for suspension) come in the same
@@ -577,7 +575,7 @@ def _placed(checkout: Checkout, orders: list[Order]) -> None:
     _as_prefetched(checkout, orders=orders)
 
 
-def _take_stock(lines: list[CartLine], listings: dict[int, Listing]) -> None:
+def take_stock(lines: list[CartLine], listings: dict[int, Listing]) -> None:
     """Decrement the counted stock of the locked listings, in one statement."""
     taken: dict[int, int] = defaultdict(int)
     for line in lines:
@@ -592,7 +590,7 @@ def _take_stock(lines: list[CartLine], listings: dict[int, Listing]) -> None:
         catalogue_version.changed()  # readers see the new stock (once, after commit)
 
 
-def _create_orders(
+def create_orders(
     checkout: Checkout,
     plans: list[tuple[Cooperative, list[CartLine], OrderTotals]],
     listings: dict[int, Listing],

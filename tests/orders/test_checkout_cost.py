@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from core import tasks as core_tasks
-from core.api.serializers import _MODEL_FIELDS
+from core.api.serializers import FIELDS_BUILT_ONCE
 from core.models import EmailFailure
 from orders import tasks
 from orders.api.serializers import OrderDetailSerializer
@@ -154,7 +154,7 @@ def test_each_serializer_binds_copies_and_the_fields_built_for_the_class_stay_un
     second = OrderDetailSerializer(order, context={"request": request})
     assert first.data == second.data
 
-    built = _MODEL_FIELDS[OrderDetailSerializer]
+    built = FIELDS_BUILT_ONCE[OrderDetailSerializer]
     assert built and all(field.parent is None for field in built.values())
     assert all(field.field_name is None for field in built.values())
     for name in built:
