@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 
@@ -30,10 +29,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
             except services.AccountLocked as locked:
                 self.is_locked = True
                 raise ValidationError(
-                    _(
-                        "Too many failed sign-ins for this e-mail address. For your safety, "
-                        "signing in is paused: try again in %(minutes)s minutes."
-                    ),
+                    services.LOCKED_OUT,
                     code="account_locked",
                     params={"minutes": locked.minutes},
                 ) from locked

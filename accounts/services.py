@@ -34,16 +34,20 @@ FORMER_MEMBER_NAME = "Former member"
 FORMER_MEMBER_EMAIL = "former-member@minga.invalid"
 
 
+# The words of a lockout, in the reader's language, for the API and the sign-in page alike.
+LOCKED_OUT = gettext_lazy(
+    "Too many failed sign-ins for this e-mail address. For your safety, signing in is paused: "
+    "try again in %(minutes)s minutes."
+)
+
+
 class AccountLocked(TryLater):
     """Too many failed sign-ins for an e-mail address: refused for a while, even the right password."""
 
     code = "account_locked"
 
     def wait_detail(self, minutes: int) -> str:
-        return (
-            f"Too many failed sign-ins for this e-mail address. Try again in {minutes} "
-            f"minute{'s' if minutes != 1 else ''}."
-        )
+        return str(LOCKED_OUT) % {"minutes": minutes}
 
 
 @transaction.atomic

@@ -94,7 +94,7 @@ def test_five_failures_lock_the_address_and_the_right_password_is_refused(ana):
     locked = token("ana@huella.coop", "wrong password")
     assert locked.status_code == 429
     assert locked.json()["code"] == "account_locked"
-    assert "Try again in 15 minutes" in locked.json()["detail"]
+    assert "try again in 15 minutes" in locked.json()["detail"]
     assert 14 * 60 < int(locked["Retry-After"]) <= 15 * 60
     right = token("ANA@huella.coop", PASSWORD)  # any case of the address is the same address
     assert right.status_code == 429
@@ -163,7 +163,16 @@ def test_the_threshold_and_the_length_are_settings(ana, settings):
     settings.LOGIN_LOCKOUT_FAILURES = 3
     settings.LOGIN_LOCKOUT_MINUTES = 2
     assert fail(3) == [400, 400, 429]
-    assert "Try again in 2 minutes" in token("ana@huella.coop", PASSWORD).json()["detail"]
+    assert "try again in 2 minutes" in token("ana@huella.coop", PASSWORD).json()["detail"]
+
+
+def test_a_locked_address_is_told_in_the_readers_language(ana):
+    fail(5)
+    spanish = token("ana@huella.coop", PASSWORD, HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish.status_code == 429
+    assert "vuelve a intentarlo en 15 minutos" in spanish.json()["detail"]
+    portuguese = token("ana@huella.coop", PASSWORD, HTTP_ACCEPT_LANGUAGE="pt-BR")
+    assert "tente de novo em 15 minutos" in portuguese.json()["detail"]
 
 
 def admin_sign_in(client: Client, email: str, password: str):  # type: ignore[no-untyped-def]
