@@ -1,8 +1,9 @@
 """`ledger_check`: the books re-derived from the source records (invoices, card payments,
-transfers, refunds, reversals, payments marked, payments in credit and their refunds, and the
-clearing runs that `clearing.apps` adds) with the rules of `orders.books`, put beside the
-books as posted, and the books checked on their own (every entry balanced, every currency summing
-to zero). Every difference is one line of the report."""
+transfers, refunds (Minga's and those made outside it in Stripe's dashboard), reversals, payments
+marked, payments in credit and their refunds, and the clearing runs that `clearing.apps` adds)
+with the rules of `orders.books`, put beside the books as posted, and the books checked on their
+own (every entry balanced, every currency summing to zero). Every difference is one line of the
+report."""
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -11,7 +12,14 @@ from ledger import selectors
 from ledger.selectors import BalanceKey
 from orders import books
 from orders.models import Invoice, InvoiceKind, Order
-from orders.payments.models import Refund, RefundStatus, Transfer, TransferReversal, TransferStatus
+from orders.payments.models import (
+    OutsideRefund,
+    Refund,
+    RefundStatus,
+    Transfer,
+    TransferReversal,
+    TransferStatus,
+)
 from orders.payments.rails import rail_for
 from orders.receivables import books as receivable_books
 from orders.receivables.models import InvoicePayment
@@ -76,6 +84,8 @@ def _settlements() -> Iterator[books.Posting]:
         yield books.transfer_sent(transfer)
     for refund in Refund.objects.filter(status=RefundStatus.SUCCEEDED).select_related(*related):
         yield books.refund(refund)
+    for outside in OutsideRefund.objects.select_related(*related).order_by("pk"):
+        yield books.outside_refund(outside)
     reversals = TransferReversal.objects.filter(status=RefundStatus.SUCCEEDED).select_related(
         *(f"transfer__{name}" for name in related)
     )

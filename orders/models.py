@@ -381,6 +381,7 @@ class Invoice(models.Model):
 # Receivables' records live beside their services; they are models of this app.
 # Card settlement's records live beside the payments code; they are models of this app.
 from orders.payments.models import (  # noqa: E402
+    OutsideRefund,
     Payment,
     Refund,
     RefundStatus,
@@ -417,6 +418,7 @@ __all__ = [
     "OrderCreditPayment",
     "OrderEvent",
     "OrderLine",
+    "OutsideRefund",
     "Payment",
     "PaymentNotice",
     "Refund",

@@ -11,7 +11,14 @@ from django.http import HttpRequest
 from orders.admin import ReadOnlyAdmin
 from orders.payments.errors import PaymentProviderUnavailable
 from orders.payments.execution import settlement_send, transfer_send
-from orders.payments.models import Payment, Refund, StripeEvent, Transfer, TransferReversal
+from orders.payments.models import (
+    OutsideRefund,
+    Payment,
+    Refund,
+    StripeEvent,
+    Transfer,
+    TransferReversal,
+)
 
 
 class DisputedFilter(admin.SimpleListFilter):
@@ -117,6 +124,16 @@ class TransferReversalAdmin(SettlementAdmin):
     list_display = ["transfer", *SettlementAdmin.list_display]
     list_filter = [*SettlementAdmin.list_filter, "transfer__order__is_flagged"]
     search_fields = [*SettlementAdmin.search_fields, "transfer__order__id"]
+
+
+@admin.register(OutsideRefund)
+class OutsideRefundAdmin(ReadOnlyAdmin):
+    """Refunds made in Stripe's dashboard, one order's share each (nothing to send: done)."""
+
+    list_display = ["order", "amount", "currency", "stripe_refund_id", "succeeded_at"]
+    list_filter = ["currency", "order__is_flagged"]
+    search_fields = ["stripe_refund_id", "order__id"]
+    list_select_related = ["order"]
 
 
 @admin.register(StripeEvent)

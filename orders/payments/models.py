@@ -188,6 +188,36 @@ class TransferReversal(Settlement):
         return self.transfer.order_id
 
 
+class OutsideRefund(models.Model):
+    """A refund made at Stripe that Minga did not ask for (the dashboard), its share of one order:
+    Stripe refunds the checkout's charge, so the refund is split over the checkout's orders in
+    primary-key order, each taking what is still unrefunded of its total. Written from the
+    webhook (refund.created/updated, charge.refunded) once Stripe says it succeeded; unique per
+    Stripe refund and order, so a replayed event records and posts nothing twice."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="outside_refunds")
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="outside_refunds"
+    )
+    stripe_refund_id = models.CharField(max_length=255)
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    succeeded_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_refund_id", "order"], name="outside_refund_once_per_order"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="outside_refund_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Refund {self.stripe_refund_id} outside Minga for order {self.order_id}"
+
+
 class StripeEvent(models.Model):
     """Every webhook event handled, written in the same transaction as its effect: a redelivered
     event finds its row and does nothing."""

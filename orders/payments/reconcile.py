@@ -17,6 +17,7 @@ from orders.payments import gateway
 from orders.payments.errors import PaymentProviderError
 from orders.payments.execution import is_ours
 from orders.payments.models import (
+    OutsideRefund,
     Payment,
     Refund,
     RefundStatus,
@@ -290,6 +291,11 @@ def _refunds(report: Report) -> None:
     by_id = {r.stripe_id: r for r in local if r.stripe_id}
     for r in Refund.objects.filter(stripe_id__in=list(remote)):
         by_id[r.stripe_id] = r
+    recorded_outside = set(
+        OutsideRefund.objects.filter(stripe_refund_id__in=list(remote)).values_list(
+            "stripe_refund_id", flat=True
+        )
+    )
 
     for info in remote.values():
         raw = info.metadata.get("refund_id", "")
@@ -305,12 +311,12 @@ def _refunds(report: Report) -> None:
                 )
                 continue
         if refund is None:
-            if info.payment_intent in ours_by_intent:
+            if info.payment_intent in ours_by_intent and info.id not in recorded_outside:
                 report.add(
                     "refund",
                     info.id,
                     f"{info.amount} {info.currency} refunded on {info.payment_intent} outside "
-                    "Minga",
+                    "Minga, not recorded here (its webhook never came)",
                 )
             continue
         if (info.amount, info.currency) != (refund.amount, refund.currency):

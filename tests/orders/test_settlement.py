@@ -13,12 +13,14 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from cooperatives.models import Cooperative
+from ledger.models import JournalEntry
 from ledger.selectors import balances_for
 from orders.books_check import books_check
 from orders.models import (
     CartLine,
     Checkout,
     Order,
+    OutsideRefund,
     Payment,
     Refund,
     StripeEvent,
@@ -475,16 +477,81 @@ def test_a_dispute_flags_every_order_of_the_checkout(
     assert all(order.is_flagged and "dispute" in order.flag_reason for order in orders)
 
 
-def test_a_refund_made_outside_minga_is_recorded_and_flagged(
+def dashboard_refund(standin, client, amount: int) -> str:  # type: ignore[no-untyped-def]
+    """A refund made in Stripe's dashboard (no metadata of Minga's), its refund.created relayed."""
+    payment = Payment.objects.get()
+    made = standin.api(
+        "POST", "/v1/refunds", payment_intent=payment.stripe_payment_intent_id, amount=amount
+    )
+    (event,) = event_ids(standin, "refund.created", made.json()["id"])
+    assert relay(standin, client, event).status_code == 200
+    return made.json()["id"]
+
+
+def test_a_partial_refund_made_outside_minga_is_recorded_posted_once_and_shown(
+    standin, market, django_capture_on_commit_callbacks, capsys
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    refund_id = dashboard_refund(standin, buyer, 500)
+    huella_order = order_of(checkout, market["huella"])  # the first order takes it
+    (row,) = OutsideRefund.objects.all()
+    assert (row.order_id, row.amount, row.stripe_refund_id) == (huella_order.pk, 500, refund_id)
+    assert JournalEntry.objects.filter(key=f"outside_refund:{row.pk}").count() == 1
+    assert books_check() == []
+    # The same refund again, as charge.refunded (which lists the payment's refunds): nothing new.
+    for event in event_ids(standin, "charge.refunded"):
+        assert relay(standin, buyer, event).status_code == 200
+    assert OutsideRefund.objects.count() == 1 and books_check() == []
+    payment = Payment.objects.get()
+    assert payment.amount_refunded == 500
+    checkout.refresh_from_db()
+    assert checkout.payment_status == "succeeded"  # partly refunded: still paid
+    order = buyer.get(f"/api/v1/orders/{huella_order.pk}/").json()
+    (line,) = [event for event in order["events"] if event["reference"] == refund_id]
+    assert line["action"] == "refund_succeeded" and "outside Minga" in line["note"]
+    assert Order.objects.get(pk=huella_order.pk).is_flagged
+    assert not order_of(checkout, market["yerba"]).is_flagged  # its order was not touched
+    # Reconciliation knows it now: no longer reported as a refund Minga has not recorded.
+    today = timezone.localdate().isoformat()
+    call_command("reconcile_stripe", since=today, until=today)
+    assert refund_id not in capsys.readouterr().out
+
+
+def test_a_whole_refund_made_outside_minga_is_split_over_the_orders_and_refunds_the_payment(
     standin, market, django_capture_on_commit_callbacks
 ):
-    paid_checkout(standin, market, django_capture_on_commit_callbacks)
-    payment = Payment.objects.get()
-    standin.api("POST", "/v1/refunds", payment_intent=payment.stripe_payment_intent_id, amount=500)
-    (event,) = event_ids(standin, "charge.refunded")
-    relay(standin, client_for(market["buyer_owner"]), event)
-    assert Payment.objects.get().amount_refunded == 500
-    assert all(order.is_flagged for order in Order.objects.all())
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    dashboard_refund(standin, buyer, 700)
+    dashboard_refund(standin, buyer, 25_050 - 700)
+    shares = OutsideRefund.objects.order_by("pk").values_list("order__seller", "amount")
+    huella, yerba = market["huella"].pk, market["yerba"].pk
+    assert list(shares) == [(huella, 700), (huella, 20_000 - 700), (yerba, 5_050)]
+    checkout.refresh_from_db()
+    assert checkout.payment_status == "refunded"
+    assert Payment.objects.get().amount_refunded == 25_050
+    assert books_check() == []
+    # The buyer's card has its money back: its bank account on the Stripe rail nets to zero.
+    bank = [b for b in balances_for(market["buyer"]) if b.account.kind == "bank"]
+    assert [(b.account.rail, b.amount) for b in bank] == [("stripe", 0)]
+
+
+def test_mingas_own_refund_is_not_recorded_again_from_its_webhooks(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    order = order_of(checkout, market["yerba"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert buyer.post(f"/api/v1/orders/{order.pk}/cancel/").status_code == 200
+    assert Refund.objects.get().status == "succeeded"
+    for kind in ("refund.created", "charge.refunded"):
+        for event in event_ids(standin, kind):
+            assert relay(standin, buyer, event).status_code == 200
+    assert not OutsideRefund.objects.exists()
+    assert Payment.objects.get().amount_refunded == 5_050
+    assert books_check() == []
 
 
 # -- refunds
