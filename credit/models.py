@@ -1,6 +1,7 @@
 """Mutual credit (docs/credit.md): one credit system per currency with versioned terms, the
 accounts of the cooperatives that joined it (their balance is a ledger account of kind
-`credit`), their limits, and the append-only log of every limit change."""
+`credit`), their limits, and the append-only logs of every change of their limits and of their
+consent to clearing."""
 
 from django.conf import settings
 from django.db import models
@@ -164,3 +165,20 @@ class LineLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.lower_after}..{self.upper_after}"
+
+
+class ConsentLog(AppendOnlyModel):
+    """Every change of an account's consent to clearing (`credit_consent_set`): to what, by whom,
+    when. Append-only in Django; unlike the log of its limits no trigger, since the person's
+    column empties when their user is deleted (`acting_user`)."""
+
+    account = models.ForeignKey(CreditAccount, on_delete=models.PROTECT, related_name="consent_log")
+    clearing_consent = models.BooleanField(help_text="The consent after the change.")
+    changed_by = acting_user()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["account", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.account}: consent {'given' if self.clearing_consent else 'withdrawn'}"

@@ -9,7 +9,14 @@ from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from cooperatives.models import Cooperative
-from credit.models import CreditAccount, CreditSystem, CreditTerms, LineLog, LineRequest
+from credit.models import (
+    ConsentLog,
+    CreditAccount,
+    CreditSystem,
+    CreditTerms,
+    LineLog,
+    LineRequest,
+)
 from credit.state import LineRequestStatus
 from ledger.models import AccountKind, EntryKind, JournalLine
 from ledger.selectors import StatementRow, entries_for
@@ -50,6 +57,7 @@ def credit_accounts_of(cooperative: Cooperative) -> QuerySet[CreditAccount]:
         .annotate(balance=Sum("ledger_account__lines__amount"))
         .prefetch_related(
             _log(),
+            Prefetch("consent_log", queryset=ConsentLog.objects.select_related("changed_by")),
             "acceptances__terms",
         )
     )

@@ -19,6 +19,7 @@ from cooperatives.models import MANAGING_ROLES, Cooperative
 from cooperatives.permissions import ensure_active, role_in
 from core.errors import DomainError, NotPermitted
 from credit.models import (
+    ConsentLog,
     CreditAccount,
     CreditSystem,
     LineLog,
@@ -104,6 +105,7 @@ def credit_consent_set(*, account: CreditAccount, actor: Any, consent: Any) -> C
         account.clearing_consent = consent
         account.consent_changed_at = timezone.now()
         account.save(update_fields=["clearing_consent", "consent_changed_at"])
+        ConsentLog.objects.create(account=account, clearing_consent=consent, changed_by=actor)
     return account
 
 

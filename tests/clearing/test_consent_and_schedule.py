@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from clearing.models import ClearingRun
 from clearing.services import clearing_run_propose, clearing_runs_monthly
-from credit.models import CreditAccount
+from credit.models import ConsentLog, CreditAccount
 from ledger.models import EntryKind, JournalEntry
 from orders.models import Invoice
 from tests.clearing.test_api import committee_member  # noqa: F401  (the fixture)
@@ -29,12 +29,17 @@ def test_only_the_cooperatives_owners_and_admins_withdraw_consent(loop, outsider
     (ar, _uy, _br), _invoices = loop
     account = CreditAccount.objects.get(cooperative=ar)
     member = MembershipFactory(cooperative=ar, role="member").user
+    owner = owner_of(ar)
     assert consent(outsider, account, False).status_code == 404
     assert consent(member, account, False).status_code == 403
-    answer = consent(owner_of(ar), account, False)
+    answer = consent(owner, account, False)
     assert answer.status_code == 200, answer.content
     assert answer.json()["clearing_consent"] is False and answer.json()["consent_changed_at"]
-    assert consent(owner_of(ar), account, "perhaps").status_code == 400
+    assert consent(owner, account, "perhaps").status_code == 400
+    # One event row for the one change: the refusals and a repeat of the same answer write none.
+    assert consent(owner, account, False).status_code == 200
+    (change,) = ConsentLog.objects.filter(account=account)
+    assert (change.clearing_consent, change.changed_by) == (False, owner)
 
 
 def test_a_proposal_leaves_out_who_withdrew_consent(loop, committee_member):  # noqa: F811

@@ -5,7 +5,7 @@ refused in words; anyone outside the cooperative gets a 404."""
 import pytest
 
 from cooperatives.models import Role
-from credit.models import CreditAccount
+from credit.models import ConsentLog, CreditAccount
 from tests.clearing.test_runs import consenting, owner_of
 from tests.factories import CooperativeFactory, MembershipFactory, UserFactory
 from tests.frontend.helpers import messages_of, text
@@ -28,7 +28,8 @@ def consent_post(browser, account: CreditAccount, consent: bool):  # type: ignor
 
 
 def test_an_owner_withdraws_the_consent_then_gives_it_again(account):
-    browser = spanish(owner_of(account.cooperative))
+    owner = owner_of(account.cooperative)
+    browser = spanish(owner)
     page = text(browser.get(page_of(account)))
     assert "Compensación de facturas" in page and "Retirar el consentimiento" in page
     assert "una propuesta ya hecha que las incluye no se ejecuta" in page
@@ -51,6 +52,13 @@ def test_an_owner_withdraws_the_consent_then_gives_it_again(account):
     ]
     account.refresh_from_db()
     assert account.clearing_consent
+    # Each change is an event row, shown newest first on the page with who made it.
+    changes = ConsentLog.objects.filter(account=account)
+    assert [(c.clearing_consent, c.changed_by) for c in changes] == [(True, owner), (False, owner)]
+    page = text(browser.get(page_of(account)))
+    assert "Cambios del consentimiento" in page
+    assert page.index("Dado") < page.index("Retirado", page.index("Cambios del consentimiento"))
+    assert page.count(f"Cambiado por {owner.name}") == 2
 
 
 def test_an_admin_may_withdraw_too(account):
