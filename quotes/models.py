@@ -82,6 +82,10 @@ class RfqAttachment(models.Model):
     # download that checks who may read the request (quotes.selectors.attachment_get_visible).
     file = models.FileField(upload_to="rfqs/%Y/%m/", storage=private_storage)
     name = models.CharField(max_length=200)
+    # Kept at upload, so listing a request's files never asks the storage (a HEAD each on S3).
+    size = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="In bytes; null when the file was gone when it was read."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -55,19 +55,13 @@ class AgreementListQuerySerializer(ListQuerySerializer):
 class RfqAttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(help_text="The name the file was sent with.")
-    size = serializers.SerializerMethodField(
-        help_text="In bytes; null when the stored file cannot be read."
+    size = serializers.IntegerField(
+        allow_null=True, help_text="In bytes, as uploaded; null when the stored file was gone."
     )
     content_type = serializers.CharField()
     url = serializers.SerializerMethodField(
         help_text="Download (the buyer's members and the sellers the request is for)."
     )
-
-    def get_size(self, attachment: RfqAttachment) -> int | None:
-        try:
-            return int(attachment.file.size)
-        except OSError:  # gone from the storage: the request still answers (its download is a 404)
-            return None
 
     def get_url(self, attachment: RfqAttachment) -> str:
         path = f"/api/v1/rfqs/{attachment.rfq_id}/attachments/{attachment.pk}/"

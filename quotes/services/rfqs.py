@@ -167,7 +167,7 @@ def rfq_publish(
     if visibility == Visibility.PRIVATE:
         rfq.invited.set(invited)
     for upload, kind in zip(files, kinds, strict=True):
-        attachment = RfqAttachment(rfq=rfq, name=(upload.name or "file")[:200])
+        attachment = RfqAttachment(rfq=rfq, name=(upload.name or "file")[:200], size=upload.size)
         attachment.file.save(private_file_name(str(rfq.pk), kind), upload, save=False)
         attachment.save()
     _event(rfq, "publish", "", RfqStatus.OPEN, actor)

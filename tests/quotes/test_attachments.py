@@ -1,10 +1,12 @@
 """The files attached to a request for quotes: listed in the API with their download addresses,
 downloaded by the buyer's members and the sellers the request is for, a 404 for everyone else."""
 
+import importlib
 import io
 
 import pytest
 import requests
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -45,6 +47,28 @@ def test_the_detail_lists_each_file_with_its_size_type_and_download_address(atta
     # The type is what the upload check found in the bytes, not what the name or sender said.
     assert (png["name"], png["content_type"]) == ("plano.txt", "image/png")
     assert pdf["url"] == f"http://testserver/api/v1/rfqs/{rfq.pk}/attachments/{pdf['id']}/"
+
+
+def test_the_size_is_kept_at_upload_so_listing_never_asks_the_storage(attached, buyer_owner):
+    rfq, _invited_owner = attached
+    pdf, png = rfq.attachments.order_by("pk")
+    assert (pdf.size, png.size) == (len(PDF_BYTES), len(png_bytes()))
+    # Gone from the storage: the listing still says how big it was (it reads the column only).
+    pdf.file.storage.delete(pdf.file.name)
+    body = client_for(buyer_owner).get(f"/api/v1/rfqs/{rfq.pk}/").json()
+    assert [f["size"] for f in body["attachment_files"]] == [len(PDF_BYTES), len(png_bytes())]
+
+
+def test_the_migration_fills_the_size_of_older_files_from_the_storage(attached):
+    fill_sizes = importlib.import_module("quotes.migrations.0003_attachment_size").fill_sizes
+    rfq, _invited_owner = attached
+    pdf, png = rfq.attachments.order_by("pk")
+    rfq.attachments.update(size=None)  # as rows written before the column
+    png.file.storage.delete(png.file.name)
+    fill_sizes(django_apps, None)
+    pdf.refresh_from_db()
+    png.refresh_from_db()
+    assert (pdf.size, png.size) == (len(PDF_BYTES), None)  # a missing file stays unknown
 
 
 def test_the_buyers_members_and_the_invited_seller_download_the_bytes(attached, buyer_coop):
