@@ -97,7 +97,9 @@ def credit_consent_set(*, account: CreditAccount, actor: Any, consent: Any) -> C
     if not isinstance(consent, bool):
         raise ValidationError({"clearing_consent": [_("Yes or no.")]})
     account = (
-        CreditAccount.objects.select_for_update().select_related("cooperative").get(pk=account.pk)
+        CreditAccount.objects.select_for_update(of=("self",))
+        .select_related("cooperative")
+        .get(pk=account.pk)
     )
     if role_in(actor, account.cooperative) not in MANAGING_ROLES:
         raise NotPermitted(_("Only the cooperative's owners and admins decide this."))
@@ -194,7 +196,7 @@ def credit_transfer_check(
     system = CreditSystem.objects.filter(currency=currency).first()
     accounts = {
         account.cooperative_id: account
-        for account in CreditAccount.objects.select_for_update()
+        for account in CreditAccount.objects.select_for_update(of=("self",))
         .select_related("ledger_account")
         .filter(system=system, cooperative__in=[payer.pk, payee.pk])
         .order_by("pk")

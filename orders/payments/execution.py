@@ -163,7 +163,7 @@ def transfer_send(*, transfer_id: int) -> Transfer:
     or past Stripe's memory of keys, a look for a transfer Stripe already has for the order."""
     with transaction.atomic():
         transfer = (
-            Transfer.objects.select_for_update()
+            Transfer.objects.select_for_update(of=("self",))
             .select_related("payment", "order__seller")
             .get(pk=transfer_id)
         )

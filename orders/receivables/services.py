@@ -95,7 +95,9 @@ def _move(invoice: Invoice, action: str, *, actor: Any, amount: int = 0, note: s
 
 def _lock(invoice: Invoice) -> tuple[Order, Invoice]:
     order = (
-        Order.objects.select_for_update().select_related("buyer", "seller").get(pk=invoice.order_id)
+        Order.objects.select_for_update(of=("self",))
+        .select_related("buyer", "seller")
+        .get(pk=invoice.order_id)
     )
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     invoice.order = order

@@ -40,7 +40,11 @@ MAX_MESSAGE_LENGTH = 5000
 
 
 def _lock(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("buyer", "seller").get(pk=order.pk)
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("buyer", "seller")
+        .get(pk=order.pk)
+    )
 
 
 def _restore_stock(order: Order) -> None:
@@ -289,7 +293,11 @@ def order_complete_stale(*, now: Any = None) -> list[int]:
     completed = []
     for pk in candidates:
         with transaction.atomic():
-            order = Order.objects.select_for_update().select_related("buyer", "seller").get(pk=pk)
+            order = (
+                Order.objects.select_for_update(of=("self",))
+                .select_related("buyer", "seller")
+                .get(pk=pk)
+            )
             if order.status != OrderStatus.FULFILLED or order.is_flagged:
                 continue
             days = settings.ORDER_AUTO_COMPLETE_DAYS

@@ -133,7 +133,11 @@ def agreement_accept(*, agreement: Agreement, buyer: Cooperative, actor: Any) ->
 @transaction.atomic
 def agreement_end(*, agreement: Agreement, actor: Any) -> Agreement:
     """Either side ends the agreement; prices fall back to the public ones."""
-    agreement = Agreement.objects.select_for_update().select_related("seller").get(pk=agreement.pk)
+    agreement = (
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("seller")
+        .get(pk=agreement.pk)
+    )
     forget_roles(actor)
     sides = [agreement.seller, *Cooperative.objects.filter(pk__in=agreement_buyer_ids(agreement))]
     if not any(can_manage_cooperative(actor, side) for side in sides):

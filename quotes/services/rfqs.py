@@ -270,7 +270,7 @@ def _write_version(
 
 
 def _lock_open_rfq(rfq: Rfq) -> Rfq:
-    rfq = Rfq.objects.select_for_update().select_related("buyer").get(pk=rfq.pk)
+    rfq = Rfq.objects.select_for_update(of=("self",)).select_related("buyer").get(pk=rfq.pk)
     if rfq.status != RfqStatus.OPEN:
         raise DomainError(_("This request no longer takes quotes."), code="rfq_closed")
     return rfq
@@ -316,7 +316,9 @@ def quote_counter(*, quote: Quote, actor: Any, terms: QuoteTerms) -> QuoteVersio
     _clean_terms(terms)
     _lock_open_rfq(quote.rfq)
     quote = (
-        Quote.objects.select_for_update().select_related("rfq__buyer", "seller").get(pk=quote.pk)
+        Quote.objects.select_for_update(of=("self",))
+        .select_related("rfq__buyer", "seller")
+        .get(pk=quote.pk)
     )
     forget_roles(actor)
     side = _side(actor, quote)
@@ -342,7 +344,9 @@ def quote_counter(*, quote: Quote, actor: Any, terms: QuoteTerms) -> QuoteVersio
 def quote_withdraw(*, quote: Quote, actor: Any) -> Quote:
     """The seller takes back its quote while the request is open."""
     quote = (
-        Quote.objects.select_for_update().select_related("rfq__buyer", "seller").get(pk=quote.pk)
+        Quote.objects.select_for_update(of=("self",))
+        .select_related("rfq__buyer", "seller")
+        .get(pk=quote.pk)
     )
     forget_roles(actor)
     if _side(actor, quote) != Side.SELLER:
@@ -380,7 +384,7 @@ def rfq_lock_for_award(
     `awards` is (quote version id, quantity or None for the whole quote). Returns the request,
     the versions with their quantities, and whether this exact award was already made (a replay:
     the caller returns the orders it made then)."""
-    rfq = Rfq.objects.select_for_update().select_related("buyer").get(pk=rfq.pk)
+    rfq = Rfq.objects.select_for_update(of=("self",)).select_related("buyer").get(pk=rfq.pk)
     forget_roles(actor)
     if not permissions.can_publish_rfq(actor, rfq.buyer):
         if is_member(actor, rfq.buyer):
@@ -390,7 +394,10 @@ def rfq_lock_for_award(
     if not wanted or len(wanted) != len(awards):
         raise ValidationError({"awards": [_("Name each quote version to award once.")]})
     quotes = list(
-        Quote.objects.select_for_update().filter(rfq=rfq).select_related("seller").order_by("pk")
+        Quote.objects.select_for_update(of=("self",))
+        .filter(rfq=rfq)
+        .select_related("seller")
+        .order_by("pk")
     )
     if rfq.status == RfqStatus.AWARDED:
         made = {q.awarded_version_id: q.awarded_quantity for q in quotes if q.awarded_version_id}

@@ -146,7 +146,7 @@ def standing_orders_draft(*, today: date | None = None) -> int:
 def draft_decide(*, draft: StandingOrderDraft, actor: Any, action: str) -> StandingOrderDraft:
     """The buyer confirms (`confirm`) or skips (`skip`) one period's draft."""
     draft = (
-        StandingOrderDraft.objects.select_for_update()
+        StandingOrderDraft.objects.select_for_update(of=("self",))
         .select_related("standing_order__buyer", "standing_order__agreement__seller")
         .get(pk=draft.pk)
     )

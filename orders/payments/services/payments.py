@@ -211,7 +211,9 @@ def payment_apply_intent(
     checkout_id = checkout_for_intent(intent)
     if checkout_id is None:
         return "ignored: not a payment of this exchange", Work()
-    checkout = Checkout.objects.select_for_update().select_related("buyer").get(pk=checkout_id)
+    checkout = (
+        Checkout.objects.select_for_update(of=("self",)).select_related("buyer").get(pk=checkout_id)
+    )
     payment = Payment.objects.select_for_update().filter(checkout=checkout).first()
     if payment is None:
         return "ignored: the checkout is not paid by card", Work()
