@@ -20,11 +20,30 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
 
+from core import read_ahead
 from marketplace import catalogue_version, statements
 
 
 def _queryset(listings: Any) -> QuerySet:
     return listings.queryset if isinstance(listings, statements.Prepared) else listings  # type: ignore[no-any-return]
+
+
+def _counted(queryset: QuerySet, limit: int) -> QuerySet:
+    return queryset.order_by().values("pk")[: limit + 1]
+
+
+def count_cache_key(listings: Any, limit: int, version: catalogue_version.Version) -> str:
+    """Where the count of `listings` (a queryset or a `statements.Prepared` one) stopped at
+    `limit` is kept under the catalogue `version`: its SQL and parameters, the same for every
+    reader given the same listings (a prepared queryset's compiled once per kind of reader)."""
+    if isinstance(listings, statements.Prepared):
+        sql, params = listings.statement(
+            ("count", limit), lambda queryset: _counted(queryset, limit)
+        )
+    else:
+        sql, params = _counted(listings, limit).query.sql_with_params()
+    digest = hashlib.sha256(repr((version.number, sql, params)).encode()).hexdigest()[:32]
+    return f"catalogue:count:{digest}"
 
 
 class CappedPaginator(Paginator):
@@ -52,9 +71,6 @@ class CappedPaginator(Paginator):
             return min(settings.SEARCH_CANDIDATE_LIMIT, settings.LISTING_COUNT_LIMIT)
         return settings.LISTING_COUNT_LIMIT
 
-    def _counted(self, queryset: QuerySet) -> QuerySet:
-        return queryset.order_by().values("pk")[: self.limit + 1]
-
     @cached_property
     def count(self) -> int:  # type: ignore[override]
         """Capped; kept in the cache under the catalogue version the request read first, so
@@ -62,26 +78,15 @@ class CappedPaginator(Paginator):
         pages are built, included)."""
         version = catalogue_version.READ_BY_REQUEST.get()
         seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
-        listings = self.object_list
         if version is None or not seconds:
-            return self._counted(_queryset(listings)).count()
-        if isinstance(listings, statements.Prepared):
-            # The key's SQL compiled once per kind of reader (the same key as the queryset's).
-            sql, params = listings.statement(("count", self.limit), self._counted)
-            counted = None
-        else:
-            counted = self._counted(listings)  # type: ignore[arg-type]
-            try:
-                sql, params = counted.query.sql_with_params()
-            except EmptyResultSet:  # `.none()`, e.g. the page of refused filters: none to count
-                return 0
-        digest = hashlib.sha256(repr((version.number, sql, params)).encode()).hexdigest()[:32]
-        key = f"catalogue:count:{digest}"
-        found = cache.get(key)
+            return _counted(_queryset(self.object_list), self.limit).count()
+        try:
+            key = count_cache_key(self.object_list, self.limit, version)
+        except EmptyResultSet:  # `.none()`, e.g. the page of refused filters: none to count
+            return 0
+        found = read_ahead.get(key)  # fetched with the answer's own key (marketplace/http_cache.py)
         if found is None:
-            if counted is None:
-                counted = self._counted(_queryset(listings))
-            found = counted.count()
+            found = _counted(_queryset(self.object_list), self.limit).count()
             cache.set(key, found, seconds)
         return int(found)
 

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -35,8 +35,10 @@ from marketplace.api.serializers import (
     ListingUpdateSerializer,
     ListingWriteSerializer,
 )
+from marketplace.catalogue_version import Version
 from marketplace.filters import ListingFilter
 from marketplace.models import Listing, ListingImage
+from marketplace.pagination import count_cache_key
 
 
 def _detail(request: Request, listing: Listing) -> Response:
@@ -55,6 +57,16 @@ class CategoryTreeView(APIView):
     def get(self, request: Request) -> Response:
         tree = selectors.category_tree()
         return Response(CategoryNodeSerializer(tree, many=True, context={"request": request}).data)
+
+
+def listing_list_keys_ahead(request: HttpRequest, version: Version) -> list[str]:
+    """The count a built list with no filter reads when its reader sees the public catalogue
+    (most readers: fetched ahead with the token and the stored answer, http_cache.py)."""
+    params = request.GET
+    if ListingFilter.sets_a_filter(params) or ListingPagination.cursor_query_param in params:
+        return []
+    public = selectors.listing_catalogue_visible_to(None)
+    return [count_cache_key(public, settings.LISTING_COUNT_LIMIT, version)]
 
 
 class ListingListView(generics.ListAPIView):
