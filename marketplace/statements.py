@@ -12,15 +12,20 @@ from django.db.models import Model, QuerySet
 
 
 def _compiled(model: type[Model], key: Any, build: Callable[[], QuerySet]) -> tuple[Any, ...]:
-    """(sql, params, compiler) of `build()`'s query, compiled the first time `key` is asked on
-    this thread's connection."""
+    """(sql, params, compiler, converters) of `build()`'s query, compiled the first time `key`
+    is asked on this thread's connection (converters: what `compiler.results_iter` applies to
+    each row, found once)."""
     database = connections[router.db_for_read(model)]  # this thread's connection
     statements: dict[Any, Any] = database.__dict__.setdefault("_minga_statements", {})
     found = statements.get(key)
     if found is None:
         compiler = build().query.get_compiler(connection=database)
         sql, compiled = compiler.as_sql()
-        found = statements[key] = (sql, tuple(compiled), compiler)
+        fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):  # pragma: no cover - none of ours
+            raise RuntimeError("A composite field's values need results_iter.")
+        converters = compiler.get_converters(fields)
+        found = statements[key] = (sql, tuple(compiled), compiler, converters)
     return found  # type: ignore[no-any-return]
 
 
@@ -39,11 +44,14 @@ def rows(
     """`list(build())` for a `values_list` queryset, its statement compiled the first time `key`
     is asked on this thread's connection. With `params`, they replace the compiled ones (same
     number, same places: `build` then uses stand-ins of the same shape)."""
-    sql, compiled, compiler = _compiled(model, key, build)
+    sql, compiled, compiler, converters = _compiled(model, key, build)
     if params is not None and len(params) != len(compiled):  # pragma: no cover - a wrong key
         raise RuntimeError("A compiled statement takes as many values as it was compiled with.")
     fetched = _run(model, sql, compiled if params is None else list(params))
-    return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+    if not converters:
+        return fetched
+    # `compiler.results_iter(results=[fetched], tuple_expected=True)`, its converters found once.
+    return [tuple(row) for row in compiler.apply_converters(fetched, converters)]
 
 
 class Prepared:
@@ -79,7 +87,7 @@ class Prepared:
         def build() -> QuerySet:
             return shape(self.build(stand_ins))
 
-        sql, compiled, _compiler = _compiled(self.model, (self.key, name), build)
+        sql, compiled, _compiler, _converters = _compiled(self.model, (self.key, name), build)
         places = [index for index, value in enumerate(compiled) if value in stand_ins]
         if sorted(compiled[index] for index in places) != stand_ins:  # pragma: no cover
             raise RuntimeError("Each stand-in must be one parameter of the compiled statement.")

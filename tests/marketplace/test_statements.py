@@ -120,3 +120,21 @@ def test_a_new_membership_is_seen_at_once(catalogue):  # type: ignore[no-untyped
     user = type(user).objects.get(pk=user.pk)  # the next request's user
     after = set(selectors.listing_catalogue_visible_to(user).ids(0, 100))
     assert after - before == {listing.pk for listing in listings["suspended_a"]}
+
+
+def test_compiled_rows_are_converted_as_the_orm_converts_them(catalogue):  # type: ignore[no-untyped-def]
+    """The card rows (dates, booleans, decimals of the seller and category) and the version,
+    read through statements compiled once, equal the ORM's values: on the first read and on
+    later ones, whose converters were found once."""
+    from marketplace import cards, catalogue_version
+    from marketplace.models import CatalogueVersion, Listing
+
+    catalogue_version.bump()
+    ids = list(Listing.objects.order_by("pk").values_list("pk", flat=True)[:5])
+    orm = sorted(Listing.objects.filter(pk__in=ids).values_list(*cards.ROW_FIELDS))
+    version = CatalogueVersion.objects.values_list("number", "changed_at").get()
+    for _ in range(2):
+        assert sorted(cards._row_values(ids)) == orm
+        assert (catalogue_version.current().number, catalogue_version.current().changed_at) == (
+            version
+        )
