@@ -185,16 +185,23 @@ def _versioned(
 
 def _content_key(request: HttpRequest, is_page: bool, version: catalogue_version.Version) -> str:
     """What the answer depends on besides the reader: the catalogue's version, the URL (scheme
-    and host too: links in the body use them), the language and how the answer is asked for."""
+    and host too: links in the body use them), the language and how the answer is asked for.
+    Kept on the request for its language (asked before and after authenticating)."""
+    language = translation.get_language()
+    known = getattr(request, "_catalogue_content_key", None)
+    if known is not None and known[0] == (is_page, version.number, language):
+        return str(known[1])
     variant = (
         "page" if is_page else "api",
         request.build_absolute_uri(),
-        translation.get_language(),
+        language,
         request.META.get("HTTP_ACCEPT", ""),
         request.META.get("HTTP_HX_REQUEST", ""),
         request.META.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
     )
-    return _fingerprint(version.number, variant)
+    key = _fingerprint(version.number, variant)
+    request._catalogue_content_key = ((is_page, version.number, language), key)  # type: ignore[attr-defined]
+    return key
 
 
 def _response_key(request: HttpRequest, is_page: bool, version: catalogue_version.Version) -> str:
