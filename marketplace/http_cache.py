@@ -224,7 +224,7 @@ def _answer(
     public = not is_page and reader is None
 
     seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
-    key = f"catalogue:response:{content_key}"
+    key = _response_key(request, is_page, version)
     stored = read_ahead.get(key) if seconds else None
     if reader is not None and stored is not None and not _shared_with(reader, stored[2]):
         return _private(view(request, *args, **kwargs))
