@@ -195,7 +195,7 @@ def main() -> None:
             cursor.execute("SELECT pg_backend_pid()")
             return cursor.fetchone()[0]
 
-    def measure(path: str) -> tuple[list[float], dict, float | None]:
+    def measure(path: str) -> tuple[list[float], dict, float | None, float]:
         for _ in range(args.warmup):
             body = fetch(path)
         pid = backend_pid()
