@@ -19,7 +19,7 @@ ETag includes the reader's CSRF cookie, so a 304 never revives a page holding an
 import hashlib
 import math
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.conf import settings
@@ -142,7 +142,7 @@ def _cached_view(
         if request.method not in SAFE_METHODS:
             return view(request, *args, **kwargs)
         if is_anonymous(request):
-            return _versioned(request, view, args, kwargs, is_page, None)
+            return _versioned(partial(_answer, request, view, args, kwargs, is_page, None))
         # Signed in: a page carries its reader's header (catalogue pages share their body
         # through `shared_part` instead); the API shares the public answer with every reader
         # who would be given the same one (`_shared_with`).
@@ -160,25 +160,23 @@ def _cached_view(
             reader = _reader(request)
             if reader is None:
                 return _private(view(request, *args, **kwargs))
-            return _versioned(request, view, args, kwargs, is_page, reader, version)
+            answer = partial(_answer, request, view, args, kwargs, is_page, reader)
+            return _versioned(answer, version)
 
     return wrapped
 
 
 def _versioned(
-    request: HttpRequest,
-    view: View,
-    args: Any,
-    kwargs: Any,
-    is_page: bool,
-    reader: Any,
+    answer: Callable[[catalogue_version.Version], HttpResponse],
     version: catalogue_version.Version | None = None,
 ) -> HttpResponse:
+    """`answer(version)`, with the version the request read (now, unless it was read already)
+    kept for what is cached while it is built (`READ_BY_REQUEST`)."""
     if version is None:
         version = catalogue_version.current()  # before the data: see catalogue_version
     read = catalogue_version.READ_BY_REQUEST.set(version)
     try:
-        return _answer(request, view, args, kwargs, is_page, reader, version)
+        return answer(version)
     finally:
         catalogue_version.READ_BY_REQUEST.reset(read)
 
