@@ -165,6 +165,10 @@ class RefundSource(models.TextChoices):
     OUTSIDE = "outside", "Made at Stripe, outside Minga"
 
 
+BY_MINGA = Q(source=RefundSource.MINGA)
+OUTSIDE = Q(source=RefundSource.OUTSIDE)
+
+
 class Refund(Settlement):
     """Money of an order given back to the buyer's card.
 
@@ -183,18 +187,12 @@ class Refund(Settlement):
 
     class Meta(Settlement.Meta):
         constraints = [
-            *movement_constraints(
-                "stripe_id", RefundStatus.values, unique_where=Q(source=RefundSource.MINGA)
+            *movement_constraints("stripe_id", RefundStatus.values, unique_where=BY_MINGA),
+            models.UniqueConstraint(
+                fields=["order"], condition=BY_MINGA, name="refund_once_by_minga"
             ),
             models.UniqueConstraint(
-                fields=["order"],
-                condition=Q(source=RefundSource.MINGA),
-                name="refund_by_minga_once_per_order",
-            ),
-            models.UniqueConstraint(
-                fields=["stripe_id", "order"],
-                condition=Q(source=RefundSource.OUTSIDE),
-                name="refund_outside_once_per_order",
+                fields=["stripe_id", "order"], condition=OUTSIDE, name="refund_outside_once"
             ),
             models.CheckConstraint(
                 condition=Q(source__in=RefundSource.values), name="refund_source_valid"

@@ -389,6 +389,11 @@ def _record_outside_refund(checkout: Checkout, payment: Payment, refund: RefundI
     ):
         return 0
     left = refund.amount
+    done = {
+        "status": RefundStatus.SUCCEEDED,
+        "stripe_id": refund.id,
+        "succeeded_at": refund.created,
+    }
     for order in checkout_orders_locked(checkout):
         share = min(left, unrefunded(order))
         if share <= 0:
@@ -396,12 +401,10 @@ def _record_outside_refund(checkout: Checkout, payment: Payment, refund: RefundI
         row = Refund.objects.create(
             order=order,
             payment=payment,
-            source=RefundSource.OUTSIDE,
             amount=share,
             currency=payment.currency,
-            status=RefundStatus.SUCCEEDED,
-            stripe_id=refund.id,
-            succeeded_at=refund.created,
+            source=RefundSource.OUTSIDE,
+            **done,
         )
         books.post(books.refund(row))
         amount = Money(share, payment.currency).format()
