@@ -91,10 +91,11 @@ def agreement_propose(
 def _check_own_listings(seller: Cooperative, prices: list[dict[str, Any]]) -> None:
     """A price row names a listing of the seller's own (by the row's `listing` or `listing_id`):
     another cooperative's would never apply, and its page would show that listing's title."""
-    named = {
-        row["listing"].pk if row.get("listing") is not None else row.get("listing_id")
+    named: set[int] = {
+        row["listing"].pk if row.get("listing") is not None else row["listing_id"]
         for row in prices
-    } - {None}
+        if row.get("listing") is not None or row.get("listing_id") is not None
+    }
     if named and Listing.objects.filter(pk__in=named, cooperative=seller).count() != len(named):
         raise ValidationError({"prices": [_("Price only listings of your own cooperative.")]})
 
