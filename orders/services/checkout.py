@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -26,7 +26,7 @@ from core.money import Money
 from marketplace import catalogue_version
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
-from orders import agreed, notifications, payments, permissions
+from orders import agreed, notifications, payments, permissions, statements
 from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
 from orders.pricing import OrderTotals, line_total, order_totals
@@ -397,25 +397,44 @@ def lock_listings_by_id(
     """Lock the listings in primary-key order; their sellers (for suspension) come in the same
     statement, not locked, and so does the actor's role in each seller, which the response's
     actions ask for (one query fewer than asking afterwards), and, given the buyer, whether it
-    has an agreement with each seller (most have none: their agreements are not read)."""
-    listings = (
-        Listing.objects.select_for_update(of=("self",))
-        .select_related("cooperative")
-        .only(*LOCKED_COLUMNS)
-        .filter(pk__in=sorted(set(listing_ids)))
-        .order_by("pk")
-    )
-    if buyer is not None:
-        listings = agreed.with_agreement_flag(listings, buyer)
+    has an agreement with each seller (most have none: their agreements are not read). The
+    statement is compiled once per connection and number of listings (`orders.statements`)."""
+    ids = sorted(set(listing_ids))
+    if not ids:
+        return {}  # as the queryset: no statement for no rows
     with_roles = getattr(actor, "is_authenticated", False)
+    values: dict[str, Any] = {"ids": ids}
+    if buyer is not None:
+        values["buyer_id"] = buyer.pk
     if with_roles:
-        roles = Membership.objects.filter(user=actor, cooperative=OuterRef("cooperative_id"))
-        listings = listings.annotate(actor_role=Subquery(roles.values("role")[:1]))
-    locked = {listing.pk: listing for listing in listings}
+        values["actor_id"] = actor.pk
+    found = statements.instances(
+        Listing, ("listings locked", len(ids), *sorted(values)), _locked_listings, **values
+    )
+    locked = {listing.pk: listing for listing in found}
     if with_roles:
         for listing in locked.values():
             remember_role(actor, listing.cooperative_id, listing.actor_role)  # type: ignore[attr-defined]
     return locked
+
+
+def _locked_listings(
+    ids: list[int], buyer_id: int | None = None, actor_id: int | None = None
+) -> QuerySet[Listing]:
+    """The statement of `lock_listings_by_id`."""
+    listings = (
+        Listing.objects.select_for_update(of=("self",))
+        .select_related("cooperative")
+        .only(*LOCKED_COLUMNS)
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    if buyer_id is not None:
+        listings = agreed.with_agreement_flag(listings, Cooperative(pk=buyer_id))
+    if actor_id is not None:
+        roles = Membership.objects.filter(user_id=actor_id, cooperative=OuterRef("cooperative_id"))
+        listings = listings.annotate(actor_role=Subquery(roles.values("role")[:1]))
+    return listings
 
 
 def _requested_lines(
