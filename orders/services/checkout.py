@@ -603,10 +603,23 @@ def take_stock(lines: list[CartLine], listings: dict[int, Listing]) -> None:
     for listing_id, quantity in taken.items():
         listings[listing_id].stock -= quantity  # type: ignore[operator]
     if taken:
-        Listing.objects.filter(pk__in=taken).update(
-            stock=Case(*(When(pk=pk, then=Value(listings[pk].stock)) for pk in sorted(taken)))
+        ids = sorted(taken)
+        statements.update(
+            Listing,
+            ("stock taken", len(ids)),
+            _stock_update,
+            ids=ids,
+            stocks=[listings[pk].stock for pk in ids],
         )
         catalogue_version.changed()  # readers see the new stock (once, after commit)
+
+
+def _stock_update(ids: list[int], stocks: list[int]) -> tuple[QuerySet[Listing], dict[str, Any]]:
+    """The statement of `take_stock` (compiled once per number of listings)."""
+    new_stock = Case(
+        *(When(pk=pk, then=Value(stock)) for pk, stock in zip(ids, stocks, strict=True))
+    )
+    return Listing.objects.filter(pk__in=ids), {"stock": new_stock}
 
 
 def create_orders(
