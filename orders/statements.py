@@ -10,13 +10,13 @@ them: the same SQL, the same locks, the same objects, with their related rows an
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import count
+from itertools import chain, count
 from typing import Any, cast
 
 from django.db import connections, router, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import AutoField, Model, QuerySet
 from django.db.models.query import get_related_populators
-from django.db.models.sql import UpdateQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 from marketplace import statements
 
@@ -115,6 +115,104 @@ def update(
     with transaction.mark_for_rollback_on_error(using=alias), database.cursor() as cursor:
         cursor.execute(statement.sql, statement.params(values))
         return cursor.rowcount  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class _Insert:
+    """A compiled INSERT of some rows of one model, returning what the database sets."""
+
+    sql: str
+    fields: list[Any]
+    placeholders: Any  # compared with each call's: the same SQL takes the same parameters
+    compiler: Any  # Django's, for the values' preparation and the returned values' conversion
+    converters: dict[int, Any]
+    tail: tuple[Any, ...]  # parameters after the rows' (RETURNING's own, none on PostgreSQL)
+
+    def params(self, values: list[list[Any]]) -> tuple[Any, ...] | None:
+        """The parameters of rows of these values (each field's `pre_save`), prepared as Django
+        prepares them; None when they need other placeholders than the compiled ones."""
+        prepare = self.compiler.prepare_value
+        prepared = [
+            [prepare(f, v) for f, v in zip(self.fields, row, strict=True)] for row in values
+        ]
+        placeholders, param_rows = self.compiler.assemble_as_sql(self.fields, prepared)
+        if placeholders != self.placeholders:
+            return None
+        return (*chain.from_iterable(param_rows), *self.tail)
+
+
+def create(objs: list[Any]) -> list[Any]:
+    """`Model.objects.bulk_create(objs)` for new rows of one model (no primary key set, no
+    expression among the values), its INSERT compiled once per connection and number of rows:
+    the same SQL and values (each field's `pre_save` and preparation are Django's), the same
+    primary keys and other values the database returns set on the objects."""
+    model = type(objs[0])
+    alias = router.db_for_write(model)
+    database = connections[alias]
+    if not database.features.can_return_rows_from_bulk_insert or any(
+        obj._is_pk_set() for obj in objs
+    ):
+        return model._default_manager.bulk_create(objs)  # type: ignore[no-any-return]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    compiled = database.__dict__.setdefault("_minga_order_statements", {})
+    key = ("insert", model, len(objs))
+    insert: _Insert | None = compiled.get(key)
+    params = None
+    if insert is not None:
+        values = [[field.pre_save(obj, True) for field in insert.fields] for obj in objs]
+        if any(hasattr(value, "resolve_expression") for row in values for value in row):
+            return model._default_manager.bulk_create(objs)  # type: ignore[no-any-return]
+        params = insert.params(values)
+    if insert is None or params is None:  # the first time, or values of another shape
+        insert, params = _insert(model, objs, database)
+        compiled[key] = insert
+    with transaction.mark_for_rollback_on_error(using=alias), database.cursor() as cursor:
+        cursor.execute(insert.sql, params)
+        ops: Any = database.ops  # as SQLInsertCompiler.execute_sql reads the returned values
+        if len(objs) > 1:
+            rows = ops.fetch_returned_insert_rows(cursor)
+        else:
+            rows = [ops.fetch_returned_insert_columns(cursor, insert.tail)]
+    if insert.converters:
+        rows = list(insert.compiler.apply_converters(rows, insert.converters))
+    returning = model._meta.db_returning_fields
+    for obj, row in zip(objs, rows, strict=True):
+        for value, field in zip(row, returning, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = alias
+    return objs
+
+
+def _insert(model: type[Model], objs: list[Any], database: Any) -> tuple[_Insert, Any]:
+    """Django's INSERT of these objects (as `bulk_create` makes it), and its parameters."""
+    opts = model._meta
+    fields = [
+        field
+        for field in opts.concrete_fields
+        if not field.generated and not isinstance(field, AutoField)
+    ]
+    query = InsertQuery(model)
+    query.insert_values(fields, objs)
+    compiler = query.get_compiler(connection=database)
+    compiler.returning_fields = opts.db_returning_fields
+    [(sql, params)] = compiler.as_sql()
+    value_rows = [
+        [compiler.prepare_value(field, getattr(obj, field.attname)) for field in fields]
+        for obj in objs
+    ]
+    placeholders, _params = compiler.assemble_as_sql(fields, value_rows)
+    columns = [field.get_col(opts.db_table) for field in opts.db_returning_fields]
+    insert = _Insert(
+        sql=sql,
+        fields=fields,
+        placeholders=placeholders,
+        compiler=compiler,
+        converters=compiler.get_converters(columns),
+        tail=tuple(compiler.returning_params),
+    )
+    return insert, params
 
 
 def _compiled(key: Any, build: Callable[..., Any], values: Values, database: Any) -> Any:

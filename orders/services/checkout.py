@@ -333,19 +333,23 @@ def checkout_place(
     plans = _plan_orders(chosen, listings, currency, payment_method)
     try:
         # No savepoint: a conflict here ends the whole checkout, which rolls back anyway.
-        checkout = Checkout.objects.create(
-            buyer=buyer,
-            created_by=actor,
-            idempotency_key=key,
-            request_fingerprint=fingerprint,
-            status=status,
-            payment_method=payment_method,
-            payment_status=payment_status,
-            currency=currency,
-            total_amount=sum(totals.total.amount for _, _, totals in plans),
-            fee_amount=sum(totals.fee.amount for _, _, totals in plans),
-            delivery_address=delivery_address,
-            note=note,
+        [checkout] = statements.create(
+            [
+                Checkout(
+                    buyer=buyer,
+                    created_by=actor,
+                    idempotency_key=key,
+                    request_fingerprint=fingerprint,
+                    status=status,
+                    payment_method=payment_method,
+                    payment_status=payment_status,
+                    currency=currency,
+                    total_amount=sum(totals.total.amount for _, _, totals in plans),
+                    fee_amount=sum(totals.fee.amount for _, _, totals in plans),
+                    delivery_address=delivery_address,
+                    note=note,
+                )
+            ]
         )
     except IntegrityError as exc:
         raise DomainError(
@@ -632,7 +636,7 @@ def create_orders(
 ) -> list[Order]:
     """One order per seller, their lines and `place` events: three statements whatever the
     number of sellers. The orders come back with their lines, events and (no) invoices."""
-    orders = Order.objects.bulk_create(
+    orders = statements.create(
         [
             Order(
                 checkout=checkout,
@@ -670,8 +674,8 @@ def create_orders(
         ]
         for order, (_seller, seller_lines, _totals) in zip(orders, plans, strict=True)
     ]
-    OrderLine.objects.bulk_create([line for lines in order_lines for line in lines])
-    events = OrderEvent.objects.bulk_create(
+    statements.create([line for lines in order_lines for line in lines])
+    events = statements.create(
         [
             OrderEvent(
                 order=order,

@@ -13,10 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from cooperatives.models import Membership
 from cooperatives.selectors import cooperative_get_for_member
 from marketplace.models import Listing
-from orders import agreed
+from orders import agreed, statements
 from orders.api.views.common import member_cooperative
+from orders.events import EventKind
+from orders.models import OrderEvent
 from orders.services.checkout import LOCKED_COLUMNS, lock_listings_by_id, take_stock
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
+from tests.orders.conftest import place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +135,37 @@ def test_the_buyer_s_row_is_the_selector_s(buyer_coop, buyer_owner, outsider, co
         member_cooperative(outsider, buyer_coop.slug)
     with pytest.raises(Http404):
         member_cooperative(buyer_owner, "no-such-cooperative")
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_compiled_inserts_store_and_return_what_bulk_create_does(
+    buyer_coop, buyer_owner, seller_coop, rows
+):
+    """Twice (the second run reuses the compiled INSERT), the rows `statements.create` stores
+    are those `bulk_create` stores from the same values, and the objects come back saved."""
+    order = place_order(buyer_owner, buyer_coop, ListingFactory(cooperative=seller_coop))
+
+    def events(note: str) -> list[OrderEvent]:
+        return [
+            OrderEvent(
+                order_id=order["id"],
+                action=EventKind.MARKED_PAID,
+                from_status="placed",
+                to_status="placed",
+                actor=buyer_owner if index % 2 else None,
+                note=f"{note} {index}",
+            )
+            for index in range(rows)
+        ]
+
+    for run in ("first", "second"):
+        created = statements.create(events(run))
+        expected = OrderEvent.objects.bulk_create(events(run))
+        assert all(not event._state.adding and event._state.db for event in created)
+        stored = OrderEvent.objects.in_bulk([event.pk for event in created + expected])
+        for mine, django_s in zip(created, expected, strict=True):
+            assert mine.pk != django_s.pk
+            assert as_read(stored[mine.pk]) | {"id": 0, "created_at": 0} == as_read(
+                stored[django_s.pk]
+            ) | {"id": 0, "created_at": 0}
+            assert stored[mine.pk].created_at == mine.created_at
