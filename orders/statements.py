@@ -1,11 +1,13 @@
 """Statements of the ordering path compiled once per database connection: the buyer's row, the
-listings' lock and the stock's update of a checkout, whose ORM querysets cost more to build and
-compile on every request than PostgreSQL spends running them (docs/orders.md, "Checkout cost").
+listings' lock, the stock's update and the inserts of a checkout, whose ORM querysets cost more
+to build and compile on every request than PostgreSQL spends running them (docs/orders.md,
+"Checkout cost").
 
-The statement is built once, from stand-in values, and compiled by Django; each call runs that
-SQL with its own values in the stand-ins' places. Rows read (`marketplace.statements.rows`,
+A read or an update is built once, from stand-in values, and compiled by Django; each call runs
+that SQL with its own values in the stand-ins' places. Rows read (`marketplace.statements.rows`,
 which converts the values as Django does) become instances as the queryset's iterator makes
 them: the same SQL, the same locks, the same objects, with their related rows and annotations.
+An insert keeps Django's SQL per number of rows and has each call's values prepared by Django.
 """
 
 from collections.abc import Callable, Sequence
@@ -146,6 +148,8 @@ def create(objs: list[Any]) -> list[Any]:
     expression among the values), its INSERT compiled once per connection and number of rows:
     the same SQL and values (each field's `pre_save` and preparation are Django's), the same
     primary keys and other values the database returns set on the objects."""
+    if not objs:
+        return objs
     model = type(objs[0])
     alias = router.db_for_write(model)
     database = connections[alias]
