@@ -180,12 +180,23 @@ def cooperative_get_for_member(*, user: Any, slug: str) -> Cooperative:
     """One of the user's own cooperatives by slug; anyone else's (or none) is a 404, never a 403:
     a cart, an order list or an export of another cooperative is not there for them. The one
     helper for "my cooperative by slug" of the API, the pages and the flows."""
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    return cooperative_of_member(user, cooperative_with_role(slug=slug, user_id=user_id).first())
+
+
+def cooperative_with_role(*, slug: str, user_id: int | None) -> QuerySet[Cooperative]:
+    """The cooperative with this slug and, given a user, the user's role in it (`viewer_role`):
+    one query, not two (`cooperative_get_for_member`'s statement)."""
     cooperatives = Cooperative.objects.filter(slug=slug)
-    if getattr(user, "is_authenticated", False):
-        # The person's role comes with the cooperative: one query, not two.
-        own = Membership.objects.filter(cooperative=OuterRef("pk"), user=user)
-        cooperatives = cooperatives.annotate(viewer_role=Subquery(own.values("role")[:1]))
-    cooperative = cooperatives.first()
+    if user_id is None:
+        return cooperatives
+    own = Membership.objects.filter(cooperative=OuterRef("pk"), user_id=user_id)
+    return cooperatives.annotate(viewer_role=Subquery(own.values("role")[:1]))
+
+
+def cooperative_of_member(user: Any, cooperative: Cooperative | None) -> Cooperative:
+    """The cooperative `cooperative_with_role` found, when the user is one of its members
+    (the role it read is remembered); otherwise a 404."""
     if cooperative is not None and hasattr(cooperative, "viewer_role"):
         remember_role(user, cooperative.pk, cooperative.viewer_role)
     if cooperative is None or not is_member(user, cooperative):

@@ -102,7 +102,7 @@ def consenting_cooperatives(currency: str, *, lock: bool = False) -> list[int]:
     locked (primary-key order) so that consent cannot be withdrawn while a run executes."""
     accounts = CreditAccount.objects.filter(system__currency=currency, clearing_consent=True)
     if lock:
-        accounts = accounts.select_for_update().order_by("pk")
+        accounts = accounts.select_for_update(of=("self",)).order_by("pk")
     return list(accounts.values_list("cooperative_id", flat=True))
 
 

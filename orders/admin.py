@@ -129,7 +129,11 @@ class OrderAdmin(admin.ModelAdmin):
         "placed_at",
     ]
     list_filter = ["status", "payment_method", "is_flagged", "currency"]
-    list_select_related = ("buyer", "seller", "checkout", "refund")
+    list_select_related = ("buyer", "seller", "checkout")
+
+    def get_queryset(self, request: Any) -> Any:
+        return labels.with_refund_status(super().get_queryset(request))
+
     search_fields = ["id", "buyer__name", "seller__name"]
     date_hierarchy = "placed_at"
     readonly_fields = every_field(Order)

@@ -137,21 +137,24 @@ def credit_note(note: Invoice) -> Posting:
     )
 
 
+def _card_paid(order: Order, amount: int) -> tuple[Line, ...]:
+    """`amount` of the order paid by card: the buyer's money reaches the platform's Stripe
+    balance, its debt to the seller shrinks by as much, and the platform holds it for the seller."""
+    return (
+        *_cash(order.buyer, PLATFORM, amount, STRIPE),
+        *_claim(order, -amount),
+        Line(order.seller, AccountKind.RECEIVABLE, amount, rail=STRIPE),
+        Line(PLATFORM, AccountKind.PAYABLE, -amount, order.seller, STRIPE),
+    )
+
+
 def card_payment(order: Order, *, occurred_at: datetime | None = None) -> Posting:
-    """Card payment succeeded (per order of the checkout): the buyer's money reaches the
-    platform's Stripe balance, its debt to the seller is paid, and the platform now holds the
-    total for the seller."""
-    total = order.total_amount
+    """Card payment succeeded (per order of the checkout): the order's total paid by card."""
     return Posting(
         kind=EntryKind.CARD_PAYMENT_SUCCEEDED,
         currency=order.currency,
         key=f"card_payment:{order.pk}",
-        lines=(
-            *_cash(order.buyer, PLATFORM, total, STRIPE),
-            *_claim(order, -total),
-            Line(order.seller, AccountKind.RECEIVABLE, total, rail=STRIPE),
-            Line(PLATFORM, AccountKind.PAYABLE, -total, order.seller, STRIPE),
-        ),
+        lines=_card_paid(order, order.total_amount),
         occurred_at=occurred_at or order.paid_at,
         memo=f"Order {order.pk}",
         source=order,
@@ -159,8 +162,21 @@ def card_payment(order: Order, *, occurred_at: datetime | None = None) -> Postin
 
 
 def refund(row: Any) -> Posting:
-    """Refund of a card order: its card payment reversed."""
-    return _undone_by(row, card_payment(row.order), kind=EntryKind.REFUND, key_prefix="refund")
+    """Refund of a card order (a `Refund` that succeeded, Minga's or one made outside it): the
+    whole total, its card payment reversed; part of it (a refund made in Stripe's dashboard, or
+    Minga's refund of what such a refund left), that much of the card payment undone."""
+    order = row.order
+    if row.amount == order.total_amount:
+        return _undone_by(row, card_payment(order), kind=EntryKind.REFUND, key_prefix="refund")
+    return Posting(
+        kind=EntryKind.REFUND,
+        currency=row.currency,
+        key=f"refund:{row.pk}",
+        lines=tuple(line.negated() for line in _card_paid(order, row.amount)),
+        occurred_at=row.succeeded_at,
+        memo=f"Order {order.pk}" + (f", {row.stripe_id} outside Minga" if row.is_outside else ""),
+        source=row,
+    )
 
 
 def transfer_sent(transfer: Any) -> Posting:

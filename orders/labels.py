@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders.models import Checkout, Order
+from orders.models import Checkout, Order, Refund, RefundSource
 from orders.payments.rails import rail_for
 from orders.state import OPEN_STATUSES, CheckoutStatus, OrderStatus, PaymentStatus
 
@@ -83,11 +82,20 @@ def combined_label(order_status: str, state: str) -> str:
     return f"{status}{SEPARATOR}{payment}" if payment else status
 
 
+def with_refund_status(queryset: models.QuerySet[Order]) -> models.QuerySet[Order]:
+    """Orders with the status of Minga's refund of each (`minga_refund_status`, None without one)
+    read in the same query, for the labels of a list of orders."""
+    mingas = Refund.objects.filter(order=models.OuterRef("pk"), source=RefundSource.MINGA)
+    return queryset.annotate(minga_refund_status=models.Subquery(mingas.values("status")[:1]))
+
+
 def _refund_status(order: Order) -> str:
-    try:
-        return str(order.refund.status)
-    except ObjectDoesNotExist:
-        return ""
+    """The status of Minga's refund of the order ('' without one): annotated by
+    `with_refund_status`, or read now."""
+    if hasattr(order, "minga_refund_status"):
+        return order.minga_refund_status or ""
+    found = order.refunds.filter(source=RefundSource.MINGA).values_list("status", flat=True)
+    return str(found.first() or "")
 
 
 def facts_of(order: Order, *, now: datetime | None = None) -> PaymentFacts:

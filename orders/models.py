@@ -383,6 +383,7 @@ class Invoice(models.Model):
 from orders.payments.models import (  # noqa: E402
     Payment,
     Refund,
+    RefundSource,
     RefundStatus,
     StripeEvent,
     Transfer,
@@ -420,6 +421,7 @@ __all__ = [
     "Payment",
     "PaymentNotice",
     "Refund",
+    "RefundSource",
     "RefundStatus",
     "StripeEvent",
     "Transfer",

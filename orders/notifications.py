@@ -124,8 +124,13 @@ def notify_orders_placed(
     flags = {"tell_seller": tell_seller, "tell_buyer": tell_buyer, "is_paid": is_paid}
 
     def enqueue() -> None:
+        args, kwargs = (order_ids,), {"batch": uuid.uuid4().hex, **flags}
         try:
-            tasks.send_orders_placed.delay(order_ids, batch=uuid.uuid4().hex, **flags)
+            # `delay`, with the message's readable copies of the arguments made here: Celery's
+            # size-limited `saferepr` says the same of a few ids and flags, at ~30x the cost.
+            tasks.send_orders_placed.apply_async(
+                args, kwargs, argsrepr=repr(args), kwargsrepr=repr(kwargs)
+            )
         except Exception:  # the broker is down: composed here, recorded as core.email does
             logger.exception("Could not queue the e-mails of orders %s", order_ids)
             send_emails(orders_placed_emails(order_ids, **flags))

@@ -17,6 +17,7 @@ from core.money import Money
 from credit.selectors import credit_accounts_of
 from marketplace.models import Listing
 from orders import agreed, payments, permissions
+from orders.labels import with_refund_status
 from orders.models import Cart, CartLine, Checkout, Invoice, InvoiceKind, Message, Order, OrderEvent
 from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
 from orders.state import Side
@@ -149,7 +150,9 @@ def cart_get(cooperative: Cooperative) -> Cart | None:
 
 
 def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
-    return queryset.select_related("buyer", "seller", "checkout", "refund").prefetch_related(
+    return with_refund_status(
+        queryset.select_related("buyer", "seller", "checkout")
+    ).prefetch_related(
         "lines",
         "invoices",
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
@@ -182,7 +185,7 @@ def order_list_for_cooperative(
     if status:
         queryset = queryset.filter(status=status)
     return (
-        queryset.select_related("buyer", "seller", "checkout", "refund")
+        with_refund_status(queryset.select_related("buyer", "seller", "checkout"))
         .prefetch_related("lines", "invoices")
         .order_by("-placed_at", "-id")
     )
@@ -391,7 +394,7 @@ def checkout_get_visible(*, user: Any, checkout_id: int) -> Checkout:
         .prefetch_related(
             Prefetch(
                 "orders",
-                queryset=Order.objects.select_related("seller", "refund").order_by("id"),
+                queryset=with_refund_status(Order.objects.select_related("seller")).order_by("id"),
             ),
             "orders__lines",
         )
@@ -410,7 +413,7 @@ def checkout_get_for_buyer(*, user: Any, checkout_id: int) -> Checkout:
         .prefetch_related(
             Prefetch(
                 "orders",
-                queryset=Order.objects.select_related("seller", "refund").order_by("id"),
+                queryset=with_refund_status(Order.objects.select_related("seller")).order_by("id"),
             )
         )
         .filter(pk=checkout_id)

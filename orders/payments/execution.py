@@ -360,7 +360,7 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
     kind = SETTLEMENT_KINDS[model]
     rows = model._default_manager.select_related(kind.related)
     with transaction.atomic():
-        row = rows.select_for_update().get(pk=pk)
+        row = rows.select_for_update(of=("self",)).get(pk=pk)
         if row.status == RefundStatus.SUCCEEDED:
             return row
         row.attempts += 1
@@ -381,7 +381,7 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
             flag_order(Order.objects.get(pk=order_id), kind.refused_flag.format(error=exc.detail))
         return rows.get(pk=pk)
     with transaction.atomic():
-        row = rows.select_for_update().get(pk=pk)
+        row = rows.select_for_update(of=("self",)).get(pk=pk)
         if row.status == RefundStatus.SUCCEEDED:
             return row
         _record_done(

@@ -55,13 +55,15 @@ class Payment(models.Model):
         return f"Payment of checkout {self.checkout_id}"
 
 
-def movement_constraints(stripe_id_field: str, statuses: list[str]) -> list[models.BaseConstraint]:
+def movement_constraints(
+    stripe_id_field: str, statuses: list[str], *, unique_where: Q | None = None
+) -> list[models.BaseConstraint]:
     """What every money movement's table guarantees: a positive amount, a known status, and a
-    Stripe object recorded on one row at most."""
+    Stripe object recorded on one row at most (of the rows `unique_where` selects, if given)."""
     return [
         models.UniqueConstraint(
             fields=[stripe_id_field],
-            condition=~Q(**{stripe_id_field: ""}),
+            condition=~Q(**{stripe_id_field: ""}) & (unique_where or Q()),
             name="%(class)s_stripe_id_unique",
         ),
         models.CheckConstraint(condition=Q(amount__gt=0), name="%(class)s_amount_positive"),
@@ -156,14 +158,46 @@ class Settlement(MoneyMovement):
         raise NotImplementedError
 
 
+class RefundSource(models.TextChoices):
+    """Who made a refund: Minga (a paid order closed) or someone at Stripe (the dashboard)."""
+
+    MINGA = "minga", "Asked by Minga"
+    OUTSIDE = "outside", "Made at Stripe, outside Minga"
+
+
+BY_MINGA = Q(source=RefundSource.MINGA)
+OUTSIDE = Q(source=RefundSource.OUTSIDE)
+
+
 class Refund(Settlement):
-    """A cancelled or declined paid order's total, given back to the buyer (key `refund:{id}`).
+    """Money of an order given back to the buyer's card.
 
-    Unique per order, and each is the order's total, so the refunds of a checkout never add up to
-    more than its charge."""
+    Minga's own (`source` minga, key `refund:{id}`): a cancelled or declined paid order's total,
+    less what was already refunded outside; one per order at most. Made outside Minga (`source`
+    outside, Stripe's dashboard): recorded from the webhook once Stripe says it succeeded, one row
+    per order it covers (Stripe refunds the checkout's one charge, split over its orders), so a
+    Stripe refund may have several rows, one per order at most. Together an order's refunds never
+    add up to more than its total."""
 
-    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="refund")
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="refunds")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    source = models.CharField(
+        max_length=16, choices=RefundSource.choices, default=RefundSource.MINGA
+    )
+
+    class Meta(Settlement.Meta):
+        constraints = [
+            *movement_constraints("stripe_id", RefundStatus.values, unique_where=BY_MINGA),
+            models.UniqueConstraint(
+                fields=["order"], condition=BY_MINGA, name="refund_once_by_minga"
+            ),
+            models.UniqueConstraint(
+                fields=["stripe_id", "order"], condition=OUTSIDE, name="refund_outside_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=RefundSource.values), name="refund_source_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Refund for order {self.order_id} ({self.status})"
@@ -171,6 +205,10 @@ class Refund(Settlement):
     @property
     def settled_order_id(self) -> int:
         return self.order_id
+
+    @property
+    def is_outside(self) -> bool:
+        return self.source == RefundSource.OUTSIDE
 
 
 class TransferReversal(Settlement):

@@ -287,14 +287,16 @@ def _refunds(report: Report) -> None:
         .values_list("stripe_payment_intent_id", flat=True)
     )
     local = list(Refund.objects.filter(created_at__range=(report.since, report.until)))
-    by_id = {r.stripe_id: r for r in local if r.stripe_id}
-    for r in Refund.objects.filter(stripe_id__in=list(remote)):
-        by_id[r.stripe_id] = r
+    # A Stripe refund is one row (Minga's) or one row per order it covers (made outside Minga).
+    by_id: dict[str, list[Refund]] = {}
+    for r in {*local, *Refund.objects.filter(stripe_id__in=list(remote))}:
+        if r.stripe_id:
+            by_id.setdefault(r.stripe_id, []).append(r)
 
     for info in remote.values():
         raw = info.metadata.get("refund_id", "")
-        refund = by_id.get(info.id)
-        if refund is None and raw.isdigit() and is_ours(info.metadata):
+        rows = by_id.get(info.id, [])
+        if not rows and raw.isdigit() and is_ours(info.metadata):
             refund = Refund.objects.filter(pk=int(raw)).first()
             if refund is not None and refund.stripe_id != info.id:
                 report.add(
@@ -304,23 +306,22 @@ def _refunds(report: Report) -> None:
                     "(the answer was lost: manage.py retry_transfers records it)",
                 )
                 continue
-        if refund is None:
+            rows = [refund] if refund is not None else []
+        if not rows:
             if info.payment_intent in ours_by_intent:
                 report.add(
                     "refund",
                     info.id,
                     f"{info.amount} {info.currency} refunded on {info.payment_intent} outside "
-                    "Minga",
+                    "Minga, not recorded here",
                 )
             continue
-        if (info.amount, info.currency) != (refund.amount, refund.currency):
-            report.add(
-                "refund",
-                info.id,
-                f"order {refund.order_id}: {info.amount} at Stripe, {refund.amount} here",
-            )
+        orders = ", ".join(str(r.order_id) for r in rows)
+        here = sum(r.amount for r in rows)
+        if (info.amount, info.currency) != (here, rows[0].currency):
+            report.add("refund", info.id, f"order {orders}: {info.amount} at Stripe, {here} here")
         elif info.status not in ("succeeded", "pending"):
-            report.add("refund", info.id, f"order {refund.order_id}: {info.status} at Stripe")
+            report.add("refund", info.id, f"order {orders}: {info.status} at Stripe")
 
     for refund in local:
         if refund.status != RefundStatus.SUCCEEDED:
@@ -330,19 +331,15 @@ def _refunds(report: Report) -> None:
                 f"order {refund.order_id}: {refund.status} here, the buyer is not refunded yet "
                 "(manage.py retry_transfers)",
             )
-        elif refund.stripe_id not in remote:
-            try:
-                found: RefundInfo = gateway.retrieve_refund(refund.stripe_id)
-            except PaymentProviderError:
-                report.add(
-                    "refund",
-                    refund.stripe_id,
-                    f"order {refund.order_id}: succeeded here, not at Stripe",
-                )
-                continue
-            if found.amount != refund.amount:
-                report.add(
-                    "refund",
-                    found.id,
-                    f"order {refund.order_id}: {found.amount} at Stripe, {refund.amount} here",
-                )
+    for stripe_id, rows in by_id.items():
+        if stripe_id in remote or not any(r in local for r in rows):
+            continue
+        here = sum(r.amount for r in rows if r.status == RefundStatus.SUCCEEDED)
+        orders = ", ".join(str(r.order_id) for r in rows)
+        try:
+            found: RefundInfo = gateway.retrieve_refund(stripe_id)
+        except PaymentProviderError:
+            report.add("refund", stripe_id, f"order {orders}: succeeded here, not at Stripe")
+            continue
+        if found.amount != here:
+            report.add("refund", found.id, f"order {orders}: {found.amount} at Stripe, {here} here")

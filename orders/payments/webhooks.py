@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from orders.payments import gateway
 from orders.payments.errors import PaymentProviderError
@@ -30,9 +31,10 @@ from orders.payments.services import (
     payment_apply_charge,
     payment_apply_dispute,
     payment_apply_intent,
+    payment_apply_refund,
     seller_account_apply,
 )
-from orders.payments.values import WebhookEvent
+from orders.payments.values import ChargeInfo, RefundInfo, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,25 @@ def _account_id(event: WebhookEvent) -> str:
     return event.account or event.object_id or ""
 
 
+def _charge_and_refunds(event: WebhookEvent) -> tuple[ChargeInfo, list[RefundInfo]]:
+    """The refunded charge, and every refund of its payment (some may be made outside Minga)."""
+    charge = gateway.retrieve_charge(event.object_id or "")
+    if not charge.payment_intent:
+        return charge, []
+    refunds = gateway.list_refunds(
+        created_gte=charge.created,
+        created_lte=timezone.now(),
+        payment_intent_id=charge.payment_intent,
+    )
+    return charge, refunds
+
+
+_refund_handler = Handler(
+    read=lambda event: gateway.retrieve_refund(event.object_id or ""),
+    apply=lambda event, refund: payment_apply_refund(refund=refund),
+)
+
+
 HANDLERS: dict[str, Handler] = {
     "payment_intent.succeeded": Handler(
         read=lambda event: gateway.retrieve_payment_intent(event.object_id or ""),
@@ -57,9 +78,11 @@ HANDLERS: dict[str, Handler] = {
         apply=lambda event, intent: payment_apply_intent(intent=intent, is_failure_event=True),
     ),
     "charge.refunded": Handler(
-        read=lambda event: gateway.retrieve_charge(event.object_id or ""),
-        apply=lambda event, charge: payment_apply_charge(charge=charge),
+        read=_charge_and_refunds,
+        apply=lambda event, found: payment_apply_charge(charge=found[0], refunds=found[1]),
     ),
+    "refund.created": _refund_handler,
+    "refund.updated": _refund_handler,
     "charge.dispute.created": Handler(
         read=lambda event: gateway.retrieve_dispute(event.object_id or ""),
         apply=lambda event, dispute: payment_apply_dispute(dispute=dispute),

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models import Case, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -26,7 +26,7 @@ from core.money import Money
 from marketplace import catalogue_version
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
-from orders import agreed, notifications, payments, permissions
+from orders import agreed, notifications, payments, permissions, statements
 from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
 from orders.pricing import OrderTotals, line_total, order_totals
@@ -333,19 +333,23 @@ def checkout_place(
     plans = _plan_orders(chosen, listings, currency, payment_method)
     try:
         # No savepoint: a conflict here ends the whole checkout, which rolls back anyway.
-        checkout = Checkout.objects.create(
-            buyer=buyer,
-            created_by=actor,
-            idempotency_key=key,
-            request_fingerprint=fingerprint,
-            status=status,
-            payment_method=payment_method,
-            payment_status=payment_status,
-            currency=currency,
-            total_amount=sum(totals.total.amount for _, _, totals in plans),
-            fee_amount=sum(totals.fee.amount for _, _, totals in plans),
-            delivery_address=delivery_address,
-            note=note,
+        [checkout] = statements.create(
+            [
+                Checkout(
+                    buyer=buyer,
+                    created_by=actor,
+                    idempotency_key=key,
+                    request_fingerprint=fingerprint,
+                    status=status,
+                    payment_method=payment_method,
+                    payment_status=payment_status,
+                    currency=currency,
+                    total_amount=sum(totals.total.amount for _, _, totals in plans),
+                    fee_amount=sum(totals.fee.amount for _, _, totals in plans),
+                    delivery_address=delivery_address,
+                    note=note,
+                )
+            ]
         )
     except IntegrityError as exc:
         raise DomainError(
@@ -397,25 +401,44 @@ def lock_listings_by_id(
     """Lock the listings in primary-key order; their sellers (for suspension) come in the same
     statement, not locked, and so does the actor's role in each seller, which the response's
     actions ask for (one query fewer than asking afterwards), and, given the buyer, whether it
-    has an agreement with each seller (most have none: their agreements are not read)."""
-    listings = (
-        Listing.objects.select_for_update(of=("self",))
-        .select_related("cooperative")
-        .only(*LOCKED_COLUMNS)
-        .filter(pk__in=sorted(set(listing_ids)))
-        .order_by("pk")
-    )
-    if buyer is not None:
-        listings = agreed.with_agreement_flag(listings, buyer)
+    has an agreement with each seller (most have none: their agreements are not read). The
+    statement is compiled once per connection and number of listings (`orders.statements`)."""
+    ids = sorted(set(listing_ids))
+    if not ids:
+        return {}  # as the queryset: no statement for no rows
     with_roles = getattr(actor, "is_authenticated", False)
+    values: dict[str, Any] = {"ids": ids}
+    if buyer is not None:
+        values["buyer_id"] = buyer.pk
     if with_roles:
-        roles = Membership.objects.filter(user=actor, cooperative=OuterRef("cooperative_id"))
-        listings = listings.annotate(actor_role=Subquery(roles.values("role")[:1]))
-    locked = {listing.pk: listing for listing in listings}
+        values["actor_id"] = actor.pk
+    found = statements.instances(
+        Listing, ("listings locked", len(ids), *sorted(values)), _locked_listings, **values
+    )
+    locked = {listing.pk: listing for listing in found}
     if with_roles:
         for listing in locked.values():
             remember_role(actor, listing.cooperative_id, listing.actor_role)  # type: ignore[attr-defined]
     return locked
+
+
+def _locked_listings(
+    ids: list[int], buyer_id: int | None = None, actor_id: int | None = None
+) -> QuerySet[Listing]:
+    """The statement of `lock_listings_by_id`."""
+    listings = (
+        Listing.objects.select_for_update(of=("self",))
+        .select_related("cooperative")
+        .only(*LOCKED_COLUMNS)
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    if buyer_id is not None:
+        listings = agreed.with_agreement_flag(listings, Cooperative(pk=buyer_id))
+    if actor_id is not None:
+        roles = Membership.objects.filter(user_id=actor_id, cooperative=OuterRef("cooperative_id"))
+        listings = listings.annotate(actor_role=Subquery(roles.values("role")[:1]))
+    return listings
 
 
 def _requested_lines(
@@ -584,10 +607,23 @@ def take_stock(lines: list[CartLine], listings: dict[int, Listing]) -> None:
     for listing_id, quantity in taken.items():
         listings[listing_id].stock -= quantity  # type: ignore[operator]
     if taken:
-        Listing.objects.filter(pk__in=taken).update(
-            stock=Case(*(When(pk=pk, then=Value(listings[pk].stock)) for pk in sorted(taken)))
+        ids = sorted(taken)
+        statements.update(
+            Listing,
+            ("stock taken", len(ids)),
+            _stock_update,
+            ids=ids,
+            stocks=[listings[pk].stock for pk in ids],
         )
         catalogue_version.changed()  # readers see the new stock (once, after commit)
+
+
+def _stock_update(ids: list[int], stocks: list[int]) -> tuple[QuerySet[Listing], dict[str, Any]]:
+    """The statement of `take_stock` (compiled once per number of listings)."""
+    new_stock = Case(
+        *(When(pk=pk, then=Value(stock)) for pk, stock in zip(ids, stocks, strict=True))
+    )
+    return Listing.objects.filter(pk__in=ids), {"stock": new_stock}
 
 
 def create_orders(
@@ -600,7 +636,7 @@ def create_orders(
 ) -> list[Order]:
     """One order per seller, their lines and `place` events: three statements whatever the
     number of sellers. The orders come back with their lines, events and (no) invoices."""
-    orders = Order.objects.bulk_create(
+    orders = statements.create(
         [
             Order(
                 checkout=checkout,
@@ -638,8 +674,8 @@ def create_orders(
         ]
         for order, (_seller, seller_lines, _totals) in zip(orders, plans, strict=True)
     ]
-    OrderLine.objects.bulk_create([line for lines in order_lines for line in lines])
-    events = OrderEvent.objects.bulk_create(
+    statements.create([line for lines in order_lines for line in lines])
+    events = statements.create(
         [
             OrderEvent(
                 order=order,

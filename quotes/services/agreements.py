@@ -62,6 +62,7 @@ def agreement_propose(
         raise ValidationError({"valid_until": [_("The agreement must end after it starts.")]})
     if not prices:
         raise ValidationError({"prices": [_("Give the agreement at least one price.")]})
+    _check_own_listings(seller, prices)
     version, series = 1, None
     if replaces is not None:
         version, series = replaces.version + 1, replaces.series or replaces.pk
@@ -85,6 +86,18 @@ def agreement_propose(
     AgreementPrice.objects.bulk_create(AgreementPrice(agreement=agreement, **p) for p in prices)
     log_status_change(AgreementEvent, "propose", "", agreement.status, actor, agreement=agreement)
     return agreement
+
+
+def _check_own_listings(seller: Cooperative, prices: list[dict[str, Any]]) -> None:
+    """A price row names a listing of the seller's own (by the row's `listing` or `listing_id`):
+    another cooperative's would never apply, and its page would show that listing's title."""
+    named: set[int] = {
+        row["listing"].pk if row.get("listing") is not None else row["listing_id"]
+        for row in prices
+        if row.get("listing") is not None or row.get("listing_id") is not None
+    }
+    if named and Listing.objects.filter(pk__in=named, cooperative=seller).count() != len(named):
+        raise ValidationError({"prices": [_("Price only listings of your own cooperative.")]})
 
 
 def agreement_buyer_ids(agreement: Agreement) -> list[int]:

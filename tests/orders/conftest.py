@@ -19,7 +19,9 @@ def order_emails_queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]
     worker would."""
     queued: list[tuple[Any, Any]] = []
     monkeypatch.setattr(
-        tasks.send_orders_placed, "delay", lambda *args, **kwargs: queued.append((args, kwargs))
+        tasks.send_orders_placed,
+        "apply_async",
+        lambda args, kwargs, **_options: queued.append((tuple(args), kwargs)),
     )
     return queued
 

@@ -197,7 +197,7 @@ def test_with_the_broker_down_the_order_emails_are_recorded_as_not_sent(
     def broker_down(*args: Any, **kwargs: Any) -> None:
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.send_orders_placed, "delay", broker_down)
+    monkeypatch.setattr(tasks.send_orders_placed, "apply_async", broker_down)
     monkeypatch.setattr(core_tasks.send_emails, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         order = place_order(buyer_owner, buyer_coop, listing)

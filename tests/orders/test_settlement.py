@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from cooperatives.models import Cooperative
+from ledger.models import JournalEntry
 from ledger.selectors import balances_for
 from orders.books_check import books_check
 from orders.models import (
@@ -475,16 +476,129 @@ def test_a_dispute_flags_every_order_of_the_checkout(
     assert all(order.is_flagged and "dispute" in order.flag_reason for order in orders)
 
 
-def test_a_refund_made_outside_minga_is_recorded_and_flagged(
+def dashboard_refund(standin, client, amount: int) -> str:  # type: ignore[no-untyped-def]
+    """A refund made in Stripe's dashboard (no metadata of Minga's), its refund.created relayed."""
+    payment = Payment.objects.get()
+    made = standin.api(
+        "POST", "/v1/refunds", payment_intent=payment.stripe_payment_intent_id, amount=amount
+    )
+    (event,) = event_ids(standin, "refund.created", made.json()["id"])
+    assert relay(standin, client, event).status_code == 200
+    return made.json()["id"]
+
+
+def outside_refunds() -> list[tuple[int, int, str]]:
+    rows = Refund.objects.filter(source="outside").order_by("pk")
+    return [(r.order.seller_id, r.amount, r.stripe_id) for r in rows]
+
+
+def test_a_partial_refund_made_outside_minga_is_recorded_posted_once_and_shown(
+    standin, market, django_capture_on_commit_callbacks, capsys
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    refund_id = dashboard_refund(standin, buyer, 500)
+    huella_order = order_of(checkout, market["huella"])  # the first order takes it
+    assert outside_refunds() == [(market["huella"].pk, 500, refund_id)]
+    (row,) = Refund.objects.all()
+    assert row.status == "succeeded" and row.order_id == huella_order.pk
+    assert JournalEntry.objects.filter(key=f"refund:{row.pk}").count() == 1
+    assert books_check() == []
+    # The same refund again, as charge.refunded (which lists the payment's refunds): nothing new.
+    for event in event_ids(standin, "charge.refunded"):
+        assert relay(standin, buyer, event).status_code == 200
+    assert Refund.objects.count() == 1 and books_check() == []
+    assert Payment.objects.get().amount_refunded == 500
+    checkout.refresh_from_db()
+    assert checkout.payment_status == "succeeded"  # partly refunded: still paid
+    order = buyer.get(f"/api/v1/orders/{huella_order.pk}/").json()
+    (line,) = [event for event in order["events"] if event["reference"] == refund_id]
+    assert line["action"] == "refund_succeeded" and "outside Minga" in line["note"]
+    assert Order.objects.get(pk=huella_order.pk).is_flagged
+    assert not order_of(checkout, market["yerba"]).is_flagged  # its order was not touched
+    # Reconciliation knows it now: no longer reported as a refund Minga has not recorded.
+    today = timezone.localdate().isoformat()
+    call_command("reconcile_stripe", since=today, until=today)
+    assert refund_id not in capsys.readouterr().out
+
+
+def test_a_whole_refund_made_outside_minga_is_split_over_the_orders_and_refunds_the_payment(
     standin, market, django_capture_on_commit_callbacks
 ):
-    paid_checkout(standin, market, django_capture_on_commit_callbacks)
-    payment = Payment.objects.get()
-    standin.api("POST", "/v1/refunds", payment_intent=payment.stripe_payment_intent_id, amount=500)
-    (event,) = event_ids(standin, "charge.refunded")
-    relay(standin, client_for(market["buyer_owner"]), event)
-    assert Payment.objects.get().amount_refunded == 500
-    assert all(order.is_flagged for order in Order.objects.all())
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    first = dashboard_refund(standin, buyer, 700)
+    second = dashboard_refund(standin, buyer, 25_050 - 700)
+    huella, yerba = market["huella"].pk, market["yerba"].pk
+    assert outside_refunds() == [
+        (huella, 700, first),
+        (huella, 20_000 - 700, second),
+        (yerba, 5_050, second),
+    ]
+    checkout.refresh_from_db()
+    assert checkout.payment_status == "refunded"
+    assert Payment.objects.get().amount_refunded == 25_050
+    assert books_check() == []
+    # The buyer's card has its money back: its bank account on the Stripe rail nets to zero.
+    bank = [b for b in balances_for(market["buyer"]) if b.account.kind == "bank"]
+    assert [(b.account.rail, b.amount) for b in bank] == [("stripe", 0)]
+
+
+def test_cancelling_after_a_partial_outside_refund_refunds_only_the_rest(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    dashboard_refund(standin, buyer, 1_000)  # taken from the huella order (20,000)
+    order = order_of(checkout, market["huella"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert buyer.post(f"/api/v1/orders/{order.pk}/cancel/").status_code == 200
+    mingas = Refund.objects.get(source="minga")
+    assert (mingas.order_id, mingas.amount, mingas.status) == (order.pk, 19_000, "succeeded")
+    charge = standin.api_get(f"/v1/charges/{Payment.objects.get().stripe_charge_id}")
+    assert charge["amount_refunded"] == 20_000  # the order's total, once: never more
+    assert books_check() == []
+    # The buyer got the order's whole total back, and owes its seller nothing for it.
+    events = buyer.get(f"/api/v1/orders/{order.pk}/").json()["events"]
+    assert any(
+        "190.00" in event["note"] for event in events if event["action"] == "refund_requested"
+    )
+
+
+def test_an_outside_refund_of_a_payment_not_recorded_yet_is_delivered_again_later(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout_id = card_checkout(market["buyer_owner"], market["buyer"]).json()["id"]
+    pi = intent_id(checkout_id)
+    standin.confirm_payment_intent(pi)
+    buyer = client_for(market["buyer_owner"])
+    made = standin.api("POST", "/v1/refunds", payment_intent=pi, amount=300).json()
+    (refund_event,) = event_ids(standin, "refund.created", made["id"])
+    # Stripe's events out of order: the refund before the payment's success.
+    assert relay(standin, buyer, refund_event).status_code == 503
+    assert not Refund.objects.exists() and not StripeEvent.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        relay(standin, buyer, event_ids(standin, "payment_intent.succeeded", pi)[0])
+    assert relay(standin, buyer, refund_event).status_code == 200
+    assert [amount for _, amount, _ in outside_refunds()] == [300]
+    assert books_check() == []
+
+
+def test_mingas_own_refund_is_not_recorded_again_from_its_webhooks(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    order = order_of(checkout, market["yerba"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert buyer.post(f"/api/v1/orders/{order.pk}/cancel/").status_code == 200
+    assert Refund.objects.get().status == "succeeded"
+    for kind in ("refund.created", "charge.refunded"):
+        for event in event_ids(standin, kind):
+            assert relay(standin, buyer, event).status_code == 200
+    assert outside_refunds() == []
+    assert Payment.objects.get().amount_refunded == 5_050
+    assert books_check() == []
 
 
 # -- refunds

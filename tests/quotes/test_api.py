@@ -10,7 +10,7 @@ from marketplace.models import Listing
 from orders.models import Invoice, Order
 from orders.services import order_accept
 from quotes import services
-from quotes.models import BuyerGroup
+from quotes.models import Agreement, BuyerGroup
 from tests.conftest import client_for
 from tests.factories import ListingFactory
 from tests.quotes import helpers
@@ -257,6 +257,33 @@ def test_agreement_propose_accept_end_over_the_api(
     assert (ended.status_code, ended.json()["status"]) == (200, "ended")
     again = client_for(seller_owner).post(f"/api/v1/agreements/{agreement_id}/end/")
     assert again.status_code == 409
+
+
+def test_an_agreement_cannot_price_another_cooperatives_listing(
+    federation, seller_coop, seller_owner, buyer_coop
+):
+    """Naming another cooperative's listing (a draft, say) would show its title on the
+    agreement's page: refused, in the reader's language, and nothing is written."""
+    _listing, group = federation
+    theirs = ListingFactory(cooperative=buyer_coop, status="draft", title="Secret recipe")
+    refused = client_for(seller_owner).post(
+        "/api/v1/agreements/",
+        {
+            "cooperative": seller_coop.slug,
+            "buyer_group": group.pk,
+            "name": "FACTA 2027",
+            "currency": "ARS",
+            "payment_terms_days": 45,
+            "valid_from": "2026-01-01",
+            "valid_until": "2099-12-31",
+            "prices": [{"listing": theirs.pk, "discount_bps": 1000}],
+        },
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["prices"] == ["Pon precio solo a productos de tu propia cooperativa."]
+    assert not Agreement.objects.exists()
 
 
 @pytest.mark.parametrize(

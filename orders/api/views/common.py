@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,16 +11,35 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cooperatives.models import Cooperative
-from cooperatives.selectors import cooperative_find_by_slug, cooperative_get_for_member
+from cooperatives.selectors import (
+    cooperative_find_by_slug,
+    cooperative_get_for_member,
+    cooperative_of_member,
+    cooperative_with_role,
+)
 from core.api.responses import refusals
 from core.api.serializers import validated
 from core.api.throttling import ScopedWriteRateThrottle
 from core.api.views import OneCooperativeListView
+from orders import statements
 
 
 def member_cooperative(user: Any, slug: str) -> Cooperative:
-    """The cooperative named by slug, when the user is one of its members; otherwise a 404."""
-    return cooperative_get_for_member(user=user, slug=slug)
+    """The cooperative named by slug, when the user is one of its members; otherwise a 404
+    (`cooperative_get_for_member`, its statement compiled once per connection: every cart and
+    checkout request reads it)."""
+    if not getattr(user, "is_authenticated", False):
+        return cooperative_get_for_member(user=user, slug=slug)
+    found = statements.instances(
+        Cooperative, "member cooperative", _cooperative_with_role, slug=slug, user_id=user.pk
+    )
+    return cooperative_of_member(user, found[0] if found else None)
+
+
+def _cooperative_with_role(slug: str, user_id: int) -> QuerySet[Cooperative]:
+    """`cooperative_with_role(...).first()`'s statement."""
+    cooperatives = cooperative_with_role(slug=slug, user_id=user_id)
+    return (cooperatives if cooperatives.ordered else cooperatives.order_by("pk"))[:1]
 
 
 def cooperative_named(slug: str) -> Cooperative:

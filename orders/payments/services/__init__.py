@@ -30,6 +30,7 @@ from orders.payments.services.payments import (
     payment_apply_charge,
     payment_apply_dispute,
     payment_apply_intent,
+    payment_apply_refund,
     payment_for_charge,
     payment_refusal,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "payment_apply_charge",
     "payment_apply_dispute",
     "payment_apply_intent",
+    "payment_apply_refund",
     "payment_for_charge",
     "payment_refusal",
     "seller_account_apply",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.money import Money
 from orders import notifications
 from orders.events import EventKind
 from orders.models import Checkout, Order
@@ -24,6 +25,7 @@ from orders.payments.execution import RunReport, Work, add_order_event
 from orders.payments.models import (
     Payment,
     Refund,
+    RefundSource,
     Transfer,
     TransferReversal,
     TransferStatus,
@@ -34,6 +36,7 @@ from orders.payments.services.payments import (
     checkout_orders_locked,
     is_payment_overdue,
     payment_apply_intent,
+    unrefunded,
 )
 from orders.state import (
     CheckoutStatus,
@@ -63,7 +66,8 @@ def is_order_paid_or_invoiced(order: Order) -> bool:
 
 def order_closed(order: Order) -> None:
     """A card order was cancelled or declined (the order row is locked by the caller). Once paid,
-    the buyer gets its total back and the seller's transfer is reversed (or never sent), each as
+    the buyer gets back what is left of its total (a refund made outside Minga, in Stripe's
+    dashboard, already gave back its share) and the seller's transfer is reversed (or never sent), each as
     a row written now and sent to Stripe after commit. Unpaid: the checkout is released after
     commit; if its payment succeeded meanwhile, the payment's handler refunds this order. Only
     the card rail calls it (`StripeRail.order_closed`)."""
@@ -77,11 +81,13 @@ def order_closed(order: Order) -> None:
         return
     payment = Payment.objects.get(checkout_id=order.checkout_id)
     work = Work()
-    refund, created = Refund.objects.get_or_create(
-        order=order,
-        defaults={"payment": payment, "amount": order.total_amount, "currency": order.currency},
-    )
-    if created:
+    # What a refund made outside Minga (the dashboard) already gave back is not refunded again.
+    is_asked = order.refunds.filter(source=RefundSource.MINGA).exists()
+    left = 0 if is_asked else unrefunded(order)
+    if left > 0:
+        refund = Refund.objects.create(
+            order=order, payment=payment, amount=left, currency=order.currency
+        )
         work.refunds.append(refund.pk)
     transfer = Transfer.objects.select_for_update().filter(order=order).first()
     if transfer is not None:
@@ -104,7 +110,9 @@ def order_closed(order: Order) -> None:
     add_order_event(
         order,
         EventKind.REFUND_REQUESTED,
-        f"{order.total.format()} to be refunded to the buyer's card.",
+        f"{Money(left, order.currency).format()} to be refunded to the buyer's card."
+        if left > 0
+        else "Nothing more to refund to the buyer's card: it was refunded already.",
     )
     work.enqueue()
 

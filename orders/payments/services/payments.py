@@ -4,12 +4,13 @@ failed, refunded, disputed) does to the checkout and its orders."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,10 +36,11 @@ from orders.payments.execution import (
 from orders.payments.models import (
     Payment,
     Refund,
+    RefundSource,
     RefundStatus,
     Transfer,
 )
-from orders.payments.values import PaymentIntentInfo
+from orders.payments.values import PaymentIntentInfo, RefundInfo
 from orders.state import (
     OPEN_STATUSES,
     CheckoutStatus,
@@ -331,39 +333,128 @@ def payment_for_charge(charge_id: str, payment_intent_id: str | None) -> Payment
     return payment
 
 
-def payment_apply_charge(*, charge: Any) -> tuple[str, Work]:
-    """`charge.refunded`: record what Stripe refunded; the payment is `refunded` once all of it
-    is; a refund Minga did not make (dashboard) flags the orders for a person."""
+def payment_apply_charge(*, charge: Any, refunds: Sequence[RefundInfo] = ()) -> tuple[str, Work]:
+    """`charge.refunded`: record what Stripe refunded, and each of the charge's `refunds` Minga did
+    not make (`_record_outside_refund`); the payment is `refunded` once all of it is."""
     payment = payment_for_charge(charge.id, charge.payment_intent)
     if payment is None:
         return "ignored: not a payment of this exchange", Work()
+    checkout, payment = _lock_paid(payment)
+    outside = sum(_record_outside_refund(checkout, payment, refund) for refund in refunds)
+    return _refunded(checkout, payment, charge.amount_refunded, outside), Work()
+
+
+def payment_apply_refund(*, refund: RefundInfo) -> tuple[str, Work]:
+    """`refund.created` / `refund.updated`: a refund of the checkout's charge. Minga's own are
+    recorded by their rows (`execution.settlement_send`); one made elsewhere (the dashboard) is
+    recorded here once it succeeded."""
+    payment = payment_for_charge(refund.charge or "", refund.payment_intent)
+    if payment is None:
+        return "ignored: not a payment of this exchange", Work()
+    checkout, payment = _lock_paid(payment)
+    outside = _record_outside_refund(checkout, payment, refund)
+    return _refunded(checkout, payment, 0, outside), Work()
+
+
+def _lock_paid(payment: Payment) -> tuple[Checkout, Payment]:
+    """The payment's checkout and the payment, locked (the lock order of this package). A refund
+    of a payment whose success is not recorded yet (Stripe's events arrive out of order) waits:
+    Stripe delivers it again once the payment is recorded paid."""
     checkout = Checkout.objects.select_for_update().get(pk=payment.checkout_id)
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
-    payment.amount_refunded = min(
-        max(charge.amount_refunded, payment.amount_refunded), payment.amount
-    )
-    payment.save(update_fields=["amount_refunded", "updated_at"])
-    ours = sum(
-        Refund.objects.filter(payment=payment)
+    if checkout.payment_status not in PAID_STATUSES:
+        raise EventNotReady(
+            f"Checkout {checkout.pk} is not recorded as paid yet: deliver the refund again later."
+        )
+    return checkout, payment
+
+
+def is_mingas_refund(refund: RefundInfo) -> bool:
+    """Minga's refunds carry their row's id (`gateway.create_refund`) from the first call on, so a
+    webhook that arrives before Stripe's answer is recorded still knows them as Minga's."""
+    return refund.metadata.get("refund_id", "").isdigit() and is_ours(refund.metadata)
+
+
+def _record_outside_refund(checkout: Checkout, payment: Payment, refund: RefundInfo) -> int:
+    """A succeeded refund Minga did not make, not recorded yet: split over the checkout's orders
+    (primary-key order, each up to what is unrefunded of its total), each share a `Refund` row
+    (`source` outside) with its ledger entry, a line in the order's timeline, and the order
+    flagged for a person (the seller's transfer is not taken back). Returns the amount recorded
+    now (0: nothing new)."""
+    if (
+        refund.status != "succeeded"
+        or is_mingas_refund(refund)
+        or refund.currency != payment.currency
+        or Refund.objects.filter(source=RefundSource.OUTSIDE, stripe_id=refund.id).exists()
+    ):
+        return 0
+    left = refund.amount
+    done = {
+        "status": RefundStatus.SUCCEEDED,
+        "stripe_id": refund.id,
+        "succeeded_at": refund.created,
+    }
+    for order in checkout_orders_locked(checkout):
+        share = min(left, unrefunded(order))
+        if share <= 0:
+            continue
+        row = Refund.objects.create(
+            order=order,
+            payment=payment,
+            amount=share,
+            currency=payment.currency,
+            source=RefundSource.OUTSIDE,
+            **done,
+        )
+        books.post(books.refund(row))
+        amount = Money(share, payment.currency).format()
+        add_order_event(
+            order,
+            EventKind.REFUND_SUCCEEDED,
+            f"{amount} refunded to the buyer's card outside Minga (Stripe dashboard).",
+            reference=refund.id,
+        )
+        flag_order(
+            order,
+            f"{amount} of this order was refunded outside Minga (Stripe dashboard): settle it "
+            "with the seller, whose transfer was not taken back.",
+        )
+        left -= share
+        if not left:
+            break
+    if left:
+        logger.error("refund %s: %s more than the checkout's orders", refund.id, left)
+    return refund.amount - left
+
+
+def unrefunded(order: Order) -> int:
+    """What of the order's total no refund gave back (Minga's unless it failed, or outside)."""
+    given_back = (
+        Refund.objects.filter(order=order)
         .exclude(status=RefundStatus.FAILED)
-        .values_list("amount", flat=True)
+        .aggregate(total=Sum("amount"))["total"]
     )
-    outcome = f"refunded {payment.amount_refunded} of {payment.amount}"
+    return order.total_amount - (given_back or 0)
+
+
+def _refunded(checkout: Checkout, payment: Payment, at_stripe: int, outside: int) -> str:
+    """The payment's refunded amount: what Stripe says (`at_stripe`, from a charge), or at least
+    the refunds recorded here; the payment is `refunded` once all of it is."""
+    recorded = (
+        Refund.objects.filter(payment=payment, status=RefundStatus.SUCCEEDED).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or 0
+    )
+    payment.amount_refunded = min(max(at_stripe, recorded, payment.amount_refunded), payment.amount)
+    payment.save(update_fields=["amount_refunded", "updated_at"])
     if payment.amount_refunded >= payment.amount and checkout.payment_status == (
         PaymentStatus.SUCCEEDED
     ):
         checkout.payment_status = ensure_payment_transition("refund", checkout.payment_status)
         checkout.save(update_fields=["payment_status", "updated_at"])
-    if payment.amount_refunded > ours:
-        extra = Money(payment.amount_refunded - ours, payment.currency).format()
-        for order in checkout.orders.order_by("pk"):
-            flag_order(
-                order,
-                f"{extra} of the card payment was refunded outside Minga (Stripe dashboard?): "
-                "check the orders and the sellers' transfers.",
-            )
-        outcome += f", {payment.amount_refunded - ours} outside Minga"
-    return outcome, Work()
+    outcome = f"refunded {payment.amount_refunded} of {payment.amount}"
+    return outcome + (f", {outside} outside Minga" if outside else "")
 
 
 def payment_apply_dispute(*, dispute: Any) -> tuple[str, Work]:
