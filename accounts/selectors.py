@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts import tokens
 from accounts.models import ApiToken, User
+from core import read_ahead
 
 
 def token_cache_key(key_hash: str) -> str:
@@ -43,7 +44,7 @@ def token_get_live(key: str) -> ApiToken | None:
     (accounts/token_cache.py)."""
     key_hash = tokens.key_hash(key)
     seconds = settings.API_TOKEN_CACHE_SECONDS
-    token = cache.get(token_cache_key(key_hash)) if seconds else None
+    token = read_ahead.get(token_cache_key(key_hash)) if seconds else None
     if token is None:
         token = _token_read(key_hash)
         if token is None:

@@ -9,12 +9,25 @@ in-process on PostgreSQL, the CPU time one request costs (this process plus its 
 backend, from /proc): on a machine shared with other work the latency grows with the
 contention, the CPU cost does not. --wait-idle waits for a quiet CPU before each request type.
 --signed-in sends them as the bench reader (benchmarks/signed_in.py; a session, in process
-only) and adds the HTML catalogue page; --only keeps the requests whose name contains a word.
+only) and adds the HTML catalogue page; --token sends the API requests with the reader's API
+token instead, as `make bench`'s signed-in scenarios do; --built adds a parameter the catalogue
+ignores with a new value to every request (`fresh=<run>-<n>`, as benchmarks/signed_in.py), so
+every answer is built; --only keeps the requests whose name contains a word; --profile FILE
+writes a cProfile of the measured requests (not their warm-up), sorted by cumulative time.
+
+The signed-in list of `make bench` (issue #20 item 3), CPU per built request:
+
+    DATABASE_URL=postgres://... REDIS_URL=redis://127.0.0.1:6379/N \
+        python benchmarks/catalogue_latency.py --signed-in --token --built --only unfiltered
 """
 
 import argparse
+import cProfile
+import itertools
 import json
 import os
+import pstats
+import secrets
 import statistics
 import sys
 import time
@@ -109,6 +122,9 @@ def main() -> None:
     parser.add_argument("--idle-timeout", type=float, default=120, help="Seconds to wait at most.")
     parser.add_argument("--signed-in", action="store_true", help="as the bench reader")
     parser.add_argument("--only", default="", help="comma-separated words of request names")
+    parser.add_argument("--token", action="store_true", help="API requests with the reader's token")
+    parser.add_argument("--built", action="store_true", help="a new `fresh=` value per request")
+    parser.add_argument("--profile", default="", metavar="FILE", help="cProfile the measured runs")
     args = parser.parse_args()
 
     import django
@@ -120,12 +136,21 @@ def main() -> None:
     from marketplace.models import Listing
 
     client = Client()
+    api_client = client  # with --token, a client without the session's cookie
+    headers: dict[str, str] = {}
+    fresh = itertools.count()
+    run = secrets.token_hex(4)
 
     def fetch(path: str) -> dict:
+        if args.built:
+            path += f"{'&' if '?' in path else '?'}fresh={run}-{next(fresh)}"
         if args.base_url:
             with urllib.request.urlopen(args.base_url.rstrip("/") + path) as response:  # noqa: S310
                 return json.loads(response.read())
-        response = client.get(path)
+        if path.startswith("/api/"):
+            response = api_client.get(path, headers=headers)
+        else:
+            response = client.get(path)
         if response.status_code == 500:
             raise OperationalError("server error")
         assert response.status_code == 200, (path, response.status_code, response.content[:300])
@@ -148,13 +173,18 @@ def main() -> None:
 
             reader = signed_in.reader("not-used-to-sign-in")
         client.force_login(reader)
+        if args.token:
+            from accounts.services import user_token
+
+            headers["Authorization"] = f"Token {user_token(user=reader)}"
+            api_client = Client()
         scenarios.append(("HTML catalogue page", "/catalogue/"))
     if args.only:
         words = args.only.split(",")
         scenarios = [(name, path) for name, path in scenarios if any(w in name for w in words)]
     print(f"{connection.vendor}, {published} published listings, {args.runs} runs each")
     print(
-        f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'results':>8}"
+        f"{'request':<22} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'app ms':>7} {'results':>8}"
         f" {'idle':>5}  path"
     )
 
@@ -165,28 +195,39 @@ def main() -> None:
             cursor.execute("SELECT pg_backend_pid()")
             return cursor.fetchone()[0]
 
-    def measure(path: str) -> tuple[list[float], dict, float | None]:
+    def measure(path: str) -> tuple[list[float], dict, float | None, float]:
         for _ in range(args.warmup):
             body = fetch(path)
         pid = backend_pid()
+        profile = cProfile.Profile(time.process_time) if args.profile else None
         app_before, db_before = time.process_time(), process_cpu_seconds(pid)
         timings = []
         for _ in range(args.runs):
             started = time.perf_counter()
+            if profile is not None:
+                profile.enable()
             body = fetch(path)
+            if profile is not None:
+                profile.disable()
             timings.append((time.perf_counter() - started) * 1000)
         app = time.process_time() - app_before
         db_after = process_cpu_seconds(pid)
+        if profile is not None:
+            with open(args.profile, "a") as out:
+                out.write(f"\n=== {path} ({args.runs} runs)\n")
+                stats = pstats.Stats(profile, stream=out)
+                stats.sort_stats("cumulative").print_stats(80)
+                stats.sort_stats("tottime").print_stats(40)
         cpu = None
         if db_before is not None and db_after is not None and not args.base_url:
             cpu = (app + db_after - db_before) * 1000 / args.runs
-        return timings, body, cpu
+        return timings, body, cpu, app * 1000 / args.runs
 
     for name, path in scenarios:
         idle = wait_for_quiet(args.wait_idle, timeout=args.idle_timeout) if args.wait_idle else None
         for attempt in range(3):
             try:
-                timings, body, cpu = measure(path)
+                timings, body, cpu, app = measure(path)
                 break
             except OperationalError:  # the shared server was restarted: measure again
                 connection.close()
@@ -198,7 +239,7 @@ def main() -> None:
         cpu_text = f"{cpu:.1f}" if cpu is not None else "-"
         print(
             f"{name:<22} {statistics.median(timings):>10.1f} {percentile(timings, 0.95):>8.1f}"
-            f" {cpu_text:>7} {count:>8} {idle_text:>5}  {path}"
+            f" {cpu_text:>7} {app:>7.1f} {count:>8} {idle_text:>5}  {path}"
         )
     load = os.getloadavg()
     print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} CPUs)")

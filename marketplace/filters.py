@@ -173,16 +173,6 @@ class ListingFilter(django_filters.FilterSet):
         the catalogue ignores names none)."""
         return any(name in params for name in cls.base_filters)
 
-    @staticmethod
-    def unfiltered(queryset: QuerySet) -> QuerySet:
-        """What the filters answer for a query that names none of them (`sets_a_filter`):
-        the published listings, newest first. Without building the FilterSet and its form,
-        which copy every filter and field per request: a third of a built list's time
-        (benchmarks/README.md, "Session 7, lane built")."""
-        return selectors.listing_order(
-            queryset.filter(status=ListingStatus.PUBLISHED), "", searching=False
-        )
-
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         data = self.form.cleaned_data
         if not data.get("status"):

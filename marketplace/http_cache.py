@@ -19,7 +19,7 @@ ETag includes the reader's CSRF cookie, so a 304 never revives a page holding an
 import hashlib
 import math
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +33,8 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from accounts.authentication import token_cache_keys
+from core import read_ahead
 from marketplace import catalogue_version, selectors
 
 # Stands for the reader's CSRF token in a cached page (see module docstring).
@@ -41,6 +43,7 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Allow")
 SAFE_METHODS = ("GET", "HEAD")
 
 View = Callable[..., HttpResponse]
+KeysAhead = Callable[[HttpRequest, catalogue_version.Version], list[str]]
 
 
 def is_anonymous(request: HttpRequest) -> bool:
@@ -111,13 +114,10 @@ def _with_token(request: HttpRequest, response: HttpResponse, is_page: bool) -> 
         response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), token)
 
 
-def _reader(request: HttpRequest, is_page: bool) -> Any:
-    """The signed-in reader, authenticated once. For the API, DRF's own authenticators (the
-    token's language is activated as usual) and the view's DRF request then reuses the result
-    instead of looking the credentials up again; None when they are refused (the view answers,
-    401). For pages, the session's user."""
-    if is_page:
-        return getattr(request, "user", None)
+def _reader(request: HttpRequest) -> Any:
+    """The signed-in API reader, authenticated once: DRF's own authenticators (the token's
+    language is activated as usual), and the view's DRF request then reuses the result instead
+    of looking the credentials up again; None when they are refused (the view answers, 401)."""
     drf_request = Request(request, authenticators=APIView().get_authenticators())
     try:
         user = drf_request.user
@@ -134,27 +134,76 @@ def _shared_with(user: Any, audience: int | None) -> bool:
     return selectors.sees_public_catalogue(user, seller_id=audience)
 
 
-def _cached_view(view: View, *, is_page: bool, private_params: tuple[str, ...]) -> View:
+def _cached_view(
+    view: View, *, is_page: bool, private_params: tuple[str, ...], ahead: KeysAhead | None
+) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in SAFE_METHODS:
             return view(request, *args, **kwargs)
-        reader = None
-        if not is_anonymous(request):
-            # Signed in: a page carries its reader's header (catalogue pages share their body
-            # through `shared_part` instead); the API shares the public answer with every
-            # reader who would be given the same one (`_shared_with`).
-            reader = None if is_page else _reader(request, is_page)
-            if reader is None or any(name in request.GET for name in private_params):
-                return _private(view(request, *args, **kwargs))
+        if is_anonymous(request):
+            return _versioned(partial(_answer, request, view, args, kwargs, is_page, None))
+        # Signed in: a page carries its reader's header (catalogue pages share their body
+        # through `shared_part` instead); the API shares the public answer with every reader
+        # who would be given the same one (`_shared_with`).
+        if is_page or any(name in request.GET for name in private_params):
+            return _private(view(request, *args, **kwargs))
         version = catalogue_version.current()  # before the data: see catalogue_version
-        read = catalogue_version.READ_BY_REQUEST.set(version)
-        try:
-            return _answer(request, view, args, kwargs, is_page, reader, version)
-        finally:
-            catalogue_version.READ_BY_REQUEST.reset(read)
+        # The cache keys this request will read, in one round trip: its token, its answer
+        # (in the language asked before authenticating: the reader's own, when they saved
+        # one, is read apart) and what the view names (`ahead`).
+        keys = token_cache_keys(request)
+        if settings.CATALOGUE_RESPONSE_CACHE_SECONDS:
+            keys += [_response_key(request, is_page, version)]
+            keys += ahead(request, version) if ahead else []
+        with read_ahead.fetched_ahead(keys):
+            reader = _reader(request)
+            if reader is None:
+                return _private(view(request, *args, **kwargs))
+            answer = partial(_answer, request, view, args, kwargs, is_page, reader)
+            return _versioned(answer, version)
 
     return wrapped
+
+
+def _versioned(
+    answer: Callable[[catalogue_version.Version], HttpResponse],
+    version: catalogue_version.Version | None = None,
+) -> HttpResponse:
+    """`answer(version)`, with the version the request read (now, unless it was read already)
+    kept for what is cached while it is built (`READ_BY_REQUEST`)."""
+    if version is None:
+        version = catalogue_version.current()  # before the data: see catalogue_version
+    read = catalogue_version.READ_BY_REQUEST.set(version)
+    try:
+        return answer(version)
+    finally:
+        catalogue_version.READ_BY_REQUEST.reset(read)
+
+
+def _content_key(request: HttpRequest, is_page: bool, version: catalogue_version.Version) -> str:
+    """What the answer depends on besides the reader: the catalogue's version, the URL (scheme
+    and host too: links in the body use them), the language and how the answer is asked for.
+    Kept on the request for its language (asked before and after authenticating)."""
+    language = translation.get_language()
+    known = getattr(request, "_catalogue_content_key", None)
+    if known is not None and known[0] == (is_page, version.number, language):
+        return str(known[1])
+    variant = (
+        "page" if is_page else "api",
+        request.build_absolute_uri(),
+        language,
+        request.META.get("HTTP_ACCEPT", ""),
+        request.META.get("HTTP_HX_REQUEST", ""),
+        request.META.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
+    )
+    key = _fingerprint(version.number, variant)
+    request._catalogue_content_key = ((is_page, version.number, language), key)  # type: ignore[attr-defined]
+    return key
+
+
+def _response_key(request: HttpRequest, is_page: bool, version: catalogue_version.Version) -> str:
+    return f"catalogue:response:{_content_key(request, is_page, version)}"
 
 
 def _answer(
@@ -166,23 +215,15 @@ def _answer(
     reader: Any,
     version: catalogue_version.Version,
 ) -> HttpResponse:
-    variant = (
-        "page" if is_page else "api",
-        request.build_absolute_uri(),  # scheme and host too: links in the body use them
-        translation.get_language(),
-        request.META.get("HTTP_ACCEPT", ""),
-        request.META.get("HTTP_HX_REQUEST", ""),
-        request.META.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),
-    )
-    content_key = _fingerprint(version.number, variant)
+    content_key = _content_key(request, is_page, version)
     token_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "") if is_page else ""
     etag = f'W/"{_fingerprint(content_key, token_cookie) if is_page else content_key}"'
     last_modified = None if is_page else _last_modified(version)
     public = not is_page and reader is None
 
     seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
-    key = f"catalogue:response:{content_key}"
-    stored = cache.get(key) if seconds else None
+    key = _response_key(request, is_page, version)
+    stored = read_ahead.get(key) if seconds else None
     if reader is not None and stored is not None and not _shared_with(reader, stored[2]):
         return _private(view(request, *args, **kwargs))
     # A signed-in reader's copy is known to be shared only when the cache holds it.
@@ -254,13 +295,17 @@ def shared_part(request: HttpRequest, name: str, build: Callable[[], str]) -> st
     return str(text)
 
 
-def catalogue_api(view: View, *, private_params: tuple[str, ...] = ()) -> View:
+def catalogue_api(
+    view: View, *, private_params: tuple[str, ...] = (), ahead: KeysAhead | None = None
+) -> View:
     """For a DRF view of the public catalogue (wrap the result of `as_view()`). A view of one
     listing sets `request.catalogue_audience` to its seller's id (see `_shared_with`); requests
-    with any of `private_params` are each reader's own (a member's `status=draft`)."""
-    return _cached_view(view, is_page=False, private_params=private_params)
+    with any of `private_params` are each reader's own (a member's `status=draft`).
+    `ahead(request, version)` names cache keys the view will likely read (core.read_ahead),
+    fetched with a signed-in reader's token and stored answer."""
+    return _cached_view(view, is_page=False, private_params=private_params, ahead=ahead)
 
 
 def catalogue_page(view: View) -> View:
     """For a page of the public catalogue; its template context must include `page_context`."""
-    return _cached_view(view, is_page=True, private_params=())
+    return _cached_view(view, is_page=True, private_params=(), ahead=None)

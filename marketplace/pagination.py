@@ -20,11 +20,35 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
 
-from marketplace import catalogue_version
+from core import read_ahead
+from marketplace import catalogue_version, statements
+
+
+def _queryset(listings: Any) -> QuerySet:
+    return listings.queryset if isinstance(listings, statements.Prepared) else listings  # type: ignore[no-any-return]
+
+
+def _counted(queryset: QuerySet, limit: int) -> QuerySet:
+    return queryset.order_by().values("pk")[: limit + 1]
+
+
+def count_cache_key(listings: Any, limit: int, version: catalogue_version.Version) -> str:
+    """Where the count of `listings` (a queryset or a `statements.Prepared` one) stopped at
+    `limit` is kept under the catalogue `version`: its SQL and parameters, the same for every
+    reader given the same listings (a prepared queryset's compiled once per kind of reader)."""
+    if isinstance(listings, statements.Prepared):
+        sql, params = listings.statement(
+            ("count", limit), lambda queryset: _counted(queryset, limit)
+        )
+    else:
+        sql, params = _counted(listings, limit).query.sql_with_params()
+    digest = hashlib.sha256(repr((version.number, sql, params)).encode()).hexdigest()[:32]
+    return f"catalogue:count:{digest}"
 
 
 class CappedPaginator(Paginator):
-    """`fetch_rows(ids)` reads the page's rows (anything with a `pk`); by default the list's own
+    """Pages a queryset, or a `statements.Prepared` one (its statements compiled once).
+    `fetch_rows(ids)` reads the page's rows (anything with a `pk`); by default the list's own
     queryset."""
 
     def __init__(
@@ -36,7 +60,9 @@ class CappedPaginator(Paginator):
         **kwargs: Any,
     ) -> None:
         super().__init__(object_list, per_page, *args, **kwargs)
-        self.fetch_rows = fetch_rows or (lambda ids: object_list.order_by().filter(pk__in=ids))
+        self.fetch_rows = fetch_rows or (
+            lambda ids: _queryset(object_list).order_by().filter(pk__in=ids)
+        )
 
     @cached_property
     def limit(self) -> int:
@@ -50,21 +76,17 @@ class CappedPaginator(Paginator):
         """Capped; kept in the cache under the catalogue version the request read first, so
         the same filters are counted once per version whoever asks (signed-in readers, whose
         pages are built, included)."""
-        queryset: QuerySet = self.object_list  # type: ignore[assignment]
-        counted = queryset.order_by().values("pk")[: self.limit + 1]
         version = catalogue_version.READ_BY_REQUEST.get()
         seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
         if version is None or not seconds:
-            return counted.count()
+            return _counted(_queryset(self.object_list), self.limit).count()
         try:
-            sql, params = counted.query.sql_with_params()
-        except EmptyResultSet:  # `.none()`, e.g. the page of refused filters: nothing to count
+            key = count_cache_key(self.object_list, self.limit, version)
+        except EmptyResultSet:  # `.none()`, e.g. the page of refused filters: none to count
             return 0
-        digest = hashlib.sha256(repr((version.number, sql, params)).encode()).hexdigest()[:32]
-        key = f"catalogue:count:{digest}"
-        found = cache.get(key)
+        found = read_ahead.get(key)  # fetched with the answer's own key (marketplace/http_cache.py)
         if found is None:
-            found = counted.count()
+            found = _counted(_queryset(self.object_list), self.limit).count()
             cache.set(key, found, seconds)
         return int(found)
 
@@ -72,12 +94,14 @@ class CappedPaginator(Paginator):
     def is_capped(self) -> bool:
         return self.count > self.limit
 
-    def _counts_while_ranking(self, queryset: QuerySet) -> bool:
+    def _counts_while_ranking(self, queryset: Any) -> bool:
         """A search sorts every match to rank it, so the same pass can count them."""
+        if isinstance(queryset, statements.Prepared):
+            return False  # the unfiltered catalogue: no search
         return "relevance" in queryset.query.annotations
 
     def page(self, number: Any) -> Page:
-        queryset: QuerySet = self.object_list  # type: ignore[assignment]
+        queryset: Any = self.object_list
         ids: list[int] | None = None
         if self._counts_while_ranking(queryset) and "count" not in self.__dict__:
             try:
@@ -96,7 +120,9 @@ class CappedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if ids is None or bottom != (number - 1) * self.per_page:
+        if isinstance(queryset, statements.Prepared):
+            ids = queryset.ids(bottom, top)
+        elif ids is None or bottom != (number - 1) * self.per_page:
             ids = list(queryset.values_list("pk", flat=True)[bottom:top])
         if self._counts_while_ranking(queryset):
             ids = ids[: max(0, self.limit - bottom)]  # the extra candidate only says "more"

@@ -16,7 +16,7 @@ from django.utils import translation
 from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import is_moderator
 from cooperatives.state import VerificationStatus
-from marketplace import cards, permissions
+from marketplace import cards, permissions, statements
 from marketplace.models import CatalogueImport, Category, Listing, ListingEvent, ListingImage
 from marketplace.search import RELEVANCE_ORDER, search_listings
 from marketplace.state import ListingStatus
@@ -91,13 +91,18 @@ def sees_public_catalogue(user: Any, *, seller_id: int | None = None) -> bool:
     return not user.__dict__["_in_suspended_cooperative"]
 
 
-def listing_list_visible_to(user: Any) -> QuerySet[Listing]:
-    """Published listings of cooperatives in good standing; plus every listing of the user's own
-    cooperatives; moderators see everything."""
-    queryset = _with_related(Listing.objects.all())
+def _visible(user: Any) -> tuple[bool, list[int]]:
+    """Whether the user moderates (and sees every listing), else their own cooperatives."""
     if user and user.is_authenticated:
         _read_reader(user)
     if is_moderator(user):
+        return True, []
+    return False, member_cooperative_ids(user)
+
+
+def _listings_visible(*, everything: bool, own: list[int]) -> QuerySet[Listing]:
+    queryset = _with_related(Listing.objects.all())
+    if everything:
         return queryset
     # "Not one of the (few) suspended sellers" as a subquery rather than a join: PostgreSQL
     # hashes the suspended ids once and checks each listing against them, so counting and deep
@@ -106,8 +111,40 @@ def listing_list_visible_to(user: Any) -> QuerySet[Listing]:
         "pk"
     )
     public = Q(status=ListingStatus.PUBLISHED) & ~Q(cooperative_id__in=suspended)
-    own = member_cooperative_ids(user)
     return queryset.filter((public | Q(cooperative_id__in=own)) if own else public)
+
+
+def listing_list_visible_to(user: Any) -> QuerySet[Listing]:
+    """Published listings of cooperatives in good standing; plus every listing of the user's own
+    cooperatives; moderators see everything."""
+    everything, own = _visible(user)
+    return _listings_visible(everything=everything, own=own)
+
+
+def listing_published_newest(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
+    """The published part, newest first: what the catalogue's filters answer when none is set
+    (the list and the page then build no FilterSet: `ListingFilter.sets_a_filter`)."""
+    return listing_order(queryset.filter(status=ListingStatus.PUBLISHED), "", searching=False)
+
+
+def listing_catalogue_visible_to(user: Any) -> statements.Prepared:
+    """`listing_published_newest(listing_list_visible_to(user))`, the catalogue a reader gets
+    with no filter, prepared: its page of ids and its count's cache key come from statements
+    compiled once per kind of reader (a moderator; a reader with N cooperatives of their own)
+    on each connection, instead of the ORM building and compiling them on every request."""
+    everything, own = _visible(user)
+    if own and sees_public_catalogue(user):
+        # None of their cooperatives is suspended, so their published listings are public
+        # ones: the public catalogue's statement (cheaper to plan and run) answers the same.
+        own = []
+    return statements.Prepared(
+        Listing,
+        ("catalogue, newest", everything, len(own)),
+        lambda values: listing_published_newest(
+            _listings_visible(everything=everything, own=values)
+        ),
+        own,
+    )
 
 
 def listing_rows(ids: list[int]) -> QuerySet[Listing]:

@@ -1,11 +1,11 @@
 """Personas and markers shared by every test folder."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -81,6 +81,35 @@ def fresh_cache() -> Iterator[None]:
     with `pytest.mark.usefixtures("fresh_cache")`."""
     cache.clear()
     yield
+    cache.clear()
+
+
+@pytest.fixture
+def cache_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
+    """The keys each read asked the cache for, in order (one list per round trip), from an
+    empty cache."""
+    calls: list[list[str]] = []
+    inside: list[bool] = []  # a backend's get_many may call its own get for each key
+    backend = caches["default"]
+    get, get_many = backend.get, backend.get_many
+
+    def spy_get(key: str, *args: Any, **kwargs: Any) -> Any:
+        if not inside:
+            calls.append([key])
+        return get(key, *args, **kwargs)
+
+    def spy_get_many(keys: Iterable[str], *args: Any, **kwargs: Any) -> Any:
+        calls.append(list(keys))
+        inside.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(backend, "get", spy_get)
+    monkeypatch.setattr(backend, "get_many", spy_get_many)
+    cache.clear()
+    yield calls
     cache.clear()
 
 

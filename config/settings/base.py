@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "core.timezones.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.middleware.CSPMiddleware",  # django-csp's, the site's policy built once
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

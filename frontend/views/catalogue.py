@@ -88,8 +88,7 @@ def catalogue(request: HtmxRequest) -> HttpResponse:
         if not CatalogueFilterForm.is_filtering(request.GET):
             # No filter set: the fields are the same for everyone (written once, see
             # `unfiltered_fields`), the list is the whole visible catalogue.
-            visible = selectors.listing_list_visible_to(request.user)
-            page = _page(ListingFilter.unfiltered(visible), request)
+            page = _page(selectors.listing_catalogue_visible_to(request.user), request)
             return {"filter_fields": CatalogueFilterForm.unfiltered_fields(), "page": page}
         form = CatalogueFilterForm(request.GET)
         form.is_valid()

@@ -18,6 +18,7 @@ from rest_framework.utils.urls import replace_query_param
 from core.api.pagination import StandardPagination
 from marketplace import cards
 from marketplace.pagination import CappedPaginator
+from marketplace.statements import Prepared
 
 
 class ListingPagination(StandardPagination):
@@ -55,9 +56,10 @@ class ListingPagination(StandardPagination):
             }
         )
 
-    def _keyset_page(self, queryset: QuerySet, request: Request) -> list[cards.CardRow]:
+    def _keyset_page(self, listings: Any, request: Request) -> list[cards.CardRow]:
         """The page after the cursor's row: one narrow query for page_size + 1 ids (the extra
         one says whether there is a next page), no count."""
+        queryset: QuerySet = listings.queryset if isinstance(listings, Prepared) else listings
         keyset = self.KEYSETS.get(tuple(str(key) for key in queryset.query.order_by))
         if keyset is None or "status" in request.query_params:
             raise self._refuse()

@@ -8,7 +8,7 @@ from marketplace.http_cache import catalogue_api
 urlpatterns = [
     # The public catalogue's answers, shared by readers through the HTTP cache.
     path("categories/", catalogue_api(views.CategoryTreeView.as_view()), name="category-tree"),
-    path("listings/", catalogue_api(views.ListingListView.as_view(), private_params=("status",)), name="listing-list"),
+    path("listings/", catalogue_api(views.ListingListView.as_view(), private_params=("status",), ahead=views.listing_list_keys_ahead), name="listing-list"),
     path("listings/<int:listing_id>/", catalogue_api(views.ListingDetailView.as_view()), name="listing-detail"),
     *routes([
         ("listings/<int:listing_id>/submit/", views.ListingSubmitView, "listing-submit"),

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -35,8 +35,10 @@ from marketplace.api.serializers import (
     ListingUpdateSerializer,
     ListingWriteSerializer,
 )
+from marketplace.catalogue_version import Version
 from marketplace.filters import ListingFilter
 from marketplace.models import Listing, ListingImage
+from marketplace.pagination import count_cache_key
 
 
 def _detail(request: Request, listing: Listing) -> Response:
@@ -57,6 +59,16 @@ class CategoryTreeView(APIView):
         return Response(CategoryNodeSerializer(tree, many=True, context={"request": request}).data)
 
 
+def listing_list_keys_ahead(request: HttpRequest, version: Version) -> list[str]:
+    """The count a built list with no filter reads when its reader sees the public catalogue
+    (most readers: fetched ahead with the token and the stored answer, http_cache.py)."""
+    params = request.GET
+    if ListingFilter.sets_a_filter(params) or ListingPagination.cursor_query_param in params:
+        return []
+    public = selectors.listing_catalogue_visible_to(None)
+    return [count_cache_key(public, settings.LISTING_COUNT_LIMIT, version)]
+
+
 class ListingListView(generics.ListAPIView):
     serializer_class = ListingSerializer
     filterset_class = ListingFilter
@@ -65,18 +77,16 @@ class ListingListView(generics.ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return selectors.listing_list_visible_to(self.request.user)
 
-    def filter_queryset(self, queryset: Any) -> Any:
-        if not ListingFilter.sets_a_filter(self.request.query_params):
-            return ListingFilter.unfiltered(queryset)  # the same answer, no FilterSet built
-        return super().filter_queryset(queryset)
-
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]
         """The page's stored cards written straight into the body (marketplace/cards.py): no
         serialiser, no JSON encoding of 24 dictionaries. Other formats (the browsable API) get
         the same data parsed back."""
-        queryset = self.filter_queryset(self.get_queryset())
+        if ListingFilter.sets_a_filter(request.query_params):
+            listings: Any = self.filter_queryset(self.get_queryset())
+        else:  # the same listings, from statements compiled once (no FilterSet, no ORM query)
+            listings = selectors.listing_catalogue_visible_to(request.user)
         paginator: ListingPagination = self.paginator  # type: ignore[assignment]
-        page = paginator.paginate_queryset(queryset, request, view=self)
+        page = paginator.paginate_queryset(listings, request, view=self)
         assert page is not None  # this view always pages
         renderer = cards.Renderer(request, translation.get_language() or settings.LANGUAGE_CODE)
         body = paginator.paginated_json(renderer.cards(page))

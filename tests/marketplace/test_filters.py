@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import CooperativeFactory, ListingFactory
+from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -217,19 +217,38 @@ class TestPagination:
         assert (body["count"], body["count_is_capped"], len(body["results"])) == (3, True, 2)
 
 
-@pytest.mark.parametrize("persona", [None, "buyer_member", "seller_member", "moderator"])
+@pytest.mark.parametrize(
+    "persona", [None, "buyer_member", "seller_member", "suspended_member", "moderator"]
+)
 def test_a_query_naming_no_filter_is_answered_as_the_filters_answer_it(request, persona):  # type: ignore[no-untyped-def]
-    """The list skips building the FilterSet when no filter is named (`sets_a_filter`): the
-    same query as the FilterSet's for an empty query, for every kind of reader."""
+    """The list and the page skip building the FilterSet when no filter is named
+    (`sets_a_filter`): the same query as the FilterSet's for an empty query, for every kind of
+    reader (`listing_catalogue_visible_to`, whose statements are compiled once)."""
     from django.http import QueryDict
 
     from marketplace import selectors
     from marketplace.filters import ListingFilter
 
-    user = request.getfixturevalue(persona) if persona else None
+    seller = request.getfixturevalue("seller_coop")
+    suspended = CooperativeFactory(name="Suspendida", verification_status="suspended")
+    for cooperative in (seller, suspended):
+        ListingFactory.create_batch(2, cooperative=cooperative)
+        ListingFactory(cooperative=cooperative, status="draft", published_at=None)
+    if persona == "suspended_member":
+        user = MembershipFactory(cooperative=suspended).user
+    else:
+        user = request.getfixturevalue(persona) if persona else None
     visible = selectors.listing_list_visible_to(user)
     built = ListingFilter(QueryDict(), queryset=visible).qs
-    assert str(ListingFilter.unfiltered(visible).query) == str(built.query)
+    prepared = selectors.listing_catalogue_visible_to(user)
+    # A reader who sees the public catalogue is given its statement (their own published
+    # listings are public ones); the others the same query as the FilterSet's.
+    assert list(prepared.queryset.values_list("pk", flat=True)) == list(
+        built.values_list("pk", flat=True)
+    )
+    public = selectors.listing_catalogue_visible_to(None).queryset
+    same = public if selectors.sees_public_catalogue(user) else built
+    assert str(prepared.queryset.query) == str(same.query)
     assert not ListingFilter.sets_a_filter(QueryDict("page=2&page_size=5&fresh=1&format=json"))
     for name in ListingFilter.base_filters:
         assert ListingFilter.sets_a_filter(QueryDict(f"{name}="))

@@ -418,3 +418,42 @@ def test_the_version_read_compiled_once_answers_as_the_orm(listing):  # type: ig
     assert len(queries) == 1 and "LIMIT 1" in queries[0]["sql"]
     CatalogueVersion.objects.all().delete()
     assert catalogue_version.current().number == 0
+
+
+def test_a_signed_in_list_reads_the_cache_once_before_it_is_built(
+    listing, buyer_owner, cache_reads
+):  # type: ignore[no-untyped-def]
+    """Its token, its stored answer and the catalogue's count come in one round trip (they were
+    three, one after the other); what it builds is then shared as before."""
+    client = _token_client(buyer_owner)
+    assert titles(client.get(f"{LIST}?fresh=1")) == ["Yerba de la huerta"]
+    first = len(cache_reads)
+    assert titles(client.get(f"{LIST}?fresh=2")) == ["Yerba de la huerta"]
+    assert len(cache_reads) == first + 1  # token, answer and count, fetched together
+    assert len(cache_reads[-1]) == 3
+    _quietly_retitle(listing, "Changed quietly")
+    assert titles(APIClient().get(f"{LIST}?fresh=2")) == ["Yerba de la huerta"]  # shared
+
+
+def test_a_revoked_token_is_refused_at_once(listing, buyer_owner):  # type: ignore[no-untyped-def]
+    from accounts.models import ApiToken
+
+    client = _token_client(buyer_owner)
+    assert client.get(LIST).status_code == 200
+    ApiToken.objects.filter(user=buyer_owner).delete()
+    assert client.get(LIST).status_code == 401
+    assert client.get(f"{LIST}?fresh=1").status_code == 401
+
+
+def test_a_reader_with_a_saved_language_is_answered_in_it(listing, buyer_owner):  # type: ignore[no-untyped-def]
+    """The answer fetched ahead is the one in the language asked before authenticating; the
+    reader's own language is read apart, and neither copy is given to the other reader."""
+    buyer_owner.language = "es"
+    buyer_owner.save()
+    english = APIClient().get(f"{LIST}?fresh=1", HTTP_ACCEPT_LANGUAGE="en")
+    spanish = _token_client(buyer_owner).get(f"{LIST}?fresh=1", HTTP_ACCEPT_LANGUAGE="en")
+    assert (english["Content-Language"], spanish["Content-Language"]) == ("en", "es")
+    assert english.json()["results"][0]["category"]["label"] == "Test coffee"
+    assert spanish.content != english.content
+    again = APIClient().get(f"{LIST}?fresh=1", HTTP_ACCEPT_LANGUAGE="en")
+    assert again.content == english.content
