@@ -67,8 +67,8 @@ def is_order_paid_or_invoiced(order: Order) -> bool:
 def order_closed(order: Order) -> None:
     """A card order was cancelled or declined (the order row is locked by the caller). Once paid,
     the buyer gets back what is left of its total (a refund made outside Minga, in Stripe's
-    dashboard, already gave back its share) and the seller's transfer is reversed (or never sent), each as
-    a row written now and sent to Stripe after commit. Unpaid: the checkout is released after
+    dashboard, already gave back its share) and the seller's transfer is reversed (or never
+    sent), each as a row written now and sent to Stripe after commit. Unpaid: the checkout is released after
     commit; if its payment succeeded meanwhile, the payment's handler refunds this order. Only
     the card rail calls it (`StripeRail.order_closed`)."""
     payment_status = (
