@@ -80,90 +80,69 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-                    name='Account',
-                    fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('currency', models.CharField(max_length=3)),
-                        ('kind', models.CharField(choices=[('receivable', 'Receivable'), ('payable', 'Payable'), ('cash_in_transit', 'Cash in transit'), ('fee_payable', 'Fee payable'), ('fee_receivable', 'Fee receivable'), ('fee_income', 'Fee income'), ('bank', 'Bank or cash'), ('credit', 'Mutual credit')], max_length=20)),
-                        ('rail', models.CharField(blank=True, default='', max_length=20)),
-                        ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperatives.cooperative')),
-                    ],
-                    options={
-                        'ordering': ['owner_id', 'currency', 'kind', 'rail'],
-                    },
-                ),
+            name='Account',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('currency', models.CharField(max_length=3)),
+                ('kind', models.CharField(choices=[('receivable', 'Receivable'), ('payable', 'Payable'), ('cash_in_transit', 'Cash in transit'), ('fee_payable', 'Fee payable'), ('fee_receivable', 'Fee receivable'), ('fee_income', 'Fee income'), ('bank', 'Bank or cash'), ('credit', 'Mutual credit')], max_length=20)),
+                ('rail', models.CharField(blank=True, default='', max_length=20)),
+                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperatives.cooperative')),
+            ],
+            options={
+                'ordering': ['owner_id', 'currency', 'kind', 'rail'],
+                'constraints': [models.UniqueConstraint(fields=('owner', 'currency', 'kind', 'rail'), name='ledger_account_unique'), models.UniqueConstraint(condition=models.Q(('owner__isnull', True)), fields=('currency', 'kind', 'rail'), name='ledger_platform_account_unique'), models.CheckConstraint(condition=models.Q(('kind__in', ['receivable', 'payable', 'cash_in_transit', 'fee_payable', 'fee_receivable', 'fee_income', 'bank', 'credit'])), name='ledger_account_kind_valid')],
+            },
+        ),
         migrations.CreateModel(
-                    name='JournalEntry',
-                    fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('kind', models.CharField(choices=[('invoice_issued', 'Invoice issued'), ('payment_recorded', 'Payment recorded'), ('card_payment_succeeded', 'Card payment succeeded'), ('transfer_sent', 'Transfer sent to the seller'), ('refund', 'Refund'), ('transfer_reversal', 'Transfer reversed'), ('credit_note', 'Credit note'), ('fee_due', 'Solidarity fee due'), ('fee_paid', 'Solidarity fee paid'), ('credit_transfer', 'Mutual credit transfer'), ('reversal', 'Reversal')], max_length=32)),
-                        ('currency', models.CharField(max_length=3)),
-                        ('occurred_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                        ('posted_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                        ('memo', models.CharField(blank=True, max_length=300)),
-                        ('key', models.CharField(max_length=200, unique=True)),
-                        ('source_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                        ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='ledger.journalentry')),
-                        ('source_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                    ],
-                    options={
-                        'verbose_name_plural': 'journal entries',
-                        'ordering': ['occurred_at', 'id'],
-                    },
-                ),
+            name='JournalEntry',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('invoice_issued', 'Invoice issued'), ('payment_recorded', 'Payment recorded'), ('card_payment_succeeded', 'Card payment succeeded'), ('transfer_sent', 'Transfer sent to the seller'), ('refund', 'Refund'), ('transfer_reversal', 'Transfer reversed'), ('credit_note', 'Credit note'), ('fee_due', 'Solidarity fee due'), ('fee_paid', 'Solidarity fee paid'), ('credit_transfer', 'Mutual credit transfer'), ('reversal', 'Reversal')], max_length=32)),
+                ('currency', models.CharField(max_length=3)),
+                ('occurred_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('posted_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ('memo', models.CharField(blank=True, max_length=300)),
+                ('key', models.CharField(max_length=200, unique=True)),
+                ('source_id', models.PositiveBigIntegerField(blank=True, null=True)),
+                ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='ledger.journalentry')),
+                ('source_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+            ],
+            options={
+                'verbose_name_plural': 'journal entries',
+                'ordering': ['occurred_at', 'id'],
+                'indexes': [models.Index(fields=['source_type', 'source_id'], name='ledger_entry_source')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['invoice_issued', 'payment_recorded', 'card_payment_succeeded', 'transfer_sent', 'refund', 'transfer_reversal', 'credit_note', 'fee_due', 'fee_paid', 'credit_transfer', 'reversal'])), name='ledger_entry_kind_valid'), models.CheckConstraint(condition=models.Q(models.Q(('source_id__isnull', True), ('source_type__isnull', True)), models.Q(('source_id__isnull', False), ('source_type__isnull', False)), _connector='OR'), name='ledger_entry_source_whole')],
+            },
+        ),
         migrations.CreateModel(
-                    name='JournalLine',
-                    fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('amount', models.BigIntegerField()),
-                        ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.account')),
-                        ('counterparty', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperatives.cooperative')),
-                        ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.journalentry')),
-                    ],
-                    options={
-                        'ordering': ['entry_id', 'id'],
-                    },
-                ),
-        migrations.AddConstraint(
-                    model_name='account',
-                    constraint=models.UniqueConstraint(fields=('owner', 'currency', 'kind', 'rail'), name='ledger_account_unique'),
-                ),
-        migrations.AddConstraint(
-                    model_name='account',
-                    constraint=models.UniqueConstraint(condition=models.Q(('owner__isnull', True)), fields=('currency', 'kind', 'rail'), name='ledger_platform_account_unique'),
-                ),
-        migrations.AddConstraint(
-                    model_name='account',
-                    constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['receivable', 'payable', 'cash_in_transit', 'fee_payable', 'fee_receivable', 'fee_income', 'bank', 'credit'])), name='ledger_account_kind_valid'),
-                ),
-        migrations.AddIndex(
-                    model_name='journalentry',
-                    index=models.Index(fields=['source_type', 'source_id'], name='ledger_entry_source'),
-                ),
-        migrations.AddConstraint(
-                    model_name='journalentry',
-                    constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['invoice_issued', 'payment_recorded', 'card_payment_succeeded', 'transfer_sent', 'refund', 'transfer_reversal', 'credit_note', 'fee_due', 'fee_paid', 'credit_transfer', 'reversal'])), name='ledger_entry_kind_valid'),
-                ),
-        migrations.AddConstraint(
-                    model_name='journalentry',
-                    constraint=models.CheckConstraint(condition=models.Q(models.Q(('source_id__isnull', True), ('source_type__isnull', True)), models.Q(('source_id__isnull', False), ('source_type__isnull', False)), _connector='OR'), name='ledger_entry_source_whole'),
-                ),
-        migrations.AddConstraint(
-                    model_name='journalline',
-                    constraint=models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='ledger_line_not_zero'),
-                ),
-        migrations.RunPython(create_triggers, drop_triggers),
+            name='JournalLine',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('amount', models.BigIntegerField()),
+                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.account')),
+                ('counterparty', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cooperatives.cooperative')),
+                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='ledger.journalentry')),
+            ],
+            options={
+                'ordering': ['entry_id', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='ledger_line_not_zero')],
+            },
+        ),
+        migrations.RunPython(
+            code=create_triggers,
+            reverse_code=drop_triggers,
+        ),
         migrations.RemoveConstraint(
-                    model_name='journalentry',
-                    name='ledger_entry_kind_valid',
-                ),
+            model_name='journalentry',
+            name='ledger_entry_kind_valid',
+        ),
         migrations.AlterField(
-                    model_name='journalentry',
-                    name='kind',
-                    field=models.CharField(choices=[('invoice_issued', 'Invoice issued'), ('payment_recorded', 'Payment recorded'), ('card_payment_succeeded', 'Card payment succeeded'), ('transfer_sent', 'Transfer sent to the seller'), ('refund', 'Refund'), ('transfer_reversal', 'Transfer reversed'), ('credit_note', 'Credit note'), ('fee_due', 'Solidarity fee due'), ('fee_paid', 'Solidarity fee paid'), ('credit_transfer', 'Mutual credit transfer'), ('set_off', 'Set-off of invoices'), ('reversal', 'Reversal')], max_length=32),
-                ),
+            model_name='journalentry',
+            name='kind',
+            field=models.CharField(choices=[('invoice_issued', 'Invoice issued'), ('payment_recorded', 'Payment recorded'), ('card_payment_succeeded', 'Card payment succeeded'), ('transfer_sent', 'Transfer sent to the seller'), ('refund', 'Refund'), ('transfer_reversal', 'Transfer reversed'), ('credit_note', 'Credit note'), ('fee_due', 'Solidarity fee due'), ('fee_paid', 'Solidarity fee paid'), ('credit_transfer', 'Mutual credit transfer'), ('set_off', 'Set-off of invoices'), ('reversal', 'Reversal')], max_length=32),
+        ),
         migrations.AddConstraint(
-                    model_name='journalentry',
-                    constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['invoice_issued', 'payment_recorded', 'card_payment_succeeded', 'transfer_sent', 'refund', 'transfer_reversal', 'credit_note', 'fee_due', 'fee_paid', 'credit_transfer', 'set_off', 'reversal'])), name='ledger_entry_kind_valid'),
-                ),
+            model_name='journalentry',
+            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['invoice_issued', 'payment_recorded', 'card_payment_succeeded', 'transfer_sent', 'refund', 'transfer_reversal', 'credit_note', 'fee_due', 'fee_paid', 'credit_transfer', 'set_off', 'reversal'])), name='ledger_entry_kind_valid'),
+        ),
     ]

@@ -141,6 +141,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['created_at', 'id'],
+                'indexes': [models.Index(fields=['status', 'created_at'], name='report_status_created')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('cooperative__isnull', True), ('listing__isnull', False)), models.Q(('cooperative__isnull', False), ('listing__isnull', True)), _connector='OR'), name='report_exactly_one_target'), models.CheckConstraint(condition=models.Q(('reason__in', ['misleading', 'prohibited', 'not_a_cooperative', 'fraud', 'offensive', 'other'])), name='report_reason_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['open', 'resolved', 'dismissed'])), name='report_status_valid'), models.CheckConstraint(condition=models.Q(models.Q(('resolved_by__isnull', True), ('status', 'open')), models.Q(models.Q(('status', 'open'), _negated=True), ('resolved_by__isnull', False)), _connector='OR'), name='report_resolved_by_iff_closed'), models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('reporter', 'listing'), name='report_one_open_per_reporter_listing'), models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('reporter', 'cooperative'), name='report_one_open_per_reporter_cooperative')],
             },
         ),
         migrations.AddField(
@@ -160,34 +162,6 @@ class Migration(migrations.Migration):
             model_name='appeal',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('resolved_by__isnull', True), ('status', 'open')), models.Q(models.Q(('status', 'open'), _negated=True), ('resolved_by__isnull', False)), _connector='OR'), name='appeal_resolved_by_iff_closed'),
         ),
-        migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['status', 'created_at'], name='report_status_created'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cooperative__isnull', True), ('listing__isnull', False)), models.Q(('cooperative__isnull', False), ('listing__isnull', True)), _connector='OR'), name='report_exactly_one_target'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(('reason__in', ['misleading', 'prohibited', 'not_a_cooperative', 'fraud', 'offensive', 'other'])), name='report_reason_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'resolved', 'dismissed'])), name='report_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('resolved_by__isnull', True), ('status', 'open')), models.Q(models.Q(('status', 'open'), _negated=True), ('resolved_by__isnull', False)), _connector='OR'), name='report_resolved_by_iff_closed'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('reporter', 'listing'), name='report_one_open_per_reporter_listing'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('reporter', 'cooperative'), name='report_one_open_per_reporter_cooperative'),
-        ),
         migrations.AddConstraint(
             model_name='moderationaction',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('cooperative__isnull', True), ('listing__isnull', False)), models.Q(('cooperative__isnull', False), ('listing__isnull', True)), _connector='OR'), name='moderation_action_exactly_one_target'),
@@ -196,5 +170,8 @@ class Migration(migrations.Migration):
             model_name='moderationaction',
             constraint=models.CheckConstraint(condition=models.Q(('action__in', ['listing_approve', 'listing_reject', 'listing_suspend', 'listing_reinstate', 'cooperative_verify', 'cooperative_reject', 'cooperative_suspend', 'cooperative_reinstate', 'report_resolve', 'report_dismiss', 'appeal_file', 'appeal_uphold', 'appeal_overturn'])), name='moderation_action_kind_valid'),
         ),
-        migrations.RunPython(create_trigger, drop_trigger),
+        migrations.RunPython(
+            code=create_trigger,
+            reverse_code=drop_trigger,
+        ),
     ]

@@ -107,6 +107,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['quote_id', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('quote', 'number'), name='quoteversion_number_unique'), models.CheckConstraint(condition=models.Q(('credit_share_bps__lte', 10000)), name='quoteversion_credit_share_range'), models.CheckConstraint(condition=models.Q(('total_amount__gte', 0)), name='quoteversion_total_not_negative')],
             },
         ),
         migrations.CreateModel(
@@ -122,6 +123,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['version_id', 'position'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('unit_price_amount__gte', 0)), name='quoteline_price_not_negative')],
             },
         ),
         migrations.AddField(
@@ -154,6 +156,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['open', 'awarded', 'cancelled', 'expired'])), name='rfq_status_valid'), models.CheckConstraint(condition=models.Q(('visibility__in', ['private', 'open'])), name='rfq_visibility_valid')],
             },
         ),
         migrations.CreateModel(
@@ -232,6 +235,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['standing_order_id', 'period_start'],
+                'constraints': [models.UniqueConstraint(fields=('standing_order', 'period_start'), name='draft_one_per_period'), models.CheckConstraint(condition=models.Q(('status__in', ['drafted', 'confirmed', 'skipped'])), name='draft_status_valid')],
             },
         ),
         migrations.CreateModel(
@@ -272,43 +276,11 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(('status__in', ['proposed', 'active', 'ended', 'superseded'])), name='agreement_status_valid'),
         ),
         migrations.AddConstraint(
-            model_name='quoteversion',
-            constraint=models.UniqueConstraint(fields=('quote', 'number'), name='quoteversion_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='quoteversion',
-            constraint=models.CheckConstraint(condition=models.Q(('credit_share_bps__lte', 10000)), name='quoteversion_credit_share_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='quoteversion',
-            constraint=models.CheckConstraint(condition=models.Q(('total_amount__gte', 0)), name='quoteversion_total_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='quoteline',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_price_amount__gte', 0)), name='quoteline_price_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='rfq',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'awarded', 'cancelled', 'expired'])), name='rfq_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='rfq',
-            constraint=models.CheckConstraint(condition=models.Q(('visibility__in', ['private', 'open'])), name='rfq_visibility_valid'),
-        ),
-        migrations.AddConstraint(
             model_name='quote',
             constraint=models.UniqueConstraint(fields=('rfq', 'seller'), name='quote_one_per_seller'),
         ),
         migrations.AddConstraint(
             model_name='quote',
             constraint=models.CheckConstraint(condition=models.Q(('status__in', ['submitted', 'countered', 'awarded', 'not_awarded', 'withdrawn', 'expired'])), name='quote_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='standingorderdraft',
-            constraint=models.UniqueConstraint(fields=('standing_order', 'period_start'), name='draft_one_per_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='standingorderdraft',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['drafted', 'confirmed', 'skipped'])), name='draft_status_valid'),
         ),
     ]
