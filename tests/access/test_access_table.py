@@ -37,7 +37,8 @@ from tests.access.world import World, build_world
 from tests.cooperatives.helpers import PDF_BYTES
 
 # The world is built once per module, so under pytest-xdist one worker runs the whole module.
-pytestmark = pytest.mark.xdist_group("access-table")
+# Who may do what does not depend on the database engine: CI checks the table on PostgreSQL only.
+pytestmark = [pytest.mark.xdist_group("access-table"), pytest.mark.one_engine]
 
 PARAMETER = re.compile(r"<(?:[^>:]+:)?([^>]+)>")
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
