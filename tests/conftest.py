@@ -29,8 +29,20 @@ def pytest_configure(config: pytest.Config) -> None:
     compile_all()
 
 
+# pytest-django's fixtures that open the test database (a test without any of them and without
+# the django_db marker gives the same result on SQLite and PostgreSQL: marked one_engine).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip PostgreSQL tests on SQLite with a reason; in CI's PostgreSQL run, a skip is a failure.
+    """Mark the tests that open no database `one_engine`. Skip PostgreSQL tests on SQLite with a
+    reason; in CI's PostgreSQL run, a skip is a failure.
 
     Under pytest-xdist, the `faults` tests are left out: they stop the PostgreSQL the other
     workers are using. `make test` runs them afterwards, alone (`-p no:xdist -m faults`)."""
@@ -39,6 +51,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if faults:
             config.hook.pytest_deselected(items=faults)
             items[:] = [item for item in items if "faults" not in item.keywords]
+    for item in items:
+        if not DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())) and (
+            not item.get_closest_marker("django_db")
+        ):
+            item.add_marker(pytest.mark.one_engine)  # opens no database: the same on any engine
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
     if on_postgres:
         return
