@@ -40,14 +40,22 @@ DATABASE_FIXTURES = {
 }
 
 
+# The one file of the tests marked `faults` (.ci/run's FAULT_ARGS).
+FAULT_TESTS = "tests/core/test_faults.py"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the tests that open no database `one_engine`. Skip PostgreSQL tests on SQLite with a
     reason; in CI's PostgreSQL run, a skip is a failure.
 
     Under pytest-xdist, the `faults` tests are left out: they stop the PostgreSQL the other
-    workers are using. `make test` runs them afterwards, alone (`-p no:xdist -m faults`)."""
+    workers are using. `make test` runs them afterwards, alone (`-p no:xdist -m faults`), and CI
+    collects only their file for that step (FAULT_ARGS), so they must live in it."""
     if hasattr(config, "workerinput"):
         faults = [item for item in items if "faults" in item.keywords]
+        elsewhere = [item.nodeid for item in faults if not item.nodeid.startswith(FAULT_TESTS)]
+        if elsewhere:
+            raise pytest.UsageError(f"fault tests belong in {FAULT_TESTS}: {elsewhere}")
         if faults:
             config.hook.pytest_deselected(items=faults)
             items[:] = [item for item in items if "faults" not in item.keywords]
