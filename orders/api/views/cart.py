@@ -17,6 +17,7 @@ from orders.api.serializers import (
     CheckoutConflictSerializer,
     CheckoutInputSerializer,
     CheckoutSerializer,
+    placed_checkout_data,
 )
 from orders.api.views.common import IDEMPOTENCY_KEY, OrderingView, member_cooperative
 from orders.services import CheckoutConflict
@@ -143,7 +144,10 @@ class CheckoutView(OrderingView):
                 body["sellers"] = exc.sellers
             return Response(body, status=exc.status_code)
         payment = payments.payment_payload(result.checkout)
-        body = CheckoutSerializer(
-            result.checkout, context={"request": request, "payment": payment}
-        ).data
+        if result.is_replay:
+            body = CheckoutSerializer(
+                result.checkout, context={"request": request, "payment": payment}
+            ).data
+        else:  # the orders as they were written
+            body = placed_checkout_data(result.checkout, request=request, payment=payment)
         return self.placed(body, is_replay=result.is_replay)
