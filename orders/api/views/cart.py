@@ -17,6 +17,7 @@ from orders.api.serializers import (
     CheckoutConflictSerializer,
     CheckoutInputSerializer,
     CheckoutSerializer,
+    checkout_input,
     placed_checkout_data,
 )
 from orders.api.views.common import IDEMPOTENCY_KEY, OrderingView, member_cooperative
@@ -125,7 +126,7 @@ class CheckoutView(OrderingView):
         "the payment succeeded.",
     )
     def post(self, request: Request) -> Response:
-        values = validated(CheckoutInputSerializer, request.data)
+        values = checkout_input(request.data)
         buyer = member_cooperative(request.user, values.pop("cooperative"))
         if "lines" in values:
             values["lines"] = [services.RequestedLine(**line) for line in values["lines"]]
