@@ -12,7 +12,7 @@ import contextvars
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, router, transaction
 from django.db.models import F
@@ -85,7 +85,9 @@ def _bump_statement(database: Any) -> tuple[str, list[Any], Any, int]:
     statements: dict[Any, Any] = database.__dict__.setdefault("_minga_statements", {})
     found = statements.get(_bump_statement)
     if found is None:
-        query = CatalogueVersion.objects.filter(pk=ROW_ID).query.chain(UpdateQuery)
+        query = cast(
+            UpdateQuery, CatalogueVersion.objects.filter(pk=ROW_ID).query.chain(UpdateQuery)
+        )
         query.add_update_values({"number": F("number") + 1, "changed_at": _BUMPED_AT_STAND_IN})
         sql, compiled = query.get_compiler(connection=database).as_sql()
         changed_at = CatalogueVersion._meta.get_field("changed_at")

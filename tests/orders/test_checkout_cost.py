@@ -109,7 +109,9 @@ def test_the_checkout_answer_is_what_the_checkout_serializer_writes(
         written = CheckoutSerializer(read_back, context={"request": request, "payment": None})
         assert json.loads(JSONRenderer().render(written.data)) == response.json()
         assert list(response.json()) == list(written.data)
-        for order, as_written in zip(response.json()["orders"], written.data["orders"]):
+        for order, as_written in zip(
+            response.json()["orders"], written.data["orders"], strict=True
+        ):
             assert list(order) == list(as_written)
             assert [list(event) for event in order["events"]] == [
                 list(event) for event in as_written["events"]

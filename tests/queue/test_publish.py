@@ -72,8 +72,9 @@ def test_a_worker_runs_the_message(celery_worker_factory: Callable[..., Any]) ->
     worker = celery_worker_factory()
     publish.enqueue(tasks.send_orders_placed, ([],), {"batch": uuid.uuid4().hex})
     wait_for(
-        lambda: "send_orders_placed" in worker.log.read_text()
-        and "succeeded" in worker.log.read_text(),
+        lambda: (
+            "send_orders_placed" in worker.log.read_text() and "succeeded" in worker.log.read_text()
+        ),
         timeout=60,
         what="the worker to run the task",
     )
