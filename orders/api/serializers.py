@@ -1,4 +1,5 @@
 import re
+from operator import attrgetter
 from typing import Any, cast
 
 from django.utils.translation import gettext as _
@@ -484,6 +485,11 @@ def _choice(value: Any) -> Any:
     return str(value) if value not in ("", None) else value
 
 
+# An order line's fields are its columns (the listing's by its id): read in the serializer's order.
+_LINE_FIELDS = OrderLineSerializer.Meta.fields
+_line_values = attrgetter(*("listing_id" if name == "listing" else name for name in _LINE_FIELDS))
+
+
 def _cooperative_ref(cooperative: Any) -> dict[str, Any]:
     return {
         "id": cooperative.id,
@@ -523,16 +529,7 @@ def _placed_order(order: Order, user: Any) -> dict[str, Any]:
         "fulfilled_at": _when(order.fulfilled_at),
         "closed_at": _when(order.closed_at),
         "lines": [
-            {
-                "id": line.id,
-                "listing": line.listing_id,
-                "title": line.title,
-                "unit": line.unit,
-                "unit_price_amount": line.unit_price_amount,
-                "quantity": line.quantity,
-                "line_total_amount": line.line_total_amount,
-            }
-            for line in order.lines.all()
+            dict(zip(_LINE_FIELDS, _line_values(line), strict=True)) for line in order.lines.all()
         ],
         "delivery_address": order.delivery_address,
         "note": order.note,
