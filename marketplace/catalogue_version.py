@@ -12,10 +12,11 @@ import contextvars
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -55,15 +56,45 @@ def current() -> Version:
     return Version(*found[0])
 
 
+# What `changed_at` is compiled with in the bump's statement, replaced by the time of each bump.
+_BUMPED_AT_STAND_IN = datetime(2000, 1, 1, 0, 0, 1, 1, tzinfo=UTC)
+
+
 def bump() -> None:
-    """Bump the version now (outside any transaction: see `changed`)."""
+    """Bump the version now (outside any transaction: see `changed`). After every checkout:
+    the ORM's `UPDATE` is compiled once per connection (`_bump_statement`), and each bump runs
+    it with its own time."""
     from marketplace.models import CatalogueVersion
 
-    updated = CatalogueVersion.objects.filter(pk=ROW_ID).update(
-        number=F("number") + 1, changed_at=timezone.now()
-    )
+    database = connections[router.db_for_write(CatalogueVersion)]
+    sql, params, changed_at, place = _bump_statement(database)
+    params[place] = changed_at.get_db_prep_save(timezone.now(), database)
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        updated = cursor.rowcount
     if not updated:
         CatalogueVersion.objects.get_or_create(pk=ROW_ID, defaults={"number": 1})
+
+
+def _bump_statement(database: Any) -> tuple[str, list[Any], Any, int]:
+    """(sql, params, the `changed_at` field, its place in params) of
+    `CatalogueVersion.objects.filter(pk=ROW_ID).update(number=F("number") + 1, changed_at=…)`,
+    compiled the first time on this connection."""
+    from marketplace.models import CatalogueVersion
+
+    statements: dict[Any, Any] = database.__dict__.setdefault("_minga_statements", {})
+    found = statements.get(_bump_statement)
+    if found is None:
+        query = cast(
+            UpdateQuery, CatalogueVersion.objects.filter(pk=ROW_ID).query.chain(UpdateQuery)
+        )
+        query.add_update_values({"number": F("number") + 1, "changed_at": _BUMPED_AT_STAND_IN})
+        sql, compiled = query.get_compiler(connection=database).as_sql()
+        changed_at = CatalogueVersion._meta.get_field("changed_at")
+        place = list(compiled).index(changed_at.get_db_prep_save(_BUMPED_AT_STAND_IN, database))
+        found = statements[_bump_statement] = (sql, tuple(compiled), changed_at, place)
+    sql, compiled, changed_at, place = found
+    return sql, list(compiled), changed_at, place
 
 
 def bump_after_migrate(*, using: str = "default", **_kwargs: Any) -> None:

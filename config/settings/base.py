@@ -126,6 +126,15 @@ elif "postgresql" in DATABASES["default"]["ENGINE"]:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
             f"-c random_page_cost={float(_random_page_cost)}"
         )
+    # DATABASE_SERVER_SIDE_BINDING=true: parameters bound by the server, and a statement run
+    # five times on a connection prepared there, so PostgreSQL stops parsing and planning every
+    # statement of every request (a checkout's PostgreSQL CPU about halved in process). Off
+    # until the whole suite has passed with it on PostgreSQL (docs/orders.md, "Checkout cost").
+    if env_bool("DATABASE_SERVER_SIDE_BINDING", False):
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int(
+            "DATABASE_PREPARE_THRESHOLD", 5
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -3,6 +3,8 @@
 count cache key as its ORM queryset, and the ids the reader's visible catalogue holds, for each
 reader with their own ids."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -138,3 +140,37 @@ def test_compiled_rows_are_converted_as_the_orm_converts_them(catalogue):  # typ
         assert (catalogue_version.current().number, catalogue_version.current().changed_at) == (
             version
         )
+
+
+def test_the_version_s_bump_is_the_orm_s_update_compiled_once(db):  # type: ignore[no-untyped-def]
+    """`catalogue_version.bump` runs the ORM's `UPDATE` (number + 1, changed_at = now),
+    compiled once per connection: the same SQL, each bump with its own time; and with no row
+    yet, the first bump makes it."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from marketplace import catalogue_version
+    from marketplace.models import CatalogueVersion
+
+    CatalogueVersion.objects.all().delete()
+    catalogue_version.bump()
+    assert CatalogueVersion.objects.values_list("number", flat=True).get() == 1
+
+    with CaptureQueriesContext(connection) as orm:
+        CatalogueVersion.objects.filter(pk=catalogue_version.ROW_ID).update(
+            number=F("number") + 1, changed_at=timezone.now()
+        )
+    for expected in (3, 4):
+        before = timezone.now()
+        with CaptureQueriesContext(connection) as compiled:
+            catalogue_version.bump()
+        version = catalogue_version.current()
+        assert version.number == expected
+        assert before <= version.changed_at <= timezone.now()
+        assert [_no_times(q["sql"]) for q in compiled.captured_queries] == [
+            _no_times(orm.captured_queries[0]["sql"])
+        ]
+
+
+def _no_times(sql: str) -> str:
+    return re.sub(r"'[^']*'", "'…'", sql)  # the SQL with each time written in it left out

@@ -2,6 +2,7 @@
 sellers in the cart (docs/orders.md, "Checkout cost"), and a response written from what was
 stored without reading it back, which must equal what reading it back gives."""
 
+import json
 from typing import Any
 from unittest.mock import ANY
 
@@ -10,13 +11,14 @@ from django.core import mail
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from rest_framework.renderers import JSONRenderer
 
 from core import tasks as core_tasks
 from core.api.serializers import FIELDS_BUILT_ONCE
 from core.models import EmailFailure
 from orders import tasks
-from orders.api.serializers import OrderDetailSerializer
-from orders.models import CartLine, Order
+from orders.api.serializers import CheckoutSerializer, OrderDetailSerializer
+from orders.models import CartLine, Checkout, Order
 from tests.conftest import client_for
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
 from tests.orders.conftest import add_to_cart, checkout, place_order, send_queued_order_emails
@@ -81,6 +83,49 @@ def test_the_checkout_response_is_what_reading_the_orders_back_gives(buyer_coop,
     for order in body["orders"]:
         assert order == client.get(f"/api/v1/orders/{order['id']}/").json()
         assert order["actions"] == ["cancel"]
+
+
+def test_the_checkout_answer_is_what_the_checkout_serializer_writes(
+    buyer_coop, buyer_owner, seller_owner
+):
+    """A new checkout's answer is written straight from the rows it wrote
+    (`placed_checkout_data`), not by the serializers: it must be what `CheckoutSerializer`
+    writes for the same checkout read back, field for field and in the same order, for the cart
+    and for `lines`, and the same again when the request is retried."""
+    fill_cart(buyer_coop, buyer_owner, sellers=2, lines_per_seller=2)
+    from_cart = checkout(buyer_owner, buyer_coop, key="cart", note="Por la mañana")
+    seller = CooperativeFactory(country="UY")
+    listing = ListingFactory(cooperative=seller, currency="EUR", stock=5, unit="kg")
+    lines = [{"listing": listing.pk, "quantity": 3}]
+    with_lines = checkout(
+        buyer_owner, buyer_coop, key="lines", lines=lines, delivery_address="Calle 1"
+    )
+
+    request = RequestFactory().post("/api/v1/checkout/")
+    request.user = buyer_owner
+    for response, key in ((from_cart, "cart"), (with_lines, "lines")):
+        assert response.status_code == 201, response.content
+        read_back = Checkout.objects.get(pk=response.json()["id"])
+        written = CheckoutSerializer(read_back, context={"request": request, "payment": None})
+        assert json.loads(JSONRenderer().render(written.data)) == response.json()
+        assert list(response.json()) == list(written.data)
+        for order, as_written in zip(
+            response.json()["orders"], written.data["orders"], strict=True
+        ):
+            assert list(order) == list(as_written)
+            assert [list(event) for event in order["events"]] == [
+                list(event) for event in as_written["events"]
+            ]
+        replay = (
+            checkout(buyer_owner, buyer_coop, key="cart", note="Por la mañana")
+            if key == "cart"
+            else checkout(
+                buyer_owner, buyer_coop, key="lines", lines=lines, delivery_address="Calle 1"
+            )
+        )
+        assert (replay.status_code, replay.json()) == (200, response.json())
+    assert with_lines.json()["orders"][0]["seller"]["country"] == "UY"
+    assert with_lines.json()["orders"][0]["lines"][0]["quantity"] == 3
 
 
 # The buyer cooperative with the person's role, the listing with its seller, the cart lock, the

@@ -17,6 +17,8 @@ from orders.api.serializers import (
     CheckoutConflictSerializer,
     CheckoutInputSerializer,
     CheckoutSerializer,
+    checkout_input,
+    placed_checkout_data,
 )
 from orders.api.views.common import IDEMPOTENCY_KEY, OrderingView, member_cooperative
 from orders.services import CheckoutConflict
@@ -124,7 +126,7 @@ class CheckoutView(OrderingView):
         "the payment succeeded.",
     )
     def post(self, request: Request) -> Response:
-        values = validated(CheckoutInputSerializer, request.data)
+        values = checkout_input(request.data)
         buyer = member_cooperative(request.user, values.pop("cooperative"))
         if "lines" in values:
             values["lines"] = [services.RequestedLine(**line) for line in values["lines"]]
@@ -143,7 +145,10 @@ class CheckoutView(OrderingView):
                 body["sellers"] = exc.sellers
             return Response(body, status=exc.status_code)
         payment = payments.payment_payload(result.checkout)
-        body = CheckoutSerializer(
-            result.checkout, context={"request": request, "payment": payment}
-        ).data
+        if result.is_replay:
+            body = CheckoutSerializer(
+                result.checkout, context={"request": request, "payment": payment}
+            ).data
+        else:  # the orders as they were written
+            body = placed_checkout_data(result.checkout, request=request, payment=payment)
         return self.placed(body, is_replay=result.is_replay)
