@@ -2,13 +2,15 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from cooperatives.models import Cooperative
+from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import is_member, is_moderator
 
 # "My cooperative by slug, else 404" has one home; the order pages read it from here too.
@@ -366,7 +368,23 @@ def cart_line_count_for_user(user: Any) -> int:
     """How many lines wait in the carts of the user's cooperatives (one query, for the menu)."""
     if not (user and user.is_authenticated):
         return 0
-    return CartLine.objects.filter(cart__cooperative__memberships__user=user).count()
+    # Asked by every signed-in page's menu: the ORM's count cost more to compile than to run.
+    with connection.cursor() as cursor:
+        cursor.execute(_cart_line_count_sql(), [user.pk])
+        return int(cursor.fetchone()[0])
+
+
+@lru_cache(maxsize=1)
+def _cart_line_count_sql() -> str:
+    """`CartLine.objects.filter(cart__cooperative__memberships__user=user).count()`, written
+    once (the join through the cooperative's table is left out: a membership's cooperative
+    always exists)."""
+    line, cart, membership = CartLine._meta, Cart._meta, Membership._meta
+    return (
+        f"SELECT COUNT(*) FROM {line.db_table} l"  # noqa: S608  # nosec B608: our table names, values as parameters
+        f" JOIN {cart.db_table} c ON c.id = l.cart_id"
+        f" JOIN {membership.db_table} m ON m.cooperative_id = c.cooperative_id WHERE m.user_id = %s"
+    )
 
 
 def cart_line_counts_by_cooperative(user: Any) -> dict[int, int]:

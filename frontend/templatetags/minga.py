@@ -117,15 +117,20 @@ def percent_bps(basis_points: int) -> str:
     return f"{format_decimal(Decimal(int(basis_points)) / 100, locale=_locale())} %"
 
 
+def reader_cart_count(request: Any) -> int:
+    """Lines waiting in the carts of the request's reader's cooperatives, read once per request."""
+    if not hasattr(request, "_minga_cart_count"):
+        request._minga_cart_count = cart_line_count_for_user(request.user)
+    return int(request._minga_cart_count)
+
+
 @register.simple_tag(takes_context=True)
 def cart_count(context: template.Context) -> int:
     """Lines waiting in the carts of the viewer's cooperatives: one query per page, for the menu."""
     request = context.get("request")
     if request is None:
         return 0
-    if not hasattr(request, "_minga_cart_count"):
-        request._minga_cart_count = cart_line_count_for_user(request.user)
-    return int(request._minga_cart_count)
+    return reader_cart_count(request)
 
 
 @register.simple_tag(takes_context=True)

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django_htmx.middleware import HtmxDetails
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -23,6 +22,7 @@ from accounts.models import User
 from cooperatives.models import Cooperative
 from cooperatives.selectors import cooperative_get_for_member
 from core.errors import DomainError
+from frontend import page_shell
 from frontend.forms import apply_errors
 
 T = TypeVar("T")
@@ -244,9 +244,11 @@ class SearchPage:
         )
         if partial:
             response = HttpResponse(content)
-        else:
-            context = {**page_context, "search": self, "shared_content": mark_safe(content)}  # noqa: S308  # nosec B308 B703 (our template rendered it, autoescaped)
-            response = render(request, "frontend/search_page.html", context)
+        else:  # the reader's header and footer around it, their shell kept (page_shell.py)
+            context = {**page_context, "search": self}
+            response = HttpResponse(
+                page_shell.render_page(request, "frontend/search_page.html", context, content)
+            )
         patch_vary_headers(response, ("HX-Request",))
         return response
 
