@@ -126,15 +126,16 @@ elif "postgresql" in DATABASES["default"]["ENGINE"]:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
             f"-c random_page_cost={float(_random_page_cost)}"
         )
-    # DATABASE_SERVER_SIDE_BINDING=true: parameters bound by the server, and a statement run
-    # five times on a connection prepared there, so PostgreSQL stops parsing and planning every
-    # statement of every request (a checkout's PostgreSQL CPU about halved in process). Off
-    # until the whole suite has passed with it on PostgreSQL (docs/orders.md, "Checkout cost").
-    if env_bool("DATABASE_SERVER_SIDE_BINDING", False):
-        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int(
-            "DATABASE_PREPARE_THRESHOLD", 5
-        )
+    # Parameters bound by the server, and a statement run five times on a connection prepared
+    # there, so PostgreSQL stops parsing and planning every statement of every request (checkout
+    # 58 -> 76 orders/s in `make bench`; the whole suite passes with it: docs/orders.md, "Checkout
+    # cost"). DATABASE_SERVER_SIDE_BINDING=false turns it off; behind PgBouncer in transaction
+    # mode, set DATABASE_PREPARE_THRESHOLD="" (no prepared statements, still server-bound).
+    if env_bool("DATABASE_SERVER_SIDE_BINDING", True):
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["server_side_binding"] = True
+        _threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+        _options["prepare_threshold"] = int(_threshold) if _threshold else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
