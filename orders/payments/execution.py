@@ -398,6 +398,9 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
         if row.status == RefundStatus.SUCCEEDED or _key_attempt(row) != attempt:
             return row
         settlement_done(row, info.id, succeeded_at=timezone.now())
+        if isinstance(row, Refund) and isinstance(info, RefundInfo) and info.status == "failed":
+            # Stripe's answer already says it failed (its webhook will say so too).
+            refund_fail(row, info)
     return row
 
 

@@ -376,15 +376,26 @@ def _record_refund_failure(checkout: Checkout, payment: Payment, refund: RefundI
     orders = {order.pk: order for order in checkout_orders_locked(checkout)}
     rows = Refund.objects.select_for_update().filter(payment=payment).order_by("pk")
     if is_mingas_refund(refund):
-        rows = rows.filter(pk=int(refund.metadata["refund_id"]), source=RefundSource.MINGA)
-        rows = rows.filter(key_attempt=refund.attempt)
-        rows = rows.filter(Q(stripe_id=refund.id) | Q(stripe_id="", status=RefundStatus.PENDING))
+        # Its row at that attempt: recorded succeeded with this refund, or its success not
+        # recorded yet (pending, or failed and sent again when the answer was lost).
+        rows = rows.filter(
+            Q(status=RefundStatus.SUCCEEDED, stripe_id=refund.id)
+            | ~Q(status=RefundStatus.SUCCEEDED),
+            pk=int(refund.metadata["refund_id"]),
+            source=RefundSource.MINGA,
+            key_attempt=refund.attempt,
+        )
     else:
-        rows = rows.filter(source=RefundSource.OUTSIDE, stripe_id=refund.id)
+        rows = rows.filter(
+            source=RefundSource.OUTSIDE, stripe_id=refund.id, status=RefundStatus.SUCCEEDED
+        )
     failed = []
-    for row in rows.exclude(status=RefundStatus.FAILED):
+    for row in rows:
+        if (row.amount, row.currency) != (refund.amount, refund.currency) and not row.is_outside:
+            logger.error("refund %s does not match refund row %s: left alone", refund.id, row.pk)
+            continue
         row.order = orders[row.order_id]
-        if row.status == RefundStatus.PENDING:
+        if row.status != RefundStatus.SUCCEEDED:
             settlement_done(row, refund.id, succeeded_at=refund.created, tell_buyer=False)
         refund_fail(row, refund)
         failed.append(row)
