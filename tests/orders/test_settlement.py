@@ -10,6 +10,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cooperatives.models import Cooperative
@@ -29,6 +31,7 @@ from orders.models import (
 )
 from orders.payments import PaymentProviderError, execution, gateway
 from orders.payments.execution import transfer_group
+from orders.payments.services import order_closed
 from tests.conftest import client_for
 from tests.factories import CooperativeFactory
 from tests.frontend.helpers import browser_for
@@ -820,6 +823,44 @@ def test_stripe_down_after_the_payment_leaves_transfers_pending_for_the_retry(
     assert set(Transfer.objects.values_list("status", flat=True)) == {"paid"}
 
 
+def test_an_order_closed_a_second_time_asks_for_nothing_more(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    order = order_of(checkout, market["yerba"])
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel = client_for(market["buyer_owner"]).post(f"/api/v1/orders/{order.pk}/cancel/")
+    assert cancel.status_code == 200
+    requested = list(order.events.filter(action="refund_requested").values_list("note", flat=True))
+    assert len(requested) == 1 and "50.50" in requested[0]
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        order_closed(Order.objects.select_for_update().get(pk=order.pk))
+    assert callbacks == []  # no Stripe call asked for
+    assert order.events.filter(action="refund_requested").count() == 1  # no "Nothing more…"
+    assert Refund.objects.count() == TransferReversal.objects.count() == 1
+
+
+def test_a_dashboard_refund_over_many_orders_reads_what_they_have_left_in_one_query(
+    standin, market, django_capture_on_commit_callbacks
+):
+    # A checkout of four orders (two more sellers beside the market's two).
+    for name in ("Café Andino", "Miel del Monte"):
+        seller, owner = new_seller(name)
+        onboard(standin, seller, owner)
+        add(market["buyer_owner"], market["buyer"], eur_listing(seller, 1_000), 1)
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    assert checkout.orders.count() == 4
+    total = Payment.objects.get().amount
+    with CaptureQueriesContext(connection) as queries:
+        refund_id = dashboard_refund(standin, client_for(market["buyer_owner"]), total)
+    left_reads = [
+        q["sql"] for q in queries if '"orders_refund"' in q["sql"] and "GROUP BY" in q["sql"]
+    ]
+    assert len(left_reads) == 1, left_reads
+    assert [r.stripe_id for r in Refund.objects.all()] == [refund_id] * 4
+    assert books_check() == []
+
+
 # -- a refund Stripe reports failed after it succeeded
 
 
@@ -914,11 +955,29 @@ def test_a_refund_failing_before_its_success_is_recorded_is_recorded_both_then_r
     keys = set(JournalEntry.objects.values_list("key", flat=True))
     assert {f"refund:{refund.pk}", f"refund_failed:{refund.pk}"} <= keys
     assert books_check() == []
+    # The retry's answer is lost too, and that refund fails as well.
+    with (
+        standin.failing("drop_after", path="/v1/refunds", method="POST", count=20),
+        pytest.raises(CommandError),
+    ):
+        run("retry_transfers")
+    refund.refresh_from_db()
+    assert (refund.status, refund.key_attempt, refund.stripe_id) == ("failed", 2, made["id"])
+    second = next(
+        r
+        for r in standin.api_get("/v1/refunds", payment_intent=pi)["data"]
+        if r["id"] != made["id"]
+    )
+    standin.fail_refund(second["id"])
+    relay_all(standin, buyer, "refund.failed", second["id"])
+    refund.refresh_from_db()
+    assert (refund.status, refund.key_attempt, refund.stripe_id) == ("failed", 3, second["id"])
+    assert books_check() == []
     run("retry_transfers")
     refund.refresh_from_db()
-    assert (refund.status, refund.key_attempt) == ("succeeded", 2)
+    assert (refund.status, refund.key_attempt) == ("succeeded", 3)
     refunds = standin.api_get("/v1/refunds", payment_intent=pi)["data"]
-    assert sorted(r["status"] for r in refunds) == ["failed", "succeeded"]
+    assert sorted(r["status"] for r in refunds) == ["failed", "failed", "succeeded"]
     # The first refund's creation, delivered last: nothing changes.
     before = ledger_state()
     relay_all(standin, buyer, "refund.created")
