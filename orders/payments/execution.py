@@ -397,10 +397,9 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
         row = rows.select_for_update(of=("self",)).get(pk=pk)
         if row.status == RefundStatus.SUCCEEDED or _key_attempt(row) != attempt:
             return row
+        # A refund whose answer already says `failed` is recorded made; its webhooks (which
+        # Stripe sends for every refund) then apply the failure in the lock order of the package.
         settlement_done(row, info.id, succeeded_at=timezone.now())
-        if isinstance(row, Refund) and isinstance(info, RefundInfo) and info.status == "failed":
-            # Stripe's answer already says it failed (its webhook will say so too).
-            refund_fail(row, info)
     return row
 
 

@@ -874,7 +874,7 @@ def ledger_state() -> tuple[int, list]:  # type: ignore[type-arg]
 
 
 def test_a_refund_that_fails_after_it_succeeded_is_owed_again_flagged_and_sent_again(
-    standin, market, django_capture_on_commit_callbacks
+    standin, market, django_capture_on_commit_callbacks, capsys
 ):
     checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
     buyer = client_for(market["buyer_owner"])
@@ -926,10 +926,14 @@ def test_a_refund_that_fails_after_it_succeeded_is_owed_again_flagged_and_sent_a
     checkout.refresh_from_db()
     assert checkout.payment_status == "refunded"
     assert books_check() == []
-    # The first refund's late events change nothing now.
+    # The first refund's late events change nothing now, and reconciliation finds it in order.
     before = ledger_state()
     relay_all(standin, buyer, "refund.created", first_id)
     assert ledger_state() == before and Refund.objects.get(pk=refund.pk).status == "succeeded"
+    capsys.readouterr()
+    today = timezone.localdate().isoformat()
+    call_command("reconcile_stripe", since=today, until=today)
+    assert first_id not in capsys.readouterr().out
 
 
 def test_a_refund_failing_before_its_success_is_recorded_is_recorded_both_then_retried(
