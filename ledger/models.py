@@ -45,6 +45,7 @@ class EntryKind(models.TextChoices):
     CARD_PAYMENT_SUCCEEDED = "card_payment_succeeded", _("Card payment succeeded")
     TRANSFER_SENT = "transfer_sent", _("Transfer sent to the seller")
     REFUND = "refund", _("Refund")
+    REFUND_FAILED = "refund_failed", _("Refund failed at Stripe")
     TRANSFER_REVERSAL = "transfer_reversal", _("Transfer reversed")
     CREDIT_NOTE = "credit_note", _("Credit note")
     FEE_DUE = "fee_due", _("Solidarity fee due")

@@ -18,7 +18,7 @@ from django.db import models
 from credit.services import CREDIT_RAIL
 from ledger.models import AccountKind, EntryKind, JournalEntry
 from ledger.services import LineSpec, account_for, entry_post, entry_reverse
-from orders.models import Invoice, Order
+from orders.models import Invoice, Order, RefundStatus
 
 STRIPE = "stripe"
 INVOICE = "invoice"
@@ -161,22 +161,55 @@ def card_payment(order: Order, *, occurred_at: datetime | None = None) -> Postin
     )
 
 
-def refund(row: Any) -> Posting:
+def _attempt_key(prefix: str, row: Any, attempt: int) -> str:
+    """`refund:7` for a refund row's first attempt, `refund:7:2` for the second."""
+    return f"{prefix}:{row.pk}" + (f":{attempt}" if attempt > 1 else "")
+
+
+def refund(row: Any, attempt: int | None = None) -> Posting:
     """Refund of a card order (a `Refund` that succeeded, Minga's or one made outside it): the
     whole total, its card payment reversed; part of it (a refund made in Stripe's dashboard, or
-    Minga's refund of what such a refund left), that much of the card payment undone."""
+    Minga's refund of what such a refund left), that much of the card payment undone. `attempt`
+    (default: the row's current one): a refund Stripe reported failed is sent again as a new
+    attempt, with an entry of its own (the card payment's entry is reversed once at most, so a
+    later attempt undoes it by its lines)."""
     order = row.order
-    if row.amount == order.total_amount:
+    attempt = attempt or row.key_attempt
+    if row.amount == order.total_amount and attempt == 1:
         return _undone_by(row, card_payment(order), kind=EntryKind.REFUND, key_prefix="refund")
     return Posting(
         kind=EntryKind.REFUND,
         currency=row.currency,
-        key=f"refund:{row.pk}",
+        key=_attempt_key("refund", row, attempt),
         lines=tuple(line.negated() for line in _card_paid(order, row.amount)),
         occurred_at=row.succeeded_at,
         memo=f"Order {order.pk}" + (f", {row.stripe_id} outside Minga" if row.is_outside else ""),
         source=row,
     )
+
+
+def refund_failed(row: Any, attempt: int) -> Posting:
+    """Stripe reported a refund that succeeded failed later: attempt `attempt`'s refund entry
+    reversed (the money is back on the platform's Stripe balance and the buyer is owed the order
+    again, as paid)."""
+    original = refund(row, attempt)
+    return _reversal(
+        original,
+        kind=EntryKind.REFUND_FAILED,
+        key=_attempt_key("refund_failed", row, attempt),
+        memo=f"{original.memo}: the refund failed at Stripe",
+        source=row,
+    )
+
+
+def refund_history(row: Any) -> Iterator[Posting]:
+    """Every entry a `Refund` row stands for: each earlier attempt's refund and its failure, and
+    the current attempt's refund once it succeeded (`books_check` re-derives them)."""
+    for attempt in range(1, row.key_attempt):
+        yield refund(row, attempt)
+        yield refund_failed(row, attempt)
+    if row.status == RefundStatus.SUCCEEDED:
+        yield refund(row)
 
 
 def transfer_sent(transfer: Any) -> Posting:

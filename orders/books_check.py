@@ -7,6 +7,8 @@ to zero). Every difference is one line of the report."""
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
+from django.db.models import Q
+
 from ledger import selectors
 from ledger.selectors import BalanceKey
 from orders import books
@@ -74,8 +76,9 @@ def _settlements() -> Iterator[books.Posting]:
     related = ("order__buyer", "order__seller")
     for transfer in Transfer.objects.filter(status=TransferStatus.PAID).select_related(*related):
         yield books.transfer_sent(transfer)
-    for refund in Refund.objects.filter(status=RefundStatus.SUCCEEDED).select_related(*related):
-        yield books.refund(refund)
+    refunds = Refund.objects.filter(Q(status=RefundStatus.SUCCEEDED) | Q(key_attempt__gt=1))
+    for refund in refunds.select_related(*related):
+        yield from books.refund_history(refund)
     reversals = TransferReversal.objects.filter(status=RefundStatus.SUCCEEDED).select_related(
         *(f"transfer__{name}" for name in related)
     )

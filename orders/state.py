@@ -129,11 +129,14 @@ PAYMENT_LIFECYCLE = transitions.Lifecycle(
         "succeed": ({PaymentStatus.PENDING, PaymentStatus.FAILED}, PaymentStatus.SUCCEEDED),
         "fail": ({PaymentStatus.PENDING}, PaymentStatus.FAILED),
         "refund": ({PaymentStatus.SUCCEEDED}, PaymentStatus.REFUNDED),
+        # Stripe reported a refund failed after it succeeded: part of the payment is kept again.
+        "refund_fail": ({PaymentStatus.REFUNDED}, PaymentStatus.SUCCEEDED),
     },
     labels={
         "succeed": pgettext_lazy("payment action", "confirm"),
         "fail": pgettext_lazy("payment action", "mark as failed"),
         "refund": pgettext_lazy("payment action", "refund"),
+        "refund_fail": pgettext_lazy("payment action", "reopen after a failed refund"),
     },
 )
 ensure_payment_transition = PAYMENT_LIFECYCLE.ensure

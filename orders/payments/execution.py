@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from orders.payments.errors import PaymentProviderError, PaymentProviderUnavaila
 from orders.payments.models import (
     MoneyMovement,
     Refund,
+    RefundSource,
     RefundStatus,
     Settlement,
     Transfer,
@@ -306,6 +307,7 @@ class SettlementKind:
 
 
 def _create_refund(refund: Refund) -> RefundInfo:
+    attempt = refund.key_attempt
     return gateway.create_refund(
         refund_id=refund.pk,
         amount=refund.amount,
@@ -315,8 +317,11 @@ def _create_refund(refund: Refund) -> RefundInfo:
         metadata={
             "order_id": refund.order_id,
             "checkout_id": refund.payment.checkout_id,
+            # From the second attempt on (after Stripe reported the first one failed).
+            **({"attempt": attempt} if attempt > 1 else {}),
             **namespace_metadata(),
         },
+        attempt=attempt,
     )
 
 
@@ -353,10 +358,17 @@ SETTLEMENT_KINDS: dict[type[Settlement], SettlementKind] = {
 }
 
 
+def _key_attempt(row: Settlement) -> int:
+    """The attempt a settlement row is at (a refund Stripe reported failed moves on; a transfer
+    reversal has one)."""
+    return getattr(row, "key_attempt", 1)
+
+
 def settlement_send(model: type[Settlement], pk: int) -> Settlement:
     """Send a refund or a transfer reversal whose row was committed, and record Stripe's answer:
     `succeeded` with its id and an order event; refused: `failed` and the order flagged once;
-    unreachable: still `pending` (raises `PaymentProviderUnavailable`)."""
+    unreachable: still `pending` (raises `PaymentProviderUnavailable`). An answer for an attempt
+    whose fate a webhook recorded meanwhile (Stripe reported it failed) changes nothing."""
     kind = SETTLEMENT_KINDS[model]
     rows = model._default_manager.select_related(kind.related)
     with transaction.atomic():
@@ -366,6 +378,7 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
         row.attempts += 1
         row.save(update_fields=["attempts", "updated_at"])
     order_id = row.settled_order_id
+    attempt = _key_attempt(row)
     try:
         info = kind.call(row)
     except PaymentProviderUnavailable as exc:
@@ -382,22 +395,68 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
         return rows.get(pk=pk)
     with transaction.atomic():
         row = rows.select_for_update(of=("self",)).get(pk=pk)
-        if row.status == RefundStatus.SUCCEEDED:
+        if row.status == RefundStatus.SUCCEEDED or _key_attempt(row) != attempt:
             return row
-        _record_done(
-            row, stripe_id=info.id, status=RefundStatus.SUCCEEDED, succeeded_at=timezone.now()
-        )
-        books.post(kind.posting(row))
-        amount = Money(row.amount, row.currency)
-        add_order_event(
-            Order.objects.get(pk=order_id),
-            kind.event_kind,
-            kind.done_note.format(amount=amount.format()),
-            reference=info.id,
-        )
-        if model is Refund:
-            notifications.notify_order_refunded(Order.objects.get(pk=order_id), amount)
+        # A refund whose answer already says `failed` is recorded made; its webhooks (which
+        # Stripe sends for every refund) then apply the failure in the lock order of the package.
+        settlement_done(row, info.id, succeeded_at=timezone.now())
     return row
+
+
+def settlement_done(
+    row: Settlement, stripe_id: str, *, succeeded_at: datetime, tell_buyer: bool = True
+) -> None:
+    """Inside the row's lock: Stripe made the refund or reversal `stripe_id`; the row
+    `succeeded`, its entry posted and a line in the order's timeline (a refund: the buyer told,
+    unless `tell_buyer` is False)."""
+    kind = SETTLEMENT_KINDS[type(row)]
+    _record_done(row, stripe_id=stripe_id, status=RefundStatus.SUCCEEDED, succeeded_at=succeeded_at)
+    books.post(kind.posting(row))
+    amount = Money(row.amount, row.currency)
+    order = Order.objects.get(pk=row.settled_order_id)
+    add_order_event(
+        order, kind.event_kind, kind.done_note.format(amount=amount.format()), reference=stripe_id
+    )
+    if isinstance(row, Refund) and tell_buyer:
+        notifications.notify_order_refunded(order, amount)
+
+
+REFUND_FAILED_FLAG = (
+    "The refund of {amount} to the buyer failed at Stripe ({reason}): refund again (the next "
+    "manage.py retry_transfers run sends it again) or pay by hand."
+)
+OUTSIDE_REFUND_FAILED_FLAG = (
+    "The refund of {amount} to the buyer made outside Minga (Stripe dashboard) failed at Stripe "
+    "({reason}): refund again in the Stripe dashboard or pay by hand."
+)
+
+
+def refund_fail(refund: Refund, info: RefundInfo) -> None:
+    """Inside the caller's transaction, the order and the row locked: Stripe reports the refund
+    of the row's current attempt failed after it succeeded (the buyer's card was closed...). The
+    row goes `failed` with Stripe's reason and moves on to its next attempt (a new idempotency
+    key for the retry: Minga's rows only; a refund made outside Minga is made again there), the refund's entry is reversed (the money is back on the platform's
+    balance, the buyer is owed it again), a line goes in the order's timeline and the order is
+    flagged for a person."""
+    if refund.status != RefundStatus.SUCCEEDED:
+        raise ValueError(f"Refund {refund.pk} is {refund.status}: only a success can fail later")
+    attempt = refund.key_attempt
+    reason = info.failure_reason or "no reason given"
+    refund.status = RefundStatus.FAILED
+    refund.failure_message = f"Stripe reports refund {info.id} failed after it succeeded: {reason}"
+    refund.key_attempt = attempt + 1
+    refund.save(update_fields=["status", "failure_message", "key_attempt", "updated_at"])
+    books.post(books.refund_failed(refund, attempt))
+    amount = Money(refund.amount, refund.currency).format()
+    add_order_event(
+        refund.order,
+        EventKind.REFUND_FAILED,
+        f"The refund of {amount} to the buyer's card failed at Stripe ({reason}): the money is "
+        "back on the platform's balance.",
+        reference=info.id,
+    )
+    flag = OUTSIDE_REFUND_FAILED_FLAG if refund.is_outside else REFUND_FAILED_FLAG
+    flag_order(refund.order, flag.format(amount=amount, reason=reason))
 
 
 @dataclass
@@ -437,7 +496,8 @@ def settlement_retry(*, include_failed: bool = True) -> RunReport:
                 TransferReversal,
                 TransferReversal.objects.filter(transfer__status=TransferStatus.PAID),
             ),
-            (Refund, Refund.objects.all()),
+            # A refund made outside Minga that failed is made again there, by a person.
+            (Refund, Refund.objects.filter(source=RefundSource.MINGA)),
         ):
             for pk in rows.filter(status__in=again).order_by("pk").values_list("pk", flat=True):
                 report.sent.append(

@@ -288,6 +288,7 @@ def _refund(obj: Any) -> RefundInfo:
         charge=_id_of(obj.get("charge")),
         payment_intent=_id_of(obj.get("payment_intent")),
         reason=obj.get("reason"),
+        failure_reason=obj.get("failure_reason"),
     )
 
 
@@ -464,8 +465,10 @@ def create_refund(
     charge_id: str | None = None,
     reason: str | None = None,
     metadata: Mapping[str, Any] | None = None,
+    attempt: int = 1,
 ) -> RefundInfo:
-    """Refund part of a payment to the buyer (key `refund:{id}`, our Refund row's id)."""
+    """Refund part of a payment to the buyer (key `refund:{id}`, our Refund row's id; from the
+    second attempt on, after Stripe reported the first one failed, `refund:{id}:{attempt}`)."""
     if (payment_intent_id is None) == (charge_id is None):
         raise ValueError("refund either a payment_intent_id or a charge_id")
     params: RefundCreateParams = {
@@ -478,7 +481,9 @@ def create_refund(
         params["charge"] = charge_id
     if reason:
         params["reason"] = reason
-    key = idempotency_key("refund", refund_id)
+    if attempt < 1:
+        raise ValueError(f"attempts count from 1, got {attempt!r}")
+    key = idempotency_key("refund", refund_id, *([attempt] if attempt > 1 else []))
     return _create("refunds", _refund, "refund a payment", params, key)
 
 

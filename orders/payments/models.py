@@ -177,17 +177,28 @@ class Refund(Settlement):
     outside, Stripe's dashboard): recorded from the webhook once Stripe says it succeeded, one row
     per order it covers (Stripe refunds the checkout's one charge, split over its orders), so a
     Stripe refund may have several rows, one per order at most. Together an order's refunds never
-    add up to more than its total."""
+    add up to more than its total.
+
+    Stripe may report a refund that succeeded `failed` later (the buyer's card was closed): the
+    row goes `failed`, its entry is reversed and `key_attempt` moves on, so the retry sends it
+    again as a new Stripe refund (`refund:{id}:{n}`); attempts before `key_attempt` each
+    succeeded and then failed."""
 
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="refunds")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     source = models.CharField(
         max_length=16, choices=RefundSource.choices, default=RefundSource.MINGA
     )
+    key_attempt = models.PositiveIntegerField(
+        default=1,
+        help_text="The attempt being sent or made: 1 + the times Stripe reported this refund "
+        "failed after it succeeded (each attempt has its key `refund:{id}[:{n}]` and entries).",
+    )
 
     class Meta(Settlement.Meta):
         constraints = [
             *movement_constraints("stripe_id", RefundStatus.values, unique_where=BY_MINGA),
+            models.CheckConstraint(condition=Q(key_attempt__gte=1), name="refund_key_attempt"),
             models.UniqueConstraint(
                 fields=["order"], condition=BY_MINGA, name="refund_once_by_minga"
             ),

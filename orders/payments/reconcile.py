@@ -298,6 +298,8 @@ def _refunds(report: Report) -> None:
         rows = by_id.get(info.id, [])
         if not rows and raw.isdigit() and is_ours(info.metadata):
             refund = Refund.objects.filter(pk=int(raw)).first()
+            if refund is not None and info.status == "failed" and info.attempt < refund.key_attempt:
+                continue  # an earlier attempt, recorded failed; the row was sent again since
             if refund is not None and refund.stripe_id != info.id:
                 report.add(
                     "refund",

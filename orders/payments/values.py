@@ -85,6 +85,13 @@ class RefundInfo(StripeObjectInfo):
     charge: str | None
     payment_intent: str | None
     reason: str | None
+    failure_reason: str | None = None  # why a refund failed (`expired_or_canceled_card`...)
+
+    @property
+    def attempt(self) -> int:
+        """Which attempt of a Minga refund row this is (`metadata.attempt`, from the second on)."""
+        raw = self.metadata.get("attempt", "")
+        return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
 
 
 @dataclass(frozen=True, kw_only=True)

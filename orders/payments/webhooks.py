@@ -83,6 +83,9 @@ HANDLERS: dict[str, Handler] = {
     ),
     "refund.created": _refund_handler,
     "refund.updated": _refund_handler,
+    # A refund that failed after it succeeded (newer API versions send these two as well).
+    "charge.refund.updated": _refund_handler,
+    "refund.failed": _refund_handler,
     "charge.dispute.created": Handler(
         read=lambda event: gateway.retrieve_dispute(event.object_id or ""),
         apply=lambda event, dispute: payment_apply_dispute(dispute=dispute),

@@ -10,6 +10,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cooperatives.models import Cooperative
@@ -20,6 +22,7 @@ from orders.models import (
     CartLine,
     Checkout,
     Order,
+    OrderEvent,
     Payment,
     Refund,
     StripeEvent,
@@ -28,6 +31,7 @@ from orders.models import (
 )
 from orders.payments import PaymentProviderError, execution, gateway
 from orders.payments.execution import transfer_group
+from orders.payments.services import order_closed
 from tests.conftest import client_for
 from tests.factories import CooperativeFactory
 from tests.frontend.helpers import browser_for
@@ -817,6 +821,196 @@ def test_stripe_down_after_the_payment_leaves_transfers_pending_for_the_retry(
     assert set(Transfer.objects.values_list("status", flat=True)) == {"pending"}
     run("retry_transfers")
     assert set(Transfer.objects.values_list("status", flat=True)) == {"paid"}
+
+
+def test_an_order_closed_a_second_time_asks_for_nothing_more(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    order = order_of(checkout, market["yerba"])
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel = client_for(market["buyer_owner"]).post(f"/api/v1/orders/{order.pk}/cancel/")
+    assert cancel.status_code == 200
+    requested = list(order.events.filter(action="refund_requested").values_list("note", flat=True))
+    assert len(requested) == 1 and "50.50" in requested[0]
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        order_closed(Order.objects.select_for_update().get(pk=order.pk))
+    assert callbacks == []  # no Stripe call asked for
+    assert order.events.filter(action="refund_requested").count() == 1  # no "Nothing more…"
+    assert Refund.objects.count() == TransferReversal.objects.count() == 1
+
+
+def test_a_dashboard_refund_over_many_orders_reads_what_they_have_left_in_one_query(
+    standin, market, django_capture_on_commit_callbacks
+):
+    # A checkout of four orders (two more sellers beside the market's two).
+    for name in ("Café Andino", "Miel del Monte"):
+        seller, owner = new_seller(name)
+        onboard(standin, seller, owner)
+        add(market["buyer_owner"], market["buyer"], eur_listing(seller, 1_000), 1)
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    assert checkout.orders.count() == 4
+    total = Payment.objects.get().amount
+    with CaptureQueriesContext(connection) as queries:
+        refund_id = dashboard_refund(standin, client_for(market["buyer_owner"]), total)
+    left_reads = [
+        q["sql"] for q in queries if '"orders_refund"' in q["sql"] and "GROUP BY" in q["sql"]
+    ]
+    assert len(left_reads) == 1, left_reads
+    assert [r.stripe_id for r in Refund.objects.all()] == [refund_id] * 4
+    assert books_check() == []
+
+
+# -- a refund Stripe reports failed after it succeeded
+
+
+def relay_all(standin, client, kind: str, object_id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    for event in event_ids(standin, kind, object_id):
+        assert relay(standin, client, event).status_code == 200
+
+
+def ledger_state() -> tuple[int, list]:  # type: ignore[type-arg]
+    return JournalEntry.objects.count(), balances_everywhere()
+
+
+def test_a_refund_that_fails_after_it_succeeded_is_owed_again_flagged_and_sent_again(
+    standin, market, django_capture_on_commit_callbacks, capsys
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    for seller in (market["huella"], market["yerba"]):
+        with django_capture_on_commit_callbacks(execute=True):
+            cancel = buyer.post(f"/api/v1/orders/{order_of(checkout, seller).pk}/cancel/")
+        assert cancel.status_code == 200
+    relay_all(standin, buyer, "charge.refunded")
+    checkout.refresh_from_db()
+    assert checkout.payment_status == "refunded"
+    order = order_of(checkout, market["yerba"])
+    refund = Refund.objects.get(order=order)
+    first_id = refund.stripe_id
+    # The buyer's card was closed: Stripe moves the refund to failed, in three events.
+    standin.fail_refund(first_id)
+    (updated,) = event_ids(standin, "refund.updated", first_id)
+    assert relay(standin, buyer, updated).status_code == 200
+    refund.refresh_from_db()
+    assert (refund.status, refund.key_attempt) == ("failed", 2)
+    assert "expired_or_canceled_card" in refund.failure_message
+    # Owed to the buyer again: the refund's entry reversed, the books still agree with the rows.
+    assert JournalEntry.objects.filter(key=f"refund_failed:{refund.pk}").count() == 1
+    assert books_check() == []
+    checkout.refresh_from_db()
+    payment = Payment.objects.get()
+    assert (checkout.payment_status, payment.amount_refunded) == ("succeeded", 20_000)
+    order.refresh_from_db()
+    assert order.is_flagged and "failed at Stripe" in order.flag_reason
+    events = buyer.get(f"/api/v1/orders/{order.pk}/").json()["events"]
+    assert [e["action"] for e in events].count("refund_failed") == 1
+    # The same failure told again (and twice), by the other two events: nothing changes.
+    before = ledger_state()
+    for kind in ("charge.refund.updated", "refund.failed", "refund.updated", "charge.refunded"):
+        relay_all(standin, buyer, kind)
+    assert ledger_state() == before
+    assert Refund.objects.get(pk=refund.pk).key_attempt == 2
+    assert OrderEvent.objects.filter(order=order, action="refund_failed").count() == 1
+    # The retry sends it again, as a new Stripe refund under a new key.
+    run("retry_transfers")
+    refund.refresh_from_db()
+    assert (refund.status, refund.key_attempt) == ("succeeded", 2)
+    assert refund.stripe_id != first_id
+    again = standin.api_get(f"/v1/refunds/{refund.stripe_id}")
+    assert (again["amount"], again["metadata"]["attempt"]) == (5_050, "2")
+    charge = standin.api_get(f"/v1/charges/{payment.stripe_charge_id}")
+    assert charge["amount_refunded"] == 25_050
+    assert JournalEntry.objects.filter(key=f"refund:{refund.pk}:2").count() == 1
+    relay_all(standin, buyer, "charge.refunded")
+    checkout.refresh_from_db()
+    assert checkout.payment_status == "refunded"
+    assert books_check() == []
+    # The first refund's late events change nothing now, and reconciliation finds it in order.
+    before = ledger_state()
+    relay_all(standin, buyer, "refund.created", first_id)
+    assert ledger_state() == before and Refund.objects.get(pk=refund.pk).status == "succeeded"
+    capsys.readouterr()
+    today = timezone.localdate().isoformat()
+    call_command("reconcile_stripe", since=today, until=today)
+    assert first_id not in capsys.readouterr().out
+
+
+def test_a_refund_failing_before_its_success_is_recorded_is_recorded_both_then_retried(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    order = order_of(checkout, market["yerba"])
+    # Stripe makes the refund, but every answer is lost: the row stays pending.
+    with (
+        standin.failing("drop_after", path="/v1/refunds", method="POST", count=20),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert buyer.post(f"/api/v1/orders/{order.pk}/cancel/").status_code == 200
+    refund = Refund.objects.get()
+    assert (refund.status, refund.stripe_id) == ("pending", "")
+    pi = Payment.objects.get().stripe_payment_intent_id
+    (made,) = standin.api_get("/v1/refunds", payment_intent=pi)["data"]
+    standin.fail_refund(made["id"])
+    relay_all(standin, buyer, "refund.failed")
+    refund.refresh_from_db()
+    assert (refund.status, refund.key_attempt, refund.stripe_id) == ("failed", 2, made["id"])
+    keys = set(JournalEntry.objects.values_list("key", flat=True))
+    assert {f"refund:{refund.pk}", f"refund_failed:{refund.pk}"} <= keys
+    assert books_check() == []
+    # The retry's answer is lost too, and that refund fails as well.
+    with (
+        standin.failing("drop_after", path="/v1/refunds", method="POST", count=20),
+        pytest.raises(CommandError),
+    ):
+        run("retry_transfers")
+    refund.refresh_from_db()
+    assert (refund.status, refund.key_attempt, refund.stripe_id) == ("failed", 2, made["id"])
+    second = next(
+        r
+        for r in standin.api_get("/v1/refunds", payment_intent=pi)["data"]
+        if r["id"] != made["id"]
+    )
+    standin.fail_refund(second["id"])
+    relay_all(standin, buyer, "refund.failed", second["id"])
+    refund.refresh_from_db()
+    assert (refund.status, refund.key_attempt, refund.stripe_id) == ("failed", 3, second["id"])
+    assert books_check() == []
+    run("retry_transfers")
+    refund.refresh_from_db()
+    assert (refund.status, refund.key_attempt) == ("succeeded", 3)
+    refunds = standin.api_get("/v1/refunds", payment_intent=pi)["data"]
+    assert sorted(r["status"] for r in refunds) == ["failed", "failed", "succeeded"]
+    # The first refund's creation, delivered last: nothing changes.
+    before = ledger_state()
+    relay_all(standin, buyer, "refund.created")
+    relay_all(standin, buyer, "refund.updated")
+    assert ledger_state() == before
+    assert books_check() == []
+
+
+def test_an_outside_refund_that_fails_is_owed_again_and_left_to_a_person(
+    standin, market, django_capture_on_commit_callbacks
+):
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    refund_id = dashboard_refund(standin, buyer, 700)
+    standin.fail_refund(refund_id)
+    relay_all(standin, buyer, "refund.failed")
+    (row,) = Refund.objects.all()
+    assert (row.source, row.status) == ("outside", "failed")
+    order = order_of(checkout, market["huella"])
+    assert "Stripe dashboard" in order.flag_reason and "failed at Stripe" in order.flag_reason
+    assert Payment.objects.get().amount_refunded == 0
+    assert books_check() == []
+    # Not Minga's to send again; cancelling the order refunds its whole total once.
+    run("retry_transfers")
+    assert Refund.objects.get(pk=row.pk).status == "failed"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert buyer.post(f"/api/v1/orders/{order.pk}/cancel/").status_code == 200
+    assert Refund.objects.get(source="minga").amount == 20_000
+    assert books_check() == []
 
 
 # -- checkouts never paid

@@ -15,7 +15,9 @@ elsewhere:
 - PaymentIntents accept `transfer_group` (copied to their charge), confirm accepts Stripe's test
   payment methods (`pm_card_visa`, `pm_card_visa_chargeDeclined`, ...), `latest_charge` is an id
   unless expanded, lists filter on `created`.
-- Refunds never exceed what is left of the charge and emit `charge.refunded` and `refund.created`.
+- Refunds never exceed what is left of the charge and emit `charge.refunded` and `refund.created`;
+  `POST /_minga/refunds/{id}/fail` fails one later (`refund.updated`, `charge.refund.updated`,
+  `refund.failed`), and the charge's `amount_refunded` no longer counts it.
 - Idempotency: a POST with an `Idempotency-Key` already seen (per API key) replays the saved
   response when its parameters match, and fails with `idempotency_error` when they differ.
   Like Stripe, only executed requests are saved (2xx, 402 card errors, and refusals decided while

@@ -161,6 +161,14 @@ class StandinDriver(_StripeApi):
         body = {"amount": amount, "reason": reason}
         return self._hook("POST", f"/_minga/charges/{charge_id}/dispute", body)
 
+    def fail_refund(
+        self, refund_id: str, *, failure_reason: str = "expired_or_canceled_card"
+    ) -> dict[str, Any]:
+        """A refund that succeeded fails later; emits `refund.updated`, `charge.refund.updated`
+        and `refund.failed`."""
+        body = {"failure_reason": failure_reason}
+        return self._hook("POST", f"/_minga/refunds/{refund_id}/fail", body)
+
     # -- Connect
 
     def onboard(self, account_id: str, *, notify: bool = True) -> dict[str, Any]:

@@ -135,10 +135,32 @@ def _refund_init(
     )
     charge_obj = ls.Charge._api_retrieve(self.charge)
     self.reason = reason
+    self.failure_reason = None
     if self.payment_intent is None:
         self.payment_intent = charge_obj.payment_intent
     emit("refund.created", self)
     emit("charge.refunded", charge_obj)
+
+
+def _charge_amount_refunded(self) -> int:
+    """What is refunded of the charge: a refund that failed gave its amount back (Stripe lowers
+    `amount_refunded` again)."""
+    return sum(refund.amount for refund in self.refunds._list if refund.status != "failed")
+
+
+def fail_refund(refund_id: str, failure_reason: str) -> ls.Refund:
+    """A refund that succeeded fails later (the buyer's card was closed...), as Stripe reports
+    it: `refund.updated`, `charge.refund.updated` and `refund.failed`, each with the refund."""
+    refund = ls.Refund._api_retrieve(refund_id)
+    if refund.status == "failed":
+        raise bad_request(f"Refund {refund_id} has already failed.")
+    previous = {"status": refund.status, "failure_reason": None}
+    refund.status = "failed"
+    refund.failure_reason = failure_reason
+    emit("refund.updated", refund, previous_attributes=previous)
+    emit("charge.refund.updated", refund, previous_attributes=previous)
+    emit("refund.failed", refund)
+    return refund
 
 
 _ids = random.SystemRandom()
@@ -165,6 +187,7 @@ def patch_localstripe() -> None:
     ls.PaymentMethod._try_get_canonical_test_article = _canonical_pm
     ls.PaymentMethod._charging_is_declined = _charging_is_declined
     ls.Refund.__init__ = _refund_init
+    ls.Charge.amount_refunded = property(_charge_amount_refunded)
     ls.Refund._api_list_all = listed_by("charge", "payment_intent")
     ls.schedule_webhook = schedule_webhook
     ls_webhooks.schedule_webhook = schedule_webhook

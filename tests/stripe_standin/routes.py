@@ -12,6 +12,7 @@ from localstripe import resources as ls
 from localstripe import webhooks as ls_webhooks
 from localstripe.errors import UserError
 
+from tests.stripe_standin.patches import fail_refund
 from tests.stripe_standin.resources import Account, Dispute, Transfer, TransferReversal
 from tests.stripe_standin.state import (
     ACCOUNT_LINK_TTL_SECONDS,
@@ -227,6 +228,12 @@ async def hook_dispute_charge(request: web.Request) -> web.Response:
     return json_response(dispute._export())
 
 
+async def hook_fail_refund(request: web.Request) -> web.Response:
+    data = await hook_json(request)
+    reason = str(data.get("failure_reason") or "expired_or_canceled_card")
+    return json_response(fail_refund(request.match_info["id"], reason)._export())
+
+
 async def hook_account_state(request: web.Request) -> web.Response:
     account = Account._api_retrieve(request.match_info["id"])
     data = await hook_json(request)
@@ -302,6 +309,7 @@ def add_routes(app: web.Application, ls_server: Any) -> None:
     router.add_post("/_minga/sink", hook_sink)
     router.add_post("/_minga/payment_intents/{id}/confirm", hook_confirm_payment_intent)
     router.add_post("/_minga/charges/{id}/dispute", hook_dispute_charge)
+    router.add_post("/_minga/refunds/{id}/fail", hook_fail_refund)
     router.add_post("/_minga/accounts/{id}/{action}", hook_account_state)
     router.add_get("/_minga/connect/onboarding/{token}", hook_onboarding_page)
     router.add_post("/_minga/account_links/expire", hook_expire_account_link)

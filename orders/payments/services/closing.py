@@ -68,8 +68,8 @@ def order_closed(order: Order) -> None:
     """A card order was cancelled or declined (the order row is locked by the caller). Once paid,
     the buyer gets back what is left of its total (a refund made outside Minga, in Stripe's
     dashboard, already gave back its share) and the seller's transfer is reversed (or never
-    sent), each as a row written now and sent to Stripe after commit. Unpaid: the checkout is released after
-    commit; if its payment succeeded meanwhile, the payment's handler refunds this order. Only
+    sent), each as a row written now and sent to Stripe after commit; closed a second time,
+    nothing more. Unpaid: the checkout is released after commit; if its payment succeeded meanwhile, the payment's handler refunds this order. Only
     the card rail calls it (`StripeRail.order_closed`)."""
     payment_status = (
         Checkout.objects.filter(pk=order.checkout_id).values_list("payment_status", flat=True).get()
@@ -79,6 +79,8 @@ def order_closed(order: Order) -> None:
         # now (its PaymentIntent cancelled at Stripe, its other orders cancelled, stock back).
         Work(expire_checkouts=[order.checkout_id]).enqueue()
         return
+    if order.events.filter(action=EventKind.REFUND_REQUESTED).exists():
+        return  # closed before: its refund and reversal are already asked for (or not needed)
     payment = Payment.objects.get(checkout_id=order.checkout_id)
     work = Work()
     # What a refund made outside Minga (the dashboard) already gave back is not refunded again.

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,8 @@ from orders.payments.execution import (
     flag_order,
     is_ours,
     namespace_metadata,
+    refund_fail,
+    settlement_done,
     transfer_group,
 )
 from orders.payments.models import (
@@ -340,20 +342,75 @@ def payment_apply_charge(*, charge: Any, refunds: Sequence[RefundInfo] = ()) -> 
     if payment is None:
         return "ignored: not a payment of this exchange", Work()
     checkout, payment = _lock_paid(payment)
-    outside = sum(_record_outside_refund(checkout, payment, refund) for refund in refunds)
-    return _refunded(checkout, payment, charge.amount_refunded, outside), Work()
+    failed = [_record_refund_failure(checkout, payment, r) for r in refunds if r.status == FAILED]
+    outside = _record_outside_refunds(checkout, payment, refunds)
+    outcome = _refunded(checkout, payment, charge.amount_refunded, outside)
+    return "; ".join([outcome, *filter(None, failed)]), Work()
 
 
 def payment_apply_refund(*, refund: RefundInfo) -> tuple[str, Work]:
-    """`refund.created` / `refund.updated`: a refund of the checkout's charge. Minga's own are
-    recorded by their rows (`execution.settlement_send`); one made elsewhere (the dashboard) is
-    recorded here once it succeeded."""
+    """`refund.created` / `refund.updated` / `charge.refund.updated` / `refund.failed`: a refund
+    of the checkout's charge. Minga's own are recorded by their rows (`execution.settlement_send`);
+    one made elsewhere (the dashboard) is recorded here once it succeeded; either one Stripe
+    reports failed after it succeeded is undone (`_record_refund_failure`)."""
     payment = payment_for_charge(refund.charge or "", refund.payment_intent)
     if payment is None:
         return "ignored: not a payment of this exchange", Work()
     checkout, payment = _lock_paid(payment)
-    outside = _record_outside_refund(checkout, payment, refund)
+    if refund.status == FAILED:
+        return _record_refund_failure(checkout, payment, refund) or "no change", Work()
+    outside = _record_outside_refunds(checkout, payment, [refund])
     return _refunded(checkout, payment, 0, outside), Work()
+
+
+FAILED = "failed"  # a refund's status at Stripe once it failed
+
+
+def _record_refund_failure(checkout: Checkout, payment: Payment, refund: RefundInfo) -> str:
+    """Stripe reports `refund` failed (it may have succeeded first): each row it was recorded on
+    (Minga's row at the refund's attempt, or the rows of a refund made outside Minga) goes
+    `failed` through `execution.refund_fail`, and the payment's refunded amount and status come
+    back in line. A Minga row whose success is not recorded yet (the answer was lost, or this
+    event came first) is recorded succeeded, then failed. The same failure again, or one of an
+    earlier attempt, changes nothing. Returns what changed ('' when nothing did)."""
+    orders = {order.pk: order for order in checkout_orders_locked(checkout)}
+    rows = Refund.objects.select_for_update().filter(payment=payment).order_by("pk")
+    if is_mingas_refund(refund):
+        # Its row at that attempt: recorded succeeded with this refund, or its success not
+        # recorded yet (pending, or failed and sent again when the answer was lost).
+        rows = rows.filter(
+            Q(status=RefundStatus.SUCCEEDED, stripe_id=refund.id)
+            | ~Q(status=RefundStatus.SUCCEEDED),
+            pk=int(refund.metadata["refund_id"]),
+            source=RefundSource.MINGA,
+            key_attempt=refund.attempt,
+        )
+    else:
+        rows = rows.filter(
+            source=RefundSource.OUTSIDE, stripe_id=refund.id, status=RefundStatus.SUCCEEDED
+        )
+    failed = []
+    for row in rows:
+        if (row.amount, row.currency) != (refund.amount, refund.currency) and not row.is_outside:
+            logger.error("refund %s does not match refund row %s: left alone", refund.id, row.pk)
+            continue
+        row.order = orders[row.order_id]
+        if row.status != RefundStatus.SUCCEEDED:
+            settlement_done(row, refund.id, succeeded_at=refund.created, tell_buyer=False)
+        refund_fail(row, refund)
+        failed.append(row)
+    if not failed:
+        return ""
+    given_back = sum(row.amount for row in failed)
+    recorded = _succeeded_refunds(payment)
+    payment.amount_refunded = max(recorded, payment.amount_refunded - given_back)
+    payment.save(update_fields=["amount_refunded", "updated_at"])
+    if checkout.payment_status == PaymentStatus.REFUNDED and payment.amount_refunded < (
+        payment.amount
+    ):
+        checkout.payment_status = ensure_payment_transition("refund_fail", checkout.payment_status)
+        checkout.save(update_fields=["payment_status", "updated_at"])
+    return f"refund {refund.id} failed at Stripe: {given_back} owed to the buyer again"
 
 
 def _lock_paid(payment: Payment) -> tuple[Checkout, Payment]:
@@ -375,27 +432,46 @@ def is_mingas_refund(refund: RefundInfo) -> bool:
     return refund.metadata.get("refund_id", "").isdigit() and is_ours(refund.metadata)
 
 
-def _record_outside_refund(checkout: Checkout, payment: Payment, refund: RefundInfo) -> int:
-    """A succeeded refund Minga did not make, not recorded yet: split over the checkout's orders
-    (primary-key order, each up to what is unrefunded of its total), each share a `Refund` row
-    (`source` outside) with its ledger entry, a line in the order's timeline, and the order
+def _record_outside_refunds(
+    checkout: Checkout, payment: Payment, refunds: Sequence[RefundInfo]
+) -> int:
+    """Each succeeded refund Minga did not make, not recorded yet: split over the checkout's
+    orders (primary-key order, each up to what is unrefunded of its total), each share a `Refund`
+    row (`source` outside) with its ledger entry, a line in the order's timeline, and the order
     flagged for a person (the seller's transfer is not taken back). Returns the amount recorded
-    now (0: nothing new)."""
-    if (
-        refund.status != "succeeded"
-        or is_mingas_refund(refund)
-        or refund.currency != payment.currency
-        or Refund.objects.filter(source=RefundSource.OUTSIDE, stripe_id=refund.id).exists()
-    ):
+    now (0: nothing new). What is unrefunded of every order is read once, in one query."""
+    new = [
+        refund
+        for refund in refunds
+        if refund.status == "succeeded"
+        and not is_mingas_refund(refund)
+        and refund.currency == payment.currency
+    ]
+    if new:
+        known = set(
+            Refund.objects.filter(
+                source=RefundSource.OUTSIDE, stripe_id__in=[refund.id for refund in new]
+            ).values_list("stripe_id", flat=True)
+        )
+        new = [refund for refund in new if refund.id not in known]
+    if not new:
         return 0
+    orders = list(checkout_orders_locked(checkout))
+    left_of = unrefunded_by_order(orders)
+    return sum(_record_outside_refund(payment, orders, left_of, refund) for refund in new)
+
+
+def _record_outside_refund(
+    payment: Payment, orders: list[Order], left_of: dict[int, int], refund: RefundInfo
+) -> int:
     left = refund.amount
     done = {
         "status": RefundStatus.SUCCEEDED,
         "stripe_id": refund.id,
         "succeeded_at": refund.created,
     }
-    for order in checkout_orders_locked(checkout):
-        share = min(left, unrefunded(order))
+    for order in orders:
+        share = min(left, left_of[order.pk])
         if share <= 0:
             continue
         row = Refund.objects.create(
@@ -406,6 +482,7 @@ def _record_outside_refund(checkout: Checkout, payment: Payment, refund: RefundI
             source=RefundSource.OUTSIDE,
             **done,
         )
+        left_of[order.pk] -= share
         books.post(books.refund(row))
         amount = Money(share, payment.currency).format()
         add_order_event(
@@ -427,25 +504,39 @@ def _record_outside_refund(checkout: Checkout, payment: Payment, refund: RefundI
     return refund.amount - left
 
 
-def unrefunded(order: Order) -> int:
-    """What of the order's total no refund gave back (Minga's unless it failed, or outside)."""
-    given_back = (
-        Refund.objects.filter(order=order)
-        .exclude(status=RefundStatus.FAILED)
-        .aggregate(total=Sum("amount"))["total"]
+def unrefunded_by_order(orders: Sequence[Order]) -> dict[int, int]:
+    """What of each order's total no refund gives back, by order id, in one query. Minga's refund
+    counts whatever its status (pending or failed, the retry sends it again); one made outside
+    Minga unless it failed (nobody sends it again but a person, in Stripe's dashboard)."""
+    given_back = dict(
+        Refund.objects.filter(order__in=[order.pk for order in orders])
+        .exclude(source=RefundSource.OUTSIDE, status=RefundStatus.FAILED)
+        .values("order_id")
+        .annotate(total=Sum("amount"))
+        .values_list("order_id", "total")
     )
-    return order.total_amount - (given_back or 0)
+    return {order.pk: order.total_amount - given_back.get(order.pk, 0) for order in orders}
 
 
-def _refunded(checkout: Checkout, payment: Payment, at_stripe: int, outside: int) -> str:
-    """The payment's refunded amount: what Stripe says (`at_stripe`, from a charge), or at least
-    the refunds recorded here; the payment is `refunded` once all of it is."""
-    recorded = (
+def unrefunded(order: Order) -> int:
+    """What of the order's total no refund gives back (`unrefunded_by_order`)."""
+    return unrefunded_by_order([order])[order.pk]
+
+
+def _succeeded_refunds(payment: Payment) -> int:
+    """What the payment's refunds recorded succeeded add up to."""
+    return (
         Refund.objects.filter(payment=payment, status=RefundStatus.SUCCEEDED).aggregate(
             total=Sum("amount")
         )["total"]
         or 0
     )
+
+
+def _refunded(checkout: Checkout, payment: Payment, at_stripe: int, outside: int) -> str:
+    """The payment's refunded amount: what Stripe says (`at_stripe`, from a charge), or at least
+    the refunds recorded here; the payment is `refunded` once all of it is."""
+    recorded = _succeeded_refunds(payment)
     payment.amount_refunded = min(max(at_stripe, recorded, payment.amount_refunded), payment.amount)
     payment.save(update_fields=["amount_refunded", "updated_at"])
     if payment.amount_refunded >= payment.amount and checkout.payment_status == (
