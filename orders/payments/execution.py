@@ -341,7 +341,8 @@ SETTLEMENT_KINDS: dict[type[Settlement], SettlementKind] = {
         related="payment",
         event_kind=EventKind.REFUND_SUCCEEDED,
         done_note="{amount} refunded to the buyer's card.",
-        refused_flag="The refund to the buyer failed ({error}): refund by hand or retry.",
+        refused_flag="The refund to the buyer failed ({error}): the next retry run sends it "
+        "again; do not refund by hand meanwhile, or the buyer is paid twice.",
         posting=books.refund,
     ),
     TransferReversal: SettlementKind(
@@ -421,9 +422,19 @@ def settlement_done(
         notifications.notify_order_refunded(order, amount)
 
 
+# A refund Stripe reports failed after it succeeded is sent again, but not for ever: a card
+# closed for good fails every time. After this many sends in all, a person pays the buyer another
+# way; until then a person must not, or the next retry pays the buyer a second time.
+MAX_REFUND_SENDS = 3
 REFUND_FAILED_FLAG = (
-    "The refund of {amount} to the buyer failed at Stripe ({reason}): refund again (the next "
-    "manage.py retry_transfers run sends it again) or pay by hand."
+    "The refund of {amount} to the buyer failed at Stripe ({reason}): the next manage.py "
+    "retry_transfers run sends it again. Do not pay it by hand meanwhile, or the buyer is paid "
+    "twice."
+)
+REFUND_GIVEN_UP_FLAG = (
+    "The refund of {amount} to the buyer failed at Stripe {sends} times ({reason}): Minga does "
+    "not send it again. Pay the buyer another way (bank transfer) and write it in the order's "
+    "thread."
 )
 OUTSIDE_REFUND_FAILED_FLAG = (
     "The refund of {amount} to the buyer made outside Minga (Stripe dashboard) failed at Stripe "
@@ -455,8 +466,13 @@ def refund_fail(refund: Refund, info: RefundInfo) -> None:
         "back on the platform's balance.",
         reference=info.id,
     )
-    flag = OUTSIDE_REFUND_FAILED_FLAG if refund.is_outside else REFUND_FAILED_FLAG
-    flag_order(refund.order, flag.format(amount=amount, reason=reason))
+    if refund.is_outside:
+        flag = OUTSIDE_REFUND_FAILED_FLAG
+    elif refund.key_attempt > MAX_REFUND_SENDS:
+        flag = REFUND_GIVEN_UP_FLAG
+    else:
+        flag = REFUND_FAILED_FLAG
+    flag_order(refund.order, flag.format(amount=amount, reason=reason, sends=attempt))
 
 
 @dataclass
@@ -496,8 +512,12 @@ def settlement_retry(*, include_failed: bool = True) -> RunReport:
                 TransferReversal,
                 TransferReversal.objects.filter(transfer__status=TransferStatus.PAID),
             ),
-            # A refund made outside Minga that failed is made again there, by a person.
-            (Refund, Refund.objects.filter(source=RefundSource.MINGA)),
+            # A refund made outside Minga that failed is made again there, by a person; one
+            # that failed after succeeding MAX_REFUND_SENDS times, in another way.
+            (
+                Refund,
+                Refund.objects.filter(source=RefundSource.MINGA, key_attempt__lte=MAX_REFUND_SENDS),
+            ),
         ):
             for pk in rows.filter(status__in=again).order_by("pk").values_list("pk", flat=True):
                 report.sent.append(

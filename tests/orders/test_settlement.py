@@ -30,7 +30,7 @@ from orders.models import (
     TransferReversal,
 )
 from orders.payments import PaymentProviderError, execution, gateway
-from orders.payments.execution import transfer_group
+from orders.payments.execution import MAX_REFUND_SENDS, transfer_group
 from orders.payments.services import order_closed
 from tests.conftest import client_for
 from tests.factories import CooperativeFactory
@@ -1150,3 +1150,35 @@ def test_the_admin_lists_settlement_records_read_only(
     assert admin_client.get("/admin/orders/payment/?disputed=yes").status_code == 200
     transfer = Transfer.objects.first()
     assert admin_client.get(f"/admin/orders/transfer/{transfer.pk}/change/").status_code == 200
+
+
+def test_a_refund_that_keeps_failing_is_sent_three_times_then_left_to_a_person(
+    standin, market, django_capture_on_commit_callbacks
+):
+    """A card closed for good fails every refund: Minga sends it MAX_REFUND_SENDS times in all,
+    each failure flagged "do not pay by hand" (the next run pays), then stops and says so."""
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    order = order_of(checkout, market["yerba"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert buyer.post(f"/api/v1/orders/{order.pk}/cancel/").status_code == 200
+    refund = Refund.objects.get(order=order)
+    sent = [refund.stripe_id]
+    for attempt in range(1, MAX_REFUND_SENDS + 1):
+        standin.fail_refund(refund.stripe_id)
+        (updated,) = event_ids(standin, "refund.updated", refund.stripe_id)
+        assert relay(standin, buyer, updated).status_code == 200
+        refund.refresh_from_db()
+        order.refresh_from_db()
+        assert (refund.status, refund.key_attempt) == ("failed", attempt + 1)
+        run("retry_transfers")
+        refund.refresh_from_db()
+        if attempt < MAX_REFUND_SENDS:
+            assert "Do not pay it by hand" in order.flag_reason
+            assert refund.status == "succeeded" and refund.stripe_id not in sent
+            sent.append(refund.stripe_id)
+    # The third failure: not sent again, and the flag tells the person to pay another way.
+    assert refund.status == "failed" and len(sent) == MAX_REFUND_SENDS
+    assert "does not send it again" in order.flag_reason
+    assert f"{MAX_REFUND_SENDS} times" in order.flag_reason
+    assert books_check() == []
