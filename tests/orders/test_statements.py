@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from cooperatives.models import Membership
 from cooperatives.selectors import cooperative_get_for_member
+from core import statements
 from marketplace.models import Listing
-from orders import agreed, statements
+from orders import agreed
 from orders.api.views.common import member_cooperative
 from orders.events import EventKind
 from orders.models import OrderEvent
