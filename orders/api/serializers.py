@@ -12,6 +12,7 @@ from rest_framework import serializers
 from cooperatives.api.serializers import CooperativeRefSerializer
 from cooperatives.permissions import prime_roles
 from core.api.serializers import FieldsBuiltOnce, ReadOnlyModelSerializer, validated
+from core.text import MAX_REASON_LENGTH
 from orders import labels, permissions
 from orders.models import (
     MAX_AMOUNT,
@@ -283,7 +284,9 @@ class OrderListQuerySerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_REASON_LENGTH, default=""
+    )
 
 
 class NoteSerializer(serializers.Serializer):
