@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -21,21 +20,6 @@ from core import statements
 from tests.factories import CooperativeFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def compilations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The SELECT statements Django compiles from here on."""
-    compiled: list[str] = []
-    as_sql = SQLCompiler.as_sql
-
-    def counting(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
-        sql, params = as_sql(self, *args, **kwargs)
-        compiled.append(sql)
-        return sql, params
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
-    return compiled
 
 
 def members_since(ids: list[int], slug: str, since: Any) -> QuerySet[Membership]:
