@@ -5,13 +5,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections, router
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts import tokens
 from accounts.models import ApiToken, User
-from core import read_ahead
+from core import read_ahead, statements
 
 
 def token_cache_key(key_hash: str) -> str:
@@ -72,23 +71,11 @@ def user_get(user_id: Any) -> User | None:
     database connection: a signed-in page reads its user on every request, and the ORM's query
     cost more to build and compile than to run. Same SQL, same conversion of the values, the
     same instance."""
-    database = connections[router.db_for_read(User)]
-    found = database.__dict__.get("_minga_user_by_pk")
-    if found is None:
-        compiler = User._default_manager.filter(pk=-1).query.get_compiler(connection=database)
-        sql, params = compiler.as_sql()
-        if list(params) != [-1]:  # pragma: no cover - the primary key is the one parameter
-            raise RuntimeError("A user's statement takes the primary key alone.")
-        columns = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
-        attnames = [column.target.attname for column in columns]
-        found = (sql, compiler, compiler.get_converters(columns), attnames)
-        database.__dict__["_minga_user_by_pk"] = found
-    sql, compiler, converters, attnames = found
-    with database.cursor() as cursor:
-        cursor.execute(sql, [User._meta.pk.get_db_prep_value(user_id, database)])  # type: ignore[union-attr]
-        rows = cursor.fetchall()
-    if not rows:
-        return None
-    if converters:
-        rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
-    return User.from_db(database.alias, attnames, rows[0])
+    pk = User._meta.pk.get_prep_value(user_id)  # type: ignore[union-attr]  # an int, as the ORM's
+    found = statements.instances(User, "user by pk", _user_by_pk, pk=pk)
+    return found[0] if found else None
+
+
+def _user_by_pk(pk: int) -> QuerySet[User]:
+    """The statement of `user_get`."""
+    return User._default_manager.filter(pk=pk)

@@ -29,6 +29,11 @@ ONE_LINE_MESSAGE = _(
 )
 MULTI_LINE_MESSAGE = _("Remove the control characters (such as NUL) from this text.")
 
+# The longest reason or note someone writes with a decision on an order, an invoice or a credit
+# line (a cancellation, a refusal, a limit change): the services' check and the API's and the
+# pages' fields read this one number.
+MAX_REASON_LENGTH = 2000
+
 
 def one_line_problem(value: str) -> bool:
     return any(

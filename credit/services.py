@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from cooperatives.models import MANAGING_ROLES, Cooperative
 from cooperatives.permissions import ensure_active, role_in
 from core.errors import DomainError, NotPermitted
+from core.text import MAX_REASON_LENGTH
 from credit.models import (
     ConsentLog,
     CreditAccount,
@@ -33,7 +34,6 @@ from ledger.services import account_for
 
 CREDIT_RAIL = "credit"
 MAX_LIMIT = 10**15
-MAX_REASON_LENGTH = 2000
 
 
 def four_eyes_threshold() -> int:

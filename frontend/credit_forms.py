@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import MAX_REASON_LENGTH
 from frontend.forms import minor_units
 
 
@@ -59,7 +60,7 @@ class LineForm(forms.Form):
     )
     upper = forms.CharField(label=_("Upper limit of the balance"), max_length=40)
     reason = forms.CharField(
-        label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why"), max_length=MAX_REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:

@@ -8,11 +8,12 @@ from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 
 from core.money import AmountError, Money, parse_amount
+from core.text import MAX_REASON_LENGTH
 from frontend.forms import note_field, optional_choice
 from orders.models import MAX_QUANTITY
 from orders.payments.rails import RAILS
 from orders.selectors import CreditOffer
-from orders.services.orders import MAX_MESSAGE_LENGTH, MAX_REASON_LENGTH
+from orders.services.orders import MAX_MESSAGE_LENGTH
 from orders.state import OrderStatus, Side
 
 

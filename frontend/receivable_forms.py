@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import MAX_REASON_LENGTH
 from frontend.forms import minor_units, optional_choice
 from orders.receivables.state import MANUAL_RAILS, InvoiceStatus, PaymentRail
 
@@ -39,7 +40,7 @@ class NoticeForm(_PaymentFields):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why"), max_length=MAX_REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

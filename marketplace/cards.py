@@ -32,7 +32,7 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from rest_framework.fields import DateTimeField
 
-from marketplace import statements
+from core import statements
 from marketplace.models import Listing, ListingImage
 
 _DATETIME = DateTimeField()
@@ -232,12 +232,11 @@ def _row_values(ids: list[int]) -> list[tuple[Any, ...]]:
     it): the same SQL and the same conversion of the values."""
     if not ids:
         return []
-    stand_ins = list(range(-len(ids), 0))  # no listing has these ids: only their places
     return statements.rows(
         Listing,
         ("card rows", len(ids)),
-        lambda: Listing.objects.filter(pk__in=stand_ins).values_list(*ROW_FIELDS),
-        params=ids,
+        lambda ids: Listing.objects.filter(pk__in=ids).values_list(*ROW_FIELDS),
+        ids=ids,
     )
 
 

@@ -12,12 +12,13 @@ import contextvars
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from django.db import connections, router, transaction
-from django.db.models import F
-from django.db.models.sql import UpdateQuery
+from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
+
+from core import statements
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ READ_BY_REQUEST: contextvars.ContextVar[Version | None] = contextvars.ContextVar
 
 def current() -> Version:
     """The version now (one primary-key read, `.first()`'s statement compiled once)."""
-    from marketplace import statements
     from marketplace.models import CatalogueVersion
 
     found = statements.rows(
@@ -56,45 +56,26 @@ def current() -> Version:
     return Version(*found[0])
 
 
-# What `changed_at` is compiled with in the bump's statement, replaced by the time of each bump.
-_BUMPED_AT_STAND_IN = datetime(2000, 1, 1, 0, 0, 1, 1, tzinfo=UTC)
-
-
 def bump() -> None:
     """Bump the version now (outside any transaction: see `changed`). After every checkout:
-    the ORM's `UPDATE` is compiled once per connection (`_bump_statement`), and each bump runs
-    it with its own time."""
+    the ORM's `UPDATE` is compiled once per connection (`core.statements.update`), and each
+    bump runs it with its own time."""
     from marketplace.models import CatalogueVersion
 
-    database = connections[router.db_for_write(CatalogueVersion)]
-    sql, params, changed_at, place = _bump_statement(database)
-    params[place] = changed_at.get_db_prep_save(timezone.now(), database)
-    with database.cursor() as cursor:
-        cursor.execute(sql, params)
-        updated = cursor.rowcount
-    if not updated:
+    if not statements.update(
+        CatalogueVersion, "catalogue version bump", _bumped, changed_at=timezone.now()
+    ):
         CatalogueVersion.objects.get_or_create(pk=ROW_ID, defaults={"number": 1})
 
 
-def _bump_statement(database: Any) -> tuple[str, list[Any], Any, int]:
-    """(sql, params, the `changed_at` field, its place in params) of
-    `CatalogueVersion.objects.filter(pk=ROW_ID).update(number=F("number") + 1, changed_at=…)`,
-    compiled the first time on this connection."""
+def _bumped(changed_at: datetime) -> tuple[QuerySet, dict[str, Any]]:
+    """The statement of `bump`: `CatalogueVersion.objects.filter(pk=ROW_ID).update(...)`."""
     from marketplace.models import CatalogueVersion
 
-    statements: dict[Any, Any] = database.__dict__.setdefault("_minga_statements", {})
-    found = statements.get(_bump_statement)
-    if found is None:
-        query = cast(
-            UpdateQuery, CatalogueVersion.objects.filter(pk=ROW_ID).query.chain(UpdateQuery)
-        )
-        query.add_update_values({"number": F("number") + 1, "changed_at": _BUMPED_AT_STAND_IN})
-        sql, compiled = query.get_compiler(connection=database).as_sql()
-        changed_at = CatalogueVersion._meta.get_field("changed_at")
-        place = list(compiled).index(changed_at.get_db_prep_save(_BUMPED_AT_STAND_IN, database))
-        found = statements[_bump_statement] = (sql, tuple(compiled), changed_at, place)
-    sql, compiled, changed_at, place = found
-    return sql, list(compiled), changed_at, place
+    return CatalogueVersion.objects.filter(pk=ROW_ID), {
+        "number": F("number") + 1,
+        "changed_at": changed_at,
+    }
 
 
 def bump_after_migrate(*, using: str = "default", **_kwargs: Any) -> None:

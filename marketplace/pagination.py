@@ -20,8 +20,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
 
-from core import read_ahead
-from marketplace import catalogue_version, statements
+from core import read_ahead, statements
+from marketplace import catalogue_version
 
 
 def _queryset(listings: Any) -> QuerySet:

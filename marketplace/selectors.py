@@ -16,7 +16,8 @@ from django.utils import translation
 from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import is_moderator
 from cooperatives.state import VerificationStatus
-from marketplace import cards, permissions, statements
+from core import statements
+from marketplace import cards, permissions
 from marketplace.models import CatalogueImport, Category, Listing, ListingEvent, ListingImage
 from marketplace.search import RELEVANCE_ORDER, search_listings
 from marketplace.state import ListingStatus

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache, caches
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -107,6 +108,21 @@ def fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def compilations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SELECT statements Django compiles from here on."""
+    compiled: list[str] = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        sql, params = as_sql(self, *args, **kwargs)
+        compiled.append(sql)
+        return sql, params
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    return compiled
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.text import MAX_REASON_LENGTH
 from credit.models import CreditAccount, CreditSystem, LineLog, LineRequest
 from credit.selectors import suggested_lower_limit
 
@@ -100,7 +101,7 @@ class LineInputSerializer(serializers.Serializer):
     upper_limit = serializers.IntegerField(
         min_value=0, help_text="The upper limit: minor units, 0 or more."
     )
-    reason = serializers.CharField(max_length=2000, help_text="Why the limits change.")
+    reason = serializers.CharField(max_length=MAX_REASON_LENGTH, help_text="Why the limits change.")
 
 
 class LineRequestSerializer(serializers.ModelSerializer):

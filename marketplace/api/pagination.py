@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from core.api.pagination import StandardPagination
+from core.statements import Prepared
 from marketplace import cards
 from marketplace.pagination import CappedPaginator
-from marketplace.statements import Prepared
 
 
 class ListingPagination(StandardPagination):

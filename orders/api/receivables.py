@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.serializers import ReadOnlyModelSerializer
+from core.text import MAX_REASON_LENGTH
 from orders.api.serializers import CooperativeRefSerializer
 from orders.models import Invoice
 from orders.receivables.models import FeePayment, InvoicePayment, PaymentNotice
@@ -64,7 +65,9 @@ class PaymentInputSerializer(serializers.Serializer):
     paid_on = serializers.DateField(required=False, help_text="Defaults to today.")
     reference = serializers.CharField(required=False, allow_blank=True, max_length=120, default="")
     rail = serializers.ChoiceField(choices=MANUAL_RAILS, default=PaymentRail.BANK_TRANSFER)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_REASON_LENGTH, default=""
+    )
 
 
 class PaymentRecordedSerializer(serializers.Serializer):
@@ -104,7 +107,9 @@ class NoticeSerializer(ReadOnlyModelSerializer):
 
 
 class RejectInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text="Why: the buyer reads it.")
+    reason = serializers.CharField(
+        max_length=MAX_REASON_LENGTH, help_text="Why: the buyer reads it."
+    )
 
 
 class AgingQuerySerializer(serializers.Serializer):

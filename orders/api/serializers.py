@@ -1,7 +1,10 @@
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, cast
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,6 +12,7 @@ from rest_framework import serializers
 from cooperatives.api.serializers import CooperativeRefSerializer
 from cooperatives.permissions import prime_roles
 from core.api.serializers import FieldsBuiltOnce, ReadOnlyModelSerializer, validated
+from core.text import MAX_REASON_LENGTH
 from orders import labels, permissions
 from orders.models import (
     MAX_AMOUNT,
@@ -280,7 +284,9 @@ class OrderListQuerySerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_REASON_LENGTH, default=""
+    )
 
 
 class NoteSerializer(serializers.Serializer):
@@ -358,7 +364,20 @@ class CheckoutInputSerializer(serializers.Serializer):
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _NOT_IN_TEXT = re.compile("[\x00\ud800-\udfff]")  # what DRF's CharField refuses
-_BIGGEST = 2**63 - 1
+# The serializer's limits, read from its fields (the fast path checks the same ones).
+_INPUT = CheckoutInputSerializer._declared_fields
+_LINES: Any = _INPUT["lines"]
+_LINE: Any = CheckoutLineInputSerializer._declared_fields
+_LISTING_LEAST, _LISTING_MOST = _LINE["listing"].min_value, _LINE["listing"].max_value
+_QUANTITY_LEAST, _QUANTITY_MOST = _LINE["quantity"].min_value, _LINE["quantity"].max_value
+_PRICE_LEAST, _PRICE_MOST = (
+    _LINE["unit_price_amount"].min_value,
+    _LINE["unit_price_amount"].max_value,
+)
+_TEXT_LIMITS = [
+    (name, cast(Any, _INPUT[name]).min_length or 0, cast(Any, _INPUT[name]).max_length)
+    for name in ("currency", "delivery_address", "note")
+]
 
 
 def checkout_input(data: Any) -> dict[str, Any]:
@@ -384,11 +403,7 @@ def _plainly_valid_checkout(data: dict[str, Any]) -> dict[str, Any] | None:
             return None
         values["lines"] = lines
     values["payment_method"] = method
-    for name, longest, shortest in (
-        ("currency", 3, 3),
-        ("delivery_address", 1000, 0),
-        ("note", 2000, 0),
-    ):
+    for name, shortest, longest in _TEXT_LIMITS:
         text = data.get(name, "")
         if type(text) is not str or _NOT_IN_TEXT.search(text):
             return None
@@ -404,21 +419,21 @@ def _plainly_valid_checkout(data: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _plainly_valid_lines(lines: Any) -> list[dict[str, int]] | None:
-    if type(lines) is not list or not 1 <= len(lines) <= MAX_CART_LINES:
+    if type(lines) is not list or not _LINES.min_length <= len(lines) <= _LINES.max_length:
         return None
     valid = []
     for line in lines:
         if type(line) is not dict:
             return None
         listing, quantity = line.get("listing"), line.get("quantity")
-        if type(listing) is not int or not 1 <= listing <= _BIGGEST:
+        if type(listing) is not int or not _LISTING_LEAST <= listing <= _LISTING_MOST:
             return None
-        if type(quantity) is not int or not 1 <= quantity <= MAX_QUANTITY:
+        if type(quantity) is not int or not _QUANTITY_LEAST <= quantity <= _QUANTITY_MOST:
             return None
         item = {"listing": listing, "quantity": quantity}
         if "unit_price_amount" in line:
             price = line["unit_price_amount"]
-            if type(price) is not int or not 0 <= price <= _BIGGEST:
+            if type(price) is not int or not _PRICE_LEAST <= price <= _PRICE_MOST:
                 return None
             item["unit_price_amount"] = price
         valid.append(item)
@@ -485,98 +500,161 @@ def _choice(value: Any) -> Any:
     return str(value) if value not in ("", None) else value
 
 
+@dataclass(frozen=True)
+class _Written:
+    """How `placed_checkout_data` writes one serializer's fields: all of `Meta.fields`, in their
+    order; those in `columns` are attributes read as they are (attribute paths by field name),
+    the others the writer computes. A field of the serializer that is neither is an error at
+    import, so a new field cannot be left out of the answer."""
+
+    fields: list[str]
+    columns: tuple[str, ...]
+    values: Callable[[Any], Any]  # the columns' values of an instance, in `columns`' order
+
+    def start(self, instance: Any) -> dict[str, Any]:
+        """The instance's fields in the serializer's order, the columns' values written."""
+        data = dict.fromkeys(self.fields)
+        values = self.values(instance)
+        data.update(zip(self.columns, values if len(self.columns) > 1 else (values,), strict=True))
+        return data
+
+
+def _written(serializer: Any, columns: dict[str, str], computed: set[str]) -> _Written:
+    fields = list(serializer.Meta.fields)
+    unwritten = set(fields) - set(columns) - computed
+    unknown = (set(columns) | computed) - set(fields)
+    if unwritten or unknown:
+        raise ImproperlyConfigured(
+            f"placed_checkout_data: {serializer.__name__} has {sorted(unwritten)} unwritten"
+            f" and no {sorted(unknown)}."
+        )
+    return _Written(fields, tuple(columns), attrgetter(*columns.values()))
+
+
+def _same(*names: str) -> dict[str, str]:
+    return {name: name for name in names}
+
+
 # An order line's fields are its columns (the listing's by its id): read in the serializer's order.
 _LINE_FIELDS = OrderLineSerializer.Meta.fields
 _line_values = attrgetter(*("listing_id" if name == "listing" else name for name in _LINE_FIELDS))
+_COOPERATIVE = _written(CooperativeRefSerializer, _same("id", "slug", "name"), {"country"})
+_EVENT = _written(
+    OrderEventSerializer,
+    _same("id", "note", "reference") | {"action_label": "label"},
+    {"action", "from_status", "to_status", "actor", "actor_side", "created_at"},
+)
+_ORDER = _written(
+    OrderDetailSerializer,
+    _same(
+        "id",
+        "currency",
+        "total_amount",
+        "fee_bps",
+        "fee_amount",
+        "seller_amount",
+        "is_paid",
+        "is_flagged",
+        "payment_terms_days",
+        "credit_share_bps",
+        "delivery_address",
+        "note",
+        "flag_reason",
+    )
+    | {"checkout": "checkout_id", "seller_suspended": "is_seller_suspended"},
+    {
+        "status",
+        "buyer",
+        "seller",
+        "payment_method",
+        "payment_status",
+        "payment_state",
+        "status_label",
+        "paid_at",
+        "invoice_number",
+        "credit_note_number",
+        "placed_at",
+        "accepted_at",
+        "fulfilled_at",
+        "closed_at",
+        "lines",
+        "events",
+        "actions",
+    },
+)
+_CHECKOUT = _written(
+    CheckoutSerializer,
+    _same("id", "total_amount", "fee_amount", "currency", "delivery_address", "note"),
+    {"status", "payment_method", "payment_status", "created_at", "orders", "payment"},
+)
 
 
 def _cooperative_ref(cooperative: Any) -> dict[str, Any]:
-    return {
-        "id": cooperative.id,
-        "slug": cooperative.slug,
-        "name": cooperative.name,
-        "country": _choice(cooperative.country),
-    }
+    data = _COOPERATIVE.start(cooperative)
+    data["country"] = _choice(cooperative.country)
+    return data
+
+
+def _placed_event(event: OrderEvent) -> dict[str, Any]:
+    data = _EVENT.start(event)
+    data.update(
+        action=_choice(event.action),
+        from_status=str(event.from_status),
+        to_status=str(event.to_status),
+        actor=event.actor.name if event.actor else None,
+        actor_side=str(event.actor_side),
+        created_at=_when(event.created_at),
+    )
+    return data
 
 
 def _placed_order(order: Order, user: Any) -> dict[str, Any]:
-    seller = _cooperative_ref(order.seller)
-    return {
-        "id": order.id,
-        "checkout": order.checkout_id,
-        "status": _choice(order.status),
-        "buyer": _cooperative_ref(order.buyer),
-        "seller": seller,
-        "currency": order.currency,
-        "total_amount": order.total_amount,
-        "fee_bps": order.fee_bps,
-        "fee_amount": order.fee_amount,
-        "seller_amount": order.seller_amount,
-        "payment_method": str(order.payment_method),
-        "payment_status": _choice(order.checkout.payment_status),
-        "payment_state": labels.order_payment_state(order).value,
-        "status_label": labels.order_label(order),
-        "is_paid": order.is_paid,
-        "paid_at": _when(order.paid_at),
-        "invoice_number": _document_number(order, "invoice"),
-        "credit_note_number": _document_number(order, "credit_note"),
-        "is_flagged": order.is_flagged,
-        "seller_suspended": order.is_seller_suspended,
-        "payment_terms_days": order.payment_terms_days,
-        "credit_share_bps": order.credit_share_bps,
-        "placed_at": _when(order.placed_at),
-        "accepted_at": _when(order.accepted_at),
-        "fulfilled_at": _when(order.fulfilled_at),
-        "closed_at": _when(order.closed_at),
-        "lines": [
+    data = _ORDER.start(order)
+    data.update(
+        status=_choice(order.status),
+        buyer=_cooperative_ref(order.buyer),
+        seller=_cooperative_ref(order.seller),
+        payment_method=str(order.payment_method),
+        payment_status=_choice(order.checkout.payment_status),
+        payment_state=labels.order_payment_state(order).value,
+        status_label=labels.order_label(order),
+        paid_at=_when(order.paid_at),
+        invoice_number=_document_number(order, "invoice"),
+        credit_note_number=_document_number(order, "credit_note"),
+        placed_at=_when(order.placed_at),
+        accepted_at=_when(order.accepted_at),
+        fulfilled_at=_when(order.fulfilled_at),
+        closed_at=_when(order.closed_at),
+        lines=[
             dict(zip(_LINE_FIELDS, _line_values(line), strict=True)) for line in order.lines.all()
         ],
-        "delivery_address": order.delivery_address,
-        "note": order.note,
-        "flag_reason": order.flag_reason,
-        "events": [
-            {
-                "id": event.id,
-                "action": _choice(event.action),
-                "action_label": event.label,
-                "from_status": str(event.from_status),
-                "to_status": str(event.to_status),
-                "actor": event.actor.name if event.actor else None,
-                "actor_side": str(event.actor_side),
-                "note": event.note,
-                "reference": event.reference,
-                "created_at": _when(event.created_at),
-            }
-            for event in order.events.all()
-        ],
-        "actions": permissions.available_actions(user, order),
-    }
+        events=[_placed_event(event) for event in order.events.all()],
+        actions=permissions.available_actions(user, order),
+    )
+    return data
 
 
 def placed_checkout_data(
     checkout: Checkout, *, request: Any, payment: dict[str, str] | None
 ) -> dict[str, Any]:
     """What `CheckoutSerializer` writes for a checkout just placed, whose orders carry the rows
-    the checkout wrote (lines, events, no invoices): the same fields in the same order, written
-    straight from those rows. DRF's serializers bind a copy of every field of every nested
-    serializer for each answer (about a sixth of a checkout's CPU); this is the answer of every
-    checkout, so it is written out here, and tests compare it with the serializer's."""
+    the checkout wrote (lines, events, no invoices): the same fields in the same order (each
+    serializer's `Meta.fields`), written straight from those rows. DRF's serializers bind a
+    copy of every field of every nested serializer for each answer (about a sixth of a
+    checkout's CPU); this is the answer of every checkout, so it is written out here, and tests
+    compare it with the serializer's."""
     orders = checkout.orders.all()
     prime_roles(request.user, {order.seller_id for order in orders} | {checkout.buyer_id})
-    return {
-        "id": checkout.id,
-        "status": _choice(checkout.status),
-        "payment_method": str(checkout.payment_method),
-        "payment_status": _choice(checkout.payment_status),
-        "total_amount": checkout.total_amount,
-        "fee_amount": checkout.fee_amount,
-        "currency": checkout.currency,
-        "delivery_address": checkout.delivery_address,
-        "note": checkout.note,
-        "created_at": _when(checkout.created_at),
-        "orders": [_placed_order(order, request.user) for order in orders],
-        "payment": payment,
-    }
+    data = _CHECKOUT.start(checkout)
+    data.update(
+        status=_choice(checkout.status),
+        payment_method=str(checkout.payment_method),
+        payment_status=_choice(checkout.payment_status),
+        created_at=_when(checkout.created_at),
+        orders=[_placed_order(order, request.user) for order in orders],
+        payment=payment,
+    )
+    return data
 
 
 class CheckoutProblemSerializer(serializers.Serializer):

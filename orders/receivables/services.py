@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from cooperatives.models import MANAGING_ROLES
 from cooperatives.permissions import ensure_active, role_in
 from core.errors import DomainError, NotPermitted
+from core.text import MAX_REASON_LENGTH
 from core.uploads import check_document, upload_rate_check
 from orders import notifications
 from orders.events import EventKind
@@ -46,7 +47,6 @@ from orders.receivables.state import (
 from orders.state import Side
 
 MAX_REFERENCE_LENGTH = 120
-MAX_REASON_LENGTH = 2000
 # Reminders before the due date go this many days ahead of it.
 REMINDER_DAYS_BEFORE = 3
 

@@ -21,12 +21,13 @@ from django.utils.translation import ngettext
 from accounts.services import ensure_email_confirmed
 from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import ensure_active, remember_role
+from core import statements
 from core.errors import DomainError, NotPermitted
 from core.money import Money
 from marketplace import catalogue_version
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
-from orders import agreed, notifications, payments, permissions, statements
+from orders import agreed, notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
 from orders.pricing import OrderTotals, line_total, order_totals

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cooperatives.permissions import ensure_active, is_moderator
 from core.errors import DomainError, NotPermitted, TransitionNotAllowed
+from core.text import MAX_REASON_LENGTH
 from marketplace import catalogue_version
 from marketplace.models import Listing
 from orders import notifications, payments, permissions
@@ -35,7 +36,6 @@ from orders.state import (
     status_label,
 )
 
-MAX_REASON_LENGTH = 2000
 MAX_MESSAGE_LENGTH = 5000
 
 

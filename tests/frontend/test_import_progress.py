@@ -110,3 +110,45 @@ def test_with_htmx_a_good_import_sends_the_page_to_the_listings(seller_owner, se
         headers={"HX-Request": "true"},
     )
     assert response["HX-Redirect"] == f"/my/cooperatives/{seller_coop.slug}/listings/"
+
+
+def test_an_import_whose_task_crashes_eagerly_is_failed_and_can_be_started_again(
+    seller_owner, seller_coop, monkeypatch
+):
+    """Run eagerly (no broker, as `make run`), a task that crashes is not retried: the import
+    is marked failed in the uploader's language (not left running), the admins get the
+    TaskFailure, and the seller's next upload is imported."""
+    from core.models import TaskFailure
+    from marketplace.models import CatalogueImport
+    from marketplace.services import catalogue_imports
+    from marketplace.state import ImportStatus
+
+    ListingFactory(cooperative=seller_coop, title="Yerba mate", currency="ARS")
+    browser = browser_for(seller_owner)
+    url = f"/my/cooperatives/{seller_coop.slug}/listings/import/"
+    importing = catalogue_imports.catalogue_import
+
+    def crash(**_kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("the stored file cannot be read")
+
+    monkeypatch.setattr(catalogue_imports, "catalogue_import", crash)
+    browser.post(
+        url,
+        {"file": csv_of_new_rows(browser, seller_coop.slug, 2), "progress_token": TOKEN},
+        headers={"Accept-Language": "pt-BR"},
+    )
+    failed = CatalogueImport.objects.get()
+    assert (failed.status, failed.error_code) == (ImportStatus.FAILED, "import_crashed")
+    assert failed.error_message.startswith("A importação parou por um erro nosso")
+    assert TaskFailure.objects.get().task == "marketplace.tasks.catalogue_import"
+    page = text(browser.get(f"{url}{failed.pk}/", headers={"Accept-Language": "pt-BR"}))
+    assert "A importação parou por um erro nosso" in page
+    assert not Listing.objects.filter(sku__startswith="BULK-").exists()
+
+    monkeypatch.setattr(catalogue_imports, "catalogue_import", importing)
+    browser.post(
+        url, {"file": csv_of_new_rows(browser, seller_coop.slug, 2), "progress_token": TOKEN}
+    )
+    again = CatalogueImport.objects.exclude(pk=failed.pk).get()
+    assert again.status == ImportStatus.DONE
+    assert Listing.objects.filter(cooperative=seller_coop, sku__startswith="BULK-").count() == 2

@@ -252,3 +252,25 @@ def test_with_the_broker_down_the_order_emails_are_recorded_as_not_sent(
     assert sorted(EmailFailure.objects.values_list("recipient", flat=True)) == sorted(
         [seller_owner.email, buyer_owner.email]
     )
+
+
+def test_a_serializer_field_the_checkout_answer_does_not_write_is_refused():
+    """`placed_checkout_data` writes each serializer's `Meta.fields`: a field added to one of
+    them without a way to write it (or a written one that is gone) stops the module loading."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from orders.api import serializers
+
+    class WithNewField(serializers.CheckoutSerializer):
+        class Meta(serializers.CheckoutSerializer.Meta):
+            fields = [*serializers.CheckoutSerializer.Meta.fields, "buyer"]
+
+    columns = dict(zip(serializers._CHECKOUT.columns, serializers._CHECKOUT.columns, strict=True))
+    computed = set(serializers._CHECKOUT.fields) - set(columns)
+    assert serializers._written(serializers.CheckoutSerializer, columns, computed).fields == list(
+        serializers.CheckoutSerializer.Meta.fields
+    )
+    with pytest.raises(ImproperlyConfigured, match=r"\['buyer'\] unwritten"):
+        serializers._written(WithNewField, columns, computed)
+    with pytest.raises(ImproperlyConfigured, match=r"no \['gone'\]"):
+        serializers._written(serializers.CheckoutSerializer, columns, computed | {"gone"})

@@ -6,14 +6,14 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
-from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from cooperatives.models import Membership
 from cooperatives.selectors import cooperative_get_for_member
+from core import statements
 from marketplace.models import Listing
-from orders import agreed, statements
+from orders import agreed
 from orders.api.views.common import member_cooperative
 from orders.events import EventKind
 from orders.models import OrderEvent
@@ -42,21 +42,6 @@ def orm_lock(ids: list[int], actor: Any, buyer: Any) -> dict[int, Listing]:
     roles = Membership.objects.filter(user=actor, cooperative=OuterRef("cooperative_id"))
     listings = listings.annotate(actor_role=Subquery(roles.values("role")[:1]))
     return {listing.pk: listing for listing in listings}
-
-
-@pytest.fixture
-def compilations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The SELECT statements Django compiles from here on."""
-    compiled: list[str] = []
-    as_sql = SQLCompiler.as_sql
-
-    def counting(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
-        sql, params = as_sql(self, *args, **kwargs)
-        compiled.append(sql)
-        return sql, params
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
-    return compiled
 
 
 def test_the_compiled_lock_gives_the_orm_s_listings_for_each_call(

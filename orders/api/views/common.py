@@ -17,11 +17,11 @@ from cooperatives.selectors import (
     cooperative_of_member,
     cooperative_with_role,
 )
+from core import statements
 from core.api.responses import refusals
 from core.api.serializers import validated
 from core.api.throttling import ScopedWriteRateThrottle
 from core.api.views import OneCooperativeListView
-from orders import statements
 
 
 def member_cooperative(user: Any, slug: str) -> Cooperative:
