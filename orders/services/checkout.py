@@ -410,7 +410,7 @@ def lock_listings_by_id(
     statement, not locked, and so does the actor's role in each seller, which the response's
     actions ask for (one query fewer than asking afterwards), and, given the buyer, whether it
     has an agreement with each seller (most have none: their agreements are not read). The
-    statement is compiled once per connection and number of listings (`orders.statements`)."""
+    statement is compiled once per connection and number of listings (`core.statements`)."""
     ids = sorted(set(listing_ids))
     if not ids:
         return {}  # as the queryset: no statement for no rows

@@ -1,4 +1,4 @@
-"""The checkout's statements compiled once per connection (orders.statements) give what the
+"""The checkout's statements compiled once per connection (core.statements) give what the
 ORM's querysets give, for each request's own values, and are compiled only the first time."""
 
 from typing import Any
