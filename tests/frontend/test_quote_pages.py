@@ -14,7 +14,7 @@ from orders.models import Order
 from quotes import services
 from quotes.models import BuyerGroup, Quote, Rfq, RfqAttachment, StandingOrderDraft
 from quotes.state import AgreementStatus, DraftStatus, QuoteStatus
-from tests.factories import ListingFactory, MembershipFactory
+from tests.factories import CategoryFactory, ListingFactory, MembershipFactory
 from tests.frontend.helpers import browser_for, messages_of, pdf_upload, png_upload, text
 from tests.frontend.ordering import form_inputs
 from tests.quotes.helpers import publish, seller, terms, weekly_standing_order
@@ -311,3 +311,22 @@ def test_a_standing_order_draft_shows_the_flag_and_is_confirmed_or_skipped(buyer
     assert (
         stranger.post(f"/standing-orders/{standing.pk}/drafts/{newer.pk}/skip/").status_code == 404
     )
+
+
+def test_an_open_request_outside_the_cooperatives_category_is_a_404_page(buyer_coop, buyer_owner):
+    printing, food = CategoryFactory(name="Imprenta"), CategoryFactory(name="Alimentos")
+    grocer, grocer_owner = seller("Almacén Cooperativo")
+    ListingFactory(cooperative=grocer, category=food)
+    printer, printer_owner = seller("Gráfica Sur")
+    ListingFactory(cooperative=printer, category=printing)
+    rfq = publish(buyer_coop, buyer_owner, [], visibility="open", category=printing)
+    browser = browser_for(grocer_owner)
+    assert browser.get(f"/rfqs/{rfq.pk}/").status_code == 404
+    assert browser.get(f"/rfqs/{rfq.pk}/?as={grocer.slug}").status_code == 404
+    assert browser.post(f"/rfqs/{rfq.pk}/quote/", {"as": grocer.slug}).status_code == 404
+    written = browser.post(f"/rfqs/{rfq.pk}/messages/", {"as": grocer.slug, "body": "Hola"})
+    assert written.status_code == 404
+    buyer = browser_for(buyer_owner)
+    to_grocer = buyer.post(f"/rfqs/{rfq.pk}/messages/", {"seller": grocer.slug, "body": "Hola"})
+    assert to_grocer.status_code == 404
+    assert browser_for(printer_owner).get(f"/rfqs/{rfq.pk}/").status_code == 200
