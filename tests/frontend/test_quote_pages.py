@@ -15,7 +15,14 @@ from quotes import services
 from quotes.models import BuyerGroup, Quote, Rfq, RfqAttachment, StandingOrderDraft
 from quotes.state import AgreementStatus, DraftStatus, QuoteStatus
 from tests.factories import CategoryFactory, ListingFactory, MembershipFactory
-from tests.frontend.helpers import browser_for, messages_of, pdf_upload, png_upload, text
+from tests.frontend.helpers import (
+    browser_for,
+    messages_of,
+    pdf_upload,
+    png_upload,
+    row_legends,
+    text,
+)
 from tests.frontend.ordering import form_inputs
 from tests.quotes.helpers import publish, seller, terms, weekly_standing_order
 
@@ -106,8 +113,11 @@ def test_counters_are_new_versions_newest_first_until_the_bound(world):
     quote, buyer = world["quote"], browser_for(world["buyer_owner"])
     url = f"/quotes/{quote.pk}/"
     for price in ("110,00", "105,00", "100,00"):
-        form = form_inputs(text(buyer.get(url, HTTP_ACCEPT_LANGUAGE="es")), f"{url}counter/")
+        shown = buyer.get(url, HTTP_ACCEPT_LANGUAGE="es")
+        form = form_inputs(text(shown), f"{url}counter/")
         assert form["lines-0-description"] == "Folletos A5 color"  # prefilled from the latest
+        assert row_legends(shown)[0] == "Folletos A5 color"  # each row named by what it is
+        assert set(row_legends(shown)[1:]) == {"Nueva línea"}
         form["lines-0-unit_price"] = price
         assert buyer.post(f"{url}counter/", form, HTTP_ACCEPT_LANGUAGE="es").status_code == 302
     page = text(buyer.get(url, HTTP_ACCEPT_LANGUAGE="es"))
