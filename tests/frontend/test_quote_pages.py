@@ -14,7 +14,7 @@ from orders.models import Order
 from quotes import services
 from quotes.models import BuyerGroup, Quote, Rfq, RfqAttachment, StandingOrderDraft
 from quotes.state import AgreementStatus, DraftStatus, QuoteStatus
-from tests.factories import CategoryFactory, ListingFactory, MembershipFactory
+from tests.factories import ListingFactory, MembershipFactory
 from tests.frontend.helpers import (
     browser_for,
     messages_of,
@@ -24,7 +24,13 @@ from tests.frontend.helpers import (
     text,
 )
 from tests.frontend.ordering import form_inputs
-from tests.quotes.helpers import publish, seller, terms, weekly_standing_order
+from tests.quotes.helpers import (
+    open_printing_request,
+    publish,
+    seller,
+    terms,
+    weekly_standing_order,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -324,12 +330,9 @@ def test_a_standing_order_draft_shows_the_flag_and_is_confirmed_or_skipped(buyer
 
 
 def test_an_open_request_outside_the_cooperatives_category_is_a_404_page(buyer_coop, buyer_owner):
-    printing, food = CategoryFactory(name="Imprenta"), CategoryFactory(name="Alimentos")
-    grocer, grocer_owner = seller("Almacén Cooperativo")
-    ListingFactory(cooperative=grocer, category=food)
-    printer, printer_owner = seller("Gráfica Sur")
-    ListingFactory(cooperative=printer, category=printing)
-    rfq = publish(buyer_coop, buyer_owner, [], visibility="open", category=printing)
+    rfq, (grocer, grocer_owner), (_printer, printer_owner) = open_printing_request(
+        buyer_coop, buyer_owner
+    )
     browser = browser_for(grocer_owner)
     assert browser.get(f"/rfqs/{rfq.pk}/").status_code == 404
     assert browser.get(f"/rfqs/{rfq.pk}/?as={grocer.slug}").status_code == 404

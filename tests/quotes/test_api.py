@@ -14,9 +14,9 @@ from orders.services import order_accept
 from quotes import services
 from quotes.models import Agreement, BuyerGroup, Quote, RfqMessage
 from tests.conftest import client_for
-from tests.factories import CategoryFactory, ListingFactory
+from tests.factories import ListingFactory
 from tests.quotes import helpers
-from tests.quotes.helpers import publish, seller, terms
+from tests.quotes.helpers import open_printing_request, publish, seller, terms
 
 pytestmark = pytest.mark.django_db
 
@@ -374,12 +374,9 @@ def test_standing_order_over_the_api(
 def test_an_open_request_is_closed_to_a_cooperative_outside_its_category(buyer_coop, buyer_owner):
     """The category rule of the lists holds on the request's id too: a cooperative that sells
     food cannot open, quote on or be written to about a printing request."""
-    printing, food = CategoryFactory(name="Imprenta"), CategoryFactory(name="Alimentos")
-    grocer, grocer_owner = seller("Almacén Cooperativo")
-    ListingFactory(cooperative=grocer, category=food)
-    printer, printer_owner = seller("Gráfica Sur")
-    ListingFactory(cooperative=printer, category=printing)
-    rfq = publish(buyer_coop, buyer_owner, [], visibility="open", category=printing)
+    rfq, (grocer, grocer_owner), (printer, printer_owner) = open_printing_request(
+        buyer_coop, buyer_owner
+    )
     grocer_api = client_for(grocer_owner)
     assert grocer_api.get(f"/api/v1/rfqs/{rfq.pk}/").status_code == 404
     quoted = grocer_api.post(
