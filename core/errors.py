@@ -6,7 +6,7 @@ the request's language and branch on the untranslated `code`."""
 import math
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -23,6 +23,11 @@ class DomainError(Exception):
         self.detail = detail
         if code:
             self.code = code
+
+    def body(self) -> dict[str, Any]:
+        """What an API answers for this refusal: `detail` and `code`, and what a refusal that
+        says more (the lines of a checkout that cannot be placed...) adds."""
+        return {"detail": self.detail, "code": self.code}
 
 
 class TransitionNotAllowed(DomainError):

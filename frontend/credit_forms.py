@@ -11,10 +11,13 @@ from frontend.forms import minor_units
 
 class JoinForm(forms.Form):
     accept = forms.BooleanField(
-        label=_("We have read these terms and accept them for our cooperative."), required=True
+        label=_("We have read these terms and accept them for our cooperative."),
+        label_suffix="",  # the box comes first, no colon
+        required=True,
     )
     clearing_consent = forms.BooleanField(
         label=_("Our invoices may take part in clearing runs (you can withdraw this later)."),
+        label_suffix="",
         required=False,
         initial=True,
     )

@@ -56,7 +56,9 @@ class RfqForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False, widget=LongSelect)
     region = _optional(_("Region"), _("Leave it empty to ask sellers of every region."))
     is_split = forms.BooleanField(
-        label=_("The award may be split across several quotes"), required=False
+        label=_("The award may be split across several quotes"),
+        label_suffix="",  # the box comes first, no colon
+        required=False,
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 

@@ -15,7 +15,7 @@ from core.errors import DomainError
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        refusal = Response({"detail": exc.detail, "code": exc.code}, status=exc.status_code)
+        refusal = Response(exc.body(), status=exc.status_code)
         retry_after = getattr(exc, "retry_after", None)
         if retry_after is not None:  # a refusal that ends: say when (RFC 9110, section 10.2.3)
             refusal["Retry-After"] = str(retry_after)

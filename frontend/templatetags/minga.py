@@ -82,10 +82,13 @@ def _locale() -> str:
 
 @register.filter
 def money(amount: int | None, currency: str) -> str:
-    """Minor units of a currency, formatted for the reader's language (CLDR via Babel)."""
+    """Minor units of a currency, formatted for the reader's language (CLDR via Babel). A
+    negative amount starts with the minus sign (U+2212), which a line never breaks after: a
+    hyphen-minus let a narrow phone column put "-" on one line and "ARS 500.000,00" on the next."""
     if amount is None or not currency:
         return ""
-    return Money(int(amount), currency).format(_locale())
+    text = Money(int(amount), currency).format(_locale())
+    return f"\u2212{text[1:]}" if text.startswith("-") else text
 
 
 def amounts(currency: str, *values: int | None) -> list[str]:

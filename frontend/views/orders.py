@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy, to_locale
+from django.utils.translation import get_language, gettext_lazy, ngettext, to_locale
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +27,7 @@ from cooperatives.selectors import (
     cooperative_get_visible,
     membership_list_for_user,
 )
+from core.money import Money
 from frontend.order_forms import (
     CARD_PAYABLE_ONLY,
     CartAddForm,
@@ -453,6 +454,8 @@ def _order_context(
         "sides": sides,
         "actions": actions,
         "can_mark_paid": services.order_mark_paid_refusal(order=order, actor=user) is None,
+        "can_order_again": permissions.can_fill_cart(user, order.buyer)
+        and any(line.listing_id for line in order.lines.all()),
         "can_unflag": order.is_flagged and permissions.can_flag_order(user),
         "invoice": invoices.get(InvoiceKind.INVOICE),
         "credit_note": invoices.get(InvoiceKind.CREDIT_NOTE),
@@ -489,6 +492,61 @@ def order_action(request: SignedInRequest, order_id: int, action: str) -> HttpRe
         DONE_MESSAGES[action] % {"id": order.pk},
         reverse("frontend:order-detail", args=[order.pk]),
     )
+
+
+@login_required
+@require_POST
+def order_again(request: SignedInRequest, order_id: int) -> HttpResponse:
+    """The order's lines in the buyer's cart again: the cart says what went in (and which price
+    changed since), the order's page what could not."""
+    order = selectors.order_get_visible(user=request.user, order_id=order_id)
+    back = reverse("frontend:order-detail", args=[order.pk])
+    left_out: list[dict[str, Any]] = []
+
+    def order_it_again() -> services.OrderedAgain:
+        try:
+            return services.cart_order_again(order=order, actor=request.user)
+        except services.CheckoutConflict as nothing:
+            left_out.extend(nothing.lines)
+            raise
+
+    again = attempt(request, order_it_again)
+    if succeeded(again):
+        left_out, back = again.skipped, _cart_url(order.buyer)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s line of order #%(id)s is in the cart of %(cooperative)s: check it and "
+                "order.",
+                "%(count)s lines of order #%(id)s are in the cart of %(cooperative)s: check them "
+                "and order.",
+                len(again.added),
+            )
+            % {"count": len(again.added), "id": order.pk, "cooperative": order.buyer.name},
+        )
+        for added in again.added:
+            ordered, line = added.ordered, added.line
+            if (ordered.unit_price_amount, order.currency) != (
+                line.unit_price_amount,
+                line.currency,
+            ):
+                messages.warning(
+                    request,
+                    _("%(title)s costs %(now)s now (%(then)s in order #%(id)s).")
+                    % {
+                        "title": line.title,
+                        "now": Money(line.unit_price_amount, line.currency).format(),
+                        "then": Money(ordered.unit_price_amount, order.currency).format(),
+                        "id": order.pk,
+                    },
+                )
+    for skipped in left_out:
+        messages.warning(
+            request,
+            _("Left out: %(title)s. %(detail)s")
+            % {"title": skipped["title"], "detail": skipped["detail"]},
+        )
+    return redirect(back)
 
 
 def _order_note_action(service: Callable[..., Any], done: Any) -> Callable[..., HttpResponse]:

@@ -589,6 +589,34 @@ class CheckoutProblemSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class OrderedAgainLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="line.id", help_text="The cart line.")
+    order_line = serializers.IntegerField(
+        source="ordered.id", help_text="The line of the earlier order."
+    )
+    listing = serializers.IntegerField(source="line.listing_id")
+    title = serializers.CharField(source="line.title")
+    unit = serializers.CharField(source="line.unit")
+    quantity = serializers.IntegerField(source="ordered.quantity", help_text="What was added now.")
+    cart_quantity = serializers.IntegerField(
+        source="line.quantity", help_text="The cart line's quantity now (it may have held some)."
+    )
+    unit_price_amount = serializers.IntegerField(
+        source="line.unit_price_amount", help_text="The price the cart remembers for the line."
+    )
+    ordered_unit_price_amount = serializers.IntegerField(
+        source="ordered.unit_price_amount", help_text="The unit price of the earlier order."
+    )
+    currency = serializers.CharField(source="line.currency")
+
+
+class OrderedAgainSerializer(serializers.Serializer):
+    added = OrderedAgainLineSerializer(many=True)
+    skipped = CheckoutProblemSerializer(
+        many=True, help_text="The order's lines left out, each with why (`id`: the order line)."
+    )
+
+
 class ConflictSellerSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()

@@ -5,7 +5,13 @@ from orders.services.awards import (
     rfq_award,
     standing_draft_confirm,
 )
-from orders.services.cart import cart_add_item, cart_remove_item, cart_update_item
+from orders.services.cart import (
+    OrderedAgain,
+    cart_add_item,
+    cart_order_again,
+    cart_remove_item,
+    cart_update_item,
+)
 from orders.services.checkout import (
     CheckoutConflict,
     CheckoutResult,
@@ -38,8 +44,10 @@ __all__ = [
     "CheckoutConflict",
     "CheckoutResult",
     "IdempotencyKeyReused",
+    "OrderedAgain",
     "RequestedLine",
     "cart_add_item",
+    "cart_order_again",
     "cart_remove_item",
     "cart_update_item",
     "checkout_fingerprint",

@@ -1,6 +1,7 @@
 """Writes to a buyer cooperative's cart. The cart row is locked for every change, so two people
 adding the same listing at once end with one line holding both quantities."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,8 +14,17 @@ from cooperatives.permissions import ensure_active
 from core.errors import DomainError, NotPermitted
 from marketplace.models import Listing
 from orders import permissions
-from orders.models import MAX_AMOUNT, MAX_CART_LINES, MAX_QUANTITY, Cart, CartLine
+from orders.models import (
+    MAX_AMOUNT,
+    MAX_CART_LINES,
+    MAX_QUANTITY,
+    Cart,
+    CartLine,
+    Order,
+    OrderLine,
+)
 from orders.rules import listing_unavailable, quantity_problem
+from orders.services.checkout import CheckoutConflict
 
 
 def _check_quantity_range(quantity: int) -> None:
@@ -87,7 +97,14 @@ def cart_add_item(
     _check_buyer(cooperative)
     _check_quantity_range(quantity)
     listing = _check_orderable(_load_listing(listing_id), cooperative, is_new=True)
-    cart = _lock_cart(cooperative)
+    return _add_to_locked_cart(_lock_cart(cooperative), listing, quantity, actor)
+
+
+def _add_to_locked_cart(
+    cart: Cart, listing: Listing, quantity: int, actor: Any
+) -> tuple[CartLine, bool]:
+    """Add an orderable listing to a cart locked by the caller: a new line at the listing's
+    price, or more of the line it has (whose remembered price stays)."""
     # The number of lines and the listing's line if it has one, in one query.
     found = cart.lines.aggregate(
         line_count=Count("pk"), line_id=Max("pk", filter=Q(listing=listing))
@@ -122,6 +139,76 @@ def cart_add_item(
     line.quantity = new_quantity
     line.save(update_fields=["quantity", "updated_at"])
     return line, False
+
+
+@dataclass(frozen=True)
+class LineAgain:
+    """A line of the earlier order (`ordered`) and the cart line it went into (`line`)."""
+
+    ordered: OrderLine
+    line: CartLine
+
+
+@dataclass(frozen=True)
+class OrderedAgain:
+    """What `cart_order_again` put in the cart (`added`) and what it left out: per order line
+    left out, its `id`, `listing`, `title`, `code` and `detail` (a checkout's problem lines)."""
+
+    added: list[LineAgain]
+    skipped: list[dict[str, Any]]
+
+
+@transaction.atomic
+def cart_order_again(*, order: Order, actor: Any) -> OrderedAgain:
+    """Put the lines of an earlier order in its buyer's cart, in the same quantities, at what
+    the listings cost now (an agreement in force still prices them at checkout). A line whose
+    listing is gone, unpublished, sold out or otherwise not orderable now is left out with the
+    reason; the others go in. Nothing goes in when nothing can (`CheckoutConflict`, 409)."""
+    buyer = order.buyer
+    if not permissions.can_fill_cart(actor, buyer):
+        raise NotPermitted(_("Only members of the buying cooperative can order this again."))
+    _check_buyer(buyer)
+    cart = _lock_cart(buyer)
+    lines = list(order.lines.order_by("pk"))
+    listings = Listing.objects.select_related("cooperative").in_bulk(
+        {line.listing_id for line in lines if line.listing_id}
+    )
+    added: list[LineAgain] = []
+    skipped: list[dict[str, Any]] = []
+    for line in lines:
+        try:
+            with transaction.atomic():  # a refused line leaves the others' writes alone
+                listing = _check_orderable(listings.get(line.listing_id), buyer, is_new=False)
+                _check_quantity_range(line.quantity)
+                again = _add_to_locked_cart(cart, listing, line.quantity, actor)[0]
+                added.append(LineAgain(ordered=line, line=again))
+        except (DomainError, ValidationError) as refusal:
+            skipped.append(_refused_line(line, listings.get(line.listing_id), refusal))
+    if not added:
+        raise CheckoutConflict(
+            _("Nothing of order #%(id)s can be ordered now.") % {"id": order.pk},
+            code="nothing_to_order_again",
+            lines=skipped,
+        )
+    return OrderedAgain(added=added, skipped=skipped)
+
+
+def _refused_line(
+    line: OrderLine, listing: Listing | None, refusal: DomainError | ValidationError
+) -> dict[str, Any]:
+    """A line left out, as a checkout's problem line (codes of core/error_codes.toml)."""
+    if isinstance(refusal, DomainError):
+        code, detail = refusal.code, str(refusal.detail)
+    else:  # `_check_quantity`'s field errors: below the minimum, or too large for one order
+        below = listing is not None and line.quantity < listing.min_order_quantity
+        code, detail = ("below_minimum" if below else "line_too_large"), " ".join(refusal.messages)
+    return {
+        "id": line.pk,
+        "listing": line.listing_id,
+        "title": line.title,
+        "code": code,
+        "detail": detail,
+    }
 
 
 @transaction.atomic

@@ -67,6 +67,13 @@ class CheckoutConflict(DomainError):
         self.lines = lines
         self.sellers = sellers or []
 
+    def body(self) -> dict[str, Any]:
+        return {
+            **super().body(),
+            "lines": self.lines,
+            **({"sellers": self.sellers} if self.sellers else {}),
+        }
+
 
 class IdempotencyKeyReused(DomainError):
     status_code = 422

@@ -67,6 +67,7 @@ class World:
     fulfilled_order: Order
     cancelled_order: Order  # accepted, then cancelled: it has a credit note
     checkout: Checkout  # coop bought from partner
+    purchase: Order  # its order: coop bought from partner, and partner accepted
     cart_line: CartLine  # in coop's cart
     invitation: Invitation  # to someone else
     document: VerificationDocument
@@ -272,6 +273,7 @@ def build_world() -> World:
         placed_order=placed_order,
         fulfilled_order=fulfilled_order,
         checkout=checkout,
+        purchase=purchase,
         cart_line=cart_line,
         invitation=invitation,
         document=document,

@@ -138,7 +138,7 @@ def test_a_new_cooperative_joins_buys_in_credit_and_the_committee_clears_the_loo
     assert invoice.payments.get().rail == PaymentRail.CREDIT
     account_page = text(newcomer.get(f"/my/cooperatives/{bakery.slug}/credit/ARS/"))
     balance = re.search(r'class="credit-balance">([^<]+)<', account_page).group(1)  # type: ignore[union-attr]
-    assert balance.replace("\xa0", " ") == "-ARS 100,00"
+    assert balance.replace("\xa0", " ") == "\u2212ARS 100,00"
     csv = newcomer.get(f"/my/cooperatives/{bakery.slug}/credit/ARS/history.csv")
     assert csv["Content-Type"] == "text/csv" and "-100.00" in csv.content.decode()
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -140,11 +142,9 @@ class CheckoutView(OrderingView):
                 **values,
             )
         except CheckoutConflict as exc:
-            body = {"detail": exc.detail, "code": exc.code, "lines": exc.lines}
-            if exc.sellers:
-                body["sellers"] = exc.sellers
-            return Response(body, status=exc.status_code)
+            return Response(exc.body(), status=exc.status_code)
         payment = payments.payment_payload(result.checkout)
+        body: dict[str, Any]
         if result.is_replay:
             body = CheckoutSerializer(
                 result.checkout, context={"request": request, "payment": payment}

@@ -1,6 +1,6 @@
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,10 +13,12 @@ from core.api.serializers import validated
 from core.api.views import ActionView, DetailView, MessageThreadView, ObjectView
 from orders import selectors, services
 from orders.api.serializers import (
+    CheckoutConflictSerializer,
     MessageInputSerializer,
     MessageSerializer,
     NoteSerializer,
     OrderDetailSerializer,
+    OrderedAgainSerializer,
     OrderListQuerySerializer,
     OrderSummarySerializer,
     ReasonSerializer,
@@ -37,7 +39,7 @@ class OrderListView(CooperativeListView):
 class OrderObject(ObjectView):
     """An order the caller may see, answered with the actions open to the caller."""
 
-    serializer_class = OrderDetailSerializer
+    serializer_class: type = OrderDetailSerializer
 
     def target(self) -> Any:
         return selectors.order_get_visible(user=self.request.user, order_id=self.kwargs["pk"])
@@ -78,6 +80,27 @@ class OrderMarkPaidView(OrderAction):
 
     def act(self, order: Any, data: dict[str, Any]) -> None:
         services.order_mark_paid(order=order, actor=self.request.user, note=data["note"])
+
+
+class OrderAgainView(OrderAction):
+    serializer_class = OrderedAgainSerializer
+    errors = {
+        **refusals(401, 403, 404),
+        409: OpenApiResponse(
+            CheckoutConflictSerializer,
+            description="Nothing of the order can be ordered now (`nothing_to_order_again`); "
+            "`lines` says why for each line. The buyer's suspension answers 409 too.",
+        ),
+    }
+    description = (
+        "Put the lines of an earlier order in the buyer cooperative's cart, in the same "
+        "quantities, at today's prices (an agreement in force still prices them at checkout). "
+        "Lines that cannot be ordered now are left out and listed in `skipped` with why. Any "
+        "member of the buying cooperative may; the cart is then checked out as usual."
+    )
+
+    def act(self, order: Any, data: dict[str, Any]) -> Any:
+        return services.cart_order_again(order=order, actor=self.request.user)
 
 
 class MessageListView(MessageThreadView):
