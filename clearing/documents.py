@@ -3,11 +3,11 @@
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clearing.selectors import SetoffStatement
 from core.money import Money
+from core.timezones import format_when, zone_named
 from orders.documents import new_pdf, pdf_table, pdf_text
 
 
@@ -26,14 +26,17 @@ def setoff_statement_pdf(statement: SetoffStatement, *, locale: str = "en") -> b
 
     pdf = new_pdf(setoff_statement_title(statement), heading=14)
     pdf.set_font("Helvetica", "", 10)
-    executed = timezone.localtime(run.executed_at) if run.executed_at else None
+    # In the cooperative's zone, named: the statement reads the same for all its members.
+    cooperative = position.cooperative
+    with timezone.override(zone_named(cooperative.zone_name)):
+        executed = format_when(run.executed_at) or "-"
     for text in (
         _(
             "Executed on %(date)s. The invoices below were compensated against each other by "
             "multilateral set-off, without any payment; each amount set off is a payment of "
             "the invoice by compensation."
         )
-        % {"date": date_format(executed, "DATETIME_FORMAT") if executed else "-"},
+        % {"date": executed},
         _("Owed to the cooperative: %(before)s before, %(after)s after.")
         % {"before": money(position.owed_before), "after": money(position.owed_after)},
         _("Owed by the cooperative: %(before)s before, %(after)s after.")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cooperatives.state import VerificationStatus
 from core.models import acting_user, one_of_choices, private_file_name
-from core.reference import validate_country_code, validate_time_zone
+from core.reference import country_time_zone, validate_country_code, validate_time_zone
 from core.text import validate_multi_line, validate_one_line
 
 
@@ -138,6 +138,11 @@ class Cooperative(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone_name(self) -> str:
+        """The cooperative's time zone: the one it named, else its country's."""
+        return self.time_zone or country_time_zone(self.country)
 
     @property
     def is_verified(self) -> bool:

@@ -30,6 +30,7 @@ from cooperatives.state import ensure_transition
 from core.email import send_email
 from core.errors import DomainError, NotFound, NotPermitted, TransitionNotAllowed
 from core.reference import country_codes, country_time_zone
+from core.timezones import written_for
 from core.uploads import (
     EncodedImage,
     check_document,
@@ -270,10 +271,12 @@ def invitation_create(
         cooperative=cooperative, email=email, role=role, invited_by=actor
     )
     link = f"{settings.SITE_URL}/invitations/{invitation.token}/"
-    # The invitee's own language when they already have an account, else the inviter's.
-    invitee = User.objects.filter(email__iexact=email).only("language").first()
+    # The invitee's own language and zone when they already have an account, else the
+    # inviter's language and the cooperative's zone (the expiry date is the reader's).
+    invitee = User.objects.filter(email__iexact=email).only("language", "time_zone").first()
     language = (invitee.language if invitee else "") or translation.get_language()
-    with translation.override(language or settings.LANGUAGE_CODE):
+    zone = (invitee.time_zone if invitee else "") or cooperative.zone_name
+    with written_for(language, zone):
         subject = _("You are invited to join %(cooperative)s on Minga") % {
             "cooperative": cooperative.name
         }
@@ -285,7 +288,7 @@ def invitation_create(
             "cooperative": cooperative.name,
             "role": invitation.get_role_display(),
             "link": link,
-            "date": date_format(invitation.expires_at, "DATE_FORMAT"),
+            "date": date_format(timezone.localdate(invitation.expires_at), "DATE_FORMAT"),
         }
     transaction.on_commit(lambda: send_email(to=email, subject=subject, body=message))
     return invitation

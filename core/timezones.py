@@ -4,14 +4,18 @@ in settings.TIME_ZONE (UTC). Every time printed for people carries its zone, so 
 leaves a reader guessing whether it is theirs.
 
 The zone is on the user row, which authentication reads anyway: no query is added to a page.
+An e-mail is written in its recipient's language and zone (`written_for`); a document (an
+invoice) in its issuing cooperative's zone, so it reads the same for everyone (docs/pages.md).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from core.reference import time_zone_names
@@ -40,6 +44,27 @@ def format_when(value: datetime | None, format_name: str = "DATETIME_FORMAT") ->
     return f"{date_format(local, format_name)} ({zone_label(local)})"
 
 
+def zone_named(name: str) -> ZoneInfo | None:
+    """The zone of an IANA name the tz database knows; None (the site's) for any other."""
+    if not name or name not in time_zone_names():
+        return None
+    try:
+        return ZoneInfo(name)
+    except ZoneInfoNotFoundError:  # pragma: no cover - listed names all load
+        return None
+
+
+@contextmanager
+def written_for(language: str, time_zone: str) -> Iterator[None]:
+    """Compose a message or a document for one reader: in their language, with the times in
+    their zone (the site's when they have none), as their pages are."""
+    with (
+        translation.override(language or settings.LANGUAGE_CODE),
+        timezone.override(zone_named(time_zone)),
+    ):
+        yield
+
+
 class TimeZoneMiddleware:
     """After authentication: the signed-in person's zone for this request, else the default."""
 
@@ -48,12 +73,9 @@ class TimeZoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        name = getattr(user, "time_zone", "") if user is not None else ""
-        if name and name in time_zone_names():
-            try:
-                timezone.activate(ZoneInfo(name))
-            except ZoneInfoNotFoundError:  # pragma: no cover - listed names all load
-                timezone.deactivate()
+        zone = zone_named(getattr(user, "time_zone", "") if user is not None else "")
+        if zone is not None:
+            timezone.activate(zone)
         else:
             timezone.deactivate()
         return self.get_response(request)

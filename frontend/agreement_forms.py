@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from frontend.catalogue_forms import amount_input, category_choices
-from frontend.forms import date_field, minor_units, with_empty
+from frontend.forms import RowForm, date_field, minor_units, with_empty
 from frontend.widgets import LongSelect
 from marketplace.selectors import category_find
 from quotes.models import MAX_QUANTITY, Schedule
@@ -99,9 +99,12 @@ class AgreementForm(forms.Form):
         }
 
 
-class AgreementPriceForm(forms.Form):
+class AgreementPriceForm(RowForm):
     """One row of the price list: a listing or a category, from a quantity, a fixed unit price or
     a discount on the public price."""
+
+    row_label_fields = ("listing", "category")
+    row_label_formats = {"category": _("%(name)s (the whole category)")}
 
     listing = forms.ChoiceField(label=_("Listing"), required=False, widget=LongSelect)
     category = forms.ChoiceField(label=_("Or a whole category"), required=False, widget=LongSelect)
@@ -179,7 +182,9 @@ class StandingOrderForm(forms.Form):
     ends_on = date_field(_("Last period starts by"), required=False)
 
 
-class StandingLineForm(forms.Form):
+class StandingLineForm(RowForm):
+    row_label_fields = ("listing",)
+
     listing = forms.ChoiceField(label=_("Listing"), required=False, widget=LongSelect)
     quantity = forms.IntegerField(
         label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, required=False

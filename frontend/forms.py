@@ -40,6 +40,29 @@ def search_field(help_text: Any) -> forms.CharField:
     )
 
 
+class RowForm(forms.Form):
+    """A row of a formset (a quote's line, an agreement's price, a standing order's line) whose
+    legend says what it is: the first of `row_label_fields` filled in (a choice by its label,
+    `row_label_formats` wrapping it), else "New line"."""
+
+    row_label_fields: tuple[str, ...] = ()
+    row_label_formats: dict[str, Any] = {}
+
+    @property
+    def row_label(self) -> str:
+        for name in self.row_label_fields:
+            value = self[name].value()
+            field = self.fields[name]
+            if isinstance(field, forms.ChoiceField):
+                labels = {str(key): label for key, label in cast(list, field.choices)}
+                value = labels.get(str(value), "") if value else ""
+            value = str(value or "").strip()  # a category's indentation in the tree too
+            if value:
+                wrap = self.row_label_formats.get(name)
+                return str(wrap % {"name": value}) if wrap else value
+        return str(_("New line"))
+
+
 def with_empty(empty_label: Any, choices: Any) -> list[tuple[str, Any]]:
     """`choices` after a first option, `empty_label`, that chooses none."""
     return [("", empty_label), *choices]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from frontend.catalogue_forms import amount_input, category_choices
-from frontend.forms import MultipleFileField, date_field, minor_units
+from frontend.forms import MultipleFileField, RowForm, date_field, minor_units
 from frontend.widgets import LongSelect
 from marketplace.models import Unit
 from quotes.models import MAX_QUANTITY, Visibility
@@ -88,7 +88,9 @@ class RfqForm(forms.Form):
         }
 
 
-class QuoteLineForm(forms.Form):
+class QuoteLineForm(RowForm):
+    row_label_fields = ("description",)
+
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     quantity = forms.IntegerField(
         label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY, required=False

@@ -22,6 +22,7 @@ it never stores a card built from data older than the row it lands on.
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from functools import lru_cache, partial
 from typing import Any
 
@@ -30,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from rest_framework.fields import DateTimeField
 
 from core import statements
@@ -46,7 +48,22 @@ def dumps(value: Any) -> str:
 
 
 def _datetime(value: Any) -> str | None:
+    """As the API writes a moment: ISO 8601 in the active zone, with its offset."""
     return None if value is None else _DATETIME.to_representation(value)
+
+
+# The moments a card stores: in UTC whoever's request or worker builds it, and written in the
+# reader's zone when the list is (`_in_zone`), like the `updated_at` read live beside them.
+_STORED_MOMENTS = ("published_at", "created_at")
+
+
+def _in_zone(own: str) -> str:
+    """A stored card's own members with its moments in the active zone."""
+    fields = json.loads("{" + own + "}")
+    for name in _STORED_MOMENTS:
+        if fields.get(name):
+            fields[name] = _datetime(parse_datetime(fields[name]))
+    return dumps(fields)[1:-1]
 
 
 def _thumbnail(listing: Listing) -> str:
@@ -68,6 +85,11 @@ def _cover(listing: Listing) -> list[str]:
 
 def build(listing: Listing) -> str:
     """The card of a listing read with its images (prefetched in position order)."""
+    with timezone.override(UTC):
+        return _build(listing)
+
+
+def _build(listing: Listing) -> str:
     own = {
         "kind": listing.kind,
         "title": listing.title,
@@ -294,6 +316,7 @@ def _card_json(language: str, zone: str, values: tuple[Any, ...], rebuilt: str |
     process for the same inputs. The thumbnail is appended per request."""
     row = CardRow(values[0], values, rebuilt)
     _thumbnail, prices, own, _cover = row.lines()
+    own = _in_zone(own)
     price_display = json.loads(prices).get(language)
     stock = values[2]
     return (

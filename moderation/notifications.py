@@ -7,11 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
 
 from accounts.models import User
 from cooperatives.models import MANAGING_ROLES, Cooperative
 from core.email import Email, send_emails
+from core.timezones import written_for
 
 
 def managers_of(cooperative: Cooperative) -> list[User]:
@@ -28,9 +28,9 @@ def managers_of(cooperative: Cooperative) -> list[User]:
 
 
 def render_message(user: User, template: str, context: dict[str, Any]) -> Email:
-    """Render `moderation/email/<template>.txt` in the user's language: first line is the subject."""
-    language = user.language or settings.LANGUAGE_CODE
-    with translation.override(language):
+    """Render `moderation/email/<template>.txt` in the user's language and zone (its dates are
+    the reader's): first line is the subject."""
+    with written_for(user.language, user.time_zone):
         text = render_to_string(
             f"moderation/email/{template}.txt",
             {**context, "recipient": user, "site_url": settings.SITE_URL},

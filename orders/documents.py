@@ -10,11 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import to_locale
 from fpdf import FPDF
@@ -23,6 +23,7 @@ from cooperatives.payout_validation import display_rows
 from cooperatives.selectors import payout_details_of
 from core.money import Money
 from core.reference import country_name
+from core.timezones import format_when, zone_named
 from marketplace.models import unit_name
 from orders import labels
 from orders.models import Invoice, Order
@@ -86,6 +87,20 @@ def _party(invoice: Invoice, side: str, locale: str) -> Party:
     )
 
 
+def issuer_zone(order: Order) -> ZoneInfo | None:
+    """The zone a document of the order is written in: its issuer's (the seller's, its
+    country's when it named none), else the buyer's, else the site's (docs/pages.md)."""
+    seller, buyer = order.seller, order.buyer
+    return zone_named(seller.zone_name) or zone_named(buyer.time_zone)
+
+
+def _issued_on(invoice: Invoice, order: Order) -> str:
+    """When the invoice was issued, in its issuer's zone and named: the same for everyone who
+    opens it, whatever their own zone."""
+    with timezone.override(issuer_zone(order)):
+        return format_when(invoice.issued_at)
+
+
 def invoice_document(invoice: Invoice, *, locale: str = "en") -> InvoiceDocument:
     order: Order = invoice.order
     sign = -1 if invoice.is_credit_note else 1
@@ -136,7 +151,7 @@ def invoice_document(invoice: Invoice, *, locale: str = "en") -> InvoiceDocument
     return InvoiceDocument(
         title=_("Credit note") if invoice.is_credit_note else _("Invoice"),
         number=invoice.number,
-        issued_on=date_format(timezone.localdate(invoice.issued_at), "DATE_FORMAT"),
+        issued_on=_issued_on(invoice, order),
         order_id=order.pk,
         credits_number=credits_number,
         seller=_party(invoice, "seller", locale),

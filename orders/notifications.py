@@ -8,7 +8,7 @@ import functools
 import logging
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from cooperatives.models import Cooperative
 from core.email import Email, send_emails
+from core.timezones import format_when, written_for
 from marketplace.models import unit_quantity
 from orders import labels
 from orders.models import Order
@@ -32,28 +33,35 @@ def order_url(order: Order) -> str:
     return f"{settings.SITE_URL}/orders/{order.pk}/"
 
 
-def member_recipients(cooperative: Cooperative, *, exclude: Any = None) -> list[tuple[str, str]]:
-    """(e-mail, language) of every active member (all roles: members follow orders too)."""
+class Recipient(NamedTuple):
+    email: str
+    language: str
+    time_zone: str
+
+
+def member_recipients(cooperative: Cooperative, *, exclude: Any = None) -> list[Recipient]:
+    """The e-mail, language and zone of every active member (all roles: members follow orders
+    too)."""
     return members_recipients([cooperative.pk], exclude=exclude).get(cooperative.pk, [])
 
 
 def members_recipients(
     cooperative_ids: list[int], *, exclude: Any = None
-) -> dict[int, list[tuple[str, str]]]:
+) -> dict[int, list[Recipient]]:
     """`member_recipients` of several cooperatives in one query, by cooperative id."""
     users = User.objects.filter(memberships__cooperative__in=cooperative_ids, is_active=True)
     if exclude is not None and getattr(exclude, "pk", None):
         users = users.exclude(pk=exclude.pk)
-    found: dict[int, set[tuple[str, str]]] = {}
-    for cooperative_id, email, language in users.values_list(
-        "memberships__cooperative_id", "email", "language"
+    found: dict[int, set[Recipient]] = {}
+    for cooperative_id, email, language, time_zone in users.values_list(
+        "memberships__cooperative_id", "email", "language", "time_zone"
     ):
-        found.setdefault(cooperative_id, set()).add((email, language))
-    return {cooperative_id: sorted(pairs) for cooperative_id, pairs in found.items()}
+        found.setdefault(cooperative_id, set()).add(Recipient(email, language, time_zone))
+    return {cooperative_id: sorted(people) for cooperative_id, people in found.items()}
 
 
 def member_emails(cooperative: Cooperative, *, exclude: Any = None) -> list[str]:
-    return sorted({email for email, _language in member_recipients(cooperative, exclude=exclude)})
+    return sorted({person.email for person in member_recipients(cooperative, exclude=exclude)})
 
 
 def notify_cooperatives(notices: list[tuple[Cooperative, Compose]], *, exclude: Any = None) -> None:
@@ -73,19 +81,19 @@ def compose_notices(
     notices: list[tuple[Cooperative, Compose]], *, exclude: Any = None
 ) -> list[Email]:
     """The e-mails of these notices: one query for the recipients of all the cooperatives, each
-    message composed once per language."""
+    message composed once per language and time zone (its times in the reader's)."""
     recipients = members_recipients(
         sorted({cooperative.pk for cooperative, _compose in notices}), exclude=exclude
     )
     messages = []
     for cooperative, compose in notices:
-        rendered: dict[str, tuple[str, str]] = {}
-        for email, language in recipients.get(cooperative.pk, []):
-            language = language or settings.LANGUAGE_CODE
-            if language not in rendered:
-                with translation.override(language):
-                    rendered[language] = compose()
-            subject, body = rendered[language]
+        rendered: dict[tuple[str, str], tuple[str, str]] = {}
+        for email, language, time_zone in recipients.get(cooperative.pk, []):
+            reader = (language or settings.LANGUAGE_CODE, time_zone)
+            if reader not in rendered:
+                with written_for(*reader):
+                    rendered[reader] = compose()
+            subject, body = rendered[reader]
             messages.append(Email(to=email, subject=subject, body=body))
     return messages
 
@@ -331,7 +339,7 @@ def notify_payment_received(checkout: Any) -> None:
 
 
 def notify_payment_failed(checkout: Any, reason: str, expires_at: Any) -> None:
-    deadline = expires_at.strftime("%Y-%m-%d %H:%M %Z")
+    """The buyer's members hear the card failed and until when (in each one's zone) to retry."""
     _tell_checkout_buyer(
         checkout,
         gettext_lazy("Card payment for checkout #%(number)s failed"),
@@ -340,7 +348,7 @@ def notify_payment_failed(checkout: Any, reason: str, expires_at: Any) -> None:
             % {"total": total, "reason": reason}
             + "\n\n"
             + _("Try again with another card before %(deadline)s: %(url)s")
-            % {"deadline": deadline, "url": checkout_pay_url(checkout)}
+            % {"deadline": format_when(expires_at), "url": checkout_pay_url(checkout)}
             + "\n"
             + _("After that the orders are cancelled and the goods released.")
         ),

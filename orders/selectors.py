@@ -21,6 +21,7 @@ from marketplace.models import Listing
 from orders import agreed, payments, permissions
 from orders.labels import with_refund_status
 from orders.models import Cart, CartLine, Checkout, Invoice, InvoiceKind, Message, Order, OrderEvent
+from orders.pricing import credit_max
 from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
 from orders.state import Side
 
@@ -464,17 +465,16 @@ def checkout_credit_offers(summary: CartSummary) -> list[CreditOffer]:
         for currency in group.totals:
             if available.get(currency, 0) <= 0:
                 continue
-            most = sum(
-                view.line_total.amount
-                * (
-                    view.line.listing.credit_share_bps
-                    if view.line.listing is not None
-                    and view.line.listing.credit_share_bps is not None
-                    else group.seller.credit_share_bps
-                )
-                // 10_000
-                for view in group.lines
-                if view.line.currency == currency
+            most = credit_max(
+                (
+                    (
+                        view.line_total.amount,
+                        view.line.listing.credit_share_bps if view.line.listing else None,
+                    )
+                    for view in group.lines
+                    if view.line.currency == currency
+                ),
+                group.seller.credit_share_bps,
             )
             if most > 0:
                 offers.append(CreditOffer(group.seller, currency, most, available[currency]))

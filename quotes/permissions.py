@@ -2,8 +2,35 @@
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
+
 from cooperatives.permissions import can_manage_cooperative, is_member
-from quotes.models import Rfq, Visibility
+from marketplace.models import Listing
+from marketplace.state import ListingStatus
+from quotes.models import Quote, Rfq, Visibility
+
+
+def rfq_for_sellers(cooperative_ids: list[int]) -> Q:
+    """The one rule of which requests a seller may see and answer, as a filter on requests: a
+    private request is for the cooperatives it names; an open one for any cooperative with a
+    published listing in its category (or below it), in its region when it names one; and a
+    request stays with a cooperative that quoted on it. Never the buyer's own."""
+    invited = Rfq.invited.through.objects.filter(
+        rfq_id=OuterRef("pk"), cooperative_id__in=cooperative_ids
+    )
+    in_category = Listing.objects.filter(
+        cooperative_id__in=cooperative_ids,
+        status=ListingStatus.PUBLISHED,
+        category__path__startswith=OuterRef("category__path"),
+    )
+    in_region = in_category.filter(cooperative__region__iexact=OuterRef("region"))
+    quoted = Quote.objects.filter(rfq_id=OuterRef("pk"), seller_id__in=cooperative_ids)
+    return (
+        Q(visibility=Visibility.PRIVATE, pk__in=invited.values("rfq_id"))
+        | Q(Exists(in_category), visibility=Visibility.OPEN, region="")
+        | Q(Exists(in_region), ~Q(region=""), visibility=Visibility.OPEN)
+        | Q(Exists(quoted))
+    ) & ~Q(buyer_id__in=cooperative_ids)
 
 
 def can_publish_rfq(user: Any, buyer: Any) -> bool:
@@ -12,13 +39,9 @@ def can_publish_rfq(user: Any, buyer: Any) -> bool:
 
 
 def is_invited(rfq: Rfq, seller: Any) -> bool:
-    """A private request is for the cooperatives it names; an open one for any cooperative whose
-    region matches (when it names one) and that sells in its category (checked by the selector)."""
-    if seller.pk == rfq.buyer_id:
-        return False
-    if rfq.visibility == Visibility.PRIVATE:
-        return rfq.invited.filter(pk=seller.pk).exists()
-    return not rfq.region or seller.region.casefold() == rfq.region.casefold()
+    """Whether the request is for this seller, by the rule of `rfq_for_sellers` (the same the
+    lists and pages use)."""
+    return Rfq.objects.filter(pk=rfq.pk).filter(rfq_for_sellers([seller.pk])).exists()
 
 
 def can_view_rfq(user: Any, rfq: Rfq, seller: Any = None) -> bool:

@@ -21,8 +21,6 @@ from django.http import Http404
 from cooperatives.models import Cooperative, Membership
 from cooperatives.permissions import is_member, prime_roles
 from cooperatives.state import VerificationStatus
-from marketplace.models import Listing
-from marketplace.state import ListingStatus
 from quotes import permissions
 from quotes.models import (
     Agreement,
@@ -36,7 +34,6 @@ from quotes.models import (
     StandingOrder,
     StandingOrderDraft,
     StandingOrderLine,
-    Visibility,
 )
 
 BUYER, SELLER = "buyer", "seller"
@@ -65,26 +62,6 @@ def _check_member(user: Any, cooperative: Cooperative) -> None:
 # Requests for quotes ---------------------------------------------------------------------------
 
 
-def rfq_seen_as_seller(cooperative_ids: list[int]) -> Q:
-    """The requests these cooperatives see as sellers (invited, matching an open one, quoted)."""
-    invited = Rfq.invited.through.objects.filter(
-        rfq_id=OuterRef("pk"), cooperative_id__in=cooperative_ids
-    )
-    in_category = Listing.objects.filter(
-        cooperative_id__in=cooperative_ids,
-        status=ListingStatus.PUBLISHED,
-        category__path__startswith=OuterRef("category__path"),
-    )
-    in_region = in_category.filter(cooperative__region__iexact=OuterRef("region"))
-    quoted = Quote.objects.filter(rfq_id=OuterRef("pk"), seller_id__in=cooperative_ids)
-    return (
-        Q(visibility=Visibility.PRIVATE, pk__in=invited.values("rfq_id"))
-        | Q(Exists(in_category), visibility=Visibility.OPEN, region="")
-        | Q(Exists(in_region), ~Q(region=""), visibility=Visibility.OPEN)
-        | Q(Exists(quoted))
-    ) & ~Q(buyer_id__in=cooperative_ids)
-
-
 def _rfq_rows(queryset: QuerySet[Rfq]) -> QuerySet[Rfq]:
     return queryset.select_related("buyer", "category").order_by("-created_at", "-id")
 
@@ -97,7 +74,9 @@ def rfq_list_for_cooperative(
     _check_member(user, cooperative)
     queryset = Rfq.objects.filter(
         _by_role(
-            role, as_buyer=Q(buyer=cooperative), as_seller=rfq_seen_as_seller([cooperative.pk])
+            role,
+            as_buyer=Q(buyer=cooperative),
+            as_seller=permissions.rfq_for_sellers([cooperative.pk]),
         )
     )
     if status:
@@ -137,7 +116,7 @@ def rfq_get_visible(*, user: Any, rfq_id: int) -> RfqAccess:
         return RfqAccess(rfq, is_buyer=True)
     seller_ids = list(
         Rfq.objects.filter(pk=rfq.pk)
-        .filter(rfq_seen_as_seller(ids))
+        .filter(permissions.rfq_for_sellers(ids))
         .values_list("pk", flat=True)[:1]
     )
     if not seller_ids:
@@ -145,7 +124,7 @@ def rfq_get_visible(*, user: Any, rfq_id: int) -> RfqAccess:
     sellers = [
         cooperative
         for cooperative in Cooperative.objects.filter(pk__in=ids).order_by("pk")
-        if Rfq.objects.filter(pk=rfq.pk).filter(rfq_seen_as_seller([cooperative.pk])).exists()
+        if permissions.is_invited(rfq, cooperative)
     ]
     return RfqAccess(rfq, is_buyer=False, sellers=sellers)
 
@@ -215,10 +194,7 @@ def message_list(*, access: RfqAccess, seller: Cooperative | None) -> QuerySet[R
     a seller reads only its own thread (naming another is a 404)."""
     if seller is None or not (access.is_buyer or seller.pk in access.seller_ids):
         raise Http404("No such thread.")
-    if access.is_buyer and not (
-        permissions.is_invited(access.rfq, seller)
-        or Quote.objects.filter(rfq=access.rfq, seller=seller).exists()
-    ):
+    if access.is_buyer and not permissions.is_invited(access.rfq, seller):
         raise Http404("No such thread.")  # a cooperative the request never reached
     return (
         RfqMessage.objects.filter(rfq=access.rfq, seller=seller)
@@ -362,14 +338,9 @@ def rfq_get_as_seller(*, user: Any, rfq_id: int, slug: str) -> RfqAccess:
     ids = _cooperative_ids(user)
     seller = Cooperative.objects.filter(pk__in=ids, slug=slug).first() if ids else None
     rfq = _rfq_rows(Rfq.objects.filter(pk=rfq_id)).prefetch_related(_attachments()).first()
-    if seller is None or rfq is None or not rfq_concerns_seller(rfq, seller):
+    if seller is None or rfq is None or not permissions.is_invited(rfq, seller):
         raise Http404("No request with this id.")
     return RfqAccess(rfq, is_buyer=False, sellers=[seller])
-
-
-def rfq_concerns_seller(rfq: Rfq, seller: Cooperative) -> bool:
-    """Whether the request is for this seller (invited, matching an open one, or quoted)."""
-    return Rfq.objects.filter(pk=rfq.pk).filter(rfq_seen_as_seller([seller.pk])).exists()
 
 
 def cooperatives_to_invite(

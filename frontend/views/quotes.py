@@ -42,6 +42,7 @@ from frontend.views.common import (
 from marketplace.selectors import category_find
 from orders import selectors as order_selectors
 from orders.services import rfq_award
+from quotes import permissions as quote_permissions
 from quotes import selectors, services
 from quotes.models import Quote, QuoteVersion, Rfq
 from quotes.services import QuoteLineInput, QuoteTerms
@@ -296,7 +297,7 @@ def rfq_message(request: SignedInRequest, rfq_id: int) -> HttpResponse:
     view = _rfq_view(request, rfq_id, request.POST.get("as", ""))
     form = MessageForm(request.POST)
     seller = view.seller or cooperative_find_by_slug(request.POST.get("seller", ""))
-    if seller is None or not selectors.rfq_concerns_seller(view.rfq, seller):
+    if seller is None or not quote_permissions.is_invited(view.rfq, seller):
         raise Http404("No such thread.")
     if form.is_valid():
         done = attempt(

@@ -8,6 +8,7 @@ once `credit.services.credit_transfer_check` allows it: it refuses (409) a payme
 take the buyer below its line or the seller above its upper limit; the caller's transaction then rolls back whole, so nothing is half-posted. Locks: the
 order (the caller's, or taken here), then its invoice, then the credit accounts."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from core.money import Money
 from marketplace.models import Listing
 from orders.models import MAX_AMOUNT, Invoice, Order
 from orders.payments.rails import rail_for
+from orders.pricing import credit_max
 from orders.receivables import books
 from orders.receivables.models import InvoicePayment, OrderCreditPayment
 from orders.receivables.selectors import invoice_of
@@ -40,24 +42,43 @@ def clean_credit_amount(amount: Any, field: str = "amount") -> int:
     return amount
 
 
+def orders_credit_max(
+    orders: Sequence[Order], listing_shares: dict[int, int | None] | None = None
+) -> dict[int, int]:
+    """By order id, the most of each order its seller accepts in credit: the share agreed on the
+    order (a quote or an agreement), else per line the listing's share or, without one, the
+    seller's. One query for all the orders' listings (none when the caller read them: a
+    checkout), with the orders' lines and sellers loaded by the caller."""
+    if listing_shares is None:
+        listing_ids = {
+            line.listing_id
+            for order in orders
+            if order.credit_share_bps is None
+            for line in order.lines.all()
+            if line.listing_id
+        }
+        listing_shares = (
+            dict(Listing.objects.filter(pk__in=listing_ids).values_list("pk", "credit_share_bps"))
+            if listing_ids
+            else {}
+        )
+    return {
+        order.pk: order.total_amount * order.credit_share_bps // FULL_SHARE_BPS
+        if order.credit_share_bps is not None
+        else credit_max(
+            (
+                (line.line_total_amount, listing_shares.get(line.listing_id or 0))
+                for line in order.lines.all()
+            ),
+            order.seller.credit_share_bps,
+        )
+        for order in orders
+    }
+
+
 def order_credit_max(order: Order) -> int:
-    """The most of the order its seller accepts in credit: the share agreed on the order (a
-    quote or an agreement), else per line the listing's share or, without one, the seller's."""
-    if order.credit_share_bps is not None:
-        return order.total_amount * order.credit_share_bps // FULL_SHARE_BPS
-    lines = list(order.lines.all())
-    listed = Listing.objects.filter(
-        pk__in=[line.listing_id for line in lines if line.listing_id]
-    ).values_list("pk", "credit_share_bps")
-    overrides: dict[int | None, int] = {pk: bps for pk, bps in listed if bps is not None}
-    seller_bps = order.seller.credit_share_bps
-    return sum(
-        (
-            line.line_total_amount * overrides.get(line.listing_id, seller_bps) // FULL_SHARE_BPS
-            for line in lines
-        ),
-        0,
-    )
+    """`orders_credit_max` of one order."""
+    return orders_credit_max([order])[order.pk]
 
 
 def order_credit_paid(order: Order) -> int:
@@ -70,16 +91,19 @@ def order_credit_paid(order: Order) -> int:
     return int(payments.aggregate(total=Sum("amount"))["total"] or 0)
 
 
-def ensure_credit_share(order: Order, amount: int) -> None:
-    """Refuse (409) a credit payment past the share of the order its seller accepts."""
-    most = order_credit_max(order)
+def ensure_credit_share(
+    order: Order, amount: int, *, most: int | None = None, paid: int | None = None
+) -> None:
+    """Refuse (409) a credit payment past the share of the order its seller accepts (`most` and
+    `paid` when the caller knows them, as a checkout does of the orders it just made)."""
+    most = order_credit_max(order) if most is None else most
     if most <= 0:
         raise DomainError(
             _("%(seller)s accepts no part of this order in mutual credit; nothing was paid.")
             % {"seller": order.seller.name},
             code="credit_not_accepted",
         )
-    paid = order_credit_paid(order)
+    paid = order_credit_paid(order) if paid is None else paid
     if paid + amount > most:
         raise DomainError(
             _(
@@ -96,11 +120,18 @@ def ensure_credit_share(order: Order, amount: int) -> None:
 
 
 def order_credit_record(
-    *, order: Order, actor: Any, amount: int, idempotency_key: str = ""
+    *,
+    order: Order,
+    actor: Any,
+    amount: int,
+    idempotency_key: str = "",
+    new_order_credit_max: int | None = None,
 ) -> tuple[OrderCreditPayment, bool]:
     """Pay `amount` of an order that has no invoice yet in credit (the caller holds the order's
     lock and judged the actor): the share, then both limits, then one entry. Returns the
-    payment and whether it is the replay of an earlier one with the same key."""
+    payment and whether it is the replay of an earlier one with the same key. A checkout paying
+    the orders it just made names each one's share (`new_order_credit_max`): nothing is paid of
+    a new order yet, so neither is read."""
     amount = clean_credit_amount(amount)
     if idempotency_key:
         first = OrderCreditPayment.objects.filter(order=order, idempotency_key=idempotency_key)
@@ -121,7 +152,10 @@ def order_credit_record(
             _("This order is no longer open to payment; nothing was paid."),
             code="credit_order_not_open",
         )
-    ensure_credit_share(order, amount)
+    if new_order_credit_max is None:
+        ensure_credit_share(order, amount)
+    else:
+        ensure_credit_share(order, amount, most=new_order_credit_max, paid=0)
     payment = OrderCreditPayment.objects.create(
         order=order,
         amount=amount,

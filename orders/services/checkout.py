@@ -31,7 +31,7 @@ from orders import agreed, notifications, payments, permissions
 from orders.events import EventKind
 from orders.models import MAX_AMOUNT, Cart, CartLine, Checkout, Order, OrderEvent, OrderLine
 from orders.pricing import OrderTotals, line_total, order_totals
-from orders.receivables.credit import order_credit_record
+from orders.receivables.credit import order_credit_record, orders_credit_max
 from orders.rules import listing_unavailable, price_changed, quantity_problem
 from orders.state import OrderStatus
 
@@ -369,7 +369,7 @@ def checkout_place(
     orders = create_orders(checkout, plans, listings, actor, terms=terms)
     if lines is None:
         CartLine.objects.filter(pk__in=[line.pk for line in chosen]).delete()
-    _settle_in_credit(orders, credit or {}, rail, actor)
+    _settle_in_credit(orders, listings, credit or {}, rail, actor)
     _placed(checkout, orders)
     return CheckoutResult(checkout, is_replay=False)
 
@@ -568,7 +568,13 @@ def _plan_orders(
     return plans
 
 
-def _settle_in_credit(orders: list[Order], credit: dict[str, int], rail: Any, actor: Any) -> None:
+def _settle_in_credit(
+    orders: list[Order],
+    listings: dict[int, Listing],
+    credit: dict[str, int],
+    rail: Any,
+    actor: Any,
+) -> None:
     """Pay the asked part of each seller's order in mutual credit (an invoice checkout's; the
     rest stays due on the invoice), within the seller's share and both limits: one entry per
     order, and any refusal ends the whole checkout (nothing is half-posted)."""
@@ -590,9 +596,17 @@ def _settle_in_credit(orders: list[Order], credit: dict[str, int], rail: Any, ac
                 ]
             }
         )
-    for order in orders:  # in seller order, as the orders were made
-        if order.seller.slug in asked:
-            order_credit_record(order=order, actor=actor, amount=asked[order.seller.slug])
+    paying = [order for order in orders if order.seller.slug in asked]
+    # The shares from the listings locked above: no query per order, however many sellers.
+    shares = {pk: listing.credit_share_bps for pk, listing in listings.items()}
+    most = orders_credit_max(paying, listing_shares=shares)
+    for order in paying:  # in seller order, as the orders were made
+        order_credit_record(
+            order=order,
+            actor=actor,
+            amount=asked[order.seller.slug],
+            new_order_credit_max=most[order.pk],
+        )
 
 
 def _placed(checkout: Checkout, orders: list[Order]) -> None:

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperatives.models import MANAGING_ROLES, Cooperative, Membership
@@ -23,7 +23,8 @@ from core import uploads
 from core.email import Email, send_emails
 from core.errors import DomainError, NotFound, NotPermitted
 from core.models import private_file_name
-from core.reference import country_time_zone, currency_codes
+from core.reference import currency_codes
+from core.timezones import format_when, written_for
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
 from quotes import permissions
@@ -94,7 +95,7 @@ def _event(
 
 
 def seller_zone(seller: Cooperative) -> str:
-    return seller.time_zone or country_time_zone(seller.country)
+    return seller.zone_name
 
 
 @transaction.atomic
@@ -192,14 +193,15 @@ def matching_sellers(rfq: Rfq) -> list[Cooperative]:
 
 
 def tell_sellers(rfq: Rfq, seller_ids: list[int]) -> int:
-    """E-mail the owners and admins of each seller, each in their own language."""
+    """E-mail the owners and admins of each seller, each in their own language, with the
+    deadline in their own zone."""
     people = Membership.objects.filter(
         cooperative_id__in=seller_ids, role__in=MANAGING_ROLES, user__is_active=True
-    ).values_list("user__email", "user__language")
+    ).values_list("user__email", "user__language", "user__time_zone")
     url = f"{settings.SITE_URL}/rfqs/{rfq.pk}/"
     emails = []
-    for email, language in sorted(set(people)):
-        with translation.override(language or settings.LANGUAGE_CODE):
+    for email, language, time_zone in sorted(set(people)):
+        with written_for(language, time_zone):
             emails.append(
                 Email(
                     email,
@@ -213,7 +215,7 @@ def tell_sellers(rfq: Rfq, seller_ids: list[int]) -> int:
                         "title": rfq.title,
                         "quantity": rfq.quantity,
                         "unit": rfq.unit,
-                        "deadline": rfq.answers_due_at.date().isoformat(),
+                        "deadline": format_when(rfq.answers_due_at),
                         "url": url,
                     },
                 )

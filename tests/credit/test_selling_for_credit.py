@@ -4,6 +4,8 @@ same transaction or not at all, orders paid in credit before their invoice, and 
 back when an order is declined; `POST /credit/payments/` refuses with a 409 naming the problem."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from credit.models import CreditAccount
 from credit.selectors import system_total
@@ -13,7 +15,7 @@ from orders.models import Invoice, InvoiceKind, Order
 from orders.receivables.models import InvoicePayment, OrderCreditPayment
 from tests.conftest import client_for
 from tests.credit.test_credit import join, set_line
-from tests.factories import ListingFactory
+from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
 from tests.frontend.helpers import browser_for, text
 from tests.frontend.ordering import add_to_cart as add_page_line
 from tests.frontend.ordering import checkout_form, form_inputs
@@ -262,3 +264,43 @@ def test_the_seller_chooses_its_share_on_its_profile_page(market):
     assert saved.status_code == 302, text(saved)
     seller.refresh_from_db()
     assert seller.credit_share_bps == 2_500
+
+
+# What settling one more order in credit at checkout costs: the payment row and its journal
+# entry (the system, the credit accounts locked, both balances, the four ledger accounts (the
+# seller's receivable made on its first sale), the entry's key checked, the entry and its lines,
+# in three savepoints). The seller's share is taken from the listings the checkout locked, so the listings,
+# invoices and earlier payments are not read again per order.
+CREDIT_ORDER_QUERIES = 19
+SHARE_TABLES = (
+    'FROM "marketplace_listing"',
+    'FROM "orders_invoice"',
+    '"orders_ordercreditpayment"."order_id" =',
+)
+
+
+def test_a_checkout_paying_several_sellers_in_credit_reads_their_shares_once(
+    system, pair, committee
+):
+    (buyer, buyer_owner), _ = pair
+    join(buyer_owner, system, buyer)
+    set_line(committee[0], CreditAccount.objects.get(cooperative=buyer), -5_000_00, 10_000_00)
+    counts, share_reads = {}, {}
+    for sellers in (1, 2, 4):  # the first warms what a process reads once (content types)
+        asked = []
+        for _ in range(sellers):
+            seller = CooperativeFactory(credit_share_bps=5_000)
+            join(MembershipFactory(cooperative=seller, role="owner").user, system, seller)
+            listing = ListingFactory(cooperative=seller, price_amount=100_00, currency="ARS")
+            add_to_cart(buyer_owner, buyer, listing, 1)
+            asked.append({"seller": seller.slug, "credit_amount": 50_00})
+        with CaptureQueriesContext(connection) as queries:
+            placed = checkout(buyer_owner, buyer, key=f"credit-{sellers}", credit=asked)
+        assert placed.status_code == 201, placed.content
+        counts[sellers] = len(queries)
+        share_reads[sellers] = sum(
+            any(table in query["sql"] for table in SHARE_TABLES) for query in queries
+        )
+    assert OrderCreditPayment.objects.count() == 7
+    assert share_reads[4] == share_reads[2], share_reads
+    assert (counts[4] - counts[2]) / 2 <= CREDIT_ORDER_QUERIES, counts

@@ -1,7 +1,10 @@
 """Helpers for page tests: sign-in clients, htmx headers, images and small HTML probes."""
 
 import io
+import re
+from html import unescape
 from html.parser import HTMLParser
+from typing import Any
 
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -79,3 +82,14 @@ def elements(html: str) -> Elements:
     parser = Elements()
     parser.feed(html)
     return parser
+
+
+def row_legends(response: Any) -> list[str]:
+    """The labels of a form's rows (quote lines, agreement prices, standing-order lines), as a
+    screen reader announces each one."""
+    return [
+        unescape(label).strip()
+        for label in re.findall(
+            r'<fieldset class="quote-line">\s*<legend>(.*?)</legend>', response.content.decode()
+        )
+    ]

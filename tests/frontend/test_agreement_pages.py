@@ -12,8 +12,8 @@ from quotes import services
 from quotes.models import Agreement, BuyerGroup, StandingOrder, StandingOrderDraft
 from quotes.state import AgreementStatus
 from tests.conftest import client_for
-from tests.factories import ListingFactory, MembershipFactory
-from tests.frontend.helpers import browser_for, messages_of, text
+from tests.factories import CategoryFactory, ListingFactory, MembershipFactory
+from tests.frontend.helpers import browser_for, messages_of, row_legends, text
 from tests.quotes.helpers import agreement, seller
 
 pytestmark = pytest.mark.django_db
@@ -206,4 +206,38 @@ def test_a_standing_order_is_refused_on_the_form_and_hidden_from_whoever_may_not
     for person in (owner, member, seller("Otra")[1]):
         assert browser_for(person).get(url).status_code == 404
         assert browser_for(person).post(url, data).status_code == 404
+    assert not StandingOrder.objects.exists()
+
+
+def test_each_row_is_labelled_with_what_it_prices_in_the_readers_language(
+    dairy, buyer_coop, buyer_owner
+):
+    coop, owner, listing = dairy
+    CategoryFactory(name="Lácteos", slug="lacteos")
+    browser = browser_for(owner)
+    url = f"/my/cooperatives/{coop.slug}/agreements/new/"
+    empty = browser.get(url, HTTP_ACCEPT_LANGUAGE="es")
+    assert row_legends(empty) and set(row_legends(empty)) == {"Nueva línea"}
+    rows = {
+        "prices-0-listing": str(listing.pk),
+        "prices-0-fixed_price": "40",
+        "prices-1-category": "lacteos",
+        "prices-1-discount": "5",
+    }
+    # No buyer named: the form comes back, each row named by what it prices.
+    again = browser.post(url, proposal(**rows), HTTP_ACCEPT_LANGUAGE="pt-br")
+    assert row_legends(again) == ["Leche entera", "Lácteos (a categoria inteira)"]
+    proposed = agreement(coop, owner, listing, accept=(buyer_coop, buyer_owner), buyer=buyer_coop)
+    standing = f"/agreements/{proposed.pk}/standing-order/"
+    buyer = browser_for(buyer_owner)
+    assert set(row_legends(buyer.get(standing, HTTP_ACCEPT_LANGUAGE="pt-br"))) == {"Nova linha"}
+    half = {
+        "schedule": "weekly",
+        "starts_on": "2027-01-04",
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-listing": str(listing.pk),  # no quantity: refused on its row
+    }
+    refused = buyer.post(standing, half, HTTP_ACCEPT_LANGUAGE="es")
+    assert row_legends(refused) == ["Leche entera", "Nueva línea"]
     assert not StandingOrder.objects.exists()

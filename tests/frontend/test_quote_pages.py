@@ -15,9 +15,22 @@ from quotes import services
 from quotes.models import BuyerGroup, Quote, Rfq, RfqAttachment, StandingOrderDraft
 from quotes.state import AgreementStatus, DraftStatus, QuoteStatus
 from tests.factories import ListingFactory, MembershipFactory
-from tests.frontend.helpers import browser_for, messages_of, pdf_upload, png_upload, text
+from tests.frontend.helpers import (
+    browser_for,
+    messages_of,
+    pdf_upload,
+    png_upload,
+    row_legends,
+    text,
+)
 from tests.frontend.ordering import form_inputs
-from tests.quotes.helpers import publish, seller, terms, weekly_standing_order
+from tests.quotes.helpers import (
+    open_printing_request,
+    publish,
+    seller,
+    terms,
+    weekly_standing_order,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -106,8 +119,11 @@ def test_counters_are_new_versions_newest_first_until_the_bound(world):
     quote, buyer = world["quote"], browser_for(world["buyer_owner"])
     url = f"/quotes/{quote.pk}/"
     for price in ("110,00", "105,00", "100,00"):
-        form = form_inputs(text(buyer.get(url, HTTP_ACCEPT_LANGUAGE="es")), f"{url}counter/")
+        shown = buyer.get(url, HTTP_ACCEPT_LANGUAGE="es")
+        form = form_inputs(text(shown), f"{url}counter/")
         assert form["lines-0-description"] == "Folletos A5 color"  # prefilled from the latest
+        assert row_legends(shown)[0] == "Folletos A5 color"  # each row named by what it is
+        assert set(row_legends(shown)[1:]) == {"Nueva línea"}
         form["lines-0-unit_price"] = price
         assert buyer.post(f"{url}counter/", form, HTTP_ACCEPT_LANGUAGE="es").status_code == 302
     page = text(buyer.get(url, HTTP_ACCEPT_LANGUAGE="es"))
@@ -311,3 +327,19 @@ def test_a_standing_order_draft_shows_the_flag_and_is_confirmed_or_skipped(buyer
     assert (
         stranger.post(f"/standing-orders/{standing.pk}/drafts/{newer.pk}/skip/").status_code == 404
     )
+
+
+def test_an_open_request_outside_the_cooperatives_category_is_a_404_page(buyer_coop, buyer_owner):
+    rfq, (grocer, grocer_owner), (_printer, printer_owner) = open_printing_request(
+        buyer_coop, buyer_owner
+    )
+    browser = browser_for(grocer_owner)
+    assert browser.get(f"/rfqs/{rfq.pk}/").status_code == 404
+    assert browser.get(f"/rfqs/{rfq.pk}/?as={grocer.slug}").status_code == 404
+    assert browser.post(f"/rfqs/{rfq.pk}/quote/", {"as": grocer.slug}).status_code == 404
+    written = browser.post(f"/rfqs/{rfq.pk}/messages/", {"as": grocer.slug, "body": "Hola"})
+    assert written.status_code == 404
+    buyer = browser_for(buyer_owner)
+    to_grocer = buyer.post(f"/rfqs/{rfq.pk}/messages/", {"seller": grocer.slug, "body": "Hola"})
+    assert to_grocer.status_code == 404
+    assert browser_for(printer_owner).get(f"/rfqs/{rfq.pk}/").status_code == 200

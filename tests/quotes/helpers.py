@@ -8,7 +8,12 @@ from django.utils import timezone
 from quotes import services
 from quotes.models import Agreement, Rfq, StandingOrder
 from quotes.services import QuoteLineInput, QuoteTerms
-from tests.factories import CooperativeFactory, MembershipFactory
+from tests.factories import (
+    CategoryFactory,
+    CooperativeFactory,
+    ListingFactory,
+    MembershipFactory,
+)
 
 
 def seller(name: str, country: str = "AR") -> tuple[Any, Any]:
@@ -75,3 +80,14 @@ def weekly_standing_order(
         starts_on=starts_on,
         lines=[(listing.pk, quantity)],
     )
+
+
+def open_printing_request(buyer: Any, actor: Any) -> tuple[Rfq, Any, Any]:
+    """An open request of the buyer's for printing, with (cooperative, owner) of a grocer, which
+    sells food only, and of a printer, which sells in the category."""
+    printing, food = CategoryFactory(name="Imprenta"), CategoryFactory(name="Alimentos")
+    grocer = seller("Almacén Cooperativo")
+    ListingFactory(cooperative=grocer[0], category=food)
+    printer = seller("Gráfica Sur")
+    ListingFactory(cooperative=printer[0], category=printing)
+    return publish(buyer, actor, [], visibility="open", category=printing), grocer, printer

@@ -6,15 +6,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.errors import NotFound
 from marketplace.models import Listing
+from marketplace.state import ListingStatus
 from orders.models import Invoice, Order
 from orders.services import order_accept
 from quotes import services
-from quotes.models import Agreement, BuyerGroup
+from quotes.models import Agreement, BuyerGroup, Quote, RfqMessage
 from tests.conftest import client_for
 from tests.factories import ListingFactory
 from tests.quotes import helpers
-from tests.quotes.helpers import publish, seller, terms
+from tests.quotes.helpers import open_printing_request, publish, seller, terms
 
 pytestmark = pytest.mark.django_db
 
@@ -367,3 +369,40 @@ def test_standing_order_over_the_api(
     assert listing.stock == 70
     twice = client.post(f"/api/v1/standing-orders/{standing_id}/drafts/{second['id']}/confirm/")
     assert twice.status_code == 409
+
+
+def test_an_open_request_is_closed_to_a_cooperative_outside_its_category(buyer_coop, buyer_owner):
+    """The category rule of the lists holds on the request's id too: a cooperative that sells
+    food cannot open, quote on or be written to about a printing request."""
+    rfq, (grocer, grocer_owner), (printer, printer_owner) = open_printing_request(
+        buyer_coop, buyer_owner
+    )
+    grocer_api = client_for(grocer_owner)
+    assert grocer_api.get(f"/api/v1/rfqs/{rfq.pk}/").status_code == 404
+    quoted = grocer_api.post(
+        f"/api/v1/rfqs/{rfq.pk}/quotes/", {**_terms(90), "cooperative": grocer.slug}, format="json"
+    )
+    assert quoted.status_code == 404
+    with pytest.raises(NotFound):
+        services.quote_submit(rfq=rfq, seller=grocer, actor=grocer_owner, terms=terms(90))
+    # The buyer cannot open a thread with a cooperative the request never reached.
+    buyer_api = client_for(buyer_owner)
+    thread = f"/api/v1/rfqs/{rfq.pk}/messages/?seller={grocer.slug}"
+    assert buyer_api.get(thread).status_code == 404
+    posted = buyer_api.post(
+        f"/api/v1/rfqs/{rfq.pk}/messages/", {"body": "¿Cotizan?", "seller": grocer.slug}
+    )
+    assert posted.status_code == 404
+    assert not RfqMessage.objects.filter(rfq=rfq).exists()
+    assert not Quote.objects.filter(rfq=rfq).exists()
+    # The printer, in the category, quotes; it keeps its quote when its listing is archived.
+    printer_api = client_for(printer_owner)
+    sent = printer_api.post(
+        f"/api/v1/rfqs/{rfq.pk}/quotes/", {**_terms(90), "cooperative": printer.slug}, format="json"
+    )
+    assert sent.status_code == 201
+    Listing.objects.filter(cooperative=printer).update(status=ListingStatus.ARCHIVED)
+    quote = Quote.objects.get(rfq=rfq)
+    services.quote_counter(quote=quote, actor=buyer_owner, terms=terms(80))
+    answer = printer_api.post(f"/api/v1/quotes/{quote.pk}/counter/", _terms(85), format="json")
+    assert answer.status_code == 201, answer.content
