@@ -5,6 +5,7 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -19,6 +20,12 @@ def _major(amount: int, currency: str) -> str:
     return str(Money(amount, currency).as_decimal())
 
 
+def _day(row: StatementRow) -> str:
+    """The entry's day in the reader's zone (the active one: the statement page's and its date
+    filter's), not UTC's: an entry at 22:30 in Montevideo is that day's, not the next."""
+    return timezone.localtime(row.entry.occurred_at).date().isoformat()
+
+
 def statement_csv(rows: Sequence[StatementRow]) -> str:
     """The statement as CSV, amounts in major units (1500.00)."""
     out = io.StringIO()
@@ -27,7 +34,7 @@ def statement_csv(rows: Sequence[StatementRow]) -> str:
     for row in rows:
         writer.writerow(
             [
-                row.entry.occurred_at.date().isoformat(),
+                _day(row),
                 row.entry.kind,
                 row.entry.memo,
                 row.currency,
@@ -53,7 +60,7 @@ def statement_pdf(rows: Sequence[StatementRow], *, title: str, locale: str = "en
         pdf,
         (
             (
-                row.entry.occurred_at.date().isoformat(),
+                _day(row),
                 row.entry.get_kind_display(),
                 row.entry.memo,
                 Money(row.amount, row.currency).format(locale),

@@ -230,3 +230,29 @@ def test_a_proof_in_the_private_bucket_is_handed_out_by_signed_url_only(
     assert fetched.status_code == 200
     assert fetched.content.startswith(b"%PDF-")
     assert "comprobante.pdf" in fetched.headers["Content-Disposition"]
+
+
+def test_a_statement_file_dates_each_entry_in_the_readers_zone():
+    """The CSV and PDF say the day the statement page and its date filter say (the reader's
+    zone), not UTC's: 22:30 in Montevideo on 7 December is 01:30 UTC on the 8th."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from orders.receivables import documents
+
+    entry = SimpleNamespace(
+        occurred_at=datetime(2026, 12, 8, 1, 30, tzinfo=UTC),
+        kind="invoice",
+        memo="F-1",
+        get_kind_display=lambda: "Invoice",
+    )
+    row = SimpleNamespace(entry=entry, currency="UYU", amount=150_000, balance=150_000)
+    with timezone.override(ZoneInfo("America/Montevideo")):
+        montevideo = documents.statement_csv([row])  # type: ignore[list-item]
+    with timezone.override(ZoneInfo("Europe/Madrid")):
+        madrid = documents.statement_csv([row])  # type: ignore[list-item]
+    assert montevideo.splitlines()[1].startswith("2026-12-07,invoice,F-1,UYU,1500.00,")
+    assert madrid.splitlines()[1].startswith("2026-12-08,")
