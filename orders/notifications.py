@@ -369,6 +369,25 @@ def notify_checkout_expired(checkout: Any) -> None:
     )
 
 
+def notify_refund_failed(order: Order, amount: Any) -> None:
+    """A refund the buyer was told of failed at Stripe later: the buyer is told it did not reach
+    the card and what happens next. `amount` is a Money."""
+    notify_cooperative(
+        order.buyer,
+        lambda: (
+            _("The refund for order #%(number)s did not reach your card") % {"number": order.pk},
+            _(
+                "The refund of %(amount)s for order #%(number)s from %(seller)s did not reach "
+                "your card: your bank returned it. The money is safe with Minga, which sends it "
+                "again; if the card cannot take it, Minga's moderators arrange another way to "
+                "pay it to you."
+            )
+            % {"amount": amount.format(_reader()), "number": order.pk, "seller": order.seller.name}
+            + _signature(order),
+        ),
+    )
+
+
 def notify_order_refunded(order: Order, amount: Any) -> None:
     """`amount` is a Money: formatted in each reader's language."""
     notify_cooperative(

@@ -473,6 +473,7 @@ def refund_fail(refund: Refund, info: RefundInfo) -> None:
     else:
         flag = REFUND_FAILED_FLAG
     flag_order(refund.order, flag.format(amount=amount, reason=reason, sends=attempt))
+    notifications.notify_refund_failed(refund.order, Money(refund.amount, refund.currency))
 
 
 @dataclass

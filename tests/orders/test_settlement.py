@@ -1153,7 +1153,7 @@ def test_the_admin_lists_settlement_records_read_only(
 
 
 def test_a_refund_that_keeps_failing_is_sent_three_times_then_left_to_a_person(
-    standin, market, django_capture_on_commit_callbacks
+    standin, market, django_capture_on_commit_callbacks, mailoutbox
 ):
     """A card closed for good fails every refund: Minga sends it MAX_REFUND_SENDS times in all,
     each failure flagged "do not pay by hand" (the next run pays), then stops and says so."""
@@ -1167,7 +1167,12 @@ def test_a_refund_that_keeps_failing_is_sent_three_times_then_left_to_a_person(
     for attempt in range(1, MAX_REFUND_SENDS + 1):
         standin.fail_refund(refund.stripe_id)
         (updated,) = event_ids(standin, "refund.updated", refund.stripe_id)
-        assert relay(standin, buyer, updated).status_code == 200
+        mailoutbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert relay(standin, buyer, updated).status_code == 200
+        # The buyer, told it was refunded, is told it did not reach the card.
+        told = [mail for mail in mailoutbox if "did not reach your card" in mail.subject]
+        assert [mail.to for mail in told] == [[market["buyer_owner"].email]]
         refund.refresh_from_db()
         order.refresh_from_db()
         assert (refund.status, refund.key_attempt) == ("failed", attempt + 1)
