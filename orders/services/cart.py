@@ -176,14 +176,14 @@ def cart_order_again(*, order: Order, actor: Any) -> OrderedAgain:
     added: list[LineAgain] = []
     skipped: list[dict[str, Any]] = []
     for line in lines:
+        listing = listings.get(line.listing_id)
         try:
             with transaction.atomic():  # a refused line leaves the others' writes alone
-                listing = _check_orderable(listings.get(line.listing_id), buyer, is_new=False)
-                _check_quantity_range(line.quantity)
-                again = _add_to_locked_cart(cart, listing, line.quantity, actor)[0]
+                orderable = _check_orderable(listing, buyer, is_new=False)
+                again = _add_to_locked_cart(cart, orderable, line.quantity, actor)[0]
                 added.append(LineAgain(ordered=line, line=again))
         except (DomainError, ValidationError) as refusal:
-            skipped.append(_refused_line(line, listings.get(line.listing_id), refusal))
+            skipped.append(_refused_line(line, listing, refusal))
     if not added:
         raise CheckoutConflict(
             _("Nothing of order #%(id)s can be ordered now.") % {"id": order.pk},
