@@ -10,7 +10,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 from django.template.loader import render_to_string
@@ -23,11 +22,12 @@ from cooperatives.payout_validation import display_rows
 from cooperatives.selectors import payout_details_of
 from core.money import Money
 from core.reference import country_name
-from core.timezones import format_when, zone_named
+from core.timezones import format_when
 from marketplace.models import unit_name
 from orders import labels
 from orders.models import Invoice, Order
 from orders.payments.rails import rail_for
+from orders.selectors import issuer_zone
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,6 @@ def _party(invoice: Invoice, side: str, locale: str) -> Party:
         city=get("city"),
         country=country_name(get("country"), locale) if get("country") else "",
     )
-
-
-def issuer_zone(order: Order) -> ZoneInfo | None:
-    """The zone a document of the order is written in: its issuer's (the seller's, its
-    country's when it named none), else the buyer's, else the site's (docs/pages.md)."""
-    seller, buyer = order.seller, order.buyer
-    return zone_named(seller.zone_name) or zone_named(buyer.time_zone)
 
 
 def _issued_on(invoice: Invoice, order: Order) -> str:

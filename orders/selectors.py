@@ -2,12 +2,15 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative, Membership
@@ -16,6 +19,7 @@ from cooperatives.permissions import is_member, is_moderator
 # "My cooperative by slug, else 404" has one home; the order pages read it from here too.
 from cooperatives.selectors import cooperative_get_for_member as cooperative_get_for_member
 from core.money import Money
+from core.timezones import zone_named
 from credit.selectors import credit_accounts_of
 from marketplace.models import Listing
 from orders import agreed, payments, permissions
@@ -24,6 +28,17 @@ from orders.models import Cart, CartLine, Checkout, Invoice, InvoiceKind, Messag
 from orders.pricing import credit_max
 from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
 from orders.state import Side
+
+
+def issuer_zone(order: Order) -> ZoneInfo | None:
+    """The zone a document of the order is written in and dated by: its issuer's (the seller's,
+    its country's when it named none), else the buyer's, else the site's (docs/pages.md)."""
+    return zone_named(order.seller.zone_name) or zone_named(order.buyer.time_zone)
+
+
+def invoice_issued_on(invoice: Invoice) -> date:
+    """The day an invoice was issued, in its issuer's zone: the day its due date counts from."""
+    return timezone.localdate(invoice.issued_at, issuer_zone(invoice.order))
 
 
 @dataclass

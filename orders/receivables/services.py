@@ -44,6 +44,7 @@ from orders.receivables.state import (
     ensure_invoice_transition,
     ensure_notice_transition,
 )
+from orders.selectors import invoice_issued_on
 from orders.state import Side
 
 MAX_REFERENCE_LENGTH = 120
@@ -334,7 +335,7 @@ def invoice_set_due_date(*, invoice: Invoice, actor: Any, due_date: date) -> Inv
     _ensure_seller(actor, order, _("Only the seller's owners and admins change the due date."))
     if invoice.kind != InvoiceKind.INVOICE or invoice.status not in UNPAID:
         ensure_invoice_transition("fall_due", invoice.status)
-    if not isinstance(due_date, date) or due_date < invoice.issued_at.date():
+    if not isinstance(due_date, date) or due_date < invoice_issued_on(invoice):
         raise ValidationError({"due_date": [_("A day on or after the invoice's date.")]})
     invoice.due_date = due_date
     if invoice.status == InvoiceStatus.OVERDUE and due_date >= timezone.localdate():

@@ -15,7 +15,7 @@ from orders import books
 from orders.models import Invoice, InvoiceKind, InvoiceSequence, Order
 from orders.receivables.credit import invoice_count_order_credit
 from orders.receivables.services import receivable_fields
-from orders.selectors import invoice_statement
+from orders.selectors import invoice_statement, issuer_zone
 
 # Words that say "cooperative" in the languages of the exchange: they make poor prefixes.
 _GENERIC_WORDS = frozenset(
@@ -51,7 +51,9 @@ def invoice_issue(*, order: Order, kind: str) -> Invoice:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Invoices are issued inside the transaction that changes the order")
     now = timezone.now()
-    year = timezone.localdate(now).year
+    # Dated in the issuer's zone, whoever accepts the order and wherever the server runs.
+    issued_on = timezone.localdate(now, issuer_zone(order))
+    year = issued_on.year
     sequence, number = next_invoice_number(order.seller, year)
     credits = None
     if kind == InvoiceKind.CREDIT_NOTE:
@@ -66,7 +68,7 @@ def invoice_issue(*, order: Order, kind: str) -> Invoice:
         credits=credits,
         issued_at=now,
         **invoice_statement(order),
-        **receivable_fields(order, kind, timezone.localdate(now)),
+        **receivable_fields(order, kind, issued_on),
     )
     # The books follow the document, in its transaction: a credit note reverses the invoice.
     if kind == InvoiceKind.CREDIT_NOTE:

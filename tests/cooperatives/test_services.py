@@ -17,6 +17,7 @@ from cooperatives import services
 from cooperatives.models import Cooperative, Invitation, Membership, Role
 from cooperatives.state import VerificationStatus
 from core.errors import DomainError, NotFound, NotPermitted, TransitionNotAllowed
+from core.timezones import zone_named
 from tests.cooperatives.helpers import pdf_upload
 from tests.factories import CooperativeFactory, MembershipFactory, UserFactory
 
@@ -84,7 +85,10 @@ def test_the_invitation_email_is_sent_after_commit_with_the_link(  # type: ignor
     assert message.to == ["nueva@example.coop"]
     assert seller_coop.name in message.subject
     assert f"https://minga.example/invitations/{invitation.token}/" in message.body
-    assert date_format(invitation.expires_at, "DATE_FORMAT") in message.body
+    # Dated in the cooperative's zone (the invitee has no account yet), whatever the hour in UTC.
+    with timezone.override(zone_named(seller_coop.zone_name)):
+        expires_on = timezone.localdate(invitation.expires_at)
+    assert date_format(expires_on, "DATE_FORMAT") in message.body
 
 
 def test_no_email_when_the_invitation_is_rolled_back(seller_owner, seller_coop):  # type: ignore[no-untyped-def]

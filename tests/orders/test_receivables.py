@@ -3,7 +3,7 @@ aging and the statement read from the ledger (orders/receivables)."""
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import requests
@@ -15,6 +15,7 @@ from ledger.selectors import totals_by_currency
 from orders.models import Invoice, InvoiceKind, Order
 from orders.receivables import services
 from orders.receivables.models import InvoiceReminder
+from orders.selectors import invoice_issued_on
 from tests.conftest import client_for
 from tests.cooperatives.helpers import pdf_upload
 from tests.orders.conftest import act, place_order
@@ -44,7 +45,22 @@ def test_an_invoice_is_due_after_the_sellers_payment_terms(invoice, seller_coop)
     assert invoice.amount_due == 250_000
     assert invoice.amount_paid == 0
     assert invoice.status == "open"
-    assert invoice.due_date == invoice.issued_at.date() + timedelta(days=30)
+    assert invoice.due_date == invoice_issued_on(invoice) + timedelta(days=30)
+
+
+def test_an_invoice_is_dated_on_its_sellers_day_not_the_servers(  # type: ignore[no-untyped-def]
+    seller_owner, buyer_owner, buyer_coop, listing, monkeypatch
+):
+    """Accepted at 01:30 UTC on 1 January, it is still 31 December in Buenos Aires: the invoice
+    belongs to the seller's old year and its 30 days count from the 31st."""
+    order = place_order(buyer_owner, buyer_coop, listing)
+    moment = datetime(2027, 1, 1, 1, 30, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    assert act(seller_owner, order["id"], "accept").status_code == 200
+    invoice = Invoice.objects.get(order_id=order["id"], kind=InvoiceKind.INVOICE)
+    assert invoice.year == 2026 and "-2026-" in invoice.number
+    assert invoice_issued_on(invoice) == date(2026, 12, 31)
+    assert invoice.due_date == date(2027, 1, 30)
 
 
 def test_a_sellers_own_terms_set_the_due_date(seller_owner, buyer_owner, buyer_coop, listing):
@@ -53,7 +69,7 @@ def test_a_sellers_own_terms_set_the_due_date(seller_owner, buyer_owner, buyer_c
     order = place_order(buyer_owner, buyer_coop, listing)
     act(seller_owner, order["id"], "accept")
     invoice = Invoice.objects.get(order_id=order["id"], kind=InvoiceKind.INVOICE)
-    assert invoice.due_date == invoice.issued_at.date() + timedelta(days=10)
+    assert invoice.due_date == invoice_issued_on(invoice) + timedelta(days=10)
 
 
 def test_a_partial_then_a_final_payment(invoice, seller_owner, buyer_owner):
