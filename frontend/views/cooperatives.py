@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,7 @@ from accounts.models import User
 from cooperatives import permissions, selectors, services
 from cooperatives.api.filters import CooperativeFilter
 from cooperatives.models import MANAGING_ROLES, Cooperative, Membership, Role
+from frontend import page_shell
 from frontend.forms import (
     CooperativeForm,
     DirectoryFilterForm,
@@ -65,17 +67,17 @@ def directory(request: HtmxRequest) -> HttpResponse:
 def profile(request: HtmxRequest, slug: str) -> HttpResponse:
     """A cooperative's page with its catalogue. An anonymous reader's whole page is kept in the
     cache (`catalogue_page`); the catalogue part is the same for every reader and kept apart
-    (`seller_catalogue`); the reader's memberships, read once, answer every question about
-    their roles here."""
+    (`seller_catalogue`); the header and footer come from the shell kept per kind of reader;
+    the reader's memberships, read once, answer every question about their roles here."""
     user = request.user
     memberships = list(selectors.membership_list_for_user(user))
     permissions.remember_every_role(user, ((m.cooperative_id, m.role) for m in memberships))
     cooperative = selectors.cooperative_get_visible(user, slug)
     is_insider = permissions.can_view_private_data(user, cooperative)
     members = selectors.membership_list(user=user, cooperative=cooperative) if is_insider else None
-    return render(
-        request,
-        "frontend/cooperatives/profile.html",
+    page = http_cache.page_context(request)
+    content = render_to_string(
+        "frontend/cooperatives/_profile.html",
         {
             "cooperative": cooperative,
             "is_insider": is_insider,
@@ -88,8 +90,14 @@ def profile(request: HtmxRequest, slug: str) -> HttpResponse:
                 for membership in memberships
                 if membership.role in MANAGING_ROLES and membership.cooperative_id != cooperative.pk
             ],
-            **http_cache.page_context(request),
         },
+        request,
+    )
+    # The header and footer around it: the shell kept per kind of reader (page_shell.py).
+    return HttpResponse(
+        page_shell.render_page(
+            request, "frontend/cooperatives/profile.html", page, content, title=cooperative.name
+        )
     )
 
 
