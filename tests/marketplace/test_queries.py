@@ -53,6 +53,16 @@ def fresh_client(user):  # type: ignore[no-untyped-def]
     return client_for(User.objects.get(pk=user.pk)) if user else APIClient()
 
 
+def page_queries(client, url):  # type: ignore[no-untyped-def]
+    """The queries of a page and the number of listing cards it shows."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response.content.decode().count(
+        'class="card listing-card"'
+    )
+
+
 def queries_for(client, url):  # type: ignore[no-untyped-def]
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -130,17 +140,9 @@ def test_catalogue_page_queries_do_not_grow_with_the_page(
     if persona:
         client.force_login(request.getfixturevalue(persona))
 
-    def page_queries(url):  # type: ignore[no-untyped-def]
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        assert response.status_code == 200
-        return len(captured.captured_queries), response.content.decode().count(
-            'class="card listing-card"'
-        )
-
-    short, cards_on_short = page_queries("/catalogue/?page=3")  # 60 listings: 12 on page 3
+    short, cards_on_short = page_queries(client, "/catalogue/?page=3")  # 60 listings: 12 on page 3
     with django_assert_max_num_queries(PAGE_BUDGET + (PAGE_SIGNED_IN if persona else 0)):
-        full, cards_on_full = page_queries("/catalogue/")
+        full, cards_on_full = page_queries(client, "/catalogue/")
     assert (cards_on_short, cards_on_full) == (12, 24)
     assert full == short
 
@@ -208,17 +210,9 @@ def test_cooperative_page_queries_do_not_grow_with_the_listings_shown(
     if persona:
         client.force_login(request.getfixturevalue(persona))
 
-    def page_queries(url):  # type: ignore[no-untyped-def]
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        assert response.status_code == 200
-        return len(captured.captured_queries), response.content.decode().count(
-            'class="card listing-card"'
-        )
-
     url = f"/cooperatives/{seller_with_30.slug}/"
-    short, cards_on_short = page_queries(f"{url}?page=2")  # 30 listings: 6 on page 2
+    short, cards_on_short = page_queries(client, f"{url}?page=2")  # 30 listings: 6 on page 2
     with django_assert_max_num_queries(PROFILE_BUDGET + (PROFILE_SIGNED_IN if persona else 0)):
-        full, cards_on_full = page_queries(url)
+        full, cards_on_full = page_queries(client, url)
     assert (cards_on_short, cards_on_full) == (6, 24)
     assert full == short
