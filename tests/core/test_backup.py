@@ -133,14 +133,14 @@ def locked(path: Path) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def seeded(tmp_path_factory, worker_id):  # type: ignore[no-untyped-def]
+def seeded(tmp_path_factory):  # type: ignore[no-untyped-def]
     """Migrated and seeded through manage.py, in a database of its own (never the test run's);
     each test works on a copy. Built once per run: the run's workers share it (a file lock in
     the run's own temporary folder, and a count of its users; the last to finish drops it). Kept
     to the end of the session, not of the module: a worker leaves the module as soon as its next
     test is elsewhere, and another worker may get a backup test later."""
     shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
+    if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the run's folder, above each worker's own
     state_file = shared / "backup-seed.json"
     lock = shared / "backup-seed.lock"
