@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from frontend import page_shell
@@ -101,3 +102,19 @@ def test_a_cooperatives_page_gets_its_own_title_in_the_kept_shell(  # type: igno
             assert first == before, (user, path)
             assert kept == before, (user, path)
         assert b"<title>Ana &lt;b&gt;&quot;O&#x27;Hara&quot;&lt;/b&gt; &amp; co \xc2\xb7 " in kept
+
+
+@pytest.mark.django_db
+def test_a_cooperatives_page_with_messages_shows_them_under_its_title(  # type: ignore[no-untyped-def]
+    buyer_member, seller_coop
+):
+    listing = ListingFactory(cooperative=seller_coop, status="published")
+    client = Client()
+    client.force_login(buyer_member)
+    client.post(reverse("frontend:listing-report", args=[listing.pk]), {})  # no reason: a message
+    first = client.get(f"/cooperatives/{seller_coop.slug}/").content.decode()
+    second = client.get(f"/cooperatives/{seller_coop.slug}/").content.decode()
+    assert "Choose a reason for the report." in first
+    assert "Choose a reason for the report." not in second
+    for page in (first, second):
+        assert f"<title>{escape(seller_coop.name)} · " in page and "minga-shell" not in page
