@@ -20,6 +20,8 @@ def role_in(user: Any, cooperative: Cooperative) -> str | None:
         return None
     cache: dict[int, str | None] = user.__dict__.setdefault("_roles_by_cooperative", {})
     if cooperative.pk not in cache:
+        if user.__dict__.get("_every_role_known"):
+            return None
         cache[cooperative.pk] = (
             Membership.objects.filter(user=user, cooperative=cooperative)
             .values_list("role", flat=True)
@@ -51,10 +53,19 @@ def remember_role(user: Any, cooperative_id: int, role: str | None) -> None:
         user.__dict__.setdefault("_roles_by_cooperative", {})[cooperative_id] = role
 
 
+def remember_every_role(user: Any, roles: Iterable[tuple[int, str]]) -> None:
+    """Every (cooperative id, role) the user has, read by the caller with their memberships:
+    `role_in` then answers for any cooperative without a query (None where they have none)."""
+    if user and user.is_authenticated:
+        user.__dict__.setdefault("_roles_by_cooperative", {}).update(roles)
+        user.__dict__["_every_role_known"] = True
+
+
 def forget_roles(user: Any) -> None:
     """Drop the cached roles, so the next check reads the database (after a lock or a change)."""
     if user is not None:
         user.__dict__.pop("_roles_by_cooperative", None)
+        user.__dict__.pop("_every_role_known", None)
 
 
 def is_member(user: Any, cooperative: Cooperative) -> bool:

@@ -3,9 +3,9 @@ cart, the messages, the footer with the language switcher), rendered once per ki
 
 A signed-in catalogue page is built for each reader, but its shell differs between readers only
 in a few values: their CSRF token, their name, the page's address (the language switcher's
-`next`). Everything else it shows depends on few things: the language, the page, whether the
-reader is signed in, a superuser or in the credit committee, a moderator, and how many lines
-their carts hold. So the shell is rendered through the same template once per such kind, with
+`next`), and for some pages their title. Everything else it shows depends on few things: the
+language, the page, whether the reader is signed in, a superuser or in the credit committee, a
+moderator, and how many lines their carts hold. So the shell is rendered through the same template once per such kind, with
 markers where the reader's own values go, and kept in this process (`_SHELLS`); each page fills
 the markers in, escaped as the template escapes them, and puts its content between the two
 halves. A page with messages to show is rendered in full, as before (they are shown once).
@@ -31,7 +31,8 @@ _CSRF = "minga-shell-csrf-1b7e2c"
 _NAME = "minga-shell-name-1b7e2c"
 _PATH = "minga-shell-path-1b7e2c"
 _CONTENT = "minga-shell-content-1b7e2c"
-_MARKERS = re.compile(f"{_CSRF}|{_NAME}|{_PATH}")
+_TITLE = "minga-shell-title-1b7e2c"
+_MARKERS = re.compile(f"{_CSRF}|{_NAME}|{_PATH}|{_TITLE}")
 _CREDIT_COMMITTEE = "credit_committee"
 _MOST_SHELLS = 512
 
@@ -90,14 +91,26 @@ def _shell(
 
 
 def render_page(
-    request: HttpRequest, template: str, context: Mapping[str, Any], content: str
+    request: HttpRequest,
+    template: str,
+    context: Mapping[str, Any],
+    content: str,
+    *,
+    title: str | None = None,
 ) -> str:
     """`render_to_string(template, {**context, "shared_content": content}, request)` for a
     template extending base.html that shows `shared_content` once and reads nothing of the
-    request, the user or the context but what `_shell`'s key names."""
+    request, the user or the context but what `_shell`'s key names. A page whose title is its
+    own (a cooperative's name) gives it as `title`, shown by the template as `page_title`: one
+    shell then serves every such page."""
+    if title is not None:
+        context = {**context, "page_title": _TITLE}
     if len(get_messages(request)):  # type: ignore[arg-type]
         safe = mark_safe(content)  # noqa: S308  # nosec B308 B703 (rendered by our template, autoescaped)
-        return render_to_string(template, {**context, "shared_content": safe}, request)
+        whole = {**context, "shared_content": safe}
+        if title is not None:
+            whole["page_title"] = title
+        return render_to_string(template, whole, request)
     user = request.user
     signed_in = bool(user.is_authenticated)
     kind: tuple[Any, ...] = (signed_in,)
@@ -123,6 +136,7 @@ def render_page(
         _CSRF: escape(context.get("csrf_token") or get_token(request)),
         _NAME: escape(getattr(user, "name", "")),
         _PATH: escape(request.get_full_path()),
+        _TITLE: escape(title or ""),
     }
 
     def fill(text: str) -> str:

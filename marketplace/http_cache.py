@@ -266,14 +266,20 @@ def _answer(
     return response
 
 
-def shared_part(request: HttpRequest, name: str, build: Callable[[], str]) -> str:
+def shared_part(
+    request: HttpRequest, name: str, build: Callable[[], str], *, for_everyone: bool = False
+) -> str:
     """The part of a catalogue page that is the same for every reader who sees the public
     catalogue (the filters and results, not the header with the reader's name, cart and
     language), kept in the cache under the catalogue's version like whole responses. Built for
-    readers who see more (moderators, members of a suspended seller). It must hold nothing of
-    the reader's own: no CSRF token (the filters are a GET form), no messages."""
+    readers who see more (moderators, members of a suspended seller), unless the caller knows
+    the part is `for_everyone` who reaches it (a seller's published listings on its page). It
+    must hold nothing of the reader's own: no CSRF token (the filters are a GET form), no
+    messages."""
     seconds = settings.CATALOGUE_RESPONSE_CACHE_SECONDS
-    if not seconds or not selectors.sees_public_catalogue(getattr(request, "user", None)):
+    if not seconds or not (
+        for_everyone or selectors.sees_public_catalogue(getattr(request, "user", None))
+    ):
         return build()
     version = catalogue_version.current()
     variant = (

@@ -180,6 +180,16 @@ def listing_list_for_cooperative(
     return queryset.order_by(*NEWEST_ORDER)
 
 
+def listing_list_published_by(cooperative: Cooperative) -> QuerySet[Listing]:
+    """A seller's published listings, newest first: the same for every reader who may see the
+    seller (`cooperatives.selectors.cooperative_get_visible` decides that). A published listing
+    is hidden from some readers only with its whole seller (suspended), so once the seller is
+    visible nothing of the reader is needed: a cooperative's page shares its catalogue."""
+    return Listing.objects.filter(cooperative=cooperative, status=ListingStatus.PUBLISHED).order_by(
+        *NEWEST_ORDER
+    )
+
+
 def listing_search(queryset: QuerySet[Listing], text: str) -> QuerySet[Listing]:
     """Narrow to listings matching `text`, annotated with `relevance`."""
     return search_listings(queryset, text)

@@ -15,8 +15,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -152,14 +154,20 @@ def listing_report(request: SignedInRequest, listing_id: int) -> HttpResponse:
     return redirect("frontend:listing", listing_id=listing.pk)
 
 
-def seller_catalogue_page(request: HtmxRequest, cooperative: Cooperative) -> Page:
-    """The published part of a seller's catalogue, for the cooperative's profile page."""
-    return _page(
-        selectors.listing_list_for_cooperative(
-            request.user, cooperative, statuses=[ListingStatus.PUBLISHED]
-        ),
-        request,
-    )
+SELLER_CATALOGUE_TEMPLATE = "frontend/cooperatives/_catalogue.html"
+
+
+def seller_catalogue(request: HtmxRequest, cooperative: Cooperative) -> SafeString:
+    """The published part of a seller's catalogue on its profile page (cards and pages), for a
+    reader who may see the seller: the same for all of them, so written once per catalogue
+    version, page and language and kept in the cache (`http_cache.shared_part`)."""
+
+    def build() -> str:
+        page = _page(selectors.listing_list_published_by(cooperative), request)
+        return render_to_string(SELLER_CATALOGUE_TEMPLATE, {"listings": page}, request)
+
+    part = http_cache.shared_part(request, SELLER_CATALOGUE_TEMPLATE, build, for_everyone=True)
+    return SafeString(part)  # nosec B703  # our template's output, autoescaped
 
 
 # My listings --------------------------------------------------------------------------------

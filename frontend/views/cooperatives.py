@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,7 @@ from accounts.models import User
 from cooperatives import permissions, selectors, services
 from cooperatives.api.filters import CooperativeFilter
 from cooperatives.models import MANAGING_ROLES, Cooperative, Membership, Role
+from frontend import page_shell
 from frontend.forms import (
     CooperativeForm,
     DirectoryFilterForm,
@@ -26,7 +28,7 @@ from frontend.forms import (
     RoleForm,
     VerificationForm,
 )
-from frontend.views.catalogue import seller_catalogue_page
+from frontend.views.catalogue import seller_catalogue
 from frontend.views.common import (
     HtmxRequest,
     NarrowPage,
@@ -36,6 +38,7 @@ from frontend.views.common import (
     post_form,
     succeeded,
 )
+from marketplace import http_cache
 
 PAGE_SIZE = 20
 PANEL_TEMPLATE = "frontend/cooperatives/_members_panel.html"
@@ -60,30 +63,41 @@ def directory(request: HtmxRequest) -> HttpResponse:
     return DIRECTORY.response(request, context)
 
 
+@http_cache.catalogue_page
 def profile(request: HtmxRequest, slug: str) -> HttpResponse:
-    cooperative = selectors.cooperative_get_visible(request.user, slug)
-    is_insider = permissions.can_view_private_data(request.user, cooperative)
-    members = (
-        selectors.membership_list(user=request.user, cooperative=cooperative)
-        if is_insider
-        else None
-    )
-    return render(
-        request,
-        "frontend/cooperatives/profile.html",
+    """A cooperative's page with its catalogue. An anonymous reader's whole page is kept in the
+    cache (`catalogue_page`); the catalogue part is the same for every reader and kept apart
+    (`seller_catalogue`); the header and footer come from the shell kept per kind of reader;
+    the reader's memberships, read once, answer every question about their roles here."""
+    user = request.user
+    memberships = list(selectors.membership_list_for_user(user))
+    permissions.remember_every_role(user, ((m.cooperative_id, m.role) for m in memberships))
+    cooperative = selectors.cooperative_get_visible(user, slug)
+    is_insider = permissions.can_view_private_data(user, cooperative)
+    members = selectors.membership_list(user=user, cooperative=cooperative) if is_insider else None
+    page = http_cache.page_context(request)
+    content = render_to_string(
+        "frontend/cooperatives/_profile.html",
         {
             "cooperative": cooperative,
             "is_insider": is_insider,
             "members": members,
-            "role": permissions.role_in(request.user, cooperative),
-            "can_manage": permissions.can_manage_cooperative(request.user, cooperative),
-            "listings": seller_catalogue_page(request, cooperative),
+            "role": permissions.role_in(user, cooperative),
+            "can_manage": permissions.can_manage_cooperative(user, cooperative),
+            "catalogue": seller_catalogue(request, cooperative),
             "propose_as": [
                 membership.cooperative
-                for membership in selectors.membership_list_for_user(request.user)
+                for membership in memberships
                 if membership.role in MANAGING_ROLES and membership.cooperative_id != cooperative.pk
             ],
         },
+        request,
+    )
+    # The header and footer around it: the shell kept per kind of reader (page_shell.py).
+    return HttpResponse(
+        page_shell.render_page(
+            request, "frontend/cooperatives/profile.html", page, content, title=cooperative.name
+        )
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
@@ -100,6 +101,29 @@ def cart_add_item(
     return _add_to_locked_cart(_lock_cart(cooperative), listing, quantity, actor)
 
 
+def _cart_full() -> DomainError:
+    return DomainError(
+        _("A cart holds at most %(MAX_CART_LINES)s lines: check out or remove some first.")
+        % {"MAX_CART_LINES": MAX_CART_LINES},
+        code="cart_full",
+    )
+
+
+def _new_line(cart: Cart, listing: Listing, quantity: int, actor: Any) -> CartLine:
+    """A cart line (not saved) for an orderable listing, at its price now."""
+    return CartLine(
+        cart=cart,
+        listing=listing,
+        seller=listing.cooperative,
+        title=listing.title,
+        unit=listing.unit,
+        quantity=quantity,
+        unit_price_amount=listing.price_amount,
+        currency=listing.currency,
+        added_by=actor,
+    )
+
+
 def _add_to_locked_cart(
     cart: Cart, listing: Listing, quantity: int, actor: Any
 ) -> tuple[CartLine, bool]:
@@ -115,23 +139,10 @@ def _add_to_locked_cart(
         line.cart, line.listing = cart, listing
     if line is None:
         if found["line_count"] >= MAX_CART_LINES:
-            raise DomainError(
-                _("A cart holds at most %(MAX_CART_LINES)s lines: check out or remove some first.")
-                % {"MAX_CART_LINES": MAX_CART_LINES},
-                code="cart_full",
-            )
+            raise _cart_full()
         _check_quantity(listing, quantity, listing.price_amount)
-        line = CartLine.objects.create(
-            cart=cart,
-            listing=listing,
-            seller=listing.cooperative,
-            title=listing.title,
-            unit=listing.unit,
-            quantity=quantity,
-            unit_price_amount=listing.price_amount,
-            currency=listing.currency,
-            added_by=actor,
-        )
+        line = _new_line(cart, listing, quantity, actor)
+        line.save(force_insert=True)
         return line, True
     # The remembered price stays: only an explicit confirmation accepts a new price.
     new_quantity = line.quantity + quantity
@@ -163,7 +174,9 @@ def cart_order_again(*, order: Order, actor: Any) -> OrderedAgain:
     """Put the lines of an earlier order in its buyer's cart, in the same quantities, at what
     the listings cost now (an agreement in force still prices them at checkout). A line whose
     listing is gone, unpublished, sold out or otherwise not orderable now is left out with the
-    reason; the others go in. Nothing goes in when nothing can (`CheckoutConflict`, 409)."""
+    reason; the others go in. Nothing goes in when nothing can (`CheckoutConflict`, 409).
+    The locked cart's lines are read once and every line is checked before anything is
+    written (one insert, one update): the same queries for one line or for many."""
     buyer = order.buyer
     if not permissions.can_fill_cart(actor, buyer):
         raise NotPermitted(_("Only members of the buying cooperative can order this again."))
@@ -173,15 +186,35 @@ def cart_order_again(*, order: Order, actor: Any) -> OrderedAgain:
     listings = Listing.objects.select_related("cooperative").in_bulk(
         {line.listing_id for line in lines if line.listing_id}
     )
+    held = list(cart.lines.all())
+    line_count = len(held)
+    by_listing = {line.listing_id: line for line in held if line.listing_id}
+    new_lines: list[CartLine] = []
+    more: dict[int, CartLine] = {}  # lines the cart held, given more
     added: list[LineAgain] = []
     skipped: list[dict[str, Any]] = []
     for line in lines:
         listing = listings.get(line.listing_id)
         try:
-            with transaction.atomic():  # a refused line leaves the others' writes alone
-                orderable = _check_orderable(listing, buyer, is_new=False)
-                again = _add_to_locked_cart(cart, orderable, line.quantity, actor)[0]
-                added.append(LineAgain(ordered=line, line=again))
+            orderable = _check_orderable(listing, buyer, is_new=False)
+            again = by_listing.get(orderable.pk)
+            if again is None:
+                if line_count >= MAX_CART_LINES:
+                    raise _cart_full()
+                _check_quantity(orderable, line.quantity, orderable.price_amount)
+                again = _new_line(cart, orderable, line.quantity, actor)
+                new_lines.append(again)
+                by_listing[orderable.pk] = again
+                line_count += 1
+            else:
+                # The remembered price stays: only an explicit confirmation accepts a new one.
+                quantity = again.quantity + line.quantity
+                price = max(again.unit_price_amount, orderable.price_amount)
+                _check_quantity(orderable, quantity, price)
+                again.quantity = quantity
+                if again.pk:
+                    more[again.pk] = again
+            added.append(LineAgain(ordered=line, line=again))
         except (DomainError, ValidationError) as refusal:
             skipped.append(_refused_line(line, listing, refusal))
     if not added:
@@ -190,6 +223,11 @@ def cart_order_again(*, order: Order, actor: Any) -> OrderedAgain:
             code="nothing_to_order_again",
             lines=skipped,
         )
+    CartLine.objects.bulk_create(new_lines)
+    now = timezone.now()
+    for again in more.values():
+        again.updated_at = now
+    CartLine.objects.bulk_update(list(more.values()), ["quantity", "updated_at"])
     return OrderedAgain(added=added, skipped=skipped)
 
 

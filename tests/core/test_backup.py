@@ -1,11 +1,15 @@
 """tools/backup.sh and tools/restore.sh, end to end on PostgreSQL: seed a throwaway database,
 back it up, drop it, restore it, and find every row and every file again."""
 
+import contextlib
+import fcntl
+import json
 import os
 import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -13,8 +17,12 @@ import pytest
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[2]
-# Orders in several states, invoices and events, through the services (run by manage.py shell).
+# The schema, the demo, then orders in several states, invoices and events through the services:
+# one manage.py process (each costs Django's start-up).
 SEED = """
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+call_command("seed_demo")
 from cooperatives.models import Role
 from orders import services
 from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory
@@ -34,8 +42,17 @@ for n in range(6):
         services.order_decline(order=order, actor=seller_owner, reason="No stock this week")
 """
 
-# One worker runs the module (its seeded database is built once per module, not per worker).
+# The group asks pytest-xdist to run the module on one worker; the seeded database is shared by
+# the workers anyway (`seeded`): under pytest 9 the group is not honoured (xdist 3.8 renames the
+# tests' `_nodeid`, which pytest 9 no longer reads), and each worker built its own (~30 s each).
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("backup")]
+
+
+def database_name(kind: str) -> str:
+    """A new database named after the test run's own (DATABASE_URL's), so runs sharing a
+    server never touch each other's."""
+    own = os.environ["DATABASE_URL"].split("?")[0].rsplit("/", 1)[1]
+    return f"{own}_{kind}_{uuid.uuid4().hex[:10]}"
 
 
 def server_url(database: str) -> str:
@@ -104,25 +121,59 @@ def create(name: str, template: str | None = None) -> None:
         connection.execute(statement)
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """Migrated and seeded once through manage.py, in a database of its own (never the test
-    run's); each test works on a copy."""
-    name = f"minga_backup_seed_{uuid.uuid4().hex[:10]}"
-    env = environment(name, tmp_path_factory.mktemp("seed"))
-    create(name)
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on a file, shared by the run's worker processes."""
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Migrated and seeded through manage.py, in a database of its own (never the test run's);
+    each test works on a copy. Built once per run: the run's workers share it (a file lock in
+    the run's own temporary folder, and a count of its users; the last to finish drops it). Kept
+    to the end of the session, not of the module: a worker leaves the module as soon as its next
+    test is elsewhere, and another worker may get a backup test later."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    state_file = shared / "backup-seed.json"
+    lock = shared / "backup-seed.lock"
+    with locked(lock):
+        state = json.loads(state_file.read_text()) if state_file.exists() else None
+        if state is None:
+            name = database_name("backup_seed")
+            env = environment(name, shared / "backup-seed-files")
+            create(name)
+            try:
+                run([sys.executable, "manage.py", "shell", "-c", SEED], env)
+            except BaseException:
+                drop(name)
+                raise
+            state = {"name": name, "users": 0}
+        state["users"] += 1
+        state_file.write_text(json.dumps(state))
     try:
-        run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
-        run([sys.executable, "manage.py", "seed_demo"], env)
-        run([sys.executable, "manage.py", "shell", "-c", SEED], env)
-        yield name
+        yield state["name"]
     finally:
-        drop(name)
+        with locked(lock):
+            state = json.loads(state_file.read_text())
+            state["users"] -= 1
+            if state["users"]:
+                state_file.write_text(json.dumps(state))
+            else:
+                drop(state["name"])
+                state_file.unlink()
 
 
 @pytest.fixture
 def throwaway(seeded, tmp_path):
-    name = f"minga_backup_{uuid.uuid4().hex[:10]}"
+    name = database_name("backup")
     create(name, template=seeded)
     try:
         yield name, environment(name, tmp_path)

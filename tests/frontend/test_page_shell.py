@@ -9,18 +9,20 @@ from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from frontend import page_shell
 from orders.models import Cart, CartLine
-from tests.factories import ListingFactory, MembershipFactory, UserFactory
+from tests.factories import CooperativeFactory, ListingFactory, MembershipFactory, UserFactory
 
 TOKEN = re.compile(rb'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[A-Za-z0-9]+')
 
 
-def _full(request, template, context, content):  # type: ignore[no-untyped-def]
+def _full(request, template, context, content, title=None):  # type: ignore[no-untyped-def]
     """What the page was before the shell was kept: the template rendered whole."""
-    return render_to_string(template, {**context, "shared_content": mark_safe(content)}, request)
+    whole = {**context, "shared_content": mark_safe(content), "page_title": title}
+    return render_to_string(template, whole, request)
 
 
 def _pages(user, path: str, language: str, monkeypatch) -> list[bytes]:  # type: ignore[no-untyped-def]
@@ -81,3 +83,38 @@ def test_a_page_with_messages_shows_them_once(buyer_member, seller_coop):  # typ
     second = client.get("/catalogue/").content.decode()
     assert "Choose a reason for the report." in first
     assert "Choose a reason for the report." not in second
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "es", "pt-br"])
+def test_a_cooperatives_page_gets_its_own_title_in_the_kept_shell(  # type: ignore[no-untyped-def]
+    seller_coop, buyer_owner, monkeypatch, language
+):
+    """One shell serves every cooperative's page: each gets its own name as the title, escaped
+    as the template escapes it, and otherwise the page the template writes."""
+    page_shell._SHELLS.clear()
+    odd = CooperativeFactory(name='Ana <b>"O\'Hara"</b> & co')
+    ListingFactory(cooperative=odd, status="published")
+    for user in (None, buyer_owner):
+        for cooperative in (seller_coop, odd):
+            path = f"/cooperatives/{cooperative.slug}/"
+            before, first, kept = _pages(user, path, language, monkeypatch)
+            assert first == before, (user, path)
+            assert kept == before, (user, path)
+        assert b"<title>Ana &lt;b&gt;&quot;O&#x27;Hara&quot;&lt;/b&gt; &amp; co \xc2\xb7 " in kept
+
+
+@pytest.mark.django_db
+def test_a_cooperatives_page_with_messages_shows_them_under_its_title(  # type: ignore[no-untyped-def]
+    buyer_member, seller_coop
+):
+    listing = ListingFactory(cooperative=seller_coop, status="published")
+    client = Client()
+    client.force_login(buyer_member)
+    client.post(reverse("frontend:listing-report", args=[listing.pk]), {})  # no reason: a message
+    first = client.get(f"/cooperatives/{seller_coop.slug}/").content.decode()
+    second = client.get(f"/cooperatives/{seller_coop.slug}/").content.decode()
+    assert "Choose a reason for the report." in first
+    assert "Choose a reason for the report." not in second
+    for page in (first, second):
+        assert f"<title>{escape(seller_coop.name)} · " in page and "minga-shell" not in page

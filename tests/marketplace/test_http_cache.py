@@ -457,3 +457,44 @@ def test_a_reader_with_a_saved_language_is_answered_in_it(listing, buyer_owner):
     assert spanish.content != english.content
     again = APIClient().get(f"{LIST}?fresh=1", HTTP_ACCEPT_LANGUAGE="en")
     assert again.content == english.content
+
+
+def test_a_cooperatives_page_shares_its_catalogue_with_every_reader(  # type: ignore[no-untyped-def]
+    listing, seller_coop, coffee, buyer_owner, seller_member, moderator, commits
+):
+    """The seller's published listings on its page come from one cached copy for every reader
+    (anonymous, a buyer, a member of the seller, a moderator), each page keeping its reader's
+    own parts; a change a reader could see shows at once to all of them."""
+    url = f"/cooperatives/{seller_coop.slug}/"
+    readers = {"anonymous": Client()}
+    for name, user in (("buyer", buyer_owner), ("member", seller_member), ("moderator", moderator)):
+        readers[name] = Client()
+        readers[name].force_login(user)
+
+    def pages() -> dict[str, str]:
+        return {name: client.get(url).content.decode() for name, client in readers.items()}
+
+    first = pages()
+    assert all("Yerba de la huerta" in page for page in first.values())
+    _quietly_retitle(listing, "Changed quietly")
+    from marketplace.models import Listing
+
+    Listing.objects.filter(pk=listing.pk).update(card=None)  # its card would be written again
+    again = pages()
+    for page in again.values():  # every reader is served the cached copy
+        assert "Yerba de la huerta" in page and "Changed quietly" not in page
+    # What is each reader's own is not shared.
+    assert "For members" in again["member"] and "For members" in again["moderator"]
+    assert "For members" not in again["buyer"] and "For members" not in again["anonymous"]
+    assert "Propose an agreement as" in again["buyer"]
+    assert "Propose an agreement as" not in again["member"] + again["anonymous"]
+    assert buyer_owner.name in again["buyer"] and buyer_owner.name not in again["member"]
+
+    draft = ListingFactory(
+        cooperative=seller_coop, category=coffee, title="Mate cocido", status="draft"
+    )
+    commits(
+        lambda: services.listing_transition(listing=draft, action="publish_directly", actor=None)
+    )
+    for page in pages().values():
+        assert "Mate cocido" in page and "Changed quietly" in page

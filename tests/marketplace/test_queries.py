@@ -53,6 +53,16 @@ def fresh_client(user):  # type: ignore[no-untyped-def]
     return client_for(User.objects.get(pk=user.pk)) if user else APIClient()
 
 
+def page_queries(client, url):  # type: ignore[no-untyped-def]
+    """The queries of a page and the number of listing cards it shows."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response.content.decode().count(
+        'class="card listing-card"'
+    )
+
+
 def queries_for(client, url):  # type: ignore[no-untyped-def]
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -130,17 +140,9 @@ def test_catalogue_page_queries_do_not_grow_with_the_page(
     if persona:
         client.force_login(request.getfixturevalue(persona))
 
-    def page_queries(url):  # type: ignore[no-untyped-def]
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        assert response.status_code == 200
-        return len(captured.captured_queries), response.content.decode().count(
-            'class="card listing-card"'
-        )
-
-    short, cards_on_short = page_queries("/catalogue/?page=3")  # 60 listings: 12 on page 3
+    short, cards_on_short = page_queries(client, "/catalogue/?page=3")  # 60 listings: 12 on page 3
     with django_assert_max_num_queries(PAGE_BUDGET + (PAGE_SIGNED_IN if persona else 0)):
-        full, cards_on_full = page_queries("/catalogue/")
+        full, cards_on_full = page_queries(client, "/catalogue/")
     assert (cards_on_short, cards_on_full) == (12, 24)
     assert full == short
 
@@ -179,3 +181,38 @@ def test_a_signed_in_reader_costs_one_query_more_than_an_anonymous_one(many_list
     signed_in, signed_body = queries_for(fresh_client(buyer_member), url)
     assert signed_in == anonymous + SIGNED_IN
     assert signed_body == body
+
+
+# A cooperative's page with its catalogue, built (the response cache is off in tests): the
+# cooperative, the catalogue version (every anonymous page carries an ETag), the seller's count,
+# the page's ids and its stored cards. Signed in: the session, the user, their memberships (every
+# role on the page and the "propose an agreement as" links, one query), their groups (the menu,
+# whether they moderate) and the cart count; a moderator also reads the members' box. No
+# catalogue visibility is read: a seller's published listings are the same for everyone who may
+# see the seller (was 11 queries signed in: the role, the groups and the visibility apart).
+PROFILE_BUDGET = 5
+PROFILE_SIGNED_IN = 5
+
+
+@pytest.fixture
+def seller_with_30(coffee):  # type: ignore[no-untyped-def]
+    seller = CooperativeFactory(name="Vendedora grande", country="AR")
+    for _index in range(30):
+        ListingFactory(cooperative=seller, category=coffee)
+    cards.rebuild_all()  # as after the commits (tests never commit)
+    return seller
+
+
+@pytest.mark.parametrize("persona", [None, "buyer_member", "moderator"])
+def test_cooperative_page_queries_do_not_grow_with_the_listings_shown(
+    request, client, seller_with_30, django_assert_max_num_queries, persona
+):
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
+
+    url = f"/cooperatives/{seller_with_30.slug}/"
+    short, cards_on_short = page_queries(client, f"{url}?page=2")  # 30 listings: 6 on page 2
+    with django_assert_max_num_queries(PROFILE_BUDGET + (PROFILE_SIGNED_IN if persona else 0)):
+        full, cards_on_full = page_queries(client, url)
+    assert (cards_on_short, cards_on_full) == (6, 24)
+    assert full == short

@@ -2,9 +2,13 @@
 quantities at today's prices; what cannot be ordered now is left out and named."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from accounts.models import User
 from marketplace.state import ListingStatus
-from orders.models import CartLine
+from orders.models import CartLine, Order
+from orders.services import cart_order_again
 from tests.conftest import client_for
 from tests.factories import ListingFactory, MembershipFactory
 from tests.frontend.helpers import browser_for, messages_of, text
@@ -165,3 +169,51 @@ def test_a_member_of_both_sides_orders_again_for_the_buyer(earlier_order, buyer_
 
     assert order_again(both, order["id"]).status_code == 200
     assert cart_quantities(buyer_coop) == {"Yerba mate": 3, "Harina": 2}
+
+
+def _order_of(buyer_coop, buyer_admin, seller_coop, lines):  # type: ignore[no-untyped-def]
+    for index in range(lines):
+        listing = ListingFactory(
+            cooperative=seller_coop, price_amount=100 + index, currency="ARS", stock=50
+        )
+        assert add_to_cart(buyer_admin, buyer_coop, listing, 2).status_code == 201
+    response = checkout(buyer_admin, buyer_coop)
+    assert response.status_code == 201, response.content
+    return Order.objects.get(pk=response.json()["orders"][0]["id"])
+
+
+def fresh(user):  # type: ignore[no-untyped-def]
+    """The person as a new request loads them: nothing about their roles read yet."""
+    return User.objects.get(pk=user.pk)
+
+
+def test_ordering_again_costs_the_same_queries_for_one_line_or_ten(
+    buyer_coop, buyer_admin, buyer_member, seller_coop
+):
+    """The locked cart's lines are read once, every line checked, then one insert: an order of
+    ten lines goes back in the cart in the queries of an order of one."""
+    one = _order_of(buyer_coop, buyer_admin, seller_coop, 1)
+    ten = _order_of(buyer_coop, buyer_admin, seller_coop, 10)
+    counts = []
+    for order in (one, ten):
+        CartLine.objects.filter(cart__cooperative=buyer_coop).delete()
+        with CaptureQueriesContext(connection) as captured:
+            again = cart_order_again(
+                order=Order.objects.get(pk=order.pk), actor=fresh(buyer_member)
+            )
+        counts.append(len(captured.captured_queries))
+        assert len(again.added) == order.lines.count()
+        assert sorted(cart_quantities(buyer_coop).values()) == [2] * order.lines.count()
+    assert counts[0] == counts[1]
+    # The cart holds the ten lines now: each gets more (one update instead of the insert).
+    with CaptureQueriesContext(connection) as captured:
+        again = cart_order_again(order=Order.objects.get(pk=ten.pk), actor=fresh(buyer_member))
+    assert [added.line.quantity for added in again.added] == [4] * 10
+    assert len(captured.captured_queries) == counts[1]
+    assert sorted(cart_quantities(buyer_coop).values()) == [4] * 10
+    # One of them gone from the cart: it goes in again beside the others given more.
+    CartLine.objects.filter(cart__cooperative=buyer_coop).order_by("pk").first().delete()
+    with CaptureQueriesContext(connection) as mixed:
+        again = cart_order_again(order=Order.objects.get(pk=ten.pk), actor=fresh(buyer_member))
+    assert sorted(cart_quantities(buyer_coop).values()) == [2] + [6] * 9
+    assert len(mixed.captured_queries) == counts[1] + 1  # an insert and an update
