@@ -433,7 +433,7 @@ def _order_context(
 ) -> dict[str, Any]:
     user = request.user
     actions = []
-    for action in permissions.available_actions(user, order):
+    for action in permissions.available_transitions(user, order):
         transition = find_transition(action, order.status)
         actions.append(
             {
@@ -454,8 +454,8 @@ def _order_context(
         "sides": sides,
         "actions": actions,
         "can_mark_paid": services.order_mark_paid_refusal(order=order, actor=user) is None,
-        "can_order_again": permissions.can_fill_cart(user, order.buyer)
-        and any(line.listing_id for line in order.lines.all()),
+        "can_order_again": permissions.can_order_again(user, order),
+        "can_ask_again": permissions.can_ask_again(user, order),
         "can_unflag": order.is_flagged and permissions.can_flag_order(user),
         "invoice": invoices.get(InvoiceKind.INVOICE),
         "credit_note": invoices.get(InvoiceKind.CREDIT_NOTE),
