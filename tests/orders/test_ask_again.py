@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from orders.selectors import order_request_again
 from orders.services import rfq_award
 from quotes import services as quote_services
 from quotes.models import Rfq
@@ -148,24 +149,17 @@ def test_the_order_page_leads_to_the_request_form_filled_in(
     ]
     assert ticked == [str(seller_coop.pk)]  # the seller asked, already chosen
 
-    posted = browser.post(
-        form_url,
-        {
-            "title": "Impresión de 1000 folletos",
-            "specification": "A5",
-            "quantity": 1000,
-            "unit": "piece",
-            "delivery_place": "Depósito de Goes",
-            "delivery_date": (timezone.localdate() + timedelta(days=40)).isoformat(),
-            "answers_due": (timezone.localdate() + timedelta(days=10)).isoformat(),
-            "visibility": "private",
-            "invited": [str(seller_coop.pk)],
-        },
-        HTTP_ACCEPT_LANGUAGE=language,
-    )
+    # Published as filled in: the buyer only picks the dates (and a unit of the form's list).
+    filled = order_request_again(quoted_order).values() | {"unit": "piece"}
+    days = {"delivery_date": 40, "answers_due": 10}
+    filled |= {name: (timezone.localdate() + timedelta(n)).isoformat() for name, n in days.items()}
+    filled |= {"visibility": "private", "invited": [str(seller_coop.pk)]}
+    posted = browser.post(form_url, filled, HTTP_ACCEPT_LANGUAGE=language)
     assert posted.status_code == 302, text(posted)
     assert any(published in message for message in messages_of(posted))
-    assert list(Rfq.objects.latest("pk").invited.all()) == [seller_coop]
+    published = Rfq.objects.latest("pk")
+    assert list(published.invited.all()) == [seller_coop]
+    assert published.specification == filled["specification"]
 
 
 def test_the_form_is_not_filled_in_from_someone_elses_order(quoted_order, buyer_admin, outsider):
