@@ -66,8 +66,9 @@ def attempt(
     request: HttpRequest, service: Callable[[], T], *, form: forms.Form | None = None
 ) -> T | Failed:
     """Call a service; a refusal becomes a form error (when there is a form) or a message. A
-    checkout conflict names its lines one by one: one form error, or one warning, per line
-    (`line_messages`), as the cart, checkout and order-again pages all show them.
+    checkout conflict names its lines one by one after what it says of them all: one form error,
+    or one warning, per line (`line_messages`), as the cart, checkout and order-again pages all
+    show them.
 
     DomainError (NotPermitted, TransitionNotAllowed included) and ValidationError are the ways a
     service says no; neither may ever reach the person as a server error.
@@ -80,10 +81,14 @@ def attempt(
         else:
             messages.error(request, " ".join(error.messages))
     except CheckoutConflict as conflict:
+        # Its detail, unless that only runs its lines' details together (then the lines say it).
+        details = [line["detail"] for line in conflict.lines]
+        lead = [] if conflict.detail == " ".join(details) else [conflict.detail]
         if form is not None:
-            form.add_error(None, [line["detail"] for line in conflict.lines] or conflict.detail)
+            form.add_error(None, lead + details)
         else:
-            messages.error(request, conflict.detail)
+            for text in lead:
+                messages.error(request, text)
             line_messages(request, conflict.lines)
     except DomainError as error:
         if form is not None:
