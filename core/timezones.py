@@ -4,17 +4,19 @@ in settings.TIME_ZONE (UTC). Every time printed for people carries its zone, so 
 leaves a reader guessing whether it is theirs.
 
 The zone is on the user row, which authentication reads anyway: no query is added to a page.
+It is activated with the person's language, by one rule for pages and API tokens
+(`core.i18n.reader_activate`).
 An e-mail is written in its recipient's language and zone (`written_for`); a document (an
 invoice) in its issuing cooperative's zone, so it reads the same for everyone (docs/pages.md).
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -65,17 +67,10 @@ def written_for(language: str, time_zone: str) -> Iterator[None]:
         yield
 
 
-class TimeZoneMiddleware:
-    """After authentication: the signed-in person's zone for this request, else the default."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        zone = zone_named(getattr(user, "time_zone", "") if user is not None else "")
-        if zone is not None:
-            timezone.activate(zone)
-        else:
-            timezone.deactivate()
-        return self.get_response(request)
+def zone_activate(user: Any) -> None:
+    """This thread's times in `user`'s zone (a person with one), else the site's."""
+    zone = zone_named(getattr(user, "time_zone", "") if user is not None else "")
+    if zone is not None:
+        timezone.activate(zone)
+    else:
+        timezone.deactivate()

@@ -183,9 +183,10 @@ def _versioned(
 
 def _content_key(request: HttpRequest, is_page: bool, version: catalogue_version.Version) -> str:
     """What the answer depends on besides the reader: the catalogue's version, the URL (scheme
-    and host too: links in the body use them), the language and how the answer is asked for.
-    Kept on the request for its language (asked before and after authenticating)."""
-    language = translation.get_language()
+    and host too: links in the body use them), the language and zone (the times' offsets) and
+    how the answer is asked for. Kept on the request for its language and zone (asked before
+    and after authenticating: a token's person reads in their own)."""
+    language = (translation.get_language(), timezone.get_current_timezone_name())
     known = getattr(request, "_catalogue_content_key", None)
     if known is not None and known[0] == (is_page, version.number, language):
         return str(known[1])

@@ -11,6 +11,7 @@ from cooperatives.permissions import is_active_for, is_member, is_moderator, rol
 from orders import payments
 from orders.models import Order
 from orders.state import ACTIONS, Side, Transition, find_transition
+from quotes.permissions import can_publish_rfq
 
 
 def can_view_cart(user: Any, cooperative: Cooperative) -> bool:
@@ -82,8 +83,39 @@ def can_transition_order(user: Any, order: Order, action: str) -> bool:
     return action != "accept" or payments.is_order_payable_now(order)
 
 
-def available_actions(user: Any, order: Order) -> list[str]:
+def available_transitions(user: Any, order: Order) -> list[str]:
+    """The lifecycle transitions the user may take now."""
     return [action for action in ACTIONS if can_transition_order(user, order, action)]
+
+
+def can_order_again(user: Any, order: Order) -> bool:
+    """Members of the buying cooperative put an order's lines in its cart again, when at least
+    one line came from a listing (a quote's lines are free text: there is nothing to add)."""
+    return can_fill_cart(user, order.buyer) and any(line.listing_id for line in order.lines.all())
+
+
+def is_quote_only(order: Order) -> bool:
+    """An order from a quote whose lines are all free text: nothing in it can go in a cart."""
+    return order.quote_version_id is not None and not any(
+        line.listing_id for line in order.lines.all()
+    )
+
+
+def can_ask_again(user: Any, order: Order) -> bool:
+    """Such an order is asked again instead: the buyer's owners and admins (who publish its
+    requests) send the same seller a new request for quotes."""
+    return is_quote_only(order) and can_publish_rfq(user, order.buyer)
+
+
+# What an order's `actions` may name besides its transitions: the other things its reader may do.
+OTHER_ACTIONS = {"order_again": can_order_again, "ask_again": can_ask_again}
+ORDER_ACTIONS = (*ACTIONS, *OTHER_ACTIONS)
+
+
+def available_actions(user: Any, order: Order) -> list[str]:
+    """What the user may do with the order now: its transitions, then the others."""
+    others = [action for action, may in OTHER_ACTIONS.items() if may(user, order)]
+    return available_transitions(user, order) + others
 
 
 def manages_seller(user: Any, order: Order) -> bool:

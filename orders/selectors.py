@@ -21,7 +21,7 @@ from cooperatives.selectors import cooperative_get_for_member as cooperative_get
 from core.money import Money
 from core.timezones import zone_named
 from credit.selectors import credit_accounts_of
-from marketplace.models import Listing
+from marketplace.models import Listing, unit_name
 from orders import agreed, payments, permissions
 from orders.labels import with_refund_status
 from orders.models import Cart, CartLine, Checkout, Invoice, InvoiceKind, Message, Order, OrderEvent
@@ -217,6 +217,56 @@ def orders_of_rfq(rfq: Any) -> list[Order]:
         .select_related("seller", "quote_version")
         .prefetch_related("lines", "invoices")
         .order_by("pk")
+    )
+
+
+@dataclass(frozen=True)
+class RequestAgain:
+    """What a new request for quotes asking an order's seller again starts from: the request the
+    order was quoted on, its specification led by the order's lines, privately to the seller."""
+
+    seller: Cooperative
+    title: str
+    specification: str
+    quantity: int
+    unit: str
+    delivery_place: str
+
+    def values(self) -> dict[str, Any]:
+        """The typed fields of the new request (`quotes.services.rfq_publish`'s keywords)."""
+        return {
+            "title": self.title,
+            "specification": self.specification,
+            "quantity": self.quantity,
+            "unit": self.unit,
+            "delivery_place": self.delivery_place,
+        }
+
+
+# `Rfq.specification`'s limit: the earlier request's text is cut to fit after the lines.
+SPECIFICATION_LIMIT = 10_000
+
+
+def order_request_again(order: Order) -> RequestAgain:
+    """An order from a quote asked again, pre-filled: the earlier request's title and place, its
+    specification after the lines the seller delivered ("500 piece: Folletos A5"), and the one
+    line's quantity and unit (several lines: the earlier request's)."""
+    rfq = order.quote_version.quote.rfq  # type: ignore[union-attr]  # callers ask can_ask_again
+    lines = list(order.lines.all())
+    ordered = [
+        _("Lines of order #%(id)s:") % {"id": order.pk},
+        *(f"- {line.quantity} {unit_name(line.unit)}: {line.title}" for line in lines),
+        "",
+        rfq.specification,
+    ]
+    one = lines[0] if len(lines) == 1 else rfq
+    return RequestAgain(
+        seller=order.seller,
+        title=rfq.title,
+        specification="\n".join(ordered).strip()[:SPECIFICATION_LIMIT],
+        quantity=one.quantity,
+        unit=one.unit,
+        delivery_place=rfq.delivery_place,
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache, caches
 from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from accounts.models import MODERATORS_GROUP
@@ -76,11 +76,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _site_language_after_each_test() -> Any:
-    """A page request activates its reader's language for the thread (LocaleMiddleware), and it
-    stays active after the response: without this, a test after a Spanish page would read its
-    own messages in Spanish, and results would depend on the order tests run in."""
+    """A page request activates its reader's language and zone for the thread (LocaleMiddleware,
+    core.i18n.reader_activate), and they stay active after the response: without this, a test
+    after a Spanish page would read its own messages in Spanish, and results would depend on the
+    order tests run in."""
     yield
     translation.deactivate()
+    timezone.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -119,11 +119,18 @@ class MeSerializer(serializers.ModelSerializer):
         help_text="One of the site's language codes (en, es, pt-br), or blank for the browser's "
         "choice.",
     )
+    time_zone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="Your IANA time zone (America/Montevideo): times are answered in it and days "
+        "are its days. Blank: UTC.",
+    )
     memberships = serializers.SerializerMethodField()
 
     class Meta:
         model = User
-        fields = ["id", "email", "name", "language", "is_moderator", "memberships"]
+        fields = ["id", "email", "name", "language", "time_zone", "is_moderator", "memberships"]
         read_only_fields = ["id", "email", "is_moderator", "memberships"]
 
     @staticmethod

@@ -179,5 +179,6 @@ class MeView(APIView):
             user=request.user,  # type: ignore[arg-type]
             name=data.validated_data.get("name"),
             language=data.validated_data.get("language"),
+            time_zone=data.validated_data.get("time_zone"),
         )
         return Response(MeSerializer(user).data)

@@ -77,8 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "core.i18n.UserLanguageMiddleware",
-    "core.timezones.TimeZoneMiddleware",
+    "core.i18n.ReaderMiddleware",  # the person's language and zone (core.i18n.reader_activate)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.CSPMiddleware",  # django-csp's, the site's policy built once
@@ -440,7 +439,7 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.authentication.LanguageAwareTokenAuthentication",
+        "accounts.authentication.ReaderTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

@@ -24,6 +24,7 @@ from cooperatives.selectors import cooperative_get_for_member
 from core.errors import DomainError
 from frontend import page_shell
 from frontend.forms import apply_errors
+from orders.services import CheckoutConflict
 
 T = TypeVar("T")
 
@@ -54,10 +55,20 @@ def succeeded(result: T | Failed) -> TypeGuard[T]:
     return not isinstance(result, Failed)
 
 
+def line_messages(request: HttpRequest, lines: list[dict[str, Any]]) -> None:
+    """One warning per problem line of a checkout conflict (`CheckoutConflict.lines`, or the lines
+    ordering again left out): each line's `detail`, which names the line and says why."""
+    for line in lines:
+        messages.warning(request, line["detail"])
+
+
 def attempt(
     request: HttpRequest, service: Callable[[], T], *, form: forms.Form | None = None
 ) -> T | Failed:
-    """Call a service; a refusal becomes a form error (when there is a form) or a message.
+    """Call a service; a refusal becomes a form error (when there is a form) or a message. A
+    checkout conflict names its lines one by one after what it says of them all: one form error,
+    or one warning, per line (`line_messages`), as the cart, checkout and order-again pages all
+    show them.
 
     DomainError (NotPermitted, TransitionNotAllowed included) and ValidationError are the ways a
     service says no; neither may ever reach the person as a server error.
@@ -69,6 +80,16 @@ def attempt(
             apply_errors(form, error)
         else:
             messages.error(request, " ".join(error.messages))
+    except CheckoutConflict as conflict:
+        # Its detail, unless that only runs its lines' details together (then the lines say it).
+        details = [line["detail"] for line in conflict.lines]
+        lead = [] if conflict.detail == " ".join(details) else [conflict.detail]
+        if form is not None:
+            form.add_error(None, lead + details)
+        else:
+            for text in lead:
+                messages.error(request, text)
+            line_messages(request, conflict.lines)
     except DomainError as error:
         if form is not None:
             form.add_error(None, error.detail)

@@ -43,6 +43,7 @@ from frontend.views.common import (
     SignedInRequest,
     act,
     attempt,
+    line_messages,
     post_form,
     safe_next,
     submit,
@@ -433,7 +434,7 @@ def _order_context(
 ) -> dict[str, Any]:
     user = request.user
     actions = []
-    for action in permissions.available_actions(user, order):
+    for action in permissions.available_transitions(user, order):
         transition = find_transition(action, order.status)
         actions.append(
             {
@@ -454,8 +455,8 @@ def _order_context(
         "sides": sides,
         "actions": actions,
         "can_mark_paid": services.order_mark_paid_refusal(order=order, actor=user) is None,
-        "can_order_again": permissions.can_fill_cart(user, order.buyer)
-        and any(line.listing_id for line in order.lines.all()),
+        "can_order_again": permissions.can_order_again(user, order),
+        "can_ask_again": permissions.can_ask_again(user, order),
         "can_unflag": order.is_flagged and permissions.can_flag_order(user),
         "invoice": invoices.get(InvoiceKind.INVOICE),
         "credit_note": invoices.get(InvoiceKind.CREDIT_NOTE),
@@ -500,53 +501,35 @@ def order_again(request: SignedInRequest, order_id: int) -> HttpResponse:
     """The order's lines in the buyer's cart again: the cart says what went in (and which price
     changed since), the order's page what could not."""
     order = selectors.order_get_visible(user=request.user, order_id=order_id)
-    back = reverse("frontend:order-detail", args=[order.pk])
-    left_out: list[dict[str, Any]] = []
-
-    def order_it_again() -> services.OrderedAgain:
-        try:
-            return services.cart_order_again(order=order, actor=request.user)
-        except services.CheckoutConflict as nothing:
-            left_out.extend(nothing.lines)
-            raise
-
-    again = attempt(request, order_it_again)
-    if succeeded(again):
-        left_out, back = again.skipped, _cart_url(order.buyer)
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s line of order #%(id)s is in the cart of %(cooperative)s: check it and "
-                "order.",
-                "%(count)s lines of order #%(id)s are in the cart of %(cooperative)s: check them "
-                "and order.",
-                len(again.added),
+    again = attempt(request, lambda: services.cart_order_again(order=order, actor=request.user))
+    if not succeeded(again):
+        return redirect("frontend:order-detail", order.pk)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s line of order #%(id)s is in the cart of %(cooperative)s: check it and "
+            "order.",
+            "%(count)s lines of order #%(id)s are in the cart of %(cooperative)s: check them "
+            "and order.",
+            len(again.added),
+        )
+        % {"count": len(again.added), "id": order.pk, "cooperative": order.buyer.name},
+    )
+    for added in again.added:
+        ordered, line = added.ordered, added.line
+        if (ordered.unit_price_amount, order.currency) != (line.unit_price_amount, line.currency):
+            messages.warning(
+                request,
+                _("%(title)s costs %(now)s now (%(then)s in order #%(id)s).")
+                % {
+                    "title": line.title,
+                    "now": Money(line.unit_price_amount, line.currency).format(),
+                    "then": Money(ordered.unit_price_amount, order.currency).format(),
+                    "id": order.pk,
+                },
             )
-            % {"count": len(again.added), "id": order.pk, "cooperative": order.buyer.name},
-        )
-        for added in again.added:
-            ordered, line = added.ordered, added.line
-            if (ordered.unit_price_amount, order.currency) != (
-                line.unit_price_amount,
-                line.currency,
-            ):
-                messages.warning(
-                    request,
-                    _("%(title)s costs %(now)s now (%(then)s in order #%(id)s).")
-                    % {
-                        "title": line.title,
-                        "now": Money(line.unit_price_amount, line.currency).format(),
-                        "then": Money(ordered.unit_price_amount, order.currency).format(),
-                        "id": order.pk,
-                    },
-                )
-    for skipped in left_out:
-        messages.warning(
-            request,
-            _("Left out: %(title)s. %(detail)s")
-            % {"title": skipped["title"], "detail": skipped["detail"]},
-        )
-    return redirect(back)
+    line_messages(request, again.skipped)
+    return redirect(_cart_url(order.buyer))
 
 
 def _order_note_action(service: Callable[..., Any], done: Any) -> Callable[..., HttpResponse]:

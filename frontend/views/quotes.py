@@ -40,6 +40,7 @@ from frontend.views.common import (
     succeeded,
 )
 from marketplace.selectors import category_find
+from orders import permissions as order_permissions
 from orders import selectors as order_selectors
 from orders.services import rfq_award
 from quotes import permissions as quote_permissions
@@ -69,16 +70,23 @@ def rfq_list(request: SignedInRequest, slug: str) -> HttpResponse:
 
 @login_required
 def rfq_create(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The new request's form; `?order=<id>` fills it in from an order from a quote, to ask its
+    seller again (`orders.selectors.order_request_again`)."""
     cooperative = cooperative_get_for_member(user=request.user, slug=slug)
     if not can_manage_cooperative(request.user, cooperative):
         raise Http404("No cooperative with this slug among yours.")
+    asked = _asked_again(request, cooperative)
     search = request.POST.get("find", "") if request.method == "POST" else ""
-    invitable = selectors.cooperatives_to_invite(
-        search=search, exclude=cooperative, chosen=_chosen_ids(request)
+    picked = (
+        _chosen_ids(request) if request.method == "POST" or asked is None else [asked.seller.pk]
     )
+    invitable = selectors.cooperatives_to_invite(search=search, exclude=cooperative, chosen=picked)
     if request.method != "POST" or "search" in request.POST:
         posted = request.POST if request.method == "POST" else None
-        form = RfqForm(posted, invitable=invitable)
+        initial = (
+            asked.values() | {"invited": [str(pk) for pk in picked]} if asked is not None else None
+        )
+        form = RfqForm(posted, invitable=invitable, initial=initial)
         if posted is not None:
             form.errors.clear()  # only searching: say nothing of the fields not filled yet
         return _rfq_form(request, cooperative, form)
@@ -100,6 +108,21 @@ def rfq_create(request: SignedInRequest, slug: str) -> HttpResponse:
         then=lambda rfq: reverse("frontend:rfq", args=[rfq.pk]),
     )
     return published or _rfq_form(request, cooperative, form)
+
+
+def _asked_again(request: SignedInRequest, cooperative: Any) -> Any:
+    """The order `?order=` names, pre-filling a request to its seller: one of this buyer's
+    orders from a quote that the reader may ask again (else 404); None without `?order=`."""
+    order_id = request.GET.get("order", "")
+    if not order_id:
+        return None
+    order = order_selectors.order_get_visible(
+        user=request.user,
+        order_id=int(order_id) if order_id.isdigit() and len(order_id) < 10 else 0,
+    )
+    if order.buyer_id != cooperative.pk or not order_permissions.can_ask_again(request.user, order):
+        raise Http404("No order of this cooperative to ask again.")
+    return order_selectors.order_request_again(order)
 
 
 def _rfq_form(request: SignedInRequest, cooperative: Any, form: RfqForm) -> HttpResponse:

@@ -27,7 +27,8 @@ from orders.models import (
 )
 from orders.payments import rails
 from orders.selectors import INVOICE_STATEMENT_FIELDS, CartSummary, SellerGroup
-from orders.state import ACTIONS, OrderStatus, PaymentStatus, Side
+from orders.state import OrderStatus, PaymentStatus, Side
+from quotes.api.serializers import RfqInputSerializer
 
 
 class AmountSerializer(serializers.Serializer):
@@ -270,9 +271,13 @@ class OrderDetailSerializer(OrderSummarySerializer):
             "actions",
         ]
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=permissions.ORDER_ACTIONS))
+    )
     def get_actions(self, order: Order) -> list[str]:
-        """The transitions the requesting person may take now."""
+        """What the requesting person may do now: the transitions (`POST /orders/{id}/<action>/`),
+        `order_again` (`POST /orders/{id}/order-again/`) and `ask_again` (`POST
+        /orders/{id}/ask-again/`)."""
         request = self.context.get("request")
         return permissions.available_actions(request.user, order) if request else []
 
@@ -813,3 +818,20 @@ class TradeReportSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     months = MonthRowSerializer(many=True)
     partners = PartnerRowSerializer(many=True)
+
+
+# What asking an order's seller again takes: a request's fields (`quotes.api.serializers`) but
+# those the order decides (the buyer, the one seller asked); only the dates must be sent, the
+# rest is pre-filled from the order.
+ASK_AGAIN_DECIDED = ("cooperative", "visibility", "invited", "category", "region", "attachments")
+ASK_AGAIN_PREFILLED = ("title", "specification", "quantity", "unit", "delivery_place")
+
+
+class AskAgainInputSerializer(RfqInputSerializer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ASK_AGAIN_DECIDED:
+            del self.fields[name]
+        for name in ASK_AGAIN_PREFILLED:
+            self.fields[name].required = False
+            self.fields[name].help_text = "Pre-filled from the order when left out."

@@ -2,6 +2,7 @@
 
 from orders.services.awards import (
     AwardedOrders,
+    order_ask_again,
     rfq_award,
     standing_draft_confirm,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "message_post",
     "next_invoice_number",
     "order_accept",
+    "order_ask_again",
     "order_cancel",
     "order_cancel_unpaid",
     "order_complete",

@@ -10,6 +10,7 @@ it awarded and answers 409 `rfq_already_awarded` (or, for the very same award, t
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from cooperatives.permissions import ensure_active
 from core.errors import DomainError
 from core.money import Money
 from marketplace.models import Listing
-from orders import notifications, payments
+from orders import notifications, payments, permissions, selectors
 from orders.models import MAX_AMOUNT, Checkout, Order
 from orders.payments.rails.invoice import InvoiceRail
 from orders.pricing import line_total, order_totals
@@ -34,9 +35,9 @@ from orders.services.checkout import (
     replayed_checkout,
     take_stock,
 )
-from quotes.models import Rfq, StandingOrderDraft
+from quotes.models import Rfq, StandingOrderDraft, Visibility
 from quotes.services import draft_decide as standing_draft_decide
-from quotes.services import rfq_lock_for_award
+from quotes.services import rfq_lock_for_award, rfq_publish
 
 
 @dataclass(frozen=True)
@@ -242,3 +243,28 @@ def standing_draft_confirm(*, draft: StandingOrderDraft, actor: Any) -> list[Ord
         order.credit_share_bps = agreement.credit_share_bps
         order.save(update_fields=["payment_terms_days", "credit_share_bps"])
     return orders
+
+
+def order_ask_again(
+    *, order: Order, actor: Any, delivery_date: date, answers_due_at: datetime, **changes: Any
+) -> Rfq:
+    """Ask the seller of an order from a quote again: a new request for quotes, privately to that
+    seller, pre-filled from the order (`orders.selectors.order_request_again`) with `changes`
+    (title, specification, quantity, unit, delivery place) over it; then the usual request,
+    quoted and awarded as any other (`quotes.services.rfq_publish` judges it and tells the
+    seller after commit). A catalogue order is ordered again instead (409)."""
+    if not permissions.is_quote_only(order):  # who may ask: rfq_publish's rule (403)
+        raise DomainError(
+            _("Order #%(id)s is not from a quote: order it again instead.") % {"id": order.pk},
+            code="not_from_a_quote",
+        )
+    asked = selectors.order_request_again(order)
+    return rfq_publish(
+        buyer=order.buyer,
+        actor=actor,
+        visibility=Visibility.PRIVATE,
+        invited=[asked.seller],
+        delivery_date=delivery_date,
+        answers_due_at=answers_due_at,
+        **(asked.values() | changes),
+    )

@@ -234,18 +234,19 @@ def cart_order_again(*, order: Order, actor: Any) -> OrderedAgain:
 def _refused_line(
     line: OrderLine, listing: Listing | None, refusal: DomainError | ValidationError
 ) -> dict[str, Any]:
-    """A line left out, as a checkout's problem line (codes of core/error_codes.toml)."""
+    """A line left out, as a checkout's problem line (codes of core/error_codes.toml; the
+    detail names the line first, as checkout's do)."""
     if isinstance(refusal, DomainError):
-        code, detail = refusal.code, str(refusal.detail)
+        code, why = refusal.code, str(refusal.detail)
     else:  # `_check_quantity`'s field errors: below the minimum, or too large for one order
         below = listing is not None and line.quantity < listing.min_order_quantity
-        code, detail = ("below_minimum" if below else "line_too_large"), " ".join(refusal.messages)
+        code, why = ("below_minimum" if below else "line_too_large"), " ".join(refusal.messages)
     return {
         "id": line.pk,
         "listing": line.listing_id,
         "title": line.title,
         "code": code,
-        "detail": detail,
+        "detail": f"“{line.title}”: {why}",
     }
 
 

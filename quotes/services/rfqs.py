@@ -25,8 +25,6 @@ from core.errors import DomainError, NotFound, NotPermitted
 from core.models import private_file_name
 from core.reference import currency_codes
 from core.timezones import format_when, written_for
-from marketplace.models import Listing
-from marketplace.state import ListingStatus
 from quotes import permissions
 from quotes.models import (
     MAX_QUANTITY,
@@ -172,24 +170,10 @@ def rfq_publish(
         attachment.file.save(private_file_name(str(rfq.pk), kind), upload, save=False)
         attachment.save()
     _event(rfq, "publish", "", RfqStatus.OPEN, actor)
-    sellers = list(invited) if visibility == Visibility.PRIVATE else matching_sellers(rfq)
-    transaction.on_commit(lambda: tell_sellers(rfq, [s.pk for s in sellers]))
+    # Told: the cooperatives the request is now for, by the rule that lets them see it.
+    sellers = list(permissions.rfq_sellers(rfq).values_list("pk", flat=True))
+    transaction.on_commit(lambda: tell_sellers(rfq, sellers))
     return rfq
-
-
-def matching_sellers(rfq: Rfq) -> list[Cooperative]:
-    """Cooperatives with a published listing in the request's category (or below it), in its
-    region when it names one."""
-    path = rfq.category.path if rfq.category else ""
-    listings = Listing.objects.filter(
-        status=ListingStatus.PUBLISHED, category__path__startswith=path
-    )
-    sellers = Cooperative.objects.filter(pk__in=listings.values("cooperative_id")).exclude(
-        pk=rfq.buyer_id
-    )
-    if rfq.region:
-        sellers = sellers.filter(region__iexact=rfq.region)
-    return list(sellers.order_by("pk"))
 
 
 def tell_sellers(rfq: Rfq, seller_ids: list[int]) -> int:

@@ -83,6 +83,7 @@ class World:
     quote: Quote  # coop's answer to `rfq`
     own_rfq: Rfq  # coop asks partner for quotes; partner quoted
     own_quote_version: QuoteVersion  # partner's answer to `own_rfq`
+    quoted_purchase: Order  # coop bought from partner on a quote: free-text lines, asked again
     agreement: Agreement  # coop sells to partner under it; active
     offer: Agreement  # partner proposes to sell to coop; not yet accepted
     standing: StandingOrder  # coop buys from partner weekly under an active agreement
@@ -143,6 +144,11 @@ def _quotes(
     quote = quotes.quote_submit(rfq=rfq, seller=coop, actor=owner, terms=terms)
     own_rfq = quotes.rfq_publish(buyer=coop, actor=owner, invited=[partner], **request)
     own_quote = quotes.quote_submit(rfq=own_rfq, seller=partner, actor=partner_owner, terms=terms)
+    awarded_rfq = quotes.rfq_publish(buyer=coop, actor=owner, invited=[partner], **request)
+    awarded = quotes.quote_submit(rfq=awarded_rfq, seller=partner, actor=partner_owner, terms=terms)
+    [quoted_purchase] = orders.rfq_award(
+        rfq=awarded_rfq, actor=owner, awards=[(awarded.versions.get().pk, None)]
+    )
 
     def agree(seller: Cooperative, actor: User, buyer: Cooperative, item: Listing) -> Agreement:
         return quotes.agreement_propose(
@@ -169,6 +175,7 @@ def _quotes(
         "quote": quote,
         "own_rfq": own_rfq,
         "own_quote_version": own_quote.versions.get(),
+        "quoted_purchase": quoted_purchase,
         "agreement": agreement,
         "offer": agree(partner, partner_owner, coop, partner_listing),
         "standing": standing,

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from clearing.services import clearing_run_execute, clearing_run_propose
 from cooperatives.models import Cooperative
 from orders.demo_quotes import BUYER, PRINTERS, TITLE
-from orders.models import Invoice
+from orders.models import Invoice, Order
 from quotes.models import Agreement, Rfq
 from tests.e2e.phone import sideways_overflow
 
@@ -37,6 +37,7 @@ def demo(db) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "agreement": Agreement.objects.order_by("pk").first(),
         "run": run,
         "invoice": Invoice.objects.filter(order__seller=printer).order_by("pk").first(),
+        "quoted_order": Order.objects.filter(quote_version__isnull=False).order_by("pk").first(),
     }
 
 
@@ -69,6 +70,9 @@ def trade_pages(demo: dict[str, Any]) -> list[tuple[str, str]]:
         pages.append(("buyer", f"/agreements/{demo['agreement'].pk}/standing-order/"))
     if demo["invoice"] is not None:
         pages.append(("printer", f"/invoices/{demo['invoice'].pk}/"))
+    order = demo["quoted_order"].pk  # the awarded quote's order: its "Ask again", and the form
+    pages.append(("buyer", f"/orders/{order}/"))
+    pages.append(("buyer", f"/my/cooperatives/{buyer}/rfqs/new/?order={order}"))
     return pages
 
 

@@ -218,3 +218,31 @@ def test_someone_in_several_cooperatives_chooses_the_buyer(buyer_coop, buyer_own
     assert 'id="switch-cooperative"' in page
     browser.post("/checkout/", checkout_form(browser, other))
     assert Order.objects.get().buyer == other
+
+
+@pytest.mark.parametrize(("language", "why"), [("es", "Solo hay 1 kg"), ("pt-br", "Só há 1 kg")])
+def test_each_line_of_a_conflict_is_named_with_why(
+    buyer_coop, buyer_owner, three_sellers, language, why
+):
+    """A checkout conflict's lines are said one by one, as on the cart and order-again pages
+    (frontend.views.common.line_messages): here one form error per line, each naming the line
+    and why, in the reader's language."""
+    buyer_owner.language = language
+    buyer_owner.save(update_fields=["language"])
+    short, dearer, fine = three_sellers
+    browser = browser_for(buyer_owner)
+    for listing in three_sellers:
+        add_to_cart(browser, buyer_coop, listing, quantity=3)
+    form = checkout_form(browser, buyer_coop)
+    short.stock = 1
+    short.save(update_fields=["stock"])
+    dearer.price_amount += 1_000
+    dearer.save(update_fields=["price_amount"])
+    response = browser.post("/checkout/", form)
+    assert response.status_code == 200
+    errors = list(response.context["form"].non_field_errors())
+    assert len(errors) == 2, errors
+    assert errors[0].startswith(f"“{short.title}”") and why in errors[0]
+    assert dearer.title in errors[1] and "810,00" in errors[1]
+    assert not any(fine.title in error for error in errors)
+    assert not Order.objects.exists()

@@ -498,3 +498,14 @@ def test_a_cooperatives_page_shares_its_catalogue_with_every_reader(  # type: ig
     )
     for page in pages().values():
         assert "Mate cocido" in page and "Changed quietly" in page
+
+
+def test_a_token_reader_in_its_own_zone_is_not_given_the_utc_copy(listing, buyer_owner):  # type: ignore[no-untyped-def]
+    """The shared answer carries times: a reader in Montevideo reads them at -03:00, and the
+    anonymous copy (UTC) is neither given to them nor replaced by theirs."""
+    buyer_owner.time_zone = "America/Montevideo"
+    buyer_owner.save()
+    anonymous = APIClient().get(LIST).json()["results"][0]["created_at"]
+    own = _token_client(buyer_owner).get(LIST).json()["results"][0]["created_at"]
+    assert anonymous.endswith("Z") and own.endswith("-03:00")
+    assert APIClient().get(LIST).json()["results"][0]["created_at"] == anonymous

@@ -198,8 +198,8 @@ def test_the_detail_lists_the_actions_open_to_the_viewer(
         return client_for(user).get(f"/api/v1/orders/{order['id']}/").json()["actions"]
 
     assert actions(seller_owner) == ["accept", "decline"]
-    assert actions(buyer_owner) == ["cancel"]
-    assert actions(buyer_member) == []
+    assert actions(buyer_owner) == ["cancel", "order_again"]
+    assert actions(buyer_member) == ["order_again"]  # a member fills the cart, never cancels
 
 
 def test_anonymous_people_see_no_order(api, order):

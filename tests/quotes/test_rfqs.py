@@ -14,6 +14,7 @@ from orders.services import order_accept, rfq_award
 from quotes import services
 from quotes.models import Quote, QuoteVersion, RfqMessage
 from quotes.state import QuoteStatus, RfqStatus
+from tests.conftest import client_for
 from tests.factories import CategoryFactory, ListingFactory
 from tests.quotes.helpers import publish, seller, terms
 
@@ -57,6 +58,46 @@ def test_open_request_tells_matching_sellers(
             buyer_coop, buyer_owner, [], visibility="open", category=printing, region="Montevideo"
         )
     assert [m.to[0] for m in mail.outbox] == [near_owner.email]
+
+
+@pytest.mark.parametrize("region", ["", "Montevideo"])
+def test_the_sellers_told_of_an_open_request_are_those_who_may_see_it(
+    buyer_coop, buyer_owner, django_capture_on_commit_callbacks, region
+):
+    """One rule (`quotes.permissions.rfq_for_sellers`) decides who is told of a new request and
+    who may open and answer it: every seller below gets the e-mail exactly when it can read the
+    request through the API."""
+    printing = CategoryFactory(name="Imprenta")
+    offset = CategoryFactory(name="Offset", slug="offset", path="/imprenta/offset/")
+    textiles = CategoryFactory(name="Textiles")
+    sellers = {
+        "in the category": (printing, "published", "Montevideo"),
+        "below it": (offset, "published", "montevideo"),
+        "elsewhere": (printing, "published", "Salta"),
+        "in another category": (textiles, "published", "Montevideo"),
+        "with a draft only": (printing, "draft", "Montevideo"),
+    }
+    owners = {}
+    for name, (category, status, where) in sellers.items():
+        cooperative, owners[name] = seller(f"Gráfica {name}")
+        cooperative.region = where
+        cooperative.save(update_fields=["region"])
+        ListingFactory(cooperative=cooperative, category=category, status=status)
+    ListingFactory(cooperative=buyer_coop, category=printing)  # never its own request's seller
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        rfq = publish(
+            buyer_coop, buyer_owner, [], visibility="open", category=printing, region=region
+        )
+    told = {name for name, owner in owners.items() for m in mail.outbox if m.to == [owner.email]}
+    may_see = {
+        name
+        for name, owner in owners.items()
+        if client_for(owner).get(f"/api/v1/rfqs/{rfq.pk}/").status_code == 200
+    }
+    expected = {"in the category", "below it"} | ({"elsewhere"} if not region else set())
+    assert told == may_see == expected
+    assert buyer_owner.email not in {m.to[0] for m in mail.outbox}
 
 
 def test_bad_request_names_the_fields(buyer_coop, buyer_owner, printers):

@@ -13,6 +13,7 @@ from core.api.serializers import validated
 from core.api.views import ActionView, DetailView, MessageThreadView, ObjectView
 from orders import selectors, services
 from orders.api.serializers import (
+    AskAgainInputSerializer,
     CheckoutConflictSerializer,
     MessageInputSerializer,
     MessageSerializer,
@@ -24,6 +25,8 @@ from orders.api.serializers import (
     ReasonSerializer,
 )
 from orders.api.views.common import CooperativeListView
+from quotes import selectors as quotes
+from quotes.api.serializers import RfqSerializer
 
 
 class OrderListView(CooperativeListView):
@@ -101,6 +104,25 @@ class OrderAgainView(OrderAction):
 
     def act(self, order: Any, data: dict[str, Any]) -> Any:
         return services.cart_order_again(order=order, actor=self.request.user)
+
+
+class OrderAskAgainView(OrderAction):
+    serializer_class = RfqSerializer
+    input_class = AskAgainInputSerializer
+    created = True
+    errors = refusals(400, 401, 403, 404, 409)
+    description = (
+        "Ask the seller of an order from a quote again (the order's `actions` name `ask_again`): "
+        "a new request for quotes, privately to that seller, pre-filled from the order (the "
+        "earlier request's title and delivery place, its specification after the order's lines, "
+        "the one line's quantity and unit); send `delivery_date` and `answers_due_at`, and any "
+        "other field to change. The buyer's owners and admins may. An order with catalogue lines "
+        "is ordered again instead: 409 `not_from_a_quote`."
+    )
+
+    def act(self, order: Any, data: dict[str, Any]) -> Any:
+        rfq = services.order_ask_again(order=order, actor=self.request.user, **data)
+        return quotes.rfq_get_visible(user=self.request.user, rfq_id=rfq.pk).rfq
 
 
 class MessageListView(MessageThreadView):
