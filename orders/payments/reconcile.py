@@ -30,7 +30,12 @@ from orders.payments.services import (
     checkout_for_intent,
     payment_apply_intent,
 )
-from orders.payments.values import PaymentIntentInfo, RefundInfo, TransferInfo
+from orders.payments.values import (
+    PaymentIntentInfo,
+    RefundInfo,
+    StripeRefundStatus,
+    TransferInfo,
+)
 
 
 @dataclass(frozen=True)
@@ -298,7 +303,7 @@ def _refunds(report: Report) -> None:
         rows = by_id.get(info.id, [])
         if not rows and raw.isdigit() and is_ours(info.metadata):
             refund = Refund.objects.filter(pk=int(raw)).first()
-            if refund is not None and info.status == "failed" and info.attempt < refund.key_attempt:
+            if refund is not None and info.is_failed and info.attempt < refund.key_attempt:
                 continue  # an earlier attempt, recorded failed; the row was sent again since
             if refund is not None and refund.stripe_id != info.id:
                 report.add(
@@ -322,7 +327,7 @@ def _refunds(report: Report) -> None:
         here = sum(r.amount for r in rows)
         if (info.amount, info.currency) != (here, rows[0].currency):
             report.add("refund", info.id, f"order {orders}: {info.amount} at Stripe, {here} here")
-        elif info.status not in ("succeeded", "pending"):
+        elif info.status not in (StripeRefundStatus.SUCCEEDED, StripeRefundStatus.PENDING):
             report.add("refund", info.id, f"order {orders}: {info.status} at Stripe")
 
     for refund in local:

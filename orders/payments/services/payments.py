@@ -342,7 +342,7 @@ def payment_apply_charge(*, charge: Any, refunds: Sequence[RefundInfo] = ()) -> 
     if payment is None:
         return "ignored: not a payment of this exchange", Work()
     checkout, payment = _lock_paid(payment)
-    failed = [_record_refund_failure(checkout, payment, r) for r in refunds if r.status == FAILED]
+    failed = [_record_refund_failure(checkout, payment, r) for r in refunds if r.is_failed]
     outside = _record_outside_refunds(checkout, payment, refunds)
     outcome = _refunded(checkout, payment, charge.amount_refunded, outside)
     return "; ".join([outcome, *filter(None, failed)]), Work()
@@ -357,13 +357,10 @@ def payment_apply_refund(*, refund: RefundInfo) -> tuple[str, Work]:
     if payment is None:
         return "ignored: not a payment of this exchange", Work()
     checkout, payment = _lock_paid(payment)
-    if refund.status == FAILED:
+    if refund.is_failed:
         return _record_refund_failure(checkout, payment, refund) or "no change", Work()
     outside = _record_outside_refunds(checkout, payment, [refund])
     return _refunded(checkout, payment, 0, outside), Work()
-
-
-FAILED = "failed"  # a refund's status at Stripe once it failed
 
 
 def _record_refund_failure(checkout: Checkout, payment: Payment, refund: RefundInfo) -> str:
@@ -443,7 +440,7 @@ def _record_outside_refunds(
     new = [
         refund
         for refund in refunds
-        if refund.status == "succeeded"
+        if refund.is_succeeded
         and not is_mingas_refund(refund)
         and refund.currency == payment.currency
     ]
