@@ -76,7 +76,9 @@ def _settlements() -> Iterator[books.Posting]:
     related = ("order__buyer", "order__seller")
     for transfer in Transfer.objects.filter(status=TransferStatus.PAID).select_related(*related):
         yield books.transfer_sent(transfer)
-    refunds = Refund.objects.filter(Q(status=RefundStatus.SUCCEEDED) | Q(key_attempt__gt=1))
+    refunds = Refund.objects.filter(
+        Q(status__in=(RefundStatus.SUCCEEDED, RefundStatus.PAID_OUTSIDE)) | Q(key_attempt__gt=1)
+    )
     for refund in refunds.select_related(*related):
         yield from books.refund_history(refund)
     reversals = TransferReversal.objects.filter(status=RefundStatus.SUCCEEDED).select_related(

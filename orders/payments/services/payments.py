@@ -26,6 +26,7 @@ from orders.payments.errors import (
     PaymentProviderUnavailable,
 )
 from orders.payments.execution import (
+    MAX_REFUND_SENDS,
     Work,
     add_order_event,
     flag_order,
@@ -377,7 +378,7 @@ def _record_refund_failure(checkout: Checkout, payment: Payment, refund: RefundI
         # recorded yet (pending, or failed and sent again when the answer was lost).
         rows = rows.filter(
             Q(status=RefundStatus.SUCCEEDED, stripe_id=refund.id)
-            | ~Q(status=RefundStatus.SUCCEEDED),
+            | ~Q(status__in=(RefundStatus.SUCCEEDED, RefundStatus.PAID_OUTSIDE)),
             pk=int(refund.metadata["refund_id"]),
             source=RefundSource.MINGA,
             key_attempt=refund.attempt,
@@ -503,11 +504,19 @@ def _record_outside_refund(
 
 def unrefunded_by_order(orders: Sequence[Order]) -> dict[int, int]:
     """What of each order's total no refund gives back, by order id, in one query. Minga's refund
-    counts whatever its status (pending or failed, the retry sends it again); one made outside
-    Minga unless it failed (nobody sends it again but a person, in Stripe's dashboard)."""
+    counts whatever its status (pending or failed, the retry sends it again; paid outside
+    Stripe by a person), except once Minga gave up sending it (`MAX_REFUND_SENDS`): until a
+    person records it paid another way, that money is still the buyer's to get. One made
+    outside Minga counts unless it failed (nobody sends it again but a person, in Stripe's
+    dashboard)."""
     given_back = dict(
         Refund.objects.filter(order__in=[order.pk for order in orders])
         .exclude(source=RefundSource.OUTSIDE, status=RefundStatus.FAILED)
+        .exclude(
+            source=RefundSource.MINGA,
+            status=RefundStatus.FAILED,
+            key_attempt__gt=MAX_REFUND_SENDS,
+        )
         .values("order_id")
         .annotate(total=Sum("amount"))
         .values_list("order_id", "total")
