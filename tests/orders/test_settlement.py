@@ -2,6 +2,7 @@
 (signed by the stand-in, relayed to the app through the test client), failures, expiry, retries
 and reconciliation. The live-server stories are in test_settlement_flow.py."""
 
+import contextlib
 import io
 import socket
 from datetime import timedelta
@@ -1194,14 +1195,29 @@ def test_a_refund_that_keeps_failing_is_sent_three_times_then_left_to_a_person(
 # -- a refund Stripe could not make, paid to the buyer another way (docs/payments.md)
 
 
+def cancelled_while_refunds_fail(  # type: ignore[no-untyped-def]
+    standin, market, django_capture_on_commit_callbacks, mode: str = "", **fault
+) -> Order:
+    """A paid checkout whose second seller's order the buyer cancels, while Stripe's refunds
+    endpoint fails in `mode` if one is named (`count`: how many requests)."""
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    order = order_of(checkout, market["yerba"])
+    failing = (
+        standin.failing(mode, path="/v1/refunds", method="POST", **fault)
+        if mode
+        else contextlib.nullcontext()
+    )
+    with failing, django_capture_on_commit_callbacks(execute=True):
+        cancel = client_for(market["buyer_owner"]).post(f"/api/v1/orders/{order.pk}/cancel/")
+        assert cancel.status_code == 200
+    return order
+
+
 def refund_given_up(standin, market, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     """A paid order cancelled whose refund Stripe reports failed after each of its
     MAX_REFUND_SENDS sends: Minga gave up. Returns the order and its refund."""
-    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    order = cancelled_while_refunds_fail(standin, market, django_capture_on_commit_callbacks)
     buyer = client_for(market["buyer_owner"])
-    order = order_of(checkout, market["yerba"])
-    with django_capture_on_commit_callbacks(execute=True):
-        assert buyer.post(f"/api/v1/orders/{order.pk}/cancel/").status_code == 200
     refund = Refund.objects.get(order=order)
     for _attempt in range(MAX_REFUND_SENDS):
         standin.fail_refund(refund.stripe_id)
@@ -1302,17 +1318,14 @@ def test_a_given_up_refund_paid_by_bank_transfer_is_recorded_once_and_booked(
 def test_a_refund_still_being_sent_or_made_cannot_be_recorded_paid_outside(
     standin, market, django_capture_on_commit_callbacks, moderator
 ):
-    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
-    buyer = client_for(market["buyer_owner"])
-    pending, made = order_of(checkout, market["yerba"]), order_of(checkout, market["huella"])
-    assert close_outside(moderator, pending).json()["code"] == "no_refund_to_close"
     # Stripe makes the refund but its answer is lost: pending, it may reach the card.
-    with (
-        standin.failing("drop_after", path="/v1/refunds", method="POST", count=20),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        assert buyer.post(f"/api/v1/orders/{pending.pk}/cancel/").status_code == 200
+    pending = cancelled_while_refunds_fail(
+        standin, market, django_capture_on_commit_callbacks, "drop_after", count=20
+    )
     assert Refund.objects.get(order=pending).status == "pending"
+    made = order_of(pending.checkout, market["huella"])
+    assert close_outside(moderator, made).json()["code"] == "no_refund_to_close"
+    buyer = client_for(market["buyer_owner"])
     with django_capture_on_commit_callbacks(execute=True):
         assert buyer.post(f"/api/v1/orders/{made.pk}/cancel/").status_code == 200
     assert Refund.objects.get(order=made).status == "succeeded"
@@ -1336,15 +1349,10 @@ def test_a_refused_refund_is_sent_again_under_its_next_key_then_given_up(
 ):
     """Stripe replays a refusal under its key for 24 hours: each send of a refund has its own
     key, and each refusal says which send it was."""
-    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
-    buyer = client_for(market["buyer_owner"])
-    order = order_of(checkout, market["yerba"])
+    order = cancelled_while_refunds_fail(
+        standin, market, django_capture_on_commit_callbacks, "error", status=400, count=1
+    )
     refused = {"path": "/v1/refunds", "method": "POST", "status": 400, "count": 1}
-    with (
-        standin.failing("error", **refused),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        assert buyer.post(f"/api/v1/orders/{order.pk}/cancel/").status_code == 200
     refund = Refund.objects.get(order=order)
     assert (refund.status, refund.key_attempt, refund.refused_attempts) == ("failed", 2, [1])
     assert refund.failure_message.startswith("Send 1 refused by Stripe")
@@ -1375,14 +1383,9 @@ def test_a_refused_refund_is_sent_again_under_its_next_key_then_given_up(
 def test_a_refund_refused_once_is_made_by_its_second_send(
     standin, market, django_capture_on_commit_callbacks
 ):
-    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
-    buyer = client_for(market["buyer_owner"])
-    order = order_of(checkout, market["yerba"])
-    with (
-        standin.failing("error", path="/v1/refunds", method="POST", status=400, count=1),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        assert buyer.post(f"/api/v1/orders/{order.pk}/cancel/").status_code == 200
+    order = cancelled_while_refunds_fail(
+        standin, market, django_capture_on_commit_callbacks, "error", status=400, count=1
+    )
     run("retry_transfers")
     refund = Refund.objects.get(order=order)
     assert (refund.status, refund.key_attempt, refund.failure_message) == ("succeeded", 2, "")
