@@ -275,6 +275,8 @@ def _reversals(report: Report, remote: dict[str, TransferInfo]) -> None:
 
 # -- refunds
 
+STRIPE_REFUND_ON_ITS_WAY = (StripeRefundStatus.SUCCEEDED, StripeRefundStatus.PENDING)
+
 
 def _refunds(report: Report) -> None:
     remote = {
@@ -325,13 +327,15 @@ def _refunds(report: Report) -> None:
             continue
         orders = ", ".join(str(r.order_id) for r in rows)
         here = sum(r.amount for r in rows)
+        # A refund a person paid to the buyer another way is settled, whatever Stripe says.
+        is_paid_outside = all(r.status == RefundStatus.PAID_OUTSIDE for r in rows)
         if (info.amount, info.currency) != (here, rows[0].currency):
             report.add("refund", info.id, f"order {orders}: {info.amount} at Stripe, {here} here")
-        elif info.status not in (StripeRefundStatus.SUCCEEDED, StripeRefundStatus.PENDING):
+        elif info.status not in STRIPE_REFUND_ON_ITS_WAY and not is_paid_outside:
             report.add("refund", info.id, f"order {orders}: {info.status} at Stripe")
 
     for refund in local:
-        if refund.status != RefundStatus.SUCCEEDED:
+        if refund.status not in (RefundStatus.SUCCEEDED, RefundStatus.PAID_OUTSIDE):
             report.add(
                 "refund",
                 "",

@@ -1298,9 +1298,13 @@ def test_a_given_up_refund_paid_by_bank_transfer_is_recorded_once_and_booked(
     (told,) = [m for m in mailoutbox if m.to == [owner.email]]
     assert told.subject == f"O reembolso do pedido nº {order.pk} foi pago de outra forma"
     assert "TRF-2026-0042" in told.body and "EUR" in told.body
-    # Minga never sends it to Stripe again.
+    # Minga never sends it to Stripe again, and reconciliation finds nothing left to do on it.
     run("retry_transfers")
     assert len(standin.api_get("/v1/refunds")["data"]) == sent_at_stripe
+    today = timezone.localdate().isoformat()
+    out = io.StringIO()
+    call_command("reconcile_stripe", since=today, until=today, stdout=out)
+    assert f"order {order.pk}" not in out.getvalue(), out.getvalue()
     # The second close is refused clearly, and writes nothing.
     before = written()
     again = close_outside(moderator, order, reference="TRF-2026-0043")
