@@ -20,7 +20,9 @@ REFUND_LIFECYCLE = transitions.Lifecycle(
     table={
         # Sent (again) to Stripe under the attempt's key.
         "send": ({R.PENDING, R.FAILED}, R.PENDING),
-        "succeed": ({R.PENDING}, R.SUCCEEDED),
+        # Stripe made it (a failed row too: a refusal that was not definitive, then the refund
+        # found made after all, `services.payments._record_refund_failure`).
+        "succeed": ({R.PENDING, R.FAILED}, R.SUCCEEDED),
         # Stripe refused the send, or reported a refund that succeeded failed later.
         "refuse": ({R.PENDING}, R.FAILED),
         "fail_later": ({R.SUCCEEDED}, R.FAILED),
