@@ -124,6 +124,19 @@ class MarkPaidForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=MAX_REASON_LENGTH, required=False)
 
 
+class RefundPaidOutsideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("How the buyer was paid"),
+        max_length=MAX_REASON_LENGTH,
+        help_text=_("For example: bank transfer to the cooperative's account."),
+    )
+    reference = forms.CharField(
+        label=_("Payment reference"),
+        max_length=200,
+        help_text=_("The bank transfer's reference, or a receipt's number."),
+    )
+
+
 class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Your message"),

@@ -81,6 +81,7 @@ PAGES: list[tuple[str, Callable[..., Any], str]] = [
     ("orders/<int:order_id>/mark-paid/", orders.order_mark_paid, "order-mark-paid"),
     ("orders/<int:order_id>/messages/", orders.message_post, "order-messages"),
     ("orders/<int:order_id>/unflag/", orders.order_unflag, "order-unflag"),
+    ("orders/<int:order_id>/refund-paid-outside/", orders.refund_paid_outside, "order-refund-paid-outside"),
     ("orders/<int:order_id>/order-again/", orders.order_again, "order-again"),
     ("orders/<int:order_id>/<str:action>/", orders.order_action, "order-action"),
     ("reports/", reports.reports_home, "reports"),

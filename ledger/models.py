@@ -46,6 +46,7 @@ class EntryKind(models.TextChoices):
     TRANSFER_SENT = "transfer_sent", _("Transfer sent to the seller")
     REFUND = "refund", _("Refund")
     REFUND_FAILED = "refund_failed", _("Refund failed at Stripe")
+    REFUND_PAID_OUTSIDE = "refund_paid_outside", _("Refund paid outside Stripe")
     TRANSFER_REVERSAL = "transfer_reversal", _("Transfer reversed")
     CREDIT_NOTE = "credit_note", _("Credit note")
     FEE_DUE = "fee_due", _("Solidarity fee due")

@@ -202,14 +202,39 @@ def refund_failed(row: Any, attempt: int) -> Posting:
     )
 
 
+def refund_paid_outside(row: Any) -> Posting:
+    """A refund Stripe could not make, paid to the buyer another way (a bank transfer) and
+    recorded by a person: the money moves as a refund's would (that much of the card payment
+    undone: the platform's Stripe-held money goes back to the buyer, whose debt to the seller
+    comes back as the seller's claim is undone), under its own kind and key, with the payment's
+    reference in the memo."""
+    order = row.order
+    reference = f" ({row.paid_outside_reference})" if row.paid_outside_reference else ""
+    return Posting(
+        kind=EntryKind.REFUND_PAID_OUTSIDE,
+        currency=row.currency,
+        key=f"refund_paid_outside:{row.pk}",
+        lines=tuple(line.negated() for line in _card_paid(order, row.amount)),
+        occurred_at=row.paid_outside_at,
+        memo=f"Order {order.pk}: refund paid outside Stripe{reference}"[:300],
+        source=row,
+    )
+
+
 def refund_history(row: Any) -> Iterator[Posting]:
-    """Every entry a `Refund` row stands for: each earlier attempt's refund and its failure, and
-    the current attempt's refund once it succeeded (`books_check` re-derives them)."""
+    """Every entry a `Refund` row stands for: each earlier attempt's refund and its failure (an
+    attempt Stripe refused outright made no refund and posted nothing), and the current
+    attempt's refund once it succeeded, or the payment made outside Stripe once a person
+    recorded it (`books_check` re-derives them)."""
     for attempt in range(1, row.key_attempt):
+        if attempt in row.refused_attempts:
+            continue
         yield refund(row, attempt)
         yield refund_failed(row, attempt)
     if row.status == RefundStatus.SUCCEEDED:
         yield refund(row)
+    elif row.status == RefundStatus.PAID_OUTSIDE:
+        yield refund_paid_outside(row)
 
 
 def transfer_sent(transfer: Any) -> Posting:

@@ -52,7 +52,7 @@ def _credit() -> Iterator[books.Posting]:
     """Orders paid in part in credit before their invoice (checkout, or later), and the credits
     given back when such an order, or one whose invoice was paid in credit, is declined or
     cancelled (orders.receivables.credit)."""
-    from orders.receivables.credit import order_credit_paid
+    from orders.receivables.credit import with_credit_paid
     from orders.receivables.models import OrderCreditPayment
 
     payments = OrderCreditPayment.objects.select_related("order__buyer", "order__seller")
@@ -63,11 +63,14 @@ def _credit() -> Iterator[books.Posting]:
             "invoice__order_id", flat=True
         )
     )
-    closed = Order.objects.filter(
-        pk__in=credited, status__in=(OrderStatus.DECLINED, OrderStatus.CANCELLED)
-    ).select_related("buyer", "seller")
+    # What each closed order had paid in credit, read with the orders in one query.
+    closed = with_credit_paid(
+        Order.objects.filter(
+            pk__in=credited, status__in=(OrderStatus.DECLINED, OrderStatus.CANCELLED)
+        ).select_related("buyer", "seller")
+    )
     for order in closed.order_by("pk"):
-        paid = order_credit_paid(order)
+        paid = order.credit_paid  # type: ignore[attr-defined]
         if paid:
             yield receivable_books.credit_refund_posting(order, paid)
 
@@ -76,7 +79,9 @@ def _settlements() -> Iterator[books.Posting]:
     related = ("order__buyer", "order__seller")
     for transfer in Transfer.objects.filter(status=TransferStatus.PAID).select_related(*related):
         yield books.transfer_sent(transfer)
-    refunds = Refund.objects.filter(Q(status=RefundStatus.SUCCEEDED) | Q(key_attempt__gt=1))
+    refunds = Refund.objects.filter(
+        Q(status__in=(RefundStatus.SUCCEEDED, RefundStatus.PAID_OUTSIDE)) | Q(key_attempt__gt=1)
+    )
     for refund in refunds.select_related(*related):
         yield from books.refund_history(refund)
     reversals = TransferReversal.objects.filter(status=RefundStatus.SUCCEEDED).select_related(

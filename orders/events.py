@@ -31,6 +31,7 @@ class EventKind(models.TextChoices):
     REFUND_REQUESTED = "refund_requested", _("Refund to the buyer's card requested")
     REFUND_SUCCEEDED = "refund_succeeded", _("Refunded to the buyer's card")
     REFUND_FAILED = "refund_failed", _("Refund to the buyer's card failed")
+    REFUND_PAID_OUTSIDE = "refund_paid_outside", _("Refund paid to the buyer outside Stripe")
     TRANSFER_REVERSED = "transfer_reversed", _("Seller's share taken back")
     # a line whose old kind was not recognised when kinds became an enum (migration 0003)
     NOTE = "note", _("Note")

@@ -50,7 +50,9 @@ class PaymentFacts:
     payment_status: str
     is_paid: bool = False
     is_expired: bool = False
-    refund_status: str = ""  # the order's own refund row: "", pending, succeeded, failed
+    refund_status: str = (
+        ""  # the order's own refund row: "", pending, succeeded, failed, paid_outside
+    )
 
 
 def payment_expires_at(created_at: datetime) -> datetime:
@@ -65,7 +67,10 @@ def payment_state(order_status: str, facts: PaymentFacts) -> PaymentState:
         if facts.is_paid:
             return PaymentState.PAID
         return PaymentState.INVOICE_UNPAID if is_open else PaymentState.NONE
-    if facts.payment_status == PaymentStatus.REFUNDED or facts.refund_status == "succeeded":
+    if facts.payment_status == PaymentStatus.REFUNDED or facts.refund_status in (
+        "succeeded",
+        "paid_outside",
+    ):
         return PaymentState.REFUNDED
     if facts.payment_status == PaymentStatus.SUCCEEDED:
         return PaymentState.PAID_BY_CARD if is_open else PaymentState.REFUNDING

@@ -388,6 +388,29 @@ def notify_refund_failed(order: Order, amount: Any) -> None:
     )
 
 
+def notify_refund_paid_outside(order: Order, amount: Any, reference: str) -> None:
+    """A refund that did not reach the buyer's card was paid another way by Minga's moderators
+    (a bank transfer...): the buyer is told, with the payment's reference. `amount` is a Money."""
+    notify_cooperative(
+        order.buyer,
+        lambda: (
+            _("The refund for order #%(number)s was paid another way") % {"number": order.pk},
+            _(
+                "The refund of %(amount)s for order #%(number)s from %(seller)s could not be made "
+                "to your card, so Minga's moderators paid it to your cooperative another way "
+                "(reference: %(reference)s). Nothing more will be sent to your card."
+            )
+            % {
+                "amount": amount.format(_reader()),
+                "number": order.pk,
+                "seller": order.seller.name,
+                "reference": reference,
+            }
+            + _signature(order),
+        ),
+    )
+
+
 def notify_order_refunded(order: Order, amount: Any) -> None:
     """`amount` is a Money: formatted in each reader's language."""
     notify_cooperative(

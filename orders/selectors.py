@@ -25,6 +25,7 @@ from marketplace.models import Listing, unit_name
 from orders import agreed, payments, permissions
 from orders.labels import with_refund_status
 from orders.models import Cart, CartLine, Checkout, Invoice, InvoiceKind, Message, Order, OrderEvent
+from orders.payments.models import Refund, RefundSource, RefundStatus
 from orders.pricing import credit_max
 from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
 from orders.state import Side
@@ -275,6 +276,16 @@ def order_get_visible(*, user: Any, order_id: int) -> Order:
     if order is None or not permissions.can_view_order(user, order):
         raise Http404("No order with this id.")
     return order
+
+
+def refund_to_record_paid_outside(*, user: Any, order: Order) -> Refund | None:
+    """The order's card refund by Minga that failed, for a moderator who may record it paid to
+    the buyer another way (`payments.services.refund_close_paid_outside`); None otherwise."""
+    if not is_moderator(user):
+        return None
+    return Refund.objects.filter(
+        order=order, source=RefundSource.MINGA, status=RefundStatus.FAILED
+    ).first()
 
 
 def order_list_by_ids(*, user: Any, order_ids: list[int]) -> QuerySet[Order]:

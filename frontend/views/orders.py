@@ -37,6 +37,7 @@ from frontend.order_forms import (
     MessageForm,
     OrderActionForm,
     OrderFilterForm,
+    RefundPaidOutsideForm,
 )
 from frontend.views.common import (
     NarrowPage,
@@ -53,6 +54,7 @@ from frontend.views.payments import how_to_pay
 from orders import documents, payments, permissions, selectors, services
 from orders.events import DOCUMENT_KINDS
 from orders.models import InvoiceKind, Order
+from orders.payments.services import refund_close_paid_outside
 from orders.state import ACTIONS, PaymentStatus, find_transition
 
 PAGE_SIZE = 20
@@ -458,6 +460,7 @@ def _order_context(
         "can_order_again": permissions.can_order_again(user, order),
         "can_ask_again": permissions.can_ask_again(user, order),
         "can_unflag": order.is_flagged and permissions.can_flag_order(user),
+        "refund_to_close": selectors.refund_to_record_paid_outside(user=user, order=order),
         "invoice": invoices.get(InvoiceKind.INVOICE),
         "credit_note": invoices.get(InvoiceKind.CREDIT_NOTE),
         "timeline": timeline,
@@ -559,6 +562,28 @@ order_mark_paid = _order_note_action(
 order_unflag = _order_note_action(
     services.order_unflag, gettext_lazy("The flag on order #%(id)s is cleared.")
 )
+
+
+@login_required
+@require_POST
+def refund_paid_outside(request: SignedInRequest, order_id: int) -> HttpResponse:
+    """A moderator records that the order's failed card refund was paid to the buyer another
+    way."""
+    order = selectors.order_get_visible(user=request.user, order_id=order_id)
+    form = RefundPaidOutsideForm(request.POST)
+    return submit(
+        request,
+        form,
+        lambda: refund_close_paid_outside(
+            order=order,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            reference=form.cleaned_data["reference"],
+        ),
+        _("The refund of order #%(id)s is recorded as paid outside Stripe; the buyer is told.")
+        % {"id": order.pk},
+        reverse("frontend:order-detail", args=[order.pk]),
+    )
 
 
 @login_required

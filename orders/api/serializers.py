@@ -294,6 +294,17 @@ class ReasonSerializer(serializers.Serializer):
     )
 
 
+class RefundPaidOutsideSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=MAX_REASON_LENGTH,
+        help_text="How the buyer was paid (a bank transfer, cash...): on the order's timeline.",
+    )
+    reference = serializers.CharField(
+        max_length=200,
+        help_text="The payment's reference (the bank transfer's, a receipt's number); one line.",
+    )
+
+
 class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 

@@ -30,6 +30,7 @@ urlpatterns = [
     ("orders/<int:pk>/mark-paid/", orders.OrderMarkPaidView, "order-mark-paid"),
     ("orders/<int:pk>/order-again/", orders.OrderAgainView, "order-again"),
     ("orders/<int:pk>/ask-again/", orders.OrderAskAgainView, "order-ask-again"),
+    ("orders/<int:pk>/refund-paid-outside/", orders.OrderRefundPaidOutsideView, "order-refund-paid-outside"),
     ("orders/<int:pk>/messages/", orders.MessageListView, "order-messages"),
     ("orders/<int:pk>/invoice/", documents.InvoiceView, "order-invoice"),
     *[

@@ -36,6 +36,7 @@ from orders.payments.models import (
     TransferReversal,
     TransferStatus,
 )
+from orders.payments.state import ensure_refund_transition
 from orders.payments.values import RefundInfo, TransferInfo, TransferReversalInfo
 from orders.state import OrderStatus
 
@@ -367,17 +368,23 @@ def _key_attempt(row: Settlement) -> int:
 
 def settlement_send(model: type[Settlement], pk: int) -> Settlement:
     """Send a refund or a transfer reversal whose row was committed, and record Stripe's answer:
-    `succeeded` with its id and an order event; refused: `failed` and the order flagged once;
+    `succeeded` with its id and an order event; refused: `failed` (`_settlement_refused`);
     unreachable: still `pending` (raises `PaymentProviderUnavailable`). An answer for an attempt
-    whose fate a webhook recorded meanwhile (Stripe reported it failed) changes nothing."""
+    whose fate a webhook recorded meanwhile (Stripe reported it failed) changes nothing.
+
+    The row is `pending` while it is sent (a failed one goes back to `pending`, in its lock,
+    before the call), so a person cannot record it paid another way while Stripe may pay it; a
+    row already paid another way is never sent."""
     kind = SETTLEMENT_KINDS[model]
     rows = model._default_manager.select_related(kind.related)
     with transaction.atomic():
         row = rows.select_for_update(of=("self",)).get(pk=pk)
-        if row.status == RefundStatus.SUCCEEDED:
+        if row.status in (RefundStatus.SUCCEEDED, RefundStatus.PAID_OUTSIDE):
             return row
+        was_failed = row.status == RefundStatus.FAILED
+        row.status = ensure_refund_transition("send", row.status)
         row.attempts += 1
-        row.save(update_fields=["attempts", "updated_at"])
+        row.save(update_fields=["status", "attempts", "updated_at"])
     order_id = row.settled_order_id
     attempt = _key_attempt(row)
     try:
@@ -388,12 +395,7 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
         )
         raise
     except PaymentProviderError as exc:
-        first = model._default_manager.filter(pk=pk, status=RefundStatus.PENDING).update(
-            status=RefundStatus.FAILED, failure_message=str(exc.detail), updated_at=timezone.now()
-        )
-        if first:
-            flag_order(Order.objects.get(pk=order_id), kind.refused_flag.format(error=exc.detail))
-        return rows.get(pk=pk)
+        return _settlement_refused(model, pk, order_id, exc, attempt, was_failed=was_failed)
     with transaction.atomic():
         row = rows.select_for_update(of=("self",)).get(pk=pk)
         if row.status == RefundStatus.SUCCEEDED or _key_attempt(row) != attempt:
@@ -401,6 +403,45 @@ def settlement_send(model: type[Settlement], pk: int) -> Settlement:
         # A refund whose answer already says `failed` is recorded made; its webhooks (which
         # Stripe sends for every refund) then apply the failure in the lock order of the package.
         settlement_done(row, info.id, succeeded_at=timezone.now())
+    return row
+
+
+def _settlement_refused(
+    model: type[Settlement],
+    pk: int,
+    order_id: int,
+    exc: PaymentProviderError,
+    attempt: int,
+    *,
+    was_failed: bool,
+) -> Settlement:
+    """Stripe refused a send: the row `failed` with Stripe's words (on every refusal, retries
+    included). A refund moves on to its next attempt's key, as Stripe replays a refusal under
+    its key for 24 hours: the retry is a new request, not the saved refusal; after
+    `MAX_REFUND_SENDS` sends a person pays the buyer another way. The order is flagged on the
+    first refusal, and when Minga gives up."""
+    kind = SETTLEMENT_KINDS[model]
+    with transaction.atomic():
+        row = model._default_manager.select_for_update().get(pk=pk)
+        if row.status != RefundStatus.PENDING or _key_attempt(row) != attempt:
+            return row  # this attempt's fate was recorded meanwhile
+        row.status = ensure_refund_transition("refuse", row.status)
+        fields = ["status", "failure_message", "updated_at"]
+        if isinstance(row, Refund):
+            row.failure_message = f"Send {attempt} refused by Stripe: {exc.detail}"
+            if exc.stripe_code not in NOT_DEFINITIVE:
+                row.refused_attempts = [*row.refused_attempts, attempt]
+                row.key_attempt = attempt + 1
+                fields += ["refused_attempts", "key_attempt"]
+        else:
+            row.failure_message = str(exc.detail)
+        row.save(update_fields=fields)
+    if isinstance(row, Refund) and row.key_attempt > MAX_REFUND_SENDS:
+        amount = Money(row.amount, row.currency).format()
+        reason = REFUND_GIVEN_UP_FLAG.format(amount=amount, reason=exc.detail, sends=attempt)
+        flag_order(Order.objects.get(pk=order_id), reason)
+    elif not was_failed:
+        flag_order(Order.objects.get(pk=order_id), kind.refused_flag.format(error=exc.detail))
     return row
 
 
@@ -436,6 +477,9 @@ REFUND_GIVEN_UP_FLAG = (
     "not send it again. Pay the buyer another way (bank transfer) and write it in the order's "
     "thread."
 )
+# The flags a refund that did not reach the buyer raises: recording it paid another way
+# (`services.refunds`) clears them.
+REFUND_FLAG_PREFIXES = ("The refund of ", "The refund to the buyer failed")
 OUTSIDE_REFUND_FAILED_FLAG = (
     "The refund of {amount} to the buyer made outside Minga (Stripe dashboard) failed at Stripe "
     "({reason}): refund again in the Stripe dashboard or pay by hand."
@@ -449,11 +493,9 @@ def refund_fail(refund: Refund, info: RefundInfo) -> None:
     key for the retry: Minga's rows only; a refund made outside Minga is made again there), the refund's entry is reversed (the money is back on the platform's
     balance, the buyer is owed it again), a line goes in the order's timeline and the order is
     flagged for a person."""
-    if refund.status != RefundStatus.SUCCEEDED:
-        raise ValueError(f"Refund {refund.pk} is {refund.status}: only a success can fail later")
     attempt = refund.key_attempt
     reason = info.failure_reason or "no reason given"
-    refund.status = RefundStatus.FAILED
+    refund.status = ensure_refund_transition("fail_later", refund.status)
     refund.failure_message = f"Stripe reports refund {info.id} failed after it succeeded: {reason}"
     refund.key_attempt = attempt + 1
     refund.save(update_fields=["status", "failure_message", "key_attempt", "updated_at"])

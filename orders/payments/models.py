@@ -135,6 +135,9 @@ class RefundStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    # A refund Stripe could not make, paid to the buyer another way by a person (refunds only:
+    # `orders/payments/state.py`).
+    PAID_OUTSIDE = "paid_outside", "Paid outside Stripe"
 
 
 class Settlement(MoneyMovement):
@@ -182,7 +185,11 @@ class Refund(Settlement):
     Stripe may report a refund that succeeded `failed` later (the buyer's card was closed): the
     row goes `failed`, its entry is reversed and `key_attempt` moves on, so the retry sends it
     again as a new Stripe refund (`refund:{id}:{n}`); attempts before `key_attempt` each
-    succeeded and then failed."""
+    succeeded and then failed, or Stripe refused them outright (`refused_attempts`: no refund
+    made, nothing posted); each send uses its own key.
+
+    A failed refund a person paid to the buyer another way (a bank transfer) is closed
+    `paid_outside` with their reason and the payment's reference, and posted like a refund."""
 
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="refunds")
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
@@ -193,6 +200,16 @@ class Refund(Settlement):
         default=1,
         help_text="The attempt being sent or made: 1 + the times Stripe reported this refund "
         "failed after it succeeded (each attempt has its key `refund:{id}[:{n}]` and entries).",
+    )
+    refused_attempts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The attempts Stripe refused outright: no refund was made, nothing posted.",
+    )
+    paid_outside_at = models.DateTimeField(null=True, blank=True)
+    paid_outside_reason = models.TextField(blank=True)
+    paid_outside_reference = models.CharField(
+        max_length=200, blank=True, help_text="The bank transfer's (or receipt's) reference."
     )
 
     class Meta(Settlement.Meta):
@@ -207,6 +224,10 @@ class Refund(Settlement):
             ),
             models.CheckConstraint(
                 condition=Q(source__in=RefundSource.values), name="refund_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RefundStatus.PAID_OUTSIDE) | Q(paid_outside_at__isnull=False),
+                name="refund_paid_outside_has_time",
             ),
         ]
 

@@ -30,7 +30,12 @@ from orders.payments.services import (
     checkout_for_intent,
     payment_apply_intent,
 )
-from orders.payments.values import PaymentIntentInfo, RefundInfo, TransferInfo
+from orders.payments.values import (
+    PaymentIntentInfo,
+    RefundInfo,
+    StripeRefundStatus,
+    TransferInfo,
+)
 
 
 @dataclass(frozen=True)
@@ -270,6 +275,8 @@ def _reversals(report: Report, remote: dict[str, TransferInfo]) -> None:
 
 # -- refunds
 
+STRIPE_REFUND_ON_ITS_WAY = (StripeRefundStatus.SUCCEEDED, StripeRefundStatus.PENDING)
+
 
 def _refunds(report: Report) -> None:
     remote = {
@@ -298,7 +305,7 @@ def _refunds(report: Report) -> None:
         rows = by_id.get(info.id, [])
         if not rows and raw.isdigit() and is_ours(info.metadata):
             refund = Refund.objects.filter(pk=int(raw)).first()
-            if refund is not None and info.status == "failed" and info.attempt < refund.key_attempt:
+            if refund is not None and info.is_failed and info.attempt < refund.key_attempt:
                 continue  # an earlier attempt, recorded failed; the row was sent again since
             if refund is not None and refund.stripe_id != info.id:
                 report.add(
@@ -320,13 +327,15 @@ def _refunds(report: Report) -> None:
             continue
         orders = ", ".join(str(r.order_id) for r in rows)
         here = sum(r.amount for r in rows)
+        # A refund a person paid to the buyer another way is settled, whatever Stripe says.
+        is_paid_outside = all(r.status == RefundStatus.PAID_OUTSIDE for r in rows)
         if (info.amount, info.currency) != (here, rows[0].currency):
             report.add("refund", info.id, f"order {orders}: {info.amount} at Stripe, {here} here")
-        elif info.status not in ("succeeded", "pending"):
+        elif info.status not in STRIPE_REFUND_ON_ITS_WAY and not is_paid_outside:
             report.add("refund", info.id, f"order {orders}: {info.status} at Stripe")
 
     for refund in local:
-        if refund.status != RefundStatus.SUCCEEDED:
+        if refund.status not in (RefundStatus.SUCCEEDED, RefundStatus.PAID_OUTSIDE):
             report.add(
                 "refund",
                 "",

@@ -7,7 +7,19 @@ project (Stripe speaks lower-case). Times are aware UTC datetimes.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
+
+
+class StripeRefundStatus(StrEnum):
+    """A refund's status as Stripe reports it (its API's words; Minga's own record of a refund
+    has `RefundStatus`). Compared with `RefundInfo.status`, a plain string."""
+
+    PENDING = "pending"
+    REQUIRES_ACTION = "requires_action"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,14 @@ class RefundInfo(StripeObjectInfo):
         """Which attempt of a Minga refund row this is (`metadata.attempt`, from the second on)."""
         raw = self.metadata.get("attempt", "")
         return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+
+    @property
+    def is_succeeded(self) -> bool:
+        return self.status == StripeRefundStatus.SUCCEEDED
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == StripeRefundStatus.FAILED
 
 
 @dataclass(frozen=True, kw_only=True)

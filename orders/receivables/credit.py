@@ -13,7 +13,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Exists,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,12 +33,11 @@ from cooperatives.permissions import ensure_active, role_in
 from core.errors import DomainError, NotPermitted
 from core.money import Money
 from marketplace.models import Listing
-from orders.models import MAX_AMOUNT, Invoice, Order
+from orders.models import MAX_AMOUNT, Invoice, InvoiceKind, Order
 from orders.payments.rails import rail_for
 from orders.pricing import credit_max
 from orders.receivables import books
 from orders.receivables.models import InvoicePayment, OrderCreditPayment
-from orders.receivables.selectors import invoice_of
 from orders.receivables.state import PaymentRail
 from orders.state import OrderStatus
 
@@ -81,14 +91,34 @@ def order_credit_max(order: Order) -> int:
     return orders_credit_max([order])[order.pk]
 
 
+def _total(payments: QuerySet[Any], by: str) -> Coalesce:
+    """The sum of `payments`' amounts (already filtered on the outer order), 0 without any."""
+    summed = payments.order_by().values(by).annotate(total=Sum("amount")).values("total")
+    return Coalesce(Subquery(summed[:1]), Value(0), output_field=BigIntegerField())
+
+
+def with_credit_paid(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """The orders with `credit_paid`: what the buyer paid of each in credit so far, in the same
+    query. Before its invoice, the order's credit payments; once invoiced, the invoice's credit
+    payments (which count the earlier ones, docs/credit.md)."""
+    invoiced = Invoice.objects.filter(order=OuterRef("pk"), kind=InvoiceKind.INVOICE)
+    on_invoice = InvoicePayment.objects.filter(
+        invoice__order=OuterRef("pk"), invoice__kind=InvoiceKind.INVOICE, rail=PaymentRail.CREDIT
+    )
+    before_invoice = OrderCreditPayment.objects.filter(order=OuterRef("pk"))
+    return orders.annotate(
+        credit_paid=Case(
+            When(Exists(invoiced), then=_total(on_invoice, "invoice__order")),
+            default=_total(before_invoice, "order"),
+            output_field=BigIntegerField(),
+        )
+    )
+
+
 def order_credit_paid(order: Order) -> int:
     """What the buyer paid of the order in credit so far (before and after its invoice)."""
-    invoice = invoice_of(order)
-    if invoice is None:
-        payments: Any = OrderCreditPayment.objects.filter(order=order)
-    else:
-        payments = InvoicePayment.objects.filter(invoice=invoice, rail=PaymentRail.CREDIT)
-    return int(payments.aggregate(total=Sum("amount"))["total"] or 0)
+    found = with_credit_paid(Order.objects.filter(pk=order.pk)).get()
+    return int(found.credit_paid)  # type: ignore[attr-defined]
 
 
 def ensure_credit_share(

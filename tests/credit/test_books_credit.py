@@ -5,6 +5,8 @@ credit, an order paid in credit before its invoice, a cancellation that gives th
 and an executed clearing run; and a tampered entry is still reported."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clearing.models import ClearingItem
 from clearing.services import clearing_run_execute, clearing_run_propose
@@ -96,6 +98,39 @@ def test_an_order_paid_wholly_in_credit_before_its_invoice_matches(market):  # n
     assert act(seller_owner, order_id, "accept").status_code == 200
     assert Invoice.objects.get(order_id=order_id, kind=InvoiceKind.INVOICE).status == "paid"
     assert books_check() == []
+
+
+def close_orders_paid_in_credit(market, count: int) -> None:  # noqa: F811
+    """`count` orders paid 100.00 in credit and closed: before their invoice (cancelled by the
+    buyer) and after it (accepted, then cancelled), alternately."""
+    buyer, buyer_owner, _seller, seller_owner, listing = market
+    for n in range(count):
+        add_to_cart(buyer_owner, buyer, listing, 1)
+        order_id = checkout(buyer_owner, buyer).json()["orders"][0]["id"]
+        assert pay_order(buyer_owner, order_id, 100_00).status_code == 201
+        if n % 2:
+            assert act(seller_owner, order_id, "accept").status_code == 200
+        closed = act(buyer_owner, order_id, "cancel", reason="Ya no lo necesitamos.")
+        assert closed.status_code == 200, closed.content
+
+
+def credit_reads() -> tuple[int, list[str]]:
+    """books_check's answer and the queries it made of the credit payments."""
+    with CaptureQueriesContext(connection) as queries:
+        problems = books_check()
+    tables = ("orders_ordercreditpayment", "orders_invoicepayment")
+    return len([q for q in queries if any(t in q["sql"] for t in tables)]), problems
+
+
+def test_the_books_check_reads_closed_orders_credit_in_the_same_queries_however_many(market):  # noqa: F811
+    close_orders_paid_in_credit(market, 2)
+    few, problems = credit_reads()
+    assert problems == []
+    close_orders_paid_in_credit(market, 4)
+    many, problems = credit_reads()
+    assert problems == []
+    assert many == few
+    assert len(credit_entries()) == 2 * 6  # each order's payment and its credits given back
 
 
 def test_an_executed_clearing_run_matches_and_a_tampered_one_is_reported(

@@ -2,6 +2,7 @@
 (signed by the stand-in, relayed to the app through the test client), failures, expiry, retries
 and reconciliation. The live-server stories are in test_settlement_flow.py."""
 
+import contextlib
 import io
 import socket
 from datetime import timedelta
@@ -32,6 +33,7 @@ from orders.models import (
 from orders.payments import PaymentProviderError, execution, gateway
 from orders.payments.execution import MAX_REFUND_SENDS, transfer_group
 from orders.payments.services import order_closed
+from orders.payments.services.payments import unrefunded
 from tests.conftest import client_for
 from tests.factories import CooperativeFactory
 from tests.frontend.helpers import browser_for
@@ -959,14 +961,15 @@ def test_a_refund_failing_before_its_success_is_recorded_is_recorded_both_then_r
     keys = set(JournalEntry.objects.values_list("key", flat=True))
     assert {f"refund:{refund.pk}", f"refund_failed:{refund.pk}"} <= keys
     assert books_check() == []
-    # The retry's answer is lost too, and that refund fails as well.
+    # The retry's answer is lost too, and that refund fails as well. Sent again, the row is
+    # `pending` while its fate is unknown (so nobody can record it paid another way meanwhile).
     with (
         standin.failing("drop_after", path="/v1/refunds", method="POST", count=20),
         pytest.raises(CommandError),
     ):
         run("retry_transfers")
     refund.refresh_from_db()
-    assert (refund.status, refund.key_attempt, refund.stripe_id) == ("failed", 2, made["id"])
+    assert (refund.status, refund.key_attempt, refund.stripe_id) == ("pending", 2, made["id"])
     second = next(
         r
         for r in standin.api_get("/v1/refunds", payment_intent=pi)["data"]
@@ -1186,4 +1189,211 @@ def test_a_refund_that_keeps_failing_is_sent_three_times_then_left_to_a_person(
     assert refund.status == "failed" and len(sent) == MAX_REFUND_SENDS
     assert "does not send it again" in order.flag_reason
     assert f"{MAX_REFUND_SENDS} times" in order.flag_reason
+    assert books_check() == []
+
+
+# -- a refund Stripe could not make, paid to the buyer another way (docs/payments.md)
+
+
+def cancelled_while_refunds_fail(  # type: ignore[no-untyped-def]
+    standin, market, django_capture_on_commit_callbacks, mode: str = "", **fault
+) -> Order:
+    """A paid checkout whose second seller's order the buyer cancels, while Stripe's refunds
+    endpoint fails in `mode` if one is named (`count`: how many requests)."""
+    checkout = paid_checkout(standin, market, django_capture_on_commit_callbacks)
+    order = order_of(checkout, market["yerba"])
+    failing = (
+        standin.failing(mode, path="/v1/refunds", method="POST", **fault)
+        if mode
+        else contextlib.nullcontext()
+    )
+    with failing, django_capture_on_commit_callbacks(execute=True):
+        cancel = client_for(market["buyer_owner"]).post(f"/api/v1/orders/{order.pk}/cancel/")
+        assert cancel.status_code == 200
+    return order
+
+
+def refund_given_up(standin, market, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """A paid order cancelled whose refund Stripe reports failed after each of its
+    MAX_REFUND_SENDS sends: Minga gave up. Returns the order and its refund."""
+    order = cancelled_while_refunds_fail(standin, market, django_capture_on_commit_callbacks)
+    buyer = client_for(market["buyer_owner"])
+    refund = Refund.objects.get(order=order)
+    for _attempt in range(MAX_REFUND_SENDS):
+        standin.fail_refund(refund.stripe_id)
+        (updated,) = event_ids(standin, "refund.updated", refund.stripe_id)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert relay(standin, buyer, updated).status_code == 200
+        run("retry_transfers")
+        refund.refresh_from_db()
+    order.refresh_from_db()
+    assert (refund.status, refund.key_attempt) == ("failed", MAX_REFUND_SENDS + 1)
+    assert "does not send it again" in order.flag_reason
+    return order, refund
+
+
+def close_outside(user, order, **body):  # type: ignore[no-untyped-def]
+    body = {"reason": "Transferencia bancaria a la cuenta de la cooperativa.", **body}
+    body.setdefault("reference", "TRF-2026-0042")
+    return client_for(user).post(f"/api/v1/orders/{order.pk}/refund-paid-outside/", body)
+
+
+def written() -> tuple[int, int, int, list]:  # type: ignore[type-arg]
+    """What a refused request must leave as it was: entries, events, refunds' states, balances."""
+    return (
+        JournalEntry.objects.count(),
+        OrderEvent.objects.count(),
+        len(mail.outbox),
+        list(Refund.objects.values_list("pk", "status", "key_attempt").order_by("pk")),
+    )
+
+
+def test_a_given_up_refund_paid_by_bank_transfer_is_recorded_once_and_booked(
+    standin, market, django_capture_on_commit_callbacks, moderator, outsider, mailoutbox
+):
+    order, refund = refund_given_up(standin, market, django_capture_on_commit_callbacks)
+    owner = market["buyer_owner"]
+    owner.language = "pt-br"
+    owner.save(update_fields=["language"])
+    # Given up, the money is owed to the buyer again: not counted as given back.
+    assert unrefunded(order) == order.total_amount
+    assert books_check() == []
+    # The moderator sees the form on the order's page (where the flag is); the buyer does not.
+    page = browser_for(moderator).get(f"/orders/{order.pk}/")
+    assert b"Record the refund as paid" in page.content
+    assert (
+        b"Record the refund as paid" not in browser_for(owner).get(f"/orders/{order.pk}/").content
+    )
+    # Only moderators: the order's own members are refused, others do not see the order.
+    mailoutbox.clear()
+    before = written()
+    refused = close_outside(owner, order)
+    assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    assert close_outside(market["yerba_owner"], order).status_code == 403
+    assert close_outside(outsider, order).status_code == 404
+    missing = close_outside(moderator, order, reference="  ")
+    assert missing.status_code == 400 and "reference" in missing.json()
+    assert written() == before
+    sent_at_stripe = len(standin.api_get("/v1/refunds")["data"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = close_outside(moderator, order)
+    assert closed.status_code == 200, closed.content
+    body = closed.json()
+    assert body["payment_state"] == "refunded"
+    (event,) = [e for e in body["events"] if e["action"] == "refund_paid_outside"]
+    assert event["reference"] == "TRF-2026-0042"
+    assert "unflag" in [e["action"] for e in body["events"]]
+    order.refresh_from_db()
+    refund.refresh_from_db()
+    assert not order.is_flagged
+    assert (refund.status, refund.paid_outside_reference) == ("paid_outside", "TRF-2026-0042")
+    # Booked as a refund would be: the buyer's money back, the books balanced and re-derived.
+    entry = JournalEntry.objects.get(key=f"refund_paid_outside:{refund.pk}")
+    assert entry.kind == "refund_paid_outside" and "TRF-2026-0042" in entry.memo
+    assert sum(entry.lines.values_list("amount", flat=True)) == 0
+    assert books_check() == []
+    assert unrefunded(order) == 0
+    # The buyer is told, in their language, with the reference.
+    (told,) = [m for m in mailoutbox if m.to == [owner.email]]
+    assert told.subject == f"O reembolso do pedido nº {order.pk} foi pago de outra forma"
+    assert "TRF-2026-0042" in told.body and "EUR" in told.body
+    # Minga never sends it to Stripe again, and reconciliation finds nothing left to do on it.
+    run("retry_transfers")
+    assert len(standin.api_get("/v1/refunds")["data"]) == sent_at_stripe
+    today = timezone.localdate().isoformat()
+    out = io.StringIO()
+    call_command("reconcile_stripe", since=today, until=today, stdout=out)
+    assert f"order {order.pk}" not in out.getvalue(), out.getvalue()
+    # The second close is refused clearly, and writes nothing.
+    before = written()
+    again = close_outside(moderator, order, reference="TRF-2026-0043")
+    assert again.status_code == 409
+    assert again.json()["code"] == "refund_already_paid_outside"
+    assert "TRF-2026-0042" in again.json()["detail"]
+    assert written() == before
+    # The page no longer offers it.
+    assert (
+        b"Record the refund as paid"
+        not in browser_for(moderator).get(f"/orders/{order.pk}/").content
+    )
+
+
+def test_a_refund_still_being_sent_or_made_cannot_be_recorded_paid_outside(
+    standin, market, django_capture_on_commit_callbacks, moderator
+):
+    # Stripe makes the refund but its answer is lost: pending, it may reach the card.
+    pending = cancelled_while_refunds_fail(
+        standin, market, django_capture_on_commit_callbacks, "drop_after", count=20
+    )
+    assert Refund.objects.get(order=pending).status == "pending"
+    made = order_of(pending.checkout, market["huella"])
+    assert close_outside(moderator, made).json()["code"] == "no_refund_to_close"
+    buyer = client_for(market["buyer_owner"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert buyer.post(f"/api/v1/orders/{made.pk}/cancel/").status_code == 200
+    assert Refund.objects.get(order=made).status == "succeeded"
+    before = written()
+    for order in (pending, made):
+        refused = close_outside(moderator, order)
+        assert refused.status_code == 409 and refused.json()["code"] == "refund_not_failed"
+    assert "paid twice" in close_outside(moderator, pending).json()["detail"]
+    assert written() == before
+    page = browser_for(moderator).post(
+        f"/orders/{pending.pk}/refund-paid-outside/",
+        {"reason": "Transferencia.", "reference": "TRF-1"},
+        follow=True,
+    )
+    assert b"paid twice" in page.content
+    assert written() == before
+
+
+def test_a_refused_refund_is_sent_again_under_its_next_key_then_given_up(
+    standin, market, django_capture_on_commit_callbacks, moderator
+):
+    """Stripe replays a refusal under its key for 24 hours: each send of a refund has its own
+    key, and each refusal says which send it was."""
+    order = cancelled_while_refunds_fail(
+        standin, market, django_capture_on_commit_callbacks, "error", status=400, count=1
+    )
+    refused = {"path": "/v1/refunds", "method": "POST", "status": 400, "count": 1}
+    refund = Refund.objects.get(order=order)
+    assert (refund.status, refund.key_attempt, refund.refused_attempts) == ("failed", 2, [1])
+    assert refund.failure_message.startswith("Send 1 refused by Stripe")
+    order.refresh_from_db()
+    assert "next retry run sends it again" in order.flag_reason
+    assert books_check() == []
+    # Refused again on the retry: the row says so (the second send), and moves on.
+    with standin.failing("error", **refused):
+        run("retry_transfers")
+    refund.refresh_from_db()
+    assert (refund.status, refund.key_attempt) == ("failed", 3)
+    assert refund.failure_message.startswith("Send 2 refused by Stripe")
+    with standin.failing("error", **refused):
+        run("retry_transfers")
+    refund.refresh_from_db()
+    order.refresh_from_db()
+    assert (refund.status, refund.refused_attempts) == ("failed", [1, 2, 3])
+    assert "does not send it again" in order.flag_reason
+    run("retry_transfers")
+    assert not standin.api_get("/v1/refunds")["data"]  # given up: never sent
+    assert books_check() == []
+    # Paid by hand: recorded and booked like a refund (nothing was posted for the refusals).
+    assert close_outside(moderator, order).status_code == 200
+    assert books_check() == []
+    assert not Order.objects.get(pk=order.pk).is_flagged
+
+
+def test_a_refund_refused_once_is_made_by_its_second_send(
+    standin, market, django_capture_on_commit_callbacks
+):
+    order = cancelled_while_refunds_fail(
+        standin, market, django_capture_on_commit_callbacks, "error", status=400, count=1
+    )
+    run("retry_transfers")
+    refund = Refund.objects.get(order=order)
+    assert (refund.status, refund.key_attempt, refund.failure_message) == ("succeeded", 2, "")
+    made = standin.api_get(f"/v1/refunds/{refund.stripe_id}")
+    assert (made["amount"], made["metadata"]["attempt"]) == (5_050, "2")
+    assert JournalEntry.objects.filter(key=f"refund:{refund.pk}:2").count() == 1
     assert books_check() == []

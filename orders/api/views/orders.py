@@ -23,8 +23,10 @@ from orders.api.serializers import (
     OrderListQuerySerializer,
     OrderSummarySerializer,
     ReasonSerializer,
+    RefundPaidOutsideSerializer,
 )
 from orders.api.views.common import CooperativeListView
+from orders.payments.services import refund_close_paid_outside
 from quotes import selectors as quotes
 from quotes.api.serializers import RfqSerializer
 
@@ -83,6 +85,23 @@ class OrderMarkPaidView(OrderAction):
 
     def act(self, order: Any, data: dict[str, Any]) -> None:
         services.order_mark_paid(order=order, actor=self.request.user, note=data["note"])
+
+
+class OrderRefundPaidOutsideView(OrderAction):
+    input_class = RefundPaidOutsideSerializer
+    errors = refusals(400, 403, 404, 409)
+    description = (
+        "A moderator records that the order's card refund, which Stripe could not make (refused, "
+        "or failed and given up), was paid to the buyer another way (a bank transfer): the "
+        "refund is closed `paid_outside` and booked, the flag cleared, the buyer e-mailed, and "
+        "Minga never sends it to Stripe again. 403 for anyone else who sees the order; 409 "
+        "`refund_not_failed` while the refund is still being sent (or succeeded), "
+        "`refund_already_paid_outside` the second time, `no_refund_to_close` without a refund, "
+        "`refund_already_given_back` when dashboard refunds already gave part of it back."
+    )
+
+    def act(self, order: Any, data: dict[str, Any]) -> None:
+        refund_close_paid_outside(order=order, actor=self.request.user, **data)
 
 
 class OrderAgainView(OrderAction):

@@ -34,6 +34,10 @@ from orders.payments.services.payments import (
     payment_for_charge,
     payment_refusal,
 )
+from orders.payments.services.refunds import (
+    can_record_refund_paid_outside,
+    refund_close_paid_outside,
+)
 from orders.payments.services.sellers import (
     STRIPE_CONNECT_COUNTRIES,
     CardPayoutsUnsupported,
@@ -54,6 +58,7 @@ __all__ = [
     "EventNotReady",
     "add_order_event",
     "can_receive_card_payments",
+    "can_record_refund_paid_outside",
     "card_payouts_supported",
     "check_order_transition",
     "checkout_for_intent",
@@ -70,6 +75,7 @@ __all__ = [
     "payment_apply_refund",
     "payment_for_charge",
     "payment_refusal",
+    "refund_close_paid_outside",
     "seller_account_apply",
     "seller_account_sync",
     "seller_card_status",

@@ -26,6 +26,7 @@ from orders.payments.errors import (
     PaymentProviderUnavailable,
 )
 from orders.payments.execution import (
+    MAX_REFUND_SENDS,
     Work,
     add_order_event,
     flag_order,
@@ -342,7 +343,7 @@ def payment_apply_charge(*, charge: Any, refunds: Sequence[RefundInfo] = ()) -> 
     if payment is None:
         return "ignored: not a payment of this exchange", Work()
     checkout, payment = _lock_paid(payment)
-    failed = [_record_refund_failure(checkout, payment, r) for r in refunds if r.status == FAILED]
+    failed = [_record_refund_failure(checkout, payment, r) for r in refunds if r.is_failed]
     outside = _record_outside_refunds(checkout, payment, refunds)
     outcome = _refunded(checkout, payment, charge.amount_refunded, outside)
     return "; ".join([outcome, *filter(None, failed)]), Work()
@@ -357,13 +358,10 @@ def payment_apply_refund(*, refund: RefundInfo) -> tuple[str, Work]:
     if payment is None:
         return "ignored: not a payment of this exchange", Work()
     checkout, payment = _lock_paid(payment)
-    if refund.status == FAILED:
+    if refund.is_failed:
         return _record_refund_failure(checkout, payment, refund) or "no change", Work()
     outside = _record_outside_refunds(checkout, payment, [refund])
     return _refunded(checkout, payment, 0, outside), Work()
-
-
-FAILED = "failed"  # a refund's status at Stripe once it failed
 
 
 def _record_refund_failure(checkout: Checkout, payment: Payment, refund: RefundInfo) -> str:
@@ -380,7 +378,7 @@ def _record_refund_failure(checkout: Checkout, payment: Payment, refund: RefundI
         # recorded yet (pending, or failed and sent again when the answer was lost).
         rows = rows.filter(
             Q(status=RefundStatus.SUCCEEDED, stripe_id=refund.id)
-            | ~Q(status=RefundStatus.SUCCEEDED),
+            | ~Q(status__in=(RefundStatus.SUCCEEDED, RefundStatus.PAID_OUTSIDE)),
             pk=int(refund.metadata["refund_id"]),
             source=RefundSource.MINGA,
             key_attempt=refund.attempt,
@@ -443,7 +441,7 @@ def _record_outside_refunds(
     new = [
         refund
         for refund in refunds
-        if refund.status == "succeeded"
+        if refund.is_succeeded
         and not is_mingas_refund(refund)
         and refund.currency == payment.currency
     ]
@@ -506,11 +504,19 @@ def _record_outside_refund(
 
 def unrefunded_by_order(orders: Sequence[Order]) -> dict[int, int]:
     """What of each order's total no refund gives back, by order id, in one query. Minga's refund
-    counts whatever its status (pending or failed, the retry sends it again); one made outside
-    Minga unless it failed (nobody sends it again but a person, in Stripe's dashboard)."""
+    counts whatever its status (pending or failed, the retry sends it again; paid outside
+    Stripe by a person), except once Minga gave up sending it (`MAX_REFUND_SENDS`): until a
+    person records it paid another way, that money is still the buyer's to get. One made
+    outside Minga counts unless it failed (nobody sends it again but a person, in Stripe's
+    dashboard)."""
     given_back = dict(
         Refund.objects.filter(order__in=[order.pk for order in orders])
         .exclude(source=RefundSource.OUTSIDE, status=RefundStatus.FAILED)
+        .exclude(
+            source=RefundSource.MINGA,
+            status=RefundStatus.FAILED,
+            key_attempt__gt=MAX_REFUND_SENDS,
+        )
         .values("order_id")
         .annotate(total=Sum("amount"))
         .values_list("order_id", "total")
