@@ -14,7 +14,7 @@ from django.utils import timezone
 from cooperatives.demo import DEMO_PASSWORD
 from cooperatives.models import Cooperative
 from orders.models import Order
-from orders.selectors import issuer_zone
+from orders.selectors import invoice_issued_on
 from quotes.models import Quote, Rfq
 from tests.frontend.helpers import pdf_upload, text
 from tests.frontend.ordering import form_inputs
@@ -133,8 +133,7 @@ def test_the_demo_buyer_asks_three_printers_counters_awards_and_the_order_keeps_
     assert accepted.status_code == 302
     order.refresh_from_db()
     invoice = order.invoices.get(kind="invoice")
-    issued_on = timezone.localdate(invoice.issued_at, issuer_zone(order))  # the printer's day
-    assert invoice.due_date == issued_on + timedelta(days=60)
+    assert invoice.due_date == invoice_issued_on(invoice) + timedelta(days=60)  # the printer's day
     order_page = text(ana.get(f"/orders/{order.pk}/"))
     assert "13,00" in order_page and "60 días" in order_page and "25 %" in order_page
     invoice_page = text(ana.get(f"/invoices/{invoice.pk}/"))

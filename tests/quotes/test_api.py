@@ -10,6 +10,7 @@ from core.errors import NotFound
 from marketplace.models import Listing
 from marketplace.state import ListingStatus
 from orders.models import Invoice, Order
+from orders.selectors import invoice_issued_on
 from orders.services import order_accept
 from quotes import services
 from quotes.models import Agreement, BuyerGroup, Quote, RfqMessage
@@ -332,8 +333,7 @@ def test_checkout_priced_by_an_agreement_carries_its_terms_to_the_invoice(
     assert (order.payment_terms_days, order.credit_share_bps) == (terms_days, credit_share)
     order_accept(order=order, actor=seller_owner)
     invoice = Invoice.objects.get(order=order, kind="invoice")
-    accepted_on = timezone.localdate(order.accepted_at)
-    assert invoice.due_date == accepted_on + timedelta(days=terms_days or 15)
+    assert invoice.due_date == invoice_issued_on(invoice) + timedelta(days=terms_days or 15)
 
 
 def test_standing_order_over_the_api(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.errors import DomainError, NotFound
 from marketplace.models import Listing
 from orders.models import Invoice, InvoiceKind, Order
+from orders.selectors import invoice_issued_on
 from orders.services import order_accept, rfq_award
 from quotes import services
 from quotes.models import Quote, QuoteVersion, RfqMessage
@@ -252,4 +253,4 @@ def test_the_invoice_of_an_awarded_order_falls_due_by_the_quoted_terms(
     (order,) = rfq_award(rfq=rfq, actor=buyer_owner, awards=[(quote.versions.get().pk, None)])
     order_accept(order=order, actor=a_owner)
     invoice = Invoice.objects.get(order=order, kind=InvoiceKind.INVOICE)
-    assert invoice.due_date == timezone.localdate(invoice.issued_at) + timedelta(days=60)
+    assert invoice.due_date == invoice_issued_on(invoice) + timedelta(days=60)
