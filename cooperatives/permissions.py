@@ -167,6 +167,8 @@ SUSPENDED_MAY: dict[str, bool] = {
     "join": False,  # accept an invitation
     "fill_cart": False,
     "checkout": False,
+    "rfq": False,  # publish a request for quotes as buyer
+    "quote": False,  # answer a request for quotes (a quote, a counter) as seller
 }
 
 

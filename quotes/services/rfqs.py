@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperatives.models import MANAGING_ROLES, Cooperative, Membership
-from cooperatives.permissions import ensure_active, forget_roles, is_member
+from cooperatives.permissions import ensure_active, forget_roles, is_active_for, is_member
 from core import uploads
 from core.email import Email, send_emails
 from core.errors import DomainError, NotFound, NotPermitted
@@ -134,6 +134,16 @@ def rfq_publish(
         errors["delivery_date"] = [_("Delivery cannot be before the deadline for answers.")]
     if visibility == Visibility.PRIVATE and not invited:
         errors["invited"] = [_("Name at least one cooperative to ask.")]
+    # A suspended cooperative could not answer (quote_submit refuses it): say so now, not never.
+    for cooperative in invited:
+        if not is_active_for(cooperative, "quote"):
+            errors.setdefault("invited", []).append(
+                _(
+                    "%(cooperative)s is suspended by the moderators and cannot answer requests "
+                    "until it is reinstated: ask another cooperative."
+                )
+                % {"cooperative": cooperative.name}
+            )
     if visibility == Visibility.OPEN and category is None:
         errors["category"] = [_("An open request names the category it is for.")]
     if visibility not in Visibility.values:

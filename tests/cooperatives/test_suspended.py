@@ -5,12 +5,14 @@ by row (so neither the doc nor the code can drift)."""
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from cooperatives import services as cooperative_services
 from cooperatives.models import Invitation, Role
@@ -27,6 +29,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.orders.conftest import add_to_cart, checkout
+from tests.quotes.helpers import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +67,7 @@ class World:
     orders: dict[str, Order]
     invitation: Invitation
     decision: Any  # the suspension
+    rfq: Any  # the partner's request for quotes, sent to the suspended cooperative before
 
 
 def _order(buyer_user: Any, buyer: Any, listing: Any) -> Order:
@@ -101,6 +105,7 @@ def world(moderator: Any) -> World:
     invitation = cooperative_services.invitation_create(
         cooperative=suspended, email="invitee@example.coop", role=Role.MEMBER, actor=owner
     )
+    rfq = publish(partner, partner_owner, [suspended])
     decision = moderation_services.cooperative_suspend(
         cooperative=suspended, actor=moderator, reason="Fake certificates."
     )
@@ -119,6 +124,7 @@ def world(moderator: Any) -> World:
         orders,
         invitation,
         decision,
+        rfq,
     )
 
 
@@ -231,6 +237,41 @@ TRY: dict[str, Callable[[World], Any]] = {
     ),
     "fill_cart": lambda w: add_to_cart(w.owner, w.suspended, w.partner_listing),
     "checkout": lambda w: checkout(w.owner, w.suspended),
+    "rfq": lambda w: client_for(w.owner).post(
+        "/api/v1/rfqs/",
+        {
+            "cooperative": w.suspended.slug,
+            "title": "Yerba a granel",
+            "specification": "500 kg",
+            "quantity": 500,
+            "unit": "kg",
+            "delivery_place": "Rosario",
+            "delivery_date": (timezone.localdate() + timedelta(days=20)).isoformat(),
+            "answers_due_at": (timezone.now() + timedelta(days=7)).isoformat(),
+            "visibility": "private",
+            "invited": [w.partner.slug],
+        },
+        format="json",
+    ),
+    "quote": lambda w: client_for(w.owner).post(
+        f"/api/v1/rfqs/{w.rfq.pk}/quotes/",
+        {
+            "currency": "UYU",
+            "valid_until": (timezone.localdate() + timedelta(days=30)).isoformat(),
+            "lead_time_days": 10,
+            "payment_terms_days": 30,
+            "credit_share_bps": 0,
+            "lines": [
+                {
+                    "description": "Folletos",
+                    "quantity": 1000,
+                    "unit": "unit",
+                    "unit_price_amount": 9,
+                }
+            ],
+        },
+        format="json",
+    ),
 }
 
 

@@ -5,15 +5,16 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from cooperatives.state import VerificationStatus
 from core.errors import DomainError, NotFound
 from marketplace.models import Listing
 from orders.models import Invoice, InvoiceKind, Order
 from orders.selectors import invoice_issued_on
 from orders.services import order_accept, rfq_award
 from quotes import services
-from quotes.models import Quote, QuoteVersion, RfqMessage
+from quotes.models import Quote, QuoteVersion, Rfq, RfqMessage
 from quotes.state import QuoteStatus, RfqStatus
 from tests.conftest import client_for
 from tests.factories import CategoryFactory, ListingFactory
@@ -105,6 +106,23 @@ def test_bad_request_names_the_fields(buyer_coop, buyer_owner, printers):
     with pytest.raises(ValidationError) as error:
         publish(buyer_coop, buyer_owner, [], answers_due_at=timezone.now() - timedelta(hours=1))
     assert {"invited", "answers_due_at"} <= set(error.value.message_dict)
+
+
+def test_a_suspended_cooperative_is_not_asked_it_could_not_answer(  # type: ignore[no-untyped-def]
+    buyer_coop, buyer_owner, printers
+):
+    (a, _), (b, _) = printers[:2]
+    b.verification_status = VerificationStatus.SUSPENDED
+    b.save()
+    with pytest.raises(ValidationError) as error:
+        publish(buyer_coop, buyer_owner, [a, b])
+    assert b.name in " ".join(error.value.message_dict["invited"])
+    assert not Rfq.objects.exists()  # nothing half-published, nobody told
+    assert mail.outbox == []
+    with translation.override("es"), pytest.raises(ValidationError) as error:
+        publish(buyer_coop, buyer_owner, [b])  # in the reader's language
+    assert "está suspendida por los moderadores" in error.value.message_dict["invited"][0]
+    assert publish(buyer_coop, buyer_owner, [a]).invited.get() == a
 
 
 def test_counters_are_new_versions_and_bounded(buyer_coop, buyer_owner, printers):
