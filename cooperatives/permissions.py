@@ -167,8 +167,9 @@ SUSPENDED_MAY: dict[str, bool] = {
     "join": False,  # accept an invitation
     "fill_cart": False,
     "checkout": False,
-    "rfq": False,  # publish a request for quotes as buyer
+    "rfq": False,  # publish a request for quotes, or counter a quote, as buyer
     "quote": False,  # answer a request for quotes (a quote, a counter) as seller
+    "agreement": False,  # propose an agreement as seller, or accept one as buyer
 }
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperatives.models import Cooperative
-from cooperatives.permissions import can_manage_cooperative, forget_roles, is_member
+from cooperatives.permissions import can_manage_cooperative, ensure_active, forget_roles, is_member
 from core.errors import NotFound, NotPermitted
 from marketplace.models import Category, Listing
 from quotes.models import Agreement, AgreementEvent, AgreementPrice, BuyerGroup
@@ -54,6 +54,7 @@ def agreement_propose(
     acceptance is its proposal, the buyer accepts with `agreement_accept`."""
     if not can_manage_cooperative(actor, seller):
         raise NotPermitted(_("Only owners and admins of the seller can propose an agreement."))
+    ensure_active(seller, "agreement")
     if (buyer is None) == (buyer_group is None):
         raise ValidationError({"buyer": [_("Name one buyer cooperative or one buyer group.")]})
     if buyer_group is not None and buyer_group.seller_id != seller.pk:
@@ -127,6 +128,7 @@ def agreement_accept(*, agreement: Agreement, buyer: Cooperative, actor: Any) ->
     agreement = agreement_lock_for_buyer(
         agreement, buyer, actor, _("Only owners and admins can accept an agreement.")
     )
+    ensure_active(buyer, "agreement")
     _move(agreement, "accept", actor, buyer_accepted_at=timezone.now())
     if agreement.series:
         older = (

@@ -318,6 +318,11 @@ def quote_counter(*, quote: Quote, actor: Any, terms: QuoteTerms) -> QuoteVersio
     )
     forget_roles(actor)
     side = _side(actor, quote)
+    # A suspended side negotiates no further (docs/security.md: `rfq` as buyer, `quote` as seller).
+    if side == Side.BUYER:
+        ensure_active(quote.rfq.buyer, "rfq")
+    else:
+        ensure_active(quote.seller, "quote")
     latest = quote.versions.aggregate(n=Max("number"))["n"] or 0
     if latest > quote.rfq.max_counters:
         raise DomainError(

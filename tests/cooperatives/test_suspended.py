@@ -253,6 +253,20 @@ TRY: dict[str, Callable[[World], Any]] = {
         },
         format="json",
     ),
+    "agreement": lambda w: client_for(w.owner).post(
+        "/api/v1/agreements/",
+        {
+            "cooperative": w.suspended.slug,
+            "buyer": w.partner.slug,
+            "name": "Acuerdo 2027",
+            "currency": w.listing.currency,
+            "payment_terms_days": 30,
+            "valid_from": "2026-01-01",
+            "valid_until": "2099-12-31",
+            "prices": [{"listing": w.listing.pk, "min_quantity": 1, "fixed_price_amount": 9_00}],
+        },
+        format="json",
+    ),
     "quote": lambda w: client_for(w.owner).post(
         f"/api/v1/rfqs/{w.rfq.pk}/quotes/",
         {

@@ -125,6 +125,21 @@ def test_a_suspended_cooperative_is_not_asked_it_could_not_answer(  # type: igno
     assert publish(buyer_coop, buyer_owner, [a]).invited.get() == a
 
 
+def test_a_seller_suspended_after_quoting_counters_no_further(  # type: ignore[no-untyped-def]
+    buyer_coop, buyer_owner, printers
+):
+    (a, a_owner), _b, _c = printers
+    rfq = publish(buyer_coop, buyer_owner, [a])
+    quote = services.quote_submit(rfq=rfq, seller=a, actor=a_owner, terms=terms(120_00))
+    services.quote_counter(quote=quote, actor=buyer_owner, terms=terms(110_00))
+    a.verification_status = VerificationStatus.SUSPENDED
+    a.save()
+    with pytest.raises(DomainError) as refused:
+        services.quote_counter(quote=quote, actor=a_owner, terms=terms(115_00))
+    assert refused.value.code == "cooperative_suspended"
+    assert quote.versions.count() == 2  # nothing written
+
+
 def test_counters_are_new_versions_and_bounded(buyer_coop, buyer_owner, printers):
     (a, a_owner), *_ = printers
     rfq = publish(buyer_coop, buyer_owner, [a])
