@@ -38,7 +38,10 @@ OVERFLOW_JS = """() => {
 
 
 def sideways_overflow(page: Any) -> str | None:
-    """None when the page fits its viewport's width, else what sticks out and by how much."""
+    """None when the page fits its viewport's width, else what sticks out and by how much.
+    Measured once the document is loaded: a page still navigating has no body to measure."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => document.scrollingElement !== null && document.body !== null")
     found = page.evaluate(OVERFLOW_JS)
     if found["scrollWidth"] <= found["clientWidth"]:
         return None

@@ -23,6 +23,7 @@ def test_a_forgotten_password_is_reset_end_to_end_in_spanish(new_context, db):  
 
     page.goto("/signin/")
     page.get_by_role("link", name="¿Olvidaste tu contraseña?").click()
+    page.wait_for_url("**/password/reset/")  # measured on the page it opens, not mid-navigation
     assert sideways_overflow(page) is None
     page.get_by_label("Correo electrónico").fill("Rosa@YerbaMate.coop")
     page.get_by_role("button", name="Envíenme el enlace").click()
