@@ -88,17 +88,20 @@ def available_transitions(user: Any, order: Order) -> list[str]:
     return [action for action in ACTIONS if can_transition_order(user, order, action)]
 
 
+def has_catalogue_line(order: Order) -> bool:
+    """Whether a line of the order came from a listing (a quote's lines are free text)."""
+    return any(line.listing_id for line in order.lines.all())
+
+
 def can_order_again(user: Any, order: Order) -> bool:
     """Members of the buying cooperative put an order's lines in its cart again, when at least
-    one line came from a listing (a quote's lines are free text: there is nothing to add)."""
-    return can_fill_cart(user, order.buyer) and any(line.listing_id for line in order.lines.all())
+    one line came from a listing (there is nothing else to add)."""
+    return can_fill_cart(user, order.buyer) and has_catalogue_line(order)
 
 
 def is_quote_only(order: Order) -> bool:
     """An order from a quote whose lines are all free text: nothing in it can go in a cart."""
-    return order.quote_version_id is not None and not any(
-        line.listing_id for line in order.lines.all()
-    )
+    return order.quote_version_id is not None and not has_catalogue_line(order)
 
 
 def can_ask_again(user: Any, order: Order) -> bool:

@@ -29,6 +29,7 @@ from orders.payments.models import Refund, RefundSource, RefundStatus
 from orders.pricing import credit_max
 from orders.rules import Problem, listing_unavailable, price_changed, quantity_problem
 from orders.state import Side
+from quotes.models import Rfq
 
 
 def issuer_zone(order: Order) -> ZoneInfo | None:
@@ -244,8 +245,8 @@ class RequestAgain:
         }
 
 
-# `Rfq.specification`'s limit: the earlier request's text is cut to fit after the lines.
-SPECIFICATION_LIMIT = 10_000
+# `Rfq.specification`'s own limit: the earlier request's text is cut to fit after the lines.
+SPECIFICATION_LIMIT = Rfq._meta.get_field("specification").max_length
 
 
 def order_request_again(order: Order) -> RequestAgain:

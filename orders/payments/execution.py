@@ -477,12 +477,20 @@ REFUND_GIVEN_UP_FLAG = (
     "not send it again. Pay the buyer another way (bank transfer) and write it in the order's "
     "thread."
 )
-# The flags a refund that did not reach the buyer raises: recording it paid another way
-# (`services.refunds`) clears them.
-REFUND_FLAG_PREFIXES = ("The refund of ", "The refund to the buyer failed")
 OUTSIDE_REFUND_FAILED_FLAG = (
     "The refund of {amount} to the buyer made outside Minga (Stripe dashboard) failed at Stripe "
     "({reason}): refund again in the Stripe dashboard or pay by hand."
+)
+# The flags a refund that did not reach the buyer raises, known by their words before the first
+# placeholder: recording it paid another way (`services.refunds`) clears them.
+REFUND_FLAG_PREFIXES = tuple(
+    flag.split("{", 1)[0]
+    for flag in (
+        SETTLEMENT_KINDS[Refund].refused_flag,
+        REFUND_FAILED_FLAG,
+        REFUND_GIVEN_UP_FLAG,
+        OUTSIDE_REFUND_FAILED_FLAG,
+    )
 )
 
 
